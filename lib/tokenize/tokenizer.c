@@ -1,0 +1,336 @@
+/* tokenizer.c - the tokenizer registry and the public tokenizer API:
+ * lookup by name or model, encode, count, decode. */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "../common/hash.h"
+#include "../common/utf8.h"
+#include "tokenizer.h"
+
+/* The vocabulary blobs, linked in by the generated vocab_data.S. */
+extern const unsigned char terse_vocab_o200k[];
+extern const unsigned char terse_vocab_cl100k[];
+extern const unsigned char terse_vocab_gemma3[];
+extern const unsigned char terse_vocab_claude[];
+
+static const struct terse_tokenizer builtin[] = {
+    {"o200k",
+     "OpenAI o200k_base (GPT-4o, GPT-4.1, GPT-4.5, GPT-5, o1, o3, o4): exact",
+     1, ENGINE_BYTE_BPE, PRETOK_O200K, 0, terse_vocab_o200k},
+    {"cl100k",
+     "OpenAI cl100k_base (GPT-4, GPT-3.5, text-embedding-3): exact",
+     1, ENGINE_BYTE_BPE, PRETOK_CL100K, 0, terse_vocab_cl100k},
+    {"gemma3",
+     "Gemma 3 tokenizer (Gemini 2.x and later, Gemma 3): exact",
+     1, ENGINE_MERGE_BPE, PRETOK_NONE, 0, terse_vocab_gemma3},
+    {"claude",
+     "legacy Claude BPE (Claude 1 and 2): an ESTIMATE for Claude 3 and later",
+     0, ENGINE_BYTE_BPE, PRETOK_GPT2, 1, terse_vocab_claude},
+};
+#define N_BUILTIN (sizeof builtin / sizeof builtin[0])
+
+/* Model-name prefixes; the longest matching prefix wins, and it must be
+ * followed by the end of the name or by one of "-._:@". */
+static const struct {
+    const char *prefix;
+    unsigned index;
+} models[] = {
+    {"o200k_base", 0}, {"gpt-4o", 0}, {"chatgpt-4o", 0}, {"gpt-4.1", 0}, {"gpt-4.5", 0},
+    {"gpt-5", 0}, {"gpt-oss", 0}, {"o1", 0}, {"o3", 0}, {"o4", 0}, {"codex", 0},
+    {"cl100k_base", 1}, {"gpt-4", 1}, {"gpt-3.5", 1}, {"gpt-35", 1},
+    {"text-embedding-3", 1}, {"text-embedding-ada-002", 1},
+    {"gemini", 2}, {"gemma-3", 2}, {"gemma3", 2},
+    {"claude", 3},
+};
+
+const char *terse_version(void)
+{
+    return TERSE_VERSION_STRING;
+}
+
+const char *terse_strerror(int status)
+{
+    switch (status) {
+    case TERSE_OK:
+        return "success";
+    case TERSE_ENOMEM:
+        return "out of memory";
+    case TERSE_EINVAL:
+        return "invalid argument";
+    case TERSE_ERANGE:
+        return "token id not in the tokenizer's vocabulary";
+    case TERSE_ETOOBIG:
+        return "input too large";
+    default:
+        return "unknown error";
+    }
+}
+
+void terse_free(void *p)
+{
+    free(p);
+}
+
+static int ieq_prefix(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++) {
+        char a = *s, b = *prefix;
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a + 32);
+        if (a != b)
+            return 0;
+    }
+    return 1;
+}
+
+const terse_tokenizer *terse_tokenizer_find(const char *name)
+{
+    size_t i, best_len = 0;
+    const terse_tokenizer *best = NULL;
+    const char *slash;
+    if (!name)
+        return NULL;
+    for (i = 0; i < N_BUILTIN; i++)
+        if (ieq_prefix(name, builtin[i].name) && name[strlen(builtin[i].name)] == 0)
+            return &builtin[i];
+    /* "openai/gpt-4o", "google/gemini-2.5-pro": the model is after the slash */
+    slash = strrchr(name, '/');
+    if (slash)
+        name = slash + 1;
+    for (i = 0; i < sizeof models / sizeof models[0]; i++) {
+        size_t L = strlen(models[i].prefix);
+        char next;
+        if (L <= best_len || !ieq_prefix(name, models[i].prefix))
+            continue;
+        next = name[L];
+        if (next && !strchr("-._:@", next))
+            continue;
+        best_len = L;
+        best = &builtin[models[i].index];
+    }
+    return best;
+}
+
+const terse_tokenizer *terse_tokenizer_at(size_t i)
+{
+    return i < N_BUILTIN ? &builtin[i] : NULL;
+}
+
+const char *terse_tokenizer_name(const terse_tokenizer *t)
+{
+    return t ? t->name : NULL;
+}
+
+const char *terse_tokenizer_description(const terse_tokenizer *t)
+{
+    return t ? t->description : NULL;
+}
+
+int terse_tokenizer_is_exact(const terse_tokenizer *t)
+{
+    return t ? t->exact : 0;
+}
+
+uint32_t terse_tokenizer_vocab_size(const terse_tokenizer *t)
+{
+    struct vocab v;
+    if (!t)
+        return 0;
+    vocab_open(&v, t->blob);
+    return v.h->n_tokens;
+}
+
+static int encode_ordinary(const terse_tokenizer *t, const struct vocab *v, const unsigned char *s,
+                           size_t n, struct tok_sink *k, struct tok_scratch *sc)
+{
+    if (n == 0)
+        return TERSE_OK;
+    if (t->engine == ENGINE_MERGE_BPE)
+        return mergebpe_encode_ordinary(v, s, n, k, sc);
+    return bytebpe_encode_ordinary(t, v, s, n, k, sc);
+}
+
+/* Returns the id of the longest added (or, if allowed, special) token that
+ * starts at s[i], or UINT32_MAX, and its length in *len. */
+static uint32_t added_at(const struct vocab *v, const unsigned char *s, size_t n, size_t i,
+                         int allow_special, size_t *len)
+{
+    uint32_t start = v->added_lens[2 * s[i]], count = v->added_lens[2 * s[i] + 1], j;
+    for (j = 0; j < count; j++) {
+        uint32_t L = v->added_lenv[start + j], h;
+        if (i + L > n)
+            continue;
+        h = (uint32_t)terse_hash_bytes(s + i, L) & v->added_mask;
+        for (;; h = (h + 1) & v->added_mask) {
+            uint32_t e = v->added_hash[h], id, off;
+            if (!e)
+                break;
+            id = (e & 0x7fffffffu) - 1;
+            off = v->tok_off[id];
+            if (v->tok_off[id + 1] - off == L && memcmp(v->tok_bytes + off, s + i, L) == 0) {
+                if ((e & 0x80000000u) && !allow_special)
+                    break; /* a special token read as text: try shorter ones */
+                *len = L;
+                return id;
+            }
+        }
+    }
+    return UINT32_MAX;
+}
+
+static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned flags,
+               struct tok_sink *k)
+{
+    struct vocab v;
+    struct tok_scratch sc = {NULL, 0};
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned char *repaired = NULL;
+    utf8proc_uint8_t *normalized = NULL;
+    size_t n = len, i, seg;
+    int rc = TERSE_OK, allow = (flags & TERSE_TOKENS_SPECIAL) != 0;
+
+    if (!t || (!text && len) || (flags & ~TERSE_TOKENS_SPECIAL))
+        return TERSE_EINVAL;
+    if (n == 0)
+        return TERSE_OK;
+    vocab_open(&v, t->blob);
+    if (utf8_first_invalid(s, n) < n) {
+        repaired = malloc(utf8_repaired_len(s, n));
+        if (!repaired)
+            return TERSE_ENOMEM;
+        n = utf8_repair(s, n, repaired);
+        s = repaired;
+    }
+    if (t->nfkc) {
+        utf8proc_ssize_t m;
+        if (n > (size_t)PTRDIFF_MAX / 8) {
+            rc = TERSE_ETOOBIG;
+            goto out;
+        }
+        m = utf8proc_map(s, (utf8proc_ssize_t)n, &normalized,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+        if (m < 0) {
+            rc = m == UTF8PROC_ERROR_NOMEM ? TERSE_ENOMEM : TERSE_ETOOBIG;
+            goto out;
+        }
+        s = normalized;
+        n = (size_t)m;
+    }
+    if (v.h->n_added == 0 && !allow) {
+        rc = encode_ordinary(t, &v, s, n, k, &sc);
+        goto out;
+    }
+    for (i = seg = 0; i < n;) {
+        size_t L;
+        uint32_t id;
+        if (v.added_lens[2 * s[i] + 1] == 0 ||
+            (id = added_at(&v, s, n, i, allow, &L)) == UINT32_MAX) {
+            i++;
+            continue;
+        }
+        rc = encode_ordinary(t, &v, s + seg, i - seg, k, &sc);
+        if (rc != TERSE_OK)
+            goto out;
+        sink_push(k, id);
+        i += L;
+        seg = i;
+    }
+    rc = encode_ordinary(t, &v, s + seg, n - seg, k, &sc);
+out:
+    scratch_free(&sc);
+    free(repaired);
+    free(normalized);
+    if (rc == TERSE_OK && k->oom)
+        rc = TERSE_ENOMEM;
+    return rc;
+}
+
+int terse_count(const terse_tokenizer *t, const char *text, size_t len, unsigned flags,
+                size_t *count)
+{
+    struct tok_sink k = {NULL, 0, 0, 0, 0};
+    int rc;
+    if (!count)
+        return TERSE_EINVAL;
+    rc = run(t, text, len, flags, &k);
+    *count = rc == TERSE_OK ? k.n : 0;
+    return rc;
+}
+
+int terse_encode(const terse_tokenizer *t, const char *text, size_t len, unsigned flags,
+                 uint32_t **ids, size_t *n_ids)
+{
+    struct tok_sink k = {NULL, 0, 0, 1, 0};
+    int rc;
+    if (!ids || !n_ids)
+        return TERSE_EINVAL;
+    *ids = NULL;
+    *n_ids = 0;
+    rc = run(t, text, len, flags, &k);
+    if (rc != TERSE_OK) {
+        free(k.ids);
+        return rc;
+    }
+    *ids = k.ids;
+    *n_ids = k.n;
+    return TERSE_OK;
+}
+
+/* For merge BPE: the byte a <0xXX> fallback token stands for, or -1. */
+static int fallback_byte(const struct vocab *v, uint32_t id, const unsigned char *tok, uint32_t L)
+{
+    int hi, lo;
+    if (L != 6 || memcmp(tok, "<0x", 3) != 0 || tok[5] != '>')
+        return -1;
+    hi = tok[3] <= '9' ? tok[3] - '0' : tok[3] - 'A' + 10;
+    lo = tok[4] <= '9' ? tok[4] - '0' : tok[4] - 'A' + 10;
+    if (hi < 0 || hi > 15 || lo < 0 || lo > 15 || v->byte_ids[hi * 16 + lo] != id)
+        return -1;
+    return hi * 16 + lo;
+}
+
+int terse_decode(const terse_tokenizer *t, const uint32_t *ids, size_t n_ids, char **text,
+                 size_t *len)
+{
+    struct vocab v;
+    size_t total = 0, i, o = 0;
+    char *out;
+    if (!t || (!ids && n_ids) || !text || !len)
+        return TERSE_EINVAL;
+    *text = NULL;
+    *len = 0;
+    vocab_open(&v, t->blob);
+    for (i = 0; i < n_ids; i++) {
+        if (ids[i] >= v.h->n_tokens || v.tok_off[ids[i] + 1] == v.tok_off[ids[i]])
+            return TERSE_ERANGE;
+        total += v.tok_off[ids[i] + 1] - v.tok_off[ids[i]];
+    }
+    out = malloc(total + 1);
+    if (!out)
+        return TERSE_ENOMEM;
+    for (i = 0; i < n_ids; i++) {
+        const unsigned char *tok = v.tok_bytes + v.tok_off[ids[i]];
+        uint32_t L = v.tok_off[ids[i] + 1] - v.tok_off[ids[i]], j;
+        int b;
+        if (t->engine == ENGINE_BYTE_BPE) {
+            memcpy(out + o, tok, L);
+            o += L;
+        } else if ((b = fallback_byte(&v, ids[i], tok, L)) >= 0) {
+            out[o++] = (char)b;
+        } else {
+            for (j = 0; j < L; j++) {
+                if (tok[j] == 0xE2 && j + 2 < L && tok[j + 1] == 0x96 && tok[j + 2] == 0x81) {
+                    out[o++] = ' ';
+                    j += 2;
+                } else {
+                    out[o++] = (char)tok[j];
+                }
+            }
+        }
+    }
+    out[o] = 0;
+    *text = out;
+    *len = o;
+    return TERSE_OK;
+}

@@ -1,0 +1,105 @@
+/* tokenizer.h - internals shared by the tokenizer engines (not public).
+ *
+ * A tokenizer is an immutable descriptor (struct terse_tokenizer) pointing at
+ * a vocabulary blob linked into the library. Encoding allocates only scratch
+ * memory owned by the call, so any number of threads may use one tokenizer
+ * at once.
+ */
+#ifndef TERSE_TOKENIZE_TOKENIZER_H
+#define TERSE_TOKENIZE_TOKENIZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "terse.h"
+#include "vocab_format.h"
+
+enum tok_engine { ENGINE_BYTE_BPE, ENGINE_MERGE_BPE };
+enum tok_pretok { PRETOK_NONE, PRETOK_O200K, PRETOK_CL100K, PRETOK_GPT2 };
+
+struct terse_tokenizer {
+    const char *name;
+    const char *description;
+    int exact;                 /* 0: an estimate (claude) */
+    enum tok_engine engine;
+    enum tok_pretok pretok;
+    int nfkc;                  /* normalize input to NFKC first */
+    const unsigned char *blob; /* vocab_format.h */
+};
+
+/* The parsed view of a blob: pointers into it, nothing allocated. */
+struct vocab {
+    const struct vocab_header *h;
+    const uint32_t *tok_off;
+    const unsigned char *tok_bytes;
+    const uint32_t *hash;
+    uint32_t hash_mask;
+    const struct vocab_merge *merges;
+    uint32_t merge_mask;
+    const uint32_t *added_hash;
+    uint32_t added_mask;
+    const uint32_t *added_lens, *added_lenv;
+    const uint32_t *byte_ids, *ascii_ids, *nosplit, *special;
+};
+
+void vocab_open(struct vocab *v, const unsigned char *blob);
+
+/* Returns the id of the token whose bytes are s[0..n), or UINT32_MAX. */
+uint32_t vocab_lookup(const struct vocab *v, const unsigned char *s, size_t n);
+
+/* Where encoded ids go: stored (encode) or only counted (count). */
+struct tok_sink {
+    uint32_t *ids;
+    size_t n, cap;
+    int store;
+    int oom;
+};
+
+int sink_grow(struct tok_sink *k);
+
+static inline void sink_push(struct tok_sink *k, uint32_t id)
+{
+    if (k->store) {
+        if (k->n == k->cap && sink_grow(k) != 0)
+            return;
+        k->ids[k->n] = id;
+    }
+    k->n++;
+}
+
+/* Reusable scratch arrays of one call; freed by scratch_free. */
+struct tok_scratch {
+    void *buf;
+    size_t cap;
+};
+
+void *scratch_get(struct tok_scratch *s, size_t bytes);
+void scratch_free(struct tok_scratch *s);
+
+/* Encode valid UTF-8 text that contains no added or special token. */
+int bytebpe_encode_ordinary(const struct terse_tokenizer *t, const struct vocab *v,
+                            const unsigned char *s, size_t n, struct tok_sink *k,
+                            struct tok_scratch *sc);
+int mergebpe_encode_ordinary(const struct vocab *v, const unsigned char *s, size_t n,
+                             struct tok_sink *k, struct tok_scratch *sc);
+
+/* An indexed min-heap of BPE nodes keyed by (rank[node], node): the lowest
+ * rank first, the leftmost node on ties, which is the merge order of both
+ * tiktoken and Hugging Face BPE. Used on long pieces, where rescanning all
+ * pairs after each merge would be quadratic. rank[i] == UINT32_MAX means
+ * node i has no mergeable pair and is not in the heap. */
+struct node_heap {
+    uint32_t *heap;       /* node ids */
+    uint32_t *pos;        /* index of each node in heap, UINT32_MAX if absent */
+    const uint32_t *rank; /* the keys, owned by the caller */
+    uint32_t n;
+};
+
+/* Puts node i where its current rank says (inserting or removing it). */
+void node_heap_update(struct node_heap *h, uint32_t i);
+/* Removes and returns the node with the lowest key (heap must not be empty). */
+uint32_t node_heap_pop(struct node_heap *h);
+
+#define NO_RANK UINT32_MAX
+
+#endif

@@ -1,0 +1,159 @@
+/* vocab.c - reading vocabulary blobs in place, and the small containers the
+ * BPE engines share (id sink, scratch buffer, heap). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/hash.h"
+#include "tokenizer.h"
+
+#define AT(type, off) ((const type *)(const void *)(blob + (off)))
+
+void vocab_open(struct vocab *v, const unsigned char *blob)
+{
+    const struct vocab_header *h = AT(struct vocab_header, 0);
+    memset(v, 0, sizeof *v);
+    v->h = h;
+    v->tok_off = AT(uint32_t, h->off_tok_off);
+    v->tok_bytes = blob + h->off_tok_bytes;
+    v->hash = AT(uint32_t, h->off_hash);
+    v->hash_mask = (1u << h->hash_bits) - 1;
+    v->added_hash = AT(uint32_t, h->off_added_hash);
+    v->added_mask = (1u << h->added_bits) - 1;
+    v->added_lens = AT(uint32_t, h->off_added_lens);
+    v->added_lenv = AT(uint32_t, h->off_added_lenv);
+    v->byte_ids = AT(uint32_t, h->off_byte_ids);
+    v->special = AT(uint32_t, h->off_special);
+    if (h->kind == VOCAB_MERGE_BPE) {
+        v->merges = AT(struct vocab_merge, h->off_merges);
+        v->merge_mask = (1u << h->merge_bits) - 1;
+        v->ascii_ids = AT(uint32_t, h->off_ascii_ids);
+        v->nosplit = AT(uint32_t, h->off_nosplit);
+    }
+}
+
+uint32_t vocab_lookup(const struct vocab *v, const unsigned char *s, size_t n)
+{
+    uint32_t i = (uint32_t)terse_hash_bytes(s, n) & v->hash_mask;
+    for (;; i = (i + 1) & v->hash_mask) {
+        uint32_t e = v->hash[i], id, off;
+        if (!e)
+            return UINT32_MAX;
+        id = e - 1;
+        off = v->tok_off[id];
+        if (v->tok_off[id + 1] - off == n && memcmp(v->tok_bytes + off, s, n) == 0)
+            return id;
+    }
+}
+
+int sink_grow(struct tok_sink *k)
+{
+    size_t cap = k->cap ? k->cap * 2 : 256;
+    uint32_t *p = realloc(k->ids, cap * sizeof *p);
+    if (!p) {
+        k->oom = 1;
+        k->store = 0; /* keep counting so the caller sees a consistent state */
+        return -1;
+    }
+    k->ids = p;
+    k->cap = cap;
+    return 0;
+}
+
+void *scratch_get(struct tok_scratch *s, size_t bytes)
+{
+    if (bytes > s->cap) {
+        size_t cap = bytes < 4096 ? 4096 : bytes + bytes / 2;
+        void *p = realloc(s->buf, cap);
+        if (!p)
+            return NULL;
+        s->buf = p;
+        s->cap = cap;
+    }
+    return s->buf;
+}
+
+void scratch_free(struct tok_scratch *s)
+{
+    free(s->buf);
+    s->buf = NULL;
+    s->cap = 0;
+}
+
+static inline uint64_t nh_key(const struct node_heap *h, uint32_t i)
+{
+    return (uint64_t)h->rank[i] << 32 | i;
+}
+
+static void nh_set(struct node_heap *h, uint32_t at, uint32_t node)
+{
+    h->heap[at] = node;
+    h->pos[node] = at;
+}
+
+static void nh_sift_up(struct node_heap *h, uint32_t at)
+{
+    uint32_t node = h->heap[at];
+    uint64_t key = nh_key(h, node);
+    while (at > 0) {
+        uint32_t p = (at - 1) / 2;
+        if (nh_key(h, h->heap[p]) <= key)
+            break;
+        nh_set(h, at, h->heap[p]);
+        at = p;
+    }
+    nh_set(h, at, node);
+}
+
+static void nh_sift_down(struct node_heap *h, uint32_t at)
+{
+    uint32_t node = h->heap[at];
+    uint64_t key = nh_key(h, node);
+    for (;;) {
+        uint32_t c = 2 * at + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && nh_key(h, h->heap[c + 1]) < nh_key(h, h->heap[c]))
+            c++;
+        if (key <= nh_key(h, h->heap[c]))
+            break;
+        nh_set(h, at, h->heap[c]);
+        at = c;
+    }
+    nh_set(h, at, node);
+}
+
+static void nh_remove_at(struct node_heap *h, uint32_t at)
+{
+    uint32_t node = h->heap[at], last = h->heap[--h->n];
+    h->pos[node] = UINT32_MAX;
+    if (at == h->n)
+        return;
+    nh_set(h, at, last);
+    nh_sift_down(h, at);
+    nh_sift_up(h, h->pos[last]);
+}
+
+void node_heap_update(struct node_heap *h, uint32_t i)
+{
+    uint32_t at = h->pos[i];
+    if (h->rank[i] == NO_RANK) {
+        if (at != UINT32_MAX)
+            nh_remove_at(h, at);
+        return;
+    }
+    if (at == UINT32_MAX) {
+        at = h->n++;
+        nh_set(h, at, i);
+        nh_sift_up(h, at);
+        return;
+    }
+    nh_sift_down(h, at);
+    nh_sift_up(h, h->pos[i]);
+}
+
+uint32_t node_heap_pop(struct node_heap *h)
+{
+    uint32_t top = h->heap[0];
+    nh_remove_at(h, 0);
+    return top;
+}

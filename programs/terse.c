@@ -1,0 +1,323 @@
+/* terse.c - the terse command-line program.
+ *
+ *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json]
+ *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]
+ *   terse detokenize [FILE|-] (--tokenizer NAME | --model MODEL)
+ *   terse tokenizers
+ *
+ * Exit status: 0 success, 1 bad input or usage (one line on stderr), 2 an
+ * internal error (out of memory). See docs/cli.md.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "terse.h"
+
+#define EXIT_USAGE 1
+#define EXIT_INTERNAL 2
+
+static const char usage_text[] =
+    "usage: terse <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json]\n"
+    "        count tokens (default tokenizer: o200k)\n"
+    "  tokenize [FILE|-] (--tokenizer NAME | --model MODEL) [--special]\n"
+    "        print token ids, space-separated, on one line\n"
+    "  detokenize [FILE|-] (--tokenizer NAME | --model MODEL)\n"
+    "        turn space-separated token ids back into text\n"
+    "  tokenizers\n"
+    "        list the tokenizers and whether their counts are exact\n"
+    "\n"
+    "options:\n"
+    "  --tokenizer NAME  o200k, cl100k, gemma3, claude (an estimate), or all (count only)\n"
+    "  --model MODEL     pick the tokenizer a model uses: gpt-4o, gpt-5, gpt-4,\n"
+    "                    gemini-2.5-pro, claude-sonnet-4, ...\n"
+    "  --special         read special tokens such as <|endoftext|> as special\n"
+    "                    (by default they are plain text, as in API requests)\n"
+    "  --json            write one JSON object to stdout\n"
+    "  -h, --help        show this help;  --version  show the version\n"
+    "\n"
+    "Reads FILE, or standard input when FILE is - or absent.\n";
+
+static void fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("terse: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(code);
+}
+
+/* Reads all of path ("-" or NULL: stdin) into a new buffer. */
+static char *read_input(const char *path, size_t *len)
+{
+    FILE *f = stdin;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    if (path && strcmp(path, "-") != 0) {
+        f = fopen(path, "rb");
+        if (!f)
+            fail(EXIT_USAGE, "cannot open '%s': %s", path, strerror(errno));
+    }
+    for (;;) {
+        size_t got;
+        if (n == cap) {
+            char *p;
+            cap = cap ? cap * 2 : 65536;
+            p = realloc(buf, cap);
+            if (!p)
+                fail(EXIT_INTERNAL, "out of memory reading '%s'", path ? path : "-");
+            buf = p;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f))
+        fail(EXIT_USAGE, "cannot read '%s': %s", path ? path : "-", strerror(errno));
+    if (f != stdin)
+        fclose(f);
+    *len = n;
+    return buf;
+}
+
+struct opts {
+    const char *file;
+    const char *tokenizer; /* name, model or "all" */
+    int by_model;
+    int special;
+    int json;
+};
+
+static void parse_opts(int argc, char **argv, struct opts *o, int allow_json)
+{
+    int i;
+    memset(o, 0, sizeof *o);
+    for (i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--tokenizer") == 0 || strcmp(a, "--model") == 0) {
+            if (i + 1 >= argc)
+                fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+            if (o->tokenizer)
+                fail(EXIT_USAGE, "give only one of --tokenizer and --model");
+            o->by_model = a[2] == 'm';
+            o->tokenizer = argv[++i];
+        } else if (strncmp(a, "--tokenizer=", 12) == 0 || strncmp(a, "--model=", 8) == 0) {
+            if (o->tokenizer)
+                fail(EXIT_USAGE, "give only one of --tokenizer and --model");
+            o->by_model = a[2] == 'm';
+            o->tokenizer = strchr(a, '=') + 1;
+        } else if (strcmp(a, "--special") == 0) {
+            o->special = 1;
+        } else if (allow_json && strcmp(a, "--json") == 0) {
+            o->json = 1;
+        } else if (a[0] == '-' && a[1] != 0) {
+            fail(EXIT_USAGE, "unknown option '%s' for '%s' (see terse --help)", a, argv[1]);
+        } else if (o->file) {
+            fail(EXIT_USAGE, "only one input file may be given ('%s' and '%s')", o->file, a);
+        } else {
+            o->file = a;
+        }
+    }
+}
+
+static const terse_tokenizer *pick(const struct opts *o)
+{
+    const terse_tokenizer *t = terse_tokenizer_find(o->tokenizer);
+    if (t && !o->by_model) {
+        /* --tokenizer takes tokenizer names (and tiktoken's), not models */
+        const char *name = terse_tokenizer_name(t);
+        size_t n = strlen(name);
+        if (strncasecmp(o->tokenizer, name, n) != 0 ||
+            (o->tokenizer[n] != 0 && strcasecmp(o->tokenizer + n, "_base") != 0))
+            t = NULL;
+    }
+    if (!t)
+        fail(EXIT_USAGE, "unknown %s '%s' (%s)", o->by_model ? "model" : "tokenizer", o->tokenizer,
+             o->by_model ? "for example gpt-4o, gpt-4, gemini-2.5-pro, claude-sonnet-4"
+                         : "tokenizers: o200k, cl100k, gemma3, claude; or use --model");
+    return t;
+}
+
+static void check(int rc, const char *what)
+{
+    if (rc == TERSE_OK)
+        return;
+    fail(rc == TERSE_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE, "%s: %s", what, terse_strerror(rc));
+}
+
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", (unsigned char)*s);
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}
+
+static int cmd_count(int argc, char **argv)
+{
+    struct opts o;
+    char *text;
+    size_t len, i, count;
+    unsigned flags;
+    parse_opts(argc, argv, &o, 1);
+    flags = o.special ? TERSE_TOKENS_SPECIAL : 0;
+    if (!o.tokenizer)
+        o.tokenizer = "o200k";
+    if (strcmp(o.tokenizer, "all") == 0 && !o.by_model) {
+        const terse_tokenizer *t;
+        text = read_input(o.file, &len);
+        if (o.json)
+            printf("{\"bytes\":%zu,\"tokens\":{", len);
+        for (i = 0; (t = terse_tokenizer_at(i)) != NULL; i++) {
+            check(terse_count(t, text, len, flags, &count), "count");
+            if (o.json) {
+                printf("%s", i ? "," : "");
+                json_string(terse_tokenizer_name(t));
+                printf(":{\"count\":%zu,\"exact\":%s}", count,
+                       terse_tokenizer_is_exact(t) ? "true" : "false");
+            } else {
+                printf("%-8s %10zu%s\n", terse_tokenizer_name(t), count,
+                       terse_tokenizer_is_exact(t) ? "" : "  (estimate)");
+            }
+        }
+        if (o.json)
+            printf("}}\n");
+    } else {
+        const terse_tokenizer *t = pick(&o);
+        text = read_input(o.file, &len);
+        check(terse_count(t, text, len, flags, &count), "count");
+        if (o.json) {
+            printf("{\"bytes\":%zu,\"tokenizer\":", len);
+            json_string(terse_tokenizer_name(t));
+            printf(",\"count\":%zu,\"exact\":%s}\n", count,
+                   terse_tokenizer_is_exact(t) ? "true" : "false");
+        } else {
+            printf("%zu\n", count);
+            if (!terse_tokenizer_is_exact(t))
+                fprintf(stderr, "terse: note: %s counts are an estimate\n", terse_tokenizer_name(t));
+        }
+    }
+    free(text);
+    return 0;
+}
+
+static int cmd_tokenize(int argc, char **argv)
+{
+    struct opts o;
+    const terse_tokenizer *t;
+    char *text;
+    size_t len, n, i;
+    uint32_t *ids;
+    parse_opts(argc, argv, &o, 0);
+    if (!o.tokenizer)
+        fail(EXIT_USAGE, "tokenize needs --tokenizer NAME or --model MODEL");
+    t = pick(&o);
+    text = read_input(o.file, &len);
+    check(terse_encode(t, text, len, o.special ? TERSE_TOKENS_SPECIAL : 0, &ids, &n), "tokenize");
+    for (i = 0; i < n; i++)
+        printf(i ? " %u" : "%u", ids[i]);
+    putchar('\n');
+    terse_free(ids);
+    free(text);
+    if (!terse_tokenizer_is_exact(t))
+        fprintf(stderr, "terse: note: %s ids are those of an estimate\n", terse_tokenizer_name(t));
+    return 0;
+}
+
+static int cmd_detokenize(int argc, char **argv)
+{
+    struct opts o;
+    const terse_tokenizer *t;
+    char *text, *p, *out;
+    size_t len, n = 0, cap = 0, out_len;
+    uint32_t *ids = NULL;
+    parse_opts(argc, argv, &o, 0);
+    if (!o.tokenizer)
+        fail(EXIT_USAGE, "detokenize needs --tokenizer NAME or --model MODEL");
+    t = pick(&o);
+    text = read_input(o.file, &len);
+    p = text;
+    while (p < text + len) {
+        unsigned long v = 0;
+        int digits = 0;
+        if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+            p++;
+            continue;
+        }
+        while (p < text + len && *p >= '0' && *p <= '9' && digits < 11) {
+            v = v * 10 + (unsigned long)(*p++ - '0');
+            digits++;
+        }
+        if (!digits || v > 0xFFFFFFFFul || (p < text + len && *p != ' ' && *p != '\n' && *p != '\t' && *p != '\r'))
+            fail(EXIT_USAGE, "detokenize: expected token ids separated by spaces, at byte %zu",
+                 (size_t)(p - text));
+        if (n == cap) {
+            uint32_t *q;
+            cap = cap ? cap * 2 : 1024;
+            q = realloc(ids, cap * sizeof *q);
+            if (!q)
+                fail(EXIT_INTERNAL, "out of memory");
+            ids = q;
+        }
+        ids[n++] = (uint32_t)v;
+    }
+    check(terse_decode(t, ids, n, &out, &out_len), "detokenize");
+    fwrite(out, 1, out_len, stdout);
+    terse_free(out);
+    free(ids);
+    free(text);
+    return 0;
+}
+
+static int cmd_tokenizers(void)
+{
+    const terse_tokenizer *t;
+    size_t i;
+    for (i = 0; (t = terse_tokenizer_at(i)) != NULL; i++)
+        printf("%-8s %-9s %s\n", terse_tokenizer_name(t),
+               terse_tokenizer_is_exact(t) ? "exact" : "estimate", terse_tokenizer_description(t));
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int rc;
+    if (argc < 2)
+        fail(EXIT_USAGE, "no command given (see terse --help)");
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("terse %s\n", terse_version());
+        return 0;
+    }
+    if (strcmp(argv[1], "count") == 0)
+        rc = cmd_count(argc, argv);
+    else if (strcmp(argv[1], "tokenize") == 0)
+        rc = cmd_tokenize(argc, argv);
+    else if (strcmp(argv[1], "detokenize") == 0)
+        rc = cmd_detokenize(argc, argv);
+    else if (strcmp(argv[1], "tokenizers") == 0)
+        rc = cmd_tokenizers();
+    else
+        fail(EXIT_USAGE, "unknown command '%s' (see terse --help)", argv[1]);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        fail(EXIT_USAGE, "cannot write output: %s", strerror(errno));
+    return rc;
+}

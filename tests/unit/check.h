@@ -1,0 +1,43 @@
+/* check.h - a minimal test harness for the unit tests.
+ *
+ * A test is a function `static void test_x(void)` listed in main.c. CHECK()
+ * records failures; each test prints "ok - name" or "not ok - name" (with
+ * the failed conditions above it), which tests/run.sh counts.
+ */
+#ifndef TERSE_TESTS_CHECK_H
+#define TERSE_TESTS_CHECK_H
+
+#include <stdio.h>
+
+extern int check_failures;
+
+#define CHECK(cond)                                                                \
+    do {                                                                           \
+        if (!(cond)) {                                                             \
+            check_failures++;                                                      \
+            printf("#   %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);    \
+        }                                                                          \
+    } while (0)
+
+#define CHECK_EQ_SIZE(a, b)                                                        \
+    do {                                                                           \
+        size_t a_ = (a), b_ = (b);                                                 \
+        if (a_ != b_) {                                                            \
+            check_failures++;                                                      \
+            printf("#   %s:%d: %s == %zu, expected %s == %zu\n", __FILE__, __LINE__, \
+                   #a, a_, #b, b_);                                                \
+        }                                                                          \
+    } while (0)
+
+typedef void (*test_fn)(void);
+
+struct test_case {
+    const char *name;
+    test_fn fn;
+};
+
+/* Each test file exposes its cases through one of these. */
+extern const struct test_case utf8_tests[];
+extern const struct test_case tokenizer_tests[];
+
+#endif

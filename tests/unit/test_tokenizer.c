@@ -1,0 +1,270 @@
+/* test_tokenizer.c - the tokenizer API: lookup, counting, encoding,
+ * decoding, special tokens, bad input, long runs and threads. Exactness
+ * against the reference implementations is tested by tests/ref. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "terse.h"
+
+static const terse_tokenizer *tok(const char *name)
+{
+    const terse_tokenizer *t = terse_tokenizer_find(name);
+    if (!t) {
+        printf("#   no tokenizer %s\n", name);
+        exit(1);
+    }
+    return t;
+}
+
+/* Encodes s and compares with the ids in want (terminated by UINT32_MAX). */
+static int encodes_to(const char *name, const char *s, unsigned flags, const uint32_t *want)
+{
+    uint32_t *ids;
+    size_t n, i, count;
+    int ok = 1;
+    if (terse_encode(tok(name), s, strlen(s), flags, &ids, &n) != TERSE_OK)
+        return 0;
+    for (i = 0; i < n && want[i] != UINT32_MAX; i++)
+        ok &= ids[i] == want[i];
+    ok &= i == n && want[i] == UINT32_MAX;
+    ok &= terse_count(tok(name), s, strlen(s), flags, &count) == TERSE_OK && count == n;
+    if (!ok) {
+        printf("#   %s(%s):", name, s);
+        for (i = 0; i < n; i++)
+            printf(" %u", ids[i]);
+        printf("\n");
+    }
+    terse_free(ids);
+    return ok;
+}
+
+#define END UINT32_MAX
+
+static void test_lookup(void)
+{
+    static const struct {
+        const char *name, *want;
+    } cases[] = {
+        {"o200k", "o200k"}, {"O200K", "o200k"}, {"o200k_base", "o200k"}, {"cl100k_base", "cl100k"},
+        {"gpt-4o", "o200k"}, {"gpt-4o-mini", "o200k"}, {"gpt-4.1", "o200k"},
+        {"gpt-4.1-nano", "o200k"}, {"gpt-5", "o200k"}, {"gpt-5-mini", "o200k"}, {"o3", "o200k"},
+        {"o1-preview", "o200k"}, {"o4-mini", "o200k"}, {"openai/gpt-4o", "o200k"},
+        {"gpt-4", "cl100k"}, {"gpt-4-turbo", "cl100k"}, {"gpt-4-0613", "cl100k"},
+        {"gpt-3.5-turbo", "cl100k"}, {"text-embedding-3-small", "cl100k"},
+        {"gemini-2.5-pro", "gemma3"}, {"gemini-2.0-flash", "gemma3"}, {"gemma-3-27b-it", "gemma3"},
+        {"google/gemini-2.5-flash", "gemma3"}, {"claude-sonnet-4", "claude"},
+        {"claude-3-5-haiku-20241022", "claude"}, {"Claude-Opus-4-1", "claude"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const terse_tokenizer *t = terse_tokenizer_find(cases[i].name);
+        if (!t || strcmp(terse_tokenizer_name(t), cases[i].want) != 0) {
+            printf("#   %s -> %s, expected %s\n", cases[i].name, t ? terse_tokenizer_name(t) : "NULL",
+                   cases[i].want);
+            CHECK(0);
+        }
+    }
+    CHECK(terse_tokenizer_find("gpt-4oops") == NULL);
+    CHECK(terse_tokenizer_find("o10") == NULL);
+    CHECK(terse_tokenizer_find("llama-3") == NULL);
+    CHECK(terse_tokenizer_find("") == NULL);
+    CHECK(terse_tokenizer_find(NULL) == NULL);
+    CHECK(terse_tokenizer_is_exact(tok("o200k")) && terse_tokenizer_is_exact(tok("gemma3")));
+    CHECK(!terse_tokenizer_is_exact(tok("claude")));
+    CHECK(terse_tokenizer_at(4) == NULL && terse_tokenizer_at(0) == tok("o200k"));
+    CHECK(terse_tokenizer_vocab_size(tok("o200k")) == 200019);
+    CHECK(terse_tokenizer_vocab_size(tok("cl100k")) == 100277);
+    CHECK(terse_tokenizer_vocab_size(tok("gemma3")) == 262145);
+}
+
+static void test_known_ids(void)
+{
+    /* ids as produced by the reference implementations */
+    static const uint32_t o1[] = {24912, 2375, END}, c1[] = {15339, 1917, END},
+                          g1[] = {23391, 1902, END}, a1[] = {9381, 2253, END};
+    static const uint32_t o2[] = {15390, 4128, 58527, 2699, 31233, 220, 1215, 279, 220, 342, END};
+    CHECK(encodes_to("o200k", "hello world", 0, o1));
+    CHECK(encodes_to("cl100k", "hello world", 0, c1));
+    CHECK(encodes_to("gemma3", "hello world", 0, g1));
+    CHECK(encodes_to("claude", "hello world", 0, a1));
+    CHECK(encodes_to("o200k", "I'm don't HELLO'S  x\n\n  y", 0, o2));
+}
+
+static void test_empty_and_bad_args(void)
+{
+    size_t n = 99, i;
+    uint32_t *ids = (uint32_t *)&n;
+    char *text;
+    const terse_tokenizer *t;
+    for (i = 0; (t = terse_tokenizer_at(i)) != NULL; i++) {
+        CHECK(terse_count(t, "", 0, 0, &n) == TERSE_OK && n == 0);
+        CHECK(terse_count(t, NULL, 0, 0, &n) == TERSE_OK && n == 0);
+        CHECK(terse_encode(t, "", 0, 0, &ids, &n) == TERSE_OK && n == 0 && ids == NULL);
+        CHECK(terse_decode(t, NULL, 0, &text, &n) == TERSE_OK && n == 0 && text && !*text);
+        terse_free(text);
+    }
+    t = tok("o200k");
+    CHECK(terse_count(NULL, "a", 1, 0, &n) == TERSE_EINVAL);
+    CHECK(terse_count(t, NULL, 1, 0, &n) == TERSE_EINVAL);
+    CHECK(terse_count(t, "a", 1, 0, NULL) == TERSE_EINVAL);
+    CHECK(terse_count(t, "a", 1, 0x80, &n) == TERSE_EINVAL);
+    CHECK(terse_encode(t, "a", 1, 0, NULL, &n) == TERSE_EINVAL);
+    {
+        uint32_t bad[] = {24912, 250000};
+        CHECK(terse_decode(t, bad, 2, &text, &n) == TERSE_ERANGE && text == NULL);
+        bad[1] = 199998; /* a gap in o200k's ranks */
+        CHECK(terse_decode(t, bad, 2, &text, &n) == TERSE_ERANGE);
+    }
+    CHECK(strcmp(terse_strerror(TERSE_ERANGE), "token id not in the tokenizer's vocabulary") == 0);
+    CHECK(strcmp(terse_version(), TERSE_VERSION_STRING) == 0);
+}
+
+static void test_special_tokens(void)
+{
+    static const uint32_t o_plain[] = {27, 91, 419, 1440, 919, 91, 29, 5911, END};
+    static const uint32_t o_special[] = {199999, 5911, END};
+    static const uint32_t c_special[] = {100257, 15960, END};
+    static const uint32_t g_plain[] = {236820, 3041, 236779, 1340, 236779, 887, 236813, 2364, END};
+    static const uint32_t g_special[] = {105, 2364, END};
+    char *text;
+    size_t n;
+    CHECK(encodes_to("o200k", "<|endoftext|> hi", 0, o_plain));
+    CHECK(encodes_to("o200k", "<|endoftext|> hi", TERSE_TOKENS_SPECIAL, o_special));
+    CHECK(encodes_to("cl100k", "<|endoftext|> hi", TERSE_TOKENS_SPECIAL, c_special));
+    CHECK(encodes_to("gemma3", "<start_of_turn>user", 0, g_plain));
+    CHECK(encodes_to("gemma3", "<start_of_turn>user", TERSE_TOKENS_SPECIAL, g_special));
+    CHECK(terse_decode(tok("o200k"), o_special, 2, &text, &n) == TERSE_OK &&
+          strcmp(text, "<|endoftext|> hi") == 0);
+    terse_free(text);
+}
+
+static void test_invalid_utf8_rule(void)
+{
+    /* invalid input tokenizes exactly as its WHATWG-repaired form */
+    static const char bad[] = "a\xFF" "b\xE2\x82" " c\xC0\x80";
+    static const char fixed[] = "a\xEF\xBF\xBD" "b\xEF\xBF\xBD c\xEF\xBF\xBD\xEF\xBF\xBD";
+    const terse_tokenizer *t;
+    size_t i;
+    for (i = 0; (t = terse_tokenizer_at(i)) != NULL; i++) {
+        uint32_t *a, *b;
+        size_t na, nb;
+        CHECK(terse_encode(t, bad, sizeof bad - 1, 0, &a, &na) == TERSE_OK);
+        CHECK(terse_encode(t, fixed, sizeof fixed - 1, 0, &b, &nb) == TERSE_OK);
+        CHECK(na == nb && memcmp(a, b, na * 4) == 0);
+        terse_free(a);
+        terse_free(b);
+    }
+}
+
+/* A long run of one character is one piece (o200k) or one word (gemma3):
+ * it goes through the heap-based merge. Decoding must give it back. */
+static void test_long_runs(void)
+{
+    static const char *chars[] = {"a", " ", "\n", "7", "\xE2\x96\x81", "\xF0\x9F\x98\x80", ".", "ab"};
+    const terse_tokenizer *t;
+    size_t i, c, len = 300000;
+    char *buf = malloc(len + 8);
+    for (c = 0; c < sizeof chars / sizeof chars[0]; c++) {
+        size_t cl = strlen(chars[c]), n = 0;
+        for (n = 0; n + cl <= len; n += cl)
+            memcpy(buf + n, chars[c], cl);
+        for (i = 0; (t = terse_tokenizer_at(i)) != NULL; i++) {
+            uint32_t *ids;
+            size_t nids, count, blen;
+            char *back;
+            CHECK(terse_encode(t, buf, n, 0, &ids, &nids) == TERSE_OK);
+            CHECK(terse_count(t, buf, n, 0, &count) == TERSE_OK && count == nids);
+            CHECK(nids > 0 && nids <= n);
+            /* claude decodes to the NFKC form; gemma3 reads U+2581 as a space */
+            if (strcmp(terse_tokenizer_name(t), "claude") != 0 &&
+                !(c == 4 && strcmp(terse_tokenizer_name(t), "gemma3") == 0)) {
+                int same = terse_decode(t, ids, nids, &back, &blen) == TERSE_OK && blen == n &&
+                           memcmp(back, buf, n) == 0;
+                if (!same)
+                    printf("#   %s: run of '%s' does not round-trip (%zu bytes back of %zu)\n",
+                           terse_tokenizer_name(t), chars[c], blen, n);
+                CHECK(same);
+                terse_free(back);
+            }
+            terse_free(ids);
+        }
+    }
+    free(buf);
+}
+
+struct thread_arg {
+    const terse_tokenizer *t;
+    const char *text;
+    size_t len;
+    uint32_t *ids;
+    size_t n;
+};
+
+static void *encode_thread(void *p)
+{
+    struct thread_arg *a = p;
+    size_t r;
+    for (r = 0; r < 20; r++) {
+        terse_free(a->ids);
+        if (terse_encode(a->t, a->text, a->len, 0, &a->ids, &a->n) != TERSE_OK)
+            a->n = 0;
+    }
+    return NULL;
+}
+
+/* One tokenizer used from several threads gives the same ids as one thread. */
+static void test_threads(void)
+{
+    static const char text[] = "Threads share the immutable vocabularies: \xE2\x96\x81 <table> 12345 "
+                               "don't STOP\n\n\tnow. \xF0\x9F\x98\x80 caf\xC3\xA9";
+    const terse_tokenizer *t;
+    size_t i, j;
+    for (i = 0; (t = terse_tokenizer_at(i)) != NULL; i++) {
+        pthread_t th[4];
+        struct thread_arg a[4];
+        uint32_t *want;
+        size_t nwant;
+        CHECK(terse_encode(t, text, sizeof text - 1, 0, &want, &nwant) == TERSE_OK);
+        for (j = 0; j < 4; j++) {
+            a[j].t = t;
+            a[j].text = text;
+            a[j].len = sizeof text - 1;
+            a[j].ids = NULL;
+            a[j].n = 0;
+            CHECK(pthread_create(&th[j], NULL, encode_thread, &a[j]) == 0);
+        }
+        for (j = 0; j < 4; j++) {
+            pthread_join(th[j], NULL);
+            CHECK(a[j].n == nwant && memcmp(a[j].ids, want, nwant * 4) == 0);
+            terse_free(a[j].ids);
+        }
+        terse_free(want);
+    }
+}
+
+static void test_claude_nfkc(void)
+{
+    /* the Claude estimate counts the NFKC form, as @anthropic-ai/tokenizer does */
+    uint32_t *a, *b;
+    size_t na, nb;
+    const terse_tokenizer *t = tok("claude");
+    CHECK(terse_encode(t, "\xEF\xAC\x81le \xE2\x91\xA0", 9, 0, &a, &na) == TERSE_OK); /* "ﬁle ①" */
+    CHECK(terse_encode(t, "file 1", 6, 0, &b, &nb) == TERSE_OK);
+    CHECK(na == nb && memcmp(a, b, na * 4) == 0);
+    terse_free(a);
+    terse_free(b);
+}
+
+const struct test_case tokenizer_tests[] = {
+    {"tokenizer: lookup by name and model", test_lookup},
+    {"tokenizer: known ids", test_known_ids},
+    {"tokenizer: empty input and bad arguments", test_empty_and_bad_args},
+    {"tokenizer: special tokens are text unless asked", test_special_tokens},
+    {"tokenizer: invalid UTF-8 reads as U+FFFD", test_invalid_utf8_rule},
+    {"tokenizer: long runs of one character", test_long_runs},
+    {"tokenizer: thread safety", test_threads},
+    {"tokenizer: claude reads NFKC", test_claude_nfkc},
+    {NULL, NULL},
+};
