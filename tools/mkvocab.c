@@ -182,62 +182,71 @@ static uint32_t *write_tokens(struct vocab_header *h)
     return hash;
 }
 
-/* The added/special tokens are looked up by longest match at a position: a
- * hash of their strings and, per first byte, the distinct lengths. */
+/* The added/special tokens are looked up by longest match at a position,
+ * walking a byte trie (see vocab_format.h). */
+struct trie_build {
+    uint32_t value;
+    uint32_t child[256];
+};
+
 static void write_added(struct vocab_header *h, const uint32_t *ids, const int *special, uint32_t n)
 {
-    uint32_t bits = bits_for(n), mask = (1u << bits) - 1, i, b;
-    uint32_t *hash = xcalloc((size_t)1 << bits, 4);
-    uint32_t lens[256 * 2];
-    uint32_t *lenv = xcalloc((size_t)n + 1, 4), nlenv = 0;
+    struct trie_build *tb = xcalloc(1, sizeof *tb);
+    uint32_t n_nodes = 1, i, b, n_edges = 0;
+    struct vocab_trie_node *nodes;
+    uint32_t *edges, root[256];
     uint32_t *plain = xcalloc((size_t)n + 1, 4), nplain = 0;
     uint32_t *spec = xcalloc((size_t)n + 1, 4), nspec = 0;
     for (i = 0; i < n; i++) {
         const struct tok *t = &toks[ids[i]];
-        uint32_t j = (uint32_t)terse_hash_bytes(t->s, t->len) & mask;
+        uint32_t node = 0, k;
         if (t->len == 0)
             die("empty added token %u", ids[i]);
-        while (hash[j]) {
-            const struct tok *o = &toks[(hash[j] & 0x7fffffffu) - 1];
-            if (o->len == t->len && memcmp(o->s, t->s, t->len) == 0)
-                die("added token %u duplicates another", ids[i]);
-            j = (j + 1) & mask;
+        for (k = 0; k < t->len; k++) {
+            uint32_t c = t->s[k];
+            if (!tb[node].child[c]) {
+                tb = realloc(tb, (size_t)(n_nodes + 1) * sizeof *tb);
+                if (!tb)
+                    die("out of memory");
+                memset(&tb[n_nodes], 0, sizeof *tb);
+                tb[node].child[c] = n_nodes++;
+            }
+            node = tb[node].child[c];
         }
-        hash[j] = (ids[i] + 1) | (special[i] ? 0x80000000u : 0);
+        if (tb[node].value)
+            die("added token %u duplicates another", ids[i]);
+        tb[node].value = (ids[i] + 1) | (special[i] ? 0x80000000u : 0);
         if (special[i])
             spec[nspec++] = ids[i];
         else
             plain[nplain++] = ids[i];
     }
-    for (b = 0; b < 256; b++) {
-        uint32_t maxlen = 0, L;
-        for (i = 0; i < n; i++)
-            if (toks[ids[i]].s[0] == b && toks[ids[i]].len > maxlen)
-                maxlen = toks[ids[i]].len;
-        lens[2 * b] = nlenv;
-        for (L = maxlen; L >= 1; L--) {
-            for (i = 0; i < n; i++)
-                if (toks[ids[i]].s[0] == b && toks[ids[i]].len == L)
-                    break;
-            if (i < n) {
-                lenv = realloc(lenv, (size_t)(nlenv + 1) * 4);
-                if (!lenv)
-                    die("out of memory");
-                lenv[nlenv++] = L;
+    nodes = xcalloc(n_nodes, sizeof *nodes);
+    edges = xcalloc((size_t)n_nodes + 1, 4);
+    for (i = 0; i < n_nodes; i++) {
+        nodes[i].value = tb[i].value;
+        nodes[i].edge_start = n_edges;
+        for (b = 0; b < 256; b++)
+            if (tb[i].child[b] && i != 0) {
+                if (tb[i].child[b] >= (1u << 24))
+                    die("trie too large");
+                edges[n_edges++] = b << 24 | tb[i].child[b];
             }
-        }
-        lens[2 * b + 1] = nlenv - lens[2 * b];
+        nodes[i].n_edges = n_edges - nodes[i].edge_start;
     }
+    for (b = 0; b < 256; b++)
+        root[b] = tb[0].child[b];
     h->n_added = nplain;
     h->off_added = out_section(plain, (size_t)nplain * 4);
     h->n_special = nspec;
     h->off_special = out_section(spec, (size_t)nspec * 4);
-    h->added_bits = bits;
-    h->off_added_hash = out_section(hash, ((size_t)1 << bits) * 4);
-    h->off_added_lens = out_section(lens, sizeof lens);
-    h->off_added_lenv = out_section(lenv, (size_t)nlenv * 4);
-    free(hash);
-    free(lenv);
+    h->n_trie = n_nodes;
+    h->off_trie_nodes = out_section(nodes, (size_t)n_nodes * sizeof *nodes);
+    h->off_trie_root = out_section(root, sizeof root);
+    h->off_trie_edges = out_section(edges, (size_t)n_edges * 4);
+    free(tb);
+    free(nodes);
+    free(edges);
     free(plain);
     free(spec);
 }
@@ -392,12 +401,6 @@ static uint32_t get_u32(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static int cmd_mergebpe(int argc, char **argv)
 {
     size_t vlen, mlen, alen, pos, n_merges, i;
@@ -407,7 +410,6 @@ static int cmd_mergebpe(int argc, char **argv)
     struct vocab_merge *mt;
     uint32_t *added_ids = NULL, n_added = 0, byte_ids[256];
     int *added_special = NULL;
-    uint32_t nosplit[64], n_nosplit = 0;
     if (argc != 7)
         die("usage: mkvocab mergebpe VOCAB MERGES ADDED UNK_ID OUT");
     vdata = read_file(argv[2], &vlen);
@@ -527,32 +529,55 @@ static int cmd_mergebpe(int argc, char **argv)
         h.off_ascii_ids = out_section(ascii_ids, sizeof ascii_ids);
     }
     h.unk_id = (uint32_t)strtoul(argv[5], NULL, 10);
-    /* Code points that precede U+2581 inside some token: a word boundary
-     * after them is not safe to cut at (see gemma.c). */
-    for (i = 0; i < n_toks; i++) {
-        const unsigned char *s = toks[i].s;
-        uint32_t L = toks[i].len, k, prev = 0x2581, cp;
-        for (k = 0; k < L; k += (uint32_t)utf8_decode(s + k, L - k, &cp)) {
-            utf8_decode(s + k, L - k, &cp);
-            if (cp == 0x2581 && prev != 0x2581) {
-                uint32_t q;
-                for (q = 0; q < n_nosplit && nosplit[q] != prev; q++)
-                    ;
-                if (q == n_nosplit) {
-                    if (n_nosplit == 64)
-                        die("too many code points precede U+2581 in tokens");
-                    nosplit[n_nosplit++] = prev;
+    /* Adjacent code-point pairs inside tokens (see vocab_format.h). */
+    {
+        uint32_t ascii[128 * 128 / 32];
+        uint32_t pbits = 16, pmask, n_pairs = 0;
+        uint64_t *pairs;
+        memset(ascii, 0, sizeof ascii);
+        for (;;) {
+            pmask = (1u << pbits) - 1;
+            pairs = xcalloc((size_t)1 << pbits, 8);
+            memset(pairs, 0xff, ((size_t)1 << pbits) * 8);
+            n_pairs = 0;
+            for (i = 0; i < n_toks && n_pairs * 2 < (1u << pbits); i++) {
+                const unsigned char *ts = toks[i].s;
+                uint32_t L = toks[i].len, k, prev = UINT32_MAX, cp;
+                for (k = 0; k < L; k += (uint32_t)utf8_decode(ts + k, L - k, &cp)) {
+                    utf8_decode(ts + k, L - k, &cp);
+                    if (cp == 0x20)
+                        cp = 0x2581;
+                    if (prev != UINT32_MAX) {
+                        uint64_t key = (uint64_t)prev << 32 | cp;
+                        uint32_t j = (uint32_t)terse_hash_pair(prev, cp) & pmask;
+                        /* in the ASCII bitmap, index 0x20 stands for U+2581 */
+                        uint32_t a = prev == 0x2581 ? 0x20 : prev, b = cp == 0x2581 ? 0x20 : cp;
+                        if (a < 128 && b < 128)
+                            ascii[(a * 128 + b) / 32] |= 1u << ((a * 128 + b) % 32);
+                        while (pairs[j] != UINT64_MAX && pairs[j] != key)
+                            j = (j + 1) & pmask;
+                        if (pairs[j] == UINT64_MAX) {
+                            pairs[j] = key;
+                            n_pairs++;
+                        }
+                    }
+                    prev = cp;
                 }
             }
-            prev = cp;
+            if (n_pairs * 2 < (1u << pbits))
+                break;
+            free(pairs);
+            pbits++;
         }
+        h.off_pair_ascii = out_section(ascii, sizeof ascii);
+        h.pair_bits = pbits;
+        h.off_pairs = out_section(pairs, ((size_t)1 << pbits) * 8);
+        fprintf(stderr, "mkvocab: %u adjacent code-point pairs occur in tokens\n", n_pairs);
+        free(pairs);
     }
-    qsort(nosplit, n_nosplit, 4, cmp_u32);
-    h.n_nosplit = n_nosplit;
-    h.off_nosplit = out_section(nosplit, (size_t)n_nosplit * 4);
     finish(&h, argv[6]);
-    fprintf(stderr, "mkvocab: %s: %u ids, %zu merges, %u added, %u no-split, %zu bytes\n", argv[6],
-            n_toks, n_merges, n_added, n_nosplit, out_len);
+    fprintf(stderr, "mkvocab: %s: %u ids, %zu merges, %u added, %zu bytes\n", argv[6], n_toks,
+            n_merges, n_added, out_len);
     free(hash);
     return 0;
 }

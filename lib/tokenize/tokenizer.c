@@ -152,38 +152,42 @@ static int encode_ordinary(const terse_tokenizer *t, const struct vocab *v, cons
 }
 
 /* Returns the id of the longest added (or, if allowed, special) token that
- * starts at s[i], or UINT32_MAX, and its length in *len. */
+ * starts at s[i], or UINT32_MAX, and its length in *len. Walks the trie, so
+ * the cost is the length of the longest partial match. */
 static uint32_t added_at(const struct vocab *v, const unsigned char *s, size_t n, size_t i,
                          int allow_special, size_t *len)
 {
-    uint32_t start = v->added_lens[2 * s[i]], count = v->added_lens[2 * s[i] + 1], j;
-    for (j = 0; j < count; j++) {
-        uint32_t L = v->added_lenv[start + j], h;
-        if (i + L > n)
-            continue;
-        h = (uint32_t)terse_hash_bytes(s + i, L) & v->added_mask;
-        for (;; h = (h + 1) & v->added_mask) {
-            uint32_t e = v->added_hash[h], id, off;
-            if (!e)
-                break;
-            id = (e & 0x7fffffffu) - 1;
-            off = v->tok_off[id];
-            if (v->tok_off[id + 1] - off == L && memcmp(v->tok_bytes + off, s + i, L) == 0) {
-                if ((e & 0x80000000u) && !allow_special)
-                    break; /* a special token read as text: try shorter ones */
-                *len = L;
-                return id;
-            }
+    uint32_t node = v->trie_root[s[i]], best = UINT32_MAX;
+    size_t j = i + 1;
+    while (node) {
+        const struct vocab_trie_node *nd = &v->trie[node];
+        uint32_t e, next = 0;
+        if (nd->value && (allow_special || !(nd->value & 0x80000000u))) {
+            best = (nd->value & 0x7fffffffu) - 1;
+            *len = j - i;
         }
+        if (j >= n)
+            break;
+        for (e = 0; e < nd->n_edges; e++) {
+            uint32_t edge = v->trie_edges[nd->edge_start + e];
+            if (edge >> 24 == s[j]) {
+                next = edge & 0xffffffu;
+                break;
+            }
+            if (edge >> 24 > s[j])
+                break;
+        }
+        node = next;
+        j++;
     }
-    return UINT32_MAX;
+    return best;
 }
 
 static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned flags,
                struct tok_sink *k)
 {
     struct vocab v;
-    struct tok_scratch sc = {NULL, 0};
+    struct tok_scratch sc = {NULL, 0, NULL, 0};
     const unsigned char *s = (const unsigned char *)text;
     unsigned char *repaired = NULL;
     utf8proc_uint8_t *normalized = NULL;
@@ -217,6 +221,9 @@ static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned 
         s = normalized;
         n = (size_t)m;
     }
+    rc = scratch_cache_init(&sc, n);
+    if (rc != TERSE_OK)
+        goto out;
     if (v.h->n_added == 0 && !allow) {
         rc = encode_ordinary(t, &v, s, n, k, &sc);
         goto out;
@@ -224,8 +231,7 @@ static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned 
     for (i = seg = 0; i < n;) {
         size_t L;
         uint32_t id;
-        if (v.added_lens[2 * s[i] + 1] == 0 ||
-            (id = added_at(&v, s, n, i, allow, &L)) == UINT32_MAX) {
+        if (!v.trie_root[s[i]] || (id = added_at(&v, s, n, i, allow, &L)) == UINT32_MAX) {
             i++;
             continue;
         }

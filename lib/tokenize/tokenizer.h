@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
+#include "../common/hash.h"
 #include "terse.h"
 #include "vocab_format.h"
 
@@ -36,10 +39,12 @@ struct vocab {
     uint32_t hash_mask;
     const struct vocab_merge *merges;
     uint32_t merge_mask;
-    const uint32_t *added_hash;
-    uint32_t added_mask;
-    const uint32_t *added_lens, *added_lenv;
-    const uint32_t *byte_ids, *ascii_ids, *nosplit, *special;
+    const struct vocab_trie_node *trie;
+    const uint32_t *trie_root, *trie_edges;
+    const uint32_t *byte_ids, *ascii_ids, *special;
+    const uint32_t *pair_ascii;
+    const uint64_t *pairs;
+    uint32_t pair_mask;
 };
 
 void vocab_open(struct vocab *v, const unsigned char *blob);
@@ -67,11 +72,36 @@ static inline void sink_push(struct tok_sink *k, uint32_t id)
     k->n++;
 }
 
-/* Reusable scratch arrays of one call; freed by scratch_free. */
+/* A direct-mapped cache of the tokens of short pieces (words), owned by one
+ * call: text repeats its words, and merging a word costs far more than
+ * looking it up. A slot holds the piece's bytes, so a hit is exact. */
+#define PIECE_CACHE_MAX_BYTES 22
+#define PIECE_CACHE_MAX_IDS 8
+struct piece_cache_slot {
+    unsigned char len, n_ids;
+    unsigned char bytes[PIECE_CACHE_MAX_BYTES];
+    uint32_t ids[PIECE_CACHE_MAX_IDS];
+};
+
+/* Reusable scratch memory of one call; freed by scratch_free. */
 struct tok_scratch {
     void *buf;
     size_t cap;
+    struct piece_cache_slot *cache; /* NULL: no cache (short input) */
+    uint32_t cache_mask;
 };
+
+/* Sets up the piece cache for an input of n bytes (none for short ones).
+ * Returns TERSE_OK or TERSE_ENOMEM. */
+int scratch_cache_init(struct tok_scratch *s, size_t n);
+
+/* Returns the cached slot for p[0..m) if it holds exactly that piece. */
+static inline const struct piece_cache_slot *piece_cache_get(const struct tok_scratch *s,
+                                                             const unsigned char *p, size_t m,
+                                                             uint64_t *hash_out);
+/* Records the ids of p[0..m) (ids[0..n)) in the cache if they fit. */
+void piece_cache_put(struct tok_scratch *s, uint64_t hash, const unsigned char *p, size_t m,
+                     const uint32_t *ids, size_t n);
 
 void *scratch_get(struct tok_scratch *s, size_t bytes);
 void scratch_free(struct tok_scratch *s);
@@ -101,5 +131,19 @@ void node_heap_update(struct node_heap *h, uint32_t i);
 uint32_t node_heap_pop(struct node_heap *h);
 
 #define NO_RANK UINT32_MAX
+
+static inline const struct piece_cache_slot *piece_cache_get(const struct tok_scratch *s,
+                                                             const unsigned char *p, size_t m,
+                                                             uint64_t *hash_out)
+{
+    const struct piece_cache_slot *c;
+    if (!s->cache || m > PIECE_CACHE_MAX_BYTES)
+        return NULL;
+    *hash_out = terse_hash_bytes(p, m);
+    c = &s->cache[*hash_out & s->cache_mask];
+    if (c->len == m && c->n_ids && memcmp(c->bytes, p, m) == 0)
+        return c;
+    return NULL;
+}
 
 #endif

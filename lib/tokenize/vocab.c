@@ -17,17 +17,18 @@ void vocab_open(struct vocab *v, const unsigned char *blob)
     v->tok_bytes = blob + h->off_tok_bytes;
     v->hash = AT(uint32_t, h->off_hash);
     v->hash_mask = (1u << h->hash_bits) - 1;
-    v->added_hash = AT(uint32_t, h->off_added_hash);
-    v->added_mask = (1u << h->added_bits) - 1;
-    v->added_lens = AT(uint32_t, h->off_added_lens);
-    v->added_lenv = AT(uint32_t, h->off_added_lenv);
+    v->trie = AT(struct vocab_trie_node, h->off_trie_nodes);
+    v->trie_root = AT(uint32_t, h->off_trie_root);
+    v->trie_edges = AT(uint32_t, h->off_trie_edges);
     v->byte_ids = AT(uint32_t, h->off_byte_ids);
     v->special = AT(uint32_t, h->off_special);
     if (h->kind == VOCAB_MERGE_BPE) {
         v->merges = AT(struct vocab_merge, h->off_merges);
         v->merge_mask = (1u << h->merge_bits) - 1;
         v->ascii_ids = AT(uint32_t, h->off_ascii_ids);
-        v->nosplit = AT(uint32_t, h->off_nosplit);
+        v->pair_ascii = AT(uint32_t, h->off_pair_ascii);
+        v->pairs = AT(uint64_t, h->off_pairs);
+        v->pair_mask = (1u << h->pair_bits) - 1;
     }
 }
 
@@ -75,8 +76,36 @@ void *scratch_get(struct tok_scratch *s, size_t bytes)
 void scratch_free(struct tok_scratch *s)
 {
     free(s->buf);
+    free(s->cache);
     s->buf = NULL;
     s->cap = 0;
+    s->cache = NULL;
+}
+
+int scratch_cache_init(struct tok_scratch *s, size_t n)
+{
+    size_t slots;
+    if (n < 4096)
+        return TERSE_OK; /* setting up costs more than it saves */
+    slots = n < 65536 ? 1024 : 8192;
+    s->cache = calloc(slots, sizeof *s->cache);
+    if (!s->cache)
+        return TERSE_ENOMEM;
+    s->cache_mask = (uint32_t)slots - 1;
+    return TERSE_OK;
+}
+
+void piece_cache_put(struct tok_scratch *s, uint64_t hash, const unsigned char *p, size_t m,
+                     const uint32_t *ids, size_t n)
+{
+    struct piece_cache_slot *c;
+    if (!s->cache || m > PIECE_CACHE_MAX_BYTES || n > PIECE_CACHE_MAX_IDS || n == 0)
+        return;
+    c = &s->cache[hash & s->cache_mask];
+    c->len = (unsigned char)m;
+    c->n_ids = (unsigned char)n;
+    memcpy(c->bytes, p, m);
+    memcpy(c->ids, ids, n * sizeof *ids);
 }
 
 static inline uint64_t nh_key(const struct node_heap *h, uint32_t i)

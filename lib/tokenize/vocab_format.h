@@ -25,6 +25,11 @@ struct vocab_merge {
     uint32_t left, right, rank, result;
 };
 
+/* value: 0, or (token id + 1) | 0x80000000 when the token is special. */
+struct vocab_trie_node {
+    uint32_t edge_start, n_edges, value;
+};
+
 struct vocab_header {
     uint32_t magic, version, kind;
     uint32_t n_tokens;      /* ids are 0..n_tokens-1 */
@@ -39,20 +44,27 @@ struct vocab_header {
     uint32_t off_merges;
     uint32_t n_added;       /* added tokens, always split out of text */
     uint32_t off_added;     /* u32[n_added]: their ids */
-    uint32_t added_bits;    /* added-token hash: u32[1 << added_bits], id + 1 */
-    uint32_t off_added_hash;
-    uint32_t off_added_lens;  /* u32[256 * 2]: per first byte (start, count) into: */
-    uint32_t off_added_lenv;  /* u32[]: distinct lengths, longest first */
+    /* A byte trie of the added and special tokens, for the longest match at
+     * a position: root children in a 256-entry table, other nodes with
+     * sorted edge lists. */
+    uint32_t n_trie;          /* struct vocab_trie_node[n_trie]; node 0 is the root */
+    uint32_t off_trie_nodes;
+    uint32_t off_trie_root;   /* u32[256]: child of the root per byte, 0 = none */
+    uint32_t off_trie_edges;  /* u32[]: byte << 24 | child node */
     uint32_t off_byte_ids;    /* u32[256]: id of each single byte: the byte-fallback
                                  tokens <0xXX> (merge BPE) or the one-byte
                                  tokens (byte BPE) */
     uint32_t unk_id;
-    uint32_t n_nosplit;       /* code points after which a word may not be cut */
-    uint32_t off_nosplit;     /* u32[n_nosplit], sorted */
+    /* The pairs of adjacent code points (a, b) that occur inside some
+     * token (U+0020 read as U+2581). Between any other pair no merge can
+     * ever happen, so text may be cut there into independent words. */
+    uint32_t off_pair_ascii;  /* u32[128 * 128 / 32]: bit a * 128 + b, both ASCII,
+                                 with 0x20 standing for U+2581 */
+    uint32_t pair_bits;       /* u64[1 << pair_bits]: (a << 32 | b), UINT64_MAX = empty */
+    uint32_t off_pairs;
     uint32_t off_ascii_ids;   /* u32[128]: id of each ASCII character as an initial
                                  symbol (merge BPE; U+0020 maps to U+2581),
                                  UINT32_MAX when it has none */
-    uint32_t reserved;
 };
 
 #endif

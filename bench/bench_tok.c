@@ -1,0 +1,95 @@
+/* bench_tok.c - single-thread tokenizer throughput of libterse.
+ *
+ *   bench_tok [--seconds S] [--tokenizer NAME]... FILE...
+ *
+ * For each file and tokenizer, counts the file's tokens repeatedly for at
+ * least S seconds (default 1) after one warm-up run and prints one JSON
+ * object per line: {"impl":"terse","tokenizer":...,"corpus":...,
+ * "bytes":...,"tokens":...,"mbps":...} with the best run's MB/s (10^6
+ * bytes per second), the figure bench/run.sh compares with the peers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "terse.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+    if (!f || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fprintf(stderr, "bench_tok: cannot read %s\n", path);
+        exit(1);
+    }
+    buf = malloc((size_t)n + 1);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        fprintf(stderr, "bench_tok: cannot read %s\n", path);
+        exit(1);
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+int main(int argc, char **argv)
+{
+    const char *names[8];
+    int n_names = 0, i, j;
+    double seconds = 1.0;
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
+            seconds = atof(argv[++i]);
+        else if (strcmp(argv[i], "--tokenizer") == 0 && i + 1 < argc && n_names < 8)
+            names[n_names++] = argv[++i];
+        else {
+            fprintf(stderr, "usage: bench_tok [--seconds S] [--tokenizer NAME]... FILE...\n");
+            return 1;
+        }
+    }
+    if (n_names == 0)
+        names[n_names++] = "o200k";
+    for (; i < argc; i++) {
+        size_t len;
+        char *text = slurp(argv[i], &len);
+        const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
+        for (j = 0; j < n_names; j++) {
+            const terse_tokenizer *t = terse_tokenizer_find(names[j]);
+            size_t count = 0;
+            double best = 1e30, start;
+            int runs = 0;
+            if (!t) {
+                fprintf(stderr, "bench_tok: unknown tokenizer %s\n", names[j]);
+                return 1;
+            }
+            terse_count(t, text, len, 0, &count); /* warm-up */
+            start = now();
+            while (runs < 3 || now() - start < seconds) {
+                double t0 = now(), dt;
+                if (terse_count(t, text, len, 0, &count) != TERSE_OK) {
+                    fprintf(stderr, "bench_tok: count failed\n");
+                    return 1;
+                }
+                dt = now() - t0;
+                if (dt < best)
+                    best = dt;
+                runs++;
+            }
+            printf("{\"impl\":\"terse\",\"tokenizer\":\"%s\",\"corpus\":\"%s\",\"bytes\":%zu,"
+                   "\"tokens\":%zu,\"mbps\":%.2f}\n",
+                   terse_tokenizer_name(t), base, len, count, (double)len / best / 1e6);
+            fflush(stdout);
+        }
+        free(text);
+    }
+    return 0;
+}
