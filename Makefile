@@ -22,6 +22,16 @@ CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CFLAGS_ALL = -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden $(SAN) $(CFLAGS)
 LDLIBS   = -lutf8proc -lpthread
 
+# V=1 shows full commands
+V ?= 0
+ifeq ($(V),1)
+Q =
+E = @true
+else
+Q = @
+E = @echo
+endif
+
 STAMP    = deps/node_modules/.terse-bootstrap
 GEN      = build/gen
 NPM      = deps/node_modules
@@ -50,7 +60,8 @@ bootstrap:
 
 build/tools/mkvocab: tools/mkvocab.c lib/common/utf8.c lib/common/hash.h lib/common/utf8.h lib/tokenize/vocab_format.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 $(WARN) -o $@ tools/mkvocab.c lib/common/utf8.c
+	$(E) "  CC      $@"
+	$(Q)$(CC) -std=c11 -O2 $(WARN) -o $@ tools/mkvocab.c lib/common/utf8.c
 
 $(GEN)/o200k.bin: build/tools/mkvocab | $(STAMP)
 	@mkdir -p $(GEN)
@@ -77,35 +88,42 @@ $(GEN)/claude.bin: build/tools/mkvocab tools/extract_vocab.js | $(STAMP)
 	  $$(sed 's/^/--special /' $(GEN)/claude.special)
 
 $(GEN)/vocab_data.S: $(VOCAB_BIN) tools/gen_incbin.sh
-	tools/gen_incbin.sh $(VOCAB_BIN) > $@
+	$(Q)tools/gen_incbin.sh $(VOCAB_BIN) > $@
 
 # ---- library and program ----------------------------------------------------
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/obj/vocab_data.o: $(GEN)/vocab_data.S
 	@mkdir -p $(dir $@)
-	$(CC) -c -o $@ $<
+	$(E) "  AS      $<"
+	$(Q)$(CC) -c -o $@ $<
 
 $(BUILD)/libterse.a: $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	$(E) "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/libterse.so: $(LIB_OBJ)
-	$(CC) -shared $(SAN) -Wl,-soname,libterse.so.0 -o $@ $^ $(LDLIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) -shared $(SAN) -Wl,-soname,libterse.so.0 -o $@ $^ $(LDLIBS)
 
 $(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(BUILD)/libterse.a
-	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
 # ---- tests ---------------------------------------------------------------------
 
 $(BUILD)/test_unit: $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC)) $(BUILD)/libterse.a
-	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tokref: $(BUILD)/obj/tests/ref/tokref.o $(BUILD)/libterse.a
-	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
 unit: $(BUILD)/test_unit $(BUILD)/terse $(BUILD)/tokref
 
@@ -117,15 +135,22 @@ asan:
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN = $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 
-fuzz: $(FUZZ_BIN)
+# libFuzzer targets (clang), linked against a sanitized build of the library
+# in build/fuzzlib.
+fuzz: $(STAMP) $(VOCAB_BIN)
+	$(MAKE) BUILD=build/fuzzlib CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build/fuzzlib/libterse.a
+	$(MAKE) $(FUZZ_BIN)
 
-build/fuzz/lib/libterse.a: $(STAMP) $(VOCAB_BIN)
-	$(MAKE) BUILD=build/fuzz/lib CC=clang OPT="-O1 -g" \
-	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build/fuzz/lib/libterse.a
+build/fuzz/%: fuzz/%.c build/fuzzlib/libterse.a
+	@mkdir -p $(dir $@)
+	$(E) "  FUZZ    $@"
+	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $< build/fuzzlib/libterse.a $(LDLIBS)
 
-build/fuzz/%: fuzz/%.c build/fuzz/lib/libterse.a
-	clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -o $@ $< build/fuzz/lib/libterse.a $(LDLIBS)
+$(BUILD)/bench_tok: $(BUILD)/obj/bench/bench_tok.o $(BUILD)/libterse.a
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
 test: $(STAMP)
 	tests/run.sh
@@ -139,7 +164,7 @@ demo: $(STAMP) all
 	@echo '$$ terse count --tokenizer all README.md'
 	@$(BUILD)/terse count --tokenizer all README.md
 
-bench: $(STAMP) all
+bench: $(STAMP) all $(BUILD)/bench_tok
 	bench/run.sh
 
 # ---- install -------------------------------------------------------------------

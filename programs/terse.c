@@ -246,6 +246,7 @@ static int cmd_detokenize(int argc, char **argv)
     char *text, *p, *out;
     size_t len, n = 0, cap = 0, out_len;
     uint32_t *ids = NULL;
+    int rc;
     parse_opts(argc, argv, &o, 0);
     if (!o.tokenizer)
         fail(EXIT_USAGE, "detokenize needs --tokenizer NAME or --model MODEL");
@@ -263,9 +264,13 @@ static int cmd_detokenize(int argc, char **argv)
             v = v * 10 + (unsigned long)(*p++ - '0');
             digits++;
         }
-        if (!digits || v > 0xFFFFFFFFul || (p < text + len && *p != ' ' && *p != '\n' && *p != '\t' && *p != '\r'))
-            fail(EXIT_USAGE, "detokenize: expected token ids separated by spaces, at byte %zu",
-                 (size_t)(p - text));
+        if (!digits || v > 0xFFFFFFFFul ||
+            (p < text + len && *p != ' ' && *p != '\n' && *p != '\t' && *p != '\r')) {
+            size_t at = (size_t)(p - text);
+            free(ids);
+            free(text);
+            fail(EXIT_USAGE, "detokenize: expected token ids separated by spaces, at byte %zu", at);
+        }
         if (n == cap) {
             uint32_t *q;
             cap = cap ? cap * 2 : 1024;
@@ -276,11 +281,12 @@ static int cmd_detokenize(int argc, char **argv)
         }
         ids[n++] = (uint32_t)v;
     }
-    check(terse_decode(t, ids, n, &out, &out_len), "detokenize");
-    fwrite(out, 1, out_len, stdout);
-    terse_free(out);
+    rc = terse_decode(t, ids, n, &out, &out_len);
     free(ids);
     free(text);
+    check(rc, "detokenize");
+    fwrite(out, 1, out_len, stdout);
+    terse_free(out);
     return 0;
 }
 
@@ -296,7 +302,7 @@ static int cmd_tokenizers(void)
 
 int main(int argc, char **argv)
 {
-    int rc;
+    int rc = 0;
     if (argc < 2)
         fail(EXIT_USAGE, "no command given (see terse --help)");
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {

