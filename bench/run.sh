@@ -141,8 +141,8 @@ time_best() {
     i=0
     while [ $i -lt "$1" ]; do
         t0=$(now_ns)
-        "$TERSE" count --tokenizer "$2" <"$3" >"$OUT/count.out" 2>/dev/null \
-            || die "terse count --tokenizer $2 <$3 failed"
+        "$TERSE" count --tokenizer "$2" <"$3" >"$OUT/count.out" 2>"$OUT/count.err" \
+            || die "terse count --tokenizer $2 <$3 failed: $(cat "$OUT/count.err")"
         t1=$(now_ns)
         if [ $BEST = 0 ] || [ $((t1 - t0)) -lt $BEST ]; then BEST=$((t1 - t0)); fi
         i=$((i + 1))
