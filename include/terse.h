@@ -43,7 +43,8 @@ enum {
     TERSE_ENOMEM = 1,  /* an allocation failed */
     TERSE_EINVAL = 2,  /* a bad argument (NULL pointer, unknown flag) */
     TERSE_ERANGE = 3,  /* a token id outside the tokenizer's vocabulary */
-    TERSE_ETOOBIG = 4  /* input too large for the operation */
+    TERSE_ETOOBIG = 4, /* input too large for the operation */
+    TERSE_EBUDGET = 5  /* the token budget cannot be met */
 };
 
 /* Returns a one-line message for a status code (static). */
@@ -116,6 +117,96 @@ TERSE_API int terse_encode(const terse_tokenizer *t, const char *text, size_t le
  * TERSE_ERANGE for an id the vocabulary does not have. */
 TERSE_API int terse_decode(const terse_tokenizer *t, const uint32_t *ids, size_t n_ids, char **text,
                  size_t *len);
+
+
+/* ---- compression --------------------------------------------------------- */
+
+/* Levels: what may change (docs/levels.md has the full table).
+ *   EXACT     whitespace and layout where it carries no meaning; JSON minified
+ *   SAFE      + markdown decoration, exact duplicates, meaning-preserving
+ *               phrase rewrites ("in order to" -> "to")
+ *   BALANCED  + filler, hedges and articles removed, near duplicates merged
+ *   MAX       + telegraphic pruning of low-information words
+ * Numbers, negations, URLs, e-mail addresses, paths, code spans, quoted
+ * strings and capitalized names in kept text survive at every level. */
+enum terse_level {
+    TERSE_LEVEL_EXACT = 0,
+    TERSE_LEVEL_SAFE = 1,
+    TERSE_LEVEL_BALANCED = 2,
+    TERSE_LEVEL_MAX = 3
+};
+
+/* Content types. AUTO detects; CODE, LOG, MEMORY and CHAT are passed through
+ * unchanged until their passes exist (see README). */
+enum terse_type {
+    TERSE_TYPE_AUTO = 0,
+    TERSE_TYPE_PROSE,
+    TERSE_TYPE_CODE,
+    TERSE_TYPE_JSON,
+    TERSE_TYPE_LOG,
+    TERSE_TYPE_MEMORY,
+    TERSE_TYPE_CHAT
+};
+
+/* Returns the name of a level ("balanced") or type ("prose"), or NULL. */
+TERSE_API const char *terse_level_name(int level);
+TERSE_API const char *terse_type_name(int type);
+/* Parses a level or type name; returns -1 when unknown. */
+TERSE_API int terse_level_parse(const char *name);
+TERSE_API int terse_type_parse(const char *name);
+
+/* Options of a compression. Initialize with terse_options_init(). */
+typedef struct terse_options {
+    int level;                         /* enum terse_level; default BALANCED */
+    int type;                          /* enum terse_type; default AUTO */
+    const terse_tokenizer *tokenizer;  /* default o200k */
+    const char *query;                 /* relevance query, or NULL */
+    size_t query_len;
+    size_t budget;                     /* at most this many tokens; 0 = no budget */
+} terse_options;
+
+TERSE_API void terse_options_init(terse_options *o);
+
+/* A compression context: a copy of the options (the query is copied too).
+ * Immutable once made, so one context may serve any number of threads. */
+typedef struct terse_ctx terse_ctx;
+
+/* Returns a new context, or NULL with *status set (TERSE_EINVAL for bad
+ * options, TERSE_ENOMEM). Release with terse_ctx_free(). */
+TERSE_API terse_ctx *terse_ctx_new(const terse_options *o, int *status);
+TERSE_API void terse_ctx_free(terse_ctx *ctx);
+
+/* The result of a compression. The text is owned by the result. */
+typedef struct terse_result {
+    char *text;               /* valid UTF-8, NUL-terminated */
+    size_t len;
+    size_t tokens_in;         /* tokens of the input, on the chosen tokenizer */
+    size_t tokens_out;        /* tokens of text; never more than tokens_in */
+    int level;                /* the level applied (with a budget: the one chosen) */
+    int type;                 /* the content type compressed as */
+    size_t segments;          /* sentences and blocks seen */
+    size_t segments_dropped;  /* removed wholesale (budget), each run marked */
+    size_t duplicates;        /* exact or near duplicates removed */
+    size_t guard_fallbacks;   /* segments put back to a lower level by a guard */
+    size_t min_tokens;        /* on TERSE_EBUDGET: the smallest output possible */
+} terse_result;
+
+/* Compresses text[0..len) into *r (which the caller releases with
+ * terse_result_free). Returns TERSE_OK; TERSE_EBUDGET when the budget
+ * cannot be met even with only the most relevant segment kept (r->min_tokens
+ * says what would fit); TERSE_ENOMEM; TERSE_EINVAL. Deterministic: the same
+ * input and options give the same bytes.
+ *
+ *     terse_options o;
+ *     terse_options_init(&o);
+ *     o.level = TERSE_LEVEL_MAX;
+ *     terse_ctx *c = terse_ctx_new(&o, NULL);
+ *     terse_result r;
+ *     if (terse_compress(c, doc, doc_len, &r) == TERSE_OK) fwrite(r.text, 1, r.len, stdout);
+ *     terse_result_free(&r);
+ */
+TERSE_API int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r);
+TERSE_API void terse_result_free(terse_result *r);
 
 #ifdef __cplusplus
 }

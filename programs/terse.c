@@ -1,5 +1,7 @@
 /* terse.c - the terse command-line program.
  *
+ *   terse compress   [FILE|-] [--level L] [--type T] [--query TEXT] [--budget N]
+ *                    [--tokenizer NAME | --model MODEL] [--stats] [--json]
  *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json]
  *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]
  *   terse detokenize [FILE|-] (--tokenizer NAME | --model MODEL)
@@ -24,6 +26,9 @@ static const char usage_text[] =
     "usage: terse <command> [options]\n"
     "\n"
     "commands:\n"
+    "  compress [FILE|-] [--level exact|safe|balanced|max] [--type auto|prose|code|json|log]\n"
+    "           [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL] [--stats] [--json]\n"
+    "        compress the input for a model (default: balanced, o200k)\n"
     "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json]\n"
     "        count tokens (default tokenizer: o200k)\n"
     "  tokenize [FILE|-] (--tokenizer NAME | --model MODEL) [--special]\n"
@@ -40,6 +45,11 @@ static const char usage_text[] =
     "  --special         read special tokens such as <|endoftext|> as special\n"
     "                    (by default they are plain text, as in API requests)\n"
     "  --json            write one JSON object to stdout\n"
+    "  --level L         exact, safe, balanced (default) or max; with --budget, the highest\n"
+    "                    level tried\n"
+    "  --query TEXT      keep what is relevant to TEXT first\n"
+    "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
+    "  --stats           a one-line summary on stderr\n"
     "  -h, --help        show this help;  --version  show the version\n"
     "\n"
     "Reads FILE, or standard input when FILE is - or absent.\n";
@@ -91,13 +101,15 @@ static char *read_input(const char *path, size_t *len)
 
 struct opts {
     const char *file;
+    const char *level, *type, *query, *budget;
+    int stats;
     const char *tokenizer; /* name, model or "all" */
     int by_model;
     int special;
     int json;
 };
 
-static void parse_opts(int argc, char **argv, struct opts *o, int allow_json)
+static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, int allow_special)
 {
     int i;
     memset(o, 0, sizeof *o);
@@ -115,10 +127,27 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json)
                 fail(EXIT_USAGE, "give only one of --tokenizer and --model");
             o->by_model = a[2] == 'm';
             o->tokenizer = strchr(a, '=') + 1;
-        } else if (strcmp(a, "--special") == 0) {
+        } else if (strcmp(a, "--special") == 0 && allow_special) {
             o->special = 1;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            exit(0);
         } else if (allow_json && strcmp(a, "--json") == 0) {
             o->json = 1;
+        } else if (allow_json == 2 && strcmp(a, "--stats") == 0) {
+            o->stats = 1;
+        } else if (allow_json == 2 && (strcmp(a, "--level") == 0 || strcmp(a, "--type") == 0 ||
+                                       strcmp(a, "--query") == 0 || strcmp(a, "--budget") == 0)) {
+            if (i + 1 >= argc)
+                fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+            if (a[2] == 'l')
+                o->level = argv[++i];
+            else if (a[2] == 't')
+                o->type = argv[++i];
+            else if (a[2] == 'q')
+                o->query = argv[++i];
+            else
+                o->budget = argv[++i];
         } else if (a[0] == '-' && a[1] != 0) {
             fail(EXIT_USAGE, "unknown option '%s' for '%s' (see terse --help)", a, argv[1]);
         } else if (o->file) {
@@ -136,8 +165,9 @@ static const terse_tokenizer *pick(const struct opts *o)
         /* --tokenizer takes tokenizer names (and tiktoken's), not models */
         const char *name = terse_tokenizer_name(t);
         size_t n = strlen(name);
+        int base_ok = strcmp(name, "o200k") == 0 || strcmp(name, "cl100k") == 0;
         if (strncasecmp(o->tokenizer, name, n) != 0 ||
-            (o->tokenizer[n] != 0 && strcasecmp(o->tokenizer + n, "_base") != 0))
+            (o->tokenizer[n] != 0 && !(base_ok && strcasecmp(o->tokenizer + n, "_base") == 0)))
             t = NULL;
     }
     if (!t)
@@ -174,17 +204,21 @@ static int cmd_count(int argc, char **argv)
     char *text;
     size_t len, i, count;
     unsigned flags;
-    parse_opts(argc, argv, &o, 1);
+    parse_opts(argc, argv, &o, 1, 1);
     flags = o.special ? TERSE_TOKENS_SPECIAL : 0;
     if (!o.tokenizer)
         o.tokenizer = "o200k";
-    if (strcmp(o.tokenizer, "all") == 0 && !o.by_model) {
+    if (strcasecmp(o.tokenizer, "all") == 0 && !o.by_model) {
         const terse_tokenizer *t;
+        size_t counts[16];
         text = read_input(o.file, &len);
+        /* count everything first, so that an error leaves no partial output */
+        for (i = 0; (t = terse_tokenizer_at(i)) != NULL && i < 16; i++)
+            check(terse_count(t, text, len, flags, &counts[i]), "count");
         if (o.json)
             printf("{\"bytes\":%zu,\"tokens\":{", len);
-        for (i = 0; (t = terse_tokenizer_at(i)) != NULL; i++) {
-            check(terse_count(t, text, len, flags, &count), "count");
+        for (i = 0; (t = terse_tokenizer_at(i)) != NULL && i < 16; i++) {
+            count = counts[i];
             if (o.json) {
                 printf("%s", i ? "," : "");
                 json_string(terse_tokenizer_name(t));
@@ -223,7 +257,7 @@ static int cmd_tokenize(int argc, char **argv)
     char *text;
     size_t len, n, i;
     uint32_t *ids;
-    parse_opts(argc, argv, &o, 0);
+    parse_opts(argc, argv, &o, 0, 1);
     if (!o.tokenizer)
         fail(EXIT_USAGE, "tokenize needs --tokenizer NAME or --model MODEL");
     t = pick(&o);
@@ -247,7 +281,7 @@ static int cmd_detokenize(int argc, char **argv)
     size_t len, n = 0, cap = 0, out_len;
     uint32_t *ids = NULL;
     int rc;
-    parse_opts(argc, argv, &o, 0);
+    parse_opts(argc, argv, &o, 0, 0);
     if (!o.tokenizer)
         fail(EXIT_USAGE, "detokenize needs --tokenizer NAME or --model MODEL");
     t = pick(&o);
@@ -290,6 +324,96 @@ static int cmd_detokenize(int argc, char **argv)
     return 0;
 }
 
+static void json_text(const char *s, size_t n)
+{
+    size_t i;
+    putchar('"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", stdout);
+        else if (c == '\t')
+            fputs("\\t", stdout);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+static int cmd_compress(int argc, char **argv)
+{
+    struct opts o;
+    terse_options opt;
+    terse_ctx *ctx;
+    terse_result r;
+    char *text;
+    size_t len;
+    int rc;
+    parse_opts(argc, argv, &o, 2, 0);
+    terse_options_init(&opt);
+    if (o.tokenizer)
+        opt.tokenizer = pick(&o);
+    if (o.level && (opt.level = terse_level_parse(o.level)) < 0)
+        fail(EXIT_USAGE, "unknown level '%s' (levels: exact, safe, balanced, max)", o.level);
+    if (o.type && (opt.type = terse_type_parse(o.type)) < 0)
+        fail(EXIT_USAGE, "unknown type '%s' (types: auto, prose, code, json, log, memory, chat)", o.type);
+    if (o.budget) {
+        char *end;
+        unsigned long long b;
+        errno = 0;
+        b = strtoull(o.budget, &end, 10);
+        if (errno || *end || end == o.budget || o.budget[0] == '-' || b == 0)
+            fail(EXIT_USAGE, "--budget needs a positive number of tokens, not '%s'", o.budget);
+        opt.budget = (size_t)b;
+    }
+    if (o.query) {
+        opt.query = o.query;
+        opt.query_len = strlen(o.query);
+    }
+    ctx = terse_ctx_new(&opt, &rc);
+    if (!ctx)
+        fail(rc == TERSE_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE, "compress: %s", terse_strerror(rc));
+    text = read_input(o.file, &len);
+    rc = terse_compress(ctx, text, len, &r);
+    free(text);
+    terse_ctx_free(ctx);
+    if (rc == TERSE_EBUDGET)
+        fail(EXIT_USAGE, "a budget of %zu tokens cannot be met: the most relevant part alone needs %zu "
+                         "(%s); give a larger --budget",
+             opt.budget, r.min_tokens, terse_tokenizer_name(opt.tokenizer));
+    check(rc, "compress");
+    if (o.json) {
+        fputs("{\"text\":", stdout);
+        json_text(r.text, r.len);
+        printf(",\"tokens_in\":%zu,\"tokens_out\":%zu,\"tokenizer\":\"%s\",\"exact\":%s,"
+               "\"level\":\"%s\",\"type\":\"%s\",\"segments\":%zu,\"dropped\":%zu,"
+               "\"duplicates\":%zu,\"guard_fallbacks\":%zu}\n",
+               r.tokens_in, r.tokens_out, terse_tokenizer_name(opt.tokenizer),
+               terse_tokenizer_is_exact(opt.tokenizer) ? "true" : "false", terse_level_name(r.level),
+               terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates,
+               r.guard_fallbacks);
+    } else {
+        fwrite(r.text, 1, r.len, stdout);
+        if (r.len && r.text[r.len - 1] != '\n')
+            putchar('\n');
+    }
+    if (o.stats)
+        fprintf(stderr,
+                "terse: %zu -> %zu tokens (%.1f%% fewer) on %s%s, level %s, type %s, %zu segments, "
+                "%zu dropped, %zu duplicates, %zu guard fallbacks\n",
+                r.tokens_in, r.tokens_out,
+                r.tokens_in ? 100.0 * (double)(r.tokens_in - r.tokens_out) / (double)r.tokens_in : 0.0,
+                terse_tokenizer_name(opt.tokenizer),
+                terse_tokenizer_is_exact(opt.tokenizer) ? "" : " (an estimate)", terse_level_name(r.level),
+                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks);
+    terse_result_free(&r);
+    return 0;
+}
+
 static int cmd_tokenizers(void)
 {
     const terse_tokenizer *t;
@@ -313,7 +437,9 @@ int main(int argc, char **argv)
         printf("terse %s\n", terse_version());
         return 0;
     }
-    if (strcmp(argv[1], "count") == 0)
+    if (strcmp(argv[1], "compress") == 0)
+        rc = cmd_compress(argc, argv);
+    else if (strcmp(argv[1], "count") == 0)
         rc = cmd_count(argc, argv);
     else if (strcmp(argv[1], "tokenize") == 0)
         rc = cmd_tokenize(argc, argv);
@@ -324,6 +450,6 @@ int main(int argc, char **argv)
     else
         fail(EXIT_USAGE, "unknown command '%s' (see terse --help)", argv[1]);
     if (fflush(stdout) != 0 || ferror(stdout))
-        fail(EXIT_USAGE, "cannot write output: %s", strerror(errno));
+        fail(EXIT_INTERNAL, "cannot write output: %s", strerror(errno));
     return rc;
 }

@@ -56,6 +56,10 @@ expect "detokenize inverts tokenize" 0 '^hello world$' '' -- sh -c "echo 24912 2
 expect "tokenizers lists exactness" 0 'claude +estimate' '' -- "$T" tokenizers
 expect "version" 0 '^terse [0-9]+\.[0-9]+\.[0-9]+$' '' -- "$T" --version
 expect "help" 0 'usage: terse' '' -- "$T" --help
+expect "command help" 0 'usage: terse' '' -- "$T" count --help
+expect "tokenizer all in any case" 0 'gemma3' '' -- "$T" count --tokenizer ALL "$tmp/hello"
+expect "only tiktoken names take _base" 1 '' "^terse: unknown tokenizer 'gemma3_base'" -- "$T" count --tokenizer gemma3_base "$tmp/hello"
+expect "detokenize has no --special" 1 '' "^terse: unknown option '--special'" -- sh -c "echo 1 | \"$T\" detokenize --tokenizer o200k --special"
 
 expect "no command" 1 '' '^terse: no command given' -- "$T"
 expect "unknown command" 1 '' "^terse: unknown command 'frob'" -- "$T" frob
@@ -71,5 +75,5 @@ expect "detokenize rejects junk" 1 '' '^terse: detokenize: expected token ids' -
 expect "detokenize rejects unknown ids" 1 '' "^terse: detokenize: token id not in the tokenizer's vocabulary" -- sh -c "echo 999999 | \"$T\" detokenize --tokenizer o200k"
 expect "directory as input" 1 '' "^terse: cannot read '$tmp'" -- "$T" count "$tmp"
 if [ -w /dev/full ]; then
-    expect "write error is reported" 1 '' '^terse: cannot write output' -- sh -c "\"$T\" count \"$tmp/hello\" > /dev/full"
+    expect "write error is reported" 2 '' '^terse: cannot write output' -- sh -c "\"$T\" count \"$tmp/hello\" > /dev/full"
 fi

@@ -364,42 +364,36 @@ static void merge_small(const struct vocab *v, const unsigned char *p, size_t m,
 static int merge_large(const struct vocab *v, const unsigned char *p, size_t m, struct tok_sink *k,
                        struct tok_scratch *sc)
 {
-    uint32_t *nxt, *prv, *rank, i;
+    uint32_t *nxt, *prv, i;
     struct node_heap h;
     uint32_t *mem;
     if (m >= UINT32_MAX / 8)
         return TERSE_ETOOBIG;
-    mem = scratch_get(sc, (size_t)m * 5 * sizeof(uint32_t));
+    /* key: 2m u32 (u64 each), pos, nxt, prv: m u32 each */
+    mem = scratch_get(sc, (size_t)m * 5 * sizeof(uint32_t) + 8);
     if (!mem)
         return TERSE_ENOMEM;
-    nxt = mem;
-    prv = mem + m;
-    rank = mem + 2 * m;
-    h.heap = mem + 3 * m;
-    h.pos = mem + 4 * m;
-    h.rank = rank;
+    h.key = (uint64_t *)(void *)mem;
+    h.pos = mem + 2 * m;
+    nxt = mem + 3 * m;
+    prv = mem + 4 * m;
     h.n = 0;
     for (i = 0; i < m; i++) {
         nxt[i] = i + 1;
         prv[i] = i - 1;
         h.pos[i] = UINT32_MAX;
-        rank[i] = i + 1 < m ? rank_of(v, p, i, i + 2) : NO_RANK;
-        node_heap_update(&h, i);
     }
+    for (i = 0; i + 1 < m; i++)
+        node_heap_set(&h, i, rank_of(v, p, i, i + 2));
     while (h.n) {
         uint32_t a = node_heap_pop(&h), b = nxt[a];
         nxt[a] = nxt[b];
         if (nxt[b] < m)
             prv[nxt[b]] = a;
-        rank[b] = NO_RANK;
-        node_heap_update(&h, b);
-        rank[a] = nxt[a] < m ? rank_of(v, p, a, nxt[nxt[a]]) : NO_RANK;
-        node_heap_update(&h, a);
-        if (a > 0) {
-            uint32_t q = prv[a];
-            rank[q] = rank_of(v, p, q, nxt[a]);
-            node_heap_update(&h, q);
-        }
+        node_heap_set(&h, b, NO_RANK);
+        node_heap_set(&h, a, nxt[a] < m ? rank_of(v, p, a, nxt[nxt[a]]) : NO_RANK);
+        if (a > 0)
+            node_heap_set(&h, prv[a], rank_of(v, p, prv[a], nxt[a]));
     }
     for (i = 0; i < m; i = nxt[i])
         sink_push(k, rank_of(v, p, i, nxt[i]));

@@ -11,7 +11,7 @@
  *
  * Speed: a chunk is cut into independent words between every two adjacent
  * code points that never occur next to each other inside a token (the
- * build-time pair set; Gemma 3's vocabulary has only 34,012 such pairs). No
+ * build-time pair set; Gemma 3's vocabulary has only 34,014 such pairs). No
  * merge can cross such a cut, since its result would be a token containing
  * both, so the result is identical, words are short (under 4 code points
  * on average, even in minified JSON without spaces), and repeated words are
@@ -104,11 +104,12 @@ static void merge_small(const struct vocab *v, const unsigned char *s, uint32_t 
         if (best == NO_RANK)
             break;
         sym[at] = res[at];
+        /* symbol at + 1 and pair at + 1 go away */
         memmove(sym + at + 1, sym + at + 2, (np - at - 2) * sizeof *sym);
         memmove(off + at + 1, off + at + 2, (np - at - 2) * sizeof *off);
-        if (at + 2 < np) {
-            memmove(rank + at + 1, rank + at + 2, (np - at - 2) * sizeof *rank);
-            memmove(res + at + 1, res + at + 2, (np - at - 2) * sizeof *res);
+        if (at + 3 <= np) {
+            memmove(rank + at + 1, rank + at + 2, (np - at - 3) * sizeof *rank);
+            memmove(res + at + 1, res + at + 2, (np - at - 3) * sizeof *res);
         }
         np--;
         if (at + 1 < np) {
@@ -131,19 +132,21 @@ static void merge_small(const struct vocab *v, const unsigned char *s, uint32_t 
 static void merge_large(const struct vocab *v, const unsigned char *s, uint32_t *sym, uint32_t *off,
                         uint32_t m, uint32_t *mem, struct tok_sink *k)
 {
-    uint32_t *nxt = mem, *prv = mem + m, *rank = mem + 2 * m, i;
+    uint32_t *nxt, *prv, i;
     struct node_heap h;
-    h.heap = mem + 3 * m;
-    h.pos = mem + 4 * m;
-    h.rank = rank;
+    h.key = (uint64_t *)(void *)mem;
+    h.pos = mem + 2 * m;
+    nxt = mem + 3 * m;
+    prv = mem + 4 * m;
     h.n = 0;
     for (i = 0; i < m; i++) {
-        const struct vocab_merge *e = i + 1 < m ? merge_find(v, sym[i], sym[i + 1]) : NULL;
         nxt[i] = i + 1;
         prv[i] = i - 1;
         h.pos[i] = UINT32_MAX;
-        rank[i] = e ? e->rank : NO_RANK;
-        node_heap_update(&h, i);
+    }
+    for (i = 0; i + 1 < m; i++) {
+        const struct vocab_merge *e = merge_find(v, sym[i], sym[i + 1]);
+        node_heap_set(&h, i, e ? e->rank : NO_RANK);
     }
     while (h.n) {
         uint32_t a = node_heap_pop(&h), b = nxt[a];
@@ -152,16 +155,13 @@ static void merge_large(const struct vocab *v, const unsigned char *s, uint32_t 
         nxt[a] = nxt[b];
         if (nxt[b] < m)
             prv[nxt[b]] = a;
-        rank[b] = NO_RANK;
-        node_heap_update(&h, b);
+        node_heap_set(&h, b, NO_RANK);
         e = nxt[a] < m ? merge_find(v, sym[a], sym[nxt[a]]) : NULL;
-        rank[a] = e ? e->rank : NO_RANK;
-        node_heap_update(&h, a);
+        node_heap_set(&h, a, e ? e->rank : NO_RANK);
         if (a > 0) {
             uint32_t q = prv[a];
             e = merge_find(v, sym[q], sym[a]);
-            rank[q] = e ? e->rank : NO_RANK;
-            node_heap_update(&h, q);
+            node_heap_set(&h, q, e ? e->rank : NO_RANK);
         }
     }
     for (i = 0; i < m; i = nxt[i])
@@ -202,7 +202,7 @@ static int encode_word(const struct vocab *v, const unsigned char *s, size_t a, 
     if (max_syms > SMALL_WORD) {
         if (max_syms >= UINT32_MAX / 8)
             return TERSE_ETOOBIG;
-        sym = scratch_get(sc, max_syms * 7 * sizeof(uint32_t));
+        sym = scratch_get(sc, max_syms * 7 * sizeof(uint32_t) + 8);
         if (!sym)
             return TERSE_ENOMEM;
         off = sym + max_syms;

@@ -32,6 +32,7 @@ static const struct terse_tokenizer builtin[] = {
 
 /* Model-name prefixes; the longest matching prefix wins, and it must be
  * followed by the end of the name or by one of "-._:@". */
+#define NO_TOKENIZER 255
 static const struct {
     const char *prefix;
     unsigned index;
@@ -41,36 +42,9 @@ static const struct {
     {"cl100k_base", 1}, {"gpt-4", 1}, {"gpt-3.5", 1}, {"gpt-35", 1},
     {"text-embedding-3", 1}, {"text-embedding-ada-002", 1},
     {"gemini", 2}, {"gemma-3", 2}, {"gemma3", 2},
+    {"gemini-1", NO_TOKENIZER}, /* Gemini 1.x used another vocabulary */
     {"claude", 3},
 };
-
-const char *terse_version(void)
-{
-    return TERSE_VERSION_STRING;
-}
-
-const char *terse_strerror(int status)
-{
-    switch (status) {
-    case TERSE_OK:
-        return "success";
-    case TERSE_ENOMEM:
-        return "out of memory";
-    case TERSE_EINVAL:
-        return "invalid argument";
-    case TERSE_ERANGE:
-        return "token id not in the tokenizer's vocabulary";
-    case TERSE_ETOOBIG:
-        return "input too large";
-    default:
-        return "unknown error";
-    }
-}
-
-void terse_free(void *p)
-{
-    free(p);
-}
 
 static int ieq_prefix(const char *s, const char *prefix)
 {
@@ -107,7 +81,7 @@ const terse_tokenizer *terse_tokenizer_find(const char *name)
         if (next && !strchr("-._:@", next))
             continue;
         best_len = L;
-        best = &builtin[models[i].index];
+        best = models[i].index == NO_TOKENIZER ? NULL : &builtin[models[i].index];
     }
     return best;
 }
@@ -221,9 +195,12 @@ static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned 
         s = normalized;
         n = (size_t)m;
     }
-    rc = scratch_cache_init(&sc, n);
-    if (rc != TERSE_OK)
-        goto out;
+    if (t->engine == ENGINE_MERGE_BPE) {
+        /* only the merge engine uses the piece cache */
+        rc = scratch_cache_init(&sc, n);
+        if (rc != TERSE_OK)
+            goto out;
+    }
     if (v.h->n_added == 0 && !allow) {
         rc = encode_ordinary(t, &v, s, n, k, &sc);
         goto out;

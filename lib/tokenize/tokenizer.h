@@ -113,20 +113,19 @@ int bytebpe_encode_ordinary(const struct terse_tokenizer *t, const struct vocab 
 int mergebpe_encode_ordinary(const struct vocab *v, const unsigned char *s, size_t n,
                              struct tok_sink *k, struct tok_scratch *sc);
 
-/* An indexed min-heap of BPE nodes keyed by (rank[node], node): the lowest
- * rank first, the leftmost node on ties, which is the merge order of both
+/* An indexed min-heap of BPE nodes keyed by (rank, node): the lowest rank
+ * first, the leftmost node on ties, which is the merge order of both
  * tiktoken and Hugging Face BPE. Used on long pieces, where rescanning all
- * pairs after each merge would be quadratic. rank[i] == UINT32_MAX means
- * node i has no mergeable pair and is not in the heap. */
+ * pairs after each merge would be quadratic. The keys live in the heap
+ * array itself, so sifting touches one array. */
 struct node_heap {
-    uint32_t *heap;       /* node ids */
-    uint32_t *pos;        /* index of each node in heap, UINT32_MAX if absent */
-    const uint32_t *rank; /* the keys, owned by the caller */
+    uint64_t *key;  /* rank << 32 | node */
+    uint32_t *pos;  /* index of each node in key[], UINT32_MAX if absent */
     uint32_t n;
 };
 
-/* Puts node i where its current rank says (inserting or removing it). */
-void node_heap_update(struct node_heap *h, uint32_t i);
+/* Sets node i's rank (NO_RANK removes it from the heap). */
+void node_heap_set(struct node_heap *h, uint32_t i, uint32_t rank);
 /* Removes and returns the node with the lowest key (heap must not be empty). */
 uint32_t node_heap_pop(struct node_heap *h);
 

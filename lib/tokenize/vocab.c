@@ -108,81 +108,80 @@ void piece_cache_put(struct tok_scratch *s, uint64_t hash, const unsigned char *
     memcpy(c->ids, ids, n * sizeof *ids);
 }
 
-static inline uint64_t nh_key(const struct node_heap *h, uint32_t i)
+static void nh_set(struct node_heap *h, uint32_t at, uint64_t key)
 {
-    return (uint64_t)h->rank[i] << 32 | i;
-}
-
-static void nh_set(struct node_heap *h, uint32_t at, uint32_t node)
-{
-    h->heap[at] = node;
-    h->pos[node] = at;
+    h->key[at] = key;
+    h->pos[(uint32_t)key] = at;
 }
 
 static void nh_sift_up(struct node_heap *h, uint32_t at)
 {
-    uint32_t node = h->heap[at];
-    uint64_t key = nh_key(h, node);
+    uint64_t key = h->key[at];
     while (at > 0) {
         uint32_t p = (at - 1) / 2;
-        if (nh_key(h, h->heap[p]) <= key)
+        if (h->key[p] <= key)
             break;
-        nh_set(h, at, h->heap[p]);
+        nh_set(h, at, h->key[p]);
         at = p;
     }
-    nh_set(h, at, node);
+    nh_set(h, at, key);
 }
 
 static void nh_sift_down(struct node_heap *h, uint32_t at)
 {
-    uint32_t node = h->heap[at];
-    uint64_t key = nh_key(h, node);
+    uint64_t key = h->key[at];
     for (;;) {
         uint32_t c = 2 * at + 1;
         if (c >= h->n)
             break;
-        if (c + 1 < h->n && nh_key(h, h->heap[c + 1]) < nh_key(h, h->heap[c]))
+        if (c + 1 < h->n && h->key[c + 1] < h->key[c])
             c++;
-        if (key <= nh_key(h, h->heap[c]))
+        if (key <= h->key[c])
             break;
-        nh_set(h, at, h->heap[c]);
+        nh_set(h, at, h->key[c]);
         at = c;
     }
-    nh_set(h, at, node);
+    nh_set(h, at, key);
 }
 
 static void nh_remove_at(struct node_heap *h, uint32_t at)
 {
-    uint32_t node = h->heap[at], last = h->heap[--h->n];
-    h->pos[node] = UINT32_MAX;
+    uint64_t last = h->key[--h->n];
+    h->pos[(uint32_t)h->key[at]] = UINT32_MAX;
     if (at == h->n)
         return;
     nh_set(h, at, last);
     nh_sift_down(h, at);
-    nh_sift_up(h, h->pos[last]);
+    nh_sift_up(h, h->pos[(uint32_t)last]);
 }
 
-void node_heap_update(struct node_heap *h, uint32_t i)
+void node_heap_set(struct node_heap *h, uint32_t i, uint32_t rank)
 {
     uint32_t at = h->pos[i];
-    if (h->rank[i] == NO_RANK) {
+    uint64_t key = (uint64_t)rank << 32 | i;
+    if (rank == NO_RANK) {
         if (at != UINT32_MAX)
             nh_remove_at(h, at);
         return;
     }
     if (at == UINT32_MAX) {
         at = h->n++;
-        nh_set(h, at, i);
+        nh_set(h, at, key);
         nh_sift_up(h, at);
         return;
     }
-    nh_sift_down(h, at);
-    nh_sift_up(h, h->pos[i]);
+    if (key < h->key[at]) {
+        nh_set(h, at, key);
+        nh_sift_up(h, at);
+    } else {
+        nh_set(h, at, key);
+        nh_sift_down(h, at);
+    }
 }
 
 uint32_t node_heap_pop(struct node_heap *h)
 {
-    uint32_t top = h->heap[0];
+    uint32_t top = (uint32_t)h->key[0];
     nh_remove_at(h, 0);
     return top;
 }

@@ -69,6 +69,7 @@ static void test_lookup(void)
     CHECK(terse_tokenizer_find("gpt-4oops") == NULL);
     CHECK(terse_tokenizer_find("o10") == NULL);
     CHECK(terse_tokenizer_find("llama-3") == NULL);
+    CHECK(terse_tokenizer_find("gemini-1.5-pro") == NULL); /* another vocabulary */
     CHECK(terse_tokenizer_find("") == NULL);
     CHECK(terse_tokenizer_find(NULL) == NULL);
     CHECK(terse_tokenizer_is_exact(tok("o200k")) && terse_tokenizer_is_exact(tok("gemma3")));

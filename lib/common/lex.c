@@ -1,0 +1,323 @@
+/* lex.c - the text lexer; see lex.h. */
+#include "lex.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "utf8.h"
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Length of the UTF-8 character at s[i] (valid UTF-8 assumed). */
+static size_t ch_len(const unsigned char *s, size_t i)
+{
+    unsigned c = s[i];
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+static int is_wordch_slow(const unsigned char *s, size_t n, size_t i);
+
+/* Whether the character at s[i] is a letter (or a mark or digit: part of a
+ * word). Non-ASCII punctuation (quotes, dashes, ...) is not. */
+static int is_wordch_slow(const unsigned char *s, size_t n, size_t i)
+{
+    uint32_t cp;
+    if (!utf8_decode(s + i, n - i, &cp))
+        return 0;
+    switch (utf8proc_category((utf8proc_int32_t)cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static inline int is_wordch(const unsigned char *s, size_t n, size_t i)
+{
+    unsigned c = s[i];
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return is_wordch_slow(s, n, i);
+}
+
+static int is_upper_at(const unsigned char *s, size_t n, size_t i)
+{
+    uint32_t cp;
+    if (s[i] < 0x80)
+        return s[i] >= 'A' && s[i] <= 'Z';
+    return utf8_decode(s + i, n - i, &cp) &&
+           utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
+}
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* U+2019 RIGHT SINGLE QUOTATION MARK, used as an apostrophe. */
+static int is_rsquo(const unsigned char *s, size_t n, size_t i)
+{
+    return i + 2 < n && s[i] == 0xE2 && s[i + 1] == 0x80 && s[i + 2] == 0x99;
+}
+
+int lex_word_is(const char *s, size_t n, const char *lower)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (lower[i] == 0 || c != lower[i])
+            return 0;
+    }
+    return lower[n] == 0;
+}
+
+/* Negation words: kept at every level and never part of a rule or a stop
+ * word. Besides not/no/never/... it holds the n't contractions with a
+ * straight and with a typographic apostrophe (U+2019), their common
+ * apostrophe-less spellings ("dont"), the bare "n't" of tokenized text, and
+ * the negative adverbs hardly/scarcely/barely/seldom/rarely, whose deletion
+ * would flip a sentence. A word ending in "n't" is a negation whether or
+ * not it is listed. */
+const char *const terse_negation_words[] = {
+    "ain't", "aint", "ain\xE2\x80\x99" "t", "aren't", "arent", "aren\xE2\x80\x99" "t", "barely",
+    "can't", "cannot", "cant", "can\xE2\x80\x99" "t", "couldn't", "couldnt",
+    "couldn\xE2\x80\x99" "t", "daren't", "daren\xE2\x80\x99" "t", "didn't", "didnt",
+    "didn\xE2\x80\x99" "t", "doesn't", "doesnt", "doesn\xE2\x80\x99" "t", "don't", "dont",
+    "don\xE2\x80\x99" "t", "hadn't", "hadnt", "hadn\xE2\x80\x99" "t", "hardly", "hasn't",
+    "hasnt", "hasn\xE2\x80\x99" "t", "haven't", "havent", "haven\xE2\x80\x99" "t", "isn't",
+    "isnt", "isn\xE2\x80\x99" "t", "mightn't", "mightn\xE2\x80\x99" "t", "mustn't", "mustnt",
+    "mustn\xE2\x80\x99" "t", "n't", "needn't", "needn\xE2\x80\x99" "t", "neither", "never",
+    "no", "nobody", "none", "noone", "nor", "not", "nothing", "nowhere", "n\xE2\x80\x99" "t",
+    "oughtn't", "oughtn\xE2\x80\x99" "t", "rarely", "scarcely", "seldom", "shan't",
+    "shan\xE2\x80\x99" "t", "shouldn't", "shouldnt", "shouldn\xE2\x80\x99" "t", "wasn't",
+    "wasnt", "wasn\xE2\x80\x99" "t", "weren't", "werent", "weren\xE2\x80\x99" "t", "without",
+    "won't", "wont", "won\xE2\x80\x99" "t", "wouldn't", "wouldnt", "wouldn\xE2\x80\x99" "t",
+};
+const size_t terse_negation_words_count = sizeof terse_negation_words / sizeof terse_negation_words[0];
+
+static int cmp_word(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+int lex_is_negation(const char *s, size_t n)
+{
+    char low[16];
+    size_t i;
+    char f = (char)(s[0] | 0x20);
+    if (n < 2 || n >= sizeof low || (f != 'n' && f != 'w' && f != 'c' && f != 'h' && f != 'r' && f != 's' &&
+                                     f != 'b' && f != 'a' && f != 'd' && f != 'i' && f != 'm' && f != 'o'))
+        return 0;
+    if (n >= 3 && (s[n - 1] == 't' || s[n - 1] == 'T') && s[n - 2] == '\'' &&
+        (s[n - 3] == 'n' || s[n - 3] == 'N'))
+        return 1; /* don't, isn't, can't */
+    if (n >= 5 && (s[n - 1] == 't' || s[n - 1] == 'T') && (unsigned char)s[n - 2] == 0x99 &&
+        (unsigned char)s[n - 3] == 0x80 && (unsigned char)s[n - 4] == 0xE2 &&
+        (s[n - 5] == 'n' || s[n - 5] == 'N'))
+        return 1; /* don’t */
+    for (i = 0; i < n; i++)
+        low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    low[n] = 0;
+    return bsearch(low, terse_negation_words, terse_negation_words_count, sizeof(char *), cmp_word) != NULL;
+}
+
+/* Trailing punctuation that ends a sentence or clause rather than a URL. */
+static int url_trailer(unsigned char c)
+{
+    return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' ||
+           c == ']' || c == '}' || c == '\'' || c == '"' || c == '>';
+}
+
+static int starts_with_ci(const unsigned char *s, size_t n, const char *p)
+{
+    size_t i, L = strlen(p);
+    if (n < L)
+        return 0;
+    for (i = 0; i < L; i++) {
+        unsigned char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        if (c != (unsigned char)p[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Classifies the whole non-space run s[a..b) as a URL, e-mail or path, or
+ * returns 0. *end receives where the span ends (trailing punctuation that
+ * belongs to the sentence is left out). */
+static int classify_run(const unsigned char *s, size_t a, size_t b, size_t *end)
+{
+    size_t i, at = 0, slash = 0, letters = 0;
+    while (b > a + 1 && url_trailer(s[b - 1]))
+        b--;
+    *end = b;
+    if (starts_with_ci(s + a, b - a, "http://") || starts_with_ci(s + a, b - a, "https://") ||
+        starts_with_ci(s + a, b - a, "ftp://") || starts_with_ci(s + a, b - a, "file://") ||
+        (starts_with_ci(s + a, b - a, "www.") && b - a > 5))
+        return LX_URL;
+    for (i = a; i < b; i++) {
+        if (s[i] == '@' && !at && i > a)
+            at = i;
+        if ((s[i] == '/' || s[i] == '\\') && i + 1 < b)
+            slash = 1;
+        if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))
+            letters++;
+    }
+    if (at && memchr(s + at, '.', b - at) && s[b - 1] != '.' && letters >= 3)
+        return LX_EMAIL;
+    if (slash && letters >= 2 && s[a] != '(' && s[a] != '"' && s[a] != '\'')
+        return LX_PATH;
+    return 0;
+}
+
+/* Ends of a closed quote or code span starting at s[i], or 0. */
+static size_t span_end(const unsigned char *s, size_t n, size_t i)
+{
+    size_t j;
+    if (s[i] == '`') {
+        size_t ticks = 0;
+        while (i + ticks < n && s[i + ticks] == '`')
+            ticks++;
+        for (j = i + ticks; j + ticks <= n; j++) {
+            size_t k = 0;
+            while (k < ticks && s[j + k] == '`')
+                k++;
+            if (k == ticks && (j + k >= n || s[j + k] != '`'))
+                return j > i + ticks ? j + ticks : 0;
+            if (s[j] == '\n' && j + 1 < n && s[j + 1] == '\n')
+                return 0;
+        }
+        return 0;
+    }
+    if (s[i] == '"') {
+        for (j = i + 1; j < n && j < i + 600; j++) {
+            if (s[j] == '"')
+                return j > i + 1 ? j + 1 : 0;
+            if (s[j] == '\n')
+                return 0;
+        }
+        return 0;
+    }
+    if (i + 2 < n && s[i] == 0xE2 && s[i + 1] == 0x80 && s[i + 2] == 0x9C) { /* “ */
+        for (j = i + 3; j + 2 < n && j < i + 600; j++) {
+            if (s[j] == 0xE2 && s[j + 1] == 0x80 && s[j + 2] == 0x9D) /* ” */
+                return j + 3;
+            if (s[j] == '\n')
+                return 0;
+        }
+    }
+    return 0;
+}
+
+size_t lex_text(const char *text, size_t n, struct lex_tok *out)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0, k = 0;
+    uint8_t pending = 0;
+    while (i < n) {
+        size_t j, e, run_end;
+        int kind;
+        if (is_space(s[i])) {
+            pending |= LXF_SPACE;
+            if (s[i] == '\n')
+                pending |= LXF_NL;
+            i++;
+            continue;
+        }
+        out[k].start = (uint32_t)i;
+        out[k].flags = pending;
+        pending = 0;
+        /* quotes and code spans are atomic */
+        if ((s[i] == '`' || s[i] == '"' || s[i] == 0xE2) && (e = span_end(s, n, i)) != 0) {
+            out[k].kind = s[i] == '`' ? LX_CODE : LX_QUOTE;
+            out[k].len = (uint32_t)(e - i);
+            k++;
+            i = e;
+            continue;
+        }
+        /* URLs, e-mail addresses and paths are whole non-space runs,
+         * looked at where a run starts and only if it has a telling
+         * character */
+        kind = 0;
+        if (i == 0 || is_space(s[i - 1]) || s[i - 1] == '(' || s[i - 1] == '<') {
+            int telling = 0;
+            run_end = i;
+            while (run_end < n && !is_space(s[run_end])) {
+                unsigned char c = s[run_end];
+                telling |= c == '/' || c == '@' || c == '\\' || (c == '.' && run_end == i + 3);
+                run_end++;
+            }
+            if (telling)
+                kind = classify_run(s, i, run_end, &e);
+        }
+        if (kind) {
+            out[k].kind = (uint8_t)kind;
+            out[k].len = (uint32_t)(e - i);
+            k++;
+            i = e;
+            continue;
+        }
+        /* numbers: optional sign or currency, digits with inner , and . */
+        j = i;
+        if ((s[j] == '-' || s[j] == '+' || s[j] == '$') && j + 1 < n && is_digit(s[j + 1]) &&
+            (k == 0 || (out[k].flags & LXF_SPACE) || s[j] == '$'))
+            j++;
+        else if (j + 2 < n && ((s[j] == 0xE2 && s[j + 1] == 0x82 && s[j + 2] == 0xAC) /* € */) &&
+                 j + 3 < n && is_digit(s[j + 3]))
+            j += 3;
+        else if (j + 2 < n && s[j] == 0xC2 && (s[j + 1] == 0xA3 || s[j + 1] == 0xA5) && is_digit(s[j + 2]))
+            j += 2; /* £ ¥ */
+        if (is_digit(s[j])) {
+            while (j < n && (is_digit(s[j]) ||
+                             ((s[j] == ',' || s[j] == '.' || s[j] == ':') && j + 1 < n && is_digit(s[j + 1]))))
+                j++;
+            while (j < n && s[j] < 0x80 && is_wordch(s, n, j))
+                j++; /* attached unit or suffix: 10km, 1990s, 3rd */
+            if (j < n && s[j] == '%')
+                j++;
+            out[k].kind = LX_NUMBER;
+            out[k].len = (uint32_t)(j - i);
+            k++;
+            i = j;
+            continue;
+        }
+        if (is_wordch(s, n, i)) {
+            j = i;
+            while (j < n) {
+                if (is_wordch(s, n, j)) {
+                    j += ch_len(s, j);
+                } else if ((s[j] == '\'' || s[j] == '-') && j + 1 < n && is_wordch(s, n, j + 1)) {
+                    j++;
+                } else if (is_rsquo(s, n, j) && j + 3 < n && is_wordch(s, n, j + 3)) {
+                    j += 3;
+                } else {
+                    break;
+                }
+            }
+            out[k].kind = LX_WORD;
+            out[k].len = (uint32_t)(j - i);
+            if (is_upper_at(s, n, i))
+                out[k].flags |= LXF_CAP;
+            if (lex_is_negation(text + i, j - i))
+                out[k].flags |= LXF_NEG;
+            k++;
+            i = j;
+            continue;
+        }
+        out[k].kind = LX_PUNCT;
+        out[k].len = (uint32_t)ch_len(s, i);
+        k++;
+        i += ch_len(s, i);
+    }
+    return k;
+}

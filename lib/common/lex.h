@@ -1,0 +1,52 @@
+/* lex.h - splits text into words, numbers, punctuation and atomic spans
+ * (URLs, e-mail addresses, paths, code spans, quoted strings).
+ *
+ * The compression passes and the guards see text through this one lexer, so
+ * what a pass treats as a unit is exactly what a guard checks.
+ */
+#ifndef TERSE_COMMON_LEX_H
+#define TERSE_COMMON_LEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum lex_kind {
+    LX_WORD = 1,   /* letters, with inner apostrophes and hyphens */
+    LX_NUMBER,     /* 3, -4.5, $1,200, 45%, 10km, 1990s, 3rd */
+    LX_PUNCT,      /* one punctuation or symbol character */
+    LX_URL,        /* http://..., https://..., www.... */
+    LX_EMAIL,
+    LX_PATH,       /* a run with '/' or '\' between names: src/a.c, /usr/lib, and/or */
+    LX_CODE,       /* `inline code` */
+    LX_QUOTE       /* "a quoted string" or “a quoted string” */
+};
+
+enum lex_flag {
+    LXF_SPACE = 1,  /* whitespace precedes the token */
+    LXF_CAP = 2,    /* starts with an upper-case letter */
+    LXF_NEG = 4,    /* a negation word (not, never, don't, ...) */
+    LXF_NL = 8      /* the whitespace before contains a newline */
+};
+
+struct lex_tok {
+    uint32_t start, len;
+    uint8_t kind, flags;
+};
+
+/* Lexes s[0..n) (valid UTF-8) into out, which must hold n entries (a text
+ * never has more tokens than bytes). Returns the number of tokens. */
+size_t lex_text(const char *s, size_t n, struct lex_tok *out);
+
+/* Negation words (lower case, sorted): not, no, never, without, n't forms
+ * with ' and ’, hardly, ... Every level keeps them. */
+extern const char *const terse_negation_words[];
+extern const size_t terse_negation_words_count;
+
+/* Whether the word s[0..n) is a negation (case-insensitive), including
+ * any n't contraction. */
+int lex_is_negation(const char *s, size_t n);
+
+/* Case-insensitive comparison of an ASCII-lower-case word with s[0..n). */
+int lex_word_is(const char *s, size_t n, const char *lower);
+
+#endif

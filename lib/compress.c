@@ -1,0 +1,1067 @@
+/* compress.c - the compression pipeline: detect -> segment -> passes ->
+ * guard -> fit.
+ *
+ * The input (UTF-8 repaired, line endings normalized) is cut into blocks
+ * (paragraphs, list items, headings, code fences, tables, JSON blocks) and
+ * blocks into segments (sentences, or the whole block when it is not
+ * prose). Each segment is compressed on its own at the chosen level, so a
+ * segment's output never depends on the text after it (cache-safe), then
+ * checked by the guards: a segment that loses a protected item is redone
+ * one level lower, and one that would cost more tokens is left as it was.
+ * With a budget, levels are tried from `exact` up; if none fits, the least
+ * relevant segments are dropped, each run of them replaced by a marker.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/hash.h"
+#include "common/lex.h"
+#include "common/utf8.h"
+#include "detect/detect.h"
+#include "guard/guard.h"
+#include "passes/json.h"
+#include "passes/prose.h"
+#include "select/bm25.h"
+#include "terse.h"
+
+#define MARKER "[…]"
+
+struct terse_ctx {
+    terse_options o;
+    char *query;
+};
+
+static const char *const level_names[] = {"exact", "safe", "balanced", "max"};
+static const char *const type_names[] = {"auto", "prose", "code", "json", "log", "memory", "chat"};
+
+const char *terse_level_name(int level)
+{
+    return level >= 0 && level <= TERSE_LEVEL_MAX ? level_names[level] : NULL;
+}
+
+const char *terse_type_name(int type)
+{
+    return type >= 0 && type <= TERSE_TYPE_CHAT ? type_names[type] : NULL;
+}
+
+int terse_level_parse(const char *name)
+{
+    int i;
+    for (i = 0; name && i <= TERSE_LEVEL_MAX; i++)
+        if (strcmp(name, level_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int terse_type_parse(const char *name)
+{
+    int i;
+    for (i = 0; name && i <= TERSE_TYPE_CHAT; i++)
+        if (strcmp(name, type_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+void terse_options_init(terse_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->level = TERSE_LEVEL_BALANCED;
+    o->type = TERSE_TYPE_AUTO;
+    o->tokenizer = terse_tokenizer_find("o200k");
+}
+
+terse_ctx *terse_ctx_new(const terse_options *o, int *status)
+{
+    terse_ctx *c;
+    int dummy;
+    if (!status)
+        status = &dummy;
+    if (!o || o->level < 0 || o->level > TERSE_LEVEL_MAX || o->type < 0 || o->type > TERSE_TYPE_CHAT ||
+        (!o->query && o->query_len)) {
+        *status = TERSE_EINVAL;
+        return NULL;
+    }
+    c = calloc(1, sizeof *c);
+    if (!c) {
+        *status = TERSE_ENOMEM;
+        return NULL;
+    }
+    c->o = *o;
+    if (!c->o.tokenizer)
+        c->o.tokenizer = terse_tokenizer_find("o200k");
+    if (o->query) {
+        c->query = malloc(o->query_len + 1);
+        if (!c->query) {
+            free(c);
+            *status = TERSE_ENOMEM;
+            return NULL;
+        }
+        memcpy(c->query, o->query, o->query_len);
+        c->query[o->query_len] = 0;
+        c->o.query = c->query;
+    }
+    *status = TERSE_OK;
+    return c;
+}
+
+void terse_ctx_free(terse_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    free(ctx->query);
+    free(ctx);
+}
+
+void terse_result_free(terse_result *r)
+{
+    if (!r)
+        return;
+    free(r->text);
+    r->text = NULL;
+    r->len = 0;
+}
+
+/* ---- segments ------------------------------------------------------------- */
+
+enum seg_kind { SEG_SENTENCE, SEG_HEADING, SEG_VERBATIM, SEG_RULE };
+enum sep_kind { SEP_SPACE, SEP_LINE, SEP_PARA };
+
+struct block {
+    size_t prefix, prefix_len; /* list marker or heading hashes, in doc */
+    uint8_t sep;               /* before the block: SEP_LINE or SEP_PARA */
+};
+
+struct seg {
+    size_t start, end; /* the text, in doc */
+    uint32_t block;
+    uint8_t kind;
+    uint8_t removed; /* duplicate or decoration: gone without a marker */
+    uint8_t keep;    /* budget selection */
+    char *out;
+    size_t out_len;
+    size_t tokens; /* of the segment's output with its separator */
+    double score;
+};
+
+struct job {
+    const terse_ctx *ctx;
+    const char *doc;
+    size_t n;
+    struct block *blocks;
+    size_t n_blocks, cap_blocks;
+    struct seg *segs;
+    size_t n_segs, cap_segs;
+    struct prose_query q;
+    const char *qwords[32];
+    size_t qlens[32];
+    char qbuf[512];
+    size_t fallbacks, duplicates;
+    int oom;
+};
+
+static int add_block(struct job *j, size_t prefix, size_t prefix_len, int sep)
+{
+    if (j->n_blocks == j->cap_blocks) {
+        size_t cap = j->cap_blocks ? j->cap_blocks * 2 : 64;
+        struct block *b = realloc(j->blocks, cap * sizeof *b);
+        if (!b) {
+            j->oom = 1;
+            return -1;
+        }
+        j->blocks = b;
+        j->cap_blocks = cap;
+    }
+    j->blocks[j->n_blocks].prefix = prefix;
+    j->blocks[j->n_blocks].prefix_len = prefix_len;
+    j->blocks[j->n_blocks].sep = (uint8_t)sep;
+    j->n_blocks++;
+    return 0;
+}
+
+static void add_seg(struct job *j, size_t start, size_t end, int kind)
+{
+    struct seg *g;
+    if (j->oom)
+        return;
+    if (j->n_segs == j->cap_segs) {
+        size_t cap = j->cap_segs ? j->cap_segs * 2 : 256;
+        struct seg *p = realloc(j->segs, cap * sizeof *p);
+        if (!p) {
+            j->oom = 1;
+            return;
+        }
+        j->segs = p;
+        j->cap_segs = cap;
+    }
+    g = &j->segs[j->n_segs++];
+    memset(g, 0, sizeof *g);
+    g->start = start;
+    g->end = end;
+    g->kind = (uint8_t)kind;
+    g->block = (uint32_t)(j->n_blocks - 1);
+}
+
+static void on_sentence(void *arg, size_t start, size_t end)
+{
+    struct job *j = arg;
+    add_seg(j, j->blocks[j->n_blocks - 1].prefix_len ? start : start, end, SEG_SENTENCE);
+}
+
+/* The offset of each sentence is relative to the paragraph; this wrapper
+ * shifts them into the document. */
+struct para_ctx {
+    struct job *j;
+    size_t base;
+};
+
+static void on_para_sentence(void *arg, size_t start, size_t end)
+{
+    struct para_ctx *p = arg;
+    on_sentence(p->j, p->base + start, p->base + end);
+}
+
+struct line {
+    size_t start, end; /* without the newline */
+    size_t indent;     /* leading spaces (tab = 4) */
+    size_t text;       /* first non-blank byte */
+};
+
+static int is_blank(const struct line *l)
+{
+    return l->text == l->end;
+}
+
+static int is_fence(const char *d, const struct line *l)
+{
+    return l->indent <= 3 && l->end - l->text >= 3 &&
+           (memcmp(d + l->text, "```", 3) == 0 || memcmp(d + l->text, "~~~", 3) == 0);
+}
+
+static size_t heading_len(const char *d, const struct line *l)
+{
+    size_t k = 0;
+    if (l->indent > 3)
+        return 0;
+    while (l->text + k < l->end && d[l->text + k] == '#' && k < 7)
+        k++;
+    if (k == 0 || k > 6 || (l->text + k < l->end && d[l->text + k] != ' ' && d[l->text + k] != '\t'))
+        return 0;
+    return k;
+}
+
+static int is_rule(const char *d, const struct line *l)
+{
+    size_t i, count = 0;
+    char c = d[l->text];
+    if (l->indent > 3 || (c != '-' && c != '*' && c != '_'))
+        return 0;
+    for (i = l->text; i < l->end; i++) {
+        if (d[i] == c)
+            count++;
+        else if (d[i] != ' ' && d[i] != '\t')
+            return 0;
+    }
+    return count >= 3;
+}
+
+/* Length of a list marker ("- ", "* ", "+ ", "12. ", "3) ") at the line's
+ * text, or 0. */
+static size_t list_marker(const char *d, const struct line *l)
+{
+    size_t i = l->text;
+    if (i + 1 < l->end && (d[i] == '-' || d[i] == '*' || d[i] == '+') && (d[i + 1] == ' ' || d[i + 1] == '\t'))
+        return 2;
+    while (i < l->end && i - l->text < 9 && d[i] >= '0' && d[i] <= '9')
+        i++;
+    if (i > l->text && i + 1 < l->end && (d[i] == '.' || d[i] == ')') && (d[i + 1] == ' ' || d[i + 1] == '\t'))
+        return i - l->text + 2;
+    return 0;
+}
+
+static int block_start(const char *d, const struct line *l)
+{
+    return is_fence(d, l) || heading_len(d, l) || is_rule(d, l) || list_marker(d, l) ||
+           d[l->text] == '|';
+}
+
+/* Cuts the document into blocks and segments. */
+static int segment_prose(struct job *j, int verbatim_only)
+{
+    const char *d = j->doc;
+    struct line *lines = NULL;
+    size_t nl = 0, cap = 0, i = 0, blanks = 0;
+    while (i <= j->n) {
+        const char *nlp = i < j->n ? memchr(d + i, '\n', j->n - i) : NULL;
+        size_t e = nlp ? (size_t)(nlp - d) : j->n, t = i, ind = 0;
+        if (i == j->n && nl > 0)
+            break;
+        if (nl == cap) {
+            struct line *p;
+            cap = cap ? cap * 2 : 256;
+            p = realloc(lines, cap * sizeof *p);
+            if (!p) {
+                free(lines);
+                return -1;
+            }
+            lines = p;
+        }
+        while (t < e && (d[t] == ' ' || d[t] == '\t')) {
+            ind += d[t] == '\t' ? 4 : 1;
+            t++;
+        }
+        while (e > t && (d[e - 1] == ' ' || d[e - 1] == '\t'))
+            e--;
+        lines[nl].start = i;
+        lines[nl].end = e;
+        lines[nl].text = t;
+        lines[nl].indent = ind;
+        nl++;
+        if (!nlp)
+            break;
+        i = (size_t)(nlp - d) + 1;
+    }
+    for (i = 0; i < nl && !j->oom;) {
+        const struct line *l = &lines[i];
+        int sep = j->n_blocks == 0 ? SEP_PARA : blanks ? SEP_PARA : SEP_LINE;
+        size_t k, h, m;
+        if (is_blank(l)) {
+            blanks++;
+            i++;
+            continue;
+        }
+        blanks = 0;
+        if (verbatim_only) {
+            /* code and logs: blank-line separated blocks, kept verbatim */
+            for (k = i; k < nl && !is_blank(&lines[k]); k++)
+                ;
+            add_block(j, 0, 0, sep);
+            add_seg(j, l->start, lines[k - 1].end, SEG_VERBATIM);
+            i = k;
+            continue;
+        }
+        if (is_fence(d, l)) {
+            for (k = i + 1; k < nl && !(is_fence(d, &lines[k]) && d[lines[k].text] == d[l->text]); k++)
+                ;
+            if (k == nl)
+                k = nl - 1;
+            add_block(j, 0, 0, sep);
+            add_seg(j, l->start, lines[k].end, SEG_VERBATIM);
+            i = k + 1;
+            continue;
+        }
+        if ((h = heading_len(d, l)) != 0) {
+            size_t t = l->text + h;
+            while (t < l->end && (d[t] == ' ' || d[t] == '\t'))
+                t++;
+            add_block(j, l->start, t - l->start, sep);
+            add_seg(j, t, l->end, SEG_HEADING);
+            i++;
+            continue;
+        }
+        if (is_rule(d, l)) {
+            add_block(j, 0, 0, sep);
+            add_seg(j, l->start, l->end, SEG_RULE);
+            i++;
+            continue;
+        }
+        if (d[l->text] == '|' || (l->indent >= 4 && (i == 0 || is_blank(&lines[i - 1])))) {
+            int table = d[l->text] == '|';
+            for (k = i + 1; k < nl && !is_blank(&lines[k]) &&
+                            (table ? d[lines[k].text] == '|' : lines[k].indent >= 4);
+                 k++)
+                ;
+            add_block(j, 0, 0, sep);
+            add_seg(j, l->start, lines[k - 1].end, SEG_VERBATIM);
+            i = k;
+            continue;
+        }
+        if ((d[l->text] == '{' || d[l->text] == '[')) {
+            for (k = i + 1; k < nl && !is_blank(&lines[k]); k++)
+                ;
+            if (json_valid(d + l->start, lines[k - 1].end - l->start)) {
+                add_block(j, 0, 0, sep);
+                add_seg(j, l->start, lines[k - 1].end, SEG_VERBATIM);
+                i = k;
+                continue;
+            }
+        }
+        m = list_marker(d, l);
+        /* a paragraph or a list item: lines up to a blank or a new block */
+        for (k = i + 1; k < nl && !is_blank(&lines[k]) && !block_start(d, &lines[k]); k++)
+            ;
+        {
+            struct para_ctx pc;
+            size_t text = m ? l->text + m : l->text;
+            while (text < l->end && (d[text] == ' ' || d[text] == '\t'))
+                text++;
+            add_block(j, l->start, m ? text - l->start : 0, sep);
+            pc.j = j;
+            pc.base = text;
+            if (lines[k - 1].end > text)
+                prose_sentences(d + text, lines[k - 1].end - text, on_para_sentence, &pc);
+            else
+                add_seg(j, text, text, SEG_SENTENCE);
+        }
+        i = k;
+    }
+    free(lines);
+    return j->oom ? -1 : 0;
+}
+
+/* ---- compressing segments --------------------------------------------------- */
+
+static size_t count_tokens(const struct job *j, const char *s, size_t n)
+{
+    size_t c = 0;
+    if (terse_count(j->ctx->o.tokenizer, s, n, 0, &c) != TERSE_OK)
+        return n; /* out of memory: a safe over-estimate */
+    return c;
+}
+
+/* Compresses segment g at `level` into g->out (replacing what was there). */
+static void compress_seg(struct job *j, struct seg *g, int level)
+{
+    struct buf b = {0};
+    const char *src = j->doc + g->start;
+    size_t n = g->end - g->start;
+    free(g->out);
+    g->out = NULL;
+    g->out_len = 0;
+    if (g->kind == SEG_VERBATIM) {
+        /* trailing blanks of each line carry no meaning */
+        size_t i = 0;
+        while (i < n) {
+            const char *nlp = memchr(src + i, '\n', n - i);
+            size_t e = nlp ? (size_t)(nlp - src) : n, t = e;
+            while (t > i && (src[t - 1] == ' ' || src[t - 1] == '\t'))
+                t--;
+            buf_add(&b, src + i, t - i);
+            if (!nlp)
+                break;
+            buf_addc(&b, '\n');
+            i = e + 1;
+        }
+    } else if (g->kind == SEG_RULE) {
+        if (level == TERSE_LEVEL_EXACT)
+            buf_add(&b, src, n);
+    } else {
+        int L;
+        for (L = level;; L--) {
+            b.len = 0;
+            prose_compress(src, n, L, j->q.n ? &j->q : NULL, &b);
+            if (L == TERSE_LEVEL_EXACT || b.oom ||
+                guard_check(src, n, b.p ? b.p : "", b.len, prose_common_word, NULL, NULL))
+                break;
+            j->fallbacks++;
+        }
+        /* a segment that would cost more tokens stays at exact */
+        if (L > TERSE_LEVEL_EXACT && !b.oom) {
+            struct buf e = {0};
+            prose_compress(src, n, TERSE_LEVEL_EXACT, NULL, &e);
+            if (b.len >= e.len && !e.oom &&
+                count_tokens(j, b.p, b.len) > count_tokens(j, e.p ? e.p : "", e.len)) {
+                buf_free(&b);
+                b = e;
+            } else {
+                buf_free(&e);
+            }
+        }
+    }
+    if (b.oom) {
+        j->oom = 1;
+        buf_free(&b);
+        return;
+    }
+    g->out = buf_take(&b, &g->out_len);
+    if (!g->out)
+        j->oom = 1;
+}
+
+/* A 64-bit SimHash of the words of s[0..n): similar texts have hashes a
+ * few bits apart. */
+static uint64_t simhash(const char *s, size_t n, size_t *words)
+{
+    struct lex_tok stack[128], *t = stack;
+    int v[64] = {0};
+    size_t k, i, b;
+    uint64_t h = 0;
+    if (n > 128 && !(t = malloc(n * sizeof *t)))
+        return 0;
+    k = lex_text(s, n, t);
+    *words = 0;
+    for (i = 0; i < k; i++) {
+        uint64_t w;
+        if (t[i].kind == LX_PUNCT)
+            continue;
+        w = terse_hash_bytes(s + t[i].start, t[i].len);
+        (*words)++;
+        for (b = 0; b < 64; b++)
+            v[b] += (w >> b) & 1 ? 1 : -1;
+    }
+    for (b = 0; b < 64; b++)
+        if (v[b] > 0)
+            h |= (uint64_t)1 << b;
+    if (t != stack)
+        free(t);
+    return h;
+}
+
+/* Fraction (in tenths) of the words of b that also occur in a. */
+static size_t overlap_tenths(const char *a, size_t na, const char *b, size_t nb)
+{
+    struct lex_tok ta[128], tb[128];
+    size_t ka, kb, x, y, common = 0, words = 0;
+    if (na > 128 || nb > 128)
+        return 0;
+    ka = lex_text(a, na, ta);
+    kb = lex_text(b, nb, tb);
+    for (x = 0; x < kb; x++) {
+        if (tb[x].kind == LX_PUNCT)
+            continue;
+        words++;
+        for (y = 0; y < ka; y++)
+            if (ta[y].len == tb[x].len && memcmp(a + ta[y].start, b + tb[x].start, tb[x].len) == 0) {
+                common++;
+                break;
+            }
+    }
+    return words ? common * 10 / words : 0;
+}
+
+static int popcount64(uint64_t x)
+{
+    int c = 0;
+    while (x) {
+        x &= x - 1;
+        c++;
+    }
+    return c;
+}
+
+/* Marks exact duplicate sentences (safe and up) and near duplicates
+ * (balanced and up: nine tenths of the words shared both ways, and nothing
+ * protected that the earlier one lacks). The first occurrence stays. */
+static void mark_duplicates(struct job *j, int level)
+{
+    size_t i, k, cap = 64, mask;
+    uint32_t *table;
+    uint64_t *sim = NULL;
+    size_t *words = NULL;
+    while (cap < j->n_segs * 2)
+        cap *= 2;
+    mask = cap - 1;
+    table = calloc(cap, sizeof *table);
+    if (level >= TERSE_LEVEL_BALANCED) {
+        sim = calloc(j->n_segs + 1, sizeof *sim);
+        words = calloc(j->n_segs + 1, sizeof *words);
+    }
+    if (!table || (level >= TERSE_LEVEL_BALANCED && (!sim || !words))) {
+        free(table);
+        free(sim);
+        free(words);
+        j->oom = 1;
+        return;
+    }
+    for (i = 0; i < j->n_segs; i++) {
+        struct seg *g = &j->segs[i];
+        size_t h;
+        if (g->kind != SEG_SENTENCE || g->end - g->start < 20 || g->removed)
+            continue;
+        for (h = terse_hash_bytes(g->out, g->out_len) & mask; table[h]; h = (h + 1) & mask) {
+            const struct seg *e = &j->segs[table[h] - 1];
+            if (e->out_len == g->out_len && memcmp(e->out, g->out, g->out_len) == 0) {
+                g->removed = 1;
+                break;
+            }
+        }
+        if (g->removed) {
+            j->duplicates++;
+            continue;
+        }
+        table[h] = (uint32_t)i + 1;
+        if (!sim)
+            continue;
+        sim[i] = simhash(g->out, g->out_len, &words[i]);
+        if (words[i] < 6)
+            continue;
+        for (k = i > 256 ? i - 256 : 0; k < i; k++) {
+            const struct seg *e = &j->segs[k];
+            if (e->removed || e->kind != SEG_SENTENCE || words[k] < 6 ||
+                popcount64(sim[k] ^ sim[i]) > 10 || words[k] * 10 < words[i] * 9 ||
+                words[i] * 10 < words[k] * 9)
+                continue;
+            if (overlap_tenths(e->out, e->out_len, g->out, g->out_len) >= 9 &&
+                overlap_tenths(g->out, g->out_len, e->out, e->out_len) >= 9 &&
+                guard_check(j->doc + g->start, g->end - g->start, j->doc + e->start, e->end - e->start,
+                            prose_common_word, NULL, NULL)) {
+                g->removed = 1;
+                j->duplicates++;
+                break;
+            }
+        }
+    }
+    free(table);
+    free(sim);
+    free(words);
+}
+
+static void compress_all(struct job *j, int level)
+{
+    size_t i;
+    j->fallbacks = 0;
+    j->duplicates = 0;
+    for (i = 0; i < j->n_segs && !j->oom; i++) {
+        j->segs[i].removed = 0;
+        compress_seg(j, &j->segs[i], level);
+        if (j->segs[i].kind == SEG_RULE && level > TERSE_LEVEL_EXACT)
+            j->segs[i].removed = 1;
+    }
+    if (level >= TERSE_LEVEL_SAFE && !j->oom)
+        mark_duplicates(j, level);
+}
+
+/* Writes the kept segments in order, with their separators and block
+ * prefixes; each run of segments dropped by the budget becomes MARKER. */
+static void assemble(const struct job *j, int budget_mode, struct buf *b, size_t *dropped)
+{
+    size_t i;
+    long last_block = -1;
+    int in_gap = 0, any = 0;
+    *dropped = 0;
+    for (i = 0; i < j->n_segs; i++) {
+        const struct seg *g = &j->segs[i];
+        int sep;
+        if (g->removed || (g->out_len == 0 && g->kind != SEG_VERBATIM))
+            continue;
+        if (budget_mode && !g->keep) {
+            (*dropped)++;
+            if (in_gap)
+                continue;
+        }
+        sep = (long)g->block == last_block ? SEP_SPACE : j->blocks[g->block].sep;
+        if (any)
+            buf_adds(b, sep == SEP_SPACE ? " " : sep == SEP_LINE ? "\n" : "\n\n");
+        if ((long)g->block != last_block && j->blocks[g->block].prefix_len)
+            buf_add(b, j->doc + j->blocks[g->block].prefix, j->blocks[g->block].prefix_len);
+        last_block = (long)g->block;
+        any = 1;
+        if (budget_mode && !g->keep) {
+            buf_adds(b, MARKER);
+            in_gap = 1;
+            continue;
+        }
+        in_gap = 0;
+        buf_add(b, g->out, g->out_len);
+    }
+}
+
+/* Segment order for the budget: most relevant first, earlier on ties. */
+struct ranked {
+    double score;
+    size_t index;
+};
+
+static int by_score(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Relevance of each segment: BM25 against the query, or without one the
+ * position (headings, then the first sentence of each block, earlier
+ * first). */
+static int score_segments(struct job *j)
+{
+    size_t i;
+    const char *q = j->ctx->o.query;
+    if (q && j->ctx->o.query_len) {
+        struct bm25_seg *bs = malloc((j->n_segs + 1) * sizeof *bs);
+        double *sc = malloc((j->n_segs + 1) * sizeof *sc);
+        if (!bs || !sc || !j->n_segs) {
+            free(bs);
+            free(sc);
+            if (!j->n_segs)
+                return 0;
+            return -1;
+        }
+        for (i = 0; i < j->n_segs; i++) {
+            bs[i].s = j->doc + j->segs[i].start;
+            bs[i].n = j->segs[i].end - j->segs[i].start;
+        }
+        if (bm25_score(q, j->ctx->o.query_len, bs, j->n_segs, sc) != 0) {
+            free(bs);
+            free(sc);
+            return -1;
+        }
+        for (i = 0; i < j->n_segs; i++)
+            j->segs[i].score = sc[i] + (j->segs[i].kind == SEG_HEADING ? 0.5 : 0) +
+                               1.0 / (double)(i + 10);
+        free(bs);
+        free(sc);
+        return 0;
+    }
+    for (i = 0; i < j->n_segs; i++) {
+        const struct seg *g = &j->segs[i];
+        int first = i == 0 || j->segs[i - 1].block != g->block;
+        j->segs[i].score = (g->kind == SEG_HEADING ? 3.0 : 0) + (first ? 1.0 : 0) +
+                           1.0 / (double)(i + 2);
+    }
+    return 0;
+}
+
+static size_t assembled_tokens(const struct job *j, int budget_mode, size_t *dropped, struct buf *b)
+{
+    b->len = 0;
+    assemble(j, budget_mode, b, dropped);
+    if (b->oom)
+        return (size_t)-1;
+    return count_tokens(j, b->p ? b->p : "", b->len);
+}
+
+/* Drops the least relevant segments until the output fits the budget. */
+static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens)
+{
+    size_t budget = j->ctx->o.budget, i, used = 0, kept = 0, marker, total;
+    struct ranked *order;
+    if (score_segments(j) != 0)
+        return TERSE_ENOMEM;
+    order = malloc((j->n_segs + 1) * sizeof *order);
+    if (!order)
+        return TERSE_ENOMEM;
+    marker = count_tokens(j, " " MARKER, strlen(" " MARKER));
+    for (i = 0; i < j->n_segs; i++) {
+        struct seg *g = &j->segs[i];
+        order[i].score = g->score;
+        order[i].index = i;
+        g->keep = 0;
+        g->tokens = g->removed ? 0 : count_tokens(j, g->out, g->out_len) + 1;
+    }
+    qsort(order, j->n_segs, sizeof *order, by_score);
+    /* greedy by relevance; each kept segment may open a marker gap */
+    for (i = 0; i < j->n_segs; i++) {
+        struct seg *g = &j->segs[order[i].index];
+        if (g->removed || g->out_len == 0)
+            continue;
+        if (used + g->tokens + marker <= budget) {
+            g->keep = 1;
+            used += g->tokens + marker;
+            kept++;
+        }
+    }
+    for (;;) {
+        total = assembled_tokens(j, 1, dropped, b);
+        if (total == (size_t)-1) {
+            free(order);
+            return TERSE_ENOMEM;
+        }
+        if (total <= budget && kept > 0)
+            break;
+        if (kept == 0) {
+            /* not even the most relevant segment fits: say what would */
+            for (i = 0; i < j->n_segs; i++) {
+                struct seg *g = &j->segs[order[i].index];
+                if (!g->removed && g->out_len) {
+                    g->keep = 1;
+                    *min_tokens = assembled_tokens(j, 1, dropped, b);
+                    g->keep = 0;
+                    break;
+                }
+            }
+            free(order);
+            return TERSE_EBUDGET;
+        }
+        /* over by the estimate's error: drop the least relevant kept one */
+        for (i = j->n_segs; i-- > 0;) {
+            struct seg *g = &j->segs[order[i].index];
+            if (g->keep) {
+                g->keep = 0;
+                kept--;
+                break;
+            }
+        }
+    }
+    free(order);
+    return TERSE_OK;
+}
+
+/* ---- JSON ---------------------------------------------------------------------- */
+
+/* Minified JSON; with a budget, the least relevant top-level members go,
+ * replaced by one marker member that says how many. */
+static int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_tokens)
+{
+    size_t n = 0, i, cap, budget = j->ctx->o.budget, kept, total;
+    size_t *st, *en;
+    int is_object = 0, rc = TERSE_OK;
+    struct buf b = {0};
+    json_minify(j->doc, j->n, out);
+    if (out->oom)
+        return TERSE_ENOMEM;
+    if (!budget || count_tokens(j, out->p ? out->p : "", out->len) <= budget)
+        return TERSE_OK;
+    cap = j->n / 2 + 2;
+    st = malloc(cap * sizeof *st);
+    en = malloc(cap * sizeof *en);
+    if (!st || !en) {
+        free(st);
+        free(en);
+        return TERSE_ENOMEM;
+    }
+    n = json_members(j->doc, j->n, st, en, cap, &is_object);
+    if (n == 0) {
+        free(st);
+        free(en);
+        *min_tokens = count_tokens(j, out->p ? out->p : "", out->len);
+        return TERSE_EBUDGET;
+    }
+    /* members become segments, compressed (minified) on their own */
+    for (i = 0; i < n; i++) {
+        add_block(j, 0, 0, SEP_SPACE);
+        add_seg(j, st[i], en[i], SEG_VERBATIM);
+    }
+    free(st);
+    free(en);
+    if (j->oom)
+        return TERSE_ENOMEM;
+    for (i = 0; i < j->n_segs; i++) {
+        struct seg *g = &j->segs[i];
+        b.len = 0;
+        json_minify(j->doc + g->start, g->end - g->start, &b);
+        g->out = malloc(b.len + 1);
+        if (!g->out || b.oom) {
+            buf_free(&b);
+            return TERSE_ENOMEM;
+        }
+        memcpy(g->out, b.p ? b.p : "", b.len);
+        g->out_len = b.len;
+        g->tokens = count_tokens(j, g->out, g->out_len) + 1;
+    }
+    buf_free(&b);
+    if (score_segments(j) != 0)
+        return TERSE_ENOMEM;
+    {
+        struct ranked *order = malloc((n + 1) * sizeof *order);
+        size_t used = 12; /* brackets and the marker member */
+        if (!order)
+            return TERSE_ENOMEM;
+        for (i = 0; i < n; i++) {
+            order[i].score = j->segs[i].score;
+            order[i].index = i;
+        }
+        qsort(order, n, sizeof *order, by_score);
+        kept = 0;
+        for (i = 0; i < n; i++) {
+            struct seg *g = &j->segs[order[i].index];
+            if (used + g->tokens <= budget) {
+                g->keep = 1;
+                used += g->tokens;
+                kept++;
+            }
+        }
+        for (;;) {
+            char note[96];
+            size_t d = 0, k;
+            int first = 1;
+            out->len = 0;
+            buf_addc(out, is_object ? '{' : '[');
+            for (k = 0; k < n; k++) {
+                if (!j->segs[k].keep) {
+                    d++;
+                    continue;
+                }
+                if (!first)
+                    buf_addc(out, ',');
+                buf_add(out, j->segs[k].out, j->segs[k].out_len);
+                first = 0;
+            }
+            if (d) {
+                if (is_object)
+                    snprintf(note, sizeof note, "%s\"…\":\"%zu of %zu entries omitted\"", first ? "" : ",", d, n);
+                else
+                    snprintf(note, sizeof note, "%s\"… %zu of %zu items omitted\"", first ? "" : ",", d, n);
+                buf_adds(out, note);
+            }
+            buf_addc(out, is_object ? '}' : ']');
+            if (out->oom) {
+                rc = TERSE_ENOMEM;
+                break;
+            }
+            total = count_tokens(j, out->p, out->len);
+            *dropped = d;
+            if (total <= budget && kept > 0)
+                break;
+            if (kept == 0) {
+                *min_tokens = total + j->segs[order[0].index].tokens;
+                rc = TERSE_EBUDGET;
+                break;
+            }
+            for (k = n; k-- > 0;)
+                if (j->segs[order[k].index].keep) {
+                    j->segs[order[k].index].keep = 0;
+                    kept--;
+                    break;
+                }
+        }
+        free(order);
+    }
+    return rc;
+}
+
+/* ---- the entry point ----------------------------------------------------------- */
+
+/* Lower-case query words (not stop words), which `max` keeps. */
+static void query_words(struct job *j)
+{
+    struct lex_tok toks[64];
+    const char *q = j->ctx->o.query;
+    size_t n, i, used = 0, len = j->ctx->o.query_len;
+    if (!q || !len)
+        return;
+    if (len > 64)
+        len = 64;
+    while (len < j->ctx->o.query_len && len > 0 && ((unsigned char)q[len] & 0xC0) == 0x80)
+        len--;
+    n = lex_text(q, len, toks);
+    for (i = 0; i < n && j->q.n < 32; i++) {
+        size_t k, L = toks[i].len;
+        if (toks[i].kind != LX_WORD || used + L + 1 > sizeof j->qbuf ||
+            prose_is_stop_word(q + toks[i].start, L))
+            continue;
+        for (k = 0; k < L; k++) {
+            char c = q[toks[i].start + k];
+            j->qbuf[used + k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        j->qbuf[used + L] = 0;
+        j->qwords[j->q.n] = j->qbuf + used;
+        j->qlens[j->q.n] = L;
+        j->q.n++;
+        used += L + 1;
+    }
+    j->q.words = j->qwords;
+    j->q.lens = j->qlens;
+}
+
+/* The input with invalid UTF-8 repaired, CR LF and CR turned into LF and a
+ * leading byte-order mark removed. */
+static char *normalize_input(const char *text, size_t len, size_t *out_len)
+{
+    size_t rl = utf8_repaired_len((const unsigned char *)text, len), i, o = 0;
+    char *r = malloc(rl + 1), *d;
+    if (!r)
+        return NULL;
+    utf8_repair((const unsigned char *)text, len, (unsigned char *)r);
+    d = r;
+    i = (rl >= 3 && memcmp(r, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+    for (; i < rl; i++) {
+        if (r[i] == '\r') {
+            d[o++] = '\n';
+            if (i + 1 < rl && r[i + 1] == '\n')
+                i++;
+        } else {
+            d[o++] = r[i];
+        }
+    }
+    d[o] = 0;
+    *out_len = o;
+    return d;
+}
+
+int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
+{
+    struct job j;
+    struct buf out = {0};
+    size_t i, dropped = 0, min_tokens = 0;
+    int rc = TERSE_OK, type, level;
+    char *doc;
+    if (!r)
+        return TERSE_EINVAL;
+    memset(r, 0, sizeof *r);
+    if (!ctx || (!text && len))
+        return TERSE_EINVAL;
+    if (!text)
+        text = "";
+    memset(&j, 0, sizeof j);
+    j.ctx = ctx;
+    doc = normalize_input(text, len, &j.n);
+    if (!doc)
+        return TERSE_ENOMEM;
+    j.doc = doc;
+    r->tokens_in = count_tokens(&j, text, len);
+    type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type(doc, j.n) : ctx->o.type;
+    level = ctx->o.level;
+    query_words(&j);
+    if (type == TERSE_TYPE_JSON && json_valid(doc, j.n)) {
+        rc = compress_json(&j, &out, &dropped, &min_tokens);
+        level = TERSE_LEVEL_EXACT;
+    } else {
+        int verbatim = type != TERSE_TYPE_PROSE;
+        if (type == TERSE_TYPE_JSON)
+            type = TERSE_TYPE_PROSE; /* not valid JSON: read it as text */
+        if (segment_prose(&j, verbatim) != 0) {
+            rc = TERSE_ENOMEM;
+            goto done;
+        }
+        if (verbatim)
+            level = TERSE_LEVEL_EXACT;
+        if (!ctx->o.budget) {
+            compress_all(&j, level);
+            assemble(&j, 0, &out, &dropped);
+        } else {
+            /* the lowest level that fits, else drop at the highest allowed */
+            int L, fits = 0;
+            for (L = TERSE_LEVEL_EXACT; L <= level && !j.oom; L++) {
+                compress_all(&j, L);
+                if (assembled_tokens(&j, 0, &dropped, &out) <= ctx->o.budget) {
+                    fits = 1;
+                    level = L;
+                    break;
+                }
+            }
+            if (!fits && !j.oom)
+                rc = fit_budget(&j, &out, &dropped, &min_tokens);
+        }
+        if (j.oom || out.oom)
+            rc = TERSE_ENOMEM;
+    }
+    if (rc != TERSE_OK)
+        goto done;
+    r->tokens_out = count_tokens(&j, out.p ? out.p : "", out.len);
+    if (r->tokens_out > r->tokens_in && (!ctx->o.budget || r->tokens_in <= ctx->o.budget)) {
+        /* never more tokens than the input: give the input back (with
+         * invalid UTF-8 repaired, which the count already assumed) */
+        size_t rl = utf8_repaired_len((const unsigned char *)text, len);
+        out.len = 0;
+        if (buf_reserve(&out, rl) == 0) {
+            out.len = utf8_repair((const unsigned char *)text, len, (unsigned char *)out.p);
+        }
+        r->tokens_out = r->tokens_in;
+        level = TERSE_LEVEL_EXACT;
+    }
+    r->text = buf_take(&out, &r->len);
+    if (!r->text) {
+        rc = TERSE_ENOMEM;
+        goto done;
+    }
+    r->level = level;
+    r->type = type;
+    r->segments = j.n_segs;
+    r->segments_dropped = dropped;
+    r->duplicates = j.duplicates;
+    r->guard_fallbacks = j.fallbacks;
+done:
+    if (rc != TERSE_OK) {
+        buf_free(&out);
+        r->min_tokens = min_tokens;
+        r->text = NULL;
+    }
+    for (i = 0; i < j.n_segs; i++)
+        free(j.segs[i].out);
+    free(j.segs);
+    free(j.blocks);
+    free(doc);
+    return rc;
+}

@@ -1,0 +1,75 @@
+/* detect.c - content type detection; see detect.h. */
+#include "detect.h"
+
+#include <string.h>
+
+#include "../passes/json.h"
+#include "terse.h"
+
+static int starts(const char *s, size_t n, const char *p)
+{
+    size_t L = strlen(p);
+    return n >= L && memcmp(s, p, L) == 0;
+}
+
+/* A line that looks like source code rather than a sentence. */
+static int code_line(const char *s, size_t n)
+{
+    static const char *const heads[] = {
+        "def ", "class ", "import ", "from ", "#include", "#define", "function ", "const ",
+        "let ", "var ", "package ", "public ", "private ", "static ", "return ", "func ",
+        "fn ", "use ", "struct ", "impl ", "int ", "void ", "}", "@", "export ", "async ",
+    };
+    size_t i;
+    while (n && (s[0] == ' ' || s[0] == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    if (!n)
+        return 0;
+    for (i = 0; i < sizeof heads / sizeof heads[0]; i++)
+        if (starts(s, n, heads[i]))
+            return 1;
+    return s[n - 1] == ';' || s[n - 1] == '{' || s[n - 1] == '}' || s[n - 1] == ')' ||
+           (s[n - 1] == ':' && (starts(s, n, "if ") || starts(s, n, "for ") || starts(s, n, "else")));
+}
+
+/* A line that starts with a date, a time or a bracketed level. */
+static int log_line(const char *s, size_t n)
+{
+    if (n >= 10 && s[0] >= '0' && s[0] <= '9' && s[4] == '-' && s[7] == '-')
+        return 1; /* 2024-01-02 */
+    if (n >= 8 && s[2] == ':' && s[5] == ':' && s[0] >= '0' && s[0] <= '9')
+        return 1; /* 12:34:56 */
+    if (n >= 15 && strchr("JFMASOND", s[0]) && s[3] == ' ' && s[6] == ' ' && s[9] == ':')
+        return 1; /* syslog: Jan  2 12:34:56 */
+    return starts(s, n, "[INFO") || starts(s, n, "[WARN") || starts(s, n, "[ERROR") ||
+           starts(s, n, "[DEBUG") || starts(s, n, "INFO ") || starts(s, n, "WARN") ||
+           starts(s, n, "ERROR ") || starts(s, n, "DEBUG ");
+}
+
+int detect_type(const char *s, size_t n)
+{
+    size_t i = 0, lines = 0, code = 0, logs = 0, limit = n < 65536 ? n : 65536;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (i < n && (s[i] == '{' || s[i] == '[') && json_valid(s, n))
+        return TERSE_TYPE_JSON;
+    for (i = 0; i < limit;) {
+        const char *nl = memchr(s + i, '\n', limit - i);
+        size_t e = nl ? (size_t)(nl - s) : limit, L = e - i;
+        if (L > 0) {
+            lines++;
+            code += (size_t)code_line(s + i, L);
+            logs += (size_t)log_line(s + i, L);
+        }
+        i = e + 1;
+    }
+    if (lines >= 3 && logs * 2 >= lines)
+        return TERSE_TYPE_LOG;
+    if (lines >= 3 && code * 10 >= lines * 4)
+        return TERSE_TYPE_CODE;
+    return TERSE_TYPE_PROSE;
+}

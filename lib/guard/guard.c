@@ -1,0 +1,97 @@
+/* guard.c - fidelity checks; see guard.h. */
+#include "guard.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/lex.h"
+
+static int is_protected(const char *s, const struct lex_tok *t, int sentence_start,
+                        guard_common_word_fn common)
+{
+    switch (t->kind) {
+    case LX_NUMBER:
+    case LX_URL:
+    case LX_EMAIL:
+    case LX_PATH:
+    case LX_CODE:
+    case LX_QUOTE:
+        return 1;
+    case LX_WORD:
+        if (t->flags & LXF_NEG)
+            return 1;
+        if (t->flags & LXF_CAP) {
+            if (sentence_start && common && common(s + t->start, t->len))
+                return 0;
+            return 1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* Counts the tokens of toks[0..n) over s that equal item[0..len). Word
+ * comparisons are exact (case-sensitive): a name must survive as written. */
+static size_t count_tok(const char *s, const struct lex_tok *toks, size_t n, const char *item,
+                        size_t len)
+{
+    size_t i, c = 0;
+    for (i = 0; i < n; i++)
+        if (toks[i].len == len && memcmp(s + toks[i].start, item, len) == 0)
+            c++;
+    return c;
+}
+
+int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
+                guard_common_word_fn common, const char **first_missing, size_t *missing_len)
+{
+    struct lex_tok stack_in[128], stack_out[128];
+    struct lex_tok *ti = stack_in, *to = stack_out;
+    size_t ni, no, i;
+    int ok = 1, start = 1;
+    if (in_len > 128) {
+        ti = malloc(in_len * sizeof *ti);
+        if (!ti)
+            return 0;
+    }
+    if (out_len > 128) {
+        to = malloc(out_len * sizeof *to);
+        if (!to) {
+            if (ti != stack_in)
+                free(ti);
+            return 0;
+        }
+    }
+    ni = lex_text(in, in_len, ti);
+    no = lex_text(out, out_len, to);
+    for (i = 0; i < ni && ok; i++) {
+        const struct lex_tok *t = &ti[i];
+        int at_start = start;
+        start = t->kind == LX_PUNCT && (in[t->start] == '.' || in[t->start] == '!' ||
+                                        in[t->start] == '?' || in[t->start] == ':' ||
+                                        in[t->start] == '-' || in[t->start] == '#' ||
+                                        in[t->start] == '*' || in[t->start] == '(' ||
+                                        in[t->start] == '"');
+        if (t->flags & LXF_NL)
+            at_start = 1;
+        if (!is_protected(in, t, at_start, common))
+            continue;
+        /* the first occurrence decides; later ones were counted with it */
+        if (count_tok(in, ti, i, in + t->start, t->len) > 0)
+            continue;
+        if (count_tok(out, to, no, in + t->start, t->len) <
+            count_tok(in, ti, ni, in + t->start, t->len)) {
+            ok = 0;
+            if (first_missing) {
+                *first_missing = in + t->start;
+                *missing_len = t->len;
+            }
+        }
+    }
+    if (ti != stack_in)
+        free(ti);
+    if (to != stack_out)
+        free(to);
+    return ok;
+}

@@ -1,0 +1,26 @@
+/* guard.h - fidelity checks applied to every compressed segment.
+ *
+ * A compressed segment must still contain, verbatim, every number (with its
+ * sign, decimal point, percent, currency or attached unit), negation, URL,
+ * e-mail address, path, inline code span, quoted string and capitalized
+ * name of the original segment. A pass that breaks this has a bug; the
+ * pipeline then puts the segment back at a lower level and counts it.
+ */
+#ifndef TERSE_GUARD_GUARD_H
+#define TERSE_GUARD_GUARD_H
+
+#include <stddef.h>
+
+/* Whether a sentence-initial capitalized word is an ordinary word rather
+ * than a name (its lower-case form is a common word): used so that "However"
+ * or "The" at the start of a sentence is not protected. Supplied by the
+ * caller (the prose pass knows its word lists). */
+typedef int (*guard_common_word_fn)(const char *word, size_t len);
+
+/* Returns 1 when every protected item of in[0..in_len) occurs in
+ * out[0..out_len) at least as often, 0 otherwise (and, if first_missing is
+ * not NULL, points it at the first missing item with its length). */
+int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
+                guard_common_word_fn common, const char **first_missing, size_t *missing_len);
+
+#endif

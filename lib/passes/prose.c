@@ -1,0 +1,519 @@
+/* prose.c - compression of natural-language sentences; see prose.h.
+ *
+ * A sentence is lexed (lib/common/lex.c) into items; each level marks items
+ * dropped or replaced, and the survivors are written back with single
+ * spaces. Atomic spans (URLs, paths, code, quotes), numbers, negations and
+ * capitalized names in mid-sentence are never touched, so the guard holds
+ * by construction; lib/guard re-checks every output anyway.
+ *
+ *   safe      markdown emphasis markers, phrase rewrites (terse_safe_rewrites)
+ *   balanced  + fillers and hedges (terse_balanced_rewrites), articles
+ *   max       + stop words, except those that carry logic or join a name
+ */
+#include "prose.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/lex.h"
+#include "prose_rules.h"
+#include "terse.h"
+
+struct item {
+    const char *p;
+    uint32_t len;
+    uint8_t kind, flags, drop;
+};
+
+#define MAX_WORD 48
+
+/* Lower-cases an ASCII word into out (size MAX_WORD); returns 0 if it does
+ * not fit or is not ASCII. */
+static int lower_word(const char *s, size_t n, char *out)
+{
+    size_t i;
+    if (n + 1 > MAX_WORD)
+        return 0;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if ((unsigned char)c >= 0x80)
+            return 0;
+        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    out[n] = 0;
+    return 1;
+}
+
+static int cmp_str(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+static int in_list(const char *const *list, size_t count, const char *s, size_t n)
+{
+    char w[MAX_WORD];
+    if (!lower_word(s, n, w))
+        return 0;
+    return bsearch(w, list, count, sizeof *list, cmp_str) != NULL;
+}
+
+int prose_is_stop_word(const char *word, size_t len)
+{
+    return in_list(terse_stop_words, terse_stop_words_count, word, len);
+}
+
+/* Words that keep a telegraphic sentence's logic: quantities, comparison,
+ * condition, order in time. Stop words, but never pruned. Sorted. */
+static const char *const keep_words[] = {
+    "after", "against", "all", "any", "because", "before", "between", "both", "but", "during",
+    "each", "either", "every", "except", "few", "if", "least", "less", "many", "more", "most",
+    "only", "or", "over", "per", "several", "since", "some", "than", "under", "until", "versus",
+    "via", "while", "within",
+};
+
+/* Words that join the parts of a name ("Bank of America", "Romeo and
+ * Juliet"); kept between two capitalized words or numbers. Sorted. */
+static const char *const joiners[] = {"and", "da", "de", "del", "der", "di", "du", "for", "la",
+                                      "le", "of", "on", "the", "to", "van", "von"};
+
+/* Ordinary words that often start a sentence with a capital. Sorted. */
+static const char *const starters[] = {
+    "additionally", "also", "although", "today", "however", "meanwhile", "moreover",
+    "nevertheless", "nonetheless", "otherwise", "still", "then", "therefore", "thus", "yet",
+};
+
+static int rule_word(const struct phrase_rule *tab, size_t count, const char *w)
+{
+    size_t i, L = strlen(w);
+    for (i = 0; i < count; i++)
+        if (strncmp(tab[i].from, w, L) == 0 && (tab[i].from[L] == ' ' || tab[i].from[L] == 0))
+            return 1;
+    return 0;
+}
+
+int prose_common_word(const char *word, size_t len)
+{
+    char w[MAX_WORD];
+    if (!lower_word(word, len, w))
+        return 0;
+    return bsearch(w, terse_stop_words, terse_stop_words_count, sizeof(char *), cmp_str) ||
+           bsearch(w, starters, sizeof starters / sizeof *starters, sizeof(char *), cmp_str) ||
+           bsearch(w, keep_words, sizeof keep_words / sizeof *keep_words, sizeof(char *), cmp_str) ||
+           rule_word(terse_safe_rewrites, terse_safe_rewrites_count, w) ||
+           rule_word(terse_balanced_rewrites, terse_balanced_rewrites_count, w);
+}
+
+/* The index of the first rule whose `from` is >= key (the tables are
+ * sorted by strcmp). */
+static size_t lower_bound(const struct phrase_rule *tab, size_t count, const char *key)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(tab[mid].from, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Matches the words of `from` against the items starting at i (consecutive
+ * kept words, nothing between them). Returns the number of items matched,
+ * or 0. */
+static size_t match_from(const char *from, const struct item *it, size_t n, size_t i)
+{
+    size_t k = i;
+    const char *p = from;
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        size_t L = e ? (size_t)(e - p) : strlen(p), j;
+        if (k >= n || it[k].drop || it[k].kind != LX_WORD || it[k].len != L || (it[k].flags & LXF_NEG))
+            return 0;
+        if (k > i && !(it[k].flags & LXF_SPACE))
+            return 0;
+        for (j = 0; j < L; j++) {
+            char c = it[k].p[j];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c + 32);
+            if (c != p[j])
+                return 0;
+        }
+        k++;
+        p += L;
+        if (*p == ' ')
+            p++;
+    }
+    return k - i;
+}
+
+/* Per-sentence state. */
+struct sent {
+    struct item *it;
+    size_t n;
+    size_t first_word; /* index of the sentence's first word item, or n */
+    int cap_first;     /* its first letter was upper case */
+    char arena[256];   /* capitalized replacements */
+    size_t arena_used;
+};
+
+static size_t next_kept(const struct sent *st, size_t i)
+{
+    for (i++; i < st->n && st->it[i].drop; i++)
+        ;
+    return i;
+}
+
+static size_t prev_kept(const struct sent *st, size_t i)
+{
+    while (i > 0) {
+        i--;
+        if (!st->it[i].drop)
+            return i;
+    }
+    return st->n;
+}
+
+static void drop_comma_after(struct sent *st, size_t at)
+{
+    /* "X, basically, Y" -> "X, Y"; "Basically, Y" -> "Y" */
+    size_t prev = at, k = at;
+    while (k < st->n && st->it[k].drop)
+        k++;
+    if (k >= st->n || st->it[k].kind != LX_PUNCT || st->it[k].p[0] != ',')
+        return;
+    while (prev > 0 && st->it[prev - 1].drop)
+        prev--;
+    if (prev == 0 || (st->it[prev - 1].kind == LX_PUNCT && strchr(",;:(", st->it[prev - 1].p[0])))
+        st->it[k].drop = 1;
+}
+
+static void apply_rules(struct sent *st, const struct phrase_rule *tab, size_t count)
+{
+    size_t i;
+    for (i = 0; i < st->n; i++) {
+        char w[MAX_WORD];
+        size_t r, best_len = 0, best = 0;
+        if (st->it[i].drop || st->it[i].kind != LX_WORD || !lower_word(st->it[i].p, st->it[i].len, w))
+            continue;
+        /* mid-sentence capitals are names: leave them (but "I" is not) */
+        if ((st->it[i].flags & LXF_CAP) && i != st->first_word &&
+            !(st->it[i].len == 1 && st->it[i].p[0] == 'I'))
+            continue;
+        for (r = lower_bound(tab, count, w); r < count; r++) {
+            size_t L = strlen(w), m;
+            if (strncmp(tab[r].from, w, L) != 0 || (tab[r].from[L] != ' ' && tab[r].from[L] != 0))
+                break;
+            m = match_from(tab[r].from, st->it, st->n, i);
+            if (m > best_len) {
+                best_len = m;
+                best = r;
+            }
+        }
+        if (!best_len)
+            continue;
+        {
+            const char *to = tab[best].to;
+            size_t k, pv = prev_kept(st, i);
+            /* "not very fast" is not "not fast": nothing goes after a negation */
+            if (!*to && pv < st->n && (st->it[pv].flags & LXF_NEG))
+                continue;
+            for (k = i + 1; k < i + best_len; k++)
+                st->it[k].drop = 1;
+            if (!*to) {
+                st->it[i].drop = 1;
+                drop_comma_after(st, i + best_len);
+            } else {
+                size_t L = strlen(to);
+                st->it[i].p = to;
+                st->it[i].len = (uint32_t)L;
+                if (i == st->first_word && st->cap_first && to[0] >= 'a' && to[0] <= 'z' &&
+                    st->arena_used + L <= sizeof st->arena) {
+                    char *c = st->arena + st->arena_used;
+                    memcpy(c, to, L);
+                    c[0] = (char)(c[0] - 32);
+                    st->it[i].p = c;
+                    st->arena_used += L;
+                }
+            }
+            i += best_len - 1;
+        }
+    }
+}
+
+static int is_word_like(const struct item *x)
+{
+    return x->kind == LX_WORD || x->kind == LX_NUMBER || x->kind == LX_QUOTE || x->kind == LX_CODE ||
+           x->kind == LX_URL || x->kind == LX_PATH || x->kind == LX_EMAIL;
+}
+
+/* Articles go when a word follows (not "a)", not sentence-final). A
+ * capitalized article counts only at the start of the sentence. */
+static void drop_articles(struct sent *st)
+{
+    size_t i;
+    for (i = 0; i < st->n; i++) {
+        struct item *x = &st->it[i];
+        size_t nx;
+        if (x->drop || x->kind != LX_WORD || x->len > 3)
+            continue;
+        if ((x->flags & LXF_CAP) && i != st->first_word)
+            continue;
+        if (!lex_word_is(x->p, x->len, "the") && !lex_word_is(x->p, x->len, "a") &&
+            !lex_word_is(x->p, x->len, "an"))
+            continue;
+        if (x->len == 1 && x->p[0] == 'A' && i != st->first_word)
+            continue;
+        nx = next_kept(st, i);
+        if (nx >= st->n || !(st->it[nx].kind == LX_WORD || st->it[nx].kind == LX_NUMBER))
+            continue;
+        x->drop = 1;
+    }
+}
+
+static int is_query_word(const struct prose_query *q, const char *s, size_t n)
+{
+    size_t i;
+    char w[MAX_WORD];
+    if (!q || !lower_word(s, n, w))
+        return 0;
+    for (i = 0; i < q->n; i++)
+        if (q->lens[i] == n && memcmp(q->words[i], w, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_nameish(const struct item *x)
+{
+    return (x->kind == LX_WORD && (x->flags & LXF_CAP)) || x->kind == LX_NUMBER;
+}
+
+/* Telegraphic pruning: stop words go unless they carry logic, join a name,
+ * or were asked about. */
+static void prune_stop_words(struct sent *st, const struct prose_query *q)
+{
+    size_t i;
+    for (i = 0; i < st->n; i++) {
+        struct item *x = &st->it[i];
+        size_t pv, nx;
+        if (x->drop || x->kind != LX_WORD || (x->flags & LXF_NEG))
+            continue;
+        if ((x->flags & LXF_CAP) && i != st->first_word)
+            continue;
+        if (!in_list(terse_stop_words, terse_stop_words_count, x->p, x->len))
+            continue;
+        if (in_list(keep_words, sizeof keep_words / sizeof *keep_words, x->p, x->len))
+            continue;
+        if (is_query_word(q, x->p, x->len))
+            continue;
+        pv = prev_kept(st, i);
+        nx = next_kept(st, i);
+        if (pv < st->n && nx < st->n && is_nameish(&st->it[pv]) && is_nameish(&st->it[nx]) &&
+            in_list(joiners, sizeof joiners / sizeof *joiners, x->p, x->len))
+            continue;
+        x->drop = 1;
+    }
+}
+
+/* Markdown emphasis: a run of * or _ that opens (space before, word after)
+ * or closes (word before, space or punctuation after) a span. */
+static void drop_emphasis(struct sent *st)
+{
+    size_t i = 0;
+    while (i < st->n) {
+        size_t j = i;
+        int opens, closes;
+        char c;
+        if (st->it[i].kind != LX_PUNCT || (st->it[i].p[0] != '*' && st->it[i].p[0] != '_')) {
+            i++;
+            continue;
+        }
+        c = st->it[i].p[0];
+        while (j + 1 < st->n && st->it[j + 1].kind == LX_PUNCT && st->it[j + 1].p[0] == c &&
+               !(st->it[j + 1].flags & LXF_SPACE))
+            j++;
+        opens = (i == 0 || (st->it[i].flags & LXF_SPACE)) && j + 1 < st->n &&
+                !(st->it[j + 1].flags & LXF_SPACE) && is_word_like(&st->it[j + 1]);
+        closes = i > 0 && !(st->it[i].flags & LXF_SPACE) &&
+                 (is_word_like(&st->it[i - 1]) || st->it[i - 1].kind == LX_PUNCT) &&
+                 (j + 1 >= st->n || (st->it[j + 1].flags & LXF_SPACE) || st->it[j + 1].kind == LX_PUNCT);
+        if (opens || closes) {
+            size_t k;
+            for (k = i; k <= j; k++)
+                st->it[k].drop = 1;
+            /* keep the spacing of the opening marker on the word it marks */
+            if (opens && (st->it[i].flags & LXF_SPACE))
+                st->it[j + 1].flags |= LXF_SPACE;
+        }
+        i = j + 1;
+    }
+}
+
+/* Commas left without a neighbour by deletions. */
+static void tidy_commas(struct sent *st)
+{
+    size_t i;
+    for (i = 0; i < st->n; i++) {
+        struct item *x = &st->it[i];
+        size_t pv, nx;
+        if (x->drop || x->kind != LX_PUNCT || x->p[0] != ',')
+            continue;
+        pv = prev_kept(st, i);
+        nx = next_kept(st, i);
+        if (pv >= st->n || (st->it[pv].kind == LX_PUNCT && strchr(",;:(", st->it[pv].p[0])) ||
+            (nx < st->n && st->it[nx].kind == LX_PUNCT && strchr(".,;:!?)", st->it[nx].p[0])) ||
+            nx >= st->n)
+            x->drop = 1;
+    }
+}
+
+void prose_compress(const char *s, size_t n, int level, const struct prose_query *q, struct buf *out)
+{
+    struct lex_tok stack_toks[96];
+    struct item stack_items[96];
+    struct lex_tok *toks = stack_toks;
+    struct sent st;
+    size_t i, nt, first_kept;
+    int any_drop = 0, space = 0, first = 1;
+    if (n > 96) {
+        toks = malloc(n * sizeof *toks);
+        st.it = malloc(n * sizeof *st.it);
+        if (!toks || !st.it) {
+            free(toks);
+            free(st.it);
+            buf_add(out, s, n); /* out of memory: leave the sentence as it is */
+            out->oom = 1;
+            return;
+        }
+    } else {
+        st.it = stack_items;
+    }
+    nt = lex_text(s, n, toks);
+    st.n = nt;
+    st.first_word = nt;
+    st.arena_used = 0;
+    for (i = 0; i < nt; i++) {
+        st.it[i].p = s + toks[i].start;
+        st.it[i].len = toks[i].len;
+        st.it[i].kind = toks[i].kind;
+        st.it[i].flags = toks[i].flags;
+        st.it[i].drop = 0;
+        if (st.first_word == nt && toks[i].kind == LX_WORD)
+            st.first_word = i;
+    }
+    st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);
+    if (level >= TERSE_LEVEL_SAFE) {
+        drop_emphasis(&st);
+        apply_rules(&st, terse_safe_rewrites, terse_safe_rewrites_count);
+    }
+    if (level >= TERSE_LEVEL_BALANCED) {
+        apply_rules(&st, terse_balanced_rewrites, terse_balanced_rewrites_count);
+        drop_articles(&st);
+    }
+    if (level >= TERSE_LEVEL_MAX)
+        prune_stop_words(&st, q);
+    for (i = 0; i < nt; i++)
+        any_drop |= st.it[i].drop;
+    if (any_drop && level >= TERSE_LEVEL_BALANCED)
+        tidy_commas(&st);
+    /* the new first word takes the capital the sentence started with */
+    first_kept = nt;
+    for (i = 0; i < nt; i++)
+        if (!st.it[i].drop) {
+            first_kept = i;
+            break;
+        }
+    for (i = 0; i < nt; i++) {
+        const struct item *x = &st.it[i];
+        if (x->drop) {
+            space |= (x->flags & LXF_SPACE) != 0;
+            continue;
+        }
+        if (!first && ((x->flags & LXF_SPACE) ||
+                       (space && !(x->kind == LX_PUNCT && strchr(".,;:!?)]}", x->p[0])))))
+            buf_addc(out, ' ');
+        if (i == first_kept && st.cap_first && i != st.first_word && x->kind == LX_WORD &&
+            x->p[0] >= 'a' && x->p[0] <= 'z') {
+            buf_addc(out, (char)(x->p[0] - 32));
+            buf_add(out, x->p + 1, x->len - 1);
+        } else {
+            buf_add(out, x->p, x->len);
+        }
+        first = 0;
+        space = 0;
+    }
+    if (toks != stack_toks) {
+        free(toks);
+        free(st.it);
+    }
+}
+
+/* ---- sentences ---------------------------------------------------------- */
+
+/* Abbreviations after which a period does not end a sentence. Sorted. */
+static const char *const abbrevs[] = {
+    "al", "apr", "approx", "aug", "ave", "blvd", "ca", "cf", "co", "col", "corp", "dec", "dept",
+    "dr", "est", "etc", "feb", "fig", "figs", "ft", "gen", "gov", "inc", "jan", "jr", "jul", "jun",
+    "lt", "ltd", "mar", "mr", "mrs", "ms", "mt", "no", "nos", "nov", "oct", "op", "pp", "prof",
+    "rev", "sen", "sep", "sept", "sgt", "sr", "st", "vol", "vols", "vs",
+};
+
+void prose_sentences(const char *s, size_t n, void (*fn)(void *arg, size_t start, size_t end),
+                     void *arg)
+{
+    struct lex_tok stack_toks[256];
+    struct lex_tok *t = stack_toks;
+    size_t nt, i, start = 0;
+    if (n > 256) {
+        t = malloc(n * sizeof *t);
+        if (!t) {
+            fn(arg, 0, n);
+            return;
+        }
+    }
+    nt = lex_text(s, n, t);
+    if (nt == 0) {
+        if (t != stack_toks)
+            free(t);
+        return;
+    }
+    start = t[0].start;
+    for (i = 0; i < nt; i++) {
+        char c;
+        size_t j;
+        if (t[i].kind != LX_PUNCT)
+            continue;
+        c = s[t[i].start];
+        if (c != '.' && c != '!' && c != '?')
+            continue;
+        /* closing quotes and brackets belong to the sentence */
+        j = i;
+        while (j + 1 < nt && t[j + 1].kind == LX_PUNCT && !(t[j + 1].flags & LXF_SPACE) &&
+               strchr(".!?)]\"'", s[t[j + 1].start]))
+            j++;
+        if (j + 1 >= nt || !(t[j + 1].flags & LXF_SPACE))
+            continue;
+        {
+            const struct lex_tok *nx = &t[j + 1];
+            unsigned char f = (unsigned char)s[nx->start];
+            int starts = (nx->kind == LX_WORD && (nx->flags & LXF_CAP)) || nx->kind == LX_NUMBER ||
+                         nx->kind == LX_QUOTE || nx->kind == LX_CODE || f == '(' || f == '[' ||
+                         f == '"' || f >= 0x80;
+            if (!starts)
+                continue;
+        }
+        if (c == '.' && i > 0 && t[i - 1].kind == LX_WORD && !(t[i].flags & LXF_SPACE)) {
+            const struct lex_tok *w = &t[i - 1];
+            if (w->len == 1) /* an initial ("J. K.") or "e.g." */
+                continue;
+            if (in_list(abbrevs, sizeof abbrevs / sizeof *abbrevs, s + w->start, w->len))
+                continue;
+        }
+        fn(arg, start, t[j].start + t[j].len);
+        start = t[j + 1].start;
+        i = j; /* the closing marks are consumed */
+    }
+    fn(arg, start, t[nt - 1].start + t[nt - 1].len);
+    if (t != stack_toks)
+        free(t);
+}

@@ -1,0 +1,41 @@
+/* prose.h - compression of natural-language text, one sentence at a time.
+ *
+ * The pipeline (lib/compress.c) cuts prose into blocks and sentences
+ * (prose_sentences) and hands each sentence to prose_compress at the
+ * chosen level. Rules per level are in docs/levels.md; the tables of
+ * phrases and words are in prose_rules.c.
+ */
+#ifndef TERSE_PASSES_PROSE_H
+#define TERSE_PASSES_PROSE_H
+
+#include <stddef.h>
+
+#include "../common/buf.h"
+
+/* Query terms that `max` pruning must keep (lower-case words). */
+struct prose_query {
+    const char *const *words;
+    const size_t *lens;
+    size_t n;
+};
+
+/* Appends the compressed form of the sentence s[0..n) at `level` (enum
+ * terse_level) to out. Whitespace inside is collapsed to single spaces at
+ * every level. Never drops a protected item (see lib/guard/guard.h): the
+ * guard re-checks. */
+void prose_compress(const char *s, size_t n, int level, const struct prose_query *q, struct buf *out);
+
+/* Calls fn(start, end) for each sentence of the paragraph s[0..n), in
+ * order; the sentences cover s except the whitespace between them. */
+void prose_sentences(const char *s, size_t n, void (*fn)(void *arg, size_t start, size_t end),
+                     void *arg);
+
+/* Whether word[0..len) (any case) is a common word, so that its capitalized
+ * form at the start of a sentence is not a name: a stop word, a word of the
+ * phrase tables, or a frequent English word. For guard_check. */
+int prose_common_word(const char *word, size_t len);
+
+/* Whether word[0..len) (any case) is a stop word. */
+int prose_is_stop_word(const char *word, size_t len);
+
+#endif

@@ -1,0 +1,115 @@
+/* bm25.c - Okapi BM25 (k1 = 1.2, b = 0.75) over stemmed terms; bm25.h.
+ *
+ * Terms are the lexer's words and numbers, lower-cased, stop words left
+ * out, words stemmed with Snowball's English stemmer. Only the query's
+ * terms are counted in the segments, so the cost is one pass over the text.
+ */
+#include "bm25.h"
+
+#include <libstemmer.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/hash.h"
+#include "../common/lex.h"
+#include "../passes/prose.h"
+
+#define MAX_QTERMS 64
+
+/* The hash of the term for token t of s, or 0 when it is not a term. */
+static uint64_t term_hash(struct sb_stemmer *st, const char *s, const struct lex_tok *t)
+{
+    char low[64];
+    size_t i, n = t->len;
+    const sb_symbol *stem;
+    if (t->kind != LX_WORD && t->kind != LX_NUMBER)
+        return 0;
+    if (n >= sizeof low)
+        return terse_hash_bytes(s + t->start, n) | 1;
+    for (i = 0; i < n; i++) {
+        char c = s[t->start + i];
+        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    low[n] = 0;
+    if (t->kind == LX_WORD && prose_is_stop_word(low, n))
+        return 0;
+    if (t->kind == LX_WORD && st && (stem = sb_stemmer_stem(st, (const sb_symbol *)low, (int)n)) != NULL)
+        return terse_hash_bytes(stem, (size_t)sb_stemmer_length(st)) | 1;
+    return terse_hash_bytes(low, n) | 1;
+}
+
+int bm25_score(const char *query, size_t qlen, const struct bm25_seg *segs, size_t n,
+               double *scores)
+{
+    struct sb_stemmer *st = sb_stemmer_new("english", NULL);
+    uint64_t q[MAX_QTERMS];
+    size_t nq = 0, i, j, k, df[MAX_QTERMS], total_len = 0, max_len = qlen;
+    struct lex_tok *toks;
+    unsigned *tf = NULL;
+    size_t *dl = NULL;
+    double avgdl;
+    for (i = 0; i < n; i++)
+        if (segs[i].n > max_len)
+            max_len = segs[i].n;
+    toks = malloc((max_len + 1) * sizeof *toks);
+    tf = calloc(n * MAX_QTERMS + 1, sizeof *tf);
+    dl = calloc(n + 1, sizeof *dl);
+    if (!toks || !tf || !dl) {
+        free(toks);
+        free(tf);
+        free(dl);
+        if (st)
+            sb_stemmer_delete(st);
+        return -1;
+    }
+    k = lex_text(query, qlen, toks);
+    for (i = 0; i < k && nq < MAX_QTERMS; i++) {
+        uint64_t h = term_hash(st, query, &toks[i]);
+        if (!h)
+            continue;
+        for (j = 0; j < nq && q[j] != h; j++)
+            ;
+        if (j == nq)
+            q[nq++] = h;
+    }
+    memset(df, 0, sizeof df);
+    for (i = 0; i < n; i++) {
+        k = lex_text(segs[i].s, segs[i].n, toks);
+        for (j = 0; j < k; j++) {
+            uint64_t h = term_hash(st, segs[i].s, &toks[j]);
+            size_t m;
+            if (!h)
+                continue;
+            dl[i]++;
+            for (m = 0; m < nq; m++)
+                if (q[m] == h) {
+                    if (tf[i * MAX_QTERMS + m]++ == 0)
+                        df[m]++;
+                    break;
+                }
+        }
+        total_len += dl[i];
+    }
+    avgdl = n ? (double)total_len / (double)n : 1.0;
+    if (avgdl <= 0)
+        avgdl = 1.0;
+    for (i = 0; i < n; i++) {
+        double sc = 0;
+        for (j = 0; j < nq; j++) {
+            double f = tf[i * MAX_QTERMS + j], idf;
+            if (f == 0)
+                continue;
+            idf = log(1.0 + ((double)n - (double)df[j] + 0.5) / ((double)df[j] + 0.5));
+            sc += idf * f * 2.2 / (f + 1.2 * (0.25 + 0.75 * (double)dl[i] / avgdl));
+        }
+        scores[i] = sc;
+    }
+    free(toks);
+    free(tf);
+    free(dl);
+    if (st)
+        sb_stemmer_delete(st);
+    return 0;
+}
