@@ -21,7 +21,11 @@ static int is_protected(const char *s, const struct lex_tok *t, int sentence_sta
         if (t->flags & LXF_NEG)
             return 1;
         if (t->flags & LXF_CAP) {
-            if (sentence_start && common && common(s + t->start, t->len))
+            size_t k;
+            int acronym = t->len >= 2;
+            for (k = 0; k < t->len && acronym; k++)
+                acronym = s[t->start + k] >= 'A' && s[t->start + k] <= 'Z';
+            if (sentence_start && !acronym && common && common(s + t->start, t->len))
                 return 0;
             return 1;
         }
@@ -40,6 +44,25 @@ static size_t count_tok(const char *s, const struct lex_tok *toks, size_t n, con
     for (i = 0; i < n; i++)
         if (toks[i].len == len && memcmp(s + toks[i].start, item, len) == 0)
             c++;
+    return c;
+}
+
+/* Occurrences of item[0..len) in s[0..n) as a substring. */
+static size_t count_sub(const char *s, size_t n, const char *item, size_t len)
+{
+    size_t c = 0, i = 0;
+    while (len && i + len <= n) {
+        const char *hit = memchr(s + i, item[0], n - i - len + 1);
+        if (!hit)
+            break;
+        i = (size_t)(hit - s);
+        if (memcmp(s + i, item, len) == 0) {
+            c++;
+            i += len;
+        } else {
+            i++;
+        }
+    }
     return c;
 }
 
@@ -67,19 +90,30 @@ int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
     no = lex_text(out, out_len, to);
     for (i = 0; i < ni && ok; i++) {
         const struct lex_tok *t = &ti[i];
+        /* sentence-initial: only punctuation before it, as the passes see it */
         int at_start = start;
-        start = t->kind == LX_PUNCT && (in[t->start] == '.' || in[t->start] == '!' ||
-                                        in[t->start] == '?' || in[t->start] == ':' ||
-                                        in[t->start] == '-' || in[t->start] == '#' ||
-                                        in[t->start] == '*' || in[t->start] == '(' ||
-                                        in[t->start] == '"');
-        if (t->flags & LXF_NL)
-            at_start = 1;
+        if (t->kind != LX_PUNCT)
+            start = 0;
         if (!is_protected(in, t, at_start, common))
             continue;
         /* the first occurrence decides; later ones were counted with it */
         if (count_tok(in, ti, i, in + t->start, t->len) > 0)
             continue;
+        if (t->kind == LX_QUOTE) {
+            /* a quoted string survives if its text does (the marks of a
+             * short quoted term may go) */
+            size_t m = in[t->start] == '"' ? 1 : 3;
+            const char *inner = in + t->start + m;
+            size_t ilen = t->len - 2 * m;
+            if (count_sub(out, out_len, inner, ilen) < count_sub(in, in_len, inner, ilen)) {
+                ok = 0;
+                if (first_missing) {
+                    *first_missing = in + t->start;
+                    *missing_len = t->len;
+                }
+            }
+            continue;
+        }
         if (count_tok(out, to, no, in + t->start, t->len) <
             count_tok(in, ti, ni, in + t->start, t->len)) {
             ok = 0;

@@ -65,10 +65,8 @@ int prose_is_stop_word(const char *word, size_t len)
 /* Words that keep a telegraphic sentence's logic: quantities, comparison,
  * condition, order in time. Stop words, but never pruned. Sorted. */
 static const char *const keep_words[] = {
-    "after", "against", "all", "any", "because", "before", "between", "both", "but", "during",
-    "each", "either", "every", "except", "few", "if", "least", "less", "many", "more", "most",
-    "only", "or", "over", "per", "several", "since", "some", "than", "under", "until", "versus",
-    "via", "while", "within",
+    "after", "all", "because", "before", "but", "every", "except", "few", "if", "least", "less",
+    "many", "more", "most", "only", "or", "than", "until", "unless", "versus",
 };
 
 /* Words that join the parts of a name ("Bank of America", "Romeo and
@@ -131,6 +129,9 @@ static size_t match_from(const char *from, const struct item *it, size_t n, size
         if (k >= n || it[k].drop || it[k].kind != LX_WORD || it[k].len != L || (it[k].flags & LXF_NEG))
             return 0;
         if (k > i && !(it[k].flags & LXF_SPACE))
+            return 0;
+        /* a capital after the first word is a name ("by Means of ...") */
+        if (k > i && (it[k].flags & LXF_CAP) && !(it[k].len == 1 && it[k].p[0] == 'I'))
             return 0;
         for (j = 0; j < L; j++) {
             char c = it[k].p[j];
@@ -241,6 +242,18 @@ static void apply_rules(struct sent *st, const struct phrase_rule *tab, size_t c
     }
 }
 
+/* "US", "NASA": two or more letters, all upper case. */
+static int is_acronym(const char *p, size_t n)
+{
+    size_t i;
+    if (n < 2)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!(p[i] >= 'A' && p[i] <= 'Z'))
+            return 0;
+    return 1;
+}
+
 static int is_word_like(const struct item *x)
 {
     return x->kind == LX_WORD || x->kind == LX_NUMBER || x->kind == LX_QUOTE || x->kind == LX_CODE ||
@@ -271,6 +284,144 @@ static void drop_articles(struct sent *st)
     }
 }
 
+/* Past participles that "have" / "has" / "had" can introduce, besides the
+ * regular -ed and -en forms. Sorted. */
+static const char *const participles[] = {
+    "been", "begun", "bought", "brought", "built", "caught", "come", "done", "dealt", "drawn",
+    "felt", "fought", "found", "gone", "got", "grown", "had", "heard", "held", "kept", "known",
+    "laid", "led", "left", "lost", "made", "meant", "met", "paid", "put", "read", "run", "said",
+    "seen", "sent", "set", "shown", "sold", "spent", "stood", "taken", "taught", "thought",
+    "told", "understood", "won", "written",
+};
+
+static int word_in(const struct item *x, const char *const *list, size_t count)
+{
+    return x->kind == LX_WORD && in_list(list, count, x->p, x->len);
+}
+
+static int looks_participle(const struct item *x)
+{
+    size_t n = x->len;
+    if (x->kind != LX_WORD || (x->flags & LXF_CAP))
+        return 0;
+    if (n > 3 && ((x->p[n - 2] == 'e' && (x->p[n - 1] == 'd' || x->p[n - 1] == 'n'))))
+        return 1;
+    return in_list(participles, sizeof participles / sizeof *participles, x->p, n);
+}
+
+/* balanced: function words that carry grammar, not facts. Auxiliaries
+ * (is, are, was, were, been, being; have/has/had before a participle;
+ * do/does/did before a negation), "which"/"that"/"who" before an
+ * auxiliary, "to be" before a word, sentence adverbs, and the commas and
+ * parentheses of asides (kept between two numbers and next to a
+ * negation). A capitalized word mid-sentence is never touched. */
+static void drop_function_words(struct sent *st)
+{
+    static const char *const aux[] = {"am", "are", "been", "being", "is", "was", "were"};
+    static const char *const have[] = {"had", "has", "have"};
+    static const char *const dos[] = {"did", "do", "does"};
+    static const char *const rel[] = {"that", "which", "who"};
+    static const char *const adverbs[] = {"also", "however", "therefore", "thus"};
+    size_t i;
+    for (i = 0; i < st->n; i++) {
+        struct item *x = &st->it[i];
+        size_t nx, pv;
+        if (x->drop || (x->flags & LXF_NEG))
+            continue;
+        nx = next_kept(st, i);
+        pv = prev_kept(st, i);
+        if (x->kind == LX_PUNCT) {
+            char c = x->p[0];
+            const struct item *a = pv < st->n ? &st->it[pv] : NULL, *b = nx < st->n ? &st->it[nx] : NULL;
+            if (c == ',' && a && b && !(a->kind == LX_NUMBER && b->kind == LX_NUMBER) &&
+                !(a->flags & LXF_NEG) && !(b->flags & LXF_NEG))
+                x->drop = 1;
+            else if (c == '(' && b && is_word_like(b) && (x->flags & LXF_SPACE) &&
+                     !(b->flags & LXF_SPACE)) {
+                /* " (born 1950)" -> " born 1950", but "T(n)" stays */
+                size_t k;
+                for (k = i + 1; k < st->n && !(st->it[k].kind == LX_PUNCT && st->it[k].p[0] == ')'); k++)
+                    if (st->it[k].kind == LX_PUNCT && st->it[k].p[0] == '(')
+                        break;
+                if (k < st->n && st->it[k].kind == LX_PUNCT && st->it[k].p[0] == ')' &&
+                    (k + 1 >= st->n || (st->it[k + 1].flags & LXF_SPACE) || st->it[k + 1].kind == LX_PUNCT)) {
+                    x->drop = 1;
+                    st->it[k].drop = 1;
+                }
+            }
+            continue;
+        }
+        if (x->kind == LX_QUOTE) {
+            /* "Franks" -> Franks: the marks of a short quoted term (three
+             * words at most, no inner punctuation) go; the text stays */
+            size_t m = x->p[0] == '"' ? 1 : 3, k, spaces = 0, plain = 1;
+            for (k = m; k + m < x->len; k++) {
+                unsigned char c = (unsigned char)x->p[k];
+                spaces += c == ' ';
+                plain &= !(c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' ||
+                           c == '"' || c == '\n');
+            }
+            if (plain && spaces <= 2 && x->len > 2 * m) {
+                x->p += m;
+                x->len -= (uint32_t)(2 * m);
+            }
+            continue;
+        }
+        if (x->kind != LX_WORD || ((x->flags & LXF_CAP) && i != st->first_word))
+            continue;
+        if (nx >= st->n || !(st->it[nx].kind == LX_WORD || st->it[nx].kind == LX_NUMBER ||
+                             st->it[nx].kind == LX_QUOTE))
+            continue; /* "what it is." keeps its verb */
+        if (i == st->first_word) {
+            /* "In 1804, ..." -> "1804 ..."; nothing else at the start */
+            if ((lex_word_is(x->p, x->len, "in") || lex_word_is(x->p, x->len, "on")) &&
+                st->it[nx].kind == LX_NUMBER)
+                x->drop = 1;
+            continue;
+        }
+        if (word_in(x, aux, sizeof aux / sizeof *aux) ||
+            (word_in(x, have, sizeof have / sizeof *have) && looks_participle(&st->it[nx])) ||
+            (word_in(x, dos, sizeof dos / sizeof *dos) && (st->it[nx].flags & LXF_NEG)) ||
+            (word_in(x, rel, sizeof rel / sizeof *rel) &&
+             (word_in(&st->it[nx], aux, sizeof aux / sizeof *aux) ||
+              word_in(&st->it[nx], have, sizeof have / sizeof *have))) ||
+            word_in(x, adverbs, sizeof adverbs / sizeof *adverbs)) {
+            x->drop = 1;
+            continue;
+        }
+        {
+            /* relative "which"/"who" before a verb; "that" before a new
+             * subject; "its"/"their" before a noun; "in"/"on"/"at" before a
+             * date; "there" before its verb */
+            static const char *const subj[] = {"a", "an", "he", "i", "it", "she", "the", "their", "they", "this", "we", "you"};
+            static const char *const months[] = {"april", "august", "december", "february", "january", "july", "june", "march", "may", "november", "october", "september"};
+            const struct item *y = &st->it[nx];
+            int y_lower_word = y->kind == LX_WORD && !(y->flags & LXF_CAP);
+            if (((lex_word_is(x->p, x->len, "which") || lex_word_is(x->p, x->len, "who") ||
+                  lex_word_is(x->p, x->len, "that")) && y_lower_word) ||
+                (lex_word_is(x->p, x->len, "that") &&
+                 (word_in(y, subj, sizeof subj / sizeof *subj) || y->kind == LX_NUMBER ||
+                  (y->kind == LX_WORD && (y->flags & LXF_CAP)))) ||
+                ((lex_word_is(x->p, x->len, "its") || lex_word_is(x->p, x->len, "their")) && y_lower_word) ||
+                ((lex_word_is(x->p, x->len, "in") || lex_word_is(x->p, x->len, "on") ||
+                  lex_word_is(x->p, x->len, "at")) &&
+                 (y->kind == LX_NUMBER || word_in(y, months, sizeof months / sizeof *months))) ||
+                (lex_word_is(x->p, x->len, "there") &&
+                 (word_in(y, aux, sizeof aux / sizeof *aux) || word_in(y, have, sizeof have / sizeof *have)))) {
+                x->drop = 1;
+                continue;
+            }
+        }
+        if (lex_word_is(x->p, x->len, "to") && lex_word_is(st->it[nx].p, st->it[nx].len, "be")) {
+            size_t n2 = next_kept(st, nx);
+            if (n2 < st->n && st->it[n2].kind == LX_WORD) {
+                x->drop = 1;
+                st->it[nx].drop = 1;
+            }
+        }
+    }
+}
+
 static int is_query_word(const struct prose_query *q, const char *s, size_t n)
 {
     size_t i;
@@ -286,6 +437,45 @@ static int is_query_word(const struct prose_query *q, const char *s, size_t n)
 static int is_nameish(const struct item *x)
 {
     return (x->kind == LX_WORD && (x->flags & LXF_CAP)) || x->kind == LX_NUMBER;
+}
+
+/* Whether the item at i ends a phrase in the original sentence: the next
+ * item is a stop word, punctuation, or nothing. */
+static int ends_phrase(const struct sent *st, size_t i)
+{
+    const struct item *nx;
+    if (i + 1 >= st->n)
+        return 1;
+    nx = &st->it[i + 1];
+    if (nx->kind == LX_PUNCT)
+        return strchr(",.;:)!?", nx->p[0]) != NULL;
+    return nx->kind == LX_WORD && !(nx->flags & LXF_CAP) &&
+           in_list(terse_stop_words, terse_stop_words_count, nx->p, nx->len);
+}
+
+/* max, after the stop words: the punctuation of asides (everything but
+ * sentence ends, quotes and code, which are atomic anyway), and -ed and
+ * -ly words that end a phrase ("built by", "largely destroyed") rather
+ * than modify a noun ("unnamed locomotive"). */
+static void prune_predicates(struct sent *st, const struct prose_query *q)
+{
+    size_t i;
+    for (i = 0; i < st->n; i++) {
+        struct item *x = &st->it[i];
+        size_t n = x->len;
+        if (x->drop || (x->flags & LXF_NEG))
+            continue;
+        if (x->kind == LX_PUNCT) {
+            if (strchr(",;:()[]{}\"'", x->p[0]) || (unsigned char)x->p[0] == 0xE2)
+                x->drop = 1;
+            continue;
+        }
+        if (x->kind != LX_WORD || (x->flags & LXF_CAP) || n < 5 || is_query_word(q, x->p, n))
+            continue;
+        if (((x->p[n - 2] == 'e' && x->p[n - 1] == 'd') || (x->p[n - 2] == 'l' && x->p[n - 1] == 'y')) &&
+            ends_phrase(st, i))
+            x->drop = 1;
+    }
 }
 
 /* Telegraphic pruning: stop words go unless they carry logic, join a name,
@@ -349,13 +539,21 @@ static void drop_emphasis(struct sent *st)
     }
 }
 
-/* Commas left without a neighbour by deletions. */
+/* Commas left without a neighbour by deletions, and emptied brackets. */
 static void tidy_commas(struct sent *st)
 {
     size_t i;
     for (i = 0; i < st->n; i++) {
         struct item *x = &st->it[i];
         size_t pv, nx;
+        if (!x->drop && x->kind == LX_PUNCT && x->p[0] == '(') {
+            nx = next_kept(st, i);
+            if (nx < st->n && st->it[nx].kind == LX_PUNCT && st->it[nx].p[0] == ')') {
+                x->drop = 1;
+                st->it[nx].drop = 1;
+                continue;
+            }
+        }
         if (x->drop || x->kind != LX_PUNCT || x->p[0] != ',')
             continue;
         pv = prev_kept(st, i);
@@ -398,9 +596,13 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
         st.it[i].kind = toks[i].kind;
         st.it[i].flags = toks[i].flags;
         st.it[i].drop = 0;
-        if (st.first_word == nt && toks[i].kind == LX_WORD)
-            st.first_word = i;
     }
+    /* the sentence-initial word: the first word, with only punctuation
+     * before it (the guard uses the same rule) */
+    for (i = 0; i < nt && st.it[i].kind == LX_PUNCT; i++)
+        ;
+    if (i < nt && st.it[i].kind == LX_WORD && !is_acronym(st.it[i].p, st.it[i].len))
+        st.first_word = i;
     st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);
     if (level >= TERSE_LEVEL_SAFE) {
         drop_emphasis(&st);
@@ -409,9 +611,12 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
     if (level >= TERSE_LEVEL_BALANCED) {
         apply_rules(&st, terse_balanced_rewrites, terse_balanced_rewrites_count);
         drop_articles(&st);
+        drop_function_words(&st);
     }
-    if (level >= TERSE_LEVEL_MAX)
+    if (level >= TERSE_LEVEL_MAX) {
+        prune_predicates(&st, q);
         prune_stop_words(&st, q);
+    }
     for (i = 0; i < nt; i++)
         any_drop |= st.it[i].drop;
     if (any_drop && level >= TERSE_LEVEL_BALANCED)
@@ -426,14 +631,15 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
     for (i = 0; i < nt; i++) {
         const struct item *x = &st.it[i];
         if (x->drop) {
-            space |= (x->flags & LXF_SPACE) != 0;
+            /* a dropped item between two glued words keeps them apart */
+            space |= (x->flags & LXF_SPACE) != 0 || x->kind == LX_PUNCT;
             continue;
         }
         if (!first && ((x->flags & LXF_SPACE) ||
                        (space && !(x->kind == LX_PUNCT && strchr(".,;:!?)]}", x->p[0])))))
             buf_addc(out, ' ');
         if (i == first_kept && st.cap_first && i != st.first_word && x->kind == LX_WORD &&
-            x->p[0] >= 'a' && x->p[0] <= 'z') {
+            !(x->flags & LXF_NEG) && x->p[0] >= 'a' && x->p[0] <= 'z') {
             buf_addc(out, (char)(x->p[0] - 32));
             buf_add(out, x->p + 1, x->len - 1);
         } else {

@@ -184,6 +184,7 @@ const size_t terse_safe_rewrites_count = COUNT(terse_safe_rewrites);
  * a doubt" (negation words), "it is clear that" and "in my opinion" (they
  * carry the claim's status, not filler). */
 const struct phrase_rule terse_balanced_rewrites[] = {
+    {"a total of",                       ""},
     {"absolutely",                       ""},
     {"actually",                         ""},
     {"added bonus",                      "bonus"},
@@ -252,6 +253,7 @@ const struct phrase_rule terse_balanced_rewrites[] = {
     {"smaller in size",                  "smaller"},
     {"so to speak",                      ""},
     {"somewhat",                         ""},
+    {"such as",                          "like"},
     {"the fact of the matter is that",   ""},
     {"the reason why",                   "why"},
     {"to be honest",                     ""},

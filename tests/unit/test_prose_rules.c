@@ -25,7 +25,7 @@ enum tpl {
     T_TIME_FUT, T_SO_FAR, T_YET, T_FREQ, T_MODAL_SG, T_MODAL_PL, T_DECIDE_VB, T_DECIDE_VBD,
     T_VB, T_VBZ, T_VBD, T_VBN, T_THAT_SG, T_THAT_VB, T_LOCATED_SG, T_LOCATED_PL,
     T_ASIDE, T_REQUEST, T_ADV, T_ADJ, T_DET, T_NOUN_SG, T_NOUN_PL, T_SAME,
-    T_CMP, T_VB_INTR, T_PROG_SG, T_PROG_PL, T_WHY,
+    T_CMP, T_VB_INTR, T_PROG_SG, T_PROG_PL, T_WHY, T_EXAMPLE, T_TOTAL,
     T_N
 };
 
@@ -251,6 +251,14 @@ static const char *const templates[T_N][N_SENTENCES] = {
                "She explained {X} the test is slow.",
                "Tell me {X} the price went up.",
                "{X} the build failed is clear."},
+    [T_EXAMPLE] = {"Large cities {X} Paris and Rome grew fast.",
+                   "We support formats {X} JSON and YAML.",
+                   "Tools {X} linters catch these bugs.",
+                   "{X} JSON and YAML, these formats are easy to parse."},
+    [T_TOTAL] = {"We tested {X} 12 parsers last week.",
+                 "The survey reached {X} 3,400 users.",
+                 "They shipped {X} 40 releases in 2023.",
+                 "{X} 12 parsers were tested last week."},
 };
 
 /* The template class of every rule, sorted by `from`. A rule added to a
@@ -265,6 +273,7 @@ static const struct rule_class {
     {"a small amount of",                T_MASS},
     {"a small number of",                T_COUNT},
     {"a sufficient number of",           T_COUNT},
+    {"a total of",                       T_TOTAL},
     {"a variety of",                     T_COUNT},
     {"absolutely",                       T_ADJ},
     {"actually",                         T_ADV},
@@ -435,6 +444,7 @@ static const struct rule_class {
     {"so to speak",                      T_ASIDE},
     {"somewhat",                         T_ADJ},
     {"subsequent to",                    T_TIME_NP},
+    {"such as",                          T_EXAMPLE},
     {"take into account",                T_VB},
     {"take into consideration",          T_VB},
     {"taken into account",               T_VBN},
