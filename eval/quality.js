@@ -5,7 +5,7 @@
  *
  *   node eval/quality.js [--terse PATH] [--counter PATH] [--only squad,squad-query,...]
  *                        [--limit N] [--jobs 2] [--max-per-article N]
- *                        [--verify-every K] [--data DIR] [--out FILE.json]
+ *                        [--verify-every K] [--no-baselines] [--data DIR] [--out FILE.json]
  *
  * Tasks (tokens are o200k, counted by `terse count`):
  *   squad        every SQuAD v2 dev paragraph at --level balanced and max, no query:
@@ -56,7 +56,7 @@ function usage(msg) {
     if (msg) process.stderr.write(`quality.js: ${msg}\n`);
     process.stderr.write('usage: node eval/quality.js [--terse PATH] [--counter PATH] [--only ' +
         ALL_TASKS.join(',') + '] [--limit N] [--jobs N] [--max-per-article N] ' +
-        '[--verify-every K] [--data DIR] [--out FILE.json]\n');
+        '[--verify-every K] [--no-baselines] [--data DIR] [--out FILE.json]\n');
     process.exit(msg ? 1 : 0);
 }
 
@@ -69,6 +69,7 @@ function parseArgs(argv) {
         jobs: 2,
         maxPerArticle: Infinity,
         verifyEvery: 10,
+        baselines: true,
         data: process.env.TERSE_DATA || '/work/shared/data',
         out: null,
     };
@@ -90,6 +91,7 @@ function parseArgs(argv) {
         case '--max-per-article': o.maxPerArticle = num(v, a, 1); i++; break;
         case '--verify-every': o.verifyEvery = num(v, a, 0); i++; break;
         case '--data': o.data = path.resolve(v || usage('--data needs a path')); i++; break;
+        case '--no-baselines': o.baselines = false; break;
         case '--out': o.out = path.resolve(v || usage('--out needs a path')); i++; break;
         case '-h': case '--help': usage(); break;
         default: usage(`unknown option '${a}'`);
@@ -558,22 +560,25 @@ async function taskSquad(ctx) {
                 for (const q of p.questions) task.fail(`${level}_strict_lost`, { id: q.id, paragraph: p.index, error: r.error, cmd: r.cmd });
             }
         });
-        const [ta, tb] = await Promise.all([ctx.count(ra), ctx.count(rb)]);
-        score(variants.baseline_a, p, ra, tin, ta);
-        score(variants.baseline_b, p, rb, tin, tb);
+        if (ctx.opts.baselines) {
+            const [ta, tb] = await Promise.all([ctx.count(ra), ctx.count(rb)]);
+            score(variants.baseline_a, p, ra, tin, ta);
+            score(variants.baseline_b, p, rb, tin, tb);
+        }
         await Promise.all(jobs);
     }));
 
     const fig = { paragraphs: pars.length, answerable_questions: nq, input_strict_retention: pct(inputStrict, nq) };
     for (const [k, v] of Object.entries(variants)) {
+        if (!v.items) continue;
         fig[k] = { tokens_in: v.tin, tokens_out: v.tout, pct_fewer: fewer(v.tin, v.tout),
             strict_retention: pct(v.strict, nq), content_retention: pct(v.content, nq),
             strict_lost: nq - v.strict, content_lost: nq - v.content,
             paragraphs_all_strict: pct(v.paragraphs_all_strict, pars.length),
             paragraphs_all_content: pct(v.paragraphs_all_content, pars.length) };
     }
-    fig.baseline_a.words = [...BASE_A].join(' ');
-    fig.baseline_b.words = 'STOP (see definitions)';
+    if (fig.baseline_a) fig.baseline_a.words = [...BASE_A].join(' ');
+    if (fig.baseline_b) fig.baseline_b.words = 'STOP (see definitions)';
     return task.finish(fig);
 }
 
@@ -592,13 +597,15 @@ async function taskSquadQuery(ctx) {
         const sents = sentences(p.context).map(text => ({ text, par: 0 }));
         const [r, base] = await Promise.all([
             ctx.compress(file, { query: q.question, budget }),
-            bm25Select(ctx, sents, q.question, budget),
+            ctx.opts.baselines ? bm25Select(ctx, sents, q.question, budget) : null,
         ]);
         await task.check(r, { budget, expectIn: tin, id: q.id });
-        const nb = normalize(base);
-        t.bcontent += anyRetained(nb, q.norm, 'content');
-        t.bstrict += anyRetained(nb, q.norm, 'strict');
-        t.btout += await ctx.count(base);
+        if (base != null) {
+            const nb = normalize(base);
+            t.bcontent += anyRetained(nb, q.norm, 'content');
+            t.bstrict += anyRetained(nb, q.norm, 'strict');
+            t.btout += await ctx.count(base);
+        }
         t.tin += tin;
         if (!r.ok) return;
         t.tout += r.tokens_out;
@@ -612,8 +619,8 @@ async function taskSquadQuery(ctx) {
         questions: n, budget: 'floor(50% of the paragraph tokens)',
         tokens_in: t.tin, tokens_out: t.tout, pct_fewer: fewer(t.tin, t.tout),
         content_retention: pct(t.content, n), strict_retention: pct(t.strict, n),
-        bm25_baseline: { tokens_out: t.btout, pct_fewer: fewer(t.tin, t.btout),
-            content_retention: pct(t.bcontent, n), strict_retention: pct(t.bstrict, n) },
+        bm25_baseline: ctx.opts.baselines ? { tokens_out: t.btout, pct_fewer: fewer(t.tin, t.btout),
+            content_retention: pct(t.bcontent, n), strict_retention: pct(t.bstrict, n) } : null,
     });
 }
 
@@ -650,13 +657,15 @@ async function taskSquadLong(ctx) {
         const budget = Math.floor(doc.tokens * share / 100);
         const [r, base] = await Promise.all([
             ctx.compress(doc.file, { query: q.question, budget }),
-            bm25Select(ctx, doc.sents, q.question, budget),
+            ctx.opts.baselines ? bm25Select(ctx, doc.sents, q.question, budget) : null,
         ]);
         await task.check(r, { budget, expectIn: doc.tokens, id: `${q.id}/${share}%` });
         const g = agg[share];
         g.n++; g.tin += doc.tokens;
-        g.bstrict += anyRetained(normalize(base), q.norm, 'strict');
-        g.btout += await ctx.count(base);
+        if (base != null) {
+            g.bstrict += anyRetained(normalize(base), q.norm, 'strict');
+            g.btout += await ctx.count(base);
+        }
         if (!r.ok) return;
         g.tout += r.tokens_out;
         const s = r.tokens_out <= budget && anyRetained(normalize(r.text), q.norm, 'strict');
@@ -671,7 +680,8 @@ async function taskSquadLong(ctx) {
         const g = agg[s];
         fig[`budget_${s}pct`] = { tokens_in: g.tin, tokens_out: g.tout, pct_fewer: fewer(g.tin, g.tout),
             strict_retention: pct(g.strict, g.n), strict_lost: g.n - g.strict,
-            bm25_baseline: { tokens_out: g.btout, pct_fewer: fewer(g.tin, g.btout), strict_retention: pct(g.bstrict, g.n) } };
+            bm25_baseline: ctx.opts.baselines ? { tokens_out: g.btout, pct_fewer: fewer(g.tin, g.btout),
+                strict_retention: pct(g.bstrict, g.n) } : null };
     }
     return task.finish(fig);
 }
@@ -831,20 +841,20 @@ function targets(res) {
         row('squad', 'max: % fewer tokens', s.max.pct_fewer, '>= 45', ge(s.max.pct_fewer, 45));
         row('squad', 'max: content retention', s.max.content_retention, '>= 97', ge(s.max.content_retention, 97));
         for (const b of ['baseline_a', 'baseline_b']) {
-            row('squad', `${b}: % fewer / strict / content`,
+            if (s[b]) row('squad', `${b}: % fewer / strict / content`,
                 `${s[b].pct_fewer} / ${s[b].strict_retention} / ${s[b].content_retention}`, 'info', null, '');
         }
     }
     if (res['squad-query']) {
         const s = res['squad-query'];
         row('squad-query', 'budget 50%: content retention', s.content_retention, '>= 97', ge(s.content_retention, 97));
-        row('squad-query', 'BM25 baseline: % fewer / content', `${s.bm25_baseline.pct_fewer} / ${s.bm25_baseline.content_retention}`, 'info', null, '');
+        if (s.bm25_baseline) row('squad-query', 'BM25 baseline: % fewer / content', `${s.bm25_baseline.pct_fewer} / ${s.bm25_baseline.content_retention}`, 'info', null, '');
     }
     if (res['squad-long']) {
         const s = res['squad-long'];
         row('squad-long', 'budget 10%: strict retention', s.budget_10pct.strict_retention, '>= 97', ge(s.budget_10pct.strict_retention, 97));
         row('squad-long', 'budget 5%: strict retention', s.budget_5pct.strict_retention, '>= 95', ge(s.budget_5pct.strict_retention, 95));
-        row('squad-long', 'BM25 baseline 10% / 5%: strict', `${s.budget_10pct.bm25_baseline.strict_retention} / ${s.budget_5pct.bm25_baseline.strict_retention}`, 'info', null, '');
+        if (s.budget_10pct.bm25_baseline) row('squad-long', 'BM25 baseline 10% / 5%: strict', `${s.budget_10pct.bm25_baseline.strict_retention} / ${s.budget_5pct.bm25_baseline.strict_retention}`, 'info', null, '');
     }
     if (res.kv) {
         row('kv', 'budget 10%: member "key": "value" kept', res.kv.pair_member, '= 100', res.kv.pair_member === 100);

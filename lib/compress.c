@@ -622,6 +622,65 @@ static void compress_all(struct job *j, int level)
         mark_duplicates(j, level);
 }
 
+/* Cuts sentences into clauses (at commas, semicolons, colons and dashes
+ * outside quotes and brackets) so that a tight budget can keep the relevant
+ * part of a long sentence. Returns 0, or -1 when memory runs out. */
+static int split_clauses(struct job *j)
+{
+    struct seg *old = j->segs;
+    size_t n_old = j->n_segs, i;
+    struct lex_tok *t = NULL;
+    size_t t_cap = 0;
+    j->segs = NULL;
+    j->n_segs = j->cap_segs = 0;
+    for (i = 0; i < n_old && !j->oom; i++) {
+        const struct seg *g = &old[i];
+        size_t n = g->end - g->start, k, nt, start = g->start, words = 0, depth = 0;
+        if (g->kind != SEG_SENTENCE || n < 40) {
+            add_seg(j, g->start, g->end, g->kind);
+            if (!j->oom)
+                j->segs[j->n_segs - 1].block = g->block;
+            continue;
+        }
+        if (n > t_cap) {
+            struct lex_tok *p = realloc(t, n * sizeof *t);
+            if (!p) {
+                j->oom = 1;
+                break;
+            }
+            t = p;
+            t_cap = n;
+        }
+        nt = lex_text(j->doc + g->start, n, t);
+        for (k = 0; k < nt; k++) {
+            const char *c = j->doc + g->start + t[k].start;
+            if (t[k].kind == LX_PUNCT && (*c == '(' || *c == '['))
+                depth++;
+            else if (t[k].kind == LX_PUNCT && (*c == ')' || *c == ']') && depth)
+                depth--;
+            if (t[k].kind != LX_PUNCT)
+                words++;
+            if (t[k].kind == LX_PUNCT && depth == 0 && words >= 4 && k + 1 < nt &&
+                (*c == ',' || *c == ';' || *c == ':' || (unsigned char)*c == 0xE2)) {
+                size_t end = g->start + t[k].start + t[k].len;
+                add_seg(j, start, end, SEG_SENTENCE);
+                if (!j->oom)
+                    j->segs[j->n_segs - 1].block = g->block;
+                start = g->start + t[k + 1].start;
+                words = 0;
+            }
+        }
+        add_seg(j, start, g->end, SEG_SENTENCE);
+        if (!j->oom)
+            j->segs[j->n_segs - 1].block = g->block;
+    }
+    for (i = 0; i < n_old; i++)
+        free(old[i].out);
+    free(old);
+    free(t);
+    return j->oom ? -1 : 0;
+}
+
 /* Writes the kept segments in order, with their separators and block
  * prefixes; each run of segments dropped by the budget becomes MARKER. */
 static void assemble(const struct job *j, int budget_mode, struct buf *b, size_t *dropped)
@@ -697,9 +756,17 @@ static int score_segments(struct job *j)
             free(sc);
             return -1;
         }
-        for (i = 0; i < j->n_segs; i++)
-            j->segs[i].score = sc[i] + (j->segs[i].kind == SEG_HEADING ? 0.5 : 0) +
+        /* a segment next to a relevant one (same block) shares some of its
+         * relevance: answers sit beside the words of the question */
+        for (i = 0; i < j->n_segs; i++) {
+            double near = 0;
+            if (i > 0 && j->segs[i - 1].block == j->segs[i].block)
+                near += sc[i - 1];
+            if (i + 1 < j->n_segs && j->segs[i + 1].block == j->segs[i].block)
+                near += sc[i + 1];
+            j->segs[i].score = sc[i] + 0.5 * near + (j->segs[i].kind == SEG_HEADING ? 0.5 : 0) +
                                1.0 / (double)(i + 10);
+        }
         free(bs);
         free(sc);
         return 0;
@@ -784,8 +851,27 @@ static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min
             }
         }
     }
+    /* the estimate charged a marker per segment: use what is left, most
+     * relevant first, checking each addition with an exact count */
+    for (i = 0; i < j->n_segs && total < budget; i++) {
+        struct seg *g = &j->segs[order[i].index];
+        size_t t2;
+        if (g->keep || g->removed || g->out_len == 0 || total + g->tokens > budget + marker)
+            continue;
+        g->keep = 1;
+        t2 = assembled_tokens(j, 1, dropped, b);
+        if (t2 == (size_t)-1) {
+            free(order);
+            return TERSE_ENOMEM;
+        }
+        if (t2 <= budget)
+            total = t2;
+        else
+            g->keep = 0;
+    }
+    assembled_tokens(j, 1, dropped, b);
     free(order);
-    return TERSE_OK;
+    return b->oom ? TERSE_ENOMEM : TERSE_OK;
 }
 
 /* ---- JSON ---------------------------------------------------------------------- */
@@ -1021,8 +1107,16 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
                     break;
                 }
             }
-            if (!fits && !j.oom)
+            if (!fits && !j.oom) {
+                /* drop whole clauses rather than whole sentences */
+                level = ctx->o.level;
+                if (split_clauses(&j) != 0) {
+                    rc = TERSE_ENOMEM;
+                    goto done;
+                }
+                compress_all(&j, level);
                 rc = fit_budget(&j, &out, &dropped, &min_tokens);
+            }
         }
         if (j.oom || out.oom)
             rc = TERSE_ENOMEM;

@@ -369,6 +369,10 @@ static int cmd_compress(int argc, char **argv)
         if (errno || *end || end == o.budget || o.budget[0] == '-' || b == 0)
             fail(EXIT_USAGE, "--budget needs a positive number of tokens, not '%s'", o.budget);
         opt.budget = (size_t)b;
+        /* with a budget, --level is the highest level tried: all of them
+         * unless the user says otherwise */
+        if (!o.level)
+            opt.level = TERSE_LEVEL_MAX;
     }
     if (o.query) {
         opt.query = o.query;

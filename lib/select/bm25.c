@@ -40,13 +40,35 @@ static uint64_t term_hash(struct sb_stemmer *st, const char *s, const struct lex
     return terse_hash_bytes(low, n) | 1;
 }
 
+/* Lexes s[0..n) like lex_text into out, but looks inside quoted strings
+ * and code spans (a JSON key or value is a quoted string): their words are
+ * terms too. out and tmp must hold n entries each (a quote of L bytes has
+ * fewer than L inner tokens, so the total stays within n). */
+static size_t lex_terms(const char *s, size_t n, struct lex_tok *out, struct lex_tok *tmp)
+{
+    size_t k = lex_text(s, n, tmp), i, total = 0;
+    for (i = 0; i < k; i++) {
+        struct lex_tok t = tmp[i];
+        if ((t.kind == LX_QUOTE || t.kind == LX_CODE) && t.len > 2) {
+            size_t m = s[t.start] == '"' || s[t.start] == '`' ? 1 : 3, j, sub;
+            sub = lex_text(s + t.start + m, t.len - 2 * m, out + total);
+            for (j = 0; j < sub; j++)
+                out[total + j].start += (uint32_t)(t.start + m);
+            total += sub;
+            continue;
+        }
+        out[total++] = t;
+    }
+    return total;
+}
+
 int bm25_score(const char *query, size_t qlen, const struct bm25_seg *segs, size_t n,
                double *scores)
 {
     struct sb_stemmer *st = sb_stemmer_new("english", NULL);
     uint64_t q[MAX_QTERMS];
     size_t nq = 0, i, j, k, df[MAX_QTERMS], total_len = 0, max_len = qlen;
-    struct lex_tok *toks;
+    struct lex_tok *toks, *tmp;
     unsigned *tf = NULL;
     size_t *dl = NULL;
     double avgdl;
@@ -54,17 +76,19 @@ int bm25_score(const char *query, size_t qlen, const struct bm25_seg *segs, size
         if (segs[i].n > max_len)
             max_len = segs[i].n;
     toks = malloc((max_len + 1) * sizeof *toks);
+    tmp = malloc((max_len + 1) * sizeof *tmp);
     tf = calloc(n * MAX_QTERMS + 1, sizeof *tf);
     dl = calloc(n + 1, sizeof *dl);
-    if (!toks || !tf || !dl) {
+    if (!toks || !tmp || !tf || !dl) {
         free(toks);
+        free(tmp);
         free(tf);
         free(dl);
         if (st)
             sb_stemmer_delete(st);
         return -1;
     }
-    k = lex_text(query, qlen, toks);
+    k = lex_terms(query, qlen, toks, tmp);
     for (i = 0; i < k && nq < MAX_QTERMS; i++) {
         uint64_t h = term_hash(st, query, &toks[i]);
         if (!h)
@@ -76,7 +100,7 @@ int bm25_score(const char *query, size_t qlen, const struct bm25_seg *segs, size
     }
     memset(df, 0, sizeof df);
     for (i = 0; i < n; i++) {
-        k = lex_text(segs[i].s, segs[i].n, toks);
+        k = lex_terms(segs[i].s, segs[i].n, toks, tmp);
         for (j = 0; j < k; j++) {
             uint64_t h = term_hash(st, segs[i].s, &toks[j]);
             size_t m;
@@ -107,6 +131,7 @@ int bm25_score(const char *query, size_t qlen, const struct bm25_seg *segs, size
         scores[i] = sc;
     }
     free(toks);
+    free(tmp);
     free(tf);
     free(dl);
     if (st)
