@@ -16,7 +16,8 @@
  *                --query and --budget floor(10%) and floor(5%) of the document: strict
  *                retention; BM25 sentence-selection baseline.
  *   kv           nq-multidoc kv-retrieval-75_keys, rendered as upstream does; --query KEY
- *                --budget floor(10%): the member "KEY": "VALUE" survives byte-exact.
+ *                --budget floor(10%): the JSON member "KEY": "VALUE" survives, UUIDs byte-exact
+ *                (whitespace around the colon is free: the exact level minifies JSON).
  *   nq           nq-open-oracle passages as "Title\n\ntext" at balanced: strict retention.
  *   seed         seed-pairs, domain nl, splits valid+test, at max: token ratio against the
  *                reference LLM compressions; number and negation retention of both.
@@ -34,6 +35,15 @@
  *   STOP          NLTK's English stop-word list (179 words) with the apostrophes removed
  *                 (as normalize does) and its negations taken out (no, nor, not and every
  *                 n't word and stem: don, don't, aren, aren't, ..., won, won't): 138 words.
+ *
+ * Baselines (computed here, counted with --counter): A drops articles, be/have/do forms,
+ * will/would/shall and ten adverbs; B drops every STOP word; BM25 picks whole sentences
+ * best first to the budget and keeps them in document order (no pruning).
+ *
+ * --terse is the compressor (default build/terse; eval/fake_terse.sh is a stand-in);
+ * --counter runs `count` (default build/terse). Output: a markdown table with PASS/MISS
+ * on stdout, every figure and failing item in --out. Exit 0 when the run completed
+ * (whatever the results), 1 on usage errors, 2 when the harness itself failed.
  *
  * The terse binary is run with at most --jobs (default 2) processes at a time, counts
  * included. Inputs are written under build/eval-tmp/<task>/ so that a failing item can

@@ -138,10 +138,12 @@ struct seg {
     uint32_t block;
     uint8_t kind;
     uint8_t removed; /* duplicate or decoration: gone without a marker */
-    uint8_t keep;    /* budget selection */
-    char *out;
+    uint8_t keep;    /* budget selection: 0 dropped, 1 kept (out), 2 kept (full) */
+    char *out;       /* at the job's level */
     size_t out_len;
-    size_t tokens; /* of the segment's output with its separator */
+    size_t tokens;   /* of out, plus one for the separator */
+    char *full;      /* with a budget: at `balanced` (or the level if lower), or NULL */
+    size_t full_len, full_tokens;
     double score;
 };
 
@@ -607,6 +609,15 @@ static void mark_duplicates(struct job *j, int level)
     free(words);
 }
 
+/* Compresses the segments that have no output yet (new clauses). */
+static void compress_missing(struct job *j, int level)
+{
+    size_t i;
+    for (i = 0; i < j->n_segs && !j->oom; i++)
+        if (!j->segs[i].out && !j->segs[i].removed)
+            compress_seg(j, &j->segs[i], level);
+}
+
 static void compress_all(struct job *j, int level)
 {
     size_t i;
@@ -625,7 +636,7 @@ static void compress_all(struct job *j, int level)
 /* Cuts sentences into clauses (at commas, semicolons, colons and dashes
  * outside quotes and brackets) so that a tight budget can keep the relevant
  * part of a long sentence. Returns 0, or -1 when memory runs out. */
-static int split_clauses(struct job *j)
+static int split_clauses(struct job *j, int only_dropped)
 {
     struct seg *old = j->segs;
     size_t n_old = j->n_segs, i;
@@ -634,8 +645,17 @@ static int split_clauses(struct job *j)
     j->segs = NULL;
     j->n_segs = j->cap_segs = 0;
     for (i = 0; i < n_old && !j->oom; i++) {
-        const struct seg *g = &old[i];
+        struct seg *g = &old[i];
         size_t n = g->end - g->start, k, nt, start = g->start, words = 0, depth = 0;
+        if (only_dropped && (g->keep || g->removed)) {
+            /* kept as it is, outputs and all */
+            add_seg(j, g->start, g->end, g->kind);
+            if (!j->oom) {
+                j->segs[j->n_segs - 1] = *g;
+                g->out = g->full = NULL;
+            }
+            continue;
+        }
         if (g->kind != SEG_SENTENCE || n < 40) {
             add_seg(j, g->start, g->end, g->kind);
             if (!j->oom)
@@ -674,8 +694,10 @@ static int split_clauses(struct job *j)
         if (!j->oom)
             j->segs[j->n_segs - 1].block = g->block;
     }
-    for (i = 0; i < n_old; i++)
+    for (i = 0; i < n_old; i++) {
         free(old[i].out);
+        free(old[i].full);
+    }
     free(old);
     free(t);
     return j->oom ? -1 : 0;
@@ -712,7 +734,10 @@ static void assemble(const struct job *j, int budget_mode, struct buf *b, size_t
             continue;
         }
         in_gap = 0;
-        buf_add(b, g->out, g->out_len);
+        if (budget_mode && g->keep == 2)
+            buf_add(b, g->full, g->full_len);
+        else
+            buf_add(b, g->out, g->out_len);
     }
 }
 
@@ -764,7 +789,7 @@ static int score_segments(struct job *j)
                 near += sc[i - 1];
             if (i + 1 < j->n_segs && j->segs[i + 1].block == j->segs[i].block)
                 near += sc[i + 1];
-            j->segs[i].score = sc[i] + 0.5 * near + (j->segs[i].kind == SEG_HEADING ? 0.5 : 0) +
+            j->segs[i].score = sc[i] + 0.25 * near + (j->segs[i].kind == SEG_HEADING ? 0.5 : 0) +
                                1.0 / (double)(i + 10);
         }
         free(bs);
@@ -789,31 +814,71 @@ static size_t assembled_tokens(const struct job *j, int budget_mode, size_t *dro
     return count_tokens(j, b->p ? b->p : "", b->len);
 }
 
-/* Drops the least relevant segments until the output fits the budget. */
-static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens)
+/* Fits the budget by relevance. Segments are taken most relevant first:
+ * each at `balanced` (its wording intact) if that fits, else at the job's
+ * level (`max`: telegraphic), else not at all; each run of segments left
+ * out becomes one marker. The estimate is checked by exact counts, and
+ * what is left of the budget is filled the same way. Returns TERSE_OK,
+ * TERSE_EBUDGET when nothing fits, or TERSE_ENOMEM. */
+static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens, int preserve)
 {
-    size_t budget = j->ctx->o.budget, i, used = 0, kept = 0, marker, total;
+    size_t budget = j->ctx->o.budget, i, used = 0, kept = 0, marker, total = 0;
     struct ranked *order;
+    int full_level = j->ctx->o.level < TERSE_LEVEL_BALANCED ? j->ctx->o.level : TERSE_LEVEL_BALANCED;
     if (score_segments(j) != 0)
         return TERSE_ENOMEM;
     order = malloc((j->n_segs + 1) * sizeof *order);
     if (!order)
         return TERSE_ENOMEM;
     marker = count_tokens(j, " " MARKER, strlen(" " MARKER));
+    if (preserve) {
+        used = assembled_tokens(j, 1, dropped, b);
+        if (used == (size_t)-1) {
+            free(order);
+            return TERSE_ENOMEM;
+        }
+    }
     for (i = 0; i < j->n_segs; i++) {
         struct seg *g = &j->segs[i];
         order[i].score = g->score;
         order[i].index = i;
+        if (preserve && g->keep) {
+            kept++;
+            continue;
+        }
         g->keep = 0;
         g->tokens = g->removed ? 0 : count_tokens(j, g->out, g->out_len) + 1;
+        free(g->full);
+        g->full = NULL;
+        g->full_tokens = (size_t)-1;
+        if (!g->removed && g->out_len && j->ctx->o.level > full_level &&
+            (g->kind == SEG_SENTENCE || g->kind == SEG_HEADING)) {
+            /* the same segment at the fuller level */
+            char *keep_out = g->out;
+            size_t keep_len = g->out_len;
+            g->out = NULL;
+            compress_seg(j, g, full_level);
+            g->full = g->out;
+            g->full_len = g->out_len;
+            g->out = keep_out;
+            g->out_len = keep_len;
+            if (!g->full) {
+                free(order);
+                return TERSE_ENOMEM;
+            }
+            g->full_tokens = count_tokens(j, g->full, g->full_len) + 1;
+        }
     }
     qsort(order, j->n_segs, sizeof *order, by_score);
-    /* greedy by relevance; each kept segment may open a marker gap */
     for (i = 0; i < j->n_segs; i++) {
         struct seg *g = &j->segs[order[i].index];
-        if (g->removed || g->out_len == 0)
+        if (g->removed || g->out_len == 0 || g->keep)
             continue;
-        if (used + g->tokens + marker <= budget) {
+        if (g->full && used + g->full_tokens + marker <= budget) {
+            g->keep = 2;
+            used += g->full_tokens + marker;
+            kept++;
+        } else if (used + g->tokens + marker <= budget) {
             g->keep = 1;
             used += g->tokens + marker;
             kept++;
@@ -841,10 +906,14 @@ static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min
             free(order);
             return TERSE_EBUDGET;
         }
-        /* over by the estimate's error: drop the least relevant kept one */
+        /* over by the estimate's error: shorten or drop the least relevant */
         for (i = j->n_segs; i-- > 0;) {
             struct seg *g = &j->segs[order[i].index];
-            if (g->keep) {
+            if (g->keep == 2) {
+                g->keep = 1;
+                break;
+            }
+            if (g->keep == 1) {
                 g->keep = 0;
                 kept--;
                 break;
@@ -855,19 +924,28 @@ static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min
      * relevant first, checking each addition with an exact count */
     for (i = 0; i < j->n_segs && total < budget; i++) {
         struct seg *g = &j->segs[order[i].index];
-        size_t t2;
-        if (g->keep || g->removed || g->out_len == 0 || total + g->tokens > budget + marker)
-            continue;
-        g->keep = 1;
-        t2 = assembled_tokens(j, 1, dropped, b);
-        if (t2 == (size_t)-1) {
-            free(order);
-            return TERSE_ENOMEM;
+        int want;
+        for (want = 2; want >= 1; want--) {
+            size_t t2, cost = want == 2 ? g->full_tokens : g->tokens;
+            if (g->keep >= want || g->removed || g->out_len == 0 || (want == 2 && !g->full))
+                continue;
+            if (cost > budget - total + marker + (g->keep == 1 ? g->tokens : 0))
+                continue;
+            {
+                uint8_t was = g->keep;
+                g->keep = (uint8_t)want;
+                t2 = assembled_tokens(j, 1, dropped, b);
+                if (t2 == (size_t)-1) {
+                    free(order);
+                    return TERSE_ENOMEM;
+                }
+                if (t2 <= budget) {
+                    total = t2;
+                    break;
+                }
+                g->keep = was;
+            }
         }
-        if (t2 <= budget)
-            total = t2;
-        else
-            g->keep = 0;
     }
     assembled_tokens(j, 1, dropped, b);
     free(order);
@@ -1108,14 +1186,27 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
                 }
             }
             if (!fits && !j.oom) {
-                /* drop whole clauses rather than whole sentences */
+                /* drop the least relevant sentences; when not even one
+                 * fits, drop clauses instead */
                 level = ctx->o.level;
-                if (split_clauses(&j) != 0) {
-                    rc = TERSE_ENOMEM;
-                    goto done;
+                rc = fit_budget(&j, &out, &dropped, &min_tokens, 0);
+                if (rc == TERSE_EBUDGET) {
+                    if (split_clauses(&j, 0) != 0) {
+                        rc = TERSE_ENOMEM;
+                        goto done;
+                    }
+                    compress_all(&j, level);
+                    rc = fit_budget(&j, &out, &dropped, &min_tokens, 0);
+                } else if (rc == TERSE_OK) {
+                    /* what is left of the budget takes the relevant clauses
+                     * of the sentences that did not fit */
+                    if (split_clauses(&j, 1) != 0) {
+                        rc = TERSE_ENOMEM;
+                        goto done;
+                    }
+                    compress_missing(&j, level);
+                    rc = fit_budget(&j, &out, &dropped, &min_tokens, 1);
                 }
-                compress_all(&j, level);
-                rc = fit_budget(&j, &out, &dropped, &min_tokens);
             }
         }
         if (j.oom || out.oom)
@@ -1152,8 +1243,10 @@ done:
         r->min_tokens = min_tokens;
         r->text = NULL;
     }
-    for (i = 0; i < j.n_segs; i++)
+    for (i = 0; i < j.n_segs; i++) {
         free(j.segs[i].out);
+        free(j.segs[i].full);
+    }
     free(j.segs);
     free(j.blocks);
     free(doc);

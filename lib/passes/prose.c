@@ -439,42 +439,18 @@ static int is_nameish(const struct item *x)
     return (x->kind == LX_WORD && (x->flags & LXF_CAP)) || x->kind == LX_NUMBER;
 }
 
-/* Whether the item at i ends a phrase in the original sentence: the next
- * item is a stop word, punctuation, or nothing. */
-static int ends_phrase(const struct sent *st, size_t i)
-{
-    const struct item *nx;
-    if (i + 1 >= st->n)
-        return 1;
-    nx = &st->it[i + 1];
-    if (nx->kind == LX_PUNCT)
-        return strchr(",.;:)!?", nx->p[0]) != NULL;
-    return nx->kind == LX_WORD && !(nx->flags & LXF_CAP) &&
-           in_list(terse_stop_words, terse_stop_words_count, nx->p, nx->len);
-}
-
-/* max, after the stop words: the punctuation of asides (everything but
- * sentence ends, quotes and code, which are atomic anyway), and -ly
- * adverbs that end a phrase ("grew rapidly in") rather than modify what
- * follows ("largely destroyed"). */
-static void prune_predicates(struct sent *st, const struct prose_query *q)
+/* max, besides the stop words: the punctuation of asides (everything but
+ * sentence ends, quotes and code, which are atomic anyway). Dropping -ed
+ * and -ly words that end a phrase was measured and cost more answers
+ * than it saved tokens (docs/levels.md). */
+static void prune_punctuation(struct sent *st)
 {
     size_t i;
     for (i = 0; i < st->n; i++) {
         struct item *x = &st->it[i];
-        size_t n = x->len;
         if (x->drop || (x->flags & LXF_NEG))
             continue;
-        if (x->kind == LX_PUNCT) {
-            if (strchr(",;:()[]{}\"'", x->p[0]) || (unsigned char)x->p[0] == 0xE2)
-                x->drop = 1;
-            continue;
-        }
-        /* -ly adverbs that end a phrase ("largely destroyed" keeps its
-         * verb); -ed words were measured to cost too many answers */
-        if (x->kind != LX_WORD || (x->flags & LXF_CAP) || n < 5 || is_query_word(q, x->p, n))
-            continue;
-        if (x->p[n - 2] == 'l' && x->p[n - 1] == 'y' && ends_phrase(st, i))
+        if (x->kind == LX_PUNCT && (strchr(",;:()[]{}\"'", x->p[0]) || (unsigned char)x->p[0] == 0xE2))
             x->drop = 1;
     }
 }
@@ -615,7 +591,7 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
         drop_function_words(&st);
     }
     if (level >= TERSE_LEVEL_MAX) {
-        prune_predicates(&st, q);
+        prune_punctuation(&st);
         prune_stop_words(&st, q);
     }
     for (i = 0; i < nt; i++)
