@@ -954,6 +954,39 @@ static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min
 
 /* ---- JSON ---------------------------------------------------------------------- */
 
+/* Writes the container with the kept members and one marker member for
+ * the others; returns its token count. */
+static size_t json_assemble(struct job *j, size_t n, int is_object, struct buf *out, size_t *dropped)
+{
+    char note[96];
+    size_t d = 0, k;
+    int first = 1;
+    out->len = 0;
+    buf_addc(out, is_object ? '{' : '[');
+    for (k = 0; k < n; k++) {
+        if (!j->segs[k].keep) {
+            d++;
+            continue;
+        }
+        if (!first)
+            buf_addc(out, ',');
+        buf_add(out, j->segs[k].out, j->segs[k].out_len);
+        first = 0;
+    }
+    if (d) {
+        if (is_object)
+            snprintf(note, sizeof note, "%s\"…\":\"%zu of %zu entries omitted\"", first ? "" : ",", d, n);
+        else
+            snprintf(note, sizeof note, "%s\"… %zu of %zu items omitted\"", first ? "" : ",", d, n);
+        buf_adds(out, note);
+    }
+    buf_addc(out, is_object ? '}' : ']');
+    *dropped = d;
+    if (out->oom)
+        return (size_t)-1;
+    return count_tokens(j, out->p, out->len);
+}
+
 /* Minified JSON; with a budget, the least relevant top-level members go,
  * replaced by one marker member that says how many. */
 static int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_tokens)
@@ -1009,7 +1042,8 @@ static int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t
         return TERSE_ENOMEM;
     {
         struct ranked *order = malloc((n + 1) * sizeof *order);
-        size_t used = 12; /* brackets and the marker member */
+        size_t used, tries = 0, k;
+        int probing = 0, filling = 0;
         if (!order)
             return TERSE_ENOMEM;
         for (i = 0; i < n; i++) {
@@ -1017,55 +1051,71 @@ static int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t
             order[i].index = i;
         }
         qsort(order, n, sizeof *order, by_score);
+        used = json_assemble(j, n, is_object, out, dropped);
         kept = 0;
         for (i = 0; i < n; i++) {
             struct seg *g = &j->segs[order[i].index];
-            if (used + g->tokens <= budget) {
+            if (i < 8) {
+                /* the most relevant members by exact count: an estimate
+                 * must not let a lesser one take their place */
+                size_t t2;
+                g->keep = 1;
+                t2 = json_assemble(j, n, is_object, out, dropped);
+                if (t2 <= budget) {
+                    used = t2;
+                    kept++;
+                } else {
+                    g->keep = 0;
+                }
+            } else if (used + g->tokens <= budget) {
                 g->keep = 1;
                 used += g->tokens;
                 kept++;
             }
         }
-        for (;;) {
-            char note[96];
-            size_t d = 0, k;
-            int first = 1;
-            out->len = 0;
-            buf_addc(out, is_object ? '{' : '[');
-            for (k = 0; k < n; k++) {
-                if (!j->segs[k].keep) {
-                    d++;
-                    continue;
-                }
-                if (!first)
-                    buf_addc(out, ',');
-                buf_add(out, j->segs[k].out, j->segs[k].out_len);
-                first = 0;
-            }
-            if (d) {
-                if (is_object)
-                    snprintf(note, sizeof note, "%s\"…\":\"%zu of %zu entries omitted\"", first ? "" : ",", d, n);
-                else
-                    snprintf(note, sizeof note, "%s\"… %zu of %zu items omitted\"", first ? "" : ",", d, n);
-                buf_adds(out, note);
-            }
-            buf_addc(out, is_object ? '}' : ']');
+        for (k = 0;;) {
             if (out->oom) {
                 rc = TERSE_ENOMEM;
                 break;
             }
-            total = count_tokens(j, out->p, out->len);
-            *dropped = d;
-            if (total <= budget && kept > 0)
-                break;
-            if (kept == 0) {
-                *min_tokens = total + j->segs[order[0].index].tokens;
+            total = json_assemble(j, n, is_object, out, dropped);
+            if (probing) {
+                /* the output with only the most relevant member */
+                *min_tokens = total;
                 rc = TERSE_EBUDGET;
                 break;
             }
-            for (k = n; k-- > 0;)
-                if (j->segs[order[k].index].keep) {
-                    j->segs[order[k].index].keep = 0;
+            if (filling) {
+                /* keep the tried member only if the exact count allows */
+                if (total > budget)
+                    j->segs[order[k - 1].index].keep = 0;
+                while (k < n && (j->segs[order[k].index].keep || j->segs[order[k].index].tokens > budget))
+                    k++;
+                if (k >= n || ++tries > 64) {
+                    total = json_assemble(j, n, is_object, out, dropped);
+                    break;
+                }
+                j->segs[order[k++].index].keep = 1;
+                continue;
+            }
+            if (total <= budget && kept > 0) {
+                filling = 1; /* the estimate was cautious: try more */
+                k = 0;
+                while (k < n && j->segs[order[k].index].keep)
+                    k++;
+                if (k >= n)
+                    break;
+                j->segs[order[k++].index].keep = 1;
+                continue;
+            }
+            if (kept == 0) {
+                j->segs[order[0].index].keep = 1;
+                probing = 1;
+                continue;
+            }
+            for (i = n; i-- > 0;)
+                if (j->segs[order[i].index].keep) {
+                    j->segs[order[i].index].keep = 0;
                     kept--;
                     break;
                 }

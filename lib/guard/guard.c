@@ -123,6 +123,28 @@ int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
             }
         }
     }
+    /* every digit group survives too, wherever it sits ("4,350" inside
+     * "150-to-4,350-pound" is no number token) */
+    for (i = 0; i < in_len && ok;) {
+        size_t e;
+        if (!(in[i] >= '0' && in[i] <= '9')) {
+            i++;
+            continue;
+        }
+        e = i + 1;
+        while (e < in_len && ((in[e] >= '0' && in[e] <= '9') ||
+                              ((in[e] == ',' || in[e] == '.') && e + 1 < in_len && in[e + 1] >= '0' &&
+                               in[e + 1] <= '9')))
+            e++;
+        if (count_sub(out, out_len, in + i, e - i) < count_sub(in, in_len, in + i, e - i)) {
+            ok = 0;
+            if (first_missing) {
+                *first_missing = in + i;
+                *missing_len = e - i;
+            }
+        }
+        i = e;
+    }
     if (ti != stack_in)
         free(ti);
     if (to != stack_out)

@@ -333,7 +333,9 @@ static void drop_function_words(struct sent *st)
         if (x->kind == LX_PUNCT) {
             char c = x->p[0];
             const struct item *a = pv < st->n ? &st->it[pv] : NULL, *b = nx < st->n ? &st->it[nx] : NULL;
-            if (c == ',' && a && b && !(a->kind == LX_NUMBER && b->kind == LX_NUMBER) &&
+            /* a comma inside a run ("4,350" in "to-4,350-pound") is part of it */
+            int inner = !(x->flags & LXF_SPACE) && i + 1 < st->n && !(st->it[i + 1].flags & LXF_SPACE);
+            if (c == ',' && a && b && !inner && !(a->kind == LX_NUMBER && b->kind == LX_NUMBER) &&
                 !(a->flags & LXF_NEG) && !(b->flags & LXF_NEG))
                 x->drop = 1;
             else if (c == '(' && b && is_word_like(b) && (x->flags & LXF_SPACE) &&
@@ -450,7 +452,10 @@ static void prune_punctuation(struct sent *st)
         struct item *x = &st->it[i];
         if (x->drop || (x->flags & LXF_NEG))
             continue;
-        if (x->kind == LX_PUNCT && (strchr(",;:()[]{}\"'", x->p[0]) || (unsigned char)x->p[0] == 0xE2))
+        int inner = !(x->flags & LXF_SPACE) && i + 1 < st->n && !(st->it[i + 1].flags & LXF_SPACE) &&
+                    i > 0 && st->it[i - 1].kind != LX_PUNCT && st->it[i + 1].kind != LX_PUNCT;
+        if (x->kind == LX_PUNCT && !inner &&
+            (strchr(",;:()[]{}\"'", x->p[0]) || (unsigned char)x->p[0] == 0xE2))
             x->drop = 1;
     }
 }

@@ -39,6 +39,7 @@ struct test_case {
 /* Each test file exposes its cases through one of these. */
 extern const struct test_case utf8_tests[];
 extern const struct test_case tokenizer_tests[];
+extern const struct test_case compress_tests[];
 extern const struct test_case prose_rules_tests[];
 
 #endif

@@ -32,6 +32,7 @@ int main(int argc, char **argv)
     const char *only = argc > 1 ? argv[1] : NULL;
     run_all(utf8_tests, only, &passed, &failed);
     run_all(tokenizer_tests, only, &passed, &failed);
+    run_all(compress_tests, only, &passed, &failed);
     run_all(prose_rules_tests, only, &passed, &failed);
     printf("# unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -1,0 +1,218 @@
+/* test_compress.c - the compression pipeline: levels, guards, budgets,
+ * queries, JSON, code, bad input, determinism and the prefix property. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/common/utf8.h"
+#include "../../lib/guard/guard.h"
+#include "../../lib/passes/json.h"
+#include "../../lib/passes/prose.h"
+#include "check.h"
+#include "terse.h"
+
+/* Compresses text with the given options; returns the status. */
+static int run(const char *text, int level, int type, size_t budget, const char *query, terse_result *r)
+{
+    terse_options o;
+    terse_ctx *c;
+    int rc;
+    terse_options_init(&o);
+    o.level = level;
+    o.type = type;
+    o.budget = budget;
+    if (query) {
+        o.query = query;
+        o.query_len = strlen(query);
+    }
+    c = terse_ctx_new(&o, &rc);
+    if (!c)
+        return rc;
+    rc = terse_compress(c, text, strlen(text), r);
+    terse_ctx_free(c);
+    return rc;
+}
+
+/* Sentences full of what must survive, with the items listed. */
+static const struct {
+    const char *text;
+    const char *items[8];
+} guarded[] = {
+    {"It is important to note that the server did not restart after 3.5 hours, and it cost $1,200 (about 45%) in the end.",
+     {"not", "3.5", "$1,200", "45%", NULL}},
+    {"Basically, Dr. Alice Smith never said that the NASA budget was -12.75 million in 2019.",
+     {"never", "Alice", "Smith", "NASA", "-12.75", "2019", NULL}},
+    {"In order to fix it, see https://example.com/a/b?c=1 or mail ops@example.org without delay.",
+     {"https://example.com/a/b?c=1", "ops@example.org", "without", NULL}},
+    {"The `config.yaml` file in /etc/terse/ was not read, because \"we cannot parse it\" said the log.",
+     {"`config.yaml`", "/etc/terse/", "not", "we cannot parse it", NULL}},
+    {"There are no more than 150-to-4,350 units, and none of them are in the Bank of America vault.",
+     {"no", "4,350", "none", "Bank", "America", NULL}},
+    {"We don't know, and they can't say whether the 2nd or 3rd of May 2024 is the date of the launch.",
+     {"don't", "can't", "2nd", "3rd", "May", "2024", NULL}},
+    {"Neither Paris nor London has a population of 10km\xC2\xB2 or 1e6; nobody measured it.",
+     {"Neither", "Paris", "nor", "London", "10km", "nobody", NULL}},
+};
+
+static void test_guards_hold_at_every_level(void)
+{
+    size_t i, k;
+    int level;
+    for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
+        for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+            terse_result r;
+            CHECK(run(guarded[i].text, level, TERSE_TYPE_PROSE, 0, NULL, &r) == TERSE_OK);
+            for (k = 0; guarded[i].items[k]; k++)
+                if (!strstr(r.text, guarded[i].items[k])) {
+                    printf("#   level %d lost \"%s\": %s\n", level, guarded[i].items[k], r.text);
+                    CHECK(0);
+                }
+            CHECK(guard_check(guarded[i].text, strlen(guarded[i].text), r.text, r.len, prose_common_word,
+                              NULL, NULL));
+            CHECK(r.tokens_out <= r.tokens_in);
+            terse_result_free(&r);
+        }
+    }
+}
+
+static void test_levels(void)
+{
+    terse_result r;
+    CHECK(run("We did this in order to win.  \n\n\n\nA  second   paragraph.", TERSE_LEVEL_EXACT,
+              TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
+    CHECK(strcmp(r.text, "We did this in order to win.\n\nA second paragraph.") == 0);
+    CHECK(r.level == TERSE_LEVEL_EXACT && r.type == TERSE_TYPE_PROSE);
+    terse_result_free(&r);
+    CHECK(run("We did this in order to win **now**.", TERSE_LEVEL_SAFE, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
+    CHECK(strcmp(r.text, "We did this to win now.") == 0);
+    terse_result_free(&r);
+    CHECK(run("The cat sat on the mat. The cat sat on the mat.", TERSE_LEVEL_BALANCED, TERSE_TYPE_AUTO, 0,
+              NULL, &r) == TERSE_OK);
+    CHECK(strcmp(r.text, "Cat sat on mat.") == 0 && r.duplicates == 1);
+    terse_result_free(&r);
+    CHECK(run("The design is not very fast.", TERSE_LEVEL_BALANCED, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
+    CHECK(strstr(r.text, "not very fast") != NULL);
+    terse_result_free(&r);
+}
+
+static void test_markdown_blocks(void)
+{
+    static const char doc[] = "# Title\n\nThe text of the page.\n\n```c\nint  x = 1;   \n```\n\n"
+                              "- the first item\n- the second item\n\n| a  | b |\n|---|---|\n";
+    terse_result r;
+    CHECK(run(doc, TERSE_LEVEL_BALANCED, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
+    CHECK(strstr(r.text, "# Title\n\n") == r.text);
+    CHECK(strstr(r.text, "```c\nint  x = 1;\n```") != NULL); /* code untouched but trailing blanks */
+    CHECK(strstr(r.text, "- first item\n- second item") != NULL);
+    CHECK(strstr(r.text, "| a  | b |") != NULL);
+    terse_result_free(&r);
+}
+
+static void test_budget(void)
+{
+    static const char doc[] =
+        "Alpha paragraph talks about apples and orchards in the valley.\n\n"
+        "Beta paragraph explains that the capital of France is Paris, which is large.\n\n"
+        "Gamma paragraph covers the weather in the mountains during winter.\n\n"
+        "Delta paragraph lists the rivers of Europe and their lengths.";
+    terse_result r;
+    if (run(doc, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, 24, "What is the capital of France?", &r) != TERSE_OK) {
+        CHECK(0);
+        return;
+    }
+    CHECK(r.tokens_out <= 24);
+    CHECK(strstr(r.text, "Paris") != NULL);
+    CHECK(strstr(r.text, "[\xE2\x80\xA6]") != NULL && r.segments_dropped > 0);
+    terse_result_free(&r);
+    /* a budget that nothing fits fails cleanly and says what would */
+    CHECK(run(doc, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, 2, NULL, &r) == TERSE_EBUDGET);
+    CHECK(r.text == NULL && r.min_tokens > 2);
+    /* a budget the input meets changes nothing beyond exact */
+    CHECK(run(doc, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, 1000, NULL, &r) == TERSE_OK);
+    CHECK(r.level == TERSE_LEVEL_EXACT && strcmp(r.text, doc) == 0);
+    terse_result_free(&r);
+}
+
+static void test_json(void)
+{
+    static const char doc[] = "{\n  \"a1\": \"first value here\",\n  \"b2\": \"second value here\",\n"
+                              "  \"key-7f3a\": \"the wanted value\",\n  \"c3\": [1, 2.50, 3e4]\n}\n";
+    terse_result r;
+    CHECK(run(doc, TERSE_LEVEL_EXACT, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.type == TERSE_TYPE_JSON);
+    CHECK(strcmp(r.text, "{\"a1\":\"first value here\",\"b2\":\"second value here\",\"key-7f3a\":\"the wanted "
+                         "value\",\"c3\":[1,2.50,3e4]}") == 0);
+    terse_result_free(&r);
+    CHECK(run(doc, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, 10, "key-7f3a", &r) == TERSE_EBUDGET);
+    CHECK(r.min_tokens == 21); /* exactly the output with the one member */
+    if (run(doc, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, 21, "key-7f3a", &r) != TERSE_OK) {
+        CHECK(0);
+        return;
+    }
+    CHECK(r.tokens_out <= 21 && json_valid(r.text, r.len));
+    CHECK(strstr(r.text, "\"key-7f3a\":\"the wanted value\"") != NULL);
+    CHECK(strstr(r.text, "entries omitted") != NULL);
+    terse_result_free(&r);
+}
+
+static void test_code_and_bad_input(void)
+{
+    static const char code[] = "#include <stdio.h>\nint main(void) {\n    return 0;   // the end\n}\n";
+    static const char bad[] = "The caf\xC3 is \xFF open and the bar is not.";
+    terse_result r;
+    CHECK(run(code, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.type == TERSE_TYPE_CODE && strstr(r.text, "return 0;   // the end") != NULL);
+    terse_result_free(&r);
+    CHECK(run(bad, TERSE_LEVEL_BALANCED, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
+    CHECK(utf8_first_invalid((const unsigned char *)r.text, r.len) == r.len);
+    CHECK(strstr(r.text, "not") != NULL);
+    terse_result_free(&r);
+    CHECK(run("", TERSE_LEVEL_BALANCED, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.len == 0 && r.tokens_in == 0 && r.tokens_out == 0);
+    terse_result_free(&r);
+    {
+        terse_options o;
+        int rc;
+        terse_options_init(&o);
+        o.level = 9;
+        CHECK(terse_ctx_new(&o, &rc) == NULL && rc == TERSE_EINVAL);
+        CHECK(terse_compress(NULL, "x", 1, &r) == TERSE_EINVAL);
+    }
+}
+
+/* A conversation's prefix compresses to the same bytes whatever follows
+ * (cache-safe), and the same input always gives the same bytes. */
+static void test_prefix_and_determinism(void)
+{
+    static const char p1[] = "The first message explains the plan in order to start early. It is very long.";
+    static const char p2[] = "The second message repeats: the first message explains the plan in order to start early.";
+    char both[512];
+    terse_result a, b, c;
+    snprintf(both, sizeof both, "%s\n\n%s", p1, p2);
+    CHECK(run(p1, TERSE_LEVEL_BALANCED, TERSE_TYPE_PROSE, 0, NULL, &a) == TERSE_OK);
+    CHECK(run(both, TERSE_LEVEL_BALANCED, TERSE_TYPE_PROSE, 0, NULL, &b) == TERSE_OK);
+    CHECK(run(both, TERSE_LEVEL_BALANCED, TERSE_TYPE_PROSE, 0, NULL, &c) == TERSE_OK);
+    CHECK(b.len > a.len && memcmp(a.text, b.text, a.len) == 0);
+    CHECK(b.len == c.len && memcmp(b.text, c.text, b.len) == 0);
+    terse_result_free(&a);
+    terse_result_free(&b);
+    terse_result_free(&c);
+}
+
+static void test_names(void)
+{
+    CHECK(strcmp(terse_level_name(TERSE_LEVEL_MAX), "max") == 0);
+    CHECK(terse_level_parse("balanced") == TERSE_LEVEL_BALANCED && terse_level_parse("x") == -1);
+    CHECK(terse_type_parse("json") == TERSE_TYPE_JSON && terse_type_name(99) == NULL);
+}
+
+const struct test_case compress_tests[] = {
+    {"compress: guards hold at every level", test_guards_hold_at_every_level},
+    {"compress: what each level does", test_levels},
+    {"compress: markdown blocks", test_markdown_blocks},
+    {"compress: budget, query and markers", test_budget},
+    {"compress: JSON minified and fitted", test_json},
+    {"compress: code, bad UTF-8, empty input, bad options", test_code_and_bad_input},
+    {"compress: prefix property and determinism", test_prefix_and_determinism},
+    {"compress: level and type names", test_names},
+    {NULL, NULL},
+};
