@@ -172,8 +172,7 @@ lint: $(STAMP)
 	$(MAKE) BUILD=build/clang CC=clang all
 
 demo: $(STAMP) all
-	@echo '$$ terse count --tokenizer all README.md'
-	@$(BUILD)/terse count --tokenizer all README.md
+	@scripts/demo.sh $(BUILD)
 
 bench: $(STAMP) all $(BUILD)/bench_tok
 	bench/run.sh

@@ -534,12 +534,7 @@ static size_t overlap_tenths(const char *a, size_t na, const char *b, size_t nb)
 
 static int popcount64(uint64_t x)
 {
-    int c = 0;
-    while (x) {
-        x &= x - 1;
-        c++;
-    }
-    return c;
+    return __builtin_popcountll(x);
 }
 
 /* Marks exact duplicate sentences (safe and up) and near duplicates
@@ -590,9 +585,8 @@ static void mark_duplicates(struct job *j, int level)
             continue;
         for (k = i > 256 ? i - 256 : 0; k < i; k++) {
             const struct seg *e = &j->segs[k];
-            if (e->removed || e->kind != SEG_SENTENCE || words[k] < 6 ||
-                popcount64(sim[k] ^ sim[i]) > 10 || words[k] * 10 < words[i] * 9 ||
-                words[i] * 10 < words[k] * 9)
+            if (words[k] < 6 || words[k] * 10 < words[i] * 9 || words[i] * 10 < words[k] * 9 ||
+                popcount64(sim[k] ^ sim[i]) > 10 || e->removed || e->kind != SEG_SENTENCE)
                 continue;
             if (overlap_tenths(e->out, e->out_len, g->out, g->out_len) >= 9 &&
                 overlap_tenths(g->out, g->out_len, e->out, e->out_len) >= 9 &&

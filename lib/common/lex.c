@@ -113,9 +113,8 @@ int lex_is_negation(const char *s, size_t n)
 {
     char low[16];
     size_t i;
-    char f = (char)(s[0] | 0x20);
-    if (n < 2 || n >= sizeof low || (f != 'n' && f != 'w' && f != 'c' && f != 'h' && f != 'r' && f != 's' &&
-                                     f != 'b' && f != 'a' && f != 'd' && f != 'i' && f != 'm' && f != 'o'))
+    char f;
+    if (n < 2)
         return 0;
     if (n >= 3 && (s[n - 1] == 't' || s[n - 1] == 'T') && s[n - 2] == '\'' &&
         (s[n - 3] == 'n' || s[n - 3] == 'N'))
@@ -124,6 +123,11 @@ int lex_is_negation(const char *s, size_t n)
         (unsigned char)s[n - 3] == 0x80 && (unsigned char)s[n - 4] == 0xE2 &&
         (s[n - 5] == 'n' || s[n - 5] == 'N'))
         return 1; /* don’t */
+    /* the other negation words are short and start with one of these */
+    f = (char)(s[0] | 0x20);
+    if (n > 9 || (f != 'n' && f != 'w' && f != 'c' && f != 'h' && f != 'r' && f != 's' && f != 'b' &&
+                  f != 'a' && f != 'd' && f != 'i' && f != 'm' && f != 'o'))
+        return 0;
     for (i = 0; i < n; i++)
         low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
     low[n] = 0;

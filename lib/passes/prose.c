@@ -49,10 +49,13 @@ static int cmp_str(const void *key, const void *elem)
     return strcmp((const char *)key, *(const char *const *)elem);
 }
 
+/* No word of the lists here is longer than this: a cheap first test. */
+#define LIST_MAX_LEN 13
+
 static int in_list(const char *const *list, size_t count, const char *s, size_t n)
 {
     char w[MAX_WORD];
-    if (!lower_word(s, n, w))
+    if (n > LIST_MAX_LEN || !lower_word(s, n, w))
         return 0;
     return bsearch(w, list, count, sizeof *list, cmp_str) != NULL;
 }
