@@ -156,6 +156,7 @@ struct job {
     struct seg *segs;
     size_t n_segs, cap_segs;
     struct prose_query q;
+    struct prose_env *env;
     const char *qwords[32];
     size_t qlens[32];
     char qbuf[512];
@@ -452,16 +453,17 @@ static void compress_seg(struct job *j, struct seg *g, int level)
         int L;
         for (L = level;; L--) {
             b.len = 0;
-            prose_compress(src, n, L, j->q.n ? &j->q : NULL, &b);
+            prose_compress(src, n, L, j->q.n ? &j->q : NULL, j->env, &b);
             if (L == TERSE_LEVEL_EXACT || b.oom ||
                 guard_check(src, n, b.p ? b.p : "", b.len, prose_common_word, NULL, NULL))
                 break;
             j->fallbacks++;
         }
-        /* a segment that would cost more tokens stays at exact */
-        if (L > TERSE_LEVEL_EXACT && !b.oom) {
+        /* a segment that would cost more tokens stays at exact; only
+         * outputs that did not get shorter in bytes can have grown */
+        if (L > TERSE_LEVEL_EXACT && !b.oom && b.len >= n) {
             struct buf e = {0};
-            prose_compress(src, n, TERSE_LEVEL_EXACT, NULL, &e);
+            prose_compress(src, n, TERSE_LEVEL_EXACT, NULL, j->env, &e);
             if (b.len >= e.len && !e.oom &&
                 count_tokens(j, b.p, b.len) > count_tokens(j, e.p ? e.p : "", e.len)) {
                 buf_free(&b);
@@ -1195,8 +1197,12 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     memset(&j, 0, sizeof j);
     j.ctx = ctx;
     doc = normalize_input(text, len, &j.n);
-    if (!doc)
+    j.env = prose_env_new();
+    if (!doc || !j.env) {
+        free(doc);
+        prose_env_free(j.env);
         return TERSE_ENOMEM;
+    }
     j.doc = doc;
     r->tokens_in = count_tokens(&j, text, len);
     type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type(doc, j.n) : ctx->o.type;
@@ -1294,5 +1300,6 @@ done:
     free(j.segs);
     free(j.blocks);
     free(doc);
+    prose_env_free(j.env);
     return rc;
 }

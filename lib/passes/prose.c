@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
 #include "../common/lex.h"
 #include "prose_rules.h"
 #include "terse.h"
@@ -22,7 +23,15 @@
 struct item {
     const char *p;
     uint32_t len;
+    uint32_t cls; /* W_* bits of the word (lower-cased), 0 for other items */
     uint8_t kind, flags, drop;
+};
+
+/* Word classes, looked up once per word in the per-call index. */
+enum {
+    W_STOP = 1 << 0, W_KEEP = 1 << 1, W_JOIN = 1 << 2, W_STARTER = 1 << 3, W_AUX = 1 << 4,
+    W_HAVE = 1 << 5, W_DO = 1 << 6, W_REL = 1 << 7, W_ADV = 1 << 8, W_SUBJ = 1 << 9,
+    W_MONTH = 1 << 10, W_PART = 1 << 11, W_RSAFE = 1 << 12, W_RBAL = 1 << 13
 };
 
 #define MAX_WORD 48
@@ -192,13 +201,14 @@ static void drop_comma_after(struct sent *st, size_t at)
         st->it[k].drop = 1;
 }
 
-static void apply_rules(struct sent *st, const struct phrase_rule *tab, size_t count)
+static void apply_rules(struct sent *st, const struct phrase_rule *tab, size_t count, uint32_t starts)
 {
     size_t i;
     for (i = 0; i < st->n; i++) {
         char w[MAX_WORD];
         size_t r, best_len = 0, best = 0;
-        if (st->it[i].drop || st->it[i].kind != LX_WORD || !lower_word(st->it[i].p, st->it[i].len, w))
+        if (st->it[i].drop || st->it[i].kind != LX_WORD || !(st->it[i].cls & starts) ||
+            !lower_word(st->it[i].p, st->it[i].len, w))
             continue;
         /* mid-sentence capitals are names: leave them (but "I" is not) */
         if ((st->it[i].flags & LXF_CAP) && i != st->first_word &&
@@ -287,6 +297,15 @@ static void drop_articles(struct sent *st)
     }
 }
 
+static const char *const aux[] = {"am", "are", "been", "being", "is", "was", "were"};
+static const char *const have[] = {"had", "has", "have"};
+static const char *const dos[] = {"did", "do", "does"};
+static const char *const rel[] = {"that", "which", "who"};
+static const char *const adverbs[] = {"also", "however", "therefore", "thus"};
+static const char *const subj[] = {"a", "an", "he", "i", "it", "she", "the", "their", "they", "this", "we", "you"};
+static const char *const months[] = {"april", "august", "december", "february", "january", "july",
+                                     "june", "march", "may", "november", "october", "september"};
+
 /* Past participles that "have" / "has" / "had" can introduce, besides the
  * regular -ed and -en forms. Sorted. */
 static const char *const participles[] = {
@@ -299,7 +318,13 @@ static const char *const participles[] = {
 
 static int word_in(const struct item *x, const char *const *list, size_t count)
 {
-    return x->kind == LX_WORD && in_list(list, count, x->p, x->len);
+    uint32_t bit = list == aux ? W_AUX : list == have ? W_HAVE : list == dos ? W_DO : list == rel ? W_REL
+                 : list == adverbs ? W_ADV : list == subj ? W_SUBJ : list == months ? W_MONTH : 0;
+    if (x->kind != LX_WORD)
+        return 0;
+    if (bit)
+        return (x->cls & bit) != 0;
+    return in_list(list, count, x->p, x->len);
 }
 
 static int looks_participle(const struct item *x)
@@ -309,7 +334,7 @@ static int looks_participle(const struct item *x)
         return 0;
     if (n > 3 && ((x->p[n - 2] == 'e' && (x->p[n - 1] == 'd' || x->p[n - 1] == 'n'))))
         return 1;
-    return in_list(participles, sizeof participles / sizeof *participles, x->p, n);
+    return (x->cls & W_PART) != 0;
 }
 
 /* balanced: function words that carry grammar, not facts. Auxiliaries
@@ -320,11 +345,6 @@ static int looks_participle(const struct item *x)
  * negation). A capitalized word mid-sentence is never touched. */
 static void drop_function_words(struct sent *st)
 {
-    static const char *const aux[] = {"am", "are", "been", "being", "is", "was", "were"};
-    static const char *const have[] = {"had", "has", "have"};
-    static const char *const dos[] = {"did", "do", "does"};
-    static const char *const rel[] = {"that", "which", "who"};
-    static const char *const adverbs[] = {"also", "however", "therefore", "thus"};
     size_t i;
     for (i = 0; i < st->n; i++) {
         struct item *x = &st->it[i];
@@ -398,8 +418,6 @@ static void drop_function_words(struct sent *st)
             /* relative "which"/"who" before a verb; "that" before a new
              * subject; "its"/"their" before a noun; "in"/"on"/"at" before a
              * date; "there" before its verb */
-            static const char *const subj[] = {"a", "an", "he", "i", "it", "she", "the", "their", "they", "this", "we", "you"};
-            static const char *const months[] = {"april", "august", "december", "february", "january", "july", "june", "march", "may", "november", "october", "september"};
             const struct item *y = &st->it[nx];
             int y_lower_word = y->kind == LX_WORD && !(y->flags & LXF_CAP);
             if (((lex_word_is(x->p, x->len, "which") || lex_word_is(x->p, x->len, "who") ||
@@ -475,16 +493,14 @@ static void prune_stop_words(struct sent *st, const struct prose_query *q)
             continue;
         if ((x->flags & LXF_CAP) && i != st->first_word)
             continue;
-        if (!in_list(terse_stop_words, terse_stop_words_count, x->p, x->len))
-            continue;
-        if (in_list(keep_words, sizeof keep_words / sizeof *keep_words, x->p, x->len))
+        if (!(x->cls & W_STOP) || (x->cls & W_KEEP))
             continue;
         if (is_query_word(q, x->p, x->len))
             continue;
         pv = prev_kept(st, i);
         nx = next_kept(st, i);
         if (pv < st->n && nx < st->n && is_nameish(&st->it[pv]) && is_nameish(&st->it[nx]) &&
-            in_list(joiners, sizeof joiners / sizeof *joiners, x->p, x->len))
+            (x->cls & W_JOIN))
             continue;
         x->drop = 1;
     }
@@ -550,8 +566,96 @@ static void tidy_commas(struct sent *st)
     }
 }
 
-void prose_compress(const char *s, size_t n, int level, const struct prose_query *q, struct buf *out)
+/* ---- the word index ------------------------------------------------------ */
+
+#define ENV_SLOTS 2048 /* a power of two, over twice the words indexed */
+
+struct prose_env {
+    uint64_t key[ENV_SLOTS]; /* hash of the lower-case word, 0 = empty */
+    uint32_t bits[ENV_SLOTS];
+};
+
+static uint64_t word_key(const char *s, size_t n)
 {
+    char w[MAX_WORD];
+    if (n > LIST_MAX_LEN || !lower_word(s, n, w))
+        return 0;
+    return terse_hash_bytes(w, n) | 1;
+}
+
+static void env_add(struct prose_env *e, const char *w, size_t n, uint32_t bit)
+{
+    uint64_t k = word_key(w, n);
+    uint32_t i;
+    if (!k)
+        return;
+    for (i = (uint32_t)k & (ENV_SLOTS - 1); e->key[i] && e->key[i] != k; i = (i + 1) & (ENV_SLOTS - 1))
+        ;
+    e->key[i] = k;
+    e->bits[i] |= bit;
+}
+
+static void env_add_list(struct prose_env *e, const char *const *list, size_t count, uint32_t bit)
+{
+    size_t i;
+    for (i = 0; i < count; i++)
+        env_add(e, list[i], strlen(list[i]), bit);
+}
+
+static void env_add_rules(struct prose_env *e, const struct phrase_rule *tab, size_t count, uint32_t bit)
+{
+    size_t i;
+    for (i = 0; i < count; i++) {
+        const char *sp = strchr(tab[i].from, ' ');
+        env_add(e, tab[i].from, sp ? (size_t)(sp - tab[i].from) : strlen(tab[i].from), bit);
+    }
+}
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+struct prose_env *prose_env_new(void)
+{
+    struct prose_env *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    env_add_list(e, terse_stop_words, terse_stop_words_count, W_STOP);
+    env_add_list(e, keep_words, COUNT_OF(keep_words), W_KEEP);
+    env_add_list(e, joiners, COUNT_OF(joiners), W_JOIN);
+    env_add_list(e, starters, COUNT_OF(starters), W_STARTER);
+    env_add_list(e, aux, COUNT_OF(aux), W_AUX);
+    env_add_list(e, have, COUNT_OF(have), W_HAVE);
+    env_add_list(e, dos, COUNT_OF(dos), W_DO);
+    env_add_list(e, rel, COUNT_OF(rel), W_REL);
+    env_add_list(e, adverbs, COUNT_OF(adverbs), W_ADV);
+    env_add_list(e, subj, COUNT_OF(subj), W_SUBJ);
+    env_add_list(e, months, COUNT_OF(months), W_MONTH);
+    env_add_list(e, participles, COUNT_OF(participles), W_PART);
+    env_add_rules(e, terse_safe_rewrites, terse_safe_rewrites_count, W_RSAFE);
+    env_add_rules(e, terse_balanced_rewrites, terse_balanced_rewrites_count, W_RBAL);
+    return e;
+}
+
+void prose_env_free(struct prose_env *e)
+{
+    free(e);
+}
+
+static uint32_t env_bits(const struct prose_env *e, const char *s, size_t n)
+{
+    uint64_t k = word_key(s, n);
+    uint32_t i;
+    if (!k)
+        return 0;
+    for (i = (uint32_t)k & (ENV_SLOTS - 1); e->key[i]; i = (i + 1) & (ENV_SLOTS - 1))
+        if (e->key[i] == k)
+            return e->bits[i];
+    return 0;
+}
+
+void prose_compress(const char *s, size_t n, int level, const struct prose_query *q,
+                    const struct prose_env *env, struct buf *out)
+{
+    struct prose_env *own = NULL;
     struct lex_tok stack_toks[96];
     struct item stack_items[96];
     struct lex_tok *toks = stack_toks;
@@ -571,6 +675,18 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
     } else {
         st.it = stack_items;
     }
+    if (!env) {
+        env = own = prose_env_new();
+        if (!own) {
+            if (toks != stack_toks) {
+                free(toks);
+                free(st.it);
+            }
+            buf_add(out, s, n);
+            out->oom = 1;
+            return;
+        }
+    }
     nt = lex_text(s, n, toks);
     st.n = nt;
     st.first_word = nt;
@@ -581,6 +697,7 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
         st.it[i].kind = toks[i].kind;
         st.it[i].flags = toks[i].flags;
         st.it[i].drop = 0;
+        st.it[i].cls = toks[i].kind == LX_WORD ? env_bits(env, st.it[i].p, st.it[i].len) : 0;
     }
     /* the sentence-initial word: the first word, with only punctuation
      * before it (the guard uses the same rule) */
@@ -591,10 +708,10 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
     st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);
     if (level >= TERSE_LEVEL_SAFE) {
         drop_emphasis(&st);
-        apply_rules(&st, terse_safe_rewrites, terse_safe_rewrites_count);
+        apply_rules(&st, terse_safe_rewrites, terse_safe_rewrites_count, W_RSAFE);
     }
     if (level >= TERSE_LEVEL_BALANCED) {
-        apply_rules(&st, terse_balanced_rewrites, terse_balanced_rewrites_count);
+        apply_rules(&st, terse_balanced_rewrites, terse_balanced_rewrites_count, W_RBAL);
         drop_articles(&st);
         drop_function_words(&st);
     }
@@ -637,6 +754,7 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
         free(toks);
         free(st.it);
     }
+    prose_env_free(own);
 }
 
 /* ---- sentences ---------------------------------------------------------- */

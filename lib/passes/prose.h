@@ -19,11 +19,19 @@ struct prose_query {
     size_t n;
 };
 
+/* An index of the word lists and phrase tables, so that each word is looked
+ * up once. Built per compression call (there is no global state); NULL on
+ * allocation failure. */
+struct prose_env;
+struct prose_env *prose_env_new(void);
+void prose_env_free(struct prose_env *e);
+
 /* Appends the compressed form of the sentence s[0..n) at `level` (enum
  * terse_level) to out. Whitespace inside is collapsed to single spaces at
  * every level. Never drops a protected item (see lib/guard/guard.h): the
- * guard re-checks. */
-void prose_compress(const char *s, size_t n, int level, const struct prose_query *q, struct buf *out);
+ * guard re-checks. env may be NULL (an index is then built for the call). */
+void prose_compress(const char *s, size_t n, int level, const struct prose_query *q,
+                    const struct prose_env *env, struct buf *out);
 
 /* Calls fn(start, end) for each sentence of the paragraph s[0..n), in
  * order; the sentences cover s except the whitespace between them. */
