@@ -64,7 +64,7 @@ done
 if [ ! -x "$BENCH_TOK" ] || newer bench/bench_tok.c "$BENCH_TOK" || newer "$BUILD/libterse.a" "$BENCH_TOK"; then
     say "building $BENCH_TOK"
     ${CC:-gcc} -std=c11 -O2 -Iinclude -D_POSIX_C_SOURCE=200809L -o "$BENCH_TOK" \
-        bench/bench_tok.c "$BUILD/libterse.a" -lutf8proc -lpthread || die "cannot build $BENCH_TOK"
+        bench/bench_tok.c "$BUILD/libterse.a" -lutf8proc -lstemmer -lm -lpthread || die "cannot build $BENCH_TOK"
 fi
 
 mkdir -p "$OUT/prefix1m"
@@ -184,3 +184,17 @@ printf '{"kind":"load","tokenizer":"baseline /bin/true","ns":%s,"runs":20}\n' "$
 # ---- report ----------------------------------------------------------------
 
 "$NODE" bench/report.js "$RAW" "$OUT/results.json" || die "report.js failed"
+
+# compression throughput (issue target: balanced >= 20 MB/s on prose)
+echo
+echo "compression, o200k, single thread (target: balanced >= 20 MB/s on prose)"
+"$BENCH_TOK" --seconds "$SECS" --compress exact --compress balanced --compress max "$OUT/prose.txt" \
+    > "$OUT/compress.jsonl" || die "bench_tok --compress failed"
+sed -e 's/.*"level":"\([a-z]*\)".*"bytes":\([0-9]*\),"tokens_in":\([0-9]*\),"tokens_out":\([0-9]*\),"mbps":\([0-9.]*\).*/\1 \2 \3 \4 \5/' \
+    "$OUT/compress.jsonl" | while read -r level bytes tin tout mbps; do
+    verdict=""
+    if [ "$level" = balanced ]; then
+        verdict=$(awk -v m="$mbps" 'BEGIN { print (m >= 20 ? "PASS" : "MISS") }')
+    fi
+    printf '  %-9s %8s MB/s   %s -> %s tokens  %s\n' "$level" "$mbps" "$tin" "$tout" "$verdict"
+done
