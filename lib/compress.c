@@ -777,6 +777,40 @@ static int score_segments(struct job *j)
             free(sc);
             return -1;
         }
+        /* what kind of answer the question asks for: a segment that has
+         * one (a number for "when"/"how many", a name for "who"/"where")
+         * weighs more */
+        {
+            int want_num = 0, want_name = 0;
+            struct lex_tok qt[64];
+            size_t qn = j->ctx->o.query_len < 64 ? j->ctx->o.query_len : 64, k, m;
+            qn = lex_text(q, qn, qt);
+            for (k = 0; k < qn; k++) {
+                const char *w = q + qt[k].start;
+                size_t L = qt[k].len;
+                if (lex_word_is(w, L, "when") || lex_word_is(w, L, "year") || lex_word_is(w, L, "many") ||
+                    lex_word_is(w, L, "much") || lex_word_is(w, L, "percentage") || lex_word_is(w, L, "century") ||
+                    lex_word_is(w, L, "date") || lex_word_is(w, L, "long"))
+                    want_num = 1;
+                if (lex_word_is(w, L, "who") || lex_word_is(w, L, "whom") || lex_word_is(w, L, "whose") ||
+                    lex_word_is(w, L, "where"))
+                    want_name = 1;
+            }
+            for (i = 0; (want_num || want_name) && i < j->n_segs; i++) {
+                struct lex_tok *st;
+                size_t n = j->segs[i].end - j->segs[i].start, nt;
+                int has = 0;
+                if (sc[i] <= 0 || !(st = malloc((n + 1) * sizeof *st)))
+                    continue;
+                nt = lex_text(j->doc + j->segs[i].start, n, st);
+                for (m = 0; m < nt && !has; m++)
+                    has = (want_num && st[m].kind == LX_NUMBER) ||
+                          (want_name && m > 0 && st[m].kind == LX_WORD && (st[m].flags & LXF_CAP));
+                free(st);
+                if (has)
+                    sc[i] *= 1.3;
+            }
+        }
         /* a segment next to a relevant one (same block) shares some of its
          * relevance: answers sit beside the words of the question */
         for (i = 0; i < j->n_segs; i++) {
