@@ -710,7 +710,7 @@ static void assemble(const struct job *j, int budget_mode, struct buf *b, size_t
     for (i = 0; i < j->n_segs; i++) {
         const struct seg *g = &j->segs[i];
         int sep;
-        if (g->removed || (g->out_len == 0 && g->kind != SEG_VERBATIM))
+        if (g->removed || (g->out_len == 0 && g->kind != SEG_VERBATIM && g->kind != SEG_HEADING))
             continue;
         if (budget_mode && !g->keep) {
             (*dropped)++;
@@ -784,6 +784,8 @@ static int score_segments(struct job *j)
             int want_num = 0, want_name = 0;
             struct lex_tok qt[64];
             size_t qn = j->ctx->o.query_len < 64 ? j->ctx->o.query_len : 64, k, m;
+            while (qn < j->ctx->o.query_len && qn > 0 && ((unsigned char)q[qn] & 0xC0) == 0x80)
+                qn--; /* cut at a character boundary */
             qn = lex_text(q, qn, qt);
             for (k = 0; k < qn; k++) {
                 const char *w = q + qt[k].start;
@@ -800,8 +802,13 @@ static int score_segments(struct job *j)
                 struct lex_tok *st;
                 size_t n = j->segs[i].end - j->segs[i].start, nt;
                 int has = 0;
-                if (sc[i] <= 0 || !(st = malloc((n + 1) * sizeof *st)))
+                if (sc[i] <= 0)
                     continue;
+                if (!(st = malloc((n + 1) * sizeof *st))) {
+                    free(bs);
+                    free(sc);
+                    return -1;
+                }
                 nt = lex_text(j->doc + j->segs[i].start, n, st);
                 for (m = 0; m < nt && !has; m++)
                     has = (want_num && st[m].kind == LX_NUMBER) ||
@@ -885,9 +892,10 @@ static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min
             (g->kind == SEG_SENTENCE || g->kind == SEG_HEADING)) {
             /* the same segment at the fuller level */
             char *keep_out = g->out;
-            size_t keep_len = g->out_len;
+            size_t keep_len = g->out_len, fallbacks = j->fallbacks;
             g->out = NULL;
             compress_seg(j, g, full_level);
+            j->fallbacks = fallbacks; /* counted once, at the job's level */
             g->full = g->out;
             g->full_len = g->out_len;
             g->out = keep_out;
@@ -1257,6 +1265,21 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
             level = TERSE_LEVEL_EXACT;
         if (!ctx->o.budget) {
             compress_all(&j, level);
+            if (level == TERSE_LEVEL_MAX && ctx->o.query && ctx->o.query_len && !j.oom) {
+                /* relevance-aware: the segments most relevant to the query
+                 * keep their wording (balanced), the rest are telegraphic */
+                double top = 0;
+                if (score_segments(&j) != 0) {
+                    rc = TERSE_ENOMEM;
+                    goto done;
+                }
+                for (i = 0; i < j.n_segs; i++)
+                    if (j.segs[i].score > top)
+                        top = j.segs[i].score;
+                for (i = 0; i < j.n_segs && top > 0.5; i++)
+                    if (!j.segs[i].removed && j.segs[i].score >= top / 2)
+                        compress_seg(&j, &j.segs[i], TERSE_LEVEL_BALANCED);
+            }
             assemble(&j, 0, &out, &dropped);
         } else {
             /* the lowest level that fits, else drop at the highest allowed */
@@ -1272,7 +1295,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
             if (!fits && !j.oom) {
                 /* drop the least relevant sentences; when not even one
                  * fits, drop clauses instead */
-                level = ctx->o.level;
+                level = verbatim ? TERSE_LEVEL_EXACT : ctx->o.level;
                 rc = fit_budget(&j, &out, &dropped, &min_tokens, 0);
                 if (rc == TERSE_EBUDGET) {
                     if (split_clauses(&j, 0) != 0) {

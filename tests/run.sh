@@ -77,6 +77,15 @@ run_valgrind() {
             valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
             --error-exitcode=1 build/terse count --tokenizer $t tests/unit/test_tokenizer.c
     done
+    for level in exact balanced max; do
+        check "valgrind: terse compress --level $level leaks nothing" \
+            valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+            --error-exitcode=1 build/terse compress --level $level examples/incident-report.md
+    done
+    check "valgrind: terse compress --budget --query leaks nothing" \
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=1 build/terse compress --budget 120 --query 'why did checkout fail' \
+        examples/incident-report.md
 }
 
 run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }

@@ -77,19 +77,21 @@ int prose_is_stop_word(const char *word, size_t len)
 /* Words that keep a telegraphic sentence's logic: quantities, comparison,
  * condition, order in time. Stop words, but never pruned. Sorted. */
 static const char *const keep_words[] = {
-    "after", "all", "because", "before", "but", "every", "except", "few", "if", "least", "less",
-    "many", "more", "most", "only", "or", "than", "until", "unless", "versus",
+    "after", "all", "because", "before", "but", "every", "except", "few", "if", "least",
+    "less", "many", "more", "most", "only", "or", "than", "unless", "until", "versus",
 };
 
 /* Words that join the parts of a name ("Bank of America", "Romeo and
  * Juliet"); kept between two capitalized words or numbers. Sorted. */
-static const char *const joiners[] = {"and", "da", "de", "del", "der", "di", "du", "for", "la",
-                                      "le", "of", "on", "the", "to", "van", "von"};
+static const char *const joiners[] = {
+    "and", "da", "de", "del", "der", "di", "du", "for", "la", "le", "of", "on", "the", "to",
+    "van", "von",
+};
 
 /* Ordinary words that often start a sentence with a capital. Sorted. */
 static const char *const starters[] = {
-    "additionally", "also", "although", "today", "however", "meanwhile", "moreover",
-    "nevertheless", "nonetheless", "otherwise", "still", "then", "therefore", "thus", "yet",
+    "additionally", "also", "although", "however", "meanwhile", "moreover", "nevertheless",
+    "nonetheless", "otherwise", "still", "then", "therefore", "thus", "today", "yet",
 };
 
 static int rule_word(const struct phrase_rule *tab, size_t count, const char *w)
@@ -309,11 +311,11 @@ static const char *const months[] = {"april", "august", "december", "february", 
 /* Past participles that "have" / "has" / "had" can introduce, besides the
  * regular -ed and -en forms. Sorted. */
 static const char *const participles[] = {
-    "been", "begun", "bought", "brought", "built", "caught", "come", "done", "dealt", "drawn",
+    "been", "begun", "bought", "brought", "built", "caught", "come", "dealt", "done", "drawn",
     "felt", "fought", "found", "gone", "got", "grown", "had", "heard", "held", "kept", "known",
-    "laid", "led", "left", "lost", "made", "meant", "met", "paid", "put", "read", "run", "said",
-    "seen", "sent", "set", "shown", "sold", "spent", "stood", "taken", "taught", "thought",
-    "told", "understood", "won", "written",
+    "laid", "led", "left", "lost", "made", "meant", "met", "paid", "put", "read", "run",
+    "said", "seen", "sent", "set", "shown", "sold", "spent", "stood", "taken", "taught",
+    "thought", "told", "understood", "won", "written",
 };
 
 static int word_in(const struct item *x, const char *const *list, size_t count)
@@ -475,8 +477,12 @@ static void prune_punctuation(struct sent *st)
             continue;
         int inner = !(x->flags & LXF_SPACE) && i + 1 < st->n && !(st->it[i + 1].flags & LXF_SPACE) &&
                     i > 0 && st->it[i - 1].kind != LX_PUNCT && st->it[i + 1].kind != LX_PUNCT;
-        if (x->kind == LX_PUNCT && !inner &&
-            (strchr(",;:()[]{}\"'", x->p[0]) || (unsigned char)x->p[0] == 0xE2))
+        /* typographic dashes and quotes (U+2013, U+2014, U+2018-U+201D) go
+         * too; other symbols (≤ ≠ → − ...) carry meaning and stay */
+        const unsigned char *u = (const unsigned char *)x->p;
+        int typo = x->len == 3 && u[0] == 0xE2 && u[1] == 0x80 &&
+                   (u[2] == 0x93 || u[2] == 0x94 || (u[2] >= 0x98 && u[2] <= 0x9D));
+        if (x->kind == LX_PUNCT && !inner && (strchr(",;:()[]{}\"'", x->p[0]) || typo))
             x->drop = 1;
     }
 }
@@ -723,6 +729,14 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
         any_drop |= st.it[i].drop;
     if (any_drop && level >= TERSE_LEVEL_BALANCED)
         tidy_commas(&st);
+    /* a sentence left with punctuation only ("Really?" at balanced) goes */
+    if (any_drop) {
+        int words = 0;
+        for (i = 0; i < nt && !words; i++)
+            words = !st.it[i].drop && st.it[i].kind != LX_PUNCT;
+        for (i = 0; i < nt && !words; i++)
+            st.it[i].drop = 1;
+    }
     /* the new first word takes the capital the sentence started with */
     first_kept = nt;
     for (i = 0; i < nt; i++)
@@ -761,10 +775,10 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
 
 /* Abbreviations after which a period does not end a sentence. Sorted. */
 static const char *const abbrevs[] = {
-    "al", "apr", "approx", "aug", "ave", "blvd", "ca", "cf", "co", "col", "corp", "dec", "dept",
-    "dr", "est", "etc", "feb", "fig", "figs", "ft", "gen", "gov", "inc", "jan", "jr", "jul", "jun",
-    "lt", "ltd", "mar", "mr", "mrs", "ms", "mt", "no", "nos", "nov", "oct", "op", "pp", "prof",
-    "rev", "sen", "sep", "sept", "sgt", "sr", "st", "vol", "vols", "vs",
+    "al", "approx", "apr", "aug", "ave", "blvd", "ca", "cf", "co", "col", "corp", "dec",
+    "dept", "dr", "est", "etc", "feb", "fig", "figs", "ft", "gen", "gov", "inc", "jan", "jr",
+    "jul", "jun", "lt", "ltd", "mar", "mr", "mrs", "ms", "mt", "no", "nos", "nov", "oct", "op",
+    "pp", "prof", "rev", "sen", "sep", "sept", "sgt", "sr", "st", "vol", "vols", "vs",
 };
 
 void prose_sentences(const char *s, size_t n, void (*fn)(void *arg, size_t start, size_t end),
