@@ -137,7 +137,8 @@ enum terse_level {
 };
 
 /* Content types. AUTO detects; CODE, LOG, MEMORY and CHAT are passed through
- * unchanged until their passes exist (see README). */
+ * unchanged (only trailing blanks go) until their passes exist;
+ * docs/levels.md says what each type gets. */
 enum terse_type {
     TERSE_TYPE_AUTO = 0,
     TERSE_TYPE_PROSE,
@@ -188,7 +189,8 @@ typedef struct terse_result {
     size_t segments_dropped;  /* removed wholesale (budget), each run marked */
     size_t duplicates;        /* exact or near duplicates removed */
     size_t guard_fallbacks;   /* segments put back to a lower level by a guard */
-    size_t min_tokens;        /* on TERSE_EBUDGET: the smallest output possible */
+    size_t min_tokens;        /* on TERSE_EBUDGET: tokens of the output with only the
+                                 most relevant segment kept */
 } terse_result;
 
 /* Compresses text[0..len) into *r (which the caller releases with
