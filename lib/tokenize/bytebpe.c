@@ -204,6 +204,18 @@ static size_t upper_plus_lower_star(const unsigned char *s, size_t n, size_t j)
     return run_of(s, n, k, C_B);
 }
 
+/* \p{N}{1,3} after its first character (which ends at k). */
+static size_t digits_1_3(const unsigned char *s, size_t n, size_t k)
+{
+    size_t len;
+    if (cls_at(s, n, k, &len) & C_N) {
+        k += len;
+        if (cls_at(s, n, k, &len) & C_N)
+            k += len;
+    }
+    return k;
+}
+
 #define C_P_EXCL (C_L | C_N | C_NL) /* [^\r\n\p{L}\p{N}] excludes these */
 #define C_Q_EXCL (C_WS | C_L | C_N) /* [^\s\p{L}\p{N}] excludes these */
 
@@ -224,15 +236,8 @@ static size_t piece_o200k(const unsigned char *s, size_t n, size_t i)
         return contraction(s, n, e, 1);
     if ((c0 & C_A) && (e = upper_plus_lower_star(s, n, i)))
         return contraction(s, n, e, 1);
-    if (c0 & C_N) {
-        size_t len, k = i + l0;
-        if (cls_at(s, n, k, &len) & C_N) {
-            k += len;
-            if (cls_at(s, n, k, &len) & C_N)
-                k += len;
-        }
-        return k;
-    }
+    if (c0 & C_N)
+        return digits_1_3(s, n, i + l0);
     {
         size_t len, j = i;
         if (s[i] == ' ' && i + 1 < n && !(cls_at(s, n, i + 1, &len) & C_Q_EXCL))
@@ -262,15 +267,8 @@ static size_t piece_cl100k(const unsigned char *s, size_t n, size_t i)
         return run_of(s, n, i + l0, C_L);
     if (c0 & C_L)
         return run_of(s, n, i, C_L);
-    if (c0 & C_N) {
-        size_t k = i + l0;
-        if (cls_at(s, n, k, &len) & C_N) {
-            k += len;
-            if (cls_at(s, n, k, &len) & C_N)
-                k += len;
-        }
-        return k;
-    }
+    if (c0 & C_N)
+        return digits_1_3(s, n, i + l0);
     {
         size_t j = i;
         if (s[i] == ' ' && i + 1 < n && !(cls_at(s, n, i + 1, &len) & C_Q_EXCL))
@@ -366,22 +364,20 @@ static int merge_large(const struct vocab *v, const unsigned char *p, size_t m, 
 {
     uint32_t *nxt, *prv, i;
     struct node_heap h;
-    uint32_t *mem;
+    char *mem;
+    size_t hs;
     if (m >= UINT32_MAX / 8)
         return TERSE_ETOOBIG;
-    /* key: 2m u32 (u64 each), pos, nxt, prv: m u32 each */
-    mem = scratch_get(sc, (size_t)m * 5 * sizeof(uint32_t) + 8);
+    hs = (node_heap_size((uint32_t)m) + 7) & ~(size_t)7;
+    mem = scratch_get(sc, hs + (size_t)m * 2 * sizeof(uint32_t));
     if (!mem)
         return TERSE_ENOMEM;
-    h.key = (uint64_t *)(void *)mem;
-    h.pos = mem + 2 * m;
-    nxt = mem + 3 * m;
-    prv = mem + 4 * m;
-    h.n = 0;
+    node_heap_init(&h, mem, (uint32_t)m);
+    nxt = (uint32_t *)(void *)(mem + hs);
+    prv = nxt + m;
     for (i = 0; i < m; i++) {
         nxt[i] = i + 1;
         prv[i] = i - 1;
-        h.pos[i] = UINT32_MAX;
     }
     for (i = 0; i + 1 < m; i++)
         node_heap_set(&h, i, rank_of(v, p, i, i + 2));

@@ -128,21 +128,20 @@ static void merge_small(const struct vocab *v, const unsigned char *s, uint32_t 
 }
 
 /* The same with a heap over a linked list, for long words (a megabyte of
- * one repeated character is one word). mem holds 5 * m u32. */
+ * one repeated character is one word). mem (8-byte aligned) holds the
+ * queue (node_heap_size) and two arrays of m u32. */
 static void merge_large(const struct vocab *v, const unsigned char *s, uint32_t *sym, uint32_t *off,
                         uint32_t m, uint32_t *mem, struct tok_sink *k)
 {
     uint32_t *nxt, *prv, i;
     struct node_heap h;
-    h.key = (uint64_t *)(void *)mem;
-    h.pos = mem + 2 * m;
-    nxt = mem + 3 * m;
-    prv = mem + 4 * m;
-    h.n = 0;
+    size_t hs = (node_heap_size(m) + 7) & ~(size_t)7;
+    node_heap_init(&h, mem, m);
+    nxt = (uint32_t *)(void *)((char *)mem + hs);
+    prv = nxt + m;
     for (i = 0; i < m; i++) {
         nxt[i] = i + 1;
         prv[i] = i - 1;
-        h.pos[i] = UINT32_MAX;
     }
     for (i = 0; i + 1 < m; i++) {
         const struct vocab_merge *e = merge_find(v, sym[i], sym[i + 1]);
@@ -202,7 +201,9 @@ static int encode_word(const struct vocab *v, const unsigned char *s, size_t a, 
     if (max_syms > SMALL_WORD) {
         if (max_syms >= UINT32_MAX / 8)
             return TERSE_ETOOBIG;
-        sym = scratch_get(sc, max_syms * 7 * sizeof(uint32_t) + 8);
+        sym = scratch_get(sc, max_syms * 2 * sizeof(uint32_t) +
+                                  ((node_heap_size((uint32_t)max_syms) + 7) & ~(size_t)7) +
+                                  max_syms * 2 * sizeof(uint32_t));
         if (!sym)
             return TERSE_ENOMEM;
         off = sym + max_syms;

@@ -113,20 +113,35 @@ int bytebpe_encode_ordinary(const struct terse_tokenizer *t, const struct vocab 
 int mergebpe_encode_ordinary(const struct vocab *v, const unsigned char *s, size_t n,
                              struct tok_sink *k, struct tok_scratch *sc);
 
-/* An indexed min-heap of BPE nodes keyed by (rank, node): the lowest rank
- * first, the leftmost node on ties, which is the merge order of both
- * tiktoken and Hugging Face BPE. Used on long pieces, where rescanning all
- * pairs after each merge would be quadratic. The keys live in the heap
- * array itself, so sifting touches one array. */
+/* An indexed min-priority queue of BPE nodes keyed by (rank, node): the
+ * lowest rank first, the leftmost node on ties, which is the merge order of
+ * both tiktoken and Hugging Face BPE. Used on long pieces, where rescanning
+ * all pairs after each merge would be quadratic.
+ *
+ * Two levels, for the cache: the nodes are cut into blocks of NH_BLOCK
+ * consecutive nodes, each with its own small 4-ary heap, and a top heap
+ * holds each block's minimum. A merge touches one or two neighbouring
+ * blocks, so the working set stays small however long the piece is. */
+#define NH_SHIFT 12
+#define NH_BLOCK (1u << NH_SHIFT)
+
 struct node_heap {
-    uint64_t *key;  /* rank << 32 | node */
-    uint32_t *pos;  /* index of each node in key[], UINT32_MAX if absent */
-    uint32_t n;
+    uint64_t *key;      /* block b's heap is key[b * NH_BLOCK ...], rank << 32 | node */
+    uint32_t *pos;      /* node -> index in its block's heap, UINT32_MAX if absent */
+    uint32_t *bn;       /* entries in each block's heap */
+    uint64_t *top;      /* the blocks' minimum keys, a 4-ary heap */
+    uint32_t *top_pos;  /* block -> index in top, UINT32_MAX if absent */
+    uint32_t ntop;
+    uint32_t n;         /* nodes in the queue */
 };
 
-/* Sets node i's rank (NO_RANK removes it from the heap). */
+/* Bytes of memory a queue over m nodes needs (see node_heap_init). */
+size_t node_heap_size(uint32_t m);
+/* Lays the queue out in mem (node_heap_size(m) bytes, 8-byte aligned). */
+void node_heap_init(struct node_heap *h, void *mem, uint32_t m);
+/* Sets node i's rank (NO_RANK removes it from the queue). */
 void node_heap_set(struct node_heap *h, uint32_t i, uint32_t rank);
-/* Removes and returns the node with the lowest key (heap must not be empty). */
+/* Removes and returns the node with the lowest key (must not be empty). */
 uint32_t node_heap_pop(struct node_heap *h);
 
 #define NO_RANK UINT32_MAX

@@ -108,80 +108,149 @@ void piece_cache_put(struct tok_scratch *s, uint64_t hash, const unsigned char *
     memcpy(c->ids, ids, n * sizeof *ids);
 }
 
-static void nh_set(struct node_heap *h, uint32_t at, uint64_t key)
+/* One 4-ary heap: keys in a[0..*n), and posmap[(uint32_t)key >> shift]
+ * holds each entry's index. */
+struct qheap {
+    uint64_t *a;
+    uint32_t *n;
+    uint32_t *posmap;
+    uint32_t shift;
+    uint32_t base; /* posmap stores index + 0; base is subtracted nowhere */
+};
+
+static inline void q_set(const struct qheap *q, uint32_t at, uint64_t key)
 {
-    h->key[at] = key;
-    h->pos[(uint32_t)key] = at;
+    q->a[at] = key;
+    q->posmap[(uint32_t)key >> q->shift] = at;
 }
 
-static void nh_sift_up(struct node_heap *h, uint32_t at)
+static void q_up(const struct qheap *q, uint32_t at)
 {
-    uint64_t key = h->key[at];
+    uint64_t key = q->a[at];
     while (at > 0) {
-        uint32_t p = (at - 1) / 2;
-        if (h->key[p] <= key)
+        uint32_t p = (at - 1) / 4;
+        if (q->a[p] <= key)
             break;
-        nh_set(h, at, h->key[p]);
+        q_set(q, at, q->a[p]);
         at = p;
     }
-    nh_set(h, at, key);
+    q_set(q, at, key);
 }
 
-static void nh_sift_down(struct node_heap *h, uint32_t at)
+static void q_down(const struct qheap *q, uint32_t at)
 {
-    uint64_t key = h->key[at];
+    uint64_t key = q->a[at];
+    uint32_t n = *q->n;
     for (;;) {
-        uint32_t c = 2 * at + 1;
-        if (c >= h->n)
+        uint32_t c = 4 * at + 1, best, k, end;
+        if (c >= n)
             break;
-        if (c + 1 < h->n && h->key[c + 1] < h->key[c])
-            c++;
-        if (key <= h->key[c])
+        best = c;
+        end = c + 4 < n ? c + 4 : n;
+        for (k = c + 1; k < end; k++)
+            if (q->a[k] < q->a[best])
+                best = k;
+        if (key <= q->a[best])
             break;
-        nh_set(h, at, h->key[c]);
-        at = c;
+        q_set(q, at, q->a[best]);
+        at = best;
     }
-    nh_set(h, at, key);
+    q_set(q, at, key);
 }
 
-static void nh_remove_at(struct node_heap *h, uint32_t at)
+/* Puts key (whose posmap slot is pm) where it belongs: inserts, moves or
+ * (remove != 0) deletes it. */
+static void q_update(const struct qheap *q, uint32_t pm, uint64_t key, int remove)
 {
-    uint64_t last = h->key[--h->n];
-    h->pos[(uint32_t)h->key[at]] = UINT32_MAX;
-    if (at == h->n)
+    uint32_t at = q->posmap[pm];
+    if (remove) {
+        uint64_t last;
+        if (at == UINT32_MAX)
+            return;
+        q->posmap[pm] = UINT32_MAX;
+        last = q->a[--*q->n];
+        if (at == *q->n)
+            return;
+        q_set(q, at, last);
+        q_down(q, at);
+        q_up(q, q->posmap[(uint32_t)last >> q->shift]);
         return;
-    nh_set(h, at, last);
-    nh_sift_down(h, at);
-    nh_sift_up(h, h->pos[(uint32_t)last]);
+    }
+    if (at == UINT32_MAX) {
+        at = (*q->n)++;
+        q_set(q, at, key);
+        q_up(q, at);
+    } else if (key < q->a[at]) {
+        q_set(q, at, key);
+        q_up(q, at);
+    } else {
+        q_set(q, at, key);
+        q_down(q, at);
+    }
+}
+
+size_t node_heap_size(uint32_t m)
+{
+    size_t blocks = ((size_t)m + NH_BLOCK - 1) / NH_BLOCK + 1;
+    return (size_t)m * 8 + blocks * 8 + (size_t)m * 4 + blocks * 8 + 16;
+}
+
+void node_heap_init(struct node_heap *h, void *mem, uint32_t m)
+{
+    size_t blocks = ((size_t)m + NH_BLOCK - 1) / NH_BLOCK + 1, i;
+    char *p = mem;
+    h->key = (uint64_t *)(void *)p;
+    p += (size_t)m * 8;
+    h->top = (uint64_t *)(void *)p;
+    p += blocks * 8;
+    h->pos = (uint32_t *)(void *)p;
+    p += (size_t)m * 4;
+    h->bn = (uint32_t *)(void *)p;
+    p += blocks * 4;
+    h->top_pos = (uint32_t *)(void *)p;
+    for (i = 0; i < m; i++)
+        h->pos[i] = UINT32_MAX;
+    for (i = 0; i < blocks; i++) {
+        h->bn[i] = 0;
+        h->top_pos[i] = UINT32_MAX;
+    }
+    h->ntop = 0;
+    h->n = 0;
+}
+
+/* Re-files block b's minimum in the top heap. */
+static void nh_block_changed(struct node_heap *h, uint32_t b)
+{
+    struct qheap top = {h->top, &h->ntop, h->top_pos, NH_SHIFT, 0};
+    if (h->bn[b] == 0)
+        q_update(&top, b, 0, 1);
+    else
+        q_update(&top, b, h->key[(size_t)b * NH_BLOCK], 0);
 }
 
 void node_heap_set(struct node_heap *h, uint32_t i, uint32_t rank)
 {
-    uint32_t at = h->pos[i];
-    uint64_t key = (uint64_t)rank << 32 | i;
+    uint32_t b = i >> NH_SHIFT;
+    struct qheap q = {h->key + (size_t)b * NH_BLOCK, &h->bn[b], h->pos, 0, 0};
+    uint64_t before = h->bn[b] ? q.a[0] : UINT64_MAX;
+    int present = h->pos[i] != UINT32_MAX;
     if (rank == NO_RANK) {
-        if (at != UINT32_MAX)
-            nh_remove_at(h, at);
-        return;
-    }
-    if (at == UINT32_MAX) {
-        at = h->n++;
-        nh_set(h, at, key);
-        nh_sift_up(h, at);
-        return;
-    }
-    if (key < h->key[at]) {
-        nh_set(h, at, key);
-        nh_sift_up(h, at);
+        if (!present)
+            return;
+        q_update(&q, i, 0, 1);
+        h->n--;
     } else {
-        nh_set(h, at, key);
-        nh_sift_down(h, at);
+        q_update(&q, i, (uint64_t)rank << 32 | i, 0);
+        if (!present)
+            h->n++;
     }
+    if ((h->bn[b] ? q.a[0] : UINT64_MAX) != before)
+        nh_block_changed(h, b);
 }
 
 uint32_t node_heap_pop(struct node_heap *h)
 {
-    uint32_t top = (uint32_t)h->key[0];
-    nh_remove_at(h, 0);
-    return top;
+    uint32_t node = (uint32_t)h->top[0];
+    node_heap_set(h, node, NO_RANK);
+    return node;
 }
