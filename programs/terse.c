@@ -211,7 +211,7 @@ static int cmd_count(int argc, char **argv)
         o.tokenizer = "o200k";
     if (strcasecmp(o.tokenizer, "all") == 0 && !o.by_model) {
         const terse_tokenizer *t;
-        size_t counts[16];
+        size_t counts[16] = {0};
         text = read_input(o.file, &len);
         /* count everything first, so that an error leaves no partial output */
         for (i = 0; (t = terse_tokenizer_at(i)) != NULL && i < 16; i++)
