@@ -483,30 +483,23 @@ static void compress_seg(struct job *j, struct seg *g, int level)
         j->oom = 1;
 }
 
-/* A 64-bit SimHash of the words of s[0..n): similar texts have hashes a
- * few bits apart. */
+/* A 64-bit word bag of s[0..n): bit (hash % 64) set for each word. Texts
+ * that share most words have bags a few bits apart; one operation a word. */
 static uint64_t simhash(const char *s, size_t n, size_t *words)
 {
     struct lex_tok stack[128], *t = stack;
-    int v[64] = {0};
-    size_t k, i, b;
+    size_t k, i;
     uint64_t h = 0;
+    *words = 0;
     if (n > 128 && !(t = malloc(n * sizeof *t)))
         return 0;
     k = lex_text(s, n, t);
-    *words = 0;
     for (i = 0; i < k; i++) {
-        uint64_t w;
         if (t[i].kind == LX_PUNCT)
             continue;
-        w = terse_hash_bytes(s + t[i].start, t[i].len);
+        h |= (uint64_t)1 << (terse_hash_bytes(s + t[i].start, t[i].len) & 63);
         (*words)++;
-        for (b = 0; b < 64; b++)
-            v[b] += (w >> b) & 1 ? 1 : -1;
     }
-    for (b = 0; b < 64; b++)
-        if (v[b] > 0)
-            h |= (uint64_t)1 << b;
     if (t != stack)
         free(t);
     return h;

@@ -123,10 +123,14 @@ int lex_is_negation(const char *s, size_t n)
         (unsigned char)s[n - 3] == 0x80 && (unsigned char)s[n - 4] == 0xE2 &&
         (s[n - 5] == 'n' || s[n - 5] == 'N'))
         return 1; /* don’t */
-    /* the other negation words are short and start with one of these */
+    /* the other negation words are short: those without "n't" start with
+     * n, w, c, h, s, b or r; the apostrophe-less forms (dont, isnt, cant)
+     * end in "nt" */
     f = (char)(s[0] | 0x20);
-    if (n > 9 || (f != 'n' && f != 'w' && f != 'c' && f != 'h' && f != 'r' && f != 's' && f != 'b' &&
-                  f != 'a' && f != 'd' && f != 'i' && f != 'm' && f != 'o'))
+    if (n > 9)
+        return 0;
+    if (f != 'n' && f != 'w' && f != 'c' && f != 'h' && f != 's' && f != 'b' && f != 'r' &&
+        !((s[n - 1] | 0x20) == 't' && (s[n - 2] | 0x20) == 'n'))
         return 0;
     for (i = 0; i < n; i++)
         low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);

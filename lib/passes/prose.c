@@ -94,11 +94,15 @@ static const char *const starters[] = {
     "nonetheless", "otherwise", "still", "then", "therefore", "thus", "today", "yet",
 };
 
+static size_t lower_bound(const struct phrase_rule *tab, size_t count, const char *key);
+
+/* Whether some rule of tab starts with the word w. The table is sorted, so
+ * the rules starting with w follow the lower bound of w. */
 static int rule_word(const struct phrase_rule *tab, size_t count, const char *w)
 {
-    size_t i, L = strlen(w);
-    for (i = 0; i < count; i++)
-        if (strncmp(tab[i].from, w, L) == 0 && (tab[i].from[L] == ' ' || tab[i].from[L] == 0))
+    size_t i = lower_bound(tab, count, w), L = strlen(w);
+    for (; i < count && strncmp(tab[i].from, w, L) == 0; i++)
+        if (tab[i].from[L] == ' ' || tab[i].from[L] == 0)
             return 1;
     return 0;
 }
