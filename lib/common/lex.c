@@ -123,14 +123,21 @@ int lex_is_negation(const char *s, size_t n)
         (unsigned char)s[n - 3] == 0x80 && (unsigned char)s[n - 4] == 0xE2 &&
         (s[n - 5] == 'n' || s[n - 5] == 'N'))
         return 1; /* don’t */
-    /* the other negation words are short: those without "n't" start with
-     * n, w, c, h, s, b or r; the apostrophe-less forms (dont, isnt, cant)
-     * end in "nt" */
+    /* the other negation words are short: the ones without "n't" start
+     * with n, or are one of a few words checked here; the apostrophe-less
+     * forms (dont, isnt, cant) end in "nt" */
     f = (char)(s[0] | 0x20);
     if (n > 9)
         return 0;
-    if (f != 'n' && f != 'w' && f != 'c' && f != 'h' && f != 's' && f != 'b' && f != 'r' &&
-        !((s[n - 1] | 0x20) == 't' && (s[n - 2] | 0x20) == 'n'))
+    if ((f == 'w' && n == 7 && lex_word_is(s, n, "without")) ||
+        (f == 'c' && n == 6 && lex_word_is(s, n, "cannot")) ||
+        (f == 'h' && n == 6 && lex_word_is(s, n, "hardly")) ||
+        (f == 's' && n == 8 && lex_word_is(s, n, "scarcely")) ||
+        (f == 's' && n == 6 && lex_word_is(s, n, "seldom")) ||
+        (f == 'b' && n == 6 && lex_word_is(s, n, "barely")) ||
+        (f == 'r' && n == 6 && lex_word_is(s, n, "rarely")))
+        return 1;
+    if (f != 'n' && !((s[n - 1] | 0x20) == 't' && (s[n - 2] | 0x20) == 'n'))
         return 0;
     for (i = 0; i < n; i++)
         low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);

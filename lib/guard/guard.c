@@ -42,7 +42,7 @@ static size_t count_tok(const char *s, const struct lex_tok *toks, size_t n, con
 {
     size_t i, c = 0;
     for (i = 0; i < n; i++)
-        if (toks[i].len == len && memcmp(s + toks[i].start, item, len) == 0)
+        if (toks[i].len == len && s[toks[i].start] == item[0] && memcmp(s + toks[i].start, item, len) == 0)
             c++;
     return c;
 }

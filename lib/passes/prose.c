@@ -23,7 +23,8 @@
 struct item {
     const char *p;
     uint32_t len;
-    uint32_t cls; /* W_* bits of the word (lower-cased), 0 for other items */
+    uint32_t cls;  /* W_* bits of the word (lower-cased), 0 for other items */
+    uint32_t slot; /* its slot in the word index, ENV_SLOTS if none */
     uint8_t kind, flags, drop;
 };
 
@@ -32,6 +33,16 @@ enum {
     W_STOP = 1 << 0, W_KEEP = 1 << 1, W_JOIN = 1 << 2, W_STARTER = 1 << 3, W_AUX = 1 << 4,
     W_HAVE = 1 << 5, W_DO = 1 << 6, W_REL = 1 << 7, W_ADV = 1 << 8, W_SUBJ = 1 << 9,
     W_MONTH = 1 << 10, W_PART = 1 << 11, W_RSAFE = 1 << 12, W_RBAL = 1 << 13
+};
+
+#define ENV_SLOTS 2048 /* a power of two, over twice the words indexed */
+
+struct prose_env {
+    uint64_t key[ENV_SLOTS]; /* hash of the lower-case word, 0 = empty */
+    uint32_t bits[ENV_SLOTS];
+    /* for words that start phrase rules: their rules' index range in the
+     * safe and the balanced table */
+    uint16_t lo[2][ENV_SLOTS], hi[2][ENV_SLOTS];
 };
 
 #define MAX_WORD 48
@@ -207,24 +218,20 @@ static void drop_comma_after(struct sent *st, size_t at)
         st->it[k].drop = 1;
 }
 
-static void apply_rules(struct sent *st, const struct phrase_rule *tab, size_t count, uint32_t starts)
+static void apply_rules(struct sent *st, const struct prose_env *env, const struct phrase_rule *tab,
+                        int which, uint32_t starts)
 {
     size_t i;
     for (i = 0; i < st->n; i++) {
-        char w[MAX_WORD];
         size_t r, best_len = 0, best = 0;
-        if (st->it[i].drop || st->it[i].kind != LX_WORD || !(st->it[i].cls & starts) ||
-            !lower_word(st->it[i].p, st->it[i].len, w))
+        if (st->it[i].drop || st->it[i].kind != LX_WORD || !(st->it[i].cls & starts))
             continue;
         /* mid-sentence capitals are names: leave them (but "I" is not) */
         if ((st->it[i].flags & LXF_CAP) && i != st->first_word &&
             !(st->it[i].len == 1 && st->it[i].p[0] == 'I'))
             continue;
-        for (r = lower_bound(tab, count, w); r < count; r++) {
-            size_t L = strlen(w), m;
-            if (strncmp(tab[r].from, w, L) != 0 || (tab[r].from[L] != ' ' && tab[r].from[L] != 0))
-                break;
-            m = match_from(tab[r].from, st->it, st->n, i);
+        for (r = env->lo[which][st->it[i].slot]; r < env->hi[which][st->it[i].slot]; r++) {
+            size_t m = match_from(tab[r].from, st->it, st->n, i);
             if (m > best_len) {
                 best_len = m;
                 best = r;
@@ -578,12 +585,7 @@ static void tidy_commas(struct sent *st)
 
 /* ---- the word index ------------------------------------------------------ */
 
-#define ENV_SLOTS 2048 /* a power of two, over twice the words indexed */
 
-struct prose_env {
-    uint64_t key[ENV_SLOTS]; /* hash of the lower-case word, 0 = empty */
-    uint32_t bits[ENV_SLOTS];
-};
 
 static uint64_t word_key(const char *s, size_t n)
 {
@@ -593,16 +595,18 @@ static uint64_t word_key(const char *s, size_t n)
     return terse_hash_bytes(w, n) | 1;
 }
 
-static void env_add(struct prose_env *e, const char *w, size_t n, uint32_t bit)
+/* Adds word w[0..n) with bit; returns its slot (ENV_SLOTS if not indexable). */
+static uint32_t env_add(struct prose_env *e, const char *w, size_t n, uint32_t bit)
 {
     uint64_t k = word_key(w, n);
     uint32_t i;
     if (!k)
-        return;
+        return ENV_SLOTS;
     for (i = (uint32_t)k & (ENV_SLOTS - 1); e->key[i] && e->key[i] != k; i = (i + 1) & (ENV_SLOTS - 1))
         ;
     e->key[i] = k;
     e->bits[i] |= bit;
+    return i;
 }
 
 static void env_add_list(struct prose_env *e, const char *const *list, size_t count, uint32_t bit)
@@ -612,12 +616,19 @@ static void env_add_list(struct prose_env *e, const char *const *list, size_t co
         env_add(e, list[i], strlen(list[i]), bit);
 }
 
-static void env_add_rules(struct prose_env *e, const struct phrase_rule *tab, size_t count, uint32_t bit)
+static void env_add_rules(struct prose_env *e, const struct phrase_rule *tab, size_t count, uint32_t bit,
+                          int which)
 {
     size_t i;
     for (i = 0; i < count; i++) {
         const char *sp = strchr(tab[i].from, ' ');
-        env_add(e, tab[i].from, sp ? (size_t)(sp - tab[i].from) : strlen(tab[i].from), bit);
+        uint32_t slot = env_add(e, tab[i].from, sp ? (size_t)(sp - tab[i].from) : strlen(tab[i].from), bit);
+        if (slot == ENV_SLOTS)
+            continue;
+        /* sorted tables: the rules of one first word are contiguous */
+        if (e->hi[which][slot] == 0)
+            e->lo[which][slot] = (uint16_t)i;
+        e->hi[which][slot] = (uint16_t)(i + 1);
     }
 }
 
@@ -640,8 +651,8 @@ struct prose_env *prose_env_new(void)
     env_add_list(e, subj, COUNT_OF(subj), W_SUBJ);
     env_add_list(e, months, COUNT_OF(months), W_MONTH);
     env_add_list(e, participles, COUNT_OF(participles), W_PART);
-    env_add_rules(e, terse_safe_rewrites, terse_safe_rewrites_count, W_RSAFE);
-    env_add_rules(e, terse_balanced_rewrites, terse_balanced_rewrites_count, W_RBAL);
+    env_add_rules(e, terse_safe_rewrites, terse_safe_rewrites_count, W_RSAFE, 0);
+    env_add_rules(e, terse_balanced_rewrites, terse_balanced_rewrites_count, W_RBAL, 1);
     return e;
 }
 
@@ -650,16 +661,17 @@ void prose_env_free(struct prose_env *e)
     free(e);
 }
 
-static uint32_t env_bits(const struct prose_env *e, const char *s, size_t n)
+/* The slot of word s[0..n), or ENV_SLOTS when it is in no list. */
+static uint32_t env_slot(const struct prose_env *e, const char *s, size_t n)
 {
     uint64_t k = word_key(s, n);
     uint32_t i;
     if (!k)
-        return 0;
+        return ENV_SLOTS;
     for (i = (uint32_t)k & (ENV_SLOTS - 1); e->key[i]; i = (i + 1) & (ENV_SLOTS - 1))
         if (e->key[i] == k)
-            return e->bits[i];
-    return 0;
+            return i;
+    return ENV_SLOTS;
 }
 
 void prose_compress(const char *s, size_t n, int level, const struct prose_query *q,
@@ -707,7 +719,8 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
         st.it[i].kind = toks[i].kind;
         st.it[i].flags = toks[i].flags;
         st.it[i].drop = 0;
-        st.it[i].cls = toks[i].kind == LX_WORD ? env_bits(env, st.it[i].p, st.it[i].len) : 0;
+        st.it[i].slot = toks[i].kind == LX_WORD ? env_slot(env, st.it[i].p, st.it[i].len) : ENV_SLOTS;
+        st.it[i].cls = st.it[i].slot < ENV_SLOTS ? env->bits[st.it[i].slot] : 0;
     }
     /* the sentence-initial word: the first word, with only punctuation
      * before it (the guard uses the same rule) */
@@ -718,10 +731,10 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
     st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);
     if (level >= TERSE_LEVEL_SAFE) {
         drop_emphasis(&st);
-        apply_rules(&st, terse_safe_rewrites, terse_safe_rewrites_count, W_RSAFE);
+        apply_rules(&st, env, terse_safe_rewrites, 0, W_RSAFE);
     }
     if (level >= TERSE_LEVEL_BALANCED) {
-        apply_rules(&st, terse_balanced_rewrites, terse_balanced_rewrites_count, W_RBAL);
+        apply_rules(&st, env, terse_balanced_rewrites, 1, W_RBAL);
         drop_articles(&st);
         drop_function_words(&st);
     }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/common/lex.h"
 #include "../../lib/common/utf8.h"
 #include "../../lib/guard/guard.h"
 #include "../../lib/passes/json.h"
@@ -198,6 +199,28 @@ static void test_prefix_and_determinism(void)
     terse_result_free(&c);
 }
 
+/* Every negation form is seen as one; look-alikes are not (a regression
+ * test for the lexer's fast path). */
+static void test_negation_words(void)
+{
+    static const char *const yes[] = {"not", "No", "never", "without", "cannot", "don't", "don\xE2\x80\x99t",
+                                      "wont", "wasnt", "hadnt", "shouldnt", "cant", "Scarcely", "seldom",
+                                      "barely", "rarely", "hardly", "neither", "nobody", "n't", "isn't"};
+    static const char *const no[] = {"note", "want", "went", "nothingness", "cannon", "hard", "rare",
+                                     "notice", "wonton", "scarce", "bare", "nation"};
+    size_t i;
+    for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (!lex_is_negation(yes[i], strlen(yes[i]))) {
+            printf("#   \"%s\" is a negation\n", yes[i]);
+            CHECK(0);
+        }
+    for (i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (lex_is_negation(no[i], strlen(no[i]))) {
+            printf("#   \"%s\" is not a negation\n", no[i]);
+            CHECK(0);
+        }
+}
+
 static void test_names(void)
 {
     CHECK(strcmp(terse_level_name(TERSE_LEVEL_MAX), "max") == 0);
@@ -213,6 +236,7 @@ const struct test_case compress_tests[] = {
     {"compress: JSON minified and fitted", test_json},
     {"compress: code, bad UTF-8, empty input, bad options", test_code_and_bad_input},
     {"compress: prefix property and determinism", test_prefix_and_determinism},
+    {"compress: negation words", test_negation_words},
     {"compress: level and type names", test_names},
     {NULL, NULL},
 };
