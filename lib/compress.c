@@ -145,6 +145,8 @@ struct seg {
     char *full;      /* with a budget: at `balanced` (or the level if lower), or NULL */
     size_t full_len, full_tokens;
     double score;
+    uint64_t bag;    /* word bag of out, for near duplicates */
+    size_t words;    /* words in out */
 };
 
 struct job {
@@ -157,6 +159,8 @@ struct job {
     size_t n_segs, cap_segs;
     struct prose_query q;
     struct prose_env *env;
+    struct lex_tok *lex_in; /* scratch: tokens of a segment and of its output */
+    size_t lex_cap;
     const char *qwords[32];
     size_t qlens[32];
     char qbuf[512];
@@ -451,13 +455,55 @@ static void compress_seg(struct job *j, struct seg *g, int level)
             buf_add(&b, src, n);
     } else {
         int L;
+        /* lexed once: the pass and the guard share the tokens */
+        struct lex_tok *ti = j->lex_in, *to;
+        size_t ni, no = 0, k;
+        if (n + 1 > j->lex_cap) {
+            size_t cap = (n + 1) * 2;
+            struct lex_tok *p = realloc(j->lex_in, cap * 2 * sizeof *p);
+            if (!p) {
+                j->oom = 1;
+                buf_free(&b);
+                return;
+            }
+            j->lex_in = p;
+            j->lex_cap = cap;
+        }
+        ti = j->lex_in;
+        to = j->lex_in + j->lex_cap;
+        ni = lex_text(src, n, ti);
         for (L = level;; L--) {
             b.len = 0;
-            prose_compress(src, n, L, j->q.n ? &j->q : NULL, j->env, &b);
-            if (L == TERSE_LEVEL_EXACT || b.oom ||
-                guard_check(src, n, b.p ? b.p : "", b.len, prose_common_word, NULL, NULL))
+            prose_compress_lexed(src, n, ti, ni, L, j->q.n ? &j->q : NULL, j->env, &b);
+            if (b.oom)
+                break;
+            if (b.len + 1 > j->lex_cap) {
+                size_t cap = (b.len + 1) * 2;
+                struct lex_tok *p = realloc(j->lex_in, cap * 2 * sizeof *p);
+                if (!p) {
+                    j->oom = 1;
+                    break;
+                }
+                j->lex_in = p;
+                j->lex_cap = cap;
+                ti = j->lex_in;
+                to = j->lex_in + j->lex_cap;
+                ni = lex_text(src, n, ti);
+            }
+            no = lex_text(b.p ? b.p : "", b.len, to);
+            if (L == TERSE_LEVEL_EXACT ||
+                guard_check_lexed(src, n, ti, ni, b.p ? b.p : "", b.len, to, no, prose_common_word, NULL, NULL))
                 break;
             j->fallbacks++;
+        }
+        /* the word bag of the output, for near duplicates */
+        g->bag = 0;
+        g->words = 0;
+        for (k = 0; k < no && !j->oom; k++) {
+            if (to[k].kind == LX_PUNCT)
+                continue;
+            g->bag |= (uint64_t)1 << (terse_hash_bytes(b.p + to[k].start, to[k].len) & 63);
+            g->words++;
         }
         /* a segment that would cost more tokens stays at exact; only
          * outputs that did not get shorter in bytes can have grown */
@@ -481,28 +527,6 @@ static void compress_seg(struct job *j, struct seg *g, int level)
     g->out = buf_take(&b, &g->out_len);
     if (!g->out)
         j->oom = 1;
-}
-
-/* A 64-bit word bag of s[0..n): bit (hash % 64) set for each word. Texts
- * that share most words have bags a few bits apart; one operation a word. */
-static uint64_t simhash(const char *s, size_t n, size_t *words)
-{
-    struct lex_tok stack[128], *t = stack;
-    size_t k, i;
-    uint64_t h = 0;
-    *words = 0;
-    if (n > 128 && !(t = malloc(n * sizeof *t)))
-        return 0;
-    k = lex_text(s, n, t);
-    for (i = 0; i < k; i++) {
-        if (t[i].kind == LX_PUNCT)
-            continue;
-        h |= (uint64_t)1 << (terse_hash_bytes(s + t[i].start, t[i].len) & 63);
-        (*words)++;
-    }
-    if (t != stack)
-        free(t);
-    return h;
 }
 
 /* Fraction (in tenths) of the words of b that also occur in a. */
@@ -575,7 +599,8 @@ static void mark_duplicates(struct job *j, int level)
         table[h] = (uint32_t)i + 1;
         if (!sim)
             continue;
-        sim[i] = simhash(g->out, g->out_len, &words[i]);
+        sim[i] = g->bag;
+        words[i] = g->words;
         if (words[i] < 6)
             continue;
         for (k = i > 256 ? i - 256 : 0; k < i; k++) {
@@ -1351,5 +1376,6 @@ done:
     free(j.blocks);
     free(doc);
     prose_env_free(j.env);
+    free(j.lex_in);
     return rc;
 }

@@ -71,8 +71,8 @@ int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
 {
     struct lex_tok stack_in[128], stack_out[128];
     struct lex_tok *ti = stack_in, *to = stack_out;
-    size_t ni, no, i;
-    int ok = 1, start = 1;
+    size_t ni, no;
+    int ok;
     if (in_len > 128) {
         ti = malloc(in_len * sizeof *ti);
         if (!ti)
@@ -88,6 +88,20 @@ int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
     }
     ni = lex_text(in, in_len, ti);
     no = lex_text(out, out_len, to);
+    ok = guard_check_lexed(in, in_len, ti, ni, out, out_len, to, no, common, first_missing, missing_len);
+    if (ti != stack_in)
+        free(ti);
+    if (to != stack_out)
+        free(to);
+    return ok;
+}
+
+int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, size_t ni, const char *out,
+                      size_t out_len, const struct lex_tok *to, size_t no, guard_common_word_fn common,
+                      const char **first_missing, size_t *missing_len)
+{
+    size_t i;
+    int ok = 1, start = 1;
     for (i = 0; i < ni && ok; i++) {
         const struct lex_tok *t = &ti[i];
         /* sentence-initial: only punctuation before it, as the passes see it */
@@ -145,9 +159,5 @@ int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
         }
         i = e;
     }
-    if (ti != stack_in)
-        free(ti);
-    if (to != stack_out)
-        free(to);
     return ok;
 }

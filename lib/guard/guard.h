@@ -23,4 +23,10 @@ typedef int (*guard_common_word_fn)(const char *word, size_t len);
 int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
                 guard_common_word_fn common, const char **first_missing, size_t *missing_len);
 
+/* The same, with both texts already lexed (lex_text) by the caller. */
+struct lex_tok;
+int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, size_t ni, const char *out,
+                      size_t out_len, const struct lex_tok *to, size_t no, guard_common_word_fn common,
+                      const char **first_missing, size_t *missing_len);
+
 #endif

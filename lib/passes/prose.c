@@ -677,39 +677,43 @@ static uint32_t env_slot(const struct prose_env *e, const char *s, size_t n)
 void prose_compress(const char *s, size_t n, int level, const struct prose_query *q,
                     const struct prose_env *env, struct buf *out)
 {
+    struct lex_tok stack_toks[96], *toks = stack_toks;
+    size_t nt;
+    if (n > 96 && !(toks = malloc(n * sizeof *toks))) {
+        buf_add(out, s, n); /* out of memory: leave the sentence as it is */
+        out->oom = 1;
+        return;
+    }
+    nt = lex_text(s, n, toks);
+    prose_compress_lexed(s, n, toks, nt, level, q, env, out);
+    if (toks != stack_toks)
+        free(toks);
+}
+
+void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, size_t nt, int level,
+                          const struct prose_query *q, const struct prose_env *env, struct buf *out)
+{
     struct prose_env *own = NULL;
-    struct lex_tok stack_toks[96];
     struct item stack_items[96];
-    struct lex_tok *toks = stack_toks;
     struct sent st;
-    size_t i, nt, first_kept;
+    size_t i, first_kept;
     int any_drop = 0, space = 0, first = 1;
-    if (n > 96) {
-        toks = malloc(n * sizeof *toks);
-        st.it = malloc(n * sizeof *st.it);
-        if (!toks || !st.it) {
-            free(toks);
-            free(st.it);
-            buf_add(out, s, n); /* out of memory: leave the sentence as it is */
-            out->oom = 1;
-            return;
-        }
-    } else {
-        st.it = stack_items;
+    st.it = stack_items;
+    if (nt > 96 && !(st.it = malloc(nt * sizeof *st.it))) {
+        buf_add(out, s, n); /* out of memory: leave the sentence as it is */
+        out->oom = 1;
+        return;
     }
     if (!env) {
         env = own = prose_env_new();
         if (!own) {
-            if (toks != stack_toks) {
-                free(toks);
+            if (st.it != stack_items)
                 free(st.it);
-            }
             buf_add(out, s, n);
             out->oom = 1;
             return;
         }
     }
-    nt = lex_text(s, n, toks);
     st.n = nt;
     st.first_word = nt;
     st.arena_used = 0;
@@ -781,10 +785,8 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
         first = 0;
         space = 0;
     }
-    if (toks != stack_toks) {
-        free(toks);
+    if (st.it != stack_items)
         free(st.it);
-    }
     prose_env_free(own);
 }
 

@@ -33,6 +33,11 @@ void prose_env_free(struct prose_env *e);
 void prose_compress(const char *s, size_t n, int level, const struct prose_query *q,
                     const struct prose_env *env, struct buf *out);
 
+/* The same, with s already lexed by the caller (toks[0..nt) from lex_text). */
+struct lex_tok;
+void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, size_t nt, int level,
+                          const struct prose_query *q, const struct prose_env *env, struct buf *out);
+
 /* Calls fn(start, end) for each sentence of the paragraph s[0..n), in
  * order; the sentences cover s except the whitespace between them. */
 void prose_sentences(const char *s, size_t n, void (*fn)(void *arg, size_t start, size_t end),
