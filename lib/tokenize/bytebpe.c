@@ -400,16 +400,38 @@ static int encode_piece(const struct vocab *v, const unsigned char *p, size_t m,
                         struct tok_scratch *sc)
 {
     uint32_t id;
+    uint64_t hash = 0;
+    const struct piece_cache_slot *hit;
     if (m == 1) {
         sink_push(k, v->byte_ids[p[0]]);
         return TERSE_OK;
     }
+    /* frequent pieces come from the small per-call cache, which stays in
+     * the processor's cache where the vocabulary's table does not */
+    hit = piece_cache_get(sc, p, m, &hash);
+    if (hit) {
+        size_t i;
+        for (i = 0; i < hit->n_ids; i++)
+            sink_push(k, hit->ids[i]);
+        return TERSE_OK;
+    }
     id = vocab_lookup(v, p, m);
     if (id != UINT32_MAX) {
+        piece_cache_put(sc, hash, p, m, &id, 1);
         sink_push(k, id);
         return TERSE_OK;
     }
     if (m <= SMALL_PIECE) {
+        if (sc->cache && m <= PIECE_CACHE_MAX_BYTES) {
+            uint32_t local[PIECE_CACHE_MAX_BYTES];
+            struct tok_sink lk = {local, 0, PIECE_CACHE_MAX_BYTES, 1, 0};
+            size_t i;
+            merge_small(v, p, m, &lk);
+            piece_cache_put(sc, hash, p, m, local, lk.n);
+            for (i = 0; i < lk.n; i++)
+                sink_push(k, local[i]);
+            return TERSE_OK;
+        }
         merge_small(v, p, m, k);
         return TERSE_OK;
     }

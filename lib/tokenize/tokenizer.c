@@ -195,12 +195,9 @@ static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned 
         s = normalized;
         n = (size_t)m;
     }
-    if (t->engine == ENGINE_MERGE_BPE) {
-        /* only the merge engine uses the piece cache */
-        rc = scratch_cache_init(&sc, n);
-        if (rc != TERSE_OK)
-            goto out;
-    }
+    rc = scratch_cache_init(&sc, n);
+    if (rc != TERSE_OK)
+        goto out;
     if (v.h->n_added == 0 && !allow) {
         rc = encode_ordinary(t, &v, s, n, k, &sc);
         goto out;
