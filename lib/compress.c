@@ -926,6 +926,38 @@ static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min
         }
     }
     qsort(order, j->n_segs, sizeof *order, by_score);
+    /* the two most relevant segments keep even more of their wording
+     * (`safe`) when that costs little of the budget (a long document under
+     * a tight budget): they most likely hold what the query asks */
+    for (i = 0; i < j->n_segs && i < 2 && !preserve && full_level > TERSE_LEVEL_SAFE; i++) {
+        struct seg *g = &j->segs[order[i].index];
+        char *keep_out = g->out, *keep_full = g->full;
+        size_t keep_len = g->out_len, fallbacks = j->fallbacks;
+        if (!g->full || g->score <= 0)
+            continue;
+        g->out = NULL;
+        compress_seg(j, g, TERSE_LEVEL_SAFE);
+        j->fallbacks = fallbacks;
+        if (!g->out) {
+            g->out = keep_out;
+            free(order);
+            return TERSE_ENOMEM;
+        }
+        {
+            size_t t = count_tokens(j, g->out, g->out_len) + 1;
+            if (t * 100 <= budget * 15) {
+                /* cheap against the budget (a long document): worth it */
+                free(keep_full);
+                g->full = g->out;
+                g->full_len = g->out_len;
+                g->full_tokens = t;
+            } else {
+                free(g->out);
+            }
+        }
+        g->out = keep_out;
+        g->out_len = keep_len;
+    }
     for (i = 0; i < j->n_segs; i++) {
         struct seg *g = &j->segs[order[i].index];
         if (g->removed || g->out_len == 0 || g->keep)
