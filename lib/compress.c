@@ -893,6 +893,17 @@ static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min
             return TERSE_ENOMEM;
         }
     }
+    /* coverage or precision: when the budget holds most of the text at
+     * the job's level, more segments (telegraphic) serve better than fewer
+     * ones in full; when it is tight, the most relevant ones go in full */
+    {
+        size_t all = 0;
+        for (i = 0; i < j->n_segs; i++)
+            if (!j->segs[i].removed && j->segs[i].out_len && !(preserve && j->segs[i].keep))
+                all += count_tokens(j, j->segs[i].out, j->segs[i].out_len) + 1;
+        if (budget * 10 >= all * 4)
+            full_level = j->ctx->o.level; /* no fuller versions */
+    }
     for (i = 0; i < j->n_segs; i++) {
         struct seg *g = &j->segs[i];
         order[i].score = g->score;
