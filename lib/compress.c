@@ -427,6 +427,26 @@ static size_t count_tokens(const struct job *j, const char *s, size_t n)
     return c;
 }
 
+/* Makes the job's lexer scratch hold two texts of n bytes each (a segment
+ * and its output). Returns 0, or -1 (and marks the job) when memory runs
+ * out. */
+static int lex_reserve(struct job *j, size_t n)
+{
+    size_t cap;
+    struct lex_tok *p;
+    if (n + 1 <= j->lex_cap)
+        return 0;
+    cap = (n + 1) * 2;
+    p = realloc(j->lex_in, cap * 2 * sizeof *p);
+    if (!p) {
+        j->oom = 1;
+        return -1;
+    }
+    j->lex_in = p;
+    j->lex_cap = cap;
+    return 0;
+}
+
 /* Compresses segment g at `level` into g->out (replacing what was there). */
 static void compress_seg(struct job *j, struct seg *g, int level)
 {
@@ -456,21 +476,13 @@ static void compress_seg(struct job *j, struct seg *g, int level)
     } else {
         int L;
         /* lexed once: the pass and the guard share the tokens */
-        struct lex_tok *ti = j->lex_in, *to;
+        struct lex_tok *ti, *to;
         size_t ni, no = 0, k;
-        if (n + 1 > j->lex_cap) {
-            size_t cap = (n + 1) * 2;
-            struct lex_tok *p = realloc(j->lex_in, cap * 2 * sizeof *p);
-            if (!p) {
-                j->oom = 1;
-                buf_free(&b);
-                return;
-            }
-            j->lex_in = p;
-            j->lex_cap = cap;
+        if (lex_reserve(j, n) != 0) {
+            buf_free(&b);
+            return;
         }
         ti = j->lex_in;
-        to = j->lex_in + j->lex_cap;
         ni = lex_text(src, n, ti);
         for (L = level;; L--) {
             b.len = 0;
@@ -478,24 +490,19 @@ static void compress_seg(struct job *j, struct seg *g, int level)
             if (b.oom)
                 break;
             if (b.len + 1 > j->lex_cap) {
-                size_t cap = (b.len + 1) * 2;
-                struct lex_tok *p = realloc(j->lex_in, cap * 2 * sizeof *p);
-                if (!p) {
-                    j->oom = 1;
+                if (lex_reserve(j, b.len) != 0)
                     break;
-                }
-                j->lex_in = p;
-                j->lex_cap = cap;
                 ti = j->lex_in;
-                to = j->lex_in + j->lex_cap;
                 ni = lex_text(src, n, ti);
             }
+            to = j->lex_in + j->lex_cap;
             no = lex_text(b.p ? b.p : "", b.len, to);
             if (L == TERSE_LEVEL_EXACT ||
                 guard_check_lexed(src, n, ti, ni, b.p ? b.p : "", b.len, to, no, prose_common_word, NULL, NULL))
                 break;
             j->fallbacks++;
         }
+        to = j->lex_in + j->lex_cap;
         /* the word bag of the output, for near duplicates */
         g->bag = 0;
         g->words = 0;

@@ -219,6 +219,23 @@ static size_t digits_1_3(const unsigned char *s, size_t n, size_t k)
 #define C_P_EXCL (C_L | C_N | C_NL) /* [^\r\n\p{L}\p{N}] excludes these */
 #define C_Q_EXCL (C_WS | C_L | C_N) /* [^\s\p{L}\p{N}] excludes these */
 
+/* ` ?[^\s\p{L}\p{N}]+[\r\n]*` (cl100k) or `...[\r\n/]*` (o200k, slash != 0)
+ * at i, whose first character has class c0; 0 when it does not match. */
+static size_t symbols(const unsigned char *s, size_t n, size_t i, unsigned c0, int slash)
+{
+    size_t len, j = i, e;
+    if (s[i] == ' ' && i + 1 < n && !(cls_at(s, n, i + 1, &len) & C_Q_EXCL))
+        j = i + 1;
+    if (j == i && (c0 & C_Q_EXCL))
+        return 0;
+    e = j;
+    while (e < n && !(cls_at(s, n, e, &len) & C_Q_EXCL))
+        e += len;
+    while (e < n && (s[e] == '\r' || s[e] == '\n' || (slash && s[e] == '/')))
+        e++;
+    return e;
+}
+
 /* o200k_base:
  *   [^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?
  *  |[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?
@@ -238,19 +255,8 @@ static size_t piece_o200k(const unsigned char *s, size_t n, size_t i)
         return contraction(s, n, e, 1);
     if (c0 & C_N)
         return digits_1_3(s, n, i + l0);
-    {
-        size_t len, j = i;
-        if (s[i] == ' ' && i + 1 < n && !(cls_at(s, n, i + 1, &len) & C_Q_EXCL))
-            j = i + 1;
-        if (j != i || !(c0 & C_Q_EXCL)) {
-            e = j;
-            while (e < n && !(cls_at(s, n, e, &len) & C_Q_EXCL))
-                e += len;
-            while (e < n && (s[e] == '\r' || s[e] == '\n' || s[e] == '/'))
-                e++;
-            return e;
-        }
-    }
+    if ((e = symbols(s, n, i, c0, 1)) != 0)
+        return e;
     return match_space(s, n, i, 1);
 }
 
@@ -269,19 +275,8 @@ static size_t piece_cl100k(const unsigned char *s, size_t n, size_t i)
         return run_of(s, n, i, C_L);
     if (c0 & C_N)
         return digits_1_3(s, n, i + l0);
-    {
-        size_t j = i;
-        if (s[i] == ' ' && i + 1 < n && !(cls_at(s, n, i + 1, &len) & C_Q_EXCL))
-            j = i + 1;
-        if (j != i || !(c0 & C_Q_EXCL)) {
-            e = j;
-            while (e < n && !(cls_at(s, n, e, &len) & C_Q_EXCL))
-                e += len;
-            while (e < n && (s[e] == '\r' || s[e] == '\n'))
-                e++;
-            return e;
-        }
-    }
+    if ((e = symbols(s, n, i, c0, 0)) != 0)
+        return e;
     return match_space(s, n, i, 1);
 }
 
