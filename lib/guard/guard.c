@@ -116,10 +116,16 @@ int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, s
         if (t->kind == LX_QUOTE) {
             /* a quoted string survives if its text does (the marks of a
              * short quoted term may go) */
-            size_t m = in[t->start] == '"' ? 1 : 3;
+            size_t m = in[t->start] == '"' ? 1 : 3, need = 0, k;
             const char *inner = in + t->start + m;
             size_t ilen = t->len - 2 * m;
-            if (count_sub(out, out_len, inner, ilen) < count_sub(in, in_len, inner, ilen)) {
+            /* as many copies as there are such quotes in the input (the same
+             * words outside quotes may legitimately change) */
+            for (k = 0; k < ni; k++)
+                if (ti[k].kind == LX_QUOTE && ti[k].len == t->len &&
+                    memcmp(in + ti[k].start + m, inner, ilen) == 0)
+                    need++;
+            if (count_sub(out, out_len, inner, ilen) < need) {
                 ok = 0;
                 if (first_missing) {
                     *first_missing = in + t->start;

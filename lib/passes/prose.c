@@ -448,7 +448,8 @@ static void drop_function_words(struct sent *st)
                 continue;
             }
         }
-        if (lex_word_is(x->p, x->len, "to") && lex_word_is(st->it[nx].p, st->it[nx].len, "be")) {
+        if (lex_word_is(x->p, x->len, "to") && !(st->it[nx].flags & LXF_CAP) &&
+            lex_word_is(st->it[nx].p, st->it[nx].len, "be")) {
             size_t n2 = next_kept(st, nx);
             if (n2 < st->n && st->it[n2].kind == LX_WORD) {
                 x->drop = 1;
