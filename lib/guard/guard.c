@@ -134,7 +134,10 @@ int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, s
             }
             continue;
         }
-        if (count_tok(out, to, no, in + t->start, t->len) <
+        /* a number may lose the bracket before its sign ("(-18)" becomes
+         * "-18", which lexes differently): numbers count as substrings */
+        if ((t->kind == LX_NUMBER ? count_sub(out, out_len, in + t->start, t->len)
+                                  : count_tok(out, to, no, in + t->start, t->len)) <
             count_tok(in, ti, ni, in + t->start, t->len)) {
             ok = 0;
             if (first_missing) {
