@@ -67,6 +67,22 @@ static int is_rsquo(const unsigned char *s, size_t n, size_t i)
     return i + 2 < n && s[i] == 0xE2 && s[i + 1] == 0x80 && s[i + 2] == 0x99;
 }
 
+size_t lex_sentence_start(const char *s, const struct lex_tok *t, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (t[i].kind == LX_PUNCT) {
+            i++;
+        } else if (t[i].kind == LX_NUMBER && i + 1 < n && t[i + 1].kind == LX_PUNCT &&
+                   !(t[i + 1].flags & LXF_SPACE) && strchr(":).", s[t[i + 1].start])) {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
 int lex_word_is(const char *s, size_t n, const char *lower)
 {
     size_t i;

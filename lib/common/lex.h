@@ -46,6 +46,12 @@ extern const size_t terse_negation_words_count;
  * any n't contraction. */
 int lex_is_negation(const char *s, size_t n);
 
+/* Index of the token that starts the sentence t[0..n) over s: the first
+ * one after any leading punctuation and leading labels (a number followed
+ * by ':' ')' or '.', as in "14:26:" or "2)"). The passes and the guards
+ * agree on it. Returns n when there is none. */
+size_t lex_sentence_start(const char *s, const struct lex_tok *t, size_t n);
+
 /* Case-insensitive comparison of an ASCII-lower-case word with s[0..n). */
 int lex_word_is(const char *s, size_t n, const char *lower);
 

@@ -100,15 +100,12 @@ int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, s
                       size_t out_len, const struct lex_tok *to, size_t no, guard_common_word_fn common,
                       const char **first_missing, size_t *missing_len)
 {
-    size_t i;
-    int ok = 1, start = 1;
+    size_t i, first = lex_sentence_start(in, ti, ni);
+    int ok = 1;
     for (i = 0; i < ni && ok; i++) {
         const struct lex_tok *t = &ti[i];
-        /* sentence-initial: only punctuation before it, as the passes see it */
-        int at_start = start;
-        if (t->kind != LX_PUNCT)
-            start = 0;
-        if (!is_protected(in, t, at_start, common))
+        /* sentence-initial as the passes see it (lex_sentence_start) */
+        if (!is_protected(in, t, i == first, common))
             continue;
         /* the first occurrence decides; later ones were counted with it */
         if (count_tok(in, ti, i, in + t->start, t->len) > 0)

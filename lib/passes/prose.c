@@ -727,10 +727,9 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
         st.it[i].slot = toks[i].kind == LX_WORD ? env_slot(env, st.it[i].p, st.it[i].len) : ENV_SLOTS;
         st.it[i].cls = st.it[i].slot < ENV_SLOTS ? env->bits[st.it[i].slot] : 0;
     }
-    /* the sentence-initial word: the first word, with only punctuation
-     * before it (the guard uses the same rule) */
-    for (i = 0; i < nt && st.it[i].kind == LX_PUNCT; i++)
-        ;
+    /* the sentence-initial word: the first word, with only punctuation or
+     * a label ("14:26:") before it (the guard uses the same rule) */
+    i = lex_sentence_start(s, toks, nt);
     if (i < nt && st.it[i].kind == LX_WORD && !is_acronym(st.it[i].p, st.it[i].len))
         st.first_word = i;
     st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);

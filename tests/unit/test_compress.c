@@ -93,6 +93,11 @@ static void test_levels(void)
     CHECK(run("The design is not very fast.", TERSE_LEVEL_BALANCED, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
     CHECK(strstr(r.text, "not very fast") != NULL);
     terse_result_free(&r);
+    /* a leading label ("14:26:") does not hide the sentence's first word */
+    CHECK(run("14:26: In order to reduce the load, we waited.", TERSE_LEVEL_SAFE, TERSE_TYPE_AUTO, 0, NULL, &r) ==
+          TERSE_OK);
+    CHECK(strcmp(r.text, "14:26: To reduce the load, we waited.") == 0);
+    terse_result_free(&r);
 }
 
 static void test_markdown_blocks(void)
