@@ -130,6 +130,7 @@ enum sep_kind { SEP_SPACE, SEP_LINE, SEP_PARA };
 
 struct block {
     size_t prefix, prefix_len; /* list marker or heading hashes, in doc */
+    const char *lit;           /* or a literal prefix ("## " for a setext heading) */
     uint8_t sep;               /* before the block: SEP_LINE or SEP_PARA */
 };
 
@@ -182,6 +183,7 @@ static int add_block(struct job *j, size_t prefix, size_t prefix_len, int sep)
     }
     j->blocks[j->n_blocks].prefix = prefix;
     j->blocks[j->n_blocks].prefix_len = prefix_len;
+    j->blocks[j->n_blocks].lit = NULL;
     j->blocks[j->n_blocks].sep = (uint8_t)sep;
     j->n_blocks++;
     return 0;
@@ -287,6 +289,23 @@ static size_t list_marker(const char *d, const struct line *l)
     return 0;
 }
 
+/* 1 for a line of '=' (3 or more), 2 for one of '-', else 0: the underline
+ * of a setext heading when it follows a line of text. */
+static int setext_level(const char *d, const struct line *l)
+{
+    size_t i;
+    char c;
+    if (l->indent > 3 || l->end - l->text < 3)
+        return 0;
+    c = d[l->text];
+    if (c != '=' && c != '-')
+        return 0;
+    for (i = l->text; i < l->end; i++)
+        if (d[i] != c)
+            return 0;
+    return c == '=' ? 1 : 2;
+}
+
 static int block_start(const char *d, const struct line *l)
 {
     return is_fence(d, l) || heading_len(d, l) || is_rule(d, l) || list_marker(d, l) ||
@@ -356,6 +375,15 @@ static int segment_prose(struct job *j, int verbatim_only)
             add_block(j, 0, 0, sep);
             add_seg(j, l->start, lines[k].end, SEG_VERBATIM);
             i = k + 1;
+            continue;
+        }
+        if (i + 1 < nl && !list_marker(d, l) && !block_start(d, l) && setext_level(d, &lines[i + 1])) {
+            /* "Title" over "===" or "---": a heading, written "# Title" */
+            add_block(j, 0, 0, sep);
+            if (!j->oom)
+                j->blocks[j->n_blocks - 1].lit = setext_level(d, &lines[i + 1]) == 1 ? "# " : "## ";
+            add_seg(j, l->text, l->end, SEG_HEADING);
+            i += 2;
             continue;
         }
         if ((h = heading_len(d, l)) != 0) {
@@ -745,7 +773,9 @@ static void assemble(const struct job *j, int budget_mode, struct buf *b, size_t
         sep = (long)g->block == last_block ? SEP_SPACE : j->blocks[g->block].sep;
         if (any)
             buf_adds(b, sep == SEP_SPACE ? " " : sep == SEP_LINE ? "\n" : "\n\n");
-        if ((long)g->block != last_block && j->blocks[g->block].prefix_len)
+        if ((long)g->block != last_block && j->blocks[g->block].lit)
+            buf_adds(b, j->blocks[g->block].lit);
+        else if ((long)g->block != last_block && j->blocks[g->block].prefix_len)
             buf_add(b, j->doc + j->blocks[g->block].prefix, j->blocks[g->block].prefix_len);
         last_block = (long)g->block;
         any = 1;

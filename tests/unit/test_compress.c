@@ -111,6 +111,11 @@ static void test_markdown_blocks(void)
     CHECK(strstr(r.text, "- first item\n- second item") != NULL);
     CHECK(strstr(r.text, "| a  | b |") != NULL);
     terse_result_free(&r);
+    /* setext headings become ATX ones; a lone rule goes at safe and up */
+    CHECK(run("Title\n=====\n\nSub\n---\n\nText here.\n\n---\n\nMore.", TERSE_LEVEL_SAFE, TERSE_TYPE_AUTO, 0,
+              NULL, &r) == TERSE_OK);
+    CHECK(strcmp(r.text, "# Title\n\n## Sub\n\nText here.\n\nMore.") == 0);
+    terse_result_free(&r);
 }
 
 static void test_budget(void)
