@@ -157,6 +157,78 @@ static uint32_t added_at(const struct vocab *v, const unsigned char *s, size_t n
     return best;
 }
 
+/* NFKC of s[0..n) (valid UTF-8). ASCII is already in NFKC and never
+ * composes with what follows it unless a combining mark follows, so only
+ * the non-ASCII runs, each with the ASCII character before it, go through
+ * utf8proc; pure ASCII costs one scan. On success *s and *n describe the
+ * normalized text, which *owned (to be freed) holds unless it is the input
+ * itself. */
+static int nfkc(const unsigned char **s, size_t *n, utf8proc_uint8_t **owned)
+{
+    const unsigned char *p = *s;
+    size_t len = *n, i = 0, done = 0;
+    struct tok_scratch_buf {
+        unsigned char *b;
+        size_t len, cap;
+    } o = {NULL, 0, 0};
+    while (i < len && p[i] < 0x80)
+        i++;
+    if (i == len)
+        return TERSE_OK;
+    while (i < len) {
+        size_t a, b;
+        utf8proc_uint8_t *part;
+        utf8proc_ssize_t m;
+        while (i < len && p[i] < 0x80)
+            i++;
+        if (i >= len)
+            break;
+        a = i > 0 ? i - 1 : 0; /* a base letter for combining marks */
+        b = i;
+        while (b < len && p[b] >= 0x80)
+            b++;
+        if (b - a > (size_t)PTRDIFF_MAX / 8)
+            return TERSE_ETOOBIG;
+        m = utf8proc_map(p + a, (utf8proc_ssize_t)(b - a), &part,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+        if (m < 0) {
+            free(o.b);
+            return m == UTF8PROC_ERROR_NOMEM ? TERSE_ENOMEM : TERSE_ETOOBIG;
+        }
+        if (o.len + (a - done) + (size_t)m + (len - b) + 1 > o.cap) {
+            size_t cap = (o.len + (a - done) + (size_t)m + (len - b)) * 2 + 64;
+            unsigned char *q = realloc(o.b, cap);
+            if (!q) {
+                free(part);
+                free(o.b);
+                return TERSE_ENOMEM;
+            }
+            o.b = q;
+            o.cap = cap;
+        }
+        memcpy(o.b + o.len, p + done, a - done);
+        o.len += a - done;
+        memcpy(o.b + o.len, part, (size_t)m);
+        o.len += (size_t)m;
+        free(part);
+        done = i = b;
+    }
+    if (o.len + (len - done) + 1 > o.cap) {
+        unsigned char *q = realloc(o.b, o.len + (len - done) + 1);
+        if (!q) {
+            free(o.b);
+            return TERSE_ENOMEM;
+        }
+        o.b = q;
+    }
+    memcpy(o.b + o.len, p + done, len - done);
+    o.len += len - done;
+    *owned = o.b;
+    *s = o.b;
+    *n = o.len;
+    return TERSE_OK;
+}
+
 static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned flags,
                struct tok_sink *k)
 {
@@ -180,21 +252,8 @@ static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned 
         n = utf8_repair(s, n, repaired);
         s = repaired;
     }
-    if (t->nfkc) {
-        utf8proc_ssize_t m;
-        if (n > (size_t)PTRDIFF_MAX / 8) {
-            rc = TERSE_ETOOBIG;
-            goto out;
-        }
-        m = utf8proc_map(s, (utf8proc_ssize_t)n, &normalized,
-                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
-        if (m < 0) {
-            rc = m == UTF8PROC_ERROR_NOMEM ? TERSE_ENOMEM : TERSE_ETOOBIG;
-            goto out;
-        }
-        s = normalized;
-        n = (size_t)m;
-    }
+    if (t->nfkc && (rc = nfkc(&s, &n, &normalized)) != TERSE_OK)
+        goto out;
     rc = scratch_cache_init(&sc, n);
     if (rc != TERSE_OK)
         goto out;

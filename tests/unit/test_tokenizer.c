@@ -256,6 +256,13 @@ static void test_claude_nfkc(void)
     CHECK(na == nb && memcmp(a, b, na * 4) == 0);
     terse_free(a);
     terse_free(b);
+    /* an ASCII letter composes with the combining mark after it: "cafe" +
+     * U+0301 is "café"; ASCII around non-ASCII runs is left as it is */
+    CHECK(terse_encode(t, "cafe\xCC\x81 and more", 15, 0, &a, &na) == TERSE_OK);
+    CHECK(terse_encode(t, "caf\xC3\xA9 and more", 14, 0, &b, &nb) == TERSE_OK);
+    CHECK(na == nb && memcmp(a, b, na * 4) == 0);
+    terse_free(a);
+    terse_free(b);
 }
 
 const struct test_case tokenizer_tests[] = {
