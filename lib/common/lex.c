@@ -15,8 +15,7 @@ static int is_space(unsigned char c)
 /* Length of the UTF-8 character at s[i] (valid UTF-8 assumed). */
 static size_t ch_len(const unsigned char *s, size_t i)
 {
-    unsigned c = s[i];
-    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    return utf8_len_valid(s[i]);
 }
 
 static int is_wordch_slow(const unsigned char *s, size_t n, size_t i);

@@ -35,6 +35,35 @@ size_t utf8_repair(const unsigned char *s, size_t n, unsigned char *out);
 /* Returns the length of the repaired copy of s[0..n). */
 size_t utf8_repaired_len(const unsigned char *s, size_t n);
 
+/* Length (1-4) of the character whose lead byte is c, in text already known
+ * to be valid UTF-8 (repaired). */
+static inline size_t utf8_len_valid(unsigned c)
+{
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* The code point at s (valid UTF-8, so no checks) and its length in *len:
+ * the hot-path decoder of the tokenizers. */
+static inline uint32_t utf8_decode_valid(const unsigned char *s, size_t *len)
+{
+    unsigned c = s[0];
+    if (c < 0x80) {
+        *len = 1;
+        return c;
+    }
+    if (c < 0xE0) {
+        *len = 2;
+        return (uint32_t)(c & 0x1F) << 6 | (s[1] & 0x3F);
+    }
+    if (c < 0xF0) {
+        *len = 3;
+        return (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+    }
+    *len = 4;
+    return (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 |
+           (s[3] & 0x3F);
+}
+
 /* Encodes cp (must be a Unicode scalar value) to out (4 bytes room) and
  * returns the length. */
 size_t utf8_encode(uint32_t cp, unsigned char *out);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "../common/utf8.h"
 #include "tokenizer.h"
 
 enum {
@@ -76,27 +77,6 @@ static unsigned class_of(uint32_t cp)
     }
 }
 
-/* The text is valid UTF-8 here (repaired by the caller). */
-static inline uint32_t cp_at(const unsigned char *s, size_t i, size_t *len)
-{
-    unsigned c = s[i];
-    if (c < 0x80) {
-        *len = 1;
-        return c;
-    }
-    if (c < 0xE0) {
-        *len = 2;
-        return (uint32_t)(c & 0x1F) << 6 | (s[i + 1] & 0x3F);
-    }
-    if (c < 0xF0) {
-        *len = 3;
-        return (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-    }
-    *len = 4;
-    return (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3F) << 12 |
-           (uint32_t)(s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F);
-}
-
 /* Class of the character at i, or 0 at the end of the text. */
 static inline unsigned cls_at(const unsigned char *s, size_t n, size_t i, size_t *len)
 {
@@ -108,7 +88,7 @@ static inline unsigned cls_at(const unsigned char *s, size_t n, size_t i, size_t
         *len = 1;
         return ascii_class[s[i]];
     }
-    return class_of(cp_at(s, i, len));
+    return class_of(utf8_decode_valid(s + i, len));
 }
 
 /* End of the run of characters from i whose class intersects mask. */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "../common/hash.h"
+#include "../common/utf8.h"
 #include "tokenizer.h"
 
 #define UNKNOWN UINT32_MAX
@@ -45,24 +46,15 @@ static inline uint32_t symbol_at(const struct vocab *v, const unsigned char *s, 
                                  uint32_t *cp)
 {
     unsigned c = s[i];
-    size_t L;
     if (c < 0x80) {
         *len = 1;
         *cp = c == ' ' ? SPACE_MARK : c;
         return v->ascii_ids[c];
     }
-    L = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    *len = L;
-    if (L == 2)
-        *cp = (uint32_t)(c & 0x1F) << 6 | (s[i + 1] & 0x3F);
-    else if (L == 3)
-        *cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-    else
-        *cp = (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3F) << 12 |
-              (uint32_t)(s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F);
+    *cp = utf8_decode_valid(s + i, len);
     if (*cp == SPACE_MARK)
         return v->ascii_ids[' '];
-    return vocab_lookup(v, s + i, L);
+    return vocab_lookup(v, s + i, *len);
 }
 
 static void emit_symbol(const struct vocab *v, uint32_t id, const unsigned char *s, uint32_t off,
@@ -72,8 +64,7 @@ static void emit_symbol(const struct vocab *v, uint32_t id, const unsigned char 
         sink_push(k, id);
     } else {
         /* byte fallback: an unknown symbol is a single code point */
-        unsigned c = s[off];
-        size_t L = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, j;
+        size_t L = utf8_len_valid(s[off]), j;
         for (j = 0; j < L; j++)
             sink_push(k, v->byte_ids[s[off + j]]);
     }
@@ -248,22 +239,9 @@ int mergebpe_encode_ordinary(const struct vocab *v, const unsigned char *s, size
     size_t i = 0, word = 0, len;
     uint32_t prev = UINT32_MAX, cp;
     while (i < n) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            cp = c;
-            len = 1;
-        } else {
-            len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-            if (len == 2)
-                cp = (uint32_t)(c & 0x1F) << 6 | (s[i + 1] & 0x3F);
-            else if (len == 3)
-                cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-            else
-                cp = (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3F) << 12 |
-                     (uint32_t)(s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F);
-            if (cp == SPACE_MARK)
-                cp = 0x20;
-        }
+        cp = utf8_decode_valid(s + i, &len);
+        if (cp == SPACE_MARK)
+            cp = 0x20; /* the pair set writes U+2581 as 0x20 */
         if (prev != UINT32_MAX && !joinable(v, prev, cp)) {
             int rc = encode_word(v, s, word, i, k, sc);
             if (rc != TERSE_OK)
