@@ -219,8 +219,9 @@ static void drop_comma_after(struct sent *st, size_t at)
 }
 
 static void apply_rules(struct sent *st, const struct prose_env *env, const struct phrase_rule *tab,
-                        int which, uint32_t starts)
+                        int which)
 {
+    uint32_t starts = which == 0 ? W_RSAFE : W_RBAL;
     size_t i;
     for (i = 0; i < st->n; i++) {
         size_t r, best_len = 0, best = 0;
@@ -329,15 +330,10 @@ static const char *const participles[] = {
     "thought", "told", "understood", "won", "written",
 };
 
-static int word_in(const struct item *x, const char *const *list, size_t count)
+/* Whether item x is a word of the class(es) `bits` (W_*, from the index). */
+static int word_is(const struct item *x, uint32_t bits)
 {
-    uint32_t bit = list == aux ? W_AUX : list == have ? W_HAVE : list == dos ? W_DO : list == rel ? W_REL
-                 : list == adverbs ? W_ADV : list == subj ? W_SUBJ : list == months ? W_MONTH : 0;
-    if (x->kind != LX_WORD)
-        return 0;
-    if (bit)
-        return (x->cls & bit) != 0;
-    return in_list(list, count, x->p, x->len);
+    return x->kind == LX_WORD && (x->cls & bits) != 0;
 }
 
 static int looks_participle(const struct item *x)
@@ -417,13 +413,13 @@ static void drop_function_words(struct sent *st)
                 x->drop = 1;
             continue;
         }
-        if (word_in(x, aux, sizeof aux / sizeof *aux) ||
-            (word_in(x, have, sizeof have / sizeof *have) && looks_participle(&st->it[nx])) ||
-            (word_in(x, dos, sizeof dos / sizeof *dos) && (st->it[nx].flags & LXF_NEG)) ||
-            (word_in(x, rel, sizeof rel / sizeof *rel) &&
-             (word_in(&st->it[nx], aux, sizeof aux / sizeof *aux) ||
-              word_in(&st->it[nx], have, sizeof have / sizeof *have))) ||
-            word_in(x, adverbs, sizeof adverbs / sizeof *adverbs)) {
+        if (word_is(x, W_AUX) ||
+            (word_is(x, W_HAVE) && looks_participle(&st->it[nx])) ||
+            (word_is(x, W_DO) && (st->it[nx].flags & LXF_NEG)) ||
+            (word_is(x, W_REL) &&
+             (word_is(&st->it[nx], W_AUX) ||
+              word_is(&st->it[nx], W_HAVE))) ||
+            word_is(x, W_ADV)) {
             x->drop = 1;
             continue;
         }
@@ -436,14 +432,14 @@ static void drop_function_words(struct sent *st)
             if (((lex_word_is(x->p, x->len, "which") || lex_word_is(x->p, x->len, "who") ||
                   lex_word_is(x->p, x->len, "that")) && y_lower_word) ||
                 (lex_word_is(x->p, x->len, "that") &&
-                 (word_in(y, subj, sizeof subj / sizeof *subj) || y->kind == LX_NUMBER ||
+                 (word_is(y, W_SUBJ) || y->kind == LX_NUMBER ||
                   (y->kind == LX_WORD && (y->flags & LXF_CAP)))) ||
                 ((lex_word_is(x->p, x->len, "its") || lex_word_is(x->p, x->len, "their")) && y_lower_word) ||
                 ((lex_word_is(x->p, x->len, "in") || lex_word_is(x->p, x->len, "on") ||
                   lex_word_is(x->p, x->len, "at")) &&
-                 (y->kind == LX_NUMBER || word_in(y, months, sizeof months / sizeof *months))) ||
+                 (y->kind == LX_NUMBER || word_is(y, W_MONTH))) ||
                 (lex_word_is(x->p, x->len, "there") &&
-                 (word_in(y, aux, sizeof aux / sizeof *aux) || word_in(y, have, sizeof have / sizeof *have)))) {
+                 (word_is(y, W_AUX) || word_is(y, W_HAVE)))) {
                 x->drop = 1;
                 continue;
             }
@@ -735,10 +731,10 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
     st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);
     if (level >= TERSE_LEVEL_SAFE) {
         drop_emphasis(&st);
-        apply_rules(&st, env, terse_safe_rewrites, 0, W_RSAFE);
+        apply_rules(&st, env, terse_safe_rewrites, 0);
     }
     if (level >= TERSE_LEVEL_BALANCED) {
-        apply_rules(&st, env, terse_balanced_rewrites, 1, W_RBAL);
+        apply_rules(&st, env, terse_balanced_rewrites, 1);
         drop_articles(&st);
         drop_function_words(&st);
     }
