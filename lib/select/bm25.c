@@ -72,6 +72,7 @@ int bm25_score(const char *query, size_t qlen, const struct bm25_seg *segs, size
     unsigned *tf = NULL;
     size_t *dl = NULL;
     double avgdl;
+    int rc = 0;
     for (i = 0; i < n; i++)
         if (segs[i].n > max_len)
             max_len = segs[i].n;
@@ -80,13 +81,8 @@ int bm25_score(const char *query, size_t qlen, const struct bm25_seg *segs, size
     tf = calloc(n * MAX_QTERMS + 1, sizeof *tf);
     dl = calloc(n + 1, sizeof *dl);
     if (!toks || !tmp || !tf || !dl) {
-        free(toks);
-        free(tmp);
-        free(tf);
-        free(dl);
-        if (st)
-            sb_stemmer_delete(st);
-        return -1;
+        rc = -1;
+        goto out;
     }
     k = lex_terms(query, qlen, toks, tmp);
     for (i = 0; i < k && nq < MAX_QTERMS; i++) {
@@ -130,11 +126,12 @@ int bm25_score(const char *query, size_t qlen, const struct bm25_seg *segs, size
         }
         scores[i] = sc;
     }
+out:
     free(toks);
     free(tmp);
     free(tf);
     free(dl);
     if (st)
         sb_stemmer_delete(st);
-    return 0;
+    return rc;
 }
