@@ -4,6 +4,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "../common/buf.h"
 #include "../common/hash.h"
 #include "../common/utf8.h"
 #include "tokenizer.h"
@@ -167,10 +168,7 @@ static int nfkc(const unsigned char **s, size_t *n, utf8proc_uint8_t **owned)
 {
     const unsigned char *p = *s;
     size_t len = *n, i = 0, done = 0;
-    struct tok_scratch_buf {
-        unsigned char *b;
-        size_t len, cap;
-    } o = {NULL, 0, 0};
+    struct buf o = {0};
     while (i < len && p[i] < 0x80)
         i++;
     if (i == len)
@@ -184,48 +182,28 @@ static int nfkc(const unsigned char **s, size_t *n, utf8proc_uint8_t **owned)
         if (i >= len)
             break;
         a = i > 0 ? i - 1 : 0; /* a base letter for combining marks */
-        b = i;
-        while (b < len && p[b] >= 0x80)
-            b++;
-        if (b - a > (size_t)PTRDIFF_MAX / 8)
+        for (b = i; b < len && p[b] >= 0x80; b++)
+            ;
+        if (b - a > (size_t)PTRDIFF_MAX / 8) {
+            buf_free(&o);
             return TERSE_ETOOBIG;
+        }
         m = utf8proc_map(p + a, (utf8proc_ssize_t)(b - a), &part,
                          UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
         if (m < 0) {
-            free(o.b);
+            buf_free(&o);
             return m == UTF8PROC_ERROR_NOMEM ? TERSE_ENOMEM : TERSE_ETOOBIG;
         }
-        if (o.len + (a - done) + (size_t)m + (len - b) + 1 > o.cap) {
-            size_t cap = (o.len + (a - done) + (size_t)m + (len - b)) * 2 + 64;
-            unsigned char *q = realloc(o.b, cap);
-            if (!q) {
-                free(part);
-                free(o.b);
-                return TERSE_ENOMEM;
-            }
-            o.b = q;
-            o.cap = cap;
-        }
-        memcpy(o.b + o.len, p + done, a - done);
-        o.len += a - done;
-        memcpy(o.b + o.len, part, (size_t)m);
-        o.len += (size_t)m;
+        buf_add(&o, p + done, a - done);
+        buf_add(&o, part, (size_t)m);
         free(part);
         done = i = b;
     }
-    if (o.len + (len - done) + 1 > o.cap) {
-        unsigned char *q = realloc(o.b, o.len + (len - done) + 1);
-        if (!q) {
-            free(o.b);
-            return TERSE_ENOMEM;
-        }
-        o.b = q;
-    }
-    memcpy(o.b + o.len, p + done, len - done);
-    o.len += len - done;
-    *owned = o.b;
-    *s = o.b;
-    *n = o.len;
+    buf_add(&o, p + done, len - done);
+    *owned = (utf8proc_uint8_t *)buf_take(&o, n);
+    if (!*owned)
+        return TERSE_ENOMEM;
+    *s = *owned;
     return TERSE_OK;
 }
 
