@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/common/utf8.h"
+#include "../tests/support/expect_decode.h"
 #include "terse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const terse_tokenizer *t;
     const char *text;
-    size_t len, n, count, blen, rlen, a, b;
+    size_t len, n, count, blen, rlen;
     uint32_t *ids;
     char *back;
     unsigned char *rep;
@@ -38,20 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (terse_decode(t, ids, n, &back, &blen) != TERSE_OK)
         abort();
     if (strcmp(terse_tokenizer_name(t), "claude") != 0) {
-        rlen = utf8_repaired_len((const unsigned char *)text, len);
-        rep = malloc(rlen + 1);
-        utf8_repair((const unsigned char *)text, len, rep);
-        if (strcmp(terse_tokenizer_name(t), "gemma3") == 0) {
-            for (a = b = 0; a < rlen; a++) {
-                if (a + 2 < rlen && rep[a] == 0xE2 && rep[a + 1] == 0x96 && rep[a + 2] == 0x81) {
-                    rep[b++] = ' ';
-                    a += 2;
-                } else {
-                    rep[b++] = rep[a];
-                }
-            }
-            rlen = b;
-        }
+        rep = expect_decode(terse_tokenizer_name(t), (const unsigned char *)text, len, &rlen);
+        if (!rep)
+            abort();
         if (blen != rlen || memcmp(back, rep, rlen) != 0)
             abort();
         free(rep);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/common/utf8.h"
+#include "../support/expect_decode.h"
 #include "terse.h"
 
 static unsigned char *slurp(const char *path, size_t *len)
@@ -132,21 +132,11 @@ int main(int argc, char **argv)
                 }
             } else if (roundtrip) {
                 char *back;
-                size_t blen, rlen = utf8_repaired_len(texts + tp + 4, L);
-                unsigned char *rep = malloc(rlen + 1);
-                utf8_repair(texts + tp + 4, L, rep);
-                if (strcmp(name, "gemma3") == 0) {
-                    /* gemma3 reads U+2581 as a space: decode gives a space */
-                    size_t a, b;
-                    for (a = b = 0; a < rlen; a++) {
-                        if (a + 2 < rlen && rep[a] == 0xE2 && rep[a + 1] == 0x96 && rep[a + 2] == 0x81) {
-                            rep[b++] = ' ';
-                            a += 2;
-                        } else {
-                            rep[b++] = rep[a];
-                        }
-                    }
-                    rlen = b;
+                size_t blen, rlen;
+                unsigned char *rep = expect_decode(name, texts + tp + 4, L, &rlen);
+                if (!rep) {
+                    fprintf(stderr, "tokref: out of memory\n");
+                    return 2;
                 }
                 if (terse_decode(t, ids, n, &back, &blen) != TERSE_OK || blen != rlen ||
                     memcmp(back, rep, rlen) != 0) {
