@@ -591,6 +591,26 @@ static int popcount64(uint64_t x)
     return __builtin_popcountll(x);
 }
 
+/* Returns segment g compressed at `level` as a new text (its length in
+ * *len), leaving g's own output, word bag and the job's fallback count as
+ * they were: an alternative version for the budget. NULL without memory. */
+static char *compress_alt(struct job *j, struct seg *g, int level, size_t *len)
+{
+    char *keep = g->out, *alt;
+    size_t keep_len = g->out_len, keep_words = g->words, fallbacks = j->fallbacks;
+    uint64_t keep_bag = g->bag;
+    g->out = NULL;
+    compress_seg(j, g, level);
+    alt = g->out;
+    *len = g->out_len;
+    g->out = keep;
+    g->out_len = keep_len;
+    g->bag = keep_bag;
+    g->words = keep_words;
+    j->fallbacks = fallbacks; /* counted once, at the job's level */
+    return alt;
+}
+
 /* Marks exact duplicate sentences (safe and up) and near duplicates
  * (balanced and up: nine tenths of the words shared both ways, and nothing
  * protected that the earlier one lacks). The first occurrence stays. */
@@ -956,16 +976,7 @@ static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min
         g->full_tokens = (size_t)-1;
         if (!g->removed && g->out_len && j->ctx->o.level > full_level &&
             (g->kind == SEG_SENTENCE || g->kind == SEG_HEADING)) {
-            /* the same segment at the fuller level */
-            char *keep_out = g->out;
-            size_t keep_len = g->out_len, fallbacks = j->fallbacks;
-            g->out = NULL;
-            compress_seg(j, g, full_level);
-            j->fallbacks = fallbacks; /* counted once, at the job's level */
-            g->full = g->out;
-            g->full_len = g->out_len;
-            g->out = keep_out;
-            g->out_len = keep_len;
+            g->full = compress_alt(j, g, full_level, &g->full_len);
             if (!g->full) {
                 free(order);
                 return TERSE_ENOMEM;
@@ -979,32 +990,25 @@ static int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min
      * a tight budget): they most likely hold what the query asks */
     for (i = 0; i < j->n_segs && i < 2 && !preserve && full_level > TERSE_LEVEL_SAFE; i++) {
         struct seg *g = &j->segs[order[i].index];
-        char *keep_out = g->out, *keep_full = g->full;
-        size_t keep_len = g->out_len, fallbacks = j->fallbacks;
+        size_t safe_len, t;
+        char *safe;
         if (!g->full || g->score <= 0)
             continue;
-        g->out = NULL;
-        compress_seg(j, g, TERSE_LEVEL_SAFE);
-        j->fallbacks = fallbacks;
-        if (!g->out) {
-            g->out = keep_out;
+        safe = compress_alt(j, g, TERSE_LEVEL_SAFE, &safe_len);
+        if (!safe) {
             free(order);
             return TERSE_ENOMEM;
         }
-        {
-            size_t t = count_tokens(j, g->out, g->out_len) + 1;
-            if (t * 100 <= budget * 15) {
-                /* cheap against the budget (a long document): worth it */
-                free(keep_full);
-                g->full = g->out;
-                g->full_len = g->out_len;
-                g->full_tokens = t;
-            } else {
-                free(g->out);
-            }
+        t = count_tokens(j, safe, safe_len) + 1;
+        if (t * 100 <= budget * 15) {
+            /* cheap against the budget (a long document): worth it */
+            free(g->full);
+            g->full = safe;
+            g->full_len = safe_len;
+            g->full_tokens = t;
+        } else {
+            free(safe);
         }
-        g->out = keep_out;
-        g->out_len = keep_len;
     }
     for (i = 0; i < j->n_segs; i++) {
         struct seg *g = &j->segs[order[i].index];
