@@ -115,7 +115,6 @@ struct qheap {
     uint32_t *n;
     uint32_t *posmap;
     uint32_t shift;
-    uint32_t base; /* posmap stores index + 0; base is subtracted nowhere */
 };
 
 static inline void q_set(const struct qheap *q, uint32_t at, uint64_t key)
@@ -221,7 +220,7 @@ void node_heap_init(struct node_heap *h, void *mem, uint32_t m)
 /* Re-files block b's minimum in the top heap. */
 static void nh_block_changed(struct node_heap *h, uint32_t b)
 {
-    struct qheap top = {h->top, &h->ntop, h->top_pos, NH_SHIFT, 0};
+    struct qheap top = {h->top, &h->ntop, h->top_pos, NH_SHIFT};
     if (h->bn[b] == 0)
         q_update(&top, b, 0, 1);
     else
@@ -231,7 +230,7 @@ static void nh_block_changed(struct node_heap *h, uint32_t b)
 void node_heap_set(struct node_heap *h, uint32_t i, uint32_t rank)
 {
     uint32_t b = i >> NH_SHIFT;
-    struct qheap q = {h->key + (size_t)b * NH_BLOCK, &h->bn[b], h->pos, 0, 0};
+    struct qheap q = {h->key + (size_t)b * NH_BLOCK, &h->bn[b], h->pos, 0};
     uint64_t before = h->bn[b] ? q.a[0] : UINT64_MAX;
     int present = h->pos[i] != UINT32_MAX;
     if (rank == NO_RANK) {
