@@ -618,20 +618,11 @@ static void mark_duplicates(struct job *j, int level)
 {
     size_t i, k, cap = 64, mask;
     uint32_t *table;
-    uint64_t *sim = NULL;
-    size_t *words = NULL;
     while (cap < j->n_segs * 2)
         cap *= 2;
     mask = cap - 1;
     table = calloc(cap, sizeof *table);
-    if (level >= TERSE_LEVEL_BALANCED) {
-        sim = calloc(j->n_segs + 1, sizeof *sim);
-        words = calloc(j->n_segs + 1, sizeof *words);
-    }
-    if (!table || (level >= TERSE_LEVEL_BALANCED && (!sim || !words))) {
-        free(table);
-        free(sim);
-        free(words);
+    if (!table) {
         j->oom = 1;
         return;
     }
@@ -652,16 +643,15 @@ static void mark_duplicates(struct job *j, int level)
             continue;
         }
         table[h] = (uint32_t)i + 1;
-        if (!sim)
+        if (level < TERSE_LEVEL_BALANCED || g->words < 6)
             continue;
-        sim[i] = g->bag;
-        words[i] = g->words;
-        if (words[i] < 6)
-            continue;
+        /* near duplicates: the word bags (set by compress_seg) first, then
+         * the words themselves */
         for (k = i > 256 ? i - 256 : 0; k < i; k++) {
             const struct seg *e = &j->segs[k];
-            if (words[k] < 6 || words[k] * 10 < words[i] * 9 || words[i] * 10 < words[k] * 9 ||
-                popcount64(sim[k] ^ sim[i]) > 10 || e->removed || e->kind != SEG_SENTENCE)
+            if (e->removed || e->kind != SEG_SENTENCE || e->end - e->start < 20 || e->words < 6 ||
+                e->words * 10 < g->words * 9 || g->words * 10 < e->words * 9 ||
+                popcount64(e->bag ^ g->bag) > 10)
                 continue;
             if (overlap_tenths(e->out, e->out_len, g->out, g->out_len) >= 9 &&
                 overlap_tenths(g->out, g->out_len, e->out, e->out_len) >= 9 &&
@@ -674,8 +664,6 @@ static void mark_duplicates(struct job *j, int level)
         }
     }
     free(table);
-    free(sim);
-    free(words);
 }
 
 /* Compresses the segments that have no output yet (new clauses). */

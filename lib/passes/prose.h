@@ -44,8 +44,9 @@ void prose_sentences(const char *s, size_t n, void (*fn)(void *arg, size_t start
                      void *arg);
 
 /* Whether word[0..len) (any case) is a common word, so that its capitalized
- * form at the start of a sentence is not a name: a stop word, a word of the
- * phrase tables, or a frequent English word. For guard_check. */
+ * form at the start of a sentence is not a name: a stop word, a keep word,
+ * a common sentence starter ("However"), or the first word of a phrase
+ * rule. For guard_check. */
 int prose_common_word(const char *word, size_t len);
 
 /* Whether word[0..len) (any case) is a stop word. */
