@@ -65,6 +65,11 @@ struct json_doc;
 #define JSON_MAX_DEPTH 10000
 struct json_doc *json_parse(const char *s, size_t n, struct json_error *err);
 void json_doc_free(struct json_doc *d);
+
+/* Like json_parse, but the value may be followed by anything: parses the
+ * one value at the start of s[0..n) (after whitespace) and stores in *end
+ * the offset just past it. For JSON Lines and JSON embedded in text. */
+struct json_doc *json_parse_prefix(const char *s, size_t n, size_t *end, struct json_error *err);
 const struct json_value *json_root(const struct json_doc *d);
 
 /* Returns the value of the first member named key (decoded comparison) of
@@ -79,5 +84,10 @@ void json_write(const struct json_value *v, struct buf *out);
 /* Appends s[0..n) (any UTF-8) as a JSON string literal, quotes included,
  * escaping only what JSON requires (", \, control characters). */
 void json_write_string(const char *s, size_t n, struct buf *out);
+
+/* Returns 1 if a and b are the same JSON value: same kinds, numbers with
+ * the same text as written, strings with the same decoded text, the same
+ * keys in the same order (duplicates included); 0 otherwise. */
+int json_equal(const struct json_value *a, const struct json_value *b);
 
 #endif

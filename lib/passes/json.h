@@ -10,10 +10,11 @@
 #include "../common/buf.h"
 
 /* Returns 1 if s[0..n) is exactly one JSON value (RFC 8259; surrounding
- * whitespace allowed), 0 otherwise. Depth is limited to 512. */
+ * whitespace allowed), 0 otherwise. Depth is limited to JSON_MAX_DEPTH. */
 int json_valid(const char *s, size_t n);
 
-/* Appends s[0..n) (valid JSON) without insignificant whitespace. */
+/* Appends s[0..n) (valid JSON, or a "key": value fragment of it) without
+ * insignificant whitespace. */
 void json_minify(const char *s, size_t n, struct buf *out);
 
 /* The top-level members of a valid JSON object or array: for an object
