@@ -21,6 +21,7 @@
 #include "common/utf8.h"
 #include "detect/detect.h"
 #include "guard/guard.h"
+#include "passes/chat.h"
 #include "passes/json.h"
 #include "passes/prose.h"
 #include "select/bm25.h"
@@ -70,6 +71,7 @@ void terse_options_init(terse_options *o)
     o->level = TERSE_LEVEL_BALANCED;
     o->type = TERSE_TYPE_AUTO;
     o->tokenizer = terse_tokenizer_find("o200k");
+    o->keep_recent = 2;
 }
 
 terse_ctx *terse_ctx_new(const terse_options *o, int *status)
@@ -1316,7 +1318,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
 {
     struct job j;
     struct buf out = {0};
-    size_t i, dropped = 0, min_tokens = 0;
+    size_t i, dropped = 0, min_tokens = 0, pass_segments = 0;
     int rc = TERSE_OK, type, level;
     char *doc;
     if (!r)
@@ -1340,7 +1342,13 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type(doc, j.n) : ctx->o.type;
     level = ctx->o.level;
     query_words(&j);
-    if (type == TERSE_TYPE_JSON && json_valid(doc, j.n)) {
+    if (type == TERSE_TYPE_CHAT) {
+        struct chat_stats cs;
+        rc = chat_compress(&ctx->o, doc, j.n, &out, &cs, &min_tokens);
+        dropped = cs.dropped;
+        j.duplicates = cs.removed;
+        pass_segments = cs.segments;
+    } else if (type == TERSE_TYPE_JSON && json_valid(doc, j.n)) {
         rc = compress_json(&j, &out, &dropped, &min_tokens);
         level = TERSE_LEVEL_EXACT;
     } else {
@@ -1430,7 +1438,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     r->level = level;
     r->type = type;
-    r->segments = j.n_segs;
+    r->segments = j.n_segs + pass_segments;
     r->segments_dropped = dropped;
     r->duplicates = j.duplicates;
     r->guard_fallbacks = j.fallbacks;

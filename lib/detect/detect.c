@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "../common/json.h"
+#include "../passes/chat.h"
 #include "../passes/json.h"
 #include "terse.h"
 
@@ -55,6 +57,15 @@ int detect_type(const char *s, size_t n)
     size_t i = 0, lines = 0, code = 0, logs = 0, limit = n < 65536 ? n : 65536;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
+    if (i < n && (s[i] == '{' || s[i] == '[')) {
+        /* chat messages are JSON of a known shape */
+        struct json_doc *d = json_parse(s, n, NULL);
+        if (d) {
+            int t = chat_json_shape(json_root(d)) ? TERSE_TYPE_CHAT : TERSE_TYPE_JSON;
+            json_doc_free(d);
+            return t;
+        }
+    }
     if (i < n && (s[i] == '{' || s[i] == '[') && json_valid(s, n))
         return TERSE_TYPE_JSON;
     for (i = 0; i < limit;) {
@@ -67,6 +78,8 @@ int detect_type(const char *s, size_t n)
         }
         i = e + 1;
     }
+    if (chat_is_transcript(s, n))
+        return TERSE_TYPE_CHAT;
     if (lines >= 3 && logs * 2 >= lines)
         return TERSE_TYPE_LOG;
     if (lines >= 3 && code * 10 >= lines * 4)
