@@ -56,7 +56,7 @@ struct chat_job {
     const terse_options *o;
     const char *doc;
     size_t n;
-    terse_ctx *prose, *any;
+    terse_ctx *prose, *any, *old; /* old: the prose level of old turns */
     struct unit *u;
     size_t n_units, cap_units, n_msgs;
     struct pick_item *pick; /* with a budget: one per unit */
@@ -74,15 +74,17 @@ struct chat_job {
  * made only of these (and of a speaker's name) carries no fact. */
 static const char *const phatic_words[] = {
     "a", "again", "all", "am", "amazing", "an", "and", "appreciate", "appreciated", "are", "aw",
-    "awesome", "aww", "be", "best", "bye", "care", "cheers", "congrats", "congratulations", "cool",
-    "day", "fantastic", "for", "fun", "glad", "good", "goodbye", "gorgeous", "great", "haha",
-    "happy", "hear", "hello", "hey", "hi", "hiya", "hmm", "hope", "how", "i", "i'm", "im",
+    "awesome", "aww", "be", "beautiful", "best", "bunch", "bye", "care", "cheers", "congrats",
+    "congratulations", "cool", "cute", "day", "excited", "fantastic", "for", "fun", "glad", "good",
+    "goodbye", "gorgeous", "great", "haha",
+    "happy", "hear", "hello", "here", "hey", "hi", "hiya", "hmm", "hope", "how", "i", "i'm", "im",
     "incredible", "inspiring", "is", "it", "it's", "its", "job", "keep", "kind", "later", "lol",
     "look", "looks", "lot", "love", "lovely", "luck", "me", "mean", "means", "much", "my", "neat",
     "nice", "of", "oh", "ok", "okay", "omg", "perfect", "proud", "really", "see", "so", "soon",
+    "stunning",
     "sound", "sounds", "super", "sweet", "take", "talk", "thank", "thanks", "that", "that's",
-    "thats", "the", "this", "to", "too", "totally", "up", "very", "was", "well", "what", "wish",
-    "wonderful", "words", "work", "wow", "yay", "you", "you're", "your", "youre",
+    "thats", "the", "there", "this", "to", "too", "totally", "up", "very", "was", "well", "what", "wish",
+    "whoa", "woah", "wonderful", "words", "work", "wow", "yay", "you", "you're", "your", "youre",
 };
 
 /* Words that answer a question ("Yes."): small talk only when the turn
@@ -94,7 +96,8 @@ static const char *const yes_words[] = {
 
 /* Interjections that may open a sentence and go with their comma. */
 static const char *const interjections[] = {
-    "aw", "aww", "haha", "hey", "hi", "hello", "hmm", "oh", "ok", "okay", "omg", "well", "wow", "yay",
+    "aw", "aww", "haha", "hey", "hi", "hello", "hmm", "oh", "ok", "okay", "omg", "well", "whoa",
+    "woah", "wow", "yay",
 };
 
 static int in_list(const char *const *list, size_t n, const char *s, size_t len)
@@ -155,7 +158,7 @@ struct trim_ctx {
     struct buf *out;
     const struct names *nm;
     struct lex_tok *t;
-    int after_question, first, removed;
+    int after_question, first, removed, questions;
 };
 
 /* Whether the sentence s, lexed into t[0..k), is small talk: every word a phatic
@@ -182,49 +185,64 @@ static int small_talk(const struct trim_ctx *c, const char *s, const struct lex_
     return words > 0;
 }
 
+/* Whether token i of s is a speaker's name used as an address: capitalized,
+ * a known name, with a comma before it and punctuation after it. */
+static int address_at(const struct trim_ctx *c, const char *s, const struct lex_tok *t, size_t k, size_t i)
+{
+    return i > 0 && i + 1 < k && t[i].kind == LX_WORD && (t[i].flags & LXF_CAP) &&
+           is_name(c->nm, s + t[i].start, t[i].len) && t[i - 1].kind == LX_PUNCT && s[t[i - 1].start] == ',' &&
+           t[i + 1].kind == LX_PUNCT && strchr(",.!?", s[t[i + 1].start]);
+}
+
 /* One sentence: dropped when it is small talk; otherwise without a leading
- * interjection ("Wow, ", "Hey Caroline, ") and without a trailing address
- * (", Mel!" keeps its "!"). */
+ * interjection ("Wow, ", "Hey Caroline, ", and "Yeah, " unless it answers
+ * a question) and without addresses (", Mel!" keeps its "!", ", Jon, but"
+ * keeps its second comma). */
 static void on_trim_sentence(void *arg, size_t start, size_t end)
 {
     struct trim_ctx *c = arg;
     const char *s = c->s + start;
-    size_t n = end - start, k = lex_text(s, n, c->t), a = 0, b = k, from, to;
+    size_t n = end - start, k = lex_text(s, n, c->t), a = 0, i, last = (size_t)-1, prev = (size_t)-1;
     struct lex_tok *t = c->t;
-    if (small_talk(c, s, t, k)) {
-        c->first = 0;
+    int first = c->first, upper = 0;
+    c->first = 0;
+    if (small_talk(c, s, t, k) || (c->questions && k && t[k - 1].kind == LX_PUNCT && s[t[k - 1].start] == '?')) {
         c->removed++;
         return;
     }
-    c->first = 0;
     /* leading interjection, an optional name, then , or ! */
-    if (k > 2 && t[0].kind == LX_WORD && IN(interjections, s + t[0].start, t[0].len)) {
-        size_t i = 1;
+    if (k > 2 && t[0].kind == LX_WORD &&
+        (IN(interjections, s + t[0].start, t[0].len) ||
+         (IN(yes_words, s + t[0].start, t[0].len) && !(first && c->after_question)))) {
+        i = 1;
         if (t[i].kind == LX_WORD && (t[i].flags & LXF_CAP) && is_name(c->nm, s + t[i].start, t[i].len))
             i++;
-        if (i < k && t[i].kind == LX_PUNCT && (s[t[i].start] == ',' || s[t[i].start] == '!') &&
-            k - i > 3)
+        if (i < k && t[i].kind == LX_PUNCT && (s[t[i].start] == ',' || s[t[i].start] == '!') && k - i > 3) {
             a = i + 1;
+            upper = 1;
+        }
     }
-    /* trailing ", Name" before the final punctuation */
-    if (b >= a + 4 && t[b - 1].kind == LX_PUNCT && t[b - 2].kind == LX_WORD && (t[b - 2].flags & LXF_CAP) &&
-        is_name(c->nm, s + t[b - 2].start, t[b - 2].len) && t[b - 3].kind == LX_PUNCT &&
-        s[t[b - 3].start] == ',')
-        b -= 3;
-    from = a < k ? t[a].start : n;
     if (c->out->len && c->out->p[c->out->len - 1] != '\n')
         buf_addc(c->out, ' ');
-    if (a > 0 && from < n && s[from] >= 'a' && s[from] <= 'z') {
-        buf_addc(c->out, (char)(s[from] - 32));
-        from++;
-    }
-    if (b < k) {
-        /* up to the end of the word before the address, then the end mark */
-        to = t[b - 1].start + t[b - 1].len;
-        buf_add(c->out, s + from, to > from ? to - from : 0);
-        buf_add(c->out, s + t[k - 1].start, t[k - 1].len);
-    } else {
-        buf_add(c->out, s + from, n - from);
+    for (i = a; i < k; i++) {
+        size_t from = t[i].start;
+        if (i + 1 < k && t[i].kind == LX_PUNCT && address_at(c, s, t, k, i + 1)) {
+            i++; /* the comma and the name */
+            continue;
+        }
+        if (prev != (size_t)-1 && prev + 1 == i)
+            buf_add(c->out, s + last, from - last); /* the space as it was */
+        else if (prev != (size_t)-1 && (t[i].flags & LXF_SPACE))
+            buf_addc(c->out, ' ');
+        if (upper && s[from] >= 'a' && s[from] <= 'z') {
+            buf_addc(c->out, (char)(s[from] - 32));
+            buf_add(c->out, s + from + 1, t[i].len - 1);
+        } else {
+            buf_add(c->out, s + from, t[i].len);
+        }
+        upper = 0;
+        last = from + t[i].len;
+        prev = i;
     }
 }
 
@@ -249,7 +267,7 @@ static int structured(const char *s, size_t n)
  * sentences removed. Line breaks are kept; each line is cut into
  * sentences (prose_sentences). */
 static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const struct names *nm,
-                           int after_question, struct buf *out)
+                           int after_question, int questions, struct buf *out)
 {
     struct trim_ctx c;
     size_t i = 0;
@@ -270,6 +288,7 @@ static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const st
     c.t = t;
     c.after_question = after_question;
     c.first = 1;
+    c.questions = questions;
     while (i < n) {
         const char *nl = memchr(s + i, '\n', n - i);
         size_t e = nl ? (size_t)(nl - s) : n;
@@ -329,7 +348,8 @@ static void compress_units(struct chat_job *j)
             run_ctx(j, j->prose, u, u->src, u->src_len);
         } else {
             j->scratch.len = 0;
-            j->st->removed += (size_t)trim_small_talk(j, u->src, u->src_len, &nm, after_question, &j->scratch);
+            j->st->removed += (size_t)trim_small_talk(j, u->src, u->src_len, &nm, after_question,
+                                                      level == TERSE_LEVEL_MAX, &j->scratch);
             if (j->scratch.oom)
                 j->oom = 1;
             else if (j->scratch.len == 0 && !j->json) {
@@ -342,7 +362,7 @@ static void compress_units(struct chat_job *j)
             } else if (j->scratch.len == 0) {
                 run_ctx(j, j->prose, u, u->src, u->src_len); /* a message keeps its text */
             } else {
-                run_ctx(j, j->prose, u, j->scratch.p, j->scratch.len);
+                run_ctx(j, j->old, u, j->scratch.p, j->scratch.len);
             }
         }
         if (u->kind != U_OTHER)
@@ -750,8 +770,10 @@ static int score_units(struct chat_job *j)
     }
     if (j->o->query && j->o->query_len) {
         for (i = 0; i < n; i++) {
-            bs[i].s = j->u[i].src;
-            bs[i].n = j->u[i].kind == U_OTHER ? 0 : j->u[i].src_len;
+            /* a transcript's turn with its speaker: "what did Jon say" */
+            const struct unit *u = &j->u[i];
+            bs[i].s = u->prefix_len ? j->doc + u->prefix : u->src;
+            bs[i].n = u->kind == U_OTHER ? 0 : u->prefix_len + u->src_len;
         }
         if (bm25_score(j->o->query, j->o->query_len, bs, n, sc) != 0) {
             free(sc);
@@ -828,9 +850,12 @@ int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *o
     po.query = NULL;
     po.query_len = 0;
     j.prose = terse_ctx_new(&po, NULL);
+    po.level = o->level >= TERSE_LEVEL_BALANCED ? TERSE_LEVEL_MAX : o->level;
+    j.old = terse_ctx_new(&po, NULL);
+    po.level = o->level;
     po.type = TERSE_TYPE_AUTO;
     j.any = terse_ctx_new(&po, NULL);
-    if (!j.prose || !j.any) {
+    if (!j.prose || !j.any || !j.old) {
         rc = TERSE_ENOMEM;
         goto done;
     }
@@ -898,6 +923,7 @@ done:
     buf_free(&j.out);
     terse_ctx_free(j.prose);
     terse_ctx_free(j.any);
+    terse_ctx_free(j.old);
     json_doc_free(d);
     return rc;
 }
