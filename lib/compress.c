@@ -1346,7 +1346,6 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         struct chat_stats cs;
         rc = chat_compress(&ctx->o, doc, j.n, &out, &cs, &min_tokens);
         dropped = cs.dropped;
-        j.duplicates = cs.removed;
         pass_segments = cs.segments;
     } else if (type == TERSE_TYPE_JSON && json_valid(doc, j.n)) {
         rc = compress_json(&j, &out, &dropped, &min_tokens);
