@@ -164,7 +164,7 @@ struct trim_ctx {
 /* Whether the sentence s, lexed into t[0..k), is small talk: every word a phatic
  * word or an addressed speaker, no number, quote, code, URL, path or
  * negation, and at least one word. */
-static int small_talk(const struct trim_ctx *c, const char *s, const struct lex_tok *t, size_t k)
+static int small_talk(const struct trim_ctx *c, int first, const char *s, const struct lex_tok *t, size_t k)
 {
     size_t i, words = 0;
     for (i = 0; i < k; i++) {
@@ -176,7 +176,7 @@ static int small_talk(const struct trim_ctx *c, const char *s, const struct lex_
         words++;
         if (IN(phatic_words, w, t[i].len))
             continue;
-        if (IN(yes_words, w, t[i].len) && !(c->first && c->after_question))
+        if (IN(yes_words, w, t[i].len) && !(first && c->after_question))
             continue;
         if ((t[i].flags & LXF_CAP) && is_name(c->nm, w, t[i].len))
             continue;
@@ -206,7 +206,7 @@ static void on_trim_sentence(void *arg, size_t start, size_t end)
     struct lex_tok *t = c->t;
     int first = c->first, upper = 0;
     c->first = 0;
-    if (small_talk(c, s, t, k) || (c->questions && k && t[k - 1].kind == LX_PUNCT && s[t[k - 1].start] == '?')) {
+    if (small_talk(c, first, s, t, k) || (c->questions && k && t[k - 1].kind == LX_PUNCT && s[t[k - 1].start] == '?')) {
         c->removed++;
         return;
     }
@@ -372,6 +372,12 @@ static void compress_units(struct chat_job *j, int level)
                 run_ctx(j, j->prose[level], u, u->src, u->src_len); /* a message keeps its text */
             } else {
                 run_ctx(j, j->prose[old], u, j->scratch.p, j->scratch.len);
+                if (u->out && u->out_len == 0) {
+                    /* pruned to nothing ("Yes."): keep its balanced form */
+                    free(u->out);
+                    u->out = NULL;
+                    run_ctx(j, j->prose[level], u, j->scratch.p, j->scratch.len);
+                }
             }
         }
         if (u->kind != U_OTHER)
