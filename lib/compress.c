@@ -23,6 +23,7 @@
 #include "guard/guard.h"
 #include "passes/chat.h"
 #include "passes/json.h"
+#include "passes/piece.h"
 #include "passes/prose.h"
 #include "select/bm25.h"
 #include "terse.h"
@@ -32,6 +33,7 @@
 struct terse_ctx {
     terse_options o;
     char *query;
+    const struct prose_env *env; /* compress_ctx_piece: shared, not owned */
 };
 
 static const char *const level_names[] = {"exact", "safe", "balanced", "max"};
@@ -108,6 +110,14 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     return c;
 }
 
+terse_ctx *compress_ctx_piece(const terse_options *o, const struct prose_env *env, int *status)
+{
+    terse_ctx *c = terse_ctx_new(o, status);
+    if (c)
+        c->env = env;
+    return c;
+}
+
 void terse_ctx_free(terse_ctx *ctx)
 {
     if (!ctx)
@@ -161,7 +171,8 @@ struct job {
     struct seg *segs;
     size_t n_segs, cap_segs;
     struct prose_query q;
-    struct prose_env *env;
+    const struct prose_env *env;
+    struct prose_env *own_env; /* built for the call, freed at its end */
     struct lex_tok *lex_in; /* scratch: tokens of a segment and of its output */
     size_t lex_cap;
     const char *qwords[32];
@@ -1331,14 +1342,14 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     memset(&j, 0, sizeof j);
     j.ctx = ctx;
     doc = normalize_input(text, len, &j.n);
-    j.env = prose_env_new();
+    j.env = ctx->env ? ctx->env : (j.own_env = prose_env_new());
     if (!doc || !j.env) {
         free(doc);
-        prose_env_free(j.env);
+        prose_env_free(j.own_env);
         return TERSE_ENOMEM;
     }
     j.doc = doc;
-    r->tokens_in = count_tokens(&j, text, len);
+    r->tokens_in = ctx->env ? 0 : count_tokens(&j, text, len); /* a piece: the caller counts */
     type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type(doc, j.n) : ctx->o.type;
     level = ctx->o.level;
     query_words(&j);
@@ -1418,7 +1429,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     if (rc != TERSE_OK)
         goto done;
-    r->tokens_out = count_tokens(&j, out.p ? out.p : "", out.len);
+    r->tokens_out = ctx->env ? 0 : count_tokens(&j, out.p ? out.p : "", out.len);
     if (r->tokens_out > r->tokens_in && (!ctx->o.budget || r->tokens_in <= ctx->o.budget)) {
         /* never more tokens than the input: give the input back (with
          * invalid UTF-8 repaired, which the count already assumed) */
@@ -1454,7 +1465,7 @@ done:
     free(j.segs);
     free(j.blocks);
     free(doc);
-    prose_env_free(j.env);
+    prose_env_free(j.own_env);
     free(j.lex_in);
     return rc;
 }

@@ -27,6 +27,7 @@
 #include "../common/lex.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
+#include "piece.h"
 #include "prose.h"
 
 #define MARKER "[…]"
@@ -57,6 +58,7 @@ struct chat_job {
     const char *doc;
     size_t n;
     terse_ctx *prose[4], *any[4]; /* per level: TERSE_TYPE_PROSE, TERSE_TYPE_AUTO */
+    struct prose_env *env;        /* one word index for every piece */
     struct unit *u;
     size_t n_units, cap_units, n_msgs;
     struct pick_item *pick; /* with a budget: one per unit */
@@ -76,15 +78,14 @@ static const char *const phatic_words[] = {
     "a", "again", "all", "am", "amazing", "an", "and", "appreciate", "appreciated", "are", "aw",
     "awesome", "aww", "be", "beautiful", "best", "bunch", "bye", "care", "cheers", "congrats",
     "congratulations", "cool", "cute", "day", "excited", "fantastic", "for", "fun", "glad", "good",
-    "goodbye", "gorgeous", "great", "haha",
-    "happy", "hear", "hello", "here", "hey", "hi", "hiya", "hmm", "hope", "how", "i", "i'm", "im",
-    "incredible", "inspiring", "is", "it", "it's", "its", "job", "keep", "kind", "later", "lol",
-    "look", "looks", "lot", "love", "lovely", "luck", "me", "mean", "means", "much", "my", "neat",
-    "nice", "of", "oh", "ok", "okay", "omg", "perfect", "proud", "really", "see", "so", "soon",
-    "stunning",
-    "sound", "sounds", "super", "sweet", "take", "talk", "thank", "thanks", "that", "that's",
-    "thats", "the", "there", "this", "to", "too", "totally", "up", "very", "was", "well", "what", "wish",
-    "whoa", "woah", "wonderful", "words", "work", "wow", "yay", "you", "you're", "your", "youre",
+    "goodbye", "gorgeous", "great", "haha", "happy", "hear", "hello", "here", "hey", "hi", "hiya",
+    "hmm", "hope", "how", "i", "i'm", "im", "incredible", "inspiring", "is", "it", "it's", "its",
+    "job", "keep", "kind", "later", "lol", "look", "looks", "lot", "love", "lovely", "luck", "me",
+    "mean", "means", "much", "my", "neat", "nice", "of", "oh", "ok", "okay", "omg", "perfect",
+    "proud", "really", "see", "so", "soon", "sound", "sounds", "stunning", "super", "sweet", "take",
+    "talk", "thank", "thanks", "that", "that's", "thats", "the", "there", "this", "to", "too",
+    "totally", "up", "very", "was", "well", "what", "whoa", "wish", "woah", "wonderful", "words",
+    "work", "wow", "yay", "you", "you're", "your", "youre",
 };
 
 /* Words that answer a question ("Yes."): small talk only when the turn
@@ -96,7 +97,7 @@ static const char *const yes_words[] = {
 
 /* Interjections that may open a sentence and go with their comma. */
 static const char *const interjections[] = {
-    "aw", "aww", "haha", "hey", "hi", "hello", "hmm", "oh", "ok", "okay", "omg", "well", "whoa",
+    "aw", "aww", "haha", "hello", "hey", "hi", "hmm", "oh", "ok", "okay", "omg", "well", "whoa",
     "woah", "wow", "yay",
 };
 
@@ -107,15 +108,24 @@ static int in_list(const char *const *list, size_t n, const char *s, size_t len)
     if (len >= sizeof low)
         return 0;
     for (i = 0; i < len; i++) {
-        char c = s[i];
-        if ((unsigned char)c >= 0x80)
+        char ch = s[i];
+        if ((unsigned char)ch >= 0x80)
             return 0;
-        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
     }
     low[len] = 0;
-    for (i = 0; i < n; i++)
-        if (strcmp(list[i], low) == 0)
+    while (n > 0) { /* the lists are sorted (byte order) */
+        size_t mid = n / 2;
+        int c = strcmp(list[mid], low);
+        if (c == 0)
             return 1;
+        if (c < 0) {
+            list += mid + 1;
+            n -= mid + 1;
+        } else {
+            n = mid;
+        }
+    }
     return 0;
 }
 
@@ -859,6 +869,11 @@ int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *o
     j.doc = s;
     j.n = n;
     j.st = st;
+    j.env = prose_env_new();
+    if (!j.env) {
+        rc = TERSE_ENOMEM;
+        goto done;
+    }
     po = *o;
     po.budget = 0;
     po.query = NULL;
@@ -866,9 +881,9 @@ int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *o
     for (i = 0; i < 4; i++) {
         po.level = (int)i;
         po.type = TERSE_TYPE_PROSE;
-        j.prose[i] = terse_ctx_new(&po, NULL);
+        j.prose[i] = compress_ctx_piece(&po, j.env, NULL);
         po.type = TERSE_TYPE_AUTO;
-        j.any[i] = terse_ctx_new(&po, NULL);
+        j.any[i] = compress_ctx_piece(&po, j.env, NULL);
         if (!j.prose[i] || !j.any[i]) {
             rc = TERSE_ENOMEM;
             goto done;
@@ -952,6 +967,7 @@ done:
         terse_ctx_free(j.prose[i]);
         terse_ctx_free(j.any[i]);
     }
+    prose_env_free(j.env);
     json_doc_free(d);
     return rc;
 }
