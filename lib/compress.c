@@ -23,6 +23,7 @@
 #include "guard/guard.h"
 #include "passes/chat.h"
 #include "passes/json.h"
+#include "passes/memory.h"
 #include "passes/piece.h"
 #include "passes/prose.h"
 #include "select/bm25.h"
@@ -1358,6 +1359,12 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         rc = chat_compress(&ctx->o, doc, j.n, &out, &cs, &min_tokens);
         dropped = cs.dropped;
         pass_segments = cs.segments;
+    } else if (type == TERSE_TYPE_MEMORY) {
+        struct memory_stats ms;
+        rc = memory_compress(&ctx->o, doc, j.n, &out, &ms, &min_tokens);
+        dropped = ms.dropped;
+        j.duplicates = ms.duplicates;
+        pass_segments = ms.entries;
     } else if (type == TERSE_TYPE_JSON && json_valid(doc, j.n)) {
         rc = compress_json(&j, &out, &dropped, &min_tokens);
         level = TERSE_LEVEL_EXACT;

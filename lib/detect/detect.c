@@ -6,6 +6,7 @@
 #include "../common/json.h"
 #include "../passes/chat.h"
 #include "../passes/json.h"
+#include "../passes/memory.h"
 #include "terse.h"
 
 static int starts(const char *s, size_t n, const char *p)
@@ -61,7 +62,9 @@ int detect_type(const char *s, size_t n)
         /* chat messages are JSON of a known shape */
         struct json_doc *d = json_parse(s, n, NULL);
         if (d) {
-            int t = chat_json_shape(json_root(d)) ? TERSE_TYPE_CHAT : TERSE_TYPE_JSON;
+            int t = chat_json_shape(json_root(d))     ? TERSE_TYPE_CHAT
+                    : memory_json_shape(json_root(d)) ? TERSE_TYPE_MEMORY
+                                                      : TERSE_TYPE_JSON;
             json_doc_free(d);
             return t;
         }
@@ -80,6 +83,8 @@ int detect_type(const char *s, size_t n)
     }
     if (chat_is_transcript(s, n))
         return TERSE_TYPE_CHAT;
+    if (memory_is_list(s, n))
+        return TERSE_TYPE_MEMORY;
     if (lines >= 3 && logs * 2 >= lines)
         return TERSE_TYPE_LOG;
     if (lines >= 3 && code * 10 >= lines * 4)
