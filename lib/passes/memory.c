@@ -285,6 +285,29 @@ int memory_is_list(const char *s, size_t n)
 
 /* ---- analysis ----------------------------------------------------------------- */
 
+/* The exact-duplicate key of a text: a hash of its runs of letters and
+ * digits, lower-cased (ASCII), so case, punctuation and spacing do not
+ * matter. */
+static uint64_t exact_key(const char *s, size_t n)
+{
+    uint64_t key = 0x9e3779b97f4a7c15ULL, h = 0;
+    size_t i;
+    int in = 0;
+    for (i = 0; i <= n; i++) {
+        unsigned char c = i < n ? (unsigned char)s[i] : ' ';
+        int word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+        if (word) {
+            h = (h ^ (uint64_t)(c >= 'A' && c <= 'Z' ? c + 32 : c)) * 0x100000001b3ULL;
+            in = 1;
+        } else if (in) {
+            key = terse_hash_mix(key ^ h);
+            h = 0;
+            in = 0;
+        }
+    }
+    return key;
+}
+
 /* Stemmed content words of each entry, its SimHash and its exact key. */
 static void analyse(struct mem_job *j, struct sb_stemmer *st)
 {
@@ -293,20 +316,24 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
     for (i = 0; i < j->n_e && !j->oom; i++) {
         struct entry *x = &j->e[i];
         int bits[64] = {0}, b;
-        uint64_t prev = 0, key = 0x9e3779b97f4a7c15ULL;
+        uint64_t prev = 0;
         size_t nt, nw = 0;
         if (x->other)
             continue;
-        if (x->text_len + 1 > cap) {
-            struct lex_tok *p = realloc(t, (x->text_len + 1) * sizeof *t);
+        /* the compressed text: fillers such as "It is worth noting that"
+         * are gone, so what is left is what the entry says */
+        const char *src = x->out ? x->out : x->text;
+        size_t len = x->out ? x->out_len : x->text_len;
+        if (len + 1 > cap) {
+            struct lex_tok *p = realloc(t, (len + 1) * sizeof *t);
             if (!p) {
                 j->oom = 1;
                 break;
             }
             t = p;
-            cap = x->text_len + 1;
+            cap = len + 1;
         }
-        nt = lex_text(x->text, x->text_len, t);
+        nt = lex_text(src, len, t);
         x->words = malloc((nt + 1) * sizeof *x->words);
         if (!x->words) {
             j->oom = 1;
@@ -320,14 +347,13 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
             if (t[k].kind == LX_PUNCT)
                 continue;
             if (L >= sizeof low) {
-                h = terse_hash_bytes(x->text + t[k].start, L);
+                h = terse_hash_bytes(src + t[k].start, L);
             } else {
                 for (c = 0; c < L; c++) {
-                    char ch = x->text[t[k].start + c];
+                    char ch = src[t[k].start + c];
                     low[c] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
                 }
                 low[L] = 0;
-                key = terse_hash_mix(key ^ terse_hash_bytes(low, L));
                 if (t[k].kind == LX_WORD && prose_is_stop_word(low, L) && !(t[k].flags & LXF_NEG))
                     continue;
                 if (t[k].kind == LX_WORD && st && (stem = sb_stemmer_stem(st, (const sb_symbol *)low, (int)L)) != NULL)
@@ -349,7 +375,7 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
         for (b = 0; b < 64; b++)
             if (bits[b] > 0)
                 x->sim |= (uint64_t)1 << b;
-        x->key = key;
+        x->key = exact_key(x->text, x->text_len);
         /* sort and make distinct (insertion sort: memories are short) */
         for (k = 1; k < nw; k++) {
             uint64_t v = x->words[k];
@@ -387,8 +413,8 @@ static size_t shared_words(const struct entry *a, const struct entry *b)
 }
 
 /* Whether a and b say nearly the same: SimHashes within 12 bits and 50% of
- * the stemmed words shared, or (one says more than the other) 80% of the
- * shorter one's words in the longer one and 40% shared. */
+ * the stemmed words shared, or (one says more than the other) 75% of the
+ * shorter one's words in the longer one and 30% shared. */
 static int near(const struct entry *a, const struct entry *b)
 {
     size_t both = shared_words(a, b), small = a->n_words < b->n_words ? a->n_words : b->n_words;
@@ -397,7 +423,7 @@ static int near(const struct entry *a, const struct entry *b)
         return 0;
     if (__builtin_popcountll(a->sim ^ b->sim) <= 12 && jac >= 50)
         return 1;
-    return jac >= 40 && both * 100 >= small * 80;
+    return jac >= 30 && both * 100 >= small * 75;
 }
 
 /* Whether every protected item of a (numbers, negations, capitalized
@@ -460,13 +486,8 @@ static void dedup(struct mem_job *j, int level)
             if (y->other || y->removed)
                 continue;
             if (x->key == y->key) {
-                /* the same words: the newer entry stays, where the older was */
-                if (newer(x, y)) {
-                    merge_into(j, y, x);
-                    x->pos = y->pos;
-                } else {
-                    merge_into(j, x, y);
-                }
+                /* the same words: the first stays, with the newer stamp */
+                merge_into(j, x, y);
                 break;
             }
             if (level < TERSE_LEVEL_BALANCED || !near(x, y))
@@ -812,13 +833,13 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct buf 
         rc = TERSE_ENOMEM;
         goto done;
     }
-    if (o->level >= TERSE_LEVEL_SAFE) {
+    for (i = 0; i < j.n_e && !j.oom; i++)
+        if (!j.e[i].other)
+            j.e[i].out = prose(&j, c, j.e[i].text, j.e[i].text_len, &j.e[i].out_len);
+    if (!j.oom && o->level >= TERSE_LEVEL_SAFE) {
         analyse(&j, stem);
         dedup(&j, o->level);
     }
-    for (i = 0; i < j.n_e && !j.oom; i++)
-        if (!j.e[i].other && !j.e[i].removed)
-            j.e[i].out = prose(&j, c, j.e[i].text, j.e[i].text_len, &j.e[i].out_len);
     if (j.oom) {
         rc = TERSE_ENOMEM;
         goto done;

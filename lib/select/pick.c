@@ -58,7 +58,9 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
             free(order);
             return TERSE_ENOMEM;
         }
-        if (total <= budget)
+        for (i = 0; i < m && !it[order[i].index].keep; i++)
+            ;
+        if (total <= budget && (i < m || m == 0))
             break;
         for (i = m; i-- > 0;)
             if (it[order[i].index].keep) {
