@@ -718,6 +718,7 @@ static void write_json(const struct chat_job *j, const struct json_value *v, str
         struct byv key, *f;
         const struct unit *u = NULL;
         key.v = (uintptr_t)v;
+        key.i = 0;
         f = bsearch(&key, j->byv, j->n_units, sizeof *j->byv, by_value);
         if (f)
             u = &j->u[f->i];
