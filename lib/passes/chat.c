@@ -76,16 +76,17 @@ struct chat_job {
  * made only of these (and of a speaker's name) carries no fact. */
 static const char *const phatic_words[] = {
     "a", "again", "all", "am", "amazing", "an", "and", "appreciate", "appreciated", "are", "aw",
-    "awesome", "aww", "be", "beautiful", "best", "bunch", "bye", "care", "cheers", "congrats",
-    "congratulations", "cool", "cute", "day", "excited", "fantastic", "for", "fun", "glad", "good",
-    "goodbye", "gorgeous", "great", "haha", "happy", "hear", "hello", "here", "hey", "hi", "hiya",
-    "hmm", "hope", "how", "i", "i'm", "im", "incredible", "inspiring", "is", "it", "it's", "its",
-    "job", "keep", "kind", "later", "lol", "look", "looks", "lot", "love", "lovely", "luck", "me",
-    "mean", "means", "much", "my", "neat", "nice", "of", "oh", "ok", "okay", "omg", "perfect",
-    "proud", "really", "see", "so", "soon", "sound", "sounds", "stunning", "super", "sweet", "take",
+    "awesome", "aww", "be", "beautiful", "best", "bunch", "bye", "can", "care", "cheers",
+    "congrats", "congratulations", "cool", "could", "cute", "day", "do", "excited", "fantastic",
+    "for", "fun", "get", "glad", "go", "going", "good", "goodbye", "gorgeous", "got", "great",
+    "haha", "happy", "hear", "hello", "here", "hey", "hi", "hiya", "hmm", "hope", "how", "i", "i'm",
+    "im", "incredible", "inspiring", "is", "it", "it's", "its", "job", "keep", "kind", "later",
+    "lol", "look", "looks", "lot", "love", "lovely", "luck", "me", "mean", "means", "much", "my",
+    "neat", "nice", "of", "oh", "ok", "okay", "omg", "one", "perfect", "prob", "problem", "proud",
+    "really", "rock", "see", "so", "soon", "sound", "sounds", "stunning", "super", "sweet", "take",
     "talk", "thank", "thanks", "that", "that's", "thats", "the", "there", "this", "to", "too",
-    "totally", "up", "very", "was", "well", "what", "whoa", "wish", "woah", "wonderful", "words",
-    "work", "wow", "yay", "you", "you're", "your", "youre",
+    "totally", "up", "very", "wait", "was", "way", "well", "what", "whoa", "wish", "woah",
+    "wonderful", "words", "work", "worries", "wow", "yay", "you", "you're", "your", "youre",
 };
 
 /* Words that answer a question ("Yes."): small talk only when the turn
@@ -181,8 +182,22 @@ static int small_talk(const struct trim_ctx *c, int first, const char *s, const 
         const char *w = s + t[i].start;
         if (t[i].kind == LX_PUNCT)
             continue;
-        if (t[i].kind != LX_WORD || (t[i].flags & LXF_NEG))
+        if (t[i].kind != LX_WORD)
             return 0;
+        /* a negation only in "no worries", "can't wait", "time no see" */
+        if ((t[i].flags & LXF_NEG) &&
+            !(i + 1 < k && t[i + 1].kind == LX_WORD &&
+              (lex_word_is(s + t[i + 1].start, t[i + 1].len, "worries") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "prob") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "problem") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "wait") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "talk") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "see"))))
+            return 0;
+        if (t[i].flags & LXF_NEG) {
+            words++;
+            continue;
+        }
         words++;
         if (IN(phatic_words, w, t[i].len))
             continue;
