@@ -847,8 +847,9 @@ int chat_json_shape(const struct json_value *root)
 
 int chat_is_transcript(const char *s, size_t n)
 {
-    size_t i, lines = 0, turns = 0, sp, spl, first_sp = 0, first_len = 0;
-    int two = 0;
+    /* speakers and their turns (the first 16 speakers): a conversation
+     * has speakers who come back, "Status: done" lines do not */
+    size_t at[16], len[16], turns_of[16], n_sp = 0, i, k, lines = 0, turns = 0, sp, spl, repeat = 0;
     for (i = 0; i < n && i < 65536;) {
         const char *nl = memchr(s + i, '\n', n - i);
         size_t e = nl ? (size_t)(nl - s) : n;
@@ -856,17 +857,20 @@ int chat_is_transcript(const char *s, size_t n)
             lines++;
             if (turn_prefix(s + i, e - i, &sp, &spl)) {
                 turns++;
-                if (!first_len) {
-                    first_sp = i + sp;
-                    first_len = spl;
-                } else if (spl != first_len || memcmp(s + first_sp, s + i + sp, spl) != 0) {
-                    two = 1;
+                for (k = 0; k < n_sp && !(len[k] == spl && memcmp(s + at[k], s + i + sp, spl) == 0); k++)
+                    ;
+                if (k == n_sp && n_sp < 16) {
+                    at[n_sp] = i + sp;
+                    len[n_sp] = spl;
+                    turns_of[n_sp++] = 0;
                 }
+                if (k < n_sp && ++turns_of[k] == 2)
+                    repeat++;
             }
         }
         i = e + 1;
     }
-    return turns >= 3 && two && turns * 2 > lines;
+    return turns >= 3 && repeat >= 2 && turns * 2 > lines;
 }
 
 int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *out,
