@@ -1358,6 +1358,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         struct chat_stats cs;
         rc = chat_compress(&ctx->o, doc, j.n, &out, &cs, &min_tokens);
         dropped = cs.dropped;
+        j.duplicates = cs.repeats;
         pass_segments = cs.segments;
     } else if (type == TERSE_TYPE_MEMORY) {
         struct memory_stats ms;

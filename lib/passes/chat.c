@@ -20,6 +20,7 @@
 #include "chat.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -354,6 +355,24 @@ static int asks(const struct unit *u)
     return n && u->src[n - 1] == '?';
 }
 
+/* Returns the index of an earlier unit (not a header) with the same text
+ * as unit i, when that text is at least 64 bytes, else (size_t)-1. Only
+ * earlier units: what a message becomes never depends on later ones. */
+static size_t repeat_of(const struct chat_job *j, size_t i)
+{
+    const struct unit *u = &j->u[i];
+    size_t k;
+    if (u->src_len < 64)
+        return (size_t)-1;
+    for (k = 0; k < i; k++) {
+        const struct unit *e = &j->u[k];
+        if (e->kind != U_OTHER && e->src_len == u->src_len && e->msg < u->msg &&
+            memcmp(e->src, u->src, u->src_len) == 0)
+            return k;
+    }
+    return (size_t)-1;
+}
+
 /* Compresses every unit at `level` (replacing earlier outputs). The text
  * of old turns, once its small talk is gone, is pruned telegraphically
  * from `balanced` up (the prose level `max`): measured on locomo-dev,
@@ -367,6 +386,7 @@ static void compress_units(struct chat_job *j, int level)
     int after_question = 0, old = level >= TERSE_LEVEL_BALANCED ? TERSE_LEVEL_MAX : level;
     nm.n = 0;
     j->st->removed = 0;
+    j->st->repeats = 0;
     for (i = 0; i < j->n_units && !j->oom; i++) {
         struct unit *u = &j->u[i];
         free(u->out);
@@ -376,6 +396,19 @@ static void compress_units(struct chat_job *j, int level)
             names_add(&nm, j->doc + u->speaker, u->speaker_len);
         if (u->kind == U_KEEP || (u->kind != U_OTHER && u->msg >= first_recent)) {
             u->out = NULL; /* as it is */
+        } else if (level >= TERSE_LEVEL_SAFE && u->kind != U_OTHER && repeat_of(j, i) != (size_t)-1) {
+            /* the same long text as an earlier message (a tool result read
+             * twice, a pasted document): a marker that names it */
+            char note[64];
+            int len = snprintf(note, sizeof note, "[same as message %zu]", j->u[repeat_of(j, i)].msg + 1);
+            u->out = malloc((size_t)len + 1);
+            if (!u->out) {
+                j->oom = 1;
+                break;
+            }
+            memcpy(u->out, note, (size_t)len + 1);
+            u->out_len = (size_t)len;
+            j->st->repeats++;
         } else if (u->kind == U_TOOL) {
             run_ctx(j, j->any[level], u, u->src, u->src_len);
         } else if (u->kind == U_OTHER || level < TERSE_LEVEL_BALANCED) {

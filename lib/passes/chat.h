@@ -20,6 +20,7 @@ struct chat_stats {
     size_t segments; /* messages (JSON) or lines (transcript) seen */
     size_t dropped;  /* turns left out by the budget */
     size_t removed;  /* small-talk sentences removed */
+    size_t repeats;  /* messages replaced by "[same as message N]" */
 };
 
 struct json_value;
