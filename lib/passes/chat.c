@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../select/bm25.h"
@@ -50,6 +51,8 @@ struct unit {
     int kind;
     size_t msg;                 /* message or turn index */
     int blank_before;           /* transcript: a blank line precedes */
+    uint8_t header_kept;        /* transcript, with a budget: a header is written */
+    size_t repeat;              /* an earlier unit with the same text, or (size_t)-1 */
     char *out;                  /* compressed text; NULL: unchanged */
     size_t out_len;
 };
@@ -355,22 +358,39 @@ static int asks(const struct unit *u)
     return n && u->src[n - 1] == '?';
 }
 
-/* Returns the index of an earlier unit (not a header) with the same text
- * as unit i, when that text is at least 64 bytes, else (size_t)-1. Only
- * earlier units: what a message becomes never depends on later ones. */
-static size_t repeat_of(const struct chat_job *j, size_t i)
+/* Sets each unit's `repeat`: the first earlier unit (not a header, of an
+ * earlier message) with the same text, when that text is at least 64
+ * bytes; else (size_t)-1. A hash table of the texts seen, so a long
+ * conversation costs one pass. Only earlier units count: what a message
+ * becomes never depends on later ones. */
+static void find_repeats(struct chat_job *j)
 {
-    const struct unit *u = &j->u[i];
-    size_t k;
-    if (u->src_len < 64)
-        return (size_t)-1;
-    for (k = 0; k < i; k++) {
-        const struct unit *e = &j->u[k];
-        if (e->kind != U_OTHER && e->src_len == u->src_len && e->msg < u->msg &&
-            memcmp(e->src, u->src, u->src_len) == 0)
-            return k;
+    size_t cap = 64, mask, i, h;
+    size_t *table;
+    while (cap < j->n_units * 2)
+        cap *= 2;
+    mask = cap - 1;
+    table = calloc(cap, sizeof *table);
+    if (!table) {
+        j->oom = 1;
+        return;
     }
-    return (size_t)-1;
+    for (i = 0; i < j->n_units; i++) {
+        struct unit *u = &j->u[i];
+        u->repeat = (size_t)-1;
+        if (u->kind == U_OTHER || u->src_len < 64)
+            continue;
+        for (h = terse_hash_bytes(u->src, u->src_len) & mask; table[h]; h = (h + 1) & mask) {
+            const struct unit *e = &j->u[table[h] - 1];
+            if (e->src_len == u->src_len && memcmp(e->src, u->src, u->src_len) == 0)
+                break;
+        }
+        if (table[h] && j->u[table[h] - 1].msg < u->msg)
+            u->repeat = table[h] - 1;
+        else if (!table[h])
+            table[h] = i + 1;
+    }
+    free(table);
 }
 
 /* Compresses every unit at `level` (replacing earlier outputs). The text
@@ -396,11 +416,11 @@ static void compress_units(struct chat_job *j, int level)
             names_add(&nm, j->doc + u->speaker, u->speaker_len);
         if (u->kind == U_KEEP || (u->kind != U_OTHER && u->msg >= first_recent)) {
             u->out = NULL; /* as it is */
-        } else if (level >= TERSE_LEVEL_SAFE && u->kind != U_OTHER && repeat_of(j, i) != (size_t)-1) {
+        } else if (level >= TERSE_LEVEL_SAFE && u->kind != U_OTHER && u->repeat != (size_t)-1) {
             /* the same long text as an earlier message (a tool result read
              * twice, a pasted document): a marker that names it */
             char note[64];
-            int len = snprintf(note, sizeof note, "[same as message %zu]", j->u[repeat_of(j, i)].msg + 1);
+            int len = snprintf(note, sizeof note, "[same as message %zu]", j->u[u->repeat].msg + 1);
             u->out = malloc((size_t)len + 1);
             if (!u->out) {
                 j->oom = 1;
@@ -591,21 +611,24 @@ static void parse_transcript(struct chat_job *j)
     }
 }
 
-/* Whether a header line (U_OTHER) at index i is written with a budget: when
- * a turn of its section (up to the next header) is kept, or when the
- * section has no turns. */
-static int header_kept(const struct chat_job *j, size_t i)
+/* Marks which header lines (U_OTHER) are written under a budget: one
+ * whose section (up to the next header) has a kept turn, or has no turns
+ * and comes before a kept header or the end. One pass from the end. */
+static void mark_headers(struct chat_job *j)
 {
-    size_t k;
-    int turns = 0;
-    for (k = i + 1; k < j->n_units && j->u[k].kind != U_OTHER; k++) {
-        turns = 1;
-        if (j->pick[k].keep)
-            return 1;
+    size_t i = j->n_units;
+    int any_turn = 0, any_kept = 0, next = 1;
+    while (i-- > 0) {
+        struct unit *u = &j->u[i];
+        if (u->kind != U_OTHER) {
+            any_turn = 1;
+            any_kept |= j->pick[i].keep;
+            continue;
+        }
+        u->header_kept = (uint8_t)(any_turn ? any_kept : next);
+        next = u->header_kept;
+        any_turn = any_kept = 0;
     }
-    if (k < j->n_units && !turns)
-        return header_kept(j, k);
-    return !turns;
 }
 
 /* Writes the transcript: other lines, turns with their prefixes, one
@@ -615,11 +638,13 @@ static void write_transcript(struct chat_job *j, struct buf *b)
 {
     size_t i;
     int gap = 0, any = 0;
+    if (j->pick)
+        mark_headers(j);
     for (i = 0; i < j->n_units; i++) {
         const struct unit *u = &j->u[i];
         const char *text = u->out ? u->out : u->src;
         size_t len = u->out ? u->out_len : u->src_len;
-        int kept = !j->pick || (u->kind == U_OTHER ? header_kept(j, i) : j->pick[i].keep);
+        int kept = !j->pick || (u->kind == U_OTHER ? u->header_kept : j->pick[i].keep);
         if (u->kind != U_OTHER && u->out && len == 0)
             continue; /* all small talk */
         if (!kept) {
@@ -957,6 +982,11 @@ int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *o
         goto done;
     }
     st->segments = j.n_units;
+    find_repeats(&j);
+    if (j.oom) {
+        rc = TERSE_ENOMEM;
+        goto done;
+    }
     if (j.json && !j.oom) {
         j.byv = malloc((j.n_units + 1) * sizeof *j.byv);
         if (!j.byv) {

@@ -57,6 +57,7 @@ struct entry {
     size_t subject, subject_len; /* in text: "User", "The user", "Priya" */
     size_t pred;                 /* in text: where the rest starts */
     long group;                  /* index of the group's first entry, or -1 */
+    size_t next;                 /* the group's next entry + 1, or 0 */
     size_t pos;                  /* output order */
     double score;
     char *out;                   /* compressed text (or grouped text) */
@@ -577,6 +578,61 @@ static int same_subject(const struct entry *a, const struct entry *b)
     return la == lb && (lex_word_is(sa, la, "user") ? lex_word_is(sb, lb, "user") : memcmp(sa, sb, la) == 0);
 }
 
+/* The hash of a subject as same_subject compares it. */
+static uint64_t subject_hash(const struct entry *x)
+{
+    const char *s = x->out + x->subject;
+    size_t L = x->subject_len;
+    if (L > 4 && lex_word_is(s, 3, "the") && s[3] == ' ') {
+        s += 4;
+        L -= 4;
+    }
+    return lex_word_is(s, L, "user") ? 1 : terse_hash_bytes(s, L) | 2;
+}
+
+/* Groups the entries that have the same subject: each gets the index of
+ * the first one (`group`) and a link to the next one (`next`). A hash
+ * table of the subjects seen, so a long list costs one pass. Returns 0, or
+ * -1 when memory runs out. */
+static int group_subjects(struct mem_job *j)
+{
+    size_t cap = 64, mask, i, h;
+    size_t *table, *last;
+    while (cap < j->n_e * 2)
+        cap *= 2;
+    mask = cap - 1;
+    table = calloc(cap, sizeof *table);
+    last = calloc(j->n_e + 1, sizeof *last);
+    if (!table || !last) {
+        free(table);
+        free(last);
+        return -1;
+    }
+    for (i = 0; i < j->n_e; i++) {
+        struct entry *x = &j->e[i];
+        if (x->other || x->removed || !x->subject_len)
+            continue;
+        for (h = subject_hash(x) & mask; table[h]; h = (h + 1) & mask)
+            if (same_subject(&j->e[table[h] - 1], x))
+                break;
+        if (!table[h]) {
+            table[h] = i + 1;
+            last[i] = i;
+            continue;
+        }
+        {
+            size_t lead = table[h] - 1;
+            j->e[lead].group = (long)lead;
+            x->group = (long)lead;
+            j->e[last[lead]].next = i + 1;
+            last[lead] = i;
+        }
+    }
+    free(table);
+    free(last);
+    return 0;
+}
+
 /* ---- output ------------------------------------------------------------------- */
 
 /* Appends a time stamp without seconds, fraction and zone
@@ -743,15 +799,17 @@ static void group_text(struct mem_job *j, struct entry *x)
         buf_add(&b, s, L);
     }
     buf_addc(&b, ':');
-    m = malloc(j->n_e * sizeof *m);
+    for (i = (size_t)(x - j->e) + 1; i; i = j->e[i - 1].next)
+        nm++;
+    m = malloc(nm * sizeof *m);
     if (!m) {
         j->oom = 1;
         buf_free(&b);
         return;
     }
-    for (i = 0; i < j->n_e; i++)
-        if (!j->e[i].removed && !j->e[i].other && j->e[i].group == x->group)
-            m[nm++] = &j->e[i];
+    nm = 0;
+    for (i = (size_t)(x - j->e) + 1; i; i = j->e[i - 1].next)
+        m[nm++] = &j->e[i - 1];
     qsort(m, nm, sizeof *m, by_pos);
     for (i = 0; i < nm; i++) {
         const struct entry *y = m[i];
@@ -849,17 +907,9 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct buf 
         for (i = 0; i < j.n_e; i++)
             if (!j.e[i].other && !j.e[i].removed)
                 find_subject(&j.e[i]);
-        for (i = 0; i < j.n_e; i++) {
-            struct entry *x = &j.e[i];
-            if (x->other || x->removed || !x->subject_len || x->group >= 0)
-                continue;
-            for (k = i + 1; k < j.n_e; k++) {
-                struct entry *y = &j.e[k];
-                if (!y->other && !y->removed && y->subject_len && y->group < 0 && same_subject(x, y)) {
-                    y->group = (long)i;
-                    x->group = (long)i;
-                }
-            }
+        if (group_subjects(&j) != 0) {
+            rc = TERSE_ENOMEM;
+            goto done;
         }
     }
     /* the output order: leaders by position (contradictions newest first) */
