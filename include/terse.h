@@ -165,7 +165,8 @@ typedef struct terse_options {
     size_t query_len;
     size_t budget;                     /* at most this many tokens; 0 = no budget */
     size_t keep_recent;                /* chat: the last N messages or turns are left
-                                          untouched; default 2 (0: none) */
+                                          untouched; default 0, which keeps every
+                                          message's output independent of later ones */
 } terse_options;
 
 TERSE_API void terse_options_init(terse_options *o);

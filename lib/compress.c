@@ -74,7 +74,6 @@ void terse_options_init(terse_options *o)
     o->level = TERSE_LEVEL_BALANCED;
     o->type = TERSE_TYPE_AUTO;
     o->tokenizer = terse_tokenizer_find("o200k");
-    o->keep_recent = 2;
 }
 
 terse_ctx *terse_ctx_new(const terse_options *o, int *status)

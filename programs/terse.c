@@ -51,7 +51,7 @@ static const char usage_text[] =
     "                    level tried\n"
     "  --query TEXT      keep what is relevant to TEXT first\n"
     "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
-    "  --keep-recent N   chat: leave the last N messages or turns untouched (default 2)\n"
+    "  --keep-recent N   chat: leave the last N messages or turns untouched (default 0)\n"
     "  --stats           a one-line summary on stderr\n"
     "  -h, --help        show this help;  --version  show the version\n"
     "\n"

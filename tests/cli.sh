@@ -90,7 +90,7 @@ expect "compress bad type" 1 '' "^terse: unknown type 'xml'" -- "$T" compress "$
 expect "compress invalid UTF-8 gives valid UTF-8" 0 'a.*b' '' -- "$T" compress "$tmp/invalid"
 printf 'Ann: Hey Bob! Good to see you!\nBob: Hi Ann! In order to save time, I moved the meeting to 3 May.\nAnn: Thanks, Bob! That is great.\nBob: It is important to note that I did not invite Carl.\n' > "$tmp/chat"
 expect "compress detects a transcript" 0 'Bob: ' 'type chat' -- "$T" compress "$tmp/chat" --stats
-expect "compress chat keeps the recent turn" 0 'Bob: It is important to note that I did not invite Carl\.$' '' -- "$T" compress "$tmp/chat"
+expect "compress chat keeps the recent turn" 0 'Bob: It is important to note that I did not invite Carl\.$' '' -- "$T" compress "$tmp/chat" --keep-recent 1
 expect "compress chat drops small talk" 0 '^Bob: .*3 May' '' -- "$T" compress "$tmp/chat" --keep-recent 0
 expect "compress bad --keep-recent" 1 '' "^terse: --keep-recent needs a number of messages, not 'x'" -- "$T" compress "$tmp/chat" --keep-recent x
 printf '{"messages":[{"role":"system","content":"In order to help, be brief."},{"role":"user","content":"In order to plan, I need the weather on 3 May."},{"role":"user","content":"Thanks!"}]}' > "$tmp/oa"
