@@ -385,6 +385,7 @@ static int cmd_compress(int argc, char **argv)
         opt.query = o.query;
         opt.query_len = strlen(o.query);
     }
+    opt.compact = o.json; /* --json asks memory lists for their compact form */
     if (o.keep_recent) {
         char *end;
         unsigned long long k;
