@@ -302,13 +302,17 @@ static inline uint32_t rank_of(const struct vocab *v, const unsigned char *p, si
 }
 
 /* tiktoken's own algorithm: keep the rank of every adjacent pair and rescan
- * for the minimum after each merge. Quadratic, so only for short pieces. */
+ * for the minimum after each merge. Quadratic, so only for short pieces.
+ * A rank is the id of the merged token, so each part's id is known when it
+ * is made and the parts need no lookup at the end. */
 static void merge_small(const struct vocab *v, const unsigned char *p, size_t m, struct tok_sink *k)
 {
-    uint32_t start[SMALL_PIECE + 1], rank[SMALL_PIECE + 1];
+    uint32_t start[SMALL_PIECE + 1], rank[SMALL_PIECE + 1], id[SMALL_PIECE];
     size_t np = m, i;
     for (i = 0; i <= m; i++)
         start[i] = (uint32_t)i;
+    for (i = 0; i < m; i++)
+        id[i] = v->byte_ids[p[i]];
     for (i = 0; i + 1 < m; i++)
         rank[i] = rank_of(v, p, i, i + 2);
     rank[m - 1] = NO_RANK;
@@ -324,13 +328,15 @@ static void merge_small(const struct vocab *v, const unsigned char *p, size_t m,
             break;
         memmove(start + at + 1, start + at + 2, (np - at - 1) * sizeof *start);
         memmove(rank + at + 1, rank + at + 2, (np - at - 2) * sizeof *rank);
+        memmove(id + at + 1, id + at + 2, (np - at - 2) * sizeof *id);
+        id[at] = best;
         np--;
         rank[at] = at + 1 < np ? rank_of(v, p, start[at], start[at + 2]) : NO_RANK;
         if (at > 0)
             rank[at - 1] = rank_of(v, p, start[at - 1], start[at + 1]);
     }
     for (i = 0; i < np; i++)
-        sink_push(k, rank_of(v, p, start[i], start[i + 1]));
+        sink_push(k, id[i]);
 }
 
 /* The same merge order with a heap over a linked list: O(m log m). */
