@@ -148,6 +148,10 @@ struct seg {
     double score;
     uint64_t bag;    /* word bag of out, for near duplicates */
     size_t words;    /* words in out */
+    /* its tokens, when its paragraph was lexed whole: ptoks[tok_first ..
+     * tok_first + tok_n) of the job, offsets relative to tok_base in doc */
+    size_t tok_first, tok_base;
+    uint32_t tok_n;
 };
 
 struct job {
@@ -162,6 +166,8 @@ struct job {
     struct prose_env *env;
     struct lex_tok *lex_in; /* scratch: tokens of a segment and of its output */
     size_t lex_cap;
+    struct lex_tok *ptoks;  /* tokens of the paragraphs, lexed once (see seg) */
+    size_t n_ptoks, cap_ptoks;
     const char *qwords[32];
     size_t qlens[32];
     char qbuf[512];
@@ -223,12 +229,48 @@ static void on_sentence(void *arg, size_t start, size_t end)
 struct para_ctx {
     struct job *j;
     size_t base;
+    size_t first; /* the paragraph's first token in j->ptoks */
 };
 
-static void on_para_sentence(void *arg, size_t start, size_t end)
+static void on_para_sentence(void *arg, size_t start, size_t end, size_t tok_first, size_t tok_end)
 {
     struct para_ctx *p = arg;
-    on_sentence(p->j, p->base + start, p->base + end);
+    struct job *j = p->j;
+    size_t n = j->n_segs;
+    on_sentence(j, p->base + start, p->base + end);
+    if (j->n_segs > n) {
+        struct seg *g = &j->segs[n];
+        g->tok_first = p->first + tok_first;
+        g->tok_n = (uint32_t)(tok_end - tok_first);
+        g->tok_base = p->base;
+    }
+}
+
+/* Splits the paragraph doc[text .. end) into sentence segments, lexing it
+ * once: the segments keep their tokens for compress_seg. */
+static void add_paragraph(struct job *j, size_t text, size_t end)
+{
+    struct para_ctx pc;
+    size_t n = end - text;
+    if (j->n_ptoks + n > j->cap_ptoks) {
+        size_t cap = j->cap_ptoks ? j->cap_ptoks : 4096;
+        struct lex_tok *p;
+        while (cap < j->n_ptoks + n)
+            cap *= 2;
+        p = realloc(j->ptoks, cap * sizeof *p);
+        if (!p) {
+            j->oom = 1;
+            return;
+        }
+        j->ptoks = p;
+        j->cap_ptoks = cap;
+    }
+    pc.j = j;
+    pc.base = text;
+    pc.first = j->n_ptoks;
+    n = lex_text(j->doc + text, n, j->ptoks + j->n_ptoks);
+    j->n_ptoks += n;
+    prose_sentences_lexed(j->doc + text, j->ptoks + pc.first, n, on_para_sentence, &pc);
 }
 
 struct line {
@@ -427,15 +469,12 @@ static int segment_prose(struct job *j, int verbatim_only)
         for (k = i + 1; k < nl && !is_blank(&lines[k]) && !block_start(d, &lines[k]); k++)
             ;
         {
-            struct para_ctx pc;
             size_t text = m ? l->text + m : l->text;
             while (text < l->end && (d[text] == ' ' || d[text] == '\t'))
                 text++;
             add_block(j, l->start, m ? text - l->start : 0, sep);
-            pc.j = j;
-            pc.base = text;
             if (lines[k - 1].end > text)
-                prose_sentences(d + text, lines[k - 1].end - text, on_para_sentence, &pc);
+                add_paragraph(j, text, lines[k - 1].end);
             else
                 add_seg(j, text, text, SEG_SENTENCE);
         }
@@ -475,6 +514,23 @@ static int lex_reserve(struct job *j, size_t n)
     return 0;
 }
 
+/* The tokens of segment g into t (room for its length): a copy of those
+ * its paragraph was lexed into, shifted to the segment's start, or a new
+ * lexing. Returns their number. */
+static size_t seg_tokens(const struct job *j, const struct seg *g, struct lex_tok *t)
+{
+    size_t k, shift;
+    if (!g->tok_n)
+        return lex_text(j->doc + g->start, g->end - g->start, t);
+    shift = g->start - g->tok_base;
+    for (k = 0; k < g->tok_n; k++) {
+        t[k] = j->ptoks[g->tok_first + k];
+        t[k].start -= (uint32_t)shift;
+    }
+    t[0].flags &= (uint8_t) ~(LXF_SPACE | LXF_NL);
+    return g->tok_n;
+}
+
 /* Compresses segment g at `level` into g->out (replacing what was there). */
 static void compress_seg(struct job *j, struct seg *g, int level)
 {
@@ -511,7 +567,7 @@ static void compress_seg(struct job *j, struct seg *g, int level)
             return;
         }
         ti = j->lex_in;
-        ni = lex_text(src, n, ti);
+        ni = seg_tokens(j, g, ti);
         for (L = level;; L--) {
             b.len = 0;
             prose_compress_lexed(src, n, ti, ni, L, j->q.n ? &j->q : NULL, j->env, &b);
@@ -521,7 +577,7 @@ static void compress_seg(struct job *j, struct seg *g, int level)
                 if (lex_reserve(j, b.len) != 0)
                     break;
                 ti = j->lex_in;
-                ni = lex_text(src, n, ti);
+                ni = seg_tokens(j, g, ti);
             }
             to = j->lex_in + j->lex_cap;
             no = lex_text(b.p ? b.p : "", b.len, to);
@@ -614,9 +670,15 @@ static char *compress_alt(struct job *j, struct seg *g, int level, size_t *len)
 /* Marks exact duplicate sentences (safe and up) and near duplicates
  * (balanced and up: nine tenths of the words shared both ways, and nothing
  * protected that the earlier one lacks). The first occurrence stays. */
+#define NEAR_WINDOW 256
+
 static void mark_duplicates(struct job *j, int level)
 {
-    size_t i, k, cap = 64, mask;
+    struct near {
+        uint64_t bag;
+        size_t seg, words;
+    } near[NEAR_WINDOW];
+    size_t i, k, cap = 64, mask, n_near = 0, near_next = 0;
     uint32_t *table;
     while (cap < j->n_segs * 2)
         cap *= 2;
@@ -645,13 +707,14 @@ static void mark_duplicates(struct job *j, int level)
         table[h] = (uint32_t)i + 1;
         if (level < TERSE_LEVEL_BALANCED || g->words < 6)
             continue;
-        /* near duplicates: the word bags (set by compress_seg) first, then
-         * the words themselves */
-        for (k = i > 256 ? i - 256 : 0; k < i; k++) {
-            const struct seg *e = &j->segs[k];
-            if (e->removed || e->kind != SEG_SENTENCE || e->end - e->start < 20 || e->words < 6 ||
-                e->words * 10 < g->words * 9 || g->words * 10 < e->words * 9 ||
-                popcount64(e->bag ^ g->bag) > 10)
+        /* near duplicates among the last NEAR_WINDOW candidates: the word
+         * bags (set by compress_seg) first, from a small ring that stays
+         * in the processor's cache, then the words themselves */
+        for (k = 0; k < n_near; k++) {
+            const struct near *c = &near[k];
+            const struct seg *e = &j->segs[c->seg];
+            if (c->words * 10 < g->words * 9 || g->words * 10 < c->words * 9 ||
+                popcount64(c->bag ^ g->bag) > 10 || c->seg < (i > 256 ? i - 256 : 0) || e->removed)
                 continue;
             if (overlap_tenths(e->out, e->out_len, g->out, g->out_len) >= 9 &&
                 overlap_tenths(g->out, g->out_len, e->out, e->out_len) >= 9 &&
@@ -661,6 +724,14 @@ static void mark_duplicates(struct job *j, int level)
                 j->duplicates++;
                 break;
             }
+        }
+        if (!g->removed) {
+            near[near_next].seg = i;
+            near[near_next].bag = g->bag;
+            near[near_next].words = g->words;
+            near_next = (near_next + 1) % NEAR_WINDOW;
+            if (n_near < NEAR_WINDOW)
+                n_near++;
         }
     }
     free(table);
@@ -1449,5 +1520,6 @@ done:
     free(doc);
     prose_env_free(j.env);
     free(j.lex_in);
+    free(j.ptoks);
     return rc;
 }

@@ -807,12 +807,27 @@ static const char *const abbrevs[] = {
     "pp", "prof", "rev", "sen", "sep", "sept", "sgt", "sr", "st", "vol", "vols", "vs",
 };
 
+/* prose_sentences's callback, adapted to prose_sentences_lexed's. */
+struct plain_cb {
+    void (*fn)(void *arg, size_t start, size_t end);
+    void *arg;
+};
+
+static void plain_sentence(void *arg, size_t start, size_t end, size_t tok_first, size_t tok_end)
+{
+    const struct plain_cb *c = arg;
+    (void)tok_first;
+    (void)tok_end;
+    c->fn(c->arg, start, end);
+}
+
 void prose_sentences(const char *s, size_t n, void (*fn)(void *arg, size_t start, size_t end),
                      void *arg)
 {
     struct lex_tok stack_toks[256];
     struct lex_tok *t = stack_toks;
-    size_t nt, i, start = 0;
+    struct plain_cb c;
+    size_t nt;
     if (n > 256) {
         t = malloc(n * sizeof *t);
         if (!t) {
@@ -821,11 +836,21 @@ void prose_sentences(const char *s, size_t n, void (*fn)(void *arg, size_t start
         }
     }
     nt = lex_text(s, n, t);
-    if (nt == 0) {
-        if (t != stack_toks)
-            free(t);
+    c.fn = fn;
+    c.arg = arg;
+    prose_sentences_lexed(s, t, nt, plain_sentence, &c);
+    if (t != stack_toks)
+        free(t);
+}
+
+void prose_sentences_lexed(const char *s, const struct lex_tok *t, size_t nt,
+                           void (*fn)(void *arg, size_t start, size_t end, size_t tok_first,
+                                      size_t tok_end),
+                           void *arg)
+{
+    size_t i, start, first = 0;
+    if (nt == 0)
         return;
-    }
     start = t[0].start;
     for (i = 0; i < nt; i++) {
         char c;
@@ -858,11 +883,10 @@ void prose_sentences(const char *s, size_t n, void (*fn)(void *arg, size_t start
             if (in_list(abbrevs, sizeof abbrevs / sizeof *abbrevs, s + w->start, w->len))
                 continue;
         }
-        fn(arg, start, t[j].start + t[j].len);
+        fn(arg, start, t[j].start + t[j].len, first, j + 1);
         start = t[j + 1].start;
+        first = j + 1;
         i = j; /* the closing marks are consumed */
     }
-    fn(arg, start, t[nt - 1].start + t[nt - 1].len);
-    if (t != stack_toks)
-        free(t);
+    fn(arg, start, t[nt - 1].start + t[nt - 1].len, first, nt);
 }

@@ -222,7 +222,21 @@ static size_t symbols(const unsigned char *s, size_t n, size_t i, unsigned c0, i
  *  |\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+        */
 static size_t piece_o200k(const unsigned char *s, size_t n, size_t i)
 {
-    size_t l0, e;
+    size_t l0, e, j = i;
+    /* fast path for the common ASCII piece, an optional prefix character
+     * (space or punctuation) then [A-Z]*[a-z]*: when the byte after it is
+     * ASCII and neither a letter nor an apostrophe, every alternative above
+     * gives this same end. Anything else takes the general matcher. */
+    if (s[j] < 0x80 && !(ascii_class[s[j]] & (C_L | C_N | C_NL)) && j + 1 < n)
+        j++;
+    if (j < n && s[j] < 0x80 && (ascii_class[s[j]] & C_L)) {
+        while (j < n && s[j] >= 'A' && s[j] <= 'Z')
+            j++;
+        while (j < n && s[j] >= 'a' && s[j] <= 'z')
+            j++;
+        if (j >= n || (s[j] < 0x80 && !(ascii_class[s[j]] & C_LOWER) && s[j] != '\''))
+            return j;
+    }
     unsigned c0 = cls_at(s, n, i, &l0);
     int p = !(c0 & C_P_EXCL);
     if (p && (e = upper_star_lower_plus(s, n, i + l0)))
