@@ -678,7 +678,7 @@ static void mark_duplicates(struct job *j, int level)
         uint64_t bag;
         size_t seg, words;
     } near[NEAR_WINDOW];
-    size_t i, k, cap = 64, mask, n_near = 0, near_next = 0;
+    size_t i, k, cap = 64, mask, n_near = 0, near_next = 0, lo, hi;
     uint32_t *table;
     while (cap < j->n_segs * 2)
         cap *= 2;
@@ -710,11 +710,17 @@ static void mark_duplicates(struct job *j, int level)
         /* near duplicates among the last NEAR_WINDOW candidates: the word
          * bags (set by compress_seg) first, from a small ring that stays
          * in the processor's cache, then the words themselves */
+        /* word counts within 10% of each other: lo <= words <= hi */
+        lo = (g->words * 9 + 9) / 10;
+        hi = g->words * 10 / 9;
         for (k = 0; k < n_near; k++) {
             const struct near *c = &near[k];
-            const struct seg *e = &j->segs[c->seg];
-            if (c->words * 10 < g->words * 9 || g->words * 10 < c->words * 9 ||
-                popcount64(c->bag ^ g->bag) > 10 || c->seg < (i > 256 ? i - 256 : 0) || e->removed)
+            const struct seg *e;
+            if (c->words - lo > hi - lo || popcount64(c->bag ^ g->bag) > 10 ||
+                c->seg < (i > 256 ? i - 256 : 0))
+                continue;
+            e = &j->segs[c->seg];
+            if (e->removed)
                 continue;
             if (overlap_tenths(e->out, e->out_len, g->out, g->out_len) >= 9 &&
                 overlap_tenths(g->out, g->out_len, e->out, e->out_len) >= 9 &&

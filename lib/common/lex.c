@@ -106,19 +106,6 @@ size_t lex_sentence_start(const char *s, const struct lex_tok *t, size_t n)
     return i;
 }
 
-int lex_word_is(const char *s, size_t n, const char *lower)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c + 32);
-        if (lower[i] == 0 || c != lower[i])
-            return 0;
-    }
-    return lower[n] == 0;
-}
-
 /* Negation words: kept at every level and never part of a rule or a stop
  * word. Besides not/no/never/... it holds the n't contractions with a
  * straight and with a typographic apostrophe (U+2019), their common
