@@ -75,7 +75,7 @@ static int string(struct dec *d, struct buf *out)
     while (i < d->n && s[i] != '"') {
         if (s[i] == '\\') {
             if (i + 1 >= d->n)
-                break;
+                return fail(d, start, "unterminated string");
             if (s[i + 1] == 'u') {
                 if (i + 5 >= d->n || !hexd((char)s[i + 2]) || !hexd((char)s[i + 3]) ||
                     !hexd((char)s[i + 4]) || !hexd((char)s[i + 5]))
@@ -306,7 +306,7 @@ static int cell(struct dec *d, const char *ends, int in_flow, struct cell *c, st
 /* Reads the rows of a table with header h: n_rows lines (block form) or
  * rows separated by ';' up to ']' (flow form), and appends the JSON
  * array. Returns 0 or -1. */
-static int rows(struct dec *d, const struct header *h, size_t n_rows, int in_flow,
+static int rows(struct dec *d, const struct header *h, size_t n_rows, int in_flow, int keyed,
                 struct buf *out)
 {
     struct cell *cells = calloc(h->leaves ? h->leaves : 1, sizeof(*cells));
@@ -317,12 +317,26 @@ static int rows(struct dec *d, const struct header *h, size_t n_rows, int in_flo
         return fail(d, d->i, "out of memory");
     if (enter(d) || enter(d))
         goto done;
-    buf_addc(out, '[');
+    buf_addc(out, keyed ? '{' : '[');
     for (r = 0; in_flow || r < n_rows; r++) {
         size_t k = 0;
         rowbuf.len = 0;
         if (!in_flow)
             d->n = line_end(d, d->i);
+        if (r)
+            buf_addc(out, ',');
+        if (keyed) {
+            if (key(d, ":", out))
+                goto done;
+            if (d->i >= d->n || d->s[d->i] != ':') {
+                fail(d, d->i, "expected ':' after a row's key");
+                goto done;
+            }
+            d->i++;
+            if (d->i < d->n && d->s[d->i] == ' ')
+                d->i++;
+            buf_addc(out, ':');
+        }
         for (;;) {
             if (k == h->leaves) {
                 fail(d, d->i, "a row has more cells than its header has columns");
@@ -341,8 +355,6 @@ static int rows(struct dec *d, const struct header *h, size_t n_rows, int in_flo
             fail(d, d->i, "a row has fewer cells than its header has columns");
             goto done;
         }
-        if (r)
-            buf_addc(out, ',');
         put_group(h, 0, cells, &rowbuf, out);
         if (!in_flow) {
             if (d->i != d->n) {
@@ -370,7 +382,7 @@ static int rows(struct dec *d, const struct header *h, size_t n_rows, int in_flo
         fail(d, d->i, "expected ',', ';' or ']' in a table row");
         goto done;
     }
-    buf_addc(out, ']');
+    buf_addc(out, keyed ? '}' : ']');
     d->depth -= 2;
     rc = 0;
 done:
@@ -465,7 +477,7 @@ static int flow(struct dec *d, struct buf *out)
                     d->i++;
             }
             if (rc == 0)
-                rc = rows(d, &h, 0, 1, out);
+                rc = rows(d, &h, 0, 1, 0, out);
             header_free(&h);
             d->depth--;
             return rc;
@@ -510,8 +522,9 @@ static int flow(struct dec *d, struct buf *out)
 
 /* ---- block form ----------------------------------------------------------- */
 
-/* Reads "[N]" at d->i into *n. Returns 0 or -1. */
-static int row_count(struct dec *d, size_t *n)
+/* Reads "[N]" or "[N:]" (keyed) at d->i into *n and *keyed. Returns 0 or
+ * -1. */
+static int row_count(struct dec *d, size_t *n, int *keyed)
 {
     size_t v = 0, a;
     d->i++; /* '[' */
@@ -521,8 +534,11 @@ static int row_count(struct dec *d, size_t *n)
             return fail(d, a, "row count too large");
         v = v * 10 + (size_t)(d->s[d->i++] - '0');
     }
+    *keyed = d->i < d->n && d->s[d->i] == ':';
+    if (*keyed)
+        d->i++;
     if (d->i == a || d->i >= d->n || d->s[d->i] != ']')
-        return fail(d, d->i, "expected a row count like [12]");
+        return fail(d, d->i, "expected a row count like [12] or [12:]");
     d->i++;
     if (d->i >= d->n || d->s[d->i] != '{')
         return fail(d, d->i, "expected '{' and the column names after the row count");
@@ -538,8 +554,8 @@ static int block_table(struct dec *d, struct buf *out)
 {
     struct header h;
     size_t n_rows;
-    int rc;
-    if (row_count(d, &n_rows))
+    int rc, keyed;
+    if (row_count(d, &n_rows, &keyed))
         return -1;
     rc = header(d, &h);
     if (rc == 0 && (d->i >= d->n || d->s[d->i] != ':'))
@@ -552,7 +568,7 @@ static int block_table(struct dec *d, struct buf *out)
     if (rc == 0) {
         if (d->i < d->n)
             d->i++;
-        rc = rows(d, &h, n_rows, 0, out);
+        rc = rows(d, &h, n_rows, 0, keyed, out);
         if (rc == 0 && d->i < d->n)
             d->i++; /* the last row's '\n' */
     }
@@ -648,6 +664,8 @@ static int at_table(const struct dec *d)
         return 0;
     while (i < d->n && d->s[i] >= '0' && d->s[i] <= '9')
         i++;
+    if (i < d->n && d->s[i] == ':')
+        i++;
     return i + 1 < d->n && d->s[i] == ']' && d->s[i + 1] == '{';
 }
 
@@ -699,7 +717,10 @@ int tab_decode(const char *s, size_t n, struct buf *out, struct json_error *err)
     d.s = s;
     d.n = n;
     d.out = out;
-    if (document(&d) == 0) {
+    d.erri = utf8_first_invalid((const unsigned char *)s, n);
+    if (d.erri < n)
+        fail(&d, d.erri, "invalid UTF-8");
+    else if (document(&d) == 0) {
         skip_ws(&d);
         if (d.i < n)
             fail(&d, d.i, "unexpected text after the value");

@@ -282,19 +282,20 @@ static void put_cells(struct enc *e, const struct col *c, size_t n, const struct
     }
 }
 
-/* Writes array v (objects) as a table with columns c: in flow form
- * "[{cols}:row;row]", else the block form "[N]{cols}:" and one row a line
- * (the caller has written the key). */
+/* Writes v as a table with columns c. An array in flow form is
+ * "[{cols}:row;row]"; in block form "[N]{cols}:" and one row a line (the
+ * caller has written the key). An object (block form only) is a keyed
+ * table, "[N:]{cols}:", each row a line "key: cells". */
 static void put_table(struct enc *e, const struct json_value *v, const struct col *c, size_t n,
                       int in_flow, struct buf *out)
 {
     char num[32];
     size_t i;
-    int first;
+    int first, keyed = v->kind == JSON_OBJECT;
     if (in_flow) {
         buf_add(out, "[{", 2);
     } else {
-        int len = snprintf(num, sizeof(num), "[%zu]{", v->n);
+        int len = snprintf(num, sizeof(num), keyed ? "[%zu:]{" : "[%zu]{", v->n);
         buf_add(out, num, (size_t)len);
     }
     put_header(c, n, out);
@@ -304,11 +305,28 @@ static void put_table(struct enc *e, const struct json_value *v, const struct co
             buf_addc(out, '\n');
         else if (i)
             buf_addc(out, ';');
+        if (keyed) {
+            put_key(&v->keys[i], out);
+            buf_add(out, ": ", 2);
+        }
         first = 1;
         put_cells(e, c, n, &v->items[i], in_flow ? TAB_FLOW : TAB_CELL, &first, out);
     }
     if (in_flow)
         buf_addc(out, ']');
+}
+
+/* Returns 1 if v is an array or object of at least two values, all of them
+ * objects: a table candidate. */
+static int tableish(const struct json_value *v)
+{
+    size_t i;
+    if ((v->kind != JSON_ARRAY && v->kind != JSON_OBJECT) || v->n < 2)
+        return 0;
+    for (i = 0; i < v->n; i++)
+        if (v->items[i].kind != JSON_OBJECT)
+            return 0;
+    return 1;
 }
 
 /* ---- flow form, remembered per container ---------------------------------- */
@@ -440,7 +458,7 @@ static void flow(struct enc *e, const struct json_value *v, struct buf *out)
     buf_addc(&plain, v->kind == JSON_ARRAY ? ']' : '}');
     if (plain.oom)
         e->oom = 1;
-    if (v->kind == JSON_ARRAY && v->n >= 2 && v->items[0].kind == JSON_OBJECT) {
+    if (v->kind == JSON_ARRAY && tableish(v)) {
         struct buf best = {0};
         size_t bt = ntok(e, plain.p, plain.len);
         size_t before = bt;
@@ -488,6 +506,15 @@ static void member(struct enc *e, const struct json_value *obj, size_t k, int de
     flow(e, v, &best);
     buf_addc(&best, '\n');
     bt = ntok(e, best.p, best.len);
+    if (tableish(v)) {
+        /* a block table: key[N]{cols}: or key[N:]{cols}: then the rows,
+         * unindented */
+        struct buf lead = {0};
+        indent(&lead, depth);
+        put_key(&obj->keys[k], &lead);
+        try_tables(e, v, 0, lead.p, lead.len, 1, &best, &bt);
+        buf_free(&lead);
+    }
     if (v->kind == JSON_OBJECT && depth + 1 < MAX_BLOCK_DEPTH) {
         struct buf b = {0};
         buf_add(&b, line.p, line.len);
@@ -501,12 +528,6 @@ static void member(struct enc *e, const struct json_value *obj, size_t k, int de
         } else {
             buf_free(&b);
         }
-    } else if (v->kind == JSON_ARRAY && v->items[0].kind == JSON_OBJECT) {
-        /* a block table: key[N]{cols}: then the rows, unindented */
-        line.len = 0;
-        indent(&line, depth);
-        put_key(&obj->keys[k], &line);
-        try_tables(e, v, 0, line.p, line.len, 1, &best, &bt);
     }
     if (best.oom || line.oom)
         e->oom = 1;
@@ -548,6 +569,8 @@ int tab_encode(const struct json_value *v, const terse_tokenizer *tok,
             bt = tk;
         }
         t.len = 0;
+        if (tableish(v))
+            try_tables(&e, v, 0, "", 0, 0, &best, &bt);
         if (v->kind == JSON_OBJECT && v->n) {
             block(&e, v, 0, &t);
             if (t.len && t.p[t.len - 1] == '\n')
@@ -559,8 +582,6 @@ int tab_encode(const struct json_value *v, const terse_tokenizer *tok,
                 t = x;
                 bt = tk;
             }
-        } else if (v->kind == JSON_ARRAY && v->n && v->items[0].kind == JSON_OBJECT) {
-            try_tables(&e, v, 0, "", 0, 0, &best, &bt);
         }
     }
     if (best.oom || t.oom || e.oom || e.memo_text.oom)
