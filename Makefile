@@ -178,7 +178,11 @@ lint: $(STAMP)
 demo: $(STAMP) all
 	@scripts/demo.sh $(BUILD)
 
-bench: $(STAMP) all $(BUILD)/bench_tok
+$(BUILD)/bench_json: $(BUILD)/obj/bench/bench_json.o $(BUILD)/libterse-internal.a
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+bench: $(STAMP) all $(BUILD)/bench_tok $(BUILD)/bench_json
 	bench/run.sh
 
 # ---- install -------------------------------------------------------------------

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (d) {
         struct json_doc *d2;
         size_t te, tm;
-        if (tab_encode(json_root(d), tok, NULL, &enc) != TERSE_OK)
+        if (tab_encode(json_root(d), tok, NULL, &enc, NULL) != TERSE_OK)
             abort();
         if (tab_decode(enc.p, enc.len, &dec, &e) != 0)
             abort();

@@ -1295,7 +1295,8 @@ static void query_words(struct job *j)
  * max may sample long tables and cut long strings, with markers. Returns
  * TERSE_OK, or TERSE_EFORMAT when the document is not JSON after all,
  * TERSE_ENOMEM. */
-static int compress_json_tabular(struct job *j, int level, int lines, struct buf *out)
+static int compress_json_tabular(struct job *j, int level, int lines, struct buf *out,
+                                 size_t *tokens)
 {
     struct buf arr = {0};
     struct json_doc *d;
@@ -1321,8 +1322,10 @@ static int compress_json_tabular(struct job *j, int level, int lines, struct buf
     if (lines)
         buf_adds(out, "#jsonl\n");
     rc = tab_encode(json_root(d), j->ctx->o.tokenizer, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
-                    out);
+                    out, tokens);
     json_doc_free(d);
+    if (lines && rc == TERSE_OK)
+        *tokens = count_tokens(j, out->p, out->len);
     return rc;
 }
 
@@ -1357,6 +1360,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     struct buf out = {0};
     size_t i, dropped = 0, min_tokens = 0;
     int rc = TERSE_OK, type, level, tabular = 0;
+    size_t tab_tokens = 0;
     char *doc;
     if (!r)
         return TERSE_EINVAL;
@@ -1382,9 +1386,8 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
          * budget; else what follows */
-        rc = compress_json_tabular(&j, level, !json_valid(doc, j.n), &out);
-        if (rc == TERSE_OK && ctx->o.budget &&
-            count_tokens(&j, out.p ? out.p : "", out.len) > ctx->o.budget)
+        rc = compress_json_tabular(&j, level, !json_valid(doc, j.n), &out, &tab_tokens);
+        if (rc == TERSE_OK && ctx->o.budget && tab_tokens > ctx->o.budget)
             rc = TERSE_EBUDGET;
         if (rc == TERSE_OK)
             tabular = 1;
@@ -1465,7 +1468,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     if (rc != TERSE_OK)
         goto done;
-    r->tokens_out = count_tokens(&j, out.p ? out.p : "", out.len);
+    r->tokens_out = tabular ? tab_tokens : count_tokens(&j, out.p ? out.p : "", out.len);
     if (r->tokens_out > r->tokens_in && (!ctx->o.budget || r->tokens_in <= ctx->o.budget)) {
         /* never more tokens than the input: give the input back (with
          * invalid UTF-8 repaired, which the count already assumed) */

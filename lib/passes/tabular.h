@@ -43,9 +43,11 @@ struct tab_limits {
 };
 
 /* Appends the encoding of v to out, choosing forms by their token count on
- * tok. lim may be NULL (lossless). Returns TERSE_OK or TERSE_ENOMEM. */
+ * tok, and stores its exact token count in *tokens (when not NULL): never
+ * more than minified JSON's. lim may be NULL (lossless). Returns TERSE_OK
+ * or TERSE_ENOMEM. */
 int tab_encode(const struct json_value *v, const terse_tokenizer *tok,
-               const struct tab_limits *lim, struct buf *out);
+               const struct tab_limits *lim, struct buf *out, size_t *tokens);
 
 /* Decodes the encoding s[0..n) and appends the value as minified JSON to
  * out. Returns 0, or -1 with *err (line, column, message) filled when s is

@@ -23,6 +23,10 @@
 #define MAX_FLATTEN 3
 /* More columns than this and an array is not written as a table. */
 #define MAX_COLUMNS 512
+/* Token estimates (est): exact below EST_EXACT bytes, else sampled. */
+#define EST_EXACT 1024
+#define EST_WINDOWS 6
+#define EST_WINDOW 256
 
 struct memo_slot {
     const struct json_value *v;
@@ -52,6 +56,29 @@ static size_t ntok(struct enc *e, const char *s, size_t n)
     if (terse_count(e->tok, n ? s : "", n, 0, &c) != TERSE_OK)
         return n;
     return c;
+}
+
+/* Returns the tokens of s[0..n), estimated for long texts: exact up to
+ * EST_EXACT bytes, else from EST_WINDOWS windows of EST_WINDOW bytes
+ * spread over the text, scaled by bytes. Choosing between candidate forms needs only their relative size,
+ * and this keeps the choice from tokenizing every subtree at every level;
+ * the final output is counted exactly (tab_encode). */
+static size_t est(struct enc *e, const char *s, size_t n)
+{
+    size_t w, total = 0, bytes = 0;
+    if (n <= EST_EXACT)
+        return ntok(e, s, n);
+    for (w = 0; w < EST_WINDOWS; w++) {
+        size_t a = (n - EST_WINDOW) / (EST_WINDOWS - 1) * w, b;
+        while (a < n && ((unsigned char)s[a] & 0xC0) == 0x80)
+            a++;
+        b = a + EST_WINDOW < n ? a + EST_WINDOW : n;
+        while (b < n && ((unsigned char)s[b] & 0xC0) == 0x80)
+            b++;
+        total += ntok(e, s + a, b - a);
+        bytes += b - a;
+    }
+    return bytes ? (size_t)((double)total * (double)n / (double)bytes) : ntok(e, s, n);
 }
 
 static void indent(struct buf *out, int depth)
@@ -418,7 +445,7 @@ static void try_tables(struct enc *e, const struct json_value *v, int in_flow, c
             e->oom = 1;
             break;
         }
-        tk = ntok(e, t.p, t.len);
+        tk = est(e, t.p, t.len);
         if (tk < *best_tokens) {
             best->len = 0;
             buf_add(best, t.p, t.len);
@@ -460,7 +487,7 @@ static void flow(struct enc *e, const struct json_value *v, struct buf *out)
         e->oom = 1;
     if (v->kind == JSON_ARRAY && tableish(v)) {
         struct buf best = {0};
-        size_t bt = ntok(e, plain.p, plain.len);
+        size_t bt = est(e, plain.p, plain.len);
         size_t before = bt;
         try_tables(e, v, 1, "", 0, 0, &best, &bt);
         if (bt < before) {
@@ -505,7 +532,7 @@ static void member(struct enc *e, const struct json_value *obj, size_t k, int de
     buf_add(&best, ": ", 2);
     flow(e, v, &best);
     buf_addc(&best, '\n');
-    bt = ntok(e, best.p, best.len);
+    bt = est(e, best.p, best.len);
     if (tableish(v)) {
         /* a block table: key[N]{cols}: or key[N:]{cols}: then the rows,
          * unindented */
@@ -520,7 +547,7 @@ static void member(struct enc *e, const struct json_value *obj, size_t k, int de
         buf_add(&b, line.p, line.len);
         buf_add(&b, ":\n", 2);
         block(e, v, depth + 1, &b);
-        t = ntok(e, b.p, b.len);
+        t = est(e, b.p, b.len);
         if (t < bt) {
             buf_free(&best);
             best = b;
@@ -545,37 +572,27 @@ static void block(struct enc *e, const struct json_value *obj, int depth, struct
 }
 
 int tab_encode(const struct json_value *v, const terse_tokenizer *tok,
-               const struct tab_limits *lim, struct buf *out)
+               const struct tab_limits *lim, struct buf *out, size_t *tokens)
 {
     struct enc e;
     struct buf best = {0}, t = {0};
-    size_t bt, tk;
+    size_t bt = SIZE_MAX, tk, tm;
     memset(&e, 0, sizeof(e));
     e.tok = tok;
     e.lim = lim;
-    /* minified JSON is itself a valid encoding: the fallback */
-    json_write(v, &best);
-    bt = ntok(&e, best.p, best.len);
-    if (v->kind == JSON_STRING || !is_container(v)) {
-        /* a root string is always quoted (a bare one could read as a
+    if (is_container(v)) {
+        /* the cheapest of the candidate forms, by estimate (a root
+         * scalar is written as JSON: a bare string could read as a
          * "key: value" line) */
-    } else {
-        flow(&e, v, &t);
-        tk = ntok(&e, t.p, t.len);
-        if (tk < bt) {
-            struct buf x = best;
-            best = t;
-            t = x;
-            bt = tk;
-        }
-        t.len = 0;
+        flow(&e, v, &best);
+        bt = est(&e, best.p, best.len);
         if (tableish(v))
             try_tables(&e, v, 0, "", 0, 0, &best, &bt);
         if (v->kind == JSON_OBJECT && v->n) {
             block(&e, v, 0, &t);
             if (t.len && t.p[t.len - 1] == '\n')
                 t.len--;
-            tk = ntok(&e, t.p, t.len);
+            tk = est(&e, t.p, t.len);
             if (tk < bt) {
                 struct buf x = best;
                 best = t;
@@ -584,10 +601,25 @@ int tab_encode(const struct json_value *v, const terse_tokenizer *tok,
             }
         }
     }
-    if (best.oom || t.oom || e.oom || e.memo_text.oom)
+    /* minified JSON is itself a valid encoding: the fallback. It is
+     * counted exactly unless the estimate puts it 25% above the chosen
+     * form (a long document: the estimate's error is a few percent) */
+    t.len = 0;
+    json_write(v, &t);
+    bt = best.len ? ntok(&e, best.p, best.len) : SIZE_MAX;
+    tm = est(&e, t.p ? t.p : "", t.len);
+    if (t.len <= EST_EXACT || bt == SIZE_MAX || (double)bt * 1.25 > (double)tm)
+        tm = ntok(&e, t.p ? t.p : "", t.len);
+    if (best.oom || t.oom || e.oom || e.memo_text.oom) {
         e.oom = 1;
-    else
+    } else if (bt < tm) {
         buf_add(out, best.p, best.len);
+    } else {
+        buf_add(out, t.p, t.len);
+        bt = tm;
+    }
+    if (tokens)
+        *tokens = bt;
     buf_free(&best);
     buf_free(&t);
     buf_free(&e.memo_text);
