@@ -136,7 +136,11 @@ $(BUILD)/tokref: $(BUILD)/obj/tests/ref/tokref.o $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
-unit: $(BUILD)/test_unit $(BUILD)/terse $(BUILD)/tokref
+$(BUILD)/jsonrt: $(BUILD)/obj/tests/roundtrip/jsonrt.o $(BUILD)/libterse-internal.a
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+unit: $(BUILD)/test_unit $(BUILD)/terse $(BUILD)/tokref $(BUILD)/jsonrt
 
 # The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -168,13 +172,17 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --std=c11 --inline-suppr -Iinclude lib programs tools tests/unit tests/ref fuzz
+	  --std=c11 --inline-suppr -Iinclude lib programs tools tests/unit tests/ref tests/roundtrip fuzz
 	$(MAKE) BUILD=build/clang CC=clang all
 
 demo: $(STAMP) all
 	@scripts/demo.sh $(BUILD)
 
-bench: $(STAMP) all $(BUILD)/bench_tok
+$(BUILD)/bench_json: $(BUILD)/obj/bench/bench_json.o $(BUILD)/libterse-internal.a
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+bench: $(STAMP) all $(BUILD)/bench_tok $(BUILD)/bench_json
 	bench/run.sh
 
 # ---- install -------------------------------------------------------------------

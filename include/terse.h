@@ -44,7 +44,8 @@ enum {
     TERSE_EINVAL = 2,  /* a bad argument (NULL pointer, unknown flag) */
     TERSE_ERANGE = 3,  /* a token id outside the tokenizer's vocabulary */
     TERSE_ETOOBIG = 4, /* input too large for the operation */
-    TERSE_EBUDGET = 5  /* the token budget cannot be met */
+    TERSE_EBUDGET = 5, /* the token budget cannot be met */
+    TERSE_EFORMAT = 6  /* terse_expand: the text is not a valid encoding */
 };
 
 /* Returns a one-line message for a status code (static). */
@@ -209,6 +210,25 @@ typedef struct terse_result {
  */
 TERSE_API int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r);
 TERSE_API void terse_result_free(terse_result *r);
+
+/* ---- expansion ----------------------------------------------------------- */
+
+/* Turns the lossless encodings that terse_compress writes back into what
+ * they encode: tabular JSON (docs/tabular-json.md) into minified JSON, the
+ * JSON Lines form into one minified value a line, a folded log into its
+ * original lines. type is TERSE_TYPE_JSON, TERSE_TYPE_LOG or
+ * TERSE_TYPE_AUTO (a folded log and JSON Lines are recognized by their
+ * first line; anything else is read as tabular JSON, which includes plain
+ * JSON). On success *out is a new NUL-terminated buffer of *out_len bytes,
+ * released with terse_free(). Returns TERSE_OK; TERSE_EFORMAT when text is
+ * not a valid encoding, with a one-line message ("line 3, column 7:
+ * expected ':' after a key") in err[0..err_len) when err is not NULL;
+ * TERSE_ENOMEM; TERSE_EINVAL.
+ *
+ * Sampled or cut values (the markers of levels balanced and max) expand to
+ * what is left: the marker strings themselves. */
+TERSE_API int terse_expand(const char *text, size_t len, int type, char **out, size_t *out_len,
+                           char *err, size_t err_len);
 
 #ifdef __cplusplus
 }

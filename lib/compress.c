@@ -23,6 +23,7 @@
 #include "guard/guard.h"
 #include "passes/json.h"
 #include "passes/prose.h"
+#include "passes/tabular.h"
 #include "select/bm25.h"
 #include "terse.h"
 
@@ -1364,6 +1365,47 @@ static void query_words(struct job *j)
     j->q.lens = j->qlens;
 }
 
+/* JSON at safe and up: the tabular encoding of docs/tabular-json.md, never
+ * more tokens than minified JSON (the encoder falls back to it). JSON
+ * Lines (lines != 0) are encoded as the array of their values after a
+ * "#jsonl" line, which terse_expand turns back into lines. Balanced and
+ * max may sample long tables and cut long strings, with markers. Returns
+ * TERSE_OK, or TERSE_EFORMAT when the document is not JSON after all,
+ * TERSE_ENOMEM. */
+static int compress_json_tabular(struct job *j, int level, int lines, struct buf *out,
+                                 size_t *tokens)
+{
+    struct buf arr = {0};
+    struct json_doc *d;
+    struct tab_limits lim;
+    int rc;
+    memset(&lim, 0, sizeof lim);
+    if (level >= TERSE_LEVEL_BALANCED) {
+        lim.sample_rows = level == TERSE_LEVEL_MAX ? 10 : 30;
+        lim.max_string = level == TERSE_LEVEL_MAX ? 200 : 1000;
+    }
+    if (lines) {
+        if (!json_lines(j->doc, j->n, &arr)) {
+            buf_free(&arr);
+            return arr.oom ? TERSE_ENOMEM : TERSE_EFORMAT;
+        }
+        d = json_parse(arr.p, arr.len, NULL);
+    } else {
+        d = json_parse(j->doc, j->n, NULL);
+    }
+    buf_free(&arr);
+    if (!d)
+        return TERSE_EFORMAT;
+    if (lines)
+        buf_adds(out, "#jsonl\n");
+    rc = tab_encode(json_root(d), j->ctx->o.tokenizer, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
+                    out, tokens);
+    json_doc_free(d);
+    if (lines && rc == TERSE_OK)
+        *tokens = count_tokens(j, out->p, out->len);
+    return rc;
+}
+
 /* The input with invalid UTF-8 repaired, CR LF and CR turned into LF and a
  * leading byte-order mark removed. */
 static char *normalize_input(const char *text, size_t len, size_t *out_len)
@@ -1394,7 +1436,8 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     struct job j;
     struct buf out = {0};
     size_t i, dropped = 0, min_tokens = 0;
-    int rc = TERSE_OK, type, level;
+    int rc = TERSE_OK, type, level, tabular = 0;
+    size_t tab_tokens = 0;
     char *doc;
     if (!r)
         return TERSE_EINVAL;
@@ -1417,7 +1460,21 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type(doc, j.n) : ctx->o.type;
     level = ctx->o.level;
     query_words(&j);
-    if (type == TERSE_TYPE_JSON && json_valid(doc, j.n)) {
+    if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
+        /* the tabular form, if it is JSON (or JSON Lines) and meets the
+         * budget; else what follows */
+        rc = compress_json_tabular(&j, level, !json_valid(doc, j.n), &out, &tab_tokens);
+        if (rc == TERSE_OK && ctx->o.budget && tab_tokens > ctx->o.budget)
+            rc = TERSE_EBUDGET;
+        if (rc == TERSE_OK)
+            tabular = 1;
+        else if (rc != TERSE_ENOMEM)
+            rc = TERSE_OK;
+        out.len = tabular ? out.len : 0;
+    }
+    if (tabular || rc != TERSE_OK) {
+        /* done above */
+    } else if (type == TERSE_TYPE_JSON && json_valid(doc, j.n)) {
         rc = compress_json(&j, &out, &dropped, &min_tokens);
         level = TERSE_LEVEL_EXACT;
     } else {
@@ -1488,7 +1545,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     if (rc != TERSE_OK)
         goto done;
-    r->tokens_out = count_tokens(&j, out.p ? out.p : "", out.len);
+    r->tokens_out = tabular ? tab_tokens : count_tokens(&j, out.p ? out.p : "", out.len);
     if (r->tokens_out > r->tokens_in && (!ctx->o.budget || r->tokens_in <= ctx->o.budget)) {
         /* never more tokens than the input: give the input back (with
          * invalid UTF-8 repaired, which the count already assumed) */

@@ -5,6 +5,7 @@
  *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json]
  *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]
  *   terse detokenize [FILE|-] (--tokenizer NAME | --model MODEL)
+ *   terse decode     [FILE|-] [--type auto|json|log]
  *   terse tokenizers
  *
  * Exit status: 0 success, 1 bad input or usage (one line on stderr), 2 an
@@ -36,6 +37,9 @@ static const char usage_text[] =
     "        print token ids, space-separated, on one line\n"
     "  detokenize [FILE|-] (--tokenizer NAME | --model MODEL)\n"
     "        turn space-separated token ids back into text\n"
+    "  decode [FILE|-] [--type auto|json|log]\n"
+    "        turn compress output that is lossless (tabular JSON, JSON Lines, folded logs)\n"
+    "        back into what it encodes\n"
     "  tokenizers\n"
     "        list the tokenizers and whether their counts are exact\n"
     "\n"
@@ -419,6 +423,43 @@ static int cmd_compress(int argc, char **argv)
     return 0;
 }
 
+static int cmd_decode(int argc, char **argv)
+{
+    const char *file = NULL;
+    int i, type = TERSE_TYPE_AUTO, rc;
+    char *text, *out, err[160];
+    size_t len, out_len;
+    for (i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--type") == 0) {
+            if (i + 1 >= argc)
+                fail(EXIT_USAGE, "--type needs a value (see terse --help)");
+            a = argv[++i];
+            type = terse_type_parse(a);
+            if (type != TERSE_TYPE_AUTO && type != TERSE_TYPE_JSON && type != TERSE_TYPE_LOG)
+                fail(EXIT_USAGE, "decode: unknown type '%s' (types: auto, json, log)", a);
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            exit(0);
+        } else if (a[0] == '-' && a[1] != 0) {
+            fail(EXIT_USAGE, "unknown option '%s' for 'decode' (see terse --help)", a);
+        } else if (file) {
+            fail(EXIT_USAGE, "only one input file may be given ('%s' and '%s')", file, a);
+        } else {
+            file = a;
+        }
+    }
+    text = read_input(file, &len);
+    rc = terse_expand(text, len, type, &out, &out_len, err, sizeof err);
+    free(text);
+    if (rc == TERSE_EFORMAT)
+        fail(EXIT_USAGE, "decode: %s", err);
+    check(rc, "decode");
+    fwrite(out, 1, out_len, stdout);
+    terse_free(out);
+    return 0;
+}
+
 static int cmd_tokenizers(void)
 {
     const terse_tokenizer *t;
@@ -450,6 +491,8 @@ int main(int argc, char **argv)
         rc = cmd_tokenize(argc, argv);
     else if (strcmp(argv[1], "detokenize") == 0)
         rc = cmd_detokenize(argc, argv);
+    else if (strcmp(argv[1], "decode") == 0)
+        rc = cmd_decode(argc, argv);
     else if (strcmp(argv[1], "tokenizers") == 0)
         rc = cmd_tokenizers();
     else

@@ -55,8 +55,16 @@ int detect_type(const char *s, size_t n)
     size_t i = 0, lines = 0, code = 0, logs = 0, limit = n < 65536 ? n : 65536;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
-    if (i < n && (s[i] == '{' || s[i] == '[') && json_valid(s, n))
-        return TERSE_TYPE_JSON;
+    if (i < n && (s[i] == '{' || s[i] == '[')) {
+        struct buf b = {0};
+        int jsonl;
+        if (json_valid(s, n))
+            return TERSE_TYPE_JSON;
+        jsonl = json_lines(s, n, &b) > 0;
+        buf_free(&b);
+        if (jsonl)
+            return TERSE_TYPE_JSON; /* JSON Lines */
+    }
     for (i = 0; i < limit;) {
         const char *nl = memchr(s + i, '\n', limit - i);
         size_t e = nl ? (size_t)(nl - s) : limit, L = e - i;

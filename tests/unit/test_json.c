@@ -1,0 +1,167 @@
+/* test_json.c - the lossless JSON document model (lib/common/json.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/common/json.h"
+#include "check.h"
+
+/* Parses s and returns its minified rewrite (caller frees), or NULL. */
+static char *rewrite(const char *s)
+{
+    struct json_error e;
+    struct json_doc *d = json_parse(s, strlen(s), &e);
+    struct buf b = {0};
+    if (!d)
+        return NULL;
+    json_write(json_root(d), &b);
+    json_doc_free(d);
+    return buf_take(&b, NULL);
+}
+
+/* Returns 1 if s rewrites to want. */
+static int rewrites_to(const char *s, const char *want)
+{
+    char *got = rewrite(s);
+    int ok = got && strcmp(got, want) == 0;
+    if (!ok)
+        printf("#   %s -> %s, expected %s\n", s, got ? got : "(error)", want);
+    free(got);
+    return ok;
+}
+
+/* Returns 1 if s fails to parse with message msg at line:col. */
+static int fails_at(const char *s, size_t line, size_t col, const char *msg)
+{
+    struct json_error e;
+    struct json_doc *d = json_parse(s, strlen(s), &e);
+    if (d) {
+        json_doc_free(d);
+        printf("#   %s parsed, expected an error\n", s);
+        return 0;
+    }
+    if (e.line != line || e.col != col || !strstr(e.msg, msg)) {
+        printf("#   %s: %zu:%zu %s\n", s, e.line, e.col, e.msg);
+        return 0;
+    }
+    return 1;
+}
+
+static void test_json_lossless(void)
+{
+    /* numbers as written, escapes as written, key order and duplicates */
+    CHECK(rewrites_to(" { \"b\" : 1.50e+3 , \"a\":[ -0, 1E2, 0.0 ] } ",
+                      "{\"b\":1.50e+3,\"a\":[-0,1E2,0.0]}"));
+    CHECK(rewrites_to("{\"k\":1,\"k\":2,\"\":3}", "{\"k\":1,\"k\":2,\"\":3}"));
+    CHECK(rewrites_to("\"\\u00e9\\/\\n\"", "\"\\u00e9\\/\\n\""));
+    CHECK(rewrites_to("[true,false,null,{},[],\"\"]", "[true,false,null,{},[],\"\"]"));
+    CHECK(rewrites_to("123456789012345678901234567890", "123456789012345678901234567890"));
+}
+
+static void test_json_decoded_strings(void)
+{
+    const char *s = "{\"a\":\"x\\u00e9\\ud83d\\ude00\\t\",\"b\":\"\\ud800z\",\"c\":\"\\u0000\"}";
+    struct json_doc *d = json_parse(s, strlen(s), NULL);
+    const struct json_value *v;
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    v = json_get(json_root(d), "a");
+    CHECK(v && v->kind == JSON_STRING && strcmp(v->str, "x\xC3\xA9\xF0\x9F\x98\x80\t") == 0);
+    CHECK(v && v->raw_len == strlen("x\\u00e9\\ud83d\\ude00\\t"));
+    /* a lone surrogate decodes to U+FFFD */
+    v = json_get(json_root(d), "b");
+    CHECK(v && strcmp(v->str, "\xEF\xBF\xBDz") == 0);
+    /* an escaped NUL is kept; str_len counts it */
+    v = json_get(json_root(d), "c");
+    CHECK(v && v->str_len == 1 && v->str[0] == 0);
+    CHECK(json_get(json_root(d), "missing") == NULL);
+    CHECK(json_get(json_get(json_root(d), "a"), "a") == NULL);
+    json_doc_free(d);
+}
+
+static void test_json_errors(void)
+{
+    CHECK(fails_at("", 1, 1, "found the end"));
+    CHECK(fails_at("{\"a\":1,}", 1, 8, "expected a string key"));
+    CHECK(fails_at("{\"a\" 1}", 1, 6, "expected ':'"));
+    CHECK(fails_at("[1,\n 2 3]", 2, 4, "expected ',' or ']'"));
+    CHECK(fails_at("\"abc", 1, 1, "unterminated string"));
+    CHECK(fails_at("\"a\tb\"", 1, 3, "control character"));
+    CHECK(fails_at("\"\\x\"", 1, 2, "invalid escape"));
+    CHECK(fails_at("\"\\u12\"", 1, 2, "four hex digits"));
+    CHECK(fails_at("\"\xC3\x28\"", 1, 2, "invalid UTF-8"));
+    CHECK(fails_at("01", 1, 2, "unexpected text"));
+    CHECK(fails_at("1.", 1, 3, "decimal point"));
+    CHECK(fails_at("1e+", 1, 4, "exponent"));
+    CHECK(fails_at("-", 1, 2, "digit after '-'"));
+    CHECK(fails_at("nul", 1, 1, "expected a JSON value"));
+    CHECK(fails_at("{} x", 1, 4, "unexpected text"));
+}
+
+static void test_json_depth(void)
+{
+    size_t n = JSON_MAX_DEPTH + 1, i;
+    char *s = malloc(2 * n + 1);
+    struct json_error e;
+    struct json_doc *d;
+    for (i = 0; i < n; i++) {
+        s[i] = '[';
+        s[2 * n - 1 - i] = ']';
+    }
+    s[2 * n] = 0;
+    d = json_parse(s, 2 * n, &e);
+    CHECK(d == NULL && strstr(e.msg, "too deep"));
+    /* exactly the limit parses and writes back unchanged */
+    d = json_parse(s + 1, 2 * n - 2, &e);
+    CHECK(d != NULL);
+    if (d) {
+        struct buf b = {0};
+        json_write(json_root(d), &b);
+        CHECK(b.len == 2 * n - 2 && memcmp(b.p, s + 1, b.len) == 0);
+        buf_free(&b);
+        json_doc_free(d);
+    }
+    free(s);
+}
+
+static void test_json_prefix_and_equal(void)
+{
+    const char *s = "{\"a\":[1,2]} {\"a\":[1,2.0]}\n";
+    size_t end = 0, end2 = 0;
+    struct json_doc *a = json_parse_prefix(s, strlen(s), &end, NULL);
+    struct json_doc *b = a ? json_parse_prefix(s + end, strlen(s) - end, &end2, NULL) : NULL;
+    struct json_doc *c = json_parse("{\"a\" : [ 1 , 2 ]}", 17, NULL);
+    struct json_doc *u = json_parse("\"\\u0041\"", 8, NULL);
+    struct json_doc *w = json_parse("\"A\"", 3, NULL);
+    CHECK(a && b && c && u && w);
+    CHECK(end == 11 && end2 == 14);
+    if (a && b && c && u && w) {
+        CHECK(!json_equal(json_root(a), json_root(b))); /* 2 and 2.0 differ as written */
+        CHECK(json_equal(json_root(a), json_root(c)));
+        CHECK(json_equal(json_root(u), json_root(w))); /* strings compare decoded */
+    }
+    json_doc_free(a);
+    json_doc_free(b);
+    json_doc_free(c);
+    json_doc_free(u);
+    json_doc_free(w);
+}
+
+static void test_json_write_string(void)
+{
+    struct buf b = {0};
+    json_write_string("a\"b\\c\n\x01\xC3\xA9/", 10, &b);
+    CHECK(b.len == strlen("\"a\\\"b\\\\c\\n\\u0001\xC3\xA9/\"") &&
+          memcmp(b.p, "\"a\\\"b\\\\c\\n\\u0001\xC3\xA9/\"", b.len) == 0);
+    buf_free(&b);
+}
+
+const struct test_case json_tests[] = {
+    {"json: numbers, escapes, key order and duplicates kept", test_json_lossless},
+    {"json: decoded strings, surrogates, NUL", test_json_decoded_strings},
+    {"json: errors with line, column and message", test_json_errors},
+    {"json: depth limit", test_json_depth},
+    {"json: prefix parse and value equality", test_json_prefix_and_equal},
+    {"json: string literal writer", test_json_write_string},
+    {NULL, NULL},
+};
