@@ -224,10 +224,8 @@ static int cmd_count(int argc, char **argv)
         if (strcmp(terse_tokenizer_name(t), "claude") != 0)
             fail(EXIT_USAGE, "--exact is only needed for claude (the other counts are exact already)");
         text = read_input(o.file, &len);
-        if (eval_count_exact(o.by_model ? o.tokenizer : NULL, text, len, &count, err, sizeof err) != 0) {
-            free(text);
+        if (eval_count_exact(o.by_model ? o.tokenizer : NULL, text, len, &count, err, sizeof err) != 0)
             fail(EXIT_USAGE, "count --exact: %s", err);
-        }
         if (o.json)
             printf("{\"bytes\":%zu,\"tokenizer\":\"claude\",\"count\":%zu,\"exact\":true,"
                    "\"source\":\"count_tokens\"}\n", len, count);
