@@ -463,6 +463,7 @@ static int jsonl_parse_form(int form, const char *text, size_t len, size_t limit
 
 int eval_jsonl_parse(const char *text, size_t len, size_t limit, struct eval_set *set, char *err, size_t errlen)
 {
+    oom_flag = 0;
     return jsonl_parse_form(FORM_GENERIC, text, len, limit, set, err, errlen);
 }
 
