@@ -94,6 +94,31 @@ static void kv_check(const struct eval_item *it, const char *out, size_t len, in
     }
 }
 
+/* Whether some protected item (number, negation, name, URL, path, code,
+ * quote: the library's guard) of an input sentence is missing from the
+ * whole output. The guard is applied per sentence, as the pipeline applies
+ * it per segment, so that a sentence's first word is judged as such; the
+ * output is taken whole because sentences cannot be aligned once some
+ * are merged or dropped as duplicates. Sentences end after . ! ? before
+ * whitespace, and at line breaks. */
+static int guard_violated(const char *in, size_t n, const char *out, size_t out_len)
+{
+    size_t i = 0, start = 0;
+    for (i = 0; i <= n; i++) {
+        int end = i == n || in[i] == '\n' ||
+                  ((in[i] == '.' || in[i] == '!' || in[i] == '?') && i + 1 < n &&
+                   (in[i + 1] == ' ' || in[i + 1] == '\n'));
+        if (!end)
+            continue;
+        if (in[i] != '\n' && i < n)
+            i++; /* keep the sentence's final punctuation */
+        if (i > start && !guard_check(in + start, i - start, out, out_len, prose_common_word, NULL, NULL))
+            return 1;
+        start = i;
+    }
+    return 0;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -195,7 +220,7 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
             c->items_with_nums++;
             c->items_all_nums += kept == prep[i].n_nums;
         }
-        if (!guard_check(it->context, it->context_len, r.text, r.len, prose_common_word, NULL, NULL))
+        if (guard_violated(it->context, it->context_len, r.text, r.len))
             c->guard_bad++;
         if (set->kind == SET_KV) {
             int pair, all;
@@ -222,17 +247,36 @@ static double kept_figure(int kind, const struct cell *c)
     return pct(c->strict, c->questions);
 }
 
-static void prepare(const struct eval_set *set, struct prepared *prep)
+/* Answers present in the uncompressed input: the ceiling of retention. */
+struct input_ret {
+    size_t questions, strict, content;
+};
+
+static void prepare(const struct eval_set *set, struct prepared *prep, struct input_ret *in)
 {
     size_t i, qi, ai;
+    memset(in, 0, sizeof *in);
     for (i = 0; i < set->n; i++) {
         const struct eval_item *it = &set->items[i];
+        char *norm = eval_normalize(it->context, it->context_len);
         prep[i].norm = calloc(it->nq ? it->nq : 1, sizeof *prep[i].norm);
         for (qi = 0; prep[i].norm && qi < it->nq; qi++) {
             prep[i].norm[qi] = calloc(it->q[qi].n_answers ? it->q[qi].n_answers : 1, sizeof(char *));
             for (ai = 0; prep[i].norm[qi] && ai < it->q[qi].n_answers; ai++)
                 prep[i].norm[qi][ai] = eval_normalize(it->q[qi].answers[ai], strlen(it->q[qi].answers[ai]));
+            if (norm && prep[i].norm[qi] && it->q[qi].offline) {
+                int st = 0, ct = 0;
+                for (ai = 0; ai < it->q[qi].n_answers; ai++)
+                    if (prep[i].norm[qi][ai]) {
+                        st |= eval_strict_kept(norm, prep[i].norm[qi][ai]);
+                        ct |= eval_content_kept(norm, prep[i].norm[qi][ai]);
+                    }
+                in->questions++;
+                in->strict += st;
+                in->content += ct;
+            }
         }
+        free(norm);
         prep[i].n_nums = eval_numbers(it->context, it->context_len, &prep[i].nums);
     }
 }
@@ -314,6 +358,7 @@ int eval_offline_main(int argc, char **argv)
     const terse_tokenizer *toks[8];
     struct eval_set sets[MAX_SETS];
     struct cell *cells = NULL;
+    struct input_ret inputs[MAX_SETS];
     struct buf md = {0}, js = {0};
     struct eval_progress pr;
     size_t total_items = 0;
@@ -395,7 +440,7 @@ int eval_offline_main(int argc, char **argv)
             rc = 2;
             goto done;
         }
-        prepare(&sets[s], prep);
+        prepare(&sets[s], prep, &inputs[s]);
         if (!prepared_ok(&sets[s], prep)) {
             unprepare(&sets[s], prep);
             rc = 2;
@@ -424,6 +469,12 @@ int eval_offline_main(int argc, char **argv)
          data, limit ? "" : "");
     if (limit)
         addf(&md, "At most %ld items per data set (--limit).\n", limit);
+    addf(&md, "\nAnswers present in the uncompressed input (the ceiling of retention):\n\n"
+              "| set | questions | strict %% | content %% |\n|---|---|---|---|\n");
+    for (s = 0; s < n_sets; s++)
+        if (inputs[s].questions)
+            addf(&md, "| %s | %zu | %.2f | %.2f |\n", sets[s].name, inputs[s].questions,
+                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
     addf(&js, "{\"meta\":{\"data\":");
     json_write_string(data, strlen(data), &js);
     addf(&js, ",\"limit\":%ld,\"version\":\"%s\",\"definitions\":{"
@@ -434,8 +485,19 @@ int eval_offline_main(int argc, char **argv)
               "\"numbers\":\"distinct numbers (\\\\d[\\\\d,]*(\\\\.\\\\d+)?, commas removed) of the input present in the output\","
               "\"guard_violations\":\"items whose whole output fails the library guard check against the whole input\","
               "\"kv_pair\":\"the first UUID after the queried key is its value\","
-              "\"kv_all_uuids\":\"every UUID of the input occurs in the output\"}},\"results\":[",
+              "\"kv_all_uuids\":\"every UUID of the input occurs in the output\"}},\"inputs\":[",
          limit, terse_version());
+    for (s = 0; s < n_sets; s++) {
+        addf(&js, "%s{\"set\":", s ? "," : "");
+        json_write_string(sets[s].name, strlen(sets[s].name), &js);
+        addf(&js, ",\"items\":%zu,\"questions\":%zu", sets[s].n, inputs[s].questions);
+        if (inputs[s].questions)
+            addf(&js, ",\"strict_retention\":%.2f,\"content_retention\":%.2f}",
+                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
+        else
+            addf(&js, ",\"strict_retention\":null,\"content_retention\":null}");
+    }
+    addf(&js, "],\"results\":[");
     for (t = 0; t < n_toks; t++) {
         addf(&md, "\n## %s%s\n\n", tnames[t], terse_tokenizer_is_exact(toks[t]) ? "" : " (counts are an estimate)");
         addf(&md, "| set | level | items | tokens in | tokens out | saved %% | median ratio | strict %% | "
