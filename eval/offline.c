@@ -110,7 +110,7 @@ static int guard_violated(const char *in, size_t n, const char *out, size_t out_
                    (in[i + 1] == ' ' || in[i + 1] == '\n'));
         if (!end)
             continue;
-        if (in[i] != '\n' && i < n)
+        if (i < n && in[i] != '\n')
             i++; /* keep the sentence's final punctuation */
         if (i > start && !guard_check(in + start, i - start, out, out_len, prose_common_word, NULL, NULL))
             return 1;
