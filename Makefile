@@ -38,12 +38,18 @@ NPM      = deps/node_modules
 
 LIB_SRC  = $(wildcard lib/*.c lib/common/*.c lib/tokenize/*.c lib/detect/*.c lib/passes/*.c lib/select/*.c lib/guard/*.c)
 LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/vocab_data.o
-HEADERS  = include/terse.h $(wildcard lib/*/*.h)
+HEADERS  = include/terse.h $(wildcard lib/*/*.h) $(wildcard eval/*.h)
 VOCAB_BIN = $(GEN)/o200k.bin $(GEN)/cl100k.bin $(GEN)/gemma3.bin $(GEN)/claude.bin
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
 
-.PHONY: all lib test demo bench install uninstall clean bootstrap unit asan fuzz lint
+# terse eval (eval/): part of the program, not of the library; it uses the
+# internal JSON model, so the program links libterse-internal.a.
+EVAL_SRC = $(wildcard eval/*.c)
+EVAL_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(EVAL_SRC))
+EVAL_LIBS = -lcurl -lsqlite3 -lz
+
+.PHONY: all lib test demo bench install uninstall clean bootstrap unit asan fuzz lint bench-quality
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libterse.a $(BUILD)/libterse.so $(BUILD)/terse
@@ -122,9 +128,9 @@ $(BUILD)/libterse.so: $(LIB_OBJ)
 	$(Q)$(CC) -shared $(SAN) -Wl,-soname,libterse.so.0 -o $@ $^ $(LDLIBS)
 	$(Q)ln -sf libterse.so $(BUILD)/libterse.so.0
 
-$(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(BUILD)/libterse.a
+$(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(EVAL_OBJ) $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(EVAL_LIBS)
 
 # ---- tests ---------------------------------------------------------------------
 
@@ -157,6 +163,13 @@ fuzz: $(STAMP) $(VOCAB_BIN)
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build/fuzzlib/libterse-internal.a
 	$(MAKE) $(FUZZ_BIN)
 
+# the eval parsers' targets also compile eval/ (a program part, not in the library)
+build/fuzz/fuzz_eval_%: fuzz/fuzz_eval_%.c $(EVAL_SRC) $(wildcard eval/*.h) build/fuzzlib/libterse-internal.a
+	@mkdir -p $(dir $@)
+	$(E) "  FUZZ    $@"
+	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $< $(EVAL_SRC) build/fuzzlib/libterse-internal.a $(LDLIBS) $(EVAL_LIBS)
+
 build/fuzz/%: fuzz/%.c build/fuzzlib/libterse-internal.a
 	@mkdir -p $(dir $@)
 	$(E) "  FUZZ    $@"
@@ -172,7 +185,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --std=c11 --inline-suppr -Iinclude lib programs tools tests/unit tests/ref tests/roundtrip fuzz
+	  --std=c11 --inline-suppr -Iinclude lib programs eval tools tests/unit tests/ref tests/roundtrip fuzz
 	$(MAKE) BUILD=build/clang CC=clang all
 
 demo: $(STAMP) all
@@ -184,6 +197,11 @@ $(BUILD)/bench_json: $(BUILD)/obj/bench/bench_json.o $(BUILD)/libterse-internal.
 
 bench: $(STAMP) all $(BUILD)/bench_tok $(BUILD)/bench_json
 	bench/run.sh
+
+# terse eval over the standard data sets; rewrites the quality section of
+# docs/benchmarks.md (between its bench-quality markers) from the report.
+bench-quality: $(STAMP) all
+	scripts/bench-quality.sh $(BUILD)
 
 # ---- install -------------------------------------------------------------------
 

@@ -2,11 +2,12 @@
  *
  *   terse compress   [FILE|-] [--level L] [--type T] [--query TEXT] [--budget N]
  *                    [--tokenizer NAME | --model MODEL] [--stats] [--json]
- *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json]
+ *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]
  *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]
  *   terse detokenize [FILE|-] (--tokenizer NAME | --model MODEL)
  *   terse decode     [FILE|-] [--type auto|json|log]
  *   terse tokenizers
+ *   terse eval       [judge] ...   (eval/: reports over data sets, model judge)
  *
  * Exit status: 0 success, 1 bad input or usage (one line on stderr), 2 an
  * internal error (out of memory). See docs/cli.md.
@@ -19,6 +20,7 @@
 #include <strings.h>
 
 #include "terse.h"
+#include "../eval/eval.h"
 
 #define EXIT_USAGE 1
 #define EXIT_INTERNAL 2
@@ -31,8 +33,9 @@ static const char usage_text[] =
     "           [--type auto|prose|code|json|log|memory|chat]\n"
     "           [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL] [--stats] [--json]\n"
     "        compress the input for a model (default: balanced, o200k)\n"
-    "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json]\n"
-    "        count tokens (default tokenizer: o200k)\n"
+    "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]\n"
+    "        count tokens (default tokenizer: o200k); --exact with claude asks Anthropic's\n"
+    "        count_tokens endpoint (ANTHROPIC_API_KEY), cached\n"
     "  tokenize [FILE|-] (--tokenizer NAME | --model MODEL) [--special]\n"
     "        print token ids, space-separated, on one line\n"
     "  detokenize [FILE|-] (--tokenizer NAME | --model MODEL)\n"
@@ -42,6 +45,8 @@ static const char usage_text[] =
     "        back into what it encodes\n"
     "  tokenizers\n"
     "        list the tokenizers and whether their counts are exact\n"
+    "  eval [judge] ...\n"
+    "        fidelity reports over data sets; with judge, ask models (terse eval --help)\n"
     "\n"
     "options:\n"
     "  --tokenizer NAME  o200k, cl100k, gemma3, claude (an estimate), or all (count only)\n"
@@ -112,6 +117,7 @@ struct opts {
     int by_model;
     int special;
     int json;
+    int exact; /* count --exact: ask the provider (claude) */
 };
 
 static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, int allow_special)
@@ -139,6 +145,8 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
             exit(0);
         } else if (allow_json && strcmp(a, "--json") == 0) {
             o->json = 1;
+        } else if (allow_json == 1 && strcmp(a, "--exact") == 0) {
+            o->exact = 1;
         } else if (allow_json == 2 && strcmp(a, "--stats") == 0) {
             o->stats = 1;
         } else if (allow_json == 2 && (strcmp(a, "--level") == 0 || strcmp(a, "--type") == 0 ||
@@ -213,7 +221,21 @@ static int cmd_count(int argc, char **argv)
     flags = o.special ? TERSE_TOKENS_SPECIAL : 0;
     if (!o.tokenizer)
         o.tokenizer = "o200k";
-    if (strcasecmp(o.tokenizer, "all") == 0 && !o.by_model) {
+    if (o.exact) {
+        /* the provider's own count (eval/eval_main.c), cached */
+        const terse_tokenizer *t = pick(&o);
+        char err[512];
+        if (strcmp(terse_tokenizer_name(t), "claude") != 0)
+            fail(EXIT_USAGE, "--exact is only needed for claude (the other counts are exact already)");
+        text = read_input(o.file, &len);
+        if (eval_count_exact(o.by_model ? o.tokenizer : NULL, text, len, &count, err, sizeof err) != 0)
+            fail(EXIT_USAGE, "count --exact: %s", err);
+        if (o.json)
+            printf("{\"bytes\":%zu,\"tokenizer\":\"claude\",\"count\":%zu,\"exact\":true,"
+                   "\"source\":\"count_tokens\"}\n", len, count);
+        else
+            printf("%zu\n", count);
+    } else if (strcasecmp(o.tokenizer, "all") == 0 && !o.by_model) {
         const terse_tokenizer *t;
         size_t counts[16] = {0};
         text = read_input(o.file, &len);
@@ -495,6 +517,8 @@ int main(int argc, char **argv)
         rc = cmd_decode(argc, argv);
     else if (strcmp(argv[1], "tokenizers") == 0)
         rc = cmd_tokenizers();
+    else if (strcmp(argv[1], "eval") == 0)
+        rc = eval_main(argc - 1, argv + 1);
     else
         fail(EXIT_USAGE, "unknown command '%s' (see terse --help)", argv[1]);
     if (fflush(stdout) != 0 || ferror(stdout))
