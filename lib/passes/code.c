@@ -346,11 +346,51 @@ static void indent(struct emit *e, size_t level)
         buf_adds(e->out, e->unit);
 }
 
+static int word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           c >= 0x80;
+}
+
+static int op_byte(char c)
+{
+    return c && strchr("+-*/%<>=!&|^~.:?@#\\", c) != NULL;
+}
+
+/* 1 when a space must stay between what was written and the token at s:
+ * two words, two operator characters (which could fuse: "- -", "> >"), a
+ * number and a dot, a quote on either side (string prefixes, literal
+ * suffixes, lifetimes), a slash (regex or comment), or a preprocessor
+ * line (where "X (a)" and "X(a)" differ). Everywhere else the space only
+ * costs tokens. Bash keeps every space: there it separates words. */
+static int needs_space(const struct emit *e, size_t s)
+{
+    char a, b = e->src[s];
+    size_t i;
+    if (b == '\n' || b == '\r')
+        return 0;
+    if (!e->out->len || e->L->grammar == code_lang_get(CODE_BASH)->grammar)
+        return 1;
+    a = e->out->p[e->out->len - 1];
+    if ((word_byte((unsigned char)a) && word_byte((unsigned char)b)) || (op_byte(a) && op_byte(b)) ||
+        (word_byte((unsigned char)a) && b == '.') || (a == '.' && word_byte((unsigned char)b)) ||
+        strchr("\"'`/", a) || strchr("\"'`/", b))
+        return 1;
+    for (i = e->out->len; i > 0 && e->out->p[i - 1] != '\n'; i--)
+        ;
+    while (i < e->out->len && (e->out->p[i] == ' ' || e->out->p[i] == '\t'))
+        i++;
+    return i < e->out->len && e->out->p[i] == '#' && e->L->line_comment && e->L->line_comment[0] == '/';
+}
+
 /* Writes what the pending gap stands for before a token at s. */
 static void separate(struct emit *e, size_t s, int is_comment)
 {
     if (!e->started) {
         e->started = 1;
+    } else if (e->pend_nl && e->out->len && e->out->p[e->out->len - 1] == '\n' &&
+               (e->out->len < 2 || e->out->p[e->out->len - 2] != '\\') && e->L->layout == LAYOUT_LINES) {
+        /* a token that is a line break (C's preprocessor lines) already ended the line */
     } else if (e->pend_nl && (e->L->layout != LAYOUT_FREE || e->last_line_comment)) {
         buf_addc(e->out, '\n');
         if (e->L->layout == LAYOUT_INDENT && e->brackets == 0) {
@@ -378,7 +418,7 @@ static void separate(struct emit *e, size_t s, int is_comment)
              * scanner reads a shallower line as a dedent: stay at the block's */
             indent(e, e->idepth);
         }
-    } else if (e->L->layout != LAYOUT_FREE && (e->pend_sp || e->removed || e->pend_nl)) {
+    } else if (e->L->layout != LAYOUT_FREE && (e->pend_sp || e->removed || e->pend_nl) && needs_space(e, s)) {
         buf_addc(e->out, ' ');
     }
     e->pend_nl = e->pend_sp = e->removed = 0;
@@ -861,6 +901,11 @@ static void write_tree(struct emit *e, TSNode root)
     e->brackets = 0;
     e->lic_done = 0;
     walk(e, root);
+    /* C and C++: a preprocessor line must end with a line break */
+    take_gap(e, e->n);
+    if (e->pend_nl && !e->collect && (e->L->grammar == code_lang_get(CODE_C)->grammar ||
+                                      e->L->grammar == code_lang_get(CODE_CPP)->grammar))
+        buf_addc(e->out, '\n');
 }
 
 static int count_out(struct emit *e, const char *s, size_t n, size_t *c)

@@ -105,7 +105,7 @@ static void flatten(TSNode root, const char *src, int python, struct seq *q)
             /* left out */
         } else if (python && docstring(n)) {
             push(q, t, src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n), 1);
-        } else if (ts_node_child_count(n) == 0) {
+        } else if (ts_node_child_count(n) == 0 && !ts_node_eq(n, root)) {
             push(q, t, src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n), 0);
         } else {
             push(q, t, NULL, 0, 0);
@@ -313,9 +313,12 @@ static void check_file(const char *path, int lang, const char *unit, int quiet, 
             }
             t->names += nm.n;
         } else {
-            TSTree *got = ts_parser_parse_string(p, NULL, out.p ? out.p : "", (uint32_t)out.len);
+            TSTree *got;
+            ts_parser_reset(p);
+            got = ts_parser_parse_string(p, NULL, out.p ? out.p : "", (uint32_t)out.len);
             if (!got || ts_node_has_error(ts_tree_root_node(got))) {
                 printf("not ok - %s: %s output does not parse\n", path, terse_level_name((int)level));
+                { FILE *df = fopen("/tmp/fail.out", "wb"); if (df) { fwrite(out.p, 1, out.len, df); fclose(df); } }
                 t->diffs++;
             } else {
                 size_t d;
@@ -329,6 +332,19 @@ static void check_file(const char *path, int lang, const char *unit, int quiet, 
                            d < b.n && b.v[d].text ? (int)(b.v[d].len > 40 ? 40 : b.v[d].len) : 0,
                            d < b.n && b.v[d].text ? b.v[d].text : "");
                     t->diffs++;
+                    if (!quiet && d < a.n && d < b.n && a.v[d].text && b.v[d].text) {
+                        size_t k = 0, m;
+                        while (k < a.v[d].len && k < b.v[d].len && a.v[d].text[k] == b.v[d].text[k])
+                            k++;
+                        m = k > 20 ? k - 20 : 0;
+                        printf("#   first difference at byte %zu: '", k);
+                        for (i = m; i < a.v[d].len && i < k + 20; i++)
+                            printf(a.v[d].text[i] == '\n' ? "\\n" : "%c", a.v[d].text[i]);
+                        printf("' vs '");
+                        for (i = m; i < b.v[d].len && i < k + 20; i++)
+                            printf(b.v[d].text[i] == '\n' ? "\\n" : "%c", b.v[d].text[i]);
+                        printf("'\n");
+                    }
                 }
             }
             if (got)
