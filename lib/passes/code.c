@@ -904,8 +904,15 @@ static void write_tree(struct emit *e, TSNode root)
     /* C and C++: a preprocessor line must end with a line break */
     take_gap(e, e->n);
     if (e->pend_nl && !e->collect && (e->L->grammar == code_lang_get(CODE_C)->grammar ||
-                                      e->L->grammar == code_lang_get(CODE_CPP)->grammar))
-        buf_addc(e->out, '\n');
+                                      e->L->grammar == code_lang_get(CODE_CPP)->grammar)) {
+        size_t i = e->out->len;
+        while (i > 0 && e->out->p[i - 1] != '\n')
+            i--;
+        while (i < e->out->len && (e->out->p[i] == ' ' || e->out->p[i] == '\t'))
+            i++;
+        if (i < e->out->len && e->out->p[i] == '#')
+            buf_addc(e->out, '\n');
+    }
 }
 
 static int count_out(struct emit *e, const char *s, size_t n, size_t *c)
@@ -988,6 +995,26 @@ static int fit_bodies(struct emit *e, TSNode root)
     if (tries == 64) { /* give up on bodies: the skeleton fits */
         for (i = 0; i < e->n_cands; i++)
             e->cands[i].keep = 0;
+        *e->st = saved;
+        write_tree(e, root);
+    } else {
+        /* the estimate leaves out the markers a kept body replaces: try the
+         * next few most relevant bodies by exact counts */
+        size_t tried = 0;
+        for (i = 0; i < e->n_cands && tried < 8 && !e->oom; i++) {
+            struct cand *c = &e->cands[rk[i].index];
+            size_t got;
+            if (c->keep || c->tokens > e->o->budget)
+                continue;
+            tried++;
+            c->keep = 1;
+            *e->st = saved;
+            write_tree(e, root);
+            if (e->oom || count_out(e, e->out->p, e->out->len, &got) != 0)
+                break;
+            if (got > e->o->budget)
+                c->keep = 0;
+        }
         *e->st = saved;
         write_tree(e, root);
     }
