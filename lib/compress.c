@@ -21,6 +21,8 @@
 #include "common/utf8.h"
 #include "detect/detect.h"
 #include "guard/guard.h"
+#include "passes/code.h"
+#include "passes/code_lang.h"
 #include "passes/json.h"
 #include "passes/prose.h"
 #include "passes/tabular.h"
@@ -32,6 +34,7 @@
 struct terse_ctx {
     terse_options o;
     char *query;
+    char *name, *lang; /* copies of the options' strings */
 };
 
 static const char *const level_names[] = {"exact", "safe", "balanced", "max"};
@@ -40,6 +43,17 @@ static const char *const type_names[] = {"auto", "prose", "code", "json", "log",
 const char *terse_level_name(int level)
 {
     return level >= 0 && level <= TERSE_LEVEL_MAX ? level_names[level] : NULL;
+}
+
+const char *terse_lang_name(size_t i)
+{
+    const struct code_lang *L = i < CODE_LANG_COUNT ? code_lang_get((int)i) : NULL;
+    return L ? L->name : NULL;
+}
+
+int terse_lang_parse(const char *name)
+{
+    return name ? code_lang_parse(name, strlen(name)) : -1;
 }
 
 const char *terse_type_name(int type)
@@ -80,7 +94,7 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     if (!status)
         status = &dummy;
     if (!o || o->level < 0 || o->level > TERSE_LEVEL_MAX || o->type < 0 || o->type > TERSE_TYPE_CHAT ||
-        (!o->query && o->query_len)) {
+        (!o->query && o->query_len) || (o->lang && code_lang_parse(o->lang, strlen(o->lang)) == CODE_NONE)) {
         *status = TERSE_EINVAL;
         return NULL;
     }
@@ -103,6 +117,13 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
         c->query[o->query_len] = 0;
         c->o.query = c->query;
     }
+    if ((o->name && !(c->name = strdup(o->name))) || (o->lang && !(c->lang = strdup(o->lang)))) {
+        terse_ctx_free(c);
+        *status = TERSE_ENOMEM;
+        return NULL;
+    }
+    c->o.name = c->name;
+    c->o.lang = c->lang;
     *status = TERSE_OK;
     return c;
 }
@@ -112,6 +133,8 @@ void terse_ctx_free(terse_ctx *ctx)
     if (!ctx)
         return;
     free(ctx->query);
+    free(ctx->name);
+    free(ctx->lang);
     free(ctx);
 }
 
@@ -148,6 +171,8 @@ struct seg {
     size_t full_len, full_tokens;
     double score;
     uint64_t bag;    /* word bag of out, for near duplicates */
+    uint8_t fence;   /* a fenced block (verbatim): its code goes through the code pass */
+    uint8_t parse_error; /* the fence's code did not parse */
     size_t words;    /* words in out */
     /* its tokens, when its paragraph was lexed whole: ptoks[tok_first ..
      * tok_first + tok_n) of the job, offsets relative to tok_base in doc */
@@ -172,7 +197,7 @@ struct job {
     const char *qwords[32];
     size_t qlens[32];
     char qbuf[512];
-    size_t fallbacks, duplicates;
+    size_t fallbacks, duplicates, parse_errors;
     int oom;
 };
 
@@ -417,6 +442,8 @@ static int segment_prose(struct job *j, int verbatim_only)
                 k = nl - 1;
             add_block(j, 0, 0, sep);
             add_seg(j, l->start, lines[k].end, SEG_VERBATIM);
+            if (!j->oom)
+                j->segs[j->n_segs - 1].fence = 1;
             i = k + 1;
             continue;
         }
@@ -532,6 +559,191 @@ static size_t seg_tokens(const struct job *j, const struct seg *g, struct lex_to
     return g->tok_n;
 }
 
+/* ---- code ------------------------------------------------------------------------ */
+
+static int code_count(void *arg, const char *s, size_t n, size_t *c)
+{
+    const struct job *j = arg;
+    return terse_count(j->ctx->o.tokenizer, s, n, 0, c) == TERSE_OK ? 0 : -1;
+}
+
+static void code_options(struct job *j, int lang, int level, size_t budget, struct code_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->lang = lang;
+    o->level = level;
+    o->query = j->ctx->o.query;
+    o->query_len = j->ctx->o.query_len;
+    o->budget = budget;
+    o->count = code_count;
+    o->count_arg = j;
+}
+
+/* A fenced block src[0..n) (fence lines included) whose language is known
+ * from its info string ("```python") or, without one, from its content:
+ * writes the fences and the code pass's output into b and returns 1.
+ * Returns 0 (b untouched) when the language is unknown. */
+static int compress_fence(struct job *j, struct seg *g, const char *src, size_t n, int level, struct buf *b)
+{
+    const char *nl = memchr(src, '\n', n), *info;
+    size_t c0, c1, close, il = 0;
+    int lang;
+    struct code_opts o;
+    struct code_stats st;
+    if (!nl)
+        return 0;
+    c0 = (size_t)(nl - src) + 1;
+    info = src;
+    while (info < nl && (*info == ' ' || *info == '`' || *info == '~'))
+        info++;
+    while (info + il < nl && info[il] != ' ' && info[il] != '\t' && info[il] != '{' && info[il] != ',')
+        il++;
+    /* the closing fence: the last line, when it is one */
+    close = n;
+    while (close > c0 && src[close - 1] != '\n')
+        close--;
+    if (close > c0 && (src[close] == '`' || src[close] == '~' || src[close] == ' ')) {
+        c1 = close - 1;
+    } else {
+        c1 = n; /* not closed: the code runs to the end */
+        close = n;
+    }
+    if (c1 < c0)
+        return 0;
+    lang = il ? code_lang_parse(info, il) : code_lang_guess(src + c0, c1 - c0);
+    if (lang == CODE_NONE)
+        return 0;
+    memset(&st, 0, sizeof st);
+    code_options(j, lang, level, 0, &o);
+    buf_add(b, src, c0);
+    if (code_compress(src + c0, c1 - c0, &o, b, &st) != CODE_OK) {
+        b->oom = 1;
+        return 1;
+    }
+    g->parse_error = st.parse_errors != 0;
+    if (close < n) {
+        buf_addc(b, '\n');
+        buf_add(b, src + close, n - close);
+    }
+    return 1;
+}
+
+/* The language of a whole code input: --lang, else the file name, else
+ * the content; CODE_NONE when none is known. */
+static int input_lang(const struct job *j)
+{
+    const terse_options *o = &j->ctx->o;
+    int lang = CODE_NONE;
+    if (o->lang)
+        lang = code_lang_parse(o->lang, strlen(o->lang));
+    if (lang == CODE_NONE && o->name)
+        lang = code_lang_from_path(o->name, strlen(o->name));
+    return lang;
+}
+
+/* Compresses the whole code input at `level` into out: one file, or each
+ * file of a multi-file input (code_split_files) with the language of its
+ * path, headers kept. With a budget (max only) each file gets a share in
+ * proportion to its size. Returns a CODE_* status. */
+static int code_all(struct job *j, int lang, int level, size_t budget, struct buf *out, struct code_stats *st)
+{
+    struct code_part *parts;
+    struct code_opts o;
+    size_t np = code_split_files(j->doc, j->n, NULL, 0), i, at = 0;
+    int rc = CODE_OK;
+    if (np == 0) {
+        if (lang == CODE_NONE)
+            lang = code_lang_guess(j->doc, j->n);
+        if (lang == CODE_NONE) {
+            buf_add(out, j->doc, j->n);
+            return CODE_OK;
+        }
+        code_options(j, lang, level, budget, &o);
+        return code_compress(j->doc, j->n, &o, out, st);
+    }
+    parts = malloc(np * sizeof *parts);
+    if (!parts)
+        return CODE_ENOMEM;
+    code_split_files(j->doc, j->n, parts, np);
+    for (i = 0; i < np && rc != CODE_ENOMEM; i++) {
+        const struct code_part *p = &parts[i];
+        int fl = code_lang_from_path(j->doc + p->p0, p->p1 - p->p0);
+        size_t b1 = p->b1;
+        buf_add(out, j->doc + at, p->h1 - at); /* text before, and the header */
+        while (b1 > p->b0 && (j->doc[b1 - 1] == '\n' || j->doc[b1 - 1] == ' ' || j->doc[b1 - 1] == '\t'))
+            b1--;
+        if (fl == CODE_NONE)
+            fl = lang != CODE_NONE ? lang : code_lang_guess(j->doc + p->b0, b1 - p->b0);
+        if (fl == CODE_NONE) {
+            buf_add(out, j->doc + p->b0, b1 - p->b0);
+        } else {
+            int r;
+            code_options(j, fl, level, budget ? budget * (b1 - p->b0) / (j->n ? j->n : 1) + 1 : 0, &o);
+            r = code_compress(j->doc + p->b0, b1 - p->b0, &o, out, st);
+            if (r != CODE_OK)
+                rc = r;
+        }
+        if (b1 > p->b0)
+            buf_addc(out, '\n');
+        at = p->t1 > p->t0 ? p->t0 : p->b1;
+    }
+    buf_add(out, j->doc + at, j->n - at);
+    free(parts);
+    return rc;
+}
+
+/* The code branch of terse_compress: the input at the level asked; with a
+ * budget the lowest level that fits, and at max the skeleton plus the most
+ * relevant bodies. Returns a TERSE_* status; sets *level to the level used. */
+static int compress_code(struct job *j, int lang, struct buf *out, int *level, size_t *min_tokens)
+{
+    struct code_stats st;
+    size_t budget = j->ctx->o.budget, got = 0;
+    int L, rc;
+    memset(&st, 0, sizeof st);
+    if (!budget) {
+        rc = code_all(j, lang, *level, 0, out, &st);
+        j->parse_errors = st.parse_errors;
+        return rc == CODE_OK ? TERSE_OK : TERSE_ENOMEM;
+    }
+    for (L = TERSE_LEVEL_EXACT; L <= *level && L <= TERSE_LEVEL_BALANCED; L++) {
+        memset(&st, 0, sizeof st);
+        out->len = 0;
+        if (code_all(j, lang, L, 0, out, &st) != CODE_OK || out->oom)
+            return TERSE_ENOMEM;
+        got = count_tokens(j, out->p ? out->p : "", out->len);
+        j->parse_errors = st.parse_errors;
+        if (got <= budget) {
+            *level = L;
+            return TERSE_OK;
+        }
+    }
+    if (*level < TERSE_LEVEL_MAX) {
+        *min_tokens = got;
+        return TERSE_EBUDGET;
+    }
+    memset(&st, 0, sizeof st);
+    out->len = 0;
+    rc = code_all(j, lang, TERSE_LEVEL_MAX, budget, out, &st);
+    if (rc == CODE_ENOMEM)
+        return TERSE_ENOMEM;
+    got = count_tokens(j, out->p ? out->p : "", out->len);
+    if (rc == CODE_EBUDGET || got > budget) {
+        /* the per-file shares missed: every body elided */
+        memset(&st, 0, sizeof st);
+        out->len = 0;
+        if (code_all(j, lang, TERSE_LEVEL_MAX, 0, out, &st) != CODE_OK || out->oom)
+            return TERSE_ENOMEM;
+        got = count_tokens(j, out->p ? out->p : "", out->len);
+        if (got > budget) {
+            *min_tokens = got;
+            return TERSE_EBUDGET;
+        }
+    }
+    j->parse_errors = st.parse_errors;
+    return TERSE_OK;
+}
+
 /* Compresses segment g at `level` into g->out (replacing what was there). */
 static void compress_seg(struct job *j, struct seg *g, int level)
 {
@@ -541,7 +753,9 @@ static void compress_seg(struct job *j, struct seg *g, int level)
     free(g->out);
     g->out = NULL;
     g->out_len = 0;
-    if (g->kind == SEG_VERBATIM) {
+    if (g->kind == SEG_VERBATIM && g->fence && compress_fence(j, g, src, n, level, &b)) {
+        /* done: code in a fence */
+    } else if (g->kind == SEG_VERBATIM) {
         /* trailing blanks of each line carry no meaning */
         size_t i = 0;
         while (i < n) {
@@ -1436,7 +1650,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     struct job j;
     struct buf out = {0};
     size_t i, dropped = 0, min_tokens = 0;
-    int rc = TERSE_OK, type, level, tabular = 0;
+    int rc = TERSE_OK, type, level, tabular = 0, code_lang = CODE_NONE;
     size_t tab_tokens = 0;
     char *doc;
     if (!r)
@@ -1460,6 +1674,11 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type(doc, j.n) : ctx->o.type;
     level = ctx->o.level;
     query_words(&j);
+    if (ctx->o.type == TERSE_TYPE_AUTO && (code_lang = input_lang(&j)) != CODE_NONE &&
+        (code_lang != CODE_JSON || !json_valid(doc, j.n)))
+        type = TERSE_TYPE_CODE; /* the file name or --lang says which language */
+    else if (type == TERSE_TYPE_CODE)
+        code_lang = input_lang(&j);
     if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
          * budget; else what follows */
@@ -1474,6 +1693,12 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     if (tabular || rc != TERSE_OK) {
         /* done above */
+    } else if (type == TERSE_TYPE_CODE &&
+               (code_lang != CODE_NONE || code_lang_guess(doc, j.n) != CODE_NONE ||
+                code_split_files(doc, j.n, NULL, 0))) {
+        rc = compress_code(&j, code_lang, &out, &level, &min_tokens);
+        if (j.oom || out.oom)
+            rc = TERSE_ENOMEM;
     } else if (type == TERSE_TYPE_JSON && json_valid(doc, j.n)) {
         rc = compress_json(&j, &out, &dropped, &min_tokens);
         level = TERSE_LEVEL_EXACT;
@@ -1568,6 +1793,9 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     r->segments_dropped = dropped;
     r->duplicates = j.duplicates;
     r->guard_fallbacks = j.fallbacks;
+    r->parse_errors = j.parse_errors;
+    for (i = 0; i < j.n_segs; i++)
+        r->parse_errors += j.segs[i].parse_error;
 done:
     if (rc != TERSE_OK) {
         buf_free(&out);

@@ -31,7 +31,8 @@ static const char usage_text[] =
     "commands:\n"
     "  compress [FILE|-] [--level exact|safe|balanced|max]\n"
     "           [--type auto|prose|code|json|log|memory|chat]\n"
-    "           [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL] [--stats] [--json]\n"
+    "           [--lang LANG] [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL]\n"
+    "           [--stats] [--json]\n"
     "        compress the input for a model (default: balanced, o200k)\n"
     "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]\n"
     "        count tokens (default tokenizer: o200k); --exact with claude asks Anthropic's\n"
@@ -57,6 +58,8 @@ static const char usage_text[] =
     "  --json            write one JSON object to stdout\n"
     "  --level L         exact, safe, balanced (default) or max; with --budget, the highest\n"
     "                    level tried\n"
+    "  --lang LANG       the language of code: python, javascript, typescript, tsx, c, cpp,\n"
+    "                    go, rust, java, json, bash (default: from the file name or content)\n"
     "  --query TEXT      keep what is relevant to TEXT first\n"
     "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
     "  --stats           a one-line summary on stderr\n"
@@ -111,7 +114,7 @@ static char *read_input(const char *path, size_t *len)
 
 struct opts {
     const char *file;
-    const char *level, *type, *query, *budget;
+    const char *level, *type, *query, *budget, *lang;
     int stats;
     const char *tokenizer; /* name, model or "all" */
     int by_model;
@@ -149,6 +152,10 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
             o->exact = 1;
         } else if (allow_json == 2 && strcmp(a, "--stats") == 0) {
             o->stats = 1;
+        } else if (allow_json == 2 && strcmp(a, "--lang") == 0) {
+            if (i + 1 >= argc)
+                fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+            o->lang = argv[++i];
         } else if (allow_json == 2 && (strcmp(a, "--level") == 0 || strcmp(a, "--type") == 0 ||
                                        strcmp(a, "--query") == 0 || strcmp(a, "--budget") == 0)) {
             if (i + 1 >= argc)
@@ -371,6 +378,14 @@ static void json_text(const char *s, size_t n)
     putchar('"');
 }
 
+/* ", N parse errors" for --stats of code (static buffer: one call per run). */
+static const char *parse_note(size_t n)
+{
+    static char note[64];
+    snprintf(note, sizeof note, ", %zu parse error%s", n, n == 1 ? "" : "s");
+    return note;
+}
+
 static int cmd_compress(int argc, char **argv)
 {
     struct opts o;
@@ -405,6 +420,21 @@ static int cmd_compress(int argc, char **argv)
         opt.query = o.query;
         opt.query_len = strlen(o.query);
     }
+    if (o.lang) {
+        char names[256] = "";
+        size_t k;
+        if (terse_lang_parse(o.lang) < 0) {
+            for (k = 0; terse_lang_name(k); k++) {
+                if (k)
+                    strncat(names, ", ", sizeof names - strlen(names) - 1);
+                strncat(names, terse_lang_name(k), sizeof names - strlen(names) - 1);
+            }
+            fail(EXIT_USAGE, "unknown language '%s' (languages: %s)", o.lang, names);
+        }
+        opt.lang = o.lang;
+    }
+    if (o.file && strcmp(o.file, "-") != 0)
+        opt.name = o.file;
     ctx = terse_ctx_new(&opt, &rc);
     if (!ctx)
         fail(rc == TERSE_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE, "compress: %s", terse_strerror(rc));
@@ -422,11 +452,11 @@ static int cmd_compress(int argc, char **argv)
         json_text(r.text, r.len);
         printf(",\"tokens_in\":%zu,\"tokens_out\":%zu,\"tokenizer\":\"%s\",\"exact\":%s,"
                "\"level\":\"%s\",\"type\":\"%s\",\"segments\":%zu,\"dropped\":%zu,"
-               "\"duplicates\":%zu,\"guard_fallbacks\":%zu}\n",
+               "\"duplicates\":%zu,\"guard_fallbacks\":%zu,\"parse_errors\":%zu}\n",
                r.tokens_in, r.tokens_out, terse_tokenizer_name(opt.tokenizer),
                terse_tokenizer_is_exact(opt.tokenizer) ? "true" : "false", terse_level_name(r.level),
                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates,
-               r.guard_fallbacks);
+               r.guard_fallbacks, r.parse_errors);
     } else {
         fwrite(r.text, 1, r.len, stdout);
         if (r.len && r.text[r.len - 1] != '\n')
@@ -435,12 +465,13 @@ static int cmd_compress(int argc, char **argv)
     if (o.stats)
         fprintf(stderr,
                 "terse: %zu -> %zu tokens (%.1f%% fewer) on %s%s, level %s, type %s, %zu segments, "
-                "%zu dropped, %zu duplicates, %zu guard fallbacks\n",
+                "%zu dropped, %zu duplicates, %zu guard fallbacks%s\n",
                 r.tokens_in, r.tokens_out,
                 r.tokens_in ? 100.0 * (double)(r.tokens_in - r.tokens_out) / (double)r.tokens_in : 0.0,
                 terse_tokenizer_name(opt.tokenizer),
                 terse_tokenizer_is_exact(opt.tokenizer) ? "" : " (an estimate)", terse_level_name(r.level),
-                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks);
+                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks,
+                r.type == TERSE_TYPE_CODE || r.parse_errors ? parse_note(r.parse_errors) : "");
     terse_result_free(&r);
     return 0;
 }
