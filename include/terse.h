@@ -179,6 +179,8 @@ typedef struct terse_options {
     const char *lang;                  /* the language of code ("python", "c", ...;
                                           docs/levels.md lists them), or NULL to
                                           go by name or content; copied */
+    size_t keep_recent;                /* chat: the last N messages or turns are left
+                                          untouched; default 2 (0: none) */
 } terse_options;
 
 TERSE_API void terse_options_init(terse_options *o);

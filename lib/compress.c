@@ -23,7 +23,10 @@
 #include "guard/guard.h"
 #include "passes/code.h"
 #include "passes/code_lang.h"
+#include "passes/chat.h"
 #include "passes/json.h"
+#include "passes/memory.h"
+#include "passes/piece.h"
 #include "passes/prose.h"
 #include "passes/tabular.h"
 #include "select/bm25.h"
@@ -35,6 +38,7 @@ struct terse_ctx {
     terse_options o;
     char *query;
     char *name, *lang; /* copies of the options' strings */
+    const struct prose_env *env; /* compress_ctx_piece: shared, not owned */
 };
 
 static const char *const level_names[] = {"exact", "safe", "balanced", "max"};
@@ -85,6 +89,7 @@ void terse_options_init(terse_options *o)
     o->level = TERSE_LEVEL_BALANCED;
     o->type = TERSE_TYPE_AUTO;
     o->tokenizer = terse_tokenizer_find("o200k");
+    o->keep_recent = 2;
 }
 
 terse_ctx *terse_ctx_new(const terse_options *o, int *status)
@@ -125,6 +130,14 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     c->o.name = c->name;
     c->o.lang = c->lang;
     *status = TERSE_OK;
+    return c;
+}
+
+terse_ctx *compress_ctx_piece(const terse_options *o, const struct prose_env *env, int *status)
+{
+    terse_ctx *c = terse_ctx_new(o, status);
+    if (c)
+        c->env = env;
     return c;
 }
 
@@ -189,7 +202,8 @@ struct job {
     struct seg *segs;
     size_t n_segs, cap_segs;
     struct prose_query q;
-    struct prose_env *env;
+    const struct prose_env *env;
+    struct prose_env *own_env; /* built for the call, freed at its end */
     struct lex_tok *lex_in; /* scratch: tokens of a segment and of its output */
     size_t lex_cap;
     struct lex_tok *ptoks;  /* tokens of the paragraphs, lexed once (see seg) */
@@ -1649,7 +1663,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
 {
     struct job j;
     struct buf out = {0};
-    size_t i, dropped = 0, min_tokens = 0;
+    size_t i, dropped = 0, min_tokens = 0, pass_segments = 0;
     int rc = TERSE_OK, type, level, tabular = 0, code_lang = CODE_NONE;
     size_t tab_tokens = 0;
     char *doc;
@@ -1663,14 +1677,14 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     memset(&j, 0, sizeof j);
     j.ctx = ctx;
     doc = normalize_input(text, len, &j.n);
-    j.env = prose_env_new();
+    j.env = ctx->env ? ctx->env : (j.own_env = prose_env_new());
     if (!doc || !j.env) {
         free(doc);
-        prose_env_free(j.env);
+        prose_env_free(j.own_env);
         return TERSE_ENOMEM;
     }
     j.doc = doc;
-    r->tokens_in = count_tokens(&j, text, len);
+    r->tokens_in = ctx->env ? 0 : count_tokens(&j, text, len); /* a piece: the caller counts */
     type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type(doc, j.n) : ctx->o.type;
     level = ctx->o.level;
     query_words(&j);
@@ -1693,6 +1707,17 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     if (tabular || rc != TERSE_OK) {
         /* done above */
+    } else if (type == TERSE_TYPE_CHAT) {
+        struct chat_stats cs;
+        rc = chat_compress(&ctx->o, doc, j.n, &out, &cs, &min_tokens);
+        dropped = cs.dropped;
+        pass_segments = cs.segments;
+    } else if (type == TERSE_TYPE_MEMORY) {
+        struct memory_stats ms;
+        rc = memory_compress(&ctx->o, doc, j.n, &out, &ms, &min_tokens);
+        dropped = ms.dropped;
+        j.duplicates = ms.duplicates;
+        pass_segments = ms.entries;
     } else if (type == TERSE_TYPE_CODE &&
                (code_lang != CODE_NONE || code_lang_guess(doc, j.n) != CODE_NONE ||
                 code_split_files(doc, j.n, NULL, 0))) {
@@ -1770,7 +1795,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     if (rc != TERSE_OK)
         goto done;
-    r->tokens_out = tabular ? tab_tokens : count_tokens(&j, out.p ? out.p : "", out.len);
+    r->tokens_out = ctx->env ? 0 : tabular ? tab_tokens : count_tokens(&j, out.p ? out.p : "", out.len);
     if (r->tokens_out > r->tokens_in && (!ctx->o.budget || r->tokens_in <= ctx->o.budget)) {
         /* never more tokens than the input: give the input back (with
          * invalid UTF-8 repaired, which the count already assumed) */
@@ -1789,7 +1814,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     r->level = level;
     r->type = type;
-    r->segments = j.n_segs;
+    r->segments = j.n_segs + pass_segments;
     r->segments_dropped = dropped;
     r->duplicates = j.duplicates;
     r->guard_fallbacks = j.fallbacks;
@@ -1809,7 +1834,7 @@ done:
     free(j.segs);
     free(j.blocks);
     free(doc);
-    prose_env_free(j.env);
+    prose_env_free(j.own_env);
     free(j.lex_in);
     free(j.ptoks);
     return rc;

@@ -32,7 +32,7 @@ static const char usage_text[] =
     "  compress [FILE|-] [--level exact|safe|balanced|max]\n"
     "           [--type auto|prose|code|json|log|memory|chat]\n"
     "           [--lang LANG] [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL]\n"
-    "           [--stats] [--json]\n"
+    "           [--stats] [--json] [--keep-recent N]\n"
     "        compress the input for a model (default: balanced, o200k)\n"
     "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]\n"
     "        count tokens (default tokenizer: o200k); --exact with claude asks Anthropic's\n"
@@ -62,6 +62,7 @@ static const char usage_text[] =
     "                    go, rust, java, json, bash (default: from the file name or content)\n"
     "  --query TEXT      keep what is relevant to TEXT first\n"
     "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
+    "  --keep-recent N   chat: leave the last N messages or turns untouched (default 2)\n"
     "  --stats           a one-line summary on stderr\n"
     "  -h, --help        show this help;  --version  show the version\n"
     "\n"
@@ -115,6 +116,7 @@ static char *read_input(const char *path, size_t *len)
 struct opts {
     const char *file;
     const char *level, *type, *query, *budget, *lang;
+    const char *keep_recent;
     int stats;
     const char *tokenizer; /* name, model or "all" */
     int by_model;
@@ -157,10 +159,13 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
                 fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
             o->lang = argv[++i];
         } else if (allow_json == 2 && (strcmp(a, "--level") == 0 || strcmp(a, "--type") == 0 ||
-                                       strcmp(a, "--query") == 0 || strcmp(a, "--budget") == 0)) {
+                                       strcmp(a, "--query") == 0 || strcmp(a, "--budget") == 0 ||
+                                       strcmp(a, "--keep-recent") == 0)) {
             if (i + 1 >= argc)
                 fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
-            if (a[2] == 'l')
+            if (a[2] == 'k')
+                o->keep_recent = argv[++i];
+            else if (a[2] == 'l')
                 o->level = argv[++i];
             else if (a[2] == 't')
                 o->type = argv[++i];
@@ -435,6 +440,15 @@ static int cmd_compress(int argc, char **argv)
     }
     if (o.file && strcmp(o.file, "-") != 0)
         opt.name = o.file;
+    if (o.keep_recent) {
+        char *end;
+        unsigned long long k;
+        errno = 0;
+        k = strtoull(o.keep_recent, &end, 10);
+        if (errno || *end || end == o.keep_recent || o.keep_recent[0] == '-')
+            fail(EXIT_USAGE, "--keep-recent needs a number of messages, not '%s'", o.keep_recent);
+        opt.keep_recent = (size_t)k;
+    }
     ctx = terse_ctx_new(&opt, &rc);
     if (!ctx)
         fail(rc == TERSE_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE, "compress: %s", terse_strerror(rc));

@@ -3,7 +3,10 @@
 
 #include <string.h>
 
+#include "../common/json.h"
+#include "../passes/chat.h"
 #include "../passes/json.h"
+#include "../passes/memory.h"
 #include "terse.h"
 
 static int starts(const char *s, size_t n, const char *p)
@@ -57,10 +60,19 @@ int detect_type(const char *s, size_t n)
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
     if (i < n && (s[i] == '{' || s[i] == '[')) {
+        /* chat messages and memory lists are JSON of a known shape */
+        struct json_doc *d = json_parse(s, n, NULL);
         struct buf b = {0};
         int jsonl;
-        if (json_valid(s, n))
-            return TERSE_TYPE_JSON;
+        if (d) {
+            int t = chat_json_shape(json_root(d))     ? TERSE_TYPE_CHAT
+                    : memory_json_shape(json_root(d)) ? TERSE_TYPE_MEMORY
+                                                      : TERSE_TYPE_JSON;
+            json_doc_free(d);
+            return t;
+        }
+        if (memory_is_list(s, n))
+            return TERSE_TYPE_MEMORY; /* JSON Lines of memories */
         jsonl = json_lines(s, n, &b) > 0;
         buf_free(&b);
         if (jsonl)
@@ -81,6 +93,10 @@ int detect_type(const char *s, size_t n)
         }
         i = e + 1;
     }
+    if (chat_is_transcript(s, n))
+        return TERSE_TYPE_CHAT;
+    if (memory_is_list(s, n))
+        return TERSE_TYPE_MEMORY;
     if (lines >= 3 && logs * 2 >= lines)
         return TERSE_TYPE_LOG;
     if (lines >= 3 && code * 10 >= lines * 4)
