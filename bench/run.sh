@@ -21,6 +21,8 @@
 #   5. bench/report.js prints the table (targets: o200k >= 10x tiktoken and
 #      >= 5x gpt-tokenizer, gemma3 >= 20x lenml, linear time, load < 20 ms)
 #      and writes everything to build/bench/results.json.
+#   6. bench/structured.sh: tabular JSON against TOON 4.4.0 and minified
+#      JSON, JSON speed at safe, log folding (issue 5).
 # Exits 0 when a target is missed (this is a report); non-zero on errors
 # (missing tools or files, a failed run).
 #
@@ -223,3 +225,7 @@ if [ -d "$DATA/locomo-dev" ]; then
 else
     echo "chat transcripts: $DATA/locomo-dev not found, skipped"
 fi
+
+# structured data and logs (issue 5): tabular JSON against TOON and minified
+# JSON, JSON speed at safe, log folding
+BUILD="$BUILD" NODE="$NODE" bench/structured.sh || die "structured.sh failed"
