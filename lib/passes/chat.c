@@ -67,6 +67,8 @@ struct chat_job {
     size_t n_units, cap_units, n_msgs;
     struct pick_item *pick; /* with a budget: one per unit */
     struct byv *byv;        /* JSON: units by their value's address */
+    struct lex_tok *tok;    /* lexer scratch for small talk */
+    size_t tok_cap;
     struct chat_stats *st;
     struct buf scratch, out;
     int json;
@@ -106,11 +108,12 @@ static const char *const interjections[] = {
     "woah", "wow", "yay",
 };
 
-static int in_list(const char *const *list, size_t n, const char *s, size_t len)
+/* Writes the ASCII lower-case form of s[0..len) to low (24 bytes); returns
+ * 0 when the word is too long or not ASCII (no list word is). */
+static int lower_word(const char *s, size_t len, char *low)
 {
     size_t i;
-    char low[24];
-    if (len >= sizeof low)
+    if (len >= 24)
         return 0;
     for (i = 0; i < len; i++) {
         char ch = s[i];
@@ -119,9 +122,26 @@ static int in_list(const char *const *list, size_t n, const char *s, size_t len)
         low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
     }
     low[len] = 0;
+    return 1;
+}
+
+/* strcmp for short words, without a library call (the lists are looked up
+ * for most words of a conversation). */
+static int cmp_word(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+/* Whether the lower-case word low is in the sorted list. */
+static int in_list(const char *const *list, size_t n, const char *low)
+{
     while (n > 0) { /* the lists are sorted (byte order) */
         size_t mid = n / 2;
-        int c = strcmp(list[mid], low);
+        int c = cmp_word(list[mid], low);
         if (c == 0)
             return 1;
         if (c < 0) {
@@ -134,7 +154,7 @@ static int in_list(const char *const *list, size_t n, const char *s, size_t len)
     return 0;
 }
 
-#define IN(list, s, len) in_list(list, sizeof list / sizeof list[0], s, len)
+#define IN(list, low) in_list(list, sizeof list / sizeof list[0], low)
 
 /* The speakers seen so far (their first words), for addresses such as
  * "Thanks, Mel!": a capitalized word is a speaker's name when it is one or
@@ -182,6 +202,7 @@ struct trim_ctx {
 static int small_talk(const struct trim_ctx *c, int first, const char *s, const struct lex_tok *t, size_t k)
 {
     size_t i, words = 0;
+    char low[24];
     for (i = 0; i < k; i++) {
         const char *w = s + t[i].start;
         if (t[i].kind == LX_PUNCT)
@@ -203,10 +224,12 @@ static int small_talk(const struct trim_ctx *c, int first, const char *s, const 
             continue;
         }
         words++;
-        if (IN(phatic_words, w, t[i].len))
-            continue;
-        if (IN(yes_words, w, t[i].len) && !(first && c->after_question))
-            continue;
+        if (lower_word(w, t[i].len, low)) {
+            if (IN(phatic_words, low))
+                continue;
+            if (IN(yes_words, low) && !(first && c->after_question))
+                continue;
+        }
         if ((t[i].flags & LXF_CAP) && is_name(c->nm, w, t[i].len))
             continue;
         return 0;
@@ -227,22 +250,24 @@ static int address_at(const struct trim_ctx *c, const char *s, const struct lex_
  * interjection ("Wow, ", "Hey Caroline, ", and "Yeah, " unless it answers
  * a question) and without addresses (", Mel!" keeps its "!", ", Jon, but"
  * keeps its second comma). */
-static void on_trim_sentence(void *arg, size_t start, size_t end)
+static void on_trim_sentence(void *arg, size_t start, size_t end, size_t tok_first, size_t tok_end)
 {
     struct trim_ctx *c = arg;
-    const char *s = c->s + start;
-    size_t n = end - start, k = lex_text(s, n, c->t), a = 0, i, last = (size_t)-1, prev = (size_t)-1;
-    struct lex_tok *t = c->t;
+    const char *s = c->s; /* the line: token offsets are relative to it */
+    size_t k = tok_end - tok_first, a = 0, i, last = (size_t)-1, prev = (size_t)-1;
+    const struct lex_tok *t = c->t + tok_first;
     int first = c->first, upper = 0;
+    char low[24];
+    (void)start;
+    (void)end;
     c->first = 0;
     if (small_talk(c, first, s, t, k) || (c->questions && k && t[k - 1].kind == LX_PUNCT && s[t[k - 1].start] == '?')) {
         c->removed++;
         return;
     }
     /* leading interjection, an optional name, then , or ! */
-    if (k > 2 && t[0].kind == LX_WORD &&
-        (IN(interjections, s + t[0].start, t[0].len) ||
-         (IN(yes_words, s + t[0].start, t[0].len) && !(first && c->after_question)))) {
+    if (k > 2 && t[0].kind == LX_WORD && lower_word(s + t[0].start, t[0].len, low) &&
+        (IN(interjections, low) || (IN(yes_words, low) && !(first && c->after_question)))) {
         i = 1;
         if (t[i].kind == LX_WORD && (t[i].flags & LXF_CAP) && is_name(c->nm, s + t[i].start, t[i].len))
             i++;
@@ -305,11 +330,17 @@ static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const st
         buf_add(out, s, n);
         return 0;
     }
-    t = malloc((n + 1) * sizeof *t);
-    if (!t) {
-        j->oom = 1;
-        return 0;
+    if (n + 1 > j->tok_cap) {
+        /* the lexer's scratch, kept for the next turn */
+        t = realloc(j->tok, (n + 1) * sizeof *t);
+        if (!t) {
+            j->oom = 1;
+            return 0;
+        }
+        j->tok = t;
+        j->tok_cap = n + 1;
     }
+    t = j->tok;
     memset(&c, 0, sizeof c);
     c.s = s;
     c.out = out;
@@ -325,12 +356,12 @@ static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const st
         if (i > 0)
             buf_addc(out, '\n');
         line.s = s + i;
-        prose_sentences(s + i, e - i, on_trim_sentence, &line);
+        /* lexed once: the sentence splitter and the small-talk test share it */
+        prose_sentences_lexed(s + i, t, lex_text(s + i, e - i, t), on_trim_sentence, &line);
         c.first = line.first;
         c.removed = line.removed;
         i = e + 1;
     }
-    free(t);
     return c.removed;
 }
 
@@ -1044,6 +1075,7 @@ done:
     free(j.u);
     free(j.pick);
     free(j.byv);
+    free(j.tok);
     buf_free(&j.scratch);
     buf_free(&j.out);
     for (i = 0; i < 4; i++) {
