@@ -445,8 +445,10 @@ static void compress_units(struct chat_job *j, int level)
         u->out_len = 0;
         if (u->speaker_len)
             names_add(&nm, j->doc + u->speaker, u->speaker_len);
-        if (u->kind == U_KEEP || (u->kind != U_OTHER && u->msg >= first_recent)) {
+        if ((u->kind == U_KEEP && !j->o->compress_system) || (u->kind != U_OTHER && u->msg >= first_recent)) {
             u->out = NULL; /* as it is */
+        } else if (u->kind == U_KEEP) {
+            run_ctx(j, j->prose[level], u, u->src, u->src_len); /* instructions: wording kept */
         } else if (level >= TERSE_LEVEL_SAFE && u->kind != U_OTHER && u->repeat != (size_t)-1) {
             /* the same long text as an earlier message (a tool result read
              * twice, a pasted document): a marker that names it */
@@ -778,6 +780,15 @@ static int json_shape(const struct json_value *root, const struct json_value **m
 static void parse_json(struct chat_job *j, int shape, const struct json_value *msgs)
 {
     size_t i, k;
+    /* the top-level system prompt: Anthropic's `system` (a string or text
+     * blocks), Gemini's `systemInstruction` parts */
+    if (j->root->kind == JSON_OBJECT) {
+        const struct json_value *si = json_get(j->root, "systemInstruction"), *parts;
+        add_content(j, json_get(j->root, "system"), U_KEEP, 0);
+        parts = si ? json_get(si, "parts") : NULL;
+        for (k = 0; parts && parts->kind == JSON_ARRAY && k < parts->n; k++)
+            add_json_unit(j, json_get(&parts->items[k], "text"), U_KEEP, 0);
+    }
     for (i = 0; i < msgs->n && !j->oom; i++) {
         const struct json_value *m = &msgs->items[i], *role = json_get(m, "role");
         if (shape == 2) {
