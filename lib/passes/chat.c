@@ -165,6 +165,8 @@ struct names {
     size_t n;
 };
 
+/* Adds the first word of a speaker s[0..len) to nm (once; at most
+ * MAX_NAMES, later ones are not names). */
 static void names_add(struct names *nm, const char *s, size_t len)
 {
     size_t i, k = 0;
@@ -179,6 +181,8 @@ static void names_add(struct names *nm, const char *s, size_t len)
     }
 }
 
+/* Whether s[0..len) is a speaker's first word, or a prefix of at least 3
+ * letters of one ("Mel" for "Melanie"). */
 static int is_name(const struct names *nm, const char *s, size_t len)
 {
     size_t i;
@@ -496,6 +500,8 @@ static void compress_units(struct chat_job *j, int level)
     }
 }
 
+/* Appends a copy of x to the units; returns 0, or -1 (job marked) when
+ * memory runs out. */
 static int add_unit(struct chat_job *j, const struct unit *x)
 {
     if (j->n_units == j->cap_units) {
@@ -514,6 +520,7 @@ static int add_unit(struct chat_job *j, const struct unit *x)
 
 /* ---- transcripts ------------------------------------------------------------ */
 
+/* Whether c is an ASCII digit. */
 static int is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -702,11 +709,14 @@ static void write_transcript(struct chat_job *j, struct buf *b)
 
 /* ---- JSON messages --------------------------------------------------------------- */
 
+/* Whether v is a JSON string whose decoded text is s. */
 static int str_is(const struct json_value *v, const char *s)
 {
     return v && v->kind == JSON_STRING && strcmp(v->str, s) == 0;
 }
 
+/* Adds the JSON string v (nothing when v is not a string) as a unit of
+ * message msg. */
 static void add_json_unit(struct chat_job *j, const struct json_value *v, int kind, size_t msg)
 {
     struct unit u;
@@ -777,6 +787,9 @@ static int json_shape(const struct json_value *root, const struct json_value **m
     return shape;
 }
 
+/* Makes the units of a JSON chat of the given shape (json_shape): the
+ * system prompt, then each message's text parts and tool results, in
+ * order. */
 static void parse_json(struct chat_job *j, int shape, const struct json_value *msgs)
 {
     size_t i, k;
@@ -818,6 +831,7 @@ struct byv {
     size_t i;
 };
 
+/* qsort and bsearch order of struct byv: by the value's address. */
 static int by_value(const void *a, const void *b)
 {
     uintptr_t x = ((const struct byv *)a)->v, y = ((const struct byv *)b)->v;
@@ -868,6 +882,8 @@ static void write_json(const struct chat_job *j, const struct json_value *v, str
 
 /* ---- budget ------------------------------------------------------------------ */
 
+/* Returns the tokens of s[0..n) on the job's tokenizer, or (size_t)-1
+ * when memory runs out. */
 static size_t count(const struct chat_job *j, const char *s, size_t n)
 {
     size_t c = 0;
@@ -876,6 +892,7 @@ static size_t count(const struct chat_job *j, const char *s, size_t n)
     return c;
 }
 
+/* Writes the whole output into b (emptied first), in the input's shape. */
 static void write_all(struct chat_job *j, struct buf *b)
 {
     b->len = 0;
@@ -885,6 +902,8 @@ static void write_all(struct chat_job *j, struct buf *b)
         write_transcript(j, b);
 }
 
+/* pick_measure for the budget: the exact tokens of the output with the
+ * current keep flags, or (size_t)-1 when memory runs out. */
 static size_t measure(void *arg)
 {
     struct chat_job *j = arg;
@@ -939,12 +958,14 @@ static int score_units(struct chat_job *j)
 
 /* ---- entry points ---------------------------------------------------------------- */
 
+/* See chat.h. */
 int chat_json_shape(const struct json_value *root)
 {
     const struct json_value *m;
     return json_shape(root, &m) != 0;
 }
 
+/* See chat.h. */
 int chat_is_transcript(const char *s, size_t n)
 {
     /* speakers and their turns (the first 16 speakers): a conversation

@@ -104,6 +104,7 @@ static const struct json_value *text_member(const struct json_value *v)
     return NULL;
 }
 
+/* See memory.h. */
 int memory_json_shape(const struct json_value *root)
 {
     size_t i;
@@ -115,6 +116,8 @@ int memory_json_shape(const struct json_value *root)
     return 1;
 }
 
+/* Returns a new, cleared entry at the end of the list, or NULL (job
+ * marked) when memory runs out. */
 static struct entry *new_entry(struct mem_job *j)
 {
     struct entry *x;
@@ -211,6 +214,8 @@ static int read_jsonl(struct mem_job *j)
     return j->n_e ? 0 : -1;
 }
 
+/* Reads a text list into entries: one per line; headings become `other`
+ * entries, kept as they are; a leading "[stamp]" is the time stamp. */
 static void read_text(struct mem_job *j)
 {
     size_t i = 0, section = 0;
@@ -253,6 +258,7 @@ static void read_text(struct mem_job *j)
     }
 }
 
+/* See memory.h. */
 int memory_is_list(const char *s, size_t n)
 {
     size_t i = 0, lines = 0, items = 0, users = 0, jsonl = 0;
@@ -658,6 +664,8 @@ static void compact_ts(const char *s, size_t n, struct buf *b)
     }
 }
 
+/* Output order: by position; entries at one position (a contradiction)
+ * newest first; then by index. */
 static int by_pos(const void *a, const void *b)
 {
     const struct entry *x = *(struct entry *const *)a, *y = *(struct entry *const *)b;
@@ -668,6 +676,7 @@ static int by_pos(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Query order: most relevant first, then by_pos. */
 static int by_score(const void *a, const void *b)
 {
     const struct entry *x = *(struct entry *const *)a, *y = *(struct entry *const *)b;
@@ -793,6 +802,8 @@ static void write_list(struct mem_job *j, struct buf *b)
         b->len--;
 }
 
+/* pick_measure for the budget: the exact tokens of the list with the
+ * current keep flags, or (size_t)-1 when memory runs out. */
 static size_t measure(void *arg)
 {
     struct mem_job *j = arg;
