@@ -132,6 +132,7 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     return c;
 }
 
+/* See passes/piece.h. */
 terse_ctx *compress_ctx_piece(const terse_options *o, const struct prose_env *env, int *status)
 {
     terse_ctx *c = terse_ctx_new(o, status);

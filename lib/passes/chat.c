@@ -265,6 +265,8 @@ static void on_trim_sentence(void *arg, size_t start, size_t end, size_t tok_fir
     (void)start;
     (void)end;
     c->first = 0;
+    if (k == 0)
+        return;
     if (small_talk(c, first, s, t, k) || (c->questions && k && t[k - 1].kind == LX_PUNCT && s[t[k - 1].start] == '?')) {
         c->removed++;
         return;
@@ -282,6 +284,15 @@ static void on_trim_sentence(void *arg, size_t start, size_t end, size_t tok_fir
     }
     if (c->out->len && c->out->p[c->out->len - 1] != '\n')
         buf_addc(c->out, ' ');
+    if (a == 0) {
+        /* most sentences keep every token: copy them in one piece */
+        for (i = 1; i + 1 < k && !(t[i - 1].kind == LX_PUNCT && address_at(c, s, t, k, i)); i++)
+            ;
+        if (i + 1 >= k) {
+            buf_add(c->out, s + t[0].start, t[k - 1].start + t[k - 1].len - t[0].start);
+            return;
+        }
+    }
     for (i = a; i < k; i++) {
         size_t from = t[i].start;
         if (i + 1 < k && t[i].kind == LX_PUNCT && address_at(c, s, t, k, i + 1)) {
