@@ -22,6 +22,7 @@
 #include "detect/detect.h"
 #include "guard/guard.h"
 #include "passes/json.h"
+#include "passes/log.h"
 #include "passes/prose.h"
 #include "passes/tabular.h"
 #include "select/bm25.h"
@@ -1394,6 +1395,22 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         else if (rc != TERSE_ENOMEM)
             rc = TERSE_OK;
         out.len = tabular ? out.len : 0;
+    }
+    if (type == TERSE_TYPE_LOG && level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !tabular) {
+        /* logs: repeated lines and runs of alike lines folded (lossless
+         * at safe and balanced), if that meets the budget */
+        int raw = utf8_first_invalid((const unsigned char *)text, len) == len;
+        /* valid UTF-8 is folded as given, CRs and all, so that expanding
+         * gives back every byte; invalid UTF-8 only after repair */
+        rc = raw ? log_fold(text, len, ctx->o.tokenizer, level, &out)
+                 : log_fold(doc, j.n, ctx->o.tokenizer, level, &out);
+        if (rc == TERSE_OK) {
+            tab_tokens = count_tokens(&j, out.p ? out.p : "", out.len);
+            if (!ctx->o.budget || tab_tokens <= ctx->o.budget)
+                tabular = 1;
+            else
+                out.len = 0;
+        }
     }
     if (tabular || rc != TERSE_OK) {
         /* done above */
