@@ -32,7 +32,7 @@ static int decodes_to(const char *s, const char *want, const char *msg)
     struct json_error e;
     int rc = tab_decode(s, strlen(s), &b, &e), ok;
     buf_addc(&b, 0);
-    ok = want ? rc == 0 && strcmp(b.p, want) == 0 : rc != 0 && strstr(e.msg, msg) != NULL;
+    ok = want ? rc == 0 && strcmp(b.p, want) == 0 : rc != 0 && msg && strstr(e.msg, msg) != NULL;
     if (!ok)
         printf("#   %s -> %s (%s)\n", s, rc == 0 ? b.p : "error", rc == 0 ? "" : e.msg);
     buf_free(&b);
