@@ -2,6 +2,7 @@
  * JSON and TOON; run by bench/structured.sh (`make bench`).
  *
  *   build/bench_json [--speed SECONDS] < MANIFEST
+ *   build/bench_json --log FILE...
  *
  * MANIFEST lines are "corpus<TAB>json path<TAB>toon path". For each
  * document prints one JSON line: the o200k tokens of minified JSON
@@ -11,6 +12,9 @@
  * all documents of the corpus "generated", single thread, best of several
  * runs each at least SECONDS long, and prints MB/s (10^6 input bytes per
  * second).
+ *
+ * With --log, compresses each FILE as a log at safe and prints its bytes,
+ * tokens before and after, and whether terse_expand gives back every byte.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +82,41 @@ static void json_str(const char *s)
     putchar('"');
 }
 
+/* The --log mode: one JSON line per file. */
+static int logs(int argc, char **argv)
+{
+    terse_options o;
+    terse_ctx *c;
+    int i;
+    terse_options_init(&o);
+    o.type = TERSE_TYPE_LOG;
+    o.level = TERSE_LEVEL_SAFE;
+    c = terse_ctx_new(&o, NULL);
+    if (!c)
+        return 2;
+    for (i = 2; i < argc; i++) {
+        size_t n, out_len;
+        char *text = slurp(argv[i], &n), *out = NULL;
+        terse_result r;
+        int same;
+        if (!text || terse_compress(c, text, n, &r) != TERSE_OK) {
+            fprintf(stderr, "bench_json: cannot read or compress %s\n", argv[i]);
+            return 1;
+        }
+        same = terse_expand(r.text, r.len, TERSE_TYPE_LOG, &out, &out_len, NULL, 0) == TERSE_OK &&
+               out_len == n && memcmp(out, text, n) == 0;
+        printf("{\"kind\":\"log\",\"file\":");
+        json_str(argv[i]);
+        printf(",\"bytes\":%zu,\"tokens_in\":%zu,\"tokens_out\":%zu,\"roundtrip\":%s}\n", n,
+               r.tokens_in, r.tokens_out, same ? "true" : "false");
+        terse_result_free(&r);
+        terse_free(out);
+        free(text);
+    }
+    terse_ctx_free(c);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     terse_ctx *exact = ctx_at(TERSE_LEVEL_EXACT), *safe = ctx_at(TERSE_LEVEL_SAFE);
@@ -86,6 +125,11 @@ int main(int argc, char **argv)
     char line[8192];
     struct buf gen = {0}; /* the "generated" documents, for timing: NUL-separated */
     size_t gen_docs = 0, gen_bytes = 0;
+    if (argc >= 2 && strcmp(argv[1], "--log") == 0) {
+        terse_ctx_free(exact);
+        terse_ctx_free(safe);
+        return logs(argc, argv);
+    }
     if (argc == 3 && strcmp(argv[1], "--speed") == 0)
         speed_secs = atof(argv[2]);
     if (!exact || !safe)
