@@ -142,6 +142,7 @@ struct seg {
     uint8_t kind;
     uint8_t removed; /* duplicate or decoration: gone without a marker */
     uint8_t keep;    /* budget selection: 0 dropped, 1 kept (out), 2 kept (full) */
+    uint8_t json;    /* verbatim JSON in prose: 1 a JSON block, 2 a ```json fence */
     char *out;       /* at the job's level */
     size_t out_len;
     size_t tokens;   /* of out, plus one for the separator */
@@ -376,6 +377,9 @@ static int segment_prose(struct job *j, int verbatim_only)
                 k = nl - 1;
             add_block(j, 0, 0, sep);
             add_seg(j, l->start, lines[k].end, SEG_VERBATIM);
+            if (!j->oom && k > i && l->end - l->text >= 7 &&
+                (memcmp(d + l->text + 3, "json", 4) == 0 || memcmp(d + l->text + 3, "JSON", 4) == 0))
+                j->segs[j->n_segs - 1].json = 2;
             i = k + 1;
             continue;
         }
@@ -420,6 +424,8 @@ static int segment_prose(struct job *j, int verbatim_only)
             if (json_valid(d + l->start, lines[k - 1].end - l->start)) {
                 add_block(j, 0, 0, sep);
                 add_seg(j, l->start, lines[k - 1].end, SEG_VERBATIM);
+                if (!j->oom)
+                    j->segs[j->n_segs - 1].json = 1;
                 i = k;
                 continue;
             }
@@ -478,6 +484,55 @@ static int lex_reserve(struct job *j, size_t n)
 }
 
 /* Compresses segment g at `level` into g->out (replacing what was there). */
+/* A JSON block or ```json fence of a prose document at safe and up: its
+ * tabular encoding (the fence lines kept) into b. Returns 0, or -1 when it
+ * is not JSON or the encoding is not fewer tokens than the block. */
+static int embedded_json(struct job *j, const struct seg *g, int level, struct buf *b)
+{
+    const char *src = j->doc + g->start, *body = src;
+    size_t n = g->end - g->start, bn = n, head = 0, tokens = 0, before = 0;
+    struct json_doc *d;
+    struct tab_limits lim;
+    if (g->json == 2) {
+        /* between the opening fence line and the closing one */
+        const char *nl1 = memchr(src, '\n', n), *last = src + n;
+        while (last > src && last[-1] != '\n')
+            last--;
+        if (!nl1 || last <= nl1 + 1)
+            return -1;
+        head = (size_t)(nl1 + 1 - src);
+        body = nl1 + 1;
+        bn = (size_t)(last - body);
+    }
+    d = json_parse(body, bn, NULL);
+    if (!d)
+        return -1;
+    memset(&lim, 0, sizeof lim);
+    if (level >= TERSE_LEVEL_BALANCED) {
+        lim.sample_rows = level == TERSE_LEVEL_MAX ? 10 : 30;
+        lim.max_string = level == TERSE_LEVEL_MAX ? 200 : 1000;
+    }
+    buf_add(b, src, head);
+    if (tab_encode(json_root(d), j->ctx->o.tokenizer, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
+                   b, &tokens) != TERSE_OK) {
+        json_doc_free(d);
+        b->len = 0;
+        return -1;
+    }
+    json_doc_free(d);
+    if (head) {
+        buf_addc(b, '\n');
+        buf_add(b, body + bn, n - head - bn);
+    }
+    before = count_tokens(j, src, n);
+    if (b->oom || count_tokens(j, b->p, b->len) >= before) {
+        b->len = 0;
+        b->oom = 0;
+        return -1;
+    }
+    return 0;
+}
+
 static void compress_seg(struct job *j, struct seg *g, int level)
 {
     struct buf b = {0};
@@ -486,9 +541,13 @@ static void compress_seg(struct job *j, struct seg *g, int level)
     free(g->out);
     g->out = NULL;
     g->out_len = 0;
-    if (g->kind == SEG_VERBATIM) {
+    if (g->kind == SEG_VERBATIM && g->json && level >= TERSE_LEVEL_SAFE &&
+        embedded_json(j, g, level, &b) == 0) {
+        /* JSON inside prose: the tabular encoding, which was shorter */
+    } else if (g->kind == SEG_VERBATIM) {
         /* trailing blanks of each line carry no meaning */
         size_t i = 0;
+        b.len = 0;
         while (i < n) {
             const char *nlp = memchr(src + i, '\n', n - i);
             size_t e = nlp ? (size_t)(nlp - src) : n, t = e;

@@ -91,6 +91,8 @@ expect "decode JSON Lines" 0 '^\{"a":2,"b":\[true\]\}$' '' -- "$T" decode "$tmp/
 printf 'a: 1\n  b: 2\n' > "$tmp/badtab"
 expect "decode bad input" 1 '' '^terse: decode: line 2, column 3: unexpected indentation$' -- "$T" decode "$tmp/badtab"
 expect "decode bad type" 1 '' '^terse: decode: unknown type' -- "$T" decode "$tmp/badtab" --type prose
+printf 'The API said:\n\n```json\n[{"id": 1, "name": "Ann Lee", "role": "admin"}, {"id": 2, "name": "Bob Ray", "role": "dev"}, {"id": 3, "name": "Cy Dee", "role": "dev"}]\n```\n\nThat is all.\n' > "$tmp/emb"
+expect "compress JSON inside prose" 0 '^\[\{id,name,role\}:1,Ann Lee,admin;2,Bob Ray,dev;3,Cy Dee,dev\]$' '' -- "$T" compress "$tmp/emb" --level safe
 i=0
 : > "$tmp/log"
 while [ $i -lt 30 ]; do
