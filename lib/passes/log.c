@@ -156,6 +156,16 @@ static int fold_run(const struct line *lines, size_t a, size_t b, struct buf *fo
     return 0;
 }
 
+/* Returns 1 if the k lines at a are the same as the k lines at c. */
+static int same_block(const struct line *lines, size_t a, size_t c, size_t k)
+{
+    size_t x;
+    for (x = 0; x < k; x++)
+        if (lines[a + x].n != lines[c + x].n || memcmp(lines[a + x].p, lines[c + x].p, lines[a + x].n) != 0)
+            return 0;
+    return 1;
+}
+
 /* Returns the length of the longest run lines[a..) (below b) whose lines
  * all start with the prefix p[0..pl) and go on after it. */
 static size_t prefix_run(const struct line *lines, size_t a, size_t b, const char *p, size_t pl)
@@ -224,6 +234,8 @@ static int important(const struct line *l)
 
 /* Prefix runs nest at most this deep. */
 #define MAX_PREFIX_DEPTH 4
+/* A repeated block of lines (~xN/K) has at most this many lines. */
+#define MAX_BLOCK 8
 
 /* Folds the lines[a..b) (all kept) into out, counting folds in *folds.
  * depth is the number of prefix runs around them. Returns 0 or -1 (out
@@ -236,6 +248,30 @@ static int fold_lines(const struct line *lines, size_t a, size_t b, const terse_
     while (i < b) {
         size_t j = i + 1;
         struct fields fi, fj;
+        {
+            /* a block of 2 to MAX_BLOCK lines repeated: the block once and a
+             * count (repeated stack frames, retried steps) */
+            size_t k, best_k = 0, best_m = 0;
+            for (k = 2; k <= MAX_BLOCK && i + 2 * k <= b; k++) {
+                size_t m = 1;
+                while (i + (m + 1) * k <= b && same_block(lines, i, i + m * k, k))
+                    m++;
+                if (m >= 2 && k * (m - 1) > best_k * (best_m ? best_m - 1 : 0)) {
+                    best_k = k;
+                    best_m = m;
+                }
+            }
+            if (best_k && !same_block(lines, i, i + 1, 1)) {
+                char mark[40];
+                for (k = 0; k < best_k; k++)
+                    put_line(&lines[i + k], out);
+                snprintf(mark, sizeof mark, "~x%zu/%zu\n", best_m, best_k);
+                buf_adds(out, mark);
+                (*folds)++;
+                i += best_k * best_m;
+                continue;
+            }
+        }
         while (j < b && lines[j].n == lines[i].n && memcmp(lines[j].p, lines[i].p, lines[i].n) == 0)
             j++;
         if (j - i >= 2) {
@@ -443,20 +479,20 @@ struct unfold {
     struct buf pfx;
     size_t plen[MAX_PREFIX_DEPTH + 1], left[MAX_PREFIX_DEPTH + 1];
     int open;
-    size_t last_off, last_len;
-    int have_last;
+    size_t off[MAX_BLOCK], len[MAX_BLOCK]; /* the last lines written, a ring */
+    size_t written;
 };
 
 /* Writes one line: the open prefixes, then p[0..n), then '\n'; closes the
  * prefix runs that it completes. */
 static void emit(struct unfold *u, const char *p, size_t n)
 {
-    u->last_off = u->out->len;
+    size_t r = u->written++ % MAX_BLOCK;
+    u->off[r] = u->out->len;
     buf_add(u->out, u->pfx.p, u->pfx.len);
     buf_add(u->out, p, n);
-    u->last_len = u->out->len - u->last_off;
+    u->len[r] = u->out->len - u->off[r];
     buf_addc(u->out, '\n');
-    u->have_last = 1;
     while (u->open > 0) {
         if (--u->left[u->open - 1] > 0) {
             int k;
@@ -491,18 +527,37 @@ int log_unfold(const char *s, size_t n, struct buf *out, char *err, size_t err_l
         } else if (len >= 2 && p[1] == '~') {
             emit(&u, p + 1, len - 1);
         } else if (len >= 2 && p[1] == 'x') {
-            size_t k;
-            if (number(p + 2, len - 2, &v) || v < 2 || !u.have_last || u.last_len < u.pfx.len) {
-                rc = bad(err, err_len, ln, "a repeat marker needs a count of 2 or more after a line");
+            /* ~xN: the line above N times in all; ~xN/K: the K lines above */
+            const char *slash = memchr(p, '/', len);
+            size_t k = 1, r, q;
+            struct buf blk = {0};
+            if (number(p + 2, (slash ? (size_t)(slash - p) : len) - 2, &v) || v < 2 ||
+                (slash && (number(slash + 1, len - (size_t)(slash + 1 - p), &k) || k < 1 ||
+                           k > MAX_BLOCK)) ||
+                u.written < k) {
+                rc = bad(err, err_len, ln, "a repeat marker needs a count of 2 or more after the "
+                                           "lines it repeats");
                 break;
             }
-            for (k = 1; k < v && !out->oom; k++) {
-                /* the line above without the open prefixes, which emit adds */
-                size_t off = u.last_off + u.pfx.len, ll = u.last_len - u.pfx.len;
-                if (buf_reserve(out, u.pfx.len + ll + 1) != 0)
-                    break; /* emit then appends without moving out->p */
-                emit(&u, out->p + off, ll);
+            /* the K lines above without the open prefixes, which emit adds */
+            for (q = 0; q < k && rc == 0; q++) {
+                size_t at = (u.written - k + q) % MAX_BLOCK;
+                if (u.len[at] < u.pfx.len)
+                    rc = bad(err, err_len, ln, "a repeat marker crosses a prefix template");
+                else {
+                    buf_add(&blk, out->p + u.off[at] + u.pfx.len, u.len[at] - u.pfx.len);
+                    buf_addc(&blk, '\n');
+                }
             }
+            for (r = 1; r < v && rc == 0; r++) {
+                size_t o = 0;
+                while (o < blk.len) {
+                    const char *e2 = memchr(blk.p + o, '\n', blk.len - o);
+                    emit(&u, blk.p + o, (size_t)(e2 - (blk.p + o)));
+                    o = (size_t)(e2 - blk.p) + 1;
+                }
+            }
+            buf_free(&blk);
         } else if (len == 6 && memcmp(p, "~noeol", 6) == 0) {
             if (i < n) {
                 rc = bad(err, err_len, ln, "~noeol must be the last line");

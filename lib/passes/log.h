@@ -12,6 +12,7 @@
  *     ~N PREFIX{*}  the next N lines are the rest of lines that start
  *                   with PREFIX
  *     ~xN           the line above occurs N times in all
+ *     ~xN/K         the K lines above occur N times in all (K <= 8)
  *     ~~TEXT        a line of the log that starts with '~'
  *     ~noeol        (last) the log does not end with a line break
  *     ~-N           (level max) N lines left out here
@@ -26,7 +27,7 @@
 
 #define LOG_HEAD                                                                           \
     "~log folded: \"~N T\" = next N lines fill T's {} in order ({*}: the rest of the line); " \
-    "\"~xN\" = line above N times\n"
+    "\"~xN\" = line above N times, \"~xN/K\" = K lines above\n"
 
 /* Appends the folded form of the log s[0..n) to out, or s unchanged when
  * folding saves no tokens on tok (nothing starts with LOG_HEAD then, and

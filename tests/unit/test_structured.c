@@ -115,6 +115,16 @@ static void test_log_fold(void)
     CHECK(strstr(f, "\n~~ a line") != NULL && strstr(f, "~noeol\n") != NULL);
     CHECK(strlen(f) < b.len * 6 / 10);
     free(f);
+    /* a repeated block of lines (recursion in a stack trace) */
+    b.len = 0;
+    buf_adds(&b, "Traceback (most recent call last):\n");
+    for (i = 0; i < 20; i++)
+        buf_adds(&b, "  File \"walk.py\", line 12, in walk\n    return walk(node.next)\n");
+    buf_adds(&b, "RecursionError: maximum recursion depth exceeded\n");
+    buf_addc(&b, 0);
+    f = fold(b.p, TERSE_LEVEL_SAFE);
+    CHECK(strstr(f, "~x20/2\n") != NULL);
+    free(f);
     /* nothing to fold: the text is its own encoding */
     f = fold("one\ntwo\n", TERSE_LEVEL_SAFE);
     CHECK(strcmp(f, "one\ntwo\n") == 0);
