@@ -103,12 +103,84 @@ static void put_line(const struct line *l, struct buf *out)
     buf_addc(out, '\n');
 }
 
+/* Parses a canonical integer (what "%lld" writes back: no '+', no
+ * leading zero, not "-0", at most 15 digits) into *v; returns 1 or 0. */
+static int parse_int(const char *p, size_t n, long long *v)
+{
+    size_t i = 0;
+    int neg = 0;
+    *v = 0;
+    if (n && p[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+    if (i >= n || n - i > 15 || (p[i] == '0' && (n - i > 1 || neg)))
+        return 0;
+    for (; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+        *v = *v * 10 + (p[i] - '0');
+    }
+    if (neg)
+        *v = -*v;
+    return 1;
+}
+
+/* Parses a time of day "HH:MM:SS" into seconds; returns 1 or 0. */
+static int parse_time(const char *p, size_t n, long long *v)
+{
+    int h, m, s;
+    if (n != 8 || p[2] != ':' || p[5] != ':')
+        return 0;
+    if (p[0] < '0' || p[0] > '2' || p[1] < '0' || p[1] > '9' || p[3] < '0' || p[3] > '5' ||
+        p[4] < '0' || p[4] > '9' || p[6] < '0' || p[6] > '5' || p[7] < '0' || p[7] > '9')
+        return 0;
+    h = (p[0] - '0') * 10 + p[1] - '0';
+    m = (p[3] - '0') * 10 + p[4] - '0';
+    s = (p[6] - '0') * 10 + p[7] - '0';
+    if (h > 23)
+        return 0;
+    *v = h * 3600 + m * 60 + s;
+    return 1;
+}
+
+/* Returns how column k of the run lines[a..b) is best written: 1 as
+ * differences of integers, 2 as differences of times of day (seconds),
+ * both "+N"/"-N" after the first row's value; 0 as the values. Differences
+ * are taken when they are at least 20% shorter than the values. */
+static int delta_kind(const struct line *lines, size_t a, size_t b, size_t k)
+{
+    int kind;
+    for (kind = 1; kind <= 2; kind++) {
+        size_t i, plain = 0, diff = 0;
+        long long prev = 0, v;
+        for (i = a; i < b; i++) {
+            struct fields f;
+            const char *fp;
+            size_t fl;
+            char d[32];
+            split(&lines[i], &f);
+            fp = lines[i].p + f.s[k];
+            fl = f.e[k] - f.s[k];
+            if (!(kind == 1 ? parse_int(fp, fl, &v) : parse_time(fp, fl, &v)))
+                break;
+            plain += fl;
+            diff += i == a ? fl : (size_t)snprintf(d, sizeof d, "%+lld", v - prev);
+            prev = v;
+        }
+        if (i == b)
+            return diff * 10 < plain * 8 ? kind : 0;
+    }
+    return 0;
+}
+
 /* Writes the run lines[a..b) (alike, b - a >= 2) folded into fold.
  * Returns 0, or -1 when it cannot be folded (a kept field holds "{}"). */
 static int fold_run(const struct line *lines, size_t a, size_t b, struct buf *fold)
 {
     struct fields f0, f;
-    int constant[MAX_FIELDS];
+    int constant[MAX_FIELDS], delta[MAX_FIELDS];
+    long long prev[MAX_FIELDS];
     size_t i, k;
     char head[32];
     split(&lines[a], &f0);
@@ -120,6 +192,8 @@ static int fold_run(const struct line *lines, size_t a, size_t b, struct buf *fo
             if (constant[k] && !same_field(&lines[a], &f0, &lines[i], &f, k))
                 constant[k] = 0;
     }
+    for (k = 0; k < f0.nf; k++)
+        delta[k] = constant[k] ? 0 : delta_kind(lines, a, b, k);
     snprintf(head, sizeof head, "~%zu ", b - a);
     buf_adds(fold, head);
     buf_add(fold, lines[a].p, f0.s[0]);
@@ -129,11 +203,11 @@ static int fold_run(const struct line *lines, size_t a, size_t b, struct buf *fo
             const char *fp = lines[a].p + f0.s[k];
             size_t fl = f0.e[k] - f0.s[k], x;
             for (x = 0; x + 1 < fl; x++)
-                if (fp[x] == '{' && fp[x + 1] == '}')
+                if (fp[x] == '{' && (fp[x + 1] == '}' || (fp[x + 1] == '+' && x + 2 < fl && fp[x + 2] == '}')))
                     return -1;
             buf_add(fold, fp, fl);
         } else {
-            buf_add(fold, "{}", 2);
+            buf_adds(fold, delta[k] ? "{+}" : "{}");
         }
         buf_add(fold, lines[a].p + f0.e[k], end - f0.e[k]);
     }
@@ -144,12 +218,29 @@ static int fold_run(const struct line *lines, size_t a, size_t b, struct buf *fo
         int first = 1;
         split(&lines[i], &f);
         for (k = 0; k < f.nf; k++) {
+            const char *fp = lines[i].p + f.s[k];
+            size_t fl = f.e[k] - f.s[k];
             if (constant[k])
                 continue;
             if (!first)
                 buf_addc(fold, ' ');
             first = 0;
-            buf_add(fold, lines[i].p + f.s[k], f.e[k] - f.s[k]);
+            if (delta[k]) {
+                long long v = 0;
+                char d[32];
+                if (delta[k] == 1)
+                    parse_int(fp, fl, &v);
+                else
+                    parse_time(fp, fl, &v);
+                if (i > a) {
+                    snprintf(d, sizeof d, "%+lld", v - prev[k]);
+                    buf_adds(fold, d);
+                    prev[k] = v;
+                    continue;
+                }
+                prev[k] = v;
+            }
+            buf_add(fold, fp, fl);
         }
         buf_addc(fold, '\n');
     }
@@ -471,6 +562,42 @@ static int bad(char *err, size_t err_len, size_t line, const char *msg)
     return -1;
 }
 
+/* Writes the value of a {+} slot: in row 0 the value itself (an integer
+ * or a time of day, which sets *kind), later "+N"/"-N" added to *prev.
+ * Returns 0, or -1 when the value or the result is not valid. */
+static int put_delta(const char *p, size_t n, size_t row, int *kind, long long *prev,
+                     struct buf *line)
+{
+    long long v;
+    char d[32];
+    if (row == 0) {
+        if (parse_int(p, n, &v))
+            *kind = 1;
+        else if (parse_time(p, n, &v))
+            *kind = 2;
+        else
+            return -1;
+        *prev = v;
+        buf_add(line, p, n);
+        return 0;
+    }
+    if (n < 2 || (p[0] != '+' && p[0] != '-') || !parse_int(p + 1, n - 1, &v) || v < 0 || !*kind)
+        return -1;
+    v = p[0] == '-' ? *prev - v : *prev + v;
+    if (*kind == 2) {
+        if (v < 0 || v >= 86400)
+            return -1;
+        snprintf(d, sizeof d, "%02lld:%02lld:%02lld", v / 3600, v / 60 % 60, v % 60);
+    } else {
+        if (v > 999999999999999LL || v < -999999999999999LL)
+            return -1;
+        snprintf(d, sizeof d, "%lld", v);
+    }
+    *prev = v;
+    buf_adds(line, d);
+    return 0;
+}
+
 /* The unfolding state: the prefixes of the open prefix runs (outermost
  * first, concatenated in pfx) with the lines each still covers, and the
  * last line written (for ~x). */
@@ -570,6 +697,8 @@ int log_unfold(const char *s, size_t n, struct buf *out, char *err, size_t err_l
         } else {
             const char *sp = memchr(p, ' ', len), *t;
             size_t tl, r;
+            int dkind[MAX_FIELDS];
+            long long dprev[MAX_FIELDS];
             if (!sp || number(p + 1, (size_t)(sp - p) - 1, &v) || v < 1) {
                 rc = bad(err, err_len, ln, "unknown marker (a log line that starts with '~' is "
                                            "written '~~')");
@@ -590,9 +719,10 @@ int log_unfold(const char *s, size_t n, struct buf *out, char *err, size_t err_l
                 u.open++;
                 continue;
             }
+            memset(dkind, 0, sizeof dkind);
             for (r = 0; r < v && rc == 0; r++) {
                 const char *re, *rp;
-                size_t rend, rl, x = 0, ri = 0;
+                size_t rend, rl, x = 0, ri = 0, slot = 0;
                 struct buf line = {0};
                 if (i >= n) {
                     rc = bad(err, err_len, ln, "a template has fewer rows than its count says");
@@ -605,16 +735,23 @@ int log_unfold(const char *s, size_t n, struct buf *out, char *err, size_t err_l
                 i = rend + 1;
                 ln++;
                 while (x < tl && rc == 0) {
-                    if (x + 1 < tl && t[x] == '{' && t[x + 1] == '}') {
+                    int is_delta = x + 2 < tl && t[x] == '{' && t[x + 1] == '+' && t[x + 2] == '}';
+                    if ((x + 1 < tl && t[x] == '{' && t[x + 1] == '}') || is_delta) {
                         size_t vs = ri;
                         while (ri < rl && rp[ri] != ' ')
                             ri++;
-                        if (ri == vs)
+                        if (ri == vs || slot >= MAX_FIELDS)
                             rc = bad(err, err_len, ln, "a row has fewer values than its template");
-                        buf_add(&line, rp + vs, ri - vs);
+                        else if (is_delta)
+                            rc = put_delta(rp + vs, ri - vs, r, &dkind[slot], &dprev[slot], &line)
+                                     ? bad(err, err_len, ln, "a bad difference in a {+} slot")
+                                     : 0;
+                        else
+                            buf_add(&line, rp + vs, ri - vs);
+                        slot++;
                         if (ri < rl)
                             ri++;
-                        x += 2;
+                        x += is_delta ? 3 : 2;
                     } else {
                         buf_addc(&line, t[x++]);
                     }

@@ -8,7 +8,9 @@
  * to read it); lines starting with '~' are markers:
  *
  *     ~N TEMPLATE   the next N lines are rows: the values of TEMPLATE's
- *                   "{}" slots, separated by single spaces
+ *                   "{}" slots, separated by single spaces; a "{+}" slot
+ *                   holds an integer or a time of day (HH:MM:SS) in the
+ *                   first row and "+N"/"-N" differences after it
  *     ~N PREFIX{*}  the next N lines are the rest of lines that start
  *                   with PREFIX
  *     ~xN           the line above occurs N times in all
@@ -26,7 +28,8 @@
 #include "terse.h"
 
 #define LOG_HEAD                                                                           \
-    "~log folded: \"~N T\" = next N lines fill T's {} in order ({*}: the rest of the line); " \
+    "~log folded: \"~N T\" = next N lines fill T's {} in order ({+}: +/- the previous row; {*}: " \
+    "the rest of the line); " \
     "\"~xN\" = line above N times, \"~xN/K\" = K lines above\n"
 
 /* Appends the folded form of the log s[0..n) to out, or s unchanged when
