@@ -1350,16 +1350,16 @@ static void query_words(struct job *j)
 
 /* JSON at safe and up: the tabular encoding of docs/tabular-json.md, never
  * more tokens than minified JSON (the encoder falls back to it). JSON
- * Lines (lines != 0) are encoded as the array of their values after a
+ * Lines (when the text is not one value) are encoded as the array of their values after a
  * "#jsonl" line, which terse_expand turns back into lines. Balanced and
  * max may sample long tables and cut long strings, with markers. Returns
  * TERSE_OK, or TERSE_EFORMAT when the document is not JSON after all,
  * TERSE_ENOMEM. */
-static int compress_json_tabular(struct job *j, int level, int lines, struct buf *out,
-                                 size_t *tokens)
+static int compress_json_tabular(struct job *j, int level, struct buf *out, size_t *tokens)
 {
     struct buf arr = {0};
     struct json_doc *d;
+    int lines;
     struct tab_limits lim;
     int rc;
     memset(&lim, 0, sizeof lim);
@@ -1367,14 +1367,15 @@ static int compress_json_tabular(struct job *j, int level, int lines, struct buf
         lim.sample_rows = level == TERSE_LEVEL_MAX ? 10 : 30;
         lim.max_string = level == TERSE_LEVEL_MAX ? 200 : 1000;
     }
+    d = json_parse(j->doc, j->n, NULL);
+    lines = d == NULL;
     if (lines) {
+        /* not one JSON value: JSON Lines? */
         if (!json_lines(j->doc, j->n, &arr)) {
             buf_free(&arr);
             return arr.oom ? TERSE_ENOMEM : TERSE_EFORMAT;
         }
         d = json_parse(arr.p, arr.len, NULL);
-    } else {
-        d = json_parse(j->doc, j->n, NULL);
     }
     buf_free(&arr);
     if (!d)
@@ -1446,7 +1447,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
          * budget; else what follows */
-        rc = compress_json_tabular(&j, level, !json_valid(doc, j.n), &out, &tab_tokens);
+        rc = compress_json_tabular(&j, level, &out, &tab_tokens);
         if (rc == TERSE_OK && ctx->o.budget && tab_tokens > ctx->o.budget)
             rc = TERSE_EBUDGET;
         if (rc == TERSE_OK)
