@@ -288,7 +288,7 @@ static int cell(struct dec *d, const char *ends, int in_flow, struct cell *c, st
     } else {
         a = d->i;
         while (d->i < d->n && !strchr(ends, d->s[d->i]) &&
-               (in_flow ? (unsigned char)d->s[d->i] >= 0x20 && !strchr(":[{\"", d->s[d->i]) : 1))
+               (in_flow ? (unsigned char)d->s[d->i] >= 0x20 && !strchr("[{\"", d->s[d->i]) : 1))
             d->i++;
         {
             size_t b = d->i;
@@ -508,7 +508,7 @@ static int flow(struct dec *d, struct buf *out)
     default:
         a = d->i;
         while (d->i < d->n && (unsigned char)d->s[d->i] >= 0x20 &&
-               !strchr(",:;[]{}\"", d->s[d->i]))
+               !strchr(",;[]{}\"", d->s[d->i]))
             d->i++;
         b = d->i;
         while (b > a && d->s[b - 1] == ' ')

@@ -54,7 +54,7 @@ static void test_tabular_forms(void)
     CHECK(tab_bare_ok("x", 1, TAB_FLOW) && !tab_bare_ok("1", 1, TAB_LINE) &&
           !tab_bare_ok("true", 4, TAB_LINE) && !tab_bare_ok("", 0, TAB_LINE) &&
           !tab_bare_ok(" a", 2, TAB_LINE) && !tab_bare_ok("a,b", 3, TAB_CELL) &&
-          tab_bare_ok("a,b", 3, TAB_LINE) && !tab_bare_ok("a:b", 3, TAB_FLOW) &&
+          tab_bare_ok("a,b", 3, TAB_LINE) && tab_bare_ok("a:b", 3, TAB_FLOW) && !tab_bare_ok("a;b", 3, TAB_FLOW) &&
           !tab_bare_ok("[x", 2, TAB_LINE) && tab_bare_ok("+1", 2, TAB_LINE));
     /* never more tokens than minified JSON: a scalar stays JSON */
     CHECK(encodes_to("\"a: b\"", "\"a: b\""));
