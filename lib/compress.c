@@ -1420,7 +1420,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     struct job j;
     struct buf out = {0};
     size_t i, dropped = 0, min_tokens = 0;
-    int rc = TERSE_OK, type, level, tabular = 0;
+    int rc = TERSE_OK, type, level, tabular = 0, escaped_log = 0;
     size_t tab_tokens = 0;
     char *doc;
     if (!r)
@@ -1464,6 +1464,9 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
          * gives back every byte; invalid UTF-8 only after repair */
         rc = raw ? log_fold(text, len, ctx->o.tokenizer, level, &out)
                  : log_fold(doc, j.n, ctx->o.tokenizer, level, &out);
+        /* a log that itself starts like a folded one had to be escaped,
+         * which may cost tokens: given back as it is, it would unfold */
+        escaped_log = raw && log_is_folded(text, len);
         if (rc == TERSE_OK) {
             tab_tokens = count_tokens(&j, out.p ? out.p : "", out.len);
             if (!ctx->o.budget || tab_tokens <= ctx->o.budget)
@@ -1546,7 +1549,8 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     if (rc != TERSE_OK)
         goto done;
     r->tokens_out = tabular ? tab_tokens : count_tokens(&j, out.p ? out.p : "", out.len);
-    if (r->tokens_out > r->tokens_in && (!ctx->o.budget || r->tokens_in <= ctx->o.budget)) {
+    if (r->tokens_out > r->tokens_in && !escaped_log &&
+        (!ctx->o.budget || r->tokens_in <= ctx->o.budget)) {
         /* never more tokens than the input: give the input back (with
          * invalid UTF-8 repaired, which the count already assumed) */
         size_t rl = utf8_repaired_len((const unsigned char *)text, len);
