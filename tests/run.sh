@@ -90,9 +90,10 @@ run_valgrind() {
         examples/incident-report.md
 }
 
-# The JSON round trip (issue 5): compress at safe, expand, same value; on
-# the toon-bench data, every package*.json of the npm install, and the
-# generated hard cases of tests/roundtrip/jsonrt.c.
+# The round trips of issue 5: JSON compressed at safe and expanded is the
+# same value (the toon-bench data, every package*.json of the npm install,
+# the generated hard cases of tests/roundtrip/jsonrt.c); logs folded at safe
+# and unfolded are the same bytes (the apt and dpkg logs, the log seeds).
 # The shared data is ../shared/data from the main checkout (../../shared
 # from a worktree under /work/wt).
 shared_data() {
@@ -108,6 +109,17 @@ run_roundtrip() {
     files=$(find -L "$data/toon-bench" deps \( -name '*.json' -path '*toon-bench*' -o \
         -name package.json -o -name package-lock.json -o -name .package-lock.json \) -type f 2>/dev/null | sort)
     build/jsonrt --nasty $files
+    # logs: folded at safe and unfolded, byte for byte
+    for f in /var/log/apt/history.log /var/log/apt/term.log /var/log/dpkg.log tests/fuzz-seeds/log-*.txt; do
+        [ -r "$f" ] || continue
+        if build/terse compress "$f" --type log --level safe > "$LOGS/fold.tmp" &&
+            build/terse decode "$LOGS/fold.tmp" --type log | cmp -s - "$f"; then
+            echo "ok - roundtrip: log $f"
+        else
+            echo "not ok - roundtrip: log $f"
+        fi
+    done
+    rm -f "$LOGS/fold.tmp"
 }
 
 run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }

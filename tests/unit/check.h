@@ -45,5 +45,6 @@ extern const struct test_case json_tests[];
 extern const struct test_case code_tests[];
 extern const struct test_case chat_tests[];
 extern const struct test_case memory_tests[];
+extern const struct test_case structured_tests[];
 
 #endif
