@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/common/lex.h"
 #include "../lib/guard/guard.h"
 #include "../lib/passes/prose.h"
 #include "../lib/common/json.h"
@@ -94,29 +95,61 @@ static void kv_check(const struct eval_item *it, const char *out, size_t len, in
     }
 }
 
-/* Whether some protected item (number, negation, name, URL, path, code,
- * quote: the library's guard) of an input sentence is missing from the
- * whole output. The guard is applied per sentence, as the pipeline applies
- * it per segment, so that a sentence's first word is judged as such; the
- * output is taken whole because sentences cannot be aligned once some
- * are merged or dropped as duplicates. Sentences end after . ! ? before
- * whitespace, and at line breaks. */
-static int guard_violated(const char *in, size_t n, const char *out, size_t out_len)
+/* Whether some protected item of the input (number, negation, name,
+ * URL, path, code span, quoted string: the library guard's rule,
+ * guard_is_protected) occurs nowhere in the output. The pipeline checks
+ * each segment against its own output; this checks the whole result, so
+ * an item only needs to be somewhere in the output (a substring; a quoted
+ * string by its inner text), which also accepts a duplicate sentence
+ * replaced by a marker. A word is sentence-initial after . ! ? or a line
+ * break, past any quotes, brackets and labels ("2)") around the boundary. Returns -1 when out of memory. */
+/* Whether item[0..len) occurs in s[0..n) (len > 0). */
+static int contains(const char *s, size_t n, const char *item, size_t len)
 {
-    size_t i = 0, start = 0;
-    for (i = 0; i <= n; i++) {
-        int end = i == n || in[i] == '\n' ||
-                  ((in[i] == '.' || in[i] == '!' || in[i] == '?') && i + 1 < n &&
-                   (in[i + 1] == ' ' || in[i + 1] == '\n'));
-        if (!end)
-            continue;
-        if (i < n && in[i] != '\n')
-            i++; /* keep the sentence's final punctuation */
-        if (i > start && !guard_check(in + start, i - start, out, out_len, prose_common_word, NULL, NULL))
+    size_t i = 0;
+    while (i + len <= n) {
+        const char *hit = memchr(s + i, item[0], n - i - len + 1);
+        if (!hit)
+            return 0;
+        i = (size_t)(hit - s);
+        if (memcmp(s + i, item, len) == 0)
             return 1;
-        start = i;
+        i++;
     }
     return 0;
+}
+
+static int guard_violated(const char *in, size_t n, const char *out, size_t out_len)
+{
+    struct lex_tok *t = malloc((n ? n : 1) * sizeof *t);
+    size_t nt, i;
+    int start = 1, bad = 0;
+    if (!t)
+        return -1;
+    nt = lex_text(in, n, t);
+    for (i = 0; i < nt && !bad; i++) {
+        const char *item = in + t[i].start;
+        size_t len = t[i].len;
+        char c = *item;
+        if (t[i].flags & LXF_NL)
+            start = 1;
+        if (guard_is_protected(in, &t[i], start, prose_common_word)) {
+            if (t[i].kind == LX_QUOTE) {
+                size_t m = c == '"' ? 1 : 3;
+                item += m;
+                len = len > 2 * m ? len - 2 * m : 0;
+            }
+            bad = len && !contains(out, out_len, item, len);
+        }
+        /* punctuation after a sentence end (closing quotes and brackets,
+         * opening ones of the next sentence) keeps the next word initial */
+        /* and so does a leading label such as "2)" or "2017:" (lex_sentence_start) */
+        start = (t[i].kind == LX_PUNCT && (c == '.' || c == '!' || c == '?' || start)) ||
+                (start && t[i].kind == LX_NUMBER && i + 1 < nt && t[i + 1].kind == LX_PUNCT &&
+                 (in[t[i + 1].start] == ':' || in[t[i + 1].start] == ')' || in[t[i + 1].start] == '.'));
+    }
+    free(t);
+    return bad;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -220,8 +253,16 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
             c->items_with_nums++;
             c->items_all_nums += kept == prep[i].n_nums;
         }
-        if (guard_violated(it->context, it->context_len, r.text, r.len))
-            c->guard_bad++;
+        {
+            int g = guard_violated(it->context, it->context_len, r.text, r.len);
+            if (g < 0) {
+                terse_result_free(&r);
+                terse_ctx_free(ctx);
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            c->guard_bad += (size_t)g;
+        }
         if (set->kind == SET_KV) {
             int pair, all;
             kv_check(it, r.text, r.len, &pair, &all);
