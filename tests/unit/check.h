@@ -42,5 +42,6 @@ extern const struct test_case tokenizer_tests[];
 extern const struct test_case compress_tests[];
 extern const struct test_case prose_rules_tests[];
 extern const struct test_case json_tests[];
+extern const struct test_case eval_tests[];
 
 #endif
