@@ -22,6 +22,16 @@ verdict "report.md (also on stdout), report.json and one SVG per tokenizer writt
 [ ! -s "$tmp/stderr" ]
 verdict "no progress bar when stderr is not a terminal"
 
+# on a terminal (script(1) gives one), the progress bar with its ETA
+if command -v script > /dev/null 2>&1; then
+    script -qc "$T eval --data $DATA --limit 20 --sets squad --tokenizers o200k --levels max > /dev/null" /dev/null \
+        < /dev/null | tr '\r' '\n' > "$tmp/tty"
+    grep -Eq '^squad +\[#+\] 20/20 +100% +ETA 0:00' "$tmp/tty"
+    verdict "progress bar with ETA on a terminal"
+else
+    echo "# script(1) not installed: the progress bar on a terminal is not checked"
+fi
+
 # every figure of the o200k rows, recounted in JavaScript
 node tests/eval_recount.js "$tmp/r/report.json" "$T" "$DATA"
 
