@@ -3,7 +3,7 @@
  * and what survived.
  *
  *   terse eval [--sets squad,nq,kv,gsm8k,seed,locomo|FILE.jsonl] [--levels L,...]
- *              [--tokenizers T,...] [--limit N] [--data DIR] [--out DIR]
+ *              [--tokenizers T,...] [--limit N] [--budget PCT] [--data DIR] [--out DIR]
  *
  * Metrics per (data set, tokenizer, level), definitions in docs/eval.md:
  * total and median token ratio, strict and content answer retention (the
@@ -32,6 +32,7 @@ struct cell {
     size_t questions, strict, content;
     size_t nums, nums_kept, items_with_nums, items_all_nums;
     size_t guard_bad, kv_pair, kv_all;
+    size_t over_budget; /* --budget: outputs over it (must stay 0) */
     double seconds;
     double *ratios;
     size_t n_ratios;
@@ -276,6 +277,113 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
     return 0;
 }
 
+/* --budget PCT: each offline question of each item is one call, with the
+ * question (kv: the key) as the query and floor(PCT% of the item's
+ * tokens) as the budget; level is the highest level tried. Retention is
+ * judged for that question only. A call that fails (a budget that cannot
+ * be met) or whose output is over the budget keeps nothing; its tokens
+ * count as the input's, so savings are not flattered. */
+static int run_cell_query(const struct eval_set *set, const struct prepared *prep, const terse_tokenizer *tok,
+                          int level, unsigned pct_budget, struct cell *c, struct eval_progress *pr, char *err,
+                          size_t errlen)
+{
+    size_t i, qi, ai, n_calls = 0;
+    for (i = 0; i < set->n; i++)
+        for (qi = 0; qi < set->items[i].nq; qi++)
+            n_calls += set->items[i].q[qi].offline;
+    c->ratios = calloc(n_calls ? n_calls : 1, sizeof *c->ratios);
+    if (!c->ratios) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < set->n; i++) {
+        const struct eval_item *it = &set->items[i];
+        size_t tin = 0;
+        terse_count(tok, it->context, it->context_len, 0, &tin);
+        for (qi = 0; qi < it->nq; qi++) {
+            const struct eval_question *q = &it->q[qi];
+            const char *query = it->kv_key ? it->kv_key : q->question;
+            terse_options o;
+            terse_ctx *ctx;
+            terse_result r;
+            double t0;
+            int rc, status, s = 0, k = 0;
+            char *norm;
+            if (!q->offline)
+                continue;
+            terse_options_init(&o);
+            o.tokenizer = tok;
+            o.level = level;
+            o.query = query;
+            o.query_len = strlen(query);
+            o.budget = (size_t)((unsigned long long)tin * pct_budget / 100);
+            if (!o.budget)
+                o.budget = 1;
+            if (!(ctx = terse_ctx_new(&o, &status))) {
+                snprintf(err, errlen, "compress: %s", terse_strerror(status));
+                return -1;
+            }
+            t0 = eval_now();
+            rc = terse_compress(ctx, it->context, it->context_len, &r);
+            c->seconds += eval_now() - t0;
+            terse_ctx_free(ctx);
+            c->items++;
+            c->questions++;
+            c->bytes += it->context_len;
+            c->tin += tin;
+            c->nums += prep[i].n_nums;
+            c->items_with_nums += prep[i].n_nums > 0;
+            if (rc != TERSE_OK) {
+                if (rc != TERSE_EBUDGET) {
+                    snprintf(err, errlen, "compress: %s", terse_strerror(rc));
+                    return -1;
+                }
+                c->errors++;
+                c->tout += tin;
+                c->ratios[c->n_ratios++] = 1;
+                eval_progress_step(pr, 1);
+                continue;
+            }
+            if (r.tokens_out > o.budget) {
+                c->over_budget++;
+                c->tout += tin;
+                c->ratios[c->n_ratios++] = 1;
+                terse_result_free(&r);
+                eval_progress_step(pr, 1);
+                continue;
+            }
+            c->tout += r.tokens_out;
+            c->ratios[c->n_ratios++] = tin ? (double)r.tokens_out / (double)tin : 1;
+            if (!(norm = eval_normalize(r.text, r.len))) {
+                terse_result_free(&r);
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            for (ai = 0; ai < q->n_answers; ai++) {
+                s |= eval_strict_kept(norm, prep[i].norm[qi][ai]);
+                k |= eval_content_kept(norm, prep[i].norm[qi][ai]);
+            }
+            free(norm);
+            c->strict += s;
+            c->content += k;
+            if (prep[i].n_nums) {
+                size_t kept = eval_numbers_kept(prep[i].nums.p, prep[i].n_nums, r.text, r.len);
+                c->nums_kept += kept;
+                c->items_all_nums += kept == prep[i].n_nums;
+            }
+            if (set->kind == SET_KV) {
+                int pair, all;
+                kv_check(it, r.text, r.len, &pair, &all);
+                c->kv_pair += pair;
+                c->kv_all += all;
+            }
+            terse_result_free(&r);
+            eval_progress_step(pr, 1);
+        }
+    }
+    return 0;
+}
+
 /* The "answers retained" figure plotted for a set: strict retention for
  * question sets, the queried pair for kv, items keeping every number for
  * gsm8k and the seed pairs. */
@@ -394,7 +502,7 @@ int eval_offline_main(int argc, char **argv)
     char *sets_arg = NULL, *levels_arg = NULL, *toks_arg = NULL, *names[MAX_SETS], *lnames[8], *tnames[8];
     const char *data = getenv("TERSE_DATA"), *out_dir = NULL;
     char err[512];
-    long limit = 0;
+    long limit = 0, budget = 0;
     int n_sets = 0, n_levels = 0, n_toks = 0, levels[8], i, s, t, l, rc = 0;
     const terse_tokenizer *toks[8];
     struct eval_set sets[MAX_SETS];
@@ -427,6 +535,13 @@ int eval_offline_main(int argc, char **argv)
             data = val;
         } else if (strcmp(o, "--out") == 0) {
             out_dir = val;
+        } else if (strcmp(o, "--budget") == 0) {
+            char *end;
+            budget = strtol(val, &end, 10);
+            if (*end || end == val || budget < 1 || budget > 100) {
+                rc = usage_error("--budget needs a percentage from 1 to 100, not '%s'", val);
+                goto done;
+            }
         } else if (strcmp(o, "--limit") == 0) {
             char *end;
             limit = strtol(val, &end, 10);
@@ -440,7 +555,7 @@ int eval_offline_main(int argc, char **argv)
         }
     }
     if (!sets_arg)
-        sets_arg = strdup("squad,nq,kv,gsm8k,seed,locomo");
+        sets_arg = strdup(budget ? "squad,nq,kv,locomo" : "squad,nq,kv,gsm8k,seed,locomo");
     if (!levels_arg)
         levels_arg = strdup("exact,safe,balanced,max");
     if (!toks_arg)
@@ -467,7 +582,19 @@ int eval_offline_main(int argc, char **argv)
             rc = usage_error("%s", err);
             goto done;
         }
-        total_items += sets[s].n;
+        if (budget) {
+            size_t k, qi, nq = 0;
+            for (k = 0; k < sets[s].n; k++)
+                for (qi = 0; qi < sets[s].items[k].nq; qi++)
+                    nq += sets[s].items[k].q[qi].offline;
+            if (!nq) {
+                rc = usage_error("data set '%s' has no questions to use as --query with --budget", names[s]);
+                goto done;
+            }
+            total_items += nq;
+        } else {
+            total_items += sets[s].n;
+        }
     }
     cells = calloc((size_t)(n_sets * n_toks * n_levels), sizeof *cells);
     if (!cells) {
@@ -490,8 +617,10 @@ int eval_offline_main(int argc, char **argv)
         pr.label = sets[s].name;
         for (t = 0; t < n_toks; t++)
             for (l = 0; l < n_levels; l++)
-                if (run_cell(&sets[s], prep, toks[t], levels[l], &cells[(s * n_toks + t) * n_levels + l], &pr,
-                             err, sizeof err) != 0) {
+                if ((budget ? run_cell_query(&sets[s], prep, toks[t], levels[l], (unsigned)budget,
+                                             &cells[(s * n_toks + t) * n_levels + l], &pr, err, sizeof err)
+                            : run_cell(&sets[s], prep, toks[t], levels[l], &cells[(s * n_toks + t) * n_levels + l],
+                                       &pr, err, sizeof err)) != 0) {
                     unprepare(&sets[s], prep);
                     eval_progress_end(&pr);
                     fprintf(stderr, "terse: %s\n", err);
@@ -510,6 +639,11 @@ int eval_offline_main(int argc, char **argv)
          data, limit ? "" : "");
     if (limit)
         addf(&md, "At most %ld items per data set (--limit).\n", limit);
+    if (budget)
+        addf(&md, "--budget %ld%%: one call per question, the question (kv: the key) as --query, a budget of "
+                  "floor(%ld%% of the item's tokens); the level is the highest tried; \"items\" counts calls; a "
+                  "failed or over-budget call keeps nothing and counts at the input's size.\n",
+             budget, budget);
     addf(&md, "\nAnswers present in the uncompressed input (the ceiling of retention):\n\n"
               "| set | questions | strict %% | content %% |\n|---|---|---|---|\n");
     for (s = 0; s < n_sets; s++)
@@ -518,7 +652,7 @@ int eval_offline_main(int argc, char **argv)
                  pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
     addf(&js, "{\"meta\":{\"data\":");
     json_write_string(data, strlen(data), &js);
-    addf(&js, ",\"limit\":%ld,\"version\":\"%s\",\"definitions\":{"
+    addf(&js, ",\"limit\":%ld,\"budget_pct\":%ld,\"version\":\"%s\",\"definitions\":{"
               "\"saved_pct\":\"100 * (1 - total tokens out / total tokens in)\","
               "\"median_ratio\":\"median over items of tokens out / tokens in\","
               "\"strict\":\"normalized gold answer is a substring of the normalized output (any gold answer)\","
@@ -527,7 +661,7 @@ int eval_offline_main(int argc, char **argv)
               "\"guard_violations\":\"items whose whole output fails the library guard check against the whole input\","
               "\"kv_pair\":\"the first UUID after the queried key is its value\","
               "\"kv_all_uuids\":\"every UUID of the input occurs in the output\"}},\"inputs\":[",
-         limit, terse_version());
+         limit, budget, terse_version());
     for (s = 0; s < n_sets; s++) {
         addf(&js, "%s{\"set\":", s ? "," : "");
         json_write_string(sets[s].name, strlen(sets[s].name), &js);
@@ -542,8 +676,8 @@ int eval_offline_main(int argc, char **argv)
     for (t = 0; t < n_toks; t++) {
         addf(&md, "\n## %s%s\n\n", tnames[t], terse_tokenizer_is_exact(toks[t]) ? "" : " (counts are an estimate)");
         addf(&md, "| set | level | items | tokens in | tokens out | saved %% | median ratio | strict %% | "
-                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | MB/s |\n"
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | failed | MB/s |\n"
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (s = 0; s < n_sets; s++)
             for (l = 0; l < n_levels; l++) {
                 struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
@@ -561,17 +695,21 @@ int eval_offline_main(int argc, char **argv)
                     snprintf(kv, sizeof kv, "%.2f / %.2f", pct(c->kv_pair, c->items), pct(c->kv_all, c->items));
                 if (sets[s].kind == SET_SEED && c->tin)
                     snprintf(ref, sizeof ref, "%.4f", (double)c->ref_tokens / (double)c->tin);
-                addf(&md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %zu | %s | %s | %.1f |\n",
-                     sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums,
-                     c->guard_bad, kv, ref, mbs);
+                char guard[32] = "-";
+                if (!budget)
+                    snprintf(guard, sizeof guard, "%zu", c->guard_bad);
+                addf(&md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %s | %s | %s | %zu | %.1f |\n",
+                     sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums, guard,
+                     kv, ref, c->errors + c->over_budget, mbs);
                 if (s || t || l)
                     buf_addc(&js, ',');
                 addf(&js, "{\"set\":");
                 json_write_string(sets[s].name, strlen(sets[s].name), &js);
-                addf(&js, ",\"tokenizer\":\"%s\",\"level\":\"%s\",\"items\":%zu,\"errors\":%zu,\"bytes\":%zu,"
+                addf(&js, ",\"tokenizer\":\"%s\",\"level\":\"%s\",\"items\":%zu,\"errors\":%zu,\"over_budget\":%zu,"
+                          "\"bytes\":%zu,"
                           "\"tokens_in\":%zu,\"tokens_out\":%zu,\"saved_pct\":%.2f,\"total_ratio\":%.4f,"
                           "\"median_ratio\":%.4f,\"questions\":%zu,\"strict_kept\":%zu,\"content_kept\":%zu,",
-                     tnames[t], lnames[l], c->items, c->errors, c->bytes, c->tin, c->tout, saved,
+                     tnames[t], lnames[l], c->items, c->errors, c->over_budget, c->bytes, c->tin, c->tout, saved,
                      c->tin ? (double)c->tout / (double)c->tin : 0, med, c->questions, c->strict, c->content);
                 if (c->questions)
                     addf(&js, "\"strict_retention\":%.2f,\"content_retention\":%.2f,", pct(c->strict, c->questions),
