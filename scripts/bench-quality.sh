@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench-quality.sh - `make bench-quality`: runs `terse eval` over every
-# shared data set (all levels, all tokenizers; about 80 s on one core) and
+# shared data set (all levels, all tokenizers; about 80 s on one core), then
+# query-aware at --budget 10 and 50 (o200k, max; about 50 s), and
 # rewrites the part of docs/benchmarks.md between the markers
 #   <!-- bench-quality:begin -->  and  <!-- bench-quality:end -->
 # from the report, leaving the rest of the file untouched. The full report,
@@ -13,9 +14,12 @@ B=${1:-build}
 OUT=$B/eval/bench-quality
 mkdir -p "$B/eval"
 "$B/terse" eval --out "$OUT" > /dev/null
-node - "$OUT/report.json" docs/benchmarks.md <<'JS'
+for pct in 10 50; do
+    "$B/terse" eval --budget $pct --tokenizers o200k --levels max --out "$OUT/budget$pct" > /dev/null
+done
+node - "$OUT/report.json" docs/benchmarks.md "$OUT/budget10/report.json" "$OUT/budget50/report.json" <<'JS'
 const fs = require('fs');
-const [reportFile, doc] = process.argv.slice(2);
+const [reportFile, doc, ...budgetFiles] = process.argv.slice(2);
 const r = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
 const sets = [...new Set(r.results.map(x => x.set))];
 const levels = [...new Set(r.results.map(x => x.level))];
@@ -53,11 +57,25 @@ L.push(`|---|${toks.map(() => '---').join('|')}|`);
 for (const s of sets) {
     L.push(`| ${s} | ${toks.map(t => `${f2((get(s, t, 'balanced') || {}).saved_pct)} / ${f2((get(s, t, 'max') || {}).saved_pct)}`).join(' | ')} |`);
 }
+L.push('');
+L.push('Query-aware (`--budget PCT`, o200k, highest level max): one call per question with the question ' +
+    '(kv: the key) as `--query` and floor(PCT% of the item\'s tokens) as `--budget`; a call whose budget cannot ' +
+    'be met keeps nothing and counts at full size:');
+L.push('');
+L.push('| set | budget | calls | % saved | strict % | content % | kv pair % | budget not met |');
+L.push('|---|---|---|---|---|---|---|---|');
+for (const f of budgetFiles) {
+    const b = JSON.parse(fs.readFileSync(f, 'utf8'));
+    for (const c of b.results) {
+        L.push(`| ${c.set} | ${b.meta.budget_pct}% | ${c.items} | ${f2(c.saved_pct)} | ${f2(c.strict_retention)} | ` +
+            `${f2(c.content_retention)} | ${c.kv_pair_recall != null ? f2(c.kv_pair_recall) : '-'} | ${c.errors + c.over_budget} |`);
+    }
+}
 const sec = r.results.reduce((a, x) => a + x.seconds, 0), mb = r.results.reduce((a, x) => a + x.bytes, 0) / 1e6;
 L.push('');
 L.push(`Compression time over all ${r.results.length} runs: ${sec.toFixed(1)} s for ${mb.toFixed(1)} MB ` +
     `(${(mb / sec).toFixed(1)} MB/s; the machine was shared). claude counts are an estimate. ` +
-    'Plots: `build/eval/bench-quality/fidelity-TOKENIZER.svg`. Reproduce: `make bench-quality`.');
+    'Plots: `build/eval/bench-quality/fidelity-TOKENIZER.svg`. Reproduce: `make bench-quality` (about 2 minutes).');
 L.push('<!-- bench-quality:end -->');
 let text = fs.readFileSync(doc, 'utf8');
 const b = text.indexOf('<!-- bench-quality:begin -->'), e = text.indexOf('<!-- bench-quality:end -->');
