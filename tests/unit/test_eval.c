@@ -111,6 +111,16 @@ static void test_request_body(void)
     CHECK(d && strstr(b.p, "\"maxOutputTokens\":64") && !json_get(json_root(d), "model"));
     json_doc_free(d);
     eval_model_free(&m);
+    b.len = 0;
+    CHECK(eval_model_parse("o4-mini", &m, err, sizeof err) == 0);
+    eval_request_body(&m, &p, prompt, &b);
+    CHECK(strstr(b.p, "\"max_completion_tokens\":64") && !strstr(b.p, "temperature"));
+    eval_model_free(&m);
+    b.len = 0;
+    CHECK(eval_model_parse("gpt-4o", &m, err, sizeof err) == 0);
+    eval_request_body(&m, &p, prompt, &b);
+    CHECK(strstr(b.p, "\"max_tokens\":64,\"temperature\":0"));
+    eval_model_free(&m);
     buf_free(&b);
 }
 
