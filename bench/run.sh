@@ -21,6 +21,8 @@
 #   5. bench/report.js prints the table (targets: o200k >= 10x tiktoken and
 #      >= 5x gpt-tokenizer, gemma3 >= 20x lenml, linear time, load < 20 ms)
 #      and writes everything to build/bench/results.json.
+#   6. bench/structured.sh: tabular JSON against TOON 4.4.0 and minified
+#      JSON, JSON speed at safe, log folding (issue 5).
 # Exits 0 when a target is missed (this is a report); non-zero on errors
 # (missing tools or files, a failed run).
 #
@@ -198,3 +200,7 @@ sed -e 's/.*"level":"\([a-z]*\)".*"bytes":\([0-9]*\),"tokens_in":\([0-9]*\),"tok
     fi
     printf '  %-9s %8s MB/s   %s -> %s tokens  %s\n' "$level" "$mbps" "$tin" "$tout" "$verdict"
 done
+
+# structured data and logs (issue 5): tabular JSON against TOON and minified
+# JSON, JSON speed at safe, log folding
+BUILD="$BUILD" NODE="$NODE" bench/structured.sh || die "structured.sh failed"

@@ -44,7 +44,8 @@ enum {
     TERSE_EINVAL = 2,  /* a bad argument (NULL pointer, unknown flag) */
     TERSE_ERANGE = 3,  /* a token id outside the tokenizer's vocabulary */
     TERSE_ETOOBIG = 4, /* input too large for the operation */
-    TERSE_EBUDGET = 5  /* the token budget cannot be met */
+    TERSE_EBUDGET = 5, /* the token budget cannot be met */
+    TERSE_EFORMAT = 6  /* terse_expand: the text is not a valid encoding */
 };
 
 /* Returns a one-line message for a status code (static). */
@@ -136,7 +137,8 @@ enum terse_level {
     TERSE_LEVEL_MAX = 3
 };
 
-/* Content types. AUTO detects; CODE, LOG, MEMORY and CHAT are passed through
+/* Content types. AUTO detects; CODE is compressed by its syntax tree for the
+ * languages of terse_lang_name; LOG, MEMORY and CHAT are passed through
  * unchanged (only trailing blanks go) until their passes exist;
  * docs/levels.md says what each type gets. */
 enum terse_type {
@@ -156,6 +158,14 @@ TERSE_API const char *terse_type_name(int type);
 TERSE_API int terse_level_parse(const char *name);
 TERSE_API int terse_type_parse(const char *name);
 
+/* Returns the name of the i-th language the code pass knows ("python",
+ * "javascript", "typescript", "tsx", "c", "cpp", "go", "rust", "java", "json",
+ * "bash"), or NULL past the last (static). */
+TERSE_API const char *terse_lang_name(size_t i);
+/* Returns the index (for terse_lang_name) of a language name or alias
+ * ("py", "js", "c++", "sh", ...; case-insensitive), or -1 when unknown. */
+TERSE_API int terse_lang_parse(const char *name);
+
 /* Options of a compression. Initialize with terse_options_init(). */
 typedef struct terse_options {
     int level;                         /* enum terse_level; default BALANCED */
@@ -164,6 +174,13 @@ typedef struct terse_options {
     const char *query;                 /* relevance query, or NULL */
     size_t query_len;
     size_t budget;                     /* at most this many tokens; 0 = no budget */
+    const char *name;                  /* the input's file name, or NULL: picks the
+                                          language of code ("src/app.py"); copied */
+    const char *lang;                  /* the language of code ("python", "c", ...;
+                                          docs/levels.md lists them), or NULL to
+                                          go by name or content; copied */
+    size_t keep_recent;                /* chat: the last N messages or turns are left
+                                          untouched; default 2 (0: none) */
 } terse_options;
 
 TERSE_API void terse_options_init(terse_options *o);
@@ -191,6 +208,8 @@ typedef struct terse_result {
     size_t guard_fallbacks;   /* segments put back to a lower level by a guard */
     size_t min_tokens;        /* on TERSE_EBUDGET: tokens of the output with only the
                                  most relevant segment kept */
+    size_t parse_errors;      /* code: files (or fenced blocks) whose parse had errors,
+                                 passed through unchanged */
 } terse_result;
 
 /* Compresses text[0..len) into *r (which the caller releases with
@@ -209,6 +228,25 @@ typedef struct terse_result {
  */
 TERSE_API int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r);
 TERSE_API void terse_result_free(terse_result *r);
+
+/* ---- expansion ----------------------------------------------------------- */
+
+/* Turns the lossless encodings that terse_compress writes back into what
+ * they encode: tabular JSON (docs/tabular-json.md) into minified JSON, the
+ * JSON Lines form into one minified value a line, a folded log into its
+ * original lines. type is TERSE_TYPE_JSON, TERSE_TYPE_LOG or
+ * TERSE_TYPE_AUTO (a folded log and JSON Lines are recognized by their
+ * first line; anything else is read as tabular JSON, which includes plain
+ * JSON). On success *out is a new NUL-terminated buffer of *out_len bytes,
+ * released with terse_free(). Returns TERSE_OK; TERSE_EFORMAT when text is
+ * not a valid encoding, with a one-line message ("line 3, column 7:
+ * expected ':' after a key") in err[0..err_len) when err is not NULL;
+ * TERSE_ENOMEM; TERSE_EINVAL.
+ *
+ * Sampled or cut values (the markers of levels balanced and max) expand to
+ * what is left: the marker strings themselves. */
+TERSE_API int terse_expand(const char *text, size_t len, int type, char **out, size_t *out_len,
+                           char *err, size_t err_len);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@
  *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]
  *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]
  *   terse detokenize [FILE|-] (--tokenizer NAME | --model MODEL)
+ *   terse decode     [FILE|-] [--type auto|json|log]
  *   terse tokenizers
  *   terse eval       [judge] ...   (eval/: reports over data sets, model judge)
  *
@@ -30,7 +31,8 @@ static const char usage_text[] =
     "commands:\n"
     "  compress [FILE|-] [--level exact|safe|balanced|max]\n"
     "           [--type auto|prose|code|json|log|memory|chat]\n"
-    "           [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL] [--stats] [--json]\n"
+    "           [--lang LANG] [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL]\n"
+    "           [--stats] [--json] [--keep-recent N]\n"
     "        compress the input for a model (default: balanced, o200k)\n"
     "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]\n"
     "        count tokens (default tokenizer: o200k); --exact with claude asks Anthropic's\n"
@@ -39,6 +41,9 @@ static const char usage_text[] =
     "        print token ids, space-separated, on one line\n"
     "  detokenize [FILE|-] (--tokenizer NAME | --model MODEL)\n"
     "        turn space-separated token ids back into text\n"
+    "  decode [FILE|-] [--type auto|json|log]\n"
+    "        turn compress output that is lossless (tabular JSON, JSON Lines, folded logs)\n"
+    "        back into what it encodes\n"
     "  tokenizers\n"
     "        list the tokenizers and whether their counts are exact\n"
     "  eval [judge] ...\n"
@@ -53,8 +58,11 @@ static const char usage_text[] =
     "  --json            write one JSON object to stdout\n"
     "  --level L         exact, safe, balanced (default) or max; with --budget, the highest\n"
     "                    level tried\n"
+    "  --lang LANG       the language of code: python, javascript, typescript, tsx, c, cpp,\n"
+    "                    go, rust, java, json, bash (default: from the file name or content)\n"
     "  --query TEXT      keep what is relevant to TEXT first\n"
     "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
+    "  --keep-recent N   chat: leave the last N messages or turns untouched (default 2)\n"
     "  --stats           a one-line summary on stderr\n"
     "  -h, --help        show this help;  --version  show the version\n"
     "\n"
@@ -107,7 +115,8 @@ static char *read_input(const char *path, size_t *len)
 
 struct opts {
     const char *file;
-    const char *level, *type, *query, *budget;
+    const char *level, *type, *query, *budget, *lang;
+    const char *keep_recent;
     int stats;
     const char *tokenizer; /* name, model or "all" */
     int by_model;
@@ -145,11 +154,18 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
             o->exact = 1;
         } else if (allow_json == 2 && strcmp(a, "--stats") == 0) {
             o->stats = 1;
-        } else if (allow_json == 2 && (strcmp(a, "--level") == 0 || strcmp(a, "--type") == 0 ||
-                                       strcmp(a, "--query") == 0 || strcmp(a, "--budget") == 0)) {
+        } else if (allow_json == 2 && strcmp(a, "--lang") == 0) {
             if (i + 1 >= argc)
                 fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
-            if (a[2] == 'l')
+            o->lang = argv[++i];
+        } else if (allow_json == 2 && (strcmp(a, "--level") == 0 || strcmp(a, "--type") == 0 ||
+                                       strcmp(a, "--query") == 0 || strcmp(a, "--budget") == 0 ||
+                                       strcmp(a, "--keep-recent") == 0)) {
+            if (i + 1 >= argc)
+                fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+            if (a[2] == 'k')
+                o->keep_recent = argv[++i];
+            else if (a[2] == 'l')
                 o->level = argv[++i];
             else if (a[2] == 't')
                 o->type = argv[++i];
@@ -367,6 +383,14 @@ static void json_text(const char *s, size_t n)
     putchar('"');
 }
 
+/* ", N parse errors" for --stats of code (static buffer: one call per run). */
+static const char *parse_note(size_t n)
+{
+    static char note[64];
+    snprintf(note, sizeof note, ", %zu parse error%s", n, n == 1 ? "" : "s");
+    return note;
+}
+
 static int cmd_compress(int argc, char **argv)
 {
     struct opts o;
@@ -401,6 +425,30 @@ static int cmd_compress(int argc, char **argv)
         opt.query = o.query;
         opt.query_len = strlen(o.query);
     }
+    if (o.lang) {
+        char names[256] = "";
+        size_t k;
+        if (terse_lang_parse(o.lang) < 0) {
+            for (k = 0; terse_lang_name(k); k++) {
+                if (k)
+                    strncat(names, ", ", sizeof names - strlen(names) - 1);
+                strncat(names, terse_lang_name(k), sizeof names - strlen(names) - 1);
+            }
+            fail(EXIT_USAGE, "unknown language '%s' (languages: %s)", o.lang, names);
+        }
+        opt.lang = o.lang;
+    }
+    if (o.file && strcmp(o.file, "-") != 0)
+        opt.name = o.file;
+    if (o.keep_recent) {
+        char *end;
+        unsigned long long k;
+        errno = 0;
+        k = strtoull(o.keep_recent, &end, 10);
+        if (errno || *end || end == o.keep_recent || o.keep_recent[0] == '-')
+            fail(EXIT_USAGE, "--keep-recent needs a number of messages, not '%s'", o.keep_recent);
+        opt.keep_recent = (size_t)k;
+    }
     ctx = terse_ctx_new(&opt, &rc);
     if (!ctx)
         fail(rc == TERSE_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE, "compress: %s", terse_strerror(rc));
@@ -418,11 +466,11 @@ static int cmd_compress(int argc, char **argv)
         json_text(r.text, r.len);
         printf(",\"tokens_in\":%zu,\"tokens_out\":%zu,\"tokenizer\":\"%s\",\"exact\":%s,"
                "\"level\":\"%s\",\"type\":\"%s\",\"segments\":%zu,\"dropped\":%zu,"
-               "\"duplicates\":%zu,\"guard_fallbacks\":%zu}\n",
+               "\"duplicates\":%zu,\"guard_fallbacks\":%zu,\"parse_errors\":%zu}\n",
                r.tokens_in, r.tokens_out, terse_tokenizer_name(opt.tokenizer),
                terse_tokenizer_is_exact(opt.tokenizer) ? "true" : "false", terse_level_name(r.level),
                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates,
-               r.guard_fallbacks);
+               r.guard_fallbacks, r.parse_errors);
     } else {
         fwrite(r.text, 1, r.len, stdout);
         if (r.len && r.text[r.len - 1] != '\n')
@@ -431,13 +479,51 @@ static int cmd_compress(int argc, char **argv)
     if (o.stats)
         fprintf(stderr,
                 "terse: %zu -> %zu tokens (%.1f%% fewer) on %s%s, level %s, type %s, %zu segments, "
-                "%zu dropped, %zu duplicates, %zu guard fallbacks\n",
+                "%zu dropped, %zu duplicates, %zu guard fallbacks%s\n",
                 r.tokens_in, r.tokens_out,
                 r.tokens_in ? 100.0 * (double)(r.tokens_in - r.tokens_out) / (double)r.tokens_in : 0.0,
                 terse_tokenizer_name(opt.tokenizer),
                 terse_tokenizer_is_exact(opt.tokenizer) ? "" : " (an estimate)", terse_level_name(r.level),
-                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks);
+                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks,
+                r.type == TERSE_TYPE_CODE || r.parse_errors ? parse_note(r.parse_errors) : "");
     terse_result_free(&r);
+    return 0;
+}
+
+static int cmd_decode(int argc, char **argv)
+{
+    const char *file = NULL;
+    int i, type = TERSE_TYPE_AUTO, rc;
+    char *text, *out, err[160];
+    size_t len, out_len;
+    for (i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--type") == 0) {
+            if (i + 1 >= argc)
+                fail(EXIT_USAGE, "--type needs a value (see terse --help)");
+            a = argv[++i];
+            type = terse_type_parse(a);
+            if (type != TERSE_TYPE_AUTO && type != TERSE_TYPE_JSON && type != TERSE_TYPE_LOG)
+                fail(EXIT_USAGE, "decode: unknown type '%s' (types: auto, json, log)", a);
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            exit(0);
+        } else if (a[0] == '-' && a[1] != 0) {
+            fail(EXIT_USAGE, "unknown option '%s' for 'decode' (see terse --help)", a);
+        } else if (file) {
+            fail(EXIT_USAGE, "only one input file may be given ('%s' and '%s')", file, a);
+        } else {
+            file = a;
+        }
+    }
+    text = read_input(file, &len);
+    rc = terse_expand(text, len, type, &out, &out_len, err, sizeof err);
+    free(text);
+    if (rc == TERSE_EFORMAT)
+        fail(EXIT_USAGE, "decode: %s", err);
+    check(rc, "decode");
+    fwrite(out, 1, out_len, stdout);
+    terse_free(out);
     return 0;
 }
 
@@ -472,6 +558,8 @@ int main(int argc, char **argv)
         rc = cmd_tokenize(argc, argv);
     else if (strcmp(argv[1], "detokenize") == 0)
         rc = cmd_detokenize(argc, argv);
+    else if (strcmp(argv[1], "decode") == 0)
+        rc = cmd_decode(argc, argv);
     else if (strcmp(argv[1], "tokenizers") == 0)
         rc = cmd_tokenizers();
     else if (strcmp(argv[1], "eval") == 0)

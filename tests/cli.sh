@@ -75,15 +75,26 @@ expect "detokenize rejects junk" 1 '' '^terse: detokenize: expected token ids' -
 expect "detokenize rejects unknown ids" 1 '' "^terse: detokenize: token id not in the tokenizer's vocabulary" -- sh -c "echo 999999 | \"$T\" detokenize --tokenizer o200k"
 expect "directory as input" 1 '' "^terse: cannot read '$tmp'" -- "$T" count "$tmp"
 printf 'We did this in order to win. We did this in order to win.\n' > "$tmp/prose"
+printf 'Order 4471 shipped on 2024-03-12 to Lyon.\n' > "$tmp/prose-facts"
 printf '{"a": [1, 2], "b": "x"}' > "$tmp/json"
 expect "compress defaults to balanced" 0 '^We did this to win\.$' '' -- "$T" compress "$tmp/prose"
 expect "compress --level exact" 0 '^We did this in order to win\. We did this in order to win\.$' '' -- "$T" compress "$tmp/prose" --level exact
 expect "compress --stats" 0 'to win' '^terse: [0-9]+ -> [0-9]+ tokens .* level balanced, type prose' -- "$T" compress "$tmp/prose" --stats
 expect "compress --json" 0 '^\{"text":"We did this to win\.","tokens_in":[0-9]+,"tokens_out":[0-9]+,"tokenizer":"o200k","exact":true,"level":"balanced","type":"prose"' '' -- "$T" compress "$tmp/prose" --json
-expect "compress JSON minifies" 0 '^\{"a":\[1,2\],"b":"x"\}$' '' -- "$T" compress "$tmp/json"
+expect "compress JSON minifies" 0 '^\{"a":\[1,2\],"b":"x"\}$' '' -- "$T" compress "$tmp/json" --level exact
+printf '[{"id": 1, "name": "Ann"}, {"id": 2, "name": "Bob"}, {"id": 3, "name": "Cy"}]' > "$tmp/table"
+expect "compress JSON safe is a table" 0 '1,Ann' '' -- "$T" compress "$tmp/table" --level safe
+"$T" compress "$tmp/table" --level safe > "$tmp/table.t"
+expect "decode a table" 0 '^\[\{"id":1,"name":"Ann"\},\{"id":2,"name":"Bob"\},\{"id":3,"name":"Cy"\}\]$' '' -- "$T" decode "$tmp/table.t"
+printf '{"a":1}\n{"a":2,"b":[true]}\n' > "$tmp/jsonl"
+"$T" compress "$tmp/jsonl" --level safe > "$tmp/jsonl.t"
+expect "decode JSON Lines" 0 '^\{"a":2,"b":\[true\]\}$' '' -- "$T" decode "$tmp/jsonl.t"
+printf 'a: 1\n  b: 2\n' > "$tmp/badtab"
+expect "decode bad input" 1 '' '^terse: decode: line 2, column 3: unexpected indentation$' -- "$T" decode "$tmp/badtab"
+expect "decode bad type" 1 '' '^terse: decode: unknown type' -- "$T" decode "$tmp/badtab" --type prose
 expect "compress claude says estimate" 0 '"exact":false' '' -- "$T" compress "$tmp/prose" --json --tokenizer claude
 expect "compress budget met" 0 'win' '' -- "$T" compress "$tmp/prose" --budget 9 --query win
-expect "compress budget too small" 1 '' '^terse: a budget of 1 tokens cannot be met: the most relevant part alone needs [0-9]+' -- "$T" compress "$tmp/prose" --budget 1
+expect "compress budget too small" 1 '' '^terse: a budget of 1 tokens cannot be met: the most relevant part alone needs [0-9]+' -- "$T" compress "$tmp/prose-facts" --budget 1
 expect "compress bad budget" 1 '' "^terse: --budget needs a positive number of tokens, not '-3'" -- "$T" compress "$tmp/prose" --budget -3
 expect "compress bad level" 1 '' "^terse: unknown level 'huge'" -- "$T" compress "$tmp/prose" --level huge
 expect "compress bad type" 1 '' "^terse: unknown type 'xml'" -- "$T" compress "$tmp/prose" --type xml

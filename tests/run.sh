@@ -93,6 +93,26 @@ run_valgrind() {
         examples/incident-report.md
 }
 
+# The JSON round trip (issue 5): compress at safe, expand, same value; on
+# the toon-bench data, every package*.json of the npm install, and the
+# generated hard cases of tests/roundtrip/jsonrt.c.
+# The shared data is ../shared/data from the main checkout (../../shared
+# from a worktree under /work/wt).
+shared_data() {
+    for d in ../shared/data ../../shared/data; do
+        [ -d "$d" ] && { echo "$d"; return; }
+    done
+    echo ../shared/data
+}
+
+run_roundtrip() {
+    data=$(shared_data)
+    [ -d "$data/toon-bench" ] || echo "not ok - roundtrip: $data/toon-bench is missing"
+    files=$(find -L "$data/toon-bench" deps \( -name '*.json' -path '*toon-bench*' -o \
+        -name package.json -o -name package-lock.json -o -name .package-lock.json \) -type f 2>/dev/null | sort)
+    build/jsonrt --nasty $files
+}
+
 run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }
 
 group build build_release
@@ -104,6 +124,7 @@ group asan-cli tests/cli.sh build/asan
 group asan-eval tests/eval.sh build/asan
 group asan-judge tests/judge.sh build/asan
 group reference tests/ref/run.sh build
+group roundtrip run_roundtrip
 group eval tests/eval.sh build
 group judge tests/judge.sh build
 group fuzz run_fuzz

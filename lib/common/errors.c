@@ -24,6 +24,8 @@ const char *terse_strerror(int status)
         return "input too large";
     case TERSE_EBUDGET:
         return "the token budget cannot be met";
+    case TERSE_EFORMAT:
+        return "not a valid terse encoding";
     default:
         return "unknown error";
     }

@@ -5,6 +5,8 @@
  */
 #include "json.h"
 
+#include <string.h>
+
 #include "../common/json.h"
 
 int json_valid(const char *s, size_t n)
@@ -103,4 +105,26 @@ size_t json_members(const char *s, size_t n, size_t *starts, size_t *ends, size_
         }
         return count < cap ? count : cap;
     }
+}
+
+size_t json_lines(const char *s, size_t n, struct buf *out)
+{
+    size_t i = 0, count = 0;
+    buf_addc(out, '[');
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - s) : n, a = skip_space(s, e, i);
+        if (a < e) {
+            struct json_doc *d = json_parse(s + a, e - a, NULL);
+            if (!d)
+                return 0;
+            if (count++)
+                buf_addc(out, ',');
+            json_write(json_root(d), out);
+            json_doc_free(d);
+        }
+        i = e + 1;
+    }
+    buf_addc(out, ']');
+    return count >= 2 ? count : 0;
 }

@@ -24,4 +24,10 @@ void json_minify(const char *s, size_t n, struct buf *out);
 size_t json_members(const char *s, size_t n, size_t *starts, size_t *ends, size_t cap,
                     int *is_object);
 
+/* If s[0..n) is JSON Lines (at least two lines; every line that is not
+ * blank is exactly one JSON value), appends the values as one minified
+ * JSON array to out and returns how many there are; else returns 0 (out
+ * may hold a partial array then). */
+size_t json_lines(const char *s, size_t n, struct buf *out);
+
 #endif

@@ -1,0 +1,84 @@
+/* tabular_syntax.c - the lexical rules that the tabular encoder and decoder
+ * share: what is a number, a literal, a bare string, a bare key; see
+ * tabular.h and docs/tabular-json.md. */
+#include "tabular.h"
+
+#include <string.h>
+
+int tab_is_number(const char *s, size_t n)
+{
+    size_t i = 0, d;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i < n && s[i] == '0')
+        i++;
+    else if (i < n && s[i] >= '1' && s[i] <= '9')
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    else
+        return 0;
+    if (i < n && s[i] == '.') {
+        d = ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == d)
+            return 0;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        d = i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == d)
+            return 0;
+    }
+    return i == n;
+}
+
+int tab_is_literal(const char *s, size_t n)
+{
+    return (n == 4 && (memcmp(s, "true", 4) == 0 || memcmp(s, "null", 4) == 0)) ||
+           (n == 5 && memcmp(s, "false", 5) == 0);
+}
+
+/* Bare strings: not empty, no control character, no space at either end,
+ * not starting with a quote or an opening bracket, not spelled like a
+ * number or literal; a cell also has no ','; a flow string none of
+ * ",:;[]{}". The decoder reads a bare value up to the end of its line, its
+ * cell or its flow token, so these rules are exactly what it needs. */
+int tab_bare_ok(const char *s, size_t n, int place)
+{
+    size_t i;
+    if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' || s[0] == '"' || s[0] == '[' || s[0] == '{')
+        return 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7F)
+            return 0;
+        if (place == TAB_CELL && c == ',')
+            return 0;
+        if (place == TAB_FLOW && (c == ',' || c == ':' || c == ';' || c == '[' || c == ']' ||
+                                  c == '{' || c == '}' || c == '"'))
+            return 0;
+    }
+    return !tab_is_number(s, n) && !tab_is_literal(s, n);
+}
+
+/* Bare keys: not empty, no control character, no space at either end, none
+ * of "\",:;[]{}" (':' ends a key, '[' starts a table's row count, '{' a
+ * column group). */
+int tab_key_ok(const char *s, size_t n)
+{
+    size_t i;
+    if (n == 0 || s[0] == ' ' || s[n - 1] == ' ')
+        return 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7F || c == '"' || c == ',' || c == ':' || c == ';' || c == '[' ||
+            c == ']' || c == '{' || c == '}')
+            return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,193 @@
+/* jsonrt.c - the JSON round-trip check of `make test` (group roundtrip).
+ *
+ *   build/jsonrt [--nasty] [--level L] FILE...
+ *
+ * For each JSON file (and with --nasty, each case of a generated set of
+ * hard inputs: deep nesting, unicode escapes, huge numbers, empty and
+ * duplicate keys, strings that look like numbers, literals or the
+ * encoding's own syntax), compresses it through the public API as type
+ * json at level L (default safe; o200k), expands the result with
+ * terse_expand, and checks that the value is the same as the input's
+ * (json_equal: numbers as written, strings, key order, duplicate keys) and
+ * that the output has no more tokens than minified JSON. Prints one
+ * "ok - " or "not ok - " line per input and exits 1 if any failed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/common/buf.h"
+#include "../../lib/common/json.h"
+#include "terse.h"
+
+static int failures, checks;
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    struct buf b = {0};
+    char chunk[65536];
+    size_t got;
+    if (!f)
+        return NULL;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(&b, chunk, got);
+    fclose(f);
+    return buf_take(&b, n);
+}
+
+/* Checks one document; name labels the output line. */
+static void roundtrip(const char *name, const char *text, size_t len, const terse_ctx *ctx)
+{
+    struct json_doc *a = json_parse(text, len, NULL), *b = NULL;
+    terse_result r;
+    char *out = NULL, err[160] = "";
+    size_t out_len = 0, min_tokens = 0;
+    struct buf min = {0};
+    const char *why = NULL;
+    checks++;
+    if (!a) {
+        printf("# %s is not JSON: skipped\n", name);
+        checks--;
+        return;
+    }
+    if (terse_compress(ctx, text, len, &r) != TERSE_OK) {
+        why = "compress failed";
+    } else {
+        int rc = terse_expand(r.text, r.len, TERSE_TYPE_JSON, &out, &out_len, err, sizeof err);
+        json_write(json_root(a), &min);
+        terse_count(terse_tokenizer_find("o200k"), min.p ? min.p : "", min.len, 0, &min_tokens);
+        if (rc != TERSE_OK)
+            why = err[0] ? err : "expand failed";
+        else if (!(b = json_parse(out, out_len, NULL)))
+            why = "expanded text is not JSON";
+        else if (!json_equal(json_root(a), json_root(b)))
+            why = "expanded value differs";
+        else if (r.tokens_out > min_tokens)
+            why = "more tokens than minified JSON";
+        terse_result_free(&r);
+    }
+    if (why) {
+        failures++;
+        printf("not ok - roundtrip: %s (%s)\n", name, why);
+    } else {
+        printf("ok - roundtrip: %s\n", name);
+    }
+    json_doc_free(a);
+    json_doc_free(b);
+    terse_free(out);
+    buf_free(&min);
+}
+
+/* The generated hard cases. */
+static void nasty(const terse_ctx *ctx)
+{
+    static const char *const cases[] = {
+        "{\"\":1,\"\":2,\"a\":{\"\":[]},\"a\":null}",
+        "[\"1\",\"-0\",\"1e5\",\"true\",\"null\",\"false\",\"\",\" \",\" x\",\"x \",\"01\",\"+1\",\".5\"]",
+        "[1,-0,1.0,1e5,1E+5,-1.5e-300,123456789012345678901234567890,0.000000000000000000001]",
+        "{\"s\":\"\\u0000\\u001f\\ud83d\\ude00\\ud800\\udc00\\\\\\/\\\"\\b\\f\\n\\r\\t\\u00e9\\u2028\"}",
+        ("[{\"a\":\"x,y\",\"b\":\"p;q\",\"c\":\"[1]\",\"d\":\"{}\",\"e\":\"k: v\",\"f\":\"\\\"q\"},"
+         "{\"a\":\",\",\"b\":\";\",\"c\":\"]\",\"d\":\"}\",\"e\":\":\",\"f\":\"#jsonl\"}]"),
+        "[{\"a\":1,\"b\":{\"c\":2}},{\"b\":{\"c\":3,\"d\":4},\"e\":5},{\"a\":6},{}]",
+        "[{\"a\":1},{\"a\":{}},{\"a\":[]},{\"a\":{\"b\":null}}]",
+        "[{\"x.y\":1,\"x\":{\"y\":2}},{\"x.y\":3,\"x\":{\"y\":4}}]",
+        "{\"k\":{\"a\":{\"p\":1},\"b\":{\"p\":2},\"c\":{\"q\":3}},\"[1]{a}\":\"[2]{b}:\"}",
+        "[[1,2],[3,4],[],[[]],[{}],[{\"a\":[{\"b\":1},{\"b\":2}]}]]",
+        "\"a: b\"",
+        "\"#jsonl\\n[1]\"",
+        "{\"key with spaces\":\" lead\",\"tab\\tkey\":\"trail \",\"k\\u0000\":\"\\u0000\"}",
+        "[{\"a\":1,\"a\":2},{\"a\":3,\"a\":4}]",
+        "[{\"b\":1,\"a\":2},{\"a\":3,\"b\":4}]",
+        "{\"-\":\"-\",\"- x\":\"- y\",\"#\":\"#\",\"@\":\"@x\",\"1\":\"2\",\"true\":\"true\"}",
+        "[null,true,false,0,\"\",[],{}]",
+        "{\"a\":[{\"b\":[{\"c\":[{\"d\":1},{\"d\":2}]},{\"c\":[]}]},{\"b\":[]}]}",
+        "{\"\\u00e9t\\u00e9\":\"caf\\u00e9\",\"\xC3\xA9\":\"\xF0\x9F\x98\x80\"}",
+        "{\"a\":\"line1\\nline2\",\"b\":[\"x\\ny\",\"\\r\"]}",
+        "[{\"id\":1,\"v\":\"a,b\"},{\"id\":2,\"v\":\"c\"},{\"id\":3,\"v\":\"\"}]",
+        "{\"rows\":[{\"k\":\"\"},{\"k\":\"\"}],\"e\":[{},{}]}",
+    };
+    char name[64];
+    size_t i, depth;
+    struct buf b = {0};
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(name, sizeof name, "nasty case %zu", i + 1);
+        roundtrip(name, cases[i], strlen(cases[i]), ctx);
+    }
+    /* deep nesting: arrays, objects, and both mixed, near the limit */
+    for (depth = 100; depth <= 3000; depth *= 30) {
+        size_t k;
+        b.len = 0;
+        for (k = 0; k < depth; k++)
+            buf_adds(&b, k % 3 == 0 ? "[" : k % 3 == 1 ? "{\"k\":" : "{\"\":[1,");
+        buf_adds(&b, "\"deep\"");
+        for (k = depth; k-- > 0;)
+            buf_adds(&b, k % 3 == 0 ? "]" : k % 3 == 1 ? "}" : "]}");
+        snprintf(name, sizeof name, "nasty nesting depth %zu", depth);
+        roundtrip(name, b.p, b.len, ctx);
+    }
+    b.len = 0;
+    for (depth = 0; depth < JSON_MAX_DEPTH - 1; depth++)
+        buf_addc(&b, '[');
+    for (depth = 0; depth < JSON_MAX_DEPTH - 1; depth++)
+        buf_addc(&b, ']');
+    roundtrip("nasty nesting: arrays at the depth limit", b.p, b.len, ctx);
+    /* a long table whose cells look like numbers, literals and syntax */
+    b.len = 0;
+    buf_addc(&b, '[');
+    for (i = 0; i < 300; i++) {
+        static const char *const odd[] = {"\"12\"", "\"1e3\"", "\"null\"", "\",\"", "\";\"",
+                                           "\"[x]\"", "\"{y}\"", "\"a:b\"", "\"\"", "null",
+                                           "1.50", "-0", "\"\\u0041\"", "[1,\"2\"]", "{\"z\":[]}"};
+        char row[160];
+        snprintf(row, sizeof row, "%s{\"id\":%zu,\"v\":%s,\"w\":%s}", i ? "," : "", i,
+                 odd[i % 15], odd[(i * 7) % 15]);
+        buf_adds(&b, row);
+    }
+    buf_addc(&b, ']');
+    roundtrip("nasty table of look-alikes", b.p, b.len, ctx);
+    buf_free(&b);
+}
+
+int main(int argc, char **argv)
+{
+    terse_options o;
+    terse_ctx *ctx;
+    int i, with_nasty = 0;
+    terse_options_init(&o);
+    o.type = TERSE_TYPE_JSON;
+    o.level = TERSE_LEVEL_SAFE;
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--nasty") == 0) {
+            with_nasty = 1;
+        } else if (strcmp(argv[i], "--level") == 0 && i + 1 < argc) {
+            o.level = terse_level_parse(argv[++i]);
+            if (o.level < 0) {
+                fprintf(stderr, "jsonrt: unknown level\n");
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "usage: jsonrt [--nasty] [--level L] FILE...\n");
+            return 2;
+        }
+    }
+    ctx = terse_ctx_new(&o, NULL);
+    if (!ctx)
+        return 2;
+    if (with_nasty)
+        nasty(ctx);
+    for (; i < argc; i++) {
+        size_t n;
+        char *text = slurp(argv[i], &n);
+        if (!text) {
+            printf("not ok - roundtrip: %s (cannot read)\n", argv[i]);
+            failures++;
+            continue;
+        }
+        roundtrip(argv[i], text, n, ctx);
+        free(text);
+    }
+    terse_ctx_free(ctx);
+    printf("# roundtrip: %d checked, %d failed\n", checks, failures);
+    return failures ? 1 : 0;
+}
