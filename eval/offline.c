@@ -103,7 +103,7 @@ static void kv_check(const struct eval_item *it, const char *out, size_t len, in
  * an item only needs to be somewhere in the output (a substring; a quoted
  * string by its inner text), which also accepts a duplicate sentence
  * replaced by a marker. A word is sentence-initial after . ! ? or a line
- * break, past any quotes, brackets and labels ("2)") around the boundary. Returns -1 when out of memory. */
+ * break, past any quotes, brackets and labels ("2)", "Name:") around the boundary. Returns -1 when out of memory. */
 /* Whether item[0..len) occurs in s[0..n) (len > 0). */
 static int contains(const char *s, size_t n, const char *item, size_t len)
 {
@@ -144,10 +144,13 @@ static int guard_violated(const char *in, size_t n, const char *out, size_t out_
         }
         /* punctuation after a sentence end (closing quotes and brackets,
          * opening ones of the next sentence) keeps the next word initial */
-        /* and so does a leading label such as "2)" or "2017:" (lex_sentence_start) */
+        /* and so does a leading label such as "2)" or "2017:" (lex_sentence_start),
+         * or a speaker's name before ':' in a transcript ("Melanie: Wow, ...") */
         start = (t[i].kind == LX_PUNCT && (c == '.' || c == '!' || c == '?' || start)) ||
-                (start && t[i].kind == LX_NUMBER && i + 1 < nt && t[i + 1].kind == LX_PUNCT &&
-                 (in[t[i + 1].start] == ':' || in[t[i + 1].start] == ')' || in[t[i + 1].start] == '.'));
+                (start && (t[i].kind == LX_NUMBER || t[i].kind == LX_WORD) && i + 1 < nt &&
+                 t[i + 1].kind == LX_PUNCT &&
+                 (in[t[i + 1].start] == ':' ||
+                  (t[i].kind == LX_NUMBER && (in[t[i + 1].start] == ')' || in[t[i + 1].start] == '.'))));
     }
     free(t);
     return bad;
