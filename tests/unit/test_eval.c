@@ -108,17 +108,20 @@ static void test_request_body(void)
     CHECK(eval_model_parse("gemini-2.5-pro", &m, err, sizeof err) == 0);
     eval_request_body(&m, &p, prompt, &b);
     d = json_parse(b.p, b.len, NULL);
+    buf_addc(&b, 0); /* for strstr */
     CHECK(d && strstr(b.p, "\"maxOutputTokens\":64") && !json_get(json_root(d), "model"));
     json_doc_free(d);
     eval_model_free(&m);
     b.len = 0;
     CHECK(eval_model_parse("o4-mini", &m, err, sizeof err) == 0);
     eval_request_body(&m, &p, prompt, &b);
+    buf_addc(&b, 0);
     CHECK(strstr(b.p, "\"max_completion_tokens\":64") && !strstr(b.p, "temperature"));
     eval_model_free(&m);
     b.len = 0;
     CHECK(eval_model_parse("gpt-4o", &m, err, sizeof err) == 0);
     eval_request_body(&m, &p, prompt, &b);
+    buf_addc(&b, 0);
     CHECK(strstr(b.p, "\"max_tokens\":64,\"temperature\":0"));
     eval_model_free(&m);
     buf_free(&b);
