@@ -84,6 +84,9 @@ run_valgrind() {
             valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
             --error-exitcode=1 build/terse compress --level $level examples/incident-report.md
     done
+    check "valgrind: terse eval leaks nothing" \
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=1 build/terse eval --limit 3 --tokenizers o200k,claude --levels max
     check "valgrind: terse compress --budget --query leaks nothing" \
         valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
         --error-exitcode=1 build/terse compress --budget 120 --query 'why did checkout fail' \
@@ -130,6 +133,8 @@ group cli tests/cli.sh build
 group asan-build build_asan
 group asan-unit build/asan/test_unit
 group asan-cli tests/cli.sh build/asan
+group asan-eval tests/eval.sh build/asan
+group asan-judge tests/judge.sh build/asan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group eval tests/eval.sh build
