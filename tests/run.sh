@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh - the whole test suite, as `make test` and CI run it.
 #
-# Groups: the build with gcc; unit tests; CLI tests; the unit and CLI tests
+# Groups: the build with gcc; unit tests; CLI tests; the code pass's
+# syntax-tree equivalence on a sample of the machine's code (tests/code); the unit and CLI tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
 # exactness against the reference tokenizers under node; a short run of every
 # libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror).
@@ -93,6 +94,7 @@ run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }
 group build build_release
 group unit build/test_unit
 group cli tests/cli.sh build
+group code tests/code/corpus.sh build quick
 group asan-build build_asan
 group asan-unit build/asan/test_unit
 group asan-cli tests/cli.sh build/asan

@@ -38,7 +38,8 @@ enum {
     K_EXPR_STMT = 1 << 5,
     K_BLOCK = 1 << 6,    /* Python: block */
     K_MODULE = 1 << 7,   /* Python: module */
-    K_DEF = 1 << 8       /* Python: function_definition or class_definition */
+    K_DEF = 1 << 8,      /* Python: function_definition or class_definition */
+    K_CLASS = 1 << 9     /* a class (or interface) declaration */
 };
 
 /* One level of the walk: the node and what the walk decided about it. */
@@ -124,6 +125,9 @@ static int classify(struct emit *e, const TSLanguage *lang)
             k |= K_IDENT;
         if (code_word_in(e->L->functions, nm, L))
             k |= K_FUNC;
+        if (strcmp(nm, "class_declaration") == 0 || strcmp(nm, "class_definition") == 0 || strcmp(nm, "class") == 0 ||
+            strcmp(nm, "abstract_class_declaration") == 0 || strcmp(nm, "interface_declaration") == 0)
+            k |= K_CLASS;
         if (e->L->layout == LAYOUT_INDENT) {
             if (strcmp(nm, "string") == 0)
                 k |= K_STRING;
@@ -560,6 +564,35 @@ static TSNode elidable_body(const struct emit *e, TSNode def)
     return body;
 }
 
+/* 1 when an anonymous function holds named definitions (a module
+ * pattern, an IIFE bundle, a test suite's callback): max keeps such a
+ * container and elides the definitions inside instead. */
+static int holds_definitions(const struct emit *e, TSNode fn)
+{
+    TSTreeCursor c = ts_tree_cursor_new(fn);
+    int found = 0;
+    if (!ts_node_is_null(ts_node_child_by_field_id(fn, e->name_field)) || !ts_tree_cursor_goto_first_child(&c)) {
+        ts_tree_cursor_delete(&c);
+        return 0;
+    }
+    while (!found) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        uint16_t k = kind_of(e, n);
+        if ((k & K_CLASS) || ((k & K_FUNC) && !ts_node_is_null(ts_node_child_by_field_id(n, e->name_field)))) {
+            found = 1;
+            break;
+        }
+        if (ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), fn))
+                goto out;
+    }
+out:
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
 static int add_cand(struct emit *e, TSNode def, TSNode body)
 {
     struct cand *c;
@@ -706,7 +739,7 @@ static void walk(struct emit *e, TSNode root)
             int keep = f[depth].keep;
             if (max && !keep && (k & K_FUNC)) {
                 TSNode body = elidable_body(e, nd);
-                if (!ts_node_is_null(body)) {
+                if (!ts_node_is_null(body) && !holds_definitions(e, nd)) {
                     if (e->collect) {
                         /* nested definitions belong to this one */
                         if (add_cand(e, nd, body) != 0)
