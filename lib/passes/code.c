@@ -39,7 +39,8 @@ enum {
     K_BLOCK = 1 << 6,    /* Python: block */
     K_MODULE = 1 << 7,   /* Python: module */
     K_DEF = 1 << 8,      /* Python: function_definition or class_definition */
-    K_CLASS = 1 << 9     /* a class (or interface) declaration */
+    K_CLASS = 1 << 9,    /* a class (or interface) declaration */
+    K_ASSIGN = 1 << 10   /* an assignment or initialized declaration (max: long values elided) */
 };
 
 /* One level of the walk: the node and what the walk decided about it. */
@@ -68,7 +69,7 @@ struct emit {
     int level;
     uint16_t *kind;             /* by symbol */
     uint32_t n_symbols;
-    TSFieldId body_field, name_field;
+    TSFieldId body_field, name_field, right_field, value_field;
     struct buf *out;
     struct code_stats *st;
     /* gap state */
@@ -125,6 +126,10 @@ static int classify(struct emit *e, const TSLanguage *lang)
             k |= K_IDENT;
         if (code_word_in(e->L->functions, nm, L))
             k |= K_FUNC;
+        if (strcmp(nm, "assignment") == 0 || strcmp(nm, "variable_declarator") == 0 ||
+            strcmp(nm, "field_definition") == 0 || strcmp(nm, "public_field_definition") == 0 ||
+            strcmp(nm, "assignment_expression") == 0)
+            k |= K_ASSIGN;
         if (strcmp(nm, "class_declaration") == 0 || strcmp(nm, "class_definition") == 0 || strcmp(nm, "class") == 0 ||
             strcmp(nm, "abstract_class_declaration") == 0 || strcmp(nm, "interface_declaration") == 0)
             k |= K_CLASS;
@@ -143,6 +148,8 @@ static int classify(struct emit *e, const TSLanguage *lang)
         e->kind[i] = k;
     }
     e->body_field = ts_language_field_id_for_name(lang, "body", 4);
+    e->right_field = ts_language_field_id_for_name(lang, "right", 5);
+    e->value_field = ts_language_field_id_for_name(lang, "value", 5);
     e->name_field = ts_language_field_id_for_name(lang, "name", 4);
     return 0;
 }
@@ -377,9 +384,16 @@ static int needs_space(const struct emit *e, size_t s)
         return 1;
     a = e->out->p[e->out->len - 1];
     if ((word_byte((unsigned char)a) && word_byte((unsigned char)b)) || (op_byte(a) && op_byte(b)) ||
-        (word_byte((unsigned char)a) && b == '.') || (a == '.' && word_byte((unsigned char)b)) ||
-        strchr("\"'`/", a) || strchr("\"'`/", b))
+        (word_byte((unsigned char)a) && b == '.') || (a == '.' && word_byte((unsigned char)b)) || a == '/' ||
+        b == '/')
         return 1;
+    if (strchr("\"'`", a) || strchr("\"'`", b)) {
+        /* a quote next to a word may be a string prefix (b"", L'', u8"") or a
+         * literal suffix; in Rust a quote may start a lifetime */
+        if (word_byte((unsigned char)a) || word_byte((unsigned char)b) || (strchr("\"'`", a) && strchr("\"'`", b)) ||
+            e->L->grammar == code_lang_get(CODE_RUST)->grammar)
+            return 1;
+    }
     for (i = e->out->len; i > 0 && e->out->p[i - 1] != '\n'; i--)
         ;
     while (i < e->out->len && (e->out->p[i] == ' ' || e->out->p[i] == '\t'))
@@ -658,6 +672,27 @@ static void elide(struct emit *e, TSNode body)
     e->last_line_comment = 0;
 }
 
+/* 1 when node n (the cursor's) is the value of an assignment and spans
+ * more than three lines: max elides it (what the name is matters, not
+ * the table it holds). */
+static int long_value(const struct emit *e, const TSTreeCursor *cur, TSNode n)
+{
+    TSFieldId f = ts_tree_cursor_current_field_id(cur);
+    if (!f || (f != e->right_field && f != e->value_field))
+        return 0;
+    {
+        /* __all__ lists what a Python module exports: kept */
+        size_t b = ts_node_start_byte(n);
+        while (b > 0 && e->src[b - 1] != '\n')
+            b--;
+        while (e->src[b] == ' ' || e->src[b] == '\t')
+            b++;
+        if (ts_node_start_byte(n) - b >= 7 && memcmp(e->src + b, "__all__", 7) == 0)
+            return 0;
+    }
+    return ts_node_end_point(n).row - ts_node_start_point(n).row >= 3;
+}
+
 /* Walks the tree and writes it (or, in collect mode, only lists the
  * definitions whose bodies max may elide). Iterative: a cursor and a heap
  * stack of frames, so nesting depth costs heap, not C stack. */
@@ -689,6 +724,27 @@ static void walk(struct emit *e, TSNode root)
                 goto advance;
             }
             c->out_start = e->out->len;
+        }
+        if (max && !e->collect && !f[depth].keep && depth >= 1 && (f[depth - 1].kind & K_ASSIGN) &&
+            !(k & (K_FUNC | K_CLASS | K_COMMENT)) && long_value(e, &cur, nd) && !holds_definitions(e, nd)) {
+            /* max: a long value (a table, a big literal) is elided */
+            char mk[8];
+            size_t ml = 0;
+            if (e->L->layout == LAYOUT_INDENT) {
+                memcpy(mk, "...", 3);
+                ml = 3;
+            } else {
+                char open = e->src[s];
+                if (open == '{' || open == '[' || open == '(')
+                    mk[ml++] = open;
+                memcpy(mk + ml, "\xe2\x80\xa6", 3); /* … */
+                ml += 3;
+                if (open == '{' || open == '[' || open == '(')
+                    mk[ml++] = open == '{' ? '}' : open == '[' ? ']' : ')';
+            }
+            put(e, s, en, mk, ml, 0);
+            e->st->values_elided++;
+            goto advance;
         }
         if (k & K_COMMENT) {
             if (e->collect) {

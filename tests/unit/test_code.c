@@ -118,7 +118,7 @@ static void test_c_and_js(void)
     static const char c[] = "/* SPDX-License-Identifier: MIT */\n#include <stdio.h>\n#define SQ(a) ((a) * (a))\n"
                             "#define ONE (1)\n/* fall through */\nint f(int a, int b) {\n    // add them\n"
                             "    return a - -b; /* done */\n}\n";
-    static const char js[] = "// @ts-nocheck\nconst re = x / 2 / y; // divide\nfunction g(a) {\n  return a.replace(/ +/g, ' ');\n}\n";
+    static const char js[] = "// @ts-nocheck\nconst re = x / 2 / y; // divide\nfunction g(a) {\n  return a.replace(/ +/g,' ');\n}\n";
     char *e = pass(c, CODE_C, TERSE_LEVEL_EXACT, NULL);
     char *b = pass(c, CODE_C, TERSE_LEVEL_BALANCED, NULL);
     char *m = pass(c, CODE_C, TERSE_LEVEL_MAX, NULL);
@@ -131,7 +131,7 @@ static void test_c_and_js(void)
         CHECK(strstr(b, "/* fall through */") != NULL && strstr(b, "add them") == NULL &&
               strstr(b, "done") == NULL);
         CHECK(strstr(m, "int f(int a,int b){…}") != NULL);
-        CHECK(strcmp(jb, "// @ts-nocheck\nconst re=x / 2 / y;\nfunction g(a){\nreturn a.replace(/ +/g, ' ');\n}") == 0);
+        CHECK(strcmp(jb, "// @ts-nocheck\nconst re=x / 2 / y;\nfunction g(a){\nreturn a.replace(/ +/g,' ');\n}") == 0);
     }
     free(e);
     free(b);
@@ -288,7 +288,7 @@ static void test_hostile_input(void)
         terse_result_free(&r);
     }
     CHECK(run(bad_utf8, sizeof bad_utf8 - 1, "u.py", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
-    CHECK(r.text && strcmp(r.text, "x= '\xef\xbf\xbd\xef\xbf\xbd'") == 0 && r.tokens_out < r.tokens_in);
+    CHECK(r.text && strcmp(r.text, "x='\xef\xbf\xbd\xef\xbf\xbd'") == 0 && r.tokens_out < r.tokens_in);
     terse_result_free(&r);
 out:
     free(deep);
