@@ -994,8 +994,10 @@ static void write_tree(struct emit *e, TSNode root)
     take_gap(e, e->n);
     if (e->pend_nl && !e->collect && (e->L->grammar == code_lang_get(CODE_C)->grammar ||
                                       e->L->grammar == code_lang_get(CODE_CPP)->grammar)) {
+        /* a preprocessor line (maybe continued over several) must end with
+         * a line break: keep the last one */
         size_t i = e->out->len;
-        while (i > 0 && e->out->p[i - 1] != '\n')
+        while (i > 0 && !(e->out->p[i - 1] == '\n' && (i < 2 || e->out->p[i - 2] != '\\')))
             i--;
         while (i < e->out->len && (e->out->p[i] == ' ' || e->out->p[i] == '\t'))
             i++;
