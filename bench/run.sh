@@ -21,6 +21,9 @@
 #   5. bench/report.js prints the table (targets: o200k >= 10x tiktoken and
 #      >= 5x gpt-tokenizer, gemma3 >= 20x lenml, linear time, load < 20 ms)
 #      and writes everything to build/bench/results.json.
+#   6. the code pass (tests/code/corpus.sh full, bench/code_pairs.py):
+#      equivalence, savings and MB/s per language over the machine's code,
+#      and the seed-pairs code snippets beside their references.
 # Exits 0 when a target is missed (this is a report); non-zero on errors
 # (missing tools or files, a failed run).
 #
@@ -198,3 +201,12 @@ sed -e 's/.*"level":"\([a-z]*\)".*"bytes":\([0-9]*\),"tokens_in":\([0-9]*\),"tok
     fi
     printf '  %-9s %8s MB/s   %s -> %s tokens  %s\n' "$level" "$mbps" "$tin" "$tout" "$verdict"
 done
+
+# code pass (issue 4): syntax-tree equivalence, o200k savings and MB/s per
+# language and level (the time of code_compress: parse included, token
+# counting not), over every file of the machine's corpora; then the
+# seed-pairs code snippets beside their reference compressions
+echo
+echo "code pass, whole corpora (targets: balanced >= 40% Python, >= 35% C headers; max >= 75%; balanced >= 10 MB/s on Python)"
+tests/code/corpus.sh "$BUILD" full || say "code: differences found (see $BUILD/code-corpus/*.log)"
+python3 bench/code_pairs.py "$BUILD" || die "bench/code_pairs.py failed"
