@@ -88,6 +88,16 @@ expect "compress bad budget" 1 '' "^terse: --budget needs a positive number of t
 expect "compress bad level" 1 '' "^terse: unknown level 'huge'" -- "$T" compress "$tmp/prose" --level huge
 expect "compress bad type" 1 '' "^terse: unknown type 'xml'" -- "$T" compress "$tmp/prose" --type xml
 expect "compress invalid UTF-8 gives valid UTF-8" 0 'a.*b' '' -- "$T" compress "$tmp/invalid"
+printf 'def f(x):\n    # add one\n    return x + 1\n' > "$tmp/code.py"
+printf 'def f(:\n' > "$tmp/broken.py"
+printf 'Text.\n\n```c\nint  x;   // note\n```\n' > "$tmp/fence.md"
+expect "compress code by file name" 0 '^ return x\+1$' '^terse: .* type code, .*, 0 parse errors$' -- "$T" compress "$tmp/code.py" --stats
+expect "compress --lang from stdin" 0 '^def f\(x\):$' '' -- sh -c "cat \"$tmp/code.py\" | \"$T\" compress --lang py"
+expect "compress code max elides bodies" 0 '^def f\(x\): \.\.\.$' '' -- "$T" compress "$tmp/code.py" --level max
+expect "compress code --json parse_errors" 0 '"type":"code","segments":0,"dropped":0,"duplicates":0,"guard_fallbacks":0,"parse_errors":1\}$' '' -- "$T" compress "$tmp/broken.py" --json
+expect "compress fenced code" 0 '^int x;$' '' -- "$T" compress "$tmp/fence.md"
+expect "compress bad language" 1 '' "^terse: unknown language 'cobol' \(languages: python, javascript" -- "$T" compress "$tmp/code.py" --lang cobol
+expect "compress code budget too small" 1 '' '^terse: a budget of 2 tokens cannot be met' -- "$T" compress "$tmp/code.py" --budget 2
 if [ -w /dev/full ]; then
     expect "write error is reported" 2 '' '^terse: cannot write output' -- sh -c "\"$T\" count \"$tmp/hello\" > /dev/full"
 fi
