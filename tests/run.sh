@@ -87,6 +87,10 @@ run_valgrind() {
         valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
         --error-exitcode=1 build/terse compress --budget 120 --query 'why did checkout fail' \
         examples/incident-report.md
+    check "valgrind: terse compress code --level max --budget --query leaks nothing" \
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=1 build/terse compress --level max --budget 4000 --query 'compress segments' \
+        lib/compress.c
 }
 
 run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }
