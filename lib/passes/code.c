@@ -409,6 +409,12 @@ static void separate(struct emit *e, size_t s, int is_comment)
     } else if (e->pend_nl && e->out->len && e->out->p[e->out->len - 1] == '\n' &&
                (e->out->len < 2 || e->out->p[e->out->len - 2] != '\\') && e->L->layout == LAYOUT_LINES) {
         /* a token that is a line break (C's preprocessor lines) already ended the line */
+    } else if (e->pend_nl && e->L->layout == LAYOUT_INDENT && e->brackets > 0 && !e->last_line_comment &&
+               !is_comment) {
+        /* Python inside brackets: a line break means nothing, and the line
+         * after it would cost an indentation token; join the lines */
+        if (needs_space(e, s))
+            buf_addc(e->out, ' ');
     } else if (e->pend_nl && (e->L->layout != LAYOUT_FREE || e->last_line_comment)) {
         buf_addc(e->out, '\n');
         if (e->L->layout == LAYOUT_INDENT && e->brackets == 0) {
