@@ -74,7 +74,8 @@ struct emit {
     struct code_stats *st;
     /* gap state */
     size_t prev_end;
-    int pend_nl, pend_sp, removed, started, last_line_comment, after_continuation;
+    int pend_nl, pend_sp, removed, started, last_line_comment;
+    int c_family, pp_line;      /* C or C++; the current output line is a preprocessor line */
     /* Python indentation */
     size_t *istack;
     size_t idepth, icap;
@@ -377,7 +378,6 @@ static int op_byte(char c)
 static int needs_space(const struct emit *e, size_t s)
 {
     char a, b = e->src[s];
-    size_t i;
     if (b == '\n' || b == '\r')
         return 0;
     if (!e->out->len || e->L->grammar == code_lang_get(CODE_BASH)->grammar)
@@ -394,11 +394,7 @@ static int needs_space(const struct emit *e, size_t s)
             e->L->grammar == code_lang_get(CODE_RUST)->grammar)
             return 1;
     }
-    for (i = e->out->len; i > 0 && e->out->p[i - 1] != '\n'; i--)
-        ;
-    while (i < e->out->len && (e->out->p[i] == ' ' || e->out->p[i] == '\t'))
-        i++;
-    return i < e->out->len && e->out->p[i] == '#' && e->L->line_comment && e->L->line_comment[0] == '/';
+    return e->pp_line;
 }
 
 /* Writes what the pending gap stands for before a token at s. */
@@ -457,6 +453,9 @@ static void put(struct emit *e, size_t s, size_t en, const char *text, size_t tn
         return;
     }
     separate(e, s, is_comment);
+    if (e->c_family && (e->out->len == 0 || (e->out->p[e->out->len - 1] == '\n' &&
+                                             (e->out->len < 2 || e->out->p[e->out->len - 2] != '\\'))))
+        e->pp_line = (text ? text[0] : e->src[s]) == '#'; /* a line starts: a preprocessor line? */
     if (text)
         buf_add(e->out, text, tn);
     else
@@ -990,7 +989,7 @@ static void write_tree(struct emit *e, TSNode root)
 {
     e->out->len = 0;
     e->prev_end = 0;
-    e->pend_nl = e->pend_sp = e->removed = e->started = e->last_line_comment = 0;
+    e->pend_nl = e->pend_sp = e->removed = e->started = e->last_line_comment = e->pp_line = 0;
     e->idepth = 0;
     e->istack[0] = 0;
     e->brackets = 0;
@@ -1154,6 +1153,7 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
     e.st = st;
     e.out = &tmp;
     e.unit = o->indent ? o->indent : CODE_INDENT;
+    e.c_family = o->lang == CODE_C || o->lang == CODE_CPP;
     e.icap = 64;
     e.istack = malloc(e.icap * sizeof *e.istack);
     if (!e.istack || classify(&e, L->grammar()) != 0)
