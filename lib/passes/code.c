@@ -1118,6 +1118,22 @@ static int fit_bodies(struct emit *e, TSNode root)
     return e->oom ? CODE_ENOMEM : CODE_OK;
 }
 
+int code_parses(const char *src, size_t n, int lang)
+{
+    const struct code_lang *L = code_lang_get(lang);
+    TSParser *p;
+    TSTree *t = NULL;
+    int ok = 0;
+    if (!L || n > UINT32_MAX || !(p = ts_parser_new()))
+        return 0;
+    if (ts_parser_set_language(p, L->grammar()) && (t = ts_parser_parse_string(p, NULL, src, (uint32_t)n)) != NULL)
+        ok = !ts_node_has_error(ts_tree_root_node(t));
+    if (t)
+        ts_tree_delete(t);
+    ts_parser_delete(p);
+    return ok;
+}
+
 int code_compress(const char *src, size_t n, const struct code_opts *o, struct buf *out, struct code_stats *st)
 {
     const struct code_lang *L = code_lang_get(o->lang);

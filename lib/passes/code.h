@@ -58,6 +58,11 @@ enum {
  * skeleton, over budget). Deterministic. */
 int code_compress(const char *src, size_t n, const struct code_opts *o, struct buf *out, struct code_stats *st);
 
+/* Returns 1 when src[0..n) parses as `lang` (enum code_lang_id) without an
+ * error, 0 otherwise (also when memory runs out). Used to confirm a guess
+ * of the content type: prose almost never parses as code. */
+int code_parses(const char *src, size_t n, int lang);
+
 /* The file-header forms of multi-file input (docs/levels.md, Code):
  *   <file path="a/b.py"> ... </file>     (repomix XML style)
  *   // File: a/b.py    # File: a/b.py    (a comment line naming the file)

@@ -178,6 +178,10 @@ static void test_pipeline(void)
     CHECK(run(py, strlen(py), NULL, "python", TERSE_LEVEL_EXACT, 0, NULL, &r) == TERSE_OK);
     CHECK(r.type == TERSE_TYPE_CODE && r.tokens_out < r.tokens_in);
     terse_result_free(&r);
+    /* no name, no --lang: the content, confirmed by a clean parse */
+    CHECK(run(py, strlen(py), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.type == TERSE_TYPE_CODE && strstr(r.text, "x=self.parts# type: list"));
+    terse_result_free(&r);
     /* fences: tagged and untagged */
     CHECK(run(md, strlen(md), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
     CHECK(strstr(r.text, "```python\ndef f(x):\n return x\n```") != NULL);
