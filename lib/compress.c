@@ -1754,6 +1754,12 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         type = TERSE_TYPE_CODE; /* the file name or --lang says which language */
     else if (type == TERSE_TYPE_CODE)
         code_lang = input_lang(&j);
+    else if (ctx->o.type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE &&
+             (code_lang = code_lang_guess(doc, j.n)) != CODE_NONE && code_lang != CODE_JSON &&
+             !code_split_files(doc, j.n, NULL, 0) && code_parses(doc, j.n, code_lang))
+        type = TERSE_TYPE_CODE; /* comments and docstrings outweigh the code, but it parses */
+    else
+        code_lang = CODE_NONE;
     if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
          * budget; else what follows */

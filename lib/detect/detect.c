@@ -22,6 +22,8 @@ static int code_line(const char *s, size_t n)
         "def ", "class ", "import ", "from ", "#include", "#define", "function ", "const ",
         "let ", "var ", "package ", "public ", "private ", "static ", "return ", "func ",
         "fn ", "use ", "struct ", "impl ", "int ", "void ", "}", "@", "export ", "async ",
+        "elif ", "except", "try:", "finally:", "raise ", "yield ", "self.", "pub ", "#!/", "interface ", "enum ",
+        "namespace ", "template<", "typedef ", "extern ", "module.exports",
     };
     size_t i;
     while (n && (s[0] == ' ' || s[0] == '\t')) {
