@@ -765,6 +765,27 @@ static int compress_code(struct job *j, int lang, struct buf *out, int *level, s
     return TERSE_OK;
 }
 
+/* Whether text that detection calls prose is shaped like a source file,
+ * so that it is worth a trial parse: at most 256 KiB (a parse of prose runs
+ * tree-sitter's error recovery, about 1 MB/s), no line over 200 bytes and
+ * lines of 100 bytes or fewer on average (prose paragraphs are long lines,
+ * code lines are short). */
+static int code_shaped(const char *s, size_t n)
+{
+    size_t i = 0, lines = 0;
+    if (n > 256 * 1024)
+        return 0;
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - s) : n;
+        if (e - i > 200)
+            return 0;
+        lines++;
+        i = e + 1;
+    }
+    return lines && n / lines <= 100;
+}
+
 /* A JSON block or ```json fence of a prose document at safe and up: its
  * tabular encoding (the fence lines kept) into b. Returns 0, or -1 when it
  * is not JSON or the encoding is not fewer tokens than the block. */
@@ -1754,7 +1775,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         type = TERSE_TYPE_CODE; /* the file name or --lang says which language */
     else if (type == TERSE_TYPE_CODE)
         code_lang = input_lang(&j);
-    else if (ctx->o.type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE &&
+    else if (ctx->o.type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE && code_shaped(doc, j.n) &&
              (code_lang = code_lang_guess(doc, j.n)) != CODE_NONE && code_lang != CODE_JSON &&
              !code_split_files(doc, j.n, NULL, 0) && code_parses(doc, j.n, code_lang))
         type = TERSE_TYPE_CODE; /* comments and docstrings outweigh the code, but it parses */
