@@ -176,9 +176,9 @@ $(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(EVAL_OBJ) $(BUILD)/libterse-inte
 
 # ---- tests ---------------------------------------------------------------------
 
-$(BUILD)/test_unit: $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC)) $(BUILD)/libterse-internal.a
+$(BUILD)/test_unit: $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC)) $(EVAL_OBJ) $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(EVAL_LIBS)
 
 $(BUILD)/tokref: $(BUILD)/obj/tests/ref/tokref.o $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"

@@ -18,6 +18,8 @@ static const char eval_help[] =
     "  --levels LIST      exact,safe,balanced,max (default: all)\n"
     "  --tokenizers LIST  o200k,cl100k,gemma3,claude (default: all; claude is an estimate)\n"
     "  --limit N          at most N items per data set\n"
+    "  --budget PCT       query-aware: one call per question, the question (kv: the key) as\n"
+    "                     --query and PCT% of the item's tokens as --budget (sets with questions)\n"
     "  --data DIR         the data sets (default: $TERSE_DATA or /work/shared/data)\n"
     "  --out DIR          also write DIR/report.md, DIR/report.json, DIR/fidelity-TOKENIZER.svg\n"
     "\n"

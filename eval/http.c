@@ -3,7 +3,7 @@
  * A request is retried on a transport error (connection refused, timeout),
  * on 429 and on any 5xx, up to o->retries more times. The delay before
  * retry k is backoff_ms * 2^k, capped at 60 s, unless the server sent
- * Retry-After in seconds, which is then obeyed (also capped at 60 s):
+ * Retry-After (seconds or an HTTP date), which is then obeyed (also capped at 60 s):
  * providers use it to say exactly when the rate limit resets. Other 4xx
  * statuses (bad key, bad request) fail at once, since repeating them
  * cannot help. Keys travel only in headers and never appear in messages.
@@ -39,8 +39,14 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
         memcpy(tmp, p + 12, k);
         tmp[k] = 0;
         s = strtod(tmp, &end);
-        if (end != tmp && s >= 0)
+        if (end != tmp && s >= 0) {
             *(long *)ud = (long)(s * 1000);
+        } else {
+            /* the HTTP-date form: wait until then */
+            time_t at = curl_getdate(tmp, NULL), now = time(NULL);
+            if (at != -1)
+                *(long *)ud = at > now ? (long)(at - now) * 1000 : 0;
+        }
     }
     return len;
 }

@@ -3,7 +3,7 @@
  * and what survived.
  *
  *   terse eval [--sets squad,nq,kv,gsm8k,seed,locomo|FILE.jsonl] [--levels L,...]
- *              [--tokenizers T,...] [--limit N] [--data DIR] [--out DIR]
+ *              [--tokenizers T,...] [--limit N] [--budget PCT] [--data DIR] [--out DIR]
  *
  * Metrics per (data set, tokenizer, level), definitions in docs/eval.md:
  * total and median token ratio, strict and content answer retention (the
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/common/lex.h"
 #include "../lib/guard/guard.h"
 #include "../lib/passes/prose.h"
 #include "../lib/common/json.h"
@@ -31,6 +32,7 @@ struct cell {
     size_t questions, strict, content;
     size_t nums, nums_kept, items_with_nums, items_all_nums;
     size_t guard_bad, kv_pair, kv_all;
+    size_t over_budget; /* --budget: outputs over it (must stay 0) */
     double seconds;
     double *ratios;
     size_t n_ratios;
@@ -94,29 +96,64 @@ static void kv_check(const struct eval_item *it, const char *out, size_t len, in
     }
 }
 
-/* Whether some protected item (number, negation, name, URL, path, code,
- * quote: the library's guard) of an input sentence is missing from the
- * whole output. The guard is applied per sentence, as the pipeline applies
- * it per segment, so that a sentence's first word is judged as such; the
- * output is taken whole because sentences cannot be aligned once some
- * are merged or dropped as duplicates. Sentences end after . ! ? before
- * whitespace, and at line breaks. */
-static int guard_violated(const char *in, size_t n, const char *out, size_t out_len)
+/* Whether some protected item of the input (number, negation, name,
+ * URL, path, code span, quoted string: the library guard's rule,
+ * guard_is_protected) occurs nowhere in the output. The pipeline checks
+ * each segment against its own output; this checks the whole result, so
+ * an item only needs to be somewhere in the output (a substring; a quoted
+ * string by its inner text), which also accepts a duplicate sentence
+ * replaced by a marker. A word is sentence-initial after . ! ? or a line
+ * break, past any quotes, brackets and labels ("2)", "Name:") around the boundary. Returns -1 when out of memory. */
+/* Whether item[0..len) occurs in s[0..n) (len > 0). */
+static int contains(const char *s, size_t n, const char *item, size_t len)
 {
-    size_t i = 0, start = 0;
-    for (i = 0; i <= n; i++) {
-        int end = i == n || in[i] == '\n' ||
-                  ((in[i] == '.' || in[i] == '!' || in[i] == '?') && i + 1 < n &&
-                   (in[i + 1] == ' ' || in[i + 1] == '\n'));
-        if (!end)
-            continue;
-        if (i < n && in[i] != '\n')
-            i++; /* keep the sentence's final punctuation */
-        if (i > start && !guard_check(in + start, i - start, out, out_len, prose_common_word, NULL, NULL))
+    size_t i = 0;
+    while (i + len <= n) {
+        const char *hit = memchr(s + i, item[0], n - i - len + 1);
+        if (!hit)
+            return 0;
+        i = (size_t)(hit - s);
+        if (memcmp(s + i, item, len) == 0)
             return 1;
-        start = i;
+        i++;
     }
     return 0;
+}
+
+static int guard_violated(const char *in, size_t n, const char *out, size_t out_len)
+{
+    struct lex_tok *t = malloc((n ? n : 1) * sizeof *t);
+    size_t nt, i;
+    int start = 1, bad = 0;
+    if (!t)
+        return -1;
+    nt = lex_text(in, n, t);
+    for (i = 0; i < nt && !bad; i++) {
+        const char *item = in + t[i].start;
+        size_t len = t[i].len;
+        char c = *item;
+        if (t[i].flags & LXF_NL)
+            start = 1;
+        if (guard_is_protected(in, &t[i], start, prose_common_word)) {
+            if (t[i].kind == LX_QUOTE) {
+                size_t m = c == '"' ? 1 : 3;
+                item += m;
+                len = len > 2 * m ? len - 2 * m : 0;
+            }
+            bad = len && !contains(out, out_len, item, len);
+        }
+        /* punctuation after a sentence end (closing quotes and brackets,
+         * opening ones of the next sentence) keeps the next word initial */
+        /* and so does a leading label such as "2)" or "2017:" (lex_sentence_start),
+         * or a speaker's name before ':' in a transcript ("Melanie: Wow, ...") */
+        start = (t[i].kind == LX_PUNCT && (c == '.' || c == '!' || c == '?' || start)) ||
+                (start && (t[i].kind == LX_NUMBER || t[i].kind == LX_WORD) && i + 1 < nt &&
+                 t[i + 1].kind == LX_PUNCT &&
+                 (in[t[i + 1].start] == ':' ||
+                  (t[i].kind == LX_NUMBER && (in[t[i + 1].start] == ')' || in[t[i + 1].start] == '.'))));
+    }
+    free(t);
+    return bad;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -220,8 +257,16 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
             c->items_with_nums++;
             c->items_all_nums += kept == prep[i].n_nums;
         }
-        if (guard_violated(it->context, it->context_len, r.text, r.len))
-            c->guard_bad++;
+        {
+            int g = guard_violated(it->context, it->context_len, r.text, r.len);
+            if (g < 0) {
+                terse_result_free(&r);
+                terse_ctx_free(ctx);
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            c->guard_bad += (size_t)g;
+        }
         if (set->kind == SET_KV) {
             int pair, all;
             kv_check(it, r.text, r.len, &pair, &all);
@@ -232,6 +277,113 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
         eval_progress_step(pr, 1);
     }
     terse_ctx_free(ctx);
+    return 0;
+}
+
+/* --budget PCT: each offline question of each item is one call, with the
+ * question (kv: the key) as the query and floor(PCT% of the item's
+ * tokens) as the budget; level is the highest level tried. Retention is
+ * judged for that question only. A call that fails (a budget that cannot
+ * be met) or whose output is over the budget keeps nothing; its tokens
+ * count as the input's, so savings are not flattered. */
+static int run_cell_query(const struct eval_set *set, const struct prepared *prep, const terse_tokenizer *tok,
+                          int level, unsigned pct_budget, struct cell *c, struct eval_progress *pr, char *err,
+                          size_t errlen)
+{
+    size_t i, qi, ai, n_calls = 0;
+    for (i = 0; i < set->n; i++)
+        for (qi = 0; qi < set->items[i].nq; qi++)
+            n_calls += set->items[i].q[qi].offline;
+    c->ratios = calloc(n_calls ? n_calls : 1, sizeof *c->ratios);
+    if (!c->ratios) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < set->n; i++) {
+        const struct eval_item *it = &set->items[i];
+        size_t tin = 0;
+        terse_count(tok, it->context, it->context_len, 0, &tin);
+        for (qi = 0; qi < it->nq; qi++) {
+            const struct eval_question *q = &it->q[qi];
+            const char *query = it->kv_key ? it->kv_key : q->question;
+            terse_options o;
+            terse_ctx *ctx;
+            terse_result r;
+            double t0;
+            int rc, status, s = 0, k = 0;
+            char *norm;
+            if (!q->offline)
+                continue;
+            terse_options_init(&o);
+            o.tokenizer = tok;
+            o.level = level;
+            o.query = query;
+            o.query_len = strlen(query);
+            o.budget = (size_t)((unsigned long long)tin * pct_budget / 100);
+            if (!o.budget)
+                o.budget = 1;
+            if (!(ctx = terse_ctx_new(&o, &status))) {
+                snprintf(err, errlen, "compress: %s", terse_strerror(status));
+                return -1;
+            }
+            t0 = eval_now();
+            rc = terse_compress(ctx, it->context, it->context_len, &r);
+            c->seconds += eval_now() - t0;
+            terse_ctx_free(ctx);
+            c->items++;
+            c->questions++;
+            c->bytes += it->context_len;
+            c->tin += tin;
+            c->nums += prep[i].n_nums;
+            c->items_with_nums += prep[i].n_nums > 0;
+            if (rc != TERSE_OK) {
+                if (rc != TERSE_EBUDGET) {
+                    snprintf(err, errlen, "compress: %s", terse_strerror(rc));
+                    return -1;
+                }
+                c->errors++;
+                c->tout += tin;
+                c->ratios[c->n_ratios++] = 1;
+                eval_progress_step(pr, 1);
+                continue;
+            }
+            if (r.tokens_out > o.budget) {
+                c->over_budget++;
+                c->tout += tin;
+                c->ratios[c->n_ratios++] = 1;
+                terse_result_free(&r);
+                eval_progress_step(pr, 1);
+                continue;
+            }
+            c->tout += r.tokens_out;
+            c->ratios[c->n_ratios++] = tin ? (double)r.tokens_out / (double)tin : 1;
+            if (!(norm = eval_normalize(r.text, r.len))) {
+                terse_result_free(&r);
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            for (ai = 0; ai < q->n_answers; ai++) {
+                s |= eval_strict_kept(norm, prep[i].norm[qi][ai]);
+                k |= eval_content_kept(norm, prep[i].norm[qi][ai]);
+            }
+            free(norm);
+            c->strict += s;
+            c->content += k;
+            if (prep[i].n_nums) {
+                size_t kept = eval_numbers_kept(prep[i].nums.p, prep[i].n_nums, r.text, r.len);
+                c->nums_kept += kept;
+                c->items_all_nums += kept == prep[i].n_nums;
+            }
+            if (set->kind == SET_KV) {
+                int pair, all;
+                kv_check(it, r.text, r.len, &pair, &all);
+                c->kv_pair += pair;
+                c->kv_all += all;
+            }
+            terse_result_free(&r);
+            eval_progress_step(pr, 1);
+        }
+    }
     return 0;
 }
 
@@ -353,7 +505,7 @@ int eval_offline_main(int argc, char **argv)
     char *sets_arg = NULL, *levels_arg = NULL, *toks_arg = NULL, *names[MAX_SETS], *lnames[8], *tnames[8];
     const char *data = getenv("TERSE_DATA"), *out_dir = NULL;
     char err[512];
-    long limit = 0;
+    long limit = 0, budget = 0;
     int n_sets = 0, n_levels = 0, n_toks = 0, levels[8], i, s, t, l, rc = 0;
     const terse_tokenizer *toks[8];
     struct eval_set sets[MAX_SETS];
@@ -386,6 +538,13 @@ int eval_offline_main(int argc, char **argv)
             data = val;
         } else if (strcmp(o, "--out") == 0) {
             out_dir = val;
+        } else if (strcmp(o, "--budget") == 0) {
+            char *end;
+            budget = strtol(val, &end, 10);
+            if (*end || end == val || budget < 1 || budget > 100) {
+                rc = usage_error("--budget needs a percentage from 1 to 100, not '%s'", val);
+                goto done;
+            }
         } else if (strcmp(o, "--limit") == 0) {
             char *end;
             limit = strtol(val, &end, 10);
@@ -399,7 +558,7 @@ int eval_offline_main(int argc, char **argv)
         }
     }
     if (!sets_arg)
-        sets_arg = strdup("squad,nq,kv,gsm8k,seed,locomo");
+        sets_arg = strdup(budget ? "squad,nq,kv,locomo" : "squad,nq,kv,gsm8k,seed,locomo");
     if (!levels_arg)
         levels_arg = strdup("exact,safe,balanced,max");
     if (!toks_arg)
@@ -426,7 +585,19 @@ int eval_offline_main(int argc, char **argv)
             rc = usage_error("%s", err);
             goto done;
         }
-        total_items += sets[s].n;
+        if (budget) {
+            size_t k, qi, nq = 0;
+            for (k = 0; k < sets[s].n; k++)
+                for (qi = 0; qi < sets[s].items[k].nq; qi++)
+                    nq += sets[s].items[k].q[qi].offline;
+            if (!nq) {
+                rc = usage_error("data set '%s' has no questions to use as --query with --budget", names[s]);
+                goto done;
+            }
+            total_items += nq;
+        } else {
+            total_items += sets[s].n;
+        }
     }
     cells = calloc((size_t)(n_sets * n_toks * n_levels), sizeof *cells);
     if (!cells) {
@@ -449,8 +620,10 @@ int eval_offline_main(int argc, char **argv)
         pr.label = sets[s].name;
         for (t = 0; t < n_toks; t++)
             for (l = 0; l < n_levels; l++)
-                if (run_cell(&sets[s], prep, toks[t], levels[l], &cells[(s * n_toks + t) * n_levels + l], &pr,
-                             err, sizeof err) != 0) {
+                if ((budget ? run_cell_query(&sets[s], prep, toks[t], levels[l], (unsigned)budget,
+                                             &cells[(s * n_toks + t) * n_levels + l], &pr, err, sizeof err)
+                            : run_cell(&sets[s], prep, toks[t], levels[l], &cells[(s * n_toks + t) * n_levels + l],
+                                       &pr, err, sizeof err)) != 0) {
                     unprepare(&sets[s], prep);
                     eval_progress_end(&pr);
                     fprintf(stderr, "terse: %s\n", err);
@@ -469,6 +642,11 @@ int eval_offline_main(int argc, char **argv)
          data, limit ? "" : "");
     if (limit)
         addf(&md, "At most %ld items per data set (--limit).\n", limit);
+    if (budget)
+        addf(&md, "--budget %ld%%: one call per question, the question (kv: the key) as --query, a budget of "
+                  "floor(%ld%% of the item's tokens); the level is the highest tried; \"items\" counts calls; a "
+                  "failed or over-budget call keeps nothing and counts at the input's size.\n",
+             budget, budget);
     addf(&md, "\nAnswers present in the uncompressed input (the ceiling of retention):\n\n"
               "| set | questions | strict %% | content %% |\n|---|---|---|---|\n");
     for (s = 0; s < n_sets; s++)
@@ -477,7 +655,7 @@ int eval_offline_main(int argc, char **argv)
                  pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
     addf(&js, "{\"meta\":{\"data\":");
     json_write_string(data, strlen(data), &js);
-    addf(&js, ",\"limit\":%ld,\"version\":\"%s\",\"definitions\":{"
+    addf(&js, ",\"limit\":%ld,\"budget_pct\":%ld,\"version\":\"%s\",\"definitions\":{"
               "\"saved_pct\":\"100 * (1 - total tokens out / total tokens in)\","
               "\"median_ratio\":\"median over items of tokens out / tokens in\","
               "\"strict\":\"normalized gold answer is a substring of the normalized output (any gold answer)\","
@@ -486,7 +664,7 @@ int eval_offline_main(int argc, char **argv)
               "\"guard_violations\":\"items whose whole output fails the library guard check against the whole input\","
               "\"kv_pair\":\"the first UUID after the queried key is its value\","
               "\"kv_all_uuids\":\"every UUID of the input occurs in the output\"}},\"inputs\":[",
-         limit, terse_version());
+         limit, budget, terse_version());
     for (s = 0; s < n_sets; s++) {
         addf(&js, "%s{\"set\":", s ? "," : "");
         json_write_string(sets[s].name, strlen(sets[s].name), &js);
@@ -501,8 +679,8 @@ int eval_offline_main(int argc, char **argv)
     for (t = 0; t < n_toks; t++) {
         addf(&md, "\n## %s%s\n\n", tnames[t], terse_tokenizer_is_exact(toks[t]) ? "" : " (counts are an estimate)");
         addf(&md, "| set | level | items | tokens in | tokens out | saved %% | median ratio | strict %% | "
-                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | MB/s |\n"
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | failed | MB/s |\n"
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (s = 0; s < n_sets; s++)
             for (l = 0; l < n_levels; l++) {
                 struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
@@ -520,17 +698,21 @@ int eval_offline_main(int argc, char **argv)
                     snprintf(kv, sizeof kv, "%.2f / %.2f", pct(c->kv_pair, c->items), pct(c->kv_all, c->items));
                 if (sets[s].kind == SET_SEED && c->tin)
                     snprintf(ref, sizeof ref, "%.4f", (double)c->ref_tokens / (double)c->tin);
-                addf(&md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %zu | %s | %s | %.1f |\n",
-                     sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums,
-                     c->guard_bad, kv, ref, mbs);
+                char guard[32] = "-";
+                if (!budget)
+                    snprintf(guard, sizeof guard, "%zu", c->guard_bad);
+                addf(&md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %s | %s | %s | %zu | %.1f |\n",
+                     sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums, guard,
+                     kv, ref, c->errors + c->over_budget, mbs);
                 if (s || t || l)
                     buf_addc(&js, ',');
                 addf(&js, "{\"set\":");
                 json_write_string(sets[s].name, strlen(sets[s].name), &js);
-                addf(&js, ",\"tokenizer\":\"%s\",\"level\":\"%s\",\"items\":%zu,\"errors\":%zu,\"bytes\":%zu,"
+                addf(&js, ",\"tokenizer\":\"%s\",\"level\":\"%s\",\"items\":%zu,\"errors\":%zu,\"over_budget\":%zu,"
+                          "\"bytes\":%zu,"
                           "\"tokens_in\":%zu,\"tokens_out\":%zu,\"saved_pct\":%.2f,\"total_ratio\":%.4f,"
                           "\"median_ratio\":%.4f,\"questions\":%zu,\"strict_kept\":%zu,\"content_kept\":%zu,",
-                     tnames[t], lnames[l], c->items, c->errors, c->bytes, c->tin, c->tout, saved,
+                     tnames[t], lnames[l], c->items, c->errors, c->over_budget, c->bytes, c->tin, c->tout, saved,
                      c->tin ? (double)c->tout / (double)c->tin : 0, med, c->questions, c->strict, c->content);
                 if (c->questions)
                     addf(&js, "\"strict_retention\":%.2f,\"content_retention\":%.2f,", pct(c->strict, c->questions),

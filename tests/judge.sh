@@ -148,6 +148,12 @@ verdict "retries: the run succeeds after 429, 500, 503"
         r[3].status === 200 && r[2].t - r[1].t < 900 && r[1].body.messages[0].content === r[0].body.messages[0].content")" = true ]
 verdict "retries: Retry-After (1 s) is honoured after the 429"
 stop_server
+start_server "$tmp/log2b" --errors 429 --retry-after date:2
+OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/data.jsonl" --no-cache --jobs 1 \
+    --backoff-ms 10 --limit 1 > /dev/null 2>&1
+[ $? = 0 ] && [ "$(q "$tmp/log2b" "return r[0].status === 429 && r[1].t - r[0].t >= 900")" = true ]
+verdict "retries: Retry-After as an HTTP date is honoured"
+stop_server
 start_server "$tmp/log3" --errors 500,500,500,500
 OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/data.jsonl" --no-cache --jobs 1 \
     --retries 2 --backoff-ms 10 --limit 1 > "$tmp/fail.out" 2> "$tmp/fail.err"
@@ -166,13 +172,22 @@ verdict "a bad key: no retry, exit 1, the provider's message, the key not shown"
 verdict "no key: exit 1 before any request"
 stop_server
 
-# ---- an interrupted run resumes without repeating finished calls ----
 i=0
 : > "$tmp/many.jsonl"
 while [ $i -lt 6 ]; do
     echo "{\"id\":\"m$i\",\"context\":\"Item $i: the value in order to test is $i$i.\",\"question\":\"What is the value of item $i?\",\"answers\":[\"$i$i\"]}" >> "$tmp/many.jsonl"
     i=$((i + 1))
 done
+
+# ---- --jobs bounds the requests in flight ----
+start_server "$tmp/log7" --delay-ms 150
+OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/many.jsonl" --no-cache --jobs 3 \
+    > /dev/null 2>&1
+[ $? = 0 ] && [ "$(q "$tmp/log7" "return r.length + ' ' + Math.max(...r.map(x => x.inflight))")" = "12 3" ]
+verdict "--jobs 3: 12 requests, at most (and at some point) 3 in flight"
+stop_server
+
+# ---- an interrupted run resumes without repeating finished calls ----
 start_server "$tmp/log4" --hang-after 5
 OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/many.jsonl" --cache "$tmp/resume.sqlite" \
     --jobs 2 --timeout 30 > /dev/null 2>&1 &
