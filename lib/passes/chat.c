@@ -272,7 +272,10 @@ static void on_trim_sentence(void *arg, size_t start, size_t end, size_t tok_fir
         return;
     }
     /* leading interjection, an optional name, then , or ! */
-    if (k > 2 && t[0].kind == LX_WORD && lower_word(s + t[0].start, t[0].len, low) &&
+    if (k > 2 && t[0].kind == LX_WORD &&
+        ((t[1].kind == LX_PUNCT && (s[t[1].start] == ',' || s[t[1].start] == '!')) ||
+         (t[1].flags & LXF_CAP)) && /* cheap first: "Wow," "Hey Ann" */
+        lower_word(s + t[0].start, t[0].len, low) &&
         (IN(interjections, low) || (IN(yes_words, low) && !(first && c->after_question)))) {
         i = 1;
         if (t[i].kind == LX_WORD && (t[i].flags & LXF_CAP) && is_name(c->nm, s + t[i].start, t[i].len))
