@@ -4,16 +4,19 @@
  * (a message's text, a text part or block, a tool result, one turn of a
  * transcript) and, for transcripts, the lines between turns. Each unit is
  * compressed on its own:
- *   - the system prompt, and the last keep_recent messages, are left as
- *     they are;
+ *   - the system prompt (unless compress_system asks), and the last
+ *     keep_recent messages, are left as they are;
  *   - a tool result goes through terse_compress with TERSE_TYPE_AUTO (JSON,
  *     code, logs, prose: whatever pass its content calls for);
  *   - other text first loses its small talk (from `balanced` up: sentences
- *     made only of greetings, thanks and praise, leading interjections,
- *     the other speaker's name used as an address), then goes through the
- *     prose passes (terse_compress with TERSE_TYPE_PROSE).
+ *     made only of greetings, thanks and praise, leading interjections),
+ *     then goes through the prose passes (terse_compress with
+ *     TERSE_TYPE_PROSE; old turns at `max` from `balanced` up);
+ *   - a long message repeated from an earlier one becomes a marker that
+ *     names it.
  * Nothing a unit does depends on later units, so the output of a prefix of
- * the conversation is a prefix of the output (cache-safe). With a budget,
+ * the conversation is a prefix of the output (cache-safe; with keep_recent,
+ * up to the recent window). With a budget,
  * whole turns are chosen by relevance (lib/select/pick.c), and each run of
  * left-out turns becomes a marker.
  */
@@ -156,7 +159,7 @@ static int in_list(const char *const *list, size_t n, const char *low)
 
 #define IN(list, low) in_list(list, sizeof list / sizeof list[0], low)
 
-/* The speakers seen so far (their first words), for addresses such as
+/* The speakers seen so far (their first words), for small talk such as
  * "Thanks, Mel!": a capitalized word is a speaker's name when it is one or
  * a prefix of at least 3 letters of one. */
 struct names {
@@ -200,9 +203,10 @@ struct trim_ctx {
     int after_question, first, removed, questions;
 };
 
-/* Whether the sentence s, lexed into t[0..k), is small talk: every word a phatic
- * word or an addressed speaker, no number, quote, code, URL, path or
- * negation, and at least one word. */
+/* Whether the sentence, lexed into t[0..k) over s, is small talk: every
+ * word a phatic word or a speaker's name, no number, quote, code, URL or
+ * path, no negation but in "no worries", "can't wait" and the like, and
+ * at least one word. */
 static int small_talk(const struct trim_ctx *c, int first, const char *s, const struct lex_tok *t, size_t k)
 {
     size_t i, words = 0;
@@ -299,8 +303,8 @@ static int structured(const char *s, size_t n)
 }
 
 /* Appends s[0..n) without its small talk to out. Returns the number of
- * sentences removed. Line breaks are kept; each line is cut into
- * sentences (prose_sentences). */
+ * sentences removed. Line breaks are kept; each line is lexed once and cut
+ * into sentences (prose_sentences_lexed). */
 static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const struct names *nm,
                            int after_question, int questions, struct buf *out)
 {

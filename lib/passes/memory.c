@@ -1,23 +1,26 @@
 /* memory.c - agent memory lists; see memory.h.
  *
  * Every memory becomes an entry (its text, its timestamp, where it came
- * from). Then, by level:
+ * from), and each text goes through the prose passes of the level first,
+ * so fillers do not hide a duplicate. Then, by level:
  *   safe      exact duplicates (same words, any case and punctuation) go;
- *             the entry kept takes the newer timestamp;
+ *             the first stays and takes the newer timestamp;
  *   balanced  near duplicates (SimHash of stemmed words and word pairs
- *             within 12 bits, and at least 60% of the stemmed words shared)
- *             are merged when one entry has every number, name and negation
- *             of the other: the fuller one stays, with the newer timestamp.
+ *             within 12 bits and half the words shared, or most of the
+ *             shorter one's words in the longer one; see near()) are merged
+ *             when one entry has every number, name and negation of the
+ *             other: the fuller one stays, with the newer timestamp.
  *             When each has something the other lacks ("lives in Lyon",
  *             "lives in Paris") both stay, newest first: a contradiction is
  *             never resolved here. Facts about one subject ("User", "The
  *             user", a name) are grouped into one entry ("User: vegetarian;
  *             lives in Lyon; has 2 kids") where the shape allows it (text
- *             lists and arrays of strings; objects keep their ids), and
- *             timestamps lose their seconds and zone;
- * and each text goes through the prose passes of the level. A query orders
- * the entries by relevance (BM25); a budget keeps the most relevant entries
- * that fit, with one marker for the others.
+ *             lists, arrays of strings and the compact form; objects keep
+ *             their ids), within a section of a text list, and timestamps
+ *             lose their seconds and zone.
+ * A query orders the entries by relevance (BM25); a budget keeps the most
+ * relevant entries that fit, with one marker for the others. The compact
+ * form (terse_options.compact) writes a JSON list as a text list.
  */
 #include "memory.h"
 
