@@ -412,7 +412,7 @@ static void find_repeats(struct chat_job *j)
 /* Compresses every unit at `level` (replacing earlier outputs). The text
  * of old turns, once its small talk is gone, is pruned telegraphically
  * from `balanced` up (the prose level `max`): measured on locomo-dev,
- * the prose level `balanced` gives 19% fewer tokens, `max` 46%, with the
+ * the prose level `balanced` gives 19% fewer tokens, `max` 45%, with the
  * same content retention (docs/benchmarks.md). */
 static void compress_units(struct chat_job *j, int level)
 {
