@@ -284,9 +284,11 @@ struct agg {
     size_t tokens[2];
 };
 
+/* score(compressed) / score(original); 1 when the original scores 0
+ * (compression cannot lose what the model did not get). It may exceed 1. */
 static double ratio(double comp, double orig)
 {
-    return orig > 0 ? comp / orig : comp > 0 ? 1 : 1;
+    return orig > 0 ? comp / orig : 1;
 }
 
 /* Split a comma list into at most max strings (pointing into a copy). */
@@ -620,7 +622,7 @@ int eval_judge_main(int argc, char **argv)
 
     /* scores */
     {
-        double min_f1 = -1, min_em = -1, min_rub = -1;
+        double min_f1 = -1, min_em = -1, min_rub = -1, set_f1[MAX_SETS], set_em[MAX_SETS];
         const char *first_error = NULL;
         buf_adds(&md, "| set | model | questions | failed | EM orig | EM comp | F1 orig | F1 comp | F1 comp/orig |"
                       " rubric orig | rubric comp | tokens orig | tokens comp |\n"
@@ -629,6 +631,7 @@ int eval_judge_main(int argc, char **argv)
         json_write_string(level_name, strlen(level_name), &js);
         buf_adds(&js, ",\"results\":[");
         for (s = 0; s < n_sets; s++) {
+            set_f1[s] = set_em[s] = -1;
             for (i = 0; i < j.n_models; i++) {
                 struct agg g;
                 char line[1024];
@@ -666,6 +669,10 @@ int eval_judge_main(int argc, char **argv)
                     double rf = ratio(g.f1[1], g.f1[0]), re = ratio(g.em[1], g.em[0]);
                     if (min_f1 < 0 || rf < min_f1)
                         min_f1 = rf;
+                    if (set_f1[s] < 0 || rf < set_f1[s])
+                        set_f1[s] = rf;
+                    if (set_em[s] < 0 || re < set_em[s])
+                        set_em[s] = re;
                     if (min_em < 0 || re < min_em)
                         min_em = re;
                     if (g.rubric_n) {
@@ -707,6 +714,13 @@ int eval_judge_main(int argc, char **argv)
         }
         {
             char line[512];
+            if (n_sets > 1)
+                for (s = 0; s < n_sets; s++) {
+                    snprintf(line, sizeof line, "\n%s: minimum over models of F1 comp/orig %.4f, EM %.4f",
+                             sets[s].name, set_f1[s] < 0 ? 0 : set_f1[s], set_em[s] < 0 ? 0 : set_em[s]);
+                    buf_adds(&md, line);
+                }
+            buf_adds(&md, n_sets > 1 ? "\nover all data sets:" : "");
             snprintf(line, sizeof line,
                      "\nminimum over models of score(compressed)/score(original): F1 %.4f, EM %.4f%s",
                      min_f1 < 0 ? 0 : min_f1, min_em < 0 ? 0 : min_em, min_rub >= 0 ? ", rubric " : "");
@@ -719,6 +733,14 @@ int eval_judge_main(int argc, char **argv)
                      "\nlevel %s; %zu HTTP requests, %zu replies from the cache, %zu failed calls\n", level_name,
                      j.http_requests, j.cache_hits, j.failures);
             buf_adds(&md, line);
+            buf_adds(&js, "],\"by_set\":[");
+            for (s = 0; s < n_sets; s++) {
+                buf_adds(&js, s ? ",{\"set\":" : "{\"set\":");
+                json_write_string(sets[s].name, strlen(sets[s].name), &js);
+                snprintf(line, sizeof line, ",\"min_f1_ratio\":%.4f,\"min_em_ratio\":%.4f}",
+                         set_f1[s] < 0 ? 0 : set_f1[s], set_em[s] < 0 ? 0 : set_em[s]);
+                buf_adds(&js, line);
+            }
             snprintf(line, sizeof line, "],\"min_f1_ratio\":%.4f,\"min_em_ratio\":%.4f,\"min_rubric_ratio\":",
                      min_f1 < 0 ? 0 : min_f1, min_em < 0 ? 0 : min_em);
             buf_adds(&js, line);

@@ -228,6 +228,15 @@ verdict "rubric: EM/F1 miss the paraphrase, the judge model grades it correct on
         x.prompt.includes('Candidate answer: It was May 7, 2023.') && x.prompt.endsWith('CORRECT or INCORRECT.'))")" = true ]
 verdict "rubric: the grading request holds the question, gold and candidate answers"
 
+OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/data.jsonl,$tmp/free.jsonl" --no-cache \
+    --out "$tmp/two" > "$tmp/two.out" 2>&1
+[ $? = 0 ] && grep -q '^data.jsonl: minimum over models of F1 comp/orig 0.4000, EM 0.0000$' "$tmp/two.out" &&
+    grep -q '^free.jsonl: minimum over models of F1 comp/orig 1.0000, EM 1.0000$' "$tmp/two.out" &&
+    grep -q 'original): F1 0.4000, EM 0.0000' "$tmp/two.out" &&
+    [ "$(node -e "console.log(require('$tmp/two/judge.json').by_set.map(x => x.set + ' ' + x.min_f1_ratio).join(','))")" = \
+        "data.jsonl 0.4,free.jsonl 1" ]
+verdict "two data sets: the minimum over models per set and over all"
+
 # ---- terse count --exact asks count_tokens once ----
 printf 'hello world, counted by the provider' > "$tmp/count.txt"
 TERSE_CACHE=$tmp/count.sqlite ANTHROPIC_API_KEY=$KEY "$T" count --tokenizer claude --exact "$tmp/count.txt" > "$tmp/c1" 2>&1
