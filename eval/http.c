@@ -21,6 +21,8 @@ void eval_http_global_init(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* libcurl write callback: appends the body to the struct buf at ud (an
+ * allocation failure is seen afterwards in buf.oom). */
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
     buf_add(ud, p, size * n);
@@ -51,6 +53,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
+/* Sleeps ms milliseconds, resuming after signals. */
 static void sleep_ms(long ms)
 {
     struct timespec ts;

@@ -120,18 +120,16 @@ static int add_call(struct judge *j, int m, const char *prompt)
     return (int)j->n_calls++;
 }
 
-static int cmp_calls_by_key(const void *a, const void *b, void *ctx)
-{
-    const struct call *calls = ctx;
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int r = strcmp(calls[x].key, calls[y].key);
-    return r ? r : (x < y ? -1 : x > y);
-}
-
+/* The calls being sorted: qsort has no context argument. */
 static struct call *sort_calls;
+
+/* qsort order of call indices: by request key, then by index, so that the
+ * first of a group of identical requests is the one that is made. */
 static int cmp_keys(const void *a, const void *b)
 {
-    return cmp_calls_by_key(a, b, sort_calls);
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int r = strcmp(sort_calls[x].key, sort_calls[y].key);
+    return r ? r : (x < y ? -1 : x > y);
 }
 
 /* Marks repeated requests as duplicates of the first, looks the others up
@@ -171,6 +169,9 @@ static int plan_calls(struct judge *j, size_t from)
     return 0;
 }
 
+/* A worker thread: takes the next planned call, makes it (outside the
+ * lock), stores the reply in the call and the cache, and repeats until the
+ * plan is done. Returns NULL. */
 static void *worker(void *ud)
 {
     struct judge *j = ud;
@@ -225,6 +226,7 @@ static void run_calls(struct judge *j, int jobs, const char *label)
     eval_progress_end(&j->progress);
 }
 
+/* The reply of a call, or of the call it duplicates; NULL if it failed. */
 static const char *reply_of(const struct judge *j, int call)
 {
     const struct call *c = &j->calls[call];
@@ -233,6 +235,7 @@ static const char *reply_of(const struct judge *j, int call)
     return c->reply;
 }
 
+/* The error of a failed call (or of the call it duplicates), or NULL. */
 static const char *error_of(const struct judge *j, int call)
 {
     const struct call *c = &j->calls[call];
@@ -271,6 +274,8 @@ static void score(const struct eval_question *q, const char *reply, double *em, 
     }
 }
 
+/* Whether a rubric reply is the verdict CORRECT (after stray quotes,
+ * asterisks and spaces; INCORRECT and anything else is not). */
 static int graded_correct(const char *reply)
 {
     while (*reply == ' ' || *reply == '\n' || *reply == '*' || *reply == '"')
@@ -307,6 +312,8 @@ static int split_list(char *s, char **out, int max)
     return n;
 }
 
+/* Prints "terse: " + fmt (with arg) as one line on stderr; returns 1, the
+ * exit status of a usage error. */
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("terse: ", stderr);
@@ -315,6 +322,8 @@ static int usage_error(const char *fmt, const char *arg)
     return 1;
 }
 
+/* Parses a whole decimal number within [min, max] into *out; returns 0, or
+ * -1 for anything else (empty, trailing text, out of range). */
 static int parse_int(const char *s, long min, long max, long *out)
 {
     char *end;

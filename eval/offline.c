@@ -45,6 +45,7 @@ struct prepared {
     size_t n_nums;
 };
 
+/* A hexadecimal digit, either case (UUIDs). */
 static int is_hex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -156,12 +157,15 @@ static int guard_violated(const char *in, size_t n, const char *out, size_t out_
     return bad;
 }
 
+/* qsort order of doubles, ascending. */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
+/* The median of v[0..n) (sorting v in place); the mean of the middle two
+ * for even n; 0 for none. */
 static double median(double *v, size_t n)
 {
     if (!n)
@@ -170,6 +174,7 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* 100 * a / b, or 0 when b is 0. */
 static double pct(size_t a, size_t b)
 {
     return b ? 100.0 * (double)a / (double)b : 0;
@@ -404,6 +409,10 @@ struct input_ret {
     size_t questions, strict, content;
 };
 
+/* Computes once per item what every (tokenizer, level) run compares
+ * against: the normalized gold answers and the input's numbers; and the
+ * retention over the uncompressed input. Allocation failures leave NULLs
+ * that prepared_ok reports. */
 static void prepare(const struct eval_set *set, struct prepared *prep, struct input_ret *in)
 {
     size_t i, qi, ai;
@@ -433,6 +442,7 @@ static void prepare(const struct eval_set *set, struct prepared *prep, struct in
     }
 }
 
+/* Whether prepare allocated everything. */
 static int prepared_ok(const struct eval_set *set, const struct prepared *prep)
 {
     size_t i, qi, ai;
@@ -450,6 +460,7 @@ static int prepared_ok(const struct eval_set *set, const struct prepared *prep)
     return 1;
 }
 
+/* Frees what prepare made, and prep itself. */
 static void unprepare(const struct eval_set *set, struct prepared *prep)
 {
     size_t i, qi, ai;
@@ -465,6 +476,7 @@ static void unprepare(const struct eval_set *set, struct prepared *prep)
     free(prep);
 }
 
+/* printf to the end of b (one line of a report, at most 1 KB). */
 static void addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void addf(struct buf *b, const char *fmt, ...)
 {
@@ -476,6 +488,7 @@ static void addf(struct buf *b, const char *fmt, ...)
     buf_adds(b, tmp);
 }
 
+/* Prints "terse: " + fmt (with arg) as one line on stderr; returns 1. */
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("terse: ", stderr);
