@@ -692,14 +692,14 @@ int eval_offline_main(int argc, char **argv)
     for (t = 0; t < n_toks; t++) {
         addf(&md, "\n## %s%s\n\n", tnames[t], terse_tokenizer_is_exact(toks[t]) ? "" : " (counts are an estimate)");
         addf(&md, "| set | level | items | tokens in | tokens out | saved %% | median ratio | strict %% | "
-                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | failed | MB/s |\n"
+                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | failed | ms/MB |\n"
                   "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (s = 0; s < n_sets; s++)
             for (l = 0; l < n_levels; l++) {
                 struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
                 double saved = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
                 double med = median(c->ratios, c->n_ratios);
-                double mbs = c->seconds > 0 ? (double)c->bytes / 1e6 / c->seconds : 0;
+                double ms_mb = c->bytes ? c->seconds * 1000 / ((double)c->bytes / 1e6) : 0;
                 char strict[32] = "-", content[32] = "-", kv[48] = "-", ref[32] = "-", nums[32] = "-";
                 if (c->questions) {
                     snprintf(strict, sizeof strict, "%.2f", pct(c->strict, c->questions));
@@ -714,9 +714,9 @@ int eval_offline_main(int argc, char **argv)
                 char guard[32] = "-";
                 if (!budget)
                     snprintf(guard, sizeof guard, "%zu", c->guard_bad);
-                addf(&md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %s | %s | %s | %zu | %.1f |\n",
+                addf(&md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %s | %s | %s | %zu | %.0f |\n",
                      sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums, guard,
-                     kv, ref, c->errors + c->over_budget, mbs);
+                     kv, ref, c->errors + c->over_budget, ms_mb);
                 if (s || t || l)
                     buf_addc(&js, ',');
                 addf(&js, "{\"set\":");
