@@ -249,3 +249,23 @@ verdict "count --exact: the endpoint's answer, asked once, then cached"
 [ $? = 1 ] && [ "$(wc -l < "$tmp/c3")" = 1 ]
 verdict "count --exact without a key: exit 1, one line"
 stop_server
+
+# ---- built-in data sets: gzip key-value records, gsm8k's numeric answers ----
+mkdir -p "$tmp/data/nq-multidoc" "$tmp/data/gsm8k"
+printf '%s\n' '{"ordered_kv_records": [["1b2c3d4e-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-00000000000a"], ["1b2c3d4e-0000-4000-8000-000000000002", "bbbbbbbb-0000-4000-8000-00000000000b"]], "key": "1b2c3d4e-0000-4000-8000-000000000002", "value": "bbbbbbbb-0000-4000-8000-00000000000b"}' |
+    gzip > "$tmp/data/nq-multidoc/kv-retrieval-75_keys.jsonl.gz"
+printf '%s\n' '{"question": "Janet has 16 eggs and eats 3. How many are left?", "answer": "16 - 3 = <<16-3=13>>13\n#### 13"}' \
+    '{"question": "Tom buys 2 pens at $4 each. What does he pay?", "answer": "2 * 4 = 8\n#### 8"}' > "$tmp/data/gsm8k/test.jsonl"
+cat > "$tmp/script.json" <<'EOF2'
+[{"all": ["Key: \"1b2c3d4e-0000-4000-8000-000000000002\""], "reply": "bbbbbbbb-0000-4000-8000-00000000000b"},
+ {"all": ["Janet has 16 eggs"], "reply": "She has 13 eggs left."},
+ {"all": ["Tom buys 2 pens"], "reply": "He pays $9."}]
+EOF2
+start_server "$tmp/log8"
+OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --data "$tmp/data" --sets kv,gsm8k --no-cache \
+    > "$tmp/builtin.out" 2>&1
+[ $? = 0 ] && grep -q '^| kv | openai:gpt-4o-mini | 1 | 0 | 1.0000 | 1.0000 | 1.0000 | 1.0000 | 1.0000 |' "$tmp/builtin.out" &&
+    grep -q '^| gsm8k | openai:gpt-4o-mini | 2 | 0 | 0.5000 | 0.5000 | 0.5000 | 0.5000 | 1.0000 |' "$tmp/builtin.out" &&
+    [ "$(q "$tmp/log8" "return r.some(x => x.prompt.includes('Context:\n{\"1b2c3d4e-0000-4000-8000-000000000001\": \"aaaaaaaa-0000-4000-8000-00000000000a\",\n \"1b2c3d4e'))")" = true ]
+verdict "built-in sets: kv read from gzip as upstream renders it, gsm8k scored on the last number"
+stop_server
