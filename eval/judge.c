@@ -312,6 +312,14 @@ static int split_list(char *s, char **out, int max)
     return n;
 }
 
+/* Prints "terse: " + msg as one line on stderr (a bad file, data set or
+ * cache: no usage hint); returns 1, the exit status of bad input. */
+static int error_line(const char *msg)
+{
+    fprintf(stderr, "terse: %s\n", msg);
+    return 1;
+}
+
 /* Prints "terse: " + fmt (with arg) as one line on stderr; returns 1, the
  * exit status of a usage error. */
 static int usage_error(const char *fmt, const char *arg)
@@ -424,13 +432,13 @@ int eval_judge_main(int argc, char **argv)
     if ((level = terse_level_parse(level_name)) < 0)
         return usage_error("unknown level '%s' (levels: exact, safe, balanced, max)", level_name);
     if (eval_env_load(env_file, env_required, err, sizeof err) != 0)
-        return usage_error("%s", err);
+        return error_line(err);
     j.n_models = split_list(models_arg, mspecs, MAX_MODELS);
     for (i = 0; i < j.n_models; i++) {
         const terse_tokenizer *t;
         if (eval_model_parse(mspecs[i], &j.models[i], err, sizeof err) != 0) {
             j.n_models = i;
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
         t = terse_tokenizer_find(j.models[i].name);
@@ -438,7 +446,7 @@ int eval_judge_main(int argc, char **argv)
     }
     if (grader_spec) {
         if (eval_model_parse(grader_spec, &j.grader, err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
         j.has_grader = 1;
@@ -458,7 +466,7 @@ int eval_judge_main(int argc, char **argv)
             cache_path = cache_default;
         }
         if (!(j.cache = eval_cache_open(cache_path, err, sizeof err))) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
     }
@@ -470,7 +478,7 @@ int eval_judge_main(int argc, char **argv)
     for (s = 0; s < n_sets; s++) {
         size_t it, qi, taken = 0;
         if (eval_set_load(names[s], data, 0, &sets[s], err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
         if (sets[s].kind == SET_SEED) {
@@ -769,7 +777,7 @@ int eval_judge_main(int argc, char **argv)
         }
         fwrite(md.p, 1, md.len, stdout);
         if (out_dir && eval_write_outputs(out_dir, "judge", &md, &js, err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
         if (j.failures) {

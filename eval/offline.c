@@ -488,6 +488,14 @@ static void addf(struct buf *b, const char *fmt, ...)
     buf_adds(b, tmp);
 }
 
+/* Prints "terse: " + msg as one line on stderr (a bad file, data set or
+ * cache: no usage hint); returns 1, the exit status of bad input. */
+static int error_line(const char *msg)
+{
+    fprintf(stderr, "terse: %s\n", msg);
+    return 1;
+}
+
 /* Prints "terse: " + fmt (with arg) as one line on stderr; returns 1. */
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -595,7 +603,7 @@ int eval_offline_main(int argc, char **argv)
         }
     for (s = 0; s < n_sets; s++) {
         if (eval_set_load(names[s], data, (size_t)limit, &sets[s], err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
         if (budget) {
@@ -755,7 +763,7 @@ int eval_offline_main(int argc, char **argv)
     fwrite(md.p, 1, md.len, stdout);
     if (out_dir) {
         if (eval_write_outputs(out_dir, "report", &md, &js, err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
         for (t = 0; t < n_toks; t++) {
@@ -780,7 +788,7 @@ int eval_offline_main(int argc, char **argv)
             snprintf(path, sizeof path, "%s/fidelity-%s.svg", out_dir, tnames[t]);
             if (svg.oom || eval_write_file(path, &svg, err, sizeof err) != 0) {
                 buf_free(&svg);
-                rc = usage_error("%s", svg.oom ? "out of memory" : err);
+                rc = error_line(svg.oom ? "out of memory" : err);
                 goto done;
             }
             buf_free(&svg);
