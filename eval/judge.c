@@ -175,6 +175,7 @@ static int plan_calls(struct judge *j, size_t from)
 static void *worker(void *ud)
 {
     struct judge *j = ud;
+    eval_http_thread_begin();
     for (;;) {
         struct call *c;
         const struct eval_model *m;
@@ -184,6 +185,7 @@ static void *worker(void *ud)
         pthread_mutex_lock(&j->lock);
         if (j->next == j->n_todo) {
             pthread_mutex_unlock(&j->lock);
+            eval_http_thread_end();
             return NULL;
         }
         c = &j->calls[j->todo[j->next++]];

@@ -185,6 +185,8 @@ OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/man
     > /dev/null 2>&1
 [ $? = 0 ] && [ "$(q "$tmp/log7" "return r.length + ' ' + Math.max(...r.map(x => x.inflight))")" = "12 3" ]
 verdict "--jobs 3: 12 requests, at most (and at some point) 3 in flight"
+[ "$(q "$tmp/log7" "return new Set(r.map(x => x.port)).size")" = 3 ]
+verdict "--jobs 3: each worker keeps its connection (3 client ports for 12 requests)"
 stop_server
 
 # ---- an interrupted run resumes without repeating finished calls ----
