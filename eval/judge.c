@@ -298,6 +298,234 @@ static double ratio(double comp, double orig)
     return orig > 0 ? comp / orig : 1;
 }
 
+/* Sums the scores of model m on set s over the questions both of whose
+ * calls (original, compressed) were answered; the others count as failed
+ * (the first error is kept for the message). Asks come in pairs:
+ * asks[a] over the original, asks[a + 1] over the compressed context. */
+static void aggregate(const struct judge *j, const struct ask *asks, size_t n_asks, int s, int m, struct agg *g,
+                      const char **first_error)
+{
+    size_t a;
+    memset(g, 0, sizeof *g);
+    for (a = 0; a + 1 < n_asks; a += 2) {
+        const struct ask *o = &asks[a], *c = &asks[a + 1];
+        const char *ro, *rc2;
+        int var;
+        if (o->set != s || o->model != m)
+            continue;
+        ro = reply_of(j, o->call);
+        rc2 = reply_of(j, c->call);
+        if (!ro || !rc2) {
+            g->failed++;
+            if (!*first_error)
+                *first_error = error_of(j, ro ? c->call : o->call);
+            continue;
+        }
+        g->n++;
+        for (var = 0; var < 2; var++) {
+            const struct ask *x = var ? c : o;
+            double em, f1;
+            score(x->q, var ? rc2 : ro, &em, &f1);
+            g->em[var] += em;
+            g->f1[var] += f1;
+            g->tokens[var] += j->calls[x->call].prompt_tokens;
+        }
+        if (o->grade >= 0 && c->grade >= 0 && reply_of(j, o->grade) && reply_of(j, c->grade)) {
+            g->rubric_n++;
+            g->rubric[0] += graded_correct(reply_of(j, o->grade));
+            g->rubric[1] += graded_correct(reply_of(j, c->grade));
+        }
+    }
+}
+
+/* Adds, for every answered free-form question, a call asking the judge
+ * model to grade the answer under the rubric, and plans those calls.
+ * Returns 0, or -1 when out of memory. */
+static int add_rubric_calls(struct judge *j, struct ask *asks, size_t n_asks)
+{
+    size_t from = j->n_calls, a;
+    for (a = 0; a < n_asks; a++) {
+        const char *r = reply_of(j, asks[a].call);
+        struct buf gold = {0};
+        char *p;
+        size_t k, need;
+        if (!asks[a].q->free_form || !r)
+            continue;
+        for (k = 0; k < asks[a].q->n_answers; k++) {
+            if (k)
+                buf_adds(&gold, " | ");
+            buf_adds(&gold, asks[a].q->answers[k]);
+        }
+        buf_addc(&gold, 0);
+        need = sizeof rubric + strlen(asks[a].q->question) + gold.len + strlen(r);
+        p = malloc(need);
+        if (p && gold.p) {
+            snprintf(p, need, rubric, asks[a].q->question, gold.p, r);
+            asks[a].grade = add_call(j, -1, p);
+        }
+        free(p);
+        buf_free(&gold);
+        if (asks[a].grade < 0)
+            return -1;
+    }
+    return plan_calls(j, from);
+}
+
+/* --dry-run: prints the number of requests, how many the cache holds, and
+ * per model the calls still to make, their input tokens (the model's
+ * tokenizer, o200k when unknown) and an upper bound of their cost at list
+ * prices (every answer as long as --max-tokens). */
+static void print_dry_run(const struct judge *j, size_t n_asks)
+{
+    int i;
+    double total = 0;
+    int unknown = 0;
+    printf("terse eval judge --dry-run: %zu questions x %d models x 2 contexts = %zu requests, %zu distinct, "
+           "%zu in the cache, %zu to make\n",
+           n_asks / (size_t)(2 * j->n_models), j->n_models, n_asks, j->cache_hits + j->n_todo, j->cache_hits,
+           j->n_todo);
+    printf("%-40s %8s %12s %12s %10s\n", "model", "calls", "input tok", "max out tok", "max USD");
+    for (i = 0; i < j->n_models; i++) {
+        size_t calls = 0, tin = 0, k;
+        for (k = 0; k < j->n_todo; k++) {
+            const struct call *c = &j->calls[j->todo[k]];
+            if (c->model == i) {
+                calls++;
+                tin += c->prompt_tokens;
+            }
+        }
+        if (j->models[i].price_in >= 0) {
+            double usd = ((double)tin * j->models[i].price_in +
+                          (double)calls * (double)j->params.max_tokens * j->models[i].price_out) / 1e6;
+            total += usd;
+            printf("%-40s %8zu %12zu %12zu %10.4f\n", j->models[i].spec, calls, tin,
+                   calls * (size_t)j->params.max_tokens, usd);
+        } else {
+            unknown = 1;
+            printf("%-40s %8zu %12zu %12zu %10s\n", j->models[i].spec, calls, tin,
+                   calls * (size_t)j->params.max_tokens, "unknown");
+        }
+    }
+    printf("estimated cost at list prices: at most %.4f USD%s; input tokens counted with each model's "
+           "tokenizer (o200k where none is known; claude's is an estimate)%s\n",
+           total, unknown ? " plus the models without a known price" : "",
+           j->has_grader ? "; rubric calls for free-form answers are not included" : "");
+}
+
+/* Appends the score table (markdown to md, JSON to js): one row per (set,
+ * model), then the minimum over models of compressed / original, per set
+ * and over all. Returns the first call error met, or NULL. */
+static const char *write_scores(const struct judge *j, const struct ask *asks, size_t n_asks,
+                                const struct eval_set *sets, int n_sets, const char *level_name, struct buf *md,
+                                struct buf *js)
+{
+    int s, i;
+    double min_f1 = -1, min_em = -1, min_rub = -1, set_f1[MAX_SETS], set_em[MAX_SETS];
+    const char *first_error = NULL;
+    buf_adds(md, "| set | model | questions | failed | EM orig | EM comp | F1 orig | F1 comp | F1 comp/orig |"
+                  " rubric orig | rubric comp | tokens orig | tokens comp |\n"
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    buf_adds(js, "{\"level\":");
+    json_write_string(level_name, strlen(level_name), js);
+    buf_adds(js, ",\"results\":[");
+    for (s = 0; s < n_sets; s++) {
+        set_f1[s] = set_em[s] = -1;
+        for (i = 0; i < j->n_models; i++) {
+            struct agg g;
+            char line[1024];
+            aggregate(j, asks, n_asks, s, i, &g, &first_error);
+            if (g.n) {
+                double rf = ratio(g.f1[1], g.f1[0]), re = ratio(g.em[1], g.em[0]);
+                if (min_f1 < 0 || rf < min_f1)
+                    min_f1 = rf;
+                if (set_f1[s] < 0 || rf < set_f1[s])
+                    set_f1[s] = rf;
+                if (set_em[s] < 0 || re < set_em[s])
+                    set_em[s] = re;
+                if (min_em < 0 || re < min_em)
+                    min_em = re;
+                if (g.rubric_n) {
+                    double rr = ratio(g.rubric[1], g.rubric[0]);
+                    if (min_rub < 0 || rr < min_rub)
+                        min_rub = rr;
+                }
+            }
+            {
+                double n = g.n ? (double)g.n : 1;
+                char rub[64] = "-", rub2[64] = "-";
+                if (g.rubric_n) {
+                    snprintf(rub, sizeof rub, "%.4f", g.rubric[0] / (double)g.rubric_n);
+                    snprintf(rub2, sizeof rub2, "%.4f", g.rubric[1] / (double)g.rubric_n);
+                }
+                snprintf(line, sizeof line,
+                         "| %s | %s | %zu | %zu | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %s | %zu | %zu |\n",
+                         sets[s].name, j->models[i].spec, g.n, g.failed, g.em[0] / n, g.em[1] / n, g.f1[0] / n,
+                         g.f1[1] / n, ratio(g.f1[1], g.f1[0]), rub, rub2, g.tokens[0], g.tokens[1]);
+                buf_adds(md, line);
+                if (s || i)
+                    buf_addc(js, ',');
+                buf_adds(js, "{\"set\":");
+                json_write_string(sets[s].name, strlen(sets[s].name), js);
+                buf_adds(js, ",\"model\":");
+                json_write_string(j->models[i].spec, strlen(j->models[i].spec), js);
+                snprintf(line, sizeof line,
+                         ",\"questions\":%zu,\"failed\":%zu,\"em_original\":%.4f,\"em_compressed\":%.4f,"
+                         "\"f1_original\":%.4f,\"f1_compressed\":%.4f,\"f1_ratio\":%.4f,\"em_ratio\":%.4f,"
+                         "\"rubric_questions\":%zu,\"rubric_original\":%.4f,\"rubric_compressed\":%.4f,"
+                         "\"prompt_tokens_original\":%zu,\"prompt_tokens_compressed\":%zu}",
+                         g.n, g.failed, g.em[0] / n, g.em[1] / n, g.f1[0] / n, g.f1[1] / n,
+                         ratio(g.f1[1], g.f1[0]), ratio(g.em[1], g.em[0]), g.rubric_n,
+                         g.rubric_n ? g.rubric[0] / (double)g.rubric_n : 0,
+                         g.rubric_n ? g.rubric[1] / (double)g.rubric_n : 0, g.tokens[0], g.tokens[1]);
+                buf_adds(js, line);
+            }
+        }
+    }
+    {
+        char line[512];
+        if (n_sets > 1)
+            for (s = 0; s < n_sets; s++) {
+                snprintf(line, sizeof line, "\n%s: minimum over models of F1 comp/orig %.4f, EM %.4f",
+                         sets[s].name, set_f1[s] < 0 ? 0 : set_f1[s], set_em[s] < 0 ? 0 : set_em[s]);
+                buf_adds(md, line);
+            }
+        buf_adds(md, n_sets > 1 ? "\nover all data sets:" : "");
+        snprintf(line, sizeof line,
+                 "\nminimum over models of score(compressed)/score(original): F1 %.4f, EM %.4f%s",
+                 min_f1 < 0 ? 0 : min_f1, min_em < 0 ? 0 : min_em, min_rub >= 0 ? ", rubric " : "");
+        buf_adds(md, line);
+        if (min_rub >= 0) {
+            snprintf(line, sizeof line, "%.4f", min_rub);
+            buf_adds(md, line);
+        }
+        snprintf(line, sizeof line,
+                 "\nlevel %s; %zu HTTP requests, %zu replies from the cache, %zu failed calls\n", level_name,
+                 j->http_requests, j->cache_hits, j->failures);
+        buf_adds(md, line);
+        buf_adds(js, "],\"by_set\":[");
+        for (s = 0; s < n_sets; s++) {
+            buf_adds(js, s ? ",{\"set\":" : "{\"set\":");
+            json_write_string(sets[s].name, strlen(sets[s].name), js);
+            snprintf(line, sizeof line, ",\"min_f1_ratio\":%.4f,\"min_em_ratio\":%.4f}",
+                     set_f1[s] < 0 ? 0 : set_f1[s], set_em[s] < 0 ? 0 : set_em[s]);
+            buf_adds(js, line);
+        }
+        snprintf(line, sizeof line, "],\"min_f1_ratio\":%.4f,\"min_em_ratio\":%.4f,\"min_rubric_ratio\":",
+                 min_f1 < 0 ? 0 : min_f1, min_em < 0 ? 0 : min_em);
+        buf_adds(js, line);
+        if (min_rub < 0)
+            buf_adds(js, "null");
+        else {
+            snprintf(line, sizeof line, "%.4f", min_rub);
+            buf_adds(js, line);
+        }
+        snprintf(line, sizeof line, ",\"http_requests\":%zu,\"cache_hits\":%zu,\"failed_calls\":%zu}\n",
+                 j->http_requests, j->cache_hits, j->failures);
+        buf_adds(js, line);
+    }
+    return first_error;
+}
+
 /* Split a comma list into at most max strings (pointing into a copy). */
 static int split_list(char *s, char **out, int max)
 {
@@ -565,38 +793,7 @@ int eval_judge_main(int argc, char **argv)
     }
 
     if (dry) {
-        double total = 0;
-        int unknown = 0;
-        printf("terse eval judge --dry-run: %zu questions x %d models x 2 contexts = %zu requests, %zu distinct, "
-               "%zu in the cache, %zu to make\n",
-               n_asks / (size_t)(2 * j.n_models), j.n_models, n_asks, j.cache_hits + j.n_todo, j.cache_hits,
-               j.n_todo);
-        printf("%-40s %8s %12s %12s %10s\n", "model", "calls", "input tok", "max out tok", "max USD");
-        for (i = 0; i < j.n_models; i++) {
-            size_t calls = 0, tin = 0, k;
-            for (k = 0; k < j.n_todo; k++) {
-                const struct call *c = &j.calls[j.todo[k]];
-                if (c->model == i) {
-                    calls++;
-                    tin += c->prompt_tokens;
-                }
-            }
-            if (j.models[i].price_in >= 0) {
-                double usd = ((double)tin * j.models[i].price_in +
-                              (double)calls * (double)j.params.max_tokens * j.models[i].price_out) / 1e6;
-                total += usd;
-                printf("%-40s %8zu %12zu %12zu %10.4f\n", j.models[i].spec, calls, tin,
-                       calls * (size_t)j.params.max_tokens, usd);
-            } else {
-                unknown = 1;
-                printf("%-40s %8zu %12zu %12zu %10s\n", j.models[i].spec, calls, tin,
-                       calls * (size_t)j.params.max_tokens, "unknown");
-            }
-        }
-        printf("estimated cost at list prices: at most %.4f USD%s; input tokens counted with each model's "
-               "tokenizer (o200k where none is known; claude's is an estimate)%s\n",
-               total, unknown ? " plus the models without a known price" : "",
-               j.has_grader ? "; rubric calls for free-form answers are not included" : "");
+        print_dry_run(&j, n_asks);
         goto done;
     }
 
@@ -605,34 +802,7 @@ int eval_judge_main(int argc, char **argv)
 
     /* rubric calls for free-form questions */
     if (j.has_grader) {
-        size_t from = j.n_calls;
-        for (a = 0; a < n_asks; a++) {
-            const char *r = reply_of(&j, asks[a].call);
-            struct buf gold = {0};
-            char *p;
-            size_t k, need;
-            if (!asks[a].q->free_form || !r)
-                continue;
-            for (k = 0; k < asks[a].q->n_answers; k++) {
-                if (k)
-                    buf_adds(&gold, " | ");
-                buf_adds(&gold, asks[a].q->answers[k]);
-            }
-            buf_addc(&gold, 0);
-            need = sizeof rubric + strlen(asks[a].q->question) + gold.len + strlen(r);
-            p = malloc(need);
-            if (p && gold.p) {
-                snprintf(p, need, rubric, asks[a].q->question, gold.p, r);
-                asks[a].grade = add_call(&j, -1, p);
-            }
-            free(p);
-            buf_free(&gold);
-            if (asks[a].grade < 0) {
-                rc = 2;
-                goto done;
-            }
-        }
-        if (plan_calls(&j, from) != 0) {
+        if (add_rubric_calls(&j, asks, n_asks) != 0) {
             rc = 2;
             goto done;
         }
@@ -641,138 +811,7 @@ int eval_judge_main(int argc, char **argv)
 
     /* scores */
     {
-        double min_f1 = -1, min_em = -1, min_rub = -1, set_f1[MAX_SETS], set_em[MAX_SETS];
-        const char *first_error = NULL;
-        buf_adds(&md, "| set | model | questions | failed | EM orig | EM comp | F1 orig | F1 comp | F1 comp/orig |"
-                      " rubric orig | rubric comp | tokens orig | tokens comp |\n"
-                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        buf_adds(&js, "{\"level\":");
-        json_write_string(level_name, strlen(level_name), &js);
-        buf_adds(&js, ",\"results\":[");
-        for (s = 0; s < n_sets; s++) {
-            set_f1[s] = set_em[s] = -1;
-            for (i = 0; i < j.n_models; i++) {
-                struct agg g;
-                char line[1024];
-                memset(&g, 0, sizeof g);
-                for (a = 0; a + 1 < n_asks; a += 2) {
-                    const struct ask *o = &asks[a], *c = &asks[a + 1];
-                    const char *ro, *rc2;
-                    int var;
-                    if (o->set != s || o->model != i)
-                        continue;
-                    ro = reply_of(&j, o->call);
-                    rc2 = reply_of(&j, c->call);
-                    if (!ro || !rc2) {
-                        g.failed++;
-                        if (!first_error)
-                            first_error = error_of(&j, ro ? c->call : o->call);
-                        continue;
-                    }
-                    g.n++;
-                    for (var = 0; var < 2; var++) {
-                        const struct ask *x = var ? c : o;
-                        double em, f1;
-                        score(x->q, var ? rc2 : ro, &em, &f1);
-                        g.em[var] += em;
-                        g.f1[var] += f1;
-                        g.tokens[var] += j.calls[x->call].prompt_tokens;
-                    }
-                    if (o->grade >= 0 && c->grade >= 0 && reply_of(&j, o->grade) && reply_of(&j, c->grade)) {
-                        g.rubric_n++;
-                        g.rubric[0] += graded_correct(reply_of(&j, o->grade));
-                        g.rubric[1] += graded_correct(reply_of(&j, c->grade));
-                    }
-                }
-                if (g.n) {
-                    double rf = ratio(g.f1[1], g.f1[0]), re = ratio(g.em[1], g.em[0]);
-                    if (min_f1 < 0 || rf < min_f1)
-                        min_f1 = rf;
-                    if (set_f1[s] < 0 || rf < set_f1[s])
-                        set_f1[s] = rf;
-                    if (set_em[s] < 0 || re < set_em[s])
-                        set_em[s] = re;
-                    if (min_em < 0 || re < min_em)
-                        min_em = re;
-                    if (g.rubric_n) {
-                        double rr = ratio(g.rubric[1], g.rubric[0]);
-                        if (min_rub < 0 || rr < min_rub)
-                            min_rub = rr;
-                    }
-                }
-                {
-                    double n = g.n ? (double)g.n : 1;
-                    char rub[64] = "-", rub2[64] = "-";
-                    if (g.rubric_n) {
-                        snprintf(rub, sizeof rub, "%.4f", g.rubric[0] / (double)g.rubric_n);
-                        snprintf(rub2, sizeof rub2, "%.4f", g.rubric[1] / (double)g.rubric_n);
-                    }
-                    snprintf(line, sizeof line,
-                             "| %s | %s | %zu | %zu | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %s | %zu | %zu |\n",
-                             sets[s].name, j.models[i].spec, g.n, g.failed, g.em[0] / n, g.em[1] / n, g.f1[0] / n,
-                             g.f1[1] / n, ratio(g.f1[1], g.f1[0]), rub, rub2, g.tokens[0], g.tokens[1]);
-                    buf_adds(&md, line);
-                    if (s || i)
-                        buf_addc(&js, ',');
-                    buf_adds(&js, "{\"set\":");
-                    json_write_string(sets[s].name, strlen(sets[s].name), &js);
-                    buf_adds(&js, ",\"model\":");
-                    json_write_string(j.models[i].spec, strlen(j.models[i].spec), &js);
-                    snprintf(line, sizeof line,
-                             ",\"questions\":%zu,\"failed\":%zu,\"em_original\":%.4f,\"em_compressed\":%.4f,"
-                             "\"f1_original\":%.4f,\"f1_compressed\":%.4f,\"f1_ratio\":%.4f,\"em_ratio\":%.4f,"
-                             "\"rubric_questions\":%zu,\"rubric_original\":%.4f,\"rubric_compressed\":%.4f,"
-                             "\"prompt_tokens_original\":%zu,\"prompt_tokens_compressed\":%zu}",
-                             g.n, g.failed, g.em[0] / n, g.em[1] / n, g.f1[0] / n, g.f1[1] / n,
-                             ratio(g.f1[1], g.f1[0]), ratio(g.em[1], g.em[0]), g.rubric_n,
-                             g.rubric_n ? g.rubric[0] / (double)g.rubric_n : 0,
-                             g.rubric_n ? g.rubric[1] / (double)g.rubric_n : 0, g.tokens[0], g.tokens[1]);
-                    buf_adds(&js, line);
-                }
-            }
-        }
-        {
-            char line[512];
-            if (n_sets > 1)
-                for (s = 0; s < n_sets; s++) {
-                    snprintf(line, sizeof line, "\n%s: minimum over models of F1 comp/orig %.4f, EM %.4f",
-                             sets[s].name, set_f1[s] < 0 ? 0 : set_f1[s], set_em[s] < 0 ? 0 : set_em[s]);
-                    buf_adds(&md, line);
-                }
-            buf_adds(&md, n_sets > 1 ? "\nover all data sets:" : "");
-            snprintf(line, sizeof line,
-                     "\nminimum over models of score(compressed)/score(original): F1 %.4f, EM %.4f%s",
-                     min_f1 < 0 ? 0 : min_f1, min_em < 0 ? 0 : min_em, min_rub >= 0 ? ", rubric " : "");
-            buf_adds(&md, line);
-            if (min_rub >= 0) {
-                snprintf(line, sizeof line, "%.4f", min_rub);
-                buf_adds(&md, line);
-            }
-            snprintf(line, sizeof line,
-                     "\nlevel %s; %zu HTTP requests, %zu replies from the cache, %zu failed calls\n", level_name,
-                     j.http_requests, j.cache_hits, j.failures);
-            buf_adds(&md, line);
-            buf_adds(&js, "],\"by_set\":[");
-            for (s = 0; s < n_sets; s++) {
-                buf_adds(&js, s ? ",{\"set\":" : "{\"set\":");
-                json_write_string(sets[s].name, strlen(sets[s].name), &js);
-                snprintf(line, sizeof line, ",\"min_f1_ratio\":%.4f,\"min_em_ratio\":%.4f}",
-                         set_f1[s] < 0 ? 0 : set_f1[s], set_em[s] < 0 ? 0 : set_em[s]);
-                buf_adds(&js, line);
-            }
-            snprintf(line, sizeof line, "],\"min_f1_ratio\":%.4f,\"min_em_ratio\":%.4f,\"min_rubric_ratio\":",
-                     min_f1 < 0 ? 0 : min_f1, min_em < 0 ? 0 : min_em);
-            buf_adds(&js, line);
-            if (min_rub < 0)
-                buf_adds(&js, "null");
-            else {
-                snprintf(line, sizeof line, "%.4f", min_rub);
-                buf_adds(&js, line);
-            }
-            snprintf(line, sizeof line, ",\"http_requests\":%zu,\"cache_hits\":%zu,\"failed_calls\":%zu}\n",
-                     j.http_requests, j.cache_hits, j.failures);
-            buf_adds(&js, line);
-        }
+        const char *first_error = write_scores(&j, asks, n_asks, sets, n_sets, level_name, &md, &js);
         if (md.oom || js.oom) {
             rc = 2;
             goto done;
