@@ -526,6 +526,94 @@ static const char *write_scores(const struct judge *j, const struct ask *asks, s
     return first_error;
 }
 
+/* Frees comp[0..n), each shared pointer once. */
+static void free_compressed(char **comp, int n)
+{
+    int i, k;
+    for (i = 0; i < n; i++) {
+        for (k = 0; k < i && comp[k] != comp[i]; k++)
+            ;
+        if (k == i)
+            free(comp[i]);
+    }
+    for (i = 0; i < n; i++)
+        comp[i] = NULL;
+}
+
+/* Compresses the item's context at level once per distinct tokenizer of
+ * the n models: comp[i] is model i's compressed text, shared by the models
+ * of one tokenizer (release with free_compressed). Returns 0, or -1 when
+ * the library fails or memory runs out (comp is then released). */
+static int compress_item(const struct eval_item *item, int level, const terse_tokenizer *const *toks, int n,
+                         char **comp)
+{
+    int i, k;
+    for (i = 0; i < n; i++) {
+        terse_options o;
+        terse_ctx *ctx;
+        terse_result r;
+        for (k = 0; k < i && toks[k] != toks[i]; k++)
+            ;
+        if (k < i) {
+            comp[i] = comp[k];
+            continue;
+        }
+        terse_options_init(&o);
+        o.level = level;
+        o.tokenizer = toks[i];
+        ctx = terse_ctx_new(&o, NULL);
+        if (!ctx || terse_compress(ctx, item->context, item->context_len, &r) != TERSE_OK) {
+            terse_ctx_free(ctx);
+            free_compressed(comp, i);
+            return -1;
+        }
+        comp[i] = strdup(r.text);
+        terse_result_free(&r);
+        terse_ctx_free(ctx);
+        if (!comp[i]) {
+            free_compressed(comp, i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Appends, for every model, the two asks of question q (over the original
+ * and over that model's compressed context) and their calls. Returns 0,
+ * or -1 when out of memory. */
+static int add_question(struct judge *j, struct ask **asks, size_t *n_asks, size_t *cap, int set,
+                        const struct eval_item *item, const struct eval_question *q, char *const *comp)
+{
+    int i, var;
+    for (i = 0; i < j->n_models; i++)
+        for (var = 0; var < 2; var++) {
+            char *p = question_prompt(var ? comp[i] : item->context, q->question);
+            struct ask *x;
+            if (*n_asks == *cap) {
+                size_t nc = *cap ? *cap * 2 : 256;
+                struct ask *np = realloc(*asks, nc * sizeof *np);
+                if (!np) {
+                    free(p);
+                    return -1;
+                }
+                *asks = np;
+                *cap = nc;
+            }
+            x = &(*asks)[(*n_asks)++];
+            x->set = set;
+            x->model = i;
+            x->variant = var;
+            x->item = item;
+            x->q = q;
+            x->grade = -1;
+            x->call = p ? add_call(j, i, p) : -1;
+            free(p);
+            if (x->call < 0)
+                return -1;
+        }
+    return 0;
+}
+
 /* Split a comma list into at most max strings (pointing into a copy). */
 static int split_list(char *s, char **out, int max)
 {
@@ -718,72 +806,20 @@ int eval_judge_main(int argc, char **argv)
         for (it = 0; it < sets[s].n && taken < (size_t)limit; it++) {
             const struct eval_item *item = &sets[s].items[it];
             char *comp[MAX_MODELS] = {0};
-            for (i = 0; i < j.n_models; i++) {
-                int k;
-                for (k = 0; k < i; k++)
-                    if (toks[k] == toks[i])
-                        break;
-                if (!item->nq)
-                    break;
-                if (k < i) {
-                    comp[i] = comp[k];
-                } else {
-                    terse_options o;
-                    terse_ctx *ctx;
-                    terse_result r;
-                    terse_options_init(&o);
-                    o.level = level;
-                    o.tokenizer = toks[i];
-                    ctx = terse_ctx_new(&o, NULL);
-                    if (!ctx || terse_compress(ctx, item->context, item->context_len, &r) != TERSE_OK) {
-                        terse_ctx_free(ctx);
-                        rc = usage_error("cannot compress item %s", item->id);
-                        goto done;
-                    }
-                    comp[i] = strdup(r.text);
-                    terse_result_free(&r);
-                    terse_ctx_free(ctx);
-                }
+            int ok = 1;
+            if (!item->nq)
+                continue;
+            if (compress_item(item, level, toks, j.n_models, comp) != 0) {
+                rc = error_line("cannot compress an item of the data set (out of memory?)");
+                goto done;
             }
-            for (qi = 0; qi < item->nq && taken < (size_t)limit; qi++, taken++) {
-                const struct eval_question *q = &item->q[qi];
-                for (i = 0; i < j.n_models; i++) {
-                    int var;
-                    for (var = 0; var < 2; var++) {
-                        char *p = question_prompt(var ? comp[i] : item->context, q->question);
-                        struct ask *x;
-                        if (n_asks == cap_asks) {
-                            struct ask *np = realloc(asks, (cap_asks = cap_asks ? cap_asks * 2 : 256) * sizeof *np);
-                            if (!np) {
-                                free(p);
-                                rc = 2;
-                                goto done;
-                            }
-                            asks = np;
-                        }
-                        x = &asks[n_asks++];
-                        x->set = s;
-                        x->model = i;
-                        x->variant = var;
-                        x->item = item;
-                        x->q = q;
-                        x->grade = -1;
-                        x->call = p ? add_call(&j, i, p) : -1;
-                        free(p);
-                        if (x->call < 0) {
-                            fprintf(stderr, "terse: out of memory\n");
-                            rc = 2;
-                            goto done;
-                        }
-                    }
-                }
-            }
-            for (i = 0; i < j.n_models; i++) {
-                int k, shared = 0;
-                for (k = 0; k < i; k++)
-                    shared |= comp[k] == comp[i];
-                if (!shared)
-                    free(comp[i]);
+            for (qi = 0; qi < item->nq && taken < (size_t)limit && ok; qi++, taken++)
+                ok = add_question(&j, &asks, &n_asks, &cap_asks, s, item, &item->q[qi], comp) == 0;
+            free_compressed(comp, j.n_models);
+            if (!ok) {
+                fprintf(stderr, "terse: out of memory\n");
+                rc = 2;
+                goto done;
             }
         }
     }
