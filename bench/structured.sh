@@ -12,8 +12,10 @@
 # package.json files of the npm packages under deps/node_modules and npm's
 # own (/usr/lib/node_modules/npm), and the 500 key-value records of
 # ../shared/data/nq-multidoc/kv-retrieval-75_keys.jsonl.gz (one document
-# each). Tokens are o200k. Writes build/bench/structured.jsonl and prints
-# the table (bench/structured_report.js).
+# each). Logs: /var/log/apt/*.log, /var/log/dpkg.log and this project's
+# build/test-logs/*.log (written by make test), at safe, with the exact
+# round trip. Tokens are o200k. Writes build/bench/structured.jsonl and
+# prints the tables (bench/structured_report.js).
 #
 # Environment: BUILD (default build), NODE (default node),
 # TERSE_BENCH_SECONDS (minimum seconds per speed run, default 1).
@@ -58,4 +60,10 @@ say "TOON 4.4.0 (node) on $n JSON documents"
 "$NODE" bench/toon_encode.js "$manifest" || die "toon_encode.js failed"
 say "terse safe and exact, tokens and round trip; JSON speed at safe (>= ${SECS}s a run)"
 "$BUILD/bench_json" --speed "$SECS" <"$manifest" >"$RAW" || die "bench_json failed"
+set --
+for f in /var/log/apt/*.log /var/log/dpkg.log "$BUILD"/test-logs/*.log; do
+    [ -r "$f" ] && [ -s "$f" ] && set -- "$@" "$f"
+done
+say "logs at safe: $# files (build/test-logs/*.log exist after make test)"
+[ $# -gt 0 ] && { "$BUILD/bench_json" --log "$@" >>"$RAW" || die "bench_json --log failed"; }
 "$NODE" bench/structured_report.js "$RAW"

@@ -1073,4 +1073,4 @@ if (require.main === module) {
 }
 
 module.exports = { normalize, strictRetained, contentRetained, dropWords, sentences, bm25Rank, numbers,
-    negations, renderKv, STOP, BASE_A };
+    negations, renderKv, renderLocomo, STOP, BASE_A };

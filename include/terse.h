@@ -180,7 +180,11 @@ typedef struct terse_options {
                                           docs/levels.md lists them), or NULL to
                                           go by name or content; copied */
     size_t keep_recent;                /* chat: the last N messages or turns are left
-                                          untouched; default 2 (0: none) */
+                                          untouched; default 0, which keeps every
+                                          message's output independent of later ones */
+    int compact;                       /* memory lists: one "- " line per memory or
+                                          subject instead of the input's JSON shape
+                                          (ids and scores left out); CLI: --json */
 } terse_options;
 
 TERSE_API void terse_options_init(terse_options *o);

@@ -27,6 +27,7 @@
 #include "passes/json.h"
 #include "passes/memory.h"
 #include "passes/piece.h"
+#include "passes/log.h"
 #include "passes/prose.h"
 #include "passes/tabular.h"
 #include "select/bm25.h"
@@ -89,7 +90,6 @@ void terse_options_init(terse_options *o)
     o->level = TERSE_LEVEL_BALANCED;
     o->type = TERSE_TYPE_AUTO;
     o->tokenizer = terse_tokenizer_find("o200k");
-    o->keep_recent = 2;
 }
 
 terse_ctx *terse_ctx_new(const terse_options *o, int *status)
@@ -177,6 +177,7 @@ struct seg {
     uint8_t kind;
     uint8_t removed; /* duplicate or decoration: gone without a marker */
     uint8_t keep;    /* budget selection: 0 dropped, 1 kept (out), 2 kept (full) */
+    uint8_t json;    /* verbatim JSON in prose: 1 a JSON block, 2 a ```json fence */
     char *out;       /* at the job's level */
     size_t out_len;
     size_t tokens;   /* of out, plus one for the separator */
@@ -456,8 +457,12 @@ static int segment_prose(struct job *j, int verbatim_only)
                 k = nl - 1;
             add_block(j, 0, 0, sep);
             add_seg(j, l->start, lines[k].end, SEG_VERBATIM);
-            if (!j->oom)
+            if (!j->oom) {
                 j->segs[j->n_segs - 1].fence = 1;
+                if (k > i && l->end - l->text >= 7 &&
+                    (memcmp(d + l->text + 3, "json", 4) == 0 || memcmp(d + l->text + 3, "JSON", 4) == 0))
+                    j->segs[j->n_segs - 1].json = 2;
+            }
             i = k + 1;
             continue;
         }
@@ -502,6 +507,8 @@ static int segment_prose(struct job *j, int verbatim_only)
             if (json_valid(d + l->start, lines[k - 1].end - l->start)) {
                 add_block(j, 0, 0, sep);
                 add_seg(j, l->start, lines[k - 1].end, SEG_VERBATIM);
+                if (!j->oom)
+                    j->segs[j->n_segs - 1].json = 1;
                 i = k;
                 continue;
             }
@@ -758,6 +765,76 @@ static int compress_code(struct job *j, int lang, struct buf *out, int *level, s
     return TERSE_OK;
 }
 
+/* Whether text that detection calls prose is shaped like a source file,
+ * so that it is worth a trial parse: at most 256 KiB (a parse of prose runs
+ * tree-sitter's error recovery, about 1 MB/s), no line over 200 bytes and
+ * lines of 100 bytes or fewer on average (prose paragraphs are long lines,
+ * code lines are short). */
+static int code_shaped(const char *s, size_t n)
+{
+    size_t i = 0, lines = 0;
+    if (n > 256 * 1024)
+        return 0;
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - s) : n;
+        if (e - i > 200)
+            return 0;
+        lines++;
+        i = e + 1;
+    }
+    return lines && n / lines <= 100;
+}
+
+/* A JSON block or ```json fence of a prose document at safe and up: its
+ * tabular encoding (the fence lines kept) into b. Returns 0, or -1 when it
+ * is not JSON or the encoding is not fewer tokens than the block. */
+static int embedded_json(struct job *j, const struct seg *g, int level, struct buf *b)
+{
+    const char *src = j->doc + g->start, *body = src;
+    size_t n = g->end - g->start, bn = n, head = 0, tokens = 0, before = 0;
+    struct json_doc *d;
+    struct tab_limits lim;
+    if (g->json == 2) {
+        /* between the opening fence line and the closing one */
+        const char *nl1 = memchr(src, '\n', n), *last = src + n;
+        while (last > src && last[-1] != '\n')
+            last--;
+        if (!nl1 || last <= nl1 + 1)
+            return -1;
+        head = (size_t)(nl1 + 1 - src);
+        body = nl1 + 1;
+        bn = (size_t)(last - body);
+    }
+    d = json_parse(body, bn, NULL);
+    if (!d)
+        return -1;
+    memset(&lim, 0, sizeof lim);
+    if (level >= TERSE_LEVEL_BALANCED) {
+        lim.sample_rows = level == TERSE_LEVEL_MAX ? 10 : 30;
+        lim.max_string = level == TERSE_LEVEL_MAX ? 200 : 1000;
+    }
+    buf_add(b, src, head);
+    if (tab_encode(json_root(d), j->ctx->o.tokenizer, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
+                   b, &tokens) != TERSE_OK) {
+        json_doc_free(d);
+        b->len = 0;
+        return -1;
+    }
+    json_doc_free(d);
+    if (head) {
+        buf_addc(b, '\n');
+        buf_add(b, body + bn, n - head - bn);
+    }
+    before = count_tokens(j, src, n);
+    if (b->oom || count_tokens(j, b->p, b->len) >= before) {
+        b->len = 0;
+        b->oom = 0;
+        return -1;
+    }
+    return 0;
+}
+
 /* Compresses segment g at `level` into g->out (replacing what was there). */
 static void compress_seg(struct job *j, struct seg *g, int level)
 {
@@ -767,11 +844,15 @@ static void compress_seg(struct job *j, struct seg *g, int level)
     free(g->out);
     g->out = NULL;
     g->out_len = 0;
-    if (g->kind == SEG_VERBATIM && g->fence && compress_fence(j, g, src, n, level, &b)) {
+    if (g->kind == SEG_VERBATIM && g->json && level >= TERSE_LEVEL_SAFE &&
+        embedded_json(j, g, level, &b) == 0) {
+        /* JSON inside prose: the tabular encoding, which was shorter */
+    } else if (g->kind == SEG_VERBATIM && g->fence && compress_fence(j, g, src, n, level, &b)) {
         /* done: code in a fence */
     } else if (g->kind == SEG_VERBATIM) {
         /* trailing blanks of each line carry no meaning */
         size_t i = 0;
+        b.len = 0;
         while (i < n) {
             const char *nlp = memchr(src + i, '\n', n - i);
             size_t e = nlp ? (size_t)(nlp - src) : n, t = e;
@@ -1595,16 +1676,16 @@ static void query_words(struct job *j)
 
 /* JSON at safe and up: the tabular encoding of docs/tabular-json.md, never
  * more tokens than minified JSON (the encoder falls back to it). JSON
- * Lines (lines != 0) are encoded as the array of their values after a
+ * Lines (when the text is not one value) are encoded as the array of their values after a
  * "#jsonl" line, which terse_expand turns back into lines. Balanced and
  * max may sample long tables and cut long strings, with markers. Returns
  * TERSE_OK, or TERSE_EFORMAT when the document is not JSON after all,
  * TERSE_ENOMEM. */
-static int compress_json_tabular(struct job *j, int level, int lines, struct buf *out,
-                                 size_t *tokens)
+static int compress_json_tabular(struct job *j, int level, struct buf *out, size_t *tokens)
 {
     struct buf arr = {0};
     struct json_doc *d;
+    int lines;
     struct tab_limits lim;
     int rc;
     memset(&lim, 0, sizeof lim);
@@ -1612,14 +1693,15 @@ static int compress_json_tabular(struct job *j, int level, int lines, struct buf
         lim.sample_rows = level == TERSE_LEVEL_MAX ? 10 : 30;
         lim.max_string = level == TERSE_LEVEL_MAX ? 200 : 1000;
     }
+    d = json_parse(j->doc, j->n, NULL);
+    lines = d == NULL;
     if (lines) {
+        /* not one JSON value: JSON Lines? */
         if (!json_lines(j->doc, j->n, &arr)) {
             buf_free(&arr);
             return arr.oom ? TERSE_ENOMEM : TERSE_EFORMAT;
         }
         d = json_parse(arr.p, arr.len, NULL);
-    } else {
-        d = json_parse(j->doc, j->n, NULL);
     }
     buf_free(&arr);
     if (!d)
@@ -1664,7 +1746,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     struct job j;
     struct buf out = {0};
     size_t i, dropped = 0, min_tokens = 0, pass_segments = 0;
-    int rc = TERSE_OK, type, level, tabular = 0, code_lang = CODE_NONE;
+    int rc = TERSE_OK, type, level, tabular = 0, code_lang = CODE_NONE, escaped_log = 0;
     size_t tab_tokens = 0;
     char *doc;
     if (!r)
@@ -1693,10 +1775,16 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         type = TERSE_TYPE_CODE; /* the file name or --lang says which language */
     else if (type == TERSE_TYPE_CODE)
         code_lang = input_lang(&j);
+    else if (ctx->o.type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE && code_shaped(doc, j.n) &&
+             (code_lang = code_lang_guess(doc, j.n)) != CODE_NONE && code_lang != CODE_JSON &&
+             !code_split_files(doc, j.n, NULL, 0) && code_parses(doc, j.n, code_lang))
+        type = TERSE_TYPE_CODE; /* comments and docstrings outweigh the code, but it parses */
+    else
+        code_lang = CODE_NONE;
     if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
          * budget; else what follows */
-        rc = compress_json_tabular(&j, level, !json_valid(doc, j.n), &out, &tab_tokens);
+        rc = compress_json_tabular(&j, level, &out, &tab_tokens);
         if (rc == TERSE_OK && ctx->o.budget && tab_tokens > ctx->o.budget)
             rc = TERSE_EBUDGET;
         if (rc == TERSE_OK)
@@ -1705,12 +1793,32 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
             rc = TERSE_OK;
         out.len = tabular ? out.len : 0;
     }
+    if (type == TERSE_TYPE_LOG && level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !tabular) {
+        /* logs: repeated lines and runs of alike lines folded (lossless
+         * at safe and balanced), if that meets the budget */
+        int raw = utf8_first_invalid((const unsigned char *)text, len) == len;
+        /* valid UTF-8 is folded as given, CRs and all, so that expanding
+         * gives back every byte; invalid UTF-8 only after repair */
+        rc = raw ? log_fold(text, len, ctx->o.tokenizer, level, &out)
+                 : log_fold(doc, j.n, ctx->o.tokenizer, level, &out);
+        /* a log that itself starts like a folded one had to be escaped,
+         * which may cost tokens: given back as it is, it would unfold */
+        escaped_log = raw && log_is_folded(text, len);
+        if (rc == TERSE_OK) {
+            tab_tokens = count_tokens(&j, out.p ? out.p : "", out.len);
+            if (!ctx->o.budget || tab_tokens <= ctx->o.budget)
+                tabular = 1;
+            else
+                out.len = 0;
+        }
+    }
     if (tabular || rc != TERSE_OK) {
         /* done above */
     } else if (type == TERSE_TYPE_CHAT) {
         struct chat_stats cs;
         rc = chat_compress(&ctx->o, doc, j.n, &out, &cs, &min_tokens);
         dropped = cs.dropped;
+        j.duplicates = cs.repeats;
         pass_segments = cs.segments;
     } else if (type == TERSE_TYPE_MEMORY) {
         struct memory_stats ms;
@@ -1796,7 +1904,8 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     if (rc != TERSE_OK)
         goto done;
     r->tokens_out = ctx->env ? 0 : tabular ? tab_tokens : count_tokens(&j, out.p ? out.p : "", out.len);
-    if (r->tokens_out > r->tokens_in && (!ctx->o.budget || r->tokens_in <= ctx->o.budget)) {
+    if (r->tokens_out > r->tokens_in && !escaped_log &&
+        (!ctx->o.budget || r->tokens_in <= ctx->o.budget)) {
         /* never more tokens than the input: give the input back (with
          * invalid UTF-8 repaired, which the count already assumed) */
         size_t rl = utf8_repaired_len((const unsigned char *)text, len);

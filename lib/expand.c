@@ -9,6 +9,7 @@
 #include "common/json.h"
 #include "common/utf8.h"
 #include "passes/json.h"
+#include "passes/log.h"
 #include "passes/tabular.h"
 #include "terse.h"
 
@@ -52,10 +53,13 @@ int terse_expand(const char *text, size_t len, int type, char **out, size_t *out
     *out_len = 0;
     if (!text)
         text = "";
-    if (type == TERSE_TYPE_LOG) {
-        if (err && err_len)
-            snprintf(err, err_len, "log expansion is not available");
-        return TERSE_EFORMAT;
+    if (type == TERSE_TYPE_LOG || (type == TERSE_TYPE_AUTO && log_is_folded(text, len))) {
+        /* a folded log, byte for byte (any bytes: no UTF-8 check) */
+        if (log_unfold(text, len, &b, err, err_len) != 0) {
+            buf_free(&b);
+            return b.oom ? TERSE_ENOMEM : TERSE_EFORMAT;
+        }
+        goto done;
     }
     {
         size_t bad = utf8_first_invalid((const unsigned char *)text, len);
@@ -94,6 +98,7 @@ int terse_expand(const char *text, size_t len, int type, char **out, size_t *out
         buf_free(&b);
         return rc;
     }
+done:
     *out = buf_take(&b, out_len);
     if (!*out) {
         *out = malloc(1);

@@ -62,7 +62,7 @@ static const char usage_text[] =
     "                    go, rust, java, json, bash (default: from the file name or content)\n"
     "  --query TEXT      keep what is relevant to TEXT first\n"
     "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
-    "  --keep-recent N   chat: leave the last N messages or turns untouched (default 2)\n"
+    "  --keep-recent N   chat: leave the last N messages or turns untouched (default 0)\n"
     "  --stats           a one-line summary on stderr\n"
     "  -h, --help        show this help;  --version  show the version\n"
     "\n"
@@ -425,6 +425,7 @@ static int cmd_compress(int argc, char **argv)
         opt.query = o.query;
         opt.query_len = strlen(o.query);
     }
+    opt.compact = o.json; /* --json asks memory lists for their compact form */
     if (o.lang) {
         char names[256] = "";
         size_t k;

@@ -92,6 +92,21 @@ expect "decode JSON Lines" 0 '^\{"a":2,"b":\[true\]\}$' '' -- "$T" decode "$tmp/
 printf 'a: 1\n  b: 2\n' > "$tmp/badtab"
 expect "decode bad input" 1 '' '^terse: decode: line 2, column 3: unexpected indentation$' -- "$T" decode "$tmp/badtab"
 expect "decode bad type" 1 '' '^terse: decode: unknown type' -- "$T" decode "$tmp/badtab" --type prose
+printf 'The API said:\n\n```json\n[{"id": 1, "name": "Ann Lee", "role": "admin"}, {"id": 2, "name": "Bob Ray", "role": "dev"}, {"id": 3, "name": "Cy Dee", "role": "dev"}]\n```\n\nThat is all.\n' > "$tmp/emb"
+expect "compress JSON inside prose" 0 '^\[\{id,name,role\}:1,Ann Lee,admin;2,Bob Ray,dev;3,Cy Dee,dev\]$' '' -- "$T" compress "$tmp/emb" --level safe
+i=0
+: > "$tmp/log"
+while [ $i -lt 30 ]; do
+    printf '2024-05-01 10:00:%02d INFO worker request id=%d took %dms\n' $i $((7000 + i * 13)) $((i % 7)) >> "$tmp/log"
+    i=$((i + 1))
+done
+printf 'done\n~tilde\nno newline at the end' >> "$tmp/log"
+expect "compress log folds" 0 '^~log folded' '' -- "$T" compress "$tmp/log" --level safe --type log
+"$T" compress "$tmp/log" --level safe --type log > "$tmp/log.t"
+"$T" decode "$tmp/log.t" > "$tmp/log.back"
+if cmp -s "$tmp/log" "$tmp/log.back"; then echo "ok - cli: decode a folded log exactly"; else echo "not ok - cli: decode a folded log exactly"; fi
+{ head -n 1 "$tmp/log.t"; echo '~x2'; } > "$tmp/badlog"
+expect "decode bad log" 1 '' '^terse: decode: line 2: a repeat marker' -- "$T" decode "$tmp/badlog" --type log
 expect "compress claude says estimate" 0 '"exact":false' '' -- "$T" compress "$tmp/prose" --json --tokenizer claude
 expect "compress budget met" 0 'win' '' -- "$T" compress "$tmp/prose" --budget 9 --query win
 expect "compress budget too small" 1 '' '^terse: a budget of 1 tokens cannot be met: the most relevant part alone needs [0-9]+' -- "$T" compress "$tmp/prose-facts" --budget 1
@@ -99,6 +114,25 @@ expect "compress bad budget" 1 '' "^terse: --budget needs a positive number of t
 expect "compress bad level" 1 '' "^terse: unknown level 'huge'" -- "$T" compress "$tmp/prose" --level huge
 expect "compress bad type" 1 '' "^terse: unknown type 'xml'" -- "$T" compress "$tmp/prose" --type xml
 expect "compress invalid UTF-8 gives valid UTF-8" 0 'a.*b' '' -- "$T" compress "$tmp/invalid"
+printf 'Ann: Hey Bob! Good to see you!\nBob: Hi Ann! In order to save time, I moved the meeting to 3 May.\nAnn: Thanks, Bob! That is great.\nBob: It is important to note that I did not invite Carl.\n' > "$tmp/chat"
+expect "compress detects a transcript" 0 'Bob: ' 'type chat' -- "$T" compress "$tmp/chat" --stats
+expect "compress chat keeps the recent turn" 0 'Bob: It is important to note that I did not invite Carl\.$' '' -- "$T" compress "$tmp/chat" --keep-recent 1
+expect "compress chat drops small talk" 0 '^Bob: .*3 May' '' -- "$T" compress "$tmp/chat" --keep-recent 0
+expect "compress bad --keep-recent" 1 '' "^terse: --keep-recent needs a number of messages, not 'x'" -- "$T" compress "$tmp/chat" --keep-recent x
+printf '{"messages":[{"role":"system","content":"In order to help, be brief."},{"role":"user","content":"In order to plan, I need the weather on 3 May."},{"role":"user","content":"Thanks!"}]}' > "$tmp/oa"
+expect "compress OpenAI messages keeps the system prompt" 0 '^\{"messages":\[\{"role":"system","content":"In order to help, be brief\."\},\{"role":"user","content":"Plan I need weather 3 May"\},\{"role":"user","content":"Thanks!"\}\]\}$' '' -- "$T" compress "$tmp/oa" --keep-recent 1
+printf -- '- The user is vegetarian.\n- User is vegetarian.\n- The user lives in Lyon.\n' > "$tmp/mem"
+expect "compress memory groups a subject" 0 '^- User: vegetarian; lives in Lyon$' 'type memory, .* 1 duplicates' -- "$T" compress "$tmp/mem" --stats
+printf 'def f(x):\n    # add one\n    return x + 1\n' > "$tmp/code.py"
+printf 'def f(:\n' > "$tmp/broken.py"
+printf 'Text.\n\n```c\nint  x;   // note\n```\n' > "$tmp/fence.md"
+expect "compress code by file name" 0 '^ return x\+1$' '^terse: .* type code, .*, 0 parse errors$' -- "$T" compress "$tmp/code.py" --stats
+expect "compress --lang from stdin" 0 '^def f\(x\):$' '' -- sh -c "cat \"$tmp/code.py\" | \"$T\" compress --lang py"
+expect "compress code max elides bodies" 0 '^def f\(x\): \.\.\.$' '' -- "$T" compress "$tmp/code.py" --level max
+expect "compress code --json parse_errors" 0 '"type":"code","segments":0,"dropped":0,"duplicates":0,"guard_fallbacks":0,"parse_errors":1\}$' '' -- "$T" compress "$tmp/broken.py" --json
+expect "compress fenced code" 0 '^int x;$' '' -- "$T" compress "$tmp/fence.md"
+expect "compress bad language" 1 '' "^terse: unknown language 'cobol' \(languages: python, javascript" -- "$T" compress "$tmp/code.py" --lang cobol
+expect "compress code budget too small" 1 '' '^terse: a budget of 2 tokens cannot be met' -- "$T" compress "$tmp/code.py" --budget 2
 if [ -w /dev/full ]; then
     expect "write error is reported" 2 '' '^terse: cannot write output' -- sh -c "\"$T\" count \"$tmp/hello\" > /dev/full"
 fi

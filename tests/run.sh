@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh - the whole test suite, as `make test` and CI run it.
 #
-# Groups: the build with gcc; unit tests; CLI tests; the unit and CLI tests
+# Groups: the build with gcc; unit tests; CLI tests; the code pass's
+# syntax-tree equivalence on a sample of the machine's code (tests/code); the unit and CLI tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
 # exactness against the reference tokenizers under node; terse eval against
 # an independent recount, and terse eval judge against the fake provider
@@ -91,11 +92,16 @@ run_valgrind() {
         valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
         --error-exitcode=1 build/terse compress --budget 120 --query 'why did checkout fail' \
         examples/incident-report.md
+    check "valgrind: terse compress code --level max --budget --query leaks nothing" \
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=1 build/terse compress --level max --budget 4000 --query 'compress segments' \
+        lib/compress.c
 }
 
-# The JSON round trip (issue 5): compress at safe, expand, same value; on
-# the toon-bench data, every package*.json of the npm install, and the
-# generated hard cases of tests/roundtrip/jsonrt.c.
+# The round trips of issue 5: JSON compressed at safe and expanded is the
+# same value (the toon-bench data, every package*.json of the npm install,
+# the generated hard cases of tests/roundtrip/jsonrt.c); logs folded at safe
+# and unfolded are the same bytes (the apt and dpkg logs, the log seeds).
 # The shared data is ../shared/data from the main checkout (../../shared
 # from a worktree under /work/wt).
 shared_data() {
@@ -111,6 +117,17 @@ run_roundtrip() {
     files=$(find -L "$data/toon-bench" deps \( -name '*.json' -path '*toon-bench*' -o \
         -name package.json -o -name package-lock.json -o -name .package-lock.json \) -type f 2>/dev/null | sort)
     build/jsonrt --nasty $files
+    # logs: folded at safe and unfolded, byte for byte
+    for f in /var/log/apt/history.log /var/log/apt/term.log /var/log/dpkg.log tests/fuzz-seeds/log-*.txt; do
+        [ -r "$f" ] || continue
+        if build/terse compress "$f" --type log --level safe > "$LOGS/fold.tmp" &&
+            build/terse decode "$LOGS/fold.tmp" --type log | cmp -s - "$f"; then
+            echo "ok - roundtrip: log $f"
+        else
+            echo "not ok - roundtrip: log $f"
+        fi
+    done
+    rm -f "$LOGS/fold.tmp"
 }
 
 run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }
@@ -118,6 +135,7 @@ run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }
 group build build_release
 group unit build/test_unit
 group cli tests/cli.sh build
+group code tests/code/corpus.sh build quick
 group asan-build build_asan
 group asan-unit build/asan/test_unit
 group asan-cli tests/cli.sh build/asan

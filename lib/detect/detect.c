@@ -22,6 +22,8 @@ static int code_line(const char *s, size_t n)
         "def ", "class ", "import ", "from ", "#include", "#define", "function ", "const ",
         "let ", "var ", "package ", "public ", "private ", "static ", "return ", "func ",
         "fn ", "use ", "struct ", "impl ", "int ", "void ", "}", "@", "export ", "async ",
+        "elif ", "except", "try:", "finally:", "raise ", "yield ", "self.", "pub ", "#!/", "interface ", "enum ",
+        "namespace ", "template<", "typedef ", "extern ", "module.exports",
     };
     size_t i;
     while (n && (s[0] == ' ' || s[0] == '\t')) {
@@ -39,7 +41,10 @@ static int code_line(const char *s, size_t n)
            (s[n - 1] == ':' && (starts(s, n, "if ") || starts(s, n, "for ") || starts(s, n, "else")));
 }
 
-/* A line that starts with a date, a time or a bracketed level. */
+static int tool_line(const char *s, size_t n);
+
+/* A line that starts with a date, a time or a bracketed level, or a line
+ * of a tool's output (tool_line). */
 static int log_line(const char *s, size_t n)
 {
     if (n >= 10 && s[0] >= '0' && s[0] <= '9' && s[4] == '-' && s[7] == '-')
@@ -48,9 +53,41 @@ static int log_line(const char *s, size_t n)
         return 1; /* 12:34:56 */
     if (n >= 15 && strchr("JFMASOND", s[0]) && s[3] == ' ' && s[6] == ' ' && s[9] == ':')
         return 1; /* syslog: Jan  2 12:34:56 */
-    return starts(s, n, "[INFO") || starts(s, n, "[WARN") || starts(s, n, "[ERROR") ||
-           starts(s, n, "[DEBUG") || starts(s, n, "INFO ") || starts(s, n, "WARN") ||
-           starts(s, n, "ERROR ") || starts(s, n, "DEBUG ");
+    if (starts(s, n, "[INFO") || starts(s, n, "[WARN") || starts(s, n, "[ERROR") ||
+        starts(s, n, "[DEBUG") || starts(s, n, "INFO ") || starts(s, n, "WARN") ||
+        starts(s, n, "ERROR ") || starts(s, n, "DEBUG "))
+        return 1;
+    return tool_line(s, n);
+}
+
+/* Returns 1 if s[0..n) contains the C string w. */
+static int contains(const char *s, size_t n, const char *w)
+{
+    size_t L = strlen(w), i;
+    for (i = 0; i + L <= n; i++)
+        if (s[i] == w[0] && memcmp(s + i, w, L) == 0)
+            return 1;
+    return 0;
+}
+
+/* A line of compiler, test-runner or crash output: "f.c:3:5: error: ...",
+ * TAP and go test lines, stack frames of Java, JavaScript, Python, Go and
+ * sanitizers, libFuzzer status lines. */
+static int tool_line(const char *s, size_t n)
+{
+    static const char *const heads[] = {
+        "ok - ", "not ok - ", "PASS", "FAIL", "--- PASS", "--- FAIL", "=== RUN", "Traceback (",
+        "  File \"", "\tat ", "    at ", "goroutine ", "panic: ", "make: ", "make[", "    #",
+        "==", "SUMMARY: ", "#   ",
+    };
+    size_t i;
+    for (i = 0; i < sizeof heads / sizeof heads[0]; i++)
+        if (starts(s, n, heads[i]))
+            return 1;
+    if (n >= 3 && s[0] == '#' && s[1] >= '0' && s[1] <= '9')
+        return 1; /* libFuzzer: #1024  pulse  cov: ... */
+    return contains(s, n, ": error: ") || contains(s, n, ": warning: ") ||
+           contains(s, n, ": note: ") || contains(s, n, " ... ok") || contains(s, n, " ... FAILED");
 }
 
 int detect_type(const char *s, size_t n)

@@ -20,9 +20,11 @@
 #include "chat.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../select/bm25.h"
@@ -49,6 +51,8 @@ struct unit {
     int kind;
     size_t msg;                 /* message or turn index */
     int blank_before;           /* transcript: a blank line precedes */
+    uint8_t header_kept;        /* transcript, with a budget: a header is written */
+    size_t repeat;              /* an earlier unit with the same text, or (size_t)-1 */
     char *out;                  /* compressed text; NULL: unchanged */
     size_t out_len;
 };
@@ -63,6 +67,8 @@ struct chat_job {
     size_t n_units, cap_units, n_msgs;
     struct pick_item *pick; /* with a budget: one per unit */
     struct byv *byv;        /* JSON: units by their value's address */
+    struct lex_tok *tok;    /* lexer scratch for small talk */
+    size_t tok_cap;
     struct chat_stats *st;
     struct buf scratch, out;
     int json;
@@ -76,16 +82,17 @@ struct chat_job {
  * made only of these (and of a speaker's name) carries no fact. */
 static const char *const phatic_words[] = {
     "a", "again", "all", "am", "amazing", "an", "and", "appreciate", "appreciated", "are", "aw",
-    "awesome", "aww", "be", "beautiful", "best", "bunch", "bye", "care", "cheers", "congrats",
-    "congratulations", "cool", "cute", "day", "excited", "fantastic", "for", "fun", "glad", "good",
-    "goodbye", "gorgeous", "great", "haha", "happy", "hear", "hello", "here", "hey", "hi", "hiya",
-    "hmm", "hope", "how", "i", "i'm", "im", "incredible", "inspiring", "is", "it", "it's", "its",
-    "job", "keep", "kind", "later", "lol", "look", "looks", "lot", "love", "lovely", "luck", "me",
-    "mean", "means", "much", "my", "neat", "nice", "of", "oh", "ok", "okay", "omg", "perfect",
-    "proud", "really", "see", "so", "soon", "sound", "sounds", "stunning", "super", "sweet", "take",
+    "awesome", "aww", "be", "beautiful", "best", "bunch", "bye", "can", "care", "cheers",
+    "congrats", "congratulations", "cool", "could", "cute", "day", "do", "excited", "fantastic",
+    "for", "fun", "get", "glad", "go", "going", "good", "goodbye", "gorgeous", "got", "great",
+    "haha", "happy", "hear", "hello", "here", "hey", "hi", "hiya", "hmm", "hope", "how", "i", "i'm",
+    "im", "incredible", "inspiring", "is", "it", "it's", "its", "job", "keep", "kind", "later",
+    "lol", "look", "looks", "lot", "love", "lovely", "luck", "me", "mean", "means", "much", "my",
+    "neat", "nice", "of", "oh", "ok", "okay", "omg", "one", "perfect", "prob", "problem", "proud",
+    "really", "rock", "see", "so", "soon", "sound", "sounds", "stunning", "super", "sweet", "take",
     "talk", "thank", "thanks", "that", "that's", "thats", "the", "there", "this", "to", "too",
-    "totally", "up", "very", "was", "well", "what", "whoa", "wish", "woah", "wonderful", "words",
-    "work", "wow", "yay", "you", "you're", "your", "youre",
+    "totally", "up", "very", "wait", "was", "way", "well", "what", "whoa", "wish", "woah",
+    "wonderful", "words", "work", "worries", "wow", "yay", "you", "you're", "your", "youre",
 };
 
 /* Words that answer a question ("Yes."): small talk only when the turn
@@ -101,11 +108,12 @@ static const char *const interjections[] = {
     "woah", "wow", "yay",
 };
 
-static int in_list(const char *const *list, size_t n, const char *s, size_t len)
+/* Writes the ASCII lower-case form of s[0..len) to low (24 bytes); returns
+ * 0 when the word is too long or not ASCII (no list word is). */
+static int lower_word(const char *s, size_t len, char *low)
 {
     size_t i;
-    char low[24];
-    if (len >= sizeof low)
+    if (len >= 24)
         return 0;
     for (i = 0; i < len; i++) {
         char ch = s[i];
@@ -114,9 +122,26 @@ static int in_list(const char *const *list, size_t n, const char *s, size_t len)
         low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
     }
     low[len] = 0;
+    return 1;
+}
+
+/* strcmp for short words, without a library call (the lists are looked up
+ * for most words of a conversation). */
+static int cmp_word(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+/* Whether the lower-case word low is in the sorted list. */
+static int in_list(const char *const *list, size_t n, const char *low)
+{
     while (n > 0) { /* the lists are sorted (byte order) */
         size_t mid = n / 2;
-        int c = strcmp(list[mid], low);
+        int c = cmp_word(list[mid], low);
         if (c == 0)
             return 1;
         if (c < 0) {
@@ -129,7 +154,7 @@ static int in_list(const char *const *list, size_t n, const char *s, size_t len)
     return 0;
 }
 
-#define IN(list, s, len) in_list(list, sizeof list / sizeof list[0], s, len)
+#define IN(list, low) in_list(list, sizeof list / sizeof list[0], low)
 
 /* The speakers seen so far (their first words), for addresses such as
  * "Thanks, Mel!": a capitalized word is a speaker's name when it is one or
@@ -177,17 +202,34 @@ struct trim_ctx {
 static int small_talk(const struct trim_ctx *c, int first, const char *s, const struct lex_tok *t, size_t k)
 {
     size_t i, words = 0;
+    char low[24];
     for (i = 0; i < k; i++) {
         const char *w = s + t[i].start;
         if (t[i].kind == LX_PUNCT)
             continue;
-        if (t[i].kind != LX_WORD || (t[i].flags & LXF_NEG))
+        if (t[i].kind != LX_WORD)
             return 0;
+        /* a negation only in "no worries", "can't wait", "time no see" */
+        if ((t[i].flags & LXF_NEG) &&
+            !(i + 1 < k && t[i + 1].kind == LX_WORD &&
+              (lex_word_is(s + t[i + 1].start, t[i + 1].len, "worries") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "prob") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "problem") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "wait") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "talk") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "see"))))
+            return 0;
+        if (t[i].flags & LXF_NEG) {
+            words++;
+            continue;
+        }
         words++;
-        if (IN(phatic_words, w, t[i].len))
-            continue;
-        if (IN(yes_words, w, t[i].len) && !(first && c->after_question))
-            continue;
+        if (lower_word(w, t[i].len, low)) {
+            if (IN(phatic_words, low))
+                continue;
+            if (IN(yes_words, low) && !(first && c->after_question))
+                continue;
+        }
         if ((t[i].flags & LXF_CAP) && is_name(c->nm, w, t[i].len))
             continue;
         return 0;
@@ -208,22 +250,24 @@ static int address_at(const struct trim_ctx *c, const char *s, const struct lex_
  * interjection ("Wow, ", "Hey Caroline, ", and "Yeah, " unless it answers
  * a question) and without addresses (", Mel!" keeps its "!", ", Jon, but"
  * keeps its second comma). */
-static void on_trim_sentence(void *arg, size_t start, size_t end)
+static void on_trim_sentence(void *arg, size_t start, size_t end, size_t tok_first, size_t tok_end)
 {
     struct trim_ctx *c = arg;
-    const char *s = c->s + start;
-    size_t n = end - start, k = lex_text(s, n, c->t), a = 0, i, last = (size_t)-1, prev = (size_t)-1;
-    struct lex_tok *t = c->t;
+    const char *s = c->s; /* the line: token offsets are relative to it */
+    size_t k = tok_end - tok_first, a = 0, i, last = (size_t)-1, prev = (size_t)-1;
+    const struct lex_tok *t = c->t + tok_first;
     int first = c->first, upper = 0;
+    char low[24];
+    (void)start;
+    (void)end;
     c->first = 0;
     if (small_talk(c, first, s, t, k) || (c->questions && k && t[k - 1].kind == LX_PUNCT && s[t[k - 1].start] == '?')) {
         c->removed++;
         return;
     }
     /* leading interjection, an optional name, then , or ! */
-    if (k > 2 && t[0].kind == LX_WORD &&
-        (IN(interjections, s + t[0].start, t[0].len) ||
-         (IN(yes_words, s + t[0].start, t[0].len) && !(first && c->after_question)))) {
+    if (k > 2 && t[0].kind == LX_WORD && lower_word(s + t[0].start, t[0].len, low) &&
+        (IN(interjections, low) || (IN(yes_words, low) && !(first && c->after_question)))) {
         i = 1;
         if (t[i].kind == LX_WORD && (t[i].flags & LXF_CAP) && is_name(c->nm, s + t[i].start, t[i].len))
             i++;
@@ -286,11 +330,17 @@ static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const st
         buf_add(out, s, n);
         return 0;
     }
-    t = malloc((n + 1) * sizeof *t);
-    if (!t) {
-        j->oom = 1;
-        return 0;
+    if (n + 1 > j->tok_cap) {
+        /* the lexer's scratch, kept for the next turn */
+        t = realloc(j->tok, (n + 1) * sizeof *t);
+        if (!t) {
+            j->oom = 1;
+            return 0;
+        }
+        j->tok = t;
+        j->tok_cap = n + 1;
     }
+    t = j->tok;
     memset(&c, 0, sizeof c);
     c.s = s;
     c.out = out;
@@ -306,12 +356,12 @@ static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const st
         if (i > 0)
             buf_addc(out, '\n');
         line.s = s + i;
-        prose_sentences(s + i, e - i, on_trim_sentence, &line);
+        /* lexed once: the sentence splitter and the small-talk test share it */
+        prose_sentences_lexed(s + i, t, lex_text(s + i, e - i, t), on_trim_sentence, &line);
         c.first = line.first;
         c.removed = line.removed;
         i = e + 1;
     }
-    free(t);
     return c.removed;
 }
 
@@ -339,6 +389,41 @@ static int asks(const struct unit *u)
     return n && u->src[n - 1] == '?';
 }
 
+/* Sets each unit's `repeat`: the first earlier unit (not a header, of an
+ * earlier message) with the same text, when that text is at least 64
+ * bytes; else (size_t)-1. A hash table of the texts seen, so a long
+ * conversation costs one pass. Only earlier units count: what a message
+ * becomes never depends on later ones. */
+static void find_repeats(struct chat_job *j)
+{
+    size_t cap = 64, mask, i, h;
+    size_t *table;
+    while (cap < j->n_units * 2)
+        cap *= 2;
+    mask = cap - 1;
+    table = calloc(cap, sizeof *table);
+    if (!table) {
+        j->oom = 1;
+        return;
+    }
+    for (i = 0; i < j->n_units; i++) {
+        struct unit *u = &j->u[i];
+        u->repeat = (size_t)-1;
+        if (u->kind == U_OTHER || u->src_len < 64)
+            continue;
+        for (h = terse_hash_bytes(u->src, u->src_len) & mask; table[h]; h = (h + 1) & mask) {
+            const struct unit *e = &j->u[table[h] - 1];
+            if (e->src_len == u->src_len && memcmp(e->src, u->src, u->src_len) == 0)
+                break;
+        }
+        if (table[h] && j->u[table[h] - 1].msg < u->msg)
+            u->repeat = table[h] - 1;
+        else if (!table[h])
+            table[h] = i + 1;
+    }
+    free(table);
+}
+
 /* Compresses every unit at `level` (replacing earlier outputs). The text
  * of old turns, once its small talk is gone, is pruned telegraphically
  * from `balanced` up (the prose level `max`): measured on locomo-dev,
@@ -352,6 +437,7 @@ static void compress_units(struct chat_job *j, int level)
     int after_question = 0, old = level >= TERSE_LEVEL_BALANCED ? TERSE_LEVEL_MAX : level;
     nm.n = 0;
     j->st->removed = 0;
+    j->st->repeats = 0;
     for (i = 0; i < j->n_units && !j->oom; i++) {
         struct unit *u = &j->u[i];
         free(u->out);
@@ -361,6 +447,19 @@ static void compress_units(struct chat_job *j, int level)
             names_add(&nm, j->doc + u->speaker, u->speaker_len);
         if (u->kind == U_KEEP || (u->kind != U_OTHER && u->msg >= first_recent)) {
             u->out = NULL; /* as it is */
+        } else if (level >= TERSE_LEVEL_SAFE && u->kind != U_OTHER && u->repeat != (size_t)-1) {
+            /* the same long text as an earlier message (a tool result read
+             * twice, a pasted document): a marker that names it */
+            char note[64];
+            int len = snprintf(note, sizeof note, "[same as message %zu]", j->u[u->repeat].msg + 1);
+            u->out = malloc((size_t)len + 1);
+            if (!u->out) {
+                j->oom = 1;
+                break;
+            }
+            memcpy(u->out, note, (size_t)len + 1);
+            u->out_len = (size_t)len;
+            j->st->repeats++;
         } else if (u->kind == U_TOOL) {
             run_ctx(j, j->any[level], u, u->src, u->src_len);
         } else if (u->kind == U_OTHER || level < TERSE_LEVEL_BALANCED) {
@@ -543,21 +642,24 @@ static void parse_transcript(struct chat_job *j)
     }
 }
 
-/* Whether a header line (U_OTHER) at index i is written with a budget: when
- * a turn of its section (up to the next header) is kept, or when the
- * section has no turns. */
-static int header_kept(const struct chat_job *j, size_t i)
+/* Marks which header lines (U_OTHER) are written under a budget: one
+ * whose section (up to the next header) has a kept turn, or has no turns
+ * and comes before a kept header or the end. One pass from the end. */
+static void mark_headers(struct chat_job *j)
 {
-    size_t k;
-    int turns = 0;
-    for (k = i + 1; k < j->n_units && j->u[k].kind != U_OTHER; k++) {
-        turns = 1;
-        if (j->pick[k].keep)
-            return 1;
+    size_t i = j->n_units;
+    int any_turn = 0, any_kept = 0, next = 1;
+    while (i-- > 0) {
+        struct unit *u = &j->u[i];
+        if (u->kind != U_OTHER) {
+            any_turn = 1;
+            any_kept |= j->pick[i].keep;
+            continue;
+        }
+        u->header_kept = (uint8_t)(any_turn ? any_kept : next);
+        next = u->header_kept;
+        any_turn = any_kept = 0;
     }
-    if (k < j->n_units && !turns)
-        return header_kept(j, k);
-    return !turns;
 }
 
 /* Writes the transcript: other lines, turns with their prefixes, one
@@ -567,11 +669,13 @@ static void write_transcript(struct chat_job *j, struct buf *b)
 {
     size_t i;
     int gap = 0, any = 0;
+    if (j->pick)
+        mark_headers(j);
     for (i = 0; i < j->n_units; i++) {
         const struct unit *u = &j->u[i];
         const char *text = u->out ? u->out : u->src;
         size_t len = u->out ? u->out_len : u->src_len;
-        int kept = !j->pick || (u->kind == U_OTHER ? header_kept(j, i) : j->pick[i].keep);
+        int kept = !j->pick || (u->kind == U_OTHER ? u->header_kept : j->pick[i].keep);
         if (u->kind != U_OTHER && u->out && len == 0)
             continue; /* all small talk */
         if (!kept) {
@@ -718,6 +822,7 @@ static void write_json(const struct chat_job *j, const struct json_value *v, str
         struct byv key, *f;
         const struct unit *u = NULL;
         key.v = (uintptr_t)v;
+        key.i = 0;
         f = bsearch(&key, j->byv, j->n_units, sizeof *j->byv, by_value);
         if (f)
             u = &j->u[f->i];
@@ -831,8 +936,9 @@ int chat_json_shape(const struct json_value *root)
 
 int chat_is_transcript(const char *s, size_t n)
 {
-    size_t i, lines = 0, turns = 0, sp, spl, first_sp = 0, first_len = 0;
-    int two = 0;
+    /* speakers and their turns (the first 16 speakers): a conversation
+     * has speakers who come back, "Status: done" lines do not */
+    size_t at[16], len[16], turns_of[16], n_sp = 0, i, k, lines = 0, turns = 0, sp, spl, repeat = 0;
     for (i = 0; i < n && i < 65536;) {
         const char *nl = memchr(s + i, '\n', n - i);
         size_t e = nl ? (size_t)(nl - s) : n;
@@ -840,17 +946,20 @@ int chat_is_transcript(const char *s, size_t n)
             lines++;
             if (turn_prefix(s + i, e - i, &sp, &spl)) {
                 turns++;
-                if (!first_len) {
-                    first_sp = i + sp;
-                    first_len = spl;
-                } else if (spl != first_len || memcmp(s + first_sp, s + i + sp, spl) != 0) {
-                    two = 1;
+                for (k = 0; k < n_sp && !(len[k] == spl && memcmp(s + at[k], s + i + sp, spl) == 0); k++)
+                    ;
+                if (k == n_sp && n_sp < 16) {
+                    at[n_sp] = i + sp;
+                    len[n_sp] = spl;
+                    turns_of[n_sp++] = 0;
                 }
+                if (k < n_sp && ++turns_of[k] == 2)
+                    repeat++;
             }
         }
         i = e + 1;
     }
-    return turns >= 3 && two && turns * 2 > lines;
+    return turns >= 3 && repeat >= 2 && turns * 2 > lines;
 }
 
 int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *out,
@@ -904,6 +1013,11 @@ int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *o
         goto done;
     }
     st->segments = j.n_units;
+    find_repeats(&j);
+    if (j.oom) {
+        rc = TERSE_ENOMEM;
+        goto done;
+    }
     if (j.json && !j.oom) {
         j.byv = malloc((j.n_units + 1) * sizeof *j.byv);
         if (!j.byv) {
@@ -961,6 +1075,7 @@ done:
     free(j.u);
     free(j.pick);
     free(j.byv);
+    free(j.tok);
     buf_free(&j.scratch);
     buf_free(&j.out);
     for (i = 0; i < 4; i++) {

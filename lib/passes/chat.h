@@ -20,6 +20,7 @@ struct chat_stats {
     size_t segments; /* messages (JSON) or lines (transcript) seen */
     size_t dropped;  /* turns left out by the budget */
     size_t removed;  /* small-talk sentences removed */
+    size_t repeats;  /* messages replaced by "[same as message N]" */
 };
 
 struct json_value;
@@ -31,8 +32,10 @@ struct json_value;
 int chat_json_shape(const struct json_value *root);
 
 /* Returns 1 when s[0..n) (valid UTF-8, LF line ends; the first 64 KiB are
- * read) is a transcript: at least three `Speaker: text` lines, by at least
- * two speakers, that make up more than half of its non-empty lines. */
+ * read) is a transcript: at least three `Speaker: text` lines, with at
+ * least two speakers who speak twice or more, that make up more than half
+ * of its non-empty lines ("Status: done" and "Owner: Priya" lines are not a
+ * conversation). */
 int chat_is_transcript(const char *s, size_t n);
 
 /* Appends the compressed chat to out. The options give the level, the

@@ -38,7 +38,9 @@ enum {
     K_EXPR_STMT = 1 << 5,
     K_BLOCK = 1 << 6,    /* Python: block */
     K_MODULE = 1 << 7,   /* Python: module */
-    K_DEF = 1 << 8       /* Python: function_definition or class_definition */
+    K_DEF = 1 << 8,      /* Python: function_definition or class_definition */
+    K_CLASS = 1 << 9,    /* a class (or interface) declaration */
+    K_ASSIGN = 1 << 10   /* an assignment or initialized declaration (max: long values elided) */
 };
 
 /* One level of the walk: the node and what the walk decided about it. */
@@ -67,12 +69,13 @@ struct emit {
     int level;
     uint16_t *kind;             /* by symbol */
     uint32_t n_symbols;
-    TSFieldId body_field, name_field;
+    TSFieldId body_field, name_field, right_field, value_field;
     struct buf *out;
     struct code_stats *st;
     /* gap state */
     size_t prev_end;
-    int pend_nl, pend_sp, removed, started, last_line_comment, after_continuation;
+    int pend_nl, pend_sp, removed, started, last_line_comment;
+    int c_family, pp_line;      /* C or C++; the current output line is a preprocessor line */
     /* Python indentation */
     size_t *istack;
     size_t idepth, icap;
@@ -124,6 +127,13 @@ static int classify(struct emit *e, const TSLanguage *lang)
             k |= K_IDENT;
         if (code_word_in(e->L->functions, nm, L))
             k |= K_FUNC;
+        if (strcmp(nm, "assignment") == 0 || strcmp(nm, "variable_declarator") == 0 ||
+            strcmp(nm, "field_definition") == 0 || strcmp(nm, "public_field_definition") == 0 ||
+            strcmp(nm, "assignment_expression") == 0)
+            k |= K_ASSIGN;
+        if (strcmp(nm, "class_declaration") == 0 || strcmp(nm, "class_definition") == 0 || strcmp(nm, "class") == 0 ||
+            strcmp(nm, "abstract_class_declaration") == 0 || strcmp(nm, "interface_declaration") == 0)
+            k |= K_CLASS;
         if (e->L->layout == LAYOUT_INDENT) {
             if (strcmp(nm, "string") == 0)
                 k |= K_STRING;
@@ -139,6 +149,8 @@ static int classify(struct emit *e, const TSLanguage *lang)
         e->kind[i] = k;
     }
     e->body_field = ts_language_field_id_for_name(lang, "body", 4);
+    e->right_field = ts_language_field_id_for_name(lang, "right", 5);
+    e->value_field = ts_language_field_id_for_name(lang, "value", 5);
     e->name_field = ts_language_field_id_for_name(lang, "name", 4);
     return 0;
 }
@@ -366,21 +378,23 @@ static int op_byte(char c)
 static int needs_space(const struct emit *e, size_t s)
 {
     char a, b = e->src[s];
-    size_t i;
     if (b == '\n' || b == '\r')
         return 0;
     if (!e->out->len || e->L->grammar == code_lang_get(CODE_BASH)->grammar)
         return 1;
     a = e->out->p[e->out->len - 1];
     if ((word_byte((unsigned char)a) && word_byte((unsigned char)b)) || (op_byte(a) && op_byte(b)) ||
-        (word_byte((unsigned char)a) && b == '.') || (a == '.' && word_byte((unsigned char)b)) ||
-        strchr("\"'`/", a) || strchr("\"'`/", b))
+        (word_byte((unsigned char)a) && b == '.') || (a == '.' && word_byte((unsigned char)b)) || a == '/' ||
+        b == '/')
         return 1;
-    for (i = e->out->len; i > 0 && e->out->p[i - 1] != '\n'; i--)
-        ;
-    while (i < e->out->len && (e->out->p[i] == ' ' || e->out->p[i] == '\t'))
-        i++;
-    return i < e->out->len && e->out->p[i] == '#' && e->L->line_comment && e->L->line_comment[0] == '/';
+    if (strchr("\"'`", a) || strchr("\"'`", b)) {
+        /* a quote next to a word may be a string prefix (b"", L'', u8"") or a
+         * literal suffix; in Rust a quote may start a lifetime */
+        if (word_byte((unsigned char)a) || word_byte((unsigned char)b) || (strchr("\"'`", a) && strchr("\"'`", b)) ||
+            e->L->grammar == code_lang_get(CODE_RUST)->grammar)
+            return 1;
+    }
+    return e->pp_line;
 }
 
 /* Writes what the pending gap stands for before a token at s. */
@@ -391,6 +405,12 @@ static void separate(struct emit *e, size_t s, int is_comment)
     } else if (e->pend_nl && e->out->len && e->out->p[e->out->len - 1] == '\n' &&
                (e->out->len < 2 || e->out->p[e->out->len - 2] != '\\') && e->L->layout == LAYOUT_LINES) {
         /* a token that is a line break (C's preprocessor lines) already ended the line */
+    } else if (e->pend_nl && e->L->layout == LAYOUT_INDENT && e->brackets > 0 && !e->last_line_comment &&
+               !is_comment) {
+        /* Python inside brackets: a line break means nothing, and the line
+         * after it would cost an indentation token; join the lines */
+        if (needs_space(e, s))
+            buf_addc(e->out, ' ');
     } else if (e->pend_nl && (e->L->layout != LAYOUT_FREE || e->last_line_comment)) {
         buf_addc(e->out, '\n');
         if (e->L->layout == LAYOUT_INDENT && e->brackets == 0) {
@@ -433,6 +453,9 @@ static void put(struct emit *e, size_t s, size_t en, const char *text, size_t tn
         return;
     }
     separate(e, s, is_comment);
+    if (e->c_family && (e->out->len == 0 || (e->out->p[e->out->len - 1] == '\n' &&
+                                             (e->out->len < 2 || e->out->p[e->out->len - 2] != '\\'))))
+        e->pp_line = (text ? text[0] : e->src[s]) == '#'; /* a line starts: a preprocessor line? */
     if (text)
         buf_add(e->out, text, tn);
     else
@@ -560,6 +583,35 @@ static TSNode elidable_body(const struct emit *e, TSNode def)
     return body;
 }
 
+/* 1 when an anonymous function holds named definitions (a module
+ * pattern, an IIFE bundle, a test suite's callback): max keeps such a
+ * container and elides the definitions inside instead. */
+static int holds_definitions(const struct emit *e, TSNode fn)
+{
+    TSTreeCursor c = ts_tree_cursor_new(fn);
+    int found = 0;
+    if (!ts_node_is_null(ts_node_child_by_field_id(fn, e->name_field)) || !ts_tree_cursor_goto_first_child(&c)) {
+        ts_tree_cursor_delete(&c);
+        return 0;
+    }
+    while (!found) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        uint16_t k = kind_of(e, n);
+        if ((k & K_CLASS) || ((k & K_FUNC) && !ts_node_is_null(ts_node_child_by_field_id(n, e->name_field)))) {
+            found = 1;
+            break;
+        }
+        if (ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), fn))
+                goto out;
+    }
+out:
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
 static int add_cand(struct emit *e, TSNode def, TSNode body)
 {
     struct cand *c;
@@ -625,6 +677,27 @@ static void elide(struct emit *e, TSNode body)
     e->last_line_comment = 0;
 }
 
+/* 1 when node n (the cursor's) is the value of an assignment and spans
+ * more than three lines: max elides it (what the name is matters, not
+ * the table it holds). */
+static int long_value(const struct emit *e, const TSTreeCursor *cur, TSNode n)
+{
+    TSFieldId f = ts_tree_cursor_current_field_id(cur);
+    if (!f || (f != e->right_field && f != e->value_field))
+        return 0;
+    {
+        /* __all__ lists what a Python module exports: kept */
+        size_t b = ts_node_start_byte(n);
+        while (b > 0 && e->src[b - 1] != '\n')
+            b--;
+        while (e->src[b] == ' ' || e->src[b] == '\t')
+            b++;
+        if (ts_node_start_byte(n) - b >= 7 && memcmp(e->src + b, "__all__", 7) == 0)
+            return 0;
+    }
+    return ts_node_end_point(n).row - ts_node_start_point(n).row >= 3;
+}
+
 /* Walks the tree and writes it (or, in collect mode, only lists the
  * definitions whose bodies max may elide). Iterative: a cursor and a heap
  * stack of frames, so nesting depth costs heap, not C stack. */
@@ -656,6 +729,27 @@ static void walk(struct emit *e, TSNode root)
                 goto advance;
             }
             c->out_start = e->out->len;
+        }
+        if (max && !e->collect && !f[depth].keep && depth >= 1 && (f[depth - 1].kind & K_ASSIGN) &&
+            !(k & (K_FUNC | K_CLASS | K_COMMENT)) && long_value(e, &cur, nd) && !holds_definitions(e, nd)) {
+            /* max: a long value (a table, a big literal) is elided */
+            char mk[8];
+            size_t ml = 0;
+            if (e->L->layout == LAYOUT_INDENT) {
+                memcpy(mk, "...", 3);
+                ml = 3;
+            } else {
+                char open = e->src[s];
+                if (open == '{' || open == '[' || open == '(')
+                    mk[ml++] = open;
+                memcpy(mk + ml, "\xe2\x80\xa6", 3); /* … */
+                ml += 3;
+                if (open == '{' || open == '[' || open == '(')
+                    mk[ml++] = open == '{' ? '}' : open == '[' ? ']' : ')';
+            }
+            put(e, s, en, mk, ml, 0);
+            e->st->values_elided++;
+            goto advance;
         }
         if (k & K_COMMENT) {
             if (e->collect) {
@@ -706,7 +800,7 @@ static void walk(struct emit *e, TSNode root)
             int keep = f[depth].keep;
             if (max && !keep && (k & K_FUNC)) {
                 TSNode body = elidable_body(e, nd);
-                if (!ts_node_is_null(body)) {
+                if (!ts_node_is_null(body) && !holds_definitions(e, nd)) {
                     if (e->collect) {
                         /* nested definitions belong to this one */
                         if (add_cand(e, nd, body) != 0)
@@ -895,7 +989,7 @@ static void write_tree(struct emit *e, TSNode root)
 {
     e->out->len = 0;
     e->prev_end = 0;
-    e->pend_nl = e->pend_sp = e->removed = e->started = e->last_line_comment = 0;
+    e->pend_nl = e->pend_sp = e->removed = e->started = e->last_line_comment = e->pp_line = 0;
     e->idepth = 0;
     e->istack[0] = 0;
     e->brackets = 0;
@@ -905,8 +999,10 @@ static void write_tree(struct emit *e, TSNode root)
     take_gap(e, e->n);
     if (e->pend_nl && !e->collect && (e->L->grammar == code_lang_get(CODE_C)->grammar ||
                                       e->L->grammar == code_lang_get(CODE_CPP)->grammar)) {
+        /* a preprocessor line (maybe continued over several) must end with
+         * a line break: keep the last one */
         size_t i = e->out->len;
-        while (i > 0 && e->out->p[i - 1] != '\n')
+        while (i > 0 && !(e->out->p[i - 1] == '\n' && (i < 2 || e->out->p[i - 2] != '\\')))
             i--;
         while (i < e->out->len && (e->out->p[i] == ' ' || e->out->p[i] == '\t'))
             i++;
@@ -1022,6 +1118,22 @@ static int fit_bodies(struct emit *e, TSNode root)
     return e->oom ? CODE_ENOMEM : CODE_OK;
 }
 
+int code_parses(const char *src, size_t n, int lang)
+{
+    const struct code_lang *L = code_lang_get(lang);
+    TSParser *p;
+    TSTree *t = NULL;
+    int ok = 0;
+    if (!L || n > UINT32_MAX || !(p = ts_parser_new()))
+        return 0;
+    if (ts_parser_set_language(p, L->grammar()) && (t = ts_parser_parse_string(p, NULL, src, (uint32_t)n)) != NULL)
+        ok = !ts_node_has_error(ts_tree_root_node(t));
+    if (t)
+        ts_tree_delete(t);
+    ts_parser_delete(p);
+    return ok;
+}
+
 int code_compress(const char *src, size_t n, const struct code_opts *o, struct buf *out, struct code_stats *st)
 {
     const struct code_lang *L = code_lang_get(o->lang);
@@ -1057,6 +1169,7 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
     e.st = st;
     e.out = &tmp;
     e.unit = o->indent ? o->indent : CODE_INDENT;
+    e.c_family = o->lang == CODE_C || o->lang == CODE_CPP;
     e.icap = 64;
     e.istack = malloc(e.icap * sizeof *e.istack);
     if (!e.istack || classify(&e, L->grammar()) != 0)

@@ -57,6 +57,8 @@ struct entry {
     size_t subject, subject_len; /* in text: "User", "The user", "Priya" */
     size_t pred;                 /* in text: where the rest starts */
     long group;                  /* index of the group's first entry, or -1 */
+    size_t next;                 /* the group's next entry + 1, or 0 */
+    size_t section;              /* text: headings before it (groups stay in a section) */
     size_t pos;                  /* output order */
     double score;
     char *out;                   /* compressed text (or grouped text) */
@@ -68,6 +70,8 @@ struct mem_job {
     const char *doc;
     size_t n;
     int shape;
+    int compact;                 /* write one line per entry or subject */
+    int ranked;                  /* ordered by a query */
     struct json_doc *jdoc;
     struct entry *e;
     size_t n_e, cap_e;
@@ -209,7 +213,7 @@ static int read_jsonl(struct mem_job *j)
 
 static void read_text(struct mem_job *j)
 {
-    size_t i = 0;
+    size_t i = 0, section = 0;
     while (i < j->n && !j->oom) {
         const char *nl = memchr(j->doc + i, '\n', j->n - i);
         size_t e = nl ? (size_t)(nl - j->doc) : j->n, t = e, m;
@@ -222,7 +226,9 @@ static void read_text(struct mem_job *j)
             m = marker_len(j->doc + i, t - i);
             if (!m && heading_line(j->doc + i, t - i)) {
                 x->other = 1;
+                section++;
             } else {
+                x->section = section;
                 x->prefix_len = m;
                 x->mark_len = m;
                 x->text = j->doc + i + m;
@@ -538,7 +544,7 @@ static void find_subject(struct entry *x)
     {
         struct lex_tok all[64];
         nt = lex_text(s, n, all);
-        if (nt < 3)
+        if (nt < 2)
             return;
         if (lex_word_is(s + all[0].start, all[0].len, "the") && lex_word_is(s + all[1].start, all[1].len, "user"))
             w = 1;
@@ -574,7 +580,63 @@ static int same_subject(const struct entry *a, const struct entry *b)
         sb += 4;
         lb -= 4;
     }
-    return la == lb && (lex_word_is(sa, la, "user") ? lex_word_is(sb, lb, "user") : memcmp(sa, sb, la) == 0);
+    return a->section == b->section && la == lb &&
+           (lex_word_is(sa, la, "user") ? lex_word_is(sb, lb, "user") : memcmp(sa, sb, la) == 0);
+}
+
+/* The hash of a subject as same_subject compares it. */
+static uint64_t subject_hash(const struct entry *x)
+{
+    const char *s = x->out + x->subject;
+    size_t L = x->subject_len;
+    if (L > 4 && lex_word_is(s, 3, "the") && s[3] == ' ') {
+        s += 4;
+        L -= 4;
+    }
+    return terse_hash_mix((lex_word_is(s, L, "user") ? 1 : terse_hash_bytes(s, L) | 2) + x->section);
+}
+
+/* Groups the entries that have the same subject: each gets the index of
+ * the first one (`group`) and a link to the next one (`next`). A hash
+ * table of the subjects seen, so a long list costs one pass. Returns 0, or
+ * -1 when memory runs out. */
+static int group_subjects(struct mem_job *j)
+{
+    size_t cap = 64, mask, i, h;
+    size_t *table, *last;
+    while (cap < j->n_e * 2)
+        cap *= 2;
+    mask = cap - 1;
+    table = calloc(cap, sizeof *table);
+    last = calloc(j->n_e + 1, sizeof *last);
+    if (!table || !last) {
+        free(table);
+        free(last);
+        return -1;
+    }
+    for (i = 0; i < j->n_e; i++) {
+        struct entry *x = &j->e[i];
+        if (x->other || x->removed || !x->subject_len)
+            continue;
+        for (h = subject_hash(x) & mask; table[h]; h = (h + 1) & mask)
+            if (same_subject(&j->e[table[h] - 1], x))
+                break;
+        if (!table[h]) {
+            table[h] = i + 1;
+            last[i] = i;
+            continue;
+        }
+        {
+            size_t lead = table[h] - 1;
+            j->e[lead].group = (long)lead;
+            x->group = (long)lead;
+            j->e[last[lead]].next = i + 1;
+            last[lead] = i;
+        }
+    }
+    free(table);
+    free(last);
+    return 0;
 }
 
 /* ---- output ------------------------------------------------------------------- */
@@ -630,26 +692,34 @@ static char *prose(struct mem_job *j, terse_ctx *c, const char *t, size_t n, siz
  * budget's left-out ones replaced by one marker at the end. */
 static void write_list(struct mem_job *j, struct buf *b)
 {
-    size_t i, dropped = 0, total = 0, written = 0;
+    size_t i, dropped = 0, total = 0, written = 0, other = 0;
     char note[96];
     b->len = 0;
     for (i = 0; i < j->n_order; i++)
         total++;
     for (i = 0; i < j->n_order; i++)
         dropped += j->pick && !j->pick[i].keep;
-    if (j->shape == SH_JSON)
+    if (j->shape == SH_JSON && !j->compact)
         buf_addc(b, '[');
-    for (i = 0; i < j->n_e; i++)
-        if (j->e[i].other && j->shape == SH_TEXT) {
-            buf_add(b, j->doc + j->e[i].line, j->e[i].line_len);
-            buf_addc(b, '\n');
-        }
     for (i = 0; i < j->n_order; i++) {
         const struct entry *x = j->order[i];
+        /* headings: in their place, or all first when a query reorders */
+        while (j->shape == SH_TEXT && other < j->n_e && (j->ranked || other < x->pos || j->e[other].other == 0)) {
+            if (j->e[other].other) {
+                if (!j->ranked && other >= x->pos)
+                    break;
+                buf_add(b, j->doc + j->e[other].line, j->e[other].line_len);
+                buf_addc(b, '\n');
+            }
+            other++;
+        }
         if (j->pick && !j->pick[i].keep)
             continue;
-        if (j->shape == SH_TEXT) {
-            buf_add(b, j->doc + x->line, x->mark_len);
+        if (j->shape == SH_TEXT || j->compact) {
+            if (j->shape == SH_TEXT)
+                buf_add(b, j->doc + x->line, x->mark_len);
+            else
+                buf_adds(b, "- ");
             if (x->ts) {
                 buf_addc(b, '[');
                 if (j->o->level >= TERSE_LEVEL_BALANCED)
@@ -695,10 +765,17 @@ static void write_list(struct mem_job *j, struct buf *b)
         if (j->shape == SH_JSONL)
             buf_addc(b, '\n');
     }
+    for (; j->shape == SH_TEXT && other < j->n_e; other++)
+        if (j->e[other].other) {
+            buf_add(b, j->doc + j->e[other].line, j->e[other].line_len);
+            buf_addc(b, '\n');
+        }
     if (dropped) {
         snprintf(note, sizeof note, "… %zu of %zu entries omitted", dropped, total);
-        if (j->shape == SH_TEXT) {
-            if (j->n_order)
+        if (j->shape == SH_TEXT || j->compact) {
+            if (j->shape != SH_TEXT)
+                buf_adds(b, "- ");
+            else if (j->n_order)
                 buf_add(b, j->doc + j->order[0]->line, j->order[0]->mark_len);
             buf_adds(b, note);
             buf_addc(b, '\n');
@@ -710,9 +787,9 @@ static void write_list(struct mem_job *j, struct buf *b)
                 buf_addc(b, '\n');
         }
     }
-    if (j->shape == SH_JSON)
+    if (j->shape == SH_JSON && !j->compact)
         buf_addc(b, ']');
-    while (j->shape != SH_JSON && b->len && b->p[b->len - 1] == '\n')
+    while ((j->shape != SH_JSON || j->compact) && b->len && b->p[b->len - 1] == '\n')
         b->len--;
 }
 
@@ -743,15 +820,17 @@ static void group_text(struct mem_job *j, struct entry *x)
         buf_add(&b, s, L);
     }
     buf_addc(&b, ':');
-    m = malloc(j->n_e * sizeof *m);
+    for (i = (size_t)(x - j->e) + 1; i; i = j->e[i - 1].next)
+        nm++;
+    m = malloc(nm * sizeof *m);
     if (!m) {
         j->oom = 1;
         buf_free(&b);
         return;
     }
-    for (i = 0; i < j->n_e; i++)
-        if (!j->e[i].removed && !j->e[i].other && j->e[i].group == x->group)
-            m[nm++] = &j->e[i];
+    nm = 0;
+    for (i = (size_t)(x - j->e) + 1; i; i = j->e[i - 1].next)
+        m[nm++] = &j->e[i - 1];
     qsort(m, nm, sizeof *m, by_pos);
     for (i = 0; i < nm; i++) {
         const struct entry *y = m[i];
@@ -761,7 +840,7 @@ static void group_text(struct mem_job *j, struct entry *x)
         if (i)
             buf_addc(&b, ';');
         buf_addc(&b, ' ');
-        if (y->ts && j->shape == SH_TEXT) {
+        if (y->ts && (j->shape == SH_TEXT || j->compact)) {
             buf_addc(&b, '[');
             compact_ts(y->ts, y->ts_len, &b);
             buf_adds(&b, "] ");
@@ -845,21 +924,15 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct buf 
         goto done;
     }
     /* subjects: the first entry of each subject leads its group */
-    if (o->level >= TERSE_LEVEL_BALANCED && (j.shape == SH_TEXT || (j.shape == SH_JSON && j.e[0].v->kind == JSON_STRING))) {
+    j.compact = o->compact && j.shape != SH_TEXT;
+    if (o->level >= TERSE_LEVEL_BALANCED &&
+        (j.shape == SH_TEXT || j.compact || (j.shape == SH_JSON && j.e[0].v->kind == JSON_STRING))) {
         for (i = 0; i < j.n_e; i++)
             if (!j.e[i].other && !j.e[i].removed)
                 find_subject(&j.e[i]);
-        for (i = 0; i < j.n_e; i++) {
-            struct entry *x = &j.e[i];
-            if (x->other || x->removed || !x->subject_len || x->group >= 0)
-                continue;
-            for (k = i + 1; k < j.n_e; k++) {
-                struct entry *y = &j.e[k];
-                if (!y->other && !y->removed && y->subject_len && y->group < 0 && same_subject(x, y)) {
-                    y->group = (long)i;
-                    x->group = (long)i;
-                }
-            }
+        if (group_subjects(&j) != 0) {
+            rc = TERSE_ENOMEM;
+            goto done;
         }
     }
     /* the output order: leaders by position (contradictions newest first) */
@@ -906,6 +979,7 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct buf 
         free(bs);
         free(sc);
         qsort(j.order, j.n_order, sizeof *j.order, by_score);
+        j.ranked = 1;
     }
     if (o->budget && measure(&j) > o->budget) {
         j.pick = calloc(j.n_order + 1, sizeof *j.pick);

@@ -288,7 +288,7 @@ static int cell(struct dec *d, const char *ends, int in_flow, struct cell *c, st
     } else {
         a = d->i;
         while (d->i < d->n && !strchr(ends, d->s[d->i]) &&
-               (in_flow ? (unsigned char)d->s[d->i] >= 0x20 && !strchr(":[{\"", d->s[d->i]) : 1))
+               (in_flow ? (unsigned char)d->s[d->i] >= 0x20 && !strchr("[{\"", d->s[d->i]) : 1))
             d->i++;
         {
             size_t b = d->i;
@@ -508,7 +508,7 @@ static int flow(struct dec *d, struct buf *out)
     default:
         a = d->i;
         while (d->i < d->n && (unsigned char)d->s[d->i] >= 0x20 &&
-               !strchr(",:;[]{}\"", d->s[d->i]))
+               !strchr(",;[]{}\"", d->s[d->i]))
             d->i++;
         b = d->i;
         while (b > a && d->s[b - 1] == ' ')
@@ -522,8 +522,8 @@ static int flow(struct dec *d, struct buf *out)
 
 /* ---- block form ----------------------------------------------------------- */
 
-/* Reads "[N]" or "[N:]" (keyed) at d->i into *n and *keyed. Returns 0 or
- * -1. */
+/* Reads "[N]", "[N:]" (keyed) or "[N of M]" (the first N rows of M) at
+ * d->i into *n and *keyed. Returns 0 or -1. */
 static int row_count(struct dec *d, size_t *n, int *keyed)
 {
     size_t v = 0, a;
@@ -537,6 +537,14 @@ static int row_count(struct dec *d, size_t *n, int *keyed)
     *keyed = d->i < d->n && d->s[d->i] == ':';
     if (*keyed)
         d->i++;
+    if (!*keyed && d->n - d->i > 4 && memcmp(d->s + d->i, " of ", 4) == 0) {
+        /* "[K of N]": K rows of N (balanced, max): K rows decode */
+        size_t b = d->i += 4;
+        while (d->i < d->n && d->s[d->i] >= '0' && d->s[d->i] <= '9')
+            d->i++;
+        if (d->i == b)
+            return fail(d, d->i, "expected the total after 'of'");
+    }
     if (d->i == a || d->i >= d->n || d->s[d->i] != ']')
         return fail(d, d->i, "expected a row count like [12] or [12:]");
     d->i++;
@@ -666,6 +674,9 @@ static int at_table(const struct dec *d)
         i++;
     if (i < d->n && d->s[i] == ':')
         i++;
+    if (d->n - i > 4 && memcmp(d->s + i, " of ", 4) == 0)
+        for (i += 4; i < d->n && d->s[i] >= '0' && d->s[i] <= '9';)
+            i++;
     return i + 1 < d->n && d->s[i] == ']' && d->s[i + 1] == '{';
 }
 

@@ -24,6 +24,7 @@
 /* More columns than this and an array is not written as a table. */
 #define MAX_COLUMNS 512
 /* Token estimates (est): exact below EST_EXACT bytes, else sampled. */
+#define EST_BYTES 512
 #define EST_EXACT 1024
 #define EST_WINDOWS 6
 #define EST_WINDOW 256
@@ -66,6 +67,8 @@ static size_t ntok(struct enc *e, const char *s, size_t n)
 static size_t est(struct enc *e, const char *s, size_t n)
 {
     size_t w, total = 0, bytes = 0;
+    if (n <= EST_BYTES)
+        return (n + 2) / 3;
     if (n <= EST_EXACT)
         return ntok(e, s, n);
     for (w = 0; w < EST_WINDOWS; w++) {
@@ -102,8 +105,34 @@ static void put_key(const struct json_value *k, struct buf *out)
 
 /* Writes a scalar at place: strings bare when the rules allow (then the
  * decoded text), else as written between quotes. */
-static void put_scalar(const struct json_value *v, int place, struct buf *out)
+/* Writes a string cut to about max bytes (at a character boundary) with a
+ * marker that says how many characters were left out, quoted. */
+static void put_cut(const struct json_value *v, size_t max, struct buf *out)
 {
+    size_t keep = max, i, more = 0;
+    char mark[48];
+    struct buf t = {0};
+    while (keep > 0 && ((unsigned char)v->str[keep] & 0xC0) == 0x80)
+        keep--;
+    for (i = keep; i < v->str_len; i++)
+        more += ((unsigned char)v->str[i] & 0xC0) != 0x80;
+    buf_add(&t, v->str, keep);
+    snprintf(mark, sizeof mark, "\xE2\x80\xA6[+%zu chars]", more);
+    buf_adds(&t, mark);
+    json_write_string(t.p, t.len, out);
+    if (t.oom)
+        out->oom = 1;
+    buf_free(&t);
+}
+
+static void put_scalar(const struct enc *e, const struct json_value *v, int place,
+                       struct buf *out)
+{
+    if (v->kind == JSON_STRING && e->lim && e->lim->max_string &&
+        v->str_len > e->lim->max_string + 32) {
+        put_cut(v, e->lim->max_string, out);
+        return;
+    }
     switch (v->kind) {
     case JSON_NULL:
         buf_add(out, "null", 4);
@@ -305,7 +334,7 @@ static void put_cells(struct enc *e, const struct col *c, size_t n, const struct
         if (is_container(v))
             flow(e, v, out);
         else
-            put_scalar(v, place, out);
+            put_scalar(e, v, place, out);
     }
 }
 
@@ -316,18 +345,26 @@ static void put_cells(struct enc *e, const struct col *c, size_t n, const struct
 static void put_table(struct enc *e, const struct json_value *v, const struct col *c, size_t n,
                       int in_flow, struct buf *out)
 {
-    char num[32];
-    size_t i;
+    char num[64];
+    size_t i, rows = v->n;
     int first, keyed = v->kind == JSON_OBJECT;
     if (in_flow) {
         buf_add(out, "[{", 2);
     } else {
-        int len = snprintf(num, sizeof(num), keyed ? "[%zu:]{" : "[%zu]{", v->n);
+        int len;
+        if (!keyed && e->lim && e->lim->sample_rows && v->n > 2 * e->lim->sample_rows) {
+            /* balanced, max: the first rows of a long table, and how many
+             * there are */
+            rows = e->lim->sample_rows;
+            len = snprintf(num, sizeof(num), "[%zu of %zu]{", rows, v->n);
+        } else {
+            len = snprintf(num, sizeof(num), keyed ? "[%zu:]{" : "[%zu]{", v->n);
+        }
         buf_add(out, num, (size_t)len);
     }
     put_header(c, n, out);
     buf_add(out, "}:", 2);
-    for (i = 0; i < v->n; i++) {
+    for (i = 0; i < rows; i++) {
         if (!in_flow)
             buf_addc(out, '\n');
         else if (i)
@@ -464,7 +501,7 @@ static void flow(struct enc *e, const struct json_value *v, struct buf *out)
     struct buf plain = {0};
     size_t k;
     if (!is_container(v)) {
-        put_scalar(v, TAB_FLOW, out);
+        put_scalar(e, v, TAB_FLOW, out);
         return;
     }
     m = memo_find(e, v);
@@ -521,7 +558,7 @@ static void member(struct enc *e, const struct json_value *obj, size_t k, int de
         if (is_container(v))
             buf_adds(&line, v->kind == JSON_ARRAY ? "[]" : "{}");
         else
-            put_scalar(v, TAB_LINE, &line);
+            put_scalar(e, v, TAB_LINE, &line);
         buf_addc(&line, '\n');
         buf_add(out, line.p, line.len);
         buf_free(&line);

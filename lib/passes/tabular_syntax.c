@@ -46,8 +46,9 @@ int tab_is_literal(const char *s, size_t n)
 /* Bare strings: not empty, no control character, no space at either end,
  * not starting with a quote or an opening bracket, not spelled like a
  * number or literal; a cell also has no ','; a flow string none of
- * ",:;[]{}". The decoder reads a bare value up to the end of its line, its
- * cell or its flow token, so these rules are exactly what it needs. */
+ * ",;[]{}\"" (':' is fine: only keys end at it). The decoder reads a bare
+ * value up to the end of its line, its cell or its flow token, so these
+ * rules are exactly what it needs. */
 int tab_bare_ok(const char *s, size_t n, int place)
 {
     size_t i;
@@ -59,7 +60,7 @@ int tab_bare_ok(const char *s, size_t n, int place)
             return 0;
         if (place == TAB_CELL && c == ',')
             return 0;
-        if (place == TAB_FLOW && (c == ',' || c == ':' || c == ';' || c == '[' || c == ']' ||
+        if (place == TAB_FLOW && (c == ',' || c == ';' || c == '[' || c == ']' ||
                                   c == '{' || c == '}' || c == '"'))
             return 0;
     }

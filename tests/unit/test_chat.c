@@ -189,6 +189,48 @@ static void test_json_shapes(void)
     CHECK(detect_type("{\"messages\": 3}", 15) == TERSE_TYPE_JSON);
 }
 
+static void test_json_budget_and_repeats(void)
+{
+    static const char rep[] =
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Read the config twice, please.\"},"
+        "{\"role\":\"tool\",\"tool_call_id\":\"a\",\"content\":\"port = 8080 and host = db.internal, timeout = 30 seconds, retries = 5, user = svc_app\"},"
+        "{\"role\":\"tool\",\"tool_call_id\":\"b\",\"content\":\"port = 8080 and host = db.internal, timeout = 30 seconds, retries = 5, user = svc_app\"},"
+        "{\"role\":\"user\",\"content\":\"Thanks.\"}]}";
+    int rc;
+    char *out;
+    terse_result r;
+    terse_options o;
+    terse_ctx *c;
+    /* a repeated tool result names the earlier message */
+    out = squeeze(rep, strlen(rep), TERSE_TYPE_AUTO, TERSE_LEVEL_SAFE, 1, 0, NULL, &rc);
+    CHECK(rc == TERSE_OK && out);
+    if (out) {
+        CHECK(strstr(out, "\"tool_call_id\":\"b\",\"content\":\"[same as message 2]\"") != NULL);
+        CHECK(strstr(out, "8080") != NULL);
+    }
+    free(out);
+    /* a budget drops the text of the least relevant old message, keeps
+     * the shape, and is met */
+    terse_options_init(&o);
+    o.keep_recent = 1;
+    o.budget = 190;
+    o.query = "weather";
+    o.query_len = 7;
+    o.level = TERSE_LEVEL_MAX;
+    c = terse_ctx_new(&o, NULL);
+    rc = c ? terse_compress(c, openai, strlen(openai), &r) : TERSE_ENOMEM;
+    CHECK(rc == TERSE_OK);
+    if (rc == TERSE_OK) {
+        static const char *const free_keys[] = {"content", "text", NULL};
+        struct json_doc *d = check_shape(openai, r.text, free_keys);
+        CHECK(r.tokens_out <= 190 && r.segments_dropped > 0);
+        CHECK(strstr(r.text, "\"[…]\"") != NULL);
+        json_doc_free(d);
+        terse_result_free(&r);
+    }
+    terse_ctx_free(c);
+}
+
 static void test_transcript(void)
 {
     static const char t[] =
@@ -355,6 +397,7 @@ static void test_prefix_property(void)
 
 const struct test_case chat_tests[] = {
     {"chat: OpenAI, Anthropic and Gemini shapes keep every non-text field", test_json_shapes},
+    {"chat: repeated messages and budgets in JSON", test_json_budget_and_repeats},
     {"chat: transcripts lose small talk and keep facts", test_transcript},
     {"chat: prefix property over a 200-turn conversation", test_prefix_property},
     {NULL, NULL},

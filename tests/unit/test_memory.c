@@ -218,6 +218,31 @@ static void test_text_list(void)
         CHECK(strstr(out, "Tom") && strstr(out, "Kit") && strstr(out, "Mo") && strstr(out, "\"id\":3"));
     }
     terse_result_free(&r);
+    /* the compact form of JSON objects: one line per subject */
+    {
+        static const char objs[] =
+            "[{\"id\":\"a\",\"memory\":\"The user is vegetarian\",\"created_at\":\"2024-01-02T10:11:12Z\"},"
+            "{\"id\":\"b\",\"memory\":\"The user lives in Lyon\",\"created_at\":\"2024-02-02T00:00:00Z\"}]";
+        terse_options o;
+        terse_ctx *c;
+        terse_options_init(&o);
+        o.compact = 1;
+        c = terse_ctx_new(&o, NULL);
+        rc = c ? terse_compress(c, objs, strlen(objs), &r) : TERSE_ENOMEM;
+        CHECK(rc == TERSE_OK);
+        if (rc == TERSE_OK)
+            CHECK(strcmp(r.text, "- User: [2024-01-02 10:11] vegetarian; [2024-02-02] lives in Lyon") == 0);
+        terse_result_free(&r);
+        terse_ctx_free(c);
+    }
+    /* headings stay in place and subjects group within a section */
+    {
+        static const char sec[] = "# Food\n- The user is vegetarian.\n- User likes Thai food.\n# Family\n"
+                                  "- The user has 2 kids.\n- The user lives in Lyon.\n";
+        out = squeeze(sec, strlen(sec), TERSE_LEVEL_BALANCED, 0, NULL, &rc, &r);
+        CHECK(out && strcmp(out, "# Food\n- User: vegetarian; likes Thai food\n# Family\n- User: has 2 kids; lives in Lyon") == 0);
+        terse_result_free(&r);
+    }
     /* a budget keeps the relevant entry and says how many went */
     out = squeeze(list, strlen(list), TERSE_LEVEL_SAFE, 24, "fish", &rc, &r);
     CHECK(rc == TERSE_OK && out);
