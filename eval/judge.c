@@ -422,6 +422,11 @@ static const char *write_scores(const struct judge *j, const struct ask *asks, s
     int s, i;
     double min_f1 = -1, min_em = -1, min_rub = -1, set_f1[MAX_SETS], set_em[MAX_SETS];
     const char *first_error = NULL;
+    buf_adds(md, "# terse eval judge: answers over the original and the compressed context (level ");
+    buf_adds(md, level_name);
+    buf_adds(md, ")\n\nEM and F1: SQuAD exact match and token F1 against the best gold answer (gsm8k: the last "
+                 "number); rubric: the judge model's verdict on free-form answers; tokens: prompt tokens on "
+                 "each model's tokenizer. Definitions: docs/eval.md.\n\n");
     buf_adds(md, "| set | model | questions | failed | EM orig | EM comp | F1 orig | F1 comp | F1 comp/orig |"
                   " rubric orig | rubric comp | tokens orig | tokens comp |\n"
                   "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
