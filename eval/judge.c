@@ -619,6 +619,50 @@ static int add_question(struct judge *j, struct ask **asks, size_t *n_asks, size
     return 0;
 }
 
+/* Adds the asks of at most limit questions of set (index s): evenly
+ * spaced over the whole set, in order (question k*total/limit for k = 0,
+ * 1, ...), so that a small run is not one article's questions; the same
+ * choice every run. Each chosen item is compressed once per tokenizer.
+ * Returns 0, or -1 with err set. */
+static int add_set(struct judge *j, const struct eval_set *set, int s, size_t limit, int level,
+                   const terse_tokenizer *const *toks, struct ask **asks, size_t *n_asks, size_t *cap, char *err,
+                   size_t errlen)
+{
+    size_t total = 0, it, qi, idx = 0, k = 0, next;
+    const struct eval_item *cur = NULL;
+    char *comp[MAX_MODELS] = {0};
+    int rc = 0;
+    for (it = 0; it < set->n; it++)
+        total += set->items[it].nq;
+    next = 0; /* the index of the next question to take */
+    for (it = 0; it < set->n && k < limit && k < total; it++) {
+        const struct eval_item *item = &set->items[it];
+        for (qi = 0; qi < item->nq && k < limit && k < total; qi++, idx++) {
+            if (idx != next)
+                continue;
+            if (item != cur) {
+                free_compressed(comp, j->n_models);
+                cur = item;
+                if (compress_item(item, level, toks, j->n_models, comp) != 0) {
+                    snprintf(err, errlen, "cannot compress item %s of %s (out of memory?)", item->id, set->name);
+                    return -1;
+                }
+            }
+            if (add_question(j, asks, n_asks, cap, s, item, &item->q[qi], comp) != 0) {
+                snprintf(err, errlen, "out of memory");
+                rc = -1;
+                break;
+            }
+            k++;
+            next = limit < total ? (size_t)((unsigned long long)k * total / limit) : k;
+        }
+        if (rc)
+            break;
+    }
+    free_compressed(comp, j->n_models);
+    return rc;
+}
+
 /* Split a comma list into at most max strings (pointing into a copy). */
 static int split_list(char *s, char **out, int max)
 {
@@ -799,7 +843,6 @@ int eval_judge_main(int argc, char **argv)
 
     /* questions, contexts, prompts */
     for (s = 0; s < n_sets; s++) {
-        size_t it, qi, taken = 0;
         if (eval_set_load(names[s], data, 0, &sets[s], err, sizeof err) != 0) {
             rc = error_line(err);
             goto done;
@@ -808,24 +851,9 @@ int eval_judge_main(int argc, char **argv)
             rc = usage_error("data set '%s' has no questions to ask", names[s]);
             goto done;
         }
-        for (it = 0; it < sets[s].n && taken < (size_t)limit; it++) {
-            const struct eval_item *item = &sets[s].items[it];
-            char *comp[MAX_MODELS] = {0};
-            int ok = 1;
-            if (!item->nq)
-                continue;
-            if (compress_item(item, level, toks, j.n_models, comp) != 0) {
-                rc = error_line("cannot compress an item of the data set (out of memory?)");
-                goto done;
-            }
-            for (qi = 0; qi < item->nq && taken < (size_t)limit && ok; qi++, taken++)
-                ok = add_question(&j, &asks, &n_asks, &cap_asks, s, item, &item->q[qi], comp) == 0;
-            free_compressed(comp, j.n_models);
-            if (!ok) {
-                fprintf(stderr, "terse: out of memory\n");
-                rc = 2;
-                goto done;
-            }
+        if (add_set(&j, &sets[s], s, (size_t)limit, level, toks, &asks, &n_asks, &cap_asks, err, sizeof err) != 0) {
+            rc = error_line(err);
+            goto done;
         }
     }
     if (plan_calls(&j, 0) != 0) {

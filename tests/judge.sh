@@ -270,4 +270,9 @@ OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --data "$tmp/dat
     grep -q '^| gsm8k | openai:gpt-4o-mini | 2 | 0 | 0.5000 | 0.5000 | 0.5000 | 0.5000 | 1.0000 |' "$tmp/builtin.out" &&
     [ "$(q "$tmp/log8" "return r.some(x => x.prompt.includes('Context:\n{\"1b2c3d4e-0000-4000-8000-000000000001\": \"aaaaaaaa-0000-4000-8000-00000000000a\",\n \"1b2c3d4e'))")" = true ]
 verdict "built-in sets: kv read from gzip as upstream renders it, gsm8k scored on the last number"
+: > "$tmp/log8"
+OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/many.jsonl" --limit 3 --no-cache \
+    > /dev/null 2>&1
+[ "$(q "$tmp/log8" "return [...new Set(r.map(x => /value of item (\\d)/.exec(x.prompt)[1]))].sort().join(',')")" = "0,2,4" ]
+verdict "--limit 3 of 6 questions: evenly spaced (0, 2, 4)"
 stop_server
