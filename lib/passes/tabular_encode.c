@@ -51,6 +51,9 @@ struct col {
     size_t nsub, leaves;
 };
 
+/* Returns the exact tokens of s[0..n) on the encoder's tokenizer (n when
+ * counting fails for memory: an over-estimate, which only makes a form
+ * look worse). */
 static size_t ntok(struct enc *e, const char *s, size_t n)
 {
     size_t c = 0;
@@ -84,6 +87,7 @@ static size_t est(struct enc *e, const char *s, size_t n)
     return bytes ? (size_t)((double)total * (double)n / (double)bytes) : ntok(e, s, n);
 }
 
+/* Appends depth spaces (depth < MAX_BLOCK_DEPTH): one a level. */
 static void indent(struct buf *out, int depth)
 {
     static const char sp[] = "                        ";
@@ -125,6 +129,9 @@ static void put_cut(const struct json_value *v, size_t max, struct buf *out)
     buf_free(&t);
 }
 
+/* Writes a scalar at place: strings bare when the rules allow (then the
+ * decoded text), else as written between quotes; at balanced and max a
+ * long string is cut (put_cut). */
 static void put_scalar(const struct enc *e, const struct json_value *v, int place,
                        struct buf *out)
 {
@@ -157,11 +164,13 @@ static void put_scalar(const struct enc *e, const struct json_value *v, int plac
     }
 }
 
+/* Returns 1 for arrays and objects. */
 static int is_container(const struct json_value *v)
 {
     return v->kind == JSON_ARRAY || v->kind == JSON_OBJECT;
 }
 
+/* Returns 1 if two keys are the same string (decoded). */
 static int same_key(const struct json_value *a, const struct json_value *b)
 {
     return a->str_len == b->str_len && memcmp(a->str, b->str, a->str_len) == 0;
@@ -401,6 +410,7 @@ static size_t memo_hash(const struct json_value *v, size_t cap)
     return (size_t)(h >> 32) & (cap - 1);
 }
 
+/* Returns the remembered flow form of container v, or NULL. */
 static struct memo_slot *memo_find(struct enc *e, const struct json_value *v)
 {
     size_t i;
@@ -412,6 +422,8 @@ static struct memo_slot *memo_find(struct enc *e, const struct json_value *v)
     return NULL;
 }
 
+/* Remembers s[0..n) as the flow form of v (the table doubles at half
+ * full); on allocation failure sets e->oom and remembers nothing. */
 static void memo_put(struct enc *e, const struct json_value *v, const char *s, size_t n)
 {
     size_t i, off = e->memo_text.len;
