@@ -107,8 +107,6 @@ static void put_key(const struct json_value *k, struct buf *out)
     }
 }
 
-/* Writes a scalar at place: strings bare when the rules allow (then the
- * decoded text), else as written between quotes. */
 /* Writes a string cut to about max bytes (at a character boundary) with a
  * marker that says how many characters were left out, quoted. */
 static void put_cut(const struct json_value *v, size_t max, struct buf *out)
