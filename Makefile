@@ -10,6 +10,8 @@
 # scripts/bootstrap.sh, which the targets run when its stamp is missing.
 
 CC      ?= cc
+# the grammars are compiled once, by this compiler, for every build variant
+CC_GRAMMAR ?= cc
 BUILD   ?= build
 OPT     ?= -O2
 SAN     ?=
@@ -20,7 +22,7 @@ VERSION := 0.1.0
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CFLAGS_ALL = -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden $(SAN) $(CFLAGS)
-LDLIBS   = -lutf8proc -lstemmer -lm -lpthread
+LDLIBS   = -ltree-sitter -lutf8proc -lstemmer -lm -lpthread
 
 # V=1 shows full commands
 V ?= 0
@@ -38,12 +40,41 @@ NPM      = deps/node_modules
 
 LIB_SRC  = $(wildcard lib/*.c lib/common/*.c lib/tokenize/*.c lib/detect/*.c lib/passes/*.c lib/select/*.c lib/guard/*.c)
 LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/vocab_data.o
-HEADERS  = include/terse.h $(wildcard lib/*/*.h)
+
+# tree-sitter grammars (npm sources, compiled at build time, never copied):
+# one archive in build/grammars that every build variant (release, asan,
+# fuzzlib, clang) links, because the parsers are tens of MB of generated C.
+# Own flags: no warnings (not our code), no sanitizers, symbols hidden so
+# that libterse exports only terse_*.
+GRAMMARS     = python javascript typescript tsx c cpp go rust java json bash
+GRAMMAR_DIR  = build/grammars
+GRAMMAR_SRC_python     = $(NPM)/tree-sitter-python/src
+GRAMMAR_SRC_javascript = $(NPM)/tree-sitter-javascript/src
+GRAMMAR_SRC_typescript = $(NPM)/tree-sitter-typescript/typescript/src
+GRAMMAR_SRC_tsx        = $(NPM)/tree-sitter-typescript/tsx/src
+GRAMMAR_SRC_c          = $(NPM)/tree-sitter-c/src
+GRAMMAR_SRC_cpp        = $(NPM)/tree-sitter-cpp/src
+GRAMMAR_SRC_go         = $(NPM)/tree-sitter-go/src
+GRAMMAR_SRC_rust       = $(NPM)/tree-sitter-rust/src
+GRAMMAR_SRC_java       = $(NPM)/tree-sitter-java/src
+GRAMMAR_SRC_json       = $(NPM)/tree-sitter-json/src
+GRAMMAR_SRC_bash       = $(NPM)/tree-sitter-bash/src
+GRAMMAR_SCANNERS = python javascript typescript tsx cpp rust bash
+GRAMMAR_OBJ  = $(patsubst %,$(GRAMMAR_DIR)/%-parser.o,$(GRAMMARS)) \
+               $(patsubst %,$(GRAMMAR_DIR)/%-scanner.o,$(GRAMMAR_SCANNERS))
+GRAMMAR_CFLAGS = -std=c11 -O1 -w -fPIC -fvisibility=hidden -DTREE_SITTER_HIDE_SYMBOLS
+HEADERS  = include/terse.h $(wildcard lib/*/*.h) $(wildcard eval/*.h)
 VOCAB_BIN = $(GEN)/o200k.bin $(GEN)/cl100k.bin $(GEN)/gemma3.bin $(GEN)/claude.bin
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
 
-.PHONY: all lib test demo bench install uninstall clean bootstrap unit asan fuzz lint
+# terse eval (eval/): part of the program, not of the library; it uses the
+# internal JSON model, so the program links libterse-internal.a.
+EVAL_SRC = $(wildcard eval/*.c)
+EVAL_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(EVAL_SRC))
+EVAL_LIBS = -lcurl -lsqlite3 -lz
+
+.PHONY: grammars all lib test demo bench install uninstall clean bootstrap unit asan fuzz lint bench-quality
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libterse.a $(BUILD)/libterse.so $(BUILD)/terse
@@ -97,6 +128,23 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c -o $@ $<
 
+$(GRAMMAR_DIR)/%-parser.o: | $(STAMP)
+	@mkdir -p $(dir $@)
+	$(E) "  CC      grammar $*"
+	$(Q)$(CC_GRAMMAR) $(GRAMMAR_CFLAGS) -I$(GRAMMAR_SRC_$*) -c -o $@ $(GRAMMAR_SRC_$*)/parser.c
+
+$(GRAMMAR_DIR)/%-scanner.o: | $(STAMP)
+	@mkdir -p $(dir $@)
+	$(E) "  CC      grammar $* scanner"
+	$(Q)$(CC_GRAMMAR) $(GRAMMAR_CFLAGS) -I$(GRAMMAR_SRC_$*) -c -o $@ $(GRAMMAR_SRC_$*)/scanner.c
+
+$(GRAMMAR_DIR)/libgrammars.a: $(GRAMMAR_OBJ)
+	$(E) "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+grammars: $(GRAMMAR_DIR)/libgrammars.a
+
 $(BUILD)/obj/vocab_data.o: $(GEN)/vocab_data.S
 	@mkdir -p $(dir $@)
 	$(E) "  AS      $<"
@@ -105,26 +153,26 @@ $(BUILD)/obj/vocab_data.o: $(GEN)/vocab_data.S
 # The installed archive is one relocatable object whose hidden (internal)
 # symbols are made local, so static users see only the terse_* API.
 # Tests and fuzz targets, which call internals, link libterse-internal.a.
-$(BUILD)/libterse.a: $(LIB_OBJ)
+$(BUILD)/libterse.a: $(LIB_OBJ) $(GRAMMAR_OBJ)
 	$(E) "  AR      $@"
 	$(Q)rm -f $@ $(BUILD)/libterse-all.o
 	$(Q)ld -r -o $(BUILD)/libterse-all.o $^
 	$(Q)objcopy --localize-hidden $(BUILD)/libterse-all.o
 	$(Q)ar rcs $@ $(BUILD)/libterse-all.o
 
-$(BUILD)/libterse-internal.a: $(LIB_OBJ)
+$(BUILD)/libterse-internal.a: $(LIB_OBJ) $(GRAMMAR_OBJ)
 	$(E) "  AR      $@"
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/libterse.so: $(LIB_OBJ)
+$(BUILD)/libterse.so: $(LIB_OBJ) $(GRAMMAR_OBJ)
 	$(E) "  LD      $@"
 	$(Q)$(CC) -shared $(SAN) -Wl,-soname,libterse.so.0 -o $@ $^ $(LDLIBS)
 	$(Q)ln -sf libterse.so $(BUILD)/libterse.so.0
 
-$(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(BUILD)/libterse.a
+$(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(EVAL_OBJ) $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(EVAL_LIBS)
 
 # ---- tests ---------------------------------------------------------------------
 
@@ -140,7 +188,11 @@ $(BUILD)/jsonrt: $(BUILD)/obj/tests/roundtrip/jsonrt.o $(BUILD)/libterse-interna
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
-unit: $(BUILD)/test_unit $(BUILD)/terse $(BUILD)/tokref $(BUILD)/jsonrt
+$(BUILD)/code_equiv: $(BUILD)/obj/tests/code/equiv.o $(BUILD)/libterse-internal.a
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+unit: $(BUILD)/test_unit $(BUILD)/terse $(BUILD)/tokref $(BUILD)/jsonrt $(BUILD)/code_equiv
 
 # The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -157,6 +209,13 @@ fuzz: $(STAMP) $(VOCAB_BIN)
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build/fuzzlib/libterse-internal.a
 	$(MAKE) $(FUZZ_BIN)
 
+# the eval parsers' targets also compile eval/ (a program part, not in the library)
+build/fuzz/fuzz_eval_%: fuzz/fuzz_eval_%.c $(EVAL_SRC) $(wildcard eval/*.h) build/fuzzlib/libterse-internal.a
+	@mkdir -p $(dir $@)
+	$(E) "  FUZZ    $@"
+	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $< $(EVAL_SRC) build/fuzzlib/libterse-internal.a $(LDLIBS) $(EVAL_LIBS)
+
 build/fuzz/%: fuzz/%.c build/fuzzlib/libterse-internal.a
 	@mkdir -p $(dir $@)
 	$(E) "  FUZZ    $@"
@@ -172,7 +231,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --std=c11 --inline-suppr -Iinclude lib programs tools tests/unit tests/ref tests/roundtrip fuzz
+	  --std=c11 --inline-suppr -Iinclude lib programs eval tools tests/unit tests/ref tests/roundtrip tests/code fuzz
 	$(MAKE) BUILD=build/clang CC=clang all
 
 demo: $(STAMP) all
@@ -184,6 +243,11 @@ $(BUILD)/bench_json: $(BUILD)/obj/bench/bench_json.o $(BUILD)/libterse-internal.
 
 bench: $(STAMP) all $(BUILD)/bench_tok $(BUILD)/bench_json
 	bench/run.sh
+
+# terse eval over the standard data sets; rewrites the quality section of
+# docs/benchmarks.md (between its bench-quality markers) from the report.
+bench-quality: $(STAMP) all
+	scripts/bench-quality.sh $(BUILD)
 
 # ---- install -------------------------------------------------------------------
 

@@ -201,6 +201,31 @@ sed -e 's/.*"level":"\([a-z]*\)".*"bytes":\([0-9]*\),"tokens_in":\([0-9]*\),"tok
     printf '  %-9s %8s MB/s   %s -> %s tokens  %s\n' "$level" "$mbps" "$tin" "$tout" "$verdict"
 done
 
+# chat transcripts (issue 6 target: balanced >= 20 MB/s on the locomo-dev
+# conversations, rendered as eval/quality.js renders them)
+DATA=${TERSE_DATA:-/work/shared/data}
+if [ -d "$DATA/locomo-dev" ]; then
+    "$NODE" -e '
+        const q = require("./eval/quality.js"), fs = require("fs"), dir = process.argv[1];
+        process.stdout.write(fs.readdirSync(dir).filter(f => f.endsWith(".json")).sort()
+            .map(f => q.renderLocomo(JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"))).text).join("\n"));
+    ' "$DATA/locomo-dev" > "$OUT/chat.txt" || die "rendering locomo-dev failed"
+    echo
+    echo "compression of chat transcripts (locomo-dev), o200k, single thread (target: balanced >= 20 MB/s)"
+    "$BENCH_TOK" --seconds "$SECS" --compress exact --compress balanced --compress max "$OUT/chat.txt" \
+        > "$OUT/compress-chat.jsonl" || die "bench_tok --compress failed on chat"
+    sed -e 's/.*"level":"\([a-z]*\)".*"bytes":\([0-9]*\),"tokens_in":\([0-9]*\),"tokens_out":\([0-9]*\),"mbps":\([0-9.]*\).*/\1 \2 \3 \4 \5/' \
+        "$OUT/compress-chat.jsonl" | while read -r level bytes tin tout mbps; do
+        verdict=""
+        if [ "$level" = balanced ]; then
+            verdict=$(awk -v m="$mbps" 'BEGIN { print (m >= 20 ? "PASS" : "MISS") }')
+        fi
+        printf '  %-9s %8s MB/s   %s -> %s tokens  %s\n' "$level" "$mbps" "$tin" "$tout" "$verdict"
+    done
+else
+    echo "chat transcripts: $DATA/locomo-dev not found, skipped"
+fi
+
 # structured data and logs (issue 5): tabular JSON against TOON and minified
 # JSON, JSON speed at safe, log folding
 BUILD="$BUILD" NODE="$NODE" bench/structured.sh || die "structured.sh failed"

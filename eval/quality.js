@@ -21,6 +21,13 @@
  *   nq           nq-open-oracle passages as "Title\n\ntext" at balanced: strict retention.
  *   seed         seed-pairs, domain nl, splits valid+test, at max: token ratio against the
  *                reference LLM compressions; number and negation retention of both.
+ *   locomo       locomo-dev conversations rendered as "Session N (date):" lines and
+ *                "Speaker: text [shared photo: caption]" turns, compressed once without the
+ *                questions at balanced (and max): % fewer tokens, content retention of the
+ *                answers of categories 1-4 that the rendering itself retains; per question
+ *                with evidence, --query QUESTION --budget floor(10%): evidence turns kept
+ *                (a turn is kept when one output line holds more than half of its distinct
+ *                content words, normalized, STOP left out).
  *
  * Definitions (also printed in the --out JSON under "definitions"):
  *   normalize(s)  SQuAD: lower case; delete ASCII punctuation (Python string.punctuation);
@@ -58,7 +65,7 @@ const crypto = require('crypto');
 
 const ROOT = path.resolve(__dirname, '..');
 const TMP = path.join(ROOT, 'build', 'eval-tmp');
-const ALL_TASKS = ['squad', 'squad-query', 'squad-long', 'kv', 'nq', 'seed'];
+const ALL_TASKS = ['squad', 'squad-query', 'squad-long', 'kv', 'nq', 'seed', 'locomo'];
 
 /* ------------------------------------------------------------------ options */
 
@@ -837,6 +844,100 @@ async function taskSeed(ctx) {
             loose_terse_items_kept: t.tNegLoose, loose_reference_items_kept: t.rNegLoose } });
 }
 
+/* The locomo-dev rendering (the data README's suggestion): returns the text and the
+ * turns by dia_id. */
+function renderLocomo(conv) {
+    const lines = [], turns = new Map();
+    for (let i = 1; conv[`session_${i}_date_time`] || conv[`session_${i}`]; i++) {
+        const s = conv[`session_${i}`];
+        if (!Array.isArray(s)) continue;
+        if (lines.length) lines.push('');
+        lines.push(`Session ${i} (${conv[`session_${i}_date_time`]}):`);
+        for (const t of s) {
+            const line = `${t.speaker}: ${t.text}` + (t.blip_caption ? ` [shared photo: ${t.blip_caption}]` : '');
+            lines.push(line);
+            turns.set(t.dia_id, line);
+        }
+    }
+    return { text: lines.join('\n') + '\n', turns };
+}
+
+/* Whether a turn survives in out: some line of out holds more than half of the
+ * turn's distinct content words (normalized, STOP left out), as whole words. */
+function turnKept(turn, outLines) {
+    const words = [...new Set(terms(turn.replace(/^[^:]*:\s*/, '')))];
+    if (!words.length) return true;
+    return outLines.some(l => {
+        const have = new Set(l);
+        return words.filter(w => have.has(w)).length * 2 > words.length;
+    });
+}
+
+async function taskLocomo(ctx) {
+    const dir = path.join(ctx.opts.data, 'locomo-dev');
+    const files = fs.readdirSync(dir).filter(f => f.endsWith('.json')).sort().slice(0, ctx.opts.limit);
+    const task = new Task('locomo', ctx);
+    const convs = files.map(f => {
+        const conv = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+        const { text, turns } = renderLocomo(conv);
+        const normText = normalize(text);
+        const qs = conv.qa.filter(q => q.category >= 1 && q.category <= 4 && q.answer != null).map(q => ({
+            ...q, answer: String(q.answer), norm: [normalize(String(q.answer))],
+            evidence: (q.evidence || []).flatMap(e => String(e).split(/[;,\s]+/)).filter(e => turns.has(e)),
+        }));
+        return { name: f.replace(/\.json$/, ''), text, turns, qs,
+            answerable: qs.filter(q => anyRetained(normText, q.norm, 'content')),
+            file: tmpFile('locomo', f.replace(/\.json$/, '.txt'), text) };
+    });
+    const levels = ['balanced', 'max'];
+    task.total = convs.length * levels.length + convs.reduce((n, c) => n + c.qs.filter(q => q.evidence.length).length, 0);
+    const fig = { conversations: convs.length, rendering: 'Session N (date): lines; Speaker: text [shared photo: caption]' };
+    for (const level of levels) {
+        const g = { tin: 0, tout: 0, n: 0, content: 0 };
+        await Promise.all(convs.map(async c => {
+            const tin = await ctx.count(c.text);
+            const r = await ctx.compress(c.file, { level });
+            await task.check(r, { expectIn: tin, id: `${c.name}/${level}` });
+            g.tin += tin; g.n += c.answerable.length;
+            g.tout += r.ok ? r.tokens_out : tin;
+            if (!r.ok) return;
+            const nt = normalize(r.text);
+            for (const q of c.answerable) {
+                const k = anyRetained(nt, q.norm, 'content');
+                g.content += k;
+                if (!k) task.fail(`content_lost_${level}`, { id: `${c.name}/${q.evidence.join(',')}`, question: q.question, answer: q.answer, cmd: r.cmd });
+            }
+            fig[`${c.name}_${level}`] = { tokens_in: tin, tokens_out: r.tokens_out, pct_fewer: fewer(tin, r.tokens_out) };
+        }));
+        fig[level] = { tokens_in: g.tin, tokens_out: g.tout, pct_fewer: fewer(g.tin, g.tout),
+            answers_in_conversation: g.n, content_retention: pct(g.content, g.n), content_lost: g.n - g.content };
+    }
+    const b = { q: 0, ev: 0, kept: 0, allKept: 0, tin: 0, tout: 0, content: 0 };
+    await Promise.all(convs.map(async c => {
+        const tin = await ctx.count(c.text);
+        const budget = Math.floor(tin * 0.1);
+        await Promise.all(c.qs.filter(q => q.evidence.length).map(async (q, i) => {
+            const r = await ctx.compress(c.file, { query: q.question, budget });
+            await task.check(r, { budget, expectIn: tin, id: `${c.name}/q${i}` });
+            b.q++; b.ev += q.evidence.length; b.tin += tin;
+            b.tout += r.ok ? r.tokens_out : tin;
+            if (!r.ok || r.tokens_out > budget) return;
+            const outLines = r.text.split('\n').map(l => normalize(l).split(' '));
+            let k = 0;
+            for (const e of q.evidence) {
+                if (turnKept(c.turns.get(e), outLines)) k++;
+                else task.fail('evidence_lost', { id: `${c.name}/${e}`, question: q.question, turn: c.turns.get(e), cmd: r.cmd });
+            }
+            b.kept += k; b.allKept += k === q.evidence.length;
+            b.content += anyRetained(normalize(r.text), q.norm, 'content');
+        }));
+    }));
+    fig.query_budget_10pct = { questions: b.q, evidence_turns: b.ev, evidence_kept: pct(b.kept, b.ev),
+        questions_all_evidence_kept: pct(b.allKept, b.q), pct_fewer: fewer(b.tin, b.tout),
+        content_retention_all_questions: pct(b.content, b.q) };
+    return task.finish(fig);
+}
+
 /* ---------------------------------------------------------------- report */
 
 function targets(res) {
@@ -887,6 +988,15 @@ function targets(res) {
             `(ref ${s.negations.reference_items_all_kept}; loose ref ${s.negations.loose_reference_items_kept})`,
             'all', s.negations.terse_items_all_kept === s.negations.items_with_negations, '');
     }
+    if (res.locomo) {
+        const s = res.locomo;
+        row('locomo', 'balanced: % fewer tokens', s.balanced.pct_fewer, '>= 40', ge(s.balanced.pct_fewer, 40));
+        row('locomo', 'balanced: content retention (answers in the conversation)', s.balanced.content_retention, '>= 97',
+            ge(s.balanced.content_retention, 97));
+        row('locomo', 'max: % fewer / content retention', `${s.max.pct_fewer} / ${s.max.content_retention}`, 'info', null, '');
+        row('locomo', 'query + budget 10%: evidence turns kept', s.query_budget_10pct.evidence_kept, '>= 80',
+            ge(s.query_budget_10pct.evidence_kept, 80));
+    }
     /* every task: no failed calls, nothing over budget, nothing longer than its input */
     for (const [name, r] of Object.entries(res)) {
         const c = r.checks;
@@ -908,7 +1018,7 @@ function markdown(rows, res, meta) {
     }
     L.push('', '| task | items | seconds |', '|---|---|---|');
     for (const [name, r] of Object.entries(res)) {
-        L.push(`| ${name} | ${r.paragraphs ?? r.questions ?? r.records ?? r.items} | ${r.seconds} |`);
+        L.push(`| ${name} | ${r.paragraphs ?? r.questions ?? r.records ?? r.items ?? r.conversations} | ${r.seconds} |`);
     }
     L.push('', `total ${meta.seconds} s; ${meta.calls.compress} compress and ${meta.calls.count} count processes, ` +
         `at most ${meta.jobs} at a time.`);
@@ -916,7 +1026,7 @@ function markdown(rows, res, meta) {
 }
 
 const TASKS = { 'squad': taskSquad, 'squad-query': taskSquadQuery, 'squad-long': taskSquadLong,
-    'kv': taskKv, 'nq': taskNq, 'seed': taskSeed };
+    'kv': taskKv, 'nq': taskNq, 'seed': taskSeed, 'locomo': taskLocomo };
 
 async function main() {
     const opts = parseArgs(process.argv);
@@ -963,4 +1073,4 @@ if (require.main === module) {
 }
 
 module.exports = { normalize, strictRetained, contentRetained, dropWords, sentences, bm25Rank, numbers,
-    negations, renderKv, STOP, BASE_A };
+    negations, renderKv, renderLocomo, STOP, BASE_A };

@@ -137,7 +137,8 @@ enum terse_level {
     TERSE_LEVEL_MAX = 3
 };
 
-/* Content types. AUTO detects; CODE, LOG, MEMORY and CHAT are passed through
+/* Content types. AUTO detects; CODE is compressed by its syntax tree for the
+ * languages of terse_lang_name; LOG, MEMORY and CHAT are passed through
  * unchanged (only trailing blanks go) until their passes exist;
  * docs/levels.md says what each type gets. */
 enum terse_type {
@@ -157,6 +158,14 @@ TERSE_API const char *terse_type_name(int type);
 TERSE_API int terse_level_parse(const char *name);
 TERSE_API int terse_type_parse(const char *name);
 
+/* Returns the name of the i-th language the code pass knows ("python",
+ * "javascript", "typescript", "tsx", "c", "cpp", "go", "rust", "java", "json",
+ * "bash"), or NULL past the last (static). */
+TERSE_API const char *terse_lang_name(size_t i);
+/* Returns the index (for terse_lang_name) of a language name or alias
+ * ("py", "js", "c++", "sh", ...; case-insensitive), or -1 when unknown. */
+TERSE_API int terse_lang_parse(const char *name);
+
 /* Options of a compression. Initialize with terse_options_init(). */
 typedef struct terse_options {
     int level;                         /* enum terse_level; default BALANCED */
@@ -165,6 +174,17 @@ typedef struct terse_options {
     const char *query;                 /* relevance query, or NULL */
     size_t query_len;
     size_t budget;                     /* at most this many tokens; 0 = no budget */
+    const char *name;                  /* the input's file name, or NULL: picks the
+                                          language of code ("src/app.py"); copied */
+    const char *lang;                  /* the language of code ("python", "c", ...;
+                                          docs/levels.md lists them), or NULL to
+                                          go by name or content; copied */
+    size_t keep_recent;                /* chat: the last N messages or turns are left
+                                          untouched; default 0, which keeps every
+                                          message's output independent of later ones */
+    int compact;                       /* memory lists: one "- " line per memory or
+                                          subject instead of the input's JSON shape
+                                          (ids and scores left out); CLI: --json */
 } terse_options;
 
 TERSE_API void terse_options_init(terse_options *o);
@@ -192,6 +212,8 @@ typedef struct terse_result {
     size_t guard_fallbacks;   /* segments put back to a lower level by a guard */
     size_t min_tokens;        /* on TERSE_EBUDGET: tokens of the output with only the
                                  most relevant segment kept */
+    size_t parse_errors;      /* code: files (or fenced blocks) whose parse had errors,
+                                 passed through unchanged */
 } terse_result;
 
 /* Compresses text[0..len) into *r (which the caller releases with

@@ -21,8 +21,13 @@
 #include "common/utf8.h"
 #include "detect/detect.h"
 #include "guard/guard.h"
+#include "passes/code.h"
+#include "passes/code_lang.h"
+#include "passes/chat.h"
 #include "passes/json.h"
 #include "passes/log.h"
+#include "passes/memory.h"
+#include "passes/piece.h"
 #include "passes/prose.h"
 #include "passes/tabular.h"
 #include "select/bm25.h"
@@ -33,6 +38,8 @@
 struct terse_ctx {
     terse_options o;
     char *query;
+    char *name, *lang; /* copies of the options' strings */
+    const struct prose_env *env; /* compress_ctx_piece: shared, not owned */
 };
 
 static const char *const level_names[] = {"exact", "safe", "balanced", "max"};
@@ -41,6 +48,17 @@ static const char *const type_names[] = {"auto", "prose", "code", "json", "log",
 const char *terse_level_name(int level)
 {
     return level >= 0 && level <= TERSE_LEVEL_MAX ? level_names[level] : NULL;
+}
+
+const char *terse_lang_name(size_t i)
+{
+    const struct code_lang *L = i < CODE_LANG_COUNT ? code_lang_get((int)i) : NULL;
+    return L ? L->name : NULL;
+}
+
+int terse_lang_parse(const char *name)
+{
+    return name ? code_lang_parse(name, strlen(name)) : -1;
 }
 
 const char *terse_type_name(int type)
@@ -81,7 +99,7 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     if (!status)
         status = &dummy;
     if (!o || o->level < 0 || o->level > TERSE_LEVEL_MAX || o->type < 0 || o->type > TERSE_TYPE_CHAT ||
-        (!o->query && o->query_len)) {
+        (!o->query && o->query_len) || (o->lang && code_lang_parse(o->lang, strlen(o->lang)) == CODE_NONE)) {
         *status = TERSE_EINVAL;
         return NULL;
     }
@@ -104,7 +122,22 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
         c->query[o->query_len] = 0;
         c->o.query = c->query;
     }
+    if ((o->name && !(c->name = strdup(o->name))) || (o->lang && !(c->lang = strdup(o->lang)))) {
+        terse_ctx_free(c);
+        *status = TERSE_ENOMEM;
+        return NULL;
+    }
+    c->o.name = c->name;
+    c->o.lang = c->lang;
     *status = TERSE_OK;
+    return c;
+}
+
+terse_ctx *compress_ctx_piece(const terse_options *o, const struct prose_env *env, int *status)
+{
+    terse_ctx *c = terse_ctx_new(o, status);
+    if (c)
+        c->env = env;
     return c;
 }
 
@@ -113,6 +146,8 @@ void terse_ctx_free(terse_ctx *ctx)
     if (!ctx)
         return;
     free(ctx->query);
+    free(ctx->name);
+    free(ctx->lang);
     free(ctx);
 }
 
@@ -150,7 +185,13 @@ struct seg {
     size_t full_len, full_tokens;
     double score;
     uint64_t bag;    /* word bag of out, for near duplicates */
+    uint8_t fence;   /* a fenced block (verbatim): its code goes through the code pass */
+    uint8_t parse_error; /* the fence's code did not parse */
     size_t words;    /* words in out */
+    /* its tokens, when its paragraph was lexed whole: ptoks[tok_first ..
+     * tok_first + tok_n) of the job, offsets relative to tok_base in doc */
+    size_t tok_first, tok_base;
+    uint32_t tok_n;
 };
 
 struct job {
@@ -162,13 +203,16 @@ struct job {
     struct seg *segs;
     size_t n_segs, cap_segs;
     struct prose_query q;
-    struct prose_env *env;
+    const struct prose_env *env;
+    struct prose_env *own_env; /* built for the call, freed at its end */
     struct lex_tok *lex_in; /* scratch: tokens of a segment and of its output */
     size_t lex_cap;
+    struct lex_tok *ptoks;  /* tokens of the paragraphs, lexed once (see seg) */
+    size_t n_ptoks, cap_ptoks;
     const char *qwords[32];
     size_t qlens[32];
     char qbuf[512];
-    size_t fallbacks, duplicates;
+    size_t fallbacks, duplicates, parse_errors;
     int oom;
 };
 
@@ -226,12 +270,48 @@ static void on_sentence(void *arg, size_t start, size_t end)
 struct para_ctx {
     struct job *j;
     size_t base;
+    size_t first; /* the paragraph's first token in j->ptoks */
 };
 
-static void on_para_sentence(void *arg, size_t start, size_t end)
+static void on_para_sentence(void *arg, size_t start, size_t end, size_t tok_first, size_t tok_end)
 {
     struct para_ctx *p = arg;
-    on_sentence(p->j, p->base + start, p->base + end);
+    struct job *j = p->j;
+    size_t n = j->n_segs;
+    on_sentence(j, p->base + start, p->base + end);
+    if (j->n_segs > n) {
+        struct seg *g = &j->segs[n];
+        g->tok_first = p->first + tok_first;
+        g->tok_n = (uint32_t)(tok_end - tok_first);
+        g->tok_base = p->base;
+    }
+}
+
+/* Splits the paragraph doc[text .. end) into sentence segments, lexing it
+ * once: the segments keep their tokens for compress_seg. */
+static void add_paragraph(struct job *j, size_t text, size_t end)
+{
+    struct para_ctx pc;
+    size_t n = end - text;
+    if (j->n_ptoks + n > j->cap_ptoks) {
+        size_t cap = j->cap_ptoks ? j->cap_ptoks : 4096;
+        struct lex_tok *p;
+        while (cap < j->n_ptoks + n)
+            cap *= 2;
+        p = realloc(j->ptoks, cap * sizeof *p);
+        if (!p) {
+            j->oom = 1;
+            return;
+        }
+        j->ptoks = p;
+        j->cap_ptoks = cap;
+    }
+    pc.j = j;
+    pc.base = text;
+    pc.first = j->n_ptoks;
+    n = lex_text(j->doc + text, n, j->ptoks + j->n_ptoks);
+    j->n_ptoks += n;
+    prose_sentences_lexed(j->doc + text, j->ptoks + pc.first, n, on_para_sentence, &pc);
 }
 
 struct line {
@@ -377,6 +457,8 @@ static int segment_prose(struct job *j, int verbatim_only)
                 k = nl - 1;
             add_block(j, 0, 0, sep);
             add_seg(j, l->start, lines[k].end, SEG_VERBATIM);
+            if (!j->oom)
+                j->segs[j->n_segs - 1].fence = 1;
             if (!j->oom && k > i && l->end - l->text >= 7 &&
                 (memcmp(d + l->text + 3, "json", 4) == 0 || memcmp(d + l->text + 3, "JSON", 4) == 0))
                 j->segs[j->n_segs - 1].json = 2;
@@ -435,15 +517,12 @@ static int segment_prose(struct job *j, int verbatim_only)
         for (k = i + 1; k < nl && !is_blank(&lines[k]) && !block_start(d, &lines[k]); k++)
             ;
         {
-            struct para_ctx pc;
             size_t text = m ? l->text + m : l->text;
             while (text < l->end && (d[text] == ' ' || d[text] == '\t'))
                 text++;
             add_block(j, l->start, m ? text - l->start : 0, sep);
-            pc.j = j;
-            pc.base = text;
             if (lines[k - 1].end > text)
-                prose_sentences(d + text, lines[k - 1].end - text, on_para_sentence, &pc);
+                add_paragraph(j, text, lines[k - 1].end);
             else
                 add_seg(j, text, text, SEG_SENTENCE);
         }
@@ -481,6 +560,208 @@ static int lex_reserve(struct job *j, size_t n)
     j->lex_in = p;
     j->lex_cap = cap;
     return 0;
+}
+
+/* The tokens of segment g into t (room for its length): a copy of those
+ * its paragraph was lexed into, shifted to the segment's start, or a new
+ * lexing. Returns their number. */
+static size_t seg_tokens(const struct job *j, const struct seg *g, struct lex_tok *t)
+{
+    size_t k, shift;
+    if (!g->tok_n)
+        return lex_text(j->doc + g->start, g->end - g->start, t);
+    shift = g->start - g->tok_base;
+    for (k = 0; k < g->tok_n; k++) {
+        t[k] = j->ptoks[g->tok_first + k];
+        t[k].start -= (uint32_t)shift;
+    }
+    t[0].flags &= (uint8_t) ~(LXF_SPACE | LXF_NL);
+    return g->tok_n;
+}
+
+/* ---- code ------------------------------------------------------------------------ */
+
+static int code_count(void *arg, const char *s, size_t n, size_t *c)
+{
+    const struct job *j = arg;
+    return terse_count(j->ctx->o.tokenizer, s, n, 0, c) == TERSE_OK ? 0 : -1;
+}
+
+static void code_options(struct job *j, int lang, int level, size_t budget, struct code_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->lang = lang;
+    o->level = level;
+    o->query = j->ctx->o.query;
+    o->query_len = j->ctx->o.query_len;
+    o->budget = budget;
+    o->count = code_count;
+    o->count_arg = j;
+}
+
+/* A fenced block src[0..n) (fence lines included) whose language is known
+ * from its info string ("```python") or, without one, from its content:
+ * writes the fences and the code pass's output into b and returns 1.
+ * Returns 0 (b untouched) when the language is unknown. */
+static int compress_fence(struct job *j, struct seg *g, const char *src, size_t n, int level, struct buf *b)
+{
+    const char *nl = memchr(src, '\n', n), *info;
+    size_t c0, c1, close, il = 0;
+    int lang;
+    struct code_opts o;
+    struct code_stats st;
+    if (!nl)
+        return 0;
+    c0 = (size_t)(nl - src) + 1;
+    info = src;
+    while (info < nl && (*info == ' ' || *info == '`' || *info == '~'))
+        info++;
+    while (info + il < nl && info[il] != ' ' && info[il] != '\t' && info[il] != '{' && info[il] != ',')
+        il++;
+    /* the closing fence: the last line, when it is one */
+    close = n;
+    while (close > c0 && src[close - 1] != '\n')
+        close--;
+    if (close > c0 && (src[close] == '`' || src[close] == '~' || src[close] == ' ')) {
+        c1 = close - 1;
+    } else {
+        c1 = n; /* not closed: the code runs to the end */
+        close = n;
+    }
+    if (c1 < c0)
+        return 0;
+    lang = il ? code_lang_parse(info, il) : code_lang_guess(src + c0, c1 - c0);
+    if (lang == CODE_NONE)
+        return 0;
+    memset(&st, 0, sizeof st);
+    code_options(j, lang, level, 0, &o);
+    buf_add(b, src, c0);
+    if (code_compress(src + c0, c1 - c0, &o, b, &st) != CODE_OK) {
+        b->oom = 1;
+        return 1;
+    }
+    g->parse_error = st.parse_errors != 0;
+    if (close < n) {
+        buf_addc(b, '\n');
+        buf_add(b, src + close, n - close);
+    }
+    return 1;
+}
+
+/* The language of a whole code input: --lang, else the file name, else
+ * the content; CODE_NONE when none is known. */
+static int input_lang(const struct job *j)
+{
+    const terse_options *o = &j->ctx->o;
+    int lang = CODE_NONE;
+    if (o->lang)
+        lang = code_lang_parse(o->lang, strlen(o->lang));
+    if (lang == CODE_NONE && o->name)
+        lang = code_lang_from_path(o->name, strlen(o->name));
+    return lang;
+}
+
+/* Compresses the whole code input at `level` into out: one file, or each
+ * file of a multi-file input (code_split_files) with the language of its
+ * path, headers kept. With a budget (max only) each file gets a share in
+ * proportion to its size. Returns a CODE_* status. */
+static int code_all(struct job *j, int lang, int level, size_t budget, struct buf *out, struct code_stats *st)
+{
+    struct code_part *parts;
+    struct code_opts o;
+    size_t np = code_split_files(j->doc, j->n, NULL, 0), i, at = 0;
+    int rc = CODE_OK;
+    if (np == 0) {
+        if (lang == CODE_NONE)
+            lang = code_lang_guess(j->doc, j->n);
+        if (lang == CODE_NONE) {
+            buf_add(out, j->doc, j->n);
+            return CODE_OK;
+        }
+        code_options(j, lang, level, budget, &o);
+        return code_compress(j->doc, j->n, &o, out, st);
+    }
+    parts = malloc(np * sizeof *parts);
+    if (!parts)
+        return CODE_ENOMEM;
+    code_split_files(j->doc, j->n, parts, np);
+    for (i = 0; i < np && rc != CODE_ENOMEM; i++) {
+        const struct code_part *p = &parts[i];
+        int fl = code_lang_from_path(j->doc + p->p0, p->p1 - p->p0);
+        size_t b1 = p->b1;
+        buf_add(out, j->doc + at, p->h1 - at); /* text before, and the header */
+        while (b1 > p->b0 && (j->doc[b1 - 1] == '\n' || j->doc[b1 - 1] == ' ' || j->doc[b1 - 1] == '\t'))
+            b1--;
+        if (fl == CODE_NONE)
+            fl = lang != CODE_NONE ? lang : code_lang_guess(j->doc + p->b0, b1 - p->b0);
+        if (fl == CODE_NONE) {
+            buf_add(out, j->doc + p->b0, b1 - p->b0);
+        } else {
+            int r;
+            code_options(j, fl, level, budget ? budget * (b1 - p->b0) / (j->n ? j->n : 1) + 1 : 0, &o);
+            r = code_compress(j->doc + p->b0, b1 - p->b0, &o, out, st);
+            if (r != CODE_OK)
+                rc = r;
+        }
+        if (b1 > p->b0)
+            buf_addc(out, '\n');
+        at = p->t1 > p->t0 ? p->t0 : p->b1;
+    }
+    buf_add(out, j->doc + at, j->n - at);
+    free(parts);
+    return rc;
+}
+
+/* The code branch of terse_compress: the input at the level asked; with a
+ * budget the lowest level that fits, and at max the skeleton plus the most
+ * relevant bodies. Returns a TERSE_* status; sets *level to the level used. */
+static int compress_code(struct job *j, int lang, struct buf *out, int *level, size_t *min_tokens)
+{
+    struct code_stats st;
+    size_t budget = j->ctx->o.budget, got = 0;
+    int L, rc;
+    memset(&st, 0, sizeof st);
+    if (!budget) {
+        rc = code_all(j, lang, *level, 0, out, &st);
+        j->parse_errors = st.parse_errors;
+        return rc == CODE_OK ? TERSE_OK : TERSE_ENOMEM;
+    }
+    for (L = TERSE_LEVEL_EXACT; L <= *level && L <= TERSE_LEVEL_BALANCED; L++) {
+        memset(&st, 0, sizeof st);
+        out->len = 0;
+        if (code_all(j, lang, L, 0, out, &st) != CODE_OK || out->oom)
+            return TERSE_ENOMEM;
+        got = count_tokens(j, out->p ? out->p : "", out->len);
+        j->parse_errors = st.parse_errors;
+        if (got <= budget) {
+            *level = L;
+            return TERSE_OK;
+        }
+    }
+    if (*level < TERSE_LEVEL_MAX) {
+        *min_tokens = got;
+        return TERSE_EBUDGET;
+    }
+    memset(&st, 0, sizeof st);
+    out->len = 0;
+    rc = code_all(j, lang, TERSE_LEVEL_MAX, budget, out, &st);
+    if (rc == CODE_ENOMEM)
+        return TERSE_ENOMEM;
+    got = count_tokens(j, out->p ? out->p : "", out->len);
+    if (rc == CODE_EBUDGET || got > budget) {
+        /* the per-file shares missed: every body elided */
+        memset(&st, 0, sizeof st);
+        out->len = 0;
+        if (code_all(j, lang, TERSE_LEVEL_MAX, 0, out, &st) != CODE_OK || out->oom)
+            return TERSE_ENOMEM;
+        got = count_tokens(j, out->p ? out->p : "", out->len);
+        if (got > budget) {
+            *min_tokens = got;
+            return TERSE_EBUDGET;
+        }
+    }
+    j->parse_errors = st.parse_errors;
+    return TERSE_OK;
 }
 
 /* Compresses segment g at `level` into g->out (replacing what was there). */
@@ -544,6 +825,8 @@ static void compress_seg(struct job *j, struct seg *g, int level)
     if (g->kind == SEG_VERBATIM && g->json && level >= TERSE_LEVEL_SAFE &&
         embedded_json(j, g, level, &b) == 0) {
         /* JSON inside prose: the tabular encoding, which was shorter */
+    } else if (g->kind == SEG_VERBATIM && g->fence && compress_fence(j, g, src, n, level, &b)) {
+        /* done: code in a fence */
     } else if (g->kind == SEG_VERBATIM) {
         /* trailing blanks of each line carry no meaning */
         size_t i = 0;
@@ -572,7 +855,7 @@ static void compress_seg(struct job *j, struct seg *g, int level)
             return;
         }
         ti = j->lex_in;
-        ni = lex_text(src, n, ti);
+        ni = seg_tokens(j, g, ti);
         for (L = level;; L--) {
             b.len = 0;
             prose_compress_lexed(src, n, ti, ni, L, j->q.n ? &j->q : NULL, j->env, &b);
@@ -582,7 +865,7 @@ static void compress_seg(struct job *j, struct seg *g, int level)
                 if (lex_reserve(j, b.len) != 0)
                     break;
                 ti = j->lex_in;
-                ni = lex_text(src, n, ti);
+                ni = seg_tokens(j, g, ti);
             }
             to = j->lex_in + j->lex_cap;
             no = lex_text(b.p ? b.p : "", b.len, to);
@@ -675,9 +958,15 @@ static char *compress_alt(struct job *j, struct seg *g, int level, size_t *len)
 /* Marks exact duplicate sentences (safe and up) and near duplicates
  * (balanced and up: nine tenths of the words shared both ways, and nothing
  * protected that the earlier one lacks). The first occurrence stays. */
+#define NEAR_WINDOW 256
+
 static void mark_duplicates(struct job *j, int level)
 {
-    size_t i, k, cap = 64, mask;
+    struct near {
+        uint64_t bag;
+        size_t seg, words;
+    } near[NEAR_WINDOW];
+    size_t i, k, cap = 64, mask, n_near = 0, near_next = 0, lo, hi;
     uint32_t *table;
     while (cap < j->n_segs * 2)
         cap *= 2;
@@ -706,13 +995,20 @@ static void mark_duplicates(struct job *j, int level)
         table[h] = (uint32_t)i + 1;
         if (level < TERSE_LEVEL_BALANCED || g->words < 6)
             continue;
-        /* near duplicates: the word bags (set by compress_seg) first, then
-         * the words themselves */
-        for (k = i > 256 ? i - 256 : 0; k < i; k++) {
-            const struct seg *e = &j->segs[k];
-            if (e->removed || e->kind != SEG_SENTENCE || e->end - e->start < 20 || e->words < 6 ||
-                e->words * 10 < g->words * 9 || g->words * 10 < e->words * 9 ||
-                popcount64(e->bag ^ g->bag) > 10)
+        /* near duplicates among the last NEAR_WINDOW candidates: the word
+         * bags (set by compress_seg) first, from a small ring that stays
+         * in the processor's cache, then the words themselves */
+        /* word counts within 10% of each other: lo <= words <= hi */
+        lo = (g->words * 9 + 9) / 10;
+        hi = g->words * 10 / 9;
+        for (k = 0; k < n_near; k++) {
+            const struct near *c = &near[k];
+            const struct seg *e;
+            if (c->words - lo > hi - lo || popcount64(c->bag ^ g->bag) > 10 ||
+                c->seg < (i > 256 ? i - 256 : 0))
+                continue;
+            e = &j->segs[c->seg];
+            if (e->removed)
                 continue;
             if (overlap_tenths(e->out, e->out_len, g->out, g->out_len) >= 9 &&
                 overlap_tenths(g->out, g->out_len, e->out, e->out_len) >= 9 &&
@@ -722,6 +1018,14 @@ static void mark_duplicates(struct job *j, int level)
                 j->duplicates++;
                 break;
             }
+        }
+        if (!g->removed) {
+            near[near_next].seg = i;
+            near[near_next].bag = g->bag;
+            near[near_next].words = g->words;
+            near_next = (near_next + 1) % NEAR_WINDOW;
+            if (n_near < NEAR_WINDOW)
+                n_near++;
         }
     }
     free(table);
@@ -1419,8 +1723,8 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
 {
     struct job j;
     struct buf out = {0};
-    size_t i, dropped = 0, min_tokens = 0;
-    int rc = TERSE_OK, type, level, tabular = 0, escaped_log = 0;
+    size_t i, dropped = 0, min_tokens = 0, pass_segments = 0;
+    int rc = TERSE_OK, type, level, tabular = 0, code_lang = CODE_NONE, escaped_log = 0;
     size_t tab_tokens = 0;
     char *doc;
     if (!r)
@@ -1433,17 +1737,22 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     memset(&j, 0, sizeof j);
     j.ctx = ctx;
     doc = normalize_input(text, len, &j.n);
-    j.env = prose_env_new();
+    j.env = ctx->env ? ctx->env : (j.own_env = prose_env_new());
     if (!doc || !j.env) {
         free(doc);
-        prose_env_free(j.env);
+        prose_env_free(j.own_env);
         return TERSE_ENOMEM;
     }
     j.doc = doc;
-    r->tokens_in = count_tokens(&j, text, len);
+    r->tokens_in = ctx->env ? 0 : count_tokens(&j, text, len); /* a piece: the caller counts */
     type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type(doc, j.n) : ctx->o.type;
     level = ctx->o.level;
     query_words(&j);
+    if (ctx->o.type == TERSE_TYPE_AUTO && (code_lang = input_lang(&j)) != CODE_NONE &&
+        (code_lang != CODE_JSON || !json_valid(doc, j.n)))
+        type = TERSE_TYPE_CODE; /* the file name or --lang says which language */
+    else if (type == TERSE_TYPE_CODE)
+        code_lang = input_lang(&j);
     if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
          * budget; else what follows */
@@ -1466,7 +1775,6 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
                  : log_fold(doc, j.n, ctx->o.tokenizer, level, &out);
         /* a log that itself starts like a folded one had to be escaped,
          * which may cost tokens: given back as it is, it would unfold */
-        escaped_log = raw && log_is_folded(text, len);
         if (rc == TERSE_OK) {
             tab_tokens = count_tokens(&j, out.p ? out.p : "", out.len);
             if (!ctx->o.budget || tab_tokens <= ctx->o.budget)
@@ -1474,9 +1782,28 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
             else
                 out.len = 0;
         }
+        escaped_log = tabular && raw && log_is_folded(text, len);
     }
     if (tabular || rc != TERSE_OK) {
         /* done above */
+    } else if (type == TERSE_TYPE_CHAT) {
+        struct chat_stats cs;
+        rc = chat_compress(&ctx->o, doc, j.n, &out, &cs, &min_tokens);
+        dropped = cs.dropped;
+        j.duplicates = cs.repeats;
+        pass_segments = cs.segments;
+    } else if (type == TERSE_TYPE_MEMORY) {
+        struct memory_stats ms;
+        rc = memory_compress(&ctx->o, doc, j.n, &out, &ms, &min_tokens);
+        dropped = ms.dropped;
+        j.duplicates = ms.duplicates;
+        pass_segments = ms.entries;
+    } else if (type == TERSE_TYPE_CODE &&
+               (code_lang != CODE_NONE || code_lang_guess(doc, j.n) != CODE_NONE ||
+                code_split_files(doc, j.n, NULL, 0))) {
+        rc = compress_code(&j, code_lang, &out, &level, &min_tokens);
+        if (j.oom || out.oom)
+            rc = TERSE_ENOMEM;
     } else if (type == TERSE_TYPE_JSON && json_valid(doc, j.n)) {
         rc = compress_json(&j, &out, &dropped, &min_tokens);
         level = TERSE_LEVEL_EXACT;
@@ -1548,7 +1875,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     if (rc != TERSE_OK)
         goto done;
-    r->tokens_out = tabular ? tab_tokens : count_tokens(&j, out.p ? out.p : "", out.len);
+    r->tokens_out = ctx->env ? 0 : tabular ? tab_tokens : count_tokens(&j, out.p ? out.p : "", out.len);
     if (r->tokens_out > r->tokens_in && !escaped_log &&
         (!ctx->o.budget || r->tokens_in <= ctx->o.budget)) {
         /* never more tokens than the input: give the input back (with
@@ -1568,10 +1895,13 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     r->level = level;
     r->type = type;
-    r->segments = j.n_segs;
+    r->segments = j.n_segs + pass_segments;
     r->segments_dropped = dropped;
     r->duplicates = j.duplicates;
     r->guard_fallbacks = j.fallbacks;
+    r->parse_errors = j.parse_errors;
+    for (i = 0; i < j.n_segs; i++)
+        r->parse_errors += j.segs[i].parse_error;
 done:
     if (rc != TERSE_OK) {
         buf_free(&out);
@@ -1585,7 +1915,8 @@ done:
     free(j.segs);
     free(j.blocks);
     free(doc);
-    prose_env_free(j.env);
+    prose_env_free(j.own_env);
     free(j.lex_in);
+    free(j.ptoks);
     return rc;
 }

@@ -2,11 +2,12 @@
  *
  *   terse compress   [FILE|-] [--level L] [--type T] [--query TEXT] [--budget N]
  *                    [--tokenizer NAME | --model MODEL] [--stats] [--json]
- *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json]
+ *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]
  *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]
  *   terse detokenize [FILE|-] (--tokenizer NAME | --model MODEL)
  *   terse decode     [FILE|-] [--type auto|json|log]
  *   terse tokenizers
+ *   terse eval       [judge] ...   (eval/: reports over data sets, model judge)
  *
  * Exit status: 0 success, 1 bad input or usage (one line on stderr), 2 an
  * internal error (out of memory). See docs/cli.md.
@@ -19,6 +20,7 @@
 #include <strings.h>
 
 #include "terse.h"
+#include "../eval/eval.h"
 
 #define EXIT_USAGE 1
 #define EXIT_INTERNAL 2
@@ -29,10 +31,12 @@ static const char usage_text[] =
     "commands:\n"
     "  compress [FILE|-] [--level exact|safe|balanced|max]\n"
     "           [--type auto|prose|code|json|log|memory|chat]\n"
-    "           [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL] [--stats] [--json]\n"
+    "           [--lang LANG] [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL]\n"
+    "           [--stats] [--json] [--keep-recent N]\n"
     "        compress the input for a model (default: balanced, o200k)\n"
-    "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json]\n"
-    "        count tokens (default tokenizer: o200k)\n"
+    "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]\n"
+    "        count tokens (default tokenizer: o200k); --exact with claude asks Anthropic's\n"
+    "        count_tokens endpoint (ANTHROPIC_API_KEY), cached\n"
     "  tokenize [FILE|-] (--tokenizer NAME | --model MODEL) [--special]\n"
     "        print token ids, space-separated, on one line\n"
     "  detokenize [FILE|-] (--tokenizer NAME | --model MODEL)\n"
@@ -42,6 +46,8 @@ static const char usage_text[] =
     "        back into what it encodes\n"
     "  tokenizers\n"
     "        list the tokenizers and whether their counts are exact\n"
+    "  eval [judge] ...\n"
+    "        fidelity reports over data sets; with judge, ask models (terse eval --help)\n"
     "\n"
     "options:\n"
     "  --tokenizer NAME  o200k, cl100k, gemma3, claude (an estimate), or all (count only)\n"
@@ -52,8 +58,11 @@ static const char usage_text[] =
     "  --json            write one JSON object to stdout\n"
     "  --level L         exact, safe, balanced (default) or max; with --budget, the highest\n"
     "                    level tried\n"
+    "  --lang LANG       the language of code: python, javascript, typescript, tsx, c, cpp,\n"
+    "                    go, rust, java, json, bash (default: from the file name or content)\n"
     "  --query TEXT      keep what is relevant to TEXT first\n"
     "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
+    "  --keep-recent N   chat: leave the last N messages or turns untouched (default 0)\n"
     "  --stats           a one-line summary on stderr\n"
     "  -h, --help        show this help;  --version  show the version\n"
     "\n"
@@ -106,12 +115,14 @@ static char *read_input(const char *path, size_t *len)
 
 struct opts {
     const char *file;
-    const char *level, *type, *query, *budget;
+    const char *level, *type, *query, *budget, *lang;
+    const char *keep_recent;
     int stats;
     const char *tokenizer; /* name, model or "all" */
     int by_model;
     int special;
     int json;
+    int exact; /* count --exact: ask the provider (claude) */
 };
 
 static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, int allow_special)
@@ -139,13 +150,22 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
             exit(0);
         } else if (allow_json && strcmp(a, "--json") == 0) {
             o->json = 1;
+        } else if (allow_json == 1 && strcmp(a, "--exact") == 0) {
+            o->exact = 1;
         } else if (allow_json == 2 && strcmp(a, "--stats") == 0) {
             o->stats = 1;
-        } else if (allow_json == 2 && (strcmp(a, "--level") == 0 || strcmp(a, "--type") == 0 ||
-                                       strcmp(a, "--query") == 0 || strcmp(a, "--budget") == 0)) {
+        } else if (allow_json == 2 && strcmp(a, "--lang") == 0) {
             if (i + 1 >= argc)
                 fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
-            if (a[2] == 'l')
+            o->lang = argv[++i];
+        } else if (allow_json == 2 && (strcmp(a, "--level") == 0 || strcmp(a, "--type") == 0 ||
+                                       strcmp(a, "--query") == 0 || strcmp(a, "--budget") == 0 ||
+                                       strcmp(a, "--keep-recent") == 0)) {
+            if (i + 1 >= argc)
+                fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+            if (a[2] == 'k')
+                o->keep_recent = argv[++i];
+            else if (a[2] == 'l')
                 o->level = argv[++i];
             else if (a[2] == 't')
                 o->type = argv[++i];
@@ -213,7 +233,21 @@ static int cmd_count(int argc, char **argv)
     flags = o.special ? TERSE_TOKENS_SPECIAL : 0;
     if (!o.tokenizer)
         o.tokenizer = "o200k";
-    if (strcasecmp(o.tokenizer, "all") == 0 && !o.by_model) {
+    if (o.exact) {
+        /* the provider's own count (eval/eval_main.c), cached */
+        const terse_tokenizer *t = pick(&o);
+        char err[512];
+        if (strcmp(terse_tokenizer_name(t), "claude") != 0)
+            fail(EXIT_USAGE, "--exact is only needed for claude (the other counts are exact already)");
+        text = read_input(o.file, &len);
+        if (eval_count_exact(o.by_model ? o.tokenizer : NULL, text, len, &count, err, sizeof err) != 0)
+            fail(EXIT_USAGE, "count --exact: %s", err);
+        if (o.json)
+            printf("{\"bytes\":%zu,\"tokenizer\":\"claude\",\"count\":%zu,\"exact\":true,"
+                   "\"source\":\"count_tokens\"}\n", len, count);
+        else
+            printf("%zu\n", count);
+    } else if (strcasecmp(o.tokenizer, "all") == 0 && !o.by_model) {
         const terse_tokenizer *t;
         size_t counts[16] = {0};
         text = read_input(o.file, &len);
@@ -349,6 +383,14 @@ static void json_text(const char *s, size_t n)
     putchar('"');
 }
 
+/* ", N parse errors" for --stats of code (static buffer: one call per run). */
+static const char *parse_note(size_t n)
+{
+    static char note[64];
+    snprintf(note, sizeof note, ", %zu parse error%s", n, n == 1 ? "" : "s");
+    return note;
+}
+
 static int cmd_compress(int argc, char **argv)
 {
     struct opts o;
@@ -383,6 +425,31 @@ static int cmd_compress(int argc, char **argv)
         opt.query = o.query;
         opt.query_len = strlen(o.query);
     }
+    opt.compact = o.json; /* --json asks memory lists for their compact form */
+    if (o.lang) {
+        char names[256] = "";
+        size_t k;
+        if (terse_lang_parse(o.lang) < 0) {
+            for (k = 0; terse_lang_name(k); k++) {
+                if (k)
+                    strncat(names, ", ", sizeof names - strlen(names) - 1);
+                strncat(names, terse_lang_name(k), sizeof names - strlen(names) - 1);
+            }
+            fail(EXIT_USAGE, "unknown language '%s' (languages: %s)", o.lang, names);
+        }
+        opt.lang = o.lang;
+    }
+    if (o.file && strcmp(o.file, "-") != 0)
+        opt.name = o.file;
+    if (o.keep_recent) {
+        char *end;
+        unsigned long long k;
+        errno = 0;
+        k = strtoull(o.keep_recent, &end, 10);
+        if (errno || *end || end == o.keep_recent || o.keep_recent[0] == '-')
+            fail(EXIT_USAGE, "--keep-recent needs a number of messages, not '%s'", o.keep_recent);
+        opt.keep_recent = (size_t)k;
+    }
     ctx = terse_ctx_new(&opt, &rc);
     if (!ctx)
         fail(rc == TERSE_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE, "compress: %s", terse_strerror(rc));
@@ -400,11 +467,11 @@ static int cmd_compress(int argc, char **argv)
         json_text(r.text, r.len);
         printf(",\"tokens_in\":%zu,\"tokens_out\":%zu,\"tokenizer\":\"%s\",\"exact\":%s,"
                "\"level\":\"%s\",\"type\":\"%s\",\"segments\":%zu,\"dropped\":%zu,"
-               "\"duplicates\":%zu,\"guard_fallbacks\":%zu}\n",
+               "\"duplicates\":%zu,\"guard_fallbacks\":%zu,\"parse_errors\":%zu}\n",
                r.tokens_in, r.tokens_out, terse_tokenizer_name(opt.tokenizer),
                terse_tokenizer_is_exact(opt.tokenizer) ? "true" : "false", terse_level_name(r.level),
                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates,
-               r.guard_fallbacks);
+               r.guard_fallbacks, r.parse_errors);
     } else {
         fwrite(r.text, 1, r.len, stdout);
         if (r.len && r.text[r.len - 1] != '\n')
@@ -413,12 +480,13 @@ static int cmd_compress(int argc, char **argv)
     if (o.stats)
         fprintf(stderr,
                 "terse: %zu -> %zu tokens (%.1f%% fewer) on %s%s, level %s, type %s, %zu segments, "
-                "%zu dropped, %zu duplicates, %zu guard fallbacks\n",
+                "%zu dropped, %zu duplicates, %zu guard fallbacks%s\n",
                 r.tokens_in, r.tokens_out,
                 r.tokens_in ? 100.0 * (double)(r.tokens_in - r.tokens_out) / (double)r.tokens_in : 0.0,
                 terse_tokenizer_name(opt.tokenizer),
                 terse_tokenizer_is_exact(opt.tokenizer) ? "" : " (an estimate)", terse_level_name(r.level),
-                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks);
+                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks,
+                r.type == TERSE_TYPE_CODE || r.parse_errors ? parse_note(r.parse_errors) : "");
     terse_result_free(&r);
     return 0;
 }
@@ -495,6 +563,8 @@ int main(int argc, char **argv)
         rc = cmd_decode(argc, argv);
     else if (strcmp(argv[1], "tokenizers") == 0)
         rc = cmd_tokenizers();
+    else if (strcmp(argv[1], "eval") == 0)
+        rc = eval_main(argc - 1, argv + 1);
     else
         fail(EXIT_USAGE, "unknown command '%s' (see terse --help)", argv[1]);
     if (fflush(stdout) != 0 || ferror(stdout))

@@ -75,6 +75,7 @@ expect "detokenize rejects junk" 1 '' '^terse: detokenize: expected token ids' -
 expect "detokenize rejects unknown ids" 1 '' "^terse: detokenize: token id not in the tokenizer's vocabulary" -- sh -c "echo 999999 | \"$T\" detokenize --tokenizer o200k"
 expect "directory as input" 1 '' "^terse: cannot read '$tmp'" -- "$T" count "$tmp"
 printf 'We did this in order to win. We did this in order to win.\n' > "$tmp/prose"
+printf 'Order 4471 shipped on 2024-03-12 to Lyon.\n' > "$tmp/prose-facts"
 printf '{"a": [1, 2], "b": "x"}' > "$tmp/json"
 expect "compress defaults to balanced" 0 '^We did this to win\.$' '' -- "$T" compress "$tmp/prose"
 expect "compress --level exact" 0 '^We did this in order to win\. We did this in order to win\.$' '' -- "$T" compress "$tmp/prose" --level exact
@@ -108,11 +109,20 @@ if cmp -s "$tmp/log" "$tmp/log.back"; then echo "ok - cli: decode a folded log e
 expect "decode bad log" 1 '' '^terse: decode: line 2: a repeat marker' -- "$T" decode "$tmp/badlog" --type log
 expect "compress claude says estimate" 0 '"exact":false' '' -- "$T" compress "$tmp/prose" --json --tokenizer claude
 expect "compress budget met" 0 'win' '' -- "$T" compress "$tmp/prose" --budget 9 --query win
-expect "compress budget too small" 1 '' '^terse: a budget of 1 tokens cannot be met: the most relevant part alone needs [0-9]+' -- "$T" compress "$tmp/prose" --budget 1
+expect "compress budget too small" 1 '' '^terse: a budget of 1 tokens cannot be met: the most relevant part alone needs [0-9]+' -- "$T" compress "$tmp/prose-facts" --budget 1
 expect "compress bad budget" 1 '' "^terse: --budget needs a positive number of tokens, not '-3'" -- "$T" compress "$tmp/prose" --budget -3
 expect "compress bad level" 1 '' "^terse: unknown level 'huge'" -- "$T" compress "$tmp/prose" --level huge
 expect "compress bad type" 1 '' "^terse: unknown type 'xml'" -- "$T" compress "$tmp/prose" --type xml
 expect "compress invalid UTF-8 gives valid UTF-8" 0 'a.*b' '' -- "$T" compress "$tmp/invalid"
+printf 'Ann: Hey Bob! Good to see you!\nBob: Hi Ann! In order to save time, I moved the meeting to 3 May.\nAnn: Thanks, Bob! That is great.\nBob: It is important to note that I did not invite Carl.\n' > "$tmp/chat"
+expect "compress detects a transcript" 0 'Bob: ' 'type chat' -- "$T" compress "$tmp/chat" --stats
+expect "compress chat keeps the recent turn" 0 'Bob: It is important to note that I did not invite Carl\.$' '' -- "$T" compress "$tmp/chat" --keep-recent 1
+expect "compress chat drops small talk" 0 '^Bob: .*3 May' '' -- "$T" compress "$tmp/chat" --keep-recent 0
+expect "compress bad --keep-recent" 1 '' "^terse: --keep-recent needs a number of messages, not 'x'" -- "$T" compress "$tmp/chat" --keep-recent x
+printf '{"messages":[{"role":"system","content":"In order to help, be brief."},{"role":"user","content":"In order to plan, I need the weather on 3 May."},{"role":"user","content":"Thanks!"}]}' > "$tmp/oa"
+expect "compress OpenAI messages keeps the system prompt" 0 '^\{"messages":\[\{"role":"system","content":"In order to help, be brief\."\},\{"role":"user","content":"Plan I need weather 3 May"\},\{"role":"user","content":"Thanks!"\}\]\}$' '' -- "$T" compress "$tmp/oa" --keep-recent 1
+printf -- '- The user is vegetarian.\n- User is vegetarian.\n- The user lives in Lyon.\n' > "$tmp/mem"
+expect "compress memory groups a subject" 0 '^- User: vegetarian; lives in Lyon$' 'type memory, .* 1 duplicates' -- "$T" compress "$tmp/mem" --stats
 if [ -w /dev/full ]; then
     expect "write error is reported" 2 '' '^terse: cannot write output' -- sh -c "\"$T\" count \"$tmp/hello\" > /dev/full"
 fi

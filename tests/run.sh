@@ -3,7 +3,9 @@
 #
 # Groups: the build with gcc; unit tests; CLI tests; the unit and CLI tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
-# exactness against the reference tokenizers under node; a short run of every
+# exactness against the reference tokenizers under node; terse eval against
+# an independent recount, and terse eval judge against the fake provider
+# server (node); a short run of every
 # libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror).
 # Every check prints "ok - NAME" or "not ok - NAME"; the last line is
 # "N passed, N failed". Exit status 0 only when nothing failed.
@@ -130,6 +132,8 @@ group asan-unit build/asan/test_unit
 group asan-cli tests/cli.sh build/asan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
+group eval tests/eval.sh build
+group judge tests/judge.sh build
 group fuzz run_fuzz
 group valgrind run_valgrind
 group lint run_lint

@@ -37,11 +37,54 @@ static inline uint64_t terse_hash_bytes(const void *p, size_t n)
         n -= 8;
     }
     if (n) {
+        /* the last 1-7 bytes as one word, loaded in fixed-size pieces: a
+         * memcpy of a variable length is a library call, and this runs
+         * for every piece of text a tokenizer looks up */
         uint64_t w = 0;
-        memcpy(&w, s, n);
+        size_t o = 0;
+        if (n & 4) {
+            uint32_t x;
+            memcpy(&x, s, 4);
+            w = x;
+            o = 4;
+        }
+        if (n & 2) {
+            uint16_t x;
+            memcpy(&x, s + o, 2);
+            w |= (uint64_t)x << (8 * o);
+            o += 2;
+        }
+        if (n & 1)
+            w |= (uint64_t)s[o] << (8 * o);
         h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
     }
     return terse_hash_mix(h);
+}
+
+/* Returns 1 when the n bytes at a and b are equal. Lookups compare short
+ * strings (most under 16 bytes) millions of times, where a call to memcmp
+ * costs more than the comparison itself. */
+static inline int terse_same_bytes(const void *pa, const void *pb, size_t n)
+{
+    const unsigned char *a = (const unsigned char *)pa, *b = (const unsigned char *)pb;
+    uint64_t x, y;
+    if (n >= 8 && n <= 16) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return 0;
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n < 8) {
+        size_t i;
+        for (i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
+    }
+    return memcmp(a, b, n) == 0;
 }
 
 /* Returns a hash of an ordered pair of 32-bit ids (BPE merge tables). */

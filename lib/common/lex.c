@@ -7,9 +7,33 @@
 
 #include "utf8.h"
 
-static int is_space(unsigned char c)
+/* ASCII character classes, one table lookup per byte in the hot loops. */
+enum { CH_SPACE = 1, CH_WORD = 2, CH_DIGIT = 4, CH_TELL = 8 };
+
+static const unsigned char ch_class[256] = {
+    ['\t'] = CH_SPACE, ['\n'] = CH_SPACE, ['\v'] = CH_SPACE, ['\f'] = CH_SPACE, ['\r'] = CH_SPACE,
+    [' '] = CH_SPACE, ['/'] = CH_TELL, ['@'] = CH_TELL, ['\\'] = CH_TELL,
+    ['0'] = CH_WORD | CH_DIGIT, ['1'] = CH_WORD | CH_DIGIT, ['2'] = CH_WORD | CH_DIGIT,
+    ['3'] = CH_WORD | CH_DIGIT, ['4'] = CH_WORD | CH_DIGIT, ['5'] = CH_WORD | CH_DIGIT,
+    ['6'] = CH_WORD | CH_DIGIT, ['7'] = CH_WORD | CH_DIGIT, ['8'] = CH_WORD | CH_DIGIT,
+    ['9'] = CH_WORD | CH_DIGIT,
+    ['A'] = CH_WORD, ['B'] = CH_WORD, ['C'] = CH_WORD, ['D'] = CH_WORD, ['E'] = CH_WORD,
+    ['F'] = CH_WORD, ['G'] = CH_WORD, ['H'] = CH_WORD, ['I'] = CH_WORD, ['J'] = CH_WORD,
+    ['K'] = CH_WORD, ['L'] = CH_WORD, ['M'] = CH_WORD, ['N'] = CH_WORD, ['O'] = CH_WORD,
+    ['P'] = CH_WORD, ['Q'] = CH_WORD, ['R'] = CH_WORD, ['S'] = CH_WORD, ['T'] = CH_WORD,
+    ['U'] = CH_WORD, ['V'] = CH_WORD, ['W'] = CH_WORD, ['X'] = CH_WORD, ['Y'] = CH_WORD,
+    ['Z'] = CH_WORD,
+    ['a'] = CH_WORD, ['b'] = CH_WORD, ['c'] = CH_WORD, ['d'] = CH_WORD, ['e'] = CH_WORD,
+    ['f'] = CH_WORD, ['g'] = CH_WORD, ['h'] = CH_WORD, ['i'] = CH_WORD, ['j'] = CH_WORD,
+    ['k'] = CH_WORD, ['l'] = CH_WORD, ['m'] = CH_WORD, ['n'] = CH_WORD, ['o'] = CH_WORD,
+    ['p'] = CH_WORD, ['q'] = CH_WORD, ['r'] = CH_WORD, ['s'] = CH_WORD, ['t'] = CH_WORD,
+    ['u'] = CH_WORD, ['v'] = CH_WORD, ['w'] = CH_WORD, ['x'] = CH_WORD, ['y'] = CH_WORD,
+    ['z'] = CH_WORD,
+};
+
+static inline int is_space(unsigned char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    return ch_class[c] & CH_SPACE;
 }
 
 /* Length of the UTF-8 character at s[i] (valid UTF-8 assumed). */
@@ -42,7 +66,7 @@ static inline int is_wordch(const unsigned char *s, size_t n, size_t i)
 {
     unsigned c = s[i];
     if (c < 0x80)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        return ch_class[c] & CH_WORD;
     return is_wordch_slow(s, n, i);
 }
 
@@ -80,19 +104,6 @@ size_t lex_sentence_start(const char *s, const struct lex_tok *t, size_t n)
         }
     }
     return i;
-}
-
-int lex_word_is(const char *s, size_t n, const char *lower)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c + 32);
-        if (lower[i] == 0 || c != lower[i])
-            return 0;
-    }
-    return lower[n] == 0;
 }
 
 /* Negation words: kept at every level and never part of a rule or a stop
@@ -255,7 +266,8 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
     size_t i = 0, k = 0;
     uint8_t pending = 0;
     while (i < n) {
-        size_t j, e, run_end;
+        size_t j, e, run_end, ascii_end; /* ascii_end: where s[i]'s run of ASCII
+                                            letters and digits ends, if known */
         int kind;
         if (is_space(s[i])) {
             pending |= LXF_SPACE;
@@ -279,13 +291,21 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
          * looked at where a run starts and only if it has a telling
          * character */
         kind = 0;
+        ascii_end = i;
         if (i == 0 || is_space(s[i - 1]) || s[i - 1] == '(' || s[i - 1] == '<') {
             int telling = 0;
+            /* a run of ASCII letters and digits alone (most words) has
+             * no telling character: skip it before scanning the rest */
             run_end = i;
-            while (run_end < n && !is_space(s[run_end])) {
-                unsigned char c = s[run_end];
-                telling |= c == '/' || c == '@' || c == '\\' || (c == '.' && run_end == i + 3);
+            while (run_end < n && (ch_class[s[run_end]] & CH_WORD))
                 run_end++;
+            ascii_end = run_end;
+            if (run_end < n && !(ch_class[s[run_end]] & CH_SPACE)) {
+                while (run_end < n && !(ch_class[s[run_end]] & CH_SPACE)) {
+                    telling |= ch_class[s[run_end]];
+                    run_end++;
+                }
+                telling = (telling & CH_TELL) || (run_end > i + 3 && s[i + 3] == '.');
             }
             if (telling)
                 kind = classify_run(s, i, run_end, &e);
@@ -322,9 +342,11 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
             continue;
         }
         if (is_wordch(s, n, i)) {
-            j = i;
+            j = ascii_end;
             while (j < n) {
-                if (is_wordch(s, n, j)) {
+                if (ch_class[s[j]] & CH_WORD) {
+                    j++;
+                } else if (is_wordch(s, n, j)) {
                     j += ch_len(s, j);
                 } else if ((s[j] == '\'' || s[j] == '-') && j + 1 < n && is_wordch(s, n, j + 1)) {
                     j++;

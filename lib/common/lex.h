@@ -8,6 +8,7 @@
 #define TERSE_COMMON_LEX_H
 
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 enum lex_kind {
@@ -52,7 +53,23 @@ int lex_is_negation(const char *s, size_t n);
  * agree on it. Returns n when there is none. */
 size_t lex_sentence_start(const char *s, const struct lex_tok *t, size_t n);
 
-/* Case-insensitive comparison of an ASCII-lower-case word with s[0..n). */
-int lex_word_is(const char *s, size_t n, const char *lower);
+/* Returns 1 when s[0..n) is the ASCII-lower-case word `lower` in any case.
+ * Inline: the passes call it with literal words millions of times, and
+ * inlined, strlen of a literal is a constant that rejects most words on
+ * their length alone. */
+static inline int lex_word_is(const char *s, size_t n, const char *lower)
+{
+    size_t i;
+    if (n != strlen(lower))
+        return 0;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c != lower[i])
+            return 0;
+    }
+    return 1;
+}
 
 #endif

@@ -3,7 +3,10 @@
 
 #include <string.h>
 
+#include "../common/json.h"
+#include "../passes/chat.h"
 #include "../passes/json.h"
+#include "../passes/memory.h"
 #include "terse.h"
 
 static int starts(const char *s, size_t n, const char *p)
@@ -88,13 +91,23 @@ static int tool_line(const char *s, size_t n)
 int detect_type(const char *s, size_t n)
 {
     size_t i = 0, lines = 0, code = 0, logs = 0, limit = n < 65536 ? n : 65536;
+    int fenced = 0;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
     if (i < n && (s[i] == '{' || s[i] == '[')) {
+        /* chat messages and memory lists are JSON of a known shape */
+        struct json_doc *d = json_parse(s, n, NULL);
         struct buf b = {0};
         int jsonl;
-        if (json_valid(s, n))
-            return TERSE_TYPE_JSON;
+        if (d) {
+            int t = chat_json_shape(json_root(d))     ? TERSE_TYPE_CHAT
+                    : memory_json_shape(json_root(d)) ? TERSE_TYPE_MEMORY
+                                                      : TERSE_TYPE_JSON;
+            json_doc_free(d);
+            return t;
+        }
+        if (memory_is_list(s, n))
+            return TERSE_TYPE_MEMORY; /* JSON Lines of memories */
         jsonl = json_lines(s, n, &b) > 0;
         buf_free(&b);
         if (jsonl)
@@ -103,13 +116,22 @@ int detect_type(const char *s, size_t n)
     for (i = 0; i < limit;) {
         const char *nl = memchr(s + i, '\n', limit - i);
         size_t e = nl ? (size_t)(nl - s) : limit, L = e - i;
-        if (L > 0) {
+        if (L >= 3 && (starts(s + i, L, "```") || starts(s + i, L, "~~~"))) {
+            /* markdown: the code of a fence is the prose pass's (it hands
+             * it to the code pass), so a fence counts as prose */
+            fenced = !fenced;
+            lines += 3;
+        } else if (L > 0 && !fenced) {
             lines++;
             code += (size_t)code_line(s + i, L);
             logs += (size_t)log_line(s + i, L);
         }
         i = e + 1;
     }
+    if (chat_is_transcript(s, n))
+        return TERSE_TYPE_CHAT;
+    if (memory_is_list(s, n))
+        return TERSE_TYPE_MEMORY;
     if (lines >= 3 && logs * 2 >= lines)
         return TERSE_TYPE_LOG;
     if (lines >= 3 && code * 10 >= lines * 4)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
 #include "../common/lex.h"
 
 static int is_protected(const char *s, const struct lex_tok *t, int sentence_start,
@@ -42,7 +43,7 @@ static size_t count_tok(const char *s, const struct lex_tok *toks, size_t n, con
 {
     size_t i, c = 0;
     for (i = 0; i < n; i++)
-        if (toks[i].len == len && s[toks[i].start] == item[0] && memcmp(s + toks[i].start, item, len) == 0)
+        if (toks[i].len == len && s[toks[i].start] == item[0] && terse_same_bytes(s + toks[i].start, item, len))
             c++;
     return c;
 }

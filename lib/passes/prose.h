@@ -43,6 +43,17 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
 void prose_sentences(const char *s, size_t n, void (*fn)(void *arg, size_t start, size_t end),
                      void *arg);
 
+/* The same for a paragraph already lexed into t[0..nt) (lex_text(s, n)):
+ * fn also gets the range of tokens [tok_first, tok_end) of each sentence,
+ * so that the caller can reuse them instead of lexing the sentence again
+ * (lexing a sentence alone gives the same tokens, except that the first
+ * one has no LXF_SPACE or LXF_NL flag). */
+struct lex_tok;
+void prose_sentences_lexed(const char *s, const struct lex_tok *t, size_t nt,
+                           void (*fn)(void *arg, size_t start, size_t end, size_t tok_first,
+                                      size_t tok_end),
+                           void *arg);
+
 /* Whether word[0..len) (any case) is a common word, so that its capitalized
  * form at the start of a sentence is not a name: a stop word, a keep word,
  * a common sentence starter ("However"), or the first word of a phrase

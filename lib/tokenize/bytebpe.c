@@ -222,7 +222,21 @@ static size_t symbols(const unsigned char *s, size_t n, size_t i, unsigned c0, i
  *  |\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+        */
 static size_t piece_o200k(const unsigned char *s, size_t n, size_t i)
 {
-    size_t l0, e;
+    size_t l0, e, j = i;
+    /* fast path for the common ASCII piece, an optional prefix character
+     * (space or punctuation) then [A-Z]*[a-z]*: when the byte after it is
+     * ASCII and neither a letter nor an apostrophe, every alternative above
+     * gives this same end. Anything else takes the general matcher. */
+    if (s[j] < 0x80 && !(ascii_class[s[j]] & (C_L | C_N | C_NL)) && j + 1 < n)
+        j++;
+    if (j < n && s[j] < 0x80 && (ascii_class[s[j]] & C_L)) {
+        while (j < n && s[j] >= 'A' && s[j] <= 'Z')
+            j++;
+        while (j < n && s[j] >= 'a' && s[j] <= 'z')
+            j++;
+        if (j >= n || (s[j] < 0x80 && !(ascii_class[s[j]] & C_LOWER) && s[j] != '\''))
+            return j;
+    }
     unsigned c0 = cls_at(s, n, i, &l0);
     int p = !(c0 & C_P_EXCL);
     if (p && (e = upper_star_lower_plus(s, n, i + l0)))
@@ -302,13 +316,17 @@ static inline uint32_t rank_of(const struct vocab *v, const unsigned char *p, si
 }
 
 /* tiktoken's own algorithm: keep the rank of every adjacent pair and rescan
- * for the minimum after each merge. Quadratic, so only for short pieces. */
+ * for the minimum after each merge. Quadratic, so only for short pieces.
+ * A rank is the id of the merged token, so each part's id is known when it
+ * is made and the parts need no lookup at the end. */
 static void merge_small(const struct vocab *v, const unsigned char *p, size_t m, struct tok_sink *k)
 {
-    uint32_t start[SMALL_PIECE + 1], rank[SMALL_PIECE + 1];
+    uint32_t start[SMALL_PIECE + 1], rank[SMALL_PIECE + 1], id[SMALL_PIECE];
     size_t np = m, i;
     for (i = 0; i <= m; i++)
         start[i] = (uint32_t)i;
+    for (i = 0; i < m; i++)
+        id[i] = v->byte_ids[p[i]];
     for (i = 0; i + 1 < m; i++)
         rank[i] = rank_of(v, p, i, i + 2);
     rank[m - 1] = NO_RANK;
@@ -324,13 +342,15 @@ static void merge_small(const struct vocab *v, const unsigned char *p, size_t m,
             break;
         memmove(start + at + 1, start + at + 2, (np - at - 1) * sizeof *start);
         memmove(rank + at + 1, rank + at + 2, (np - at - 2) * sizeof *rank);
+        memmove(id + at + 1, id + at + 2, (np - at - 2) * sizeof *id);
+        id[at] = best;
         np--;
         rank[at] = at + 1 < np ? rank_of(v, p, start[at], start[at + 2]) : NO_RANK;
         if (at > 0)
             rank[at - 1] = rank_of(v, p, start[at - 1], start[at + 1]);
     }
     for (i = 0; i < np; i++)
-        sink_push(k, rank_of(v, p, start[i], start[i + 1]));
+        sink_push(k, id[i]);
 }
 
 /* The same merge order with a heap over a linked list: O(m log m). */

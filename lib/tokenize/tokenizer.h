@@ -155,7 +155,7 @@ static inline const struct piece_cache_slot *piece_cache_get(const struct tok_sc
         return NULL;
     *hash_out = terse_hash_bytes(p, m);
     c = &s->cache[*hash_out & s->cache_mask];
-    if (c->len == m && c->n_ids && memcmp(c->bytes, p, m) == 0)
+    if (c->len == m && c->n_ids && terse_same_bytes(c->bytes, p, m))
         return c;
     return NULL;
 }

@@ -41,7 +41,7 @@ uint32_t vocab_lookup(const struct vocab *v, const unsigned char *s, size_t n)
             return UINT32_MAX;
         id = e - 1;
         off = v->tok_off[id];
-        if (v->tok_off[id + 1] - off == n && memcmp(v->tok_bytes + off, s, n) == 0)
+        if (v->tok_off[id + 1] - off == n && terse_same_bytes(v->tok_bytes + off, s, n))
             return id;
     }
 }

@@ -1,0 +1,608 @@
+/* offline.c - `terse eval` without a model: compress every item of each
+ * data set at each level with each tokenizer and measure what was saved
+ * and what survived.
+ *
+ *   terse eval [--sets squad,nq,kv,gsm8k,seed,locomo|FILE.jsonl] [--levels L,...]
+ *              [--tokenizers T,...] [--limit N] [--data DIR] [--out DIR]
+ *
+ * Metrics per (data set, tokenizer, level), definitions in docs/eval.md:
+ * total and median token ratio, strict and content answer retention (the
+ * definitions of eval/quality.js), guard violations (the library's own
+ * guard check over the whole output), number retention, exact recall of
+ * the key-value UUIDs, and compression time per MB. Markdown goes to
+ * stdout; --out DIR also writes DIR/report.md, DIR/report.json and one
+ * SVG plot per tokenizer (DIR/fidelity-TOKENIZER.svg).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/guard/guard.h"
+#include "../lib/passes/prose.h"
+#include "../lib/common/json.h"
+#include "eval.h"
+#include "terse.h"
+
+#define MAX_SETS 16
+
+struct cell {
+    size_t items, errors, bytes, tin, tout, ref_tokens;
+    size_t questions, strict, content;
+    size_t nums, nums_kept, items_with_nums, items_all_nums;
+    size_t guard_bad, kv_pair, kv_all;
+    double seconds;
+    double *ratios;
+    size_t n_ratios;
+};
+
+/* Per-item facts computed once: normalized answers, numbers. */
+struct prepared {
+    char ***norm;       /* [question][answer] */
+    struct buf nums;
+    size_t n_nums;
+};
+
+static int is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Whether s[0..) starts with a UUID (8-4-4-4-12 hex digits). */
+static int uuid_at(const char *s, size_t left)
+{
+    static const int groups[] = {8, 4, 4, 4, 12};
+    size_t g, k, p = 0;
+    if (left < 36)
+        return 0;
+    for (g = 0; g < 5; g++) {
+        for (k = 0; k < (size_t)groups[g]; k++)
+            if (!is_hex(s[p++]))
+                return 0;
+        if (g < 4 && s[p++] != '-')
+            return 0;
+    }
+    return 1;
+}
+
+/* The first UUID at or after p in text, or NULL. */
+static const char *next_uuid(const char *text, size_t len, const char *p)
+{
+    for (; p && (size_t)(p - text) + 36 <= len; p++)
+        if (uuid_at(p, len - (size_t)(p - text)))
+            return p;
+    return NULL;
+}
+
+/* kv: whether the queried key is followed (first UUID after it) by its
+ * value, and whether every UUID of the input occurs in the output. */
+static void kv_check(const struct eval_item *it, const char *out, size_t len, int *pair, int *all)
+{
+    const char *k = strstr(out, it->kv_key), *u, *p;
+    *pair = 0;
+    if (k && (u = next_uuid(out, len, k + strlen(it->kv_key))) != NULL)
+        *pair = strncmp(u, it->kv_value, 36) == 0;
+    *all = 1;
+    for (p = it->context; (p = next_uuid(it->context, it->context_len, p)) != NULL; p += 36) {
+        char id[37];
+        memcpy(id, p, 36);
+        id[36] = 0;
+        if (!strstr(out, id)) {
+            *all = 0;
+            break;
+        }
+    }
+}
+
+/* Whether some protected item (number, negation, name, URL, path, code,
+ * quote: the library's guard) of an input sentence is missing from the
+ * whole output. The guard is applied per sentence, as the pipeline applies
+ * it per segment, so that a sentence's first word is judged as such; the
+ * output is taken whole because sentences cannot be aligned once some
+ * are merged or dropped as duplicates. Sentences end after . ! ? before
+ * whitespace, and at line breaks. */
+static int guard_violated(const char *in, size_t n, const char *out, size_t out_len)
+{
+    size_t i = 0, start = 0;
+    for (i = 0; i <= n; i++) {
+        int end = i == n || in[i] == '\n' ||
+                  ((in[i] == '.' || in[i] == '!' || in[i] == '?') && i + 1 < n &&
+                   (in[i + 1] == ' ' || in[i + 1] == '\n'));
+        if (!end)
+            continue;
+        if (i < n && in[i] != '\n')
+            i++; /* keep the sentence's final punctuation */
+        if (i > start && !guard_check(in + start, i - start, out, out_len, prose_common_word, NULL, NULL))
+            return 1;
+        start = i;
+    }
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+    if (!n)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double pct(size_t a, size_t b)
+{
+    return b ? 100.0 * (double)a / (double)b : 0;
+}
+
+/* Compresses every item of set with (tok, level) into c. Returns 0 or -1
+ * (out of memory, or an unexpected library error, with err set). */
+static int run_cell(const struct eval_set *set, const struct prepared *prep, const terse_tokenizer *tok,
+                    int level, struct cell *c, struct eval_progress *pr, char *err, size_t errlen)
+{
+    terse_options o;
+    terse_ctx *ctx;
+    size_t i, qi, ai;
+    int status;
+    terse_options_init(&o);
+    o.tokenizer = tok;
+    o.level = level;
+    if (!(ctx = terse_ctx_new(&o, &status))) {
+        snprintf(err, errlen, "compress: %s", terse_strerror(status));
+        return -1;
+    }
+    c->ratios = calloc(set->n ? set->n : 1, sizeof *c->ratios);
+    if (!c->ratios) {
+        terse_ctx_free(ctx);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < set->n; i++) {
+        const struct eval_item *it = &set->items[i];
+        terse_result r;
+        double t0 = eval_now();
+        char *norm;
+        int rc = terse_compress(ctx, it->context, it->context_len, &r);
+        c->seconds += eval_now() - t0;
+        c->items++;
+        c->bytes += it->context_len;
+        if (rc != TERSE_OK) {
+            /* counted as keeping nothing, at the input's size */
+            size_t n = 0;
+            terse_count(tok, it->context, it->context_len, 0, &n);
+            c->errors++;
+            c->tin += n;
+            c->tout += n;
+            for (qi = 0; qi < it->nq; qi++)
+                c->questions += it->q[qi].offline;
+            c->nums += prep[i].n_nums;
+            c->items_with_nums += prep[i].n_nums > 0;
+            eval_progress_step(pr, 1);
+            continue;
+        }
+        c->tin += r.tokens_in;
+        c->tout += r.tokens_out;
+        if (r.tokens_in)
+            c->ratios[c->n_ratios++] = (double)r.tokens_out / (double)r.tokens_in;
+        if (it->reference) {
+            size_t n = 0;
+            terse_count(tok, it->reference, strlen(it->reference), 0, &n);
+            c->ref_tokens += n;
+        }
+        norm = eval_normalize(r.text, r.len);
+        if (!norm) {
+            terse_result_free(&r);
+            terse_ctx_free(ctx);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        for (qi = 0; qi < it->nq; qi++) {
+            int s = 0, k = 0;
+            if (!it->q[qi].offline)
+                continue;
+            c->questions++;
+            for (ai = 0; ai < it->q[qi].n_answers; ai++) {
+                const char *na = prep[i].norm[qi][ai];
+                s |= eval_strict_kept(norm, na);
+                k |= eval_content_kept(norm, na);
+            }
+            c->strict += s;
+            c->content += k;
+        }
+        free(norm);
+        if (prep[i].n_nums) {
+            size_t kept = eval_numbers_kept(prep[i].nums.p, prep[i].n_nums, r.text, r.len);
+            c->nums += prep[i].n_nums;
+            c->nums_kept += kept;
+            c->items_with_nums++;
+            c->items_all_nums += kept == prep[i].n_nums;
+        }
+        if (guard_violated(it->context, it->context_len, r.text, r.len))
+            c->guard_bad++;
+        if (set->kind == SET_KV) {
+            int pair, all;
+            kv_check(it, r.text, r.len, &pair, &all);
+            c->kv_pair += pair;
+            c->kv_all += all;
+        }
+        terse_result_free(&r);
+        eval_progress_step(pr, 1);
+    }
+    terse_ctx_free(ctx);
+    return 0;
+}
+
+/* The "answers retained" figure plotted for a set: strict retention for
+ * question sets, the queried pair for kv, items keeping every number for
+ * gsm8k and the seed pairs. */
+static double kept_figure(int kind, const struct cell *c)
+{
+    if (kind == SET_KV)
+        return pct(c->kv_pair, c->items);
+    if (kind == SET_NUMBERS || kind == SET_SEED)
+        return pct(c->items_all_nums, c->items_with_nums);
+    return pct(c->strict, c->questions);
+}
+
+/* Answers present in the uncompressed input: the ceiling of retention. */
+struct input_ret {
+    size_t questions, strict, content;
+};
+
+static void prepare(const struct eval_set *set, struct prepared *prep, struct input_ret *in)
+{
+    size_t i, qi, ai;
+    memset(in, 0, sizeof *in);
+    for (i = 0; i < set->n; i++) {
+        const struct eval_item *it = &set->items[i];
+        char *norm = eval_normalize(it->context, it->context_len);
+        prep[i].norm = calloc(it->nq ? it->nq : 1, sizeof *prep[i].norm);
+        for (qi = 0; prep[i].norm && qi < it->nq; qi++) {
+            prep[i].norm[qi] = calloc(it->q[qi].n_answers ? it->q[qi].n_answers : 1, sizeof(char *));
+            for (ai = 0; prep[i].norm[qi] && ai < it->q[qi].n_answers; ai++)
+                prep[i].norm[qi][ai] = eval_normalize(it->q[qi].answers[ai], strlen(it->q[qi].answers[ai]));
+            if (norm && prep[i].norm[qi] && it->q[qi].offline) {
+                int st = 0, ct = 0;
+                for (ai = 0; ai < it->q[qi].n_answers; ai++)
+                    if (prep[i].norm[qi][ai]) {
+                        st |= eval_strict_kept(norm, prep[i].norm[qi][ai]);
+                        ct |= eval_content_kept(norm, prep[i].norm[qi][ai]);
+                    }
+                in->questions++;
+                in->strict += st;
+                in->content += ct;
+            }
+        }
+        free(norm);
+        prep[i].n_nums = eval_numbers(it->context, it->context_len, &prep[i].nums);
+    }
+}
+
+static int prepared_ok(const struct eval_set *set, const struct prepared *prep)
+{
+    size_t i, qi, ai;
+    for (i = 0; i < set->n; i++) {
+        if (!prep[i].norm || prep[i].nums.oom)
+            return 0;
+        for (qi = 0; qi < set->items[i].nq; qi++) {
+            if (!prep[i].norm[qi])
+                return 0;
+            for (ai = 0; ai < set->items[i].q[qi].n_answers; ai++)
+                if (!prep[i].norm[qi][ai])
+                    return 0;
+        }
+    }
+    return 1;
+}
+
+static void unprepare(const struct eval_set *set, struct prepared *prep)
+{
+    size_t i, qi, ai;
+    for (i = 0; prep && i < set->n; i++) {
+        for (qi = 0; prep[i].norm && qi < set->items[i].nq; qi++) {
+            for (ai = 0; prep[i].norm[qi] && ai < set->items[i].q[qi].n_answers; ai++)
+                free(prep[i].norm[qi][ai]);
+            free(prep[i].norm[qi]);
+        }
+        free(prep[i].norm);
+        buf_free(&prep[i].nums);
+    }
+    free(prep);
+}
+
+static void addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void addf(struct buf *b, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    buf_adds(b, tmp);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("terse: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see terse eval --help)\n", stderr);
+    return 1;
+}
+
+/* Splits a comma list in place. */
+static int split_list(char *s, char **out, int max)
+{
+    int n = 0;
+    char *p = s, *c;
+    while (p && *p && n < max) {
+        c = strchr(p, ',');
+        if (c)
+            *c = 0;
+        if (*p)
+            out[n++] = p;
+        p = c ? c + 1 : NULL;
+    }
+    return n;
+}
+
+int eval_offline_main(int argc, char **argv)
+{
+    char *sets_arg = NULL, *levels_arg = NULL, *toks_arg = NULL, *names[MAX_SETS], *lnames[8], *tnames[8];
+    const char *data = getenv("TERSE_DATA"), *out_dir = NULL;
+    char err[512];
+    long limit = 0;
+    int n_sets = 0, n_levels = 0, n_toks = 0, levels[8], i, s, t, l, rc = 0;
+    const terse_tokenizer *toks[8];
+    struct eval_set sets[MAX_SETS];
+    struct cell *cells = NULL;
+    struct input_ret inputs[MAX_SETS];
+    struct buf md = {0}, js = {0};
+    struct eval_progress pr;
+    size_t total_items = 0;
+    double t_start = eval_now();
+
+    memset(sets, 0, sizeof sets);
+    if (!data)
+        data = "/work/shared/data"; /* as eval/quality.js */
+    for (i = 1; i < argc; i += 2) {
+        const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0)
+            return eval_main(2, (char *[]){"eval", "--help", NULL});
+        if (!val)
+            return usage_error("'%s' needs a value or is unknown", o);
+        if (strcmp(o, "--sets") == 0) {
+            free(sets_arg);
+            sets_arg = strdup(val);
+        } else if (strcmp(o, "--levels") == 0) {
+            free(levels_arg);
+            levels_arg = strdup(val);
+        } else if (strcmp(o, "--tokenizers") == 0) {
+            free(toks_arg);
+            toks_arg = strdup(val);
+        } else if (strcmp(o, "--data") == 0) {
+            data = val;
+        } else if (strcmp(o, "--out") == 0) {
+            out_dir = val;
+        } else if (strcmp(o, "--limit") == 0) {
+            char *end;
+            limit = strtol(val, &end, 10);
+            if (*end || end == val || limit < 1) {
+                rc = usage_error("--limit needs a positive number, not '%s'", val);
+                goto done;
+            }
+        } else {
+            rc = usage_error("unknown option '%s' for 'eval'", o);
+            goto done;
+        }
+    }
+    if (!sets_arg)
+        sets_arg = strdup("squad,nq,kv,gsm8k,seed,locomo");
+    if (!levels_arg)
+        levels_arg = strdup("exact,safe,balanced,max");
+    if (!toks_arg)
+        toks_arg = strdup("o200k,cl100k,gemma3,claude");
+    if (!sets_arg || !levels_arg || !toks_arg) {
+        rc = 2;
+        goto done;
+    }
+    n_sets = split_list(sets_arg, names, MAX_SETS);
+    n_levels = split_list(levels_arg, lnames, 8);
+    n_toks = split_list(toks_arg, tnames, 8);
+    for (l = 0; l < n_levels; l++)
+        if ((levels[l] = terse_level_parse(lnames[l])) < 0) {
+            rc = usage_error("unknown level '%s' (levels: exact, safe, balanced, max)", lnames[l]);
+            goto done;
+        }
+    for (t = 0; t < n_toks; t++)
+        if (!(toks[t] = terse_tokenizer_find(tnames[t])) || strcmp(terse_tokenizer_name(toks[t]), tnames[t]) != 0) {
+            rc = usage_error("unknown tokenizer '%s' (tokenizers: o200k, cl100k, gemma3, claude)", tnames[t]);
+            goto done;
+        }
+    for (s = 0; s < n_sets; s++) {
+        if (eval_set_load(names[s], data, (size_t)limit, &sets[s], err, sizeof err) != 0) {
+            rc = usage_error("%s", err);
+            goto done;
+        }
+        total_items += sets[s].n;
+    }
+    cells = calloc((size_t)(n_sets * n_toks * n_levels), sizeof *cells);
+    if (!cells) {
+        rc = 2;
+        goto done;
+    }
+    eval_progress_start(&pr, "eval", total_items * (size_t)(n_toks * n_levels));
+    for (s = 0; s < n_sets; s++) {
+        struct prepared *prep = calloc(sets[s].n, sizeof *prep);
+        if (!prep) {
+            rc = 2;
+            goto done;
+        }
+        prepare(&sets[s], prep, &inputs[s]);
+        if (!prepared_ok(&sets[s], prep)) {
+            unprepare(&sets[s], prep);
+            rc = 2;
+            goto done;
+        }
+        pr.label = sets[s].name;
+        for (t = 0; t < n_toks; t++)
+            for (l = 0; l < n_levels; l++)
+                if (run_cell(&sets[s], prep, toks[t], levels[l], &cells[(s * n_toks + t) * n_levels + l], &pr,
+                             err, sizeof err) != 0) {
+                    unprepare(&sets[s], prep);
+                    eval_progress_end(&pr);
+                    fprintf(stderr, "terse: %s\n", err);
+                    rc = 2;
+                    goto done;
+                }
+        unprepare(&sets[s], prep);
+    }
+    eval_progress_end(&pr);
+
+    /* the markdown report and the JSON */
+    addf(&md, "# terse eval: fidelity per data set, tokenizer and level\n\n");
+    addf(&md, "data: %s%s; definitions: docs/eval.md. \"saved\" is 1 - total tokens out / total tokens in; "
+              "retention is over the answerable questions; numbers: distinct numbers of the input kept in the "
+              "output.\n",
+         data, limit ? "" : "");
+    if (limit)
+        addf(&md, "At most %ld items per data set (--limit).\n", limit);
+    addf(&md, "\nAnswers present in the uncompressed input (the ceiling of retention):\n\n"
+              "| set | questions | strict %% | content %% |\n|---|---|---|---|\n");
+    for (s = 0; s < n_sets; s++)
+        if (inputs[s].questions)
+            addf(&md, "| %s | %zu | %.2f | %.2f |\n", sets[s].name, inputs[s].questions,
+                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
+    addf(&js, "{\"meta\":{\"data\":");
+    json_write_string(data, strlen(data), &js);
+    addf(&js, ",\"limit\":%ld,\"version\":\"%s\",\"definitions\":{"
+              "\"saved_pct\":\"100 * (1 - total tokens out / total tokens in)\","
+              "\"median_ratio\":\"median over items of tokens out / tokens in\","
+              "\"strict\":\"normalized gold answer is a substring of the normalized output (any gold answer)\","
+              "\"content\":\"the non-stop words of the normalized answer occur in order in the normalized output\","
+              "\"numbers\":\"distinct numbers (\\\\d[\\\\d,]*(\\\\.\\\\d+)?, commas removed) of the input present in the output\","
+              "\"guard_violations\":\"items whose whole output fails the library guard check against the whole input\","
+              "\"kv_pair\":\"the first UUID after the queried key is its value\","
+              "\"kv_all_uuids\":\"every UUID of the input occurs in the output\"}},\"inputs\":[",
+         limit, terse_version());
+    for (s = 0; s < n_sets; s++) {
+        addf(&js, "%s{\"set\":", s ? "," : "");
+        json_write_string(sets[s].name, strlen(sets[s].name), &js);
+        addf(&js, ",\"items\":%zu,\"questions\":%zu", sets[s].n, inputs[s].questions);
+        if (inputs[s].questions)
+            addf(&js, ",\"strict_retention\":%.2f,\"content_retention\":%.2f}",
+                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
+        else
+            addf(&js, ",\"strict_retention\":null,\"content_retention\":null}");
+    }
+    addf(&js, "],\"results\":[");
+    for (t = 0; t < n_toks; t++) {
+        addf(&md, "\n## %s%s\n\n", tnames[t], terse_tokenizer_is_exact(toks[t]) ? "" : " (counts are an estimate)");
+        addf(&md, "| set | level | items | tokens in | tokens out | saved %% | median ratio | strict %% | "
+                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | MB/s |\n"
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (s = 0; s < n_sets; s++)
+            for (l = 0; l < n_levels; l++) {
+                struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
+                double saved = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
+                double med = median(c->ratios, c->n_ratios);
+                double mbs = c->seconds > 0 ? (double)c->bytes / 1e6 / c->seconds : 0;
+                char strict[32] = "-", content[32] = "-", kv[48] = "-", ref[32] = "-", nums[32] = "-";
+                if (c->questions) {
+                    snprintf(strict, sizeof strict, "%.2f", pct(c->strict, c->questions));
+                    snprintf(content, sizeof content, "%.2f", pct(c->content, c->questions));
+                }
+                if (c->nums)
+                    snprintf(nums, sizeof nums, "%.2f", pct(c->nums_kept, c->nums));
+                if (sets[s].kind == SET_KV)
+                    snprintf(kv, sizeof kv, "%.2f / %.2f", pct(c->kv_pair, c->items), pct(c->kv_all, c->items));
+                if (sets[s].kind == SET_SEED && c->tin)
+                    snprintf(ref, sizeof ref, "%.4f", (double)c->ref_tokens / (double)c->tin);
+                addf(&md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %zu | %s | %s | %.1f |\n",
+                     sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums,
+                     c->guard_bad, kv, ref, mbs);
+                if (s || t || l)
+                    buf_addc(&js, ',');
+                addf(&js, "{\"set\":");
+                json_write_string(sets[s].name, strlen(sets[s].name), &js);
+                addf(&js, ",\"tokenizer\":\"%s\",\"level\":\"%s\",\"items\":%zu,\"errors\":%zu,\"bytes\":%zu,"
+                          "\"tokens_in\":%zu,\"tokens_out\":%zu,\"saved_pct\":%.2f,\"total_ratio\":%.4f,"
+                          "\"median_ratio\":%.4f,\"questions\":%zu,\"strict_kept\":%zu,\"content_kept\":%zu,",
+                     tnames[t], lnames[l], c->items, c->errors, c->bytes, c->tin, c->tout, saved,
+                     c->tin ? (double)c->tout / (double)c->tin : 0, med, c->questions, c->strict, c->content);
+                if (c->questions)
+                    addf(&js, "\"strict_retention\":%.2f,\"content_retention\":%.2f,", pct(c->strict, c->questions),
+                         pct(c->content, c->questions));
+                else
+                    addf(&js, "\"strict_retention\":null,\"content_retention\":null,");
+                addf(&js, "\"numbers\":%zu,\"numbers_kept\":%zu,\"items_with_numbers\":%zu,\"items_all_numbers\":%zu,"
+                          "\"guard_violations\":%zu,",
+                     c->nums, c->nums_kept, c->items_with_nums, c->items_all_nums, c->guard_bad);
+                if (sets[s].kind == SET_KV)
+                    addf(&js, "\"kv_pair_recall\":%.2f,\"kv_all_uuids\":%.2f,", pct(c->kv_pair, c->items),
+                         pct(c->kv_all, c->items));
+                if (sets[s].kind == SET_SEED)
+                    addf(&js, "\"reference_tokens\":%zu,\"reference_ratio\":%.4f,", c->ref_tokens,
+                         c->tin ? (double)c->ref_tokens / (double)c->tin : 0);
+                addf(&js, "\"kept_pct\":%.2f,\"seconds\":%.3f,\"ms_per_mb\":%.1f}", kept_figure(sets[s].kind, c),
+                     c->seconds, c->bytes ? c->seconds * 1000 / ((double)c->bytes / 1e6) : 0);
+            }
+    }
+    addf(&md, "\n%zu items, %d tokenizers, %d levels, %.1f s in total.\n", total_items, n_toks, n_levels,
+         eval_now() - t_start);
+    addf(&js, "]}\n");
+    if (md.oom || js.oom) {
+        rc = 2;
+        goto done;
+    }
+    fwrite(md.p, 1, md.len, stdout);
+    if (out_dir) {
+        if (eval_write_outputs(out_dir, "report", &md, &js, err, sizeof err) != 0) {
+            rc = usage_error("%s", err);
+            goto done;
+        }
+        for (t = 0; t < n_toks; t++) {
+            struct eval_series ser[MAX_SETS];
+            struct eval_point pts[MAX_SETS][8];
+            struct buf svg = {0};
+            char path[4096], title[128];
+            for (s = 0; s < n_sets; s++) {
+                for (l = 0; l < n_levels; l++) {
+                    const struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
+                    pts[s][l].x = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
+                    pts[s][l].y = kept_figure(sets[s].kind, c);
+                    pts[s][l].label = lnames[l];
+                }
+                ser[s].name = sets[s].name;
+                ser[s].pts = pts[s];
+                ser[s].n = (size_t)n_levels;
+            }
+            snprintf(title, sizeof title, "terse: tokens saved vs answers retained (%s%s)", tnames[t],
+                     terse_tokenizer_is_exact(toks[t]) ? "" : ", estimate");
+            eval_svg_plot(title, "% tokens saved", "% answers retained", ser, (size_t)n_sets, &svg);
+            snprintf(path, sizeof path, "%s/fidelity-%s.svg", out_dir, tnames[t]);
+            if (svg.oom || eval_write_file(path, &svg, err, sizeof err) != 0) {
+                buf_free(&svg);
+                rc = usage_error("%s", svg.oom ? "out of memory" : err);
+                goto done;
+            }
+            buf_free(&svg);
+        }
+    }
+done:
+    if (cells)
+        for (i = 0; i < n_sets * n_toks * n_levels; i++)
+            free(cells[i].ratios);
+    free(cells);
+    for (s = 0; s < MAX_SETS; s++)
+        if (sets[s].name || sets[s].items)
+            eval_set_free(&sets[s]);
+    buf_free(&md);
+    buf_free(&js);
+    free(sets_arg);
+    free(levels_arg);
+    free(toks_arg);
+    return rc;
+}

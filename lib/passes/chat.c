@@ -1,0 +1,1088 @@
+/* chat.c - chat conversations; see chat.h.
+ *
+ * A conversation becomes a list of units: the texts that may be rewritten
+ * (a message's text, a text part or block, a tool result, one turn of a
+ * transcript) and, for transcripts, the lines between turns. Each unit is
+ * compressed on its own:
+ *   - the system prompt, and the last keep_recent messages, are left as
+ *     they are;
+ *   - a tool result goes through terse_compress with TERSE_TYPE_AUTO (JSON,
+ *     code, logs, prose: whatever pass its content calls for);
+ *   - other text first loses its small talk (from `balanced` up: sentences
+ *     made only of greetings, thanks and praise, leading interjections,
+ *     the other speaker's name used as an address), then goes through the
+ *     prose passes (terse_compress with TERSE_TYPE_PROSE).
+ * Nothing a unit does depends on later units, so the output of a prefix of
+ * the conversation is a prefix of the output (cache-safe). With a budget,
+ * whole turns are chosen by relevance (lib/select/pick.c), and each run of
+ * left-out turns becomes a marker.
+ */
+#include "chat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/hash.h"
+#include "../common/json.h"
+#include "../common/lex.h"
+#include "../select/bm25.h"
+#include "../select/pick.h"
+#include "piece.h"
+#include "prose.h"
+
+#define MARKER "[…]"
+#define MAX_NAMES 64
+
+enum unit_kind {
+    U_TEXT,  /* a message's text: small talk, then prose */
+    U_TOOL,  /* a tool result: compressed as what it is */
+    U_KEEP,  /* left as it is (system prompt) */
+    U_OTHER  /* a transcript line that is not a turn (a header): prose */
+};
+
+struct unit {
+    const struct json_value *v; /* JSON: the string rewritten */
+    const char *src;            /* the text */
+    size_t src_len;
+    size_t prefix, prefix_len;  /* transcript: "Speaker: " (with any stamp), in doc */
+    size_t speaker, speaker_len;
+    int kind;
+    size_t msg;                 /* message or turn index */
+    int blank_before;           /* transcript: a blank line precedes */
+    uint8_t header_kept;        /* transcript, with a budget: a header is written */
+    size_t repeat;              /* an earlier unit with the same text, or (size_t)-1 */
+    char *out;                  /* compressed text; NULL: unchanged */
+    size_t out_len;
+};
+
+struct chat_job {
+    const terse_options *o;
+    const char *doc;
+    size_t n;
+    terse_ctx *prose[4], *any[4]; /* per level: TERSE_TYPE_PROSE, TERSE_TYPE_AUTO */
+    struct prose_env *env;        /* one word index for every piece */
+    struct unit *u;
+    size_t n_units, cap_units, n_msgs;
+    struct pick_item *pick; /* with a budget: one per unit */
+    struct byv *byv;        /* JSON: units by their value's address */
+    struct lex_tok *tok;    /* lexer scratch for small talk */
+    size_t tok_cap;
+    struct chat_stats *st;
+    struct buf scratch, out;
+    int json;
+    const struct json_value *root;
+    int oom;
+};
+
+/* ---- small talk ----------------------------------------------------------- */
+
+/* Words that greetings, thanks and praise are made of, sorted. A sentence
+ * made only of these (and of a speaker's name) carries no fact. */
+static const char *const phatic_words[] = {
+    "a", "again", "all", "am", "amazing", "an", "and", "appreciate", "appreciated", "are", "aw",
+    "awesome", "aww", "be", "beautiful", "best", "bunch", "bye", "can", "care", "cheers",
+    "congrats", "congratulations", "cool", "could", "cute", "day", "do", "excited", "fantastic",
+    "for", "fun", "get", "glad", "go", "going", "good", "goodbye", "gorgeous", "got", "great",
+    "haha", "happy", "hear", "hello", "here", "hey", "hi", "hiya", "hmm", "hope", "how", "i", "i'm",
+    "im", "incredible", "inspiring", "is", "it", "it's", "its", "job", "keep", "kind", "later",
+    "lol", "look", "looks", "lot", "love", "lovely", "luck", "me", "mean", "means", "much", "my",
+    "neat", "nice", "of", "oh", "ok", "okay", "omg", "one", "perfect", "prob", "problem", "proud",
+    "really", "rock", "see", "so", "soon", "sound", "sounds", "stunning", "super", "sweet", "take",
+    "talk", "thank", "thanks", "that", "that's", "thats", "the", "there", "this", "to", "too",
+    "totally", "up", "very", "wait", "was", "way", "well", "what", "whoa", "wish", "woah",
+    "wonderful", "words", "work", "worries", "wow", "yay", "you", "you're", "your", "youre",
+};
+
+/* Words that answer a question ("Yes."): small talk only when the turn
+ * before did not ask one. */
+static const char *const yes_words[] = {
+    "absolutely", "agree", "agreed", "definitely", "exactly", "indeed", "right", "sure",
+    "true", "yeah", "yep", "yes", "yup",
+};
+
+/* Interjections that may open a sentence and go with their comma. */
+static const char *const interjections[] = {
+    "aw", "aww", "haha", "hello", "hey", "hi", "hmm", "oh", "ok", "okay", "omg", "well", "whoa",
+    "woah", "wow", "yay",
+};
+
+/* Writes the ASCII lower-case form of s[0..len) to low (24 bytes); returns
+ * 0 when the word is too long or not ASCII (no list word is). */
+static int lower_word(const char *s, size_t len, char *low)
+{
+    size_t i;
+    if (len >= 24)
+        return 0;
+    for (i = 0; i < len; i++) {
+        char ch = s[i];
+        if ((unsigned char)ch >= 0x80)
+            return 0;
+        low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    low[len] = 0;
+    return 1;
+}
+
+/* strcmp for short words, without a library call (the lists are looked up
+ * for most words of a conversation). */
+static int cmp_word(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+/* Whether the lower-case word low is in the sorted list. */
+static int in_list(const char *const *list, size_t n, const char *low)
+{
+    while (n > 0) { /* the lists are sorted (byte order) */
+        size_t mid = n / 2;
+        int c = cmp_word(list[mid], low);
+        if (c == 0)
+            return 1;
+        if (c < 0) {
+            list += mid + 1;
+            n -= mid + 1;
+        } else {
+            n = mid;
+        }
+    }
+    return 0;
+}
+
+#define IN(list, low) in_list(list, sizeof list / sizeof list[0], low)
+
+/* The speakers seen so far (their first words), for addresses such as
+ * "Thanks, Mel!": a capitalized word is a speaker's name when it is one or
+ * a prefix of at least 3 letters of one. */
+struct names {
+    const char *w[MAX_NAMES];
+    size_t len[MAX_NAMES];
+    size_t n;
+};
+
+static void names_add(struct names *nm, const char *s, size_t len)
+{
+    size_t i, k = 0;
+    while (k < len && s[k] != ' ')
+        k++;
+    for (i = 0; i < nm->n; i++)
+        if (nm->len[i] == k && memcmp(nm->w[i], s, k) == 0)
+            return;
+    if (nm->n < MAX_NAMES && k) {
+        nm->w[nm->n] = s;
+        nm->len[nm->n++] = k;
+    }
+}
+
+static int is_name(const struct names *nm, const char *s, size_t len)
+{
+    size_t i;
+    for (i = 0; nm && i < nm->n; i++)
+        if (nm->len[i] >= len && (len >= 3 || nm->len[i] == len) && memcmp(nm->w[i], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+struct trim_ctx {
+    const char *s;
+    struct buf *out;
+    const struct names *nm;
+    struct lex_tok *t;
+    int after_question, first, removed, questions;
+};
+
+/* Whether the sentence s, lexed into t[0..k), is small talk: every word a phatic
+ * word or an addressed speaker, no number, quote, code, URL, path or
+ * negation, and at least one word. */
+static int small_talk(const struct trim_ctx *c, int first, const char *s, const struct lex_tok *t, size_t k)
+{
+    size_t i, words = 0;
+    char low[24];
+    for (i = 0; i < k; i++) {
+        const char *w = s + t[i].start;
+        if (t[i].kind == LX_PUNCT)
+            continue;
+        if (t[i].kind != LX_WORD)
+            return 0;
+        /* a negation only in "no worries", "can't wait", "time no see" */
+        if ((t[i].flags & LXF_NEG) &&
+            !(i + 1 < k && t[i + 1].kind == LX_WORD &&
+              (lex_word_is(s + t[i + 1].start, t[i + 1].len, "worries") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "prob") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "problem") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "wait") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "talk") ||
+               lex_word_is(s + t[i + 1].start, t[i + 1].len, "see"))))
+            return 0;
+        if (t[i].flags & LXF_NEG) {
+            words++;
+            continue;
+        }
+        words++;
+        if (lower_word(w, t[i].len, low)) {
+            if (IN(phatic_words, low))
+                continue;
+            if (IN(yes_words, low) && !(first && c->after_question))
+                continue;
+        }
+        if ((t[i].flags & LXF_CAP) && is_name(c->nm, w, t[i].len))
+            continue;
+        return 0;
+    }
+    return words > 0;
+}
+
+/* Whether token i of s is a speaker's name used as an address: capitalized,
+ * a known name, with a comma before it and punctuation after it. */
+static int address_at(const struct trim_ctx *c, const char *s, const struct lex_tok *t, size_t k, size_t i)
+{
+    return i > 0 && i + 1 < k && t[i].kind == LX_WORD && (t[i].flags & LXF_CAP) &&
+           is_name(c->nm, s + t[i].start, t[i].len) && t[i - 1].kind == LX_PUNCT && s[t[i - 1].start] == ',' &&
+           t[i + 1].kind == LX_PUNCT && strchr(",.!?", s[t[i + 1].start]);
+}
+
+/* One sentence: dropped when it is small talk; otherwise without a leading
+ * interjection ("Wow, ", "Hey Caroline, ", and "Yeah, " unless it answers
+ * a question) and without addresses (", Mel!" keeps its "!", ", Jon, but"
+ * keeps its second comma). */
+static void on_trim_sentence(void *arg, size_t start, size_t end, size_t tok_first, size_t tok_end)
+{
+    struct trim_ctx *c = arg;
+    const char *s = c->s; /* the line: token offsets are relative to it */
+    size_t k = tok_end - tok_first, a = 0, i, last = (size_t)-1, prev = (size_t)-1;
+    const struct lex_tok *t = c->t + tok_first;
+    int first = c->first, upper = 0;
+    char low[24];
+    (void)start;
+    (void)end;
+    c->first = 0;
+    if (small_talk(c, first, s, t, k) || (c->questions && k && t[k - 1].kind == LX_PUNCT && s[t[k - 1].start] == '?')) {
+        c->removed++;
+        return;
+    }
+    /* leading interjection, an optional name, then , or ! */
+    if (k > 2 && t[0].kind == LX_WORD && lower_word(s + t[0].start, t[0].len, low) &&
+        (IN(interjections, low) || (IN(yes_words, low) && !(first && c->after_question)))) {
+        i = 1;
+        if (t[i].kind == LX_WORD && (t[i].flags & LXF_CAP) && is_name(c->nm, s + t[i].start, t[i].len))
+            i++;
+        if (i < k && t[i].kind == LX_PUNCT && (s[t[i].start] == ',' || s[t[i].start] == '!') && k - i > 3) {
+            a = i + 1;
+            upper = 1;
+        }
+    }
+    if (c->out->len && c->out->p[c->out->len - 1] != '\n')
+        buf_addc(c->out, ' ');
+    for (i = a; i < k; i++) {
+        size_t from = t[i].start;
+        if (i + 1 < k && t[i].kind == LX_PUNCT && address_at(c, s, t, k, i + 1)) {
+            i++; /* the comma and the name */
+            continue;
+        }
+        if (prev != (size_t)-1 && prev + 1 == i)
+            buf_add(c->out, s + last, from - last); /* the space as it was */
+        else if (prev != (size_t)-1 && (t[i].flags & LXF_SPACE))
+            buf_addc(c->out, ' ');
+        if (upper && s[from] >= 'a' && s[from] <= 'z') {
+            buf_addc(c->out, (char)(s[from] - 32));
+            buf_add(c->out, s + from + 1, t[i].len - 1);
+        } else {
+            buf_add(c->out, s + from, t[i].len);
+        }
+        upper = 0;
+        last = from + t[i].len;
+        prev = i;
+    }
+}
+
+/* Whether text looks like markdown or code (fences, headings, tables,
+ * indented blocks), where sentences are not small talk. */
+static int structured(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - s) : n;
+        if (e > i && (s[i] == '#' || s[i] == '|' || s[i] == '`' || s[i] == '~' || s[i] == ' ' ||
+                      s[i] == '\t' || s[i] == '>' || s[i] == '-' || s[i] == '*' || s[i] == '{' ||
+                      s[i] == '['))
+            return 1;
+        i = e + 1;
+    }
+    return 0;
+}
+
+/* Appends s[0..n) without its small talk to out. Returns the number of
+ * sentences removed. Line breaks are kept; each line is cut into
+ * sentences (prose_sentences). */
+static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const struct names *nm,
+                           int after_question, int questions, struct buf *out)
+{
+    struct trim_ctx c;
+    size_t i = 0;
+    struct lex_tok *t;
+    if (structured(s, n)) {
+        buf_add(out, s, n);
+        return 0;
+    }
+    if (n + 1 > j->tok_cap) {
+        /* the lexer's scratch, kept for the next turn */
+        t = realloc(j->tok, (n + 1) * sizeof *t);
+        if (!t) {
+            j->oom = 1;
+            return 0;
+        }
+        j->tok = t;
+        j->tok_cap = n + 1;
+    }
+    t = j->tok;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.out = out;
+    c.nm = nm;
+    c.t = t;
+    c.after_question = after_question;
+    c.first = 1;
+    c.questions = questions;
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - s) : n;
+        struct trim_ctx line = c;
+        if (i > 0)
+            buf_addc(out, '\n');
+        line.s = s + i;
+        /* lexed once: the sentence splitter and the small-talk test share it */
+        prose_sentences_lexed(s + i, t, lex_text(s + i, e - i, t), on_trim_sentence, &line);
+        c.first = line.first;
+        c.removed = line.removed;
+        i = e + 1;
+    }
+    return c.removed;
+}
+
+/* ---- compressing units ---------------------------------------------------- */
+
+/* Compresses s[0..n) with ctx into u->out. */
+static void run_ctx(struct chat_job *j, terse_ctx *ctx, struct unit *u, const char *s, size_t n)
+{
+    terse_result r;
+    int rc = terse_compress(ctx, s, n, &r);
+    if (rc != TERSE_OK) {
+        j->oom = 1;
+        return;
+    }
+    u->out = r.text;
+    u->out_len = r.len;
+}
+
+/* Whether a unit's text ends with a question (for "Yes." after it). */
+static int asks(const struct unit *u)
+{
+    size_t n = u->src_len;
+    while (n && (u->src[n - 1] == ' ' || u->src[n - 1] == '\n' || u->src[n - 1] == '\t'))
+        n--;
+    return n && u->src[n - 1] == '?';
+}
+
+/* Sets each unit's `repeat`: the first earlier unit (not a header, of an
+ * earlier message) with the same text, when that text is at least 64
+ * bytes; else (size_t)-1. A hash table of the texts seen, so a long
+ * conversation costs one pass. Only earlier units count: what a message
+ * becomes never depends on later ones. */
+static void find_repeats(struct chat_job *j)
+{
+    size_t cap = 64, mask, i, h;
+    size_t *table;
+    while (cap < j->n_units * 2)
+        cap *= 2;
+    mask = cap - 1;
+    table = calloc(cap, sizeof *table);
+    if (!table) {
+        j->oom = 1;
+        return;
+    }
+    for (i = 0; i < j->n_units; i++) {
+        struct unit *u = &j->u[i];
+        u->repeat = (size_t)-1;
+        if (u->kind == U_OTHER || u->src_len < 64)
+            continue;
+        for (h = terse_hash_bytes(u->src, u->src_len) & mask; table[h]; h = (h + 1) & mask) {
+            const struct unit *e = &j->u[table[h] - 1];
+            if (e->src_len == u->src_len && memcmp(e->src, u->src, u->src_len) == 0)
+                break;
+        }
+        if (table[h] && j->u[table[h] - 1].msg < u->msg)
+            u->repeat = table[h] - 1;
+        else if (!table[h])
+            table[h] = i + 1;
+    }
+    free(table);
+}
+
+/* Compresses every unit at `level` (replacing earlier outputs). The text
+ * of old turns, once its small talk is gone, is pruned telegraphically
+ * from `balanced` up (the prose level `max`): measured on locomo-dev,
+ * the prose level `balanced` keeps 18% fewer tokens, `max` 42%, with the
+ * same content retention (docs/benchmarks.md). */
+static void compress_units(struct chat_job *j, int level)
+{
+    struct names nm;
+    size_t i, recent = j->o->keep_recent;
+    size_t first_recent = j->n_msgs > recent ? j->n_msgs - recent : 0;
+    int after_question = 0, old = level >= TERSE_LEVEL_BALANCED ? TERSE_LEVEL_MAX : level;
+    nm.n = 0;
+    j->st->removed = 0;
+    j->st->repeats = 0;
+    for (i = 0; i < j->n_units && !j->oom; i++) {
+        struct unit *u = &j->u[i];
+        free(u->out);
+        u->out = NULL;
+        u->out_len = 0;
+        if (u->speaker_len)
+            names_add(&nm, j->doc + u->speaker, u->speaker_len);
+        if (u->kind == U_KEEP || (u->kind != U_OTHER && u->msg >= first_recent)) {
+            u->out = NULL; /* as it is */
+        } else if (level >= TERSE_LEVEL_SAFE && u->kind != U_OTHER && u->repeat != (size_t)-1) {
+            /* the same long text as an earlier message (a tool result read
+             * twice, a pasted document): a marker that names it */
+            char note[64];
+            int len = snprintf(note, sizeof note, "[same as message %zu]", j->u[u->repeat].msg + 1);
+            u->out = malloc((size_t)len + 1);
+            if (!u->out) {
+                j->oom = 1;
+                break;
+            }
+            memcpy(u->out, note, (size_t)len + 1);
+            u->out_len = (size_t)len;
+            j->st->repeats++;
+        } else if (u->kind == U_TOOL) {
+            run_ctx(j, j->any[level], u, u->src, u->src_len);
+        } else if (u->kind == U_OTHER || level < TERSE_LEVEL_BALANCED) {
+            run_ctx(j, j->prose[level], u, u->src, u->src_len);
+        } else {
+            j->scratch.len = 0;
+            j->st->removed += (size_t)trim_small_talk(j, u->src, u->src_len, &nm, after_question,
+                                                      level == TERSE_LEVEL_MAX, &j->scratch);
+            if (j->scratch.oom)
+                j->oom = 1;
+            else if (j->scratch.len == 0 && !j->json) {
+                u->out = malloc(1); /* all small talk: the turn goes */
+                if (!u->out)
+                    j->oom = 1;
+                else
+                    u->out[0] = 0;
+                u->out_len = 0;
+            } else if (j->scratch.len == 0) {
+                run_ctx(j, j->prose[level], u, u->src, u->src_len); /* a message keeps its text */
+            } else {
+                run_ctx(j, j->prose[old], u, j->scratch.p, j->scratch.len);
+                if (u->out && u->out_len == 0) {
+                    /* pruned to nothing ("Yes."): keep its balanced form */
+                    free(u->out);
+                    u->out = NULL;
+                    run_ctx(j, j->prose[level], u, j->scratch.p, j->scratch.len);
+                }
+            }
+        }
+        if (u->kind != U_OTHER)
+            after_question = asks(u);
+    }
+}
+
+static int add_unit(struct chat_job *j, const struct unit *x)
+{
+    if (j->n_units == j->cap_units) {
+        size_t cap = j->cap_units ? j->cap_units * 2 : 64;
+        struct unit *p = realloc(j->u, cap * sizeof *p);
+        if (!p) {
+            j->oom = 1;
+            return -1;
+        }
+        j->u = p;
+        j->cap_units = cap;
+    }
+    j->u[j->n_units++] = *x;
+    return 0;
+}
+
+/* ---- transcripts ------------------------------------------------------------ */
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Length of a time stamp and the blank after it at s[0..n): "[...] " (at
+ * most 40 bytes inside), or a run of digits and date or time marks
+ * ("2024-01-02 10:32", "10:32:05", "10:32 AM") followed by a blank and an
+ * optional "- ". 0 when there is none. */
+static size_t stamp_len(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (n > 2 && s[0] == '[') {
+        while (i < n && i < 42 && s[i] != ']')
+            i++;
+        if (i >= n || s[i] != ']' || i + 1 >= n || s[i + 1] != ' ')
+            return 0;
+        return i + 2;
+    }
+    if (n < 5 || !is_digit(s[0]))
+        return 0;
+    while (i < n && (is_digit(s[i]) || s[i] == ':' || s[i] == '-' || s[i] == '/' || s[i] == '.' ||
+                     s[i] == 'T' || s[i] == 'Z' || (s[i] == ' ' && i + 1 < n && is_digit(s[i + 1]))))
+        i++;
+    if (i + 1 < n && s[i] == ' ' && (memcmp(s + i, " AM", 3) == 0 || memcmp(s + i, " PM", 3) == 0 ||
+                                     memcmp(s + i, " am", 3) == 0 || memcmp(s + i, " pm", 3) == 0))
+        i += 3;
+    if (i < 4 || i >= n || s[i] != ' ' || !memchr(s, ':', i))
+        return 0;
+    i++;
+    if (i + 1 < n && s[i] == '-' && s[i + 1] == ' ')
+        i += 2;
+    return i;
+}
+
+/* If the line s[0..n) starts a turn, returns the length of its prefix
+ * ("[10:32] Caroline: ") and sets the speaker's span; else 0. A speaker is
+ * one to four words of letters, digits, '_', '-', '.' or '\'' (at most
+ * 32 bytes) that starts with an upper-case letter or is a role (user,
+ * assistant, system, human, ai, bot, model, tool), followed by ':' and a
+ * blank or the end of the line. */
+static size_t turn_prefix(const char *s, size_t n, size_t *sp, size_t *sp_len)
+{
+    size_t i = stamp_len(s, n), st = i, words = 1;
+    if (i >= n)
+        return 0;
+    if (!((s[i] >= 'A' && s[i] <= 'Z') || (unsigned char)s[i] >= 0xC3)) {
+        size_t k = i;
+        while (k < n && s[k] >= 'a' && s[k] <= 'z')
+            k++;
+        if (k >= n || s[k] != ':' ||
+            !(lex_word_is(s + i, k - i, "user") || lex_word_is(s + i, k - i, "assistant") ||
+              lex_word_is(s + i, k - i, "system") || lex_word_is(s + i, k - i, "human") ||
+              lex_word_is(s + i, k - i, "ai") || lex_word_is(s + i, k - i, "bot") ||
+              lex_word_is(s + i, k - i, "model") || lex_word_is(s + i, k - i, "tool")))
+            return 0;
+    }
+    while (i < n && i - st <= 32) {
+        char c = s[i];
+        if (c == ':')
+            break;
+        if (c == ' ') {
+            if (++words > 4 || i + 1 >= n || s[i + 1] == ' ' || s[i + 1] == ':')
+                return 0;
+        } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
+                     c == '-' || c == '.' || c == '\'' || (unsigned char)c >= 0x80)) {
+            return 0;
+        }
+        i++;
+    }
+    if (i >= n || s[i] != ':' || i == st || i - st > 32 || (i + 1 < n && s[i + 1] != ' ' && s[i + 1] != '\t'))
+        return 0;
+    *sp = st;
+    *sp_len = i - st;
+    i++;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i;
+}
+
+/* Cuts a transcript into units: turns (a turn line and the lines that
+ * follow it up to a blank line or the next turn) and other lines. */
+static void parse_transcript(struct chat_job *j)
+{
+    const char *d = j->doc;
+    size_t i = 0, n = j->n;
+    int blank = 0, in_turn = 0;
+    while (i < n && !j->oom) {
+        const char *nl = memchr(d + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - d) : n, t = e, sp = 0, spl = 0, p;
+        struct unit u;
+        while (t > i && (d[t - 1] == ' ' || d[t - 1] == '\t'))
+            t--;
+        if (t == i) {
+            blank = 1;
+            in_turn = 0;
+            i = e + 1;
+            continue;
+        }
+        if ((p = turn_prefix(d + i, t - i, &sp, &spl)) != 0) {
+            memset(&u, 0, sizeof u);
+            u.kind = U_TEXT;
+            u.prefix = i;
+            u.prefix_len = p;
+            u.speaker = i + sp;
+            u.speaker_len = spl;
+            u.src = d + i + p;
+            u.src_len = t - i - p;
+            u.msg = j->n_msgs++;
+            u.blank_before = blank;
+            add_unit(j, &u);
+            in_turn = 1;
+        } else if (in_turn) {
+            /* a continuation line of the turn */
+            struct unit *last = &j->u[j->n_units - 1];
+            last->src_len = (size_t)(d + t - last->src);
+        } else {
+            memset(&u, 0, sizeof u);
+            u.kind = U_OTHER;
+            u.src = d + i;
+            u.src_len = t - i;
+            u.msg = j->n_msgs; /* belongs with the turns after it */
+            u.blank_before = blank;
+            add_unit(j, &u);
+        }
+        blank = 0;
+        i = e + 1;
+    }
+}
+
+/* Marks which header lines (U_OTHER) are written under a budget: one
+ * whose section (up to the next header) has a kept turn, or has no turns
+ * and comes before a kept header or the end. One pass from the end. */
+static void mark_headers(struct chat_job *j)
+{
+    size_t i = j->n_units;
+    int any_turn = 0, any_kept = 0, next = 1;
+    while (i-- > 0) {
+        struct unit *u = &j->u[i];
+        if (u->kind != U_OTHER) {
+            any_turn = 1;
+            any_kept |= j->pick[i].keep;
+            continue;
+        }
+        u->header_kept = (uint8_t)(any_turn ? any_kept : next);
+        next = u->header_kept;
+        any_turn = any_kept = 0;
+    }
+}
+
+/* Writes the transcript: other lines, turns with their prefixes, one
+ * blank line where the input had one or more, one marker line for each
+ * run of turns left out by the budget. */
+static void write_transcript(struct chat_job *j, struct buf *b)
+{
+    size_t i;
+    int gap = 0, any = 0;
+    if (j->pick)
+        mark_headers(j);
+    for (i = 0; i < j->n_units; i++) {
+        const struct unit *u = &j->u[i];
+        const char *text = u->out ? u->out : u->src;
+        size_t len = u->out ? u->out_len : u->src_len;
+        int kept = !j->pick || (u->kind == U_OTHER ? u->header_kept : j->pick[i].keep);
+        if (u->kind != U_OTHER && u->out && len == 0)
+            continue; /* all small talk */
+        if (!kept) {
+            if (u->kind == U_OTHER || gap)
+                continue;
+            gap = 1;
+            if (any)
+                buf_adds(b, u->blank_before ? "\n\n" : "\n");
+            buf_adds(b, MARKER);
+            any = 1;
+            continue;
+        }
+        if (any)
+            buf_adds(b, u->blank_before ? "\n\n" : "\n");
+        gap = 0;
+        any = 1;
+        if (u->prefix_len)
+            buf_add(b, j->doc + u->prefix, u->prefix_len);
+        buf_add(b, text, len);
+    }
+}
+
+/* ---- JSON messages --------------------------------------------------------------- */
+
+static int str_is(const struct json_value *v, const char *s)
+{
+    return v && v->kind == JSON_STRING && strcmp(v->str, s) == 0;
+}
+
+static void add_json_unit(struct chat_job *j, const struct json_value *v, int kind, size_t msg)
+{
+    struct unit u;
+    if (!v || v->kind != JSON_STRING)
+        return;
+    memset(&u, 0, sizeof u);
+    u.v = v;
+    u.src = v->str;
+    u.src_len = v->str_len;
+    u.kind = kind;
+    u.msg = msg;
+    add_unit(j, &u);
+}
+
+/* The content of a message or tool result: a string, or an array of parts
+ * or blocks. Text parts ("text", "input_text", "output_text") are
+ * rewritten; a tool_result block's content is a tool result; every other
+ * part (images, tool_use, thinking, documents) is left as it is. */
+static void add_content(struct chat_job *j, const struct json_value *c, int kind, size_t msg)
+{
+    size_t i;
+    if (!c)
+        return;
+    if (c->kind == JSON_STRING) {
+        add_json_unit(j, c, kind, msg);
+        return;
+    }
+    if (c->kind != JSON_ARRAY)
+        return;
+    for (i = 0; i < c->n; i++) {
+        const struct json_value *p = &c->items[i], *type = json_get(p, "type");
+        if (p->kind == JSON_STRING) {
+            add_json_unit(j, p, kind, msg);
+        } else if (str_is(type, "text") || str_is(type, "input_text") || str_is(type, "output_text")) {
+            add_json_unit(j, json_get(p, "text"), kind, msg);
+        } else if (str_is(type, "tool_result")) {
+            add_content(j, json_get(p, "content"), kind == U_KEEP ? U_KEEP : U_TOOL, msg);
+        }
+    }
+}
+
+/* Which JSON shape root is: 1 messages (OpenAI, Anthropic), 2 contents
+ * (Gemini), 3 a bare array of messages; 0 none. The messages are put in
+ * *msgs. */
+static int json_shape(const struct json_value *root, const struct json_value **msgs)
+{
+    const struct json_value *m;
+    size_t i;
+    int shape = 0;
+    if (!root)
+        return 0;
+    if (root->kind == JSON_OBJECT && (m = json_get(root, "messages")) != NULL && m->kind == JSON_ARRAY)
+        shape = 1;
+    else if (root->kind == JSON_OBJECT && (m = json_get(root, "contents")) != NULL && m->kind == JSON_ARRAY)
+        shape = 2;
+    else if (root->kind == JSON_ARRAY && root->n > 0 && (m = root) != NULL)
+        shape = 3;
+    else
+        return 0;
+    for (i = 0; i < m->n; i++) {
+        const struct json_value *x = &m->items[i];
+        if (x->kind != JSON_OBJECT)
+            return 0;
+        if (shape == 2 ? !json_get(x, "parts") : !json_get(x, "role"))
+            return 0;
+    }
+    *msgs = m;
+    return shape;
+}
+
+static void parse_json(struct chat_job *j, int shape, const struct json_value *msgs)
+{
+    size_t i, k;
+    for (i = 0; i < msgs->n && !j->oom; i++) {
+        const struct json_value *m = &msgs->items[i], *role = json_get(m, "role");
+        if (shape == 2) {
+            const struct json_value *parts = json_get(m, "parts");
+            for (k = 0; parts && parts->kind == JSON_ARRAY && k < parts->n; k++) {
+                const struct json_value *p = &parts->items[k];
+                /* a thought or a signed part stays as it is */
+                if (json_get(p, "thought") || json_get(p, "thoughtSignature") || json_get(p, "thought_signature"))
+                    continue;
+                add_json_unit(j, json_get(p, "text"), U_TEXT, j->n_msgs);
+            }
+        } else {
+            int kind = U_TEXT;
+            if (str_is(role, "system") || str_is(role, "developer"))
+                kind = U_KEEP;
+            else if (str_is(role, "tool") || str_is(role, "function"))
+                kind = U_TOOL;
+            add_content(j, json_get(m, "content"), kind, j->n_msgs);
+        }
+        j->n_msgs++;
+    }
+}
+
+/* A unit's value and index, to find a unit from the value being written. */
+struct byv {
+    uintptr_t v;
+    size_t i;
+};
+
+static int by_value(const void *a, const void *b)
+{
+    uintptr_t x = ((const struct byv *)a)->v, y = ((const struct byv *)b)->v;
+    return x < y ? -1 : x > y;
+}
+
+/* Writes v as minified JSON, with the strings of rewritten units replaced
+ * (by a marker when the budget left the unit out). */
+static void write_json(const struct chat_job *j, const struct json_value *v, struct buf *b)
+{
+    size_t i;
+    if (v->kind == JSON_STRING) {
+        struct byv key, *f;
+        const struct unit *u = NULL;
+        key.v = (uintptr_t)v;
+        key.i = 0;
+        f = bsearch(&key, j->byv, j->n_units, sizeof *j->byv, by_value);
+        if (f)
+            u = &j->u[f->i];
+        if (u && j->pick && !j->pick[f->i].keep)
+            json_write_string(MARKER, strlen(MARKER), b);
+        else if (u && u->out)
+            json_write_string(u->out, u->out_len, b);
+        else
+            json_write(v, b);
+    } else if (v->kind == JSON_ARRAY) {
+        buf_addc(b, '[');
+        for (i = 0; i < v->n; i++) {
+            if (i)
+                buf_addc(b, ',');
+            write_json(j, &v->items[i], b);
+        }
+        buf_addc(b, ']');
+    } else if (v->kind == JSON_OBJECT) {
+        buf_addc(b, '{');
+        for (i = 0; i < v->n; i++) {
+            if (i)
+                buf_addc(b, ',');
+            json_write(&v->keys[i], b);
+            buf_addc(b, ':');
+            write_json(j, &v->items[i], b);
+        }
+        buf_addc(b, '}');
+    } else {
+        json_write(v, b);
+    }
+}
+
+/* ---- budget ------------------------------------------------------------------ */
+
+static size_t count(const struct chat_job *j, const char *s, size_t n)
+{
+    size_t c = 0;
+    if (terse_count(j->o->tokenizer, s, n, 0, &c) != TERSE_OK)
+        return (size_t)-1;
+    return c;
+}
+
+static void write_all(struct chat_job *j, struct buf *b)
+{
+    b->len = 0;
+    if (j->json)
+        write_json(j, j->root, b);
+    else
+        write_transcript(j, b);
+}
+
+static size_t measure(void *arg)
+{
+    struct chat_job *j = arg;
+    write_all(j, &j->out);
+    if (j->out.oom)
+        return (size_t)-1;
+    return count(j, j->out.p ? j->out.p : "", j->out.len);
+}
+
+/* Relevance of each unit: BM25 of its text against the query, plus a
+ * quarter of its neighbours' (an answer sits next to the turn that names
+ * what is asked); without a query, later turns first. Recent, kept and
+ * header units are fixed or derived, not chosen. */
+static int score_units(struct chat_job *j)
+{
+    size_t i, n = j->n_units, recent = j->o->keep_recent;
+    size_t first_recent = j->n_msgs > recent ? j->n_msgs - recent : 0;
+    double *sc = calloc(n + 1, sizeof *sc);
+    struct bm25_seg *bs = calloc(n + 1, sizeof *bs);
+    if (!sc || !bs) {
+        free(sc);
+        free(bs);
+        return -1;
+    }
+    if (j->o->query && j->o->query_len) {
+        for (i = 0; i < n; i++) {
+            /* a transcript's turn with its speaker: "what did Jon say" */
+            const struct unit *u = &j->u[i];
+            bs[i].s = u->prefix_len ? j->doc + u->prefix : u->src;
+            bs[i].n = u->kind == U_OTHER ? 0 : u->prefix_len + u->src_len;
+        }
+        if (bm25_score(j->o->query, j->o->query_len, bs, n, sc) != 0) {
+            free(sc);
+            free(bs);
+            return -1;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        struct unit *u = &j->u[i];
+        struct pick_item *p = &j->pick[i];
+        double near = (i > 0 ? sc[i - 1] : 0) + (i + 1 < n ? sc[i + 1] : 0);
+        p->fixed = u->kind == U_KEEP || u->kind == U_OTHER || u->msg >= first_recent;
+        p->tokens = u->out ? count(j, u->out, u->out_len) + (j->json ? 0 : 1) : count(j, u->src, u->src_len) + 1;
+        p->score = sc[i] + 0.5 * near + (double)(i + 1) / (double)(n + 1) * 1e-3;
+        if (u->kind == U_OTHER)
+            p->keep = 0;
+    }
+    free(sc);
+    free(bs);
+    return 0;
+}
+
+/* ---- entry points ---------------------------------------------------------------- */
+
+int chat_json_shape(const struct json_value *root)
+{
+    const struct json_value *m;
+    return json_shape(root, &m) != 0;
+}
+
+int chat_is_transcript(const char *s, size_t n)
+{
+    /* speakers and their turns (the first 16 speakers): a conversation
+     * has speakers who come back, "Status: done" lines do not */
+    size_t at[16], len[16], turns_of[16], n_sp = 0, i, k, lines = 0, turns = 0, sp, spl, repeat = 0;
+    for (i = 0; i < n && i < 65536;) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - s) : n;
+        if (e > i) {
+            lines++;
+            if (turn_prefix(s + i, e - i, &sp, &spl)) {
+                turns++;
+                for (k = 0; k < n_sp && !(len[k] == spl && memcmp(s + at[k], s + i + sp, spl) == 0); k++)
+                    ;
+                if (k == n_sp && n_sp < 16) {
+                    at[n_sp] = i + sp;
+                    len[n_sp] = spl;
+                    turns_of[n_sp++] = 0;
+                }
+                if (k < n_sp && ++turns_of[k] == 2)
+                    repeat++;
+            }
+        }
+        i = e + 1;
+    }
+    return turns >= 3 && repeat >= 2 && turns * 2 > lines;
+}
+
+int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *out,
+                  struct chat_stats *st, size_t *min_tokens)
+{
+    struct chat_job j;
+    terse_options po;
+    struct json_doc *d = NULL;
+    const struct json_value *msgs = NULL;
+    int rc = TERSE_OK, shape = 0;
+    size_t i;
+    memset(&j, 0, sizeof j);
+    memset(st, 0, sizeof *st);
+    *min_tokens = 0;
+    j.o = o;
+    j.doc = s;
+    j.n = n;
+    j.st = st;
+    j.env = prose_env_new();
+    if (!j.env) {
+        rc = TERSE_ENOMEM;
+        goto done;
+    }
+    po = *o;
+    po.budget = 0;
+    po.query = NULL;
+    po.query_len = 0;
+    for (i = 0; i < 4; i++) {
+        po.level = (int)i;
+        po.type = TERSE_TYPE_PROSE;
+        j.prose[i] = compress_ctx_piece(&po, j.env, NULL);
+        po.type = TERSE_TYPE_AUTO;
+        j.any[i] = compress_ctx_piece(&po, j.env, NULL);
+        if (!j.prose[i] || !j.any[i]) {
+            rc = TERSE_ENOMEM;
+            goto done;
+        }
+    }
+    for (i = 0; i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'); i++)
+        ;
+    if (i < n && (s[i] == '{' || s[i] == '[') && (d = json_parse(s, n, NULL)) != NULL &&
+        (shape = json_shape(json_root(d), &msgs)) != 0) {
+        j.json = 1;
+        j.root = json_root(d);
+        parse_json(&j, shape, msgs);
+    } else {
+        parse_transcript(&j);
+    }
+    if (j.oom) {
+        rc = TERSE_ENOMEM;
+        goto done;
+    }
+    st->segments = j.n_units;
+    find_repeats(&j);
+    if (j.oom) {
+        rc = TERSE_ENOMEM;
+        goto done;
+    }
+    if (j.json && !j.oom) {
+        j.byv = malloc((j.n_units + 1) * sizeof *j.byv);
+        if (!j.byv) {
+            rc = TERSE_ENOMEM;
+            goto done;
+        }
+        for (i = 0; i < j.n_units; i++) {
+            j.byv[i].v = (uintptr_t)j.u[i].v;
+            j.byv[i].i = i;
+        }
+        qsort(j.byv, j.n_units, sizeof *j.byv, by_value);
+    }
+    if (!o->budget) {
+        compress_units(&j, o->level);
+    } else {
+        /* the lowest level that fits; else whole turns by relevance, at
+         * `balanced` at most: dropping questions (`max`) cost more evidence
+         * turns than the room it made (docs/benchmarks.md) */
+        int L, top = o->level < TERSE_LEVEL_BALANCED ? o->level : TERSE_LEVEL_BALANCED;
+        size_t total = (size_t)-1;
+        for (L = TERSE_LEVEL_EXACT; L <= o->level && !j.oom; L++) {
+            compress_units(&j, L);
+            total = measure(&j);
+            if (total <= o->budget)
+                break;
+        }
+        if (total == (size_t)-1 || j.oom) {
+            rc = TERSE_ENOMEM;
+            goto done;
+        }
+        if (total > o->budget) {
+            compress_units(&j, top);
+            j.pick = calloc(j.n_units + 1, sizeof *j.pick);
+            if (!j.pick || score_units(&j) != 0) {
+                rc = TERSE_ENOMEM;
+                goto done;
+            }
+            rc = pick_items(j.pick, j.n_units, o->budget, measure, &j, min_tokens);
+            if (rc != TERSE_OK)
+                goto done;
+            for (i = 0; i < j.n_units; i++)
+                st->dropped += j.u[i].kind != U_OTHER && !j.pick[i].keep;
+        }
+    }
+    if (j.oom) {
+        rc = TERSE_ENOMEM;
+        goto done;
+    }
+    write_all(&j, out);
+    if (out->oom)
+        rc = TERSE_ENOMEM;
+done:
+    for (i = 0; i < j.n_units; i++)
+        free(j.u[i].out);
+    free(j.u);
+    free(j.pick);
+    free(j.byv);
+    free(j.tok);
+    buf_free(&j.scratch);
+    buf_free(&j.out);
+    for (i = 0; i < 4; i++) {
+        terse_ctx_free(j.prose[i]);
+        terse_ctx_free(j.any[i]);
+    }
+    prose_env_free(j.env);
+    json_doc_free(d);
+    return rc;
+}

@@ -1,0 +1,48 @@
+/* chat.h - compression of chat conversations: OpenAI and Anthropic
+ * `messages`, Gemini `contents`, and plain `Speaker: text` transcripts.
+ *
+ * Only the text of messages is rewritten; roles, ids, tool calls, images
+ * and every other field keep their values, so the output is a valid
+ * request for the same API. Each message is compressed on its own and
+ * never looks at later ones, so a conversation's prefix compresses to the
+ * same bytes on every turn (docs/levels.md, "Chat").
+ */
+#ifndef TERSE_PASSES_CHAT_H
+#define TERSE_PASSES_CHAT_H
+
+#include <stddef.h>
+
+#include "../common/buf.h"
+#include "terse.h"
+
+/* What chat_compress did, for terse_result. */
+struct chat_stats {
+    size_t segments; /* messages (JSON) or lines (transcript) seen */
+    size_t dropped;  /* turns left out by the budget */
+    size_t removed;  /* small-talk sentences removed */
+    size_t repeats;  /* messages replaced by "[same as message N]" */
+};
+
+struct json_value;
+
+/* Returns 1 when a parsed JSON document is a chat: an object with a
+ * `messages` array of objects that have a `role` (OpenAI, Anthropic), an
+ * object with a `contents` array of objects that have `parts` (Gemini),
+ * or a non-empty array of objects that have a `role`. Else 0. */
+int chat_json_shape(const struct json_value *root);
+
+/* Returns 1 when s[0..n) (valid UTF-8, LF line ends; the first 64 KiB are
+ * read) is a transcript: at least three `Speaker: text` lines, with at
+ * least two speakers who speak twice or more, that make up more than half
+ * of its non-empty lines ("Status: done" and "Owner: Priya" lines are not a
+ * conversation). */
+int chat_is_transcript(const char *s, size_t n);
+
+/* Appends the compressed chat to out. The options give the level, the
+ * tokenizer, keep_recent, and query and budget. A JSON input that is not
+ * a known chat shape is read as a transcript. Returns TERSE_OK,
+ * TERSE_EBUDGET (with *min_tokens set) or TERSE_ENOMEM. */
+int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *out,
+                  struct chat_stats *st, size_t *min_tokens);
+
+#endif

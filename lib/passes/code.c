@@ -1,0 +1,1097 @@
+/* code.c - the code pass: whitespace, comments, docstrings and bodies over
+ * the tree-sitter syntax tree; see code.h.
+ *
+ * The output is written leaf by leaf. A leaf is a token of the tree, or a
+ * whole node that must stay byte for byte (strings, comments, character
+ * literals, heredocs, regexes, JSX): its bytes are copied. Only the gaps
+ * between leaves are rewritten, and a gap carries at most one fact: a line
+ * break (kept where the language may read it: statement ends, Python
+ * blocks, preprocessor lines, ASI), a space (kept: it may separate two
+ * words), or nothing. Python's indentation is rebuilt from the original
+ * columns with a stack, as Python's tokenizer does, so a block keeps its
+ * depth with a narrower unit. Everything is iterative (a tree cursor and
+ * a heap stack), so deeply nested input cannot overflow the C stack.
+ */
+#include "code.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <tree_sitter/api.h>
+
+#include "../common/buf.h"
+#include "../common/hash.h"
+#include "../select/bm25.h"
+#include "code_lang.h"
+#include "terse.h"
+
+/* Classes of grammar symbols, from their names (per call: no global state). */
+enum {
+    K_ATOMIC = 1 << 0,   /* copied whole: strings, literals, heredocs, regexes, JSX */
+    K_COMMENT = 1 << 1,
+    K_FUNC = 1 << 2,     /* a definition whose body max may elide */
+    K_IDENT = 1 << 3,    /* an identifier (any kind) */
+    K_STRING = 1 << 4,   /* Python: string (docstring candidate) */
+    K_EXPR_STMT = 1 << 5,
+    K_BLOCK = 1 << 6,    /* Python: block */
+    K_MODULE = 1 << 7,   /* Python: module */
+    K_DEF = 1 << 8       /* Python: function_definition or class_definition */
+};
+
+/* One level of the walk: the node and what the walk decided about it. */
+struct frame {
+    TSNode node;
+    uint16_t kind;
+    uint8_t keep;  /* inside a body kept whole at max */
+    size_t cand;   /* max: 1 + the candidate index of this definition, or 0 */
+};
+
+struct cand {
+    size_t start, end;          /* the definition */
+    size_t body_start, body_end;
+    size_t name_start, name_end;
+    size_t out_start, out_end;  /* where its body went in the last full output */
+    double score;
+    size_t tokens;              /* body tokens minus marker tokens (budget) */
+    uint8_t keep;
+};
+
+struct emit {
+    const char *src;
+    size_t n;
+    const struct code_lang *L;
+    const struct code_opts *o;
+    int level;
+    uint16_t *kind;             /* by symbol */
+    uint32_t n_symbols;
+    TSFieldId body_field, name_field;
+    struct buf *out;
+    struct code_stats *st;
+    /* gap state */
+    size_t prev_end;
+    int pend_nl, pend_sp, removed, started, last_line_comment, after_continuation;
+    /* Python indentation */
+    size_t *istack;
+    size_t idepth, icap;
+    long brackets;
+    const char *unit;
+    /* license header */
+    size_t lic_start, lic_end;
+    int lic_done;
+    char lic_name[32];
+    /* max */
+    struct cand *cands;
+    size_t n_cands, cap_cands, next_cand;
+    int collect;                /* 1: only collect candidates, write nothing */
+    int oom;
+};
+
+/* ---- symbol classes ------------------------------------------------------ */
+
+static int name_has(const char *name, const char *part)
+{
+    return strstr(name, part) != NULL;
+}
+
+/* Fills e->kind for every symbol of the grammar. Returns 0 or -1. */
+static int classify(struct emit *e, const TSLanguage *lang)
+{
+    uint32_t i;
+    e->n_symbols = ts_language_symbol_count(lang);
+    e->kind = calloc(e->n_symbols + 1, sizeof *e->kind);
+    if (!e->kind)
+        return -1;
+    for (i = 0; i < e->n_symbols; i++) {
+        const char *nm = ts_language_symbol_name(lang, (TSSymbol)i);
+        size_t L;
+        uint16_t k = 0;
+        if (!nm)
+            continue;
+        L = strlen(nm);
+        if (strcmp(nm, "comment") == 0 || strcmp(nm, "line_comment") == 0 || strcmp(nm, "block_comment") == 0 ||
+            strcmp(nm, "hash_bang_line") == 0)
+            k |= K_COMMENT;
+        else if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular &&
+                 (name_has(nm, "string") || name_has(nm, "heredoc") || name_has(nm, "char_literal") ||
+                  name_has(nm, "character_literal") || name_has(nm, "rune_literal") || strcmp(nm, "regex") == 0 ||
+                  strcmp(nm, "jsx_element") == 0 || strcmp(nm, "jsx_self_closing_element") == 0 ||
+                  strcmp(nm, "text_block") == 0))
+            k |= K_ATOMIC;
+        if (L >= 10 && strcmp(nm + L - 10, "identifier") == 0)
+            k |= K_IDENT;
+        if (code_word_in(e->L->functions, nm, L))
+            k |= K_FUNC;
+        if (e->L->layout == LAYOUT_INDENT) {
+            if (strcmp(nm, "string") == 0)
+                k |= K_STRING;
+            else if (strcmp(nm, "expression_statement") == 0)
+                k |= K_EXPR_STMT;
+            else if (strcmp(nm, "block") == 0)
+                k |= K_BLOCK;
+            else if (strcmp(nm, "module") == 0)
+                k |= K_MODULE;
+            else if (strcmp(nm, "function_definition") == 0 || strcmp(nm, "class_definition") == 0)
+                k |= K_DEF;
+        }
+        e->kind[i] = k;
+    }
+    e->body_field = ts_language_field_id_for_name(lang, "body", 4);
+    e->name_field = ts_language_field_id_for_name(lang, "name", 4);
+    return 0;
+}
+
+static uint16_t kind_of(const struct emit *e, TSNode n)
+{
+    TSSymbol s = ts_node_symbol(n);
+    return s < e->n_symbols ? e->kind[s] : 0;
+}
+
+/* ---- comments ------------------------------------------------------------ */
+
+static int starts_ci(const char *s, size_t n, const char *p)
+{
+    size_t L = strlen(p);
+    return n >= L && strncasecmp(s, p, L) == 0;
+}
+
+static int find_ci(const char *s, size_t n, const char *p)
+{
+    size_t L = strlen(p), i;
+    for (i = 0; i + L <= n; i++)
+        if (strncasecmp(s + i, p, L) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 when a tool reads this comment, so `balanced` keeps it: shebangs,
+ * encoding lines, type comments, pragmas, linters' and compilers'
+ * directives, Go build and cgo lines, TypeScript's @ts- and triple-slash
+ * references, bundlers' annotations. */
+static int tool_comment(const struct emit *e, size_t s, size_t end)
+{
+    static const char *const heads[] = {
+        "type:", "noqa", "pylint:", "pragma", "fmt:", "mypy:", "pyright:", "isort:", "flake8", "ruff:",
+        "nosec", "shellcheck", "go:", "+build", "export ", "line ", "nolint", "code generated", "@ts-",
+        "<reference", "<amd-", "eslint", "jshint", "jslint", "global ", "prettier-ignore", "istanbul", "c8 ",
+        "@flow", "@jsx", "#__pure__", "@__pure__", "#__no_side_effects__", "webpack", "vite-ignore",
+        "sourcemappingurl", "sourceurl", "@preserve", "@license", "fallthrough", "fall through",
+        "fall-through", "falls through", "clang-format", "iwyu", "linted", "notreached", "lint", "nolint",
+        "coverity", "cppcheck-suppress", "@refresh", "biome-ignore", "deno-", "@vite", "rustfmt",
+    };
+    const char *c = e->src + s;
+    size_t n = end - s, i = 0, k;
+    if (s == 0 && n >= 2 && c[0] == '#' && c[1] == '!')
+        return 1; /* shebang */
+    if (e->L->line_comment && e->L->line_comment[0] == '#') {
+        /* an encoding declaration on line 1 or 2 (PEP 263) */
+        size_t line = 0, p;
+        for (p = 0; p < s; p++)
+            if (e->src[p] == '\n' && ++line >= 2)
+                break;
+        if (line < 2 && (find_ci(c, n, "coding:") || find_ci(c, n, "coding=")))
+            return 1;
+    }
+    while (i < n && (c[i] == '#' || c[i] == '/' || c[i] == '*' || c[i] == '!' || c[i] == ' ' || c[i] == '\t'))
+        i++;
+    for (k = 0; k < sizeof heads / sizeof heads[0]; k++)
+        if (starts_ci(c + i, n - i, heads[k]))
+            return 1;
+    if (e->L->grammar == code_lang_get(CODE_GO)->grammar) {
+        /* cgo: the comments just above import "C" are C code */
+        size_t p = end;
+        for (;;) {
+            while (p < e->n && (e->src[p] == ' ' || e->src[p] == '\t' || e->src[p] == '\n'))
+                p++;
+            if (p + 1 < e->n && e->src[p] == '/' && e->src[p + 1] == '/') {
+                const char *nl = memchr(e->src + p, '\n', e->n - p);
+                p = nl ? (size_t)(nl - e->src) : e->n;
+            } else if (p + 1 < e->n && e->src[p] == '/' && e->src[p + 1] == '*') {
+                size_t q = p + 2;
+                while (q + 1 < e->n && !(e->src[q] == '*' && e->src[q + 1] == '/'))
+                    q++;
+                p = q + 2;
+            } else {
+                break;
+            }
+        }
+        if (p + 10 <= e->n && memcmp(e->src + p, "import \"C\"", 10) == 0)
+            return 1;
+    }
+    /* "// @ts-nocheck", "# type: ignore" after other text on the line */
+    return find_ci(c, n, "type: ignore") || find_ci(c, n, "noqa") || find_ci(c, n, "NOLINT") ||
+           find_ci(c, n, "pragma:") || find_ci(c, n, "@ts-") || find_ci(c, n, "eslint-disable") ||
+           find_ci(c, n, "pylint:");
+}
+
+/* ---- license headers (safe and above) -------------------------------------- */
+
+/* Names the license a header text grants, for the marker ("" if unknown). */
+static void license_name(const char *s, size_t n, char *name, size_t cap)
+{
+    static const char *const known[][2] = {
+        {"gnu lesser general public", "LGPL"}, {"gnu library general public", "LGPL"},
+        {"gnu affero general public", "AGPL"}, {"gnu general public", "GPL"}, {"apache license", "Apache"},
+        {"mozilla public", "MPL"}, {"permission is hereby granted, free of charge", "MIT"}, {"mit license", "MIT"},
+        {"python software foundation", "PSF"}, {"boost software license", "BSL"}, {"isc license", "ISC"},
+        {"redistribution and use in source and binary forms", "BSD"}, {"eclipse public license", "EPL"},
+        {"unlicense", "Unlicense"},
+    };
+    size_t i, k;
+    name[0] = 0;
+    for (i = 0; i + 24 <= n; i++)
+        if (strncasecmp(s + i, "SPDX-License-Identifier:", 24) == 0) {
+            i += 24;
+            while (i < n && s[i] == ' ')
+                i++;
+            for (k = 0; i < n && k + 1 < cap && s[i] != ' ' && s[i] != '\n' && s[i] != '*' && (unsigned char)s[i] > ' ';
+                 i++)
+                name[k++] = s[i];
+            name[k] = 0;
+            return;
+        }
+    for (k = 0; k < sizeof known / sizeof known[0]; k++)
+        if (find_ci(s, n, known[k][0])) {
+            strncpy(name, known[k][1], cap - 1);
+            name[cap - 1] = 0;
+            return;
+        }
+}
+
+/* Finds the license header: the comments at the top of the file (after a
+ * shebang or an encoding line) when they mention a copyright or a
+ * license. Sets e->lic_start/lic_end (equal when there is none). */
+static void find_license(struct emit *e, TSNode root)
+{
+    uint32_t i, count = ts_node_named_child_count(root);
+    size_t first = 0, last = 0;
+    int have = 0;
+    e->lic_start = e->lic_end = 0;
+    for (i = 0; i < count; i++) {
+        TSNode ch = ts_node_named_child(root, i);
+        size_t s = ts_node_start_byte(ch), en = ts_node_end_byte(ch);
+        if (!(kind_of(e, ch) & K_COMMENT))
+            break;
+        if (!have && tool_comment(e, s, en))
+            continue;
+        if (!have)
+            first = s;
+        have = 1;
+        last = en;
+    }
+    if (!have)
+        return;
+    {
+        const char *t = e->src + first;
+        size_t n = last - first;
+        if (find_ci(t, n, "copyright") || find_ci(t, n, "license") || find_ci(t, n, "licence") ||
+            find_ci(t, n, "all rights reserved") || find_ci(t, n, "permission is hereby granted")) {
+            e->lic_start = first;
+            e->lic_end = last;
+            license_name(t, n, e->lic_name, sizeof e->lic_name);
+        }
+    }
+}
+
+/* ---- writing ----------------------------------------------------------------- */
+
+/* Takes in the gap src[prev_end, to): what it means is kept in the pending
+ * flags. A gap holding anything but blanks (a backslash-newline, which
+ * some grammars leave out of the tree) is written as it is. */
+static void take_gap(struct emit *e, size_t to)
+{
+    size_t p;
+    int raw = 0;
+    for (p = e->prev_end; p < to; p++) {
+        char c = e->src[p];
+        if (c == '\n')
+            e->pend_nl = 1;
+        else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
+            e->pend_sp = 1;
+        else
+            raw = 1;
+    }
+    if (raw && !e->collect) {
+        buf_add(e->out, e->src + e->prev_end, to - e->prev_end);
+        e->pend_nl = e->pend_sp = e->removed = 0;
+        e->started = 1;
+    }
+    e->prev_end = to;
+}
+
+/* Python: the column of the token at s, as Python's tokenizer counts it
+ * (tabs to the next multiple of 8, a form feed restarts). */
+static size_t column(const struct emit *e, size_t s)
+{
+    size_t b = s, col = 0;
+    while (b > 0 && e->src[b - 1] != '\n')
+        b--;
+    for (; b < s; b++) {
+        if (e->src[b] == '\t')
+            col = (col / 8 + 1) * 8;
+        else if (e->src[b] == '\f')
+            col = 0;
+        else
+            col++;
+    }
+    return col;
+}
+
+static void indent(struct emit *e, size_t level)
+{
+    size_t i;
+    for (i = 0; i < level; i++)
+        buf_adds(e->out, e->unit);
+}
+
+static int word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           c >= 0x80;
+}
+
+static int op_byte(char c)
+{
+    return c && strchr("+-*/%<>=!&|^~.:?@#\\", c) != NULL;
+}
+
+/* 1 when a space must stay between what was written and the token at s:
+ * two words, two operator characters (which could fuse: "- -", "> >"), a
+ * number and a dot, a quote on either side (string prefixes, literal
+ * suffixes, lifetimes), a slash (regex or comment), or a preprocessor
+ * line (where "X (a)" and "X(a)" differ). Everywhere else the space only
+ * costs tokens. Bash keeps every space: there it separates words. */
+static int needs_space(const struct emit *e, size_t s)
+{
+    char a, b = e->src[s];
+    size_t i;
+    if (b == '\n' || b == '\r')
+        return 0;
+    if (!e->out->len || e->L->grammar == code_lang_get(CODE_BASH)->grammar)
+        return 1;
+    a = e->out->p[e->out->len - 1];
+    if ((word_byte((unsigned char)a) && word_byte((unsigned char)b)) || (op_byte(a) && op_byte(b)) ||
+        (word_byte((unsigned char)a) && b == '.') || (a == '.' && word_byte((unsigned char)b)) ||
+        strchr("\"'`/", a) || strchr("\"'`/", b))
+        return 1;
+    for (i = e->out->len; i > 0 && e->out->p[i - 1] != '\n'; i--)
+        ;
+    while (i < e->out->len && (e->out->p[i] == ' ' || e->out->p[i] == '\t'))
+        i++;
+    return i < e->out->len && e->out->p[i] == '#' && e->L->line_comment && e->L->line_comment[0] == '/';
+}
+
+/* Writes what the pending gap stands for before a token at s. */
+static void separate(struct emit *e, size_t s, int is_comment)
+{
+    if (!e->started) {
+        e->started = 1;
+    } else if (e->pend_nl && e->out->len && e->out->p[e->out->len - 1] == '\n' &&
+               (e->out->len < 2 || e->out->p[e->out->len - 2] != '\\') && e->L->layout == LAYOUT_LINES) {
+        /* a token that is a line break (C's preprocessor lines) already ended the line */
+    } else if (e->pend_nl && (e->L->layout != LAYOUT_FREE || e->last_line_comment)) {
+        buf_addc(e->out, '\n');
+        if (e->L->layout == LAYOUT_INDENT && e->brackets == 0) {
+            size_t col = column(e, s);
+            if (!is_comment) {
+                while (e->idepth > 0 && e->istack[e->idepth] > col)
+                    e->idepth--;
+                if (col > e->istack[e->idepth]) {
+                    if (e->idepth + 1 >= e->icap) {
+                        size_t cap = e->icap * 2;
+                        size_t *p = realloc(e->istack, cap * sizeof *p);
+                        if (!p) {
+                            e->oom = 1;
+                            return;
+                        }
+                        e->istack = p;
+                        e->icap = cap;
+                    }
+                    e->istack[++e->idepth] = col;
+                }
+            }
+            indent(e, e->idepth);
+        } else if (e->L->layout == LAYOUT_INDENT) {
+            /* inside brackets Python ignores indentation, but tree-sitter's
+             * scanner reads a shallower line as a dedent: stay at the block's */
+            indent(e, e->idepth);
+        }
+    } else if (e->L->layout != LAYOUT_FREE && (e->pend_sp || e->removed || e->pend_nl) && needs_space(e, s)) {
+        buf_addc(e->out, ' ');
+    }
+    e->pend_nl = e->pend_sp = e->removed = 0;
+}
+
+/* Writes the token src[s,en) (or `text` instead, when not NULL). */
+static void put(struct emit *e, size_t s, size_t en, const char *text, size_t tn, int is_comment)
+{
+    take_gap(e, s);
+    if (e->collect) {
+        e->prev_end = en;
+        return;
+    }
+    separate(e, s, is_comment);
+    if (text)
+        buf_add(e->out, text, tn);
+    else
+        buf_add(e->out, e->src + s, en - s);
+    if (e->L->layout == LAYOUT_INDENT && en - s == 1) {
+        char c = e->src[s];
+        if (c == '(' || c == '[' || c == '{')
+            e->brackets++;
+        else if ((c == ')' || c == ']' || c == '}') && e->brackets > 0)
+            e->brackets--;
+    }
+    e->last_line_comment = is_comment && (e->src[s] == '#' || (en - s >= 2 && e->src[s + 1] == '/'));
+    e->prev_end = en;
+}
+
+/* Leaves out the node src[s,en): its gaps merge; a space stands for it if
+ * nothing else separates its neighbours. */
+static void drop(struct emit *e, size_t s, size_t en)
+{
+    take_gap(e, s);
+    e->prev_end = en;
+    e->removed = 1;
+}
+
+/* ---- docstrings ---------------------------------------------------------------- */
+
+/* 1 when the Python string node at frame d is a docstring: alone in an
+ * expression statement that is the first statement of a module, class or
+ * function (comments do not count). */
+static int is_docstring(const struct emit *e, const struct frame *f, size_t d)
+{
+    TSNode stmt, owner;
+    uint32_t i, count;
+    if (!(f[d].kind & K_STRING) || d < 2 || !(f[d - 1].kind & K_EXPR_STMT))
+        return 0;
+    stmt = f[d - 1].node;
+    if (ts_node_named_child_count(stmt) != 1)
+        return 0;
+    owner = f[d - 2].node;
+    if (f[d - 2].kind & K_BLOCK) {
+        if (d < 3 || !(f[d - 3].kind & K_DEF))
+            return 0;
+    } else if (!(f[d - 2].kind & K_MODULE)) {
+        return 0;
+    }
+    count = ts_node_named_child_count(owner);
+    for (i = 0; i < count; i++) {
+        TSNode ch = ts_node_named_child(owner, i);
+        if (kind_of(e, ch) & K_COMMENT)
+            continue;
+        return ts_node_start_byte(ch) == ts_node_start_byte(stmt);
+    }
+    return 0;
+}
+
+/* Cuts the docstring src[s,en) to its first sentence (first_line: its first
+ * line) into *out. Returns the length, or 0 when it stays whole: nothing to
+ * cut, an f- or b-string, or a cut that would end in a backslash or a quote
+ * character (the closing quotes would change). */
+static size_t docstring_cut(const char *src, size_t s, size_t en, int first_line, struct buf *out)
+{
+    size_t p = s, q, c0, c1, cut, k;
+    char quote;
+    while (p < en && strchr("rRuUbBfF", src[p]))
+        p++;
+    for (k = s; k < p; k++)
+        if (strchr("bBfF", src[k]))
+            return 0;
+    if (p >= en || (src[p] != '"' && src[p] != '\''))
+        return 0;
+    quote = src[p];
+    q = p + 3 <= en && src[p + 1] == quote && src[p + 2] == quote ? 3 : 1;
+    if (en - p < 2 * q)
+        return 0;
+    c0 = p + q;
+    c1 = en - q;
+    while (c0 < c1 && (src[c0] == ' ' || src[c0] == '\t' || src[c0] == '\n' || src[c0] == '\r'))
+        c0++;
+    for (cut = c0; cut < c1; cut++) {
+        if (src[cut] == '\\') {
+            cut++;
+            continue;
+        }
+        if (src[cut] == '\n') {
+            size_t b = cut + 1;
+            if (first_line)
+                break;
+            while (b < c1 && (src[b] == ' ' || src[b] == '\t' || src[b] == '\r'))
+                b++;
+            if (b < c1 && src[b] == '\n')
+                break; /* a blank line ends the first paragraph */
+        }
+        if (src[cut] == '.' && (cut + 1 == c1 || src[cut + 1] == ' ' || src[cut + 1] == '\n' || src[cut + 1] == '\t')) {
+            cut++;
+            break;
+        }
+    }
+    if (cut > c1)
+        cut = c1;
+    while (cut > c0 && (src[cut - 1] == ' ' || src[cut - 1] == '\t' || src[cut - 1] == '\n' || src[cut - 1] == '\r'))
+        cut--;
+    if (cut == c0 || (cut == c1 && c0 == p + q) || src[cut - 1] == '\\' || src[cut - 1] == quote)
+        return 0;
+    buf_add(out, src + s, c0 - s - (c0 - (p + q)));
+    buf_add(out, src + c0, cut - c0);
+    buf_add(out, src + c1, q);
+    return (c0 - s - (c0 - (p + q))) + (cut - c0) + q;
+}
+
+/* ---- the walk ------------------------------------------------------------------ */
+
+/* The body max may elide of a definition node, or a null node: a block of
+ * statements (not an arrow function's expression). */
+static TSNode elidable_body(const struct emit *e, TSNode def)
+{
+    TSNode body = ts_node_child_by_field_id(def, e->body_field), none;
+    memset(&none, 0, sizeof none);
+    if (ts_node_is_null(body) || ts_node_child_count(body) == 0)
+        return none;
+    {
+        const char *t = ts_node_type(body);
+        if (!strstr(t, "block") && !strstr(t, "body") && !strstr(t, "compound_statement"))
+            return none;
+    }
+    return body;
+}
+
+static int add_cand(struct emit *e, TSNode def, TSNode body)
+{
+    struct cand *c;
+    TSNode name = ts_node_child_by_field_id(def, e->name_field);
+    if (e->n_cands == e->cap_cands) {
+        size_t cap = e->cap_cands ? e->cap_cands * 2 : 64;
+        struct cand *p = realloc(e->cands, cap * sizeof *p);
+        if (!p)
+            return -1;
+        e->cands = p;
+        e->cap_cands = cap;
+    }
+    c = &e->cands[e->n_cands++];
+    memset(c, 0, sizeof *c);
+    c->start = ts_node_start_byte(def);
+    c->end = ts_node_end_byte(def);
+    c->body_start = ts_node_start_byte(body);
+    c->body_end = ts_node_end_byte(body);
+    if (!ts_node_is_null(name)) {
+        c->name_start = ts_node_start_byte(name);
+        c->name_end = ts_node_end_byte(name);
+    }
+    return 0;
+}
+
+/* Writes the marker of an elided body (node `body`, owned by a definition
+ * written at Python depth e->idepth). */
+static void elide(struct emit *e, TSNode body)
+{
+    size_t bs = ts_node_start_byte(body), be = ts_node_end_byte(body);
+    e->st->bodies_elided++;
+    if (e->L->layout == LAYOUT_INDENT) {
+        uint32_t i, count = ts_node_named_child_count(body);
+        size_t mark = e->out->len;
+        take_gap(e, bs);
+        e->pend_nl = e->pend_sp = e->removed = 0;
+        for (i = 0; i < count; i++) {
+            TSNode ch = ts_node_named_child(body, i);
+            if (kind_of(e, ch) & K_COMMENT)
+                continue;
+            if ((kind_of(e, ch) & K_EXPR_STMT) && ts_node_named_child_count(ch) == 1 &&
+                (kind_of(e, ts_node_named_child(ch, 0)) & K_STRING)) {
+                TSNode str = ts_node_named_child(ch, 0);
+                buf_addc(e->out, '\n');
+                indent(e, e->idepth + 1);
+                mark = e->out->len;
+                if (!docstring_cut(e->src, ts_node_start_byte(str), ts_node_end_byte(str), 1, e->out))
+                    buf_add(e->out, e->src + ts_node_start_byte(str), ts_node_end_byte(str) - ts_node_start_byte(str));
+                buf_addc(e->out, '\n');
+                indent(e, e->idepth + 1);
+                buf_adds(e->out, "...");
+            }
+            break;
+        }
+        if (mark == e->out->len)
+            buf_adds(e->out, " ...");
+    } else {
+        take_gap(e, bs);
+        separate(e, bs, 0);
+        buf_adds(e->out, e->L->body_marker);
+    }
+    e->prev_end = be;
+    e->last_line_comment = 0;
+}
+
+/* Walks the tree and writes it (or, in collect mode, only lists the
+ * definitions whose bodies max may elide). Iterative: a cursor and a heap
+ * stack of frames, so nesting depth costs heap, not C stack. */
+static void walk(struct emit *e, TSNode root)
+{
+    TSTreeCursor cur = ts_tree_cursor_new(root);
+    struct frame *f = malloc(64 * sizeof *f);
+    size_t depth = 0, cap = 64;
+    int max = e->level >= TERSE_LEVEL_MAX;
+    if (!f) {
+        e->oom = 1;
+        ts_tree_cursor_delete(&cur);
+        return;
+    }
+    memset(&f[0], 0, sizeof f[0]);
+    f[0].node = root;
+    f[0].kind = kind_of(e, root);
+    e->next_cand = 0;
+    while (!e->oom) {
+        TSNode nd = f[depth].node;
+        uint16_t k = f[depth].kind;
+        size_t s = ts_node_start_byte(nd), en = ts_node_end_byte(nd);
+        if (max && !e->collect && depth >= 1 && f[depth - 1].cand &&
+            ts_tree_cursor_current_field_id(&cur) == e->body_field &&
+            s == e->cands[f[depth - 1].cand - 1].body_start) {
+            struct cand *c = &e->cands[f[depth - 1].cand - 1];
+            if (!c->keep) {
+                elide(e, nd);
+                goto advance;
+            }
+            c->out_start = e->out->len;
+        }
+        if (k & K_COMMENT) {
+            if (e->collect) {
+                /* nothing to write */
+            } else if (s >= e->lic_start && en <= e->lic_end && e->lic_end > e->lic_start &&
+                       e->level >= TERSE_LEVEL_SAFE) {
+                if (!e->lic_done) {
+                    char mk[96];
+                    const char *lc = e->L->line_comment;
+                    int c_style = e->L->grammar == code_lang_get(CODE_C)->grammar;
+                    int ml;
+                    e->lic_done = 1;
+                    e->st->license_headers++;
+                    ml = snprintf(mk, sizeof mk, "%s[license header elided%s%s]%s",
+                                  c_style ? "/* " : lc[0] == '#' ? "# " : "// ", e->lic_name[0] ? ": " : "",
+                                  e->lic_name, c_style ? " */" : "");
+                    if (ml < 0 || (size_t)ml >= sizeof mk)
+                        ml = (int)sizeof mk - 1;
+                    put(e, s, en, mk, (size_t)ml, !c_style);
+                } else {
+                    drop(e, s, en);
+                }
+            } else if (e->level >= TERSE_LEVEL_BALANCED && !tool_comment(e, s, en)) {
+                drop(e, s, en);
+                e->st->comments_removed++;
+            } else {
+                put(e, s, en, NULL, 0, 1);
+            }
+        } else if (k & K_ATOMIC) {
+            size_t mark = e->out->len;
+            if (!e->collect && e->level >= TERSE_LEVEL_BALANCED && is_docstring(e, f, depth)) {
+                struct buf tmp = {0};
+                size_t tn = docstring_cut(e->src, s, en, max && !f[depth].keep, &tmp);
+                if (tn) {
+                    put(e, s, en, tmp.p, tn, 0);
+                    e->st->docstrings_cut++;
+                }
+                if (tmp.oom)
+                    e->oom = 1;
+                buf_free(&tmp);
+            }
+            if (mark == e->out->len)
+                put(e, s, en, NULL, 0, 0);
+        } else if (ts_node_child_count(nd) == 0) {
+            if (en > s)
+                put(e, s, en, NULL, 0, 0);
+        } else {
+            int keep = f[depth].keep;
+            if (max && !keep && (k & K_FUNC)) {
+                TSNode body = elidable_body(e, nd);
+                if (!ts_node_is_null(body)) {
+                    if (e->collect) {
+                        /* nested definitions belong to this one */
+                        if (add_cand(e, nd, body) != 0)
+                            e->oom = 1;
+                        goto advance;
+                    }
+                    if (e->next_cand < e->n_cands && e->cands[e->next_cand].start == s) {
+                        f[depth].cand = ++e->next_cand;
+                        if (e->cands[e->next_cand - 1].keep) {
+                            keep = 1;
+                            e->st->bodies_kept++;
+                        }
+                    }
+                }
+            }
+            if (ts_tree_cursor_goto_first_child(&cur)) {
+                if (depth + 1 >= cap) {
+                    struct frame *p = realloc(f, cap * 2 * sizeof *p);
+                    if (!p) {
+                        e->oom = 1;
+                        break;
+                    }
+                    f = p;
+                    cap *= 2;
+                }
+                depth++;
+                memset(&f[depth], 0, sizeof f[depth]);
+                f[depth].node = ts_tree_cursor_current_node(&cur);
+                f[depth].kind = kind_of(e, f[depth].node);
+                f[depth].keep = (uint8_t)keep;
+                continue;
+            }
+        }
+    advance:
+        while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+            if (depth == 0 || !ts_tree_cursor_goto_parent(&cur))
+                goto done;
+            depth--;
+            if (f[depth].cand && e->cands[f[depth].cand - 1].keep)
+                e->cands[f[depth].cand - 1].out_end = e->out->len;
+        }
+        f[depth].node = ts_tree_cursor_current_node(&cur);
+        f[depth].kind = kind_of(e, f[depth].node);
+        f[depth].cand = 0;
+    }
+done:
+    free(f);
+    ts_tree_cursor_delete(&cur);
+}
+
+/* ---- relevance (max with a query or a budget) ----------------------------------- */
+
+/* Appends s[0..n) with identifiers split into words (snake_case and
+ * camelCase parts), so that BM25 finds "parse header" in parseHeader. */
+static void split_words(struct buf *b, const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    (unsigned char)c >= 0x80;
+        if (!alnum) {
+            buf_addc(b, ' ');
+            continue;
+        }
+        if (i > 0 && c >= 'A' && c <= 'Z' && s[i - 1] >= 'a' && s[i - 1] <= 'z')
+            buf_addc(b, ' ');
+        buf_addc(b, c);
+    }
+    buf_addc(b, ' ');
+}
+
+static int word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+/* Scores the candidates: BM25 of the query over each definition's split
+ * words, weighted up by how often the rest of the file names the
+ * definition (aider's repo map ranks by references); without a query the
+ * references alone, earlier first on ties. Returns 0 or -1. */
+static int score_cands(struct emit *e)
+{
+    struct buf words = {0}, q = {0};
+    size_t *offs = NULL, i, tsize = 1, *table = NULL;
+    struct bm25_seg *segs = NULL;
+    double *sc = NULL;
+    int rc = -1;
+    if (!e->n_cands)
+        return 0;
+    /* word counts over the whole file, in an open-addressing table of hashes */
+    while (tsize < e->n / 2 + 16)
+        tsize <<= 1;
+    table = calloc(tsize * 2, sizeof *table); /* [hash, count] pairs; hash 0 = empty */
+    offs = malloc((e->n_cands + 1) * sizeof *offs);
+    segs = malloc(e->n_cands * sizeof *segs);
+    sc = calloc(e->n_cands, sizeof *sc);
+    if (!table || !offs || !segs || !sc)
+        goto out;
+    for (i = 0; i < e->n;) {
+        size_t j = i, slot;
+        uint64_t h;
+        if (!word_char(e->src[i])) {
+            i++;
+            continue;
+        }
+        while (j < e->n && word_char(e->src[j]))
+            j++;
+        h = terse_hash_bytes(e->src + i, j - i) | 1;
+        for (slot = (size_t)h & (tsize - 1); table[2 * slot] && table[2 * slot] != (size_t)h;
+             slot = (slot + 1) & (tsize - 1))
+            ;
+        table[2 * slot] = (size_t)h;
+        table[2 * slot + 1]++;
+        i = j;
+    }
+    for (i = 0; i < e->n_cands; i++) {
+        struct cand *c = &e->cands[i];
+        size_t refs = 0;
+        if (c->name_end > c->name_start) {
+            uint64_t h = terse_hash_bytes(e->src + c->name_start, c->name_end - c->name_start) | 1;
+            size_t slot;
+            for (slot = (size_t)h & (tsize - 1); table[2 * slot] && table[2 * slot] != (size_t)h;
+                 slot = (slot + 1) & (tsize - 1))
+                ;
+            refs = table[2 * slot + 1] ? table[2 * slot + 1] - 1 : 0;
+        }
+        c->score = 0.5 * log((double)refs + 1.0) + 1.0 / (double)(i + 10);
+        offs[i] = words.len;
+        split_words(&words, e->src + c->start, c->end - c->start);
+        if (c->name_end > c->name_start) /* the name counts twice */
+            split_words(&words, e->src + c->name_start, c->name_end - c->name_start);
+    }
+    offs[e->n_cands] = words.len;
+    if (words.oom)
+        goto out;
+    if (e->o->query && e->o->query_len) {
+        double top = 0;
+        split_words(&q, e->o->query, e->o->query_len);
+        if (q.oom)
+            goto out;
+        for (i = 0; i < e->n_cands; i++) {
+            segs[i].s = words.p + offs[i];
+            segs[i].n = offs[i + 1] - offs[i];
+        }
+        if (bm25_score(q.p, q.len, segs, e->n_cands, sc) != 0)
+            goto out;
+        for (i = 0; i < e->n_cands; i++) {
+            e->cands[i].score = sc[i] > 0 ? sc[i] * (1.0 + e->cands[i].score) : e->cands[i].score / 100.0;
+            if (sc[i] > 0 && e->cands[i].score > top)
+                top = e->cands[i].score;
+        }
+        /* without a budget: the bodies of the most relevant definitions stay */
+        for (i = 0; i < e->n_cands && !e->o->budget; i++)
+            e->cands[i].keep = sc[i] > 0 && e->cands[i].score >= top / 2;
+    }
+    rc = 0;
+out:
+    buf_free(&words);
+    buf_free(&q);
+    free(offs);
+    free(segs);
+    free(sc);
+    free(table);
+    return rc;
+}
+
+/* Candidate order for the budget: most relevant first, earlier on ties. */
+struct ranked_cand {
+    double score;
+    size_t index;
+};
+
+static int by_relevance(const void *a, const void *b)
+{
+    const struct ranked_cand *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* ---- the pass ---------------------------------------------------------------- */
+
+/* Writes the whole tree at e->level into e->out (from empty). */
+static void write_tree(struct emit *e, TSNode root)
+{
+    e->out->len = 0;
+    e->prev_end = 0;
+    e->pend_nl = e->pend_sp = e->removed = e->started = e->last_line_comment = 0;
+    e->idepth = 0;
+    e->istack[0] = 0;
+    e->brackets = 0;
+    e->lic_done = 0;
+    walk(e, root);
+    /* C and C++: a preprocessor line must end with a line break */
+    take_gap(e, e->n);
+    if (e->pend_nl && !e->collect && (e->L->grammar == code_lang_get(CODE_C)->grammar ||
+                                      e->L->grammar == code_lang_get(CODE_CPP)->grammar)) {
+        size_t i = e->out->len;
+        while (i > 0 && e->out->p[i - 1] != '\n')
+            i--;
+        while (i < e->out->len && (e->out->p[i] == ' ' || e->out->p[i] == '\t'))
+            i++;
+        if (i < e->out->len && e->out->p[i] == '#')
+            buf_addc(e->out, '\n');
+    }
+}
+
+static int count_out(struct emit *e, const char *s, size_t n, size_t *c)
+{
+    if (e->o->count(e->o->count_arg, s, n, c) != 0) {
+        e->oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* max with a budget: all bodies if they fit; else the skeleton plus the
+ * bodies of the most relevant definitions that fit, by exact counts.
+ * Returns CODE_OK or CODE_EBUDGET (out: the skeleton). */
+static int fit_bodies(struct emit *e, TSNode root)
+{
+    struct ranked_cand *rk;
+    size_t i, total, skel, est, tries;
+    struct code_stats saved = *e->st;
+    for (i = 0; i < e->n_cands; i++)
+        e->cands[i].keep = 1;
+    write_tree(e, root);
+    if (e->oom || count_out(e, e->out->p, e->out->len, &total) != 0)
+        return CODE_ENOMEM;
+    if (total <= e->o->budget)
+        return CODE_OK;
+    /* what each body costs */
+    for (i = 0; i < e->n_cands; i++) {
+        struct cand *c = &e->cands[i];
+        size_t t = 0;
+        if (c->out_end > c->out_start && count_out(e, e->out->p + c->out_start, c->out_end - c->out_start, &t) != 0)
+            return CODE_ENOMEM;
+        c->tokens = t;
+        c->keep = 0;
+    }
+    *e->st = saved;
+    write_tree(e, root);
+    if (e->oom || count_out(e, e->out->p, e->out->len, &skel) != 0)
+        return CODE_ENOMEM;
+    if (skel > e->o->budget) {
+        e->st->min_tokens = skel;
+        return CODE_EBUDGET;
+    }
+    rk = malloc(e->n_cands * sizeof *rk);
+    if (!rk)
+        return CODE_ENOMEM;
+    for (i = 0; i < e->n_cands; i++) {
+        rk[i].score = e->cands[i].score;
+        rk[i].index = i;
+    }
+    qsort(rk, e->n_cands, sizeof *rk, by_relevance);
+    est = skel;
+    for (i = 0; i < e->n_cands; i++) {
+        struct cand *c = &e->cands[rk[i].index];
+        if (est + c->tokens <= e->o->budget) {
+            c->keep = 1;
+            est += c->tokens;
+        }
+    }
+    /* the estimate adds up pieces; the exact count decides, dropping the
+     * least relevant kept body while over */
+    for (tries = 0; tries < 64; tries++) {
+        size_t got;
+        *e->st = saved;
+        write_tree(e, root);
+        if (e->oom || count_out(e, e->out->p, e->out->len, &got) != 0) {
+            free(rk);
+            return CODE_ENOMEM;
+        }
+        if (got <= e->o->budget)
+            break;
+        for (i = e->n_cands; i > 0; i--)
+            if (e->cands[rk[i - 1].index].keep) {
+                e->cands[rk[i - 1].index].keep = 0;
+                break;
+            }
+        if (i == 0)
+            break;
+    }
+    if (tries == 64) { /* give up on bodies: the skeleton fits */
+        for (i = 0; i < e->n_cands; i++)
+            e->cands[i].keep = 0;
+        *e->st = saved;
+        write_tree(e, root);
+    } else {
+        /* the estimate leaves out the markers a kept body replaces: try the
+         * next few most relevant bodies by exact counts */
+        size_t tried = 0;
+        for (i = 0; i < e->n_cands && tried < 8 && !e->oom; i++) {
+            struct cand *c = &e->cands[rk[i].index];
+            size_t got;
+            if (c->keep || c->tokens > e->o->budget)
+                continue;
+            tried++;
+            c->keep = 1;
+            *e->st = saved;
+            write_tree(e, root);
+            if (e->oom || count_out(e, e->out->p, e->out->len, &got) != 0)
+                break;
+            if (got > e->o->budget)
+                c->keep = 0;
+        }
+        *e->st = saved;
+        write_tree(e, root);
+    }
+    free(rk);
+    return e->oom ? CODE_ENOMEM : CODE_OK;
+}
+
+int code_compress(const char *src, size_t n, const struct code_opts *o, struct buf *out, struct code_stats *st)
+{
+    const struct code_lang *L = code_lang_get(o->lang);
+    struct emit e;
+    TSParser *parser;
+    TSTree *tree = NULL;
+    TSNode root;
+    int rc = CODE_OK;
+    struct buf tmp = {0};
+    memset(&e, 0, sizeof e);
+    if (!L || n > UINT32_MAX) {
+        st->parse_errors++;
+        buf_add(out, src, n);
+        return out->oom ? CODE_ENOMEM : CODE_OK;
+    }
+    parser = ts_parser_new();
+    if (!parser || !ts_parser_set_language(parser, L->grammar()))
+        goto fail;
+    tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)n);
+    if (!tree)
+        goto fail;
+    root = ts_tree_root_node(tree);
+    if (ts_node_has_error(root)) {
+        st->parse_errors++;
+        buf_add(out, src, n);
+        goto done;
+    }
+    e.src = src;
+    e.n = n;
+    e.L = L;
+    e.o = o;
+    e.level = o->level;
+    e.st = st;
+    e.out = &tmp;
+    e.unit = o->indent ? o->indent : CODE_INDENT;
+    e.icap = 64;
+    e.istack = malloc(e.icap * sizeof *e.istack);
+    if (!e.istack || classify(&e, L->grammar()) != 0)
+        goto fail;
+    find_license(&e, root);
+    if (e.level >= TERSE_LEVEL_MAX) {
+        e.collect = 1;
+        walk(&e, root);
+        e.collect = 0;
+        if (e.oom || ((o->query_len || o->budget) && score_cands(&e) != 0))
+            goto fail;
+    }
+    if (e.level >= TERSE_LEVEL_MAX && o->budget && o->count) {
+        rc = fit_bodies(&e, root);
+        if (rc == CODE_ENOMEM)
+            goto fail;
+    } else {
+        write_tree(&e, root);
+    }
+    if (e.oom || tmp.oom)
+        goto fail;
+    buf_add(out, tmp.p, tmp.len);
+    goto done;
+fail:
+    rc = CODE_ENOMEM;
+done:
+    buf_free(&tmp);
+    free(e.kind);
+    free(e.istack);
+    free(e.cands);
+    if (tree)
+        ts_tree_delete(tree);
+    if (parser)
+        ts_parser_delete(parser);
+    if (out->oom)
+        rc = CODE_ENOMEM;
+    return rc;
+}

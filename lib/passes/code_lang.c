@@ -1,0 +1,194 @@
+/* code_lang.c - the language table and language recognition; see
+ * code_lang.h. */
+#include "code_lang.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+
+const struct TSLanguage *tree_sitter_python(void);
+const struct TSLanguage *tree_sitter_javascript(void);
+const struct TSLanguage *tree_sitter_typescript(void);
+const struct TSLanguage *tree_sitter_tsx(void);
+const struct TSLanguage *tree_sitter_c(void);
+const struct TSLanguage *tree_sitter_cpp(void);
+const struct TSLanguage *tree_sitter_go(void);
+const struct TSLanguage *tree_sitter_rust(void);
+const struct TSLanguage *tree_sitter_java(void);
+const struct TSLanguage *tree_sitter_json(void);
+const struct TSLanguage *tree_sitter_bash(void);
+
+#define JS_FUNCS "function_declaration generator_function_declaration method_definition function_expression " \
+                 "generator_function arrow_function function"
+
+static const struct code_lang langs[CODE_LANG_COUNT] = {
+    {"python", "py python3 py3 pyi", ".py .pyi .pyw", tree_sitter_python, "#", LAYOUT_INDENT,
+     "function_definition", "..."},
+    {"javascript", "js jsx mjs cjs node", ".js .mjs .cjs .jsx", tree_sitter_javascript, "//", LAYOUT_LINES,
+     JS_FUNCS, "{…}"},
+    {"typescript", "ts mts cts", ".ts .mts .cts", tree_sitter_typescript, "//", LAYOUT_LINES, JS_FUNCS, "{…}"},
+    {"tsx", "", ".tsx", tree_sitter_tsx, "//", LAYOUT_LINES, JS_FUNCS, "{…}"},
+    {"c", "h", ".c .h", tree_sitter_c, "//", LAYOUT_LINES, "function_definition", "{…}"},
+    {"cpp", "c++ cc cxx hpp hh hxx", ".cpp .cc .cxx .c++ .hpp .hh .hxx .h++ .ipp .tcc", tree_sitter_cpp, "//",
+     LAYOUT_LINES, "function_definition lambda_expression", "{…}"},
+    {"go", "golang", ".go", tree_sitter_go, "//", LAYOUT_LINES, "function_declaration method_declaration func_literal",
+     "{…}"},
+    {"rust", "rs", ".rs", tree_sitter_rust, "//", LAYOUT_LINES, "function_item", "{…}"},
+    {"java", "", ".java", tree_sitter_java, "//", LAYOUT_LINES, "method_declaration constructor_declaration",
+     "{…}"},
+    {"json", "jsonc json5", ".json .jsonc", tree_sitter_json, NULL, LAYOUT_FREE, "", ""},
+    {"bash", "sh shell zsh ksh", ".sh .bash .zsh .ksh", tree_sitter_bash, "#", LAYOUT_LINES, "function_definition",
+     "{ …; }"},
+};
+
+const struct code_lang *code_lang_get(int id)
+{
+    return id >= 0 && id < CODE_LANG_COUNT ? &langs[id] : NULL;
+}
+
+int code_word_in(const char *list, const char *w, size_t n)
+{
+    const char *p = list;
+    if (!n)
+        return 0;
+    while (*p) {
+        size_t L;
+        while (*p == ' ')
+            p++;
+        L = strcspn(p, " ");
+        if (L == n && strncasecmp(p, w, n) == 0)
+            return 1;
+        p += L;
+    }
+    return 0;
+}
+
+int code_lang_parse(const char *name, size_t n)
+{
+    int i;
+    for (i = 0; i < CODE_LANG_COUNT; i++)
+        if ((strlen(langs[i].name) == n && strncasecmp(langs[i].name, name, n) == 0) ||
+            code_word_in(langs[i].aliases, name, n))
+            return i;
+    return CODE_NONE;
+}
+
+int code_lang_from_path(const char *path, size_t n)
+{
+    size_t i = n, dot = n;
+    int k;
+    while (i > 0 && path[i - 1] != '/' && path[i - 1] != '\\') {
+        if (path[i - 1] == '.' && dot == n)
+            dot = i - 1;
+        i--;
+    }
+    if (dot == n || dot == i) /* no extension, or a dot file */
+        return CODE_NONE;
+    for (k = 0; k < CODE_LANG_COUNT; k++)
+        if (code_word_in(langs[k].exts, path + dot, n - dot))
+            return k;
+    return CODE_NONE;
+}
+
+static int has_prefix(const char *s, size_t n, const char *p)
+{
+    size_t L = strlen(p);
+    return n >= L && memcmp(s, p, L) == 0;
+}
+
+static int contains(const char *s, size_t n, const char *p)
+{
+    size_t L = strlen(p), i;
+    for (i = 0; i + L <= n; i++)
+        if (s[i] == p[0] && memcmp(s + i, p, L) == 0)
+            return 1;
+    return 0;
+}
+
+/* Adds to score[] the evidence of one line (leading blanks removed). */
+static void score_line(const char *s, size_t n, int score[CODE_LANG_COUNT])
+{
+    char last = n ? s[n - 1] : 0;
+    if (has_prefix(s, n, "def ") || has_prefix(s, n, "elif ") || has_prefix(s, n, "except") ||
+        (has_prefix(s, n, "from ") && contains(s, n, " import ")) || contains(s, n, "self.") ||
+        (has_prefix(s, n, "class ") && last == ':') || has_prefix(s, n, "async def "))
+        score[CODE_PYTHON] += 3;
+    if ((has_prefix(s, n, "import ") && last != ';' && !contains(s, n, " from ")) ||
+        (last == ':' && (has_prefix(s, n, "if ") || has_prefix(s, n, "for ") || has_prefix(s, n, "else") ||
+                         has_prefix(s, n, "try") || has_prefix(s, n, "while ") || has_prefix(s, n, "with "))))
+        score[CODE_PYTHON] += 1;
+    if (has_prefix(s, n, "#include") || has_prefix(s, n, "#define") || has_prefix(s, n, "#if") ||
+        has_prefix(s, n, "#endif") || has_prefix(s, n, "typedef ")) {
+        score[CODE_C] += 2;
+        score[CODE_CPP] += 1;
+    }
+    if (has_prefix(s, n, "static ") || has_prefix(s, n, "extern ") || contains(s, n, "->") ||
+        has_prefix(s, n, "struct ") || has_prefix(s, n, "void ") || has_prefix(s, n, "int "))
+        score[CODE_C] += 1;
+    if (contains(s, n, "std::") || has_prefix(s, n, "template") || has_prefix(s, n, "namespace ") ||
+        has_prefix(s, n, "public:") || has_prefix(s, n, "private:") || has_prefix(s, n, "using namespace") ||
+        contains(s, n, "#include <iostream>"))
+        score[CODE_CPP] += 4;
+    if (has_prefix(s, n, "package ") && last != ';')
+        score[CODE_GO] += 4;
+    if (has_prefix(s, n, "func ") || contains(s, n, " := ") || contains(s, n, "fmt."))
+        score[CODE_GO] += 3;
+    if (has_prefix(s, n, "fn ") || has_prefix(s, n, "pub fn ") || contains(s, n, "let mut ") ||
+        has_prefix(s, n, "impl") || (has_prefix(s, n, "use ") && contains(s, n, "::")) || has_prefix(s, n, "#[") ||
+        has_prefix(s, n, "pub struct ") || contains(s, n, "println!"))
+        score[CODE_RUST] += 3;
+    if ((has_prefix(s, n, "package ") && last == ';') || has_prefix(s, n, "import java") ||
+        contains(s, n, "public class ") || contains(s, n, "System.out") || has_prefix(s, n, "@Override") ||
+        contains(s, n, "private final ") || contains(s, n, "public static void"))
+        score[CODE_JAVA] += 3;
+    if (has_prefix(s, n, "function ") || has_prefix(s, n, "const ") || has_prefix(s, n, "let ") ||
+        has_prefix(s, n, "var ") || contains(s, n, "=> ") || contains(s, n, "require(") ||
+        contains(s, n, "module.exports") || contains(s, n, "console.") || has_prefix(s, n, "export ") ||
+        (has_prefix(s, n, "import ") && contains(s, n, " from ")) || contains(s, n, "===")) {
+        score[CODE_JAVASCRIPT] += 2;
+        score[CODE_TYPESCRIPT] += 2;
+    }
+    if (has_prefix(s, n, "interface ") || has_prefix(s, n, "export interface") || has_prefix(s, n, "type ") ||
+        has_prefix(s, n, "export type ") || contains(s, n, ": string") || contains(s, n, ": number") ||
+        contains(s, n, ": boolean") || has_prefix(s, n, "import type") || contains(s, n, "readonly ") ||
+        has_prefix(s, n, "declare "))
+        score[CODE_TYPESCRIPT] += 3;
+    if (has_prefix(s, n, "#!/bin/") || has_prefix(s, n, "#!/usr/bin/env bash") ||
+        has_prefix(s, n, "#!/usr/bin/env sh") || has_prefix(s, n, "fi") || has_prefix(s, n, "then") ||
+        has_prefix(s, n, "esac") || has_prefix(s, n, "done") || has_prefix(s, n, "echo ") ||
+        has_prefix(s, n, "export ") || contains(s, n, "$(") || contains(s, n, "${") || has_prefix(s, n, "set -"))
+        score[CODE_BASH] += 2;
+    if (has_prefix(s, n, "#!/usr/bin/env python") || has_prefix(s, n, "#!/usr/bin/python"))
+        score[CODE_PYTHON] += 10;
+    if (has_prefix(s, n, "#!/usr/bin/env node"))
+        score[CODE_JAVASCRIPT] += 10;
+}
+
+int code_lang_guess(const char *s, size_t n)
+{
+    int score[CODE_LANG_COUNT] = {0};
+    size_t i = 0, limit = n < 65536 ? n : 65536;
+    int k, best = CODE_NONE, best_score = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (i < n && (s[i] == '{' || s[i] == '[') && json_valid(s, n))
+        return CODE_JSON;
+    for (i = 0; i < limit;) {
+        const char *nl = memchr(s + i, '\n', limit - i);
+        size_t e = nl ? (size_t)(nl - s) : limit, t = i;
+        while (t < e && (s[t] == ' ' || s[t] == '\t'))
+            t++;
+        while (e > t && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r'))
+            e--;
+        if (e > t)
+            score_line(s + t, e - t, score);
+        i = (nl ? (size_t)(nl - s) : limit) + 1;
+    }
+    for (k = 0; k < CODE_LANG_COUNT; k++)
+        if (score[k] > best_score) { /* ties: the earlier in the table */
+            best_score = score[k];
+            best = k;
+        }
+    return best_score >= 2 ? best : CODE_NONE;
+}

@@ -1,0 +1,48 @@
+/* memory.h - compression of agent memory lists: what mem0, Letta or Zep
+ * hand a model as "what you remember about the user".
+ *
+ * Input shapes: a JSON array of strings, or of objects whose text is in
+ * `memory`, `text`, `content` or `fact` (other fields such as `id`,
+ * `user_id`, `score`, `created_at`, `updated_at`, `timestamp` are kept);
+ * JSON Lines of such objects or strings; markdown or plain lists, one
+ * memory per line. The output has the input's shape (docs/levels.md,
+ * "Memories").
+ */
+#ifndef TERSE_PASSES_MEMORY_H
+#define TERSE_PASSES_MEMORY_H
+
+#include <stddef.h>
+
+#include "../common/buf.h"
+#include "terse.h"
+
+struct json_value;
+
+struct memory_stats {
+    size_t entries;    /* memories read */
+    size_t duplicates; /* exact and near duplicates merged away */
+    size_t dropped;    /* left out by the budget */
+};
+
+/* Returns 1 when a parsed JSON document is a memory list: a non-empty
+ * array whose elements are all strings, or all objects with a string
+ * `memory`, `text`, `content` or `fact` member and no `role` (that is a
+ * chat). Else 0. */
+int memory_json_shape(const struct json_value *root);
+
+/* Returns 1 when s[0..n) is a memory list in text form: at least two
+ * lines, each a JSON object or string with memory text (JSON Lines), or at
+ * least three lines of which all but headings are list items ("- ", "* ",
+ * "1. ") and most say "user" or start with a date. Else 0. */
+int memory_is_list(const char *s, size_t n);
+
+/* Appends the compressed list to out: duplicates merged, contradictions
+ * kept newest first, facts about one subject grouped (text shapes and
+ * arrays of strings), timestamps shortened, each text through the prose
+ * passes; --query orders the entries by relevance, --budget keeps the most
+ * relevant that fit. Returns TERSE_OK, TERSE_EBUDGET (*min_tokens set) or
+ * TERSE_ENOMEM. */
+int memory_compress(const terse_options *o, const char *s, size_t n, struct buf *out,
+                    struct memory_stats *st, size_t *min_tokens);
+
+#endif

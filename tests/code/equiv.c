@@ -1,0 +1,424 @@
+/* equiv.c - the syntax-tree equivalence check of the code pass, and its
+ * savings over a corpus.
+ *
+ *   build/code_equiv [--lang LANG] [--list FILE] [--sample N] [--indent STR] [--quiet] [PATH...]
+ *
+ * For each file (the language from its extension, or --lang): parse the
+ * original; if it has errors, count it and go on. Otherwise compress it at
+ * exact, safe and balanced, parse each output and compare the two trees
+ * with comment nodes left out and Python docstrings compared by their kept
+ * prefix: the same sequence of node types (named and anonymous), the same
+ * leaf text. Also compress at max and check that every top-level function,
+ * class and method name is still in the output. Prints one "not ok" line
+ * per difference, then per level the o200k tokens in and out.
+ * --list FILE reads paths, one a line ("-": stdin); --sample N keeps every
+ * N-th of the paths (a deterministic sample). Exit status 1 when any
+ * difference or missing name was found.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <tree_sitter/api.h>
+
+#include "../../lib/common/buf.h"
+#include "../../lib/passes/code.h"
+#include "../../lib/passes/code_lang.h"
+#include "terse.h"
+
+struct item {
+    const char *type;
+    const char *text; /* leaf text, or NULL for an inner node */
+    size_t len;
+    int doc;          /* a docstring: compared by prefix */
+};
+
+struct seq {
+    struct item *v;
+    size_t n, cap;
+};
+
+static void push(struct seq *q, const char *type, const char *text, size_t len, int doc)
+{
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 1024;
+        q->v = realloc(q->v, q->cap * sizeof *q->v);
+        if (!q->v) {
+            fprintf(stderr, "code_equiv: out of memory\n");
+            exit(2);
+        }
+    }
+    q->v[q->n].type = type;
+    q->v[q->n].text = text;
+    q->v[q->n].len = len;
+    q->v[q->n].doc = doc;
+    q->n++;
+}
+
+static int is_comment(const char *t)
+{
+    return strcmp(t, "comment") == 0 || strcmp(t, "line_comment") == 0 || strcmp(t, "block_comment") == 0;
+}
+
+/* A Python docstring, by its own rule (independent of lib/passes/code.c):
+ * a string alone in an expression statement that comes first (comments
+ * aside) in a module or in the block of a def or class. */
+static int docstring(TSNode n)
+{
+    TSNode st, owner, first;
+    uint32_t i;
+    if (strcmp(ts_node_type(n), "string") != 0)
+        return 0;
+    st = ts_node_parent(n);
+    if (ts_node_is_null(st) || strcmp(ts_node_type(st), "expression_statement") != 0 ||
+        ts_node_named_child_count(st) != 1)
+        return 0;
+    owner = ts_node_parent(st);
+    if (ts_node_is_null(owner))
+        return 0;
+    if (strcmp(ts_node_type(owner), "block") == 0) {
+        TSNode def = ts_node_parent(owner);
+        if (ts_node_is_null(def) || (strcmp(ts_node_type(def), "function_definition") != 0 &&
+                                     strcmp(ts_node_type(def), "class_definition") != 0))
+            return 0;
+    } else if (strcmp(ts_node_type(owner), "module") != 0) {
+        return 0;
+    }
+    for (i = 0; i < ts_node_named_child_count(owner); i++) {
+        first = ts_node_named_child(owner, i);
+        if (!is_comment(ts_node_type(first)))
+            return ts_node_start_byte(first) == ts_node_start_byte(st);
+    }
+    return 0;
+}
+
+/* The tree as a flat sequence, comments left out. Iterative. */
+static void flatten(TSNode root, const char *src, int python, struct seq *q)
+{
+    TSTreeCursor c = ts_tree_cursor_new(root);
+    q->n = 0;
+    for (;;) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        const char *t = ts_node_type(n);
+        int down = 0;
+        if (is_comment(t)) {
+            /* left out */
+        } else if (python && docstring(n)) {
+            push(q, t, src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n), 1);
+        } else if (ts_node_child_count(n) == 0 && !ts_node_eq(n, root)) {
+            push(q, t, src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n), 0);
+        } else {
+            push(q, t, NULL, 0, 0);
+            down = 1;
+        }
+        if (down && ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c)) {
+                ts_tree_cursor_delete(&c);
+                return;
+            }
+    }
+}
+
+/* The content of a string literal without prefix and quotes, leading
+ * blanks skipped (and trailing ones when trim). */
+static void content(const char *s, size_t n, int trim, const char **c, size_t *cn)
+{
+    size_t p = 0, q;
+    while (p < n && strchr("rRuUbBfF", s[p]))
+        p++;
+    q = p + 2 < n && s[p + 1] == s[p] && s[p + 2] == s[p] ? 3 : 1;
+    s += p + q;
+    n = n >= p + 2 * q ? n - p - 2 * q : 0;
+    while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
+        s++;
+        n--;
+    }
+    while (trim && n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+        n--;
+    *c = s;
+    *cn = n;
+}
+
+/* Returns the index of the first difference, or (size_t)-1. */
+static size_t compare(const struct seq *a, const struct seq *b)
+{
+    size_t i;
+    for (i = 0; i < a->n && i < b->n; i++) {
+        const struct item *x = &a->v[i], *y = &b->v[i];
+        if (strcmp(x->type, y->type) != 0 || (!x->text) != (!y->text) || x->doc != y->doc)
+            return i;
+        if (x->doc) {
+            const char *xc, *yc;
+            size_t xn, yn;
+            content(x->text, x->len, 0, &xc, &xn);
+            content(y->text, y->len, 1, &yc, &yn);
+            if (yn > xn || memcmp(xc, yc, yn) != 0)
+                return i;
+        } else if (x->text && (x->len != y->len || memcmp(x->text, y->text, x->len) != 0)) {
+            return i;
+        }
+    }
+    return a->n == b->n ? (size_t)-1 : i;
+}
+
+/* Top-level definition names (not inside a function body): functions,
+ * classes, methods, and C/C++ functions through their declarators. */
+static void names(TSNode root, const char *src, struct seq *q)
+{
+    static const char *const defs[] = {
+        "function_definition", "class_definition", "function_declaration", "class_declaration",
+        "method_definition", "method_declaration", "function_item", "struct_item", "trait_item",
+        "interface_declaration", "constructor_declaration", "generator_function_declaration",
+        "abstract_class_declaration", "enum_declaration",
+    };
+    TSTreeCursor c = ts_tree_cursor_new(root);
+    q->n = 0;
+    for (;;) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        const char *t = ts_node_type(n);
+        size_t k;
+        int def = 0, down = 1;
+        for (k = 0; k < sizeof defs / sizeof defs[0]; k++)
+            if (strcmp(t, defs[k]) == 0)
+                def = 1;
+        if (def) {
+            TSNode nm = ts_node_child_by_field_name(n, "name", 4);
+            if (ts_node_is_null(nm)) {
+                nm = ts_node_child_by_field_name(n, "declarator", 10);
+                while (!ts_node_is_null(nm) && !ts_node_is_null(ts_node_child_by_field_name(nm, "declarator", 10)))
+                    nm = ts_node_child_by_field_name(nm, "declarator", 10);
+            }
+            if (!ts_node_is_null(nm) && ts_node_child_count(nm) == 0)
+                push(q, t, src + ts_node_start_byte(nm), ts_node_end_byte(nm) - ts_node_start_byte(nm), 0);
+            /* methods of classes count; anything inside a function body does not */
+            down = strstr(t, "class") != NULL || strstr(t, "interface") != NULL || strstr(t, "trait") != NULL ||
+                   strstr(t, "struct") != NULL;
+        }
+        if (down && ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c)) {
+                ts_tree_cursor_delete(&c);
+                return;
+            }
+    }
+}
+
+static int word_at(const char *s, size_t n, const char *w, size_t wn)
+{
+    size_t i;
+    for (i = 0; i + wn <= n; i++)
+        if (memcmp(s + i, w, wn) == 0) {
+            char b = i ? s[i - 1] : ' ', a = i + wn < n ? s[i + wn] : ' ';
+            int bw = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_';
+            int aw = (a >= 'a' && a <= 'z') || (a >= 'A' && a <= 'Z') || (a >= '0' && a <= '9') || a == '_';
+            if (!bw && !aw)
+                return 1;
+        }
+    return 0;
+}
+
+static char *read_file(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *b = NULL;
+    long L;
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (L = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (b = malloc((size_t)L + 1)) != NULL) {
+        *n = fread(b, 1, (size_t)L, f);
+        b[*n] = 0;
+    }
+    fclose(f);
+    return b;
+}
+
+static int count_cb(void *arg, const char *s, size_t n, size_t *c)
+{
+    return terse_count(arg, s, n, 0, c) == TERSE_OK ? 0 : -1;
+}
+
+struct totals {
+    size_t files, bad_orig, diffs, missing, tokens_in, tokens[4], names, bytes;
+    double seconds[4];
+};
+
+static void check_file(const char *path, int lang, const char *unit, int quiet, struct totals *t)
+{
+    const terse_tokenizer *tk = terse_tokenizer_find("o200k");
+    const struct code_lang *L;
+    size_t n, tin = 0, i, level;
+    char *src;
+    TSParser *p = ts_parser_new();
+    TSTree *orig;
+    struct seq a = {0}, b = {0}, nm = {0};
+    int python;
+    if (lang == CODE_NONE)
+        lang = code_lang_from_path(path, strlen(path));
+    L = code_lang_get(lang);
+    src = L ? read_file(path, &n) : NULL;
+    if (!src) {
+        ts_parser_delete(p);
+        return;
+    }
+    python = lang == CODE_PYTHON;
+    ts_parser_set_language(p, L->grammar());
+    orig = ts_parser_parse_string(p, NULL, src, (uint32_t)n);
+    t->files++;
+    if (!orig || ts_node_has_error(ts_tree_root_node(orig))) {
+        t->bad_orig++;
+        if (!quiet)
+            printf("# does not parse: %s\n", path);
+        goto out;
+    }
+    t->bytes += n;
+    terse_count(tk, src, n, 0, &tin);
+    t->tokens_in += tin;
+    flatten(ts_tree_root_node(orig), src, python, &a);
+    names(ts_tree_root_node(orig), src, &nm);
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+        struct code_opts o;
+        struct code_stats st;
+        struct buf out = {0};
+        size_t tout = 0;
+        struct timespec t0, t1;
+        memset(&o, 0, sizeof o);
+        memset(&st, 0, sizeof st);
+        o.lang = lang;
+        o.level = (int)level;
+        o.indent = unit;
+        o.count = count_cb;
+        o.count_arg = (void *)tk;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if (code_compress(src, n, &o, &out, &st) != CODE_OK || out.oom) {
+            printf("not ok - %s: compress failed at %s\n", path, terse_level_name((int)level));
+            t->diffs++;
+            buf_free(&out);
+            continue;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        t->seconds[level] += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        terse_count(tk, out.p ? out.p : "", out.len, 0, &tout);
+        t->tokens[level] += tout;
+        if (level == TERSE_LEVEL_MAX) {
+            for (i = 0; i < nm.n; i++) {
+                if (!word_at(out.p ? out.p : "", out.len, nm.v[i].text, nm.v[i].len)) {
+                    printf("not ok - %s: max lost the name %.*s (%s)\n", path, (int)nm.v[i].len, nm.v[i].text,
+                           nm.v[i].type);
+                    t->missing++;
+                }
+            }
+            t->names += nm.n;
+        } else {
+            TSTree *got;
+            ts_parser_reset(p);
+            got = ts_parser_parse_string(p, NULL, out.p ? out.p : "", (uint32_t)out.len);
+            if (!got || ts_node_has_error(ts_tree_root_node(got))) {
+                printf("not ok - %s: %s output does not parse\n", path, terse_level_name((int)level));
+                { FILE *df = fopen("/tmp/fail.out", "wb"); if (df) { fwrite(out.p, 1, out.len, df); fclose(df); } }
+                t->diffs++;
+            } else {
+                size_t d;
+                flatten(ts_tree_root_node(got), out.p ? out.p : "", python, &b);
+                d = compare(&a, &b);
+                if (d != (size_t)-1) {
+                    printf("not ok - %s: %s tree differs at item %zu (%s '%.*s' vs %s '%.*s')\n", path,
+                           terse_level_name((int)level), d, d < a.n ? a.v[d].type : "end",
+                           d < a.n && a.v[d].text ? (int)(a.v[d].len > 40 ? 40 : a.v[d].len) : 0,
+                           d < a.n && a.v[d].text ? a.v[d].text : "", d < b.n ? b.v[d].type : "end",
+                           d < b.n && b.v[d].text ? (int)(b.v[d].len > 40 ? 40 : b.v[d].len) : 0,
+                           d < b.n && b.v[d].text ? b.v[d].text : "");
+                    t->diffs++;
+                    if (!quiet && d < a.n && d < b.n && a.v[d].text && b.v[d].text) {
+                        size_t k = 0, m;
+                        while (k < a.v[d].len && k < b.v[d].len && a.v[d].text[k] == b.v[d].text[k])
+                            k++;
+                        m = k > 20 ? k - 20 : 0;
+                        printf("#   first difference at byte %zu: '", k);
+                        for (i = m; i < a.v[d].len && i < k + 20; i++)
+                            printf(a.v[d].text[i] == '\n' ? "\\n" : "%c", a.v[d].text[i]);
+                        printf("' vs '");
+                        for (i = m; i < b.v[d].len && i < k + 20; i++)
+                            printf(b.v[d].text[i] == '\n' ? "\\n" : "%c", b.v[d].text[i]);
+                        printf("'\n");
+                    }
+                }
+            }
+            if (got)
+                ts_tree_delete(got);
+        }
+        buf_free(&out);
+    }
+out:
+    if (orig)
+        ts_tree_delete(orig);
+    ts_parser_delete(p);
+    free(a.v);
+    free(b.v);
+    free(nm.v);
+    free(src);
+}
+
+int main(int argc, char **argv)
+{
+    struct totals t;
+    int i, lang = CODE_NONE, quiet = 0;
+    long sample = 1, seen = 0;
+    const char *unit = NULL, *list = NULL;
+    memset(&t, 0, sizeof t);
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
+            lang = code_lang_parse(argv[i + 1], strlen(argv[i + 1]));
+            if (lang == CODE_NONE) {
+                fprintf(stderr, "code_equiv: unknown language '%s'\n", argv[i + 1]);
+                return 1;
+            }
+            i++;
+        } else if (strcmp(argv[i], "--list") == 0 && i + 1 < argc) {
+            list = argv[++i];
+        } else if (strcmp(argv[i], "--sample") == 0 && i + 1 < argc) {
+            sample = atol(argv[++i]);
+            if (sample < 1)
+                sample = 1;
+        } else if (strcmp(argv[i], "--indent") == 0 && i + 1 < argc) {
+            unit = argv[++i];
+            if (strcmp(unit, "tab") == 0)
+                unit = "\t";
+        } else if (strcmp(argv[i], "--quiet") == 0) {
+            quiet = 1;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "usage: code_equiv [--lang LANG] [--list FILE] [--sample N] [--indent STR] [--quiet] [PATH...]\n");
+            return 1;
+        } else if (seen++ % sample == 0) {
+            check_file(argv[i], lang, unit, quiet, &t);
+        }
+    }
+    if (list) {
+        FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+        char line[4096];
+        if (!f) {
+            fprintf(stderr, "code_equiv: cannot read %s\n", list);
+            return 1;
+        }
+        while (fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = 0;
+            if (line[0] && seen++ % sample == 0)
+                check_file(line, lang, unit, quiet, &t);
+        }
+        if (f != stdin)
+            fclose(f);
+    }
+    printf("# files %zu, not parsing (skipped) %zu, checked %zu, %.1f MB\n", t.files, t.bad_orig,
+           t.files - t.bad_orig, (double)t.bytes / 1e6);
+    for (i = 0; i <= TERSE_LEVEL_MAX; i++)
+        printf("# %-8s o200k %zu -> %zu tokens (%.1f%% fewer), %.1f MB/s\n", terse_level_name(i), t.tokens_in,
+               t.tokens[i], t.tokens_in ? 100.0 * (1.0 - (double)t.tokens[i] / (double)t.tokens_in) : 0.0,
+               t.seconds[i] > 0 ? (double)t.bytes / 1e6 / t.seconds[i] : 0.0);
+    printf("%s - equivalence at exact, safe, balanced: %zu differences\n", t.diffs ? "not ok" : "ok", t.diffs);
+    printf("%s - max keeps all %zu top-level names: %zu missing\n", t.missing ? "not ok" : "ok", t.names,
+           t.missing);
+    return t.diffs || t.missing ? 1 : 0;
+}

@@ -1,0 +1,80 @@
+#!/bin/sh
+# eval.sh - `terse eval` (offline): the report's figures against an
+# independent recount (tests/eval_recount.js) and against eval/quality.js on
+# the same slice, the plots, a user JSONL data set, and one-line errors.
+# Prints "ok - ..." / "not ok - ...".
+#
+#   tests/eval.sh [BUILD_DIR]      (data: $TERSE_DATA or /work/shared/data)
+set -u
+cd "$(dirname "$0")/.."
+T=${1:-build}/terse
+DATA=${TERSE_DATA:-/work/shared/data}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+verdict() {
+    if [ $? = 0 ]; then echo "ok - eval: $1"; else echo "not ok - eval: $1"; fi
+}
+
+"$T" eval --data "$DATA" --limit 12 --tokenizers o200k,cl100k --levels balanced,max --out "$tmp/r" > "$tmp/stdout" 2> "$tmp/stderr"
+[ $? = 0 ] && [ -s "$tmp/r/report.md" ] && [ -s "$tmp/r/report.json" ] && [ -s "$tmp/r/fidelity-o200k.svg" ] &&
+    [ -s "$tmp/r/fidelity-cl100k.svg" ] && cmp -s "$tmp/stdout" "$tmp/r/report.md"
+verdict "report.md (also on stdout), report.json and one SVG per tokenizer written"
+[ ! -s "$tmp/stderr" ]
+verdict "no progress bar when stderr is not a terminal"
+
+# every figure of the o200k rows, recounted in JavaScript
+node tests/eval_recount.js "$tmp/r/report.json" "$T" "$DATA"
+
+# the node harness on the same slice
+node eval/quality.js --terse "$T" --counter "$T" --data "$DATA" --only squad,nq --limit 12 --no-baselines \
+    --verify-every 0 --out "$tmp/q.json" > /dev/null 2>&1
+[ "$(node -e "
+const q = require('$tmp/q.json').tasks, r = require('$tmp/r/report.json').results;
+const get = (set, level) => r.find(x => x.set === set && x.level === level && x.tokenizer === 'o200k');
+const same = (a, b) => a.tokens_in === b.tokens_in && a.tokens_out === b.tokens_out && a.pct_fewer === b.saved_pct &&
+    a.strict_retention === b.strict_retention;
+console.log(same(q.squad.balanced, get('squad', 'balanced')) && same(q.squad.max, get('squad', 'max')) &&
+    q.squad.balanced.content_retention === get('squad', 'balanced').content_retention &&
+    q.squad.max.content_retention === get('squad', 'max').content_retention && same(q.nq, get('nq', 'balanced')))")" = true ]
+verdict "squad and nq figures equal those of eval/quality.js on the same 12 items"
+
+# the plot shows the report's points: one series per set, one point per level
+[ "$(node -e "
+const svg = require('fs').readFileSync('$tmp/r/fidelity-o200k.svg', 'utf8'), r = require('$tmp/r/report.json').results;
+const titles = [...svg.matchAll(/<title>(\S+) (\S+): ([\d.]+)% saved, ([\d.]+)% retained<\/title>/g)];
+const ok = titles.length === 12 && (svg.match(/<polyline /g) || []).length === 6 && svg.startsWith('<svg ') &&
+    svg.trimEnd().endsWith('</svg>') && titles.every(([, set, level, x, y]) => {
+        const c = r.find(e => e.set === set && e.level === level && e.tokenizer === 'o200k');
+        return c && c.saved_pct.toFixed(2) === x && c.kept_pct.toFixed(2) === y; });
+console.log(ok)")" = true ]
+verdict "fidelity-o200k.svg: 6 series of 2 points, each at its report figures"
+
+# a user data set: a rewrite at balanced loses the answer "in order to"
+cat > "$tmp/mine.jsonl" <<'J'
+{"context": "We met at 9:30 in order to plan the 2025 budget.", "question": "Why did we meet?", "answers": ["in order to plan"]}
+{"id": "x2", "context": "The launch is not before March.", "question": "When?", "answers": "not before March"}
+J
+"$T" eval --sets "$tmp/mine.jsonl" --tokenizers o200k --levels exact,balanced --out "$tmp/m" > /dev/null 2>&1
+[ "$(node -e "const r = require('$tmp/m/report.json').results;
+console.log(r.map(x => x.set + ' ' + x.level + ' ' + x.questions + ' ' + x.strict_kept + ' ' + x.numbers + ' ' + x.numbers_kept).join(','))")" = \
+    "mine.jsonl exact 2 2 3 3,mine.jsonl balanced 2 1 3 3" ]
+verdict "JSONL data set: 2 questions, 1 lost at balanced; 3 numbers kept"
+
+# errors: one line, exit 1
+err() {
+    name=$1
+    shift
+    "$T" "$@" > "$tmp/o" 2> "$tmp/e"
+    [ $? = 1 ] && [ "$(wc -l < "$tmp/e")" = 1 ] && grep -q -- "$pattern" "$tmp/e" && [ ! -s "$tmp/o" ]
+    verdict "$name"
+}
+printf '{"context":"a","question":"b","answers":["c"]}\n{"context": 1}\n' > "$tmp/bad.jsonl"
+pattern="bad.jsonl: line 2: expected" err "a bad JSONL record names its line" eval --sets "$tmp/bad.jsonl"
+printf '{"context":"a","question":"b","answers":["c"]}\n{"context":\n' > "$tmp/bad2.jsonl"
+pattern="line 2: not JSON" err "a line that is not JSON" eval --sets "$tmp/bad2.jsonl"
+pattern="unknown data set 'squid'" err "an unknown data set" eval --sets squid
+pattern="cannot open '/nonexistent/squad-v2/dev-v2.0.json'" err "a missing data directory" eval --data /nonexistent --sets squad
+pattern="unknown tokenizer 'gpt2'" err "an unknown tokenizer" eval --tokenizers gpt2
+pattern="--limit needs a positive number" err "--limit 0" eval --limit 0
+pattern="unknown option '--bogus'" err "an unknown option" eval --bogus 1
+pattern="unknown level 'tiny'" err "an unknown level" eval --levels tiny

@@ -1,0 +1,404 @@
+/* test_chat.c - the chat pass: JSON shapes keep every non-text field,
+ * small talk goes and facts stay, detection, and the prefix property over
+ * a 200-turn conversation replayed turn by turn. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/common/buf.h"
+#include "../../lib/common/json.h"
+#include "../../lib/detect/detect.h"
+#include "check.h"
+#include "terse.h"
+
+/* Compresses s with the given type, level and keep_recent; returns the
+ * text (caller frees) or NULL. */
+static char *squeeze(const char *s, size_t n, int type, int level, size_t keep, size_t budget,
+                     const char *query, int *rc)
+{
+    terse_options o;
+    terse_ctx *c;
+    terse_result r;
+    terse_options_init(&o);
+    o.type = type;
+    o.level = level;
+    o.keep_recent = keep;
+    o.budget = budget;
+    o.query = query;
+    o.query_len = query ? strlen(query) : 0;
+    c = terse_ctx_new(&o, NULL);
+    if (!c)
+        return NULL;
+    *rc = terse_compress(c, s, n, &r);
+    terse_ctx_free(c);
+    return *rc == TERSE_OK ? r.text : NULL;
+}
+
+/* Whether every member of a and b other than the strings at the paths
+ * named "text"/"content" of text parts equals: compares a and b, treating
+ * strings under a key in `free_keys` as free when both are strings. */
+static int same_but_text(const struct json_value *a, const struct json_value *b, const char *const *free_keys,
+                         int is_free)
+{
+    size_t i, k;
+    if (a->kind != b->kind)
+        return 0;
+    if (a->kind == JSON_STRING)
+        return is_free || json_equal(a, b);
+    if (a->kind == JSON_ARRAY) {
+        if (a->n != b->n)
+            return 0;
+        for (i = 0; i < a->n; i++)
+            if (!same_but_text(&a->items[i], &b->items[i], free_keys, is_free))
+                return 0;
+        return 1;
+    }
+    if (a->kind == JSON_OBJECT) {
+        if (a->n != b->n)
+            return 0;
+        for (i = 0; i < a->n; i++) {
+            int f = 0;
+            if (!json_equal(&a->keys[i], &b->keys[i]))
+                return 0;
+            for (k = 0; free_keys[k]; k++)
+                f |= strcmp(a->keys[i].str, free_keys[k]) == 0;
+            if (!same_but_text(&a->items[i], &b->items[i], free_keys, f && a->items[i].kind != JSON_OBJECT))
+                return 0;
+        }
+        return 1;
+    }
+    return json_equal(a, b);
+}
+
+static const char openai[] =
+    "{\"model\": \"gpt-4o\", \"temperature\": 0.50, \"messages\": [\n"
+    " {\"role\": \"system\", \"content\": \"You are a helpful assistant. It is important to note that you answer in order to help.\"},\n"
+    " {\"role\": \"user\", \"content\": \"Hi there! In order to plan the trip, I would like to know, basically, what the weather is in Lyon on 12 March 2024.\"},\n"
+    " {\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"call_1\", \"type\": \"function\", \"function\": {\"name\": \"weather\", \"arguments\": \"{\\\"city\\\": \\\"Lyon\\\"}\"}}]},\n"
+    " {\"role\": \"tool\", \"tool_call_id\": \"call_1\", \"content\": \"{\\n  \\\"city\\\": \\\"Lyon\\\",\\n  \\\"temp_c\\\": 14.50\\n}\"},\n"
+    " {\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"Thanks! It is important to note that the photo below is of the actual hotel.\"}, {\"type\": \"image_url\", \"image_url\": {\"url\": \"data:image/png;base64,AAAA\"}}]},\n"
+    " {\"role\": \"assistant\", \"content\": \"The weather in Lyon is basically cloudy, with 14.5 degrees.\"},\n"
+    " {\"role\": \"user\", \"content\": \"It is important to note that I did not book the flight in order to save money.\"}\n"
+    "]}";
+
+static const char anthropic[] =
+    "{\"model\": \"claude-sonnet-4\", \"max_tokens\": 1024, \"system\": \"You are terse. It is important to note that you answer in order to help.\",\n"
+    " \"messages\": [\n"
+    "  {\"role\": \"user\", \"content\": \"It is important to note that the deploy did not fail in order to save time on 5 May.\"},\n"
+    "  {\"role\": \"assistant\", \"content\": [{\"type\": \"thinking\", \"thinking\": \"It is important to note that\", \"signature\": \"abc\"}, {\"type\": \"text\", \"text\": \"Basically, I will check the logs in order to see what happened.\"}, {\"type\": \"tool_use\", \"id\": \"tu_1\", \"name\": \"logs\", \"input\": {\"since\": \"5 May\", \"limit\": 10}}]},\n"
+    "  {\"role\": \"user\", \"content\": [{\"type\": \"tool_result\", \"tool_use_id\": \"tu_1\", \"content\": \"It is important to note that 3 requests failed with error 502.\"}, {\"type\": \"image\", \"source\": {\"type\": \"base64\", \"media_type\": \"image/png\", \"data\": \"AAAA\"}}]},\n"
+    "  {\"role\": \"assistant\", \"content\": \"The deploy is fine.\"},\n"
+    "  {\"role\": \"user\", \"content\": \"Thanks!\"}\n"
+    " ]}";
+
+static const char gemini[] =
+    "{\"systemInstruction\": {\"parts\": [{\"text\": \"It is important to note that you are terse.\"}]},\n"
+    " \"contents\": [\n"
+    "  {\"role\": \"user\", \"parts\": [{\"text\": \"It is important to note that the meeting on 3 June did not happen in order to save time.\"}, {\"inlineData\": {\"mimeType\": \"image/png\", \"data\": \"AAAA\"}}]},\n"
+    "  {\"role\": \"model\", \"parts\": [{\"functionCall\": {\"name\": \"calendar\", \"args\": {\"day\": \"3 June\"}}}]},\n"
+    "  {\"role\": \"user\", \"parts\": [{\"functionResponse\": {\"name\": \"calendar\", \"response\": {\"events\": [\"standup\"]}}}]},\n"
+    "  {\"role\": \"model\", \"parts\": [{\"text\": \"Basically, there was only the standup.\"}]},\n"
+    "  {\"role\": \"user\", \"parts\": [{\"text\": \"Ok.\"}]}\n"
+    " ]}";
+
+/* Parses out and in; checks that only text strings changed and returns
+ * the parsed output (caller frees) for more checks. */
+static struct json_doc *check_shape(const char *in, const char *out, const char *const *free_keys)
+{
+    struct json_doc *a = json_parse(in, strlen(in), NULL), *b = out ? json_parse(out, strlen(out), NULL) : NULL;
+    CHECK(a != NULL);
+    CHECK(b != NULL);
+    if (a && b)
+        CHECK(same_but_text(json_root(a), json_root(b), free_keys, 0));
+    json_doc_free(a);
+    return b;
+}
+
+static void test_json_shapes(void)
+{
+    static const char *const openai_free[] = {"content", "text", NULL};
+    static const char *const gemini_free[] = {"text", NULL};
+    int rc;
+    char *out;
+    struct json_doc *d;
+    const struct json_value *m;
+    /* OpenAI: system kept, user text compressed, tool result in tabular form,
+     * tool call, image part and the recent message untouched */
+    out = squeeze(openai, strlen(openai), TERSE_TYPE_AUTO, TERSE_LEVEL_BALANCED, 1, 0, NULL, &rc);
+    CHECK(rc == TERSE_OK);
+    d = check_shape(openai, out, openai_free);
+    if (d) {
+        m = json_get(json_root(d), "messages");
+        CHECK(strcmp(json_get(&m->items[0], "content")->str,
+                     "You are a helpful assistant. It is important to note that you answer in order to help.") == 0);
+        CHECK(strstr(json_get(&m->items[1], "content")->str, "in order to") == NULL);
+        CHECK(strstr(json_get(&m->items[1], "content")->str, "12 March 2024") != NULL);
+        /* the tool result goes through the JSON pass: its tabular form */
+        CHECK(strcmp(json_get(&m->items[3], "content")->str, "{city:Lyon,temp_c:14.50}") == 0);
+        CHECK(strstr(json_get(&json_get(&m->items[4], "content")->items[0], "text")->str, "Thanks") == NULL);
+        CHECK(strcmp(json_get(&m->items[6], "content")->str,
+                     "It is important to note that I did not book the flight in order to save money.") == 0);
+        json_doc_free(d);
+    }
+    free(out);
+    /* Anthropic: top-level system, thinking, tool_use and image blocks
+     * untouched; the tool result compressed */
+    out = squeeze(anthropic, strlen(anthropic), TERSE_TYPE_AUTO, TERSE_LEVEL_BALANCED, 0, 0, NULL, &rc);
+    CHECK(rc == TERSE_OK);
+    {
+        static const char *const anth_free[] = {"content", "text", NULL};
+        d = check_shape(anthropic, out, anth_free);
+    }
+    if (d) {
+        const struct json_value *blocks;
+        CHECK(strcmp(json_get(json_root(d), "system")->str,
+                     "You are terse. It is important to note that you answer in order to help.") == 0);
+        m = json_get(json_root(d), "messages");
+        blocks = json_get(&m->items[1], "content");
+        CHECK(strcmp(json_get(&blocks->items[0], "thinking")->str, "It is important to note that") == 0);
+        CHECK(strstr(json_get(&blocks->items[1], "text")->str, "in order to") == NULL);
+        blocks = json_get(&m->items[2], "content");
+        CHECK(strstr(json_get(&blocks->items[0], "content")->str, "502") != NULL);
+        CHECK(strstr(json_get(&blocks->items[0], "content")->str, "important to note") == NULL);
+        CHECK(strstr(json_get(&m->items[0], "content")->str, "not") != NULL);
+        /* a message that is only small talk keeps its text (the API needs one) */
+        CHECK(strcmp(json_get(&m->items[4], "content")->str, "Thanks!") == 0);
+        json_doc_free(d);
+    }
+    free(out);
+    /* Gemini: parts with text rewritten, everything else as it was */
+    out = squeeze(gemini, strlen(gemini), TERSE_TYPE_AUTO, TERSE_LEVEL_BALANCED, 0, 0, NULL, &rc);
+    CHECK(rc == TERSE_OK);
+    d = check_shape(gemini, out, gemini_free);
+    if (d) {
+        const struct json_value *c = json_get(json_root(d), "contents");
+        CHECK(strcmp(json_get(&json_get(json_get(json_root(d), "systemInstruction"), "parts")->items[0], "text")->str,
+                     "It is important to note that you are terse.") == 0);
+        CHECK(strstr(json_get(&json_get(&c->items[0], "parts")->items[0], "text")->str, "3 June") != NULL);
+        CHECK(strstr(json_get(&json_get(&c->items[0], "parts")->items[0], "text")->str, "in order to") == NULL);
+        json_doc_free(d);
+    }
+    free(out);
+    /* a bare array of messages is a chat too */
+    {
+        static const char bare[] = "[{\"role\":\"user\",\"content\":\"hi\"}]";
+        CHECK(detect_type(bare, strlen(bare)) == TERSE_TYPE_CHAT);
+    }
+    CHECK(detect_type(openai, strlen(openai)) == TERSE_TYPE_CHAT);
+    CHECK(detect_type(gemini, strlen(gemini)) == TERSE_TYPE_CHAT);
+    CHECK(detect_type("{\"messages\": 3}", 15) == TERSE_TYPE_JSON);
+}
+
+static void test_json_budget_and_repeats(void)
+{
+    static const char rep[] =
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Read the config twice, please.\"},"
+        "{\"role\":\"tool\",\"tool_call_id\":\"a\",\"content\":\"port = 8080 and host = db.internal, timeout = 30 seconds, retries = 5, user = svc_app\"},"
+        "{\"role\":\"tool\",\"tool_call_id\":\"b\",\"content\":\"port = 8080 and host = db.internal, timeout = 30 seconds, retries = 5, user = svc_app\"},"
+        "{\"role\":\"user\",\"content\":\"Thanks.\"}]}";
+    int rc;
+    char *out;
+    terse_result r;
+    terse_options o;
+    terse_ctx *c;
+    /* a repeated tool result names the earlier message */
+    out = squeeze(rep, strlen(rep), TERSE_TYPE_AUTO, TERSE_LEVEL_SAFE, 1, 0, NULL, &rc);
+    CHECK(rc == TERSE_OK && out);
+    if (out) {
+        CHECK(strstr(out, "\"tool_call_id\":\"b\",\"content\":\"[same as message 2]\"") != NULL);
+        CHECK(strstr(out, "8080") != NULL);
+    }
+    free(out);
+    /* a budget drops the text of the least relevant old message, keeps
+     * the shape, and is met */
+    terse_options_init(&o);
+    o.keep_recent = 1;
+    o.budget = 190;
+    o.query = "weather";
+    o.query_len = 7;
+    o.level = TERSE_LEVEL_MAX;
+    c = terse_ctx_new(&o, NULL);
+    rc = c ? terse_compress(c, openai, strlen(openai), &r) : TERSE_ENOMEM;
+    CHECK(rc == TERSE_OK);
+    if (rc == TERSE_OK) {
+        static const char *const free_keys[] = {"content", "text", NULL};
+        struct json_doc *d = check_shape(openai, r.text, free_keys);
+        CHECK(r.tokens_out <= 190 && r.segments_dropped > 0);
+        CHECK(strstr(r.text, "\"[…]\"") != NULL);
+        json_doc_free(d);
+        terse_result_free(&r);
+    }
+    terse_ctx_free(c);
+}
+
+static void test_transcript(void)
+{
+    static const char t[] =
+        "Session 1 (1:56 pm on 8 May, 2023):\n"
+        "Caroline: Hey Mel! Good to see you! How have you been?\n"
+        "Melanie: Hey Caroline! I'm swamped with the kids & work. I ran a charity race for mental health last Saturday.\n"
+        "Caroline: Wow, that's awesome, Melanie! Thanks!\n"
+        "Melanie: Yeah, I did not win, but I finished 5 km in 31 minutes with Jon.\n"
+        "Caroline: Did you go with Jon?\n"
+        "Melanie: Yes.\n"
+        "Caroline: Talk soon!\n";
+    int rc;
+    char *out = squeeze(t, strlen(t), TERSE_TYPE_AUTO, TERSE_LEVEL_BALANCED, 0, 0, NULL, &rc);
+    CHECK(rc == TERSE_OK);
+    CHECK(detect_type(t, strlen(t)) == TERSE_TYPE_CHAT);
+    CHECK(detect_type("Note: this is prose.\nIt has a label.\n", 37) == TERSE_TYPE_PROSE);
+    if (out) {
+        CHECK(strncmp(out, "Session 1", 9) == 0);
+        CHECK(strstr(out, "Good to see you") == NULL);       /* small talk */
+        CHECK(strstr(out, "awesome") == NULL);
+        CHECK(strstr(out, "Talk soon") == NULL);             /* a turn of small talk goes */
+        CHECK(strstr(out, "Melanie: Yes") != NULL);          /* an answer stays */
+        CHECK(strstr(out, "not") != NULL && strstr(out, "5 km") != NULL && strstr(out, "31") != NULL);
+        CHECK(strstr(out, "Jon") != NULL);                   /* a name that is not addressed */
+        CHECK(strstr(out, "Saturday") != NULL);
+        CHECK(strstr(out, "\nMelanie: ") != NULL);           /* the speaker prefix as it was */
+    }
+    free(out);
+    /* exact keeps every line's words */
+    out = squeeze(t, strlen(t), TERSE_TYPE_CHAT, TERSE_LEVEL_EXACT, 0, 0, NULL, &rc);
+    CHECK(rc == TERSE_OK && out && strstr(out, "Good to see you!") != NULL);
+    free(out);
+    /* a budget keeps the relevant turns and marks the rest */
+    out = squeeze(t, strlen(t), TERSE_TYPE_CHAT, TERSE_LEVEL_BALANCED, 0, 40, "how many km and minutes", &rc);
+    CHECK(rc == TERSE_OK);
+    if (out) {
+        CHECK(strstr(out, "5 km") != NULL);
+        CHECK(strstr(out, "[…]") != NULL);
+    }
+    free(out);
+}
+
+/* A 200-turn conversation, generated: facts with numbers and names, small
+ * talk, questions and negations. */
+static void make_conversation(struct buf *b, size_t turns, int json)
+{
+    static const char *const lines[] = {
+        "Hey %s! Good to see you! It is important to note that I moved to Lyon on %u May.",
+        "Wow, that's awesome! Thanks, %s! Basically, the new job pays %u euros more.",
+        "Did you really go to the race with Priya, %s? It was %u km.",
+        "Yes, %s. I did not win, but I finished in %u minutes, which was very nice.",
+        "Totally agree, %s. In order to train, I run %u times a week.",
+        "That is so great, %s! Talk soon! See you at %u.",
+    };
+    static const char *const who[] = {"Alice", "Bob"};
+    size_t i;
+    unsigned x = 12345;
+    if (json)
+        buf_adds(b, "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"}");
+    for (i = 0; i < turns; i++) {
+        char text[256], esc[300];
+        x = x * 1103515245u + 12345u;
+        snprintf(text, sizeof text, lines[(x >> 16) % 6], who[(i + 1) % 2], (unsigned)((x >> 8) % 97 + 1));
+        if (json) {
+            struct buf e = {0};
+            json_write_string(text, strlen(text), &e);
+            snprintf(esc, sizeof esc, ",{\"role\":\"%s\",\"content\":", i % 2 ? "assistant" : "user");
+            buf_adds(b, esc);
+            buf_add(b, e.p, e.len);
+            buf_addc(b, '}');
+            buf_free(&e);
+        } else {
+            buf_adds(b, who[i % 2]);
+            buf_adds(b, ": ");
+            buf_adds(b, text);
+            buf_addc(b, '\n');
+        }
+    }
+    if (json)
+        buf_adds(b, "]}");
+}
+
+/* Removes the last `lines` lines of s (in place). */
+static void drop_lines(char *s, size_t lines)
+{
+    size_t n = strlen(s);
+    while (lines-- && n) {
+        if (s[n - 1] == '\n')
+            n--;
+        while (n && s[n - 1] != '\n')
+            n--;
+    }
+    while (n && s[n - 1] == '\n')
+        n--;
+    s[n] = 0;
+}
+
+static void test_prefix_property(void)
+{
+    struct buf full = {0};
+    size_t k, keep, bad = 0, bad_json = 0;
+    int rc;
+    char *all, *all_json;
+    struct json_doc *dj;
+    make_conversation(&full, 200, 0);
+    for (keep = 0; keep <= 2; keep += 2) {
+        all = squeeze(full.p, full.len, TERSE_TYPE_CHAT, TERSE_LEVEL_BALANCED, keep, 0, NULL, &rc);
+        CHECK(all != NULL);
+        if (!all)
+            break;
+        for (k = 1; k <= 200; k++) {
+            struct buf part = {0};
+            char *out;
+            make_conversation(&part, k, 0);
+            out = squeeze(part.p, part.len, TERSE_TYPE_CHAT, TERSE_LEVEL_BALANCED, keep, 0, NULL, &rc);
+            if (out) {
+                /* what is no longer recent is final: the output without the
+                 * last `keep` turns is a prefix of the full output */
+                drop_lines(out, keep);
+                int b1 = strlen(out) && (strncmp(all, out, strlen(out)) != 0 || (all[strlen(out)] != '\n' && all[strlen(out)] != 0));
+                if (b1 && !bad)
+                    printf("#   prefix of %zu turns (keep %zu) differs:\n%s\nfull:\n%.300s\n", k, keep, out, all);
+                bad += b1;
+            } else {
+                bad++;
+            }
+            free(out);
+            buf_free(&part);
+        }
+        free(all);
+    }
+    CHECK_EQ_SIZE(bad, 0);
+    /* the same in OpenAI JSON: each message's output is final once it
+     * is out of the recent window */
+    buf_free(&full);
+    make_conversation(&full, 200, 1);
+    all_json = squeeze(full.p, full.len, TERSE_TYPE_AUTO, TERSE_LEVEL_BALANCED, 2, 0, NULL, &rc);
+    dj = all_json ? json_parse(all_json, strlen(all_json), NULL) : NULL;
+    CHECK(dj != NULL);
+    for (k = 1; dj && k <= 200; k++) {
+        struct buf part = {0};
+        char *out;
+        struct json_doc *dp;
+        size_t i;
+        make_conversation(&part, k, 1);
+        out = squeeze(part.p, part.len, TERSE_TYPE_AUTO, TERSE_LEVEL_BALANCED, 2, 0, NULL, &rc);
+        dp = out ? json_parse(out, strlen(out), NULL) : NULL;
+        if (!dp) {
+            bad_json++;
+        } else {
+            const struct json_value *a = json_get(json_root(dj), "messages"), *p = json_get(json_root(dp), "messages");
+            for (i = 0; i + 2 < p->n; i++)
+                bad_json += !json_equal(&a->items[i], &p->items[i]);
+        }
+        json_doc_free(dp);
+        free(out);
+        buf_free(&part);
+    }
+    CHECK_EQ_SIZE(bad_json, 0);
+    json_doc_free(dj);
+    free(all_json);
+    buf_free(&full);
+}
+
+const struct test_case chat_tests[] = {
+    {"chat: OpenAI, Anthropic and Gemini shapes keep every non-text field", test_json_shapes},
+    {"chat: repeated messages and budgets in JSON", test_json_budget_and_repeats},
+    {"chat: transcripts lose small talk and keep facts", test_transcript},
+    {"chat: prefix property over a 200-turn conversation", test_prefix_property},
+    {NULL, NULL},
+};

@@ -1,0 +1,306 @@
+/* test_code.c - the code pass: levels per language, tool comments,
+ * docstrings, language recognition, fences, multi-file input, max with a
+ * query and a budget, parse errors and hostile input. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/common/buf.h"
+#include "../../lib/common/utf8.h"
+#include "../../lib/passes/code.h"
+#include "../../lib/passes/code_lang.h"
+#include "check.h"
+#include "terse.h"
+
+/* The code pass alone on a NUL-terminated source; returns a new string. */
+static char *pass(const char *src, int lang, int level, struct code_stats *st)
+{
+    struct code_opts o;
+    struct code_stats dummy;
+    struct buf b = {0};
+    char *s;
+    size_t n;
+    memset(&o, 0, sizeof o);
+    memset(&dummy, 0, sizeof dummy);
+    o.lang = lang;
+    o.level = level;
+    if (code_compress(src, strlen(src), &o, &b, st ? st : &dummy) != CODE_OK)
+        return NULL;
+    buf_addc(&b, 0);
+    s = buf_take(&b, &n);
+    return s;
+}
+
+/* terse_compress with a file name or language; r released by the caller. */
+static int run(const char *text, size_t len, const char *name, const char *lang, int level, size_t budget,
+               const char *query, terse_result *r)
+{
+    terse_options o;
+    terse_ctx *c;
+    int rc;
+    terse_options_init(&o);
+    o.level = level;
+    o.name = name;
+    o.lang = lang;
+    o.budget = budget;
+    if (query) {
+        o.query = query;
+        o.query_len = strlen(query);
+    }
+    c = terse_ctx_new(&o, &rc);
+    if (!c)
+        return rc;
+    rc = terse_compress(c, text, len, r);
+    terse_ctx_free(c);
+    return rc;
+}
+
+static const char py[] =
+    "#!/usr/bin/env python3\n"
+    "# -*- coding: utf-8 -*-\n"
+    "# Copyright (c) 2024 Example Corp.\n"
+    "# Licensed under the Apache License, Version 2.0.\n"
+    "\"\"\"Tools for widgets.\n"
+    "\n"
+    "Long description of the module.\n"
+    "\"\"\"\n"
+    "import os\n"
+    "\n"
+    "\n"
+    "class Widget:\n"
+    "    \"\"\"A widget. It has parts.\"\"\"\n"
+    "\n"
+    "    def size(self, scale=2):  # the size\n"
+    "        \"\"\"Return the size. Scaled by scale.\"\"\"\n"
+    "        x = self.parts  # type: list\n"
+    "        if x:\n"
+    "            return len(x) * scale\n"
+    "        return 0\n";
+
+static void test_python_levels(void)
+{
+    struct code_stats st;
+    char *e = pass(py, CODE_PYTHON, TERSE_LEVEL_EXACT, NULL);
+    char *s = pass(py, CODE_PYTHON, TERSE_LEVEL_SAFE, NULL);
+    char *b, *m;
+    memset(&st, 0, sizeof st);
+    b = pass(py, CODE_PYTHON, TERSE_LEVEL_BALANCED, &st);
+    m = pass(py, CODE_PYTHON, TERSE_LEVEL_MAX, NULL);
+    CHECK(e && s && b && m);
+    if (!e || !s || !b || !m)
+        goto out;
+    /* exact: one space per level, no blank lines, comments kept */
+    CHECK(strstr(e, "class Widget:\n \"\"\"A widget. It has parts.\"\"\"\n def size(self,scale=2): # the size\n") !=
+          NULL);
+    CHECK(strstr(e, "\n  if x:\n   return len(x)*scale\n  return 0") != NULL);
+    CHECK(strstr(e, "# Copyright (c) 2024") != NULL);
+    /* safe: the license header becomes a marker naming the license */
+    CHECK(strstr(s, "# [license header elided: Apache]\n") != NULL);
+    CHECK(strstr(s, "Copyright") == NULL && strstr(s, "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n") == s);
+    /* balanced: comments go but those a tool reads; docstrings to their first sentence */
+    CHECK(strstr(b, "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n") == b);
+    CHECK(strstr(b, "# the size") == NULL && strstr(b, "x=self.parts# type: list") != NULL);
+    CHECK(strstr(b, "\"\"\"Tools for widgets.\"\"\"\nimport os") != NULL);
+    CHECK(strstr(b, "\"\"\"Return the size.\"\"\"") != NULL && strstr(b, "Scaled") == NULL);
+    CHECK(st.docstrings_cut == 3 && st.comments_removed == 1 && st.license_headers == 1);
+    /* max: the skeleton */
+    CHECK(strstr(m, "class Widget:\n \"\"\"A widget.\"\"\"\n def size(self,scale=2):\n  \"\"\"Return the size.\"\"\"\n"
+                    "  ...") != NULL);
+    CHECK(strstr(m, "return") == NULL && strstr(m, "import os") != NULL);
+out:
+    free(e);
+    free(s);
+    free(b);
+    free(m);
+}
+
+static void test_c_and_js(void)
+{
+    static const char c[] = "/* SPDX-License-Identifier: MIT */\n#include <stdio.h>\n#define SQ(a) ((a) * (a))\n"
+                            "#define ONE (1)\n/* fall through */\nint f(int a, int b) {\n    // add them\n"
+                            "    return a - -b; /* done */\n}\n";
+    static const char js[] = "// @ts-nocheck\nconst re = x / 2 / y; // divide\nfunction g(a) {\n  return a.replace(/ +/g, ' ');\n}\n";
+    char *e = pass(c, CODE_C, TERSE_LEVEL_EXACT, NULL);
+    char *b = pass(c, CODE_C, TERSE_LEVEL_BALANCED, NULL);
+    char *m = pass(c, CODE_C, TERSE_LEVEL_MAX, NULL);
+    char *jb = pass(js, CODE_JAVASCRIPT, TERSE_LEVEL_BALANCED, NULL);
+    CHECK(e && b && m && jb);
+    if (e && b && m && jb) {
+        CHECK(strstr(e, "#define SQ(a) ((a) * (a))\n#define ONE (1)\n") != NULL); /* "ONE (1)" is not "ONE(1)" */
+        CHECK(strstr(e, "return a- -b;") != NULL);                              /* "- -" is not "--" */
+        CHECK(strstr(b, "/* [license header elided: MIT] */\n") == b);
+        CHECK(strstr(b, "/* fall through */") != NULL && strstr(b, "add them") == NULL &&
+              strstr(b, "done") == NULL);
+        CHECK(strstr(m, "int f(int a,int b){…}") != NULL);
+        CHECK(strcmp(jb, "// @ts-nocheck\nconst re=x / 2 / y;\nfunction g(a){\nreturn a.replace(/ +/g, ' ');\n}") == 0);
+    }
+    free(e);
+    free(b);
+    free(m);
+    free(jb);
+}
+
+static void test_lang_recognition(void)
+{
+    CHECK(code_lang_from_path("src/app.py", 10) == CODE_PYTHON);
+    CHECK(code_lang_from_path("a/b.tsx", 7) == CODE_TSX);
+    CHECK(code_lang_from_path("x.hpp", 5) == CODE_CPP);
+    CHECK(code_lang_from_path("Makefile", 8) == CODE_NONE);
+    CHECK(code_lang_from_path(".bashrc", 7) == CODE_NONE);
+    CHECK(code_lang_parse("py", 2) == CODE_PYTHON && code_lang_parse("C++", 3) == CODE_CPP &&
+          code_lang_parse("golang", 6) == CODE_GO && code_lang_parse("cobol", 5) == CODE_NONE);
+    CHECK(terse_lang_parse("Rust") == CODE_RUST && terse_lang_parse("nope") == -1);
+    CHECK(strcmp(terse_lang_name(0), "python") == 0 && terse_lang_name(CODE_LANG_COUNT) == NULL);
+#define GUESS(s, want) CHECK(code_lang_guess(s, strlen(s)) == (want))
+    GUESS("import os\n\ndef main():\n    print(os.getcwd())\n", CODE_PYTHON);
+    GUESS("#include <stdio.h>\nint main(void) {\n    return 0;\n}\n", CODE_C);
+    GUESS("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(1)\n}\n", CODE_GO);
+    GUESS("use std::io;\nfn main() {\n    let mut s = String::new();\n}\n", CODE_RUST);
+    GUESS("public class A {\n    public static void main(String[] a) {\n        System.out.println(1);\n    }\n}\n",
+          CODE_JAVA);
+    GUESS("const x = require('x');\nfunction f() {\n  console.log(x);\n}\n", CODE_JAVASCRIPT);
+    GUESS("#!/bin/bash\nset -e\nif [ -f x ]; then\n  echo \"$(date)\"\nfi\n", CODE_BASH);
+    GUESS("The meeting is at noon. Bring the slides.\n", CODE_NONE);
+#undef GUESS
+}
+
+static void test_pipeline(void)
+{
+    static const char md[] = "Intro text here.\n\n```python\ndef f(x):\n    # note\n    return x\n```\n\n"
+                             "```\n#include <stdio.h>\nint main(void) {\n    return 0; // zero\n}\n```\n";
+    static const char multi[] = "<file path=\"a.py\">\ndef f():\n    # c\n    return 1\n</file>\n"
+                                "<file path=\"b.c\">\nint g(void) {\n    return 2; // two\n}\n</file>\n";
+    static const char multi2[] = "// File: a.js\nlet a = 1; // one\n\n=== b.py ===\nx = [\n    1,  # one\n]\n";
+    static const char broken[] = "def f(:\n    return )\n";
+    terse_result r;
+    CHECK(run(py, strlen(py), "w.py", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.type == TERSE_TYPE_CODE && r.parse_errors == 0 && strstr(r.text, "x=self.parts# type: list"));
+    terse_result_free(&r);
+    CHECK(run(py, strlen(py), NULL, "python", TERSE_LEVEL_EXACT, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.type == TERSE_TYPE_CODE && r.tokens_out < r.tokens_in);
+    terse_result_free(&r);
+    /* fences: tagged and untagged */
+    CHECK(run(md, strlen(md), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+    CHECK(strstr(r.text, "```python\ndef f(x):\n return x\n```") != NULL);
+    CHECK(strstr(r.text, "```\n#include <stdio.h>\nint main(void){\nreturn 0;\n}\n```") != NULL);
+    terse_result_free(&r);
+    /* multi-file input: each file by its path */
+    CHECK(run(multi, strlen(multi), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.type == TERSE_TYPE_CODE);
+    CHECK(strcmp(r.text, "<file path=\"a.py\">\ndef f():\n return 1\n</file>\n<file path=\"b.c\">\nint g(void){\n"
+                         "return 2;\n}\n</file>\n") == 0);
+    terse_result_free(&r);
+    CHECK(run(multi2, strlen(multi2), "all.txt", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK ||
+          r.type == TERSE_TYPE_CODE);
+    terse_result_free(&r);
+    {
+        terse_options o;
+        terse_ctx *c;
+        terse_options_init(&o);
+        o.type = TERSE_TYPE_CODE;
+        c = terse_ctx_new(&o, NULL);
+        CHECK(c && terse_compress(c, multi2, strlen(multi2), &r) == TERSE_OK);
+        CHECK(c && strcmp(r.text, "// File: a.js\nlet a=1;\n=== b.py ===\nx=[\n1,\n]\n") == 0);
+        terse_result_free(&r);
+        terse_ctx_free(c);
+    }
+    /* a parse error: passed through, counted */
+    CHECK(run(broken, strlen(broken), "x.py", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.parse_errors == 1 && strncmp(r.text, broken, strlen(broken) - 1) == 0);
+    terse_result_free(&r);
+    /* an unknown --lang is a bad option */
+    {
+        terse_options o;
+        int rc = 0;
+        terse_options_init(&o);
+        o.lang = "cobol";
+        CHECK(terse_ctx_new(&o, &rc) == NULL && rc == TERSE_EINVAL);
+    }
+}
+
+static void test_max_query_budget(void)
+{
+    static const char src[] = "def parse_header(line):\n    \"\"\"Parse one header line.\"\"\"\n"
+                              "    name, _, value = line.partition(':')\n    return name.strip(), value.strip()\n\n"
+                              "def send_body(sock, data):\n    \"\"\"Send the body.\"\"\"\n    total = 0\n"
+                              "    while total < len(data):\n        total += sock.send(data[total:])\n    return total\n\n"
+                              "def main():\n    print(parse_header('a: b'))\n";
+    terse_result r, full;
+    size_t skel;
+    /* the query keeps the relevant body whole */
+    CHECK(run(src, strlen(src), "h.py", NULL, TERSE_LEVEL_MAX, 0, NULL, &r) == TERSE_OK);
+    skel = r.tokens_out;
+    CHECK(strstr(r.text, "partition") == NULL && strstr(r.text, "def send_body(sock,data):") != NULL);
+    terse_result_free(&r);
+    CHECK(run(src, strlen(src), "h.py", NULL, TERSE_LEVEL_MAX, 0, "how is a header parsed", &r) == TERSE_OK);
+    CHECK(strstr(r.text, "partition") != NULL && strstr(r.text, "sock.send") == NULL);
+    terse_result_free(&r);
+    CHECK(run(src, strlen(src), "h.py", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &full) == TERSE_OK);
+    /* a budget between the skeleton and the whole: the most relevant body fits */
+    CHECK(run(src, strlen(src), "h.py", NULL, TERSE_LEVEL_MAX, skel + 26, "send the body over the socket", &r) ==
+          TERSE_OK);
+    CHECK(r.tokens_out <= skel + 26 && strstr(r.text, "sock.send") != NULL && strstr(r.text, "partition") == NULL);
+    terse_result_free(&r);
+    /* a budget the whole file fits: the lowest level that fits */
+    CHECK(run(src, strlen(src), "h.py", NULL, TERSE_LEVEL_MAX, full.tokens_out, NULL, &r) == TERSE_OK);
+    CHECK(r.level == TERSE_LEVEL_EXACT && r.tokens_out <= full.tokens_out); /* no comments to drop */
+    terse_result_free(&r);
+    terse_result_free(&full);
+    /* below the skeleton: TERSE_EBUDGET with the skeleton's size */
+    CHECK(run(src, strlen(src), "h.py", NULL, TERSE_LEVEL_MAX, 5, NULL, &r) == TERSE_EBUDGET);
+    CHECK(r.min_tokens == skel);
+}
+
+static void test_hostile_input(void)
+{
+    static const char bad_utf8[] = "x = '\xff\xfe'  # caf\xc3\n";
+    size_t depth = 10000, i, n;
+    char *deep = malloc(4 * depth + 64), *bin = malloc(65536);
+    terse_result r;
+    unsigned x = 12345;
+    CHECK(deep && bin);
+    if (!deep || !bin)
+        goto out;
+    /* 10,000 levels of brackets, blocks and nested definitions */
+    n = (size_t)sprintf(deep, "x = ");
+    for (i = 0; i < depth; i++)
+        deep[n++] = '[';
+    for (i = 0; i < depth; i++)
+        deep[n++] = ']';
+    deep[n++] = '\n';
+    CHECK(run(deep, n, "d.py", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.len == n - 3 && r.parse_errors == 0); /* "x=" and no final newline */
+    terse_result_free(&r);
+    for (n = 0, i = 0; i < depth; i++)
+        deep[n++] = '{';
+    for (i = 0; i < depth; i++)
+        deep[n++] = '}';
+    CHECK(run(deep, n, "d.c", NULL, TERSE_LEVEL_MAX, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.parse_errors == 0 && r.len == n); /* tree-sitter-c takes top-level blocks */
+    terse_result_free(&r);
+    /* binary data and invalid UTF-8 */
+    for (i = 0; i < 65536; i++) {
+        x = x * 1103515245u + 12345u;
+        bin[i] = (char)(x >> 16);
+    }
+    for (i = 0; i < CODE_LANG_COUNT; i++) {
+        CHECK(run(bin, 65536, NULL, terse_lang_name(i), TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+        CHECK(utf8_first_invalid((const unsigned char *)r.text, r.len) == r.len && r.tokens_out <= r.tokens_in);
+        terse_result_free(&r);
+    }
+    CHECK(run(bad_utf8, sizeof bad_utf8 - 1, "u.py", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.text && strcmp(r.text, "x= '\xef\xbf\xbd\xef\xbf\xbd'") == 0 && r.tokens_out < r.tokens_in);
+    terse_result_free(&r);
+out:
+    free(deep);
+    free(bin);
+}
+
+const struct test_case code_tests[] = {
+    {"code: python at each level", test_python_levels},
+    {"code: C and JavaScript", test_c_and_js},
+    {"code: languages from paths, names and content", test_lang_recognition},
+    {"code: file names, fences, multi-file input, parse errors", test_pipeline},
+    {"code: max with a query and a budget", test_max_query_budget},
+    {"code: deep nesting, binary data, invalid UTF-8", test_hostile_input},
+    {NULL, NULL},
+};
