@@ -503,6 +503,21 @@ static void try_tables(struct enc *e, const struct json_value *v, int in_flow, c
     buf_free(&t);
 }
 
+/* Returns 1 if the objects of array v (tableish) all have the same keys in
+ * the same order. */
+static int uniform(const struct json_value *v)
+{
+    size_t i, k;
+    for (i = 1; i < v->n; i++) {
+        if (v->items[i].n != v->items[0].n)
+            return 0;
+        for (k = 0; k < v->items[0].n; k++)
+            if (!same_key(&v->items[i].keys[k], &v->items[0].keys[k]))
+                return 0;
+    }
+    return v->items[0].n > 0;
+}
+
 /* Appends the flow form of v: scalars as at TAB_FLOW, objects as
  * {key:value,...}, arrays as [a,b] or, when cheaper, a flow table. */
 static void flow(struct enc *e, const struct json_value *v, struct buf *out)
@@ -518,6 +533,14 @@ static void flow(struct enc *e, const struct json_value *v, struct buf *out)
     if (m) {
         buf_add(out, e->memo_text.p + m->off, m->len);
         return;
+    }
+    if (v->kind == JSON_ARRAY && tableish(v) && uniform(v)) {
+        /* objects with the same keys: a table always beats [{k:v},...],
+         * which need not be written to be compared */
+        size_t bt = SIZE_MAX;
+        try_tables(e, v, 1, "", 0, 0, &plain, &bt);
+        if (plain.len)
+            goto done;
     }
     buf_addc(&plain, v->kind == JSON_ARRAY ? '[' : '{');
     for (k = 0; k < v->n; k++) {
@@ -544,6 +567,7 @@ static void flow(struct enc *e, const struct json_value *v, struct buf *out)
             buf_free(&best);
         }
     }
+done:
     memo_put(e, v, plain.p, plain.len);
     buf_add(out, plain.p, plain.len);
     buf_free(&plain);
