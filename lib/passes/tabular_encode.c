@@ -28,6 +28,8 @@
  * than the flow form. The final output is still never more tokens than
  * minified JSON. */
 #define LINES_SLACK(t) ((t) + (t) / 100 + 1)
+/* Two tables for the same long array are compared on their first rows. */
+#define TABLE_SAMPLE 64
 /* Token estimates (est): exact below EST_EXACT bytes, else sampled. */
 #define EST_BYTES 512
 #define EST_EXACT 1024
@@ -182,10 +184,11 @@ static int same_key(const struct json_value *a, const struct json_value *b)
 
 /* ---- column plans --------------------------------------------------------- */
 
+/* Releases the columns c[0..n) and their groups (c may be NULL). */
 static void free_cols(struct col *c, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++)
+    for (i = 0; c && i < n; i++)
         free_cols(c[i].sub, c[i].nsub);
     free(c);
 }
@@ -351,12 +354,13 @@ static void put_cells(struct enc *e, const struct col *c, size_t n, const struct
     }
 }
 
-/* Writes v as a table with columns c. An array in flow form is
- * "[{cols}:row;row]"; in block form "[N]{cols}:" and one row a line (the
- * caller has written the key). An object (block form only) is a keyed
- * table, "[N:]{cols}:", each row a line "key: cells". */
+/* Writes v as a table with columns c (only its first max_rows rows when
+ * max_rows is not 0: a sample to compare tables by). An array in flow form
+ * is "[{cols}:row;row]"; in block form "[N]{cols}:" and one row a line
+ * (the caller has written the key). An object (block form only) is a
+ * keyed table, "[N:]{cols}:", each row a line "key: cells". */
 static void put_table(struct enc *e, const struct json_value *v, const struct col *c, size_t n,
-                      int in_flow, struct buf *out)
+                      int in_flow, size_t max_rows, struct buf *out)
 {
     char num[64];
     size_t i, rows = v->n;
@@ -377,6 +381,8 @@ static void put_table(struct enc *e, const struct json_value *v, const struct co
     }
     put_header(c, n, out);
     buf_add(out, "}:", 2);
+    if (max_rows && rows > max_rows)
+        rows = max_rows; /* a sample, only to compare two tables */
     for (i = 0; i < rows; i++) {
         if (!in_flow)
             buf_addc(out, '\n');
@@ -465,47 +471,64 @@ static void try_tables(struct enc *e, const struct json_value *v, int in_flow, c
                        size_t lead_len, int nl, struct buf *best, size_t *best_tokens)
 {
     const struct json_value **objs = malloc(v->n * sizeof(*objs));
+    struct col *c[2] = {NULL, NULL};
+    size_t nc[2] = {0, 0}, i, tk;
     struct buf t = {0};
-    size_t i;
-    int flat;
+    int k, use = 0;
     if (!objs) {
         e->oom = 1;
         return;
     }
     for (i = 0; i < v->n; i++)
         objs[i] = &v->items[i];
-    for (flat = 0; flat <= MAX_FLATTEN; flat += MAX_FLATTEN) {
-        struct col *c = NULL;
-        size_t n = 0, tk, leaves = 0;
-        int r = plan(objs, v->n, flat, &c, &n);
+    /* the plain table, and the one with nested objects flattened when
+     * there are any */
+    for (k = 0; k < 2; k++) {
+        size_t leaves = 0;
+        int r = plan(objs, v->n, k ? MAX_FLATTEN : 0, &c[k], &nc[k]);
         if (r < 0)
             e->oom = 1;
         if (r <= 0)
             break;
-        for (i = 0; i < n; i++)
-            leaves += c[i].leaves;
-        if (flat && leaves == n) {
-            free_cols(c, n); /* nothing to flatten: the flat-0 table again */
-            break;
-        }
-        t.len = 0;
-        buf_add(&t, lead, lead_len);
-        put_table(e, v, c, n, in_flow, &t);
-        if (nl)
-            buf_addc(&t, '\n');
-        free_cols(c, n);
-        if (t.oom) {
-            e->oom = 1;
-            break;
-        }
-        tk = est(e, t.p, t.len);
-        if (tk < *best_tokens) {
-            best->len = 0;
-            buf_add(best, t.p, t.len);
-            *best_tokens = tk;
+        for (i = 0; i < nc[k]; i++)
+            leaves += c[k][i].leaves;
+        if (k && leaves == nc[k]) {
+            free_cols(c[k], nc[k]); /* nothing to flatten: the same table */
+            c[k] = NULL;
+            nc[k] = 0;
         }
     }
     free(objs);
+    if (!c[0]) {
+        free_cols(c[1], nc[1]);
+        return;
+    }
+    if (c[1]) {
+        /* which of the two: by a sample of rows for a long table, else by
+         * the whole */
+        size_t sample = v->n > 2 * TABLE_SAMPLE ? TABLE_SAMPLE : 0, tks[2];
+        for (k = 0; k < 2; k++) {
+            t.len = 0;
+            put_table(e, v, c[k], nc[k], in_flow, sample, &t);
+            tks[k] = est(e, t.p, t.len);
+        }
+        use = tks[1] < tks[0];
+    }
+    t.len = 0;
+    buf_add(&t, lead, lead_len);
+    put_table(e, v, c[use], nc[use], in_flow, 0, &t);
+    if (nl)
+        buf_addc(&t, '\n');
+    free_cols(c[0], nc[0]);
+    free_cols(c[1], nc[1]);
+    if (t.oom) {
+        e->oom = 1;
+    } else if ((tk = est(e, t.p, t.len)) < *best_tokens) {
+        struct buf x = *best;
+        *best = t;
+        t = x;
+        *best_tokens = tk;
+    }
     buf_free(&t);
 }
 
