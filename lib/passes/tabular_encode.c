@@ -547,6 +547,46 @@ static int uniform(const struct json_value *v)
     return v->items[0].n > 0;
 }
 
+/* Returns 1 if, on its first TABLE_SAMPLE objects, the long array v
+ * (tableish) costs fewer tokens as a flow table (without flattening) than
+ * as [{k:v},...]. */
+static int table_wins_sample(struct enc *e, const struct json_value *v)
+{
+    struct json_value head = *v;
+    const struct json_value **objs;
+    struct col *c = NULL;
+    struct buf a = {0}, b = {0};
+    size_t n = 0, k, ta, tb;
+    int r, wins = 0;
+    head.n = TABLE_SAMPLE;
+    objs = malloc(head.n * sizeof(*objs));
+    if (!objs)
+        return 0;
+    for (k = 0; k < head.n; k++)
+        objs[k] = &v->items[k];
+    r = plan(objs, head.n, 0, &c, &n);
+    free(objs);
+    if (r <= 0)
+        return 0;
+    put_table(e, &head, c, n, 1, 0, &a);
+    free_cols(c, n);
+    buf_addc(&b, '[');
+    for (k = 0; k < head.n; k++) {
+        if (k)
+            buf_addc(&b, ',');
+        flow(e, &v->items[k], &b);
+    }
+    buf_addc(&b, ']');
+    if (!a.oom && !b.oom) {
+        ta = est(e, a.p, a.len);
+        tb = est(e, b.p, b.len);
+        wins = ta < tb;
+    }
+    buf_free(&a);
+    buf_free(&b);
+    return wins;
+}
+
 /* Appends the flow form of v: scalars as at TAB_FLOW, objects as
  * {key:value,...}, arrays as [a,b] or, when cheaper, a flow table. */
 static void flow(struct enc *e, const struct json_value *v, struct buf *out)
@@ -563,9 +603,11 @@ static void flow(struct enc *e, const struct json_value *v, struct buf *out)
         buf_add(out, e->memo_text.p + m->off, m->len);
         return;
     }
-    if (v->kind == JSON_ARRAY && tableish(v) && uniform(v)) {
-        /* objects with the same keys: a table always beats [{k:v},...],
-         * which need not be written to be compared */
+    if (v->kind == JSON_ARRAY && tableish(v) &&
+        (uniform(v) || (v->n > 2 * TABLE_SAMPLE && table_wins_sample(e, v)))) {
+        /* objects with the same keys: a table always beats [{k:v},...];
+         * a long array of other objects: when the table wins on the first
+         * rows. Then [{k:v},...] need not be written to be compared. */
         size_t bt = SIZE_MAX;
         try_tables(e, v, 1, "", 0, 0, &plain, &bt);
         if (plain.len)
