@@ -1804,7 +1804,6 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
                  : log_fold(doc, j.n, ctx->o.tokenizer, level, &out);
         /* a log that itself starts like a folded one had to be escaped,
          * which may cost tokens: given back as it is, it would unfold */
-        escaped_log = raw && log_is_folded(text, len);
         if (rc == TERSE_OK) {
             tab_tokens = count_tokens(&j, out.p ? out.p : "", out.len);
             if (!ctx->o.budget || tab_tokens <= ctx->o.budget)
@@ -1812,6 +1811,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
             else
                 out.len = 0;
         }
+        escaped_log = tabular && raw && log_is_folded(text, len);
     }
     if (tabular || rc != TERSE_OK) {
         /* done above */
