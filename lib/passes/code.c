@@ -472,12 +472,16 @@ static void put(struct emit *e, size_t s, size_t en, const char *text, size_t tn
 }
 
 /* Leaves out the node src[s,en): its gaps merge; a space stands for it if
- * nothing else separates its neighbours. */
+ * nothing else separates its neighbours, a line break if it held one. */
 static void drop(struct emit *e, size_t s, size_t en)
 {
     take_gap(e, s);
     e->prev_end = en;
     e->removed = 1;
+    /* a block comment over several lines ends a line where line ends
+     * matter (JavaScript's and Go's semicolon insertion read it so) */
+    if (e->L->layout == LAYOUT_LINES && memchr(e->src + s, '\n', en - s))
+        e->pend_nl = 1;
 }
 
 /* ---- docstrings ---------------------------------------------------------------- */
