@@ -94,6 +94,7 @@ struct emit {
 
 /* ---- symbol classes ------------------------------------------------------ */
 
+/* 1 when the symbol name contains part. */
 static int name_has(const char *name, const char *part)
 {
     return strstr(name, part) != NULL;
@@ -155,6 +156,7 @@ static int classify(struct emit *e, const TSLanguage *lang)
     return 0;
 }
 
+/* Returns the K_* classes of a node (0 for a symbol out of the table). */
 static uint16_t kind_of(const struct emit *e, TSNode n)
 {
     TSSymbol s = ts_node_symbol(n);
@@ -163,12 +165,14 @@ static uint16_t kind_of(const struct emit *e, TSNode n)
 
 /* ---- comments ------------------------------------------------------------ */
 
+/* 1 when s[0..n) starts with p, ignoring ASCII case. */
 static int starts_ci(const char *s, size_t n, const char *p)
 {
     size_t L = strlen(p);
     return n >= L && strncasecmp(s, p, L) == 0;
 }
 
+/* 1 when s[0..n) contains p, ignoring ASCII case. */
 static int find_ci(const char *s, size_t n, const char *p)
 {
     size_t L = strlen(p), i;
@@ -351,6 +355,7 @@ static size_t column(const struct emit *e, size_t s)
     return col;
 }
 
+/* Writes Python indentation: `level` units. */
 static void indent(struct emit *e, size_t level)
 {
     size_t i;
@@ -358,12 +363,14 @@ static void indent(struct emit *e, size_t level)
         buf_adds(e->out, e->unit);
 }
 
+/* 1 for a byte of a word: letters, digits, _, $ and any non-ASCII byte. */
 static int word_byte(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
            c >= 0x80;
 }
 
+/* 1 for an operator character, one that may fuse with a neighbour ("- -" is not "--"). */
 static int op_byte(char c)
 {
     return c && strchr("+-*/%<>=!&|^~.:?@#\\", c) != NULL;
@@ -616,6 +623,8 @@ out:
     return found;
 }
 
+/* Lists a definition whose body max may elide. Returns 0, or -1 when
+ * memory runs out. */
 static int add_cand(struct emit *e, TSNode def, TSNode body)
 {
     struct cand *c;
@@ -877,6 +886,7 @@ static void split_words(struct buf *b, const char *s, size_t n)
     buf_addc(b, ' ');
 }
 
+/* 1 for a byte of an identifier (ASCII). */
 static int word_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
@@ -978,6 +988,7 @@ struct ranked_cand {
     size_t index;
 };
 
+/* qsort order: higher score first, earlier candidate on ties. */
 static int by_relevance(const void *a, const void *b)
 {
     const struct ranked_cand *x = a, *y = b;
@@ -1015,6 +1026,8 @@ static void write_tree(struct emit *e, TSNode root)
     }
 }
 
+/* Counts tokens with the caller's callback into *c; returns 0, or -1
+ * (and marks e->oom) when it fails. */
 static int count_out(struct emit *e, const char *s, size_t n, size_t *c)
 {
     if (e->o->count(e->o->count_arg, s, n, c) != 0) {
@@ -1122,6 +1135,7 @@ static int fit_bodies(struct emit *e, TSNode root)
     return e->oom ? CODE_ENOMEM : CODE_OK;
 }
 
+/* See code.h. One parser per call: a context holds no parser (no state). */
 int code_parses(const char *src, size_t n, int lang)
 {
     const struct code_lang *L = code_lang_get(lang);
@@ -1138,6 +1152,8 @@ int code_parses(const char *src, size_t n, int lang)
     return ok;
 }
 
+/* See code.h. Parses once; max with a query or budget walks the tree more
+ * than once (collect, score, write and fit), never re-parsing. */
 int code_compress(const char *src, size_t n, const struct code_opts *o, struct buf *out, struct code_stats *st)
 {
     const struct code_lang *L = code_lang_get(o->lang);

@@ -42,6 +42,8 @@ static int header_line(const char *s, size_t n, size_t *p0, size_t *p1)
     return 0;
 }
 
+/* See code.h. One pass over the lines; called twice by its user, once
+ * to count (max_parts 0) and once to fill. */
 size_t code_split_files(const char *s, size_t n, struct code_part *parts, size_t max_parts)
 {
     size_t i = 0, count = 0, cur = (size_t)-1, first = n;
