@@ -570,10 +570,10 @@ static size_t docstring_cut(const char *src, size_t s, size_t en, int first_line
         cut--;
     if (cut == c0 || (cut == c1 && c0 == p + q) || src[cut - 1] == '\\' || src[cut - 1] == quote)
         return 0;
-    buf_add(out, src + s, c0 - s - (c0 - (p + q)));
+    buf_add(out, src + s, p + q - s); /* prefix and opening quotes */
     buf_add(out, src + c0, cut - c0);
     buf_add(out, src + c1, q);
-    return (c0 - s - (c0 - (p + q))) + (cut - c0) + q;
+    return (p + q - s) + (cut - c0) + q;
 }
 
 /* ---- the walk ------------------------------------------------------------------ */
@@ -899,15 +899,14 @@ static int word_char(char c)
 static int score_cands(struct emit *e)
 {
     struct buf words = {0}, q = {0};
-    size_t *offs = NULL, i, tsize = 1, *table = NULL;
+    size_t *offs = NULL, i, tsize = 4096, used = 0, *table = NULL;
     struct bm25_seg *segs = NULL;
     double *sc = NULL;
     int rc = -1;
     if (!e->n_cands)
         return 0;
-    /* word counts over the whole file, in an open-addressing table of hashes */
-    while (tsize < e->n / 2 + 16)
-        tsize <<= 1;
+    /* word counts over the whole file, in an open-addressing table of
+     * hashes that doubles at half full */
     table = calloc(tsize * 2, sizeof *table); /* [hash, count] pairs; hash 0 = empty */
     offs = malloc((e->n_cands + 1) * sizeof *offs);
     segs = malloc(e->n_cands * sizeof *segs);
@@ -927,6 +926,25 @@ static int score_cands(struct emit *e)
         for (slot = (size_t)h & (tsize - 1); table[2 * slot] && table[2 * slot] != (size_t)h;
              slot = (slot + 1) & (tsize - 1))
             ;
+        if (!table[2 * slot] && ++used * 2 > tsize) {
+            size_t k, *bigger = calloc(tsize * 4, sizeof *bigger);
+            if (!bigger)
+                goto out;
+            for (k = 0; k < tsize; k++) {
+                size_t sl;
+                if (!table[2 * k])
+                    continue;
+                for (sl = table[2 * k] & (tsize * 2 - 1); bigger[2 * sl]; sl = (sl + 1) & (tsize * 2 - 1))
+                    ;
+                bigger[2 * sl] = table[2 * k];
+                bigger[2 * sl + 1] = table[2 * k + 1];
+            }
+            free(table);
+            table = bigger;
+            tsize *= 2;
+            used--;
+            continue; /* look the word up again in the bigger table */
+        }
         table[2 * slot] = (size_t)h;
         table[2 * slot + 1]++;
         i = j;
