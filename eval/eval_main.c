@@ -27,7 +27,7 @@ static const char eval_help[] =
     "  --models LIST      openai:MODEL, anthropic:MODEL, gemini:MODEL, compat:MODEL=BASE_URL,\n"
     "                     or a bare gpt-*/claude-*/gemini-* name\n"
     "  --sets LIST        squad,nq,kv,gsm8k,locomo or FILE.jsonl (default: squad)\n"
-    "  --limit N          questions per data set (default 20)\n"
+    "  --limit N          questions per data set, evenly spaced over it (default 20)\n"
     "  --level L          compression level of the compressed context (default balanced)\n"
     "  --judge-model M    grade free-form answers (LoCoMo, \"free_form\": true) with this model\n"
     "  --jobs N           concurrent requests (default 4)\n"

@@ -21,6 +21,25 @@ void eval_http_global_init(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* The handle of the calling worker thread, kept between its requests so
+ * that libcurl reuses the connection (and its TLS session) to a provider
+ * instead of opening one per call. */
+static _Thread_local CURL *thread_handle;
+
+void eval_http_thread_begin(void)
+{
+    if (!thread_handle)
+        thread_handle = curl_easy_init();
+}
+
+void eval_http_thread_end(void)
+{
+    curl_easy_cleanup(thread_handle);
+    thread_handle = NULL;
+}
+
+/* libcurl write callback: appends the body to the struct buf at ud (an
+ * allocation failure is seen afterwards in buf.oom). */
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
     buf_add(ud, p, size * n);
@@ -51,6 +70,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
+/* Sleeps ms milliseconds, resuming after signals. */
 static void sleep_ms(long ms)
 {
     struct timespec ts;
@@ -64,7 +84,7 @@ int eval_http_post(const char *url, const char *const *headers, const struct eva
                    const char *body, size_t body_len, struct buf *resp, size_t *calls, char *err,
                    size_t errlen)
 {
-    CURL *h = curl_easy_init();
+    CURL *h = thread_handle ? thread_handle : curl_easy_init();
     struct curl_slist *hl = NULL;
     int attempt, rc = -1;
     if (!h) {
@@ -118,6 +138,7 @@ int eval_http_post(const char *url, const char *const *headers, const struct eva
         sleep_ms(delay > 60000 ? 60000 : delay);
     }
     curl_slist_free_all(hl);
-    curl_easy_cleanup(h);
+    if (h != thread_handle)
+        curl_easy_cleanup(h);
     return rc;
 }

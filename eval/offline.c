@@ -45,6 +45,7 @@ struct prepared {
     size_t n_nums;
 };
 
+/* A hexadecimal digit, either case (UUIDs). */
 static int is_hex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -156,12 +157,15 @@ static int guard_violated(const char *in, size_t n, const char *out, size_t out_
     return bad;
 }
 
+/* qsort order of doubles, ascending. */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
+/* The median of v[0..n) (sorting v in place); the mean of the middle two
+ * for even n; 0 for none. */
 static double median(double *v, size_t n)
 {
     if (!n)
@@ -170,6 +174,7 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* 100 * a / b, or 0 when b is 0. */
 static double pct(size_t a, size_t b)
 {
     return b ? 100.0 * (double)a / (double)b : 0;
@@ -404,6 +409,10 @@ struct input_ret {
     size_t questions, strict, content;
 };
 
+/* Computes once per item what every (tokenizer, level) run compares
+ * against: the normalized gold answers and the input's numbers; and the
+ * retention over the uncompressed input. Allocation failures leave NULLs
+ * that prepared_ok reports. */
 static void prepare(const struct eval_set *set, struct prepared *prep, struct input_ret *in)
 {
     size_t i, qi, ai;
@@ -433,6 +442,7 @@ static void prepare(const struct eval_set *set, struct prepared *prep, struct in
     }
 }
 
+/* Whether prepare allocated everything. */
 static int prepared_ok(const struct eval_set *set, const struct prepared *prep)
 {
     size_t i, qi, ai;
@@ -450,6 +460,7 @@ static int prepared_ok(const struct eval_set *set, const struct prepared *prep)
     return 1;
 }
 
+/* Frees what prepare made, and prep itself. */
 static void unprepare(const struct eval_set *set, struct prepared *prep)
 {
     size_t i, qi, ai;
@@ -465,6 +476,7 @@ static void unprepare(const struct eval_set *set, struct prepared *prep)
     free(prep);
 }
 
+/* printf to the end of b (one line of a report, at most 1 KB). */
 static void addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void addf(struct buf *b, const char *fmt, ...)
 {
@@ -476,6 +488,15 @@ static void addf(struct buf *b, const char *fmt, ...)
     buf_adds(b, tmp);
 }
 
+/* Prints "terse: " + msg as one line on stderr (a bad file, data set or
+ * cache: no usage hint); returns 1, the exit status of bad input. */
+static int error_line(const char *msg)
+{
+    fprintf(stderr, "terse: %s\n", msg);
+    return 1;
+}
+
+/* Prints "terse: " + fmt (with arg) as one line on stderr; returns 1. */
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("terse: ", stderr);
@@ -498,6 +519,178 @@ static int split_list(char *s, char **out, int max)
         p = c ? c + 1 : NULL;
     }
     return n;
+}
+
+/* What a report is made of: the run's options, data sets and results. */
+struct run {
+    const char *data;
+    long limit, budget;
+    const struct eval_set *sets;
+    int n_sets;
+    const struct input_ret *inputs;
+    const terse_tokenizer *const *toks;
+    char *const *tnames;
+    int n_toks;
+    char *const *lnames;
+    int n_levels;
+    struct cell *cells; /* [set][tokenizer][level]; medians sort their ratios */
+    size_t total_items;
+    double t_start;
+};
+
+/* Appends the markdown report to md and the JSON report to js: the
+ * definitions, the retention over the uncompressed input, and one row per
+ * (set, tokenizer, level). Allocation failures show in md->oom, js->oom. */
+static void write_report(const struct run *r, struct buf *md, struct buf *js)
+{
+    const char *data = r->data;
+    long limit = r->limit, budget = r->budget;
+    const struct eval_set *sets = r->sets;
+    const struct input_ret *inputs = r->inputs;
+    const terse_tokenizer *const *toks = r->toks;
+    char *const *tnames = r->tnames, *const *lnames = r->lnames;
+    int n_sets = r->n_sets, n_toks = r->n_toks, n_levels = r->n_levels, s, t, l;
+    struct cell *cells = r->cells;
+    addf(md, "# terse eval: fidelity per data set, tokenizer and level\n\n");
+    addf(md, "data: %s%s; definitions: docs/eval.md. \"saved\" is 1 - total tokens out / total tokens in; "
+              "retention is over the answerable questions; numbers: distinct numbers of the input kept in the "
+              "output.\n",
+         data, limit ? "" : "");
+    if (limit)
+        addf(md, "At most %ld items per data set (--limit).\n", limit);
+    if (budget)
+        addf(md, "--budget %ld%%: one call per question, the question (kv: the key) as --query, a budget of "
+                  "floor(%ld%% of the item's tokens); the level is the highest tried; \"items\" counts calls; a "
+                  "failed or over-budget call keeps nothing and counts at the input's size.\n",
+             budget, budget);
+    addf(md, "\nAnswers present in the uncompressed input (the ceiling of retention):\n\n"
+              "| set | questions | strict %% | content %% |\n|---|---|---|---|\n");
+    for (s = 0; s < n_sets; s++)
+        if (inputs[s].questions)
+            addf(md, "| %s | %zu | %.2f | %.2f |\n", sets[s].name, inputs[s].questions,
+                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
+    addf(js, "{\"meta\":{\"data\":");
+    json_write_string(data, strlen(data), js);
+    addf(js, ",\"limit\":%ld,\"budget_pct\":%ld,\"version\":\"%s\",\"definitions\":{"
+              "\"saved_pct\":\"100 * (1 - total tokens out / total tokens in)\","
+              "\"median_ratio\":\"median over items of tokens out / tokens in\","
+              "\"strict\":\"normalized gold answer is a substring of the normalized output (any gold answer)\","
+              "\"content\":\"the non-stop words of the normalized answer occur in order in the normalized output\","
+              "\"numbers\":\"distinct numbers (\\\\d[\\\\d,]*(\\\\.\\\\d+)?, commas removed) of the input present in the output\","
+              "\"guard_violations\":\"items whose output lacks, anywhere, a protected item of the input (guard_is_protected)\","
+              "\"kv_pair\":\"the first UUID after the queried key is its value\","
+              "\"kv_all_uuids\":\"every UUID of the input occurs in the output\"}},\"inputs\":[",
+         limit, budget, terse_version());
+    for (s = 0; s < n_sets; s++) {
+        addf(js, "%s{\"set\":", s ? "," : "");
+        json_write_string(sets[s].name, strlen(sets[s].name), js);
+        addf(js, ",\"items\":%zu,\"questions\":%zu", sets[s].n, inputs[s].questions);
+        if (inputs[s].questions)
+            addf(js, ",\"strict_retention\":%.2f,\"content_retention\":%.2f}",
+                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
+        else
+            addf(js, ",\"strict_retention\":null,\"content_retention\":null}");
+    }
+    addf(js, "],\"results\":[");
+    for (t = 0; t < n_toks; t++) {
+        addf(md, "\n## %s%s\n\n", tnames[t], terse_tokenizer_is_exact(toks[t]) ? "" : " (counts are an estimate)");
+        addf(md, "| set | level | items | tokens in | tokens out | saved %% | median ratio | strict %% | "
+                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | failed | ms/MB |\n"
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (s = 0; s < n_sets; s++)
+            for (l = 0; l < n_levels; l++) {
+                struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
+                double saved = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
+                double med = median(c->ratios, c->n_ratios);
+                double ms_mb = c->bytes ? c->seconds * 1000 / ((double)c->bytes / 1e6) : 0;
+                char strict[32] = "-", content[32] = "-", kv[48] = "-", ref[32] = "-", nums[32] = "-", guard[32] = "-";
+                if (c->questions) {
+                    snprintf(strict, sizeof strict, "%.2f", pct(c->strict, c->questions));
+                    snprintf(content, sizeof content, "%.2f", pct(c->content, c->questions));
+                }
+                if (c->nums)
+                    snprintf(nums, sizeof nums, "%.2f", pct(c->nums_kept, c->nums));
+                if (sets[s].kind == SET_KV)
+                    snprintf(kv, sizeof kv, "%.2f / %.2f", pct(c->kv_pair, c->items), pct(c->kv_all, c->items));
+                if (sets[s].kind == SET_SEED && c->tin)
+                    snprintf(ref, sizeof ref, "%.4f", (double)c->ref_tokens / (double)c->tin);
+                if (!budget)
+                    snprintf(guard, sizeof guard, "%zu", c->guard_bad);
+                addf(md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %s | %s | %s | %zu | %.0f |\n",
+                     sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums, guard,
+                     kv, ref, c->errors + c->over_budget, ms_mb);
+                if (s || t || l)
+                    buf_addc(js, ',');
+                addf(js, "{\"set\":");
+                json_write_string(sets[s].name, strlen(sets[s].name), js);
+                addf(js, ",\"tokenizer\":\"%s\",\"level\":\"%s\",\"items\":%zu,\"errors\":%zu,\"over_budget\":%zu,"
+                          "\"bytes\":%zu,"
+                          "\"tokens_in\":%zu,\"tokens_out\":%zu,\"saved_pct\":%.2f,\"total_ratio\":%.4f,"
+                          "\"median_ratio\":%.4f,\"questions\":%zu,\"strict_kept\":%zu,\"content_kept\":%zu,",
+                     tnames[t], lnames[l], c->items, c->errors, c->over_budget, c->bytes, c->tin, c->tout, saved,
+                     c->tin ? (double)c->tout / (double)c->tin : 0, med, c->questions, c->strict, c->content);
+                if (c->questions)
+                    addf(js, "\"strict_retention\":%.2f,\"content_retention\":%.2f,", pct(c->strict, c->questions),
+                         pct(c->content, c->questions));
+                else
+                    addf(js, "\"strict_retention\":null,\"content_retention\":null,");
+                addf(js, "\"numbers\":%zu,\"numbers_kept\":%zu,\"items_with_numbers\":%zu,\"items_all_numbers\":%zu,"
+                          "\"guard_violations\":%zu,",
+                     c->nums, c->nums_kept, c->items_with_nums, c->items_all_nums, c->guard_bad);
+                if (sets[s].kind == SET_KV)
+                    addf(js, "\"kv_pair_recall\":%.2f,\"kv_all_uuids\":%.2f,", pct(c->kv_pair, c->items),
+                         pct(c->kv_all, c->items));
+                if (sets[s].kind == SET_SEED)
+                    addf(js, "\"reference_tokens\":%zu,\"reference_ratio\":%.4f,", c->ref_tokens,
+                         c->tin ? (double)c->ref_tokens / (double)c->tin : 0);
+                addf(js, "\"kept_pct\":%.2f,\"seconds\":%.3f,\"ms_per_mb\":%.1f}", kept_figure(sets[s].kind, c),
+                     c->seconds, c->bytes ? c->seconds * 1000 / ((double)c->bytes / 1e6) : 0);
+            }
+    }
+    addf(md, "\n%zu items, %d tokenizers, %d levels, %.1f s in total.\n", r->total_items, n_toks, n_levels,
+         eval_now() - r->t_start);
+    addf(js, "]}\n");
+}
+
+/* Writes DIR/fidelity-TOKENIZER.svg for each tokenizer: % tokens saved
+ * against % answers retained (kept_figure), one point per level, one
+ * series per data set. Returns 0, or -1 with err set. */
+static int write_plots(const struct run *r, const char *out_dir, char *err, size_t errlen)
+{
+    const struct eval_set *sets = r->sets;
+    const terse_tokenizer *const *toks = r->toks;
+    char *const *tnames = r->tnames, *const *lnames = r->lnames;
+    int n_sets = r->n_sets, n_toks = r->n_toks, n_levels = r->n_levels, s, t, l;
+    const struct cell *cells = r->cells;
+    for (t = 0; t < n_toks; t++) {
+        struct eval_series ser[MAX_SETS];
+        struct eval_point pts[MAX_SETS][8];
+        struct buf svg = {0};
+        char path[4096], title[128];
+        for (s = 0; s < n_sets; s++) {
+            for (l = 0; l < n_levels; l++) {
+                const struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
+                pts[s][l].x = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
+                pts[s][l].y = kept_figure(sets[s].kind, c);
+                pts[s][l].label = lnames[l];
+            }
+            ser[s].name = sets[s].name;
+            ser[s].pts = pts[s];
+            ser[s].n = (size_t)n_levels;
+        }
+        snprintf(title, sizeof title, "terse: tokens saved vs answers retained (%s%s)", tnames[t],
+                 terse_tokenizer_is_exact(toks[t]) ? "" : ", estimate");
+        eval_svg_plot(title, "% tokens saved", "% answers retained", ser, (size_t)n_sets, &svg);
+        snprintf(path, sizeof path, "%s/fidelity-%s.svg", out_dir, tnames[t]);
+        if (svg.oom || eval_write_file(path, &svg, err, errlen) != 0) {
+            if (svg.oom)
+                snprintf(err, errlen, "out of memory");
+            buf_free(&svg);
+            return -1;
+        }
+        buf_free(&svg);
+    }
+    return 0;
 }
 
 int eval_offline_main(int argc, char **argv)
@@ -582,7 +775,7 @@ int eval_offline_main(int argc, char **argv)
         }
     for (s = 0; s < n_sets; s++) {
         if (eval_set_load(names[s], data, (size_t)limit, &sets[s], err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
         if (budget) {
@@ -634,143 +827,19 @@ int eval_offline_main(int argc, char **argv)
     }
     eval_progress_end(&pr);
 
-    /* the markdown report and the JSON */
-    addf(&md, "# terse eval: fidelity per data set, tokenizer and level\n\n");
-    addf(&md, "data: %s%s; definitions: docs/eval.md. \"saved\" is 1 - total tokens out / total tokens in; "
-              "retention is over the answerable questions; numbers: distinct numbers of the input kept in the "
-              "output.\n",
-         data, limit ? "" : "");
-    if (limit)
-        addf(&md, "At most %ld items per data set (--limit).\n", limit);
-    if (budget)
-        addf(&md, "--budget %ld%%: one call per question, the question (kv: the key) as --query, a budget of "
-                  "floor(%ld%% of the item's tokens); the level is the highest tried; \"items\" counts calls; a "
-                  "failed or over-budget call keeps nothing and counts at the input's size.\n",
-             budget, budget);
-    addf(&md, "\nAnswers present in the uncompressed input (the ceiling of retention):\n\n"
-              "| set | questions | strict %% | content %% |\n|---|---|---|---|\n");
-    for (s = 0; s < n_sets; s++)
-        if (inputs[s].questions)
-            addf(&md, "| %s | %zu | %.2f | %.2f |\n", sets[s].name, inputs[s].questions,
-                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
-    addf(&js, "{\"meta\":{\"data\":");
-    json_write_string(data, strlen(data), &js);
-    addf(&js, ",\"limit\":%ld,\"budget_pct\":%ld,\"version\":\"%s\",\"definitions\":{"
-              "\"saved_pct\":\"100 * (1 - total tokens out / total tokens in)\","
-              "\"median_ratio\":\"median over items of tokens out / tokens in\","
-              "\"strict\":\"normalized gold answer is a substring of the normalized output (any gold answer)\","
-              "\"content\":\"the non-stop words of the normalized answer occur in order in the normalized output\","
-              "\"numbers\":\"distinct numbers (\\\\d[\\\\d,]*(\\\\.\\\\d+)?, commas removed) of the input present in the output\","
-              "\"guard_violations\":\"items whose whole output fails the library guard check against the whole input\","
-              "\"kv_pair\":\"the first UUID after the queried key is its value\","
-              "\"kv_all_uuids\":\"every UUID of the input occurs in the output\"}},\"inputs\":[",
-         limit, budget, terse_version());
-    for (s = 0; s < n_sets; s++) {
-        addf(&js, "%s{\"set\":", s ? "," : "");
-        json_write_string(sets[s].name, strlen(sets[s].name), &js);
-        addf(&js, ",\"items\":%zu,\"questions\":%zu", sets[s].n, inputs[s].questions);
-        if (inputs[s].questions)
-            addf(&js, ",\"strict_retention\":%.2f,\"content_retention\":%.2f}",
-                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
-        else
-            addf(&js, ",\"strict_retention\":null,\"content_retention\":null}");
-    }
-    addf(&js, "],\"results\":[");
-    for (t = 0; t < n_toks; t++) {
-        addf(&md, "\n## %s%s\n\n", tnames[t], terse_tokenizer_is_exact(toks[t]) ? "" : " (counts are an estimate)");
-        addf(&md, "| set | level | items | tokens in | tokens out | saved %% | median ratio | strict %% | "
-                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | failed | MB/s |\n"
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (s = 0; s < n_sets; s++)
-            for (l = 0; l < n_levels; l++) {
-                struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
-                double saved = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
-                double med = median(c->ratios, c->n_ratios);
-                double mbs = c->seconds > 0 ? (double)c->bytes / 1e6 / c->seconds : 0;
-                char strict[32] = "-", content[32] = "-", kv[48] = "-", ref[32] = "-", nums[32] = "-";
-                if (c->questions) {
-                    snprintf(strict, sizeof strict, "%.2f", pct(c->strict, c->questions));
-                    snprintf(content, sizeof content, "%.2f", pct(c->content, c->questions));
-                }
-                if (c->nums)
-                    snprintf(nums, sizeof nums, "%.2f", pct(c->nums_kept, c->nums));
-                if (sets[s].kind == SET_KV)
-                    snprintf(kv, sizeof kv, "%.2f / %.2f", pct(c->kv_pair, c->items), pct(c->kv_all, c->items));
-                if (sets[s].kind == SET_SEED && c->tin)
-                    snprintf(ref, sizeof ref, "%.4f", (double)c->ref_tokens / (double)c->tin);
-                char guard[32] = "-";
-                if (!budget)
-                    snprintf(guard, sizeof guard, "%zu", c->guard_bad);
-                addf(&md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %s | %s | %s | %zu | %.1f |\n",
-                     sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums, guard,
-                     kv, ref, c->errors + c->over_budget, mbs);
-                if (s || t || l)
-                    buf_addc(&js, ',');
-                addf(&js, "{\"set\":");
-                json_write_string(sets[s].name, strlen(sets[s].name), &js);
-                addf(&js, ",\"tokenizer\":\"%s\",\"level\":\"%s\",\"items\":%zu,\"errors\":%zu,\"over_budget\":%zu,"
-                          "\"bytes\":%zu,"
-                          "\"tokens_in\":%zu,\"tokens_out\":%zu,\"saved_pct\":%.2f,\"total_ratio\":%.4f,"
-                          "\"median_ratio\":%.4f,\"questions\":%zu,\"strict_kept\":%zu,\"content_kept\":%zu,",
-                     tnames[t], lnames[l], c->items, c->errors, c->over_budget, c->bytes, c->tin, c->tout, saved,
-                     c->tin ? (double)c->tout / (double)c->tin : 0, med, c->questions, c->strict, c->content);
-                if (c->questions)
-                    addf(&js, "\"strict_retention\":%.2f,\"content_retention\":%.2f,", pct(c->strict, c->questions),
-                         pct(c->content, c->questions));
-                else
-                    addf(&js, "\"strict_retention\":null,\"content_retention\":null,");
-                addf(&js, "\"numbers\":%zu,\"numbers_kept\":%zu,\"items_with_numbers\":%zu,\"items_all_numbers\":%zu,"
-                          "\"guard_violations\":%zu,",
-                     c->nums, c->nums_kept, c->items_with_nums, c->items_all_nums, c->guard_bad);
-                if (sets[s].kind == SET_KV)
-                    addf(&js, "\"kv_pair_recall\":%.2f,\"kv_all_uuids\":%.2f,", pct(c->kv_pair, c->items),
-                         pct(c->kv_all, c->items));
-                if (sets[s].kind == SET_SEED)
-                    addf(&js, "\"reference_tokens\":%zu,\"reference_ratio\":%.4f,", c->ref_tokens,
-                         c->tin ? (double)c->ref_tokens / (double)c->tin : 0);
-                addf(&js, "\"kept_pct\":%.2f,\"seconds\":%.3f,\"ms_per_mb\":%.1f}", kept_figure(sets[s].kind, c),
-                     c->seconds, c->bytes ? c->seconds * 1000 / ((double)c->bytes / 1e6) : 0);
-            }
-    }
-    addf(&md, "\n%zu items, %d tokenizers, %d levels, %.1f s in total.\n", total_items, n_toks, n_levels,
-         eval_now() - t_start);
-    addf(&js, "]}\n");
-    if (md.oom || js.oom) {
-        rc = 2;
-        goto done;
-    }
-    fwrite(md.p, 1, md.len, stdout);
-    if (out_dir) {
-        if (eval_write_outputs(out_dir, "report", &md, &js, err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+    {
+        struct run run = {data, limit, budget, sets, n_sets, inputs, toks, tnames, n_toks, lnames, n_levels,
+                          cells, total_items, t_start};
+        write_report(&run, &md, &js);
+        if (md.oom || js.oom) {
+            rc = 2;
             goto done;
         }
-        for (t = 0; t < n_toks; t++) {
-            struct eval_series ser[MAX_SETS];
-            struct eval_point pts[MAX_SETS][8];
-            struct buf svg = {0};
-            char path[4096], title[128];
-            for (s = 0; s < n_sets; s++) {
-                for (l = 0; l < n_levels; l++) {
-                    const struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
-                    pts[s][l].x = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
-                    pts[s][l].y = kept_figure(sets[s].kind, c);
-                    pts[s][l].label = lnames[l];
-                }
-                ser[s].name = sets[s].name;
-                ser[s].pts = pts[s];
-                ser[s].n = (size_t)n_levels;
-            }
-            snprintf(title, sizeof title, "terse: tokens saved vs answers retained (%s%s)", tnames[t],
-                     terse_tokenizer_is_exact(toks[t]) ? "" : ", estimate");
-            eval_svg_plot(title, "% tokens saved", "% answers retained", ser, (size_t)n_sets, &svg);
-            snprintf(path, sizeof path, "%s/fidelity-%s.svg", out_dir, tnames[t]);
-            if (svg.oom || eval_write_file(path, &svg, err, sizeof err) != 0) {
-                buf_free(&svg);
-                rc = usage_error("%s", svg.oom ? "out of memory" : err);
-                goto done;
-            }
-            buf_free(&svg);
+        fwrite(md.p, 1, md.len, stdout);
+        if (out_dir && (eval_write_outputs(out_dir, "report", &md, &js, err, sizeof err) != 0 ||
+                        write_plots(&run, out_dir, err, sizeof err) != 0)) {
+            rc = error_line(err);
+            goto done;
         }
     }
 done:

@@ -25,7 +25,7 @@
  * --hang-after N: after N successful replies, requests are never answered (a run
  *   can then be killed with its finished calls known).
  * Every request is appended to --log as one JSON line when it is answered:
- *   {"n", "t" (ms), "inflight" (open requests at its arrival), "path", "provider", "headers": {...}, "query": {...}, "body": {...}, "prompt", "status"}
+ *   {"n", "t" (ms), "inflight" (open requests at its arrival), "port" (the client's), "path", "provider", "headers": {...}, "query": {...}, "body": {...}, "prompt", "status"}
  *   (also for the unanswered ones, with status 0, when they arrive).
  */
 const http = require('http');
@@ -89,7 +89,7 @@ const server = http.createServer((req, res) => {
         for (const k of ['authorization', 'x-api-key', 'anthropic-version', 'x-goog-api-key', 'content-type']) {
             if (req.headers[k] !== undefined) h[k] = req.headers[k];
         }
-        const rec = { n, t: Date.now(), inflight: arrivedWith, path, provider, headers: h, query: Object.fromEntries(url.searchParams), body, prompt };
+        const rec = { n, t: Date.now(), inflight: arrivedWith, port: req.socket.remotePort, path, provider, headers: h, query: Object.fromEntries(url.searchParams), body, prompt };
         const send = (status, obj, extra = {}) => {
             rec.status = status;
             log(rec);
