@@ -196,6 +196,7 @@ static int tool_comment(const struct emit *e, size_t s, size_t end)
         "sourcemappingurl", "sourceurl", "@preserve", "@license", "fallthrough", "fall through",
         "fall-through", "falls through", "clang-format", "iwyu", "linted", "notreached", "lint", "nolint",
         "coverity", "cppcheck-suppress", "@refresh", "biome-ignore", "deno-", "@vite", "rustfmt",
+        "spdx-license-identifier",
     };
     const char *c = e->src + s;
     size_t n = end - s, i = 0, k;
@@ -302,6 +303,8 @@ static void find_license(struct emit *e, TSNode root)
     {
         const char *t = e->src + first;
         size_t n = last - first;
+        if (n < 80)
+            return; /* a one-line notice: a marker would cost as much */
         if (find_ci(t, n, "copyright") || find_ci(t, n, "license") || find_ci(t, n, "licence") ||
             find_ci(t, n, "all rights reserved") || find_ci(t, n, "permission is hereby granted")) {
             e->lic_start = first;

@@ -115,10 +115,11 @@ out:
 
 static void test_c_and_js(void)
 {
-    static const char c[] = "/* SPDX-License-Identifier: MIT */\n#include <stdio.h>\n#define SQ(a) ((a) * (a))\n"
+    static const char c[] = "/* Copyright (c) 2024 Example Corp.\n * Permission is hereby granted, free of charge, to any "
+                            "person. */\n#include <stdio.h>\n#define SQ(a) ((a) * (a))\n"
                             "#define ONE (1)\n/* fall through */\nint f(int a, int b) {\n    // add them\n"
                             "    return a - -b; /* done */\n}\n";
-    static const char js[] = "// @ts-nocheck\nconst re = x / 2 / y; // divide\nfunction g(a) {\n  return a.replace(/ +/g,' ');\n}\n";
+    static const char js[] = "// SPDX-License-Identifier: MIT\n// @ts-nocheck\nconst re = x / 2 / y; // divide\nfunction g(a) {\n  return a.replace(/ +/g,' ');\n}\n";
     char *e = pass(c, CODE_C, TERSE_LEVEL_EXACT, NULL);
     char *b = pass(c, CODE_C, TERSE_LEVEL_BALANCED, NULL);
     char *m = pass(c, CODE_C, TERSE_LEVEL_MAX, NULL);
@@ -131,7 +132,7 @@ static void test_c_and_js(void)
         CHECK(strstr(b, "/* fall through */") != NULL && strstr(b, "add them") == NULL &&
               strstr(b, "done") == NULL);
         CHECK(strstr(m, "int f(int a,int b){…}") != NULL);
-        CHECK(strcmp(jb, "// @ts-nocheck\nconst re=x / 2 / y;\nfunction g(a){\nreturn a.replace(/ +/g,' ');\n}") == 0);
+        CHECK(strcmp(jb, "// SPDX-License-Identifier: MIT\n// @ts-nocheck\nconst re=x / 2 / y;\nfunction g(a){\nreturn a.replace(/ +/g,' ');\n}") == 0);
     }
     free(e);
     free(b);
