@@ -91,7 +91,7 @@ static void test_python_levels(void)
     /* exact: one space per level, no blank lines, comments kept */
     CHECK(strstr(e, "class Widget:\n \"\"\"A widget. It has parts.\"\"\"\n def size(self,scale=2): # the size\n") !=
           NULL);
-    CHECK(strstr(e, "\n  if x:\n   return len(x)*scale\n  return 0") != NULL);
+    CHECK(strstr(e, "\n  if x:return len(x)*scale\n  return 0") != NULL);
     CHECK(strstr(e, "# Copyright (c) 2024") != NULL);
     /* safe: the license header becomes a marker naming the license */
     CHECK(strstr(s, "# [license header elided: Apache]\n") != NULL);
@@ -185,13 +185,13 @@ static void test_pipeline(void)
     terse_result_free(&r);
     /* fences: tagged and untagged */
     CHECK(run(md, strlen(md), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
-    CHECK(strstr(r.text, "```python\ndef f(x):\n return x\n```") != NULL);
+    CHECK(strstr(r.text, "```python\ndef f(x):return x\n```") != NULL);
     CHECK(strstr(r.text, "```\n#include <stdio.h>\nint main(void){\nreturn 0;\n}\n```") != NULL);
     terse_result_free(&r);
     /* multi-file input: each file by its path */
     CHECK(run(multi, strlen(multi), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
     CHECK(r.type == TERSE_TYPE_CODE);
-    CHECK(strcmp(r.text, "<file path=\"a.py\">\ndef f():\n return 1\n</file>\n<file path=\"b.c\">\nint g(void){\n"
+    CHECK(strcmp(r.text, "<file path=\"a.py\">\ndef f():return 1\n</file>\n<file path=\"b.c\">\nint g(void){\n"
                          "return 2;\n}\n</file>\n") == 0);
     terse_result_free(&r);
     /* detected without --type: the headers name files of known languages */
