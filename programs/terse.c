@@ -1,6 +1,6 @@
 /* terse.c - the terse command-line program.
  *
- *   terse compress   [FILE|-] [--level L] [--type T] [--query TEXT] [--budget N]
+ *   terse compress   [FILE|-] [--level L] [--type T] [--lang LANG] [--query TEXT] [--budget N]
  *                    [--tokenizer NAME | --model MODEL] [--stats] [--json]
  *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]
  *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]

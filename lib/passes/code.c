@@ -76,6 +76,7 @@ struct emit {
     size_t prev_end;
     int pend_nl, pend_sp, removed, started, last_line_comment;
     int c_family, pp_line;      /* C or C++; the current output line is a preprocessor line */
+    int join_line;              /* Python: the next token follows its block's header on its line */
     /* Python indentation */
     size_t *istack;
     size_t idepth, icap;
@@ -196,6 +197,7 @@ static int tool_comment(const struct emit *e, size_t s, size_t end)
         "sourcemappingurl", "sourceurl", "@preserve", "@license", "fallthrough", "fall through",
         "fall-through", "falls through", "clang-format", "iwyu", "linted", "notreached", "lint", "nolint",
         "coverity", "cppcheck-suppress", "@refresh", "biome-ignore", "deno-", "@vite", "rustfmt",
+        "spdx-license-identifier",
     };
     const char *c = e->src + s;
     size_t n = end - s, i = 0, k;
@@ -302,6 +304,8 @@ static void find_license(struct emit *e, TSNode root)
     {
         const char *t = e->src + first;
         size_t n = last - first;
+        if (n < 80)
+            return; /* a one-line notice: a marker would cost as much */
         if (find_ci(t, n, "copyright") || find_ci(t, n, "license") || find_ci(t, n, "licence") ||
             find_ci(t, n, "all rights reserved") || find_ci(t, n, "permission is hereby granted")) {
             e->lic_start = first;
@@ -412,10 +416,11 @@ static void separate(struct emit *e, size_t s, int is_comment)
     } else if (e->pend_nl && e->out->len && e->out->p[e->out->len - 1] == '\n' &&
                (e->out->len < 2 || e->out->p[e->out->len - 2] != '\\') && e->L->layout == LAYOUT_LINES) {
         /* a token that is a line break (C's preprocessor lines) already ended the line */
-    } else if (e->pend_nl && e->L->layout == LAYOUT_INDENT && e->brackets > 0 && !e->last_line_comment &&
-               !is_comment) {
+    } else if (e->pend_nl && e->L->layout == LAYOUT_INDENT && (e->brackets > 0 || e->join_line) &&
+               !e->last_line_comment && !is_comment) {
         /* Python inside brackets: a line break means nothing, and the line
-         * after it would cost an indentation token; join the lines */
+         * after it would cost an indentation token; join the lines. Also a
+         * one-statement block after its header's colon (joinable_block). */
         if (needs_space(e, s))
             buf_addc(e->out, ' ');
     } else if (e->pend_nl && (e->L->layout != LAYOUT_FREE || e->last_line_comment)) {
@@ -460,6 +465,8 @@ static void put(struct emit *e, size_t s, size_t en, const char *text, size_t tn
         return;
     }
     separate(e, s, is_comment);
+    if (!is_comment)
+        e->join_line = 0;
     if (e->c_family && (e->out->len == 0 || (e->out->p[e->out->len - 1] == '\n' &&
                                              (e->out->len < 2 || e->out->p[e->out->len - 2] != '\\'))))
         e->pp_line = (text ? text[0] : e->src[s]) == '#'; /* a line starts: a preprocessor line? */
@@ -711,6 +718,38 @@ static int long_value(const struct emit *e, const TSTreeCursor *cur, TSNode n)
     return ts_node_end_point(n).row - ts_node_start_point(n).row >= 3;
 }
 
+/* Python: 1 when a block holds one simple statement (and at most comments
+ * this level drops), so it can follow its header on the same line
+ * ("if x: return y"): tree-sitter gives the same block either way, and
+ * the line break and indentation cost tokens. */
+static int joinable_block(const struct emit *e, TSNode block)
+{
+    static const char *const simple[] = {
+        "expression_statement", "return_statement", "pass_statement", "break_statement", "continue_statement",
+        "raise_statement", "assert_statement", "import_statement", "import_from_statement",
+        "future_import_statement", "global_statement", "nonlocal_statement", "delete_statement",
+        "print_statement", "exec_statement", "type_alias_statement",
+    };
+    uint32_t i, count = ts_node_named_child_count(block);
+    int statements = 0, ok;
+    size_t k;
+    for (i = 0; i < count; i++) {
+        TSNode ch = ts_node_named_child(block, i);
+        if (kind_of(e, ch) & K_COMMENT) {
+            if (e->level < TERSE_LEVEL_BALANCED || tool_comment(e, ts_node_start_byte(ch), ts_node_end_byte(ch)))
+                return 0;
+            continue;
+        }
+        if (++statements > 1)
+            return 0;
+        for (ok = 0, k = 0; k < sizeof simple / sizeof simple[0] && !ok; k++)
+            ok = strcmp(ts_node_type(ch), simple[k]) == 0;
+        if (!ok)
+            return 0;
+    }
+    return statements == 1;
+}
+
 /* Walks the tree and writes it (or, in collect mode, only lists the
  * definitions whose bodies max may elide). Iterative: a cursor and a heap
  * stack of frames, so nesting depth costs heap, not C stack. */
@@ -829,6 +868,8 @@ static void walk(struct emit *e, TSNode root)
                     }
                 }
             }
+            if ((k & K_BLOCK) && !e->collect && joinable_block(e, nd))
+                e->join_line = 1;
             if (ts_tree_cursor_goto_first_child(&cur)) {
                 if (depth + 1 >= cap) {
                     struct frame *p = realloc(f, cap * 2 * sizeof *p);
@@ -1022,7 +1063,7 @@ static void write_tree(struct emit *e, TSNode root)
 {
     e->out->len = 0;
     e->prev_end = 0;
-    e->pend_nl = e->pend_sp = e->removed = e->started = e->last_line_comment = e->pp_line = 0;
+    e->pend_nl = e->pend_sp = e->removed = e->started = e->last_line_comment = e->pp_line = e->join_line = 0;
     e->idepth = 0;
     e->istack[0] = 0;
     e->brackets = 0;

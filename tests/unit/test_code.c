@@ -91,7 +91,7 @@ static void test_python_levels(void)
     /* exact: one space per level, no blank lines, comments kept */
     CHECK(strstr(e, "class Widget:\n \"\"\"A widget. It has parts.\"\"\"\n def size(self,scale=2): # the size\n") !=
           NULL);
-    CHECK(strstr(e, "\n  if x:\n   return len(x)*scale\n  return 0") != NULL);
+    CHECK(strstr(e, "\n  if x:return len(x)*scale\n  return 0") != NULL);
     CHECK(strstr(e, "# Copyright (c) 2024") != NULL);
     /* safe: the license header becomes a marker naming the license */
     CHECK(strstr(s, "# [license header elided: Apache]\n") != NULL);
@@ -115,10 +115,11 @@ out:
 
 static void test_c_and_js(void)
 {
-    static const char c[] = "/* SPDX-License-Identifier: MIT */\n#include <stdio.h>\n#define SQ(a) ((a) * (a))\n"
+    static const char c[] = "/* Copyright (c) 2024 Example Corp.\n * Permission is hereby granted, free of charge, to any "
+                            "person. */\n#include <stdio.h>\n#define SQ(a) ((a) * (a))\n"
                             "#define ONE (1)\n/* fall through */\nint f(int a, int b) {\n    // add them\n"
                             "    return a - -b; /* done */\n}\n";
-    static const char js[] = "// @ts-nocheck\nconst re = x / 2 / y; // divide\nfunction g(a) {\n  return a.replace(/ +/g,' ');\n}\n";
+    static const char js[] = "// SPDX-License-Identifier: MIT\n// @ts-nocheck\nconst re = x / 2 / y; // divide\nfunction g(a) {\n  return a.replace(/ +/g,' ');\n}\n";
     char *e = pass(c, CODE_C, TERSE_LEVEL_EXACT, NULL);
     char *b = pass(c, CODE_C, TERSE_LEVEL_BALANCED, NULL);
     char *m = pass(c, CODE_C, TERSE_LEVEL_MAX, NULL);
@@ -131,7 +132,7 @@ static void test_c_and_js(void)
         CHECK(strstr(b, "/* fall through */") != NULL && strstr(b, "add them") == NULL &&
               strstr(b, "done") == NULL);
         CHECK(strstr(m, "int f(int a,int b){…}") != NULL);
-        CHECK(strcmp(jb, "// @ts-nocheck\nconst re=x / 2 / y;\nfunction g(a){\nreturn a.replace(/ +/g,' ');\n}") == 0);
+        CHECK(strcmp(jb, "// SPDX-License-Identifier: MIT\n// @ts-nocheck\nconst re=x / 2 / y;\nfunction g(a){\nreturn a.replace(/ +/g,' ');\n}") == 0);
     }
     free(e);
     free(b);
@@ -184,13 +185,13 @@ static void test_pipeline(void)
     terse_result_free(&r);
     /* fences: tagged and untagged */
     CHECK(run(md, strlen(md), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
-    CHECK(strstr(r.text, "```python\ndef f(x):\n return x\n```") != NULL);
+    CHECK(strstr(r.text, "```python\ndef f(x):return x\n```") != NULL);
     CHECK(strstr(r.text, "```\n#include <stdio.h>\nint main(void){\nreturn 0;\n}\n```") != NULL);
     terse_result_free(&r);
     /* multi-file input: each file by its path */
     CHECK(run(multi, strlen(multi), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
     CHECK(r.type == TERSE_TYPE_CODE);
-    CHECK(strcmp(r.text, "<file path=\"a.py\">\ndef f():\n return 1\n</file>\n<file path=\"b.c\">\nint g(void){\n"
+    CHECK(strcmp(r.text, "<file path=\"a.py\">\ndef f():return 1\n</file>\n<file path=\"b.c\">\nint g(void){\n"
                          "return 2;\n}\n</file>\n") == 0);
     terse_result_free(&r);
     /* detected without --type: the headers name files of known languages */
