@@ -128,12 +128,12 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c -o $@ $<
 
-$(GRAMMAR_DIR)/%-parser.o: | $(STAMP)
+$(GRAMMAR_DIR)/%-parser.o: deps/package-lock.json | $(STAMP)
 	@mkdir -p $(dir $@)
 	$(E) "  CC      grammar $*"
 	$(Q)$(CC_GRAMMAR) $(GRAMMAR_CFLAGS) -I$(GRAMMAR_SRC_$*) -c -o $@ $(GRAMMAR_SRC_$*)/parser.c
 
-$(GRAMMAR_DIR)/%-scanner.o: | $(STAMP)
+$(GRAMMAR_DIR)/%-scanner.o: deps/package-lock.json | $(STAMP)
 	@mkdir -p $(dir $@)
 	$(E) "  CC      grammar $* scanner"
 	$(Q)$(CC_GRAMMAR) $(GRAMMAR_CFLAGS) -I$(GRAMMAR_SRC_$*) -c -o $@ $(GRAMMAR_SRC_$*)/scanner.c
@@ -176,9 +176,9 @@ $(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(EVAL_OBJ) $(BUILD)/libterse-inte
 
 # ---- tests ---------------------------------------------------------------------
 
-$(BUILD)/test_unit: $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC)) $(BUILD)/libterse-internal.a
+$(BUILD)/test_unit: $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC)) $(EVAL_OBJ) $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(EVAL_LIBS)
 
 $(BUILD)/tokref: $(BUILD)/obj/tests/ref/tokref.o $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"

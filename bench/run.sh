@@ -23,6 +23,9 @@
 #      and writes everything to build/bench/results.json.
 #   6. bench/structured.sh: tabular JSON against TOON 4.4.0 and minified
 #      JSON, JSON speed at safe, log folding (issue 5).
+#   7. the code pass (tests/code/corpus.sh full, bench/code_pairs.py):
+#      equivalence, savings and MB/s per language over the machine's code,
+#      and the seed-pairs code snippets beside their references.
 # Exits 0 when a target is missed (this is a report); non-zero on errors
 # (missing tools or files, a failed run).
 #
@@ -229,3 +232,12 @@ fi
 # structured data and logs (issue 5): tabular JSON against TOON and minified
 # JSON, JSON speed at safe, log folding
 BUILD="$BUILD" NODE="$NODE" bench/structured.sh || die "structured.sh failed"
+
+# code pass (issue 4): syntax-tree equivalence, o200k savings and MB/s per
+# language and level (the time of code_compress: parse included, token
+# counting not), over every file of the machine's corpora; then the
+# seed-pairs code snippets beside their reference compressions
+echo
+echo "code pass, whole corpora (targets: balanced >= 40% Python, >= 35% C headers; max >= 75%; balanced >= 10 MB/s on Python)"
+tests/code/corpus.sh "$BUILD" full || say "code: differences found (see $BUILD/code-corpus/*.log)"
+python3 bench/code_pairs.py "$BUILD" || die "bench/code_pairs.py failed"

@@ -93,6 +93,8 @@ void eval_set_free(struct eval_set *set)
 
 static int oom_flag;
 
+/* A new NUL-terminated copy of s[0..n); NULL (and oom_flag set) when out
+ * of memory, which the loaders check once at the end. */
 static char *dup_n(const char *s, size_t n)
 {
     char *p = malloc(n + 1);
@@ -110,6 +112,8 @@ static char *dup_s(const char *s)
     return dup_n(s, strlen(s));
 }
 
+/* Appends a zeroed item named id to set (capacity doubles at powers of
+ * two); NULL when out of memory. */
 static struct eval_item *new_item(struct eval_set *set, const char *id)
 {
     struct eval_item *it;
@@ -145,6 +149,8 @@ static struct eval_question *new_question(struct eval_item *it, const char *id, 
     return q;
 }
 
+/* Adds a gold answer unless an identical one is there (quality.js keeps
+ * distinct answers). Out of memory sets oom_flag. */
 static void add_answer(struct eval_question *q, const char *a, size_t n)
 {
     char **p;
@@ -161,6 +167,7 @@ static void add_answer(struct eval_question *q, const char *a, size_t n)
     q->answers[q->n_answers++] = dup_n(a, n);
 }
 
+/* Sets an item's context to a copy of s[0..n). */
 static void set_context(struct eval_item *it, const char *s, size_t n)
 {
     it->context = dup_n(s, n);
@@ -198,6 +205,9 @@ static int answer_text(const struct json_value *m, const char **s, size_t *n)
 
 /* ---- SQuAD v2: one item per paragraph, its answerable questions ---- */
 
+/* SQuAD v2: one item per paragraph (all of them, also those with no
+ * answerable question, as quality.js counts them), its answerable
+ * questions with their distinct answers. Returns 0 or -1 with err. */
 static int load_squad(const char *path, size_t limit, struct eval_set *set, char *err, size_t errlen)
 {
     size_t len, a, p, k, j;
@@ -426,6 +436,8 @@ static int jsonl_record(int form, const struct json_value *r, size_t line, struc
     }
 }
 
+/* Reads JSON Lines of the given form, skipping blank lines, up to limit
+ * items. Returns 0, or -1 with err naming the line. */
 static int jsonl_parse_form(int form, const char *text, size_t len, size_t limit, struct eval_set *set,
                             char *err, size_t errlen)
 {
@@ -467,6 +479,8 @@ int eval_jsonl_parse(const char *text, size_t len, size_t limit, struct eval_set
     return jsonl_parse_form(FORM_GENERIC, text, len, limit, set, err, errlen);
 }
 
+/* Reads a JSON Lines file (gzip or plain) of the given form; errors are
+ * prefixed with the path. */
 static int load_jsonl(int form, const char *path, size_t limit, struct eval_set *set, char *err, size_t errlen)
 {
     size_t len;
@@ -529,6 +543,9 @@ static int render_locomo(const struct json_value *conv, struct buf *out)
     return sessions ? 0 : -1;
 }
 
+/* One LoCoMo conversation file: one item, the rendered conversation, with
+ * the questions of categories 1 to 4 (5 is unanswerable by design), each
+ * free-form. Returns 0 or -1 with err. */
 static int load_locomo(const char *path, struct eval_set *set, char *err, size_t errlen)
 {
     size_t len, i;

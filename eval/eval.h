@@ -183,6 +183,10 @@ int eval_http_post(const char *url, const char *const *headers, const struct eva
                    const char *body, size_t body_len, struct buf *resp, size_t *calls, char *err,
                    size_t errlen);
 void eval_http_global_init(void);
+/* A worker thread's connection: between begin and end, the thread's
+ * requests share one libcurl handle and so reuse connections. */
+void eval_http_thread_begin(void);
+void eval_http_thread_end(void);
 
 /* ---- progress (progress.c) ------------------------------------------- */
 

@@ -3,7 +3,7 @@
  * A request is retried on a transport error (connection refused, timeout),
  * on 429 and on any 5xx, up to o->retries more times. The delay before
  * retry k is backoff_ms * 2^k, capped at 60 s, unless the server sent
- * Retry-After in seconds, which is then obeyed (also capped at 60 s):
+ * Retry-After (seconds or an HTTP date), which is then obeyed (also capped at 60 s):
  * providers use it to say exactly when the rate limit resets. Other 4xx
  * statuses (bad key, bad request) fail at once, since repeating them
  * cannot help. Keys travel only in headers and never appear in messages.
@@ -21,6 +21,25 @@ void eval_http_global_init(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* The handle of the calling worker thread, kept between its requests so
+ * that libcurl reuses the connection (and its TLS session) to a provider
+ * instead of opening one per call. */
+static _Thread_local CURL *thread_handle;
+
+void eval_http_thread_begin(void)
+{
+    if (!thread_handle)
+        thread_handle = curl_easy_init();
+}
+
+void eval_http_thread_end(void)
+{
+    curl_easy_cleanup(thread_handle);
+    thread_handle = NULL;
+}
+
+/* libcurl write callback: appends the body to the struct buf at ud (an
+ * allocation failure is seen afterwards in buf.oom). */
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
     buf_add(ud, p, size * n);
@@ -39,12 +58,19 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
         memcpy(tmp, p + 12, k);
         tmp[k] = 0;
         s = strtod(tmp, &end);
-        if (end != tmp && s >= 0)
+        if (end != tmp && s >= 0) {
             *(long *)ud = (long)(s * 1000);
+        } else {
+            /* the HTTP-date form: wait until then */
+            time_t at = curl_getdate(tmp, NULL), now = time(NULL);
+            if (at != -1)
+                *(long *)ud = at > now ? (long)(at - now) * 1000 : 0;
+        }
     }
     return len;
 }
 
+/* Sleeps ms milliseconds, resuming after signals. */
 static void sleep_ms(long ms)
 {
     struct timespec ts;
@@ -58,7 +84,7 @@ int eval_http_post(const char *url, const char *const *headers, const struct eva
                    const char *body, size_t body_len, struct buf *resp, size_t *calls, char *err,
                    size_t errlen)
 {
-    CURL *h = curl_easy_init();
+    CURL *h = thread_handle ? thread_handle : curl_easy_init();
     struct curl_slist *hl = NULL;
     int attempt, rc = -1;
     if (!h) {
@@ -112,6 +138,7 @@ int eval_http_post(const char *url, const char *const *headers, const struct eva
         sleep_ms(delay > 60000 ? 60000 : delay);
     }
     curl_slist_free_all(hl);
-    curl_easy_cleanup(h);
+    if (h != thread_handle)
+        curl_easy_cleanup(h);
     return rc;
 }

@@ -120,18 +120,16 @@ static int add_call(struct judge *j, int m, const char *prompt)
     return (int)j->n_calls++;
 }
 
-static int cmp_calls_by_key(const void *a, const void *b, void *ctx)
-{
-    const struct call *calls = ctx;
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int r = strcmp(calls[x].key, calls[y].key);
-    return r ? r : (x < y ? -1 : x > y);
-}
-
+/* The calls being sorted: qsort has no context argument. */
 static struct call *sort_calls;
+
+/* qsort order of call indices: by request key, then by index, so that the
+ * first of a group of identical requests is the one that is made. */
 static int cmp_keys(const void *a, const void *b)
 {
-    return cmp_calls_by_key(a, b, sort_calls);
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int r = strcmp(sort_calls[x].key, sort_calls[y].key);
+    return r ? r : (x < y ? -1 : x > y);
 }
 
 /* Marks repeated requests as duplicates of the first, looks the others up
@@ -171,9 +169,13 @@ static int plan_calls(struct judge *j, size_t from)
     return 0;
 }
 
+/* A worker thread: takes the next planned call, makes it (outside the
+ * lock), stores the reply in the call and the cache, and repeats until the
+ * plan is done. Returns NULL. */
 static void *worker(void *ud)
 {
     struct judge *j = ud;
+    eval_http_thread_begin();
     for (;;) {
         struct call *c;
         const struct eval_model *m;
@@ -183,6 +185,7 @@ static void *worker(void *ud)
         pthread_mutex_lock(&j->lock);
         if (j->next == j->n_todo) {
             pthread_mutex_unlock(&j->lock);
+            eval_http_thread_end();
             return NULL;
         }
         c = &j->calls[j->todo[j->next++]];
@@ -225,6 +228,7 @@ static void run_calls(struct judge *j, int jobs, const char *label)
     eval_progress_end(&j->progress);
 }
 
+/* The reply of a call, or of the call it duplicates; NULL if it failed. */
 static const char *reply_of(const struct judge *j, int call)
 {
     const struct call *c = &j->calls[call];
@@ -233,6 +237,7 @@ static const char *reply_of(const struct judge *j, int call)
     return c->reply;
 }
 
+/* The error of a failed call (or of the call it duplicates), or NULL. */
 static const char *error_of(const struct judge *j, int call)
 {
     const struct call *c = &j->calls[call];
@@ -271,6 +276,8 @@ static void score(const struct eval_question *q, const char *reply, double *em, 
     }
 }
 
+/* Whether a rubric reply is the verdict CORRECT (after stray quotes,
+ * asterisks and spaces; INCORRECT and anything else is not). */
 static int graded_correct(const char *reply)
 {
     while (*reply == ' ' || *reply == '\n' || *reply == '*' || *reply == '"')
@@ -284,9 +291,376 @@ struct agg {
     size_t tokens[2];
 };
 
+/* score(compressed) / score(original); 1 when the original scores 0
+ * (compression cannot lose what the model did not get). It may exceed 1. */
 static double ratio(double comp, double orig)
 {
-    return orig > 0 ? comp / orig : comp > 0 ? 1 : 1;
+    return orig > 0 ? comp / orig : 1;
+}
+
+/* Sums the scores of model m on set s over the questions both of whose
+ * calls (original, compressed) were answered; the others count as failed
+ * (the first error is kept for the message). Asks come in pairs:
+ * asks[a] over the original, asks[a + 1] over the compressed context. */
+static void aggregate(const struct judge *j, const struct ask *asks, size_t n_asks, int s, int m, struct agg *g,
+                      const char **first_error)
+{
+    size_t a;
+    memset(g, 0, sizeof *g);
+    for (a = 0; a + 1 < n_asks; a += 2) {
+        const struct ask *o = &asks[a], *c = &asks[a + 1];
+        const char *ro, *rc2;
+        int var;
+        if (o->set != s || o->model != m)
+            continue;
+        ro = reply_of(j, o->call);
+        rc2 = reply_of(j, c->call);
+        if (!ro || !rc2) {
+            g->failed++;
+            if (!*first_error)
+                *first_error = error_of(j, ro ? c->call : o->call);
+            continue;
+        }
+        g->n++;
+        for (var = 0; var < 2; var++) {
+            const struct ask *x = var ? c : o;
+            double em, f1;
+            score(x->q, var ? rc2 : ro, &em, &f1);
+            g->em[var] += em;
+            g->f1[var] += f1;
+            g->tokens[var] += j->calls[x->call].prompt_tokens;
+        }
+        if (o->grade >= 0 && c->grade >= 0 && reply_of(j, o->grade) && reply_of(j, c->grade)) {
+            g->rubric_n++;
+            g->rubric[0] += graded_correct(reply_of(j, o->grade));
+            g->rubric[1] += graded_correct(reply_of(j, c->grade));
+        }
+    }
+}
+
+/* Adds, for every answered free-form question, a call asking the judge
+ * model to grade the answer under the rubric, and plans those calls.
+ * Returns 0, or -1 when out of memory. */
+static int add_rubric_calls(struct judge *j, struct ask *asks, size_t n_asks)
+{
+    size_t from = j->n_calls, a;
+    for (a = 0; a < n_asks; a++) {
+        const char *r = reply_of(j, asks[a].call);
+        struct buf gold = {0};
+        char *p;
+        size_t k, need;
+        if (!asks[a].q->free_form || !r)
+            continue;
+        for (k = 0; k < asks[a].q->n_answers; k++) {
+            if (k)
+                buf_adds(&gold, " | ");
+            buf_adds(&gold, asks[a].q->answers[k]);
+        }
+        buf_addc(&gold, 0);
+        need = sizeof rubric + strlen(asks[a].q->question) + gold.len + strlen(r);
+        p = malloc(need);
+        if (p && gold.p) {
+            snprintf(p, need, rubric, asks[a].q->question, gold.p, r);
+            asks[a].grade = add_call(j, -1, p);
+        }
+        free(p);
+        buf_free(&gold);
+        if (asks[a].grade < 0)
+            return -1;
+    }
+    return plan_calls(j, from);
+}
+
+/* --dry-run: prints the number of requests, how many the cache holds, and
+ * per model the calls still to make, their input tokens (the model's
+ * tokenizer, o200k when unknown) and an upper bound of their cost at list
+ * prices (every answer as long as --max-tokens). */
+static void print_dry_run(const struct judge *j, size_t n_asks)
+{
+    int i;
+    double total = 0;
+    int unknown = 0;
+    printf("terse eval judge --dry-run: %zu questions x %d models x 2 contexts = %zu requests, %zu distinct, "
+           "%zu in the cache, %zu to make\n",
+           n_asks / (size_t)(2 * j->n_models), j->n_models, n_asks, j->cache_hits + j->n_todo, j->cache_hits,
+           j->n_todo);
+    printf("%-40s %8s %12s %12s %10s\n", "model", "calls", "input tok", "max out tok", "max USD");
+    for (i = 0; i < j->n_models; i++) {
+        size_t calls = 0, tin = 0, k;
+        for (k = 0; k < j->n_todo; k++) {
+            const struct call *c = &j->calls[j->todo[k]];
+            if (c->model == i) {
+                calls++;
+                tin += c->prompt_tokens;
+            }
+        }
+        if (j->models[i].price_in >= 0) {
+            double usd = ((double)tin * j->models[i].price_in +
+                          (double)calls * (double)j->params.max_tokens * j->models[i].price_out) / 1e6;
+            total += usd;
+            printf("%-40s %8zu %12zu %12zu %10.4f\n", j->models[i].spec, calls, tin,
+                   calls * (size_t)j->params.max_tokens, usd);
+        } else {
+            unknown = 1;
+            printf("%-40s %8zu %12zu %12zu %10s\n", j->models[i].spec, calls, tin,
+                   calls * (size_t)j->params.max_tokens, "unknown");
+        }
+    }
+    printf("estimated cost at list prices: at most %.4f USD%s; input tokens counted with each model's "
+           "tokenizer (o200k where none is known; claude's is an estimate)%s\n",
+           total, unknown ? " plus the models without a known price" : "",
+           j->has_grader ? "; rubric calls for free-form answers are not included" : "");
+}
+
+/* Appends the score table (markdown to md, JSON to js): one row per (set,
+ * model), then the minimum over models of compressed / original, per set
+ * and over all. Returns the first call error met, or NULL. */
+static const char *write_scores(const struct judge *j, const struct ask *asks, size_t n_asks,
+                                const struct eval_set *sets, int n_sets, const char *level_name, struct buf *md,
+                                struct buf *js)
+{
+    int s, i;
+    double min_f1 = -1, min_em = -1, min_rub = -1, set_f1[MAX_SETS], set_em[MAX_SETS];
+    const char *first_error = NULL;
+    buf_adds(md, "# terse eval judge: answers over the original and the compressed context (level ");
+    buf_adds(md, level_name);
+    buf_adds(md, ")\n\nEM and F1: SQuAD exact match and token F1 against the best gold answer (gsm8k: the last "
+                 "number); rubric: the judge model's verdict on free-form answers; tokens: prompt tokens on "
+                 "each model's tokenizer. Definitions: docs/eval.md.\n\n");
+    buf_adds(md, "| set | model | questions | failed | EM orig | EM comp | F1 orig | F1 comp | F1 comp/orig |"
+                  " rubric orig | rubric comp | tokens orig | tokens comp |\n"
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    buf_adds(js, "{\"level\":");
+    json_write_string(level_name, strlen(level_name), js);
+    buf_adds(js, ",\"results\":[");
+    for (s = 0; s < n_sets; s++) {
+        set_f1[s] = set_em[s] = -1;
+        for (i = 0; i < j->n_models; i++) {
+            struct agg g;
+            char line[1024];
+            aggregate(j, asks, n_asks, s, i, &g, &first_error);
+            if (g.n) {
+                double rf = ratio(g.f1[1], g.f1[0]), re = ratio(g.em[1], g.em[0]);
+                if (min_f1 < 0 || rf < min_f1)
+                    min_f1 = rf;
+                if (set_f1[s] < 0 || rf < set_f1[s])
+                    set_f1[s] = rf;
+                if (set_em[s] < 0 || re < set_em[s])
+                    set_em[s] = re;
+                if (min_em < 0 || re < min_em)
+                    min_em = re;
+                if (g.rubric_n) {
+                    double rr = ratio(g.rubric[1], g.rubric[0]);
+                    if (min_rub < 0 || rr < min_rub)
+                        min_rub = rr;
+                }
+            }
+            {
+                double n = g.n ? (double)g.n : 1;
+                char rub[64] = "-", rub2[64] = "-";
+                if (g.rubric_n) {
+                    snprintf(rub, sizeof rub, "%.4f", g.rubric[0] / (double)g.rubric_n);
+                    snprintf(rub2, sizeof rub2, "%.4f", g.rubric[1] / (double)g.rubric_n);
+                }
+                snprintf(line, sizeof line,
+                         "| %s | %s | %zu | %zu | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %s | %zu | %zu |\n",
+                         sets[s].name, j->models[i].spec, g.n, g.failed, g.em[0] / n, g.em[1] / n, g.f1[0] / n,
+                         g.f1[1] / n, ratio(g.f1[1], g.f1[0]), rub, rub2, g.tokens[0], g.tokens[1]);
+                buf_adds(md, line);
+                if (s || i)
+                    buf_addc(js, ',');
+                buf_adds(js, "{\"set\":");
+                json_write_string(sets[s].name, strlen(sets[s].name), js);
+                buf_adds(js, ",\"model\":");
+                json_write_string(j->models[i].spec, strlen(j->models[i].spec), js);
+                snprintf(line, sizeof line,
+                         ",\"questions\":%zu,\"failed\":%zu,\"em_original\":%.4f,\"em_compressed\":%.4f,"
+                         "\"f1_original\":%.4f,\"f1_compressed\":%.4f,\"f1_ratio\":%.4f,\"em_ratio\":%.4f,"
+                         "\"rubric_questions\":%zu,\"rubric_original\":%.4f,\"rubric_compressed\":%.4f,"
+                         "\"prompt_tokens_original\":%zu,\"prompt_tokens_compressed\":%zu}",
+                         g.n, g.failed, g.em[0] / n, g.em[1] / n, g.f1[0] / n, g.f1[1] / n,
+                         ratio(g.f1[1], g.f1[0]), ratio(g.em[1], g.em[0]), g.rubric_n,
+                         g.rubric_n ? g.rubric[0] / (double)g.rubric_n : 0,
+                         g.rubric_n ? g.rubric[1] / (double)g.rubric_n : 0, g.tokens[0], g.tokens[1]);
+                buf_adds(js, line);
+            }
+        }
+    }
+    {
+        char line[512];
+        if (n_sets > 1)
+            for (s = 0; s < n_sets; s++) {
+                snprintf(line, sizeof line, "\n%s: minimum over models of F1 comp/orig %.4f, EM %.4f",
+                         sets[s].name, set_f1[s] < 0 ? 0 : set_f1[s], set_em[s] < 0 ? 0 : set_em[s]);
+                buf_adds(md, line);
+            }
+        buf_adds(md, n_sets > 1 ? "\nover all data sets:" : "");
+        snprintf(line, sizeof line,
+                 "\nminimum over models of score(compressed)/score(original): F1 %.4f, EM %.4f%s",
+                 min_f1 < 0 ? 0 : min_f1, min_em < 0 ? 0 : min_em, min_rub >= 0 ? ", rubric " : "");
+        buf_adds(md, line);
+        if (min_rub >= 0) {
+            snprintf(line, sizeof line, "%.4f", min_rub);
+            buf_adds(md, line);
+        }
+        snprintf(line, sizeof line,
+                 "\nlevel %s; %zu HTTP requests, %zu replies from the cache, %zu failed calls\n", level_name,
+                 j->http_requests, j->cache_hits, j->failures);
+        buf_adds(md, line);
+        buf_adds(js, "],\"by_set\":[");
+        for (s = 0; s < n_sets; s++) {
+            buf_adds(js, s ? ",{\"set\":" : "{\"set\":");
+            json_write_string(sets[s].name, strlen(sets[s].name), js);
+            snprintf(line, sizeof line, ",\"min_f1_ratio\":%.4f,\"min_em_ratio\":%.4f}",
+                     set_f1[s] < 0 ? 0 : set_f1[s], set_em[s] < 0 ? 0 : set_em[s]);
+            buf_adds(js, line);
+        }
+        snprintf(line, sizeof line, "],\"min_f1_ratio\":%.4f,\"min_em_ratio\":%.4f,\"min_rubric_ratio\":",
+                 min_f1 < 0 ? 0 : min_f1, min_em < 0 ? 0 : min_em);
+        buf_adds(js, line);
+        if (min_rub < 0)
+            buf_adds(js, "null");
+        else {
+            snprintf(line, sizeof line, "%.4f", min_rub);
+            buf_adds(js, line);
+        }
+        snprintf(line, sizeof line, ",\"http_requests\":%zu,\"cache_hits\":%zu,\"failed_calls\":%zu}\n",
+                 j->http_requests, j->cache_hits, j->failures);
+        buf_adds(js, line);
+    }
+    return first_error;
+}
+
+/* Frees comp[0..n), each shared pointer once. */
+static void free_compressed(char **comp, int n)
+{
+    int i, k;
+    for (i = 0; i < n; i++) {
+        for (k = 0; k < i && comp[k] != comp[i]; k++)
+            ;
+        if (k == i)
+            free(comp[i]);
+    }
+    for (i = 0; i < n; i++)
+        comp[i] = NULL;
+}
+
+/* Compresses the item's context at level once per distinct tokenizer of
+ * the n models: comp[i] is model i's compressed text, shared by the models
+ * of one tokenizer (release with free_compressed). Returns 0, or -1 when
+ * the library fails or memory runs out (comp is then released). */
+static int compress_item(const struct eval_item *item, int level, const terse_tokenizer *const *toks, int n,
+                         char **comp)
+{
+    int i, k;
+    for (i = 0; i < n; i++) {
+        terse_options o;
+        terse_ctx *ctx;
+        terse_result r;
+        for (k = 0; k < i && toks[k] != toks[i]; k++)
+            ;
+        if (k < i) {
+            comp[i] = comp[k];
+            continue;
+        }
+        terse_options_init(&o);
+        o.level = level;
+        o.tokenizer = toks[i];
+        ctx = terse_ctx_new(&o, NULL);
+        if (!ctx || terse_compress(ctx, item->context, item->context_len, &r) != TERSE_OK) {
+            terse_ctx_free(ctx);
+            free_compressed(comp, i);
+            return -1;
+        }
+        comp[i] = strdup(r.text);
+        terse_result_free(&r);
+        terse_ctx_free(ctx);
+        if (!comp[i]) {
+            free_compressed(comp, i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Appends, for every model, the two asks of question q (over the original
+ * and over that model's compressed context) and their calls. Returns 0,
+ * or -1 when out of memory. */
+static int add_question(struct judge *j, struct ask **asks, size_t *n_asks, size_t *cap, int set,
+                        const struct eval_item *item, const struct eval_question *q, char *const *comp)
+{
+    int i, var;
+    for (i = 0; i < j->n_models; i++)
+        for (var = 0; var < 2; var++) {
+            char *p = question_prompt(var ? comp[i] : item->context, q->question);
+            struct ask *x;
+            if (*n_asks == *cap) {
+                size_t nc = *cap ? *cap * 2 : 256;
+                struct ask *np = realloc(*asks, nc * sizeof *np);
+                if (!np) {
+                    free(p);
+                    return -1;
+                }
+                *asks = np;
+                *cap = nc;
+            }
+            x = &(*asks)[(*n_asks)++];
+            x->set = set;
+            x->model = i;
+            x->variant = var;
+            x->item = item;
+            x->q = q;
+            x->grade = -1;
+            x->call = p ? add_call(j, i, p) : -1;
+            free(p);
+            if (x->call < 0)
+                return -1;
+        }
+    return 0;
+}
+
+/* Adds the asks of at most limit questions of set (index s): evenly
+ * spaced over the whole set, in order (question k*total/limit for k = 0,
+ * 1, ...), so that a small run is not one article's questions; the same
+ * choice every run. Each chosen item is compressed once per tokenizer.
+ * Returns 0, or -1 with err set. */
+static int add_set(struct judge *j, const struct eval_set *set, int s, size_t limit, int level,
+                   const terse_tokenizer *const *toks, struct ask **asks, size_t *n_asks, size_t *cap, char *err,
+                   size_t errlen)
+{
+    size_t total = 0, it, qi, idx = 0, k = 0, next;
+    const struct eval_item *cur = NULL;
+    char *comp[MAX_MODELS] = {0};
+    int rc = 0;
+    for (it = 0; it < set->n; it++)
+        total += set->items[it].nq;
+    next = 0; /* the index of the next question to take */
+    for (it = 0; it < set->n && k < limit && k < total; it++) {
+        const struct eval_item *item = &set->items[it];
+        for (qi = 0; qi < item->nq && k < limit && k < total; qi++, idx++) {
+            if (idx != next)
+                continue;
+            if (item != cur) {
+                free_compressed(comp, j->n_models);
+                cur = item;
+                if (compress_item(item, level, toks, j->n_models, comp) != 0) {
+                    snprintf(err, errlen, "cannot compress item %s of %s (out of memory?)", item->id, set->name);
+                    return -1;
+                }
+            }
+            if (add_question(j, asks, n_asks, cap, s, item, &item->q[qi], comp) != 0) {
+                snprintf(err, errlen, "out of memory");
+                rc = -1;
+                break;
+            }
+            k++;
+            next = limit < total ? (size_t)((unsigned long long)k * total / limit) : k;
+        }
+        if (rc)
+            break;
+    }
+    free_compressed(comp, j->n_models);
+    return rc;
 }
 
 /* Split a comma list into at most max strings (pointing into a copy). */
@@ -305,6 +679,16 @@ static int split_list(char *s, char **out, int max)
     return n;
 }
 
+/* Prints "terse: " + msg as one line on stderr (a bad file, data set or
+ * cache: no usage hint); returns 1, the exit status of bad input. */
+static int error_line(const char *msg)
+{
+    fprintf(stderr, "terse: %s\n", msg);
+    return 1;
+}
+
+/* Prints "terse: " + fmt (with arg) as one line on stderr; returns 1, the
+ * exit status of a usage error. */
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("terse: ", stderr);
@@ -313,6 +697,8 @@ static int usage_error(const char *fmt, const char *arg)
     return 1;
 }
 
+/* Parses a whole decimal number within [min, max] into *out; returns 0, or
+ * -1 for anything else (empty, trailing text, out of range). */
 static int parse_int(const char *s, long min, long max, long *out)
 {
     char *end;
@@ -413,13 +799,13 @@ int eval_judge_main(int argc, char **argv)
     if ((level = terse_level_parse(level_name)) < 0)
         return usage_error("unknown level '%s' (levels: exact, safe, balanced, max)", level_name);
     if (eval_env_load(env_file, env_required, err, sizeof err) != 0)
-        return usage_error("%s", err);
+        return error_line(err);
     j.n_models = split_list(models_arg, mspecs, MAX_MODELS);
     for (i = 0; i < j.n_models; i++) {
         const terse_tokenizer *t;
         if (eval_model_parse(mspecs[i], &j.models[i], err, sizeof err) != 0) {
             j.n_models = i;
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
         t = terse_tokenizer_find(j.models[i].name);
@@ -427,7 +813,7 @@ int eval_judge_main(int argc, char **argv)
     }
     if (grader_spec) {
         if (eval_model_parse(grader_spec, &j.grader, err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
         j.has_grader = 1;
@@ -447,7 +833,7 @@ int eval_judge_main(int argc, char **argv)
             cache_path = cache_default;
         }
         if (!(j.cache = eval_cache_open(cache_path, err, sizeof err))) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
     }
@@ -457,85 +843,17 @@ int eval_judge_main(int argc, char **argv)
 
     /* questions, contexts, prompts */
     for (s = 0; s < n_sets; s++) {
-        size_t it, qi, taken = 0;
         if (eval_set_load(names[s], data, 0, &sets[s], err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
         if (sets[s].kind == SET_SEED) {
             rc = usage_error("data set '%s' has no questions to ask", names[s]);
             goto done;
         }
-        for (it = 0; it < sets[s].n && taken < (size_t)limit; it++) {
-            const struct eval_item *item = &sets[s].items[it];
-            char *comp[MAX_MODELS] = {0};
-            for (i = 0; i < j.n_models; i++) {
-                int k;
-                for (k = 0; k < i; k++)
-                    if (toks[k] == toks[i])
-                        break;
-                if (!item->nq)
-                    break;
-                if (k < i) {
-                    comp[i] = comp[k];
-                } else {
-                    terse_options o;
-                    terse_ctx *ctx;
-                    terse_result r;
-                    terse_options_init(&o);
-                    o.level = level;
-                    o.tokenizer = toks[i];
-                    ctx = terse_ctx_new(&o, NULL);
-                    if (!ctx || terse_compress(ctx, item->context, item->context_len, &r) != TERSE_OK) {
-                        terse_ctx_free(ctx);
-                        rc = usage_error("cannot compress item %s", item->id);
-                        goto done;
-                    }
-                    comp[i] = strdup(r.text);
-                    terse_result_free(&r);
-                    terse_ctx_free(ctx);
-                }
-            }
-            for (qi = 0; qi < item->nq && taken < (size_t)limit; qi++, taken++) {
-                const struct eval_question *q = &item->q[qi];
-                for (i = 0; i < j.n_models; i++) {
-                    int var;
-                    for (var = 0; var < 2; var++) {
-                        char *p = question_prompt(var ? comp[i] : item->context, q->question);
-                        struct ask *x;
-                        if (n_asks == cap_asks) {
-                            struct ask *np = realloc(asks, (cap_asks = cap_asks ? cap_asks * 2 : 256) * sizeof *np);
-                            if (!np) {
-                                free(p);
-                                rc = 2;
-                                goto done;
-                            }
-                            asks = np;
-                        }
-                        x = &asks[n_asks++];
-                        x->set = s;
-                        x->model = i;
-                        x->variant = var;
-                        x->item = item;
-                        x->q = q;
-                        x->grade = -1;
-                        x->call = p ? add_call(&j, i, p) : -1;
-                        free(p);
-                        if (x->call < 0) {
-                            fprintf(stderr, "terse: out of memory\n");
-                            rc = 2;
-                            goto done;
-                        }
-                    }
-                }
-            }
-            for (i = 0; i < j.n_models; i++) {
-                int k, shared = 0;
-                for (k = 0; k < i; k++)
-                    shared |= comp[k] == comp[i];
-                if (!shared)
-                    free(comp[i]);
-            }
+        if (add_set(&j, &sets[s], s, (size_t)limit, level, toks, &asks, &n_asks, &cap_asks, err, sizeof err) != 0) {
+            rc = error_line(err);
+            goto done;
         }
     }
     if (plan_calls(&j, 0) != 0) {
@@ -544,38 +862,7 @@ int eval_judge_main(int argc, char **argv)
     }
 
     if (dry) {
-        double total = 0;
-        int unknown = 0;
-        printf("terse eval judge --dry-run: %zu questions x %d models x 2 contexts = %zu requests, %zu distinct, "
-               "%zu in the cache, %zu to make\n",
-               n_asks / (size_t)(2 * j.n_models), j.n_models, n_asks, j.cache_hits + j.n_todo, j.cache_hits,
-               j.n_todo);
-        printf("%-40s %8s %12s %12s %10s\n", "model", "calls", "input tok", "max out tok", "max USD");
-        for (i = 0; i < j.n_models; i++) {
-            size_t calls = 0, tin = 0, k;
-            for (k = 0; k < j.n_todo; k++) {
-                const struct call *c = &j.calls[j.todo[k]];
-                if (c->model == i) {
-                    calls++;
-                    tin += c->prompt_tokens;
-                }
-            }
-            if (j.models[i].price_in >= 0) {
-                double usd = ((double)tin * j.models[i].price_in +
-                              (double)calls * (double)j.params.max_tokens * j.models[i].price_out) / 1e6;
-                total += usd;
-                printf("%-40s %8zu %12zu %12zu %10.4f\n", j.models[i].spec, calls, tin,
-                       calls * (size_t)j.params.max_tokens, usd);
-            } else {
-                unknown = 1;
-                printf("%-40s %8zu %12zu %12zu %10s\n", j.models[i].spec, calls, tin,
-                       calls * (size_t)j.params.max_tokens, "unknown");
-            }
-        }
-        printf("estimated cost at list prices: at most %.4f USD%s; input tokens counted with each model's "
-               "tokenizer (o200k where none is known; claude's is an estimate)%s\n",
-               total, unknown ? " plus the models without a known price" : "",
-               j.has_grader ? "; rubric calls for free-form answers are not included" : "");
+        print_dry_run(&j, n_asks);
         goto done;
     }
 
@@ -584,34 +871,7 @@ int eval_judge_main(int argc, char **argv)
 
     /* rubric calls for free-form questions */
     if (j.has_grader) {
-        size_t from = j.n_calls;
-        for (a = 0; a < n_asks; a++) {
-            const char *r = reply_of(&j, asks[a].call);
-            struct buf gold = {0};
-            char *p;
-            size_t k, need;
-            if (!asks[a].q->free_form || !r)
-                continue;
-            for (k = 0; k < asks[a].q->n_answers; k++) {
-                if (k)
-                    buf_adds(&gold, " | ");
-                buf_adds(&gold, asks[a].q->answers[k]);
-            }
-            buf_addc(&gold, 0);
-            need = sizeof rubric + strlen(asks[a].q->question) + gold.len + strlen(r);
-            p = malloc(need);
-            if (p && gold.p) {
-                snprintf(p, need, rubric, asks[a].q->question, gold.p, r);
-                asks[a].grade = add_call(&j, -1, p);
-            }
-            free(p);
-            buf_free(&gold);
-            if (asks[a].grade < 0) {
-                rc = 2;
-                goto done;
-            }
-        }
-        if (plan_calls(&j, from) != 0) {
+        if (add_rubric_calls(&j, asks, n_asks) != 0) {
             rc = 2;
             goto done;
         }
@@ -620,125 +880,14 @@ int eval_judge_main(int argc, char **argv)
 
     /* scores */
     {
-        double min_f1 = -1, min_em = -1, min_rub = -1;
-        const char *first_error = NULL;
-        buf_adds(&md, "| set | model | questions | failed | EM orig | EM comp | F1 orig | F1 comp | F1 comp/orig |"
-                      " rubric orig | rubric comp | tokens orig | tokens comp |\n"
-                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        buf_adds(&js, "{\"level\":");
-        json_write_string(level_name, strlen(level_name), &js);
-        buf_adds(&js, ",\"results\":[");
-        for (s = 0; s < n_sets; s++) {
-            for (i = 0; i < j.n_models; i++) {
-                struct agg g;
-                char line[1024];
-                memset(&g, 0, sizeof g);
-                for (a = 0; a + 1 < n_asks; a += 2) {
-                    const struct ask *o = &asks[a], *c = &asks[a + 1];
-                    const char *ro, *rc2;
-                    int var;
-                    if (o->set != s || o->model != i)
-                        continue;
-                    ro = reply_of(&j, o->call);
-                    rc2 = reply_of(&j, c->call);
-                    if (!ro || !rc2) {
-                        g.failed++;
-                        if (!first_error)
-                            first_error = error_of(&j, ro ? c->call : o->call);
-                        continue;
-                    }
-                    g.n++;
-                    for (var = 0; var < 2; var++) {
-                        const struct ask *x = var ? c : o;
-                        double em, f1;
-                        score(x->q, var ? rc2 : ro, &em, &f1);
-                        g.em[var] += em;
-                        g.f1[var] += f1;
-                        g.tokens[var] += j.calls[x->call].prompt_tokens;
-                    }
-                    if (o->grade >= 0 && c->grade >= 0 && reply_of(&j, o->grade) && reply_of(&j, c->grade)) {
-                        g.rubric_n++;
-                        g.rubric[0] += graded_correct(reply_of(&j, o->grade));
-                        g.rubric[1] += graded_correct(reply_of(&j, c->grade));
-                    }
-                }
-                if (g.n) {
-                    double rf = ratio(g.f1[1], g.f1[0]), re = ratio(g.em[1], g.em[0]);
-                    if (min_f1 < 0 || rf < min_f1)
-                        min_f1 = rf;
-                    if (min_em < 0 || re < min_em)
-                        min_em = re;
-                    if (g.rubric_n) {
-                        double rr = ratio(g.rubric[1], g.rubric[0]);
-                        if (min_rub < 0 || rr < min_rub)
-                            min_rub = rr;
-                    }
-                }
-                {
-                    double n = g.n ? (double)g.n : 1;
-                    char rub[64] = "-", rub2[64] = "-";
-                    if (g.rubric_n) {
-                        snprintf(rub, sizeof rub, "%.4f", g.rubric[0] / (double)g.rubric_n);
-                        snprintf(rub2, sizeof rub2, "%.4f", g.rubric[1] / (double)g.rubric_n);
-                    }
-                    snprintf(line, sizeof line,
-                             "| %s | %s | %zu | %zu | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %s | %zu | %zu |\n",
-                             sets[s].name, j.models[i].spec, g.n, g.failed, g.em[0] / n, g.em[1] / n, g.f1[0] / n,
-                             g.f1[1] / n, ratio(g.f1[1], g.f1[0]), rub, rub2, g.tokens[0], g.tokens[1]);
-                    buf_adds(&md, line);
-                    if (s || i)
-                        buf_addc(&js, ',');
-                    buf_adds(&js, "{\"set\":");
-                    json_write_string(sets[s].name, strlen(sets[s].name), &js);
-                    buf_adds(&js, ",\"model\":");
-                    json_write_string(j.models[i].spec, strlen(j.models[i].spec), &js);
-                    snprintf(line, sizeof line,
-                             ",\"questions\":%zu,\"failed\":%zu,\"em_original\":%.4f,\"em_compressed\":%.4f,"
-                             "\"f1_original\":%.4f,\"f1_compressed\":%.4f,\"f1_ratio\":%.4f,\"em_ratio\":%.4f,"
-                             "\"rubric_questions\":%zu,\"rubric_original\":%.4f,\"rubric_compressed\":%.4f,"
-                             "\"prompt_tokens_original\":%zu,\"prompt_tokens_compressed\":%zu}",
-                             g.n, g.failed, g.em[0] / n, g.em[1] / n, g.f1[0] / n, g.f1[1] / n,
-                             ratio(g.f1[1], g.f1[0]), ratio(g.em[1], g.em[0]), g.rubric_n,
-                             g.rubric_n ? g.rubric[0] / (double)g.rubric_n : 0,
-                             g.rubric_n ? g.rubric[1] / (double)g.rubric_n : 0, g.tokens[0], g.tokens[1]);
-                    buf_adds(&js, line);
-                }
-            }
-        }
-        {
-            char line[512];
-            snprintf(line, sizeof line,
-                     "\nminimum over models of score(compressed)/score(original): F1 %.4f, EM %.4f%s",
-                     min_f1 < 0 ? 0 : min_f1, min_em < 0 ? 0 : min_em, min_rub >= 0 ? ", rubric " : "");
-            buf_adds(&md, line);
-            if (min_rub >= 0) {
-                snprintf(line, sizeof line, "%.4f", min_rub);
-                buf_adds(&md, line);
-            }
-            snprintf(line, sizeof line,
-                     "\nlevel %s; %zu HTTP requests, %zu replies from the cache, %zu failed calls\n", level_name,
-                     j.http_requests, j.cache_hits, j.failures);
-            buf_adds(&md, line);
-            snprintf(line, sizeof line, "],\"min_f1_ratio\":%.4f,\"min_em_ratio\":%.4f,\"min_rubric_ratio\":",
-                     min_f1 < 0 ? 0 : min_f1, min_em < 0 ? 0 : min_em);
-            buf_adds(&js, line);
-            if (min_rub < 0)
-                buf_adds(&js, "null");
-            else {
-                snprintf(line, sizeof line, "%.4f", min_rub);
-                buf_adds(&js, line);
-            }
-            snprintf(line, sizeof line, ",\"http_requests\":%zu,\"cache_hits\":%zu,\"failed_calls\":%zu}\n",
-                     j.http_requests, j.cache_hits, j.failures);
-            buf_adds(&js, line);
-        }
+        const char *first_error = write_scores(&j, asks, n_asks, sets, n_sets, level_name, &md, &js);
         if (md.oom || js.oom) {
             rc = 2;
             goto done;
         }
         fwrite(md.p, 1, md.len, stdout);
         if (out_dir && eval_write_outputs(out_dir, "judge", &md, &js, err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
         if (j.failures) {

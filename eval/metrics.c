@@ -31,6 +31,7 @@ static int word_char(uint32_t c)
            (k >= UTF8PROC_CATEGORY_ND && k <= UTF8PROC_CATEGORY_NO);
 }
 
+/* Python's string.punctuation: what normalize deletes. */
 static int ascii_punct(uint32_t c)
 {
     return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
@@ -139,6 +140,8 @@ static const char *const stop_words[] = {
     "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "should",
     "shouldve", "now", "d", "ll", "m", "o", "re", "ve", "y", "ma", NULL};
 
+/* Whether w[0..n) is one of the stop words (a linear scan of 138 short
+ * words, over the few words of an answer). */
 static int is_stop(const char *w, size_t n)
 {
     size_t i;
@@ -289,6 +292,7 @@ static void add_number(struct buf *out, const char *s, size_t p, size_t e)
     buf_addc(out, 0);
 }
 
+/* Whether x is among the NUL-separated strings of nums[0..len). */
 static int has_number(const char *nums, size_t len, const char *x)
 {
     size_t i = 0;

@@ -3,7 +3,7 @@
  * and what survived.
  *
  *   terse eval [--sets squad,nq,kv,gsm8k,seed,locomo|FILE.jsonl] [--levels L,...]
- *              [--tokenizers T,...] [--limit N] [--data DIR] [--out DIR]
+ *              [--tokenizers T,...] [--limit N] [--budget PCT] [--data DIR] [--out DIR]
  *
  * Metrics per (data set, tokenizer, level), definitions in docs/eval.md:
  * total and median token ratio, strict and content answer retention (the
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/common/lex.h"
 #include "../lib/guard/guard.h"
 #include "../lib/passes/prose.h"
 #include "../lib/common/json.h"
@@ -31,6 +32,7 @@ struct cell {
     size_t questions, strict, content;
     size_t nums, nums_kept, items_with_nums, items_all_nums;
     size_t guard_bad, kv_pair, kv_all;
+    size_t over_budget; /* --budget: outputs over it (must stay 0) */
     double seconds;
     double *ratios;
     size_t n_ratios;
@@ -43,6 +45,7 @@ struct prepared {
     size_t n_nums;
 };
 
+/* A hexadecimal digit, either case (UUIDs). */
 static int is_hex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -94,37 +97,75 @@ static void kv_check(const struct eval_item *it, const char *out, size_t len, in
     }
 }
 
-/* Whether some protected item (number, negation, name, URL, path, code,
- * quote: the library's guard) of an input sentence is missing from the
- * whole output. The guard is applied per sentence, as the pipeline applies
- * it per segment, so that a sentence's first word is judged as such; the
- * output is taken whole because sentences cannot be aligned once some
- * are merged or dropped as duplicates. Sentences end after . ! ? before
- * whitespace, and at line breaks. */
-static int guard_violated(const char *in, size_t n, const char *out, size_t out_len)
+/* Whether some protected item of the input (number, negation, name,
+ * URL, path, code span, quoted string: the library guard's rule,
+ * guard_is_protected) occurs nowhere in the output. The pipeline checks
+ * each segment against its own output; this checks the whole result, so
+ * an item only needs to be somewhere in the output (a substring; a quoted
+ * string by its inner text), which also accepts a duplicate sentence
+ * replaced by a marker. A word is sentence-initial after . ! ? or a line
+ * break, past any quotes, brackets and labels ("2)", "Name:") around the boundary. Returns -1 when out of memory. */
+/* Whether item[0..len) occurs in s[0..n) (len > 0). */
+static int contains(const char *s, size_t n, const char *item, size_t len)
 {
-    size_t i = 0, start = 0;
-    for (i = 0; i <= n; i++) {
-        int end = i == n || in[i] == '\n' ||
-                  ((in[i] == '.' || in[i] == '!' || in[i] == '?') && i + 1 < n &&
-                   (in[i + 1] == ' ' || in[i + 1] == '\n'));
-        if (!end)
-            continue;
-        if (i < n && in[i] != '\n')
-            i++; /* keep the sentence's final punctuation */
-        if (i > start && !guard_check(in + start, i - start, out, out_len, prose_common_word, NULL, NULL))
+    size_t i = 0;
+    while (i + len <= n) {
+        const char *hit = memchr(s + i, item[0], n - i - len + 1);
+        if (!hit)
+            return 0;
+        i = (size_t)(hit - s);
+        if (memcmp(s + i, item, len) == 0)
             return 1;
-        start = i;
+        i++;
     }
     return 0;
 }
 
+static int guard_violated(const char *in, size_t n, const char *out, size_t out_len)
+{
+    struct lex_tok *t = malloc((n ? n : 1) * sizeof *t);
+    size_t nt, i;
+    int start = 1, bad = 0;
+    if (!t)
+        return -1;
+    nt = lex_text(in, n, t);
+    for (i = 0; i < nt && !bad; i++) {
+        const char *item = in + t[i].start;
+        size_t len = t[i].len;
+        char c = *item;
+        if (t[i].flags & LXF_NL)
+            start = 1;
+        if (guard_is_protected(in, &t[i], start, prose_common_word)) {
+            if (t[i].kind == LX_QUOTE) {
+                size_t m = c == '"' ? 1 : 3;
+                item += m;
+                len = len > 2 * m ? len - 2 * m : 0;
+            }
+            bad = len && !contains(out, out_len, item, len);
+        }
+        /* punctuation after a sentence end (closing quotes and brackets,
+         * opening ones of the next sentence) keeps the next word initial */
+        /* and so does a leading label such as "2)" or "2017:" (lex_sentence_start),
+         * or a speaker's name before ':' in a transcript ("Melanie: Wow, ...") */
+        start = (t[i].kind == LX_PUNCT && (c == '.' || c == '!' || c == '?' || start)) ||
+                (start && (t[i].kind == LX_NUMBER || t[i].kind == LX_WORD) && i + 1 < nt &&
+                 t[i + 1].kind == LX_PUNCT &&
+                 (in[t[i + 1].start] == ':' ||
+                  (t[i].kind == LX_NUMBER && (in[t[i + 1].start] == ')' || in[t[i + 1].start] == '.'))));
+    }
+    free(t);
+    return bad;
+}
+
+/* qsort order of doubles, ascending. */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
+/* The median of v[0..n) (sorting v in place); the mean of the middle two
+ * for even n; 0 for none. */
 static double median(double *v, size_t n)
 {
     if (!n)
@@ -133,6 +174,7 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* 100 * a / b, or 0 when b is 0. */
 static double pct(size_t a, size_t b)
 {
     return b ? 100.0 * (double)a / (double)b : 0;
@@ -220,8 +262,16 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
             c->items_with_nums++;
             c->items_all_nums += kept == prep[i].n_nums;
         }
-        if (guard_violated(it->context, it->context_len, r.text, r.len))
-            c->guard_bad++;
+        {
+            int g = guard_violated(it->context, it->context_len, r.text, r.len);
+            if (g < 0) {
+                terse_result_free(&r);
+                terse_ctx_free(ctx);
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            c->guard_bad += (size_t)g;
+        }
         if (set->kind == SET_KV) {
             int pair, all;
             kv_check(it, r.text, r.len, &pair, &all);
@@ -232,6 +282,113 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
         eval_progress_step(pr, 1);
     }
     terse_ctx_free(ctx);
+    return 0;
+}
+
+/* --budget PCT: each offline question of each item is one call, with the
+ * question (kv: the key) as the query and floor(PCT% of the item's
+ * tokens) as the budget; level is the highest level tried. Retention is
+ * judged for that question only. A call that fails (a budget that cannot
+ * be met) or whose output is over the budget keeps nothing; its tokens
+ * count as the input's, so savings are not flattered. */
+static int run_cell_query(const struct eval_set *set, const struct prepared *prep, const terse_tokenizer *tok,
+                          int level, unsigned pct_budget, struct cell *c, struct eval_progress *pr, char *err,
+                          size_t errlen)
+{
+    size_t i, qi, ai, n_calls = 0;
+    for (i = 0; i < set->n; i++)
+        for (qi = 0; qi < set->items[i].nq; qi++)
+            n_calls += set->items[i].q[qi].offline;
+    c->ratios = calloc(n_calls ? n_calls : 1, sizeof *c->ratios);
+    if (!c->ratios) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < set->n; i++) {
+        const struct eval_item *it = &set->items[i];
+        size_t tin = 0;
+        terse_count(tok, it->context, it->context_len, 0, &tin);
+        for (qi = 0; qi < it->nq; qi++) {
+            const struct eval_question *q = &it->q[qi];
+            const char *query = it->kv_key ? it->kv_key : q->question;
+            terse_options o;
+            terse_ctx *ctx;
+            terse_result r;
+            double t0;
+            int rc, status, s = 0, k = 0;
+            char *norm;
+            if (!q->offline)
+                continue;
+            terse_options_init(&o);
+            o.tokenizer = tok;
+            o.level = level;
+            o.query = query;
+            o.query_len = strlen(query);
+            o.budget = (size_t)((unsigned long long)tin * pct_budget / 100);
+            if (!o.budget)
+                o.budget = 1;
+            if (!(ctx = terse_ctx_new(&o, &status))) {
+                snprintf(err, errlen, "compress: %s", terse_strerror(status));
+                return -1;
+            }
+            t0 = eval_now();
+            rc = terse_compress(ctx, it->context, it->context_len, &r);
+            c->seconds += eval_now() - t0;
+            terse_ctx_free(ctx);
+            c->items++;
+            c->questions++;
+            c->bytes += it->context_len;
+            c->tin += tin;
+            c->nums += prep[i].n_nums;
+            c->items_with_nums += prep[i].n_nums > 0;
+            if (rc != TERSE_OK) {
+                if (rc != TERSE_EBUDGET) {
+                    snprintf(err, errlen, "compress: %s", terse_strerror(rc));
+                    return -1;
+                }
+                c->errors++;
+                c->tout += tin;
+                c->ratios[c->n_ratios++] = 1;
+                eval_progress_step(pr, 1);
+                continue;
+            }
+            if (r.tokens_out > o.budget) {
+                c->over_budget++;
+                c->tout += tin;
+                c->ratios[c->n_ratios++] = 1;
+                terse_result_free(&r);
+                eval_progress_step(pr, 1);
+                continue;
+            }
+            c->tout += r.tokens_out;
+            c->ratios[c->n_ratios++] = tin ? (double)r.tokens_out / (double)tin : 1;
+            if (!(norm = eval_normalize(r.text, r.len))) {
+                terse_result_free(&r);
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            for (ai = 0; ai < q->n_answers; ai++) {
+                s |= eval_strict_kept(norm, prep[i].norm[qi][ai]);
+                k |= eval_content_kept(norm, prep[i].norm[qi][ai]);
+            }
+            free(norm);
+            c->strict += s;
+            c->content += k;
+            if (prep[i].n_nums) {
+                size_t kept = eval_numbers_kept(prep[i].nums.p, prep[i].n_nums, r.text, r.len);
+                c->nums_kept += kept;
+                c->items_all_nums += kept == prep[i].n_nums;
+            }
+            if (set->kind == SET_KV) {
+                int pair, all;
+                kv_check(it, r.text, r.len, &pair, &all);
+                c->kv_pair += pair;
+                c->kv_all += all;
+            }
+            terse_result_free(&r);
+            eval_progress_step(pr, 1);
+        }
+    }
     return 0;
 }
 
@@ -252,6 +409,10 @@ struct input_ret {
     size_t questions, strict, content;
 };
 
+/* Computes once per item what every (tokenizer, level) run compares
+ * against: the normalized gold answers and the input's numbers; and the
+ * retention over the uncompressed input. Allocation failures leave NULLs
+ * that prepared_ok reports. */
 static void prepare(const struct eval_set *set, struct prepared *prep, struct input_ret *in)
 {
     size_t i, qi, ai;
@@ -281,6 +442,7 @@ static void prepare(const struct eval_set *set, struct prepared *prep, struct in
     }
 }
 
+/* Whether prepare allocated everything. */
 static int prepared_ok(const struct eval_set *set, const struct prepared *prep)
 {
     size_t i, qi, ai;
@@ -298,6 +460,7 @@ static int prepared_ok(const struct eval_set *set, const struct prepared *prep)
     return 1;
 }
 
+/* Frees what prepare made, and prep itself. */
 static void unprepare(const struct eval_set *set, struct prepared *prep)
 {
     size_t i, qi, ai;
@@ -313,6 +476,7 @@ static void unprepare(const struct eval_set *set, struct prepared *prep)
     free(prep);
 }
 
+/* printf to the end of b (one line of a report, at most 1 KB). */
 static void addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void addf(struct buf *b, const char *fmt, ...)
 {
@@ -324,6 +488,15 @@ static void addf(struct buf *b, const char *fmt, ...)
     buf_adds(b, tmp);
 }
 
+/* Prints "terse: " + msg as one line on stderr (a bad file, data set or
+ * cache: no usage hint); returns 1, the exit status of bad input. */
+static int error_line(const char *msg)
+{
+    fprintf(stderr, "terse: %s\n", msg);
+    return 1;
+}
+
+/* Prints "terse: " + fmt (with arg) as one line on stderr; returns 1. */
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("terse: ", stderr);
@@ -348,12 +521,184 @@ static int split_list(char *s, char **out, int max)
     return n;
 }
 
+/* What a report is made of: the run's options, data sets and results. */
+struct run {
+    const char *data;
+    long limit, budget;
+    const struct eval_set *sets;
+    int n_sets;
+    const struct input_ret *inputs;
+    const terse_tokenizer *const *toks;
+    char *const *tnames;
+    int n_toks;
+    char *const *lnames;
+    int n_levels;
+    struct cell *cells; /* [set][tokenizer][level]; medians sort their ratios */
+    size_t total_items;
+    double t_start;
+};
+
+/* Appends the markdown report to md and the JSON report to js: the
+ * definitions, the retention over the uncompressed input, and one row per
+ * (set, tokenizer, level). Allocation failures show in md->oom, js->oom. */
+static void write_report(const struct run *r, struct buf *md, struct buf *js)
+{
+    const char *data = r->data;
+    long limit = r->limit, budget = r->budget;
+    const struct eval_set *sets = r->sets;
+    const struct input_ret *inputs = r->inputs;
+    const terse_tokenizer *const *toks = r->toks;
+    char *const *tnames = r->tnames, *const *lnames = r->lnames;
+    int n_sets = r->n_sets, n_toks = r->n_toks, n_levels = r->n_levels, s, t, l;
+    struct cell *cells = r->cells;
+    addf(md, "# terse eval: fidelity per data set, tokenizer and level\n\n");
+    addf(md, "data: %s%s; definitions: docs/eval.md. \"saved\" is 1 - total tokens out / total tokens in; "
+              "retention is over the answerable questions; numbers: distinct numbers of the input kept in the "
+              "output.\n",
+         data, limit ? "" : "");
+    if (limit)
+        addf(md, "At most %ld items per data set (--limit).\n", limit);
+    if (budget)
+        addf(md, "--budget %ld%%: one call per question, the question (kv: the key) as --query, a budget of "
+                  "floor(%ld%% of the item's tokens); the level is the highest tried; \"items\" counts calls; a "
+                  "failed or over-budget call keeps nothing and counts at the input's size.\n",
+             budget, budget);
+    addf(md, "\nAnswers present in the uncompressed input (the ceiling of retention):\n\n"
+              "| set | questions | strict %% | content %% |\n|---|---|---|---|\n");
+    for (s = 0; s < n_sets; s++)
+        if (inputs[s].questions)
+            addf(md, "| %s | %zu | %.2f | %.2f |\n", sets[s].name, inputs[s].questions,
+                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
+    addf(js, "{\"meta\":{\"data\":");
+    json_write_string(data, strlen(data), js);
+    addf(js, ",\"limit\":%ld,\"budget_pct\":%ld,\"version\":\"%s\",\"definitions\":{"
+              "\"saved_pct\":\"100 * (1 - total tokens out / total tokens in)\","
+              "\"median_ratio\":\"median over items of tokens out / tokens in\","
+              "\"strict\":\"normalized gold answer is a substring of the normalized output (any gold answer)\","
+              "\"content\":\"the non-stop words of the normalized answer occur in order in the normalized output\","
+              "\"numbers\":\"distinct numbers (\\\\d[\\\\d,]*(\\\\.\\\\d+)?, commas removed) of the input present in the output\","
+              "\"guard_violations\":\"items whose output lacks, anywhere, a protected item of the input (guard_is_protected)\","
+              "\"kv_pair\":\"the first UUID after the queried key is its value\","
+              "\"kv_all_uuids\":\"every UUID of the input occurs in the output\"}},\"inputs\":[",
+         limit, budget, terse_version());
+    for (s = 0; s < n_sets; s++) {
+        addf(js, "%s{\"set\":", s ? "," : "");
+        json_write_string(sets[s].name, strlen(sets[s].name), js);
+        addf(js, ",\"items\":%zu,\"questions\":%zu", sets[s].n, inputs[s].questions);
+        if (inputs[s].questions)
+            addf(js, ",\"strict_retention\":%.2f,\"content_retention\":%.2f}",
+                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
+        else
+            addf(js, ",\"strict_retention\":null,\"content_retention\":null}");
+    }
+    addf(js, "],\"results\":[");
+    for (t = 0; t < n_toks; t++) {
+        addf(md, "\n## %s%s\n\n", tnames[t], terse_tokenizer_is_exact(toks[t]) ? "" : " (counts are an estimate)");
+        addf(md, "| set | level | items | tokens in | tokens out | saved %% | median ratio | strict %% | "
+                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | failed | ms/MB |\n"
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (s = 0; s < n_sets; s++)
+            for (l = 0; l < n_levels; l++) {
+                struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
+                double saved = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
+                double med = median(c->ratios, c->n_ratios);
+                double ms_mb = c->bytes ? c->seconds * 1000 / ((double)c->bytes / 1e6) : 0;
+                char strict[32] = "-", content[32] = "-", kv[48] = "-", ref[32] = "-", nums[32] = "-", guard[32] = "-";
+                if (c->questions) {
+                    snprintf(strict, sizeof strict, "%.2f", pct(c->strict, c->questions));
+                    snprintf(content, sizeof content, "%.2f", pct(c->content, c->questions));
+                }
+                if (c->nums)
+                    snprintf(nums, sizeof nums, "%.2f", pct(c->nums_kept, c->nums));
+                if (sets[s].kind == SET_KV)
+                    snprintf(kv, sizeof kv, "%.2f / %.2f", pct(c->kv_pair, c->items), pct(c->kv_all, c->items));
+                if (sets[s].kind == SET_SEED && c->tin)
+                    snprintf(ref, sizeof ref, "%.4f", (double)c->ref_tokens / (double)c->tin);
+                if (!budget)
+                    snprintf(guard, sizeof guard, "%zu", c->guard_bad);
+                addf(md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %s | %s | %s | %zu | %.0f |\n",
+                     sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums, guard,
+                     kv, ref, c->errors + c->over_budget, ms_mb);
+                if (s || t || l)
+                    buf_addc(js, ',');
+                addf(js, "{\"set\":");
+                json_write_string(sets[s].name, strlen(sets[s].name), js);
+                addf(js, ",\"tokenizer\":\"%s\",\"level\":\"%s\",\"items\":%zu,\"errors\":%zu,\"over_budget\":%zu,"
+                          "\"bytes\":%zu,"
+                          "\"tokens_in\":%zu,\"tokens_out\":%zu,\"saved_pct\":%.2f,\"total_ratio\":%.4f,"
+                          "\"median_ratio\":%.4f,\"questions\":%zu,\"strict_kept\":%zu,\"content_kept\":%zu,",
+                     tnames[t], lnames[l], c->items, c->errors, c->over_budget, c->bytes, c->tin, c->tout, saved,
+                     c->tin ? (double)c->tout / (double)c->tin : 0, med, c->questions, c->strict, c->content);
+                if (c->questions)
+                    addf(js, "\"strict_retention\":%.2f,\"content_retention\":%.2f,", pct(c->strict, c->questions),
+                         pct(c->content, c->questions));
+                else
+                    addf(js, "\"strict_retention\":null,\"content_retention\":null,");
+                addf(js, "\"numbers\":%zu,\"numbers_kept\":%zu,\"items_with_numbers\":%zu,\"items_all_numbers\":%zu,"
+                          "\"guard_violations\":%zu,",
+                     c->nums, c->nums_kept, c->items_with_nums, c->items_all_nums, c->guard_bad);
+                if (sets[s].kind == SET_KV)
+                    addf(js, "\"kv_pair_recall\":%.2f,\"kv_all_uuids\":%.2f,", pct(c->kv_pair, c->items),
+                         pct(c->kv_all, c->items));
+                if (sets[s].kind == SET_SEED)
+                    addf(js, "\"reference_tokens\":%zu,\"reference_ratio\":%.4f,", c->ref_tokens,
+                         c->tin ? (double)c->ref_tokens / (double)c->tin : 0);
+                addf(js, "\"kept_pct\":%.2f,\"seconds\":%.3f,\"ms_per_mb\":%.1f}", kept_figure(sets[s].kind, c),
+                     c->seconds, c->bytes ? c->seconds * 1000 / ((double)c->bytes / 1e6) : 0);
+            }
+    }
+    addf(md, "\n%zu items, %d tokenizers, %d levels, %.1f s in total.\n", r->total_items, n_toks, n_levels,
+         eval_now() - r->t_start);
+    addf(js, "]}\n");
+}
+
+/* Writes DIR/fidelity-TOKENIZER.svg for each tokenizer: % tokens saved
+ * against % answers retained (kept_figure), one point per level, one
+ * series per data set. Returns 0, or -1 with err set. */
+static int write_plots(const struct run *r, const char *out_dir, char *err, size_t errlen)
+{
+    const struct eval_set *sets = r->sets;
+    const terse_tokenizer *const *toks = r->toks;
+    char *const *tnames = r->tnames, *const *lnames = r->lnames;
+    int n_sets = r->n_sets, n_toks = r->n_toks, n_levels = r->n_levels, s, t, l;
+    const struct cell *cells = r->cells;
+    for (t = 0; t < n_toks; t++) {
+        struct eval_series ser[MAX_SETS];
+        struct eval_point pts[MAX_SETS][8];
+        struct buf svg = {0};
+        char path[4096], title[128];
+        for (s = 0; s < n_sets; s++) {
+            for (l = 0; l < n_levels; l++) {
+                const struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
+                pts[s][l].x = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
+                pts[s][l].y = kept_figure(sets[s].kind, c);
+                pts[s][l].label = lnames[l];
+            }
+            ser[s].name = sets[s].name;
+            ser[s].pts = pts[s];
+            ser[s].n = (size_t)n_levels;
+        }
+        snprintf(title, sizeof title, "terse: tokens saved vs answers retained (%s%s)", tnames[t],
+                 terse_tokenizer_is_exact(toks[t]) ? "" : ", estimate");
+        eval_svg_plot(title, "% tokens saved", "% answers retained", ser, (size_t)n_sets, &svg);
+        snprintf(path, sizeof path, "%s/fidelity-%s.svg", out_dir, tnames[t]);
+        if (svg.oom || eval_write_file(path, &svg, err, errlen) != 0) {
+            if (svg.oom)
+                snprintf(err, errlen, "out of memory");
+            buf_free(&svg);
+            return -1;
+        }
+        buf_free(&svg);
+    }
+    return 0;
+}
+
 int eval_offline_main(int argc, char **argv)
 {
     char *sets_arg = NULL, *levels_arg = NULL, *toks_arg = NULL, *names[MAX_SETS], *lnames[8], *tnames[8];
     const char *data = getenv("TERSE_DATA"), *out_dir = NULL;
     char err[512];
-    long limit = 0;
+    long limit = 0, budget = 0;
     int n_sets = 0, n_levels = 0, n_toks = 0, levels[8], i, s, t, l, rc = 0;
     const terse_tokenizer *toks[8];
     struct eval_set sets[MAX_SETS];
@@ -386,6 +731,13 @@ int eval_offline_main(int argc, char **argv)
             data = val;
         } else if (strcmp(o, "--out") == 0) {
             out_dir = val;
+        } else if (strcmp(o, "--budget") == 0) {
+            char *end;
+            budget = strtol(val, &end, 10);
+            if (*end || end == val || budget < 1 || budget > 100) {
+                rc = usage_error("--budget needs a percentage from 1 to 100, not '%s'", val);
+                goto done;
+            }
         } else if (strcmp(o, "--limit") == 0) {
             char *end;
             limit = strtol(val, &end, 10);
@@ -399,7 +751,7 @@ int eval_offline_main(int argc, char **argv)
         }
     }
     if (!sets_arg)
-        sets_arg = strdup("squad,nq,kv,gsm8k,seed,locomo");
+        sets_arg = strdup(budget ? "squad,nq,kv,locomo" : "squad,nq,kv,gsm8k,seed,locomo");
     if (!levels_arg)
         levels_arg = strdup("exact,safe,balanced,max");
     if (!toks_arg)
@@ -423,10 +775,22 @@ int eval_offline_main(int argc, char **argv)
         }
     for (s = 0; s < n_sets; s++) {
         if (eval_set_load(names[s], data, (size_t)limit, &sets[s], err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+            rc = error_line(err);
             goto done;
         }
-        total_items += sets[s].n;
+        if (budget) {
+            size_t k, qi, nq = 0;
+            for (k = 0; k < sets[s].n; k++)
+                for (qi = 0; qi < sets[s].items[k].nq; qi++)
+                    nq += sets[s].items[k].q[qi].offline;
+            if (!nq) {
+                rc = usage_error("data set '%s' has no questions to use as --query with --budget", names[s]);
+                goto done;
+            }
+            total_items += nq;
+        } else {
+            total_items += sets[s].n;
+        }
     }
     cells = calloc((size_t)(n_sets * n_toks * n_levels), sizeof *cells);
     if (!cells) {
@@ -449,8 +813,10 @@ int eval_offline_main(int argc, char **argv)
         pr.label = sets[s].name;
         for (t = 0; t < n_toks; t++)
             for (l = 0; l < n_levels; l++)
-                if (run_cell(&sets[s], prep, toks[t], levels[l], &cells[(s * n_toks + t) * n_levels + l], &pr,
-                             err, sizeof err) != 0) {
+                if ((budget ? run_cell_query(&sets[s], prep, toks[t], levels[l], (unsigned)budget,
+                                             &cells[(s * n_toks + t) * n_levels + l], &pr, err, sizeof err)
+                            : run_cell(&sets[s], prep, toks[t], levels[l], &cells[(s * n_toks + t) * n_levels + l],
+                                       &pr, err, sizeof err)) != 0) {
                     unprepare(&sets[s], prep);
                     eval_progress_end(&pr);
                     fprintf(stderr, "terse: %s\n", err);
@@ -461,134 +827,19 @@ int eval_offline_main(int argc, char **argv)
     }
     eval_progress_end(&pr);
 
-    /* the markdown report and the JSON */
-    addf(&md, "# terse eval: fidelity per data set, tokenizer and level\n\n");
-    addf(&md, "data: %s%s; definitions: docs/eval.md. \"saved\" is 1 - total tokens out / total tokens in; "
-              "retention is over the answerable questions; numbers: distinct numbers of the input kept in the "
-              "output.\n",
-         data, limit ? "" : "");
-    if (limit)
-        addf(&md, "At most %ld items per data set (--limit).\n", limit);
-    addf(&md, "\nAnswers present in the uncompressed input (the ceiling of retention):\n\n"
-              "| set | questions | strict %% | content %% |\n|---|---|---|---|\n");
-    for (s = 0; s < n_sets; s++)
-        if (inputs[s].questions)
-            addf(&md, "| %s | %zu | %.2f | %.2f |\n", sets[s].name, inputs[s].questions,
-                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
-    addf(&js, "{\"meta\":{\"data\":");
-    json_write_string(data, strlen(data), &js);
-    addf(&js, ",\"limit\":%ld,\"version\":\"%s\",\"definitions\":{"
-              "\"saved_pct\":\"100 * (1 - total tokens out / total tokens in)\","
-              "\"median_ratio\":\"median over items of tokens out / tokens in\","
-              "\"strict\":\"normalized gold answer is a substring of the normalized output (any gold answer)\","
-              "\"content\":\"the non-stop words of the normalized answer occur in order in the normalized output\","
-              "\"numbers\":\"distinct numbers (\\\\d[\\\\d,]*(\\\\.\\\\d+)?, commas removed) of the input present in the output\","
-              "\"guard_violations\":\"items whose whole output fails the library guard check against the whole input\","
-              "\"kv_pair\":\"the first UUID after the queried key is its value\","
-              "\"kv_all_uuids\":\"every UUID of the input occurs in the output\"}},\"inputs\":[",
-         limit, terse_version());
-    for (s = 0; s < n_sets; s++) {
-        addf(&js, "%s{\"set\":", s ? "," : "");
-        json_write_string(sets[s].name, strlen(sets[s].name), &js);
-        addf(&js, ",\"items\":%zu,\"questions\":%zu", sets[s].n, inputs[s].questions);
-        if (inputs[s].questions)
-            addf(&js, ",\"strict_retention\":%.2f,\"content_retention\":%.2f}",
-                 pct(inputs[s].strict, inputs[s].questions), pct(inputs[s].content, inputs[s].questions));
-        else
-            addf(&js, ",\"strict_retention\":null,\"content_retention\":null}");
-    }
-    addf(&js, "],\"results\":[");
-    for (t = 0; t < n_toks; t++) {
-        addf(&md, "\n## %s%s\n\n", tnames[t], terse_tokenizer_is_exact(toks[t]) ? "" : " (counts are an estimate)");
-        addf(&md, "| set | level | items | tokens in | tokens out | saved %% | median ratio | strict %% | "
-                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | MB/s |\n"
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (s = 0; s < n_sets; s++)
-            for (l = 0; l < n_levels; l++) {
-                struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
-                double saved = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
-                double med = median(c->ratios, c->n_ratios);
-                double mbs = c->seconds > 0 ? (double)c->bytes / 1e6 / c->seconds : 0;
-                char strict[32] = "-", content[32] = "-", kv[48] = "-", ref[32] = "-", nums[32] = "-";
-                if (c->questions) {
-                    snprintf(strict, sizeof strict, "%.2f", pct(c->strict, c->questions));
-                    snprintf(content, sizeof content, "%.2f", pct(c->content, c->questions));
-                }
-                if (c->nums)
-                    snprintf(nums, sizeof nums, "%.2f", pct(c->nums_kept, c->nums));
-                if (sets[s].kind == SET_KV)
-                    snprintf(kv, sizeof kv, "%.2f / %.2f", pct(c->kv_pair, c->items), pct(c->kv_all, c->items));
-                if (sets[s].kind == SET_SEED && c->tin)
-                    snprintf(ref, sizeof ref, "%.4f", (double)c->ref_tokens / (double)c->tin);
-                addf(&md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %zu | %s | %s | %.1f |\n",
-                     sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums,
-                     c->guard_bad, kv, ref, mbs);
-                if (s || t || l)
-                    buf_addc(&js, ',');
-                addf(&js, "{\"set\":");
-                json_write_string(sets[s].name, strlen(sets[s].name), &js);
-                addf(&js, ",\"tokenizer\":\"%s\",\"level\":\"%s\",\"items\":%zu,\"errors\":%zu,\"bytes\":%zu,"
-                          "\"tokens_in\":%zu,\"tokens_out\":%zu,\"saved_pct\":%.2f,\"total_ratio\":%.4f,"
-                          "\"median_ratio\":%.4f,\"questions\":%zu,\"strict_kept\":%zu,\"content_kept\":%zu,",
-                     tnames[t], lnames[l], c->items, c->errors, c->bytes, c->tin, c->tout, saved,
-                     c->tin ? (double)c->tout / (double)c->tin : 0, med, c->questions, c->strict, c->content);
-                if (c->questions)
-                    addf(&js, "\"strict_retention\":%.2f,\"content_retention\":%.2f,", pct(c->strict, c->questions),
-                         pct(c->content, c->questions));
-                else
-                    addf(&js, "\"strict_retention\":null,\"content_retention\":null,");
-                addf(&js, "\"numbers\":%zu,\"numbers_kept\":%zu,\"items_with_numbers\":%zu,\"items_all_numbers\":%zu,"
-                          "\"guard_violations\":%zu,",
-                     c->nums, c->nums_kept, c->items_with_nums, c->items_all_nums, c->guard_bad);
-                if (sets[s].kind == SET_KV)
-                    addf(&js, "\"kv_pair_recall\":%.2f,\"kv_all_uuids\":%.2f,", pct(c->kv_pair, c->items),
-                         pct(c->kv_all, c->items));
-                if (sets[s].kind == SET_SEED)
-                    addf(&js, "\"reference_tokens\":%zu,\"reference_ratio\":%.4f,", c->ref_tokens,
-                         c->tin ? (double)c->ref_tokens / (double)c->tin : 0);
-                addf(&js, "\"kept_pct\":%.2f,\"seconds\":%.3f,\"ms_per_mb\":%.1f}", kept_figure(sets[s].kind, c),
-                     c->seconds, c->bytes ? c->seconds * 1000 / ((double)c->bytes / 1e6) : 0);
-            }
-    }
-    addf(&md, "\n%zu items, %d tokenizers, %d levels, %.1f s in total.\n", total_items, n_toks, n_levels,
-         eval_now() - t_start);
-    addf(&js, "]}\n");
-    if (md.oom || js.oom) {
-        rc = 2;
-        goto done;
-    }
-    fwrite(md.p, 1, md.len, stdout);
-    if (out_dir) {
-        if (eval_write_outputs(out_dir, "report", &md, &js, err, sizeof err) != 0) {
-            rc = usage_error("%s", err);
+    {
+        struct run run = {data, limit, budget, sets, n_sets, inputs, toks, tnames, n_toks, lnames, n_levels,
+                          cells, total_items, t_start};
+        write_report(&run, &md, &js);
+        if (md.oom || js.oom) {
+            rc = 2;
             goto done;
         }
-        for (t = 0; t < n_toks; t++) {
-            struct eval_series ser[MAX_SETS];
-            struct eval_point pts[MAX_SETS][8];
-            struct buf svg = {0};
-            char path[4096], title[128];
-            for (s = 0; s < n_sets; s++) {
-                for (l = 0; l < n_levels; l++) {
-                    const struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
-                    pts[s][l].x = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
-                    pts[s][l].y = kept_figure(sets[s].kind, c);
-                    pts[s][l].label = lnames[l];
-                }
-                ser[s].name = sets[s].name;
-                ser[s].pts = pts[s];
-                ser[s].n = (size_t)n_levels;
-            }
-            snprintf(title, sizeof title, "terse: tokens saved vs answers retained (%s%s)", tnames[t],
-                     terse_tokenizer_is_exact(toks[t]) ? "" : ", estimate");
-            eval_svg_plot(title, "% tokens saved", "% answers retained", ser, (size_t)n_sets, &svg);
-            snprintf(path, sizeof path, "%s/fidelity-%s.svg", out_dir, tnames[t]);
-            if (svg.oom || eval_write_file(path, &svg, err, sizeof err) != 0) {
-                buf_free(&svg);
-                rc = usage_error("%s", svg.oom ? "out of memory" : err);
-                goto done;
-            }
-            buf_free(&svg);
+        fwrite(md.p, 1, md.len, stdout);
+        if (out_dir && (eval_write_outputs(out_dir, "report", &md, &js, err, sizeof err) != 0 ||
+                        write_plots(&run, out_dir, err, sizeof err) != 0)) {
+            rc = error_line(err);
+            goto done;
         }
     }
 done:

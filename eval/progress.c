@@ -15,6 +15,8 @@ double eval_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Redraws the bar in place (carriage return): label, bar, done/total,
+ * percent, and the ETA from the mean rate so far. */
 static void draw(struct eval_progress *p)
 {
     double el = eval_now() - p->t0, eta = p->done ? el * (double)(p->total - p->done) / (double)p->done : 0;

@@ -146,6 +146,14 @@ void eval_request_url(const struct eval_model *m, char *out, size_t outlen)
     }
 }
 
+/* OpenAI's reasoning models (o1, o3, o4, gpt-5) refuse max_tokens and any
+ * temperature but the default: they take max_completion_tokens, which also
+ * covers their hidden reasoning (so they need a larger --max-tokens). */
+static int openai_reasoning(const char *name)
+{
+    return (name[0] == 'o' && name[1] >= '1' && name[1] <= '9') || strncmp(name, "gpt-5", 5) == 0;
+}
+
 void eval_request_body(const struct eval_model *m, const struct eval_params *p, const char *prompt,
                        struct buf *out)
 {
@@ -153,14 +161,20 @@ void eval_request_body(const struct eval_model *m, const struct eval_params *p, 
     if (m->provider == PROV_GEMINI) {
         buf_adds(out, "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":");
         json_write_string(prompt, strlen(prompt), out);
-        snprintf(num, sizeof num, "}]}],\"generationConfig\":{\"temperature\":%g,\"maxOutputTokens\":%d}}",
-                 p->temperature, p->max_tokens);
+        snprintf(num, sizeof num, "}]}],\"generationConfig\":{\"temperature\":%g,\"maxOutputTokens\":%d%s}}",
+                 p->temperature, p->max_tokens,
+                 /* 2.5 Flash thinks by default, which would spend the output cap; it can be
+                  * turned off (Pro cannot: give Pro a larger --max-tokens) */
+                 strncmp(m->name, "gemini-2.5-flash", 16) == 0 ? ",\"thinkingConfig\":{\"thinkingBudget\":0}" : "");
         buf_adds(out, num);
         return;
     }
     buf_adds(out, "{\"model\":");
     json_write_string(m->name, strlen(m->name), out);
-    snprintf(num, sizeof num, ",\"max_tokens\":%d,\"temperature\":%g,", p->max_tokens, p->temperature);
+    if (m->provider == PROV_OPENAI && openai_reasoning(m->name))
+        snprintf(num, sizeof num, ",\"max_completion_tokens\":%d,", p->max_tokens);
+    else
+        snprintf(num, sizeof num, ",\"max_tokens\":%d,\"temperature\":%g,", p->max_tokens, p->temperature);
     buf_adds(out, num);
     buf_adds(out, "\"messages\":[{\"role\":\"user\",\"content\":");
     json_write_string(prompt, strlen(prompt), out);

@@ -53,6 +53,7 @@ static void xml_text(struct buf *out, const char *s)
     }
 }
 
+/* Appends fmt formatted with up to four doubles (the SVG coordinates). */
 static void addf(struct buf *out, const char *fmt, double a, double b, double c, double d)
 {
     char tmp[256];

@@ -25,9 +25,9 @@
 #include "passes/code_lang.h"
 #include "passes/chat.h"
 #include "passes/json.h"
-#include "passes/log.h"
 #include "passes/memory.h"
 #include "passes/piece.h"
+#include "passes/log.h"
 #include "passes/prose.h"
 #include "passes/tabular.h"
 #include "select/bm25.h"
@@ -133,6 +133,7 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     return c;
 }
 
+/* See passes/piece.h. */
 terse_ctx *compress_ctx_piece(const terse_options *o, const struct prose_env *env, int *status)
 {
     terse_ctx *c = terse_ctx_new(o, status);
@@ -457,11 +458,12 @@ static int segment_prose(struct job *j, int verbatim_only)
                 k = nl - 1;
             add_block(j, 0, 0, sep);
             add_seg(j, l->start, lines[k].end, SEG_VERBATIM);
-            if (!j->oom)
+            if (!j->oom) {
                 j->segs[j->n_segs - 1].fence = 1;
-            if (!j->oom && k > i && l->end - l->text >= 7 &&
-                (memcmp(d + l->text + 3, "json", 4) == 0 || memcmp(d + l->text + 3, "JSON", 4) == 0))
-                j->segs[j->n_segs - 1].json = 2;
+                if (k > i && l->end - l->text >= 7 &&
+                    (memcmp(d + l->text + 3, "json", 4) == 0 || memcmp(d + l->text + 3, "JSON", 4) == 0))
+                    j->segs[j->n_segs - 1].json = 2;
+            }
             i = k + 1;
             continue;
         }
@@ -661,6 +663,23 @@ static int input_lang(const struct job *j)
     return lang;
 }
 
+/* 1 when the input is multi-file code: it has file headers
+ * (code_split_files) and at least one names a file of a known language
+ * (so "=== Summary ===" in a text does not make it code). */
+static int multi_file_code(const struct job *j)
+{
+    size_t np = code_split_files(j->doc, j->n, NULL, 0), i;
+    struct code_part *parts;
+    int found = 0;
+    if (!np || !(parts = malloc(np * sizeof *parts)))
+        return 0;
+    code_split_files(j->doc, j->n, parts, np);
+    for (i = 0; i < np && !found; i++)
+        found = code_lang_from_path(j->doc + parts[i].p0, parts[i].p1 - parts[i].p0) != CODE_NONE;
+    free(parts);
+    return found;
+}
+
 /* Compresses the whole code input at `level` into out: one file, or each
  * file of a multi-file input (code_split_files) with the language of its
  * path, headers kept. With a budget (max only) each file gets a share in
@@ -764,7 +783,27 @@ static int compress_code(struct job *j, int lang, struct buf *out, int *level, s
     return TERSE_OK;
 }
 
-/* Compresses segment g at `level` into g->out (replacing what was there). */
+/* Whether text that detection calls prose is shaped like a source file,
+ * so that it is worth a trial parse: at most 256 KiB (a parse of prose runs
+ * tree-sitter's error recovery, about 1 MB/s), no line over 200 bytes and
+ * lines of 100 bytes or fewer on average (prose paragraphs are long lines,
+ * code lines are short). */
+static int code_shaped(const char *s, size_t n)
+{
+    size_t i = 0, lines = 0;
+    if (n > 256 * 1024)
+        return 0;
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - s) : n;
+        if (e - i > 200)
+            return 0;
+        lines++;
+        i = e + 1;
+    }
+    return lines && n / lines <= 100;
+}
+
 /* A JSON block or ```json fence of a prose document at safe and up: its
  * tabular encoding (the fence lines kept) into b. Returns 0, or -1 when it
  * is not JSON or the encoding is not fewer tokens than the block. */
@@ -814,6 +853,7 @@ static int embedded_json(struct job *j, const struct seg *g, int level, struct b
     return 0;
 }
 
+/* Compresses segment g at `level` into g->out (replacing what was there). */
 static void compress_seg(struct job *j, struct seg *g, int level)
 {
     struct buf b = {0};
@@ -1753,6 +1793,14 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         type = TERSE_TYPE_CODE; /* the file name or --lang says which language */
     else if (type == TERSE_TYPE_CODE)
         code_lang = input_lang(&j);
+    else if (ctx->o.type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE && multi_file_code(&j))
+        type = TERSE_TYPE_CODE, code_lang = CODE_NONE; /* repomix-style files */
+    else if (ctx->o.type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE && code_shaped(doc, j.n) &&
+             (code_lang = code_lang_guess(doc, j.n)) != CODE_NONE && code_lang != CODE_JSON &&
+             !code_split_files(doc, j.n, NULL, 0) && code_parses(doc, j.n, code_lang))
+        type = TERSE_TYPE_CODE; /* comments and docstrings outweigh the code, but it parses */
+    else
+        code_lang = CODE_NONE;
     if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
          * budget; else what follows */

@@ -121,8 +121,19 @@ expect "compress chat drops small talk" 0 '^Bob: .*3 May' '' -- "$T" compress "$
 expect "compress bad --keep-recent" 1 '' "^terse: --keep-recent needs a number of messages, not 'x'" -- "$T" compress "$tmp/chat" --keep-recent x
 printf '{"messages":[{"role":"system","content":"In order to help, be brief."},{"role":"user","content":"In order to plan, I need the weather on 3 May."},{"role":"user","content":"Thanks!"}]}' > "$tmp/oa"
 expect "compress OpenAI messages keeps the system prompt" 0 '^\{"messages":\[\{"role":"system","content":"In order to help, be brief\."\},\{"role":"user","content":"Plan I need weather 3 May"\},\{"role":"user","content":"Thanks!"\}\]\}$' '' -- "$T" compress "$tmp/oa" --keep-recent 1
+expect "compress --compress-system" 0 '"content":"To help be brief\."' '' -- "$T" compress "$tmp/oa" --compress-system
 printf -- '- The user is vegetarian.\n- User is vegetarian.\n- The user lives in Lyon.\n' > "$tmp/mem"
 expect "compress memory groups a subject" 0 '^- User: vegetarian; lives in Lyon$' 'type memory, .* 1 duplicates' -- "$T" compress "$tmp/mem" --stats
+printf 'def f(x):\n    # add one\n    return x + 1\n' > "$tmp/code.py"
+printf 'def f(:\n' > "$tmp/broken.py"
+printf 'Text.\n\n```c\nint  x;   // note\n```\n' > "$tmp/fence.md"
+expect "compress code by file name" 0 '^ return x\+1$' '^terse: .* type code, .*, 0 parse errors$' -- "$T" compress "$tmp/code.py" --stats
+expect "compress --lang from stdin" 0 '^def f\(x\):$' '' -- sh -c "cat \"$tmp/code.py\" | \"$T\" compress --lang py"
+expect "compress code max elides bodies" 0 '^def f\(x\): \.\.\.$' '' -- "$T" compress "$tmp/code.py" --level max
+expect "compress code --json parse_errors" 0 '"type":"code","segments":0,"dropped":0,"duplicates":0,"guard_fallbacks":0,"parse_errors":1\}$' '' -- "$T" compress "$tmp/broken.py" --json
+expect "compress fenced code" 0 '^int x;$' '' -- "$T" compress "$tmp/fence.md"
+expect "compress bad language" 1 '' "^terse: unknown language 'cobol' \(languages: python, javascript" -- "$T" compress "$tmp/code.py" --lang cobol
+expect "compress code budget too small" 1 '' '^terse: a budget of 2 tokens cannot be met' -- "$T" compress "$tmp/code.py" --budget 2
 if [ -w /dev/full ]; then
     expect "write error is reported" 2 '' '^terse: cannot write output' -- sh -c "\"$T\" count \"$tmp/hello\" > /dev/full"
 fi

@@ -22,6 +22,16 @@ verdict "report.md (also on stdout), report.json and one SVG per tokenizer writt
 [ ! -s "$tmp/stderr" ]
 verdict "no progress bar when stderr is not a terminal"
 
+# on a terminal (script(1) gives one), the progress bar with its ETA
+if command -v script > /dev/null 2>&1; then
+    script -qc "$T eval --data $DATA --limit 20 --sets squad --tokenizers o200k --levels max > /dev/null" /dev/null \
+        < /dev/null | tr '\r' '\n' > "$tmp/tty"
+    grep -Eq '^squad +\[#+\] 20/20 +100% +ETA 0:00' "$tmp/tty"
+    verdict "progress bar with ETA on a terminal"
+else
+    echo "# script(1) not installed: the progress bar on a terminal is not checked"
+fi
+
 # every figure of the o200k rows, recounted in JavaScript
 node tests/eval_recount.js "$tmp/r/report.json" "$T" "$DATA"
 
@@ -37,6 +47,21 @@ console.log(same(q.squad.balanced, get('squad', 'balanced')) && same(q.squad.max
     q.squad.balanced.content_retention === get('squad', 'balanced').content_retention &&
     q.squad.max.content_retention === get('squad', 'max').content_retention && same(q.nq, get('nq', 'balanced')))")" = true ]
 verdict "squad and nq figures equal those of eval/quality.js on the same 12 items"
+
+# --budget: one call per question with the question as --query; the same
+# recount, and quality.js's squad-query task (budget 50%, level max) on the
+# same questions
+"$T" eval --data "$DATA" --budget 50 --sets squad,kv --limit 6 --tokenizers o200k --levels max \
+    --out "$tmp/b" > /dev/null 2>&1
+node tests/eval_recount.js "$tmp/b/report.json" "$T" "$DATA"
+nq=$(node -e "console.log(require('$tmp/b/report.json').results[0].items)")
+node eval/quality.js --terse "$T" --counter "$T" --data "$DATA" --only squad-query --limit "$nq" --no-baselines \
+    --verify-every 0 --out "$tmp/qq.json" > /dev/null 2>&1
+[ "$(node -e "
+const q = require('$tmp/qq.json').tasks['squad-query'], r = require('$tmp/b/report.json').results[0];
+console.log(q.questions === r.items && q.tokens_in === r.tokens_in && q.content_retention === r.content_retention &&
+    q.strict_retention === r.strict_retention && (r.errors > 0 || q.tokens_out === r.tokens_out))")" = true ]
+verdict "--budget 50: squad figures equal those of quality.js squad-query on the same $nq questions"
 
 # the plot shows the report's points: one series per set, one point per level
 [ "$(node -e "
@@ -78,3 +103,5 @@ pattern="unknown tokenizer 'gpt2'" err "an unknown tokenizer" eval --tokenizers 
 pattern="--limit needs a positive number" err "--limit 0" eval --limit 0
 pattern="unknown option '--bogus'" err "an unknown option" eval --bogus 1
 pattern="unknown level 'tiny'" err "an unknown level" eval --levels tiny
+pattern="--budget needs a percentage from 1 to 100" err "--budget 0" eval --budget 0
+pattern="data set 'gsm8k' has no questions to use as --query" err "--budget over a set without questions" eval --budget 10 --sets gsm8k

@@ -28,22 +28,22 @@ const jsonl = f => {
     return b.toString('utf8').split('\n').filter(l => l.trim()).map(l => JSON.parse(l));
 };
 
-/* items: {context, questions: [[answers]], reference, kv: {key, value, uuids}} */
+/* items: {context, questions: [{q, answers}], reference, kv: {key, value, uuids}} */
 function load(name) {
     if (name === 'squad') {
         const j = JSON.parse(fs.readFileSync(path.join(data, 'squad-v2/dev-v2.0.json'), 'utf8'));
         const out = [];
         for (const a of j.data) for (const p of a.paragraphs) out.push({ context: p.context,
-            questions: p.qas.filter(x => !x.is_impossible && x.answers.length).map(x => x.answers.map(y => y.text)) });
+            questions: p.qas.filter(x => !x.is_impossible && x.answers.length).map(x => ({ q: x.question, answers: x.answers.map(y => y.text) })) });
         return out.slice(0, limit);
     }
     if (name === 'nq') {
         return jsonl(path.join(data, 'nq-multidoc/nq-open-oracle.jsonl.gz')).slice(0, limit)
-            .map(r => ({ context: `${r.ctxs[0].title}\n\n${r.ctxs[0].text}`, questions: [r.answers] }));
+            .map(r => ({ context: `${r.ctxs[0].title}\n\n${r.ctxs[0].text}`, questions: [{ q: r.question, answers: r.answers }] }));
     }
     if (name === 'kv') {
         return jsonl(path.join(data, 'nq-multidoc/kv-retrieval-75_keys.jsonl.gz')).slice(0, limit)
-            .map(r => ({ context: q.renderKv(r.ordered_kv_records), questions: [[r.value]],
+            .map(r => ({ context: q.renderKv(r.ordered_kv_records), questions: [{ q: r.key, answers: [r.value] }],
                 kv: { key: r.key, value: r.value, uuids: r.ordered_kv_records.flat() } }));
     }
     if (name === 'gsm8k') {
@@ -66,17 +66,19 @@ function load(name) {
                         `${t.speaker}: ${t.text}${t.blip_caption ? ` [shared photo: ${t.blip_caption}]` : ''}\n`).join(''));
                 }
                 return { context: sessions.join('\n'), questions: c.qa.filter(x => x.category >= 1 && x.category <= 4 &&
-                    (typeof x.answer === 'string' || typeof x.answer === 'number')).map(x => [String(x.answer)]) };
+                    (typeof x.answer === 'string' || typeof x.answer === 'number')).map(x => ({ q: x.question, answers: [String(x.answer)] })) };
             });
     }
     throw new Error(`no reader for ${name}`);
 }
 
-function run(args, input) {
+function run(args, input, mayFail) {
     const r = cp.spawnSync(terse, args, { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (r.status === 1 && mayFail) return null;
     if (r.status !== 0) throw new Error(`terse ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
 }
+const budgetPct = report.meta.budget_pct || 0;
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const cache = new Map();
@@ -87,23 +89,46 @@ for (const res of report.results) {
     if (res.tokenizer !== 'o200k') continue;
     if (!cache.has(res.set)) cache.set(res.set, load(res.set));
     const items = cache.get(res.set);
-    const f = { items: items.length, tokens_in: 0, tokens_out: 0, ratios: [], questions: 0, strict: 0, content: 0,
+    const f = { items: 0, tokens_in: 0, tokens_out: 0, ratios: [], questions: 0, strict: 0, content: 0,
         numbers: 0, numbers_kept: 0, pair: 0, all: 0, ref: 0 };
+    /* one call per item, or with --budget one per question (the question,
+     * or the kv key, as the query); a failed or over-budget call keeps
+     * nothing and counts at the input's size */
+    const calls = [];
     items.forEach((it, i) => {
+        if (!budgetPct) calls.push({ it, i, qs: it.questions });
+        else it.questions.forEach(qq => calls.push({ it, i, qs: [qq], query: it.kv ? it.kv.key : qq.q }));
+    });
+    f.items = calls.length;
+    calls.forEach(({ it, i, qs, query }) => {
         const file = path.join(tmp, `${res.set}-${i}.txt`);
         fs.writeFileSync(file, it.context);
-        const j = JSON.parse(run(['compress', file, '--level', res.level, '--tokenizer', 'o200k', '--json']));
+        const args = ['compress', file, '--level', res.level, '--tokenizer', 'o200k', '--json'];
+        let budget = null;
+        if (budgetPct) {
+            const tin = Number(run(['count', file, '--tokenizer', 'o200k']).trim());
+            budget = Math.max(1, Math.floor(tin * budgetPct / 100));
+            args.push('--query', query, '--budget', String(budget));
+        }
+        const out = run(args, undefined, budgetPct > 0);
+        const j = out == null ? null : JSON.parse(out);
+        const nin = q.numbers(it.context);
+        f.numbers += nin.size;
+        f.questions += qs.length;
+        if (!j || (budget != null && j.tokens_out > budget)) {
+            const tin = Number(run(['count', file, '--tokenizer', 'o200k']).trim());
+            f.tokens_in += tin; f.tokens_out += tin; f.ratios.push(1);
+            return;
+        }
         f.tokens_in += j.tokens_in; f.tokens_out += j.tokens_out;
         if (j.tokens_in) f.ratios.push(j.tokens_out / j.tokens_in);
         const nt = q.normalize(j.text);
-        for (const answers of it.questions) {
+        for (const { answers } of qs) {
             const norm = answers.map(q.normalize);
-            f.questions++;
             f.strict += norm.some(a => q.strictRetained(nt, a));
             f.content += norm.some(a => q.contentRetained(nt, a));
         }
-        const nin = q.numbers(it.context), nout = q.numbers(j.text);
-        f.numbers += nin.size;
+        const nout = q.numbers(j.text);
         f.numbers_kept += [...nin].filter(x => nout.has(x)).length;
         if (it.kv) {
             const at = j.text.indexOf(it.kv.key);
@@ -134,7 +159,7 @@ for (const res of report.results) {
     if (res.set === 'seed') checks.push(['reference_tokens', f.ref, res.reference_tokens, 0]);
     const bad = checks.filter(([, mine, theirs, eps]) => !near(mine, theirs, eps));
     for (const [name, mine, theirs] of bad) console.log(`#   ${res.set} ${res.level} ${name}: recount ${mine}, report ${theirs}`);
-    console.log(`${bad.length ? 'not ok' : 'ok'} - eval: ${res.set} ${res.level} o200k: ${checks.length} figures match the recount` +
+    console.log(`${bad.length ? 'not ok' : 'ok'} - eval: ${res.set} ${res.level} o200k${budgetPct ? ` --budget ${budgetPct}%` : ''}: ${checks.length} figures match the recount` +
         ` (${f.items} items, ${f.questions} questions, strict ${pct(f.strict, f.questions)?.toFixed(2) ?? '-'}%)`);
     failures += bad.length > 0;
 }

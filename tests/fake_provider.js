@@ -21,11 +21,11 @@
  * otherwise "I do not know".
  *
  * --errors: the first requests (any endpoint) get these statuses instead, in order;
- *   429 carries Retry-After (--retry-after, default 1).
+ *   429 carries Retry-After (--retry-after, default 1; date:N sends the HTTP date N s ahead).
  * --hang-after N: after N successful replies, requests are never answered (a run
  *   can then be killed with its finished calls known).
  * Every request is appended to --log as one JSON line when it is answered:
- *   {"n", "t" (ms), "path", "provider", "headers": {...}, "query": {...}, "body": {...}, "prompt", "status"}
+ *   {"n", "t" (ms), "inflight" (open requests at its arrival), "port" (the client's), "path", "provider", "headers": {...}, "query": {...}, "body": {...}, "prompt", "status"}
  *   (also for the unanswered ones, with status 0, when they arrive).
  */
 const http = require('http');
@@ -47,7 +47,7 @@ for (let i = 2; i < process.argv.length; i++) {
 }
 if (!opt.log) { process.stderr.write('fake_provider: --log FILE is required\n'); process.exit(1); }
 
-let count = 0, served = 0;
+let count = 0, served = 0, inflight = 0;
 
 function log(rec) { fs.appendFileSync(opt.log, JSON.stringify(rec) + '\n'); }
 
@@ -64,6 +64,8 @@ function errorBody(provider, status, msg) {
 
 const server = http.createServer((req, res) => {
     const chunks = [];
+    const arrivedWith = ++inflight; /* requests open at this one's arrival, itself included */
+    res.on('close', () => { inflight--; });
     req.on('data', c => chunks.push(c));
     req.on('end', () => {
         const n = ++count;
@@ -87,7 +89,7 @@ const server = http.createServer((req, res) => {
         for (const k of ['authorization', 'x-api-key', 'anthropic-version', 'x-goog-api-key', 'content-type']) {
             if (req.headers[k] !== undefined) h[k] = req.headers[k];
         }
-        const rec = { n, t: Date.now(), path, provider, headers: h, query: Object.fromEntries(url.searchParams), body, prompt };
+        const rec = { n, t: Date.now(), inflight: arrivedWith, port: req.socket.remotePort, path, provider, headers: h, query: Object.fromEntries(url.searchParams), body, prompt };
         const send = (status, obj, extra = {}) => {
             rec.status = status;
             log(rec);
@@ -106,7 +108,8 @@ const server = http.createServer((req, res) => {
         if (opt.errors.length) {
             const st = opt.errors.shift();
             return send(st, errorBody(kind, st, st === 429 ? 'rate limited' : 'overloaded'),
-                st === 429 ? { 'retry-after': opt.retryAfter } : {});
+                st === 429 ? { 'retry-after': opt.retryAfter.startsWith('date:') ?
+                    new Date(Date.now() + 1000 * +opt.retryAfter.slice(5)).toUTCString() : opt.retryAfter } : {});
         }
         setTimeout(() => {
             if (served >= opt.hangAfter) { rec.status = 0; log(rec); return; }

@@ -148,6 +148,12 @@ verdict "retries: the run succeeds after 429, 500, 503"
         r[3].status === 200 && r[2].t - r[1].t < 900 && r[1].body.messages[0].content === r[0].body.messages[0].content")" = true ]
 verdict "retries: Retry-After (1 s) is honoured after the 429"
 stop_server
+start_server "$tmp/log2b" --errors 429 --retry-after date:2
+OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/data.jsonl" --no-cache --jobs 1 \
+    --backoff-ms 10 --limit 1 > /dev/null 2>&1
+[ $? = 0 ] && [ "$(q "$tmp/log2b" "return r[0].status === 429 && r[1].t - r[0].t >= 900")" = true ]
+verdict "retries: Retry-After as an HTTP date is honoured"
+stop_server
 start_server "$tmp/log3" --errors 500,500,500,500
 OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/data.jsonl" --no-cache --jobs 1 \
     --retries 2 --backoff-ms 10 --limit 1 > "$tmp/fail.out" 2> "$tmp/fail.err"
@@ -166,13 +172,24 @@ verdict "a bad key: no retry, exit 1, the provider's message, the key not shown"
 verdict "no key: exit 1 before any request"
 stop_server
 
-# ---- an interrupted run resumes without repeating finished calls ----
 i=0
 : > "$tmp/many.jsonl"
 while [ $i -lt 6 ]; do
     echo "{\"id\":\"m$i\",\"context\":\"Item $i: the value in order to test is $i$i.\",\"question\":\"What is the value of item $i?\",\"answers\":[\"$i$i\"]}" >> "$tmp/many.jsonl"
     i=$((i + 1))
 done
+
+# ---- --jobs bounds the requests in flight ----
+start_server "$tmp/log7" --delay-ms 150
+OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/many.jsonl" --no-cache --jobs 3 \
+    > /dev/null 2>&1
+[ $? = 0 ] && [ "$(q "$tmp/log7" "return r.length + ' ' + Math.max(...r.map(x => x.inflight))")" = "12 3" ]
+verdict "--jobs 3: 12 requests, at most (and at some point) 3 in flight"
+[ "$(q "$tmp/log7" "return new Set(r.map(x => x.port)).size")" = 3 ]
+verdict "--jobs 3: each worker keeps its connection (3 client ports for 12 requests)"
+stop_server
+
+# ---- an interrupted run resumes without repeating finished calls ----
 start_server "$tmp/log4" --hang-after 5
 OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/many.jsonl" --cache "$tmp/resume.sqlite" \
     --jobs 2 --timeout 30 > /dev/null 2>&1 &
@@ -213,6 +230,15 @@ verdict "rubric: EM/F1 miss the paraphrase, the judge model grades it correct on
         x.prompt.includes('Candidate answer: It was May 7, 2023.') && x.prompt.endsWith('CORRECT or INCORRECT.'))")" = true ]
 verdict "rubric: the grading request holds the question, gold and candidate answers"
 
+OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/data.jsonl,$tmp/free.jsonl" --no-cache \
+    --out "$tmp/two" > "$tmp/two.out" 2>&1
+[ $? = 0 ] && grep -q '^data.jsonl: minimum over models of F1 comp/orig 0.4000, EM 0.0000$' "$tmp/two.out" &&
+    grep -q '^free.jsonl: minimum over models of F1 comp/orig 1.0000, EM 1.0000$' "$tmp/two.out" &&
+    grep -q 'original): F1 0.4000, EM 0.0000' "$tmp/two.out" &&
+    [ "$(node -e "console.log(require('$tmp/two/judge.json').by_set.map(x => x.set + ' ' + x.min_f1_ratio).join(','))")" = \
+        "data.jsonl 0.4,free.jsonl 1" ]
+verdict "two data sets: the minimum over models per set and over all"
+
 # ---- terse count --exact asks count_tokens once ----
 printf 'hello world, counted by the provider' > "$tmp/count.txt"
 TERSE_CACHE=$tmp/count.sqlite ANTHROPIC_API_KEY=$KEY "$T" count --tokenizer claude --exact "$tmp/count.txt" > "$tmp/c1" 2>&1
@@ -224,4 +250,29 @@ verdict "count --exact: the endpoint's answer, asked once, then cached"
 "$T" count --tokenizer claude --exact "$tmp/count.txt" > /dev/null 2> "$tmp/c3"
 [ $? = 1 ] && [ "$(wc -l < "$tmp/c3")" = 1 ]
 verdict "count --exact without a key: exit 1, one line"
+stop_server
+
+# ---- built-in data sets: gzip key-value records, gsm8k's numeric answers ----
+mkdir -p "$tmp/data/nq-multidoc" "$tmp/data/gsm8k"
+printf '%s\n' '{"ordered_kv_records": [["1b2c3d4e-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-00000000000a"], ["1b2c3d4e-0000-4000-8000-000000000002", "bbbbbbbb-0000-4000-8000-00000000000b"]], "key": "1b2c3d4e-0000-4000-8000-000000000002", "value": "bbbbbbbb-0000-4000-8000-00000000000b"}' |
+    gzip > "$tmp/data/nq-multidoc/kv-retrieval-75_keys.jsonl.gz"
+printf '%s\n' '{"question": "Janet has 16 eggs and eats 3. How many are left?", "answer": "16 - 3 = <<16-3=13>>13\n#### 13"}' \
+    '{"question": "Tom buys 2 pens at $4 each. What does he pay?", "answer": "2 * 4 = 8\n#### 8"}' > "$tmp/data/gsm8k/test.jsonl"
+cat > "$tmp/script.json" <<'EOF2'
+[{"all": ["Key: \"1b2c3d4e-0000-4000-8000-000000000002\""], "reply": "bbbbbbbb-0000-4000-8000-00000000000b"},
+ {"all": ["Janet has 16 eggs"], "reply": "She has 13 eggs left."},
+ {"all": ["Tom buys 2 pens"], "reply": "He pays $9."}]
+EOF2
+start_server "$tmp/log8"
+OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --data "$tmp/data" --sets kv,gsm8k --no-cache \
+    > "$tmp/builtin.out" 2>&1
+[ $? = 0 ] && grep -q '^| kv | openai:gpt-4o-mini | 1 | 0 | 1.0000 | 1.0000 | 1.0000 | 1.0000 | 1.0000 |' "$tmp/builtin.out" &&
+    grep -q '^| gsm8k | openai:gpt-4o-mini | 2 | 0 | 0.5000 | 0.5000 | 0.5000 | 0.5000 | 1.0000 |' "$tmp/builtin.out" &&
+    [ "$(q "$tmp/log8" "return r.some(x => x.prompt.includes('Context:\n{\"1b2c3d4e-0000-4000-8000-000000000001\": \"aaaaaaaa-0000-4000-8000-00000000000a\",\n \"1b2c3d4e'))")" = true ]
+verdict "built-in sets: kv read from gzip as upstream renders it, gsm8k scored on the last number"
+: > "$tmp/log8"
+OPENAI_API_KEY=$KEY "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/many.jsonl" --limit 3 --no-cache \
+    > /dev/null 2>&1
+[ "$(q "$tmp/log8" "return [...new Set(r.map(x => /value of item (\\d)/.exec(x.prompt)[1]))].sort().join(',')")" = "0,2,4" ]
+verdict "--limit 3 of 6 questions: evenly spaced (0, 2, 4)"
 stop_server

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh - the whole test suite, as `make test` and CI run it.
 #
-# Groups: the build with gcc; unit tests; CLI tests; the unit and CLI tests
+# Groups: the build with gcc; unit tests; CLI tests; the code pass's
+# syntax-tree equivalence on a sample of the machine's code (tests/code); the unit and CLI tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
 # exactness against the reference tokenizers under node; terse eval against
 # an independent recount, and terse eval judge against the fake provider
@@ -84,10 +85,17 @@ run_valgrind() {
             valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
             --error-exitcode=1 build/terse compress --level $level examples/incident-report.md
     done
+    check "valgrind: terse eval leaks nothing" \
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=1 build/terse eval --limit 3 --tokenizers o200k,claude --levels max
     check "valgrind: terse compress --budget --query leaks nothing" \
         valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
         --error-exitcode=1 build/terse compress --budget 120 --query 'why did checkout fail' \
         examples/incident-report.md
+    check "valgrind: terse compress code --level max --budget --query leaks nothing" \
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=1 build/terse compress --level max --budget 4000 --query 'compress segments' \
+        lib/compress.c
 }
 
 # The round trips of issue 5: JSON compressed at safe and expanded is the
@@ -127,9 +135,12 @@ run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }
 group build build_release
 group unit build/test_unit
 group cli tests/cli.sh build
+group code tests/code/corpus.sh build quick
 group asan-build build_asan
 group asan-unit build/asan/test_unit
 group asan-cli tests/cli.sh build/asan
+group asan-eval tests/eval.sh build/asan
+group asan-judge tests/judge.sh build/asan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group eval tests/eval.sh build

@@ -36,6 +36,11 @@ static int is_protected(const char *s, const struct lex_tok *t, int sentence_sta
     }
 }
 
+int guard_is_protected(const char *s, const struct lex_tok *t, int sentence_start, guard_common_word_fn common)
+{
+    return is_protected(s, t, sentence_start, common);
+}
+
 /* Counts the tokens of toks[0..n) over s that equal item[0..len). Word
  * comparisons are exact (case-sensitive): a name must survive as written. */
 static size_t count_tok(const char *s, const struct lex_tok *toks, size_t n, const char *item,

@@ -23,6 +23,13 @@ typedef int (*guard_common_word_fn)(const char *word, size_t len);
 int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
                 guard_common_word_fn common, const char **first_missing, size_t *missing_len);
 
+/* Whether token t of s is an item the guards protect (number, negation,
+ * URL, e-mail, path, code span, quoted string, capitalized name; a
+ * capitalized common word at a sentence start is not). Exposed for
+ * `terse eval`, which checks whole outputs with the same rule. */
+struct lex_tok;
+int guard_is_protected(const char *s, const struct lex_tok *t, int sentence_start, guard_common_word_fn common);
+
 /* The same, with both texts already lexed (lex_text) by the caller. */
 struct lex_tok;
 int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, size_t ni, const char *out,

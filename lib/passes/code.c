@@ -38,7 +38,9 @@ enum {
     K_EXPR_STMT = 1 << 5,
     K_BLOCK = 1 << 6,    /* Python: block */
     K_MODULE = 1 << 7,   /* Python: module */
-    K_DEF = 1 << 8       /* Python: function_definition or class_definition */
+    K_DEF = 1 << 8,      /* Python: function_definition or class_definition */
+    K_CLASS = 1 << 9,    /* a class (or interface) declaration */
+    K_ASSIGN = 1 << 10   /* an assignment or initialized declaration (max: long values elided) */
 };
 
 /* One level of the walk: the node and what the walk decided about it. */
@@ -67,12 +69,13 @@ struct emit {
     int level;
     uint16_t *kind;             /* by symbol */
     uint32_t n_symbols;
-    TSFieldId body_field, name_field;
+    TSFieldId body_field, name_field, right_field, value_field;
     struct buf *out;
     struct code_stats *st;
     /* gap state */
     size_t prev_end;
-    int pend_nl, pend_sp, removed, started, last_line_comment, after_continuation;
+    int pend_nl, pend_sp, removed, started, last_line_comment;
+    int c_family, pp_line;      /* C or C++; the current output line is a preprocessor line */
     /* Python indentation */
     size_t *istack;
     size_t idepth, icap;
@@ -91,6 +94,7 @@ struct emit {
 
 /* ---- symbol classes ------------------------------------------------------ */
 
+/* 1 when the symbol name contains part. */
 static int name_has(const char *name, const char *part)
 {
     return strstr(name, part) != NULL;
@@ -124,6 +128,13 @@ static int classify(struct emit *e, const TSLanguage *lang)
             k |= K_IDENT;
         if (code_word_in(e->L->functions, nm, L))
             k |= K_FUNC;
+        if (strcmp(nm, "assignment") == 0 || strcmp(nm, "variable_declarator") == 0 ||
+            strcmp(nm, "field_definition") == 0 || strcmp(nm, "public_field_definition") == 0 ||
+            strcmp(nm, "assignment_expression") == 0)
+            k |= K_ASSIGN;
+        if (strcmp(nm, "class_declaration") == 0 || strcmp(nm, "class_definition") == 0 || strcmp(nm, "class") == 0 ||
+            strcmp(nm, "abstract_class_declaration") == 0 || strcmp(nm, "interface_declaration") == 0)
+            k |= K_CLASS;
         if (e->L->layout == LAYOUT_INDENT) {
             if (strcmp(nm, "string") == 0)
                 k |= K_STRING;
@@ -139,10 +150,13 @@ static int classify(struct emit *e, const TSLanguage *lang)
         e->kind[i] = k;
     }
     e->body_field = ts_language_field_id_for_name(lang, "body", 4);
+    e->right_field = ts_language_field_id_for_name(lang, "right", 5);
+    e->value_field = ts_language_field_id_for_name(lang, "value", 5);
     e->name_field = ts_language_field_id_for_name(lang, "name", 4);
     return 0;
 }
 
+/* Returns the K_* classes of a node (0 for a symbol out of the table). */
 static uint16_t kind_of(const struct emit *e, TSNode n)
 {
     TSSymbol s = ts_node_symbol(n);
@@ -151,12 +165,14 @@ static uint16_t kind_of(const struct emit *e, TSNode n)
 
 /* ---- comments ------------------------------------------------------------ */
 
+/* 1 when s[0..n) starts with p, ignoring ASCII case. */
 static int starts_ci(const char *s, size_t n, const char *p)
 {
     size_t L = strlen(p);
     return n >= L && strncasecmp(s, p, L) == 0;
 }
 
+/* 1 when s[0..n) contains p, ignoring ASCII case. */
 static int find_ci(const char *s, size_t n, const char *p)
 {
     size_t L = strlen(p), i;
@@ -339,6 +355,7 @@ static size_t column(const struct emit *e, size_t s)
     return col;
 }
 
+/* Writes Python indentation: `level` units. */
 static void indent(struct emit *e, size_t level)
 {
     size_t i;
@@ -346,12 +363,14 @@ static void indent(struct emit *e, size_t level)
         buf_adds(e->out, e->unit);
 }
 
+/* 1 for a byte of a word: letters, digits, _, $ and any non-ASCII byte. */
 static int word_byte(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
            c >= 0x80;
 }
 
+/* 1 for an operator character, one that may fuse with a neighbour ("- -" is not "--"). */
 static int op_byte(char c)
 {
     return c && strchr("+-*/%<>=!&|^~.:?@#\\", c) != NULL;
@@ -366,21 +385,23 @@ static int op_byte(char c)
 static int needs_space(const struct emit *e, size_t s)
 {
     char a, b = e->src[s];
-    size_t i;
     if (b == '\n' || b == '\r')
         return 0;
     if (!e->out->len || e->L->grammar == code_lang_get(CODE_BASH)->grammar)
         return 1;
     a = e->out->p[e->out->len - 1];
     if ((word_byte((unsigned char)a) && word_byte((unsigned char)b)) || (op_byte(a) && op_byte(b)) ||
-        (word_byte((unsigned char)a) && b == '.') || (a == '.' && word_byte((unsigned char)b)) ||
-        strchr("\"'`/", a) || strchr("\"'`/", b))
+        (word_byte((unsigned char)a) && b == '.') || (a == '.' && word_byte((unsigned char)b)) || a == '/' ||
+        b == '/')
         return 1;
-    for (i = e->out->len; i > 0 && e->out->p[i - 1] != '\n'; i--)
-        ;
-    while (i < e->out->len && (e->out->p[i] == ' ' || e->out->p[i] == '\t'))
-        i++;
-    return i < e->out->len && e->out->p[i] == '#' && e->L->line_comment && e->L->line_comment[0] == '/';
+    if (strchr("\"'`", a) || strchr("\"'`", b)) {
+        /* a quote next to a word may be a string prefix (b"", L'', u8"") or a
+         * literal suffix; in Rust a quote may start a lifetime */
+        if (word_byte((unsigned char)a) || word_byte((unsigned char)b) || (strchr("\"'`", a) && strchr("\"'`", b)) ||
+            e->L->grammar == code_lang_get(CODE_RUST)->grammar)
+            return 1;
+    }
+    return e->pp_line;
 }
 
 /* Writes what the pending gap stands for before a token at s. */
@@ -391,6 +412,12 @@ static void separate(struct emit *e, size_t s, int is_comment)
     } else if (e->pend_nl && e->out->len && e->out->p[e->out->len - 1] == '\n' &&
                (e->out->len < 2 || e->out->p[e->out->len - 2] != '\\') && e->L->layout == LAYOUT_LINES) {
         /* a token that is a line break (C's preprocessor lines) already ended the line */
+    } else if (e->pend_nl && e->L->layout == LAYOUT_INDENT && e->brackets > 0 && !e->last_line_comment &&
+               !is_comment) {
+        /* Python inside brackets: a line break means nothing, and the line
+         * after it would cost an indentation token; join the lines */
+        if (needs_space(e, s))
+            buf_addc(e->out, ' ');
     } else if (e->pend_nl && (e->L->layout != LAYOUT_FREE || e->last_line_comment)) {
         buf_addc(e->out, '\n');
         if (e->L->layout == LAYOUT_INDENT && e->brackets == 0) {
@@ -433,6 +460,9 @@ static void put(struct emit *e, size_t s, size_t en, const char *text, size_t tn
         return;
     }
     separate(e, s, is_comment);
+    if (e->c_family && (e->out->len == 0 || (e->out->p[e->out->len - 1] == '\n' &&
+                                             (e->out->len < 2 || e->out->p[e->out->len - 2] != '\\'))))
+        e->pp_line = (text ? text[0] : e->src[s]) == '#'; /* a line starts: a preprocessor line? */
     if (text)
         buf_add(e->out, text, tn);
     else
@@ -449,12 +479,16 @@ static void put(struct emit *e, size_t s, size_t en, const char *text, size_t tn
 }
 
 /* Leaves out the node src[s,en): its gaps merge; a space stands for it if
- * nothing else separates its neighbours. */
+ * nothing else separates its neighbours, a line break if it held one. */
 static void drop(struct emit *e, size_t s, size_t en)
 {
     take_gap(e, s);
     e->prev_end = en;
     e->removed = 1;
+    /* a block comment over several lines ends a line where line ends
+     * matter (JavaScript's and Go's semicolon insertion read it so) */
+    if (e->L->layout == LAYOUT_LINES && memchr(e->src + s, '\n', en - s))
+        e->pend_nl = 1;
 }
 
 /* ---- docstrings ---------------------------------------------------------------- */
@@ -536,10 +570,10 @@ static size_t docstring_cut(const char *src, size_t s, size_t en, int first_line
         cut--;
     if (cut == c0 || (cut == c1 && c0 == p + q) || src[cut - 1] == '\\' || src[cut - 1] == quote)
         return 0;
-    buf_add(out, src + s, c0 - s - (c0 - (p + q)));
+    buf_add(out, src + s, p + q - s); /* prefix and opening quotes */
     buf_add(out, src + c0, cut - c0);
     buf_add(out, src + c1, q);
-    return (c0 - s - (c0 - (p + q))) + (cut - c0) + q;
+    return (p + q - s) + (cut - c0) + q;
 }
 
 /* ---- the walk ------------------------------------------------------------------ */
@@ -560,6 +594,37 @@ static TSNode elidable_body(const struct emit *e, TSNode def)
     return body;
 }
 
+/* 1 when an anonymous function holds named definitions (a module
+ * pattern, an IIFE bundle, a test suite's callback): max keeps such a
+ * container and elides the definitions inside instead. */
+static int holds_definitions(const struct emit *e, TSNode fn)
+{
+    TSTreeCursor c = ts_tree_cursor_new(fn);
+    int found = 0;
+    if (!ts_node_is_null(ts_node_child_by_field_id(fn, e->name_field)) || !ts_tree_cursor_goto_first_child(&c)) {
+        ts_tree_cursor_delete(&c);
+        return 0;
+    }
+    while (!found) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        uint16_t k = kind_of(e, n);
+        if ((k & K_CLASS) || ((k & K_FUNC) && !ts_node_is_null(ts_node_child_by_field_id(n, e->name_field)))) {
+            found = 1;
+            break;
+        }
+        if (ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), fn))
+                goto out;
+    }
+out:
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
+/* Lists a definition whose body max may elide. Returns 0, or -1 when
+ * memory runs out. */
 static int add_cand(struct emit *e, TSNode def, TSNode body)
 {
     struct cand *c;
@@ -625,6 +690,27 @@ static void elide(struct emit *e, TSNode body)
     e->last_line_comment = 0;
 }
 
+/* 1 when node n (the cursor's) is the value of an assignment and spans
+ * more than three lines: max elides it (what the name is matters, not
+ * the table it holds). */
+static int long_value(const struct emit *e, const TSTreeCursor *cur, TSNode n)
+{
+    TSFieldId f = ts_tree_cursor_current_field_id(cur);
+    if (!f || (f != e->right_field && f != e->value_field))
+        return 0;
+    {
+        /* __all__ lists what a Python module exports: kept */
+        size_t b = ts_node_start_byte(n);
+        while (b > 0 && e->src[b - 1] != '\n')
+            b--;
+        while (e->src[b] == ' ' || e->src[b] == '\t')
+            b++;
+        if (ts_node_start_byte(n) - b >= 7 && memcmp(e->src + b, "__all__", 7) == 0)
+            return 0;
+    }
+    return ts_node_end_point(n).row - ts_node_start_point(n).row >= 3;
+}
+
 /* Walks the tree and writes it (or, in collect mode, only lists the
  * definitions whose bodies max may elide). Iterative: a cursor and a heap
  * stack of frames, so nesting depth costs heap, not C stack. */
@@ -656,6 +742,27 @@ static void walk(struct emit *e, TSNode root)
                 goto advance;
             }
             c->out_start = e->out->len;
+        }
+        if (max && !e->collect && !f[depth].keep && depth >= 1 && (f[depth - 1].kind & K_ASSIGN) &&
+            !(k & (K_FUNC | K_CLASS | K_COMMENT)) && long_value(e, &cur, nd) && !holds_definitions(e, nd)) {
+            /* max: a long value (a table, a big literal) is elided */
+            char mk[8];
+            size_t ml = 0;
+            if (e->L->layout == LAYOUT_INDENT) {
+                memcpy(mk, "...", 3);
+                ml = 3;
+            } else {
+                char open = e->src[s];
+                if (open == '{' || open == '[' || open == '(')
+                    mk[ml++] = open;
+                memcpy(mk + ml, "\xe2\x80\xa6", 3); /* … */
+                ml += 3;
+                if (open == '{' || open == '[' || open == '(')
+                    mk[ml++] = open == '{' ? '}' : open == '[' ? ']' : ')';
+            }
+            put(e, s, en, mk, ml, 0);
+            e->st->values_elided++;
+            goto advance;
         }
         if (k & K_COMMENT) {
             if (e->collect) {
@@ -706,7 +813,7 @@ static void walk(struct emit *e, TSNode root)
             int keep = f[depth].keep;
             if (max && !keep && (k & K_FUNC)) {
                 TSNode body = elidable_body(e, nd);
-                if (!ts_node_is_null(body)) {
+                if (!ts_node_is_null(body) && !holds_definitions(e, nd)) {
                     if (e->collect) {
                         /* nested definitions belong to this one */
                         if (add_cand(e, nd, body) != 0)
@@ -779,6 +886,7 @@ static void split_words(struct buf *b, const char *s, size_t n)
     buf_addc(b, ' ');
 }
 
+/* 1 for a byte of an identifier (ASCII). */
 static int word_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
@@ -791,15 +899,14 @@ static int word_char(char c)
 static int score_cands(struct emit *e)
 {
     struct buf words = {0}, q = {0};
-    size_t *offs = NULL, i, tsize = 1, *table = NULL;
+    size_t *offs = NULL, i, tsize = 4096, used = 0, *table = NULL;
     struct bm25_seg *segs = NULL;
     double *sc = NULL;
     int rc = -1;
     if (!e->n_cands)
         return 0;
-    /* word counts over the whole file, in an open-addressing table of hashes */
-    while (tsize < e->n / 2 + 16)
-        tsize <<= 1;
+    /* word counts over the whole file, in an open-addressing table of
+     * hashes that doubles at half full */
     table = calloc(tsize * 2, sizeof *table); /* [hash, count] pairs; hash 0 = empty */
     offs = malloc((e->n_cands + 1) * sizeof *offs);
     segs = malloc(e->n_cands * sizeof *segs);
@@ -819,6 +926,25 @@ static int score_cands(struct emit *e)
         for (slot = (size_t)h & (tsize - 1); table[2 * slot] && table[2 * slot] != (size_t)h;
              slot = (slot + 1) & (tsize - 1))
             ;
+        if (!table[2 * slot] && ++used * 2 > tsize) {
+            size_t k, *bigger = calloc(tsize * 4, sizeof *bigger);
+            if (!bigger)
+                goto out;
+            for (k = 0; k < tsize; k++) {
+                size_t sl;
+                if (!table[2 * k])
+                    continue;
+                for (sl = table[2 * k] & (tsize * 2 - 1); bigger[2 * sl]; sl = (sl + 1) & (tsize * 2 - 1))
+                    ;
+                bigger[2 * sl] = table[2 * k];
+                bigger[2 * sl + 1] = table[2 * k + 1];
+            }
+            free(table);
+            table = bigger;
+            tsize *= 2;
+            used--;
+            continue; /* look the word up again in the bigger table */
+        }
         table[2 * slot] = (size_t)h;
         table[2 * slot + 1]++;
         i = j;
@@ -880,6 +1006,7 @@ struct ranked_cand {
     size_t index;
 };
 
+/* qsort order: higher score first, earlier candidate on ties. */
 static int by_relevance(const void *a, const void *b)
 {
     const struct ranked_cand *x = a, *y = b;
@@ -895,7 +1022,7 @@ static void write_tree(struct emit *e, TSNode root)
 {
     e->out->len = 0;
     e->prev_end = 0;
-    e->pend_nl = e->pend_sp = e->removed = e->started = e->last_line_comment = 0;
+    e->pend_nl = e->pend_sp = e->removed = e->started = e->last_line_comment = e->pp_line = 0;
     e->idepth = 0;
     e->istack[0] = 0;
     e->brackets = 0;
@@ -905,8 +1032,10 @@ static void write_tree(struct emit *e, TSNode root)
     take_gap(e, e->n);
     if (e->pend_nl && !e->collect && (e->L->grammar == code_lang_get(CODE_C)->grammar ||
                                       e->L->grammar == code_lang_get(CODE_CPP)->grammar)) {
+        /* a preprocessor line (maybe continued over several) must end with
+         * a line break: keep the last one */
         size_t i = e->out->len;
-        while (i > 0 && e->out->p[i - 1] != '\n')
+        while (i > 0 && !(e->out->p[i - 1] == '\n' && (i < 2 || e->out->p[i - 2] != '\\')))
             i--;
         while (i < e->out->len && (e->out->p[i] == ' ' || e->out->p[i] == '\t'))
             i++;
@@ -915,6 +1044,8 @@ static void write_tree(struct emit *e, TSNode root)
     }
 }
 
+/* Counts tokens with the caller's callback into *c; returns 0, or -1
+ * (and marks e->oom) when it fails. */
 static int count_out(struct emit *e, const char *s, size_t n, size_t *c)
 {
     if (e->o->count(e->o->count_arg, s, n, c) != 0) {
@@ -1022,6 +1153,25 @@ static int fit_bodies(struct emit *e, TSNode root)
     return e->oom ? CODE_ENOMEM : CODE_OK;
 }
 
+/* See code.h. One parser per call: a context holds no parser (no state). */
+int code_parses(const char *src, size_t n, int lang)
+{
+    const struct code_lang *L = code_lang_get(lang);
+    TSParser *p;
+    TSTree *t = NULL;
+    int ok = 0;
+    if (!L || n > UINT32_MAX || !(p = ts_parser_new()))
+        return 0;
+    if (ts_parser_set_language(p, L->grammar()) && (t = ts_parser_parse_string(p, NULL, src, (uint32_t)n)) != NULL)
+        ok = !ts_node_has_error(ts_tree_root_node(t));
+    if (t)
+        ts_tree_delete(t);
+    ts_parser_delete(p);
+    return ok;
+}
+
+/* See code.h. Parses once; max with a query or budget walks the tree more
+ * than once (collect, score, write and fit), never re-parsing. */
 int code_compress(const char *src, size_t n, const struct code_opts *o, struct buf *out, struct code_stats *st)
 {
     const struct code_lang *L = code_lang_get(o->lang);
@@ -1057,6 +1207,7 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
     e.st = st;
     e.out = &tmp;
     e.unit = o->indent ? o->indent : CODE_INDENT;
+    e.c_family = o->lang == CODE_C || o->lang == CODE_CPP;
     e.icap = 64;
     e.istack = malloc(e.icap * sizeof *e.istack);
     if (!e.istack || classify(&e, L->grammar()) != 0)

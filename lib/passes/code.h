@@ -40,6 +40,7 @@ struct code_stats {
     size_t docstrings_cut;
     size_t bodies_elided;
     size_t bodies_kept;       /* max: bodies kept whole for the query or budget */
+    size_t values_elided;     /* max: assigned values of more than three lines */
     size_t license_headers;   /* replaced by a marker */
     size_t min_tokens;        /* on CODE_EBUDGET: tokens of the bare skeleton */
 };
@@ -56,6 +57,11 @@ enum {
  * Returns CODE_OK, CODE_ENOMEM or CODE_EBUDGET (then out holds the
  * skeleton, over budget). Deterministic. */
 int code_compress(const char *src, size_t n, const struct code_opts *o, struct buf *out, struct code_stats *st);
+
+/* Returns 1 when src[0..n) parses as `lang` (enum code_lang_id) without an
+ * error, 0 otherwise (also when memory runs out). Used to confirm a guess
+ * of the content type: prose almost never parses as code. */
+int code_parses(const char *src, size_t n, int lang);
 
 /* The file-header forms of multi-file input (docs/levels.md, Code):
  *   <file path="a/b.py"> ... </file>     (repomix XML style)

@@ -42,9 +42,10 @@ extern const struct test_case tokenizer_tests[];
 extern const struct test_case compress_tests[];
 extern const struct test_case prose_rules_tests[];
 extern const struct test_case json_tests[];
-extern const struct test_case structured_tests[];
 extern const struct test_case code_tests[];
 extern const struct test_case chat_tests[];
 extern const struct test_case memory_tests[];
+extern const struct test_case structured_tests[];
+extern const struct test_case eval_tests[];
 
 #endif

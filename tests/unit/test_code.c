@@ -118,7 +118,7 @@ static void test_c_and_js(void)
     static const char c[] = "/* SPDX-License-Identifier: MIT */\n#include <stdio.h>\n#define SQ(a) ((a) * (a))\n"
                             "#define ONE (1)\n/* fall through */\nint f(int a, int b) {\n    // add them\n"
                             "    return a - -b; /* done */\n}\n";
-    static const char js[] = "// @ts-nocheck\nconst re = x / 2 / y; // divide\nfunction g(a) {\n  return a.replace(/ +/g, ' ');\n}\n";
+    static const char js[] = "// @ts-nocheck\nconst re = x / 2 / y; // divide\nfunction g(a) {\n  return a.replace(/ +/g,' ');\n}\n";
     char *e = pass(c, CODE_C, TERSE_LEVEL_EXACT, NULL);
     char *b = pass(c, CODE_C, TERSE_LEVEL_BALANCED, NULL);
     char *m = pass(c, CODE_C, TERSE_LEVEL_MAX, NULL);
@@ -131,7 +131,7 @@ static void test_c_and_js(void)
         CHECK(strstr(b, "/* fall through */") != NULL && strstr(b, "add them") == NULL &&
               strstr(b, "done") == NULL);
         CHECK(strstr(m, "int f(int a,int b){…}") != NULL);
-        CHECK(strcmp(jb, "// @ts-nocheck\nconst re=x / 2 / y;\nfunction g(a){\nreturn a.replace(/ +/g, ' ');\n}") == 0);
+        CHECK(strcmp(jb, "// @ts-nocheck\nconst re=x / 2 / y;\nfunction g(a){\nreturn a.replace(/ +/g,' ');\n}") == 0);
     }
     free(e);
     free(b);
@@ -178,6 +178,10 @@ static void test_pipeline(void)
     CHECK(run(py, strlen(py), NULL, "python", TERSE_LEVEL_EXACT, 0, NULL, &r) == TERSE_OK);
     CHECK(r.type == TERSE_TYPE_CODE && r.tokens_out < r.tokens_in);
     terse_result_free(&r);
+    /* no name, no --lang: the content, confirmed by a clean parse */
+    CHECK(run(py, strlen(py), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.type == TERSE_TYPE_CODE && strstr(r.text, "x=self.parts# type: list"));
+    terse_result_free(&r);
     /* fences: tagged and untagged */
     CHECK(run(md, strlen(md), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
     CHECK(strstr(r.text, "```python\ndef f(x):\n return x\n```") != NULL);
@@ -189,6 +193,19 @@ static void test_pipeline(void)
     CHECK(strcmp(r.text, "<file path=\"a.py\">\ndef f():\n return 1\n</file>\n<file path=\"b.c\">\nint g(void){\n"
                          "return 2;\n}\n</file>\n") == 0);
     terse_result_free(&r);
+    /* detected without --type: the headers name files of known languages */
+    {
+        static const char repo[] = "This file is a merged representation of the codebase.\n\n"
+                                   "<file path=\"src/a.py\">\n\"\"\"The module.\n\nMore about it.\"\"\"\n"
+                                   "# a comment\n# another comment\nx = 1\n</file>\n";
+        CHECK(run(repo, strlen(repo), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+        CHECK(r.type == TERSE_TYPE_CODE && strstr(r.text, "<file path=\"src/a.py\">\n\"\"\"The module.\"\"\"\nx=1\n</file>"));
+    }
+    terse_result_free(&r);
+    CHECK(run("=== Summary ===\nThe deploy did not fail.\n", 41, NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) ==
+          TERSE_OK);
+    CHECK(r.type == TERSE_TYPE_PROSE);
+    terse_result_free(&r);
     CHECK(run(multi2, strlen(multi2), "all.txt", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK ||
           r.type == TERSE_TYPE_CODE);
     terse_result_free(&r);
@@ -199,7 +216,7 @@ static void test_pipeline(void)
         o.type = TERSE_TYPE_CODE;
         c = terse_ctx_new(&o, NULL);
         CHECK(c && terse_compress(c, multi2, strlen(multi2), &r) == TERSE_OK);
-        CHECK(c && strcmp(r.text, "// File: a.js\nlet a=1;\n=== b.py ===\nx=[\n1,\n]\n") == 0);
+        CHECK(c && strcmp(r.text, "// File: a.js\nlet a=1;\n=== b.py ===\nx=[1,]\n") == 0);
         terse_result_free(&r);
         terse_ctx_free(c);
     }
@@ -288,7 +305,7 @@ static void test_hostile_input(void)
         terse_result_free(&r);
     }
     CHECK(run(bad_utf8, sizeof bad_utf8 - 1, "u.py", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
-    CHECK(r.text && strcmp(r.text, "x= '\xef\xbf\xbd\xef\xbf\xbd'") == 0 && r.tokens_out < r.tokens_in);
+    CHECK(r.text && strcmp(r.text, "x='\xef\xbf\xbd\xef\xbf\xbd'") == 0 && r.tokens_out < r.tokens_in);
     terse_result_free(&r);
 out:
     free(deep);

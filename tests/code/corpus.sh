@@ -1,0 +1,65 @@
+#!/bin/sh
+# corpus.sh - the code pass's syntax-tree equivalence and savings over the
+# real code present on this machine, one run of build/code_equiv per
+# language (tests/code/equiv.c says what is checked).
+#
+#   tests/code/corpus.sh BUILD quick   a deterministic sample (every Nth file,
+#                                      files under 200 kB): `make test`, ~1 min
+#   tests/code/corpus.sh BUILD full    every file: `make bench`
+#
+# Corpora: Python = /usr/lib/python3.11 and /usr/lib/python3/dist-packages;
+# C = every .h under /usr/include; C++ = /usr/include/c++ and .cc/.cpp files
+# under /usr; JavaScript, TypeScript, TSX, JSON = deps/node_modules; Bash =
+# .sh files under /usr; Go, Rust, Java = their files under /usr, if any;
+# samples = tests/code/samples (Rust, Java, TSX written for these tests,
+# since the machine has none), each by its extension.
+# Prints each run's "ok"/"not ok" lines and "#" figures; exit 1 on any
+# difference.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${1:-build}
+MODE=${2:-quick}
+EQUIV=$BUILD/code_equiv
+LISTS=$BUILD/code-corpus
+mkdir -p "$LISTS"
+[ -x "$EQUIV" ] || { echo "not ok - code: $EQUIV is missing (make unit)"; exit 1; }
+status=0
+
+# corpus NAME LANG SAMPLE FIND-ARGS...: lists the files (sorted, so the sample
+# is the same on every run) and checks them.
+corpus() {
+    name=$1 lang=$2 sample=$3
+    shift 3
+    if [ "$MODE" = quick ]; then
+        find -L "$@" -type f -size -200k 2>/dev/null | LC_ALL=C sort > "$LISTS/$name.txt"
+    else
+        find -L "$@" -type f 2>/dev/null | LC_ALL=C sort > "$LISTS/$name.txt"
+        sample=1
+    fi
+    if [ ! -s "$LISTS/$name.txt" ]; then
+        echo "# $name: no files on this machine"
+        return
+    fi
+    echo "# $name: $(wc -l < "$LISTS/$name.txt") files, every ${sample}th checked"
+    if [ "$lang" = auto ]; then set -- --quiet; else set -- --quiet --lang "$lang"; fi
+    "$EQUIV" "$@" --sample "$sample" --list "$LISTS/$name.txt" > "$LISTS/$name.log" 2>&1
+    rc=$?
+    grep -E '^(not ok|#)' "$LISTS/$name.log" | grep -v '^not ok - /' | sed 's/^#/#  /'
+    grep '^not ok - /' "$LISTS/$name.log" | head -5
+    sed -n 's/^\(ok\|not ok\) - \(.*\)/\1 - code '"$name"': \2/p' "$LISTS/$name.log" | grep -v ' - code [a-z+]*: /'
+    [ $rc = 0 ] || status=1
+}
+
+corpus python python 10 /usr/lib/python3.11 /usr/lib/python3/dist-packages -name '*.py'
+corpus c c 10 /usr/include -name '*.h'
+corpus cpp cpp 10 /usr/include/c++ \( -name '*.h' -o ! -name '*.*' -o -name '*.tcc' \)
+corpus javascript javascript 3 deps/node_modules -name '*.js'
+corpus typescript typescript 3 deps/node_modules -name '*.ts'
+corpus tsx tsx 1 deps/node_modules -name '*.tsx'
+corpus json json 10 deps/node_modules -name '*.json'
+corpus bash bash 1 /usr/bin /usr/share /usr/lib -xdev -name '*.sh'
+corpus samples auto 1 tests/code/samples -name '*.*'
+corpus go go 1 /usr/lib /usr/share -xdev -name '*.go'
+corpus rust rust 1 /usr/lib /usr/share -xdev -name '*.rs'
+corpus java java 1 /usr/lib /usr/share -xdev -name '*.java'
+exit $status
