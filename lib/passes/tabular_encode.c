@@ -738,16 +738,12 @@ static void member(struct enc *e, const struct json_value *obj, size_t k, int de
     if (tableish(v)) {
         /* a block table: key[N]{cols}: or key[N:]{cols}: then the rows,
          * unindented */
-        struct buf lead = {0};
         size_t slack = LINES_SLACK(bt), before = slack;
-        indent(&lead, depth);
-        put_key(&obj->keys[k], &lead);
-        try_tables(e, v, 0, lead.p, lead.len, 1, &best, &slack);
+        try_tables(e, v, 0, line.p, line.len, 1, &best, &slack);
         if (slack != before) {
             bt = slack;
             e->block_tables++;
         }
-        buf_free(&lead);
     }
     if (v->kind == JSON_OBJECT && depth + 1 < MAX_BLOCK_DEPTH) {
         struct buf b = {0};
