@@ -2,8 +2,8 @@
  *
  * A line is read as fields (maximal runs of non-blank characters) and the
  * blanks around them. Two lines are "alike" when they have the same number
- * of fields, exactly the same blanks, and at least half of their fields in
- * common. A run of alike lines (each alike with the run's first line)
+ * of fields, exactly the same blanks, and at least a third of their fields
+ * in common. A run of alike lines (each alike with the run's first line)
  * becomes a template, in which every field that is the same on all lines
  * stays and the others are "{}", and one row a line holding the varying
  * fields separated by single spaces: fields have no blanks, so the rows
@@ -85,7 +85,7 @@ static int alike(const struct line *a, const struct fields *fa, const struct lin
     }
     if (memcmp(a->p + fa->e[fa->nf - 1], b->p + fb->e[fb->nf - 1], a->n - fa->e[fa->nf - 1]) != 0)
         return 0;
-    return same * 2 >= fa->nf && same < fa->nf;
+    return same * 3 >= fa->nf && same < fa->nf;
 }
 
 /* Returns the tokens of s[0..n) (n when counting fails for memory: an

@@ -41,6 +41,16 @@ struct memo_slot {
     size_t off, len;
 };
 
+/* A container's table plan, kept for every candidate form that needs it:
+ * ok 1 with the columns (flattened or not, whichever won), ok 0 when the
+ * container is not a table. */
+struct plan_slot {
+    const struct json_value *v;
+    struct col *cols;
+    size_t n;
+    int ok;
+};
+
 struct enc {
     const terse_tokenizer *tok;
     const struct tab_limits *lim;
@@ -49,6 +59,8 @@ struct enc {
     struct memo_slot *memo;      /* open addressing, cap a power of two */
     size_t memo_n, memo_cap;
     size_t block_tables;         /* members written as block tables so far */
+    struct plan_slot *plans;     /* the table plan of each array or object */
+    size_t plans_n, plans_cap;
 };
 
 /* A table column: a key, and for a flattened nested object its own
@@ -463,26 +475,53 @@ static void memo_put(struct enc *e, const struct json_value *v, const char *s, s
     e->memo_n++;
 }
 
-/* Renders the table candidates for v, an array (flow or block form, nested
- * objects flattened or not), each as lead[0..lead_len) + table (+ '\n' when
- * nl), and keeps in *best the one with the fewest tokens if it beats
- * *best_tokens (SIZE_MAX: nothing yet). */
-static void try_tables(struct enc *e, const struct json_value *v, int in_flow, const char *lead,
-                       size_t lead_len, int nl, struct buf *best, size_t *best_tokens)
+/* Returns the remembered table plan of v, or NULL. */
+static struct plan_slot *plan_find(struct enc *e, const struct json_value *v)
 {
-    const struct json_value **objs = malloc(v->n * sizeof(*objs));
+    size_t i;
+    if (!e->plans_cap)
+        return NULL;
+    for (i = memo_hash(v, e->plans_cap); e->plans[i].v; i = (i + 1) & (e->plans_cap - 1))
+        if (e->plans[i].v == v)
+            return &e->plans[i];
+    return NULL;
+}
+
+/* Plans v (an array or object of objects) as a table, plain and with
+ * nested objects flattened, keeps the better of the two (compared on the
+ * first TABLE_SAMPLE rows of a long table, written as in_flow says) and
+ * remembers it. Returns the slot, or NULL when out of memory. */
+static struct plan_slot *plan_put(struct enc *e, const struct json_value *v, int in_flow)
+{
+    const struct json_value **objs;
     struct col *c[2] = {NULL, NULL};
-    size_t nc[2] = {0, 0}, i, tk;
-    struct buf t = {0};
+    size_t nc[2] = {0, 0}, i;
+    struct plan_slot *ps;
     int k, use = 0;
+    if (e->plans_n * 2 >= e->plans_cap) {
+        size_t cap = e->plans_cap ? e->plans_cap * 2 : 256;
+        struct plan_slot *t2 = calloc(cap, sizeof(*t2));
+        if (!t2) {
+            e->oom = 1;
+            return NULL;
+        }
+        for (k = 0; (size_t)k < e->plans_cap; k++)
+            if (e->plans[k].v) {
+                for (i = memo_hash(e->plans[k].v, cap); t2[i].v; i = (i + 1) & (cap - 1))
+                    ;
+                t2[i] = e->plans[k];
+            }
+        free(e->plans);
+        e->plans = t2;
+        e->plans_cap = cap;
+    }
+    objs = malloc(v->n * sizeof(*objs));
     if (!objs) {
         e->oom = 1;
-        return;
+        return NULL;
     }
     for (i = 0; i < v->n; i++)
         objs[i] = &v->items[i];
-    /* the plain table, and the one with nested objects flattened when
-     * there are any */
     for (k = 0; k < 2; k++) {
         size_t leaves = 0;
         int r = plan(objs, v->n, k ? MAX_FLATTEN : 0, &c[k], &nc[k]);
@@ -499,28 +538,49 @@ static void try_tables(struct enc *e, const struct json_value *v, int in_flow, c
         }
     }
     free(objs);
-    if (!c[0]) {
-        free_cols(c[1], nc[1]);
-        return;
-    }
-    if (c[1]) {
-        /* which of the two: by a sample of rows for a long table, else by
-         * the whole */
+    if (c[0] && c[1]) {
         size_t sample = v->n > 2 * TABLE_SAMPLE ? TABLE_SAMPLE : 0, tks[2];
+        struct buf t = {0};
         for (k = 0; k < 2; k++) {
             t.len = 0;
             put_table(e, v, c[k], nc[k], in_flow, sample, &t);
             tks[k] = est(e, t.p, t.len);
         }
+        buf_free(&t);
         use = tks[1] < tks[0];
     }
-    t.len = 0;
+    free_cols(c[!use], nc[!use]);
+    for (i = memo_hash(v, e->plans_cap); e->plans[i].v; i = (i + 1) & (e->plans_cap - 1))
+        ;
+    ps = &e->plans[i];
+    ps->v = v;
+    ps->cols = c[use];
+    ps->n = nc[use];
+    ps->ok = c[use] != NULL;
+    e->plans_n++;
+    return ps;
+}
+
+/* Writes v as a table (its remembered plan; see plan_put) in flow or block
+ * form, as lead[0..lead_len) + table (+ '\n' when nl), and keeps it in
+ * *best if it beats *best_tokens (SIZE_MAX: nothing yet). */
+static void try_tables(struct enc *e, const struct json_value *v, int in_flow, const char *lead,
+                       size_t lead_len, int nl, struct buf *best, size_t *best_tokens)
+{
+    struct plan_slot *ps = plan_find(e, v);
+    struct buf t = {0};
+    size_t tk;
+    if (!ps) {
+        ps = plan_put(e, v, in_flow);
+        if (!ps)
+            return;
+    }
+    if (!ps->ok)
+        return;
     buf_add(&t, lead, lead_len);
-    put_table(e, v, c[use], nc[use], in_flow, 0, &t);
+    put_table(e, v, ps->cols, ps->n, in_flow, 0, &t);
     if (nl)
         buf_addc(&t, '\n');
-    free_cols(c[0], nc[0]);
-    free_cols(c[1], nc[1]);
     if (t.oom) {
         e->oom = 1;
     } else if ((tk = est(e, t.p, t.len)) < *best_tokens) {
@@ -678,16 +738,12 @@ static void member(struct enc *e, const struct json_value *obj, size_t k, int de
     if (tableish(v)) {
         /* a block table: key[N]{cols}: or key[N:]{cols}: then the rows,
          * unindented */
-        struct buf lead = {0};
         size_t slack = LINES_SLACK(bt), before = slack;
-        indent(&lead, depth);
-        put_key(&obj->keys[k], &lead);
-        try_tables(e, v, 0, lead.p, lead.len, 1, &best, &slack);
+        try_tables(e, v, 0, line.p, line.len, 1, &best, &slack);
         if (slack != before) {
             bt = slack;
             e->block_tables++;
         }
-        buf_free(&lead);
     }
     if (v->kind == JSON_OBJECT && depth + 1 < MAX_BLOCK_DEPTH) {
         struct buf b = {0};
@@ -723,7 +779,7 @@ int tab_encode(const struct json_value *v, const terse_tokenizer *tok,
 {
     struct enc e;
     struct buf best = {0}, t = {0};
-    size_t bt = SIZE_MAX, tk, tm;
+    size_t bt = SIZE_MAX, tk, tm, k;
     memset(&e, 0, sizeof(e));
     e.tok = tok;
     e.lim = lim;
@@ -777,5 +833,9 @@ int tab_encode(const struct json_value *v, const terse_tokenizer *tok,
     buf_free(&t);
     buf_free(&e.memo_text);
     free(e.memo);
+    for (k = 0; k < e.plans_cap; k++)
+        if (e.plans[k].v)
+            free_cols(e.plans[k].cols, e.plans[k].n);
+    free(e.plans);
     return e.oom || out->oom ? TERSE_ENOMEM : TERSE_OK;
 }

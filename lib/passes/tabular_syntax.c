@@ -71,11 +71,12 @@ int tab_bare_ok(const char *s, size_t n, int place)
 
 /* Bare keys: not empty, no control character, no space at either end, none
  * of "\",:;[]{}" (':' ends a key, '[' starts a table's row count, '{' a
- * column group). */
+ * column group), not starting with '#' or '~' (so that no encoding starts
+ * like the JSON Lines form or a folded log). */
 int tab_key_ok(const char *s, size_t n)
 {
     size_t i;
-    if (n == 0 || s[0] == ' ' || s[n - 1] == ' ')
+    if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' || s[0] == '#' || s[0] == '~')
         return 0;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];

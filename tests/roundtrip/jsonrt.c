@@ -106,6 +106,7 @@ static void nasty(const terse_ctx *ctx)
         "{\"a\":\"line1\\nline2\",\"b\":[\"x\\ny\",\"\\r\"]}",
         "[{\"id\":1,\"v\":\"a,b\"},{\"id\":2,\"v\":\"c\"},{\"id\":3,\"v\":\"\"}]",
         "{\"rows\":[{\"k\":\"\"},{\"k\":\"\"}],\"e\":[{},{}]}",
+        "{\"~log folded\":{\"a\":1,\"b\":2},\"#jsonl\":[{\"x\":1},{\"x\":2}]}",
     };
     char name[64];
     size_t i, depth;
