@@ -333,18 +333,19 @@ static int jsonl_record(int form, const struct json_value *r, size_t line, struc
             snprintf(err, errlen, "line %zu: a key-value record needs ordered_kv_records, key, value", line);
             return -1;
         }
-        if (render_kv(recs, &b) != 0 || b.oom) {
+        if (render_kv(recs, &b) != 0) {
             buf_free(&b);
             snprintf(err, errlen, "line %zu: ordered_kv_records must be [string, string] pairs", line);
             return -1;
         }
-        if (!(it = new_item(set, id))) {
+        buf_addc(&b, 0);
+        if (b.oom || !(it = new_item(set, id))) {
             buf_free(&b);
+            snprintf(err, errlen, "out of memory");
             return -1;
         }
-        it->context = b.p ? b.p : dup_s("");
-        it->context_len = b.len;
-        buf_addc(&b, 0); /* b.p was taken; nothing to free */
+        it->context = b.p; /* the item owns the rendering now */
+        it->context_len = b.len - 1;
         it->kv_key = dup_s(k);
         it->kv_value = dup_s(v);
         /* the question of upstream's key-value retrieval prompt */
