@@ -462,10 +462,14 @@ static int jsonl_parse_form(int form, const char *text, size_t len, size_t limit
             snprintf(err, errlen, "line %zu: not JSON: %s (column %zu)", line, je.msg, je.col);
             return -1;
         }
+        err[0] = 0;
         rc = jsonl_record(form, json_root(d), line, set, err, errlen);
         json_doc_free(d);
-        if (rc < 0)
+        if (rc < 0) {
+            if (!err[0]) /* the allocations of a record fail without a message */
+                snprintf(err, errlen, "line %zu: out of memory", line);
             return -1;
+        }
         if (oom_flag) {
             snprintf(err, errlen, "out of memory");
             return -1;
@@ -568,7 +572,7 @@ static int load_locomo(const char *path, struct eval_set *set, char *err, size_t
     if (render_locomo(conv, &b) != 0 || !qa || qa->kind != JSON_ARRAY || b.oom)
         FAIL("%s: not a LoCoMo conversation (session_N turns with speaker and text, and qa)", path);
     if (!(it = new_item(set, base ? base + 1 : path)))
-        goto fail;
+        FAIL("out of memory reading %s", path);
     set_context(it, b.p, b.len);
     for (i = 0; i < qa->n; i++) {
         const struct json_value *x = &qa->items[i], *cat = json_get(x, "category");
@@ -581,7 +585,7 @@ static int load_locomo(const char *path, struct eval_set *set, char *err, size_t
             continue; /* category 5 is unanswerable by design */
         snprintf(qid, sizeof qid, "%s/q%zu", it->id, i);
         if (!(q = new_question(it, qid, qq)))
-            goto fail;
+            FAIL("out of memory reading %s", path);
         add_answer(q, s, n);
         q->free_form = 1;
     }
