@@ -128,12 +128,12 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c -o $@ $<
 
-$(GRAMMAR_DIR)/%-parser.o: | $(STAMP)
+$(GRAMMAR_DIR)/%-parser.o: deps/package-lock.json | $(STAMP)
 	@mkdir -p $(dir $@)
 	$(E) "  CC      grammar $*"
 	$(Q)$(CC_GRAMMAR) $(GRAMMAR_CFLAGS) -I$(GRAMMAR_SRC_$*) -c -o $@ $(GRAMMAR_SRC_$*)/parser.c
 
-$(GRAMMAR_DIR)/%-scanner.o: | $(STAMP)
+$(GRAMMAR_DIR)/%-scanner.o: deps/package-lock.json | $(STAMP)
 	@mkdir -p $(dir $@)
 	$(E) "  CC      grammar $* scanner"
 	$(Q)$(CC_GRAMMAR) $(GRAMMAR_CFLAGS) -I$(GRAMMAR_SRC_$*) -c -o $@ $(GRAMMAR_SRC_$*)/scanner.c

@@ -1,7 +1,8 @@
 /* fuzz_chat.c - libFuzzer target for the chat pass: OpenAI, Anthropic and Gemini messages and transcripts.
  *
- * The first byte picks the level, the number of recent messages kept, and
- * whether a budget and a query are used; the rest is the input, compressed
+ * The first byte picks the level, the number of recent messages kept,
+ * whether a budget and a query are used, and whether the system prompt is
+ * compressed; the rest is the input, compressed
  * as type chat. Checks: no failure other than an unmeetable budget, valid
  * UTF-8 out, never more tokens than in, the budget met, the same bytes when
  * run twice, and a JSON input of the pass's shape gives JSON of that shape.
@@ -40,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.type = TERSE_TYPE_CHAT;
     o.level = data[0] & 3;
     o.keep_recent = (data[0] >> 2) & 3;
+    o.compress_system = (data[0] >> 6) & 1;
     text = (const char *)data + 1;
     len = size - 1;
     if (data[0] & 0x10)

@@ -182,6 +182,8 @@ typedef struct terse_options {
     size_t keep_recent;                /* chat: the last N messages or turns are left
                                           untouched; default 0, which keeps every
                                           message's output independent of later ones */
+    int compress_system;               /* chat: compress the system prompt too (as prose
+                                          at the level); default 0: kept as is */
     int compact;                       /* memory lists: one "- " line per memory or
                                           subject instead of the input's JSON shape
                                           (ids and scores left out); CLI: --json */

@@ -133,6 +133,7 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     return c;
 }
 
+/* See passes/piece.h. */
 terse_ctx *compress_ctx_piece(const terse_options *o, const struct prose_env *env, int *status)
 {
     terse_ctx *c = terse_ctx_new(o, status);
@@ -660,6 +661,23 @@ static int input_lang(const struct job *j)
     if (lang == CODE_NONE && o->name)
         lang = code_lang_from_path(o->name, strlen(o->name));
     return lang;
+}
+
+/* 1 when the input is multi-file code: it has file headers
+ * (code_split_files) and at least one names a file of a known language
+ * (so "=== Summary ===" in a text does not make it code). */
+static int multi_file_code(const struct job *j)
+{
+    size_t np = code_split_files(j->doc, j->n, NULL, 0), i;
+    struct code_part *parts;
+    int found = 0;
+    if (!np || !(parts = malloc(np * sizeof *parts)))
+        return 0;
+    code_split_files(j->doc, j->n, parts, np);
+    for (i = 0; i < np && !found; i++)
+        found = code_lang_from_path(j->doc + parts[i].p0, parts[i].p1 - parts[i].p0) != CODE_NONE;
+    free(parts);
+    return found;
 }
 
 /* Compresses the whole code input at `level` into out: one file, or each
@@ -1775,6 +1793,8 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         type = TERSE_TYPE_CODE; /* the file name or --lang says which language */
     else if (type == TERSE_TYPE_CODE)
         code_lang = input_lang(&j);
+    else if (ctx->o.type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE && multi_file_code(&j))
+        type = TERSE_TYPE_CODE, code_lang = CODE_NONE; /* repomix-style files */
     else if (ctx->o.type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE && code_shaped(doc, j.n) &&
              (code_lang = code_lang_guess(doc, j.n)) != CODE_NONE && code_lang != CODE_JSON &&
              !code_split_files(doc, j.n, NULL, 0) && code_parses(doc, j.n, code_lang))
@@ -1803,7 +1823,6 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
                  : log_fold(doc, j.n, ctx->o.tokenizer, level, &out);
         /* a log that itself starts like a folded one had to be escaped,
          * which may cost tokens: given back as it is, it would unfold */
-        escaped_log = raw && log_is_folded(text, len);
         if (rc == TERSE_OK) {
             tab_tokens = count_tokens(&j, out.p ? out.p : "", out.len);
             if (!ctx->o.budget || tab_tokens <= ctx->o.budget)
@@ -1811,6 +1830,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
             else
                 out.len = 0;
         }
+        escaped_log = tabular && raw && log_is_folded(text, len);
     }
     if (tabular || rc != TERSE_OK) {
         /* done above */

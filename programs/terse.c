@@ -32,7 +32,7 @@ static const char usage_text[] =
     "  compress [FILE|-] [--level exact|safe|balanced|max]\n"
     "           [--type auto|prose|code|json|log|memory|chat]\n"
     "           [--lang LANG] [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL]\n"
-    "           [--stats] [--json] [--keep-recent N]\n"
+    "           [--stats] [--json] [--keep-recent N] [--compress-system]\n"
     "        compress the input for a model (default: balanced, o200k)\n"
     "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]\n"
     "        count tokens (default tokenizer: o200k); --exact with claude asks Anthropic's\n"
@@ -63,6 +63,7 @@ static const char usage_text[] =
     "  --query TEXT      keep what is relevant to TEXT first\n"
     "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
     "  --keep-recent N   chat: leave the last N messages or turns untouched (default 0)\n"
+    "  --compress-system chat: compress the system prompt too (by default it is kept as is)\n"
     "  --stats           a one-line summary on stderr\n"
     "  -h, --help        show this help;  --version  show the version\n"
     "\n"
@@ -117,6 +118,7 @@ struct opts {
     const char *file;
     const char *level, *type, *query, *budget, *lang;
     const char *keep_recent;
+    int compress_system;
     int stats;
     const char *tokenizer; /* name, model or "all" */
     int by_model;
@@ -152,6 +154,8 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
             o->json = 1;
         } else if (allow_json == 1 && strcmp(a, "--exact") == 0) {
             o->exact = 1;
+        } else if (allow_json == 2 && strcmp(a, "--compress-system") == 0) {
+            o->compress_system = 1;
         } else if (allow_json == 2 && strcmp(a, "--stats") == 0) {
             o->stats = 1;
         } else if (allow_json == 2 && strcmp(a, "--lang") == 0) {
@@ -426,6 +430,7 @@ static int cmd_compress(int argc, char **argv)
         opt.query_len = strlen(o.query);
     }
     opt.compact = o.json; /* --json asks memory lists for their compact form */
+    opt.compress_system = o.compress_system;
     if (o.lang) {
         char names[256] = "";
         size_t k;

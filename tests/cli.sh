@@ -121,6 +121,7 @@ expect "compress chat drops small talk" 0 '^Bob: .*3 May' '' -- "$T" compress "$
 expect "compress bad --keep-recent" 1 '' "^terse: --keep-recent needs a number of messages, not 'x'" -- "$T" compress "$tmp/chat" --keep-recent x
 printf '{"messages":[{"role":"system","content":"In order to help, be brief."},{"role":"user","content":"In order to plan, I need the weather on 3 May."},{"role":"user","content":"Thanks!"}]}' > "$tmp/oa"
 expect "compress OpenAI messages keeps the system prompt" 0 '^\{"messages":\[\{"role":"system","content":"In order to help, be brief\."\},\{"role":"user","content":"Plan I need weather 3 May"\},\{"role":"user","content":"Thanks!"\}\]\}$' '' -- "$T" compress "$tmp/oa" --keep-recent 1
+expect "compress --compress-system" 0 '"content":"To help be brief\."' '' -- "$T" compress "$tmp/oa" --compress-system
 printf -- '- The user is vegetarian.\n- User is vegetarian.\n- The user lives in Lyon.\n' > "$tmp/mem"
 expect "compress memory groups a subject" 0 '^- User: vegetarian; lives in Lyon$' 'type memory, .* 1 duplicates' -- "$T" compress "$tmp/mem" --stats
 printf 'def f(x):\n    # add one\n    return x + 1\n' > "$tmp/code.py"

@@ -25,16 +25,26 @@ int buf_reserve(struct buf *b, size_t n)
     return 0;
 }
 
+/* Appends go straight to the bytes when there is room (the common case:
+ * capacity doubles), and through buf_reserve only to grow. */
 void buf_add(struct buf *b, const void *p, size_t n)
 {
-    if (n == 0 || buf_reserve(b, n) != 0)
+    if (n == 0)
         return;
+    if (b->oom || b->len + n >= b->cap) {
+        if (buf_reserve(b, n) != 0)
+            return;
+    }
     memcpy(b->p + b->len, p, n);
     b->len += n;
 }
 
 void buf_addc(struct buf *b, char c)
 {
+    if (!b->oom && b->len + 1 < b->cap) {
+        b->p[b->len++] = c;
+        return;
+    }
     buf_add(b, &c, 1);
 }
 

@@ -88,6 +88,7 @@ static const unsigned char str_class[256] = {
     3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
 };
 
+/* Skips JSON whitespace (space, tab, CR, LF). */
 static void skip_ws(struct parser *p)
 {
     const unsigned char *s = p->s;

@@ -115,6 +115,12 @@ int detect_type(const char *s, size_t n)
         if (jsonl)
             return TERSE_TYPE_JSON; /* JSON Lines */
     }
+    /* transcripts and memory lists first: their lines can look like logs
+     * (time stamps) or code */
+    if (chat_is_transcript(s, n))
+        return TERSE_TYPE_CHAT;
+    if (memory_is_list(s, n))
+        return TERSE_TYPE_MEMORY;
     for (i = 0; i < limit;) {
         const char *nl = memchr(s + i, '\n', limit - i);
         size_t e = nl ? (size_t)(nl - s) : limit, L = e - i;
@@ -130,10 +136,6 @@ int detect_type(const char *s, size_t n)
         }
         i = e + 1;
     }
-    if (chat_is_transcript(s, n))
-        return TERSE_TYPE_CHAT;
-    if (memory_is_list(s, n))
-        return TERSE_TYPE_MEMORY;
     if (lines >= 3 && logs * 2 >= lines)
         return TERSE_TYPE_LOG;
     if (lines >= 3 && code * 10 >= lines * 4)

@@ -94,6 +94,7 @@ struct emit {
 
 /* ---- symbol classes ------------------------------------------------------ */
 
+/* 1 when the symbol name contains part. */
 static int name_has(const char *name, const char *part)
 {
     return strstr(name, part) != NULL;
@@ -155,6 +156,7 @@ static int classify(struct emit *e, const TSLanguage *lang)
     return 0;
 }
 
+/* Returns the K_* classes of a node (0 for a symbol out of the table). */
 static uint16_t kind_of(const struct emit *e, TSNode n)
 {
     TSSymbol s = ts_node_symbol(n);
@@ -163,12 +165,14 @@ static uint16_t kind_of(const struct emit *e, TSNode n)
 
 /* ---- comments ------------------------------------------------------------ */
 
+/* 1 when s[0..n) starts with p, ignoring ASCII case. */
 static int starts_ci(const char *s, size_t n, const char *p)
 {
     size_t L = strlen(p);
     return n >= L && strncasecmp(s, p, L) == 0;
 }
 
+/* 1 when s[0..n) contains p, ignoring ASCII case. */
 static int find_ci(const char *s, size_t n, const char *p)
 {
     size_t L = strlen(p), i;
@@ -351,6 +355,7 @@ static size_t column(const struct emit *e, size_t s)
     return col;
 }
 
+/* Writes Python indentation: `level` units. */
 static void indent(struct emit *e, size_t level)
 {
     size_t i;
@@ -358,12 +363,14 @@ static void indent(struct emit *e, size_t level)
         buf_adds(e->out, e->unit);
 }
 
+/* 1 for a byte of a word: letters, digits, _, $ and any non-ASCII byte. */
 static int word_byte(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
            c >= 0x80;
 }
 
+/* 1 for an operator character, one that may fuse with a neighbour ("- -" is not "--"). */
 static int op_byte(char c)
 {
     return c && strchr("+-*/%<>=!&|^~.:?@#\\", c) != NULL;
@@ -472,12 +479,16 @@ static void put(struct emit *e, size_t s, size_t en, const char *text, size_t tn
 }
 
 /* Leaves out the node src[s,en): its gaps merge; a space stands for it if
- * nothing else separates its neighbours. */
+ * nothing else separates its neighbours, a line break if it held one. */
 static void drop(struct emit *e, size_t s, size_t en)
 {
     take_gap(e, s);
     e->prev_end = en;
     e->removed = 1;
+    /* a block comment over several lines ends a line where line ends
+     * matter (JavaScript's and Go's semicolon insertion read it so) */
+    if (e->L->layout == LAYOUT_LINES && memchr(e->src + s, '\n', en - s))
+        e->pend_nl = 1;
 }
 
 /* ---- docstrings ---------------------------------------------------------------- */
@@ -559,10 +570,10 @@ static size_t docstring_cut(const char *src, size_t s, size_t en, int first_line
         cut--;
     if (cut == c0 || (cut == c1 && c0 == p + q) || src[cut - 1] == '\\' || src[cut - 1] == quote)
         return 0;
-    buf_add(out, src + s, c0 - s - (c0 - (p + q)));
+    buf_add(out, src + s, p + q - s); /* prefix and opening quotes */
     buf_add(out, src + c0, cut - c0);
     buf_add(out, src + c1, q);
-    return (c0 - s - (c0 - (p + q))) + (cut - c0) + q;
+    return (p + q - s) + (cut - c0) + q;
 }
 
 /* ---- the walk ------------------------------------------------------------------ */
@@ -612,6 +623,8 @@ out:
     return found;
 }
 
+/* Lists a definition whose body max may elide. Returns 0, or -1 when
+ * memory runs out. */
 static int add_cand(struct emit *e, TSNode def, TSNode body)
 {
     struct cand *c;
@@ -873,6 +886,7 @@ static void split_words(struct buf *b, const char *s, size_t n)
     buf_addc(b, ' ');
 }
 
+/* 1 for a byte of an identifier (ASCII). */
 static int word_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
@@ -885,15 +899,14 @@ static int word_char(char c)
 static int score_cands(struct emit *e)
 {
     struct buf words = {0}, q = {0};
-    size_t *offs = NULL, i, tsize = 1, *table = NULL;
+    size_t *offs = NULL, i, tsize = 4096, used = 0, *table = NULL;
     struct bm25_seg *segs = NULL;
     double *sc = NULL;
     int rc = -1;
     if (!e->n_cands)
         return 0;
-    /* word counts over the whole file, in an open-addressing table of hashes */
-    while (tsize < e->n / 2 + 16)
-        tsize <<= 1;
+    /* word counts over the whole file, in an open-addressing table of
+     * hashes that doubles at half full */
     table = calloc(tsize * 2, sizeof *table); /* [hash, count] pairs; hash 0 = empty */
     offs = malloc((e->n_cands + 1) * sizeof *offs);
     segs = malloc(e->n_cands * sizeof *segs);
@@ -913,6 +926,25 @@ static int score_cands(struct emit *e)
         for (slot = (size_t)h & (tsize - 1); table[2 * slot] && table[2 * slot] != (size_t)h;
              slot = (slot + 1) & (tsize - 1))
             ;
+        if (!table[2 * slot] && ++used * 2 > tsize) {
+            size_t k, *bigger = calloc(tsize * 4, sizeof *bigger);
+            if (!bigger)
+                goto out;
+            for (k = 0; k < tsize; k++) {
+                size_t sl;
+                if (!table[2 * k])
+                    continue;
+                for (sl = table[2 * k] & (tsize * 2 - 1); bigger[2 * sl]; sl = (sl + 1) & (tsize * 2 - 1))
+                    ;
+                bigger[2 * sl] = table[2 * k];
+                bigger[2 * sl + 1] = table[2 * k + 1];
+            }
+            free(table);
+            table = bigger;
+            tsize *= 2;
+            used--;
+            continue; /* look the word up again in the bigger table */
+        }
         table[2 * slot] = (size_t)h;
         table[2 * slot + 1]++;
         i = j;
@@ -974,6 +1006,7 @@ struct ranked_cand {
     size_t index;
 };
 
+/* qsort order: higher score first, earlier candidate on ties. */
 static int by_relevance(const void *a, const void *b)
 {
     const struct ranked_cand *x = a, *y = b;
@@ -1011,6 +1044,8 @@ static void write_tree(struct emit *e, TSNode root)
     }
 }
 
+/* Counts tokens with the caller's callback into *c; returns 0, or -1
+ * (and marks e->oom) when it fails. */
 static int count_out(struct emit *e, const char *s, size_t n, size_t *c)
 {
     if (e->o->count(e->o->count_arg, s, n, c) != 0) {
@@ -1118,6 +1153,7 @@ static int fit_bodies(struct emit *e, TSNode root)
     return e->oom ? CODE_ENOMEM : CODE_OK;
 }
 
+/* See code.h. One parser per call: a context holds no parser (no state). */
 int code_parses(const char *src, size_t n, int lang)
 {
     const struct code_lang *L = code_lang_get(lang);
@@ -1134,6 +1170,8 @@ int code_parses(const char *src, size_t n, int lang)
     return ok;
 }
 
+/* See code.h. Parses once; max with a query or budget walks the tree more
+ * than once (collect, score, write and fit), never re-parsing. */
 int code_compress(const char *src, size_t n, const struct code_opts *o, struct buf *out, struct code_stats *st)
 {
     const struct code_lang *L = code_lang_get(o->lang);

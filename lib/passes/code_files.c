@@ -42,9 +42,11 @@ static int header_line(const char *s, size_t n, size_t *p0, size_t *p1)
     return 0;
 }
 
+/* See code.h. One pass over the lines; called twice by its user, once
+ * to count (max_parts 0) and once to fill. */
 size_t code_split_files(const char *s, size_t n, struct code_part *parts, size_t max_parts)
 {
-    size_t i = 0, count = 0, cur = (size_t)-1, first = n;
+    size_t i = 0, count = 0, cur = (size_t)-1;
     while (i < n) {
         const char *nl = memchr(s + i, '\n', n - i);
         size_t e = nl ? (size_t)(nl - s) : n, next = nl ? e + 1 : n, p0, p1;
@@ -52,8 +54,6 @@ size_t code_split_files(const char *s, size_t n, struct code_part *parts, size_t
         if (h) {
             if (cur != (size_t)-1 && cur < max_parts && parts[cur].b1 == (size_t)-1)
                 parts[cur].b1 = i;
-            if (count == 0)
-                first = i;
             cur = count++;
             if (cur < max_parts) {
                 parts[cur].h0 = i;
@@ -74,6 +74,5 @@ size_t code_split_files(const char *s, size_t n, struct code_part *parts, size_t
     }
     if (cur != (size_t)-1 && cur < max_parts && parts[cur].b1 == (size_t)-1)
         parts[cur].b1 = n;
-    (void)first;
     return count;
 }

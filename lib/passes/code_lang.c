@@ -42,11 +42,13 @@ static const struct code_lang langs[CODE_LANG_COUNT] = {
      "{ …; }"},
 };
 
+/* See code_lang.h. */
 const struct code_lang *code_lang_get(int id)
 {
     return id >= 0 && id < CODE_LANG_COUNT ? &langs[id] : NULL;
 }
 
+/* See code_lang.h. Linear: the lists are a few words long. */
 int code_word_in(const char *list, const char *w, size_t n)
 {
     const char *p = list;
@@ -64,6 +66,7 @@ int code_word_in(const char *list, const char *w, size_t n)
     return 0;
 }
 
+/* See code_lang.h. */
 int code_lang_parse(const char *name, size_t n)
 {
     int i;
@@ -74,6 +77,8 @@ int code_lang_parse(const char *name, size_t n)
     return CODE_NONE;
 }
 
+/* See code_lang.h. The extension is what follows the last dot of the
+ * last path component; "Makefile" and ".bashrc" have none. */
 int code_lang_from_path(const char *path, size_t n)
 {
     size_t i = n, dot = n;
@@ -91,12 +96,14 @@ int code_lang_from_path(const char *path, size_t n)
     return CODE_NONE;
 }
 
+/* 1 when s[0..n) starts with p. */
 static int has_prefix(const char *s, size_t n, const char *p)
 {
     size_t L = strlen(p);
     return n >= L && memcmp(s, p, L) == 0;
 }
 
+/* 1 when s[0..n) contains p. */
 static int contains(const char *s, size_t n, const char *p)
 {
     size_t L = strlen(p), i;
@@ -165,6 +172,8 @@ static void score_line(const char *s, size_t n, int score[CODE_LANG_COUNT])
         score[CODE_JAVASCRIPT] += 10;
 }
 
+/* See code_lang.h. Valid JSON is json; otherwise the language with the
+ * most evidence, at least 2 points (one Python def, two JavaScript consts). */
 int code_lang_guess(const char *s, size_t n)
 {
     int score[CODE_LANG_COUNT] = {0};

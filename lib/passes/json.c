@@ -61,6 +61,7 @@ static size_t value_end(const char *s, size_t n, size_t i, int *kind)
     return i + end;
 }
 
+/* Returns the offset of the first non-whitespace byte at or after i. */
 static size_t skip_space(const char *s, size_t n, size_t i)
 {
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))

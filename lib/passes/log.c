@@ -32,6 +32,7 @@ struct fields {
     size_t s[MAX_FIELDS], e[MAX_FIELDS];
 };
 
+/* Returns 1 for the characters between fields: space and tab. */
 static int blank(char c)
 {
     return c == ' ' || c == '\t';
@@ -58,6 +59,7 @@ static int split(const struct line *l, struct fields *f)
     return f->nf ? 0 : -1;
 }
 
+/* Returns 1 if field k of a and of b are the same bytes. */
 static int same_field(const struct line *a, const struct fields *fa, const struct line *b,
                       const struct fields *fb, size_t k)
 {
@@ -86,6 +88,8 @@ static int alike(const struct line *a, const struct fields *fa, const struct lin
     return same * 2 >= fa->nf && same < fa->nf;
 }
 
+/* Returns the tokens of s[0..n) (n when counting fails for memory: an
+ * over-estimate, which only makes folding look worse). */
 static size_t ntok(const terse_tokenizer *tok, const char *s, size_t n)
 {
     size_t c = 0;
@@ -555,6 +559,7 @@ static int number(const char *s, size_t n, size_t *v)
     return 0;
 }
 
+/* Writes "line N: msg" to err and returns -1. */
 static int bad(char *err, size_t err_len, size_t line, const char *msg)
 {
     if (err && err_len)

@@ -1,23 +1,26 @@
 /* memory.c - agent memory lists; see memory.h.
  *
  * Every memory becomes an entry (its text, its timestamp, where it came
- * from). Then, by level:
+ * from), and each text goes through the prose passes of the level first,
+ * so fillers do not hide a duplicate. Then, by level:
  *   safe      exact duplicates (same words, any case and punctuation) go;
- *             the entry kept takes the newer timestamp;
+ *             the first stays and takes the newer timestamp;
  *   balanced  near duplicates (SimHash of stemmed words and word pairs
- *             within 12 bits, and at least 60% of the stemmed words shared)
- *             are merged when one entry has every number, name and negation
- *             of the other: the fuller one stays, with the newer timestamp.
+ *             within 12 bits and half the words shared, or most of the
+ *             shorter one's words in the longer one; see near()) are merged
+ *             when one entry has every number, name and negation of the
+ *             other: the fuller one stays, with the newer timestamp.
  *             When each has something the other lacks ("lives in Lyon",
  *             "lives in Paris") both stay, newest first: a contradiction is
  *             never resolved here. Facts about one subject ("User", "The
  *             user", a name) are grouped into one entry ("User: vegetarian;
  *             lives in Lyon; has 2 kids") where the shape allows it (text
- *             lists and arrays of strings; objects keep their ids), and
- *             timestamps lose their seconds and zone;
- * and each text goes through the prose passes of the level. A query orders
- * the entries by relevance (BM25); a budget keeps the most relevant entries
- * that fit, with one marker for the others.
+ *             lists, arrays of strings and the compact form; objects keep
+ *             their ids), within a section of a text list, and timestamps
+ *             lose their seconds and zone.
+ * A query orders the entries by relevance (BM25); a budget keeps the most
+ * relevant entries that fit, with one marker for the others. The compact
+ * form (terse_options.compact) writes a JSON list as a text list.
  */
 #include "memory.h"
 
@@ -104,6 +107,7 @@ static const struct json_value *text_member(const struct json_value *v)
     return NULL;
 }
 
+/* See memory.h. */
 int memory_json_shape(const struct json_value *root)
 {
     size_t i;
@@ -115,6 +119,8 @@ int memory_json_shape(const struct json_value *root)
     return 1;
 }
 
+/* Returns a new, cleared entry at the end of the list, or NULL (job
+ * marked) when memory runs out. */
 static struct entry *new_entry(struct mem_job *j)
 {
     struct entry *x;
@@ -211,6 +217,8 @@ static int read_jsonl(struct mem_job *j)
     return j->n_e ? 0 : -1;
 }
 
+/* Reads a text list into entries: one per line; headings become `other`
+ * entries, kept as they are; a leading "[stamp]" is the time stamp. */
 static void read_text(struct mem_job *j)
 {
     size_t i = 0, section = 0;
@@ -253,6 +261,7 @@ static void read_text(struct mem_job *j)
     }
 }
 
+/* See memory.h. */
 int memory_is_list(const char *s, size_t n)
 {
     size_t i = 0, lines = 0, items = 0, users = 0, jsonl = 0;
@@ -658,6 +667,8 @@ static void compact_ts(const char *s, size_t n, struct buf *b)
     }
 }
 
+/* Output order: by position; entries at one position (a contradiction)
+ * newest first; then by index. */
 static int by_pos(const void *a, const void *b)
 {
     const struct entry *x = *(struct entry *const *)a, *y = *(struct entry *const *)b;
@@ -668,6 +679,7 @@ static int by_pos(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Query order: most relevant first, then by_pos. */
 static int by_score(const void *a, const void *b)
 {
     const struct entry *x = *(struct entry *const *)a, *y = *(struct entry *const *)b;
@@ -793,6 +805,8 @@ static void write_list(struct mem_job *j, struct buf *b)
         b->len--;
 }
 
+/* pick_measure for the budget: the exact tokens of the list with the
+ * current keep flags, or (size_t)-1 when memory runs out. */
 static size_t measure(void *arg)
 {
     struct mem_job *j = arg;

@@ -26,6 +26,7 @@ struct dec {
     int depth;
 };
 
+/* Records the error at offset at (the first one wins) and returns -1. */
 static int fail(struct dec *d, size_t at, const char *msg)
 {
     if (!d->msg) {
@@ -35,6 +36,8 @@ static int fail(struct dec *d, size_t at, const char *msg)
     return -1;
 }
 
+/* Counts one more level of nesting; returns 0, or -1 past JSON_MAX_DEPTH
+ * (the output must parse again with the same limit). */
 static int enter(struct dec *d)
 {
     if (++d->depth > JSON_MAX_DEPTH)
@@ -42,6 +45,7 @@ static int enter(struct dec *d)
     return 0;
 }
 
+/* Skips JSON whitespace (inside flow values). */
 static void skip_ws(struct dec *d)
 {
     while (d->i < d->n && (d->s[d->i] == ' ' || d->s[d->i] == '\t' || d->s[d->i] == '\n' ||
@@ -49,18 +53,21 @@ static void skip_ws(struct dec *d)
         d->i++;
 }
 
+/* Skips spaces only (they never end a line). */
 static void skip_spaces(struct dec *d)
 {
     while (d->i < d->n && d->s[d->i] == ' ')
         d->i++;
 }
 
+/* Returns the offset of the line break at or after i, or d->n. */
 static size_t line_end(const struct dec *d, size_t i)
 {
     const char *e = memchr(d->s + i, '\n', d->n - i);
     return e ? (size_t)(e - d->s) : d->n;
 }
 
+/* Returns 1 for a hex digit. */
 static int hexd(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -148,12 +155,15 @@ struct header {
     size_t n, cap, leaves;
 };
 
+/* Releases a header's key buffer and nodes. */
 static void header_free(struct header *h)
 {
     buf_free(&h->keys);
     free(h->nodes);
 }
 
+/* Appends a node as the last child of node parent; returns its index + 1,
+ * or 0 when out of memory. */
 static size_t add_node(struct header *h, size_t parent, size_t key_off, size_t key_len, int leaf)
 {
     struct node *x;
@@ -680,6 +690,8 @@ static int at_table(const struct dec *d)
     return i + 1 < d->n && d->s[i] == ']' && d->s[i + 1] == '{';
 }
 
+/* Reads the whole document: a root table, a flow value, a quoted or bare
+ * scalar, or a block object (see the grammar). Returns 0 or -1. */
 static int document(struct dec *d)
 {
     size_t e;

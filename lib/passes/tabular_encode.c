@@ -23,6 +23,13 @@
 #define MAX_FLATTEN 3
 /* More columns than this and an array is not written as a table. */
 #define MAX_COLUMNS 512
+/* A table written one row a line is easier to read than the same table on
+ * one flow line: it is taken when it costs at most 1% more (by estimate)
+ * than the flow form. The final output is still never more tokens than
+ * minified JSON. */
+#define LINES_SLACK(t) ((t) + (t) / 100 + 1)
+/* Two tables for the same long array are compared on their first rows. */
+#define TABLE_SAMPLE 64
 /* Token estimates (est): exact below EST_EXACT bytes, else sampled. */
 #define EST_BYTES 512
 #define EST_EXACT 1024
@@ -41,6 +48,7 @@ struct enc {
     struct buf memo_text;        /* flow forms, back to back */
     struct memo_slot *memo;      /* open addressing, cap a power of two */
     size_t memo_n, memo_cap;
+    size_t block_tables;         /* members written as block tables so far */
 };
 
 /* A table column: a key, and for a flattened nested object its own
@@ -51,6 +59,9 @@ struct col {
     size_t nsub, leaves;
 };
 
+/* Returns the exact tokens of s[0..n) on the encoder's tokenizer (n when
+ * counting fails for memory: an over-estimate, which only makes a form
+ * look worse). */
 static size_t ntok(struct enc *e, const char *s, size_t n)
 {
     size_t c = 0;
@@ -84,6 +95,7 @@ static size_t est(struct enc *e, const char *s, size_t n)
     return bytes ? (size_t)((double)total * (double)n / (double)bytes) : ntok(e, s, n);
 }
 
+/* Appends depth spaces (depth < MAX_BLOCK_DEPTH): one a level. */
 static void indent(struct buf *out, int depth)
 {
     static const char sp[] = "                        ";
@@ -103,8 +115,6 @@ static void put_key(const struct json_value *k, struct buf *out)
     }
 }
 
-/* Writes a scalar at place: strings bare when the rules allow (then the
- * decoded text), else as written between quotes. */
 /* Writes a string cut to about max bytes (at a character boundary) with a
  * marker that says how many characters were left out, quoted. */
 static void put_cut(const struct json_value *v, size_t max, struct buf *out)
@@ -125,6 +135,9 @@ static void put_cut(const struct json_value *v, size_t max, struct buf *out)
     buf_free(&t);
 }
 
+/* Writes a scalar at place: strings bare when the rules allow (then the
+ * decoded text), else as written between quotes; at balanced and max a
+ * long string is cut (put_cut). */
 static void put_scalar(const struct enc *e, const struct json_value *v, int place,
                        struct buf *out)
 {
@@ -157,11 +170,13 @@ static void put_scalar(const struct enc *e, const struct json_value *v, int plac
     }
 }
 
+/* Returns 1 for arrays and objects. */
 static int is_container(const struct json_value *v)
 {
     return v->kind == JSON_ARRAY || v->kind == JSON_OBJECT;
 }
 
+/* Returns 1 if two keys are the same string (decoded). */
 static int same_key(const struct json_value *a, const struct json_value *b)
 {
     return a->str_len == b->str_len && memcmp(a->str, b->str, a->str_len) == 0;
@@ -169,10 +184,11 @@ static int same_key(const struct json_value *a, const struct json_value *b)
 
 /* ---- column plans --------------------------------------------------------- */
 
+/* Releases the columns c[0..n) and their groups (c may be NULL). */
 static void free_cols(struct col *c, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++)
+    for (i = 0; c && i < n; i++)
         free_cols(c[i].sub, c[i].nsub);
     free(c);
 }
@@ -338,12 +354,13 @@ static void put_cells(struct enc *e, const struct col *c, size_t n, const struct
     }
 }
 
-/* Writes v as a table with columns c. An array in flow form is
- * "[{cols}:row;row]"; in block form "[N]{cols}:" and one row a line (the
- * caller has written the key). An object (block form only) is a keyed
- * table, "[N:]{cols}:", each row a line "key: cells". */
+/* Writes v as a table with columns c (only its first max_rows rows when
+ * max_rows is not 0: a sample to compare tables by). An array in flow form
+ * is "[{cols}:row;row]"; in block form "[N]{cols}:" and one row a line
+ * (the caller has written the key). An object (block form only) is a
+ * keyed table, "[N:]{cols}:", each row a line "key: cells". */
 static void put_table(struct enc *e, const struct json_value *v, const struct col *c, size_t n,
-                      int in_flow, struct buf *out)
+                      int in_flow, size_t max_rows, struct buf *out)
 {
     char num[64];
     size_t i, rows = v->n;
@@ -364,6 +381,8 @@ static void put_table(struct enc *e, const struct json_value *v, const struct co
     }
     put_header(c, n, out);
     buf_add(out, "}:", 2);
+    if (max_rows && rows > max_rows)
+        rows = max_rows; /* a sample, only to compare two tables */
     for (i = 0; i < rows; i++) {
         if (!in_flow)
             buf_addc(out, '\n');
@@ -401,6 +420,7 @@ static size_t memo_hash(const struct json_value *v, size_t cap)
     return (size_t)(h >> 32) & (cap - 1);
 }
 
+/* Returns the remembered flow form of container v, or NULL. */
 static struct memo_slot *memo_find(struct enc *e, const struct json_value *v)
 {
     size_t i;
@@ -412,6 +432,8 @@ static struct memo_slot *memo_find(struct enc *e, const struct json_value *v)
     return NULL;
 }
 
+/* Remembers s[0..n) as the flow form of v (the table doubles at half
+ * full); on allocation failure sets e->oom and remembers nothing. */
 static void memo_put(struct enc *e, const struct json_value *v, const char *s, size_t n)
 {
     size_t i, off = e->memo_text.len;
@@ -449,48 +471,120 @@ static void try_tables(struct enc *e, const struct json_value *v, int in_flow, c
                        size_t lead_len, int nl, struct buf *best, size_t *best_tokens)
 {
     const struct json_value **objs = malloc(v->n * sizeof(*objs));
+    struct col *c[2] = {NULL, NULL};
+    size_t nc[2] = {0, 0}, i, tk;
     struct buf t = {0};
-    size_t i;
-    int flat;
+    int k, use = 0;
     if (!objs) {
         e->oom = 1;
         return;
     }
     for (i = 0; i < v->n; i++)
         objs[i] = &v->items[i];
-    for (flat = 0; flat <= MAX_FLATTEN; flat += MAX_FLATTEN) {
-        struct col *c = NULL;
-        size_t n = 0, tk, leaves = 0;
-        int r = plan(objs, v->n, flat, &c, &n);
+    /* the plain table, and the one with nested objects flattened when
+     * there are any */
+    for (k = 0; k < 2; k++) {
+        size_t leaves = 0;
+        int r = plan(objs, v->n, k ? MAX_FLATTEN : 0, &c[k], &nc[k]);
         if (r < 0)
             e->oom = 1;
         if (r <= 0)
             break;
-        for (i = 0; i < n; i++)
-            leaves += c[i].leaves;
-        if (flat && leaves == n) {
-            free_cols(c, n); /* nothing to flatten: the flat-0 table again */
-            break;
-        }
-        t.len = 0;
-        buf_add(&t, lead, lead_len);
-        put_table(e, v, c, n, in_flow, &t);
-        if (nl)
-            buf_addc(&t, '\n');
-        free_cols(c, n);
-        if (t.oom) {
-            e->oom = 1;
-            break;
-        }
-        tk = est(e, t.p, t.len);
-        if (tk < *best_tokens) {
-            best->len = 0;
-            buf_add(best, t.p, t.len);
-            *best_tokens = tk;
+        for (i = 0; i < nc[k]; i++)
+            leaves += c[k][i].leaves;
+        if (k && leaves == nc[k]) {
+            free_cols(c[k], nc[k]); /* nothing to flatten: the same table */
+            c[k] = NULL;
+            nc[k] = 0;
         }
     }
     free(objs);
+    if (!c[0]) {
+        free_cols(c[1], nc[1]);
+        return;
+    }
+    if (c[1]) {
+        /* which of the two: by a sample of rows for a long table, else by
+         * the whole */
+        size_t sample = v->n > 2 * TABLE_SAMPLE ? TABLE_SAMPLE : 0, tks[2];
+        for (k = 0; k < 2; k++) {
+            t.len = 0;
+            put_table(e, v, c[k], nc[k], in_flow, sample, &t);
+            tks[k] = est(e, t.p, t.len);
+        }
+        use = tks[1] < tks[0];
+    }
+    t.len = 0;
+    buf_add(&t, lead, lead_len);
+    put_table(e, v, c[use], nc[use], in_flow, 0, &t);
+    if (nl)
+        buf_addc(&t, '\n');
+    free_cols(c[0], nc[0]);
+    free_cols(c[1], nc[1]);
+    if (t.oom) {
+        e->oom = 1;
+    } else if ((tk = est(e, t.p, t.len)) < *best_tokens) {
+        struct buf x = *best;
+        *best = t;
+        t = x;
+        *best_tokens = tk;
+    }
     buf_free(&t);
+}
+
+/* Returns 1 if the objects of array v (tableish) all have the same keys in
+ * the same order. */
+static int uniform(const struct json_value *v)
+{
+    size_t i, k;
+    for (i = 1; i < v->n; i++) {
+        if (v->items[i].n != v->items[0].n)
+            return 0;
+        for (k = 0; k < v->items[0].n; k++)
+            if (!same_key(&v->items[i].keys[k], &v->items[0].keys[k]))
+                return 0;
+    }
+    return v->items[0].n > 0;
+}
+
+/* Returns 1 if, on its first TABLE_SAMPLE objects, the long array v
+ * (tableish) costs fewer tokens as a flow table (without flattening) than
+ * as [{k:v},...]. */
+static int table_wins_sample(struct enc *e, const struct json_value *v)
+{
+    struct json_value head = *v;
+    const struct json_value **objs;
+    struct col *c = NULL;
+    struct buf a = {0}, b = {0};
+    size_t n = 0, k, ta, tb;
+    int r, wins = 0;
+    head.n = TABLE_SAMPLE;
+    objs = malloc(head.n * sizeof(*objs));
+    if (!objs)
+        return 0;
+    for (k = 0; k < head.n; k++)
+        objs[k] = &v->items[k];
+    r = plan(objs, head.n, 0, &c, &n);
+    free(objs);
+    if (r <= 0)
+        return 0;
+    put_table(e, &head, c, n, 1, 0, &a);
+    free_cols(c, n);
+    buf_addc(&b, '[');
+    for (k = 0; k < head.n; k++) {
+        if (k)
+            buf_addc(&b, ',');
+        flow(e, &v->items[k], &b);
+    }
+    buf_addc(&b, ']');
+    if (!a.oom && !b.oom) {
+        ta = est(e, a.p, a.len);
+        tb = est(e, b.p, b.len);
+        wins = ta < tb;
+    }
+    buf_free(&a);
+    buf_free(&b);
+    return wins;
 }
 
 /* Appends the flow form of v: scalars as at TAB_FLOW, objects as
@@ -508,6 +602,16 @@ static void flow(struct enc *e, const struct json_value *v, struct buf *out)
     if (m) {
         buf_add(out, e->memo_text.p + m->off, m->len);
         return;
+    }
+    if (v->kind == JSON_ARRAY && tableish(v) &&
+        (uniform(v) || (v->n > 2 * TABLE_SAMPLE && table_wins_sample(e, v)))) {
+        /* objects with the same keys: a table always beats [{k:v},...];
+         * a long array of other objects: when the table wins on the first
+         * rows. Then [{k:v},...] need not be written to be compared. */
+        size_t bt = SIZE_MAX;
+        try_tables(e, v, 1, "", 0, 0, &plain, &bt);
+        if (plain.len)
+            goto done;
     }
     buf_addc(&plain, v->kind == JSON_ARRAY ? '[' : '{');
     for (k = 0; k < v->n; k++) {
@@ -534,6 +638,7 @@ static void flow(struct enc *e, const struct json_value *v, struct buf *out)
             buf_free(&best);
         }
     }
+done:
     memo_put(e, v, plain.p, plain.len);
     buf_add(out, plain.p, plain.len);
     buf_free(&plain);
@@ -574,9 +679,14 @@ static void member(struct enc *e, const struct json_value *obj, size_t k, int de
         /* a block table: key[N]{cols}: or key[N:]{cols}: then the rows,
          * unindented */
         struct buf lead = {0};
+        size_t slack = LINES_SLACK(bt), before = slack;
         indent(&lead, depth);
         put_key(&obj->keys[k], &lead);
-        try_tables(e, v, 0, lead.p, lead.len, 1, &best, &bt);
+        try_tables(e, v, 0, lead.p, lead.len, 1, &best, &slack);
+        if (slack != before) {
+            bt = slack;
+            e->block_tables++;
+        }
         buf_free(&lead);
     }
     if (v->kind == JSON_OBJECT && depth + 1 < MAX_BLOCK_DEPTH) {
@@ -623,14 +733,20 @@ int tab_encode(const struct json_value *v, const terse_tokenizer *tok,
          * "key: value" line) */
         flow(&e, v, &best);
         bt = est(&e, best.p, best.len);
-        if (tableish(v))
-            try_tables(&e, v, 0, "", 0, 0, &best, &bt);
+        if (tableish(v)) {
+            size_t slack = LINES_SLACK(bt), before = slack;
+            try_tables(&e, v, 0, "", 0, 0, &best, &slack);
+            if (slack != before)
+                bt = slack;
+        }
         if (v->kind == JSON_OBJECT && v->n) {
+            size_t tables = e.block_tables;
             block(&e, v, 0, &t);
             if (t.len && t.p[t.len - 1] == '\n')
                 t.len--;
             tk = est(&e, t.p, t.len);
-            if (tk < bt) {
+            /* lines with a table in them get the slack of tables */
+            if (tk < (e.block_tables > tables ? LINES_SLACK(bt) : bt)) {
                 struct buf x = best;
                 best = t;
                 t = x;

@@ -51,19 +51,21 @@ int tab_is_literal(const char *s, size_t n)
  * rules are exactly what it needs. */
 int tab_bare_ok(const char *s, size_t n, int place)
 {
+    /* bit 1: never bare (control characters); bit 2: not in a cell; bit
+     * 4: not in a flow value */
+    static const unsigned char cls[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 4, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 4, 0, 1,
+    };
+    unsigned char mask = (unsigned char)(1 | (place == TAB_CELL ? 2 : place == TAB_FLOW ? 4 : 0));
     size_t i;
     if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' || s[0] == '"' || s[0] == '[' || s[0] == '{')
         return 0;
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7F)
+    for (i = 0; i < n; i++)
+        if (cls[(unsigned char)s[i]] & mask)
             return 0;
-        if (place == TAB_CELL && c == ',')
-            return 0;
-        if (place == TAB_FLOW && (c == ',' || c == ';' || c == '[' || c == ']' ||
-                                  c == '{' || c == '}' || c == '"'))
-            return 0;
-    }
     return !tab_is_number(s, n) && !tab_is_literal(s, n);
 }
 

@@ -10,6 +10,7 @@ struct rank {
     size_t index;
 };
 
+/* Most relevant first; earlier first on ties (deterministic). */
 static int by_score(const void *a, const void *b)
 {
     const struct rank *x = a, *y = b;

@@ -10,7 +10,9 @@
 # Corpora: Python = /usr/lib/python3.11 and /usr/lib/python3/dist-packages;
 # C = every .h under /usr/include; C++ = /usr/include/c++ and .cc/.cpp files
 # under /usr; JavaScript, TypeScript, TSX, JSON = deps/node_modules; Bash =
-# .sh files under /usr; Go, Rust, Java = their files under /usr, if any.
+# .sh files under /usr; Go, Rust, Java = their files under /usr, if any;
+# samples = tests/code/samples (Rust, Java, TSX written for these tests,
+# since the machine has none), each by its extension.
 # Prints each run's "ok"/"not ok" lines and "#" figures; exit 1 on any
 # difference.
 set -u
@@ -39,7 +41,8 @@ corpus() {
         return
     fi
     echo "# $name: $(wc -l < "$LISTS/$name.txt") files, every ${sample}th checked"
-    "$EQUIV" --quiet --lang "$lang" --sample "$sample" --list "$LISTS/$name.txt" > "$LISTS/$name.log" 2>&1
+    if [ "$lang" = auto ]; then set -- --quiet; else set -- --quiet --lang "$lang"; fi
+    "$EQUIV" "$@" --sample "$sample" --list "$LISTS/$name.txt" > "$LISTS/$name.log" 2>&1
     rc=$?
     grep -E '^(not ok|#)' "$LISTS/$name.log" | grep -v '^not ok - /' | sed 's/^#/#  /'
     grep '^not ok - /' "$LISTS/$name.log" | head -5
@@ -55,6 +58,7 @@ corpus typescript typescript 3 deps/node_modules -name '*.ts'
 corpus tsx tsx 1 deps/node_modules -name '*.tsx'
 corpus json json 10 deps/node_modules -name '*.json'
 corpus bash bash 1 /usr/bin /usr/share /usr/lib -xdev -name '*.sh'
+corpus samples auto 1 tests/code/samples -name '*.*'
 corpus go go 1 /usr/lib /usr/share -xdev -name '*.go'
 corpus rust rust 1 /usr/lib /usr/share -xdev -name '*.rs'
 corpus java java 1 /usr/lib /usr/share -xdev -name '*.java'

@@ -209,6 +209,24 @@ static void test_json_budget_and_repeats(void)
         CHECK(strstr(out, "8080") != NULL);
     }
     free(out);
+    /* the system prompt is compressed only on request, in every shape */
+    {
+        const char *const inputs[] = {openai, anthropic, gemini};
+        size_t k;
+        for (k = 0; k < 3; k++) {
+            terse_options_init(&o);
+            o.compress_system = 1;
+            c = terse_ctx_new(&o, NULL);
+            rc = c ? terse_compress(c, inputs[k], strlen(inputs[k]), &r) : TERSE_ENOMEM;
+            CHECK(rc == TERSE_OK);
+            if (rc == TERSE_OK) {
+                CHECK(strstr(r.text, "important to note that you") == NULL);
+                CHECK(strstr(r.text, "It is important to note that\"") != NULL || k != 1); /* thinking kept */
+                terse_result_free(&r);
+            }
+            terse_ctx_free(c);
+        }
+    }
     /* a budget drops the text of the least relevant old message, keeps
      * the shape, and is met */
     terse_options_init(&o);

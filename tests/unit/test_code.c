@@ -193,6 +193,19 @@ static void test_pipeline(void)
     CHECK(strcmp(r.text, "<file path=\"a.py\">\ndef f():\n return 1\n</file>\n<file path=\"b.c\">\nint g(void){\n"
                          "return 2;\n}\n</file>\n") == 0);
     terse_result_free(&r);
+    /* detected without --type: the headers name files of known languages */
+    {
+        static const char repo[] = "This file is a merged representation of the codebase.\n\n"
+                                   "<file path=\"src/a.py\">\n\"\"\"The module.\n\nMore about it.\"\"\"\n"
+                                   "# a comment\n# another comment\nx = 1\n</file>\n";
+        CHECK(run(repo, strlen(repo), NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+        CHECK(r.type == TERSE_TYPE_CODE && strstr(r.text, "<file path=\"src/a.py\">\n\"\"\"The module.\"\"\"\nx=1\n</file>"));
+    }
+    terse_result_free(&r);
+    CHECK(run("=== Summary ===\nThe deploy did not fail.\n", 41, NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) ==
+          TERSE_OK);
+    CHECK(r.type == TERSE_TYPE_PROSE);
+    terse_result_free(&r);
     CHECK(run(multi2, strlen(multi2), "all.txt", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK ||
           r.type == TERSE_TYPE_CODE);
     terse_result_free(&r);

@@ -147,6 +147,12 @@ static void test_planted(void)
     add_obj(&b, &first, "c4", "The user's manager is Boris.", "2024-01-03T08:00:00Z");
     buf_addc(&b, ']');
     CHECK(detect_type(b.p, b.len) == TERSE_TYPE_MEMORY);
+    /* "content" with a "role" is a chat message, without one a memory */
+    CHECK(detect_type("[{\"content\":\"The user is vegetarian\"}]", 38) == TERSE_TYPE_MEMORY);
+    CHECK(detect_type("[{\"role\":\"user\",\"content\":\"hi\"}]", 32) == TERSE_TYPE_CHAT);
+    CHECK(detect_type("[\"a\", 3]", 8) == TERSE_TYPE_JSON);
+    CHECK(detect_type("- The user likes tea.\n- The user lives in Oslo.\n- The user has a cat.\n", 70) == TERSE_TYPE_MEMORY);
+    CHECK(detect_type("- buy milk\n- call Bob\n- fix the bike\n", 37) != TERSE_TYPE_MEMORY);
     out = squeeze(b.p, b.len, TERSE_LEVEL_BALANCED, 0, NULL, &rc, &r);
     CHECK(rc == TERSE_OK && out != NULL);
     if (out) {
