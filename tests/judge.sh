@@ -167,6 +167,15 @@ rc=$?
 [ $rc = 1 ] && grep -q 'HTTP 401: invalid api key' "$tmp/401.err" && ! grep -q wrong-key "$tmp/401.err" &&
     [ "$(q "$tmp/log3" "return r.filter(x => x.status === 401).length")" = 2 ]
 verdict "a bad key: no retry, exit 1, the provider's message, the key not shown"
+for m in anthropic:claude-haiku-4-5 gemini:gemini-2.5-flash; do
+    stop_server
+    start_server "$tmp/log3b" --errors 429,503 --retry-after 0
+    ANTHROPIC_API_KEY=$KEY GEMINI_API_KEY=$KEY "$T" eval judge --models $m --sets "$tmp/data.jsonl" --no-cache \
+        --jobs 1 --retries 1 --backoff-ms 10 --limit 1 > /dev/null 2> "$tmp/perr"
+    [ $? = 1 ] && grep -q 'HTTP 503: overloaded' "$tmp/perr" &&
+        [ "$(q "$tmp/log3b" "return r.map(x => x.status).join(',')")" = "429,503,200" ]
+    verdict "${m%%:*}: its error format read (429 retried, then 503 reported with the provider's message)"
+done
 "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/data.jsonl" --no-cache > "$tmp/nokey.out" 2> "$tmp/nokey.err"
 [ $? = 1 ] && grep -q 'OPENAI_API_KEY is not set' "$tmp/nokey.err"
 verdict "no key: exit 1 before any request"
