@@ -39,7 +39,7 @@ static const char eval_help[] =
     "  --no-cache         neither read nor write the cache\n"
     "  --env-file FILE    read API keys from FILE (default: ./.env when present)\n"
     "  --dry-run          print the calls and a cost estimate, make no request\n"
-    "  --out DIR          also write DIR/judge.md and DIR/judge.json\n"
+    "  --out DIR          also write DIR/judge.md, DIR/judge.json, DIR/judge-answers.jsonl\n"
     "\n"
     "Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or GOOGLE_API_KEY), COMPAT_API_KEY;\n"
     "base URLs: OPENAI_BASE_URL, ANTHROPIC_BASE_URL, GEMINI_BASE_URL. See docs/eval.md.\n";

@@ -119,6 +119,10 @@ verdict "minimum over models reported"
 [ "$(node -e "const j=require('$tmp/out/judge.json'); console.log(j.results.length === 4 && j.min_f1_ratio === 0.4 &&
         j.results.every(x => x.f1_original === 0.8333 && x.f1_compressed === 0.3333) && j.http_requests === 16)")" = true ]
 verdict "judge.json written with the per-model ratio"
+[ "$(node -e "const a = require('fs').readFileSync('$tmp/out/judge-answers.jsonl', 'utf8').trim().split('\n').map(JSON.parse);
+console.log(a.length + ' ' + a.filter(x => x.question_id === 'a' && x.context === 'compressed').map(x => x.reply + ':' + x.f1).join(','))")" = \
+    "16 London:0,London:0,London:0,London:0" ]
+verdict "judge-answers.jsonl: every reply with its scores (the lost answer is visible)"
 sh -c "! grep -q '$KEY' '$tmp/run1.out' '$tmp/run1.err' '$tmp/out/judge.md' '$tmp/out/judge.json'"
 verdict "the key appears in no output"
 
