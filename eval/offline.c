@@ -180,10 +180,54 @@ static double pct(size_t a, size_t b)
     return b ? 100.0 * (double)a / (double)b : 0;
 }
 
+/* Where lost answers are listed (DIR/lost.jsonl): the run's buffer and
+ * the names of the current (set, tokenizer, level). */
+struct lost_log {
+    struct buf *b;
+    const char *set, *tok, *level;
+};
+
+/* Appends one JSON line for question q of item it, not kept strictly (its
+ * content words may still be there: "content" says), or not answered at
+ * all when why is not NULL (a budget that cannot be met). */
+static void log_lost(const struct lost_log *lg, const struct eval_item *it, const struct eval_question *q,
+                     int content, const char *why)
+{
+    size_t a;
+    struct buf *b = lg->b;
+    buf_adds(b, "{\"set\":");
+    json_write_string(lg->set, strlen(lg->set), b);
+    buf_adds(b, ",\"tokenizer\":");
+    json_write_string(lg->tok, strlen(lg->tok), b);
+    buf_adds(b, ",\"level\":");
+    json_write_string(lg->level, strlen(lg->level), b);
+    buf_adds(b, ",\"item\":");
+    json_write_string(it->id, strlen(it->id), b);
+    buf_adds(b, ",\"question_id\":");
+    json_write_string(q->id, strlen(q->id), b);
+    buf_adds(b, ",\"question\":");
+    json_write_string(q->question, strlen(q->question), b);
+    buf_adds(b, ",\"answers\":[");
+    for (a = 0; a < q->n_answers; a++) {
+        if (a)
+            buf_addc(b, ',');
+        json_write_string(q->answers[a], strlen(q->answers[a]), b);
+    }
+    buf_adds(b, "]");
+    if (why) {
+        buf_adds(b, ",\"error\":");
+        json_write_string(why, strlen(why), b);
+    } else {
+        buf_adds(b, content ? ",\"content_kept\":true" : ",\"content_kept\":false");
+    }
+    buf_adds(b, "}\n");
+}
+
 /* Compresses every item of set with (tok, level) into c. Returns 0 or -1
  * (out of memory, or an unexpected library error, with err set). */
 static int run_cell(const struct eval_set *set, const struct prepared *prep, const terse_tokenizer *tok,
-                    int level, struct cell *c, struct eval_progress *pr, char *err, size_t errlen)
+                    int level, struct cell *c, const struct lost_log *lost, struct eval_progress *pr, char *err,
+                    size_t errlen)
 {
     terse_options o;
     terse_ctx *ctx;
@@ -219,7 +263,10 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
             c->tin += n;
             c->tout += n;
             for (qi = 0; qi < it->nq; qi++)
-                c->questions += it->q[qi].offline;
+                if (it->q[qi].offline) {
+                    c->questions++;
+                    log_lost(lost, it, &it->q[qi], 0, terse_strerror(rc));
+                }
             c->nums += prep[i].n_nums;
             c->items_with_nums += prep[i].n_nums > 0;
             eval_progress_step(pr, 1);
@@ -253,6 +300,8 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
             }
             c->strict += s;
             c->content += k;
+            if (!s)
+                log_lost(lost, it, &it->q[qi], k, NULL);
         }
         free(norm);
         if (prep[i].n_nums) {
@@ -292,8 +341,8 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
  * be met) or whose output is over the budget keeps nothing; its tokens
  * count as the input's, so savings are not flattered. */
 static int run_cell_query(const struct eval_set *set, const struct prepared *prep, const terse_tokenizer *tok,
-                          int level, unsigned pct_budget, struct cell *c, struct eval_progress *pr, char *err,
-                          size_t errlen)
+                          int level, unsigned pct_budget, struct cell *c, const struct lost_log *lost,
+                          struct eval_progress *pr, char *err, size_t errlen)
 {
     size_t i, qi, ai, n_calls = 0;
     for (i = 0; i < set->n; i++)
@@ -349,6 +398,7 @@ static int run_cell_query(const struct eval_set *set, const struct prepared *pre
                 c->errors++;
                 c->tout += tin;
                 c->ratios[c->n_ratios++] = 1;
+                log_lost(lost, it, q, 0, "the budget cannot be met");
                 eval_progress_step(pr, 1);
                 continue;
             }
@@ -356,6 +406,7 @@ static int run_cell_query(const struct eval_set *set, const struct prepared *pre
                 c->over_budget++;
                 c->tout += tin;
                 c->ratios[c->n_ratios++] = 1;
+                log_lost(lost, it, q, 0, "output over the budget");
                 terse_result_free(&r);
                 eval_progress_step(pr, 1);
                 continue;
@@ -374,6 +425,8 @@ static int run_cell_query(const struct eval_set *set, const struct prepared *pre
             free(norm);
             c->strict += s;
             c->content += k;
+            if (!s)
+                log_lost(lost, it, q, k, NULL);
             if (prep[i].n_nums) {
                 size_t kept = eval_numbers_kept(prep[i].nums.p, prep[i].n_nums, r.text, r.len);
                 c->nums_kept += kept;
@@ -652,6 +705,15 @@ static void write_report(const struct run *r, struct buf *md, struct buf *js)
     addf(js, "]}\n");
 }
 
+/* Writes DIR/lost.jsonl: every question whose answer was not kept
+ * (strictly), per set, tokenizer and level. Returns 0 or -1 with err. */
+static int write_lost(const char *out_dir, const struct buf *lost, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/lost.jsonl", out_dir);
+    return eval_write_file(path, lost, err, errlen);
+}
+
 /* Writes DIR/fidelity-TOKENIZER.svg for each tokenizer: % tokens saved
  * against % answers retained (kept_figure), one point per level, one
  * series per data set. Returns 0, or -1 with err set. */
@@ -704,7 +766,7 @@ int eval_offline_main(int argc, char **argv)
     struct eval_set sets[MAX_SETS];
     struct cell *cells = NULL;
     struct input_ret inputs[MAX_SETS];
-    struct buf md = {0}, js = {0};
+    struct buf md = {0}, js = {0}, lost = {0};
     struct eval_progress pr;
     size_t total_items = 0;
     double t_start = eval_now();
@@ -812,17 +874,19 @@ int eval_offline_main(int argc, char **argv)
         }
         pr.label = sets[s].name;
         for (t = 0; t < n_toks; t++)
-            for (l = 0; l < n_levels; l++)
+            for (l = 0; l < n_levels; l++) {
+                struct lost_log lg = {&lost, sets[s].name, tnames[t], lnames[l]};
                 if ((budget ? run_cell_query(&sets[s], prep, toks[t], levels[l], (unsigned)budget,
-                                             &cells[(s * n_toks + t) * n_levels + l], &pr, err, sizeof err)
+                                             &cells[(s * n_toks + t) * n_levels + l], &lg, &pr, err, sizeof err)
                             : run_cell(&sets[s], prep, toks[t], levels[l], &cells[(s * n_toks + t) * n_levels + l],
-                                       &pr, err, sizeof err)) != 0) {
+                                       &lg, &pr, err, sizeof err)) != 0) {
                     unprepare(&sets[s], prep);
                     eval_progress_end(&pr);
                     fprintf(stderr, "terse: %s\n", err);
                     rc = 2;
                     goto done;
                 }
+            }
         unprepare(&sets[s], prep);
     }
     eval_progress_end(&pr);
@@ -836,8 +900,13 @@ int eval_offline_main(int argc, char **argv)
             goto done;
         }
         fwrite(md.p, 1, md.len, stdout);
+        if (lost.oom) {
+            rc = 2;
+            goto done;
+        }
         if (out_dir && (eval_write_outputs(out_dir, "report", &md, &js, err, sizeof err) != 0 ||
-                        write_plots(&run, out_dir, err, sizeof err) != 0)) {
+                        write_plots(&run, out_dir, err, sizeof err) != 0 ||
+                        write_lost(out_dir, &lost, err, sizeof err) != 0)) {
             rc = error_line(err);
             goto done;
         }
@@ -852,6 +921,7 @@ done:
             eval_set_free(&sets[s]);
     buf_free(&md);
     buf_free(&js);
+    buf_free(&lost);
     free(sets_arg);
     free(levels_arg);
     free(toks_arg);

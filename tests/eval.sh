@@ -84,6 +84,10 @@ J
 console.log(r.map(x => x.set + ' ' + x.level + ' ' + x.questions + ' ' + x.strict_kept + ' ' + x.numbers + ' ' + x.numbers_kept).join(','))")" = \
     "mine.jsonl exact 2 2 3 3,mine.jsonl balanced 2 1 3 3" ]
 verdict "JSONL data set: 2 questions, 1 lost at balanced; 3 numbers kept"
+[ "$(node -e "const l = require('fs').readFileSync('$tmp/m/lost.jsonl', 'utf8').trim().split('\n').map(JSON.parse);
+console.log(l.length + ' ' + l[0].level + ' ' + l[0].question + ' ' + l[0].answers[0] + ' ' + l[0].content_kept)")" = \
+    "1 balanced Why did we meet? in order to plan false" ]
+verdict "lost.jsonl lists the lost answer (content word \"order\" gone too)"
 
 # errors: one line, exit 1
 err() {
