@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "../lib/common/json.h"
@@ -17,6 +18,13 @@
 #include "eval.h"
 
 const char *const eval_set_names[] = {"squad", "nq", "kv", "gsm8k", "seed", "locomo", NULL};
+
+/* DESIGN.md's ../shared/data beside the checkout when it is there, else
+ * /work/shared/data (eval/quality.js's default, right from a worktree). */
+const char *eval_default_data(void)
+{
+    return access("../shared/data/README.md", R_OK) == 0 ? "../shared/data" : "/work/shared/data";
+}
 
 /* Reads through zlib, which passes files that are not gzip through
  * unchanged; the result is repaired to valid UTF-8 (json_parse needs it). */

@@ -54,6 +54,10 @@ struct eval_set {
     size_t n;
 };
 
+/* The data directory when neither --data nor TERSE_DATA says:
+ * ../shared/data if it exists, else /work/shared/data. */
+const char *eval_default_data(void);
+
 /* The built-in data set names, in report order; NULL-terminated. */
 extern const char *const eval_set_names[];
 

@@ -787,7 +787,7 @@ int eval_judge_main(int argc, char **argv)
     j.http.backoff_ms = 500;
     j.http.timeout_s = 120;
     if (!data)
-        data = "/work/shared/data"; /* as eval/quality.js */
+        data = eval_default_data();
     for (i = 1; i < argc;) {
         const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = 1;

@@ -773,7 +773,7 @@ int eval_offline_main(int argc, char **argv)
 
     memset(sets, 0, sizeof sets);
     if (!data)
-        data = "/work/shared/data"; /* as eval/quality.js */
+        data = eval_default_data();
     for (i = 1; i < argc; i += 2) {
         const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0)
