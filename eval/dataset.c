@@ -17,7 +17,7 @@
 #include "../lib/common/utf8.h"
 #include "eval.h"
 
-const char *const eval_set_names[] = {"squad", "nq", "kv", "gsm8k", "seed", "locomo", NULL};
+const char *const eval_set_names[] = {"squad", "nq", "kv", "gsm8k", "seed", "locomo", "toon", NULL};
 
 /* DESIGN.md's ../shared/data beside the checkout when it is there, else
  * /work/shared/data (eval/quality.js's default, right from a worktree). */
@@ -606,6 +606,53 @@ fail:
     return -1;
 }
 
+/* toon-bench: github-repos.json wrapped as {"repositories": [...]}, as
+ * the upstream benchmark wraps it, then the eight generated documents;
+ * one item each. A file that is not JSON is an error. */
+static int load_toon(const char *dir, size_t limit, struct eval_set *set, char *err, size_t errlen)
+{
+    static const char *const files[] = {"github-repos.json", "generated/tabular.json", "generated/nested.json",
+                                        "generated/analytics.json", "generated/github.json",
+                                        "generated/event-logs.json", "generated/nested-config.json",
+                                        "generated/keyed.json", "generated/nested-group.json", NULL};
+    size_t i;
+    for (i = 0; files[i] && (!limit || set->n < limit); i++) {
+        char path[4096 + 64];
+        size_t len;
+        char *text;
+        struct json_error je;
+        struct json_doc *d;
+        struct eval_item *it;
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        if (!(text = eval_read_file(path, &len, err, errlen)))
+            return -1;
+        d = json_parse(text, len, &je);
+        if (!d) {
+            snprintf(err, errlen, "%s:%zu: %s", path, je.line, je.msg);
+            free(text);
+            return -1;
+        }
+        json_doc_free(d);
+        if (!(it = new_item(set, files[i]))) {
+            free(text);
+            snprintf(err, errlen, "out of memory reading %s", path);
+            return -1;
+        }
+        if (i == 0) {
+            struct buf b = {0};
+            buf_adds(&b, "{\"repositories\": ");
+            buf_add(&b, text, len);
+            buf_adds(&b, "}");
+            set_context(it, b.p ? b.p : "", b.len);
+            buf_free(&b);
+        } else {
+            set_context(it, text, len);
+        }
+        free(text);
+    }
+    return 0;
+}
+
 int eval_set_load(const char *name, const char *data_dir, size_t limit, struct eval_set *set, char *err,
                   size_t errlen)
 {
@@ -638,10 +685,15 @@ int eval_set_load(const char *name, const char *data_dir, size_t limit, struct e
         snprintf(path, sizeof path, "%s/locomo-dev/30.json", data_dir);
         if (rc == 0 && (!limit || set->n < limit))
             rc = load_locomo(path, set, err, errlen);
+    } else if (strcmp(name, "toon") == 0) {
+        set->kind = SET_JSON;
+        snprintf(path, sizeof path, "%s/toon-bench", data_dir);
+        rc = load_toon(path, limit, set, err, errlen);
     } else if (strchr(name, '/') || strstr(name, ".json")) {
         rc = load_jsonl(FORM_GENERIC, name, limit, set, err, errlen);
     } else {
-        snprintf(err, errlen, "unknown data set '%s' (squad, nq, kv, gsm8k, seed, locomo, or a .jsonl file)", name);
+        snprintf(err, errlen, "unknown data set '%s' (squad, nq, kv, gsm8k, seed, locomo, toon, or a .jsonl file)",
+                 name);
         rc = -1;
     }
     if (rc == 0 && oom_flag) {

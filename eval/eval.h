@@ -24,7 +24,8 @@ enum eval_set_kind {
     SET_QA,      /* answer retention of its questions */
     SET_KV,      /* + exact recall of the key/value UUIDs */
     SET_NUMBERS, /* gsm8k: the problem's numbers are what must survive */
-    SET_SEED     /* seed pairs: a reference compression to compare with */
+    SET_SEED,    /* seed pairs: a reference compression to compare with */
+    SET_JSON     /* toon-bench: JSON documents that must expand back unchanged */
 };
 
 struct eval_question {

@@ -13,7 +13,7 @@ static const char eval_help[] =
     "       terse eval judge --models M,... [options]   ask models over original and compressed text\n"
     "\n"
     "terse eval options:\n"
-    "  --sets LIST        squad,nq,kv,gsm8k,seed,locomo (default: all) or FILE.jsonl with\n"
+    "  --sets LIST        squad,nq,kv,gsm8k,seed,locomo,toon (default: all) or FILE.jsonl with\n"
     "                     {\"context\": ..., \"question\": ..., \"answers\": [...]} per line\n"
     "  --levels LIST      exact,safe,balanced,max (default: all)\n"
     "  --tokenizers LIST  o200k,cl100k,gemma3,claude (default: all; claude is an estimate)\n"

@@ -898,7 +898,7 @@ int eval_judge_main(int argc, char **argv)
             rc = error_line(err);
             goto done;
         }
-        if (sets[s].kind == SET_SEED) {
+        if (sets[s].kind == SET_SEED || sets[s].kind == SET_JSON) {
             rc = usage_error("data set '%s' has no questions to ask", names[s]);
             goto done;
         }

@@ -33,6 +33,7 @@ struct cell {
     size_t nums, nums_kept, items_with_nums, items_all_nums;
     size_t guard_bad, kv_pair, kv_all;
     size_t over_budget; /* --budget: outputs over it (must stay 0) */
+    size_t json_same;   /* toon: outputs that expand back to the same JSON */
     double seconds;
     double *ratios;
     size_t n_ratios;
@@ -155,6 +156,29 @@ static int guard_violated(const char *in, size_t n, const char *out, size_t out_
     }
     free(t);
     return bad;
+}
+
+/* qsort order of doubles, ascending. */
+/* toon: whether terse_expand(out) is the same JSON value as in
+ * (json_equal: numbers as written, key order, strings decoded). Returns
+ * 1, 0, or -1 when out of memory. */
+static int json_round_trip(const char *in, size_t in_len, const char *out, size_t out_len)
+{
+    char *back = NULL;
+    size_t back_len = 0;
+    struct json_doc *a, *b;
+    int rc = terse_expand(out, out_len, TERSE_TYPE_JSON, &back, &back_len, NULL, 0), same;
+    if (rc == TERSE_ENOMEM)
+        return -1;
+    if (rc != TERSE_OK)
+        return 0;
+    a = json_parse(in, in_len, NULL);
+    b = json_parse(back, back_len, NULL);
+    same = a && b && json_equal(json_root(a), json_root(b));
+    json_doc_free(a);
+    json_doc_free(b);
+    terse_free(back);
+    return same;
 }
 
 /* qsort order of doubles, ascending. */
@@ -327,6 +351,16 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
             c->kv_pair += pair;
             c->kv_all += all;
         }
+        if (set->kind == SET_JSON) {
+            int same = json_round_trip(it->context, it->context_len, r.text, r.len);
+            if (same < 0) {
+                terse_result_free(&r);
+                terse_ctx_free(ctx);
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            c->json_same += (size_t)same;
+        }
         terse_result_free(&r);
         eval_progress_step(pr, 1);
     }
@@ -452,6 +486,8 @@ static double kept_figure(int kind, const struct cell *c)
 {
     if (kind == SET_KV)
         return pct(c->kv_pair, c->items);
+    if (kind == SET_JSON)
+        return pct(c->json_same, c->items);
     if (kind == SET_NUMBERS || kind == SET_SEED)
         return pct(c->items_all_nums, c->items_with_nums);
     return pct(c->strict, c->questions);
@@ -648,15 +684,19 @@ static void write_report(const struct run *r, struct buf *md, struct buf *js)
     for (t = 0; t < n_toks; t++) {
         addf(md, "\n## %s%s\n\n", tnames[t], terse_tokenizer_is_exact(toks[t]) ? "" : " (counts are an estimate)");
         addf(md, "| set | level | items | tokens in | tokens out | saved %% | median ratio | strict %% | "
-                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | failed | ms/MB |\n"
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | JSON round trip %% | ref ratio | "
+                  "failed | ms/MB |\n"
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (s = 0; s < n_sets; s++)
             for (l = 0; l < n_levels; l++) {
                 struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
                 double saved = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
                 double med = median(c->ratios, c->n_ratios);
                 double ms_mb = c->bytes ? c->seconds * 1000 / ((double)c->bytes / 1e6) : 0;
-                char strict[32] = "-", content[32] = "-", kv[48] = "-", ref[32] = "-", nums[32] = "-", guard[32] = "-";
+                char strict[32] = "-", content[32] = "-", kv[48] = "-", ref[32] = "-", nums[32] = "-", guard[32] = "-",
+                     rt[32] = "-";
+                if (sets[s].kind == SET_JSON)
+                    snprintf(rt, sizeof rt, "%.2f", pct(c->json_same, c->items));
                 if (c->questions) {
                     snprintf(strict, sizeof strict, "%.2f", pct(c->strict, c->questions));
                     snprintf(content, sizeof content, "%.2f", pct(c->content, c->questions));
@@ -669,9 +709,9 @@ static void write_report(const struct run *r, struct buf *md, struct buf *js)
                     snprintf(ref, sizeof ref, "%.4f", (double)c->ref_tokens / (double)c->tin);
                 if (!budget)
                     snprintf(guard, sizeof guard, "%zu", c->guard_bad);
-                addf(md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %s | %s | %s | %zu | %.0f |\n",
+                addf(md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %s | %s | %s | %s | %zu | %.0f |\n",
                      sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums, guard,
-                     kv, ref, c->errors + c->over_budget, ms_mb);
+                     kv, rt, ref, c->errors + c->over_budget, ms_mb);
                 if (s || t || l)
                     buf_addc(js, ',');
                 addf(js, "{\"set\":");
@@ -693,6 +733,8 @@ static void write_report(const struct run *r, struct buf *md, struct buf *js)
                 if (sets[s].kind == SET_KV)
                     addf(js, "\"kv_pair_recall\":%.2f,\"kv_all_uuids\":%.2f,", pct(c->kv_pair, c->items),
                          pct(c->kv_all, c->items));
+                if (sets[s].kind == SET_JSON)
+                    addf(js, "\"json_round_trip\":%.2f,", pct(c->json_same, c->items));
                 if (sets[s].kind == SET_SEED)
                     addf(js, "\"reference_tokens\":%zu,\"reference_ratio\":%.4f,", c->ref_tokens,
                          c->tin ? (double)c->ref_tokens / (double)c->tin : 0);
@@ -813,7 +855,7 @@ int eval_offline_main(int argc, char **argv)
         }
     }
     if (!sets_arg)
-        sets_arg = strdup(budget ? "squad,nq,kv,locomo" : "squad,nq,kv,gsm8k,seed,locomo");
+        sets_arg = strdup(budget ? "squad,nq,kv,locomo" : "squad,nq,kv,gsm8k,seed,locomo,toon");
     if (!levels_arg)
         levels_arg = strdup("exact,safe,balanced,max");
     if (!toks_arg)
