@@ -82,20 +82,21 @@ struct chat_job {
 /* ---- small talk ----------------------------------------------------------- */
 
 /* Words that greetings, thanks and praise are made of, sorted. A sentence
- * made only of these (and of a speaker's name) carries no fact. */
+ * made only of these (and of a speaker's name) carries no fact. Nouns that
+ * can carry one are left out ("I love my job." stays; "Good job!" too). */
 static const char *const phatic_words[] = {
     "a", "again", "all", "am", "amazing", "an", "and", "appreciate", "appreciated", "are", "aw",
     "awesome", "aww", "be", "beautiful", "best", "bunch", "bye", "can", "care", "cheers",
-    "congrats", "congratulations", "cool", "could", "cute", "day", "do", "excited", "fantastic",
-    "for", "fun", "get", "glad", "go", "going", "good", "goodbye", "gorgeous", "got", "great",
-    "haha", "happy", "hear", "hello", "here", "hey", "hi", "hiya", "hmm", "hope", "how", "i", "i'm",
-    "im", "incredible", "inspiring", "is", "it", "it's", "its", "job", "keep", "kind", "later",
-    "lol", "look", "looks", "lot", "love", "lovely", "luck", "me", "mean", "means", "much", "my",
-    "neat", "nice", "of", "oh", "ok", "okay", "omg", "one", "perfect", "prob", "problem", "proud",
-    "really", "rock", "see", "so", "soon", "sound", "sounds", "stunning", "super", "sweet", "take",
-    "talk", "thank", "thanks", "that", "that's", "thats", "the", "there", "this", "to", "too",
-    "totally", "up", "very", "wait", "was", "way", "well", "what", "whoa", "wish", "woah",
-    "wonderful", "words", "work", "worries", "wow", "yay", "you", "you're", "your", "youre",
+    "congrats", "congratulations", "cool", "could", "cute", "do", "excited", "fantastic", "for",
+    "fun", "get", "glad", "go", "going", "good", "goodbye", "gorgeous", "got", "great", "haha",
+    "happy", "hear", "hello", "here", "hey", "hi", "hiya", "hmm", "hope", "how", "i", "i'm", "im",
+    "incredible", "inspiring", "is", "it", "it's", "its", "keep", "kind", "later", "lol", "look",
+    "looks", "lot", "love", "lovely", "luck", "me", "mean", "means", "much", "my", "neat", "nice",
+    "of", "oh", "ok", "okay", "omg", "one", "perfect", "prob", "problem", "proud", "really", "rock",
+    "see", "so", "soon", "sound", "sounds", "stunning", "super", "sweet", "take", "talk", "thank",
+    "thanks", "that", "that's", "thats", "the", "there", "this", "to", "too", "totally", "up",
+    "very", "wait", "was", "way", "well", "what", "whoa", "wish", "woah", "wonderful", "words",
+    "worries", "wow", "yay", "you", "you're", "your", "youre",
 };
 
 /* Words that answer a question ("Yes."): small talk only when the turn

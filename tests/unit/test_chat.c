@@ -277,6 +277,21 @@ static void test_transcript(void)
         CHECK(strstr(out, "\nMelanie: ") != NULL);           /* the speaker prefix as it was */
     }
     free(out);
+    /* time stamps before the speaker stay as they were */
+    {
+        static const char ts[] =
+            "[10:32] Alice: Hey Bob! It is important to note that the deploy is done.\n"
+            "[10:33] Bob: Thanks, Alice! Did it fail on 3 hosts?\n"
+            "[10:35] Alice: No, it did not fail in order to save time.\n"
+            "2024-01-02 10:36 - Bob: Great!\n"
+            "2024-01-02 10:37 - Alice: We basically moved 12 services.\n";
+        char *o2 = squeeze(ts, strlen(ts), TERSE_TYPE_AUTO, TERSE_LEVEL_BALANCED, 0, 0, NULL, &rc);
+        CHECK(detect_type(ts, strlen(ts)) == TERSE_TYPE_CHAT);
+        CHECK(o2 && strncmp(o2, "[10:32] Alice: ", 15) == 0);
+        CHECK(o2 && strstr(o2, "\n2024-01-02 10:37 - Alice: ") && strstr(o2, "12") && strstr(o2, "not"));
+        CHECK(o2 && !strstr(o2, "Great"));
+        free(o2);
+    }
     /* exact keeps every line's words */
     out = squeeze(t, strlen(t), TERSE_TYPE_CHAT, TERSE_LEVEL_EXACT, 0, 0, NULL, &rc);
     CHECK(rc == TERSE_OK && out && strstr(out, "Good to see you!") != NULL);
