@@ -10,13 +10,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "../lib/common/json.h"
 #include "../lib/common/utf8.h"
 #include "eval.h"
 
-const char *const eval_set_names[] = {"squad", "nq", "kv", "gsm8k", "seed", "locomo", NULL};
+const char *const eval_set_names[] = {"squad", "nq", "kv", "gsm8k", "seed", "locomo", "toon", NULL};
+
+/* DESIGN.md's ../shared/data beside the checkout when it is there, else
+ * /work/shared/data (eval/quality.js's default, right from a worktree). */
+const char *eval_default_data(void)
+{
+    return access("../shared/data/README.md", R_OK) == 0 ? "../shared/data" : "/work/shared/data";
+}
 
 /* Reads through zlib, which passes files that are not gzip through
  * unchanged; the result is repaired to valid UTF-8 (json_parse needs it). */
@@ -333,18 +341,19 @@ static int jsonl_record(int form, const struct json_value *r, size_t line, struc
             snprintf(err, errlen, "line %zu: a key-value record needs ordered_kv_records, key, value", line);
             return -1;
         }
-        if (render_kv(recs, &b) != 0 || b.oom) {
+        if (render_kv(recs, &b) != 0) {
             buf_free(&b);
             snprintf(err, errlen, "line %zu: ordered_kv_records must be [string, string] pairs", line);
             return -1;
         }
-        if (!(it = new_item(set, id))) {
+        buf_addc(&b, 0);
+        if (b.oom || !(it = new_item(set, id))) {
             buf_free(&b);
+            snprintf(err, errlen, "out of memory");
             return -1;
         }
-        it->context = b.p ? b.p : dup_s("");
-        it->context_len = b.len;
-        buf_addc(&b, 0); /* b.p was taken; nothing to free */
+        it->context = b.p; /* the item owns the rendering now */
+        it->context_len = b.len - 1;
         it->kv_key = dup_s(k);
         it->kv_value = dup_s(v);
         /* the question of upstream's key-value retrieval prompt */
@@ -461,10 +470,14 @@ static int jsonl_parse_form(int form, const char *text, size_t len, size_t limit
             snprintf(err, errlen, "line %zu: not JSON: %s (column %zu)", line, je.msg, je.col);
             return -1;
         }
+        err[0] = 0;
         rc = jsonl_record(form, json_root(d), line, set, err, errlen);
         json_doc_free(d);
-        if (rc < 0)
+        if (rc < 0) {
+            if (!err[0]) /* the allocations of a record fail without a message */
+                snprintf(err, errlen, "line %zu: out of memory", line);
             return -1;
+        }
         if (oom_flag) {
             snprintf(err, errlen, "out of memory");
             return -1;
@@ -567,7 +580,7 @@ static int load_locomo(const char *path, struct eval_set *set, char *err, size_t
     if (render_locomo(conv, &b) != 0 || !qa || qa->kind != JSON_ARRAY || b.oom)
         FAIL("%s: not a LoCoMo conversation (session_N turns with speaker and text, and qa)", path);
     if (!(it = new_item(set, base ? base + 1 : path)))
-        goto fail;
+        FAIL("out of memory reading %s", path);
     set_context(it, b.p, b.len);
     for (i = 0; i < qa->n; i++) {
         const struct json_value *x = &qa->items[i], *cat = json_get(x, "category");
@@ -580,7 +593,7 @@ static int load_locomo(const char *path, struct eval_set *set, char *err, size_t
             continue; /* category 5 is unanswerable by design */
         snprintf(qid, sizeof qid, "%s/q%zu", it->id, i);
         if (!(q = new_question(it, qid, qq)))
-            goto fail;
+            FAIL("out of memory reading %s", path);
         add_answer(q, s, n);
         q->free_form = 1;
     }
@@ -591,6 +604,53 @@ fail:
     buf_free(&b);
     json_doc_free(d);
     return -1;
+}
+
+/* toon-bench: github-repos.json wrapped as {"repositories": [...]}, as
+ * the upstream benchmark wraps it, then the eight generated documents;
+ * one item each. A file that is not JSON is an error. */
+static int load_toon(const char *dir, size_t limit, struct eval_set *set, char *err, size_t errlen)
+{
+    static const char *const files[] = {"github-repos.json", "generated/tabular.json", "generated/nested.json",
+                                        "generated/analytics.json", "generated/github.json",
+                                        "generated/event-logs.json", "generated/nested-config.json",
+                                        "generated/keyed.json", "generated/nested-group.json", NULL};
+    size_t i;
+    for (i = 0; files[i] && (!limit || set->n < limit); i++) {
+        char path[4096 + 64];
+        size_t len;
+        char *text;
+        struct json_error je;
+        struct json_doc *d;
+        struct eval_item *it;
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        if (!(text = eval_read_file(path, &len, err, errlen)))
+            return -1;
+        d = json_parse(text, len, &je);
+        if (!d) {
+            snprintf(err, errlen, "%s:%zu: %s", path, je.line, je.msg);
+            free(text);
+            return -1;
+        }
+        json_doc_free(d);
+        if (!(it = new_item(set, files[i]))) {
+            free(text);
+            snprintf(err, errlen, "out of memory reading %s", path);
+            return -1;
+        }
+        if (i == 0) {
+            struct buf b = {0};
+            buf_adds(&b, "{\"repositories\": ");
+            buf_add(&b, text, len);
+            buf_adds(&b, "}");
+            set_context(it, b.p ? b.p : "", b.len);
+            buf_free(&b);
+        } else {
+            set_context(it, text, len);
+        }
+        free(text);
+    }
+    return 0;
 }
 
 int eval_set_load(const char *name, const char *data_dir, size_t limit, struct eval_set *set, char *err,
@@ -625,10 +685,15 @@ int eval_set_load(const char *name, const char *data_dir, size_t limit, struct e
         snprintf(path, sizeof path, "%s/locomo-dev/30.json", data_dir);
         if (rc == 0 && (!limit || set->n < limit))
             rc = load_locomo(path, set, err, errlen);
+    } else if (strcmp(name, "toon") == 0) {
+        set->kind = SET_JSON;
+        snprintf(path, sizeof path, "%s/toon-bench", data_dir);
+        rc = load_toon(path, limit, set, err, errlen);
     } else if (strchr(name, '/') || strstr(name, ".json")) {
         rc = load_jsonl(FORM_GENERIC, name, limit, set, err, errlen);
     } else {
-        snprintf(err, errlen, "unknown data set '%s' (squad, nq, kv, gsm8k, seed, locomo, or a .jsonl file)", name);
+        snprintf(err, errlen, "unknown data set '%s' (squad, nq, kv, gsm8k, seed, locomo, toon, or a .jsonl file)",
+                 name);
         rc = -1;
     }
     if (rc == 0 && oom_flag) {

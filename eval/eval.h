@@ -24,7 +24,8 @@ enum eval_set_kind {
     SET_QA,      /* answer retention of its questions */
     SET_KV,      /* + exact recall of the key/value UUIDs */
     SET_NUMBERS, /* gsm8k: the problem's numbers are what must survive */
-    SET_SEED     /* seed pairs: a reference compression to compare with */
+    SET_SEED,    /* seed pairs: a reference compression to compare with */
+    SET_JSON     /* toon-bench: JSON documents that must expand back unchanged */
 };
 
 struct eval_question {
@@ -53,6 +54,10 @@ struct eval_set {
     struct eval_item *items;
     size_t n;
 };
+
+/* The data directory when neither --data nor TERSE_DATA says:
+ * ../shared/data if it exists, else /work/shared/data. */
+const char *eval_default_data(void);
 
 /* The built-in data set names, in report order; NULL-terminated. */
 extern const char *const eval_set_names[];

@@ -663,6 +663,57 @@ static int add_set(struct judge *j, const struct eval_set *set, int s, size_t li
     return rc;
 }
 
+/* Writes DIR/judge-answers.jsonl: one line per question, model and
+ * context, with the reply and its scores (or the call's error), so that a
+ * lost answer can be looked at. Returns 0, or -1 with err set. */
+static int write_answers(const struct judge *j, const struct ask *asks, size_t n_asks,
+                         const struct eval_set *sets, const char *out_dir, char *err, size_t errlen)
+{
+    struct buf b = {0};
+    char path[4096], num[160];
+    size_t a;
+    int rc;
+    for (a = 0; a < n_asks; a++) {
+        const struct ask *x = &asks[a];
+        const char *reply = reply_of(j, x->call), *e = error_of(j, x->call);
+        const char *spec = j->models[x->model].spec;
+        buf_adds(&b, "{\"set\":");
+        json_write_string(sets[x->set].name, strlen(sets[x->set].name), &b);
+        buf_adds(&b, ",\"model\":");
+        json_write_string(spec, strlen(spec), &b);
+        buf_adds(&b, ",\"item\":");
+        json_write_string(x->item->id, strlen(x->item->id), &b);
+        buf_adds(&b, ",\"question_id\":");
+        json_write_string(x->q->id, strlen(x->q->id), &b);
+        buf_adds(&b, ",\"question\":");
+        json_write_string(x->q->question, strlen(x->q->question), &b);
+        buf_adds(&b, x->variant ? ",\"context\":\"compressed\"" : ",\"context\":\"original\"");
+        if (reply) {
+            double em, f1;
+            score(x->q, reply, &em, &f1);
+            buf_adds(&b, ",\"reply\":");
+            json_write_string(reply, strlen(reply), &b);
+            snprintf(num, sizeof num, ",\"em\":%.4f,\"f1\":%.4f", em, f1);
+            buf_adds(&b, num);
+            if (x->grade >= 0 && reply_of(j, x->grade))
+                buf_adds(&b, graded_correct(reply_of(j, x->grade)) ? ",\"rubric\":1" : ",\"rubric\":0");
+        } else {
+            buf_adds(&b, ",\"error\":");
+            json_write_string(e ? e : "", e ? strlen(e) : 0, &b);
+        }
+        buf_adds(&b, "}\n");
+    }
+    if (b.oom) {
+        buf_free(&b);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/judge-answers.jsonl", out_dir);
+    rc = eval_write_file(path, &b, err, errlen);
+    buf_free(&b);
+    return rc;
+}
+
 /* Split a comma list into at most max strings (pointing into a copy). */
 static int split_list(char *s, char **out, int max)
 {
@@ -736,7 +787,7 @@ int eval_judge_main(int argc, char **argv)
     j.http.backoff_ms = 500;
     j.http.timeout_s = 120;
     if (!data)
-        data = "/work/shared/data"; /* as eval/quality.js */
+        data = eval_default_data();
     for (i = 1; i < argc;) {
         const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = 1;
@@ -847,7 +898,7 @@ int eval_judge_main(int argc, char **argv)
             rc = error_line(err);
             goto done;
         }
-        if (sets[s].kind == SET_SEED) {
+        if (sets[s].kind == SET_SEED || sets[s].kind == SET_JSON) {
             rc = usage_error("data set '%s' has no questions to ask", names[s]);
             goto done;
         }
@@ -886,7 +937,8 @@ int eval_judge_main(int argc, char **argv)
             goto done;
         }
         fwrite(md.p, 1, md.len, stdout);
-        if (out_dir && eval_write_outputs(out_dir, "judge", &md, &js, err, sizeof err) != 0) {
+        if (out_dir && (eval_write_outputs(out_dir, "judge", &md, &js, err, sizeof err) != 0 ||
+                        write_answers(&j, asks, n_asks, sets, out_dir, err, sizeof err) != 0)) {
             rc = error_line(err);
             goto done;
         }

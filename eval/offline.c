@@ -33,6 +33,7 @@ struct cell {
     size_t nums, nums_kept, items_with_nums, items_all_nums;
     size_t guard_bad, kv_pair, kv_all;
     size_t over_budget; /* --budget: outputs over it (must stay 0) */
+    size_t json_same;   /* toon: outputs that expand back to the same JSON */
     double seconds;
     double *ratios;
     size_t n_ratios;
@@ -158,6 +159,29 @@ static int guard_violated(const char *in, size_t n, const char *out, size_t out_
 }
 
 /* qsort order of doubles, ascending. */
+/* toon: whether terse_expand(out) is the same JSON value as in
+ * (json_equal: numbers as written, key order, strings decoded). Returns
+ * 1, 0, or -1 when out of memory. */
+static int json_round_trip(const char *in, size_t in_len, const char *out, size_t out_len)
+{
+    char *back = NULL;
+    size_t back_len = 0;
+    struct json_doc *a, *b;
+    int rc = terse_expand(out, out_len, TERSE_TYPE_JSON, &back, &back_len, NULL, 0), same;
+    if (rc == TERSE_ENOMEM)
+        return -1;
+    if (rc != TERSE_OK)
+        return 0;
+    a = json_parse(in, in_len, NULL);
+    b = json_parse(back, back_len, NULL);
+    same = a && b && json_equal(json_root(a), json_root(b));
+    json_doc_free(a);
+    json_doc_free(b);
+    terse_free(back);
+    return same;
+}
+
+/* qsort order of doubles, ascending. */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -180,10 +204,54 @@ static double pct(size_t a, size_t b)
     return b ? 100.0 * (double)a / (double)b : 0;
 }
 
+/* Where lost answers are listed (DIR/lost.jsonl): the run's buffer and
+ * the names of the current (set, tokenizer, level). */
+struct lost_log {
+    struct buf *b;
+    const char *set, *tok, *level;
+};
+
+/* Appends one JSON line for question q of item it, not kept strictly (its
+ * content words may still be there: "content" says), or not answered at
+ * all when why is not NULL (a budget that cannot be met). */
+static void log_lost(const struct lost_log *lg, const struct eval_item *it, const struct eval_question *q,
+                     int content, const char *why)
+{
+    size_t a;
+    struct buf *b = lg->b;
+    buf_adds(b, "{\"set\":");
+    json_write_string(lg->set, strlen(lg->set), b);
+    buf_adds(b, ",\"tokenizer\":");
+    json_write_string(lg->tok, strlen(lg->tok), b);
+    buf_adds(b, ",\"level\":");
+    json_write_string(lg->level, strlen(lg->level), b);
+    buf_adds(b, ",\"item\":");
+    json_write_string(it->id, strlen(it->id), b);
+    buf_adds(b, ",\"question_id\":");
+    json_write_string(q->id, strlen(q->id), b);
+    buf_adds(b, ",\"question\":");
+    json_write_string(q->question, strlen(q->question), b);
+    buf_adds(b, ",\"answers\":[");
+    for (a = 0; a < q->n_answers; a++) {
+        if (a)
+            buf_addc(b, ',');
+        json_write_string(q->answers[a], strlen(q->answers[a]), b);
+    }
+    buf_adds(b, "]");
+    if (why) {
+        buf_adds(b, ",\"error\":");
+        json_write_string(why, strlen(why), b);
+    } else {
+        buf_adds(b, content ? ",\"content_kept\":true" : ",\"content_kept\":false");
+    }
+    buf_adds(b, "}\n");
+}
+
 /* Compresses every item of set with (tok, level) into c. Returns 0 or -1
  * (out of memory, or an unexpected library error, with err set). */
 static int run_cell(const struct eval_set *set, const struct prepared *prep, const terse_tokenizer *tok,
-                    int level, struct cell *c, struct eval_progress *pr, char *err, size_t errlen)
+                    int level, struct cell *c, const struct lost_log *lost, struct eval_progress *pr, char *err,
+                    size_t errlen)
 {
     terse_options o;
     terse_ctx *ctx;
@@ -219,7 +287,10 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
             c->tin += n;
             c->tout += n;
             for (qi = 0; qi < it->nq; qi++)
-                c->questions += it->q[qi].offline;
+                if (it->q[qi].offline) {
+                    c->questions++;
+                    log_lost(lost, it, &it->q[qi], 0, terse_strerror(rc));
+                }
             c->nums += prep[i].n_nums;
             c->items_with_nums += prep[i].n_nums > 0;
             eval_progress_step(pr, 1);
@@ -253,6 +324,8 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
             }
             c->strict += s;
             c->content += k;
+            if (!s)
+                log_lost(lost, it, &it->q[qi], k, NULL);
         }
         free(norm);
         if (prep[i].n_nums) {
@@ -278,6 +351,16 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
             c->kv_pair += pair;
             c->kv_all += all;
         }
+        if (set->kind == SET_JSON) {
+            int same = json_round_trip(it->context, it->context_len, r.text, r.len);
+            if (same < 0) {
+                terse_result_free(&r);
+                terse_ctx_free(ctx);
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            c->json_same += (size_t)same;
+        }
         terse_result_free(&r);
         eval_progress_step(pr, 1);
     }
@@ -292,8 +375,8 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
  * be met) or whose output is over the budget keeps nothing; its tokens
  * count as the input's, so savings are not flattered. */
 static int run_cell_query(const struct eval_set *set, const struct prepared *prep, const terse_tokenizer *tok,
-                          int level, unsigned pct_budget, struct cell *c, struct eval_progress *pr, char *err,
-                          size_t errlen)
+                          int level, unsigned pct_budget, struct cell *c, const struct lost_log *lost,
+                          struct eval_progress *pr, char *err, size_t errlen)
 {
     size_t i, qi, ai, n_calls = 0;
     for (i = 0; i < set->n; i++)
@@ -349,6 +432,7 @@ static int run_cell_query(const struct eval_set *set, const struct prepared *pre
                 c->errors++;
                 c->tout += tin;
                 c->ratios[c->n_ratios++] = 1;
+                log_lost(lost, it, q, 0, "the budget cannot be met");
                 eval_progress_step(pr, 1);
                 continue;
             }
@@ -356,6 +440,7 @@ static int run_cell_query(const struct eval_set *set, const struct prepared *pre
                 c->over_budget++;
                 c->tout += tin;
                 c->ratios[c->n_ratios++] = 1;
+                log_lost(lost, it, q, 0, "output over the budget");
                 terse_result_free(&r);
                 eval_progress_step(pr, 1);
                 continue;
@@ -374,6 +459,8 @@ static int run_cell_query(const struct eval_set *set, const struct prepared *pre
             free(norm);
             c->strict += s;
             c->content += k;
+            if (!s)
+                log_lost(lost, it, q, k, NULL);
             if (prep[i].n_nums) {
                 size_t kept = eval_numbers_kept(prep[i].nums.p, prep[i].n_nums, r.text, r.len);
                 c->nums_kept += kept;
@@ -399,6 +486,8 @@ static double kept_figure(int kind, const struct cell *c)
 {
     if (kind == SET_KV)
         return pct(c->kv_pair, c->items);
+    if (kind == SET_JSON)
+        return pct(c->json_same, c->items);
     if (kind == SET_NUMBERS || kind == SET_SEED)
         return pct(c->items_all_nums, c->items_with_nums);
     return pct(c->strict, c->questions);
@@ -595,15 +684,19 @@ static void write_report(const struct run *r, struct buf *md, struct buf *js)
     for (t = 0; t < n_toks; t++) {
         addf(md, "\n## %s%s\n\n", tnames[t], terse_tokenizer_is_exact(toks[t]) ? "" : " (counts are an estimate)");
         addf(md, "| set | level | items | tokens in | tokens out | saved %% | median ratio | strict %% | "
-                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | ref ratio | failed | ms/MB |\n"
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                  "content %% | numbers kept %% | guard violations | kv pair / all UUIDs %% | JSON round trip %% | ref ratio | "
+                  "failed | ms/MB |\n"
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (s = 0; s < n_sets; s++)
             for (l = 0; l < n_levels; l++) {
                 struct cell *c = &cells[(s * n_toks + t) * n_levels + l];
                 double saved = c->tin ? 100.0 * (1.0 - (double)c->tout / (double)c->tin) : 0;
                 double med = median(c->ratios, c->n_ratios);
                 double ms_mb = c->bytes ? c->seconds * 1000 / ((double)c->bytes / 1e6) : 0;
-                char strict[32] = "-", content[32] = "-", kv[48] = "-", ref[32] = "-", nums[32] = "-", guard[32] = "-";
+                char strict[32] = "-", content[32] = "-", kv[48] = "-", ref[32] = "-", nums[32] = "-", guard[32] = "-",
+                     rt[32] = "-";
+                if (sets[s].kind == SET_JSON)
+                    snprintf(rt, sizeof rt, "%.2f", pct(c->json_same, c->items));
                 if (c->questions) {
                     snprintf(strict, sizeof strict, "%.2f", pct(c->strict, c->questions));
                     snprintf(content, sizeof content, "%.2f", pct(c->content, c->questions));
@@ -616,9 +709,9 @@ static void write_report(const struct run *r, struct buf *md, struct buf *js)
                     snprintf(ref, sizeof ref, "%.4f", (double)c->ref_tokens / (double)c->tin);
                 if (!budget)
                     snprintf(guard, sizeof guard, "%zu", c->guard_bad);
-                addf(md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %s | %s | %s | %zu | %.0f |\n",
+                addf(md, "| %s | %s | %zu | %zu | %zu | %.2f | %.4f | %s | %s | %s | %s | %s | %s | %s | %zu | %.0f |\n",
                      sets[s].name, lnames[l], c->items, c->tin, c->tout, saved, med, strict, content, nums, guard,
-                     kv, ref, c->errors + c->over_budget, ms_mb);
+                     kv, rt, ref, c->errors + c->over_budget, ms_mb);
                 if (s || t || l)
                     buf_addc(js, ',');
                 addf(js, "{\"set\":");
@@ -640,6 +733,8 @@ static void write_report(const struct run *r, struct buf *md, struct buf *js)
                 if (sets[s].kind == SET_KV)
                     addf(js, "\"kv_pair_recall\":%.2f,\"kv_all_uuids\":%.2f,", pct(c->kv_pair, c->items),
                          pct(c->kv_all, c->items));
+                if (sets[s].kind == SET_JSON)
+                    addf(js, "\"json_round_trip\":%.2f,", pct(c->json_same, c->items));
                 if (sets[s].kind == SET_SEED)
                     addf(js, "\"reference_tokens\":%zu,\"reference_ratio\":%.4f,", c->ref_tokens,
                          c->tin ? (double)c->ref_tokens / (double)c->tin : 0);
@@ -650,6 +745,15 @@ static void write_report(const struct run *r, struct buf *md, struct buf *js)
     addf(md, "\n%zu items, %d tokenizers, %d levels, %.1f s in total.\n", r->total_items, n_toks, n_levels,
          eval_now() - r->t_start);
     addf(js, "]}\n");
+}
+
+/* Writes DIR/lost.jsonl: every question whose answer was not kept
+ * (strictly), per set, tokenizer and level. Returns 0 or -1 with err. */
+static int write_lost(const char *out_dir, const struct buf *lost, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/lost.jsonl", out_dir);
+    return eval_write_file(path, lost, err, errlen);
 }
 
 /* Writes DIR/fidelity-TOKENIZER.svg for each tokenizer: % tokens saved
@@ -704,14 +808,14 @@ int eval_offline_main(int argc, char **argv)
     struct eval_set sets[MAX_SETS];
     struct cell *cells = NULL;
     struct input_ret inputs[MAX_SETS];
-    struct buf md = {0}, js = {0};
+    struct buf md = {0}, js = {0}, lost = {0};
     struct eval_progress pr;
     size_t total_items = 0;
     double t_start = eval_now();
 
     memset(sets, 0, sizeof sets);
     if (!data)
-        data = "/work/shared/data"; /* as eval/quality.js */
+        data = eval_default_data();
     for (i = 1; i < argc; i += 2) {
         const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0)
@@ -751,7 +855,7 @@ int eval_offline_main(int argc, char **argv)
         }
     }
     if (!sets_arg)
-        sets_arg = strdup(budget ? "squad,nq,kv,locomo" : "squad,nq,kv,gsm8k,seed,locomo");
+        sets_arg = strdup(budget ? "squad,nq,kv,locomo" : "squad,nq,kv,gsm8k,seed,locomo,toon");
     if (!levels_arg)
         levels_arg = strdup("exact,safe,balanced,max");
     if (!toks_arg)
@@ -812,17 +916,19 @@ int eval_offline_main(int argc, char **argv)
         }
         pr.label = sets[s].name;
         for (t = 0; t < n_toks; t++)
-            for (l = 0; l < n_levels; l++)
+            for (l = 0; l < n_levels; l++) {
+                struct lost_log lg = {&lost, sets[s].name, tnames[t], lnames[l]};
                 if ((budget ? run_cell_query(&sets[s], prep, toks[t], levels[l], (unsigned)budget,
-                                             &cells[(s * n_toks + t) * n_levels + l], &pr, err, sizeof err)
+                                             &cells[(s * n_toks + t) * n_levels + l], &lg, &pr, err, sizeof err)
                             : run_cell(&sets[s], prep, toks[t], levels[l], &cells[(s * n_toks + t) * n_levels + l],
-                                       &pr, err, sizeof err)) != 0) {
+                                       &lg, &pr, err, sizeof err)) != 0) {
                     unprepare(&sets[s], prep);
                     eval_progress_end(&pr);
                     fprintf(stderr, "terse: %s\n", err);
                     rc = 2;
                     goto done;
                 }
+            }
         unprepare(&sets[s], prep);
     }
     eval_progress_end(&pr);
@@ -836,8 +942,13 @@ int eval_offline_main(int argc, char **argv)
             goto done;
         }
         fwrite(md.p, 1, md.len, stdout);
+        if (lost.oom) {
+            rc = 2;
+            goto done;
+        }
         if (out_dir && (eval_write_outputs(out_dir, "report", &md, &js, err, sizeof err) != 0 ||
-                        write_plots(&run, out_dir, err, sizeof err) != 0)) {
+                        write_plots(&run, out_dir, err, sizeof err) != 0 ||
+                        write_lost(out_dir, &lost, err, sizeof err) != 0)) {
             rc = error_line(err);
             goto done;
         }
@@ -852,6 +963,7 @@ done:
             eval_set_free(&sets[s]);
     buf_free(&md);
     buf_free(&js);
+    buf_free(&lost);
     free(sets_arg);
     free(levels_arg);
     free(toks_arg);

@@ -36,13 +36,13 @@ L.push(`\`terse eval\` over every shared data set (${sets.join(', ')}), every le
     'still in the output; guard: items whose output lacks a protected item of the input. ' +
     `terse ${r.meta.version}.`);
 L.push('');
-L.push('| set | level | items | % saved | median out/in | strict % | content % | numbers kept % | guard | kv pair / all UUIDs % | reference out/in |');
-L.push('|---|---|---|---|---|---|---|---|---|---|---|');
+L.push('| set | level | items | % saved | median out/in | strict % | content % | numbers kept % | guard | kv pair / all UUIDs % | JSON round trip % | reference out/in |');
+L.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const s of sets) for (const l of levels) {
     const c = get(s, 'o200k', l) || get(s, toks[0], l);
     L.push(`| ${s} | ${l} | ${c.items} | ${f2(c.saved_pct)} | ${c.median_ratio.toFixed(4)} | ${f2(c.strict_retention)} | ` +
         `${f2(c.content_retention)} | ${c.numbers ? f2(100 * c.numbers_kept / c.numbers) : '-'} | ${c.guard_violations} | ` +
-        `${c.kv_pair_recall != null ? `${f2(c.kv_pair_recall)} / ${f2(c.kv_all_uuids)}` : '-'} | ` +
+        `${c.kv_pair_recall != null ? `${f2(c.kv_pair_recall)} / ${f2(c.kv_all_uuids)}` : '-'} | ${f2(c.json_round_trip)} | ` +
         `${c.reference_ratio != null ? c.reference_ratio.toFixed(4) : '-'} |`);
 }
 const inputs = r.inputs.filter(x => x.questions);

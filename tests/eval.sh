@@ -48,6 +48,13 @@ console.log(same(q.squad.balanced, get('squad', 'balanced')) && same(q.squad.max
     q.squad.max.content_retention === get('squad', 'max').content_retention && same(q.nq, get('nq', 'balanced')))")" = true ]
 verdict "squad and nq figures equal those of eval/quality.js on the same 12 items"
 
+# toon-bench at safe (lossless: expands back to the same JSON) and max,
+# recounted with `terse decode`
+"$T" eval --data "$DATA" --sets toon --tokenizers o200k --levels safe,max --out "$tmp/t" > /dev/null 2>&1
+node tests/eval_recount.js "$tmp/t/report.json" "$T" "$DATA"
+[ "$(node -e "console.log(require('$tmp/t/report.json').results[0].json_round_trip)")" = 100 ]
+verdict "toon at safe: every document expands back to the same JSON"
+
 # --budget: one call per question with the question as --query; the same
 # recount, and quality.js's squad-query task (budget 50%, level max) on the
 # same questions
@@ -67,12 +74,12 @@ verdict "--budget 50: squad figures equal those of quality.js squad-query on the
 [ "$(node -e "
 const svg = require('fs').readFileSync('$tmp/r/fidelity-o200k.svg', 'utf8'), r = require('$tmp/r/report.json').results;
 const titles = [...svg.matchAll(/<title>(\S+) (\S+): ([\d.]+)% saved, ([\d.]+)% retained<\/title>/g)];
-const ok = titles.length === 12 && (svg.match(/<polyline /g) || []).length === 6 && svg.startsWith('<svg ') &&
+const ok = titles.length === 14 && (svg.match(/<polyline /g) || []).length === 7 && svg.startsWith('<svg ') &&
     svg.trimEnd().endsWith('</svg>') && titles.every(([, set, level, x, y]) => {
         const c = r.find(e => e.set === set && e.level === level && e.tokenizer === 'o200k');
         return c && c.saved_pct.toFixed(2) === x && c.kept_pct.toFixed(2) === y; });
 console.log(ok)")" = true ]
-verdict "fidelity-o200k.svg: 6 series of 2 points, each at its report figures"
+verdict "fidelity-o200k.svg: 7 series of 2 points, each at its report figures"
 
 # a user data set: a rewrite at balanced loses the answer "in order to"
 cat > "$tmp/mine.jsonl" <<'J'
@@ -84,6 +91,10 @@ J
 console.log(r.map(x => x.set + ' ' + x.level + ' ' + x.questions + ' ' + x.strict_kept + ' ' + x.numbers + ' ' + x.numbers_kept).join(','))")" = \
     "mine.jsonl exact 2 2 3 3,mine.jsonl balanced 2 1 3 3" ]
 verdict "JSONL data set: 2 questions, 1 lost at balanced; 3 numbers kept"
+[ "$(node -e "const l = require('fs').readFileSync('$tmp/m/lost.jsonl', 'utf8').trim().split('\n').map(JSON.parse);
+console.log(l.length + ' ' + l[0].level + ' ' + l[0].question + ' ' + l[0].answers[0] + ' ' + l[0].content_kept)")" = \
+    "1 balanced Why did we meet? in order to plan false" ]
+verdict "lost.jsonl lists the lost answer (content word \"order\" gone too)"
 
 # errors: one line, exit 1
 err() {

@@ -69,6 +69,14 @@ function load(name) {
                     (typeof x.answer === 'string' || typeof x.answer === 'number')).map(x => ({ q: x.question, answers: [String(x.answer)] })) };
             });
     }
+    if (name === 'toon') {
+        const files = ['github-repos.json', ...['tabular', 'nested', 'analytics', 'github', 'event-logs', 'nested-config',
+            'keyed', 'nested-group'].map(n => `generated/${n}.json`)];
+        return files.slice(0, limit).map((f, i) => {
+            const text = fs.readFileSync(path.join(data, 'toon-bench', f), 'utf8');
+            return { context: i === 0 ? `{"repositories": ${text}}` : text, questions: [], json: true };
+        });
+    }
     throw new Error(`no reader for ${name}`);
 }
 
@@ -90,7 +98,7 @@ for (const res of report.results) {
     if (!cache.has(res.set)) cache.set(res.set, load(res.set));
     const items = cache.get(res.set);
     const f = { items: 0, tokens_in: 0, tokens_out: 0, ratios: [], questions: 0, strict: 0, content: 0,
-        numbers: 0, numbers_kept: 0, pair: 0, all: 0, ref: 0 };
+        numbers: 0, numbers_kept: 0, pair: 0, all: 0, ref: 0, same: 0 };
     /* one call per item, or with --budget one per question (the question,
      * or the kv key, as the query); a failed or over-budget call keeps
      * nothing and counts at the input's size */
@@ -138,6 +146,10 @@ for (const res of report.results) {
             f.all += it.kv.uuids.every(u => j.text.includes(u));
         }
         if (it.reference != null) f.ref += Number(run(['count', '-', '--tokenizer', 'o200k'], it.reference).trim());
+        if (it.json) {
+            const back = run(['decode', '--type', 'json'], j.text, true);
+            f.same += back != null && JSON.stringify(JSON.parse(back)) === JSON.stringify(JSON.parse(it.context));
+        }
     });
     f.ratios.sort((a, b) => a - b);
     const n = f.ratios.length;
@@ -157,6 +169,7 @@ for (const res of report.results) {
         checks.push(['kv_all_uuids', pct(f.all, f.items), res.kv_all_uuids, 0.0051]);
     }
     if (res.set === 'seed') checks.push(['reference_tokens', f.ref, res.reference_tokens, 0]);
+    if (res.set === 'toon') checks.push(['json_round_trip', pct(f.same, f.items), res.json_round_trip, 0.0051]);
     const bad = checks.filter(([, mine, theirs, eps]) => !near(mine, theirs, eps));
     for (const [name, mine, theirs] of bad) console.log(`#   ${res.set} ${res.level} ${name}: recount ${mine}, report ${theirs}`);
     console.log(`${bad.length ? 'not ok' : 'ok'} - eval: ${res.set} ${res.level} o200k${budgetPct ? ` --budget ${budgetPct}%` : ''}: ${checks.length} figures match the recount` +

@@ -119,6 +119,10 @@ verdict "minimum over models reported"
 [ "$(node -e "const j=require('$tmp/out/judge.json'); console.log(j.results.length === 4 && j.min_f1_ratio === 0.4 &&
         j.results.every(x => x.f1_original === 0.8333 && x.f1_compressed === 0.3333) && j.http_requests === 16)")" = true ]
 verdict "judge.json written with the per-model ratio"
+[ "$(node -e "const a = require('fs').readFileSync('$tmp/out/judge-answers.jsonl', 'utf8').trim().split('\n').map(JSON.parse);
+console.log(a.length + ' ' + a.filter(x => x.question_id === 'a' && x.context === 'compressed').map(x => x.reply + ':' + x.f1).join(','))")" = \
+    "16 London:0,London:0,London:0,London:0" ]
+verdict "judge-answers.jsonl: every reply with its scores (the lost answer is visible)"
 sh -c "! grep -q '$KEY' '$tmp/run1.out' '$tmp/run1.err' '$tmp/out/judge.md' '$tmp/out/judge.json'"
 verdict "the key appears in no output"
 
@@ -167,6 +171,15 @@ rc=$?
 [ $rc = 1 ] && grep -q 'HTTP 401: invalid api key' "$tmp/401.err" && ! grep -q wrong-key "$tmp/401.err" &&
     [ "$(q "$tmp/log3" "return r.filter(x => x.status === 401).length")" = 2 ]
 verdict "a bad key: no retry, exit 1, the provider's message, the key not shown"
+for m in anthropic:claude-haiku-4-5 gemini:gemini-2.5-flash; do
+    stop_server
+    start_server "$tmp/log3b" --errors 429,503 --retry-after 0
+    ANTHROPIC_API_KEY=$KEY GEMINI_API_KEY=$KEY "$T" eval judge --models $m --sets "$tmp/data.jsonl" --no-cache \
+        --jobs 1 --retries 1 --backoff-ms 10 --limit 1 > /dev/null 2> "$tmp/perr"
+    [ $? = 1 ] && grep -q 'HTTP 503: overloaded' "$tmp/perr" &&
+        [ "$(q "$tmp/log3b" "return r.map(x => x.status).join(',')")" = "429,503,200" ]
+    verdict "${m%%:*}: its error format read (429 retried, then 503 reported with the provider's message)"
+done
 "$T" eval judge --models openai:gpt-4o-mini --sets "$tmp/data.jsonl" --no-cache > "$tmp/nokey.out" 2> "$tmp/nokey.err"
 [ $? = 1 ] && grep -q 'OPENAI_API_KEY is not set' "$tmp/nokey.err"
 verdict "no key: exit 1 before any request"
