@@ -31,6 +31,7 @@
 #include "passes/prose.h"
 #include "passes/tabular.h"
 #include "select/bm25.h"
+#include "tokenize/tokenizer.h"
 #include "terse.h"
 
 #define MARKER "[…]"
@@ -208,6 +209,7 @@ struct job {
     struct prose_env *own_env; /* built for the call, freed at its end */
     struct lex_tok *lex_in; /* scratch: tokens of a segment and of its output */
     size_t lex_cap;
+    struct tok_counter *counter; /* every token count of the call */
     struct lex_tok *ptoks;  /* tokens of the paragraphs, lexed once (see seg) */
     size_t n_ptoks, cap_ptoks;
     const char *qwords[32];
@@ -536,10 +538,13 @@ static int segment_prose(struct job *j, int verbatim_only)
 
 /* ---- compressing segments --------------------------------------------------- */
 
+/* Exact tokens of s[0..n) on the job's tokenizer, through the job's
+ * counter: its piece cache, warmed by the input, serves the segments and
+ * the output, which are made of the same words. */
 static size_t count_tokens(const struct job *j, const char *s, size_t n)
 {
     size_t c = 0;
-    if (terse_count(j->ctx->o.tokenizer, s, n, 0, &c) != TERSE_OK)
+    if (tok_counter_count(j->counter, s, n, &c) != TERSE_OK)
         return n; /* out of memory: a safe over-estimate */
     return c;
 }
@@ -586,7 +591,7 @@ static size_t seg_tokens(const struct job *j, const struct seg *g, struct lex_to
 static int code_count(void *arg, const char *s, size_t n, size_t *c)
 {
     const struct job *j = arg;
-    return terse_count(j->ctx->o.tokenizer, s, n, 0, c) == TERSE_OK ? 0 : -1;
+    return tok_counter_count(j->counter, s, n, c) == TERSE_OK ? 0 : -1;
 }
 
 static void code_options(struct job *j, int lang, int level, size_t budget, struct code_opts *o)
@@ -1762,6 +1767,7 @@ static char *normalize_input(const char *text, size_t len, size_t *out_len)
 int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
 {
     struct job j;
+    struct tok_counter counter;
     struct buf out = {0};
     size_t i, dropped = 0, min_tokens = 0, pass_segments = 0;
     int rc = TERSE_OK, type, level, tabular = 0, code_lang = CODE_NONE, escaped_log = 0;
@@ -1775,12 +1781,15 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     if (!text)
         text = "";
     memset(&j, 0, sizeof j);
+    tok_counter_init(&counter, ctx->o.tokenizer);
+    j.counter = &counter;
     j.ctx = ctx;
     doc = normalize_input(text, len, &j.n);
     j.env = ctx->env ? ctx->env : (j.own_env = prose_env_new());
     if (!doc || !j.env) {
         free(doc);
         prose_env_free(j.own_env);
+        tok_counter_free(&counter);
         return TERSE_ENOMEM;
     }
     j.doc = doc;
@@ -1966,5 +1975,6 @@ done:
     prose_env_free(j.own_env);
     free(j.lex_in);
     free(j.ptoks);
+    tok_counter_free(&counter);
     return rc;
 }

@@ -207,11 +207,14 @@ static int nfkc(const unsigned char **s, size_t *n, utf8proc_uint8_t **owned)
     return TERSE_OK;
 }
 
+/* Tokenizes text into sink k. shared, when not NULL, is scratch memory and a
+ * piece cache kept by the caller across calls (tok_counter); else the call
+ * makes and frees its own. */
 static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned flags,
-               struct tok_sink *k)
+               struct tok_sink *k, struct tok_scratch *shared)
 {
     struct vocab v;
-    struct tok_scratch sc = {NULL, 0, NULL, 0};
+    struct tok_scratch own = {NULL, 0, NULL, 0}, *sc = shared ? shared : &own;
     const unsigned char *s = (const unsigned char *)text;
     unsigned char *repaired = NULL;
     utf8proc_uint8_t *normalized = NULL;
@@ -232,11 +235,13 @@ static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned 
     }
     if (t->nfkc && (rc = nfkc(&s, &n, &normalized)) != TERSE_OK)
         goto out;
-    rc = scratch_cache_init(&sc, n);
-    if (rc != TERSE_OK)
-        goto out;
+    if (!sc->cache) {
+        rc = scratch_cache_init(sc, n);
+        if (rc != TERSE_OK)
+            goto out;
+    }
     if (v.h->n_added == 0 && !allow) {
-        rc = encode_ordinary(t, &v, s, n, k, &sc);
+        rc = encode_ordinary(t, &v, s, n, k, sc);
         goto out;
     }
     for (i = seg = 0; i < n;) {
@@ -246,16 +251,16 @@ static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned 
             i++;
             continue;
         }
-        rc = encode_ordinary(t, &v, s + seg, i - seg, k, &sc);
+        rc = encode_ordinary(t, &v, s + seg, i - seg, k, sc);
         if (rc != TERSE_OK)
             goto out;
         sink_push(k, id);
         i += L;
         seg = i;
     }
-    rc = encode_ordinary(t, &v, s + seg, n - seg, k, &sc);
+    rc = encode_ordinary(t, &v, s + seg, n - seg, k, sc);
 out:
-    scratch_free(&sc);
+    scratch_free(&own);
     free(repaired);
     free(normalized);
     if (rc == TERSE_OK && k->oom)
@@ -270,9 +275,28 @@ int terse_count(const terse_tokenizer *t, const char *text, size_t len, unsigned
     int rc;
     if (!count)
         return TERSE_EINVAL;
-    rc = run(t, text, len, flags, &k);
+    rc = run(t, text, len, flags, &k, NULL);
     *count = rc == TERSE_OK ? k.n : 0;
     return rc;
+}
+
+void tok_counter_init(struct tok_counter *c, const terse_tokenizer *t)
+{
+    memset(c, 0, sizeof *c);
+    c->t = t;
+}
+
+int tok_counter_count(struct tok_counter *c, const char *text, size_t len, size_t *count)
+{
+    struct tok_sink k = {NULL, 0, 0, 0, 0};
+    int rc = run(c->t, text, len, 0, &k, &c->sc);
+    *count = rc == TERSE_OK ? k.n : 0;
+    return rc;
+}
+
+void tok_counter_free(struct tok_counter *c)
+{
+    scratch_free(&c->sc);
 }
 
 int terse_encode(const terse_tokenizer *t, const char *text, size_t len, unsigned flags,
@@ -284,7 +308,7 @@ int terse_encode(const terse_tokenizer *t, const char *text, size_t len, unsigne
         return TERSE_EINVAL;
     *ids = NULL;
     *n_ids = 0;
-    rc = run(t, text, len, flags, &k);
+    rc = run(t, text, len, flags, &k, NULL);
     if (rc != TERSE_OK) {
         free(k.ids);
         return rc;

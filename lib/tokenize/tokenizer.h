@@ -103,6 +103,27 @@ static inline const struct piece_cache_slot *piece_cache_get(const struct tok_sc
 void piece_cache_put(struct tok_scratch *s, uint64_t hash, const unsigned char *p, size_t m,
                      const uint32_t *ids, size_t n);
 
+/* A counter that keeps its scratch memory and piece cache from one count
+ * to the next, so that a text made of the same words as one counted before
+ * (a compressed output after its input) is served from the cache. The
+ * cache is sized by the first text. Not for concurrent use: one counter per
+ * terse_compress call.
+ *
+ *     struct tok_counter c;
+ *     tok_counter_init(&c, t);
+ *     tok_counter_count(&c, in, in_len, &n_in);
+ *     tok_counter_count(&c, out, out_len, &n_out);
+ *     tok_counter_free(&c);
+ */
+struct tok_counter {
+    const struct terse_tokenizer *t;
+    struct tok_scratch sc;
+};
+void tok_counter_init(struct tok_counter *c, const struct terse_tokenizer *t);
+/* Counts like terse_count without flags; same return values. */
+int tok_counter_count(struct tok_counter *c, const char *text, size_t len, size_t *count);
+void tok_counter_free(struct tok_counter *c);
+
 void *scratch_get(struct tok_scratch *s, size_t bytes);
 void scratch_free(struct tok_scratch *s);
 

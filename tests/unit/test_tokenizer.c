@@ -2,9 +2,12 @@
  * decoding, special tokens, bad input, long runs and threads. Exactness
  * against the reference implementations is tested by tests/ref. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/common/buf.h"
+#include "../../lib/tokenize/tokenizer.h"
 #include "check.h"
 #include "terse.h"
 
@@ -265,6 +268,45 @@ static void test_claude_nfkc(void)
     terse_free(b);
 }
 
+/* A counter keeps its piece cache from one text to the next: every count
+ * must still be what terse_count says, for texts of the same words, of
+ * other words, shorter and longer than the first, on every tokenizer. */
+static void test_counter_reuse(void)
+{
+    struct buf big = {0};
+    const char *texts[4];
+    size_t lens[4], i, k;
+    for (i = 0; i < 400; i++) {
+        char line[160];
+        int m = snprintf(line, sizeof line, "Line %zu: the checkout service failed over, retrying "
+                         "connection #%zu to db-%zu.internal after %zu ms; naïve café \xE2\x96\x81 ok.\n",
+                         i, i * 7, i % 13, i * 3 + 1);
+        buf_add(&big, line, (size_t)m);
+    }
+    CHECK(!big.oom);
+    texts[0] = big.p;
+    lens[0] = big.len;
+    texts[1] = "the checkout service failed over, retrying connection";
+    lens[1] = strlen(texts[1]);
+    texts[2] = "Entirely different words: zebra quartz xylophone 12345 \xF0\x9F\x98\x80";
+    lens[2] = strlen(texts[2]);
+    texts[3] = big.p + 1000;
+    lens[3] = big.len - 2000;
+    for (k = 0; terse_tokenizer_at(k); k++) {
+        const terse_tokenizer *t = terse_tokenizer_at(k);
+        struct tok_counter c;
+        tok_counter_init(&c, t);
+        for (i = 0; i < 4; i++) {
+            size_t a = 0, b = 1;
+            CHECK(terse_count(t, texts[i], lens[i], 0, &a) == TERSE_OK);
+            CHECK(tok_counter_count(&c, texts[i], lens[i], &b) == TERSE_OK);
+            CHECK(a == b);
+        }
+        tok_counter_free(&c);
+    }
+    buf_free(&big);
+}
+
 const struct test_case tokenizer_tests[] = {
     {"tokenizer: lookup by name and model", test_lookup},
     {"tokenizer: known ids", test_known_ids},
@@ -274,5 +316,6 @@ const struct test_case tokenizer_tests[] = {
     {"tokenizer: long runs of one character", test_long_runs},
     {"tokenizer: thread safety", test_threads},
     {"tokenizer: claude reads NFKC", test_claude_nfkc},
+    {"tokenizer: a counter's cache serves later texts exactly", test_counter_reuse},
     {NULL, NULL},
 };
