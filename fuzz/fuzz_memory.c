@@ -1,19 +1,17 @@
-/* fuzz_memory.c - libFuzzer target for the memory pass: JSON arrays, JSON Lines and text lists of memories.
+/* fuzz_memory.c - libFuzzer target for the memory pass: JSON arrays, JSON
+ * Lines and text lists of memories.
  *
  * The first byte picks the level, the number of recent messages kept,
- * whether a budget and a query are used, and the compact form; the rest is the input, compressed
- * as type memory. Checks: no failure other than an unmeetable budget, valid
- * UTF-8 out, never more tokens than in, the budget met, the same bytes when
- * run twice, and a JSON input of the pass's shape gives JSON of that shape.
+ * whether a budget and a query are used, and the compact form; the rest is
+ * the input, compressed as type memory. Checks (fuzz_compress_check.h): no
+ * failure other than an unmeetable budget, valid UTF-8 out, never more
+ * tokens than in, the budget met, an exact output count, the same bytes
+ * when run twice, and (unless compact) a JSON input of the pass's shape
+ * gives JSON of that shape.
  */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "../lib/common/json.h"
-#include "../lib/common/utf8.h"
 #include "../lib/passes/memory.h"
-#include "terse.h"
+#include "fuzz_compress_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,50 +27,14 @@ static int shaped(const char *s, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     terse_options o;
-    terse_ctx *c;
-    terse_result r, r2;
     const char *text;
-    size_t len, n;
-    int rc, rc2;
+    size_t len;
     if (size < 1)
         return 0;
-    terse_options_init(&o);
+    fuzz_options(data, size, &o, &text, &len);
     o.type = TERSE_TYPE_MEMORY;
-    o.level = data[0] & 3;
     o.keep_recent = (data[0] >> 2) & 3;
     o.compact = (data[0] >> 6) & 1;
-    text = (const char *)data + 1;
-    len = size - 1;
-    if (data[0] & 0x10)
-        o.budget = 8 + (len % 64);
-    if (data[0] & 0x20) {
-        o.query = text;
-        o.query_len = len < 12 ? len : 12;
-    }
-    c = terse_ctx_new(&o, &rc);
-    if (!c)
-        abort();
-    rc = terse_compress(c, text, len, &r);
-    if (rc == TERSE_EBUDGET) {
-        terse_ctx_free(c);
-        return 0;
-    }
-    if (rc != TERSE_OK)
-        abort();
-    if (utf8_first_invalid((const unsigned char *)r.text, r.len) != r.len)
-        abort();
-    if (r.tokens_out > r.tokens_in || (o.budget && r.tokens_out > o.budget))
-        abort();
-    if (terse_count(o.tokenizer, r.text, r.len, 0, &n) != TERSE_OK || n != r.tokens_out)
-        abort();
-    if (!o.compact && utf8_first_invalid((const unsigned char *)text, len) == len && shaped(text, len) &&
-        !shaped(r.text, r.len))
-        abort();
-    rc2 = terse_compress(c, text, len, &r2);
-    if (rc2 != TERSE_OK || r2.len != r.len || memcmp(r.text, r2.text, r.len) != 0)
-        abort();
-    terse_result_free(&r);
-    terse_result_free(&r2);
-    terse_ctx_free(c);
+    fuzz_compress_check(&o, text, len, o.compact ? NULL : shaped);
     return 0;
 }

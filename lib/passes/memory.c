@@ -655,7 +655,11 @@ static int group_subjects(struct mem_job *j)
  * entirely). Anything not of that form is copied. */
 static void compact_ts(const char *s, size_t n, struct buf *b)
 {
-    int iso = n >= 16 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == ' ') && s[13] == ':';
+    static const char shape[] = "dddd-dd-ddTdd:dd"; /* d: a digit; T: 'T' or ' ' */
+    size_t i;
+    int iso = n >= 16;
+    for (i = 0; iso && i < 16; i++)
+        iso = shape[i] == 'd' ? s[i] >= '0' && s[i] <= '9' : shape[i] == 'T' ? s[i] == 'T' || s[i] == ' ' : s[i] == shape[i];
     if (!iso) {
         buf_add(b, s, n);
         return;

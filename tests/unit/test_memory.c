@@ -260,8 +260,37 @@ static void test_text_list(void)
     terse_result_free(&r);
 }
 
+/* A stamp that is almost ISO 8601 but has a multi-byte character where a
+ * digit should be is copied whole, not cut inside the character (found by
+ * fuzz_memory: "[2024-01-05T10:0\xEF\xBF\xBD00Z]" came out cut after
+ * 0xEF, invalid UTF-8). */
+static void test_stamp_not_cut(void)
+{
+    static const char list[] = "- [2024-01-05T10:0\xEF\xBF\xBD" "00Z] The user works at Acme.\n"
+                               "- [2024-06-01T09:30:12Z] The user lives in Lyon.\n"
+                               "- The user has 2 kids.\n";
+    terse_result r;
+    int rc, level;
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+        const char *out = squeeze(list, sizeof list - 1, level, 0, NULL, &rc, &r);
+        CHECK(rc == TERSE_OK);
+        if (out) {
+            const unsigned char *u = (const unsigned char *)out;
+            size_t i;
+            int valid = 1;
+            for (i = 0; u[i]; i++) /* every 0xEF starts a whole U+FFFD here */
+                if (u[i] == 0xEF && !(u[i + 1] == 0xBF && u[i + 2] == 0xBD))
+                    valid = 0;
+            CHECK(valid);
+            CHECK(strstr(out, "2024-06-01 09:30") != NULL || level < TERSE_LEVEL_BALANCED);
+        }
+        terse_result_free(&r);
+    }
+}
+
 const struct test_case memory_tests[] = {
     {"memory: planted duplicates go, facts and both sides of contradictions stay", test_planted},
     {"memory: text lists grouped by subject, JSON Lines, budget", test_text_list},
+    {"memory: a stamp is compacted only when it is one", test_stamp_not_cut},
     {NULL, NULL},
 };
