@@ -78,11 +78,25 @@ static inline int terse_same_bytes(const void *pa, const void *pb, size_t n)
         return x == y;
     }
     if (n < 8) {
-        size_t i;
-        for (i = 0; i < n; i++)
-            if (a[i] != b[i])
+        /* 4, 2 and 1 byte loads, as in terse_hash_bytes */
+        size_t o = 0;
+        if (n & 4) {
+            uint32_t u, v;
+            memcpy(&u, a, 4);
+            memcpy(&v, b, 4);
+            if (u != v)
                 return 0;
-        return 1;
+            o = 4;
+        }
+        if (n & 2) {
+            uint16_t u, v;
+            memcpy(&u, a + o, 2);
+            memcpy(&v, b + o, 2);
+            if (u != v)
+                return 0;
+            o += 2;
+        }
+        return !(n & 1) || a[o] == b[o];
     }
     return memcmp(a, b, n) == 0;
 }
