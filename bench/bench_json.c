@@ -23,21 +23,8 @@
 
 #include "../lib/common/buf.h"
 #include "../lib/common/json.h"
+#include "../tests/support/slurp.h"
 #include "terse.h"
-
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    struct buf b = {0};
-    char chunk[65536];
-    size_t got;
-    if (!f)
-        return NULL;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_add(&b, chunk, got);
-    fclose(f);
-    return buf_take(&b, n);
-}
 
 static double now(void)
 {
@@ -136,7 +123,7 @@ int main(int argc, char **argv)
         return 2;
     while (fgets(line, sizeof line, stdin)) {
         char *corpus = strtok(line, "\t\n"), *jp = strtok(NULL, "\t\n"), *tp = strtok(NULL, "\t\n");
-        size_t jn, tn, toon_tokens = 0;
+        size_t jn = 0, tn = 0, toon_tokens = 0;
         char *j, *t;
         terse_result rx, rs;
         if (!corpus || !jp || !tp)

@@ -17,32 +17,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "../tests/support/slurp.h"
 #include "terse.h"
+
 
 static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-    if (!f || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fprintf(stderr, "bench_tok: cannot read %s\n", path);
-        exit(1);
-    }
-    buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        fprintf(stderr, "bench_tok: cannot read %s\n", path);
-        exit(1);
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
 }
 
 int main(int argc, char **argv)
@@ -69,6 +52,10 @@ int main(int argc, char **argv)
         size_t len;
         char *text = slurp(argv[i], &len);
         const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
+        if (!text) {
+            fprintf(stderr, "bench_tok: cannot read %s\n", argv[i]);
+            return 1;
+        }
         for (j = 0; j < n_levels; j++) {
             terse_options o;
             terse_ctx *c;

@@ -27,6 +27,7 @@
 #include "../../lib/common/buf.h"
 #include "../../lib/passes/code.h"
 #include "../../lib/passes/code_lang.h"
+#include "../support/slurp.h"
 #include "terse.h"
 
 struct item {
@@ -226,23 +227,6 @@ static int word_at(const char *s, size_t n, const char *w, size_t wn)
     return 0;
 }
 
-/* Returns the file's bytes (NUL added) and its size in *n, or NULL. */
-static char *read_file(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    char *b = NULL;
-    long L;
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (L = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (b = malloc((size_t)L + 1)) != NULL) {
-        *n = fread(b, 1, (size_t)L, f);
-        b[*n] = 0;
-    }
-    fclose(f);
-    return b;
-}
-
 /* The token-count callback of code_opts: o200k through terse_count. */
 static int count_cb(void *arg, const char *s, size_t n, size_t *c)
 {
@@ -268,7 +252,7 @@ static void check_file(const char *path, int lang, const char *unit, int quiet, 
     if (lang == CODE_NONE)
         lang = code_lang_from_path(path, strlen(path));
     L = code_lang_get(lang);
-    src = L ? read_file(path, &n) : NULL;
+    src = L ? slurp(path, &n) : NULL;
     if (!src) {
         ts_parser_delete(p);
         return;

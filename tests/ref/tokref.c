@@ -15,26 +15,8 @@
 #include <string.h>
 
 #include "../support/expect_decode.h"
+#include "../support/slurp.h"
 #include "terse.h"
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf;
-    long n;
-    if (!f || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fprintf(stderr, "tokref: cannot read %s\n", path);
-        exit(2);
-    }
-    buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        fprintf(stderr, "tokref: cannot read %s\n", path);
-        exit(2);
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
 
 static uint32_t rd32(const unsigned char *p)
 {
@@ -93,8 +75,12 @@ int main(int argc, char **argv)
         return 2;
     }
     roundtrip = strcmp(name, "claude") != 0;
-    texts = slurp(tpath, &tlen);
-    idsf = slurp(ipath, &ilen);
+    texts = (unsigned char *)slurp(tpath, &tlen);
+    idsf = (unsigned char *)slurp(ipath, &ilen);
+    if (!texts || !idsf) {
+        fprintf(stderr, "tokref: cannot read %s\n", texts ? ipath : tpath);
+        return 2;
+    }
     while (tp < tlen) {
         uint32_t L, cnt;
         uint32_t *ids, *want;

@@ -18,23 +18,10 @@
 
 #include "../../lib/common/buf.h"
 #include "../../lib/common/json.h"
+#include "../support/slurp.h"
 #include "terse.h"
 
 static int failures, checks;
-
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    struct buf b = {0};
-    char chunk[65536];
-    size_t got;
-    if (!f)
-        return NULL;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_add(&b, chunk, got);
-    fclose(f);
-    return buf_take(&b, n);
-}
 
 /* Checks one document; name labels the output line. */
 static void roundtrip(const char *name, const char *text, size_t len, const terse_ctx *ctx)
