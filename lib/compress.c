@@ -18,6 +18,7 @@
 #include "common/buf.h"
 #include "common/hash.h"
 #include "common/lex.h"
+#include "common/seen.h"
 #include "common/utf8.h"
 #include "detect/detect.h"
 #include "guard/guard.h"
@@ -1005,45 +1006,41 @@ static char *compress_alt(struct job *j, struct seg *g, int level, size_t *len)
  * protected that the earlier one lacks). The first occurrence stays. */
 #define NEAR_WINDOW 256
 
+/* seen_first's equality: two segments with the same output. */
+static int same_out(const void *arg, size_t a, size_t b)
+{
+    const struct seg *x = &((const struct job *)arg)->segs[a], *y = &((const struct job *)arg)->segs[b];
+    return x->out_len == y->out_len && memcmp(x->out, y->out, x->out_len) == 0;
+}
+
 static void mark_duplicates(struct job *j, int level)
 {
     struct near {
         uint64_t bag;
         size_t seg, words;
     } near[NEAR_WINDOW];
-    size_t i, k, cap = 64, mask, n_near = 0, near_next = 0, lo, hi;
-    uint32_t *table;
-    while (cap < j->n_segs * 2)
-        cap *= 2;
-    mask = cap - 1;
-    table = calloc(cap, sizeof *table);
-    if (!table) {
+    size_t i, k, n_near = 0, near_next = 0, lo, hi;
+    struct seen outs;
+    if (seen_init(&outs, j->n_segs) != 0) {
         j->oom = 1;
         return;
     }
     for (i = 0; i < j->n_segs; i++) {
         struct seg *g = &j->segs[i];
-        size_t h;
         if (g->kind != SEG_SENTENCE || g->end - g->start < 20 || g->removed)
             continue;
-        for (h = terse_hash_bytes(g->out, g->out_len) & mask; table[h]; h = (h + 1) & mask) {
-            const struct seg *e = &j->segs[table[h] - 1];
-            if (e->out_len == g->out_len && memcmp(e->out, g->out, g->out_len) == 0) {
-                g->removed = 1;
-                break;
-            }
-        }
-        if (g->removed) {
+        if (seen_first(&outs, terse_hash_bytes(g->out, g->out_len), i, same_out, j) != SEEN_NEW) {
+            g->removed = 1;
             j->duplicates++;
             continue;
         }
-        table[h] = (uint32_t)i + 1;
         if (level < TERSE_LEVEL_BALANCED || g->words < 6)
             continue;
-        /* near duplicates among the last NEAR_WINDOW candidates: the word
+        /* near duplicates among the last NEAR_WINDOW candidates (none of
+         * which is removed: only the current segment ever is): the word
          * bags (set by compress_seg) first, from a small ring that stays
-         * in the processor's cache, then the words themselves */
-        /* word counts within 10% of each other: lo <= words <= hi */
+         * in the processor's cache, with word counts within 10% of each
+         * other (lo <= words <= hi); then the words themselves */
         lo = (g->words * 9 + 9) / 10;
         hi = g->words * 10 / 9;
         for (k = 0; k < n_near; k++) {
@@ -1053,8 +1050,6 @@ static void mark_duplicates(struct job *j, int level)
                 c->seg < (i > 256 ? i - 256 : 0))
                 continue;
             e = &j->segs[c->seg];
-            if (e->removed)
-                continue;
             if (overlap_tenths(e->out, e->out_len, g->out, g->out_len) >= 9 &&
                 overlap_tenths(g->out, g->out_len, e->out, e->out_len) >= 9 &&
                 guard_check(j->doc + g->start, g->end - g->start, j->doc + e->start, e->end - e->start,
@@ -1073,7 +1068,7 @@ static void mark_duplicates(struct job *j, int level)
                 n_near++;
         }
     }
-    free(table);
+    seen_free(&outs);
 }
 
 /* Compresses the segments that have no output yet (new clauses). */

@@ -30,6 +30,7 @@
 #include "../common/hash.h"
 #include "../common/json.h"
 #include "../common/lex.h"
+#include "../common/seen.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
 #include "piece.h"
@@ -375,6 +376,13 @@ static int asks(const struct unit *u)
     return n && u->src[n - 1] == '?';
 }
 
+/* seen_first's equality: two units with the same text. */
+static int same_src(const void *arg, size_t a, size_t b)
+{
+    const struct unit *x = &((const struct chat_job *)arg)->u[a], *y = &((const struct chat_job *)arg)->u[b];
+    return x->src_len == y->src_len && memcmp(x->src, y->src, x->src_len) == 0;
+}
+
 /* Sets each unit's `repeat`: the first earlier unit (not a header, of an
  * earlier message) with the same text, when that text is at least 64
  * bytes; else (size_t)-1. A hash table of the texts seen, so a long
@@ -382,13 +390,9 @@ static int asks(const struct unit *u)
  * becomes never depends on later ones. */
 static void find_repeats(struct chat_job *j)
 {
-    size_t cap = 64, mask, i, h;
-    size_t *table;
-    while (cap < j->n_units * 2)
-        cap *= 2;
-    mask = cap - 1;
-    table = calloc(cap, sizeof *table);
-    if (!table) {
+    struct seen texts;
+    size_t i, first;
+    if (seen_init(&texts, j->n_units) != 0) {
         j->oom = 1;
         return;
     }
@@ -397,17 +401,11 @@ static void find_repeats(struct chat_job *j)
         u->repeat = (size_t)-1;
         if (u->kind == U_OTHER || u->src_len < 64)
             continue;
-        for (h = terse_hash_bytes(u->src, u->src_len) & mask; table[h]; h = (h + 1) & mask) {
-            const struct unit *e = &j->u[table[h] - 1];
-            if (e->src_len == u->src_len && memcmp(e->src, u->src, u->src_len) == 0)
-                break;
-        }
-        if (table[h] && j->u[table[h] - 1].msg < u->msg)
-            u->repeat = table[h] - 1;
-        else if (!table[h])
-            table[h] = i + 1;
+        first = seen_first(&texts, terse_hash_bytes(u->src, u->src_len), i, same_src, j);
+        if (first != SEEN_NEW && j->u[first].msg < u->msg)
+            u->repeat = first;
     }
-    free(table);
+    seen_free(&texts);
 }
 
 /* Compresses every unit at `level` (replacing earlier outputs). The text

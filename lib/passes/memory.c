@@ -33,6 +33,7 @@
 #include "../common/hash.h"
 #include "../common/json.h"
 #include "../common/lex.h"
+#include "../common/seen.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
 #include "piece.h"
@@ -605,21 +606,23 @@ static uint64_t subject_hash(const struct entry *x)
     return terse_hash_mix((lex_word_is(s, L, "user") ? 1 : terse_hash_bytes(s, L) | 2) + x->section);
 }
 
+/* seen_first's equality: entries a and b of the job have one subject. */
+static int same_subject_at(const void *arg, size_t a, size_t b)
+{
+    const struct mem_job *j = arg;
+    return same_subject(&j->e[a], &j->e[b]);
+}
+
 /* Groups the entries that have the same subject: each gets the index of
  * the first one (`group`) and a link to the next one (`next`). A hash
  * table of the subjects seen, so a long list costs one pass. Returns 0, or
  * -1 when memory runs out. */
 static int group_subjects(struct mem_job *j)
 {
-    size_t cap = 64, mask, i, h;
-    size_t *table, *last;
-    while (cap < j->n_e * 2)
-        cap *= 2;
-    mask = cap - 1;
-    table = calloc(cap, sizeof *table);
-    last = calloc(j->n_e + 1, sizeof *last);
-    if (!table || !last) {
-        free(table);
+    struct seen subjects;
+    size_t i, lead;
+    size_t *last = calloc(j->n_e + 1, sizeof *last);
+    if (!last || seen_init(&subjects, j->n_e) != 0) {
         free(last);
         return -1;
     }
@@ -627,23 +630,17 @@ static int group_subjects(struct mem_job *j)
         struct entry *x = &j->e[i];
         if (x->other || x->removed || !x->subject_len)
             continue;
-        for (h = subject_hash(x) & mask; table[h]; h = (h + 1) & mask)
-            if (same_subject(&j->e[table[h] - 1], x))
-                break;
-        if (!table[h]) {
-            table[h] = i + 1;
+        lead = seen_first(&subjects, subject_hash(x), i, same_subject_at, j);
+        if (lead == SEEN_NEW) {
             last[i] = i;
             continue;
         }
-        {
-            size_t lead = table[h] - 1;
-            j->e[lead].group = (long)lead;
-            x->group = (long)lead;
-            j->e[last[lead]].next = i + 1;
-            last[lead] = i;
-        }
+        j->e[lead].group = (long)lead;
+        x->group = (long)lead;
+        j->e[last[lead]].next = i + 1;
+        last[lead] = i;
     }
-    free(table);
+    seen_free(&subjects);
     free(last);
     return 0;
 }
