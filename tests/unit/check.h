@@ -9,6 +9,8 @@
 
 #include <stdio.h>
 
+#include "terse.h"
+
 extern int check_failures;
 
 #define CHECK(cond)                                                                \
@@ -28,6 +30,11 @@ extern int check_failures;
                    #a, a_, #b, b_);                                                \
         }                                                                          \
     } while (0)
+
+/* terse_compress of text[0..len) with options o, through a context made
+ * and freed here. Returns the status (of terse_ctx_new when the options are
+ * refused, r then cleared); r is released by the caller. */
+int compress_with(const terse_options *o, const char *text, size_t len, terse_result *r);
 
 typedef void (*test_fn)(void);
 

@@ -5,6 +5,19 @@
 
 int check_failures;
 
+int compress_with(const terse_options *o, const char *text, size_t len, terse_result *r)
+{
+    int rc;
+    terse_ctx *c = terse_ctx_new(o, &rc);
+    if (!c) {
+        memset(r, 0, sizeof *r);
+        return rc;
+    }
+    rc = terse_compress(c, text, len, r);
+    terse_ctx_free(c);
+    return rc;
+}
+
 static int run_all(const struct test_case *cases, const char *only, int *passed, int *failed)
 {
     int n = 0;

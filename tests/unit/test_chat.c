@@ -17,7 +17,6 @@ static char *squeeze(const char *s, size_t n, int type, int level, size_t keep, 
                      const char *query, int *rc)
 {
     terse_options o;
-    terse_ctx *c;
     terse_result r;
     terse_options_init(&o);
     o.type = type;
@@ -26,11 +25,7 @@ static char *squeeze(const char *s, size_t n, int type, int level, size_t keep, 
     o.budget = budget;
     o.query = query;
     o.query_len = query ? strlen(query) : 0;
-    c = terse_ctx_new(&o, NULL);
-    if (!c)
-        return NULL;
-    *rc = terse_compress(c, s, n, &r);
-    terse_ctx_free(c);
+    *rc = compress_with(&o, s, n, &r);
     return *rc == TERSE_OK ? r.text : NULL;
 }
 

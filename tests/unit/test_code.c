@@ -35,8 +35,6 @@ static int run(const char *text, size_t len, const char *name, const char *lang,
                const char *query, terse_result *r)
 {
     terse_options o;
-    terse_ctx *c;
-    int rc;
     terse_options_init(&o);
     o.level = level;
     o.name = name;
@@ -46,12 +44,7 @@ static int run(const char *text, size_t len, const char *name, const char *lang,
         o.query = query;
         o.query_len = strlen(query);
     }
-    c = terse_ctx_new(&o, &rc);
-    if (!c)
-        return rc;
-    rc = terse_compress(c, text, len, r);
-    terse_ctx_free(c);
-    return rc;
+    return compress_with(&o, text, len, r);
 }
 
 static const char py[] =

@@ -15,8 +15,6 @@
 static int run(const char *text, int level, int type, size_t budget, const char *query, terse_result *r)
 {
     terse_options o;
-    terse_ctx *c;
-    int rc;
     terse_options_init(&o);
     o.level = level;
     o.type = type;
@@ -25,12 +23,7 @@ static int run(const char *text, int level, int type, size_t budget, const char 
         o.query = query;
         o.query_len = strlen(query);
     }
-    c = terse_ctx_new(&o, &rc);
-    if (!c)
-        return rc;
-    rc = terse_compress(c, text, strlen(text), r);
-    terse_ctx_free(c);
-    return rc;
+    return compress_with(&o, text, strlen(text), r);
 }
 
 /* Sentences full of what must survive, with the items listed. */

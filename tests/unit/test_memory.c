@@ -53,17 +53,12 @@ static char *squeeze(const char *s, size_t n, int level, size_t budget, const ch
                      terse_result *res)
 {
     terse_options o;
-    terse_ctx *c;
     terse_options_init(&o);
     o.level = level;
     o.budget = budget;
     o.query = query;
     o.query_len = query ? strlen(query) : 0;
-    c = terse_ctx_new(&o, NULL);
-    if (!c)
-        return NULL;
-    *rc = terse_compress(c, s, n, res);
-    terse_ctx_free(c);
+    *rc = compress_with(&o, s, n, res);
     return *rc == TERSE_OK ? res->text : NULL;
 }
 
