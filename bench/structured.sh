@@ -67,3 +67,7 @@ done
 say "logs at safe: $# files (build/test-logs/*.log exist after make test)"
 [ $# -gt 0 ] && { "$BUILD/bench_json" --log "$@" >>"$RAW" || die "bench_json --log failed"; }
 "$NODE" bench/structured_report.js "$RAW"
+if [ -f "$DATA/nq-multidoc/kv-retrieval-75_keys.jsonl.gz" ]; then
+    say "the least any encoding that keeps the key-value records' UUIDs as written can cost"
+    "$NODE" bench/kv_floor.js "$DATA/nq-multidoc/kv-retrieval-75_keys.jsonl.gz" "$RAW" || die "kv_floor.js failed"
+fi
