@@ -15,14 +15,32 @@ static int starts(const char *s, size_t n, const char *p)
     return n >= L && memcmp(s, p, L) == 0;
 }
 
-/* A line that looks like source code rather than a sentence. */
+/* Whether the line has a call's parenthesis: "(" right after a name or a
+ * closing bracket, as in f(x) or a[1](x), which prose writes with a space
+ * ("systems (offered by ...)"). */
+static int call_paren(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 1; i < n; i++)
+        if (s[i] == '(') {
+            unsigned char c = (unsigned char)s[i - 1];
+            if (c == '_' || c == ']' || c == ')' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                (c >= 'A' && c <= 'Z'))
+                return 1;
+        }
+    return 0;
+}
+
+/* A line that looks like source code rather than a sentence. A line that
+ * ends with "}}" is a template's placeholder ({{NAME}}), not a block's end;
+ * "except" heads a line of code only when the line ends with a colon. */
 static int code_line(const char *s, size_t n)
 {
     static const char *const heads[] = {
         "def ", "class ", "import ", "from ", "#include", "#define", "function ", "const ",
         "let ", "var ", "package ", "public ", "private ", "static ", "return ", "func ",
         "fn ", "use ", "struct ", "impl ", "int ", "void ", "}", "@", "export ", "async ",
-        "elif ", "except", "try:", "finally:", "raise ", "yield ", "self.", "pub ", "#!/", "interface ", "enum ",
+        "elif ", "try:", "finally:", "raise ", "yield ", "self.", "pub ", "#!/", "interface ", "enum ",
         "namespace ", "template<", "typedef ", "extern ", "module.exports",
     };
     size_t i;
@@ -37,8 +55,10 @@ static int code_line(const char *s, size_t n)
     for (i = 0; i < sizeof heads / sizeof heads[0]; i++)
         if (starts(s, n, heads[i]))
             return 1;
-    return s[n - 1] == ';' || s[n - 1] == '{' || s[n - 1] == '}' || s[n - 1] == ')' ||
-           (s[n - 1] == ':' && (starts(s, n, "if ") || starts(s, n, "for ") || starts(s, n, "else")));
+    return s[n - 1] == ';' || s[n - 1] == '{' || (s[n - 1] == '}' && !(n >= 2 && s[n - 2] == '}')) ||
+           (s[n - 1] == ')' && call_paren(s, n)) ||
+           (s[n - 1] == ':' && (starts(s, n, "if ") || starts(s, n, "for ") || starts(s, n, "else") ||
+                                starts(s, n, "except")));
 }
 
 static int tool_line(const char *s, size_t n);

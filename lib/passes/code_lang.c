@@ -113,12 +113,54 @@ static int contains(const char *s, size_t n, const char *p)
     return 0;
 }
 
+/* 1 when s[0..n) starts with the word w: w followed by the end of the
+ * line or by a character that cannot continue a word ("fi" is a word of
+ * "fi;" but not of "first"). */
+static int has_word(const char *s, size_t n, const char *w)
+{
+    size_t L = strlen(w);
+    unsigned char c;
+    if (!has_prefix(s, n, w))
+        return 0;
+    if (n == L)
+        return 1;
+    c = (unsigned char)s[L];
+    return !(c == '_' || c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+             c >= 0x80);
+}
+
+/* 1 when the line is a shell keyword that ends a line or a command: the
+ * keyword alone, or followed by ";" or by a space and a redirection, pipe,
+ * "&" or comment ("done < list", "fi;"); "then the idea" is a sentence. */
+static int shell_word(const char *s, size_t n, const char *w)
+{
+    size_t L = strlen(w);
+    if (!has_prefix(s, n, w))
+        return 0;
+    return n == L || s[L] == ';' || (s[L] == ' ' && L + 1 < n && strchr("<>|&;#", s[L + 1]) != NULL);
+}
+
+/* 1 when s[0..n) contains "self." at the start of a name (not the end of
+ * "itself." in a sentence). */
+static int has_self(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i + 5 <= n; i++)
+        if (s[i] == 's' && memcmp(s + i, "self.", 5) == 0) {
+            unsigned char c = i ? (unsigned char)s[i - 1] : ' ';
+            if (!(c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  c >= 0x80))
+                return 1;
+        }
+    return 0;
+}
+
 /* Adds to score[] the evidence of one line (leading blanks removed). */
 static void score_line(const char *s, size_t n, int score[CODE_LANG_COUNT])
 {
     char last = n ? s[n - 1] : 0;
-    if (has_prefix(s, n, "def ") || has_prefix(s, n, "elif ") || has_prefix(s, n, "except") ||
-        (has_prefix(s, n, "from ") && contains(s, n, " import ")) || contains(s, n, "self.") ||
+    if (has_prefix(s, n, "def ") || has_prefix(s, n, "elif ") || (has_word(s, n, "except") && last == ':') ||
+        (has_prefix(s, n, "from ") && contains(s, n, " import ")) || has_self(s, n) ||
         (has_prefix(s, n, "class ") && last == ':') || has_prefix(s, n, "async def "))
         score[CODE_PYTHON] += 3;
     if ((has_prefix(s, n, "import ") && last != ';' && !contains(s, n, " from ")) ||
@@ -162,8 +204,8 @@ static void score_line(const char *s, size_t n, int score[CODE_LANG_COUNT])
         has_prefix(s, n, "declare "))
         score[CODE_TYPESCRIPT] += 3;
     if (has_prefix(s, n, "#!/bin/") || has_prefix(s, n, "#!/usr/bin/env bash") ||
-        has_prefix(s, n, "#!/usr/bin/env sh") || has_prefix(s, n, "fi") || has_prefix(s, n, "then") ||
-        has_prefix(s, n, "esac") || has_prefix(s, n, "done") || has_prefix(s, n, "echo ") ||
+        has_prefix(s, n, "#!/usr/bin/env sh") || shell_word(s, n, "fi") || shell_word(s, n, "then") ||
+        shell_word(s, n, "esac") || shell_word(s, n, "done") || has_prefix(s, n, "echo ") ||
         has_prefix(s, n, "export ") || contains(s, n, "$(") || contains(s, n, "${") || has_prefix(s, n, "set -"))
         score[CODE_BASH] += 2;
     if (has_prefix(s, n, "#!/usr/bin/env python") || has_prefix(s, n, "#!/usr/bin/python"))

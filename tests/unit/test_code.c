@@ -6,6 +6,7 @@
 
 #include "../../lib/common/buf.h"
 #include "../../lib/common/utf8.h"
+#include "../../lib/detect/detect.h"
 #include "../../lib/passes/code.h"
 #include "../../lib/passes/code_lang.h"
 #include "check.h"
@@ -154,7 +155,22 @@ static void test_lang_recognition(void)
     GUESS("const x = require('x');\nfunction f() {\n  console.log(x);\n}\n", CODE_JAVASCRIPT);
     GUESS("#!/bin/bash\nset -e\nif [ -f x ]; then\n  echo \"$(date)\"\nfi\n", CODE_BASH);
     GUESS("The meeting is at noon. Bring the slides.\n", CODE_NONE);
+    /* prose whose words only begin like code: "itself.", "first", "then" */
+    GUESS("Its meaning changed over time.\nIt came to stand for love itself.\nfirst came the word\nthen the idea\n",
+          CODE_NONE);
 #undef GUESS
+    /* prose lines that end in ")" or "}}" or start with "except" are not code lines */
+    {
+        static const char list[] = "Uses of the method include:\nsearch engines (such as Google Search)\n"
+                                   "recommendation systems (offered by Netflix or Amazon)\n"
+                                   "except for a few cases (see below)\n";
+        static const char form[] = "Case Study Date: {{CASESTUDYDATE}}\nLast Updated: {{LASTUPDATED}}\n"
+                                   "Status: {{STATUS}}\n";
+        static const char calls[] = "x = f(1)\ny = g(x)\nprint(y)\n";
+        CHECK(detect_type(list, strlen(list)) == TERSE_TYPE_PROSE);
+        CHECK(detect_type(form, strlen(form)) == TERSE_TYPE_PROSE);
+        CHECK(detect_type(calls, strlen(calls)) == TERSE_TYPE_CODE);
+    }
 }
 
 static void test_pipeline(void)
