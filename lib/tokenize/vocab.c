@@ -87,7 +87,13 @@ int scratch_cache_init(struct tok_scratch *s, size_t n)
     size_t slots;
     if (n < 4096)
         return TERSE_OK; /* setting up costs more than it saves */
-    slots = n < 65536 ? 1024 : 8192;
+    /* one slot per 64 bytes of input, 1,024 to 32,768 slots (1.8 MB): a
+     * long text has more distinct words, and a direct-mapped cache that is
+     * too small for them keeps evicting the common ones (on 3.2 MB of prose,
+     * 8,192 slots compressed at 17.5 MB/s, 32,768 at 19.6) */
+    slots = 1024;
+    while (slots < 32768 && slots * 64 < n)
+        slots *= 2;
     s->cache = calloc(slots, sizeof *s->cache);
     if (!s->cache)
         return TERSE_ENOMEM;
