@@ -976,11 +976,6 @@ static size_t overlap_tenths(const char *a, size_t na, const char *b, size_t nb)
     return words ? common * 10 / words : 0;
 }
 
-static int popcount64(uint64_t x)
-{
-    return __builtin_popcountll(x);
-}
-
 /* Returns segment g compressed at `level` as a new text (its length in
  * *len), leaving g's own output, word bag and the job's fallback count as
  * they were: an alternative version for the budget. NULL without memory. */
@@ -1046,7 +1041,7 @@ static void mark_duplicates(struct job *j, int level)
         for (k = 0; k < n_near; k++) {
             const struct near *c = &near[k];
             const struct seg *e;
-            if (c->words - lo > hi - lo || popcount64(c->bag ^ g->bag) > 10 ||
+            if (c->words - lo > hi - lo || terse_popcount64(c->bag ^ g->bag) > 10 ||
                 c->seg < (i > 256 ? i - 256 : 0))
                 continue;
             e = &j->segs[c->seg];

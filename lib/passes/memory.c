@@ -437,7 +437,7 @@ static int near(const struct entry *a, const struct entry *b)
     size_t jac = both * 100 / (a->n_words + b->n_words - both + 1);
     if (small < 2)
         return 0;
-    if (__builtin_popcountll(a->sim ^ b->sim) <= 12 && jac >= 50)
+    if (terse_popcount64(a->sim ^ b->sim) <= 12 && jac >= 50)
         return 1;
     return jac >= 30 && both * 100 >= small * 75;
 }
