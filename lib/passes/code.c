@@ -120,7 +120,7 @@ static int classify(struct emit *e, const TSLanguage *lang)
             strcmp(nm, "hash_bang_line") == 0)
             k |= K_COMMENT;
         else if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular &&
-                 (name_has(nm, "string") || name_has(nm, "heredoc") || name_has(nm, "char_literal") ||
+                 ((name_has(nm, "string") && strcmp(nm, "concatenated_string") != 0) || name_has(nm, "heredoc") || name_has(nm, "char_literal") ||
                   name_has(nm, "character_literal") || name_has(nm, "rune_literal") || strcmp(nm, "regex") == 0 ||
                   strcmp(nm, "jsx_element") == 0 || strcmp(nm, "jsx_self_closing_element") == 0 ||
                   strcmp(nm, "text_block") == 0))
