@@ -212,15 +212,22 @@ static void names(TSNode root, const char *src, struct seq *q)
     }
 }
 
-/* 1 when w occurs in s as a whole identifier. */
+/* 1 for a byte of an identifier. */
+static int ident_byte(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* 1 when w occurs in s as a whole identifier: not inside a longer one. A
+ * name that starts or ends with another byte (JavaScript's "#private")
+ * needs no boundary on that side ("get#x(){}" names #x). */
 static int word_at(const char *s, size_t n, const char *w, size_t wn)
 {
     size_t i;
     for (i = 0; i + wn <= n; i++)
         if (memcmp(s + i, w, wn) == 0) {
-            char b = i ? s[i - 1] : ' ', a = i + wn < n ? s[i + wn] : ' ';
-            int bw = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_';
-            int aw = (a >= 'a' && a <= 'z') || (a >= 'A' && a <= 'Z') || (a >= '0' && a <= '9') || a == '_';
+            int bw = i > 0 && ident_byte(w[0]) && ident_byte(s[i - 1]);
+            int aw = i + wn < n && ident_byte(w[wn - 1]) && ident_byte(s[i + wn]);
             if (!bw && !aw)
                 return 1;
         }
