@@ -788,8 +788,10 @@ static int fold_macros(struct emit *e, const TSTreeCursor *cur)
  * method becomes "{…}"; in one that does, each run of fields or
  * properties becomes one "…"; a run of MACRO_RUN or more object-like
  * macros becomes one marker line (fold_macros); a macro's value longer
- * than eight bytes becomes "…". Returns 1 when the node was written or
- * dropped. */
+ * than eight bytes (trailing blanks aside) becomes "…"; a type longer than
+ * TYPE_MAX bytes becomes "…"; import and export lists keep LIST_KEEP
+ * names; a run of overloads keeps the first. Returns 1 when the node was
+ * written or dropped. */
 static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, size_t depth)
 {
     TSNode nd = f[depth].node;
@@ -877,9 +879,17 @@ static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, si
         return 1;
     }
     if (up && (up->kind & (K_PPDEF | K_PPFUNC)) && ts_tree_cursor_current_field_id(cur) == e->value_field &&
-        e->value_field && en - s > 8) {
-        put(e, s, en, "\xe2\x80\xa6", 3, 0);
-        e->st->members_elided++;
+        e->value_field) {
+        /* a macro's value ends before the blanks that led to a comment */
+        size_t t = en;
+        while (t > s && (e->src[t - 1] == ' ' || e->src[t - 1] == '\t'))
+            t--;
+        if (t - s > 8) {
+            put(e, s, en, "\xe2\x80\xa6", 3, 0);
+            e->st->members_elided++;
+        } else {
+            put(e, s, en, e->src + s, t - s, 0);
+        }
         return 1;
     }
     return 0;
