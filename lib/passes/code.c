@@ -712,7 +712,8 @@ static int holds_methods(const struct emit *e, TSNode list)
  * cursor's node: a C comment line that says "12 macros: NID_…, SN_…,
  * EPERM" (up to four distinct name prefixes, each up to its first inner
  * underscore, or the whole name when it has none). The run must hold at
- * least MACRO_RUN definitions (comments between them aside); returns 0
+ * least MACRO_RUN definitions with a value (comments between them aside;
+ * a define without a value, such as an include guard, ends it); returns 0
  * when it does not (nothing written), else 1. */
 static int fold_macros(struct emit *e, const TSTreeCursor *cur)
 {
@@ -729,8 +730,8 @@ static int fold_macros(struct emit *e, const TSTreeCursor *cur)
         size_t a, b, p;
         if (k & K_COMMENT)
             continue;
-        if (!(k & K_PPDEF))
-            break;
+        if (!(k & K_PPDEF) || ts_node_is_null(ts_node_child_by_field_id(n, e->value_field)))
+            break; /* a define without a value (an include guard, a flag) stays */
         count++;
         name = ts_node_child_by_field_id(n, e->name_field);
         if (ts_node_is_null(name))
@@ -803,7 +804,7 @@ static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, si
         return 1;
     }
     if (up && up->run == RUN_MACROS) {
-        if (k & (K_PPDEF | K_COMMENT)) {
+        if ((k & K_COMMENT) || ((k & K_PPDEF) && !ts_node_is_null(ts_node_child_by_field_id(nd, e->value_field)))) {
             drop(e, s, en);
             return 1;
         }
