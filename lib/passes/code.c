@@ -40,14 +40,28 @@ enum {
     K_MODULE = 1 << 7,   /* Python: module */
     K_DEF = 1 << 8,      /* Python: function_definition or class_definition */
     K_CLASS = 1 << 9,    /* a class (or interface) declaration */
-    K_ASSIGN = 1 << 10   /* an assignment or initialized declaration (max: long values elided) */
+    K_ASSIGN = 1 << 10,  /* an assignment or initialized declaration (max: long values elided) */
+    K_MEMBERS = 1 << 11, /* a member list: struct, enum, interface, object type, class body */
+    K_MEMBER = 1 << 12,  /* a member that max elides: a field, a property, an index or call signature */
+    K_PPDEF = 1 << 13,   /* an object-like macro definition */
+    K_PPFUNC = 1 << 14,  /* a function-like macro definition */
+    K_ATTR = 1 << 15,    /* an attribute: __attribute__((...)), [[...]], __declspec(...) */
+    K_METHOD = 1 << 16,  /* a member that max keeps: a method, a function, a nested declaration */
+    K_LIST = 1 << 17,    /* an import or export list (max: long ones folded) */
+    K_SIG = 1 << 18,     /* a function or method signature (max: overloads folded) */
+    K_TYPEANN = 1 << 19, /* a type annotation (max: long types elided) */
+    K_TYPEALIAS = 1 << 20
 };
 
 /* One level of the walk: the node and what the walk decided about it. */
 struct frame {
     TSNode node;
-    uint16_t kind;
+    uint32_t kind;
     uint8_t keep;  /* inside a body kept whole at max */
+    uint8_t run;   /* max: the children written so far end in a run that max folds (RUN_*) */
+    uint32_t named;            /* max: named children (comments aside) seen so far */
+    size_t last_name, last_len; /* max: the name of the last of them (overloads), or 0, 0 */
+    TSSymbol last_sym;
     size_t cand;   /* max: 1 + the candidate index of this definition, or 0 */
 };
 
@@ -67,9 +81,9 @@ struct emit {
     const struct code_lang *L;
     const struct code_opts *o;
     int level;
-    uint16_t *kind;             /* by symbol */
+    uint32_t *kind;             /* by symbol */
     uint32_t n_symbols;
-    TSFieldId body_field, name_field, right_field, value_field;
+    TSFieldId body_field, name_field, right_field, value_field, declarator_field;
     struct buf *out;
     struct code_stats *st;
     /* gap state */
@@ -112,7 +126,7 @@ static int classify(struct emit *e, const TSLanguage *lang)
     for (i = 0; i < e->n_symbols; i++) {
         const char *nm = ts_language_symbol_name(lang, (TSSymbol)i);
         size_t L;
-        uint16_t k = 0;
+        uint32_t k = 0;
         if (!nm)
             continue;
         L = strlen(nm);
@@ -120,7 +134,7 @@ static int classify(struct emit *e, const TSLanguage *lang)
             strcmp(nm, "hash_bang_line") == 0)
             k |= K_COMMENT;
         else if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular &&
-                 (name_has(nm, "string") || name_has(nm, "heredoc") || name_has(nm, "char_literal") ||
+                 ((name_has(nm, "string") && strcmp(nm, "concatenated_string") != 0) || name_has(nm, "heredoc") || name_has(nm, "char_literal") ||
                   name_has(nm, "character_literal") || name_has(nm, "rune_literal") || strcmp(nm, "regex") == 0 ||
                   strcmp(nm, "jsx_element") == 0 || strcmp(nm, "jsx_self_closing_element") == 0 ||
                   strcmp(nm, "text_block") == 0))
@@ -133,6 +147,38 @@ static int classify(struct emit *e, const TSLanguage *lang)
             strcmp(nm, "field_definition") == 0 || strcmp(nm, "public_field_definition") == 0 ||
             strcmp(nm, "assignment_expression") == 0)
             k |= K_ASSIGN;
+        if (ts_language_symbol_type(lang, (TSSymbol)i) != TSSymbolTypeRegular) {
+            /* keywords and punctuation: only the classes above */
+        } else if (code_word_in("field_declaration_list enumerator_list enum_body object_type interface_body class_body", nm,
+                         L))
+            k |= K_MEMBERS;
+        if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular &&
+            code_word_in("property_signature index_signature call_signature construct_signature "
+                         "public_field_definition field_declaration",
+                         nm, L))
+            k |= K_MEMBER;
+        if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular &&
+            code_word_in("method_signature abstract_method_signature method_definition function_definition "
+                         "declaration template_declaration function_signature",
+                         nm, L))
+            k |= K_METHOD;
+        if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular) {
+            if (code_word_in("export_clause named_imports", nm, L))
+                k |= K_LIST;
+            if (code_word_in("method_signature function_signature abstract_method_signature", nm, L))
+                k |= K_SIG;
+            if (strcmp(nm, "type_annotation") == 0)
+                k |= K_TYPEANN;
+            else if (strcmp(nm, "type_alias_declaration") == 0)
+                k |= K_TYPEALIAS;
+        }
+        if (strcmp(nm, "preproc_def") == 0)
+            k |= K_PPDEF;
+        else if (strcmp(nm, "preproc_function_def") == 0)
+            k |= K_PPFUNC;
+        if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular &&
+            code_word_in("attribute_specifier attribute_declaration ms_declspec_modifier", nm, L))
+            k |= K_ATTR;
         if (strcmp(nm, "class_declaration") == 0 || strcmp(nm, "class_definition") == 0 || strcmp(nm, "class") == 0 ||
             strcmp(nm, "abstract_class_declaration") == 0 || strcmp(nm, "interface_declaration") == 0)
             k |= K_CLASS;
@@ -154,11 +200,12 @@ static int classify(struct emit *e, const TSLanguage *lang)
     e->right_field = ts_language_field_id_for_name(lang, "right", 5);
     e->value_field = ts_language_field_id_for_name(lang, "value", 5);
     e->name_field = ts_language_field_id_for_name(lang, "name", 4);
+    e->declarator_field = ts_language_field_id_for_name(lang, "declarator", 10);
     return 0;
 }
 
 /* Returns the K_* classes of a node (0 for a symbol out of the table). */
-static uint16_t kind_of(const struct emit *e, TSNode n)
+static uint32_t kind_of(const struct emit *e, TSNode n)
 {
     TSSymbol s = ts_node_symbol(n);
     return s < e->n_symbols ? e->kind[s] : 0;
@@ -583,6 +630,272 @@ static size_t docstring_cut(const char *src, size_t s, size_t en, int first_line
     return (p + q - s) + (cut - c0) + q;
 }
 
+/* ---- max: declaration skeletons ------------------------------------------------- */
+
+enum { RUN_NONE, RUN_MEMBERS, RUN_MACROS, RUN_LIST, RUN_OVERLOADS };
+
+/* max: an import or export list of more than LIST_KEEP + 2 names keeps
+ * its first LIST_KEEP; a type longer than TYPE_MAX bytes becomes "…". */
+#define LIST_KEEP 3
+#define TYPE_MAX 80
+
+/* A run of at least this many object-like macros is folded into one
+ * marker line at max. */
+#define MACRO_RUN 3
+
+/* C and C++: 1 when the declaration or member node n declares a function
+ * (a prototype, a method), not a function pointer or a variable: one of
+ * its declarators, through pointers, references and attributes, is a
+ * function declarator whose own declarator is a name. */
+static int declares_function(const struct emit *e, TSNode n)
+{
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    int found = 0;
+    if (ts_tree_cursor_goto_first_child(&c)) {
+        do {
+            TSNode d;
+            if (ts_tree_cursor_current_field_id(&c) != e->declarator_field || !e->declarator_field)
+                continue;
+            d = ts_tree_cursor_current_node(&c);
+            while (!ts_node_is_null(d) && (strcmp(ts_node_type(d), "pointer_declarator") == 0 ||
+                                           strcmp(ts_node_type(d), "reference_declarator") == 0 ||
+                                           strcmp(ts_node_type(d), "attributed_declarator") == 0)) {
+                TSNode in = ts_node_child_by_field_id(d, e->declarator_field);
+                d = ts_node_is_null(in) ? ts_node_named_child(d, ts_node_named_child_count(d) - 1) : in;
+            }
+            if (!ts_node_is_null(d) && strcmp(ts_node_type(d), "function_declarator") == 0) {
+                TSNode in = ts_node_child_by_field_id(d, e->declarator_field);
+                if (!ts_node_is_null(in) && !strstr(ts_node_type(in), "declarator"))
+                    found = 1;
+            }
+        } while (!found && ts_tree_cursor_goto_next_sibling(&c));
+    }
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
+/* 1 when the member n is one max elides: a field, a property, an index or
+ * call signature (not a method, even one declared as a field). */
+static int elided_member(const struct emit *e, TSNode n, uint32_t k)
+{
+    TSNode type;
+    if (!(k & K_MEMBER) || (k & (K_FUNC | K_CLASS)) || declares_function(e, n))
+        return 0;
+    /* a nested struct, union, enum or class definition names a type: kept */
+    type = ts_node_child_by_field_name(n, "type", 4);
+    return ts_node_is_null(type) || !strstr(ts_node_type(type), "_specifier") ||
+           ts_node_is_null(ts_node_child_by_field_id(type, e->body_field));
+}
+
+/* 1 when a member list holds something the skeleton keeps (a method, a
+ * nested function, class or declaration): then its fields are elided a
+ * run at a time instead of the whole list. */
+static int holds_methods(const struct emit *e, TSNode list)
+{
+    TSTreeCursor c = ts_tree_cursor_new(list);
+    int found = 0;
+    if (ts_tree_cursor_goto_first_child(&c)) {
+        do {
+            TSNode ch = ts_tree_cursor_current_node(&c);
+            uint32_t k = kind_of(e, ch);
+            if (!ts_node_is_named(ch) || (k & K_COMMENT))
+                continue;
+            if ((k & (K_FUNC | K_CLASS | K_METHOD)) || ((k & K_MEMBER) && !elided_member(e, ch, k)))
+                found = 1;
+        } while (!found && ts_tree_cursor_goto_next_sibling(&c));
+    }
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
+/* Writes the marker of a run of object-like macros that starts at the
+ * cursor's node: a C comment line that says "12 macros: NID_…, SN_…,
+ * EPERM" (up to four distinct name prefixes, each up to its first inner
+ * underscore, or the whole name when it has none). The run must hold at
+ * least MACRO_RUN definitions with a value (comments between them aside;
+ * a define without a value, such as an include guard, ends it); returns 0
+ * when it does not (nothing written), else 1. */
+static int fold_macros(struct emit *e, const TSTreeCursor *cur)
+{
+    TSTreeCursor c = ts_tree_cursor_copy(cur);
+    size_t count = 0, np = 0, s = ts_node_start_byte(ts_tree_cursor_current_node(cur)), i;
+    struct { size_t at, len; } pre[4];
+    int more = 0;
+    struct buf mk = {0};
+    char num[32];
+    do {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        uint32_t k = kind_of(e, n);
+        TSNode name;
+        size_t a, b, p;
+        if (k & K_COMMENT)
+            continue;
+        if (!(k & K_PPDEF) || ts_node_is_null(ts_node_child_by_field_id(n, e->value_field)))
+            break; /* a define without a value (an include guard, a flag) stays */
+        count++;
+        name = ts_node_child_by_field_id(n, e->name_field);
+        if (ts_node_is_null(name))
+            continue;
+        a = ts_node_start_byte(name);
+        b = ts_node_end_byte(name);
+        for (p = a; p < b && e->src[p] == '_'; p++)
+            ;
+        while (p < b && e->src[p] != '_')
+            p++;
+        if (p + 1 < b)
+            p++; /* the prefix, up to its first inner underscore */
+        else
+            p = b; /* no inner underscore: the whole name */
+        for (i = 0; i < np; i++)
+            if (pre[i].len == p - a && memcmp(e->src + pre[i].at, e->src + a, p - a) == 0)
+                break;
+        if (i < np)
+            continue;
+        if (np < 4) {
+            pre[np].at = a;
+            pre[np].len = p - a;
+            np++;
+        } else {
+            more = 1;
+        }
+    } while (ts_tree_cursor_goto_next_sibling(&c));
+    ts_tree_cursor_delete(&c);
+    if (count < MACRO_RUN)
+        return 0;
+    snprintf(num, sizeof num, "%zu", count);
+    buf_adds(&mk, "/* ");
+    buf_adds(&mk, num);
+    buf_adds(&mk, " macros");
+    for (i = 0; i < np; i++) {
+        buf_adds(&mk, i ? ", " : ": ");
+        buf_add(&mk, e->src + pre[i].at, pre[i].len);
+        if (e->src[pre[i].at + pre[i].len - 1] == '_')
+            buf_adds(&mk, "\xe2\x80\xa6");
+    }
+    if (more)
+        buf_adds(&mk, ", \xe2\x80\xa6");
+    buf_adds(&mk, " */\n");
+    if (mk.oom)
+        e->oom = 1;
+    else
+        put(e, s, s, mk.p, mk.len, 0);
+    buf_free(&mk);
+    e->st->members_elided++;
+    return 1;
+}
+
+/* max: writes the skeleton form of a declaration node, or returns 0 to
+ * let the walk write it. Attributes go; a member list that holds no
+ * method becomes "{…}"; in one that does, each run of fields or
+ * properties becomes one "…"; a run of MACRO_RUN or more object-like
+ * macros becomes one marker line (fold_macros); a macro's value longer
+ * than eight bytes (trailing blanks aside) becomes "…"; a type longer than
+ * TYPE_MAX bytes becomes "…"; import and export lists keep LIST_KEEP
+ * names; a run of overloads keeps the first. Returns 1 when the node was
+ * written or dropped. */
+static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, size_t depth)
+{
+    TSNode nd = f[depth].node;
+    uint32_t k = f[depth].kind;
+    size_t s = ts_node_start_byte(nd), en = ts_node_end_byte(nd);
+    struct frame *up = depth ? &f[depth - 1] : NULL;
+    if (k & K_ATTR) {
+        drop(e, s, en);
+        return 1;
+    }
+    if (up && up->run == RUN_MACROS) {
+        if ((k & K_COMMENT) || ((k & K_PPDEF) && !ts_node_is_null(ts_node_child_by_field_id(nd, e->value_field)))) {
+            drop(e, s, en);
+            return 1;
+        }
+        up->run = RUN_NONE;
+    }
+    if (up && ts_node_is_named(nd) && !(k & K_COMMENT)) {
+        /* overloads: a signature named as the one before it */
+        TSNode nm = ts_node_child_by_field_id(nd, e->name_field);
+        size_t ns = ts_node_is_null(nm) ? 0 : ts_node_start_byte(nm), nl = ts_node_is_null(nm) ? 0 : ts_node_end_byte(nm) - ns;
+        int overload = (k & K_SIG) && nl && up->last_len == nl && up->last_sym == ts_node_symbol(nd) &&
+                       memcmp(e->src + up->last_name, e->src + ns, nl) == 0;
+        up->named++;
+        up->last_name = ns;
+        up->last_len = nl;
+        up->last_sym = ts_node_symbol(nd);
+        if (overload) {
+            if (up->run == RUN_OVERLOADS) {
+                drop(e, s, en);
+            } else {
+                put(e, s, en, "\xe2\x80\xa6", 3, 0);
+                up->run = RUN_OVERLOADS;
+                e->st->members_elided++;
+            }
+            return 1;
+        }
+        if ((up->kind & K_LIST) && up->named > LIST_KEEP && ts_node_named_child_count(up->node) > LIST_KEEP + 2) {
+            if (up->run == RUN_LIST) {
+                drop(e, s, en);
+            } else {
+                put(e, s, en, "\xe2\x80\xa6", 3, 0);
+                up->run = RUN_LIST;
+                e->st->members_elided++;
+            }
+            return 1;
+        }
+    }
+    if (up && (up->run == RUN_MEMBERS || up->run == RUN_LIST || up->run == RUN_OVERLOADS)) {
+        if ((k & K_COMMENT) || (!ts_node_is_named(nd) && en - s == 1 && (e->src[s] == ';' || e->src[s] == ','))) {
+            drop(e, s, en);
+            return 1;
+        }
+        if (ts_node_is_named(nd) && (up->run != RUN_MEMBERS || !elided_member(e, nd, k)))
+            up->run = RUN_NONE;
+    }
+    if ((k & K_MEMBERS) && ts_node_named_child_count(nd) > 0 && !holds_methods(e, nd)) {
+        take_gap(e, s);
+        if (!e->pp_line && !e->last_line_comment)
+            e->pend_nl = 0; /* "struct x {…};" on one line */
+        put(e, s, en, "{\xe2\x80\xa6}", 5, 0);
+        e->st->members_elided++;
+        return 1;
+    }
+    if (up && (up->kind & K_MEMBERS) && ts_node_is_named(nd) && elided_member(e, nd, k)) {
+        if (up->run == RUN_MEMBERS) {
+            drop(e, s, en);
+        } else {
+            put(e, s, en, "\xe2\x80\xa6", 3, 0);
+            up->run = RUN_MEMBERS;
+            e->st->members_elided++;
+        }
+        return 1;
+    }
+    if (up && ts_node_is_named(nd) && en - s > TYPE_MAX &&
+        ((up->kind & K_TYPEANN) ||
+         ((up->kind & K_TYPEALIAS) && ts_tree_cursor_current_field_id(cur) == e->value_field && e->value_field))) {
+        put(e, s, en, "\xe2\x80\xa6", 3, 0);
+        e->st->members_elided++;
+        return 1;
+    }
+    if ((k & K_PPDEF) && up && fold_macros(e, cur)) {
+        drop(e, s, en);
+        up->run = RUN_MACROS;
+        return 1;
+    }
+    if (up && (up->kind & (K_PPDEF | K_PPFUNC)) && ts_tree_cursor_current_field_id(cur) == e->value_field &&
+        e->value_field) {
+        /* a macro's value ends before the blanks that led to a comment */
+        size_t t = en;
+        while (t > s && (e->src[t - 1] == ' ' || e->src[t - 1] == '\t'))
+            t--;
+        if (t - s > 8) {
+            put(e, s, en, "\xe2\x80\xa6", 3, 0);
+            e->st->members_elided++;
+        } else {
+            put(e, s, en, e->src + s, t - s, 0);
+        }
+        return 1;
+    }
+    return 0;
+}
+
 /* ---- the walk ------------------------------------------------------------------ */
 
 /* The body max may elide of a definition node, or a null node: a block of
@@ -614,7 +927,7 @@ static int holds_definitions(const struct emit *e, TSNode fn)
     }
     while (!found) {
         TSNode n = ts_tree_cursor_current_node(&c);
-        uint16_t k = kind_of(e, n);
+        uint32_t k = kind_of(e, n);
         if ((k & K_CLASS) || ((k & K_FUNC) && !ts_node_is_null(ts_node_child_by_field_id(n, e->name_field)))) {
             found = 1;
             break;
@@ -770,7 +1083,7 @@ static void walk(struct emit *e, TSNode root)
     e->next_cand = 0;
     while (!e->oom) {
         TSNode nd = f[depth].node;
-        uint16_t k = f[depth].kind;
+        uint32_t k = f[depth].kind;
         size_t s = ts_node_start_byte(nd), en = ts_node_end_byte(nd);
         if (max && !e->collect && depth >= 1 && f[depth - 1].cand &&
             ts_tree_cursor_current_field_id(&cur) == e->body_field &&
@@ -782,6 +1095,8 @@ static void walk(struct emit *e, TSNode root)
             }
             c->out_start = e->out->len;
         }
+        if (max && !e->collect && !f[depth].keep && skeleton(e, &cur, f, depth))
+            goto advance;
         if (max && !e->collect && !f[depth].keep && depth >= 1 && (f[depth - 1].kind & K_ASSIGN) &&
             !(k & (K_FUNC | K_CLASS | K_COMMENT)) && long_value(e, &cur, nd) && !holds_definitions(e, nd)) {
             /* max: a long value (a table, a big literal) is elided */
@@ -899,6 +1214,9 @@ static void walk(struct emit *e, TSNode root)
         f[depth].node = ts_tree_cursor_current_node(&cur);
         f[depth].kind = kind_of(e, f[depth].node);
         f[depth].cand = 0;
+        f[depth].run = RUN_NONE;
+        f[depth].named = 0;
+        f[depth].last_name = f[depth].last_len = 0;
     }
 done:
     free(f);

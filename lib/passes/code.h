@@ -41,6 +41,7 @@ struct code_stats {
     size_t bodies_elided;
     size_t bodies_kept;       /* max: bodies kept whole for the query or budget */
     size_t values_elided;     /* max: assigned values of more than three lines */
+    size_t members_elided;    /* max: member lists, runs of fields or properties, runs of macros, macro values */
     size_t license_headers;   /* replaced by a marker */
     size_t min_tokens;        /* on CODE_EBUDGET: tokens of the bare skeleton */
 };

@@ -7,9 +7,12 @@
 #                                      files under 200 kB): `make test`, ~1 min
 #   tests/code/corpus.sh BUILD full    every file: `make bench`
 #
-# Corpora: Python = /usr/lib/python3.11 and /usr/lib/python3/dist-packages;
+# Corpora: Python = /usr/lib/python3.11 and /usr/lib/python3/dist-packages
+# (and, in full runs, python-stdlib = /usr/lib/python3.11 alone);
 # C = every .h under /usr/include; C++ = /usr/include/c++ and .cc/.cpp files
-# under /usr; JavaScript, TypeScript, TSX, JSON = deps/node_modules; Bash =
+# under /usr; JavaScript = deps/node_modules and /usr/lib/node_modules (npm's
+# own packages: npm is an installed npm package), .js, .mjs and .cjs;
+# TypeScript, TSX, JSON = deps/node_modules; Bash =
 # .sh files under /usr; Go, Rust, Java = their files under /usr, if any;
 # samples = tests/code/samples (Rust, Java, TSX written for these tests,
 # since the machine has none), each by its extension.
@@ -46,14 +49,16 @@ corpus() {
     rc=$?
     grep -E '^(not ok|#)' "$LISTS/$name.log" | grep -v '^not ok - /' | sed 's/^#/#  /'
     grep '^not ok - /' "$LISTS/$name.log" | head -5
-    sed -n 's/^\(ok\|not ok\) - \(.*\)/\1 - code '"$name"': \2/p' "$LISTS/$name.log" | grep -v ' - code [a-z+]*: /'
+    sed -n 's/^\(ok\|not ok\) - \(.*\)/\1 - code '"$name"': \2/p' "$LISTS/$name.log" | grep -v ' - code [a-z+-]*: /'
     [ $rc = 0 ] || status=1
 }
 
 corpus python python 10 /usr/lib/python3.11 /usr/lib/python3/dist-packages -name '*.py'
+# the issue's own Python corpus, the standard library alone (full runs only)
+[ "$MODE" = full ] && corpus python-stdlib python 1 /usr/lib/python3.11 -name '*.py'
 corpus c c 10 /usr/include -name '*.h'
 corpus cpp cpp 10 /usr/include/c++ \( -name '*.h' -o ! -name '*.*' -o -name '*.tcc' \)
-corpus javascript javascript 3 deps/node_modules -name '*.js'
+corpus javascript javascript 9 deps/node_modules /usr/lib/node_modules \( -name '*.js' -o -name '*.mjs' -o -name '*.cjs' \)
 corpus typescript typescript 3 deps/node_modules -name '*.ts'
 corpus tsx tsx 1 deps/node_modules -name '*.tsx'
 corpus json json 10 deps/node_modules -name '*.json'

@@ -169,38 +169,147 @@ static size_t compare(const struct seq *a, const struct seq *b)
     return a->n == b->n ? (size_t)-1 : i;
 }
 
-/* Top-level definition names (not inside a function body): functions,
- * classes, methods, and C/C++ functions through their declarators. */
-static void names(TSNode root, const char *src, struct seq *q)
+/* 1 when the node type t is one of the NULL-terminated list. */
+static int one_of(const char *t, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(t, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/* Adds the text of node nm as a name: a leaf, or a qualified name without
+ * blanks ("ns::f", "A.B"). */
+static void add_name(struct seq *q, TSNode nm, const char *t, const char *src)
+{
+    size_t s, e, i;
+    if (ts_node_is_null(nm))
+        return;
+    s = ts_node_start_byte(nm);
+    e = ts_node_end_byte(nm);
+    if (e <= s || e - s > 200)
+        return;
+    for (i = s; i < e; i++)
+        if (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '"' || src[i] == '\'')
+            return;
+    push(q, t, src + s, e - s, 0);
+}
+
+/* C and C++: follows a declarator through pointers, references,
+ * attributes and parentheses to what it declares. */
+static TSNode inner_declarator(TSNode d)
+{
+    for (;;) {
+        const char *t;
+        if (ts_node_is_null(d))
+            return d;
+        t = ts_node_type(d);
+        if (strcmp(t, "pointer_declarator") == 0 || strcmp(t, "reference_declarator") == 0 ||
+            strcmp(t, "attributed_declarator") == 0 || strcmp(t, "array_declarator") == 0 ||
+            strcmp(t, "init_declarator") == 0 || strcmp(t, "function_declarator") == 0) {
+            TSNode n = ts_node_child_by_field_name(d, "declarator", 10);
+            if (ts_node_is_null(n)) /* C++'s reference_declarator has no field */
+                n = ts_node_named_child(d, ts_node_named_child_count(d) - 1);
+            d = n;
+        } else if (strcmp(t, "parenthesized_declarator") == 0) {
+            d = ts_node_named_child(d, 0);
+        } else {
+            return d;
+        }
+    }
+}
+
+/* C and C++: the name a declarator declares as a function (a prototype
+ * "int f(void)", "char *g(int)"), or a null node: a function pointer
+ * variable "int (*fp)(void)" or a plain variable declares no function. */
+static TSNode function_name(TSNode d)
+{
+    TSNode none;
+    memset(&none, 0, sizeof none);
+    while (!ts_node_is_null(d) && (strcmp(ts_node_type(d), "pointer_declarator") == 0 ||
+                                   strcmp(ts_node_type(d), "reference_declarator") == 0 ||
+                                   strcmp(ts_node_type(d), "attributed_declarator") == 0)) {
+        TSNode n = ts_node_child_by_field_name(d, "declarator", 10);
+        d = ts_node_is_null(n) ? ts_node_named_child(d, ts_node_named_child_count(d) - 1) : n;
+    }
+    if (ts_node_is_null(d) || strcmp(ts_node_type(d), "function_declarator") != 0)
+        return none;
+    d = ts_node_child_by_field_name(d, "declarator", 10);
+    if (ts_node_is_null(d) || strcmp(ts_node_type(d), "parenthesized_declarator") == 0 ||
+        strstr(ts_node_type(d), "declarator"))
+        return none;
+    return d;
+}
+
+/* Top-level definition names (anything inside a function body left out):
+ *   - functions, classes, interfaces, traits, enums and their methods, by
+ *     their "name" field (Python, JavaScript, TypeScript's declarations and
+ *     signatures in .d.ts files, type aliases and namespaces, Go, Rust, Java;
+ *     method signatures of interfaces and classes, not of object types);
+ *   - C and C++: function definitions and prototypes (each declarator of a
+ *     declaration or a class member that declares a function), struct,
+ *     union, enum and class definitions (a tag with a body), typedef names,
+ *     function-like macros; C struct bodies are not entered (their members
+ *     are not top-level), C++ class bodies are (methods). */
+static void names(TSNode root, const char *src, int c_only, struct seq *q)
 {
     static const char *const defs[] = {
         "function_definition", "class_definition", "function_declaration", "class_declaration",
         "method_definition", "method_declaration", "function_item", "struct_item", "trait_item",
         "interface_declaration", "constructor_declaration", "generator_function_declaration",
-        "abstract_class_declaration", "enum_declaration",
+        "abstract_class_declaration", "enum_declaration", "function_signature", "method_signature",
+        "abstract_method_signature", "type_alias_declaration", "internal_module", NULL,
     };
+    static const char *const containers[] = {
+        "class_definition", "class_declaration", "abstract_class_declaration", "interface_declaration",
+        "trait_item", "struct_item", "internal_module", NULL,
+    };
+    static const char *const tags[] = {"struct_specifier", "union_specifier", "enum_specifier", "class_specifier", NULL};
     TSTreeCursor c = ts_tree_cursor_new(root);
     q->n = 0;
     for (;;) {
         TSNode n = ts_tree_cursor_current_node(&c);
         const char *t = ts_node_type(n);
-        size_t k;
-        int def = 0, down = 1;
-        for (k = 0; k < sizeof defs / sizeof defs[0]; k++)
-            if (strcmp(t, defs[k]) == 0)
-                def = 1;
-        if (def) {
-            TSNode nm = ts_node_child_by_field_name(n, "name", 4);
-            if (ts_node_is_null(nm)) {
-                nm = ts_node_child_by_field_name(n, "declarator", 10);
-                while (!ts_node_is_null(nm) && !ts_node_is_null(ts_node_child_by_field_name(nm, "declarator", 10)))
-                    nm = ts_node_child_by_field_name(nm, "declarator", 10);
+        int down = 1;
+        if (strcmp(t, "declaration") == 0 || strcmp(t, "field_declaration") == 0) {
+            /* prototypes and method declarations: every declarator */
+            uint32_t i, count = ts_node_child_count(n);
+            for (i = 0; i < count; i++) {
+                const char *f = ts_node_field_name_for_child(n, i);
+                if (f && strcmp(f, "declarator") == 0)
+                    add_name(q, function_name(ts_node_child(n, i)), t, src);
             }
-            if (!ts_node_is_null(nm) && ts_node_child_count(nm) == 0)
-                push(q, t, src + ts_node_start_byte(nm), ts_node_end_byte(nm) - ts_node_start_byte(nm), 0);
+        } else if (one_of(t, tags)) {
+            if (!ts_node_is_null(ts_node_child_by_field_name(n, "body", 4)))
+                add_name(q, ts_node_child_by_field_name(n, "name", 4), t, src);
+            down = !c_only && strcmp(t, "enum_specifier") != 0;
+        } else if (strcmp(t, "type_definition") == 0) {
+            uint32_t i, count = ts_node_child_count(n);
+            for (i = 0; i < count; i++) {
+                const char *f = ts_node_field_name_for_child(n, i);
+                if (f && strcmp(f, "declarator") == 0) {
+                    TSNode d = inner_declarator(ts_node_child(n, i));
+                    if (!ts_node_is_null(d) && strcmp(ts_node_type(d), "type_identifier") == 0)
+                        add_name(q, d, t, src);
+                }
+            }
+        } else if (strcmp(t, "preproc_function_def") == 0) {
+            add_name(q, ts_node_child_by_field_name(n, "name", 4), t, src);
+            down = 0;
+        } else if (one_of(t, defs)) {
+            TSNode nm = ts_node_child_by_field_name(n, "name", 4);
+            if (strstr(t, "method_signature")) {
+                /* an interface's or a class's method, not a member of an object type */
+                TSNode up = ts_node_parent(n);
+                if (ts_node_is_null(up) ||
+                    (strcmp(ts_node_type(up), "interface_body") != 0 && strcmp(ts_node_type(up), "class_body") != 0))
+                    memset(&nm, 0, sizeof nm);
+            }
+            if (ts_node_is_null(nm) && strcmp(t, "function_definition") == 0)
+                nm = function_name(ts_node_child_by_field_name(n, "declarator", 10));
+            add_name(q, nm, t, src);
             /* methods of classes count; anything inside a function body does not */
-            down = strstr(t, "class") != NULL || strstr(t, "interface") != NULL || strstr(t, "trait") != NULL ||
-                   strstr(t, "struct") != NULL;
+            down = one_of(t, containers);
         }
         if (down && ts_tree_cursor_goto_first_child(&c))
             continue;
@@ -212,15 +321,22 @@ static void names(TSNode root, const char *src, struct seq *q)
     }
 }
 
-/* 1 when w occurs in s as a whole identifier. */
+/* 1 for a byte of an identifier. */
+static int ident_byte(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* 1 when w occurs in s as a whole identifier: not inside a longer one. A
+ * name that starts or ends with another byte (JavaScript's "#private")
+ * needs no boundary on that side ("get#x(){}" names #x). */
 static int word_at(const char *s, size_t n, const char *w, size_t wn)
 {
     size_t i;
     for (i = 0; i + wn <= n; i++)
         if (memcmp(s + i, w, wn) == 0) {
-            char b = i ? s[i - 1] : ' ', a = i + wn < n ? s[i + wn] : ' ';
-            int bw = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_';
-            int aw = (a >= 'a' && a <= 'z') || (a >= 'A' && a <= 'Z') || (a >= '0' && a <= '9') || a == '_';
+            int bw = i > 0 && ident_byte(w[0]) && ident_byte(s[i - 1]);
+            int aw = i + wn < n && ident_byte(w[wn - 1]) && ident_byte(s[i + wn]);
             if (!bw && !aw)
                 return 1;
         }
@@ -271,7 +387,7 @@ static void check_file(const char *path, int lang, const char *unit, int quiet, 
     terse_count(tk, src, n, 0, &tin);
     t->tokens_in += tin;
     flatten(ts_tree_root_node(orig), src, python, &a);
-    names(ts_tree_root_node(orig), src, &nm);
+    names(ts_tree_root_node(orig), src, lang == CODE_C, &nm);
     for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
         struct code_opts o;
         struct code_stats st;

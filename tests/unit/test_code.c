@@ -134,6 +134,37 @@ static void test_c_and_js(void)
     free(jb);
 }
 
+/* The parts of a concatenated string are strings; the comments and line
+ * breaks between them are layout (the Python encodings' tables were copied
+ * whole, comments and all, before). max: declaration-only code becomes a
+ * skeleton with every function, type and method name kept. */
+static void test_skeletons(void)
+{
+    static const char cat[] = "table = (\n    'a'     # 0x61 -> A\n    'b'     # 0x62 -> B\n)\n";
+    static const char h[] = "#ifndef X_H\n#define X_H\n#define EV_A 1\t\t/* a */\n#define EV_B 2\n#define KEY_C 3\n"
+                            "#define SQ(a) ((a) * (a))\nstruct s { int a; long b; };\nenum e { E1, E2 };\n"
+                            "int f(int a, char *b) __attribute__((nonnull(2)));\n#endif\n";
+    static const char ts[] = "interface I {\n  a: string;\n  b?: number;\n  on(e: 'x', f: () => void): this;\n"
+                             "  on(e: 'y', f: () => void): this;\n  off(): void;\n}\ninterface P { a: string; b: number }\n"
+                             "export { a, b, c, d, e, f, g };\n";
+    char *pb = pass(cat, CODE_PYTHON, TERSE_LEVEL_BALANCED, NULL);
+    char *hm = pass(h, CODE_C, TERSE_LEVEL_MAX, NULL);
+    char *tm = pass(ts, CODE_TYPESCRIPT, TERSE_LEVEL_MAX, NULL);
+    CHECK(pb && hm && tm);
+    if (pb && hm && tm) {
+        CHECK(strcmp(pb, "table=('a' 'b')") == 0);
+        CHECK(code_parses(pb, strlen(pb), CODE_PYTHON));
+        CHECK(strcmp(hm, "#ifndef X_H\n#define X_H\n/* 3 macros: EV_\xe2\x80\xa6, KEY_\xe2\x80\xa6 */\n"
+                         "#define SQ(a) \xe2\x80\xa6\nstruct s{\xe2\x80\xa6};\nenum e{\xe2\x80\xa6};\n"
+                         "int f(int a,char*b);\n#endif\n") == 0);
+        CHECK(strcmp(tm, "interface I{\n\xe2\x80\xa6\non(e:'x',f:()=>void):this;\n\xe2\x80\xa6\noff():void;\n}\n"
+                         "interface P{\xe2\x80\xa6}\nexport{a,b,c,\xe2\x80\xa6};") == 0);
+    }
+    free(pb);
+    free(hm);
+    free(tm);
+}
+
 static void test_lang_recognition(void)
 {
     CHECK(code_lang_from_path("src/app.py", 10) == CODE_PYTHON);
@@ -325,6 +356,7 @@ out:
 const struct test_case code_tests[] = {
     {"code: python at each level", test_python_levels},
     {"code: C and JavaScript", test_c_and_js},
+    {"code: concatenated strings, declaration skeletons at max", test_skeletons},
     {"code: languages from paths, names and content", test_lang_recognition},
     {"code: file names, fences, multi-file input, parse errors", test_pipeline},
     {"code: max with a query and a budget", test_max_query_budget},
