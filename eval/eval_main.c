@@ -59,7 +59,7 @@ int eval_main(int argc, char **argv)
 
 /* count_tokens counts the whole request (one user message), so the
  * answer includes the few tokens of the message framing; the cache key is
- * the request body, as for the judge. */
+ * the endpoint and the request body, as for the judge. */
 int eval_count_exact(const char *model, const char *text, size_t len, size_t *count, char *err, size_t errlen)
 {
     struct eval_model m;
@@ -89,7 +89,9 @@ int eval_count_exact(const char *model, const char *text, size_t len, size_t *co
     buf_adds(&body, ",\"messages\":[{\"role\":\"user\",\"content\":");
     json_write_string(text, len, &body);
     buf_adds(&body, "}]}");
-    buf_adds(&key, "anthropic-count\n");
+    buf_adds(&key, "anthropic-count ");
+    buf_adds(&key, m.base_url ? m.base_url : "");
+    buf_addc(&key, '\n');
     buf_add(&key, body.p, body.len);
     if (body.oom || key.oom) {
         snprintf(err, errlen, "out of memory");

@@ -40,7 +40,7 @@ static const char rubric[] =
 /* One request to one model. Requests with the same key share one call. */
 struct call {
     int model;
-    char *key;          /* provider kind + "\n" + body: the cache key */
+    char *key;          /* provider kind, " ", base URL, "\n", body: the cache key */
     size_t key_len;
     size_t body_off;    /* the body starts at key + body_off */
     char *reply;        /* NULL until answered */
@@ -95,7 +95,11 @@ static int add_call(struct judge *j, int m, const char *prompt)
         j->calls = p;
         j->cap_calls = cap;
     }
+    /* the endpoint is part of the key: two servers that take the same
+     * model name (compatible APIs, a proxy, a fake) give different answers */
     buf_adds(&b, kind_names[model->provider]);
+    buf_addc(&b, ' ');
+    buf_adds(&b, model->base_url ? model->base_url : "");
     buf_addc(&b, '\n');
     off = b.len;
     eval_request_body(model, &j->params, prompt, &b);

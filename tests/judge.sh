@@ -139,6 +139,10 @@ verdict "rerun: the same scores"
 [ $? = 0 ] && [ "$(wc -l < "$tmp/log1")" = 16 ] && grep -q '20 requests, 20 distinct, 16 in the cache, 4 to make' "$tmp/dry.out" &&
     grep -Eq '^openai:gpt-4o +4 +[0-9]+ +256 +0\.[0-9]{4}$' "$tmp/dry.out"
 verdict "--dry-run: counts the 4 new calls and prices them, makes none"
+(cd "$tmp" && OPENAI_BASE_URL="http://127.0.0.1:$port/elsewhere/v1" "$T" eval judge --models "$MODELS" \
+    --sets "$tmp/data.jsonl" --cache "$tmp/cache.sqlite" --dry-run > "$tmp/dry2.out" 2>&1)
+[ $? = 0 ] && grep -q '16 requests, 16 distinct, 12 in the cache, 4 to make' "$tmp/dry2.out"
+verdict "the cache key holds the endpoint: another OPENAI_BASE_URL finds none of openai's 4 replies"
 stop_server
 
 # ---- retries: 429 with Retry-After, then 500 and 503 ----
