@@ -542,6 +542,12 @@ static void prune_stop_words(struct sent *st, const struct prose_query *q)
         if (pv < st->n && nx < st->n && is_nameish(&st->it[pv]) && is_nameish(&st->it[nx]) &&
             (x->cls & W_JOIN))
             continue;
+        /* "from 5 seconds to 30", "grew by 4%": without them the numbers
+         * lose which is the start, the end or the change */
+        if (nx < st->n && st->it[nx].kind == LX_NUMBER &&
+            (lex_word_is(x->p, x->len, "from") || lex_word_is(x->p, x->len, "to") ||
+             lex_word_is(x->p, x->len, "by")))
+            continue;
         x->drop = 1;
     }
 }
