@@ -217,6 +217,7 @@ struct job {
     size_t qlens[32];
     char qbuf[512];
     size_t fallbacks, duplicates, parse_errors;
+    struct json_doc *parsed; /* the input as JSON, if detection parsed it */
     int oom;
 };
 
@@ -1706,7 +1707,8 @@ static int compress_json_tabular(struct job *j, int level, struct buf *out, size
         lim.sample_rows = level == TERSE_LEVEL_MAX ? 10 : 30;
         lim.max_string = level == TERSE_LEVEL_MAX ? 200 : 1000;
     }
-    d = json_parse(j->doc, j->n, NULL);
+    d = j->parsed ? j->parsed : json_parse(j->doc, j->n, NULL);
+    j->parsed = NULL; /* freed below */
     lines = d == NULL;
     if (lines) {
         /* not one JSON value: JSON Lines? */
@@ -1784,11 +1786,11 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     j.doc = doc;
     r->tokens_in = ctx->env ? 0 : count_tokens(&j, text, len); /* a piece: the caller counts */
-    type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type(doc, j.n) : ctx->o.type;
+    type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type_parsed(doc, j.n, &j.parsed) : ctx->o.type;
     level = ctx->o.level;
     query_words(&j);
     if (ctx->o.type == TERSE_TYPE_AUTO && (code_lang = input_lang(&j)) != CODE_NONE &&
-        (code_lang != CODE_JSON || !json_valid(doc, j.n)))
+        (code_lang != CODE_JSON || !(j.parsed || json_valid(doc, j.n))))
         type = TERSE_TYPE_CODE; /* the file name or --lang says which language */
     else if (type == TERSE_TYPE_CODE)
         code_lang = input_lang(&j);
@@ -1851,7 +1853,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         rc = compress_code(&j, code_lang, &out, &level, &min_tokens);
         if (j.oom || out.oom)
             rc = TERSE_ENOMEM;
-    } else if (type == TERSE_TYPE_JSON && json_valid(doc, j.n)) {
+    } else if (type == TERSE_TYPE_JSON && (j.parsed || json_valid(doc, j.n))) {
         rc = compress_json(&j, &out, &dropped, &min_tokens);
         level = TERSE_LEVEL_EXACT;
     } else {
@@ -1965,6 +1967,7 @@ done:
     prose_env_free(j.own_env);
     free(j.lex_in);
     free(j.ptoks);
+    json_doc_free(j.parsed);
     tok_counter_free(&counter);
     return rc;
 }

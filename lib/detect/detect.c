@@ -112,8 +112,15 @@ static int tool_line(const char *s, size_t n)
 
 int detect_type(const char *s, size_t n)
 {
+    return detect_type_parsed(s, n, NULL);
+}
+
+int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
+{
     size_t i = 0, lines = 0, code = 0, logs = 0, limit = n < 65536 ? n : 65536;
     int fenced = 0;
+    if (parsed)
+        *parsed = NULL;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
     if (i < n && (s[i] == '{' || s[i] == '[')) {
@@ -125,7 +132,10 @@ int detect_type(const char *s, size_t n)
             int t = chat_json_shape(json_root(d))     ? TERSE_TYPE_CHAT
                     : memory_json_shape(json_root(d)) ? TERSE_TYPE_MEMORY
                                                       : TERSE_TYPE_JSON;
-            json_doc_free(d);
+            if (t == TERSE_TYPE_JSON && parsed)
+                *parsed = d;
+            else
+                json_doc_free(d);
             return t;
         }
         if (memory_is_list(s, n))

@@ -7,7 +7,15 @@
 
 #include <stddef.h>
 
+struct json_doc;
+
 /* Returns an enum terse_type other than TERSE_TYPE_AUTO. */
 int detect_type(const char *s, size_t n);
+
+/* detect_type that also hands over the JSON document it parsed, so that the
+ * JSON pass need not parse the input again: when the input is one JSON value
+ * of no chat or memory shape (TERSE_TYPE_JSON), *parsed is its document,
+ * which the caller frees with json_doc_free; otherwise *parsed is NULL. */
+int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed);
 
 #endif
