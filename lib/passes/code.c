@@ -1174,6 +1174,10 @@ static void walk(struct emit *e, TSNode root)
                             e->oom = 1;
                         goto advance;
                     }
+                    /* a candidate inside something the skeleton elided
+                     * (a field's arrow function) was never reached */
+                    while (e->next_cand < e->n_cands && e->cands[e->next_cand].start < s)
+                        e->next_cand++;
                     if (e->next_cand < e->n_cands && e->cands[e->next_cand].start == s) {
                         f[depth].cand = ++e->next_cand;
                         if (e->cands[e->next_cand - 1].keep) {
