@@ -50,7 +50,7 @@ enum {
     K_LIST = 1 << 17,    /* an import or export list (max: long ones folded) */
     K_SIG = 1 << 18,     /* a function or method signature (max: overloads folded) */
     K_TYPEANN = 1 << 19, /* a type annotation (max: long types elided) */
-    K_TYPEALIAS = 1 << 20
+    K_TYPEALIAS = 1 << 20 /* a type alias (max: a long value elided) */
 };
 
 /* One level of the walk: the node and what the walk decided about it. */
@@ -134,8 +134,10 @@ static int classify(struct emit *e, const TSLanguage *lang)
             strcmp(nm, "hash_bang_line") == 0)
             k |= K_COMMENT;
         else if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular &&
-                 ((name_has(nm, "string") && strcmp(nm, "concatenated_string") != 0) || name_has(nm, "heredoc") || name_has(nm, "char_literal") ||
-                  name_has(nm, "character_literal") || name_has(nm, "rune_literal") || strcmp(nm, "regex") == 0 ||
+                 /* a concatenated string is a sequence of strings: walked */
+                 ((name_has(nm, "string") && strcmp(nm, "concatenated_string") != 0) || name_has(nm, "heredoc") ||
+                  name_has(nm, "char_literal") || name_has(nm, "character_literal") ||
+                  name_has(nm, "rune_literal") || strcmp(nm, "regex") == 0 ||
                   strcmp(nm, "jsx_element") == 0 || strcmp(nm, "jsx_self_closing_element") == 0 ||
                   strcmp(nm, "text_block") == 0))
             k |= K_ATOMIC;
@@ -147,38 +149,34 @@ static int classify(struct emit *e, const TSLanguage *lang)
             strcmp(nm, "field_definition") == 0 || strcmp(nm, "public_field_definition") == 0 ||
             strcmp(nm, "assignment_expression") == 0)
             k |= K_ASSIGN;
-        if (ts_language_symbol_type(lang, (TSSymbol)i) != TSSymbolTypeRegular) {
-            /* keywords and punctuation: only the classes above */
-        } else if (code_word_in("field_declaration_list enumerator_list enum_body object_type interface_body class_body", nm,
-                         L))
-            k |= K_MEMBERS;
-        if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular &&
-            code_word_in("property_signature index_signature call_signature construct_signature "
-                         "public_field_definition field_declaration",
-                         nm, L))
-            k |= K_MEMBER;
-        if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular &&
-            code_word_in("method_signature abstract_method_signature method_definition function_definition "
-                         "declaration template_declaration function_signature",
-                         nm, L))
-            k |= K_METHOD;
         if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular) {
+            /* the declarations max writes as a skeleton (skeleton()) */
+            if (code_word_in("field_declaration_list enumerator_list enum_body object_type interface_body class_body",
+                             nm, L))
+                k |= K_MEMBERS;
+            if (code_word_in("property_signature index_signature call_signature construct_signature "
+                             "public_field_definition field_declaration",
+                             nm, L))
+                k |= K_MEMBER;
+            if (code_word_in("method_signature abstract_method_signature method_definition function_definition "
+                             "declaration template_declaration function_signature",
+                             nm, L))
+                k |= K_METHOD;
             if (code_word_in("export_clause named_imports", nm, L))
                 k |= K_LIST;
             if (code_word_in("method_signature function_signature abstract_method_signature", nm, L))
                 k |= K_SIG;
+            if (code_word_in("attribute_specifier attribute_declaration ms_declspec_modifier", nm, L))
+                k |= K_ATTR;
             if (strcmp(nm, "type_annotation") == 0)
                 k |= K_TYPEANN;
             else if (strcmp(nm, "type_alias_declaration") == 0)
                 k |= K_TYPEALIAS;
+            else if (strcmp(nm, "preproc_def") == 0)
+                k |= K_PPDEF;
+            else if (strcmp(nm, "preproc_function_def") == 0)
+                k |= K_PPFUNC;
         }
-        if (strcmp(nm, "preproc_def") == 0)
-            k |= K_PPDEF;
-        else if (strcmp(nm, "preproc_function_def") == 0)
-            k |= K_PPFUNC;
-        if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular &&
-            code_word_in("attribute_specifier attribute_declaration ms_declspec_modifier", nm, L))
-            k |= K_ATTR;
         if (strcmp(nm, "class_declaration") == 0 || strcmp(nm, "class_definition") == 0 || strcmp(nm, "class") == 0 ||
             strcmp(nm, "abstract_class_declaration") == 0 || strcmp(nm, "interface_declaration") == 0)
             k |= K_CLASS;
@@ -634,6 +632,9 @@ static size_t docstring_cut(const char *src, size_t s, size_t en, int first_line
 
 enum { RUN_NONE, RUN_MEMBERS, RUN_MACROS, RUN_LIST, RUN_OVERLOADS };
 
+/* The marker of what max elides: "…" (U+2026, one o200k token). */
+#define ELLIPSIS "\xe2\x80\xa6"
+
 /* max: an import or export list of more than LIST_KEEP + 2 names keeps
  * its first LIST_KEEP; a type longer than TYPE_MAX bytes becomes "…". */
 #define LIST_KEEP 3
@@ -770,10 +771,10 @@ static int fold_macros(struct emit *e, const TSTreeCursor *cur)
         buf_adds(&mk, i ? ", " : ": ");
         buf_add(&mk, e->src + pre[i].at, pre[i].len);
         if (e->src[pre[i].at + pre[i].len - 1] == '_')
-            buf_adds(&mk, "\xe2\x80\xa6");
+            buf_adds(&mk, ELLIPSIS);
     }
     if (more)
-        buf_adds(&mk, ", \xe2\x80\xa6");
+        buf_adds(&mk, ", " ELLIPSIS);
     buf_adds(&mk, " */\n");
     if (mk.oom)
         e->oom = 1;
@@ -813,9 +814,14 @@ static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, si
     if (up && ts_node_is_named(nd) && !(k & K_COMMENT)) {
         /* overloads: a signature named as the one before it */
         TSNode nm = ts_node_child_by_field_id(nd, e->name_field);
-        size_t ns = ts_node_is_null(nm) ? 0 : ts_node_start_byte(nm), nl = ts_node_is_null(nm) ? 0 : ts_node_end_byte(nm) - ns;
-        int overload = (k & K_SIG) && nl && up->last_len == nl && up->last_sym == ts_node_symbol(nd) &&
-                       memcmp(e->src + up->last_name, e->src + ns, nl) == 0;
+        size_t ns = 0, nl = 0;
+        int overload;
+        if (!ts_node_is_null(nm)) {
+            ns = ts_node_start_byte(nm);
+            nl = ts_node_end_byte(nm) - ns;
+        }
+        overload = (k & K_SIG) && nl && up->last_len == nl && up->last_sym == ts_node_symbol(nd) &&
+                   memcmp(e->src + up->last_name, e->src + ns, nl) == 0;
         up->named++;
         up->last_name = ns;
         up->last_len = nl;
@@ -824,7 +830,7 @@ static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, si
             if (up->run == RUN_OVERLOADS) {
                 drop(e, s, en);
             } else {
-                put(e, s, en, "\xe2\x80\xa6", 3, 0);
+                put(e, s, en, ELLIPSIS, sizeof ELLIPSIS - 1, 0);
                 up->run = RUN_OVERLOADS;
                 e->st->members_elided++;
             }
@@ -834,7 +840,7 @@ static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, si
             if (up->run == RUN_LIST) {
                 drop(e, s, en);
             } else {
-                put(e, s, en, "\xe2\x80\xa6", 3, 0);
+                put(e, s, en, ELLIPSIS, sizeof ELLIPSIS - 1, 0);
                 up->run = RUN_LIST;
                 e->st->members_elided++;
             }
@@ -853,7 +859,7 @@ static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, si
         take_gap(e, s);
         if (!e->pp_line && !e->last_line_comment)
             e->pend_nl = 0; /* "struct x {…};" on one line */
-        put(e, s, en, "{\xe2\x80\xa6}", 5, 0);
+        put(e, s, en, "{" ELLIPSIS "}", sizeof ELLIPSIS + 1, 0);
         e->st->members_elided++;
         return 1;
     }
@@ -861,7 +867,7 @@ static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, si
         if (up->run == RUN_MEMBERS) {
             drop(e, s, en);
         } else {
-            put(e, s, en, "\xe2\x80\xa6", 3, 0);
+            put(e, s, en, ELLIPSIS, sizeof ELLIPSIS - 1, 0);
             up->run = RUN_MEMBERS;
             e->st->members_elided++;
         }
@@ -870,7 +876,7 @@ static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, si
     if (up && ts_node_is_named(nd) && en - s > TYPE_MAX &&
         ((up->kind & K_TYPEANN) ||
          ((up->kind & K_TYPEALIAS) && ts_tree_cursor_current_field_id(cur) == e->value_field && e->value_field))) {
-        put(e, s, en, "\xe2\x80\xa6", 3, 0);
+        put(e, s, en, ELLIPSIS, sizeof ELLIPSIS - 1, 0);
         e->st->members_elided++;
         return 1;
     }
@@ -886,7 +892,7 @@ static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, si
         while (t > s && (e->src[t - 1] == ' ' || e->src[t - 1] == '\t'))
             t--;
         if (t - s > 8) {
-            put(e, s, en, "\xe2\x80\xa6", 3, 0);
+            put(e, s, en, ELLIPSIS, sizeof ELLIPSIS - 1, 0);
             e->st->members_elided++;
         } else {
             put(e, s, en, e->src + s, t - s, 0);
@@ -1174,6 +1180,10 @@ static void walk(struct emit *e, TSNode root)
                             e->oom = 1;
                         goto advance;
                     }
+                    /* a candidate inside something the skeleton elided
+                     * (a field's arrow function) was never reached */
+                    while (e->next_cand < e->n_cands && e->cands[e->next_cand].start < s)
+                        e->next_cand++;
                     if (e->next_cand < e->n_cands && e->cands[e->next_cand].start == s) {
                         f[depth].cand = ++e->next_cand;
                         if (e->cands[e->next_cand - 1].keep) {

@@ -1,7 +1,7 @@
 /* equiv.c - the syntax-tree equivalence check of the code pass, and its
  * savings over a corpus.
  *
- *   build/code_equiv [--lang LANG] [--list FILE] [--sample N] [--indent STR] [--quiet] [PATH...]
+ *   build/code_equiv [--lang LANG] [--list FILE] [--sample N] [--indent STR] [--kinds] [--quiet] [PATH...]
  *
  * For each file (the language from its extension, or --lang): parse the
  * original; if it has errors, count it and go on. Otherwise compress it at
@@ -16,7 +16,8 @@
  * difference or missing name was found. Speed: MB/s (10^6 bytes of the
  * checked files per second) of code_compress alone (parse included, token
  * counts not), by the wall clock and by the thread's CPU time (on a shared
- * machine the CPU figure is the single-thread speed).
+ * machine the CPU figure is the single-thread speed). --kinds also prints
+ * what the o200k tokens of the balanced output are spent on (count_kinds).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -349,10 +350,109 @@ static int count_cb(void *arg, const char *s, size_t n, size_t *c)
     return terse_count(arg, s, n, 0, c) == TERSE_OK ? 0 : -1;
 }
 
+/* What the o200k tokens of the balanced output are spent on (--kinds). */
+enum {
+    KIND_NEWLINE, KIND_INDENT, KIND_SPACE, KIND_DOCSTRING, KIND_STRING, KIND_COMMENT, KIND_IDENT, KIND_KEYWORD,
+    KIND_PUNCT, KIND_NUMBER, KIND_OTHER, KIND_COUNT
+};
+static const char *const kind_names[KIND_COUNT] = {
+    "line breaks", "indentation", "spaces", "docstrings", "other strings", "comments",
+    "identifiers", "keywords", "punctuation", "numbers", "other",
+};
+
 struct totals {
     size_t files, bad_orig, diffs, missing, tokens_in, tokens[4], names, bytes;
     double seconds[4], cpu[4];
+    int kinds;                  /* --kinds: count by kind */
+    size_t by_kind[KIND_COUNT];
 };
+
+/* Adds the tokens of s[0..n) (parsed as root) to t->by_kind: each token
+ * counts for the kind of its first byte that is not a blank (a token of
+ * blanks only: for its first byte). Leaves are strings (whole), comments,
+ * Python docstrings, identifiers, numbers, keywords (anonymous words) and
+ * punctuation; the gaps are line breaks, indentation (blanks that start a
+ * line) and spaces. */
+static void count_kinds(TSNode root, const char *s, size_t n, int python, struct totals *t)
+{
+    const terse_tokenizer *tk = terse_tokenizer_find("o200k");
+    unsigned char *kind = malloc(n + 1);
+    uint32_t *ids = NULL;
+    size_t nids = 0, i, pos = 0;
+    int bol = 1;
+    TSTreeCursor c = ts_tree_cursor_new(root);
+    if (!kind) {
+        fprintf(stderr, "code_equiv: out of memory\n");
+        exit(2);
+    }
+    for (i = 0; i < n; i++) {
+        if (s[i] == '\n') {
+            kind[i] = KIND_NEWLINE;
+            bol = 1;
+        } else if (bol && (s[i] == ' ' || s[i] == '\t')) {
+            kind[i] = KIND_INDENT;
+        } else {
+            kind[i] = KIND_SPACE;
+            bol = 0;
+        }
+    }
+    for (;;) {
+        TSNode nd = ts_tree_cursor_current_node(&c);
+        const char *ty = ts_node_type(nd);
+        int k = -1;
+        if (is_comment(ty))
+            k = KIND_COMMENT;
+        else if (python && docstring(nd))
+            k = KIND_DOCSTRING;
+        else if (ts_node_is_named(nd) && (strstr(ty, "string") || strstr(ty, "char_literal")) &&
+                 strcmp(ty, "concatenated_string") != 0)
+            k = KIND_STRING;
+        else if (ts_node_child_count(nd) == 0 && !ts_node_eq(nd, root)) {
+            if (strstr(ty, "identifier"))
+                k = KIND_IDENT;
+            else if (strstr(ty, "integer") || strstr(ty, "float") || strstr(ty, "number"))
+                k = KIND_NUMBER;
+            else if (!ts_node_is_named(nd))
+                k = (ty[0] >= 'a' && ty[0] <= 'z') || (ty[0] >= 'A' && ty[0] <= 'Z') ? KIND_KEYWORD : KIND_PUNCT;
+            else
+                k = KIND_OTHER;
+        }
+        if (k >= 0) {
+            for (i = ts_node_start_byte(nd); i < ts_node_end_byte(nd) && i < n; i++)
+                kind[i] = (unsigned char)k;
+        } else if (ts_tree_cursor_goto_first_child(&c)) {
+            continue;
+        }
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c))
+                goto walked;
+    }
+walked:
+    ts_tree_cursor_delete(&c);
+    if (terse_encode(tk, s, n, 0, &ids, &nids) != TERSE_OK) {
+        fprintf(stderr, "code_equiv: cannot tokenize\n");
+        exit(2);
+    }
+    for (i = 0; i < nids; i++) {
+        char *text = NULL;
+        size_t len = 0, j;
+        int k = -1;
+        if (terse_decode(tk, ids + i, 1, &text, &len) != TERSE_OK) {
+            fprintf(stderr, "code_equiv: cannot decode\n");
+            exit(2);
+        }
+        for (j = pos; j < pos + len && j < n && k < 0; j++)
+            if (kind[j] != KIND_SPACE && kind[j] != KIND_INDENT && kind[j] != KIND_NEWLINE)
+                k = kind[j];
+        if (k < 0)
+            k = pos < n ? kind[pos] : KIND_OTHER;
+        t->by_kind[k]++;
+        pos += len;
+        terse_free(text);
+    }
+    terse_free(ids);
+    free(kind);
+}
 
 /* Checks one file at every level and adds its figures to *t. */
 static void check_file(const char *path, int lang, const char *unit, int quiet, struct totals *t)
@@ -435,6 +535,8 @@ static void check_file(const char *path, int lang, const char *unit, int quiet, 
             } else {
                 size_t d;
                 flatten(ts_tree_root_node(got), out.p ? out.p : "", python, &b);
+                if (t->kinds && level == TERSE_LEVEL_BALANCED)
+                    count_kinds(ts_tree_root_node(got), out.p ? out.p : "", out.len, python, t);
                 d = compare(&a, &b);
                 if (d != (size_t)-1) {
                     printf("not ok - %s: %s tree differs at item %zu (%s '%.*s' vs %s '%.*s')\n", path,
@@ -500,10 +602,12 @@ int main(int argc, char **argv)
             unit = argv[++i];
             if (strcmp(unit, "tab") == 0)
                 unit = "\t";
+        } else if (strcmp(argv[i], "--kinds") == 0) {
+            t.kinds = 1;
         } else if (strcmp(argv[i], "--quiet") == 0) {
             quiet = 1;
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: code_equiv [--lang LANG] [--list FILE] [--sample N] [--indent STR] [--quiet] [PATH...]\n");
+            fprintf(stderr, "usage: code_equiv [--lang LANG] [--list FILE] [--sample N] [--indent STR] [--kinds] [--quiet] [PATH...]\n");
             return 1;
         } else if (seen++ % sample == 0) {
             check_file(argv[i], lang, unit, quiet, &t);
@@ -531,6 +635,14 @@ int main(int argc, char **argv)
                t.tokens_in, t.tokens[i], t.tokens_in ? 100.0 * (1.0 - (double)t.tokens[i] / (double)t.tokens_in) : 0.0,
                t.seconds[i] > 0 ? (double)t.bytes / 1e6 / t.seconds[i] : 0.0,
                t.cpu[i] > 0 ? (double)t.bytes / 1e6 / t.cpu[i] : 0.0);
+    if (t.kinds) {
+        size_t all = 0;
+        for (i = 0; i < KIND_COUNT; i++)
+            all += t.by_kind[i];
+        for (i = 0; i < KIND_COUNT; i++)
+            printf("# balanced output, %-13s %9zu tokens (%.1f%%)\n", kind_names[i], t.by_kind[i],
+                   all ? 100.0 * (double)t.by_kind[i] / (double)all : 0.0);
+    }
     printf("%s - equivalence at exact, safe, balanced: %zu differences\n", t.diffs ? "not ok" : "ok", t.diffs);
     printf("%s - max keeps all %zu top-level names: %zu missing\n", t.missing ? "not ok" : "ok", t.names,
            t.missing);
