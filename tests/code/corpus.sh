@@ -9,6 +9,8 @@
 #
 # Corpora: Python = /usr/lib/python3.11 and /usr/lib/python3/dist-packages
 # (and, in full runs, python-stdlib = /usr/lib/python3.11 alone);
+# python-cpython = the standard library of the python3 on PATH, test suite
+# included, when that is not Debian's (pyenv's here);
 # C = every .h under /usr/include; C++ = /usr/include/c++ and .cc/.cpp files
 # under /usr; JavaScript = deps/node_modules and /usr/lib/node_modules (npm's
 # own packages: npm is an installed npm package), .js, .mjs and .cjs;
@@ -56,6 +58,12 @@ corpus() {
 corpus python python 10 /usr/lib/python3.11 /usr/lib/python3/dist-packages -name '*.py'
 # the issue's own Python corpus, the standard library alone (full runs only)
 [ "$MODE" = full ] && corpus python-stdlib python 1 /usr/lib/python3.11 -name '*.py'
+# the CPython that `python3` runs, if it is not Debian's (pyenv's on this
+# machine), with its test suite: another 1,790 files of Python
+PYLIB=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])' 2>/dev/null)
+if [ -n "$PYLIB" ] && [ -d "$PYLIB" ] && [ "$(cd "$PYLIB" && pwd -P)" != /usr/lib/python3.11 ]; then
+    corpus python-cpython python 20 "$PYLIB" ! -path '*/site-packages/*' -name '*.py'
+fi
 corpus c c 10 /usr/include -name '*.h'
 corpus cpp cpp 10 /usr/include/c++ \( -name '*.h' -o ! -name '*.*' -o -name '*.tcc' \)
 corpus javascript javascript 9 deps/node_modules /usr/lib/node_modules \( -name '*.js' -o -name '*.mjs' -o -name '*.cjs' \)

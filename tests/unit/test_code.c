@@ -221,6 +221,14 @@ static void test_pipeline(void)
     CHECK(run(py, strlen(py), "w.py", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
     CHECK(r.type == TERSE_TYPE_CODE && r.parse_errors == 0 && strstr(r.text, "x=self.parts# type: list"));
     terse_result_free(&r);
+    /* "except *E" is an except clause to tree-sitter, "except*E" an except*
+     * one: the space stays (found on CPython's test_except_star.py) */
+    {
+        static const char star[] = "try:\n    f()\nexcept *TypeError as e:\n    g()\nexcept* ValueError:\n    h()\n";
+        CHECK(run(star, strlen(star), "s.py", NULL, TERSE_LEVEL_EXACT, 0, NULL, &r) == TERSE_OK);
+        CHECK(r.parse_errors == 0 && strstr(r.text, "except *TypeError as e:") && strstr(r.text, "except*ValueError:"));
+        terse_result_free(&r);
+    }
     CHECK(run(py, strlen(py), NULL, "python", TERSE_LEVEL_EXACT, 0, NULL, &r) == TERSE_OK);
     CHECK(r.type == TERSE_TYPE_CODE && r.tokens_out < r.tokens_in);
     terse_result_free(&r);
