@@ -789,6 +789,20 @@ static int fold_macros(struct emit *e, const TSTreeCursor *cur)
     return 1;
 }
 
+/* max: node [s, en) belongs to a run of `run` elided as one "…": the
+ * first of the run writes the marker, the rest are dropped. Returns 1. */
+static int elide_run(struct emit *e, struct frame *up, size_t s, size_t en, int run)
+{
+    if (up->run == run) {
+        drop(e, s, en);
+    } else {
+        put(e, s, en, ELLIPSIS, sizeof ELLIPSIS - 1, 0);
+        up->run = run;
+        e->st->members_elided++;
+    }
+    return 1;
+}
+
 /* max: writes the skeleton form of a declaration node, or returns 0 to
  * let the walk write it. Attributes go; a member list that holds no
  * method becomes "{…}"; in one that does, each run of fields or
@@ -830,26 +844,10 @@ static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, si
         up->last_name = ns;
         up->last_len = nl;
         up->last_sym = ts_node_symbol(nd);
-        if (overload) {
-            if (up->run == RUN_OVERLOADS) {
-                drop(e, s, en);
-            } else {
-                put(e, s, en, ELLIPSIS, sizeof ELLIPSIS - 1, 0);
-                up->run = RUN_OVERLOADS;
-                e->st->members_elided++;
-            }
-            return 1;
-        }
-        if ((up->kind & K_LIST) && up->named > LIST_KEEP && ts_node_named_child_count(up->node) > LIST_KEEP + 2) {
-            if (up->run == RUN_LIST) {
-                drop(e, s, en);
-            } else {
-                put(e, s, en, ELLIPSIS, sizeof ELLIPSIS - 1, 0);
-                up->run = RUN_LIST;
-                e->st->members_elided++;
-            }
-            return 1;
-        }
+        if (overload)
+            return elide_run(e, up, s, en, RUN_OVERLOADS);
+        if ((up->kind & K_LIST) && up->named > LIST_KEEP && ts_node_named_child_count(up->node) > LIST_KEEP + 2)
+            return elide_run(e, up, s, en, RUN_LIST);
     }
     if (up && (up->run == RUN_MEMBERS || up->run == RUN_LIST || up->run == RUN_OVERLOADS)) {
         if ((k & K_COMMENT) || (!ts_node_is_named(nd) && en - s == 1 && (e->src[s] == ';' || e->src[s] == ','))) {
@@ -867,16 +865,8 @@ static int skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, si
         e->st->members_elided++;
         return 1;
     }
-    if (up && (up->kind & K_MEMBERS) && ts_node_is_named(nd) && elided_member(e, nd, k)) {
-        if (up->run == RUN_MEMBERS) {
-            drop(e, s, en);
-        } else {
-            put(e, s, en, ELLIPSIS, sizeof ELLIPSIS - 1, 0);
-            up->run = RUN_MEMBERS;
-            e->st->members_elided++;
-        }
-        return 1;
-    }
+    if (up && (up->kind & K_MEMBERS) && ts_node_is_named(nd) && elided_member(e, nd, k))
+        return elide_run(e, up, s, en, RUN_MEMBERS);
     if (up && ts_node_is_named(nd) && en - s > TYPE_MAX &&
         ((up->kind & K_TYPEANN) ||
          ((up->kind & K_TYPEALIAS) && ts_tree_cursor_current_field_id(cur) == e->value_field && e->value_field))) {
