@@ -165,6 +165,10 @@ int lex_is_negation(const char *s, size_t n)
         return 1;
     if (f != 'n' && !((s[n - 1] | 0x20) == 't' && (s[n - 2] | 0x20) == 'n'))
         return 0;
+    /* the n-words of the list are ne..., no... and n't: "new" and "north"
+     * are looked up, "national" and "number" are not */
+    if (f == 'n' && (s[n - 1] | 0x20) != 't' && (s[1] | 0x20) != 'e' && (s[1] | 0x20) != 'o')
+        return 0;
     for (i = 0; i < n; i++)
         low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
     low[n] = 0;
