@@ -124,30 +124,37 @@ static uint32_t out_section(const void *data, size_t len)
 
 static int64_t lookup_token(const uint32_t *hash, uint32_t bits, const unsigned char *s, size_t len)
 {
-    uint32_t mask = (1u << bits) - 1, i = (uint32_t)terse_hash_bytes(s, len) & mask;
+    uint32_t mask = (1u << bits) - 1, id_mask = (1u << vocab_id_bits(n_toks)) - 1;
+    uint32_t i = (uint32_t)terse_hash_bytes(s, len) & mask;
     for (;; i = (i + 1) & mask) {
-        uint32_t v = hash[i];
-        if (!v)
+        uint32_t v = hash[i] & id_mask;
+        if (!hash[i])
             return -1;
         if (toks[v - 1].len == len && memcmp(toks[v - 1].s, s, len) == 0)
             return v - 1;
     }
 }
 
+/* Puts token i in the hash (1 << bits slots), as vocab_format.h lays a
+ * slot out. */
+static void hash_insert(uint32_t *hash, uint32_t bits, uint32_t i)
+{
+    uint32_t mask = (1u << bits) - 1, id_bits = vocab_id_bits(n_toks);
+    uint64_t h = terse_hash_bytes(toks[i].s, toks[i].len);
+    uint32_t j = (uint32_t)h & mask;
+    while (hash[j])
+        j = (j + 1) & mask;
+    hash[j] = vocab_slot_tag(h, id_bits) | (i + 1);
+}
+
 /* Returns a token hash (as in the blob) without writing anything. */
 static uint32_t *write_tokens_hash_only(void)
 {
-    uint32_t bits = bits_for(n_toks), mask = (1u << bits) - 1, i;
+    uint32_t bits = bits_for(n_toks), i;
     uint32_t *hash = xcalloc((size_t)1 << bits, 4);
-    for (i = 0; i < n_toks; i++) {
-        uint32_t j;
-        if (!toks[i].present)
-            continue;
-        j = (uint32_t)terse_hash_bytes(toks[i].s, toks[i].len) & mask;
-        while (hash[j])
-            j = (j + 1) & mask;
-        hash[j] = i + 1;
-    }
+    for (i = 0; i < n_toks; i++)
+        if (toks[i].present)
+            hash_insert(hash, bits, i);
     return hash;
 }
 
@@ -156,7 +163,7 @@ static uint32_t *write_tokens(struct vocab_header *h)
 {
     uint32_t *off = xcalloc(n_toks + 1, 4), i, total = 0;
     unsigned char *bytes;
-    uint32_t bits = bits_for(n_toks), mask = (1u << bits) - 1;
+    uint32_t bits = bits_for(n_toks);
     uint32_t *hash = xcalloc((size_t)1 << bits, 4);
     for (i = 0; i < n_toks; i++) {
         off[i] = total;
@@ -171,12 +178,7 @@ static uint32_t *write_tokens(struct vocab_header *h)
             continue;
         if (lookup_token(hash, bits, toks[i].s, toks[i].len) >= 0)
             die("token %u duplicates an earlier token", i);
-        {
-            uint32_t j = (uint32_t)terse_hash_bytes(toks[i].s, toks[i].len) & mask;
-            while (hash[j])
-                j = (j + 1) & mask;
-            hash[j] = i + 1;
-        }
+        hash_insert(hash, bits, i);
     }
     h->n_tokens = n_toks;
     h->off_tok_off = out_section(off, (size_t)(n_toks + 1) * 4);

@@ -37,6 +37,7 @@ struct vocab {
     const unsigned char *tok_bytes;
     const uint32_t *hash;
     uint32_t hash_mask;
+    uint32_t id_bits, id_mask; /* a hash slot: tag << id_bits | id + 1 */
     const struct vocab_merge *merges;
     uint32_t merge_mask;
     const struct vocab_trie_node *trie;

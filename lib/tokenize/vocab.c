@@ -17,6 +17,8 @@ void vocab_open(struct vocab *v, const unsigned char *blob)
     v->tok_bytes = blob + h->off_tok_bytes;
     v->hash = AT(uint32_t, h->off_hash);
     v->hash_mask = (1u << h->hash_bits) - 1;
+    v->id_bits = vocab_id_bits(h->n_tokens);
+    v->id_mask = (1u << v->id_bits) - 1;
     v->trie = AT(struct vocab_trie_node, h->off_trie_nodes);
     v->trie_root = AT(uint32_t, h->off_trie_root);
     v->trie_edges = AT(uint32_t, h->off_trie_edges);
@@ -34,12 +36,15 @@ void vocab_open(struct vocab *v, const unsigned char *blob)
 
 uint32_t vocab_lookup(const struct vocab *v, const unsigned char *s, size_t n)
 {
-    uint32_t i = (uint32_t)terse_hash_bytes(s, n) & v->hash_mask;
+    uint64_t h = terse_hash_bytes(s, n);
+    uint32_t i = (uint32_t)h & v->hash_mask, tag = vocab_slot_tag(h, v->id_bits);
     for (;; i = (i + 1) & v->hash_mask) {
         uint32_t e = v->hash[i], id, off;
         if (!e)
             return UINT32_MAX;
-        id = e - 1;
+        if ((e & ~v->id_mask) != tag)
+            continue; /* another token's slot: its bytes need not be read */
+        id = (e & v->id_mask) - 1;
         off = v->tok_off[id];
         if (v->tok_off[id + 1] - off == n && terse_same_bytes(v->tok_bytes + off, s, n))
             return id;

@@ -12,12 +12,29 @@
 #include <stdint.h>
 
 #define VOCAB_MAGIC 0x42565354u /* "TSVB" */
-#define VOCAB_VERSION 1u
+#define VOCAB_VERSION 2u
 
 enum vocab_kind {
     VOCAB_BYTE_BPE = 1,  /* tiktoken-style: rank of a byte string is its id */
     VOCAB_MERGE_BPE = 2  /* HF/SentencePiece-style: explicit merge list */
 };
+
+/* A slot of the token hash holds id + 1 in its low vocab_id_bits(n_tokens)
+ * bits and, above them, a tag: the high bits of the key's 64-bit hash
+ * (bits 32 and up), so that a probe can pass over another token's slot
+ * without reading that token's bytes. 0 is an empty slot. */
+static inline uint32_t vocab_id_bits(uint32_t n_tokens)
+{
+    uint32_t b = 1;
+    while (b < 31 && (1u << b) <= n_tokens)
+        b++;
+    return b;
+}
+
+static inline uint32_t vocab_slot_tag(uint64_t hash, uint32_t id_bits)
+{
+    return (uint32_t)(hash >> 32) << id_bits;
+}
 
 /* A hash slot of the merge table (VOCAB_MERGE_BPE). left == UINT32_MAX
  * marks an empty slot. */
@@ -35,7 +52,7 @@ struct vocab_header {
     uint32_t n_tokens;      /* ids are 0..n_tokens-1 */
     uint32_t off_tok_off;   /* u32[n_tokens + 1]: byte offsets into tok_bytes */
     uint32_t off_tok_bytes; /* the token strings, concatenated */
-    uint32_t hash_bits;     /* token hash: u32[1 << hash_bits], id + 1, 0 = empty */
+    uint32_t hash_bits;     /* token hash: u32[1 << hash_bits], tag | id + 1, 0 = empty */
     uint32_t off_hash;
     uint32_t n_special;     /* special tokens: recognized only on request */
     uint32_t off_special;   /* u32[n_special]: their ids (strings in tok_bytes) */
