@@ -393,6 +393,16 @@ static int cmd_bytebpe(int argc, char **argv)
             byte_ids[i] = (uint32_t)r;
         }
         h.off_byte_ids = out_section(byte_ids, sizeof byte_ids);
+        {
+            uint32_t *pairs = xcalloc(65536, 4);
+            for (i = 0; i < 65536; i++) {
+                unsigned char ab[2] = {(unsigned char)(i >> 8), (unsigned char)i};
+                int64_t r = lookup_token(hash, bits_for(n_toks), ab, 2);
+                pairs[i] = r < 0 ? UINT32_MAX : (uint32_t)r;
+            }
+            h.off_byte_pairs = out_section(pairs, 65536 * 4);
+            free(pairs);
+        }
         free(hash);
     }
     finish(&h, argv[3]);

@@ -41,14 +41,32 @@ int guard_is_protected(const char *s, const struct lex_tok *t, int sentence_star
     return is_protected(s, t, sentence_start, common);
 }
 
-/* Counts the tokens of toks[0..n) over s that equal item[0..len). Word
- * comparisons are exact (case-sensitive): a name must survive as written. */
-static size_t count_tok(const char *s, const struct lex_tok *toks, size_t n, const char *item,
-                        size_t len)
+/* A token's fingerprint: its length and first and last bytes. Equal tokens
+ * have equal fingerprints, so counting compares one word per token of a
+ * small array before it compares bytes. */
+static uint32_t fingerprint(const char *s, const struct lex_tok *t)
+{
+    const unsigned char *p = (const unsigned char *)s + t->start;
+    return (uint32_t)t->len << 16 ^ (uint32_t)p[0] << 8 ^ p[t->len ? t->len - 1 : 0];
+}
+
+/* Fingerprints of toks[0..n) into fp (n entries). */
+static void fingerprints(const char *s, const struct lex_tok *toks, size_t n, uint32_t *fp)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        fp[i] = fingerprint(s, &toks[i]);
+}
+
+/* Counts the tokens of toks[0..n) over s (fingerprints fp) that equal
+ * item[0..len) (fingerprint f). Word comparisons are exact
+ * (case-sensitive): a name must survive as written. */
+static size_t count_tok(const char *s, const struct lex_tok *toks, const uint32_t *fp, size_t n, uint32_t f,
+                        const char *item, size_t len)
 {
     size_t i, c = 0;
     for (i = 0; i < n; i++)
-        if (toks[i].len == len && s[toks[i].start] == item[0] && terse_same_bytes(s + toks[i].start, item, len))
+        if (fp[i] == f && terse_same_bytes(s + toks[i].start, item, len))
             c++;
     return c;
 }
@@ -107,14 +125,20 @@ int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, s
                       const char **first_missing, size_t *missing_len)
 {
     size_t i, first = lex_sentence_start(in, ti, ni);
+    uint32_t stack_fp[256], *fi = stack_fp, *fo;
     int ok = 1;
+    if (ni + no > 256 && !(fi = malloc((ni + no) * sizeof *fi)))
+        return 0;
+    fo = fi + ni;
+    fingerprints(in, ti, ni, fi);
+    fingerprints(out, to, no, fo);
     for (i = 0; i < ni && ok; i++) {
         const struct lex_tok *t = &ti[i];
         /* sentence-initial as the passes see it (lex_sentence_start) */
         if (!is_protected(in, t, i == first, common))
             continue;
         /* the first occurrence decides; later ones were counted with it */
-        if (count_tok(in, ti, i, in + t->start, t->len) > 0)
+        if (count_tok(in, ti, fi, i, fi[i], in + t->start, t->len) > 0)
             continue;
         if (t->kind == LX_QUOTE) {
             /* a quoted string survives if its text does (the marks of a
@@ -140,8 +164,8 @@ int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, s
         /* a number may lose the bracket before its sign ("(-18)" becomes
          * "-18", which lexes differently): numbers count as substrings */
         if ((t->kind == LX_NUMBER ? count_sub(out, out_len, in + t->start, t->len)
-                                  : count_tok(out, to, no, in + t->start, t->len)) <
-            count_tok(in, ti, ni, in + t->start, t->len)) {
+                                  : count_tok(out, to, fo, no, fi[i], in + t->start, t->len)) <
+            count_tok(in, ti, fi, ni, fi[i], in + t->start, t->len)) {
             ok = 0;
             if (first_missing) {
                 *first_missing = in + t->start;
@@ -171,5 +195,7 @@ int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, s
         }
         i = e;
     }
+    if (fi != stack_fp)
+        free(fi);
     return ok;
 }

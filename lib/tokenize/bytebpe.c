@@ -328,7 +328,7 @@ static void merge_small(const struct vocab *v, const unsigned char *p, size_t m,
     for (i = 0; i < m; i++)
         id[i] = v->byte_ids[p[i]];
     for (i = 0; i + 1 < m; i++)
-        rank[i] = rank_of(v, p, i, i + 2);
+        rank[i] = v->byte_pairs[(uint32_t)p[i] << 8 | p[i + 1]];
     rank[m - 1] = NO_RANK;
     for (;;) {
         uint32_t best = NO_RANK;
@@ -375,7 +375,7 @@ static int merge_large(const struct vocab *v, const unsigned char *p, size_t m, 
         prv[i] = i - 1;
     }
     for (i = 0; i + 1 < m; i++)
-        node_heap_set(&h, i, rank_of(v, p, i, i + 2));
+        node_heap_set(&h, i, v->byte_pairs[(uint32_t)p[i] << 8 | p[i + 1]]);
     while (h.n) {
         uint32_t a = node_heap_pop(&h), b = nxt[a];
         nxt[a] = nxt[b];

@@ -43,6 +43,7 @@ struct vocab {
     const struct vocab_trie_node *trie;
     const uint32_t *trie_root, *trie_edges;
     const uint32_t *byte_ids, *ascii_ids, *special;
+    const uint32_t *byte_pairs; /* byte BPE: the token of two bytes, see vocab_format.h */
     const uint32_t *pair_ascii;
     const uint64_t *pairs;
     uint32_t pair_mask;

@@ -24,6 +24,8 @@ void vocab_open(struct vocab *v, const unsigned char *blob)
     v->trie_edges = AT(uint32_t, h->off_trie_edges);
     v->byte_ids = AT(uint32_t, h->off_byte_ids);
     v->special = AT(uint32_t, h->off_special);
+    if (h->kind == VOCAB_BYTE_BPE)
+        v->byte_pairs = AT(uint32_t, h->off_byte_pairs);
     if (h->kind == VOCAB_MERGE_BPE) {
         v->merges = AT(struct vocab_merge, h->off_merges);
         v->merge_mask = (1u << h->merge_bits) - 1;

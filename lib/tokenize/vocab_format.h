@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define VOCAB_MAGIC 0x42565354u /* "TSVB" */
-#define VOCAB_VERSION 2u
+#define VOCAB_VERSION 3u
 
 enum vocab_kind {
     VOCAB_BYTE_BPE = 1,  /* tiktoken-style: rank of a byte string is its id */
@@ -82,6 +82,10 @@ struct vocab_header {
     uint32_t off_ascii_ids;   /* u32[128]: id of each ASCII character as an initial
                                  symbol (merge BPE; U+0020 maps to U+2581),
                                  UINT32_MAX when it has none */
+    /* VOCAB_BYTE_BPE only (zero otherwise) */
+    uint32_t off_byte_pairs;  /* u32[65536]: id of the token of bytes (a, b) at
+                                 a << 8 | b, UINT32_MAX when there is none: the
+                                 first ranks of a merge, without a hash probe */
 };
 
 #endif
