@@ -6,8 +6,8 @@
  * fuzz_compress_check() compresses it and aborts unless: the call succeeds
  * or only the budget cannot be met; the output is valid UTF-8; it has no
  * more tokens than the input; the budget is met; tokens_out is an exact
- * count; a second run gives the same bytes; and, when shaped is given and
- * the input (valid UTF-8) has the shape, so does the output.
+ * count; a second run gives the same bytes; and, when shape is given and
+ * the input (valid UTF-8) parses as JSON of that shape, so does the output.
  */
 #ifndef TERSE_FUZZ_COMPRESS_CHECK_H
 #define TERSE_FUZZ_COMPRESS_CHECK_H
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/common/json.h"
 #include "../lib/common/utf8.h"
 #include "terse.h"
 
@@ -33,8 +34,17 @@ static void fuzz_options(const uint8_t *data, size_t size, terse_options *o, con
     }
 }
 
+/* Whether s[0..n) parses as JSON whose root has the shape. */
+static int fuzz_json_shaped(const char *s, size_t n, int (*shape)(const struct json_value *root))
+{
+    struct json_doc *d = json_parse(s, n, NULL);
+    int ok = d && shape(json_root(d));
+    json_doc_free(d);
+    return ok;
+}
+
 static void fuzz_compress_check(const terse_options *o, const char *text, size_t len,
-                                int (*shaped)(const char *s, size_t n))
+                                int (*shape)(const struct json_value *root))
 {
     terse_ctx *c;
     terse_result r, r2;
@@ -56,8 +66,8 @@ static void fuzz_compress_check(const terse_options *o, const char *text, size_t
         abort();
     if (terse_count(o->tokenizer, r.text, r.len, 0, &n) != TERSE_OK || n != r.tokens_out)
         abort();
-    if (shaped && utf8_first_invalid((const unsigned char *)text, len) == len && shaped(text, len) &&
-        !shaped(r.text, r.len))
+    if (shape && utf8_first_invalid((const unsigned char *)text, len) == len && fuzz_json_shaped(text, len, shape) &&
+        !fuzz_json_shaped(r.text, r.len, shape))
         abort();
     if (terse_compress(c, text, len, &r2) != TERSE_OK || r2.len != r.len || memcmp(r.text, r2.text, r.len) != 0)
         abort();
