@@ -72,4 +72,21 @@ static inline int lex_word_is(const char *s, size_t n, const char *lower)
     return 1;
 }
 
+/* 1 when the line s[0..n) starts with the C string p (exact bytes). */
+static inline int lex_starts(const char *s, size_t n, const char *p)
+{
+    size_t L = strlen(p);
+    return n >= L && memcmp(s, p, L) == 0;
+}
+
+/* 1 when the line s[0..n) contains the C string p (exact bytes). */
+static inline int lex_contains(const char *s, size_t n, const char *p)
+{
+    size_t L = strlen(p), i;
+    for (i = 0; i + L <= n; i++)
+        if (s[i] == p[0] && memcmp(s + i, p, L) == 0)
+            return 1;
+    return 0;
+}
+
 #endif

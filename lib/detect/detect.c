@@ -4,16 +4,12 @@
 #include <string.h>
 
 #include "../common/json.h"
+#include "../common/lex.h"
 #include "../passes/chat.h"
 #include "../passes/json.h"
 #include "../passes/memory.h"
 #include "terse.h"
 
-static int starts(const char *s, size_t n, const char *p)
-{
-    size_t L = strlen(p);
-    return n >= L && memcmp(s, p, L) == 0;
-}
 
 /* Whether the line has a call's parenthesis: "(" right after a name or a
  * closing bracket, as in f(x) or a[1](x), which prose writes with a space
@@ -53,12 +49,12 @@ static int code_line(const char *s, size_t n)
     if (!n)
         return 0;
     for (i = 0; i < sizeof heads / sizeof heads[0]; i++)
-        if (starts(s, n, heads[i]))
+        if (lex_starts(s, n, heads[i]))
             return 1;
     return s[n - 1] == ';' || s[n - 1] == '{' || (s[n - 1] == '}' && !(n >= 2 && s[n - 2] == '}')) ||
            (s[n - 1] == ')' && call_paren(s, n)) ||
-           (s[n - 1] == ':' && (starts(s, n, "if ") || starts(s, n, "for ") || starts(s, n, "else") ||
-                                starts(s, n, "except")));
+           (s[n - 1] == ':' && (lex_starts(s, n, "if ") || lex_starts(s, n, "for ") || lex_starts(s, n, "else") ||
+                                lex_starts(s, n, "except")));
 }
 
 static int tool_line(const char *s, size_t n);
@@ -73,22 +69,13 @@ static int log_line(const char *s, size_t n)
         return 1; /* 12:34:56 */
     if (n >= 15 && strchr("JFMASOND", s[0]) && s[3] == ' ' && s[6] == ' ' && s[9] == ':')
         return 1; /* syslog: Jan  2 12:34:56 */
-    if (starts(s, n, "[INFO") || starts(s, n, "[WARN") || starts(s, n, "[ERROR") ||
-        starts(s, n, "[DEBUG") || starts(s, n, "INFO ") || starts(s, n, "WARN") ||
-        starts(s, n, "ERROR ") || starts(s, n, "DEBUG "))
+    if (lex_starts(s, n, "[INFO") || lex_starts(s, n, "[WARN") || lex_starts(s, n, "[ERROR") ||
+        lex_starts(s, n, "[DEBUG") || lex_starts(s, n, "INFO ") || lex_starts(s, n, "WARN") ||
+        lex_starts(s, n, "ERROR ") || lex_starts(s, n, "DEBUG "))
         return 1;
     return tool_line(s, n);
 }
 
-/* Returns 1 if s[0..n) contains the C string w. */
-static int contains(const char *s, size_t n, const char *w)
-{
-    size_t L = strlen(w), i;
-    for (i = 0; i + L <= n; i++)
-        if (s[i] == w[0] && memcmp(s + i, w, L) == 0)
-            return 1;
-    return 0;
-}
 
 /* A line of compiler, test-runner or crash output: "f.c:3:5: error: ...",
  * TAP and go test lines, stack frames of Java, JavaScript, Python, Go and
@@ -102,12 +89,12 @@ static int tool_line(const char *s, size_t n)
     };
     size_t i;
     for (i = 0; i < sizeof heads / sizeof heads[0]; i++)
-        if (starts(s, n, heads[i]))
+        if (lex_starts(s, n, heads[i]))
             return 1;
     if (n >= 3 && s[0] == '#' && s[1] >= '0' && s[1] <= '9')
         return 1; /* libFuzzer: #1024  pulse  cov: ... */
-    return contains(s, n, ": error: ") || contains(s, n, ": warning: ") ||
-           contains(s, n, ": note: ") || contains(s, n, " ... ok") || contains(s, n, " ... FAILED");
+    return lex_contains(s, n, ": error: ") || lex_contains(s, n, ": warning: ") ||
+           lex_contains(s, n, ": note: ") || lex_contains(s, n, " ... ok") || lex_contains(s, n, " ... FAILED");
 }
 
 int detect_type(const char *s, size_t n)
@@ -154,7 +141,7 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
     for (i = 0; i < limit;) {
         const char *nl = memchr(s + i, '\n', limit - i);
         size_t e = nl ? (size_t)(nl - s) : limit, L = e - i;
-        if (L >= 3 && (starts(s + i, L, "```") || starts(s + i, L, "~~~"))) {
+        if (L >= 3 && (lex_starts(s + i, L, "```") || lex_starts(s + i, L, "~~~"))) {
             /* markdown: the code of a fence is the prose pass's (it hands
              * it to the code pass), so a fence counts as prose */
             fenced = !fenced;

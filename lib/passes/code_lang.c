@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../common/lex.h"
 #include "json.h"
 
 const struct TSLanguage *tree_sitter_python(void);
@@ -96,22 +97,6 @@ int code_lang_from_path(const char *path, size_t n)
     return CODE_NONE;
 }
 
-/* 1 when s[0..n) starts with p. */
-static int has_prefix(const char *s, size_t n, const char *p)
-{
-    size_t L = strlen(p);
-    return n >= L && memcmp(s, p, L) == 0;
-}
-
-/* 1 when s[0..n) contains p. */
-static int contains(const char *s, size_t n, const char *p)
-{
-    size_t L = strlen(p), i;
-    for (i = 0; i + L <= n; i++)
-        if (s[i] == p[0] && memcmp(s + i, p, L) == 0)
-            return 1;
-    return 0;
-}
 
 /* 1 when s[0..n) starts with the word w: w followed by the end of the
  * line or by a character that cannot continue a word ("fi" is a word of
@@ -120,7 +105,7 @@ static int has_word(const char *s, size_t n, const char *w)
 {
     size_t L = strlen(w);
     unsigned char c;
-    if (!has_prefix(s, n, w))
+    if (!lex_starts(s, n, w))
         return 0;
     if (n == L)
         return 1;
@@ -135,7 +120,7 @@ static int has_word(const char *s, size_t n, const char *w)
 static int shell_word(const char *s, size_t n, const char *w)
 {
     size_t L = strlen(w);
-    if (!has_prefix(s, n, w))
+    if (!lex_starts(s, n, w))
         return 0;
     return n == L || s[L] == ';' || (s[L] == ' ' && L + 1 < n && strchr("<>|&;#", s[L + 1]) != NULL);
 }
@@ -159,58 +144,58 @@ static int has_self(const char *s, size_t n)
 static void score_line(const char *s, size_t n, int score[CODE_LANG_COUNT])
 {
     char last = n ? s[n - 1] : 0;
-    if (has_prefix(s, n, "def ") || has_prefix(s, n, "elif ") || (has_word(s, n, "except") && last == ':') ||
-        (has_prefix(s, n, "from ") && contains(s, n, " import ")) || has_self(s, n) ||
-        (has_prefix(s, n, "class ") && last == ':') || has_prefix(s, n, "async def "))
+    if (lex_starts(s, n, "def ") || lex_starts(s, n, "elif ") || (has_word(s, n, "except") && last == ':') ||
+        (lex_starts(s, n, "from ") && lex_contains(s, n, " import ")) || has_self(s, n) ||
+        (lex_starts(s, n, "class ") && last == ':') || lex_starts(s, n, "async def "))
         score[CODE_PYTHON] += 3;
-    if ((has_prefix(s, n, "import ") && last != ';' && !contains(s, n, " from ")) ||
-        (last == ':' && (has_prefix(s, n, "if ") || has_prefix(s, n, "for ") || has_prefix(s, n, "else") ||
-                         has_prefix(s, n, "try") || has_prefix(s, n, "while ") || has_prefix(s, n, "with "))))
+    if ((lex_starts(s, n, "import ") && last != ';' && !lex_contains(s, n, " from ")) ||
+        (last == ':' && (lex_starts(s, n, "if ") || lex_starts(s, n, "for ") || lex_starts(s, n, "else") ||
+                         lex_starts(s, n, "try") || lex_starts(s, n, "while ") || lex_starts(s, n, "with "))))
         score[CODE_PYTHON] += 1;
-    if (has_prefix(s, n, "#include") || has_prefix(s, n, "#define") || has_prefix(s, n, "#if") ||
-        has_prefix(s, n, "#endif") || has_prefix(s, n, "typedef ")) {
+    if (lex_starts(s, n, "#include") || lex_starts(s, n, "#define") || lex_starts(s, n, "#if") ||
+        lex_starts(s, n, "#endif") || lex_starts(s, n, "typedef ")) {
         score[CODE_C] += 2;
         score[CODE_CPP] += 1;
     }
-    if (has_prefix(s, n, "static ") || has_prefix(s, n, "extern ") || contains(s, n, "->") ||
-        has_prefix(s, n, "struct ") || has_prefix(s, n, "void ") || has_prefix(s, n, "int "))
+    if (lex_starts(s, n, "static ") || lex_starts(s, n, "extern ") || lex_contains(s, n, "->") ||
+        lex_starts(s, n, "struct ") || lex_starts(s, n, "void ") || lex_starts(s, n, "int "))
         score[CODE_C] += 1;
-    if (contains(s, n, "std::") || has_prefix(s, n, "template") || has_prefix(s, n, "namespace ") ||
-        has_prefix(s, n, "public:") || has_prefix(s, n, "private:") || has_prefix(s, n, "using namespace") ||
-        contains(s, n, "#include <iostream>"))
+    if (lex_contains(s, n, "std::") || lex_starts(s, n, "template") || lex_starts(s, n, "namespace ") ||
+        lex_starts(s, n, "public:") || lex_starts(s, n, "private:") || lex_starts(s, n, "using namespace") ||
+        lex_contains(s, n, "#include <iostream>"))
         score[CODE_CPP] += 4;
-    if (has_prefix(s, n, "package ") && last != ';')
+    if (lex_starts(s, n, "package ") && last != ';')
         score[CODE_GO] += 4;
-    if (has_prefix(s, n, "func ") || contains(s, n, " := ") || contains(s, n, "fmt."))
+    if (lex_starts(s, n, "func ") || lex_contains(s, n, " := ") || lex_contains(s, n, "fmt."))
         score[CODE_GO] += 3;
-    if (has_prefix(s, n, "fn ") || has_prefix(s, n, "pub fn ") || contains(s, n, "let mut ") ||
-        has_prefix(s, n, "impl") || (has_prefix(s, n, "use ") && contains(s, n, "::")) || has_prefix(s, n, "#[") ||
-        has_prefix(s, n, "pub struct ") || contains(s, n, "println!"))
+    if (lex_starts(s, n, "fn ") || lex_starts(s, n, "pub fn ") || lex_contains(s, n, "let mut ") ||
+        lex_starts(s, n, "impl") || (lex_starts(s, n, "use ") && lex_contains(s, n, "::")) || lex_starts(s, n, "#[") ||
+        lex_starts(s, n, "pub struct ") || lex_contains(s, n, "println!"))
         score[CODE_RUST] += 3;
-    if ((has_prefix(s, n, "package ") && last == ';') || has_prefix(s, n, "import java") ||
-        contains(s, n, "public class ") || contains(s, n, "System.out") || has_prefix(s, n, "@Override") ||
-        contains(s, n, "private final ") || contains(s, n, "public static void"))
+    if ((lex_starts(s, n, "package ") && last == ';') || lex_starts(s, n, "import java") ||
+        lex_contains(s, n, "public class ") || lex_contains(s, n, "System.out") || lex_starts(s, n, "@Override") ||
+        lex_contains(s, n, "private final ") || lex_contains(s, n, "public static void"))
         score[CODE_JAVA] += 3;
-    if (has_prefix(s, n, "function ") || has_prefix(s, n, "const ") || has_prefix(s, n, "let ") ||
-        has_prefix(s, n, "var ") || contains(s, n, "=> ") || contains(s, n, "require(") ||
-        contains(s, n, "module.exports") || contains(s, n, "console.") || has_prefix(s, n, "export ") ||
-        (has_prefix(s, n, "import ") && contains(s, n, " from ")) || contains(s, n, "===")) {
+    if (lex_starts(s, n, "function ") || lex_starts(s, n, "const ") || lex_starts(s, n, "let ") ||
+        lex_starts(s, n, "var ") || lex_contains(s, n, "=> ") || lex_contains(s, n, "require(") ||
+        lex_contains(s, n, "module.exports") || lex_contains(s, n, "console.") || lex_starts(s, n, "export ") ||
+        (lex_starts(s, n, "import ") && lex_contains(s, n, " from ")) || lex_contains(s, n, "===")) {
         score[CODE_JAVASCRIPT] += 2;
         score[CODE_TYPESCRIPT] += 2;
     }
-    if (has_prefix(s, n, "interface ") || has_prefix(s, n, "export interface") || has_prefix(s, n, "type ") ||
-        has_prefix(s, n, "export type ") || contains(s, n, ": string") || contains(s, n, ": number") ||
-        contains(s, n, ": boolean") || has_prefix(s, n, "import type") || contains(s, n, "readonly ") ||
-        has_prefix(s, n, "declare "))
+    if (lex_starts(s, n, "interface ") || lex_starts(s, n, "export interface") || lex_starts(s, n, "type ") ||
+        lex_starts(s, n, "export type ") || lex_contains(s, n, ": string") || lex_contains(s, n, ": number") ||
+        lex_contains(s, n, ": boolean") || lex_starts(s, n, "import type") || lex_contains(s, n, "readonly ") ||
+        lex_starts(s, n, "declare "))
         score[CODE_TYPESCRIPT] += 3;
-    if (has_prefix(s, n, "#!/bin/") || has_prefix(s, n, "#!/usr/bin/env bash") ||
-        has_prefix(s, n, "#!/usr/bin/env sh") || shell_word(s, n, "fi") || shell_word(s, n, "then") ||
-        shell_word(s, n, "esac") || shell_word(s, n, "done") || has_prefix(s, n, "echo ") ||
-        has_prefix(s, n, "export ") || contains(s, n, "$(") || contains(s, n, "${") || has_prefix(s, n, "set -"))
+    if (lex_starts(s, n, "#!/bin/") || lex_starts(s, n, "#!/usr/bin/env bash") ||
+        lex_starts(s, n, "#!/usr/bin/env sh") || shell_word(s, n, "fi") || shell_word(s, n, "then") ||
+        shell_word(s, n, "esac") || shell_word(s, n, "done") || lex_starts(s, n, "echo ") ||
+        lex_starts(s, n, "export ") || lex_contains(s, n, "$(") || lex_contains(s, n, "${") || lex_starts(s, n, "set -"))
         score[CODE_BASH] += 2;
-    if (has_prefix(s, n, "#!/usr/bin/env python") || has_prefix(s, n, "#!/usr/bin/python"))
+    if (lex_starts(s, n, "#!/usr/bin/env python") || lex_starts(s, n, "#!/usr/bin/python"))
         score[CODE_PYTHON] += 10;
-    if (has_prefix(s, n, "#!/usr/bin/env node"))
+    if (lex_starts(s, n, "#!/usr/bin/env node"))
         score[CODE_JAVASCRIPT] += 10;
 }
 
