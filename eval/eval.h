@@ -232,6 +232,15 @@ int eval_write_file(const char *path, const struct buf *b, char *err, size_t err
 
 /* ---- commands ----------------------------------------------------------- */
 
+/* The commands' shared pieces (eval_main.c). eval_split_list splits a comma
+ * list in place into at most max non-empty strings and returns how many;
+ * eval_error_line prints "terse: " + msg as one line on stderr (bad input:
+ * no usage hint) and eval_usage_error "terse: " + fmt (with arg) + a pointer
+ * to --help; both return 1, the exit status. */
+int eval_split_list(char *s, char **out, int max);
+int eval_error_line(const char *msg);
+int eval_usage_error(const char *fmt, const char *arg);
+
 /* `terse eval ...` (offline) and `terse eval judge ...`; argv[0] is
  * "eval". Returns the exit status. */
 int eval_main(int argc, char **argv);

@@ -8,6 +8,35 @@
 #include "../lib/common/json.h"
 #include "eval.h"
 
+int eval_split_list(char *s, char **out, int max)
+{
+    int n = 0;
+    char *p = s, *c;
+    while (p && *p && n < max) {
+        c = strchr(p, ',');
+        if (c)
+            *c = 0;
+        if (*p)
+            out[n++] = p;
+        p = c ? c + 1 : NULL;
+    }
+    return n;
+}
+
+int eval_error_line(const char *msg)
+{
+    fprintf(stderr, "terse: %s\n", msg);
+    return 1;
+}
+
+int eval_usage_error(const char *fmt, const char *arg)
+{
+    fputs("terse: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see terse eval --help)\n", stderr);
+    return 1;
+}
+
 static const char eval_help[] =
     "usage: terse eval [options]            fidelity of compression, no model needed\n"
     "       terse eval judge --models M,... [options]   ask models over original and compressed text\n"

@@ -718,40 +718,6 @@ static int write_answers(const struct judge *j, const struct ask *asks, size_t n
     return rc;
 }
 
-/* Split a comma list into at most max strings (pointing into a copy). */
-static int split_list(char *s, char **out, int max)
-{
-    int n = 0;
-    char *p = s, *c;
-    while (p && *p && n < max) {
-        c = strchr(p, ',');
-        if (c)
-            *c = 0;
-        if (*p)
-            out[n++] = p;
-        p = c ? c + 1 : NULL;
-    }
-    return n;
-}
-
-/* Prints "terse: " + msg as one line on stderr (a bad file, data set or
- * cache: no usage hint); returns 1, the exit status of bad input. */
-static int error_line(const char *msg)
-{
-    fprintf(stderr, "terse: %s\n", msg);
-    return 1;
-}
-
-/* Prints "terse: " + fmt (with arg) as one line on stderr; returns 1, the
- * exit status of a usage error. */
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("terse: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (see terse eval --help)\n", stderr);
-    return 1;
-}
-
 /* Parses a whole decimal number within [min, max] into *out; returns 0, or
  * -1 for anything else (empty, trailing text, out of range). */
 static int parse_int(const char *s, long min, long max, long *out)
@@ -804,7 +770,7 @@ int eval_judge_main(int argc, char **argv)
         } else if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
             return eval_main(2, (char *[]){"eval", "--help", NULL});
         } else if (!val) {
-            return usage_error("'%s' needs a value or is unknown", o);
+            return eval_usage_error("'%s' needs a value or is unknown", o);
         } else if (strcmp(o, "--models") == 0) {
             models_arg = strdup(val);
         } else if (strcmp(o, "--sets") == 0) {
@@ -824,43 +790,43 @@ int eval_judge_main(int argc, char **argv)
             grader_spec = val;
         } else if (strcmp(o, "--limit") == 0) {
             if (parse_int(val, 1, 1000000, &limit))
-                return usage_error("--limit needs a positive number, not '%s'", val);
+                return eval_usage_error("--limit needs a positive number, not '%s'", val);
         } else if (strcmp(o, "--jobs") == 0) {
             if (parse_int(val, 1, 64, &jobs))
-                return usage_error("--jobs needs a number from 1 to 64, not '%s'", val);
+                return eval_usage_error("--jobs needs a number from 1 to 64, not '%s'", val);
         } else if (strcmp(o, "--retries") == 0) {
             if (parse_int(val, 0, 20, &v))
-                return usage_error("--retries needs a number from 0 to 20, not '%s'", val);
+                return eval_usage_error("--retries needs a number from 0 to 20, not '%s'", val);
             j.http.retries = (int)v;
         } else if (strcmp(o, "--backoff-ms") == 0) {
             if (parse_int(val, 0, 60000, &v))
-                return usage_error("--backoff-ms needs a number from 0 to 60000, not '%s'", val);
+                return eval_usage_error("--backoff-ms needs a number from 0 to 60000, not '%s'", val);
             j.http.backoff_ms = v;
         } else if (strcmp(o, "--timeout") == 0) {
             if (parse_int(val, 1, 3600, &v))
-                return usage_error("--timeout needs seconds from 1 to 3600, not '%s'", val);
+                return eval_usage_error("--timeout needs seconds from 1 to 3600, not '%s'", val);
             j.http.timeout_s = v;
         } else if (strcmp(o, "--max-tokens") == 0) {
             if (parse_int(val, 1, 100000, &v))
-                return usage_error("--max-tokens needs a positive number, not '%s'", val);
+                return eval_usage_error("--max-tokens needs a positive number, not '%s'", val);
             j.params.max_tokens = (int)v;
         } else {
-            return usage_error("unknown option '%s' for 'eval judge'", o);
+            return eval_usage_error("unknown option '%s' for 'eval judge'", o);
         }
         i += 1 + takes;
     }
     if (!models_arg)
-        return usage_error("%s", "eval judge needs --models (e.g. openai:gpt-4o-mini,anthropic:claude-haiku-4-5)");
+        return eval_usage_error("%s", "eval judge needs --models (e.g. openai:gpt-4o-mini,anthropic:claude-haiku-4-5)");
     if ((level = terse_level_parse(level_name)) < 0)
-        return usage_error("unknown level '%s' (levels: exact, safe, balanced, max)", level_name);
+        return eval_usage_error("unknown level '%s' (levels: exact, safe, balanced, max)", level_name);
     if (eval_env_load(env_file, env_required, err, sizeof err) != 0)
-        return error_line(err);
-    j.n_models = split_list(models_arg, mspecs, MAX_MODELS);
+        return eval_error_line(err);
+    j.n_models = eval_split_list(models_arg, mspecs, MAX_MODELS);
     for (i = 0; i < j.n_models; i++) {
         const terse_tokenizer *t;
         if (eval_model_parse(mspecs[i], &j.models[i], err, sizeof err) != 0) {
             j.n_models = i;
-            rc = error_line(err);
+            rc = eval_error_line(err);
             goto done;
         }
         t = terse_tokenizer_find(j.models[i].name);
@@ -868,7 +834,7 @@ int eval_judge_main(int argc, char **argv)
     }
     if (grader_spec) {
         if (eval_model_parse(grader_spec, &j.grader, err, sizeof err) != 0) {
-            rc = error_line(err);
+            rc = eval_error_line(err);
             goto done;
         }
         j.has_grader = 1;
@@ -877,7 +843,7 @@ int eval_judge_main(int argc, char **argv)
         for (i = 0; i < j.n_models + j.has_grader; i++) {
             const struct eval_model *m = i < j.n_models ? &j.models[i] : &j.grader;
             if (m->provider != PROV_COMPAT && !eval_env(m->key_var)) {
-                rc = usage_error("%s is not set (environment or .env); it is needed for the models given", m->key_var);
+                rc = eval_usage_error("%s is not set (environment or .env); it is needed for the models given", m->key_var);
                 goto done;
             }
         }
@@ -888,26 +854,26 @@ int eval_judge_main(int argc, char **argv)
             cache_path = cache_default;
         }
         if (!(j.cache = eval_cache_open(cache_path, err, sizeof err))) {
-            rc = error_line(err);
+            rc = eval_error_line(err);
             goto done;
         }
     }
     if (!sets_arg)
         sets_arg = strdup("squad");
-    n_sets = split_list(sets_arg, names, MAX_SETS);
+    n_sets = eval_split_list(sets_arg, names, MAX_SETS);
 
     /* questions, contexts, prompts */
     for (s = 0; s < n_sets; s++) {
         if (eval_set_load(names[s], data, 0, &sets[s], err, sizeof err) != 0) {
-            rc = error_line(err);
+            rc = eval_error_line(err);
             goto done;
         }
         if (sets[s].kind == SET_SEED || sets[s].kind == SET_JSON) {
-            rc = usage_error("data set '%s' has no questions to ask", names[s]);
+            rc = eval_usage_error("data set '%s' has no questions to ask", names[s]);
             goto done;
         }
         if (add_set(&j, &sets[s], s, (size_t)limit, level, toks, &asks, &n_asks, &cap_asks, err, sizeof err) != 0) {
-            rc = error_line(err);
+            rc = eval_error_line(err);
             goto done;
         }
     }
@@ -943,7 +909,7 @@ int eval_judge_main(int argc, char **argv)
         fwrite(md.p, 1, md.len, stdout);
         if (out_dir && (eval_write_outputs(out_dir, "judge", &md, &js, err, sizeof err) != 0 ||
                         write_answers(&j, asks, n_asks, sets, out_dir, err, sizeof err) != 0)) {
-            rc = error_line(err);
+            rc = eval_error_line(err);
             goto done;
         }
         if (j.failures) {

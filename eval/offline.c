@@ -577,39 +577,6 @@ static void addf(struct buf *b, const char *fmt, ...)
     buf_adds(b, tmp);
 }
 
-/* Prints "terse: " + msg as one line on stderr (a bad file, data set or
- * cache: no usage hint); returns 1, the exit status of bad input. */
-static int error_line(const char *msg)
-{
-    fprintf(stderr, "terse: %s\n", msg);
-    return 1;
-}
-
-/* Prints "terse: " + fmt (with arg) as one line on stderr; returns 1. */
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("terse: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (see terse eval --help)\n", stderr);
-    return 1;
-}
-
-/* Splits a comma list in place. */
-static int split_list(char *s, char **out, int max)
-{
-    int n = 0;
-    char *p = s, *c;
-    while (p && *p && n < max) {
-        c = strchr(p, ',');
-        if (c)
-            *c = 0;
-        if (*p)
-            out[n++] = p;
-        p = c ? c + 1 : NULL;
-    }
-    return n;
-}
-
 /* What a report is made of: the run's options, data sets and results. */
 struct run {
     const char *data;
@@ -821,7 +788,7 @@ int eval_offline_main(int argc, char **argv)
         if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0)
             return eval_main(2, (char *[]){"eval", "--help", NULL});
         if (!val)
-            return usage_error("'%s' needs a value or is unknown", o);
+            return eval_usage_error("'%s' needs a value or is unknown", o);
         if (strcmp(o, "--sets") == 0) {
             free(sets_arg);
             sets_arg = strdup(val);
@@ -839,18 +806,18 @@ int eval_offline_main(int argc, char **argv)
             char *end;
             budget = strtol(val, &end, 10);
             if (*end || end == val || budget < 1 || budget > 100) {
-                rc = usage_error("--budget needs a percentage from 1 to 100, not '%s'", val);
+                rc = eval_usage_error("--budget needs a percentage from 1 to 100, not '%s'", val);
                 goto done;
             }
         } else if (strcmp(o, "--limit") == 0) {
             char *end;
             limit = strtol(val, &end, 10);
             if (*end || end == val || limit < 1) {
-                rc = usage_error("--limit needs a positive number, not '%s'", val);
+                rc = eval_usage_error("--limit needs a positive number, not '%s'", val);
                 goto done;
             }
         } else {
-            rc = usage_error("unknown option '%s' for 'eval'", o);
+            rc = eval_usage_error("unknown option '%s' for 'eval'", o);
             goto done;
         }
     }
@@ -864,22 +831,22 @@ int eval_offline_main(int argc, char **argv)
         rc = 2;
         goto done;
     }
-    n_sets = split_list(sets_arg, names, MAX_SETS);
-    n_levels = split_list(levels_arg, lnames, 8);
-    n_toks = split_list(toks_arg, tnames, 8);
+    n_sets = eval_split_list(sets_arg, names, MAX_SETS);
+    n_levels = eval_split_list(levels_arg, lnames, 8);
+    n_toks = eval_split_list(toks_arg, tnames, 8);
     for (l = 0; l < n_levels; l++)
         if ((levels[l] = terse_level_parse(lnames[l])) < 0) {
-            rc = usage_error("unknown level '%s' (levels: exact, safe, balanced, max)", lnames[l]);
+            rc = eval_usage_error("unknown level '%s' (levels: exact, safe, balanced, max)", lnames[l]);
             goto done;
         }
     for (t = 0; t < n_toks; t++)
         if (!(toks[t] = terse_tokenizer_find(tnames[t])) || strcmp(terse_tokenizer_name(toks[t]), tnames[t]) != 0) {
-            rc = usage_error("unknown tokenizer '%s' (tokenizers: o200k, cl100k, gemma3, claude)", tnames[t]);
+            rc = eval_usage_error("unknown tokenizer '%s' (tokenizers: o200k, cl100k, gemma3, claude)", tnames[t]);
             goto done;
         }
     for (s = 0; s < n_sets; s++) {
         if (eval_set_load(names[s], data, (size_t)limit, &sets[s], err, sizeof err) != 0) {
-            rc = error_line(err);
+            rc = eval_error_line(err);
             goto done;
         }
         if (budget) {
@@ -888,7 +855,7 @@ int eval_offline_main(int argc, char **argv)
                 for (qi = 0; qi < sets[s].items[k].nq; qi++)
                     nq += sets[s].items[k].q[qi].offline;
             if (!nq) {
-                rc = usage_error("data set '%s' has no questions to use as --query with --budget", names[s]);
+                rc = eval_usage_error("data set '%s' has no questions to use as --query with --budget", names[s]);
                 goto done;
             }
             total_items += nq;
@@ -949,7 +916,7 @@ int eval_offline_main(int argc, char **argv)
         if (out_dir && (eval_write_outputs(out_dir, "report", &md, &js, err, sizeof err) != 0 ||
                         write_plots(&run, out_dir, err, sizeof err) != 0 ||
                         write_lost(out_dir, &lost, err, sizeof err) != 0)) {
-            rc = error_line(err);
+            rc = eval_error_line(err);
             goto done;
         }
     }
