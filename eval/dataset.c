@@ -125,8 +125,9 @@ static char *dup_s(const char *s)
 static struct eval_item *new_item(struct eval_set *set, const char *id)
 {
     struct eval_item *it;
-    if ((set->n & (set->n + 1)) == 0 || set->n == 0) {
-        size_t cap = set->n ? (set->n + 1) * 2 : 16;
+    /* the capacity is n rounded up to a power of two: grow at 0, 1, 2, 4, ... */
+    if ((set->n & (set->n - 1)) == 0) {
+        size_t cap = set->n ? set->n * 2 : 1;
         struct eval_item *p = realloc(set->items, cap * sizeof *p);
         if (!p) {
             oom_flag = 1;

@@ -306,12 +306,8 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
             c->ref_tokens += n;
         }
         norm = eval_normalize(r.text, r.len);
-        if (!norm) {
-            terse_result_free(&r);
-            terse_ctx_free(ctx);
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
+        if (!norm)
+            goto oom;
         for (qi = 0; qi < it->nq; qi++) {
             int s = 0, k = 0;
             if (!it->q[qi].offline)
@@ -337,12 +333,8 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
         }
         {
             int g = guard_violated(it->context, it->context_len, r.text, r.len);
-            if (g < 0) {
-                terse_result_free(&r);
-                terse_ctx_free(ctx);
-                snprintf(err, errlen, "out of memory");
-                return -1;
-            }
+            if (g < 0)
+                goto oom;
             c->guard_bad += (size_t)g;
         }
         if (set->kind == SET_KV) {
@@ -353,16 +345,18 @@ static int run_cell(const struct eval_set *set, const struct prepared *prep, con
         }
         if (set->kind == SET_JSON) {
             int same = json_round_trip(it->context, it->context_len, r.text, r.len);
-            if (same < 0) {
-                terse_result_free(&r);
-                terse_ctx_free(ctx);
-                snprintf(err, errlen, "out of memory");
-                return -1;
-            }
+            if (same < 0)
+                goto oom;
             c->json_same += (size_t)same;
         }
         terse_result_free(&r);
         eval_progress_step(pr, 1);
+        continue;
+    oom: /* r holds a result */
+        terse_result_free(&r);
+        terse_ctx_free(ctx);
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
     terse_ctx_free(ctx);
     return 0;
