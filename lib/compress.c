@@ -1837,13 +1837,15 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         /* done above */
     } else if (type == TERSE_TYPE_CHAT) {
         struct chat_stats cs;
-        rc = chat_compress(&ctx->o, doc, j.n, &out, &cs, &min_tokens);
+        rc = chat_compress(&ctx->o, doc, j.n, j.parsed, &out, &cs, &min_tokens);
+        j.parsed = NULL; /* freed by the pass */
         dropped = cs.dropped;
         j.duplicates = cs.repeats;
         pass_segments = cs.segments;
     } else if (type == TERSE_TYPE_MEMORY) {
         struct memory_stats ms;
-        rc = memory_compress(&ctx->o, doc, j.n, &out, &ms, &min_tokens);
+        rc = memory_compress(&ctx->o, doc, j.n, j.parsed, &out, &ms, &min_tokens);
+        j.parsed = NULL; /* freed by the pass */
         dropped = ms.dropped;
         j.duplicates = ms.duplicates;
         pass_segments = ms.entries;

@@ -119,7 +119,7 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
             int t = chat_json_shape(json_root(d))     ? TERSE_TYPE_CHAT
                     : memory_json_shape(json_root(d)) ? TERSE_TYPE_MEMORY
                                                       : TERSE_TYPE_JSON;
-            if (t == TERSE_TYPE_JSON && parsed)
+            if (parsed)
                 *parsed = d;
             else
                 json_doc_free(d);

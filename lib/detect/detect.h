@@ -13,9 +13,10 @@ struct json_doc;
 int detect_type(const char *s, size_t n);
 
 /* detect_type that also hands over the JSON document it parsed, so that the
- * JSON pass need not parse the input again: when the input is one JSON value
- * of no chat or memory shape (TERSE_TYPE_JSON), *parsed is its document,
- * which the caller frees with json_doc_free; otherwise *parsed is NULL. */
+ * JSON, chat and memory passes need not parse the input again: when the
+ * input is one JSON value, *parsed is its document, which the caller frees
+ * with json_doc_free (or hands to a pass that does); otherwise *parsed is
+ * NULL. */
 int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed);
 
 #endif

@@ -974,12 +974,12 @@ int chat_is_transcript(const char *s, size_t n)
     return turns >= 3 && repeat >= 2 && turns * 2 > lines;
 }
 
-int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *out,
+int chat_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                   struct chat_stats *st, size_t *min_tokens)
 {
     struct chat_job j;
     terse_options po;
-    struct json_doc *d = NULL;
+    struct json_doc *d = parsed;
     const struct json_value *msgs = NULL;
     int rc = TERSE_OK, shape = 0;
     size_t i;
@@ -1012,8 +1012,9 @@ int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *o
     }
     for (i = 0; i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'); i++)
         ;
-    if (i < n && (s[i] == '{' || s[i] == '[') && (d = json_parse(s, n, NULL)) != NULL &&
-        (shape = json_shape(json_root(d), &msgs)) != 0) {
+    if (!d && i < n && (s[i] == '{' || s[i] == '['))
+        d = json_parse(s, n, NULL);
+    if (d && (shape = json_shape(json_root(d), &msgs)) != 0) {
         j.json = 1;
         j.root = json_root(d);
         parse_json(&j, shape, msgs);

@@ -15,6 +15,8 @@
 #include "../common/buf.h"
 #include "terse.h"
 
+struct json_doc;
+
 /* What chat_compress did, for terse_result. */
 struct chat_stats {
     size_t segments; /* messages (JSON) or lines (transcript) seen */
@@ -40,9 +42,11 @@ int chat_is_transcript(const char *s, size_t n);
 
 /* Appends the compressed chat to out. The options give the level, the
  * tokenizer, keep_recent, and query and budget. A JSON input that is not
- * a known chat shape is read as a transcript. Returns TERSE_OK,
- * TERSE_EBUDGET (with *min_tokens set) or TERSE_ENOMEM. */
-int chat_compress(const terse_options *o, const char *s, size_t n, struct buf *out,
+ * a known chat shape is read as a transcript. parsed is s[0..n) already
+ * parsed as JSON (detection's document), or NULL to have s parsed here;
+ * either way the call frees it. Returns TERSE_OK, TERSE_EBUDGET (with
+ * *min_tokens set) or TERSE_ENOMEM. */
+int chat_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                   struct chat_stats *st, size_t *min_tokens);
 
 #endif

@@ -875,7 +875,7 @@ static void group_text(struct mem_job *j, struct entry *x)
         j->oom = 1;
 }
 
-int memory_compress(const terse_options *o, const char *s, size_t n, struct buf *out,
+int memory_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                     struct memory_stats *st, size_t *min_tokens)
 {
     struct mem_job j;
@@ -894,7 +894,10 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct buf 
     j.st = st;
     for (i = 0; i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'); i++)
         ;
-    if (i < n && s[i] == '[' && (j.jdoc = json_parse(s, n, NULL)) != NULL && memory_json_shape(json_root(j.jdoc))) {
+    j.jdoc = parsed;
+    if (!j.jdoc && i < n && s[i] == '[')
+        j.jdoc = json_parse(s, n, NULL);
+    if (j.jdoc && memory_json_shape(json_root(j.jdoc))) {
         const struct json_value *r = json_root(j.jdoc);
         j.shape = SH_JSON;
         for (k = 0; k < r->n; k++) {

@@ -16,6 +16,8 @@
 #include "../common/buf.h"
 #include "terse.h"
 
+struct json_doc;
+
 struct json_value;
 
 struct memory_stats {
@@ -36,13 +38,15 @@ int memory_json_shape(const struct json_value *root);
  * "1. ") and most say "user" or start with a date. Else 0. */
 int memory_is_list(const char *s, size_t n);
 
-/* Appends the compressed list to out: duplicates merged, contradictions
+/* Appends the compressed list to out (parsed: s[0..n) already parsed as
+ * JSON, or NULL to have s parsed here; either way the call frees it):
+ * duplicates merged, contradictions
  * kept newest first, facts about one subject grouped (text shapes and
  * arrays of strings), timestamps shortened, each text through the prose
  * passes; --query orders the entries by relevance, --budget keeps the most
  * relevant that fit. Returns TERSE_OK, TERSE_EBUDGET (*min_tokens set) or
  * TERSE_ENOMEM. */
-int memory_compress(const terse_options *o, const char *s, size_t n, struct buf *out,
+int memory_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                     struct memory_stats *st, size_t *min_tokens);
 
 #endif
