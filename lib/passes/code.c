@@ -65,13 +65,19 @@ struct frame {
     size_t cand;   /* max: 1 + the candidate index of this definition, or 0 */
 };
 
+/* A definition whose body max may elide (e->cands), or, with a budget, a
+ * declaration the skeleton shortens (e->decls: a unit of collect_decls,
+ * from node `first` to node `last` among its siblings; body_* unused). */
 struct cand {
     size_t start, end;          /* the definition */
     size_t body_start, body_end;
     size_t name_start, name_end;
     size_t out_start, out_end;  /* where its body went in the last full output */
     double score;
-    size_t tokens;              /* body tokens minus marker tokens (budget) */
+    size_t tokens;              /* budget: what keeping it costs (body tokens minus marker tokens; for a
+                                 * declaration, its whole form minus its skeleton) */
+    size_t skel_tokens;         /* a declaration: tokens of its skeleton in the last such output */
+    TSNode first, last;         /* a declaration's first and last node */
     uint8_t keep;
 };
 
@@ -103,6 +109,8 @@ struct emit {
     /* max */
     struct cand *cands;
     size_t n_cands, cap_cands, next_cand;
+    struct cand *decls;         /* budget: declarations written whole when kept (collect_decls) */
+    size_t n_decls, cap_decls, next_decl;
     int collect;                /* 1: only collect candidates, write nothing */
     int oom;
 };
@@ -713,6 +721,21 @@ static int holds_methods(const struct emit *e, TSNode list)
     return found;
 }
 
+/* Budget: 1 when the declaration unit that starts at byte s is kept whole
+ * (e->decls is in document order). */
+static int decl_kept_at(const struct emit *e, size_t s)
+{
+    size_t lo = 0, hi = e->n_decls;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->decls[mid].start < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < e->n_decls && e->decls[lo].start == s && e->decls[lo].keep;
+}
+
 /* Writes the marker of a run of object-like macros that starts at the
  * cursor's node: a C comment line that says "12 macros: NID_…, SN_…,
  * EPERM" (up to four distinct name prefixes, each up to its first inner
@@ -737,6 +760,8 @@ static int fold_macros(struct emit *e, const TSTreeCursor *cur)
             continue;
         if (!(k & K_PPDEF) || ts_node_is_null(ts_node_child_by_field_id(n, e->value_field)))
             break; /* a define without a value (an include guard, a flag) stays */
+        if (e->n_decls && decl_kept_at(e, ts_node_start_byte(n)))
+            break; /* written whole for the budget */
         count++;
         name = ts_node_child_by_field_id(n, e->name_field);
         if (ts_node_is_null(name))
@@ -970,6 +995,136 @@ static int add_cand(struct emit *e, TSNode def, TSNode body)
     return 0;
 }
 
+/* Node types whose children are declarations at the level of the file:
+ * preprocessor conditionals, extern "C" blocks, namespaces and ambient
+ * modules. collect_decls looks inside them. */
+static int decl_container(TSNode n)
+{
+    static const char *const types[] = {
+        "preproc_ifdef", "preproc_if",           "preproc_else",         "preproc_elif",
+        "preproc_elifdef", "linkage_specification", "declaration_list", "namespace_definition",
+        "ambient_declaration", "internal_module", "module", "statement_block", "export_statement",
+    };
+    const char *t = ts_node_type(n);
+    size_t i;
+    for (i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(t, types[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 when a body candidate starts in [s, en) (e->cands is in document
+ * order). */
+static int holds_cand(const struct emit *e, size_t s, size_t en)
+{
+    size_t lo = 0, hi = e->n_cands;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->cands[mid].start < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < e->n_cands && e->cands[lo].start < en;
+}
+
+/* Starts a declaration unit at node n. Returns 0, or -1 without memory. */
+static int add_decl(struct emit *e, TSNode n)
+{
+    struct cand *d;
+    TSNode name = ts_node_child_by_field_id(n, e->name_field);
+    int named = !ts_node_is_null(name);
+    if (!named && e->declarator_field) {
+        /* typedef struct {...} name; a declarator that is a plain name */
+        name = ts_node_child_by_field_id(n, e->declarator_field);
+        named = !ts_node_is_null(name) && ts_node_child_count(name) == 0;
+    }
+    if (e->n_decls == e->cap_decls) {
+        size_t cap = e->cap_decls ? e->cap_decls * 2 : 64;
+        struct cand *p = realloc(e->decls, cap * sizeof *p);
+        if (!p)
+            return -1;
+        e->decls = p;
+        e->cap_decls = cap;
+    }
+    d = &e->decls[e->n_decls++];
+    memset(d, 0, sizeof *d);
+    d->start = ts_node_start_byte(n);
+    d->end = ts_node_end_byte(n);
+    d->first = d->last = n;
+    if (named) {
+        d->name_start = ts_node_start_byte(name);
+        d->name_end = ts_node_end_byte(name);
+    }
+    return 0;
+}
+
+/* max with a budget: lists the declarations that the budget may write
+ * whole instead of as a skeleton (e->decls, in document order). They are
+ * the named nodes at the level of the file (inside decl_container nodes
+ * too) that hold no body candidate, comments aside; each macro of a run
+ * is one (fold_macros folds the macros between kept ones). Iterative (a
+ * cursor). Returns 0, or -1 without memory. */
+static int collect_decls(struct emit *e, TSNode root)
+{
+    TSTreeCursor c = ts_tree_cursor_new(root);
+    size_t depth = 1;
+    int rc = 0;
+    if (!ts_tree_cursor_goto_first_child(&c)) {
+        ts_tree_cursor_delete(&c);
+        return 0;
+    }
+    for (;;) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        uint32_t k = kind_of(e, n);
+        if (ts_node_is_named(n) && !(k & K_COMMENT)) {
+            if (decl_container(n)) {
+                if (ts_tree_cursor_goto_first_child(&c)) {
+                    depth++;
+                    continue;
+                }
+            } else if (!holds_cand(e, ts_node_start_byte(n), ts_node_end_byte(n)) && (rc = add_decl(e, n)) != 0) {
+                break;
+            }
+        }
+        while (!ts_tree_cursor_goto_next_sibling(&c)) {
+            if (depth <= 1 || !ts_tree_cursor_goto_parent(&c))
+                goto done;
+            depth--;
+        }
+    }
+done:
+    ts_tree_cursor_delete(&c);
+    return rc;
+}
+
+/* Budget: node nd [s, en) of the walk in the declaration unit it belongs
+ * to, if any: records where the unit's output starts (at its first node)
+ * and returns 1 when the unit is kept whole. */
+static int decl_at(struct emit *e, TSNode nd, size_t s, size_t en)
+{
+    struct cand *d;
+    while (e->next_decl < e->n_decls && e->decls[e->next_decl].end <= s &&
+           !ts_node_eq(nd, e->decls[e->next_decl].first))
+        e->next_decl++;
+    if (e->next_decl == e->n_decls)
+        return 0;
+    d = &e->decls[e->next_decl];
+    if (s < d->start || en > d->end)
+        return 0;
+    if (ts_node_eq(nd, d->first))
+        d->out_start = e->out->len;
+    return d->keep;
+}
+
+/* Budget: the walk has written node nd; when it ends the current
+ * declaration unit, records where the unit's output ends. */
+static void decl_done(struct emit *e, TSNode nd)
+{
+    if (e->next_decl < e->n_decls && ts_node_eq(nd, e->decls[e->next_decl].last))
+        e->decls[e->next_decl].out_end = e->out->len;
+}
+
 /* Writes the marker of an elided body (node `body`, owned by a definition
  * written at Python depth e->idepth). */
 static void elide(struct emit *e, TSNode body)
@@ -1081,10 +1236,17 @@ static void walk(struct emit *e, TSNode root)
     f[0].node = root;
     f[0].kind = kind_of(e, root);
     e->next_cand = 0;
+    e->next_decl = 0;
     while (!e->oom) {
         TSNode nd = f[depth].node;
         uint32_t k = f[depth].kind;
         size_t s = ts_node_start_byte(nd), en = ts_node_end_byte(nd);
+        int fk = f[depth].keep; /* written whole: a kept body or declaration */
+        if (e->n_decls && !e->collect && decl_at(e, nd, s, en)) {
+            fk = 1;
+            if (depth >= 1)
+                f[depth - 1].run = RUN_NONE; /* a run of macros or overloads ends */
+        }
         if (max && !e->collect && depth >= 1 && f[depth - 1].cand &&
             ts_tree_cursor_current_field_id(&cur) == e->body_field &&
             s == e->cands[f[depth - 1].cand - 1].body_start) {
@@ -1095,9 +1257,9 @@ static void walk(struct emit *e, TSNode root)
             }
             c->out_start = e->out->len;
         }
-        if (max && !e->collect && !f[depth].keep && skeleton(e, &cur, f, depth))
+        if (max && !e->collect && !fk && skeleton(e, &cur, f, depth))
             goto advance;
-        if (max && !e->collect && !f[depth].keep && depth >= 1 && (f[depth - 1].kind & K_ASSIGN) &&
+        if (max && !e->collect && !fk && depth >= 1 && (f[depth - 1].kind & K_ASSIGN) &&
             !(k & (K_FUNC | K_CLASS | K_COMMENT)) && long_value(e, &cur, nd) && !holds_definitions(e, nd)) {
             /* max: a long value (a table, a big literal) is elided */
             char mk[8];
@@ -1149,7 +1311,7 @@ static void walk(struct emit *e, TSNode root)
             size_t mark = e->out->len;
             if (!e->collect && e->level >= TERSE_LEVEL_BALANCED && is_docstring(e, f, depth)) {
                 struct buf tmp = {0};
-                size_t tn = docstring_cut(e->src, s, en, max && !f[depth].keep, &tmp);
+                size_t tn = docstring_cut(e->src, s, en, max && !fk, &tmp);
                 if (tn) {
                     put(e, s, en, tmp.p, tn, 0);
                     e->st->docstrings_cut++;
@@ -1164,7 +1326,7 @@ static void walk(struct emit *e, TSNode root)
             if (en > s)
                 put(e, s, en, NULL, 0, 0);
         } else {
-            int keep = f[depth].keep;
+            int keep = fk;
             if (max && !keep && (k & K_FUNC)) {
                 TSNode body = elidable_body(e, nd);
                 if (!ts_node_is_null(body) && !holds_definitions(e, nd)) {
@@ -1208,12 +1370,16 @@ static void walk(struct emit *e, TSNode root)
             }
         }
     advance:
+        if (e->n_decls && !e->collect)
+            decl_done(e, f[depth].node);
         while (!ts_tree_cursor_goto_next_sibling(&cur)) {
             if (depth == 0 || !ts_tree_cursor_goto_parent(&cur))
                 goto done;
             depth--;
             if (f[depth].cand && e->cands[f[depth].cand - 1].keep)
                 e->cands[f[depth].cand - 1].out_end = e->out->len;
+            if (e->n_decls && !e->collect)
+                decl_done(e, f[depth].node);
         }
         f[depth].node = ts_tree_cursor_current_node(&cur);
         f[depth].kind = kind_of(e, f[depth].node);
@@ -1255,25 +1421,25 @@ static int word_char(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
 }
 
-/* Scores the candidates: BM25 of the query over each definition's split
- * words, weighted up by how often the rest of the file names the
- * definition (aider's repo map ranks by references); without a query the
- * references alone, earlier first on ties. Returns 0 or -1. */
-static int score_cands(struct emit *e)
+/* Scores the n candidates of cands (bodies or declarations): BM25 of the
+ * query over each one's split words, weighted up by how often the rest of
+ * the file names it (aider's repo map ranks by references); without a
+ * query the references alone, earlier first on ties. Returns 0 or -1. */
+static int score_cands(struct emit *e, struct cand *cands, size_t n)
 {
     struct buf words = {0}, q = {0};
     size_t *offs = NULL, i, tsize = 4096, used = 0, *table = NULL;
     struct bm25_seg *segs = NULL;
     double *sc = NULL;
     int rc = -1;
-    if (!e->n_cands)
+    if (!n)
         return 0;
     /* word counts over the whole file, in an open-addressing table of
      * hashes that doubles at half full */
     table = calloc(tsize * 2, sizeof *table); /* [hash, count] pairs; hash 0 = empty */
-    offs = malloc((e->n_cands + 1) * sizeof *offs);
-    segs = malloc(e->n_cands * sizeof *segs);
-    sc = calloc(e->n_cands, sizeof *sc);
+    offs = malloc((n + 1) * sizeof *offs);
+    segs = malloc(n * sizeof *segs);
+    sc = calloc(n, sizeof *sc);
     if (!table || !offs || !segs || !sc)
         goto out;
     for (i = 0; i < e->n;) {
@@ -1312,8 +1478,8 @@ static int score_cands(struct emit *e)
         table[2 * slot + 1]++;
         i = j;
     }
-    for (i = 0; i < e->n_cands; i++) {
-        struct cand *c = &e->cands[i];
+    for (i = 0; i < n; i++) {
+        struct cand *c = &cands[i];
         size_t refs = 0;
         if (c->name_end > c->name_start) {
             uint64_t h = terse_hash_bytes(e->src + c->name_start, c->name_end - c->name_start) | 1;
@@ -1329,7 +1495,7 @@ static int score_cands(struct emit *e)
         if (c->name_end > c->name_start) /* the name counts twice */
             split_words(&words, e->src + c->name_start, c->name_end - c->name_start);
     }
-    offs[e->n_cands] = words.len;
+    offs[n] = words.len;
     if (words.oom)
         goto out;
     if (e->o->query && e->o->query_len) {
@@ -1337,20 +1503,20 @@ static int score_cands(struct emit *e)
         split_words(&q, e->o->query, e->o->query_len);
         if (q.oom)
             goto out;
-        for (i = 0; i < e->n_cands; i++) {
+        for (i = 0; i < n; i++) {
             segs[i].s = words.p + offs[i];
             segs[i].n = offs[i + 1] - offs[i];
         }
-        if (bm25_score(q.p, q.len, segs, e->n_cands, sc) != 0)
+        if (bm25_score(q.p, q.len, segs, n, sc) != 0)
             goto out;
-        for (i = 0; i < e->n_cands; i++) {
-            e->cands[i].score = sc[i] > 0 ? sc[i] * (1.0 + e->cands[i].score) : e->cands[i].score / 100.0;
-            if (sc[i] > 0 && e->cands[i].score > top)
-                top = e->cands[i].score;
+        for (i = 0; i < n; i++) {
+            cands[i].score = sc[i] > 0 ? sc[i] * (1.0 + cands[i].score) : cands[i].score / 100.0;
+            if (sc[i] > 0 && cands[i].score > top)
+                top = cands[i].score;
         }
         /* without a budget: the bodies of the most relevant definitions stay */
-        for (i = 0; i < e->n_cands && !e->o->budget; i++)
-            e->cands[i].keep = sc[i] > 0 && e->cands[i].score >= top / 2;
+        for (i = 0; i < n && !e->o->budget; i++)
+            cands[i].keep = sc[i] > 0 && cands[i].score >= top / 2;
     }
     rc = 0;
 out:
@@ -1418,93 +1584,134 @@ static int count_out(struct emit *e, const char *s, size_t n, size_t *c)
     return 0;
 }
 
-/* max with a budget: all bodies if they fit; else the skeleton plus the
- * bodies of the most relevant definitions that fit, by exact counts.
- * Returns CODE_OK or CODE_EBUDGET (out: the skeleton). */
+/* The budget's candidate at index i of the union of bodies (first) and
+ * declarations. */
+static struct cand *unit_at(struct emit *e, size_t i)
+{
+    return i < e->n_cands ? &e->cands[i] : &e->decls[i - e->n_cands];
+}
+
+/* Writes the tree with the keeps as they stand (the stats as in saved)
+ * and counts it into *got. Returns 0, or -1 without memory. */
+static int write_count(struct emit *e, TSNode root, const struct code_stats *saved, size_t *got)
+{
+    size_t i;
+    for (i = 0; i < e->n_decls; i++)
+        e->decls[i].out_start = e->decls[i].out_end = 0;
+    *e->st = *saved;
+    write_tree(e, root);
+    return e->oom || count_out(e, e->out->p, e->out->len, got) != 0 ? -1 : 0;
+}
+
+/* The tokens of each declaration's output in the last write, into
+ * .skel_tokens (skel) or .tokens. Returns 0, or -1 without memory. */
+static int count_decls(struct emit *e, int skel)
+{
+    size_t i;
+    for (i = 0; i < e->n_decls; i++) {
+        struct cand *d = &e->decls[i];
+        size_t t = 0;
+        if (d->out_end > d->out_start && count_out(e, e->out->p + d->out_start, d->out_end - d->out_start, &t) != 0)
+            return -1;
+        if (skel)
+            d->skel_tokens = t;
+        else
+            d->tokens = t;
+    }
+    return 0;
+}
+
+/* max with a budget: everything whole if it fits; else the skeleton plus,
+ * most relevant first, the bodies and the declarations (written whole
+ * instead of as a skeleton) that fit, by exact counts. Returns CODE_OK or
+ * CODE_EBUDGET (out: the skeleton). */
 static int fit_bodies(struct emit *e, TSNode root)
 {
     struct ranked_cand *rk;
-    size_t i, total, skel, est, tries;
+    size_t i, total, skel, est, tries, n = e->n_cands + e->n_decls;
     struct code_stats saved = *e->st;
-    for (i = 0; i < e->n_cands; i++)
-        e->cands[i].keep = 1;
-    write_tree(e, root);
-    if (e->oom || count_out(e, e->out->p, e->out->len, &total) != 0)
+    for (i = 0; i < n; i++)
+        unit_at(e, i)->keep = 1;
+    if (write_count(e, root, &saved, &total) != 0)
         return CODE_ENOMEM;
     if (total <= e->o->budget)
         return CODE_OK;
-    /* what each body costs */
+    /* what each body and declaration costs */
     for (i = 0; i < e->n_cands; i++) {
         struct cand *c = &e->cands[i];
         size_t t = 0;
         if (c->out_end > c->out_start && count_out(e, e->out->p + c->out_start, c->out_end - c->out_start, &t) != 0)
             return CODE_ENOMEM;
         c->tokens = t;
-        c->keep = 0;
     }
-    *e->st = saved;
-    write_tree(e, root);
-    if (e->oom || count_out(e, e->out->p, e->out->len, &skel) != 0)
+    if (count_decls(e, 0) != 0)
         return CODE_ENOMEM;
+    for (i = 0; i < n; i++)
+        unit_at(e, i)->keep = 0;
+    if (write_count(e, root, &saved, &skel) != 0 || count_decls(e, 1) != 0)
+        return CODE_ENOMEM;
+    for (i = 0; i < e->n_decls; i++) {
+        struct cand *d = &e->decls[i];
+        d->tokens = d->tokens > d->skel_tokens ? d->tokens - d->skel_tokens : 0;
+    }
     if (skel > e->o->budget) {
         e->st->min_tokens = skel;
         return CODE_EBUDGET;
     }
-    rk = malloc(e->n_cands * sizeof *rk);
+    rk = malloc((n ? n : 1) * sizeof *rk);
     if (!rk)
         return CODE_ENOMEM;
-    for (i = 0; i < e->n_cands; i++) {
-        rk[i].score = e->cands[i].score;
+    for (i = 0; i < n; i++) {
+        rk[i].score = unit_at(e, i)->score;
         rk[i].index = i;
     }
-    qsort(rk, e->n_cands, sizeof *rk, by_relevance);
+    qsort(rk, n, sizeof *rk, by_relevance);
     est = skel;
-    for (i = 0; i < e->n_cands; i++) {
-        struct cand *c = &e->cands[rk[i].index];
+    for (i = 0; i < n; i++) {
+        struct cand *c = unit_at(e, rk[i].index);
         if (est + c->tokens <= e->o->budget) {
             c->keep = 1;
             est += c->tokens;
         }
     }
-    /* the estimate adds up pieces; the exact count decides, dropping the
-     * least relevant kept body while over */
+    /* the estimate adds up pieces (a kept macro splits a folded run in
+     * two markers, say); the exact count decides, dropping the least
+     * relevant kept ones, as many as the excess costs, while over */
     for (tries = 0; tries < 64; tries++) {
-        size_t got;
-        *e->st = saved;
-        write_tree(e, root);
-        if (e->oom || count_out(e, e->out->p, e->out->len, &got) != 0) {
+        size_t got, freed = 0;
+        if (write_count(e, root, &saved, &got) != 0) {
             free(rk);
             return CODE_ENOMEM;
         }
         if (got <= e->o->budget)
             break;
-        for (i = e->n_cands; i > 0; i--)
-            if (e->cands[rk[i - 1].index].keep) {
-                e->cands[rk[i - 1].index].keep = 0;
-                break;
+        for (i = n; i > 0 && freed < got - e->o->budget; i--) {
+            struct cand *c = unit_at(e, rk[i - 1].index);
+            if (c->keep) {
+                c->keep = 0;
+                freed += c->tokens ? c->tokens : 1;
             }
-        if (i == 0)
+        }
+        if (!freed)
             break;
     }
-    if (tries == 64) { /* give up on bodies: the skeleton fits */
-        for (i = 0; i < e->n_cands; i++)
-            e->cands[i].keep = 0;
+    if (tries == 64) { /* give up: the skeleton fits */
+        for (i = 0; i < n; i++)
+            unit_at(e, i)->keep = 0;
         *e->st = saved;
         write_tree(e, root);
     } else {
-        /* the estimate leaves out the markers a kept body replaces: try the
-         * next few most relevant bodies by exact counts */
+        /* the estimate leaves out the markers a kept one replaces: try the
+         * next few most relevant by exact counts */
         size_t tried = 0;
-        for (i = 0; i < e->n_cands && tried < 8 && !e->oom; i++) {
-            struct cand *c = &e->cands[rk[i].index];
+        for (i = 0; i < n && tried < 8 && !e->oom; i++) {
+            struct cand *c = unit_at(e, rk[i].index);
             size_t got;
             if (c->keep || c->tokens > e->o->budget)
                 continue;
             tried++;
             c->keep = 1;
-            *e->st = saved;
-            write_tree(e, root);
-            if (e->oom || count_out(e, e->out->p, e->out->len, &got) != 0)
+            if (write_count(e, root, &saved, &got) != 0)
                 break;
             if (got > e->o->budget)
                 c->keep = 0;
@@ -1580,7 +1787,10 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
         e.collect = 1;
         walk(&e, root);
         e.collect = 0;
-        if (e.oom || ((o->query_len || o->budget) && score_cands(&e) != 0))
+        if (!e.oom && o->budget && o->count && collect_decls(&e, root) != 0)
+            goto fail;
+        if (e.oom || ((o->query_len || o->budget) && (score_cands(&e, e.cands, e.n_cands) != 0 ||
+                                                      score_cands(&e, e.decls, e.n_decls) != 0)))
             goto fail;
     }
     if (e.level >= TERSE_LEVEL_MAX && o->budget && o->count) {
@@ -1601,6 +1811,7 @@ done:
     free(e.kind);
     free(e.istack);
     free(e.cands);
+    free(e.decls);
     if (tree)
         ts_tree_delete(tree);
     if (parser)

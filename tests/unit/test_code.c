@@ -321,6 +321,61 @@ static void test_max_query_budget(void)
     CHECK(r.min_tokens == skel);
 }
 
+/* max with a budget and no bodies to restore (a header): the room left
+ * by the skeleton goes to declarations written whole, most referenced
+ * first, and a run of macros folds around the kept ones. */
+static void test_budget_declarations(void)
+{
+    static const char h[] = "#ifndef P_H\n#define P_H\n"
+                            "#define OP_ADD 1\n#define OP_SUB 2\n#define OP_MUL 3\n#define OP_DIV 4\n#define OP_MOD 5\n"
+                            "#define OP_LAST OP_MOD\n#define OP_NEG 7\n#define OP_NOT 8\n"
+                            "typedef struct { int kind; long value; const char *name; } token;\n"
+                            "struct lexer { const char *src; unsigned long pos, len; int line, column; };\n"
+                            "struct parser { struct lexer lx; token cur; token peek; int errors; };\n"
+                            "int parse(struct parser *p, token *out);\n"
+                            "int lex(struct lexer *lx, token *out);\n#endif\n";
+    terse_result r, again;
+    size_t skel, whole, budget;
+    CHECK(run(h, strlen(h), "p.h", NULL, TERSE_LEVEL_MAX, 0, NULL, &r) == TERSE_OK);
+    skel = r.tokens_out;
+    CHECK(strstr(r.text, "typedef struct{\xe2\x80\xa6}token;") != NULL);
+    terse_result_free(&r);
+    CHECK(run(h, strlen(h), "p.h", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+    whole = r.tokens_out;
+    terse_result_free(&r);
+    CHECK(skel + 20 < whole);
+    budget = skel + 12;
+    CHECK(run(h, strlen(h), "p.h", NULL, TERSE_LEVEL_MAX, budget, NULL, &r) == TERSE_OK);
+    CHECK(r.level == TERSE_LEVEL_MAX && r.tokens_out <= budget && r.tokens_out > skel);
+    /* token, the most referenced name, is written whole; the structs that
+     * need more room stay a skeleton; every name is still there */
+    CHECK(strstr(r.text, "const char*name;}token;") != NULL);
+    CHECK(strstr(r.text, "struct parser{\xe2\x80\xa6};") != NULL);
+    CHECK(strstr(r.text, "int parse(struct parser*p,token*out);") != NULL);
+    CHECK(run(h, strlen(h), "p.h", NULL, TERSE_LEVEL_MAX, budget, NULL, &again) == TERSE_OK);
+    CHECK(again.len == r.len && memcmp(again.text, r.text, r.len) == 0);
+    terse_result_free(&again);
+    terse_result_free(&r);
+    /* every budget from the skeleton to the whole file is met, every name
+     * stays; OP_MOD, referenced by OP_LAST, is kept whole at some budget
+     * with the macros before and after it folded into two markers */
+    {
+        int split = 0, ok = 1;
+        for (budget = skel; budget < whole; budget++) {
+            if (run(h, strlen(h), "p.h", NULL, TERSE_LEVEL_MAX, budget, NULL, &r) != TERSE_OK) {
+                ok = 0;
+                break;
+            }
+            ok &= r.tokens_out <= budget && strstr(r.text, "}token;") && strstr(r.text, "struct lexer{") &&
+                  strstr(r.text, "int lex(") && strstr(r.text, "int parse(");
+            split |= strstr(r.text, "/* 4 macros: OP_\xe2\x80\xa6 */\n#define OP_MOD 5\n/* 3 macros: OP_\xe2\x80\xa6 */") !=
+                     NULL;
+            terse_result_free(&r);
+        }
+        CHECK(ok && split);
+    }
+}
+
 static void test_hostile_input(void)
 {
     static const char bad_utf8[] = "x = '\xff\xfe'  # caf\xc3\n";
@@ -373,6 +428,7 @@ const struct test_case code_tests[] = {
     {"code: languages from paths, names and content", test_lang_recognition},
     {"code: file names, fences, multi-file input, parse errors", test_pipeline},
     {"code: max with a query and a budget", test_max_query_budget},
+    {"code: max with a budget writes declarations whole", test_budget_declarations},
     {"code: deep nesting, binary data, invalid UTF-8", test_hostile_input},
     {NULL, NULL},
 };
