@@ -1546,6 +1546,27 @@ static int by_relevance(const void *a, const void *b)
 
 /* ---- the pass ---------------------------------------------------------------- */
 
+/* Go: 1 when the last node of the file (comments aside) is a statement,
+ * not a package clause or a function, method or import declaration.
+ * tree-sitter-go takes statements at the top level (snippets) but wants
+ * each ended by a line break or `;`, even the last ("x++" alone does not
+ * parse, "x++\n" does), so a line break after one must stay. */
+static int go_ends_in_statement(const struct emit *e, TSNode root)
+{
+    static const char *const decls[] = {"package_clause", "function_declaration", "method_declaration",
+                                        "import_declaration"};
+    uint32_t i = ts_node_named_child_count(root);
+    size_t k;
+    while (i > 0 && (kind_of(e, ts_node_named_child(root, i - 1)) & K_COMMENT))
+        i--;
+    if (i == 0)
+        return 0;
+    for (k = 0; k < sizeof decls / sizeof decls[0]; k++)
+        if (strcmp(ts_node_type(ts_node_named_child(root, i - 1)), decls[k]) == 0)
+            return 0;
+    return 1;
+}
+
 /* Writes the whole tree at e->level into e->out (from empty). */
 static void write_tree(struct emit *e, TSNode root)
 {
@@ -1571,6 +1592,8 @@ static void write_tree(struct emit *e, TSNode root)
         if (i < e->out->len && e->out->p[i] == '#')
             buf_addc(e->out, '\n');
     }
+    if (e->pend_nl && !e->collect && e->L->grammar == code_lang_get(CODE_GO)->grammar && go_ends_in_statement(e, root))
+        buf_addc(e->out, '\n');
 }
 
 /* Counts tokens with the caller's callback into *c; returns 0, or -1

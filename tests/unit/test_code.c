@@ -132,6 +132,17 @@ static void test_c_and_js(void)
     free(b);
     free(m);
     free(jb);
+    /* tree-sitter-go takes a statement at the top level only with a line
+     * break or `;` after it: fuzz_code found " + ommenx\n" written as
+     * "+ommenx", which does not parse */
+    {
+        char *g = pass(" + ommenx\n", CODE_GO, TERSE_LEVEL_BALANCED, NULL);
+        char *f = pass("package main\nfunc f() {}\n", CODE_GO, TERSE_LEVEL_BALANCED, NULL);
+        CHECK(g && strcmp(g, "+ommenx\n") == 0 && code_parses(g, strlen(g), CODE_GO));
+        CHECK(f && strcmp(f, "package main\nfunc f(){}") == 0); /* a declaration needs none */
+        free(g);
+        free(f);
+    }
 }
 
 /* The parts of a concatenated string are strings; the comments and line
