@@ -66,8 +66,8 @@ struct frame {
 };
 
 /* A definition whose body max may elide (e->cands), or, with a budget, a
- * declaration the skeleton shortens (e->decls: a unit of collect_decls,
- * from node `first` to node `last` among its siblings; body_* unused). */
+ * declaration the skeleton shortens (e->decls, of collect_decls; body_*
+ * unused). */
 struct cand {
     size_t start, end;          /* the definition */
     size_t body_start, body_end;
@@ -77,7 +77,7 @@ struct cand {
     size_t tokens;              /* budget: what keeping it costs (body tokens minus marker tokens; for a
                                  * declaration, its whole form minus its skeleton) */
     size_t skel_tokens;         /* a declaration: tokens of its skeleton in the last such output */
-    TSNode first, last;         /* a declaration's first and last node */
+    TSNode node;                /* a declaration's node */
     uint8_t keep;
 };
 
@@ -721,7 +721,7 @@ static int holds_methods(const struct emit *e, TSNode list)
     return found;
 }
 
-/* Budget: 1 when the declaration unit that starts at byte s is kept whole
+/* Budget: 1 when the declaration that starts at byte s is kept whole
  * (e->decls is in document order). */
 static int decl_kept_at(const struct emit *e, size_t s)
 {
@@ -1051,7 +1051,7 @@ static int add_decl(struct emit *e, TSNode n)
     memset(d, 0, sizeof *d);
     d->start = ts_node_start_byte(n);
     d->end = ts_node_end_byte(n);
-    d->first = d->last = n;
+    d->node = n;
     if (named) {
         d->name_start = ts_node_start_byte(name);
         d->name_end = ts_node_end_byte(name);
@@ -1098,30 +1098,30 @@ done:
     return rc;
 }
 
-/* Budget: node nd [s, en) of the walk in the declaration unit it belongs
- * to, if any: records where the unit's output starts (at its first node)
- * and returns 1 when the unit is kept whole. */
+/* Budget: node nd [s, en) of the walk in the declaration it belongs to, if
+ * any: records where the declaration's output starts (at its own node) and
+ * returns 1 when it is kept whole. */
 static int decl_at(struct emit *e, TSNode nd, size_t s, size_t en)
 {
     struct cand *d;
     while (e->next_decl < e->n_decls && e->decls[e->next_decl].end <= s &&
-           !ts_node_eq(nd, e->decls[e->next_decl].first))
+           !ts_node_eq(nd, e->decls[e->next_decl].node))
         e->next_decl++;
     if (e->next_decl == e->n_decls)
         return 0;
     d = &e->decls[e->next_decl];
     if (s < d->start || en > d->end)
         return 0;
-    if (ts_node_eq(nd, d->first))
+    if (ts_node_eq(nd, d->node))
         d->out_start = e->out->len;
     return d->keep;
 }
 
-/* Budget: the walk has written node nd; when it ends the current
- * declaration unit, records where the unit's output ends. */
+/* Budget: the walk has written node nd; when it is the current
+ * declaration, records where its output ends. */
 static void decl_done(struct emit *e, TSNode nd)
 {
-    if (e->next_decl < e->n_decls && ts_node_eq(nd, e->decls[e->next_decl].last))
+    if (e->next_decl < e->n_decls && ts_node_eq(nd, e->decls[e->next_decl].node))
         e->decls[e->next_decl].out_end = e->out->len;
 }
 
