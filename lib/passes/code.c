@@ -77,7 +77,7 @@ struct cand {
     size_t tokens;              /* budget: what keeping it costs (body tokens minus marker tokens; for a
                                  * declaration, its whole form minus its skeleton) */
     size_t skel_tokens;         /* a declaration: tokens of its skeleton in the last such output */
-    TSNode node;                /* a declaration's node */
+    TSNode node;                /* the definition's or declaration's node */
     uint8_t keep;
 };
 
@@ -721,19 +721,26 @@ static int holds_methods(const struct emit *e, TSNode list)
     return found;
 }
 
-/* Budget: 1 when the declaration that starts at byte s is kept whole
- * (e->decls is in document order). */
-static int decl_kept_at(const struct emit *e, size_t s)
+/* The index of the first of the n candidates of arr (in document order)
+ * that starts at byte s or later; n if none. */
+static size_t cand_from(const struct cand *arr, size_t n, size_t s)
 {
-    size_t lo = 0, hi = e->n_decls;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (e->decls[mid].start < s)
+        if (arr[mid].start < s)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < e->n_decls && e->decls[lo].start == s && e->decls[lo].keep;
+    return lo;
+}
+
+/* Budget: 1 when the declaration that starts at byte s is kept whole. */
+static int decl_kept_at(const struct emit *e, size_t s)
+{
+    size_t i = cand_from(e->decls, e->n_decls, s);
+    return i < e->n_decls && e->decls[i].start == s && e->decls[i].keep;
 }
 
 /* Writes the marker of a run of object-like macros that starts at the
@@ -968,30 +975,42 @@ out:
     return found;
 }
 
-/* Lists a definition whose body max may elide. Returns 0, or -1 when
- * memory runs out. */
-static int add_cand(struct emit *e, TSNode def, TSNode body)
+/* Appends a candidate for node def, named by `name` (a null node: none),
+ * to the array *arr of *n (capacity *cap). Returns it, or NULL without
+ * memory. */
+static struct cand *push_cand(struct cand **arr, size_t *n, size_t *cap, TSNode def, TSNode name)
 {
     struct cand *c;
-    TSNode name = ts_node_child_by_field_id(def, e->name_field);
-    if (e->n_cands == e->cap_cands) {
-        size_t cap = e->cap_cands ? e->cap_cands * 2 : 64;
-        struct cand *p = realloc(e->cands, cap * sizeof *p);
+    if (*n == *cap) {
+        size_t bigger = *cap ? *cap * 2 : 64;
+        struct cand *p = realloc(*arr, bigger * sizeof *p);
         if (!p)
-            return -1;
-        e->cands = p;
-        e->cap_cands = cap;
+            return NULL;
+        *arr = p;
+        *cap = bigger;
     }
-    c = &e->cands[e->n_cands++];
+    c = &(*arr)[(*n)++];
     memset(c, 0, sizeof *c);
     c->start = ts_node_start_byte(def);
     c->end = ts_node_end_byte(def);
-    c->body_start = ts_node_start_byte(body);
-    c->body_end = ts_node_end_byte(body);
+    c->node = def;
     if (!ts_node_is_null(name)) {
         c->name_start = ts_node_start_byte(name);
         c->name_end = ts_node_end_byte(name);
     }
+    return c;
+}
+
+/* Lists a definition whose body max may elide. Returns 0, or -1 when
+ * memory runs out. */
+static int add_cand(struct emit *e, TSNode def, TSNode body)
+{
+    struct cand *c = push_cand(&e->cands, &e->n_cands, &e->cap_cands, def,
+                               ts_node_child_by_field_id(def, e->name_field));
+    if (!c)
+        return -1;
+    c->body_start = ts_node_start_byte(body);
+    c->body_end = ts_node_end_byte(body);
     return 0;
 }
 
@@ -1013,50 +1032,24 @@ static int decl_container(TSNode n)
     return 0;
 }
 
-/* 1 when a body candidate starts in [s, en) (e->cands is in document
- * order). */
+/* 1 when a body candidate starts in [s, en). */
 static int holds_cand(const struct emit *e, size_t s, size_t en)
 {
-    size_t lo = 0, hi = e->n_cands;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (e->cands[mid].start < s)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < e->n_cands && e->cands[lo].start < en;
+    size_t i = cand_from(e->cands, e->n_cands, s);
+    return i < e->n_cands && e->cands[i].start < en;
 }
 
-/* Starts a declaration unit at node n. Returns 0, or -1 without memory. */
+/* Lists declaration n (collect_decls). Returns 0, or -1 without memory. */
 static int add_decl(struct emit *e, TSNode n)
 {
-    struct cand *d;
     TSNode name = ts_node_child_by_field_id(n, e->name_field);
-    int named = !ts_node_is_null(name);
-    if (!named && e->declarator_field) {
+    if (ts_node_is_null(name) && e->declarator_field) {
         /* typedef struct {...} name; a declarator that is a plain name */
-        name = ts_node_child_by_field_id(n, e->declarator_field);
-        named = !ts_node_is_null(name) && ts_node_child_count(name) == 0;
+        TSNode d = ts_node_child_by_field_id(n, e->declarator_field);
+        if (!ts_node_is_null(d) && ts_node_child_count(d) == 0)
+            name = d;
     }
-    if (e->n_decls == e->cap_decls) {
-        size_t cap = e->cap_decls ? e->cap_decls * 2 : 64;
-        struct cand *p = realloc(e->decls, cap * sizeof *p);
-        if (!p)
-            return -1;
-        e->decls = p;
-        e->cap_decls = cap;
-    }
-    d = &e->decls[e->n_decls++];
-    memset(d, 0, sizeof *d);
-    d->start = ts_node_start_byte(n);
-    d->end = ts_node_end_byte(n);
-    d->node = n;
-    if (named) {
-        d->name_start = ts_node_start_byte(name);
-        d->name_end = ts_node_end_byte(name);
-    }
-    return 0;
+    return push_cand(&e->decls, &e->n_decls, &e->cap_decls, n, name) ? 0 : -1;
 }
 
 /* max with a budget: lists the declarations that the budget may write
