@@ -216,6 +216,9 @@ typedef struct terse_result {
                                  most relevant segment kept */
     size_t parse_errors;      /* code: files (or fenced blocks) whose parse had errors,
                                  passed through unchanged */
+    size_t elided;            /* code at max: function bodies, member lists, runs of
+                                 macros, fields or overloads, and long values or types
+                                 replaced by a marker */
 } terse_result;
 
 /* Compresses text[0..len) into *r (which the caller releases with

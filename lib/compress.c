@@ -190,6 +190,7 @@ struct seg {
     uint64_t bag;    /* word bag of out, for near duplicates */
     uint8_t fence;   /* a fenced block (verbatim): its code goes through the code pass */
     uint8_t parse_error; /* the fence's code did not parse */
+    size_t elided;   /* the fence's code: what max replaced by markers (code_stats) */
     size_t words;    /* words in out */
     /* its tokens, when its paragraph was lexed whole: ptoks[tok_first ..
      * tok_first + tok_n) of the job, offsets relative to tok_base in doc */
@@ -216,7 +217,7 @@ struct job {
     const char *qwords[32];
     size_t qlens[32];
     char qbuf[512];
-    size_t fallbacks, duplicates, parse_errors;
+    size_t fallbacks, duplicates, parse_errors, elided;
     struct json_doc *parsed; /* the input as JSON, if detection parsed it */
     int oom;
 };
@@ -608,6 +609,12 @@ static void code_options(struct job *j, int lang, int level, size_t budget, stru
     o->count_arg = j;
 }
 
+/* What max replaced by markers in code, for terse_result.elided. */
+static size_t code_elided(const struct code_stats *st)
+{
+    return st->bodies_elided + st->members_elided + st->values_elided;
+}
+
 /* A fenced block src[0..n) (fence lines included) whose language is known
  * from its info string ("```python") or, without one, from its content:
  * writes the fences and the code pass's output into b and returns 1.
@@ -650,6 +657,7 @@ static int compress_fence(struct job *j, struct seg *g, const char *src, size_t 
         return 1;
     }
     g->parse_error = st.parse_errors != 0;
+    g->elided = code_elided(&st);
     if (close < n) {
         buf_addc(b, '\n');
         buf_add(b, src + close, n - close);
@@ -750,6 +758,7 @@ static int compress_code(struct job *j, int lang, struct buf *out, int *level, s
     if (!budget) {
         rc = code_all(j, lang, *level, 0, out, &st);
         j->parse_errors = st.parse_errors;
+        j->elided = code_elided(&st);
         return rc == CODE_OK ? TERSE_OK : TERSE_ENOMEM;
     }
     for (L = TERSE_LEVEL_EXACT; L <= *level && L <= TERSE_LEVEL_BALANCED; L++) {
@@ -759,6 +768,7 @@ static int compress_code(struct job *j, int lang, struct buf *out, int *level, s
             return TERSE_ENOMEM;
         got = count_tokens(j, out->p ? out->p : "", out->len);
         j->parse_errors = st.parse_errors;
+        j->elided = code_elided(&st);
         if (got <= budget) {
             *level = L;
             return TERSE_OK;
@@ -787,6 +797,7 @@ static int compress_code(struct job *j, int lang, struct buf *out, int *level, s
         }
     }
     j->parse_errors = st.parse_errors;
+    j->elided = code_elided(&st);
     return TERSE_OK;
 }
 
@@ -1951,8 +1962,11 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     r->duplicates = j.duplicates;
     r->guard_fallbacks = j.fallbacks;
     r->parse_errors = j.parse_errors;
-    for (i = 0; i < j.n_segs; i++)
+    r->elided = j.elided;
+    for (i = 0; i < j.n_segs; i++) {
         r->parse_errors += j.segs[i].parse_error;
+        r->elided += j.segs[i].elided;
+    }
 done:
     if (rc != TERSE_OK) {
         buf_free(&out);

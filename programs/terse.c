@@ -387,11 +387,13 @@ static void json_text(const char *s, size_t n)
     putchar('"');
 }
 
-/* ", N parse errors" for --stats of code (static buffer: one call per run). */
-static const char *parse_note(size_t n)
+/* ", N elided, N parse errors" for --stats of code (static buffer: one
+ * call per run). */
+static const char *code_note(size_t elided, size_t parse_errors)
 {
-    static char note[64];
-    snprintf(note, sizeof note, ", %zu parse error%s", n, n == 1 ? "" : "s");
+    static char note[96];
+    snprintf(note, sizeof note, ", %zu elided, %zu parse error%s", elided, parse_errors,
+             parse_errors == 1 ? "" : "s");
     return note;
 }
 
@@ -472,11 +474,11 @@ static int cmd_compress(int argc, char **argv)
         json_text(r.text, r.len);
         printf(",\"tokens_in\":%zu,\"tokens_out\":%zu,\"tokenizer\":\"%s\",\"exact\":%s,"
                "\"level\":\"%s\",\"type\":\"%s\",\"segments\":%zu,\"dropped\":%zu,"
-               "\"duplicates\":%zu,\"guard_fallbacks\":%zu,\"parse_errors\":%zu}\n",
+               "\"duplicates\":%zu,\"guard_fallbacks\":%zu,\"parse_errors\":%zu,\"elided\":%zu}\n",
                r.tokens_in, r.tokens_out, terse_tokenizer_name(opt.tokenizer),
                terse_tokenizer_is_exact(opt.tokenizer) ? "true" : "false", terse_level_name(r.level),
                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates,
-               r.guard_fallbacks, r.parse_errors);
+               r.guard_fallbacks, r.parse_errors, r.elided);
     } else {
         fwrite(r.text, 1, r.len, stdout);
         if (r.len && r.text[r.len - 1] != '\n')
@@ -491,7 +493,7 @@ static int cmd_compress(int argc, char **argv)
                 terse_tokenizer_name(opt.tokenizer),
                 terse_tokenizer_is_exact(opt.tokenizer) ? "" : " (an estimate)", terse_level_name(r.level),
                 terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks,
-                r.type == TERSE_TYPE_CODE || r.parse_errors ? parse_note(r.parse_errors) : "");
+                r.type == TERSE_TYPE_CODE || r.parse_errors || r.elided ? code_note(r.elided, r.parse_errors) : "");
     terse_result_free(&r);
     return 0;
 }

@@ -127,10 +127,10 @@ expect "compress memory groups a subject" 0 '^- User: vegetarian; lives in Lyon$
 printf 'def f(x):\n    # add one\n    return x + 1\n' > "$tmp/code.py"
 printf 'def f(:\n' > "$tmp/broken.py"
 printf 'Text.\n\n```c\nint  x;   // note\n```\n' > "$tmp/fence.md"
-expect "compress code by file name" 0 '^def f\(x\):return x\+1$' '^terse: .* type code, .*, 0 parse errors$' -- "$T" compress "$tmp/code.py" --stats
+expect "compress code by file name" 0 '^def f\(x\):return x\+1$' '^terse: .* type code, .*, 0 elided, 0 parse errors$' -- "$T" compress "$tmp/code.py" --stats
 expect "compress --lang from stdin" 0 '^def f\(x\):return x\+1$' '' -- sh -c "cat \"$tmp/code.py\" | \"$T\" compress --lang py"
-expect "compress code max elides bodies" 0 '^def f\(x\): \.\.\.$' '' -- "$T" compress "$tmp/code.py" --level max
-expect "compress code --json parse_errors" 0 '"type":"code","segments":0,"dropped":0,"duplicates":0,"guard_fallbacks":0,"parse_errors":1\}$' '' -- "$T" compress "$tmp/broken.py" --json
+expect "compress code max elides bodies" 0 '^def f\(x\): \.\.\.$' ', 1 elided, 0 parse errors$' -- "$T" compress "$tmp/code.py" --level max --stats
+expect "compress code --json parse_errors" 0 '"type":"code","segments":0,"dropped":0,"duplicates":0,"guard_fallbacks":0,"parse_errors":1,"elided":0\}$' '' -- "$T" compress "$tmp/broken.py" --json
 expect "compress fenced code" 0 '^int x;$' '' -- "$T" compress "$tmp/fence.md"
 expect "compress bad language" 1 '' "^terse: unknown language 'cobol' \(languages: python, javascript" -- "$T" compress "$tmp/code.py" --lang cobol
 expect "compress code budget too small" 1 '' '^terse: a budget of 2 tokens cannot be met' -- "$T" compress "$tmp/code.py" --budget 2

@@ -230,7 +230,8 @@ static void test_pipeline(void)
     static const char broken[] = "def f(:\n    return )\n";
     terse_result r;
     CHECK(run(py, strlen(py), "w.py", NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
-    CHECK(r.type == TERSE_TYPE_CODE && r.parse_errors == 0 && strstr(r.text, "x=self.parts# type: list"));
+    CHECK(r.type == TERSE_TYPE_CODE && r.parse_errors == 0 && r.elided == 0 &&
+          strstr(r.text, "x=self.parts# type: list"));
     terse_result_free(&r);
     /* "except *E" is an except clause to tree-sitter, "except*E" an except*
      * one: the space stays (found on CPython's test_except_star.py) */
@@ -311,6 +312,7 @@ static void test_max_query_budget(void)
     /* the query keeps the relevant body whole */
     CHECK(run(src, strlen(src), "h.py", NULL, TERSE_LEVEL_MAX, 0, NULL, &r) == TERSE_OK);
     skel = r.tokens_out;
+    CHECK(r.elided == 3); /* the three bodies */
     CHECK(strstr(r.text, "partition") == NULL && strstr(r.text, "def send_body(sock,data):") != NULL);
     terse_result_free(&r);
     CHECK(run(src, strlen(src), "h.py", NULL, TERSE_LEVEL_MAX, 0, "how is a header parsed", &r) == TERSE_OK);
