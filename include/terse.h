@@ -138,8 +138,8 @@ enum terse_level {
 };
 
 /* Content types. AUTO detects; CODE is compressed by its syntax tree for the
- * languages of terse_lang_name; LOG, MEMORY and CHAT are passed through
- * unchanged (only trailing blanks go) until their passes exist;
+ * languages of terse_lang_name, JSON minified or written as tabular JSON,
+ * LOG folded, MEMORY and CHAT keep their shape with each text compressed;
  * docs/levels.md says what each type gets. */
 enum terse_type {
     TERSE_TYPE_AUTO = 0,
