@@ -1254,9 +1254,12 @@ static int score_segments(struct job *j)
         }
         /* what kind of answer the question asks for: a segment that has
          * one (a number for "when"/"how many", a name for "who"/"where")
-         * weighs more */
+         * weighs more; for "why", a segment that gives a cause ("because",
+         * "due to", "root cause") is relevant even when it shares no word
+         * with the question */
         {
-            int want_num = 0, want_name = 0;
+            int want_num = 0, want_name = 0, want_cause = 0;
+            double top = 0;
             struct lex_tok qt[64];
             size_t qn = j->ctx->o.query_len < 64 ? j->ctx->o.query_len : 64, k, m;
             while (qn < j->ctx->o.query_len && qn > 0 && ((unsigned char)q[qn] & 0xC0) == 0x80)
@@ -1272,12 +1275,17 @@ static int score_segments(struct job *j)
                 if (lex_word_is(w, L, "who") || lex_word_is(w, L, "whom") || lex_word_is(w, L, "whose") ||
                     lex_word_is(w, L, "where"))
                     want_name = 1;
+                if (lex_word_is(w, L, "why") || lex_word_is(w, L, "reason") || lex_word_is(w, L, "cause"))
+                    want_cause = 1;
             }
-            for (i = 0; (want_num || want_name) && i < j->n_segs; i++) {
+            for (i = 0; i < j->n_segs; i++)
+                if (sc[i] > top)
+                    top = sc[i];
+            for (i = 0; (want_num || want_name || want_cause) && i < j->n_segs; i++) {
                 struct lex_tok *st;
                 size_t n = j->segs[i].end - j->segs[i].start, nt;
                 int has = 0;
-                if (sc[i] <= 0)
+                if (sc[i] <= 0 && !want_cause)
                     continue;
                 if (!(st = malloc((n + 1) * sizeof *st))) {
                     free(bs);
@@ -1285,12 +1293,24 @@ static int score_segments(struct job *j)
                     return -1;
                 }
                 nt = lex_text(j->doc + j->segs[i].start, n, st);
-                for (m = 0; m < nt && !has; m++)
+                for (m = 0; m < nt && !has && sc[i] > 0; m++)
                     has = (want_num && st[m].kind == LX_NUMBER) ||
                           (want_name && m > 0 && st[m].kind == LX_WORD && (st[m].flags & LXF_CAP));
-                free(st);
                 if (has)
                     sc[i] *= 1.3;
+                for (m = 0, has = 0; want_cause && m < nt && !has; m++) {
+                    const char *w = j->doc + j->segs[i].start + st[m].start;
+                    size_t L = st[m].len;
+                    has = st[m].kind == LX_WORD &&
+                          (lex_word_is(w, L, "because") || lex_word_is(w, L, "cause") ||
+                           lex_word_is(w, L, "caused") || lex_word_is(w, L, "causes") ||
+                           lex_word_is(w, L, "reason") || lex_word_is(w, L, "reasons") ||
+                           (lex_word_is(w, L, "due") && m + 1 < nt &&
+                            lex_word_is(j->doc + j->segs[i].start + st[m + 1].start, st[m + 1].len, "to")));
+                }
+                free(st);
+                if (has)
+                    sc[i] += 0.35 * top;
             }
         }
         /* a segment next to a relevant one (same block) shares some of its

@@ -28,5 +28,5 @@ echo
 echo "\$ terse compress $DOC --level balanced --stats"
 "$T" compress "$DOC" --level balanced --stats
 echo
-echo "\$ terse compress $DOC --query 'why did checkout fail' --budget 120 --stats"
-"$T" compress "$DOC" --query 'why did checkout fail' --budget 120 --stats
+echo "\$ terse compress $DOC --query 'why did checkout fail' --budget 150 --stats"
+"$T" compress "$DOC" --query 'why did checkout fail' --budget 150 --stats

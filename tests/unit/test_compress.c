@@ -133,6 +133,22 @@ static void test_budget(void)
     CHECK(strstr(r.text, "Paris") != NULL);
     CHECK(strstr(r.text, "[\xE2\x80\xA6]") != NULL && r.segments_dropped > 0);
     terse_result_free(&r);
+    /* "why": the sentence that gives a cause is kept though it shares no
+     * word with the question (BM25 alone scores it 0) */
+    {
+        static const char why[] =
+            "The checkout service failed for an hour on Monday and many orders were lost.\n\n"
+            "Engineers on call were paged twice and joined a call with the vendor team.\n\n"
+            "A deploy had doubled the database timeout, because nobody reviewed the setting.\n\n"
+            "The team met on Friday to plan a review of the checkout service dashboards.";
+        size_t budget = 36;
+        if (run(why, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, budget, "Why did checkout fail?", &r) != TERSE_OK) {
+            CHECK(0);
+            return;
+        }
+        CHECK(r.tokens_out <= budget && strstr(r.text, "timeout") != NULL && strstr(r.text, "paged") == NULL);
+        terse_result_free(&r);
+    }
     /* a budget that nothing fits fails cleanly and says what would */
     CHECK(run(doc, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, 2, NULL, &r) == TERSE_EBUDGET);
     CHECK(r.text == NULL && r.min_tokens > 2);
