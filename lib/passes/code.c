@@ -76,7 +76,6 @@ struct cand {
     double score;
     size_t tokens;              /* budget: what keeping it costs (body tokens minus marker tokens; for a
                                  * declaration, its whole form minus its skeleton) */
-    size_t skel_tokens;         /* a declaration: tokens of its skeleton in the last such output */
     TSNode node;                /* the definition's or declaration's node */
     uint8_t keep;
 };
@@ -1019,17 +1018,11 @@ static int add_cand(struct emit *e, TSNode def, TSNode body)
  * modules. collect_decls looks inside them. */
 static int decl_container(TSNode n)
 {
-    static const char *const types[] = {
-        "preproc_ifdef", "preproc_if",           "preproc_else",         "preproc_elif",
-        "preproc_elifdef", "linkage_specification", "declaration_list", "namespace_definition",
-        "ambient_declaration", "internal_module", "module", "statement_block", "export_statement",
-    };
     const char *t = ts_node_type(n);
-    size_t i;
-    for (i = 0; i < sizeof types / sizeof types[0]; i++)
-        if (strcmp(t, types[i]) == 0)
-            return 1;
-    return 0;
+    return code_word_in("preproc_ifdef preproc_if preproc_else preproc_elif preproc_elifdef linkage_specification "
+                        "declaration_list namespace_definition ambient_declaration internal_module module "
+                        "statement_block export_statement",
+                        t, strlen(t));
 }
 
 /* 1 when a body candidate starts in [s, en). */
@@ -1546,18 +1539,14 @@ static int by_relevance(const void *a, const void *b)
  * parse, "x++\n" does), so a line break after one must stay. */
 static int go_ends_in_statement(const struct emit *e, TSNode root)
 {
-    static const char *const decls[] = {"package_clause", "function_declaration", "method_declaration",
-                                        "import_declaration"};
     uint32_t i = ts_node_named_child_count(root);
-    size_t k;
+    const char *t;
     while (i > 0 && (kind_of(e, ts_node_named_child(root, i - 1)) & K_COMMENT))
         i--;
     if (i == 0)
         return 0;
-    for (k = 0; k < sizeof decls / sizeof decls[0]; k++)
-        if (strcmp(ts_node_type(ts_node_named_child(root, i - 1)), decls[k]) == 0)
-            return 0;
-    return 1;
+    t = ts_node_type(ts_node_named_child(root, i - 1));
+    return !code_word_in("package_clause function_declaration method_declaration import_declaration", t, strlen(t));
 }
 
 /* Writes the whole tree at e->level into e->out (from empty). */
@@ -1619,20 +1608,18 @@ static int write_count(struct emit *e, TSNode root, const struct code_stats *sav
     return e->oom || count_out(e, e->out->p, e->out->len, got) != 0 ? -1 : 0;
 }
 
-/* The tokens of each declaration's output in the last write, into
- * .skel_tokens (skel) or .tokens. Returns 0, or -1 without memory. */
-static int count_decls(struct emit *e, int skel)
+/* The tokens of each of the n candidates' output in the last write (its
+ * out range; 0 when it has none): into .tokens, or, with less, taken off
+ * .tokens (at most down to 0). Returns 0, or -1 without memory. */
+static int count_ranges(struct emit *e, struct cand *arr, size_t n, int less)
 {
     size_t i;
-    for (i = 0; i < e->n_decls; i++) {
-        struct cand *d = &e->decls[i];
+    for (i = 0; i < n; i++) {
+        struct cand *c = &arr[i];
         size_t t = 0;
-        if (d->out_end > d->out_start && count_out(e, e->out->p + d->out_start, d->out_end - d->out_start, &t) != 0)
+        if (c->out_end > c->out_start && count_out(e, e->out->p + c->out_start, c->out_end - c->out_start, &t) != 0)
             return -1;
-        if (skel)
-            d->skel_tokens = t;
-        else
-            d->tokens = t;
+        c->tokens = !less ? t : c->tokens > t ? c->tokens - t : 0;
     }
     return 0;
 }
@@ -1652,24 +1639,14 @@ static int fit_bodies(struct emit *e, TSNode root)
         return CODE_ENOMEM;
     if (total <= e->o->budget)
         return CODE_OK;
-    /* what each body and declaration costs */
-    for (i = 0; i < e->n_cands; i++) {
-        struct cand *c = &e->cands[i];
-        size_t t = 0;
-        if (c->out_end > c->out_start && count_out(e, e->out->p + c->out_start, c->out_end - c->out_start, &t) != 0)
-            return CODE_ENOMEM;
-        c->tokens = t;
-    }
-    if (count_decls(e, 0) != 0)
+    /* what each body and declaration costs: a body its tokens; a
+     * declaration its whole form less its skeleton */
+    if (count_ranges(e, e->cands, e->n_cands, 0) != 0 || count_ranges(e, e->decls, e->n_decls, 0) != 0)
         return CODE_ENOMEM;
     for (i = 0; i < n; i++)
         unit_at(e, i)->keep = 0;
-    if (write_count(e, root, &saved, &skel) != 0 || count_decls(e, 1) != 0)
+    if (write_count(e, root, &saved, &skel) != 0 || count_ranges(e, e->decls, e->n_decls, 1) != 0)
         return CODE_ENOMEM;
-    for (i = 0; i < e->n_decls; i++) {
-        struct cand *d = &e->decls[i];
-        d->tokens = d->tokens > d->skel_tokens ? d->tokens - d->skel_tokens : 0;
-    }
     if (skel > e->o->budget) {
         e->st->min_tokens = skel;
         return CODE_EBUDGET;
