@@ -615,6 +615,13 @@ static size_t code_elided(const struct code_stats *st)
     return st->bodies_elided + st->members_elided + st->values_elided;
 }
 
+/* The code pass's figures of the output kept, for terse_result. */
+static void note_code_stats(struct job *j, const struct code_stats *st)
+{
+    j->parse_errors = st->parse_errors;
+    j->elided = code_elided(st);
+}
+
 /* A fenced block src[0..n) (fence lines included) whose language is known
  * from its info string ("```python") or, without one, from its content:
  * writes the fences and the code pass's output into b and returns 1.
@@ -757,8 +764,7 @@ static int compress_code(struct job *j, int lang, struct buf *out, int *level, s
     memset(&st, 0, sizeof st);
     if (!budget) {
         rc = code_all(j, lang, *level, 0, out, &st);
-        j->parse_errors = st.parse_errors;
-        j->elided = code_elided(&st);
+        note_code_stats(j, &st);
         return rc == CODE_OK ? TERSE_OK : TERSE_ENOMEM;
     }
     for (L = TERSE_LEVEL_EXACT; L <= *level && L <= TERSE_LEVEL_BALANCED; L++) {
@@ -767,8 +773,7 @@ static int compress_code(struct job *j, int lang, struct buf *out, int *level, s
         if (code_all(j, lang, L, 0, out, &st) != CODE_OK || out->oom)
             return TERSE_ENOMEM;
         got = count_tokens(j, out->p ? out->p : "", out->len);
-        j->parse_errors = st.parse_errors;
-        j->elided = code_elided(&st);
+        note_code_stats(j, &st);
         if (got <= budget) {
             *level = L;
             return TERSE_OK;
@@ -796,8 +801,7 @@ static int compress_code(struct job *j, int lang, struct buf *out, int *level, s
             return TERSE_EBUDGET;
         }
     }
-    j->parse_errors = st.parse_errors;
-    j->elided = code_elided(&st);
+    note_code_stats(j, &st);
     return TERSE_OK;
 }
 
@@ -1278,7 +1282,7 @@ static int score_segments(struct job *j)
                 if (lex_word_is(w, L, "why") || lex_word_is(w, L, "reason") || lex_word_is(w, L, "cause"))
                     want_cause = 1;
             }
-            for (i = 0; i < j->n_segs; i++)
+            for (i = 0; want_cause && i < j->n_segs; i++)
                 if (sc[i] > top)
                     top = sc[i];
             for (i = 0; (want_num || want_name || want_cause) && i < j->n_segs; i++) {
