@@ -83,13 +83,19 @@ for (const line of zlib.gunzipSync(fs.readFileSync(path.join(data, 'nq-multidoc'
         if (inAnswer.subarray(m.index, m.index + m[0].length).includes(1)) nqAnswer.set(c, (nqAnswer.get(c) || 0) + 1);
     }
 }
-/* lower-case words seen at least `seen` times in NQ and never in an answer */
-const nqNeverAnswer = seen => (w, i) => {
+/* drop() predicate: lower-case words seen at least `seen` times in NQ and
+ * never in an answer (not a paragraph's first word) */
+const nqNeverAnswer = seen => (w, p, n, i) => {
     const c = core(w).toLowerCase();
     return i > 0 && /^[a-z]/.test(w) && !/\d/.test(c) && !PROSE_KEEP.has(c) && (nqSeen.get(c) || 0) >= seen &&
         !nqAnswer.get(c);
 };
 const nearNumber = (p, n) => /\d/.test(p || '') || /\d/.test(n || '');
+/* how many of paragraph p's questions text keeps an answer of (content) */
+const retainedIn = (p, text) => {
+    const norm = q.normalize(text);
+    return p.answers.filter(ans => q.anyRetained(norm, ans, 'content')).length;
+};
 /* drop(text, pred): the words for which pred(word, previous, next) holds go */
 function drop(text, pred) {
     const w = text.split(/\s+/);
@@ -117,14 +123,8 @@ const rules = [
     ['repeated lowercase words', repeated((w, c) => /^[a-z]{4,}$/.test(c) && w === c)],
     ['words in -ed', t => drop(t, w => /^[a-z]{3,}ed$/.test(w))],
     ['words in -ing', t => drop(t, w => /^[a-z]{3,}ing$/.test(w))],
-    ['lower-case words never in an NQ answer, seen 20+ times', t => {
-        const f = nqNeverAnswer(20);
-        return drop(t, (w, p, n, i) => f(w, i));
-    }],
-    ['lower-case words never in an NQ answer, seen 10+ times', t => {
-        const f = nqNeverAnswer(10);
-        return drop(t, (w, p, n, i) => f(w, i));
-    }],
+    ['lower-case words never in an NQ answer, seen 20+ times', t => drop(t, nqNeverAnswer(20))],
+    ['lower-case words never in an NQ answer, seen 10+ times', t => drop(t, nqNeverAnswer(10))],
     /* a word seen earlier in the paragraph, unless the word before it is
      * new (so that "maternal Frankish" keeps its second Frankish) */
     ['repeated words, unless after a new word', t => {
@@ -159,20 +159,17 @@ for (const [name, fn] of rules) {
     for (const p of pars) {
         const out = fn(p.max);
         tout += encode(out).length;
-        const norm = q.normalize(out);
-        for (const ans of p.answers) {
-            n++;
-            if (ans.some(a => q.contentRetained(norm, a))) kept++;
-        }
+        kept += retainedIn(p, out);
+        n += p.answers.length;
     }
     const seedOut = seeds.reduce((sum, r) => sum + encode(fn(r.max)).length, 0);
     console.log(`| ${name} | ${(100 * (1 - tout / tin)).toFixed(2)}% | ${(100 * kept / n).toFixed(2)}% | ${n - kept} | ` +
         `${(seedOut / seedIn).toFixed(4)} |`);
 }
 
-/* The oracle word list (see the header). */
-/* The capitalized words in mid-sentence of a context: names, which the
- * guards keep wherever their sentence is kept. */
+/* The oracle word list (see the header). The capitalized words in
+ * mid-sentence of a context are names, which the guards keep wherever
+ * their sentence is kept: not offered to it. */
 for (const p of pars) {
     p.names = new Set();
     const w = p.context.split(/\s+/);
@@ -180,12 +177,11 @@ for (const p of pars) {
         if (/^[("'\u201c]?[A-Z]/.test(w[i]) && !/[.!?:;]["')\u201d]*$/.test(w[i - 1]))
             p.names.add(core(w[i]).toLowerCase());
 }
-/* oracle(names): prints the rows; names says whether the oracle may also drop
- * the names (which the guards forbid). A lazy greedy search: the type with the
- * most tokens per answer lost goes next, where the answers lost are counted
+/* oracle(): prints the rows. A lazy greedy search: the type with the most
+ * tokens per answer lost goes next, where the answers lost are counted
  * exactly, on top of the types already dropped. */
-function oracle(names) {
-    const offered = (p, c) => c && !/\d/.test(c) && !PROSE_KEEP.has(c) && (names || !p.names.has(c));
+function oracle() {
+    const offered = (p, c) => c && !/\d/.test(c) && !PROSE_KEEP.has(c) && !p.names.has(c);
     const dropped = new Set();
     const types = new Map(); /* type -> { tok, pars: paragraph indexes } */
     pars.forEach((p, pi) => {
@@ -200,13 +196,12 @@ function oracle(names) {
             types.set(c, e);
         });
     });
-    const retained = (p, extra) => {
-        const norm = q.normalize(p.words.filter((x, i) => {
-            const c = p.cores[i];
-            return !((dropped.has(c) || c === extra) && offered(p, c));
-        }).join(' '));
-        return p.answers.filter(ans => ans.some(a => q.contentRetained(norm, a))).length;
-    };
+    /* p's max output without the dropped types (and extra) */
+    const survivors = (p, extra) => p.words.filter((x, i) => {
+        const c = p.cores[i];
+        return !((dropped.has(c) || c === extra) && offered(p, c));
+    }).join(' ');
+    const retained = (p, extra) => retainedIn(p, survivors(p, extra));
     pars.forEach(p => { p.kept = retained(p, null); });
     const lost = c => [...types.get(c).pars].reduce((sum, pi) => sum + pars[pi].kept - retained(pars[pi], c), 0);
     const ratio = (c, l) => types.get(c).tok / (l + 0.01);
@@ -225,8 +220,7 @@ function oracle(names) {
         if (100 * saved / tin < steps[0]) continue;
         let tout = 0, kept = 0, n = 0;
         for (const p of pars) {
-            tout += encode(p.words.filter((x, i) => !(dropped.has(p.cores[i]) && offered(p, p.cores[i])))
-                .join(' ')).length;
+            tout += encode(survivors(p, null)).length;
             kept += p.kept;
             n += p.answers.length;
         }
@@ -236,4 +230,4 @@ function oracle(names) {
 }
 console.log('\n| oracle word list (fit on the dev answers, names kept) | types | fewer tokens | content retention | answers lost |');
 console.log('|---|---|---|---|---|');
-oracle(false);
+oracle();

@@ -1072,5 +1072,5 @@ if (require.main === module) {
     main().catch(e => { process.stderr.write(`quality.js: ${e.stack || e}\n`); process.exit(2); });
 }
 
-module.exports = { normalize, strictRetained, contentRetained, dropWords, sentences, bm25Rank, numbers,
+module.exports = { normalize, strictRetained, contentRetained, anyRetained, dropWords, sentences, bm25Rank, numbers,
     negations, renderKv, renderLocomo, STOP, BASE_A };
