@@ -233,6 +233,7 @@ lint: $(STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --inline-suppr -Iinclude lib programs eval tools tests/unit tests/ref tests/roundtrip tests/code fuzz
 	$(MAKE) BUILD=build/clang CC=clang all
+	scripts/lint-layers.sh build/clang/obj
 
 demo: $(STAMP) all
 	@scripts/demo.sh $(BUILD)

@@ -7,7 +7,9 @@
 # exactness against the reference tokenizers under node; terse eval against
 # an independent recount, and terse eval judge against the fake provider
 # server (node); a short run of every
-# libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror).
+# libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror, the
+# layering check scripts/lint-layers.sh), and that check shown to fail on a
+# planted upward include, upward call and cycle (tests/lint-layers.sh).
 # Every check prints "ok - NAME" or "not ok - NAME"; the last line is
 # "N passed, N failed". Exit status 0 only when nothing failed.
 #
@@ -130,7 +132,7 @@ run_roundtrip() {
     rm -f "$LOGS/fold.tmp"
 }
 
-run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }
+run_lint() { check "lint: cppcheck, clang -Werror and the layers" make -s lint; }
 
 group build build_release
 group unit build/test_unit
@@ -148,6 +150,7 @@ group judge tests/judge.sh build
 group fuzz run_fuzz
 group valgrind run_valgrind
 group lint run_lint
+group layers tests/lint-layers.sh build
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
