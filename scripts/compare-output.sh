@@ -44,6 +44,10 @@ fi
 [ -d "$DATA" ] || { echo "compare: shared data not found (set TERSE_SHARED_DATA)" >&2; exit 2; }
 mkdir -p "$WORK/whole" "$WORK/diff" "$WORK/corpora" "$WORK/code"
 rm -f "$WORK/diff/"*
+# copies, so that a rebuild during the run does not change what runs
+cp "$REF" "$WORK/ref-terse" && cp "$NEW" "$WORK/new-terse" || exit 2
+REF=$WORK/ref-terse
+NEW=$WORK/new-terse
 LIST=$WORK/inputs.txt
 
 # the inputs
