@@ -25,7 +25,7 @@
 #include "passes/code.h"
 #include "passes/code_lang.h"
 #include "passes/chat.h"
-#include "passes/json.h"
+#include "common/json.h"
 #include "passes/memory.h"
 #include "passes/piece.h"
 #include "passes/log.h"

@@ -31,6 +31,7 @@
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../common/seen.h"
+#include "../detect/shape.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
 #include "piece.h"
@@ -500,87 +501,6 @@ static int add_unit(struct chat_job *j, const struct unit *x)
 
 /* ---- transcripts ------------------------------------------------------------ */
 
-/* Whether c is an ASCII digit. */
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* Length of a time stamp and the blank after it at s[0..n): "[...] " (at
- * most 40 bytes inside), or a run of digits and date or time marks
- * ("2024-01-02 10:32", "10:32:05", "10:32 AM") followed by a blank and an
- * optional "- ". 0 when there is none. */
-static size_t stamp_len(const char *s, size_t n)
-{
-    size_t i = 0;
-    if (n > 2 && s[0] == '[') {
-        while (i < n && i < 42 && s[i] != ']')
-            i++;
-        if (i >= n || s[i] != ']' || i + 1 >= n || s[i + 1] != ' ')
-            return 0;
-        return i + 2;
-    }
-    if (n < 5 || !is_digit(s[0]))
-        return 0;
-    while (i < n && (is_digit(s[i]) || s[i] == ':' || s[i] == '-' || s[i] == '/' || s[i] == '.' ||
-                     s[i] == 'T' || s[i] == 'Z' || (s[i] == ' ' && i + 1 < n && is_digit(s[i + 1]))))
-        i++;
-    if (i + 1 < n && s[i] == ' ' && (memcmp(s + i, " AM", 3) == 0 || memcmp(s + i, " PM", 3) == 0 ||
-                                     memcmp(s + i, " am", 3) == 0 || memcmp(s + i, " pm", 3) == 0))
-        i += 3;
-    if (i < 4 || i >= n || s[i] != ' ' || !memchr(s, ':', i))
-        return 0;
-    i++;
-    if (i + 1 < n && s[i] == '-' && s[i + 1] == ' ')
-        i += 2;
-    return i;
-}
-
-/* If the line s[0..n) starts a turn, returns the length of its prefix
- * ("[10:32] Caroline: ") and sets the speaker's span; else 0. A speaker is
- * one to four words of letters, digits, '_', '-', '.' or '\'' (at most
- * 32 bytes) that starts with an upper-case letter or is a role (user,
- * assistant, system, human, ai, bot, model, tool), followed by ':' and a
- * blank or the end of the line. */
-static size_t turn_prefix(const char *s, size_t n, size_t *sp, size_t *sp_len)
-{
-    size_t i = stamp_len(s, n), st = i, words = 1;
-    if (i >= n)
-        return 0;
-    if (!((s[i] >= 'A' && s[i] <= 'Z') || (unsigned char)s[i] >= 0xC3)) {
-        size_t k = i;
-        while (k < n && s[k] >= 'a' && s[k] <= 'z')
-            k++;
-        if (k >= n || s[k] != ':' ||
-            !(lex_word_is(s + i, k - i, "user") || lex_word_is(s + i, k - i, "assistant") ||
-              lex_word_is(s + i, k - i, "system") || lex_word_is(s + i, k - i, "human") ||
-              lex_word_is(s + i, k - i, "ai") || lex_word_is(s + i, k - i, "bot") ||
-              lex_word_is(s + i, k - i, "model") || lex_word_is(s + i, k - i, "tool")))
-            return 0;
-    }
-    while (i < n && i - st <= 32) {
-        char c = s[i];
-        if (c == ':')
-            break;
-        if (c == ' ') {
-            if (++words > 4 || i + 1 >= n || s[i + 1] == ' ' || s[i + 1] == ':')
-                return 0;
-        } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
-                     c == '-' || c == '.' || c == '\'' || (unsigned char)c >= 0x80)) {
-            return 0;
-        }
-        i++;
-    }
-    if (i >= n || s[i] != ':' || i == st || i - st > 32 || (i + 1 < n && s[i + 1] != ' ' && s[i + 1] != '\t'))
-        return 0;
-    *sp = st;
-    *sp_len = i - st;
-    i++;
-    while (i < n && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    return i;
-}
-
 /* Cuts a transcript into units: turns (a turn line and the lines that
  * follow it up to a blank line or the next turn) and other lines. */
 static void parse_transcript(struct chat_job *j)
@@ -600,7 +520,7 @@ static void parse_transcript(struct chat_job *j)
             i = e + 1;
             continue;
         }
-        if ((p = turn_prefix(d + i, t - i, &sp, &spl)) != 0) {
+        if ((p = shape_turn_prefix(d + i, t - i, &sp, &spl)) != 0) {
             memset(&u, 0, sizeof u);
             u.kind = U_TEXT;
             u.prefix = i;
@@ -736,35 +656,6 @@ static void add_content(struct chat_job *j, const struct json_value *c, int kind
             add_content(j, json_get(p, "content"), kind == U_KEEP ? U_KEEP : U_TOOL, msg);
         }
     }
-}
-
-/* Which JSON shape root is: 1 messages (OpenAI, Anthropic), 2 contents
- * (Gemini), 3 a bare array of messages; 0 none. The messages are put in
- * *msgs. */
-static int json_shape(const struct json_value *root, const struct json_value **msgs)
-{
-    const struct json_value *m;
-    size_t i;
-    int shape = 0;
-    if (!root)
-        return 0;
-    if (root->kind == JSON_OBJECT && (m = json_get(root, "messages")) != NULL && m->kind == JSON_ARRAY)
-        shape = 1;
-    else if (root->kind == JSON_OBJECT && (m = json_get(root, "contents")) != NULL && m->kind == JSON_ARRAY)
-        shape = 2;
-    else if (root->kind == JSON_ARRAY && root->n > 0 && (m = root) != NULL)
-        shape = 3;
-    else
-        return 0;
-    for (i = 0; i < m->n; i++) {
-        const struct json_value *x = &m->items[i];
-        if (x->kind != JSON_OBJECT)
-            return 0;
-        if (shape == 2 ? !json_get(x, "parts") : !json_get(x, "role"))
-            return 0;
-    }
-    *msgs = m;
-    return shape;
 }
 
 /* Makes the units of a JSON chat of the given shape (json_shape): the
@@ -938,42 +829,6 @@ static int score_units(struct chat_job *j)
 
 /* ---- entry points ---------------------------------------------------------------- */
 
-/* See chat.h. */
-int chat_json_shape(const struct json_value *root)
-{
-    const struct json_value *m;
-    return json_shape(root, &m) != 0;
-}
-
-/* See chat.h. */
-int chat_is_transcript(const char *s, size_t n)
-{
-    /* speakers and their turns (the first 16 speakers): a conversation
-     * has speakers who come back, "Status: done" lines do not */
-    size_t at[16], len[16], turns_of[16], n_sp = 0, i, k, lines = 0, turns = 0, sp, spl, repeat = 0;
-    for (i = 0; i < n && i < 65536;) {
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t e = nl ? (size_t)(nl - s) : n;
-        if (e > i) {
-            lines++;
-            if (turn_prefix(s + i, e - i, &sp, &spl)) {
-                turns++;
-                for (k = 0; k < n_sp && !(len[k] == spl && memcmp(s + at[k], s + i + sp, spl) == 0); k++)
-                    ;
-                if (k == n_sp && n_sp < 16) {
-                    at[n_sp] = i + sp;
-                    len[n_sp] = spl;
-                    turns_of[n_sp++] = 0;
-                }
-                if (k < n_sp && ++turns_of[k] == 2)
-                    repeat++;
-            }
-        }
-        i = e + 1;
-    }
-    return turns >= 3 && repeat >= 2 && turns * 2 > lines;
-}
-
 int chat_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                   struct chat_stats *st, size_t *min_tokens)
 {
@@ -1014,7 +869,7 @@ int chat_compress(const terse_options *o, const char *s, size_t n, struct json_d
         ;
     if (!d && i < n && (s[i] == '{' || s[i] == '['))
         d = json_parse(s, n, NULL);
-    if (d && (shape = json_shape(json_root(d), &msgs)) != 0) {
+    if (d && (shape = shape_chat_messages(json_root(d), &msgs)) != 0) {
         j.json = 1;
         j.root = json_root(d);
         parse_json(&j, shape, msgs);

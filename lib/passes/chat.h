@@ -27,19 +27,6 @@ struct chat_stats {
 
 struct json_value;
 
-/* Returns 1 when a parsed JSON document is a chat: an object with a
- * `messages` array of objects that have a `role` (OpenAI, Anthropic), an
- * object with a `contents` array of objects that have `parts` (Gemini),
- * or a non-empty array of objects that have a `role`. Else 0. */
-int chat_json_shape(const struct json_value *root);
-
-/* Returns 1 when s[0..n) (valid UTF-8, LF line ends; the first 64 KiB are
- * read) is a transcript: at least three `Speaker: text` lines, with at
- * least two speakers who speak twice or more, that make up more than half
- * of its non-empty lines ("Status: done" and "Owner: Priya" lines are not a
- * conversation). */
-int chat_is_transcript(const char *s, size_t n);
-
 /* Appends the compressed chat to out. The options give the level, the
  * tokenizer, keep_recent, and query and budget. A JSON input that is not
  * a known chat shape is read as a transcript. parsed is s[0..n) already

@@ -34,6 +34,7 @@
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../common/seen.h"
+#include "../detect/shape.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
 #include "piece.h"
@@ -89,36 +90,7 @@ struct mem_job {
 
 /* ---- reading ------------------------------------------------------------ */
 
-static const char *const text_keys[] = {"memory", "text", "content", "fact"};
 static const char *const time_keys[] = {"updated_at", "timestamp", "created_at"};
-
-/* The string member of an object that holds its memory text, or NULL. */
-static const struct json_value *text_member(const struct json_value *v)
-{
-    size_t i;
-    if (v->kind == JSON_STRING)
-        return v;
-    if (v->kind != JSON_OBJECT || json_get(v, "role"))
-        return NULL;
-    for (i = 0; i < sizeof text_keys / sizeof text_keys[0]; i++) {
-        const struct json_value *t = json_get(v, text_keys[i]);
-        if (t && t->kind == JSON_STRING)
-            return t;
-    }
-    return NULL;
-}
-
-/* See memory.h. */
-int memory_json_shape(const struct json_value *root)
-{
-    size_t i;
-    if (!root || root->kind != JSON_ARRAY || root->n == 0)
-        return 0;
-    for (i = 0; i < root->n; i++)
-        if (!text_member(&root->items[i]) || root->items[i].kind != root->items[0].kind)
-            return 0;
-    return 1;
-}
 
 /* Returns a new, cleared entry at the end of the list, or NULL (job
  * marked) when memory runs out. */
@@ -146,7 +118,7 @@ static void from_json(struct entry *x, const struct json_value *v)
 {
     size_t i;
     x->v = v;
-    x->text_v = text_member(v);
+    x->text_v = shape_memory_text(v);
     x->text = x->text_v->str;
     x->text_len = x->text_v->str_len;
     for (i = 0; v->kind == JSON_OBJECT && i < sizeof time_keys / sizeof time_keys[0]; i++) {
@@ -158,34 +130,6 @@ static void from_json(struct entry *x, const struct json_value *v)
             break;
         }
     }
-}
-
-/* Length of a list marker and the blanks after it at s[0..n), or 0. */
-static size_t marker_len(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    if (i + 1 < n && (s[i] == '-' || s[i] == '*' || s[i] == '+') && (s[i + 1] == ' ' || s[i + 1] == '\t'))
-        i += 2;
-    else {
-        size_t d = i;
-        while (i < n && i - d < 9 && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == d || i + 1 >= n || (s[i] != '.' && s[i] != ')') || (s[i + 1] != ' ' && s[i + 1] != '\t'))
-            return 0;
-        i += 2;
-    }
-    while (i < n && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    return i;
-}
-
-/* Whether a line of a text list is a memory (a list item, or any line that
- * is not a heading in a list without markers). */
-static int heading_line(const char *s, size_t n)
-{
-    return n && (s[0] == '#' || (n > 1 && s[n - 1] == ':' && !marker_len(s, n)));
 }
 
 /* Reads JSON Lines into entries; returns 0, or -1 when a line is not a
@@ -201,7 +145,7 @@ static int read_jsonl(struct mem_job *j)
         if (t > i) {
             struct json_doc *d = json_parse(j->doc + i, t - i, NULL);
             struct entry *x;
-            if (!d || !text_member(json_root(d))) {
+            if (!d || !shape_memory_text(json_root(d))) {
                 json_doc_free(d);
                 return -1;
             }
@@ -232,8 +176,8 @@ static void read_text(struct mem_job *j)
         if (t > i && (x = new_entry(j)) != NULL) {
             x->line = i;
             x->line_len = t - i;
-            m = marker_len(j->doc + i, t - i);
-            if (!m && heading_line(j->doc + i, t - i)) {
+            m = shape_list_marker(j->doc + i, t - i);
+            if (!m && shape_heading_line(j->doc + i, t - i)) {
                 x->other = 1;
                 section++;
             } else {
@@ -260,43 +204,6 @@ static void read_text(struct mem_job *j)
         }
         i = e + 1;
     }
-}
-
-/* See memory.h. */
-int memory_is_list(const char *s, size_t n)
-{
-    size_t i = 0, lines = 0, items = 0, users = 0, jsonl = 0;
-    while (i < n && i < 65536) {
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t e = nl ? (size_t)(nl - s) : n, t = e, m, k;
-        while (t > i && (s[t - 1] == ' ' || s[t - 1] == '\t'))
-            t--;
-        if (t > i) {
-            lines++;
-            if (s[i] == '{' || s[i] == '"') {
-                struct json_doc *d = json_parse(s + i, t - i, NULL);
-                jsonl += d && text_member(json_root(d)) != NULL;
-                json_doc_free(d);
-            } else if ((m = marker_len(s + i, t - i)) != 0) {
-                items++;
-                for (k = i + m; k + 4 <= t; k++)
-                    if (lex_word_is(s + k, 4, "user") && (k == i + m || s[k - 1] == ' ')) {
-                        users++;
-                        break;
-                    }
-                if (k + 4 > t && i + m + 4 <= t && s[i + m] >= '1' && s[i + m] <= '2' && s[i + m + 4] == '-')
-                    users++; /* a date first */
-                if (k + 4 > t && i + m < t && s[i + m] == '[')
-                    users++;
-            } else if (!heading_line(s + i, t - i)) {
-                return 0;
-            }
-        }
-        i = e + 1;
-    }
-    if (jsonl >= 2 && jsonl == lines)
-        return 1;
-    return !jsonl && items >= 3 && users * 2 > items;
 }
 
 /* ---- analysis ----------------------------------------------------------------- */
@@ -897,7 +804,7 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct json
     j.jdoc = parsed;
     if (!j.jdoc && i < n && s[i] == '[')
         j.jdoc = json_parse(s, n, NULL);
-    if (j.jdoc && memory_json_shape(json_root(j.jdoc))) {
+    if (j.jdoc && shape_memory_json(json_root(j.jdoc))) {
         const struct json_value *r = json_root(j.jdoc);
         j.shape = SH_JSON;
         for (k = 0; k < r->n; k++) {

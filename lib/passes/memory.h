@@ -26,18 +26,6 @@ struct memory_stats {
     size_t dropped;    /* left out by the budget */
 };
 
-/* Returns 1 when a parsed JSON document is a memory list: a non-empty
- * array whose elements are all strings, or all objects with a string
- * `memory`, `text`, `content` or `fact` member and no `role` (that is a
- * chat). Else 0. */
-int memory_json_shape(const struct json_value *root);
-
-/* Returns 1 when s[0..n) is a memory list in text form: at least two
- * lines, each a JSON object or string with memory text (JSON Lines), or at
- * least three lines of which all but headings are list items ("- ", "* ",
- * "1. ") and most say "user" or start with a date. Else 0. */
-int memory_is_list(const char *s, size_t n);
-
 /* Appends the compressed list to out (parsed: s[0..n) already parsed as
  * JSON, or NULL to have s parsed here; either way the call frees it):
  * duplicates merged, contradictions
