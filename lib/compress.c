@@ -20,6 +20,7 @@
 #include "common/lex.h"
 #include "common/seen.h"
 #include "common/utf8.h"
+#include "common/words.h"
 #include "detect/detect.h"
 #include "guard/guard.h"
 #include "passes/code.h"
@@ -1707,7 +1708,7 @@ static void query_words(struct job *j)
     for (i = 0; i < n && j->q.n < 32; i++) {
         size_t k, L = toks[i].len;
         if (toks[i].kind != LX_WORD || used + L + 1 > sizeof j->qbuf ||
-            prose_is_stop_word(q + toks[i].start, L))
+            stop_word_is(q + toks[i].start, L))
             continue;
         for (k = 0; k < L; k++) {
             char c = q[toks[i].start + k];

@@ -34,6 +34,7 @@
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../common/seen.h"
+#include "../common/words.h"
 #include "../detect/shape.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
@@ -277,7 +278,7 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
                     low[c] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
                 }
                 low[L] = 0;
-                if (t[k].kind == LX_WORD && prose_is_stop_word(low, L) && !(t[k].flags & LXF_NEG))
+                if (t[k].kind == LX_WORD && stop_word_is(low, L) && !(t[k].flags & LXF_NEG))
                     continue;
                 if (t[k].kind == LX_WORD && st && (stem = sb_stemmer_stem(st, (const sb_symbol *)low, (int)L)) != NULL)
                     h = terse_hash_bytes(stem, (size_t)sb_stemmer_length(st));

@@ -17,6 +17,7 @@
 
 #include "../common/hash.h"
 #include "../common/lex.h"
+#include "../common/words.h"
 #include "prose_rules.h"
 #include "terse.h"
 
@@ -86,11 +87,6 @@ static int in_list(const char *const *list, size_t count, const char *s, size_t 
     return bsearch(w, list, count, sizeof *list, cmp_str) != NULL;
 }
 
-int prose_is_stop_word(const char *word, size_t len)
-{
-    return in_list(terse_stop_words, terse_stop_words_count, word, len);
-}
-
 /* Words that keep a telegraphic sentence's logic: quantities, comparison,
  * condition, order in time. Stop words, but never pruned. Sorted. */
 static const char *const keep_words[] = {
@@ -129,7 +125,7 @@ int prose_common_word(const char *word, size_t len)
     char w[MAX_WORD];
     if (!lower_word(word, len, w))
         return 0;
-    return bsearch(w, terse_stop_words, terse_stop_words_count, sizeof(char *), cmp_str) ||
+    return bsearch(w, stop_words, stop_words_count, sizeof(char *), cmp_str) ||
            bsearch(w, starters, sizeof starters / sizeof *starters, sizeof(char *), cmp_str) ||
            bsearch(w, keep_words, sizeof keep_words / sizeof *keep_words, sizeof(char *), cmp_str) ||
            rule_word(terse_safe_rewrites, terse_safe_rewrites_count, w) ||
@@ -677,7 +673,7 @@ struct prose_env *prose_env_new(void)
     struct prose_env *e = calloc(1, sizeof *e);
     if (!e)
         return NULL;
-    env_add_list(e, terse_stop_words, terse_stop_words_count, W_STOP);
+    env_add_list(e, stop_words, stop_words_count, W_STOP);
     env_add_list(e, keep_words, COUNT_OF(keep_words), W_KEEP);
     env_add_list(e, joiners, COUNT_OF(joiners), W_JOIN);
     env_add_list(e, starters, COUNT_OF(starters), W_STARTER);

@@ -14,7 +14,7 @@
 
 #include "../common/hash.h"
 #include "../common/lex.h"
-#include "../passes/prose.h"
+#include "../common/words.h"
 
 #define MAX_QTERMS 64
 
@@ -33,7 +33,7 @@ static uint64_t term_hash(struct sb_stemmer *st, const char *s, const struct lex
         low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
     low[n] = 0;
-    if (t->kind == LX_WORD && prose_is_stop_word(low, n))
+    if (t->kind == LX_WORD && stop_word_is(low, n))
         return 0;
     if (t->kind == LX_WORD && st && (stem = sb_stemmer_stem(st, (const sb_symbol *)low, (int)n)) != NULL)
         return terse_hash_bytes(stem, (size_t)sb_stemmer_length(st)) | 1;

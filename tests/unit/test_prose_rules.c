@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/common/words.h"
 #include "../../lib/passes/prose_rules.h"
 #include "check.h"
 #include "terse.h"
@@ -610,7 +611,7 @@ static void test_tables_sorted(void)
     size_t i, j;
     check_rule_table("safe", terse_safe_rewrites, terse_safe_rewrites_count);
     check_rule_table("balanced", terse_balanced_rewrites, terse_balanced_rewrites_count);
-    check_word_table("stop", terse_stop_words, terse_stop_words_count);
+    check_word_table("stop", stop_words, stop_words_count);
     check_word_table("negation", terse_negation_words, terse_negation_words_count);
     /* a phrase belongs to one level */
     for (i = 0; i < terse_safe_rewrites_count; i++)
@@ -666,8 +667,10 @@ static void test_no_negations_or_numbers(void)
         CHECK(strcmp(number_words[i - 1], number_words[i]) < 0); /* bsearch needs it */
     check_rules_keep_facts("safe", terse_safe_rewrites, terse_safe_rewrites_count);
     check_rules_keep_facts("balanced", terse_balanced_rewrites, terse_balanced_rewrites_count);
-    for (i = 0; i < terse_stop_words_count; i++) {
-        const char *w = terse_stop_words[i];
+    for (i = 0; i < stop_words_count; i++) {
+        const char *w = stop_words[i];
+        CHECK(strlen(w) <= STOP_WORD_MAX_LEN); /* stop_word_is looks no further */
+        CHECK(stop_word_is(w, strlen(w)));
         if (is_negation(w, strlen(w)) || is_number_word(w, strlen(w))) {
             printf("#   stop word \"%s\" is a negation or a number\n", w);
             check_failures++;
@@ -679,8 +682,8 @@ static void test_no_negations_or_numbers(void)
     CHECK(is_negation("don't", 5) && is_negation("isn't", 5) && is_negation("won't", 5));
     CHECK(in_list(terse_negation_words, terse_negation_words_count, "don\xE2\x80\x99t", 7));
     CHECK(in_list(terse_negation_words, terse_negation_words_count, "nothing", 7));
-    CHECK(in_list(terse_stop_words, terse_stop_words_count, "the", 3));
-    CHECK(!in_list(terse_stop_words, terse_stop_words_count, "one", 3));
+    CHECK(in_list(stop_words, stop_words_count, "the", 3));
+    CHECK(!in_list(stop_words, stop_words_count, "one", 3));
 }
 
 /* ---- token savings ------------------------------------------------------- */
@@ -814,7 +817,7 @@ static void test_class_map(void)
             check_failures++;
         }
     }
-    printf("# stop words: %zu, negation words: %zu\n", terse_stop_words_count,
+    printf("# stop words: %zu, negation words: %zu\n", stop_words_count,
            terse_negation_words_count);
 }
 

@@ -1,0 +1,21 @@
+/* words.h - the English stop words: function words with little
+ * information (articles, pronouns, auxiliaries, common prepositions), which
+ * the prose pass prunes at `max` and BM25 leaves out of its terms. Never a
+ * negation or a number word. Sorted by strcmp, lower case, no duplicates
+ * (tests/unit/test_prose_rules.c checks it).
+ */
+#ifndef TERSE_COMMON_WORDS_H
+#define TERSE_COMMON_WORDS_H
+
+#include <stddef.h>
+
+extern const char *const stop_words[];
+extern const size_t stop_words_count;
+
+/* No stop word is longer than this. */
+#define STOP_WORD_MAX_LEN 13
+
+/* Whether word[0..len) (any ASCII case) is a stop word. */
+int stop_word_is(const char *word, size_t len);
+
+#endif
