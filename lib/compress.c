@@ -28,7 +28,7 @@
 #include "passes/chat.h"
 #include "common/json.h"
 #include "passes/memory.h"
-#include "passes/piece.h"
+#include "passes/pass.h"
 #include "passes/log.h"
 #include "passes/prose.h"
 #include "passes/tabular.h"
@@ -42,7 +42,6 @@ struct terse_ctx {
     terse_options o;
     char *query;
     char *name, *lang; /* copies of the options' strings */
-    const struct prose_env *env; /* compress_ctx_piece: shared, not owned */
 };
 
 static const char *const level_names[] = {"exact", "safe", "balanced", "max"};
@@ -133,15 +132,6 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     c->o.name = c->name;
     c->o.lang = c->lang;
     *status = TERSE_OK;
-    return c;
-}
-
-/* See passes/piece.h. */
-terse_ctx *compress_ctx_piece(const terse_options *o, const struct prose_env *env, int *status)
-{
-    terse_ctx *c = terse_ctx_new(o, status);
-    if (c)
-        c->env = env;
     return c;
 }
 
@@ -1792,9 +1782,56 @@ static char *normalize_input(const char *text, size_t len, size_t *out_len)
     return d;
 }
 
+/* A piece's run (a chat message, a memory: the passes' piece callback)
+ * shares its parent's counter and word index, and counts no tokens: the
+ * parent counts the whole text once. */
+struct parent {
+    struct tok_counter *counter;
+    const struct prose_env *env;
+    int depth;
+};
+
+static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                        terse_result *r);
+
+/* The passes' piece callback (passes/pass.h): the piece through the whole
+ * pipeline, one level deeper; past PASS_MAX_DEPTH as prose, which has no
+ * pieces, so that nesting ends. */
+static int compress_piece(const struct pass_ctx *pc, int type, int level, const char *s, size_t n, char **out,
+                          size_t *out_len)
+{
+    terse_ctx c;
+    terse_result r;
+    struct parent p;
+    int rc;
+    p.counter = pc->counter;
+    p.env = pc->env;
+    p.depth = pc->depth + 1;
+    memset(&c, 0, sizeof c);
+    c.o = *pc->o;
+    c.o.type = p.depth > PASS_MAX_DEPTH ? TERSE_TYPE_PROSE : type;
+    c.o.level = level;
+    c.o.budget = 0;
+    c.o.query = NULL;
+    c.o.query_len = 0;
+    rc = compress_run(&c, &p, s, n, &r);
+    if (rc == TERSE_OK) {
+        *out = r.text;
+        *out_len = r.len;
+    }
+    return rc;
+}
+
 int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
 {
+    return compress_run(ctx, NULL, text, len, r);
+}
+
+static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                        terse_result *r)
+{
     struct job j;
+    struct pass_ctx pc;
     struct tok_counter counter;
     struct buf out = {0};
     size_t i, dropped = 0, min_tokens = 0, pass_segments = 0;
@@ -1810,10 +1847,10 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         text = "";
     memset(&j, 0, sizeof j);
     tok_counter_init(&counter, ctx->o.tokenizer);
-    j.counter = &counter;
+    j.counter = parent ? parent->counter : &counter;
     j.ctx = ctx;
     doc = normalize_input(text, len, &j.n);
-    j.env = ctx->env ? ctx->env : (j.own_env = prose_env_new());
+    j.env = parent ? parent->env : (j.own_env = prose_env_new());
     if (!doc || !j.env) {
         free(doc);
         prose_env_free(j.own_env);
@@ -1821,7 +1858,12 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         return TERSE_ENOMEM;
     }
     j.doc = doc;
-    r->tokens_in = ctx->env ? 0 : count_tokens(&j, text, len); /* a piece: the caller counts */
+    pc.o = &ctx->o;
+    pc.counter = j.counter;
+    pc.env = j.env;
+    pc.piece = compress_piece;
+    pc.depth = parent ? parent->depth : 0;
+    r->tokens_in = parent ? 0 : count_tokens(&j, text, len); /* a piece: the caller counts */
     type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type_parsed(doc, j.n, &j.parsed) : ctx->o.type;
     level = ctx->o.level;
     query_words(&j);
@@ -1873,14 +1915,14 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         /* done above */
     } else if (type == TERSE_TYPE_CHAT) {
         struct chat_stats cs;
-        rc = chat_compress(&ctx->o, doc, j.n, j.parsed, &out, &cs, &min_tokens);
+        rc = chat_compress(&pc, doc, j.n, j.parsed, &out, &cs, &min_tokens);
         j.parsed = NULL; /* freed by the pass */
         dropped = cs.dropped;
         j.duplicates = cs.repeats;
         pass_segments = cs.segments;
     } else if (type == TERSE_TYPE_MEMORY) {
         struct memory_stats ms;
-        rc = memory_compress(&ctx->o, doc, j.n, j.parsed, &out, &ms, &min_tokens);
+        rc = memory_compress(&pc, doc, j.n, j.parsed, &out, &ms, &min_tokens);
         j.parsed = NULL; /* freed by the pass */
         dropped = ms.dropped;
         j.duplicates = ms.duplicates;
@@ -1962,7 +2004,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     if (rc != TERSE_OK)
         goto done;
-    r->tokens_out = ctx->env ? 0 : tabular ? tab_tokens : count_tokens(&j, out.p ? out.p : "", out.len);
+    r->tokens_out = parent ? 0 : tabular ? tab_tokens : count_tokens(&j, out.p ? out.p : "", out.len);
     if (r->tokens_out > r->tokens_in && !escaped_log &&
         (!ctx->o.budget || r->tokens_in <= ctx->o.budget)) {
         /* never more tokens than the input: give the input back (with

@@ -6,11 +6,12 @@
  * compressed on its own:
  *   - the system prompt (unless compress_system asks), and the last
  *     keep_recent messages, are left as they are;
- *   - a tool result goes through terse_compress with TERSE_TYPE_AUTO (JSON,
- *     code, logs, prose: whatever pass its content calls for);
+ *   - a tool result goes through the pipeline (the pass context's piece
+ *     callback, lib/passes/pass.h) with TERSE_TYPE_AUTO (JSON, code, logs,
+ *     prose: whatever pass its content calls for);
  *   - other text first loses its small talk (from `balanced` up: sentences
  *     made only of greetings, thanks and praise, leading interjections),
- *     then goes through the prose passes (terse_compress with
+ *     then goes through the prose passes (the piece callback with
  *     TERSE_TYPE_PROSE; old turns at `max` from `balanced` up);
  *   - a long message repeated from an earlier one becomes a marker that
  *     names it.
@@ -34,7 +35,7 @@
 #include "../detect/shape.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
-#include "piece.h"
+#include "pass.h"
 #include "prose.h"
 
 #define MARKER "[…]"
@@ -63,11 +64,11 @@ struct unit {
 };
 
 struct chat_job {
+    const struct pass_ctx *pc;
     const terse_options *o;
     const char *doc;
     size_t n;
-    terse_ctx *prose[4], *any[4]; /* per level: TERSE_TYPE_PROSE, TERSE_TYPE_AUTO */
-    struct prose_env *env;        /* one word index for every piece */
+    int status;                   /* the first failure of a piece, forwarded */
     struct unit *u;
     size_t n_units, cap_units, n_msgs;
     struct pick_item *pick; /* with a budget: one per unit */
@@ -355,17 +356,21 @@ static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const st
 
 /* ---- compressing units ---------------------------------------------------- */
 
-/* Compresses s[0..n) with ctx into u->out. */
-static void run_ctx(struct chat_job *j, terse_ctx *ctx, struct unit *u, const char *s, size_t n)
+/* Compresses s[0..n) as a piece of the given type and level into u->out;
+ * a failure stops the job, its status kept for chat_compress to return. */
+static void run_piece(struct chat_job *j, int type, int level, struct unit *u, const char *s, size_t n)
 {
-    terse_result r;
-    int rc = terse_compress(ctx, s, n, &r);
+    char *out;
+    size_t len;
+    int rc = pass_piece(j->pc, type, level, s, n, &out, &len);
     if (rc != TERSE_OK) {
+        if (!j->status)
+            j->status = rc;
         j->oom = 1;
         return;
     }
-    u->out = r.text;
-    u->out_len = r.len;
+    u->out = out;
+    u->out_len = len;
 }
 
 /* Whether a unit's text ends with a question (for "Yes." after it). */
@@ -433,7 +438,7 @@ static void compress_units(struct chat_job *j, int level)
         if ((u->kind == U_KEEP && !j->o->compress_system) || (u->kind != U_OTHER && u->msg >= first_recent)) {
             u->out = NULL; /* as it is */
         } else if (u->kind == U_KEEP) {
-            run_ctx(j, j->prose[level], u, u->src, u->src_len); /* instructions: wording kept */
+            run_piece(j, TERSE_TYPE_PROSE, level, u, u->src, u->src_len); /* instructions: wording kept */
         } else if (level >= TERSE_LEVEL_SAFE && u->kind != U_OTHER && u->repeat != (size_t)-1) {
             /* the same long text as an earlier message (a tool result read
              * twice, a pasted document): a marker that names it */
@@ -448,9 +453,9 @@ static void compress_units(struct chat_job *j, int level)
             u->out_len = (size_t)len;
             j->st->repeats++;
         } else if (u->kind == U_TOOL) {
-            run_ctx(j, j->any[level], u, u->src, u->src_len);
+            run_piece(j, TERSE_TYPE_AUTO, level, u, u->src, u->src_len);
         } else if (u->kind == U_OTHER || level < TERSE_LEVEL_BALANCED) {
-            run_ctx(j, j->prose[level], u, u->src, u->src_len);
+            run_piece(j, TERSE_TYPE_PROSE, level, u, u->src, u->src_len);
         } else {
             j->scratch.len = 0;
             j->st->removed += (size_t)trim_small_talk(j, u->src, u->src_len, &nm, after_question,
@@ -465,14 +470,14 @@ static void compress_units(struct chat_job *j, int level)
                     u->out[0] = 0;
                 u->out_len = 0;
             } else if (j->scratch.len == 0) {
-                run_ctx(j, j->prose[level], u, u->src, u->src_len); /* a message keeps its text */
+                run_piece(j, TERSE_TYPE_PROSE, level, u, u->src, u->src_len); /* a message keeps its text */
             } else {
-                run_ctx(j, j->prose[old], u, j->scratch.p, j->scratch.len);
+                run_piece(j, TERSE_TYPE_PROSE, old, u, j->scratch.p, j->scratch.len);
                 if (u->out && u->out_len == 0) {
                     /* pruned to nothing ("Yes."): keep its balanced form */
                     free(u->out);
                     u->out = NULL;
-                    run_ctx(j, j->prose[level], u, j->scratch.p, j->scratch.len);
+                    run_piece(j, TERSE_TYPE_PROSE, level, u, j->scratch.p, j->scratch.len);
                 }
             }
         }
@@ -758,7 +763,7 @@ static void write_json(const struct chat_job *j, const struct json_value *v, str
 static size_t count(const struct chat_job *j, const char *s, size_t n)
 {
     size_t c = 0;
-    if (terse_count(j->o->tokenizer, s, n, 0, &c) != TERSE_OK)
+    if (pass_count(j->pc, s, n, &c) != TERSE_OK)
         return (size_t)-1;
     return c;
 }
@@ -829,11 +834,11 @@ static int score_units(struct chat_job *j)
 
 /* ---- entry points ---------------------------------------------------------------- */
 
-int chat_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
+int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                   struct chat_stats *st, size_t *min_tokens)
 {
     struct chat_job j;
-    terse_options po;
+    const terse_options *o = pc->o;
     struct json_doc *d = parsed;
     const struct json_value *msgs = NULL;
     int rc = TERSE_OK, shape = 0;
@@ -841,30 +846,11 @@ int chat_compress(const terse_options *o, const char *s, size_t n, struct json_d
     memset(&j, 0, sizeof j);
     memset(st, 0, sizeof *st);
     *min_tokens = 0;
+    j.pc = pc;
     j.o = o;
     j.doc = s;
     j.n = n;
     j.st = st;
-    j.env = prose_env_new();
-    if (!j.env) {
-        rc = TERSE_ENOMEM;
-        goto done;
-    }
-    po = *o;
-    po.budget = 0;
-    po.query = NULL;
-    po.query_len = 0;
-    for (i = 0; i < 4; i++) {
-        po.level = (int)i;
-        po.type = TERSE_TYPE_PROSE;
-        j.prose[i] = compress_ctx_piece(&po, j.env, NULL);
-        po.type = TERSE_TYPE_AUTO;
-        j.any[i] = compress_ctx_piece(&po, j.env, NULL);
-        if (!j.prose[i] || !j.any[i]) {
-            rc = TERSE_ENOMEM;
-            goto done;
-        }
-    }
     for (i = 0; i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'); i++)
         ;
     if (!d && i < n && (s[i] == '{' || s[i] == '['))
@@ -946,11 +932,8 @@ done:
     free(j.tok);
     buf_free(&j.scratch);
     buf_free(&j.out);
-    for (i = 0; i < 4; i++) {
-        terse_ctx_free(j.prose[i]);
-        terse_ctx_free(j.any[i]);
-    }
-    prose_env_free(j.env);
     json_doc_free(d);
+    if (rc == TERSE_ENOMEM && j.status)
+        rc = j.status; /* a piece's own failure, not replaced */
     return rc;
 }

@@ -38,7 +38,7 @@
 #include "../detect/shape.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
-#include "piece.h"
+#include "pass.h"
 #include "prose.h"
 
 enum shape { SH_TEXT, SH_JSON, SH_JSONL };
@@ -72,7 +72,9 @@ struct entry {
 };
 
 struct mem_job {
+    const struct pass_ctx *pc;
     const terse_options *o;
+    int status;                  /* the first failure of a piece, forwarded */
     const char *doc;
     size_t n;
     int shape;
@@ -597,16 +599,19 @@ static int by_score(const void *a, const void *b)
     return by_pos(a, b);
 }
 
-/* Compresses t[0..n) as prose into a new string. */
-static char *prose(struct mem_job *j, terse_ctx *c, const char *t, size_t n, size_t *len)
+/* Compresses t[0..n) as prose into a new string; a failure stops the job,
+ * its status kept for memory_compress to return. */
+static char *prose(struct mem_job *j, const char *t, size_t n, size_t *len)
 {
-    terse_result r;
-    if (terse_compress(c, t, n, &r) != TERSE_OK) {
+    char *out;
+    int rc = pass_piece(j->pc, TERSE_TYPE_PROSE, j->o->level, t, n, &out, len);
+    if (rc != TERSE_OK) {
+        if (!j->status)
+            j->status = rc;
         j->oom = 1;
         return NULL;
     }
-    *len = r.len;
-    return r.text;
+    return out;
 }
 
 /* Writes the list in its shape: kept entries (leaders) in j->order, the
@@ -721,7 +726,7 @@ static size_t measure(void *arg)
     struct mem_job *j = arg;
     size_t c = 0;
     write_list(j, &j->out);
-    if (j->out.oom || terse_count(j->o->tokenizer, j->out.p ? j->out.p : "", j->out.len, 0, &c) != TERSE_OK)
+    if (j->out.oom || pass_count(j->pc, j->out.p ? j->out.p : "", j->out.len, &c) != TERSE_OK)
         return (size_t)-1;
     return c;
 }
@@ -783,19 +788,18 @@ static void group_text(struct mem_job *j, struct entry *x)
         j->oom = 1;
 }
 
-int memory_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
+int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                     struct memory_stats *st, size_t *min_tokens)
 {
     struct mem_job j;
     struct sb_stemmer *stem = NULL;
-    struct prose_env *env = NULL;
-    terse_ctx *c = NULL;
-    terse_options po;
+    const terse_options *o = pc->o;
     size_t i, k;
     int rc = TERSE_OK;
     memset(&j, 0, sizeof j);
     memset(st, 0, sizeof *st);
     *min_tokens = 0;
+    j.pc = pc;
     j.o = o;
     j.doc = s;
     j.n = n;
@@ -827,20 +831,13 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct json
         j.e[k].pos = k;
     st->entries = j.n_e;
     stem = sb_stemmer_new("english", NULL);
-    env = prose_env_new();
-    po = *o;
-    po.type = TERSE_TYPE_PROSE;
-    po.budget = 0;
-    po.query = NULL;
-    po.query_len = 0;
-    c = env ? compress_ctx_piece(&po, env, NULL) : NULL;
-    if (j.oom || !c) {
+    if (j.oom) {
         rc = TERSE_ENOMEM;
         goto done;
     }
     for (i = 0; i < j.n_e && !j.oom; i++)
         if (!j.e[i].other)
-            j.e[i].out = prose(&j, c, j.e[i].text, j.e[i].text_len, &j.e[i].out_len);
+            j.e[i].out = prose(&j, j.e[i].text, j.e[i].text_len, &j.e[i].out_len);
     if (!j.oom && o->level >= TERSE_LEVEL_SAFE) {
         analyse(&j, stem);
         dedup(&j, o->level);
@@ -915,7 +912,8 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct json
         }
         for (i = 0; i < j.n_order; i++) {
             size_t t = 0;
-            terse_count(o->tokenizer, j.order[i]->out, j.order[i]->out_len, 0, &t);
+            if ((rc = pass_count(pc, j.order[i]->out, j.order[i]->out_len, &t)) != TERSE_OK)
+                goto done;
             j.pick[i].tokens = t + 3;
             j.pick[i].score = o->query && o->query_len ? j.order[i]->score : 1.0 / (double)(i + 1);
         }
@@ -939,9 +937,9 @@ done:
     free(j.pick);
     buf_free(&j.out);
     json_doc_free(j.jdoc);
-    terse_ctx_free(c);
-    prose_env_free(env);
     if (stem)
         sb_stemmer_delete(stem);
+    if (rc == TERSE_ENOMEM && j.status)
+        rc = j.status; /* a piece's own failure, not replaced */
     return rc;
 }

@@ -19,6 +19,7 @@
 struct json_doc;
 
 struct json_value;
+struct pass_ctx;
 
 struct memory_stats {
     size_t entries;    /* memories read */
@@ -31,10 +32,11 @@ struct memory_stats {
  * duplicates merged, contradictions
  * kept newest first, facts about one subject grouped (text shapes and
  * arrays of strings), timestamps shortened, each text through the prose
- * passes; --query orders the entries by relevance, --budget keeps the most
- * relevant that fit. Returns TERSE_OK, TERSE_EBUDGET (*min_tokens set) or
- * TERSE_ENOMEM. */
-int memory_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
+ * passes (the pass context's piece callback); --query orders the entries by
+ * relevance, --budget keeps the most relevant that fit (counted by the pass
+ * context's counter). Returns TERSE_OK, TERSE_EBUDGET (*min_tokens set), or
+ * the status of a count or a piece that failed (TERSE_ENOMEM). */
+int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                     struct memory_stats *st, size_t *min_tokens);
 
 #endif
