@@ -38,7 +38,7 @@ STAMP    = deps/node_modules/.terse-bootstrap
 GEN      = build/gen
 NPM      = deps/node_modules
 
-LIB_SRC  = $(wildcard lib/*.c lib/common/*.c lib/tokenize/*.c lib/detect/*.c lib/passes/*.c lib/select/*.c lib/guard/*.c)
+LIB_SRC  = $(wildcard lib/*.c lib/common/*.c lib/tokenize/*.c lib/detect/*.c lib/passes/*.c lib/select/*.c lib/guard/*.c lib/pipeline/*.c)
 LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/vocab_data.o
 
 # tree-sitter grammars (npm sources, compiled at build time, never copied):

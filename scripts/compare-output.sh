@@ -24,7 +24,8 @@
 # Runs of each input, at every level (exact, safe, balanced, max):
 #   --json --stats; --json --budget IN/3; with a query for the input:
 #   --json --budget IN/3 --query Q and (at max) --json --query Q; at balanced
-#   also --tokenizer cl100k --budget IN/2 and --type prose.
+#   also --tokenizer cl100k --budget IN/2 and --type prose. Inputs over 1 MB
+#   get --json --stats at every level and --budget IN/3 at balanced only.
 # IN is the input's token count from REF_TERSE. Prints the number of outputs
 # compared and each difference; exit 1 if any differs.
 set -u
@@ -114,13 +115,20 @@ run() {
 files=0
 while read -r f; do
     files=$((files + 1))
+    [ $((files % 50)) = 0 ] && echo "# $files inputs, $compared outputs so far, $differ differ" >&2
     q=$(awk -F '\t' -v n="$(basename "$f")" '$1 == n { print $2; exit }' "$WORK/queries.tsv")
     in=$("$REF" count "$f" 2>/dev/null | awk '{ print $1; exit }')
     case $in in '' | *[!0-9]*) in=0 ;; esac
     b3=$((in / 3 + 1))
     b2=$((in / 2 + 1))
+    size=$(wc -c < "$f")
     for level in exact safe balanced max; do
         run plain --level "$level" --json --stats
+        # inputs over 1 MB (whole data sets, the bench corpora): a budget at balanced only
+        if [ "$size" -gt 1000000 ]; then
+            [ "$level" = balanced ] && run budget --level "$level" --json --budget "$b3"
+            continue
+        fi
         run budget --level "$level" --json --budget "$b3"
         if [ -n "$q" ]; then
             run query-budget --level "$level" --json --budget "$b3" --query "$q"

@@ -12,7 +12,7 @@
 #
 # Layers, lowest first:
 #   0 lib/common   1 lib/tokenize   2 lib/detect   3 lib/select   4 lib/guard
-#   5 lib/passes   6 lib/*.c (the pipeline: compress.c, expand.c)
+#   5 lib/passes   6 the pipeline: lib/*.c (compress.c, expand.c) and lib/pipeline/
 #   7 programs/, eval/
 # A file may include a header of its own layer or a lower one and call a
 # function defined in its own layer or a lower one. include/terse.h (the
@@ -68,7 +68,7 @@ function layer(f) {
     if (f ~ /^lib\/select\//) return 3
     if (f ~ /^lib\/guard\//) return 4
     if (f ~ /^lib\/passes\//) return 5
-    if (f ~ /^lib\/[^\/]*$/) return 6
+    if (f ~ /^lib\/[^\/]*$/ || f ~ /^lib\/pipeline\//) return 6
     if (f ~ /^(programs|eval)\//) return 7
     return -1
 }

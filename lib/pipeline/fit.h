@@ -1,0 +1,24 @@
+/* fit.h - fitting a document to a token budget: whole segments by relevance
+ * at their full or compressed form, by exact counts of the assembled
+ * output, a marker for each run of what is left out.
+ */
+#ifndef TERSE_PIPELINE_FIT_H
+#define TERSE_PIPELINE_FIT_H
+
+#include <stddef.h>
+
+struct buf;
+struct job;
+struct seg;
+
+size_t assembled_tokens(const struct job *j, int budget_mode, size_t *dropped, struct buf *b);
+
+/* Fits the budget by relevance. Segments are taken most relevant first:
+ * each at `balanced` (its wording intact) if that fits, else at the job's
+ * level (`max`: telegraphic), else not at all; each run of segments left
+ * out becomes one marker. The estimate is checked by exact counts, and
+ * what is left of the budget is filled the same way. Returns TERSE_OK,
+ * TERSE_EBUDGET when nothing fits, or TERSE_ENOMEM. */
+int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens, int preserve);
+
+#endif
