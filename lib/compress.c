@@ -174,6 +174,76 @@ static char *normalize_input(const char *text, size_t len, size_t *out_len)
     return d;
 }
 
+/* The content type, all of the decision in one place: --type, or
+ * detection (detect/detect.c), and code confirmed by --lang or the file
+ * name, by multi-file headers, or by a parse when comments and docstrings
+ * outweigh the code. *code_lang is the language of code (or CODE_NONE). */
+static int decide_type(struct job *j, int *code_lang)
+{
+    const terse_options *o = j->o;
+    const char *doc = j->doc;
+    int type = o->type == TERSE_TYPE_AUTO ? detect_type_parsed(doc, j->n, &j->parsed) : o->type;
+    int lang = CODE_NONE;
+    if (o->type == TERSE_TYPE_AUTO && (lang = input_lang(j)) != CODE_NONE &&
+        (lang != CODE_JSON || !(j->parsed || json_valid(doc, j->n))))
+        type = TERSE_TYPE_CODE; /* the file name or --lang says which language */
+    else if (type == TERSE_TYPE_CODE)
+        lang = input_lang(j);
+    else if (o->type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE && multi_file_code(j))
+        type = TERSE_TYPE_CODE, lang = CODE_NONE; /* repomix-style files */
+    else if (o->type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE && code_shaped(doc, j->n) &&
+             (lang = code_lang_guess(doc, j->n)) != CODE_NONE && lang != CODE_JSON &&
+             !code_split_files(doc, j->n, NULL, 0) && code_parses(doc, j->n, lang))
+        type = TERSE_TYPE_CODE; /* comments and docstrings outweigh the code, but it parses */
+    else
+        lang = CODE_NONE;
+    *code_lang = lang;
+    return type;
+}
+
+/* The lossless encodings at safe and up: JSON (or JSON Lines) in the
+ * tabular form, logs folded, each if it meets the budget. Sets *done when
+ * out holds the output and *tokens its tokens; *escaped_log when a log that
+ * itself looked folded had to be escaped. Returns TERSE_OK (also when the
+ * encoding does not apply) or TERSE_ENOMEM. */
+static int compress_lossless(struct job *j, const char *text, size_t len, int type, int level, struct buf *out,
+                             size_t *tokens, int *done, int *escaped_log)
+{
+    int rc = TERSE_OK;
+    if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
+        /* the tabular form, if it is JSON (or JSON Lines) and meets the
+         * budget; else what follows */
+        rc = compress_json_tabular(j, level, out, tokens);
+        if (rc == TERSE_OK && j->o->budget && *tokens > j->o->budget)
+            rc = TERSE_EBUDGET;
+        if (rc == TERSE_OK)
+            *done = 1;
+        else if (rc != TERSE_ENOMEM)
+            rc = TERSE_OK;
+        out->len = *done ? out->len : 0;
+    }
+    if (type == TERSE_TYPE_LOG && level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !*done) {
+        /* logs: repeated lines and runs of alike lines folded (lossless
+         * at safe and balanced), if that meets the budget */
+        int raw = utf8_first_invalid((const unsigned char *)text, len) == len;
+        /* valid UTF-8 is folded as given, CRs and all, so that expanding
+         * gives back every byte; invalid UTF-8 only after repair */
+        rc = raw ? log_fold(text, len, j->o->tokenizer, level, out)
+                 : log_fold(j->doc, j->n, j->o->tokenizer, level, out);
+        /* a log that itself starts like a folded one had to be escaped,
+         * which may cost tokens: given back as it is, it would unfold */
+        if (rc == TERSE_OK) {
+            *tokens = count_tokens(j, out->p ? out->p : "", out->len);
+            if (!j->o->budget || *tokens <= j->o->budget)
+                *done = 1;
+            else
+                out->len = 0;
+        }
+        *escaped_log = *done && raw && log_is_folded(text, len);
+    }
+    return rc;
+}
+
 /* A piece's run (a chat message, a memory: the passes' piece callback)
  * shares its parent's counter and word index, and counts no tokens: the
  * parent counts the whole text once. */
@@ -256,53 +326,10 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     pc.piece = compress_piece;
     pc.depth = parent ? parent->depth : 0;
     r->tokens_in = parent ? 0 : count_tokens(&j, text, len); /* a piece: the caller counts */
-    type = ctx->o.type == TERSE_TYPE_AUTO ? detect_type_parsed(doc, j.n, &j.parsed) : ctx->o.type;
+    type = decide_type(&j, &code_lang);
     level = ctx->o.level;
     query_words(&j);
-    if (ctx->o.type == TERSE_TYPE_AUTO && (code_lang = input_lang(&j)) != CODE_NONE &&
-        (code_lang != CODE_JSON || !(j.parsed || json_valid(doc, j.n))))
-        type = TERSE_TYPE_CODE; /* the file name or --lang says which language */
-    else if (type == TERSE_TYPE_CODE)
-        code_lang = input_lang(&j);
-    else if (ctx->o.type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE && multi_file_code(&j))
-        type = TERSE_TYPE_CODE, code_lang = CODE_NONE; /* repomix-style files */
-    else if (ctx->o.type == TERSE_TYPE_AUTO && type == TERSE_TYPE_PROSE && code_shaped(doc, j.n) &&
-             (code_lang = code_lang_guess(doc, j.n)) != CODE_NONE && code_lang != CODE_JSON &&
-             !code_split_files(doc, j.n, NULL, 0) && code_parses(doc, j.n, code_lang))
-        type = TERSE_TYPE_CODE; /* comments and docstrings outweigh the code, but it parses */
-    else
-        code_lang = CODE_NONE;
-    if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
-        /* the tabular form, if it is JSON (or JSON Lines) and meets the
-         * budget; else what follows */
-        rc = compress_json_tabular(&j, level, &out, &tab_tokens);
-        if (rc == TERSE_OK && ctx->o.budget && tab_tokens > ctx->o.budget)
-            rc = TERSE_EBUDGET;
-        if (rc == TERSE_OK)
-            tabular = 1;
-        else if (rc != TERSE_ENOMEM)
-            rc = TERSE_OK;
-        out.len = tabular ? out.len : 0;
-    }
-    if (type == TERSE_TYPE_LOG && level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !tabular) {
-        /* logs: repeated lines and runs of alike lines folded (lossless
-         * at safe and balanced), if that meets the budget */
-        int raw = utf8_first_invalid((const unsigned char *)text, len) == len;
-        /* valid UTF-8 is folded as given, CRs and all, so that expanding
-         * gives back every byte; invalid UTF-8 only after repair */
-        rc = raw ? log_fold(text, len, ctx->o.tokenizer, level, &out)
-                 : log_fold(doc, j.n, ctx->o.tokenizer, level, &out);
-        /* a log that itself starts like a folded one had to be escaped,
-         * which may cost tokens: given back as it is, it would unfold */
-        if (rc == TERSE_OK) {
-            tab_tokens = count_tokens(&j, out.p ? out.p : "", out.len);
-            if (!ctx->o.budget || tab_tokens <= ctx->o.budget)
-                tabular = 1;
-            else
-                out.len = 0;
-        }
-        escaped_log = tabular && raw && log_is_folded(text, len);
-    }
+    rc = compress_lossless(&j, text, len, type, level, &out, &tab_tokens, &tabular, &escaped_log);
     if (tabular || rc != TERSE_OK) {
         /* done above */
     } else if (type == TERSE_TYPE_CHAT) {
@@ -338,59 +365,8 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
         }
         if (verbatim)
             level = TERSE_LEVEL_EXACT;
-        if (!ctx->o.budget) {
-            compress_all(&j, level);
-            if (level == TERSE_LEVEL_MAX && ctx->o.query && ctx->o.query_len && !j.oom) {
-                /* relevance-aware: the segments most relevant to the query
-                 * keep their wording (balanced), the rest are telegraphic */
-                double top = 0;
-                if (score_segments(&j) != 0) {
-                    rc = TERSE_ENOMEM;
-                    goto done;
-                }
-                for (i = 0; i < j.n_segs; i++)
-                    if (j.segs[i].score > top)
-                        top = j.segs[i].score;
-                for (i = 0; i < j.n_segs && top > 0.5; i++)
-                    if (!j.segs[i].removed && j.segs[i].score >= top / 2)
-                        compress_seg(&j, &j.segs[i], TERSE_LEVEL_BALANCED);
-            }
-            assemble(&j, 0, &out, &dropped);
-        } else {
-            /* the lowest level that fits, else drop at the highest allowed */
-            int L, fits = 0;
-            for (L = TERSE_LEVEL_EXACT; L <= level && !j.oom; L++) {
-                compress_all(&j, L);
-                if (assembled_tokens(&j, 0, &dropped, &out) <= ctx->o.budget) {
-                    fits = 1;
-                    level = L;
-                    break;
-                }
-            }
-            if (!fits && !j.oom) {
-                /* drop the least relevant sentences; when not even one
-                 * fits, drop clauses instead */
-                level = verbatim ? TERSE_LEVEL_EXACT : ctx->o.level;
-                rc = fit_budget(&j, &out, &dropped, &min_tokens, 0);
-                if (rc == TERSE_EBUDGET) {
-                    if (split_clauses(&j, 0) != 0) {
-                        rc = TERSE_ENOMEM;
-                        goto done;
-                    }
-                    compress_all(&j, level);
-                    rc = fit_budget(&j, &out, &dropped, &min_tokens, 0);
-                } else if (rc == TERSE_OK) {
-                    /* what is left of the budget takes the relevant clauses
-                     * of the sentences that did not fit */
-                    if (split_clauses(&j, 1) != 0) {
-                        rc = TERSE_ENOMEM;
-                        goto done;
-                    }
-                    compress_missing(&j, level);
-                    rc = fit_budget(&j, &out, &dropped, &min_tokens, 1);
-                }
-            }
-        }
+        rc = ctx->o.budget ? fit_doc(&j, &level, verbatim, &out, &dropped, &min_tokens)
+                           : compress_doc(&j, level, &out, &dropped);
         if (j.oom || out.oom)
             rc = TERSE_ENOMEM;
     }

@@ -180,3 +180,39 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
     free(order);
     return b->oom ? TERSE_ENOMEM : TERSE_OK;
 }
+
+/* See fit.h. */
+int fit_doc(struct job *j, int *level_io, int verbatim, struct buf *out, size_t *dropped, size_t *min_tokens)
+{
+    /* the lowest level that fits, else drop at the highest allowed */
+    int L, fits = 0, rc = TERSE_OK, level = *level_io;
+    for (L = TERSE_LEVEL_EXACT; L <= level && !j->oom; L++) {
+        compress_all(j, L);
+        if (assembled_tokens(j, 0, dropped, out) <= j->o->budget) {
+            fits = 1;
+            level = L;
+            break;
+        }
+    }
+    if (!fits && !j->oom) {
+        /* drop the least relevant sentences; when not even one
+         * fits, drop clauses instead */
+        level = verbatim ? TERSE_LEVEL_EXACT : j->o->level;
+        rc = fit_budget(j, out, dropped, min_tokens, 0);
+        if (rc == TERSE_EBUDGET) {
+            if (split_clauses(j, 0) != 0)
+                return TERSE_ENOMEM;
+            compress_all(j, level);
+            rc = fit_budget(j, out, dropped, min_tokens, 0);
+        } else if (rc == TERSE_OK) {
+            /* what is left of the budget takes the relevant clauses
+             * of the sentences that did not fit */
+            if (split_clauses(j, 1) != 0)
+                return TERSE_ENOMEM;
+            compress_missing(j, level);
+            rc = fit_budget(j, out, dropped, min_tokens, 1);
+        }
+    }
+    *level_io = level;
+    return rc;
+}

@@ -14,6 +14,7 @@
 #include "../passes/tabular.h"
 #include "code_dispatch.h"
 #include "document.h"
+#include "score.h"
 
 /* A JSON block or ```json fence of a prose document at safe and up: its
  * tabular encoding (the fence lines kept) into b. Returns 0, or -1 when it
@@ -292,4 +293,26 @@ void compress_all(struct job *j, int level)
     }
     if (level >= TERSE_LEVEL_SAFE && !j->oom)
         mark_duplicates(j, level);
+}
+
+/* See prose_doc.h. */
+int compress_doc(struct job *j, int level, struct buf *out, size_t *dropped)
+{
+    size_t i;
+    compress_all(j, level);
+    if (level == TERSE_LEVEL_MAX && j->o->query && j->o->query_len && !j->oom) {
+        /* relevance-aware: the segments most relevant to the query
+         * keep their wording (balanced), the rest are telegraphic */
+        double top = 0;
+        if (score_segments(j) != 0)
+            return TERSE_ENOMEM;
+        for (i = 0; i < j->n_segs; i++)
+            if (j->segs[i].score > top)
+                top = j->segs[i].score;
+        for (i = 0; i < j->n_segs && top > 0.5; i++)
+            if (!j->segs[i].removed && j->segs[i].score >= top / 2)
+                compress_seg(j, &j->segs[i], TERSE_LEVEL_BALANCED);
+    }
+    assemble(j, 0, out, dropped);
+    return TERSE_OK;
 }

@@ -25,4 +25,10 @@ void compress_missing(struct job *j, int level);
 
 void compress_all(struct job *j, int level);
 
+/* The document without a budget: every segment at the level; at `max` with
+ * a query, the segments most relevant to it keep their wording
+ * (`balanced`) and the rest are telegraphic; assembled into out. Returns
+ * TERSE_OK, or TERSE_ENOMEM (the job is marked). */
+int compress_doc(struct job *j, int level, struct buf *out, size_t *dropped);
+
 #endif
