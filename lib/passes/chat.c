@@ -407,7 +407,7 @@ static void find_repeats(struct chat_job *j)
         u->repeat = (size_t)-1;
         if (u->kind == U_OTHER || u->src_len < 64)
             continue;
-        first = seen_first(&texts, terse_hash_bytes(u->src, u->src_len), i, same_src, j);
+        first = seen_first(&texts, hash_bytes(u->src, u->src_len), i, same_src, j);
         if (first != SEEN_NEW && j->u[first].msg < u->msg)
             u->repeat = first;
     }

@@ -62,7 +62,7 @@ int code_score_cands(struct emit *e, struct cand *cands, size_t n)
         }
         while (j < e->n && word_char(e->src[j]))
             j++;
-        h = terse_hash_bytes(e->src + i, j - i) | 1;
+        h = hash_bytes(e->src + i, j - i) | 1;
         for (slot = (size_t)h & (tsize - 1); table[2 * slot] && table[2 * slot] != (size_t)h;
              slot = (slot + 1) & (tsize - 1))
             ;
@@ -93,7 +93,7 @@ int code_score_cands(struct emit *e, struct cand *cands, size_t n)
         struct cand *c = &cands[i];
         size_t refs = 0;
         if (c->name_end > c->name_start) {
-            uint64_t h = terse_hash_bytes(e->src + c->name_start, c->name_end - c->name_start) | 1;
+            uint64_t h = hash_bytes(e->src + c->name_start, c->name_end - c->name_start) | 1;
             size_t slot;
             for (slot = (size_t)h & (tsize - 1); table[2 * slot] && table[2 * slot] != (size_t)h;
                  slot = (slot + 1) & (tsize - 1))

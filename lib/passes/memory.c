@@ -226,7 +226,7 @@ static uint64_t exact_key(const char *s, size_t n)
             h = (h ^ (uint64_t)(c >= 'A' && c <= 'Z' ? c + 32 : c)) * 0x100000001b3ULL;
             in = 1;
         } else if (in) {
-            key = terse_hash_mix(key ^ h);
+            key = hash_mix(key ^ h);
             h = 0;
             in = 0;
         }
@@ -273,7 +273,7 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
             if (t[k].kind == LX_PUNCT)
                 continue;
             if (L >= sizeof low) {
-                h = terse_hash_bytes(src + t[k].start, L);
+                h = hash_bytes(src + t[k].start, L);
             } else {
                 for (c = 0; c < L; c++) {
                     char ch = src[t[k].start + c];
@@ -283,16 +283,16 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
                 if (t[k].kind == LX_WORD && stop_word_is(low, L) && !(t[k].flags & LXF_NEG))
                     continue;
                 if (t[k].kind == LX_WORD && st && (stem = sb_stemmer_stem(st, (const sb_symbol *)low, (int)L)) != NULL)
-                    h = terse_hash_bytes(stem, (size_t)sb_stemmer_length(st));
+                    h = hash_bytes(stem, (size_t)sb_stemmer_length(st));
                 else
-                    h = terse_hash_bytes(low, L);
+                    h = hash_bytes(low, L);
             }
             x->words[nw++] = h;
             /* SimHash: each word and each pair of neighbouring words votes */
             for (b = 0; b < 64; b++)
                 bits[b] += (h >> b) & 1 ? 1 : -1;
             if (prev) {
-                uint64_t p2 = terse_hash_mix(prev * 31 + h);
+                uint64_t p2 = hash_mix(prev * 31 + h);
                 for (b = 0; b < 64; b++)
                     bits[b] += (p2 >> b) & 1 ? 1 : -1;
             }
@@ -347,7 +347,7 @@ static int near(const struct entry *a, const struct entry *b)
     size_t jac = both * 100 / (a->n_words + b->n_words - both + 1);
     if (small < 2)
         return 0;
-    if (terse_popcount64(a->sim ^ b->sim) <= 12 && jac >= 50)
+    if (hash_popcount64(a->sim ^ b->sim) <= 12 && jac >= 50)
         return 1;
     return jac >= 30 && both * 100 >= small * 75;
 }
@@ -513,7 +513,7 @@ static uint64_t subject_hash(const struct entry *x)
         s += 4;
         L -= 4;
     }
-    return terse_hash_mix((lex_word_is(s, L, "user") ? 1 : terse_hash_bytes(s, L) | 2) + x->section);
+    return hash_mix((lex_word_is(s, L, "user") ? 1 : hash_bytes(s, L) | 2) + x->section);
 }
 
 /* seen_first's equality: entries a and b of the job have one subject. */

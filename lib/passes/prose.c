@@ -6,8 +6,8 @@
  * capitalized names in mid-sentence are never touched, so the guard holds
  * by construction; lib/guard re-checks every output anyway.
  *
- *   safe      markdown emphasis markers, phrase rewrites (terse_safe_rewrites)
- *   balanced  + fillers and hedges (terse_balanced_rewrites), articles
+ *   safe      markdown emphasis markers, phrase rewrites (prose_safe_rewrites)
+ *   balanced  + fillers and hedges (prose_balanced_rewrites), articles
  *   max       + stop words, except those that carry logic or join a name
  */
 #include "prose.h"
@@ -128,8 +128,8 @@ int prose_common_word(const char *word, size_t len)
     return bsearch(w, stop_words, stop_words_count, sizeof(char *), cmp_str) ||
            bsearch(w, starters, sizeof starters / sizeof *starters, sizeof(char *), cmp_str) ||
            bsearch(w, keep_words, sizeof keep_words / sizeof *keep_words, sizeof(char *), cmp_str) ||
-           rule_word(terse_safe_rewrites, terse_safe_rewrites_count, w) ||
-           rule_word(terse_balanced_rewrites, terse_balanced_rewrites_count, w);
+           rule_word(prose_safe_rewrites, prose_safe_rewrites_count, w) ||
+           rule_word(prose_balanced_rewrites, prose_balanced_rewrites_count, w);
 }
 
 /* The index of the first rule whose `from` is >= key (the tables are
@@ -617,7 +617,7 @@ static uint64_t word_key(const char *s, size_t n)
     char w[MAX_WORD];
     if (n > LIST_MAX_LEN || !lower_word(s, n, w))
         return 0;
-    return terse_hash_bytes(w, n) | 1;
+    return hash_bytes(w, n) | 1;
 }
 
 /* Adds word w[0..n) with bit; returns its slot (ENV_SLOTS if not indexable). */
@@ -685,8 +685,8 @@ struct prose_env *prose_env_new(void)
     env_add_list(e, subj, COUNT_OF(subj), W_SUBJ);
     env_add_list(e, months, COUNT_OF(months), W_MONTH);
     env_add_list(e, participles, COUNT_OF(participles), W_PART);
-    env_add_rules(e, terse_safe_rewrites, terse_safe_rewrites_count, W_RSAFE, 0);
-    env_add_rules(e, terse_balanced_rewrites, terse_balanced_rewrites_count, W_RBAL, 1);
+    env_add_rules(e, prose_safe_rewrites, prose_safe_rewrites_count, W_RSAFE, 0);
+    env_add_rules(e, prose_balanced_rewrites, prose_balanced_rewrites_count, W_RBAL, 1);
     return e;
 }
 
@@ -768,10 +768,10 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
     st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);
     if (level >= TERSE_LEVEL_SAFE) {
         drop_emphasis(&st);
-        apply_rules(&st, env, terse_safe_rewrites, 0);
+        apply_rules(&st, env, prose_safe_rewrites, 0);
     }
     if (level >= TERSE_LEVEL_BALANCED) {
-        apply_rules(&st, env, terse_balanced_rewrites, 1);
+        apply_rules(&st, env, prose_balanced_rewrites, 1);
         drop_articles(&st);
         drop_function_words(&st);
     }

@@ -41,7 +41,7 @@
  * "is going to" -> "will" ("is going to the store"), and everything whose
  * short form is a negation ("in the absence of" -> "without", "is unable
  * to" -> "cannot", "whether or not" -> "whether"). */
-const struct phrase_rule terse_safe_rewrites[] = {
+const struct phrase_rule prose_safe_rewrites[] = {
     {"a great deal of",             "much"},
     {"a large amount of",           "much"},
     {"a large number of",           "many"},
@@ -168,7 +168,7 @@ const struct phrase_rule terse_safe_rewrites[] = {
     {"with regards to",             "about"},
     {"with the exception of",       "except"},
 };
-const size_t terse_safe_rewrites_count = COUNT(terse_safe_rewrites);
+const size_t prose_safe_rewrites_count = COUNT(prose_safe_rewrites);
 
 /* `balanced`: what a reader does not miss. Sentence-level filler ("it is
  * important to note that", "as mentioned above", "needless to say") and
@@ -183,7 +183,7 @@ const size_t terse_safe_rewrites_count = COUNT(terse_safe_rewrites);
  * (final versus intermediate), "it goes without saying that" and "without
  * a doubt" (negation words), "it is clear that" and "in my opinion" (they
  * carry the claim's status, not filler). */
-const struct phrase_rule terse_balanced_rewrites[] = {
+const struct phrase_rule prose_balanced_rewrites[] = {
     {"a total of",                       ""},
     {"absolutely",                       ""},
     {"actually",                         ""},
@@ -266,7 +266,7 @@ const struct phrase_rule terse_balanced_rewrites[] = {
     {"was in the process of",            "was"},
     {"were in the process of",           "were"},
 };
-const size_t terse_balanced_rewrites_count = COUNT(terse_balanced_rewrites);
+const size_t prose_balanced_rewrites_count = COUNT(prose_balanced_rewrites);
 
 /* The negation words live with the lexer (lib/common/lex.c), which
  * flags them for every pass and guard. */

@@ -133,7 +133,7 @@ void compress_seg(struct job *j, struct seg *g, int level)
         for (k = 0; k < no && !j->oom; k++) {
             if (to[k].kind == LX_PUNCT)
                 continue;
-            g->bag |= (uint64_t)1 << (terse_hash_bytes(b.p + to[k].start, to[k].len) & 63);
+            g->bag |= (uint64_t)1 << (hash_bytes(b.p + to[k].start, to[k].len) & 63);
             g->words++;
         }
         /* a segment that would cost more tokens stays at exact; only
@@ -228,7 +228,7 @@ static void mark_duplicates(struct job *j, int level)
         struct seg *g = &j->segs[i];
         if (g->kind != SEG_SENTENCE || g->end - g->start < 20 || g->removed)
             continue;
-        if (seen_first(&outs, terse_hash_bytes(g->out, g->out_len), i, same_out, j) != SEEN_NEW) {
+        if (seen_first(&outs, hash_bytes(g->out, g->out_len), i, same_out, j) != SEEN_NEW) {
             g->removed = 1;
             j->duplicates++;
             continue;
@@ -245,7 +245,7 @@ static void mark_duplicates(struct job *j, int level)
         for (k = 0; k < n_near; k++) {
             const struct near *c = &near[k];
             const struct seg *e;
-            if (c->words - lo > hi - lo || terse_popcount64(c->bag ^ g->bag) > 10 ||
+            if (c->words - lo > hi - lo || hash_popcount64(c->bag ^ g->bag) > 10 ||
                 c->seg < (i > 256 ? i - 256 : 0))
                 continue;
             e = &j->segs[c->seg];

@@ -27,7 +27,7 @@ static uint64_t term_hash(struct sb_stemmer *st, const char *s, const struct lex
     if (t->kind != LX_WORD && t->kind != LX_NUMBER)
         return 0;
     if (n >= sizeof low)
-        return terse_hash_bytes(s + t->start, n) | 1;
+        return hash_bytes(s + t->start, n) | 1;
     for (i = 0; i < n; i++) {
         char c = s[t->start + i];
         low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
@@ -36,8 +36,8 @@ static uint64_t term_hash(struct sb_stemmer *st, const char *s, const struct lex
     if (t->kind == LX_WORD && stop_word_is(low, n))
         return 0;
     if (t->kind == LX_WORD && st && (stem = sb_stemmer_stem(st, (const sb_symbol *)low, (int)n)) != NULL)
-        return terse_hash_bytes(stem, (size_t)sb_stemmer_length(st)) | 1;
-    return terse_hash_bytes(low, n) | 1;
+        return hash_bytes(stem, (size_t)sb_stemmer_length(st)) | 1;
+    return hash_bytes(low, n) | 1;
 }
 
 /* Lexes s[0..n) like lex_text into out, but looks inside quoted strings
