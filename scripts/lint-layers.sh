@@ -22,6 +22,8 @@
 # The graph's nodes are files: an include is an edge to the header, a call an
 # edge to the .c file that defines the function. Any loop among files
 # (include or call edges, any layers) is a cycle and fails.
+# A function or variable that lib/ defines with the public prefix terse_
+# must be one that include/terse.h declares: internal names never use it.
 # Prints "layers: N files, N edges, ok" or one line per violation; exit 1
 # on any.
 set -u
@@ -60,6 +62,9 @@ find "$OBJ/lib" "$OBJ/eval" "$OBJ/programs" -name '*.o' 2>/dev/null | LC_ALL=C s
         NF == 3 && $2 ~ /^[TDBRC]$/ { print "def", s, $3 }'
 done > "$TMP/syms"
 
+# The public names: every terse_* identifier of include/terse.h.
+grep -o 'terse_[a-z0-9_]*' include/terse.h | LC_ALL=C sort -u > "$TMP/public"
+
 awk '
 function layer(f) {
     if (f ~ /^lib\/common\//) return 0
@@ -73,7 +78,19 @@ function layer(f) {
     return -1
 }
 BEGIN { split("common tokenize detect select guard passes pipeline programs/eval", names, " ") }
-FNR == NR { if ($1 == "def") def[$3] = $2; else use[++nu] = $2 " " $3; next }
+FILENAME ~ /public$/ { public[$1] = 1; next }
+FILENAME ~ /syms$/ {
+    if ($1 == "def") {
+        def[$3] = $2
+        if ($3 ~ /^terse_/ && !($3 in public) && $2 ~ /^lib\//) {
+            printf "internal name with the public prefix: %s defines %s, which include/terse.h does not declare\n", $2, $3
+            bad++
+        }
+    } else {
+        use[++nu] = $2 " " $3
+    }
+    next
+}
 {
     # include edges
     from = $2; to = $3
@@ -96,7 +113,7 @@ END {
     for (e in edge) { print e > "'"$TMP"'/graph"; n++ }
     print n > "'"$TMP"'/nedges"
     exit (bad > 0)
-}' "$TMP/syms" "$TMP/edges"
+}' "$TMP/public" "$TMP/syms" "$TMP/edges"
 status=$?
 [ -s "$TMP/graph" ] || : > "$TMP/graph"
 

@@ -5,8 +5,9 @@
 #   - an upward include (lib/common/buf.c includes lib/passes/prose.h);
 #   - an upward call (an object in lib/select/ that calls prose_compress);
 #   - a cycle of includes (lib/common/utf8.h <-> lib/common/buf.h);
-#   - a cycle of calls (lib/passes/log.c calling a function of tabular_encode.c
-#     that calls back into log.c).
+#   - a cycle of calls (two planted files of lib/passes/ that call each
+#     other);
+#   - an internal function named with the public prefix terse_.
 #
 #   tests/lint-layers.sh [BUILD]     BUILD (default build) holds obj/
 set -u
@@ -83,5 +84,13 @@ EOF
 $CC -c -o "$d/obj/lib/passes/plant_a.o" "$d/lib/passes/plant_a.c" || status=1
 $CC -c -o "$d/obj/lib/passes/plant_b.o" "$d/lib/passes/plant_b.c" || status=1
 expect call-cycle 'lib/passes/plant_a.c -> lib/passes/plant_b.c'
+
+fresh public-prefix
+cat > "$TMP/public-prefix/lib/common/planted.c" <<'EOF'
+int terse_planted_helper(int);
+int terse_planted_helper(int n) { return n + 1; }
+EOF
+$CC -c -o "$TMP/public-prefix/obj/lib/common/planted.o" "$TMP/public-prefix/lib/common/planted.c" || status=1
+expect public-prefix 'internal name with the public prefix: lib/common/planted.c defines terse_planted_helper'
 
 exit $status
