@@ -78,7 +78,7 @@ static void write_tree(struct emit *e, TSNode root)
  * (and marks e->oom) when it fails. */
 static int count_out(struct emit *e, const char *s, size_t n, size_t *c)
 {
-    if (e->o->count(e->o->count_arg, s, n, c) != 0) {
+    if (e->o->count(e->o->count_arg, s, n, c) != TERSE_OK) {
         e->oom = 1;
         return -1;
     }
@@ -122,8 +122,8 @@ static int count_ranges(struct emit *e, struct cand *arr, size_t n, int less)
 
 /* max with a budget: everything whole if it fits; else the skeleton plus,
  * most relevant first, the bodies and the declarations (written whole
- * instead of as a skeleton) that fit, by exact counts. Returns CODE_OK or
- * CODE_EBUDGET (out: the skeleton). */
+ * instead of as a skeleton) that fit, by exact counts. Returns TERSE_OK or
+ * TERSE_EBUDGET (out: the skeleton). */
 static int fit_bodies(struct emit *e, TSNode root)
 {
     struct ranked_cand *rk;
@@ -132,24 +132,24 @@ static int fit_bodies(struct emit *e, TSNode root)
     for (i = 0; i < n; i++)
         unit_at(e, i)->keep = 1;
     if (write_count(e, root, &saved, &total) != 0)
-        return CODE_ENOMEM;
+        return TERSE_ENOMEM;
     if (total <= e->o->budget)
-        return CODE_OK;
+        return TERSE_OK;
     /* what each body and declaration costs: a body its tokens; a
      * declaration its whole form less its skeleton */
     if (count_ranges(e, e->cands, e->n_cands, 0) != 0 || count_ranges(e, e->decls, e->n_decls, 0) != 0)
-        return CODE_ENOMEM;
+        return TERSE_ENOMEM;
     for (i = 0; i < n; i++)
         unit_at(e, i)->keep = 0;
     if (write_count(e, root, &saved, &skel) != 0 || count_ranges(e, e->decls, e->n_decls, 1) != 0)
-        return CODE_ENOMEM;
+        return TERSE_ENOMEM;
     if (skel > e->o->budget) {
         e->st->min_tokens = skel;
-        return CODE_EBUDGET;
+        return TERSE_EBUDGET;
     }
     rk = malloc((n ? n : 1) * sizeof *rk);
     if (!rk)
-        return CODE_ENOMEM;
+        return TERSE_ENOMEM;
     for (i = 0; i < n; i++) {
         rk[i].score = unit_at(e, i)->score;
         rk[i].index = i;
@@ -170,7 +170,7 @@ static int fit_bodies(struct emit *e, TSNode root)
         size_t got, freed = 0;
         if (write_count(e, root, &saved, &got) != 0) {
             free(rk);
-            return CODE_ENOMEM;
+            return TERSE_ENOMEM;
         }
         if (got <= e->o->budget)
             break;
@@ -209,7 +209,7 @@ static int fit_bodies(struct emit *e, TSNode root)
         write_tree(e, root);
     }
     free(rk);
-    return e->oom ? CODE_ENOMEM : CODE_OK;
+    return e->oom ? TERSE_ENOMEM : TERSE_OK;
 }
 
 /* See code.h. One parser per call: a context holds no parser (no state). */
@@ -238,13 +238,13 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
     TSParser *parser;
     TSTree *tree = NULL;
     TSNode root;
-    int rc = CODE_OK;
+    int rc = TERSE_OK;
     struct buf tmp = {0};
     memset(&e, 0, sizeof e);
     if (!L || n > UINT32_MAX) {
         st->parse_errors++;
         buf_add(out, src, n);
-        return out->oom ? CODE_ENOMEM : CODE_OK;
+        return out->oom ? TERSE_ENOMEM : TERSE_OK;
     }
     parser = ts_parser_new();
     if (!parser || !ts_parser_set_language(parser, L->grammar()))
@@ -284,7 +284,7 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
     }
     if (e.level >= TERSE_LEVEL_MAX && o->budget && o->count) {
         rc = fit_bodies(&e, root);
-        if (rc == CODE_ENOMEM)
+        if (rc == TERSE_ENOMEM)
             goto fail;
     } else {
         write_tree(&e, root);
@@ -294,7 +294,7 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
     buf_add(out, tmp.p, tmp.len);
     goto done;
 fail:
-    rc = CODE_ENOMEM;
+    rc = TERSE_ENOMEM;
 done:
     buf_free(&tmp);
     free(e.kind);
@@ -306,6 +306,6 @@ done:
     if (parser)
         ts_parser_delete(parser);
     if (out->oom)
-        rc = CODE_ENOMEM;
+        rc = TERSE_ENOMEM;
     return rc;
 }

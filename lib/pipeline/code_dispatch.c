@@ -14,7 +14,7 @@
 static int code_count(void *arg, const char *s, size_t n, size_t *c)
 {
     const struct job *j = arg;
-    return tok_counter_count(j->counter, s, n, c) == TERSE_OK ? 0 : -1;
+    return tok_counter_count(j->counter, s, n, c);
 }
 
 static void code_options(struct job *j, int lang, int level, size_t budget, struct code_opts *o)
@@ -76,7 +76,7 @@ int compress_fence(struct job *j, struct seg *g, const char *src, size_t n, int 
     memset(&st, 0, sizeof st);
     code_options(j, lang, level, 0, &o);
     buf_add(b, src, c0);
-    if (code_compress(src + c0, c1 - c0, &o, b, &st) != CODE_OK) {
+    if (code_compress(src + c0, c1 - c0, &o, b, &st) != TERSE_OK) {
         b->oom = 1;
         return 1;
     }
@@ -125,22 +125,22 @@ static int code_all(struct job *j, int lang, int level, size_t budget, struct bu
     struct code_part *parts;
     struct code_opts o;
     size_t np = code_split_files(j->doc, j->n, NULL, 0), i, at = 0;
-    int rc = CODE_OK;
+    int rc = TERSE_OK;
     if (np == 0) {
         if (lang == CODE_NONE)
             lang = code_lang_guess(j->doc, j->n);
         if (lang == CODE_NONE) {
             buf_add(out, j->doc, j->n);
-            return CODE_OK;
+            return TERSE_OK;
         }
         code_options(j, lang, level, budget, &o);
         return code_compress(j->doc, j->n, &o, out, st);
     }
     parts = malloc(np * sizeof *parts);
     if (!parts)
-        return CODE_ENOMEM;
+        return TERSE_ENOMEM;
     code_split_files(j->doc, j->n, parts, np);
-    for (i = 0; i < np && rc != CODE_ENOMEM; i++) {
+    for (i = 0; i < np && rc != TERSE_ENOMEM; i++) {
         const struct code_part *p = &parts[i];
         int fl = code_lang_from_path(j->doc + p->p0, p->p1 - p->p0);
         size_t b1 = p->b1;
@@ -155,7 +155,7 @@ static int code_all(struct job *j, int lang, int level, size_t budget, struct bu
             int r;
             code_options(j, fl, level, budget ? budget * (b1 - p->b0) / (j->n ? j->n : 1) + 1 : 0, &o);
             r = code_compress(j->doc + p->b0, b1 - p->b0, &o, out, st);
-            if (r != CODE_OK)
+            if (r != TERSE_OK)
                 rc = r;
         }
         if (b1 > p->b0)
@@ -177,12 +177,12 @@ int compress_code(struct job *j, int lang, struct buf *out, int *level, size_t *
     if (!budget) {
         rc = code_all(j, lang, *level, 0, out, &st);
         note_code_stats(j, &st);
-        return rc == CODE_OK ? TERSE_OK : TERSE_ENOMEM;
+        return rc == TERSE_OK ? TERSE_OK : TERSE_ENOMEM;
     }
     for (L = TERSE_LEVEL_EXACT; L <= *level && L <= TERSE_LEVEL_BALANCED; L++) {
         memset(&st, 0, sizeof st);
         out->len = 0;
-        if (code_all(j, lang, L, 0, out, &st) != CODE_OK || out->oom)
+        if (code_all(j, lang, L, 0, out, &st) != TERSE_OK || out->oom)
             return TERSE_ENOMEM;
         got = count_tokens(j, out->p ? out->p : "", out->len);
         note_code_stats(j, &st);
@@ -198,14 +198,14 @@ int compress_code(struct job *j, int lang, struct buf *out, int *level, size_t *
     memset(&st, 0, sizeof st);
     out->len = 0;
     rc = code_all(j, lang, TERSE_LEVEL_MAX, budget, out, &st);
-    if (rc == CODE_ENOMEM)
+    if (rc == TERSE_ENOMEM)
         return TERSE_ENOMEM;
     got = count_tokens(j, out->p ? out->p : "", out->len);
-    if (rc == CODE_EBUDGET || got > budget) {
+    if (rc == TERSE_EBUDGET || got > budget) {
         /* the per-file shares missed: every body elided */
         memset(&st, 0, sizeof st);
         out->len = 0;
-        if (code_all(j, lang, TERSE_LEVEL_MAX, 0, out, &st) != CODE_OK || out->oom)
+        if (code_all(j, lang, TERSE_LEVEL_MAX, 0, out, &st) != TERSE_OK || out->oom)
             return TERSE_ENOMEM;
         got = count_tokens(j, out->p ? out->p : "", out->len);
         if (got > budget) {
