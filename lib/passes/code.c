@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../select/rank.h"
 #include "code_internal.h"
 #include "code_lang.h"
 #include "terse.h"
@@ -126,7 +127,7 @@ static int count_ranges(struct emit *e, struct cand *arr, size_t n, int less)
  * TERSE_EBUDGET (out: the skeleton). */
 static int fit_bodies(struct emit *e, TSNode root)
 {
-    struct ranked_cand *rk;
+    struct rank *rk;
     size_t i, total, skel, est, tries, n = e->n_cands + e->n_decls;
     struct code_stats saved = *e->st;
     for (i = 0; i < n; i++)
@@ -154,7 +155,7 @@ static int fit_bodies(struct emit *e, TSNode root)
         rk[i].score = unit_at(e, i)->score;
         rk[i].index = i;
     }
-    qsort(rk, n, sizeof *rk, code_by_relevance);
+    qsort(rk, n, sizeof *rk, rank_cmp);
     est = skel;
     for (i = 0; i < n; i++) {
         struct cand *c = unit_at(e, rk[i].index);

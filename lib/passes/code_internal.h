@@ -117,11 +117,6 @@ enum { RUN_NONE, RUN_MEMBERS, RUN_MACROS, RUN_LIST, RUN_OVERLOADS };
  * marker line at max. */
 #define MACRO_RUN 3
 
-/* Candidate order for the budget: most relevant first, earlier on ties. */
-struct ranked_cand {
-    double score;
-    size_t index;
-};
 
 /* ---- code_syntax.c ---- */
 
@@ -212,8 +207,5 @@ void code_walk(struct emit *e, TSNode root);
  * the file names it (aider's repo map ranks by references); without a
  * query the references alone, earlier first on ties. Returns 0 or -1. */
 int code_score_cands(struct emit *e, struct cand *cands, size_t n);
-
-/* qsort order: higher score first, earlier candidate on ties. */
-int code_by_relevance(const void *a, const void *b);
 
 #endif

@@ -139,12 +139,3 @@ out:
     free(table);
     return rc;
 }
-
-/* See code_internal.h. */
-int code_by_relevance(const void *a, const void *b)
-{
-    const struct ranked_cand *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
-}

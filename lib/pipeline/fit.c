@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../select/rank.h"
 #include "document.h"
 #include "prose_doc.h"
 #include "score.h"
@@ -24,7 +25,7 @@ size_t assembled_tokens(const struct job *j, int budget_mode, size_t *dropped, s
 int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens, int preserve)
 {
     size_t budget = j->o->budget, i, used = 0, kept = 0, marker, total = 0;
-    struct ranked *order;
+    struct rank *order;
     int full_level = j->o->level < TERSE_LEVEL_BALANCED ? j->o->level : TERSE_LEVEL_BALANCED;
     if (score_segments(j) != 0)
         return TERSE_ENOMEM;
@@ -73,7 +74,7 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
             g->full_tokens = count_tokens(j, g->full, g->full_len) + 1;
         }
     }
-    qsort(order, j->n_segs, sizeof *order, by_score);
+    qsort(order, j->n_segs, sizeof *order, rank_cmp);
     /* the two most relevant segments keep even more of their wording
      * (`safe`) when that costs little of the budget (a long document under
      * a tight budget): they most likely hold what the query asks */

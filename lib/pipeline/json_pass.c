@@ -9,6 +9,7 @@
 #include "../common/buf.h"
 #include "../common/json.h"
 #include "../passes/tabular.h"
+#include "../select/rank.h"
 #include "document.h"
 #include "score.h"
 
@@ -98,7 +99,7 @@ int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_t
     if (score_segments(j) != 0)
         return TERSE_ENOMEM;
     {
-        struct ranked *order = malloc((n + 1) * sizeof *order);
+        struct rank *order = malloc((n + 1) * sizeof *order);
         size_t used, tries = 0, k;
         int probing = 0, filling = 0;
         if (!order)
@@ -107,7 +108,7 @@ int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_t
             order[i].score = j->segs[i].score;
             order[i].index = i;
         }
-        qsort(order, n, sizeof *order, by_score);
+        qsort(order, n, sizeof *order, rank_cmp);
         used = json_assemble(j, n, is_object, out, dropped);
         kept = 0;
         for (i = 0; i < n; i++) {

@@ -11,15 +11,6 @@
 #include "document.h"
 
 /* See score.h. */
-int by_score(const void *a, const void *b)
-{
-    const struct ranked *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* See score.h. */
 int score_segments(struct job *j)
 {
     size_t i;

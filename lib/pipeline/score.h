@@ -1,6 +1,6 @@
 /* score.h - relevance of segments: BM25 against the query, or the position
- * without one, and the order in which a budget keeps them; the query's
- * words for the prose pass.
+ * without one (the order a budget keeps them in is select/rank.h); the
+ * query's words for the prose pass.
  */
 #ifndef TERSE_PIPELINE_SCORE_H
 #define TERSE_PIPELINE_SCORE_H
@@ -10,14 +10,6 @@
 struct buf;
 struct job;
 struct seg;
-
-/* Segment order for the budget: most relevant first, earlier on ties. */
-struct ranked {
-    double score;
-    size_t index;
-};
-
-int by_score(const void *a, const void *b);
 
 /* Relevance of each segment: BM25 against the query, or without one the
  * position (headings, then the first sentence of each block, earlier

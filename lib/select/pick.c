@@ -3,21 +3,8 @@
 
 #include <stdlib.h>
 
+#include "rank.h"
 #include "terse.h"
-
-struct rank {
-    double score;
-    size_t index;
-};
-
-/* Most relevant first; earlier first on ties (deterministic). */
-static int by_score(const void *a, const void *b)
-{
-    const struct rank *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
 
 /* The greedy estimate is cheap but its sum misses the separators and
  * markers; the exact counts that follow make the result hold, and the
@@ -39,7 +26,7 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
             m++;
         }
     }
-    qsort(order, m, sizeof *order, by_score);
+    qsort(order, m, sizeof *order, rank_cmp);
     used = measure(arg);
     if (used == (size_t)-1) {
         free(order);
