@@ -43,18 +43,25 @@ static int cmp_word(const void *key, const void *elem)
     return strcmp((const char *)key, *(const char *const *)elem);
 }
 
+int word_lower(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t i;
+    if (n + 1 > cap)
+        return 0;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if ((unsigned char)c >= 0x80)
+            return 0;
+        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    out[n] = 0;
+    return 1;
+}
+
 int stop_word_is(const char *word, size_t len)
 {
     char w[STOP_WORD_MAX_LEN + 1];
-    size_t i;
-    if (len > STOP_WORD_MAX_LEN)
+    if (!word_lower(word, len, w, sizeof w))
         return 0;
-    for (i = 0; i < len; i++) {
-        char c = word[i];
-        if ((unsigned char)c >= 0x80)
-            return 0;
-        w[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    w[len] = 0;
     return bsearch(w, stop_words, stop_words_count, sizeof *stop_words, cmp_word) != NULL;
 }

@@ -1,4 +1,4 @@
-/* words.h - the English stop words: function words with little
+/* words.h - English words: lower-casing a word for a list lookup, and the stop words: function words with little
  * information (articles, pronouns, auxiliaries, common prepositions), which
  * the prose pass prunes at `max` and BM25 leaves out of its terms. Never a
  * negation or a number word. Sorted by strcmp, lower case, no duplicates
@@ -14,6 +14,11 @@ extern const size_t stop_words_count;
 
 /* No stop word is longer than this. */
 #define STOP_WORD_MAX_LEN 13
+
+/* Writes the ASCII lower-case form of s[0..n) and a NUL to out (cap
+ * bytes); returns 1, or 0 when it does not fit or is not ASCII (no list
+ * word is). */
+int word_lower(const char *s, size_t n, char *out, size_t cap);
 
 /* Whether word[0..len) (any ASCII case) is a stop word. */
 int stop_word_is(const char *word, size_t len);

@@ -32,6 +32,7 @@
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../common/seen.h"
+#include "../common/words.h"
 #include "../detect/shape.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
@@ -114,23 +115,6 @@ static const char *const interjections[] = {
     "aw", "aww", "haha", "hello", "hey", "hi", "hmm", "oh", "ok", "okay", "omg", "well", "whoa",
     "woah", "wow", "yay",
 };
-
-/* Writes the ASCII lower-case form of s[0..len) to low (24 bytes); returns
- * 0 when the word is too long or not ASCII (no list word is). */
-static int lower_word(const char *s, size_t len, char *low)
-{
-    size_t i;
-    if (len >= 24)
-        return 0;
-    for (i = 0; i < len; i++) {
-        char ch = s[i];
-        if ((unsigned char)ch >= 0x80)
-            return 0;
-        low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-    }
-    low[len] = 0;
-    return 1;
-}
 
 /* strcmp for short words, without a library call (the lists are looked up
  * for most words of a conversation). */
@@ -236,7 +220,7 @@ static int small_talk(const struct trim_ctx *c, int first, const char *s, const 
             continue;
         }
         words++;
-        if (lower_word(w, t[i].len, low)) {
+        if (word_lower(w, t[i].len, low, sizeof low)) {
             if (IN(phatic_words, low))
                 continue;
             if (IN(yes_words, low) && !(first && c->after_question))
@@ -275,7 +259,7 @@ static void on_trim_sentence(void *arg, size_t start, size_t end, size_t tok_fir
     /* a leading interjection, with its comma or "!" when no name follows */
     if (k > 4 && t[0].kind == LX_WORD &&
         ((t[1].kind == LX_PUNCT && (s[t[1].start] == ',' || s[t[1].start] == '!')) || (t[1].flags & LXF_CAP)) &&
-        lower_word(s + t[0].start, t[0].len, low) &&
+        word_lower(s + t[0].start, t[0].len, low, sizeof low) &&
         (IN(interjections, low) || (IN(yes_words, low) && !(first && c->after_question))))
         a = t[1].kind == LX_PUNCT ? 2 : 1;
     if (c->out->len && c->out->p[c->out->len - 1] != '\n')

@@ -54,23 +54,6 @@ struct prose_env {
 
 #define MAX_WORD 48
 
-/* Lower-cases an ASCII word into out (size MAX_WORD); returns 0 if it does
- * not fit or is not ASCII. */
-static int lower_word(const char *s, size_t n, char *out)
-{
-    size_t i;
-    if (n + 1 > MAX_WORD)
-        return 0;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        if ((unsigned char)c >= 0x80)
-            return 0;
-        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    out[n] = 0;
-    return 1;
-}
-
 static int cmp_str(const void *key, const void *elem)
 {
     return strcmp((const char *)key, *(const char *const *)elem);
@@ -82,7 +65,7 @@ static int cmp_str(const void *key, const void *elem)
 static int in_list(const char *const *list, size_t count, const char *s, size_t n)
 {
     char w[MAX_WORD];
-    if (n > LIST_MAX_LEN || !lower_word(s, n, w))
+    if (n > LIST_MAX_LEN || !word_lower(s, n, w, MAX_WORD))
         return 0;
     return bsearch(w, list, count, sizeof *list, cmp_str) != NULL;
 }
@@ -123,7 +106,7 @@ static int rule_word(const struct phrase_rule *tab, size_t count, const char *w)
 int prose_common_word(const char *word, size_t len)
 {
     char w[MAX_WORD];
-    if (!lower_word(word, len, w))
+    if (!word_lower(word, len, w, MAX_WORD))
         return 0;
     return bsearch(w, stop_words, stop_words_count, sizeof(char *), cmp_str) ||
            bsearch(w, starters, sizeof starters / sizeof *starters, sizeof(char *), cmp_str) ||
@@ -470,7 +453,7 @@ static int is_query_word(const struct prose_query *q, const char *s, size_t n)
 {
     size_t i;
     char w[MAX_WORD];
-    if (!q || !lower_word(s, n, w))
+    if (!q || !word_lower(s, n, w, MAX_WORD))
         return 0;
     for (i = 0; i < q->n; i++)
         if (q->lens[i] == n && memcmp(q->words[i], w, n) == 0)
@@ -615,7 +598,7 @@ static void tidy_commas(struct sent *st)
 static uint64_t word_key(const char *s, size_t n)
 {
     char w[MAX_WORD];
-    if (n > LIST_MAX_LEN || !lower_word(s, n, w))
+    if (n > LIST_MAX_LEN || !word_lower(s, n, w, MAX_WORD))
         return 0;
     return hash_bytes(w, n) | 1;
 }
