@@ -244,6 +244,54 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
     return rc;
 }
 
+/* The input through the pass its type calls for: chat, memory, code (of a
+ * known language or multi-file), valid JSON, or else the document (prose;
+ * logs and code of no known language as verbatim blocks), with or without
+ * a budget. *type and *level become what was applied. Returns TERSE_OK,
+ * TERSE_EBUDGET (*min_tokens set) or the failure's status. */
+static int compress_by_type(struct job *j, const struct pass_ctx *pc, int code_lang, struct buf *out, int *type,
+                            int *level, size_t *dropped, size_t *min_tokens, size_t *pass_segments)
+{
+    int rc;
+    if (*type == TERSE_TYPE_CHAT) {
+        struct chat_stats cs;
+        rc = chat_compress(pc, j->doc, j->n, j->parsed, out, &cs, min_tokens);
+        j->parsed = NULL; /* freed by the pass */
+        *dropped = cs.dropped;
+        j->duplicates = cs.repeats;
+        *pass_segments = cs.segments;
+    } else if (*type == TERSE_TYPE_MEMORY) {
+        struct memory_stats ms;
+        rc = memory_compress(pc, j->doc, j->n, j->parsed, out, &ms, min_tokens);
+        j->parsed = NULL; /* freed by the pass */
+        *dropped = ms.dropped;
+        j->duplicates = ms.duplicates;
+        *pass_segments = ms.entries;
+    } else if (*type == TERSE_TYPE_CODE &&
+               (code_lang != CODE_NONE || code_lang_guess(j->doc, j->n) != CODE_NONE ||
+                code_split_files(j->doc, j->n, NULL, 0))) {
+        rc = compress_code(j, code_lang, out, level, min_tokens);
+        if (j->oom || out->oom)
+            rc = TERSE_ENOMEM;
+    } else if (*type == TERSE_TYPE_JSON && (j->parsed || json_valid(j->doc, j->n))) {
+        rc = compress_json(j, out, dropped, min_tokens);
+        *level = TERSE_LEVEL_EXACT;
+    } else {
+        int verbatim = *type != TERSE_TYPE_PROSE;
+        if (*type == TERSE_TYPE_JSON)
+            *type = TERSE_TYPE_PROSE; /* not valid JSON: read it as text */
+        if (segment_prose(j, verbatim) != 0)
+            return TERSE_ENOMEM;
+        if (verbatim)
+            *level = TERSE_LEVEL_EXACT;
+        rc = j->o->budget ? fit_doc(j, level, verbatim, out, dropped, min_tokens)
+                          : compress_doc(j, *level, out, dropped);
+        if (j->oom || out->oom)
+            rc = TERSE_ENOMEM;
+    }
+    return rc;
+}
+
 /* A piece's run (a chat message, a memory: the passes' piece callback)
  * shares its parent's counter and word index, and counts no tokens: the
  * parent counts the whole text once. */
@@ -330,46 +378,8 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     level = ctx->o.level;
     query_words(&j);
     rc = compress_lossless(&j, text, len, type, level, &out, &tab_tokens, &tabular, &escaped_log);
-    if (tabular || rc != TERSE_OK) {
-        /* done above */
-    } else if (type == TERSE_TYPE_CHAT) {
-        struct chat_stats cs;
-        rc = chat_compress(&pc, doc, j.n, j.parsed, &out, &cs, &min_tokens);
-        j.parsed = NULL; /* freed by the pass */
-        dropped = cs.dropped;
-        j.duplicates = cs.repeats;
-        pass_segments = cs.segments;
-    } else if (type == TERSE_TYPE_MEMORY) {
-        struct memory_stats ms;
-        rc = memory_compress(&pc, doc, j.n, j.parsed, &out, &ms, &min_tokens);
-        j.parsed = NULL; /* freed by the pass */
-        dropped = ms.dropped;
-        j.duplicates = ms.duplicates;
-        pass_segments = ms.entries;
-    } else if (type == TERSE_TYPE_CODE &&
-               (code_lang != CODE_NONE || code_lang_guess(doc, j.n) != CODE_NONE ||
-                code_split_files(doc, j.n, NULL, 0))) {
-        rc = compress_code(&j, code_lang, &out, &level, &min_tokens);
-        if (j.oom || out.oom)
-            rc = TERSE_ENOMEM;
-    } else if (type == TERSE_TYPE_JSON && (j.parsed || json_valid(doc, j.n))) {
-        rc = compress_json(&j, &out, &dropped, &min_tokens);
-        level = TERSE_LEVEL_EXACT;
-    } else {
-        int verbatim = type != TERSE_TYPE_PROSE;
-        if (type == TERSE_TYPE_JSON)
-            type = TERSE_TYPE_PROSE; /* not valid JSON: read it as text */
-        if (segment_prose(&j, verbatim) != 0) {
-            rc = TERSE_ENOMEM;
-            goto done;
-        }
-        if (verbatim)
-            level = TERSE_LEVEL_EXACT;
-        rc = ctx->o.budget ? fit_doc(&j, &level, verbatim, &out, &dropped, &min_tokens)
-                           : compress_doc(&j, level, &out, &dropped);
-        if (j.oom || out.oom)
-            rc = TERSE_ENOMEM;
-    }
+    if (!tabular && rc == TERSE_OK)
+        rc = compress_by_type(&j, &pc, code_lang, &out, &type, &level, &dropped, &min_tokens, &pass_segments);
     if (rc != TERSE_OK)
         goto done;
     r->tokens_out = parent ? 0 : tabular ? tab_tokens : count_tokens(&j, out.p ? out.p : "", out.len);
