@@ -10,6 +10,14 @@
  * one level lower, and one that would cost more tokens is left as it was.
  * With a budget, levels are tried from `exact` up; if none fits, the least
  * relevant segments are dropped, each run of them replaced by a marker.
+ *
+ * This file is that pipeline, step by step (compress_run): normalize,
+ * decide the type (decide_type), the lossless encodings (compress_lossless),
+ * the pass the type calls for (compress_by_type), the never-longer check,
+ * the result. The steps themselves live in lib/pipeline/ (document.c,
+ * prose_doc.c, code_dispatch.c, score.c, fit.c, json_pass.c) and in the
+ * passes; the chat and memory passes come back here only through the pass
+ * context's piece callback (compress_piece).
  */
 #include <stdlib.h>
 #include <string.h>

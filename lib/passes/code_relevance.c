@@ -1,5 +1,7 @@
-/* code_relevance.c - relevance of definitions at max with a query or a budget: BM25
- * over their names and bodies, split at camelCase and snake_case; see code_internal.h. */
+/* code_relevance.c - relevance of definitions at max with a query or a
+ * budget: BM25 over their names and bodies, split at camelCase and
+ * snake_case; see code_internal.h.
+ */
 #include <math.h>
 #include <stdlib.h>
 

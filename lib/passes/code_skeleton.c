@@ -1,6 +1,7 @@
-/* code_skeleton.c - max: declaration skeletons: member lists, runs of macros and
- * fields, long values and types, import and export lists and overloads
- * folded into markers; see code_internal.h. */
+/* code_skeleton.c - max: declaration skeletons: member lists, runs of
+ * macros and fields, long values and types, import and export lists and
+ * overloads folded into markers; see code_internal.h.
+ */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,6 +1,8 @@
-/* code_syntax.c - what the code pass knows of a grammar's nodes: symbol classes from
- * their names, tool comments (lint pragmas, type-checker and formatter
- * directives) that must stay, license headers, Python docstrings; see code_internal.h. */
+/* code_syntax.c - what the code pass knows of a grammar's nodes: symbol
+ * classes from their names, tool comments (lint pragmas, type-checker and
+ * formatter directives) that must stay, license headers, Python docstrings;
+ * see code_internal.h.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -1,6 +1,7 @@
-/* code_walk.c - the walk over the syntax tree (iterative: a cursor and a heap
- * stack), which writes each node or elides it, and the candidates max may
- * elide (bodies, declarations); see code_internal.h. */
+/* code_walk.c - the walk over the syntax tree (iterative: a cursor and a
+ * heap stack), which writes each node or elides it, and the candidates max
+ * may elide (bodies, declarations); see code_internal.h.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
-/* code_write.c - writing the code pass's output: leaves copied, the gaps between
- * them rewritten to the one fact they carry (a line break, a space or
- * nothing), Python's indentation rebuilt; see code_internal.h. */
+/* code_write.c - writing the code pass's output: leaves copied, the gaps
+ * between them rewritten to the one fact they carry (a line break, a space
+ * or nothing), Python's indentation rebuilt; see code_internal.h.
+ */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,6 @@
-/* code_dispatch.c - code in the pipeline: code input (one file or many, by language); see code_dispatch.h.
+/* code_dispatch.c - code in the pipeline: code input through the code
+ * pass (one file or many, at a level or a budget), fences of known
+ * languages, the shape tests that tell code from prose; see code_dispatch.h.
  */
 #include "code_dispatch.h"
 

@@ -1,4 +1,6 @@
-/* document.c - the document of one call: its blocks and segments (the state every; see document.h.
+/* document.c - the document of one call: segmentation into blocks and
+ * sentences, clauses, the call's token counts, assembly of the output;
+ * see document.h.
  */
 #include "document.h"
 

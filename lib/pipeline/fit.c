@@ -1,4 +1,5 @@
-/* fit.c - fitting a document to a token budget: whole segments by relevance; see fit.h.
+/* fit.c - a document to a token budget: the lowest level that fits, else
+ * whole segments by relevance and exact counts, then clauses; see fit.h.
  */
 #include "fit.h"
 

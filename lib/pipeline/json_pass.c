@@ -1,4 +1,5 @@
-/* json_pass.c - JSON input: the tabular encoding (safe and up) and, with a budget; see json_pass.h.
+/* json_pass.c - JSON input: the tabular encoding, and top-level members
+ * kept by relevance under a budget; see json_pass.h.
  */
 #include "json_pass.h"
 

@@ -1,4 +1,6 @@
-/* prose_doc.c - prose over a document: each segment at a level through the prose; see prose_doc.h.
+/* prose_doc.c - prose over a document: segments through the prose pass
+ * and the guard, JSON blocks and fences inside prose, duplicates; see
+ * prose_doc.h.
  */
 #include "prose_doc.h"
 

@@ -1,4 +1,5 @@
-/* score.c - relevance of segments: BM25 against the query, or the position; see score.h.
+/* score.c - relevance of segments (BM25 against the query, or the
+ * position without one) and the query's words; see score.h.
  */
 #include "score.h"
 
