@@ -43,21 +43,6 @@ static int cmp_word(const void *key, const void *elem)
     return strcmp((const char *)key, *(const char *const *)elem);
 }
 
-int word_lower(const char *s, size_t n, char *out, size_t cap)
-{
-    size_t i;
-    if (n + 1 > cap)
-        return 0;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        if ((unsigned char)c >= 0x80)
-            return 0;
-        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    out[n] = 0;
-    return 1;
-}
-
 int stop_word_is(const char *word, size_t len)
 {
     char w[STOP_WORD_MAX_LEN + 1];

@@ -17,8 +17,21 @@ extern const size_t stop_words_count;
 
 /* Writes the ASCII lower-case form of s[0..n) and a NUL to out (cap
  * bytes); returns 1, or 0 when it does not fit or is not ASCII (no list
- * word is). */
-int word_lower(const char *s, size_t n, char *out, size_t cap);
+ * word is). Inline: the prose pass calls it for every word. */
+static inline int word_lower(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t i;
+    if (n + 1 > cap)
+        return 0;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if ((unsigned char)c >= 0x80)
+            return 0;
+        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    out[n] = 0;
+    return 1;
+}
 
 /* Whether word[0..len) (any ASCII case) is a stop word. */
 int stop_word_is(const char *word, size_t len);
