@@ -26,12 +26,14 @@
 #include "common/json.h"
 #include "common/utf8.h"
 #include "detect/detect.h"
+#include "detect/tool_shape.h"
 #include "passes/chat.h"
 #include "passes/code.h"
 #include "passes/code_lang.h"
 #include "passes/log.h"
 #include "passes/memory.h"
 #include "passes/pass.h"
+#include "passes/tool.h"
 #include "pipeline/code_dispatch.h"
 #include "pipeline/document.h"
 #include "pipeline/fit.h"
@@ -48,7 +50,7 @@ struct terse_ctx {
 };
 
 static const char *const level_names[] = {"exact", "safe", "balanced", "max"};
-static const char *const type_names[] = {"auto", "prose", "code", "json", "log", "memory", "chat"};
+static const char *const type_names[] = {"auto", "prose", "code", "json", "log", "memory", "chat", "tool"};
 
 const char *terse_level_name(int level)
 {
@@ -68,7 +70,7 @@ int terse_lang_parse(const char *name)
 
 const char *terse_type_name(int type)
 {
-    return type >= 0 && type <= TERSE_TYPE_CHAT ? type_names[type] : NULL;
+    return type >= 0 && type <= TERSE_TYPE_TOOL ? type_names[type] : NULL;
 }
 
 int terse_level_parse(const char *name)
@@ -83,7 +85,7 @@ int terse_level_parse(const char *name)
 int terse_type_parse(const char *name)
 {
     int i;
-    for (i = 0; name && i <= TERSE_TYPE_CHAT; i++)
+    for (i = 0; name && i <= TERSE_TYPE_TOOL; i++)
         if (strcmp(name, type_names[i]) == 0)
             return i;
     return -1;
@@ -103,7 +105,7 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     int dummy;
     if (!status)
         status = &dummy;
-    if (!o || o->level < 0 || o->level > TERSE_LEVEL_MAX || o->type < 0 || o->type > TERSE_TYPE_CHAT ||
+    if (!o || o->level < 0 || o->level > TERSE_LEVEL_MAX || o->type < 0 || o->type > TERSE_TYPE_TOOL ||
         (!o->query && o->query_len) || (o->lang && code_lang_parse(o->lang, strlen(o->lang)) == CODE_NONE)) {
         *status = TERSE_EINVAL;
         return NULL;
@@ -248,6 +250,39 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
                 out->len = 0;
         }
         *escaped_log = *done && raw && log_is_folded(text, len);
+    }
+    if (type == TERSE_TYPE_TOOL && level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !*done) {
+        /* tool output: its lossless encoding (docs/tool-output.md), thinned
+         * at balanced and max; raw bytes when valid UTF-8, as for logs */
+        int raw = utf8_first_invalid((const unsigned char *)text, len) == len, kind;
+        const char *s = raw ? text : j->doc;
+        size_t n = raw ? len : j->n;
+        rc = tool_encode(s, n, level, j->o->query, j->o->query_len, out);
+        if (rc == TERSE_OK)
+            *tokens = count_tokens(j, out->p ? out->p : "", out->len);
+        kind = tool_kind(s, n);
+        if (rc == TERSE_OK && (kind == TOOL_BUILD || kind == TOOL_TESTS || kind == TOOL_TRACE)) {
+            /* runs and builds: the log pass's folding (templates of alike
+             * lines), where it is shorter; terse decode reads either */
+            struct buf lf = {0};
+            size_t lt;
+            rc = log_fold(s, n, j->o->tokenizer, level > TERSE_LEVEL_BALANCED ? level : TERSE_LEVEL_SAFE, &lf);
+            if (rc == TERSE_OK && (lt = count_tokens(j, lf.p ? lf.p : "", lf.len)) < *tokens) {
+                buf_free(out);
+                *out = lf;
+                *tokens = lt;
+            } else {
+                buf_free(&lf);
+            }
+        }
+        if (rc == TERSE_OK) {
+            if (!j->o->budget || *tokens <= j->o->budget)
+                *done = 1;
+            else
+                out->len = 0;
+        }
+        /* an input that itself starts like an encoding must stay encoded */
+        *escaped_log = *done && raw && (tool_is_encoded(text, len) || log_is_folded(text, len));
     }
     return rc;
 }

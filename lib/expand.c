@@ -10,6 +10,7 @@
 #include "common/utf8.h"
 #include "passes/log.h"
 #include "passes/tabular.h"
+#include "passes/tool.h"
 #include "terse.h"
 
 /* The first line of the JSON Lines form (see compress.c). */
@@ -46,17 +47,27 @@ int terse_expand(const char *text, size_t len, int type, char **out, size_t *out
     if (err && err_len)
         err[0] = 0;
     if (!out || !out_len || (!text && len) ||
-        (type != TERSE_TYPE_AUTO && type != TERSE_TYPE_JSON && type != TERSE_TYPE_LOG))
+        (type != TERSE_TYPE_AUTO && type != TERSE_TYPE_JSON && type != TERSE_TYPE_LOG &&
+         type != TERSE_TYPE_TOOL))
         return TERSE_EINVAL;
     *out = NULL;
     *out_len = 0;
     if (!text)
         text = "";
-    if (type == TERSE_TYPE_LOG || (type == TERSE_TYPE_AUTO && log_is_folded(text, len))) {
+    if (type == TERSE_TYPE_LOG || ((type == TERSE_TYPE_AUTO || type == TERSE_TYPE_TOOL) && log_is_folded(text, len))) {
         /* a folded log, byte for byte (any bytes: no UTF-8 check) */
         if (log_unfold(text, len, &b, err, err_len) != 0) {
             buf_free(&b);
             return b.oom ? TERSE_ENOMEM : TERSE_EFORMAT;
+        }
+        goto done;
+    }
+    if (type == TERSE_TYPE_TOOL || (type == TERSE_TYPE_AUTO && tool_is_encoded(text, len))) {
+        /* tool output, byte for byte; a text that is no encoding is its own */
+        if (tool_decode(text, len, &b, err, err_len) != 0) {
+            int oom = b.oom;
+            buf_free(&b);
+            return oom ? TERSE_ENOMEM : TERSE_EFORMAT;
         }
         goto done;
     }

@@ -1,5 +1,5 @@
 /* detect.h - what kind of text is this: prose (including markdown), JSON,
- * code or a log. Heuristic and cheap (one pass over at most the first
+ * code, a log, or terminal output (detect/tool_shape.h). Heuristic and cheap (one pass over at most the first
  * 64 KiB, plus a JSON validation of the whole input when it starts like
  * JSON); --type overrides it. */
 #ifndef TERSE_DETECT_DETECT_H
