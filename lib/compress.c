@@ -260,13 +260,14 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
         rc = tool_encode(s, n, level, j->o->query, j->o->query_len, out);
         if (rc == TERSE_OK)
             *tokens = count_tokens(j, out->p ? out->p : "", out->len);
-        kind = tool_kind(s, n);
-        if (rc == TERSE_OK && (kind == TOOL_BUILD || kind == TOOL_TESTS || kind == TOOL_TRACE)) {
-            /* runs and builds: the log pass's folding (templates of alike
-             * lines), where it is shorter; terse decode reads either */
+        kind = rc == TERSE_OK && level == TERSE_LEVEL_SAFE ? tool_kind(s, n) : TOOL_NONE;
+        if ((kind == TOOL_BUILD || kind == TOOL_TESTS || kind == TOOL_TRACE)) {
+            /* runs and builds at safe: the log pass's folding (templates of
+             * alike lines), where it is shorter; terse decode reads either.
+             * (Not above safe: there errors and warnings stay verbatim.) */
             struct buf lf = {0};
             size_t lt;
-            rc = log_fold(s, n, j->o->tokenizer, level > TERSE_LEVEL_BALANCED ? level : TERSE_LEVEL_SAFE, &lf);
+            rc = log_fold(s, n, j->o->tokenizer, level, &lf);
             if (rc == TERSE_OK && (lt = count_tokens(j, lf.p ? lf.p : "", lf.len)) < *tokens) {
                 buf_free(out);
                 *out = lf;

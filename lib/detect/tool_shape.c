@@ -126,7 +126,17 @@ static int trace_line(const char *s, size_t n)
     /* go: "main.f(...)" then "\t/path/file.go:12 +0x1d" */
     if (n > 1 && s[0] == '\t' && lex_contains(s, n, ".go:"))
         return 2;
-    return lex_contains(s, n, "Error: ") || lex_contains(s, n, "Exception: ") || lex_contains(s, n, "Error:");
+    return lex_contains(s, n, "Error:") || lex_contains(s, n, "Exception: ");
+}
+
+/* Whether c starts one of heads. */
+static int head_char(const char *const *heads, size_t nh, char c)
+{
+    size_t i;
+    for (i = 0; i < nh; i++)
+        if (heads[i][0] == c)
+            return 1;
+    return 0;
 }
 
 static int test_line(const char *s, size_t n)
@@ -137,12 +147,14 @@ static int test_line(const char *s, size_t n)
         "running ", "test result:", "OK", "FAILED", "ERROR:", "FAIL:", "ok - ", "not ok - ",
     };
     size_t i;
-    for (i = 0; i < sizeof heads / sizeof heads[0]; i++)
+    for (i = 0; n && head_char(heads, sizeof heads / sizeof heads[0], s[0]) && i < sizeof heads / sizeof heads[0]; i++)
         if (lex_starts(s, n, heads[i]))
             return 1;
-    return lex_contains(s, n, " ... ok") || lex_contains(s, n, " ... FAIL") || lex_contains(s, n, " ... ERROR") ||
-           lex_contains(s, n, " ... skipped") || lex_contains(s, n, " PASSED") || lex_contains(s, n, " FAILED") ||
-           (n > 8 && lex_contains(s, n, " [") && lex_contains(s, n, "%]"));
+    if (lex_contains(s, n, " ... "))
+        return lex_contains(s, n, " ... ok") || lex_contains(s, n, " ... FAIL") || lex_contains(s, n, " ... ERROR") ||
+               lex_contains(s, n, " ... skipped");
+    return (lex_contains(s, n, "ED") && (lex_contains(s, n, " PASSED") || lex_contains(s, n, " FAILED"))) ||
+           (n > 8 && lex_contains(s, n, "%]") && lex_contains(s, n, " ["));
 }
 
 static int build_line(const char *s, size_t n)
@@ -153,11 +165,11 @@ static int build_line(const char *s, size_t n)
         "In file included from ", "collect2: ", "mkdir ", "install ", "cp ", "rm ", "npm ", "node ",
     };
     size_t i;
-    for (i = 0; i < sizeof heads / sizeof heads[0]; i++)
+    for (i = 0; n && head_char(heads, sizeof heads / sizeof heads[0], s[0]) && i < sizeof heads / sizeof heads[0]; i++)
         if (lex_starts(s, n, heads[i]))
             return 1;
-    return lex_contains(s, n, ": error: ") || lex_contains(s, n, ": warning: ") ||
-           lex_contains(s, n, ": note: ") || lex_contains(s, n, ": In function ");
+    return lex_contains(s, n, ": ") && (lex_contains(s, n, ": error: ") || lex_contains(s, n, ": warning: ") ||
+                                        lex_contains(s, n, ": note: ") || lex_contains(s, n, ": In function "));
 }
 
 int tool_kind(const char *s, size_t n)

@@ -29,6 +29,7 @@ struct line {
     const char *p;
     size_t n;
     int marker; /* a "~-N" line of the thinning, written as it is */
+    int verbatim; /* balanced, max: an error or warning, written as it is */
 };
 
 enum { USE_P = 1, USE_G = 2, USE_T = 4, USE_X = 8, USE_R = 16, USE_D = 32, USE_C = 64, USE_CUT = 128, USE_M = 256 };
@@ -55,9 +56,15 @@ static int starts(const struct line *l, const char *p)
     return l->n >= k && memcmp(l->p, p, k) == 0;
 }
 
+/* A line that a block may take: no marker, no line kept verbatim. */
+static int free_line(const struct line *l)
+{
+    return !l->marker && !l->verbatim;
+}
+
 static int same_line(const struct line *a, const struct line *b)
 {
-    return a->n == b->n && !a->marker && !b->marker && memcmp(a->p, b->p, a->n) == 0;
+    return a->n == b->n && free_line(a) && free_line(b) && memcmp(a->p, b->p, a->n) == 0;
 }
 
 /* Marks lines [a, b) as read (the author of ~c). */
@@ -105,7 +112,7 @@ static size_t put_diff(struct enc *e, size_t i)
 {
     const struct line *L = e->L + i;
     size_t f, k;
-    if (i + 4 > e->m || L[0].marker || L[1].marker || L[2].marker || L[3].marker ||
+    if (i + 4 > e->m || !free_line(&L[0]) || !free_line(&L[1]) || !free_line(&L[2]) || !free_line(&L[3]) ||
         !starts(&L[0], "diff --git a/") || !starts(&L[1], "index ") || L[1].n <= 6 || !starts(&L[2], "--- a/") ||
         !starts(&L[3], "+++ b/"))
         return 0;
@@ -131,7 +138,8 @@ static size_t put_diff(struct enc *e, size_t i)
 static size_t put_commit(struct enc *e, size_t i)
 {
     const struct line *a;
-    if (!e->author || i + 2 > e->m || e->L[i].marker || !starts(&e->L[i], "commit "))
+    if (!e->author || i + 2 > e->m || !free_line(&e->L[i]) || !free_line(&e->L[i + 1]) ||
+        !starts(&e->L[i], "commit "))
         return 0;
     a = &e->L[e->author - 1];
     if (!same_line(&e->L[i + 1], a))
@@ -186,9 +194,9 @@ static size_t put_hits(struct enc *e, size_t i)
 {
     size_t pl, j, q;
     char num[32];
-    if (e->L[i].marker || !tool_hit_line(e->L[i].p, e->L[i].n, &pl))
+    if (!free_line(&e->L[i]) || !tool_hit_line(e->L[i].p, e->L[i].n, &pl))
         return 0;
-    for (j = i + 1; j < e->m && !e->L[j].marker && tool_hit_line(e->L[j].p, e->L[j].n, &q) && q == pl &&
+    for (j = i + 1; j < e->m && free_line(&e->L[j]) && tool_hit_line(e->L[j].p, e->L[j].n, &q) && q == pl &&
                     memcmp(e->L[j].p, e->L[i].p, pl) == 0;
          j++)
         ;
@@ -223,7 +231,7 @@ static size_t put_paths(struct enc *e, size_t i)
 {
     size_t j, q, d;
     char num[32];
-    for (j = i; j < e->m && !e->L[j].marker && tool_path_line(e->L[j].p, e->L[j].n) &&
+    for (j = i; j < e->m && free_line(&e->L[j]) && tool_path_line(e->L[j].p, e->L[j].n) &&
                 !tool_hit_line(e->L[j].p, e->L[j].n, NULL);
          j++)
         ;
@@ -260,7 +268,7 @@ static size_t put_paths(struct enc *e, size_t i)
 static int row_fields(const struct line *l, size_t ncol, size_t *st, size_t *en)
 {
     size_t i = 0, k = 0;
-    if (l->marker)
+    if (!free_line(l))
         return 0;
     while (k < ncol) {
         while (i < l->n && l->p[i] == ' ')
@@ -335,6 +343,27 @@ static size_t mode(const size_t *v, size_t n, size_t *best)
     return top;
 }
 
+/* Marks the columns (but the last) that are the same on rows [a, b) as
+ * constant; returns how many. */
+static size_t constant_cols(const struct enc *e, size_t a, size_t b, size_t ncol, struct col *c)
+{
+    size_t st0[MAX_COLS], en0[MAX_COLS], st[MAX_COLS], en[MAX_COLS], k, r, cnt = 0;
+    (void)row_fields(&e->L[a], ncol, st0, en0);
+    for (k = 0; k + 1 < ncol; k++)
+        c[k].konst = en0[k] - st0[k] <= 64;
+    c[ncol - 1].konst = 0;
+    for (r = a + 1; r < b; r++) {
+        (void)row_fields(&e->L[r], ncol, st, en);
+        for (k = 0; k + 1 < ncol; k++)
+            if (c[k].konst && (en[k] - st[k] != en0[k] - st0[k] ||
+                               memcmp(e->L[r].p + st[k], e->L[a].p + st0[k], en0[k] - st0[k]) != 0))
+                c[k].konst = 0;
+    }
+    for (k = 0; k + 1 < ncol; k++)
+        cnt += (size_t)c[k].konst;
+    return cnt;
+}
+
 /* A block of table rows at i: "~tN COLS" and the rows; returns the lines
  * taken, or 0. */
 static size_t put_table(struct enc *e, size_t i)
@@ -344,12 +373,12 @@ static size_t put_table(struct enc *e, size_t i)
     size_t st0[MAX_COLS], en0[MAX_COLS];
     struct col c[MAX_COLS];
     char num[48];
-    if (i + 3 > e->m || e->L[i].marker || !has_gap(&e->L[i]) || !has_gap(&e->L[i + 1]) || !has_gap(&e->L[i + 2]))
+    if (i + 3 > e->m || !free_line(&e->L[i]) || !has_gap(&e->L[i]) || !has_gap(&e->L[i + 1]) || !has_gap(&e->L[i + 2]))
         return 0;
     ncol = nfields(&e->L[i]);
     for (s = 1; s < TABLE_SAMPLE && i + s < e->m; s++) {
         size_t nf = nfields(&e->L[i + s]);
-        if (nf < 3 || e->L[i + s].marker)
+        if (nf < 3 || !free_line(&e->L[i + s]))
             break;
         if (nf < ncol)
             ncol = nf;
@@ -395,40 +424,16 @@ static size_t put_table(struct enc *e, size_t i)
     /* constant columns, over all rows or over all but the first (a
      * header) */
     {
-        size_t all = 0, rest = 0, pass;
-        for (pass = 0; pass < 2; pass++) {
-            size_t from = i + pass, cnt = 0;
-            if (j - from < 3)
-                break;
-            (void)row_fields(&e->L[from], ncol, st0, en0);
-            for (k = 0; k + 1 < ncol; k++) {
-                size_t fl = en0[k] - st0[k];
-                for (r = from + 1; r < j; r++) {
-                    (void)row_fields(&e->L[r], ncol, st, en);
-                    if (en[k] - st[k] != fl || memcmp(e->L[r].p + st[k], e->L[from].p + st0[k], fl) != 0)
-                        break;
-                }
-                cnt += r == j && fl <= 64;
-            }
-            if (pass == 0)
-                all = cnt;
-            else
-                rest = cnt;
-        }
+        size_t all, rest;
+        all = constant_cols(e, i, j, ncol, c);
+        rest = j - i > 3 ? constant_cols(e, i + 1, j, ncol, c) : 0;
         if (rest > all) {
             put_plain(e, &e->L[i]);
             first = i + 1;
+        } else {
+            (void)constant_cols(e, i, j, ncol, c);
         }
         (void)row_fields(&e->L[first], ncol, st0, en0);
-        for (k = 0; k + 1 < ncol; k++) {
-            size_t fl = en0[k] - st0[k];
-            for (r = first + 1; r < j; r++) {
-                (void)row_fields(&e->L[r], ncol, st, en);
-                if (en[k] - st[k] != fl || memcmp(e->L[r].p + st[k], e->L[first].p + st0[k], fl) != 0)
-                    break;
-            }
-            c[k].konst = r == j && fl <= 64;
-        }
     }
     snprintf(num, sizeof num, "~t%zu", j - first);
     buf_adds(e->b, num);
@@ -470,7 +475,7 @@ static int put_macro(struct enc *e, size_t i)
 {
     const struct line *l = &e->L[i];
     size_t k, best = MACROS, bn = 0, w;
-    if (l->marker || l->n < MACRO_MIN + 1)
+    if (!free_line(l) || l->n < MACRO_MIN + 1)
         return 0;
     for (k = 0; k < MACROS; k++)
         if (e->mac[k] && e->macn[k] > bn && e->macn[k] < l->n && memcmp(l->p, e->mac[k], e->macn[k]) == 0 &&
@@ -482,7 +487,7 @@ static int put_macro(struct enc *e, size_t i)
         for (w = 1; w <= MACRO_BACK && w <= i; w++) {
             const struct line *a = &e->L[i - w];
             size_t c = 0, cut = 0;
-            if (a->marker)
+            if (!free_line(a))
                 continue;
             while (c < a->n && c < l->n && a->p[c] == l->p[c]) {
                 c++;
@@ -603,9 +608,9 @@ static int alike(const struct line *a, const struct line *b)
  * pool); returns the count, or (size_t)-1 for lack of memory. */
 static size_t thin(const struct line *L, size_t m, const char *q, size_t qn, struct line *out, char *pool)
 {
-    size_t i = 0, o = 0, used = 0;
+    size_t i = 0, o = 0, used = 0, k;
     while (i < m) {
-        size_t j = i + 1, k;
+        size_t j = i + 1;
         while (j < m && alike(&L[j - 1], &L[j]))
             j++;
         if (j - i <= RUN_MIN) {
@@ -623,6 +628,7 @@ static size_t thin(const struct line *L, size_t m, const char *q, size_t qn, str
                         int w = snprintf(pool + used, 32, "~-%zu", gap);
                         out[o].p = pool + used;
                         out[o].n = (size_t)w;
+                        out[o].verbatim = 0;
                         out[o++].marker = 1;
                         used += (size_t)w;
                     }
@@ -635,6 +641,8 @@ static size_t thin(const struct line *L, size_t m, const char *q, size_t qn, str
         }
         i = j;
     }
+    for (k = 0; k < o; k++)
+        out[k].verbatim = !out[k].marker && tool_important_line(out[k].p, out[k].n);
     return o;
 }
 
@@ -656,6 +664,7 @@ int tool_encode(const char *s, size_t n, int level, const char *query, size_t qu
         size_t end = nl ? (size_t)(nl - s) : n;
         L[m].p = s + i;
         L[m].n = end - i;
+        L[m].verbatim = 0;
         L[m++].marker = 0;
         i = end + 1;
     }
