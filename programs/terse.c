@@ -21,6 +21,7 @@
 
 #include "terse.h"
 #include "../eval/eval.h"
+#include "../proxy/proxy.h"
 
 #define EXIT_USAGE 1
 #define EXIT_INTERNAL 2
@@ -572,6 +573,8 @@ int main(int argc, char **argv)
         rc = cmd_tokenizers();
     else if (strcmp(argv[1], "eval") == 0)
         rc = eval_main(argc - 1, argv + 1);
+    else if (strcmp(argv[1], "proxy") == 0)
+        rc = proxy_main(argc - 1, argv + 1);
     else
         fail(EXIT_USAGE, "unknown command '%s' (see terse --help)", argv[1]);
     if (fflush(stdout) != 0 || ferror(stdout))
