@@ -61,6 +61,7 @@ struct job {
     struct candidate *cands;
     size_t n_cands, cap_cands;
     const struct json_value *query; /* the newest user text, for the budget */
+    int in_newest;                  /* the adapter is in the newest turn */
     struct rewrite_stats *st;
     int failed;     /* a compression failed: fail open */
     char why[160];
@@ -261,7 +262,7 @@ static void consider(struct job *j, const struct json_value *v, int kind)
             return;
         }
     }
-    if (kind != KIND_KEEP)
+    if (kind != KIND_KEEP && !j->in_newest)
         add_candidate(j, v, e.tokens_out);
 }
 
@@ -358,6 +359,7 @@ static void adapt_openai_chat(struct job *j, const struct json_value *root)
     for (i = 0; i < msgs->n; i++) {
         const struct json_value *m = &msgs->items[i], *role = json_get(m, "role");
         const struct json_value *content = json_get(m, "content");
+        j->in_newest = newest != (size_t)-1 && i >= newest;
         if (str_is(role, "tool") || str_is(role, "function"))
             consider_content(j, content, KIND_TOOL, openai_text);
         else
@@ -389,6 +391,7 @@ static void adapt_openai_responses(struct job *j, const struct json_value *root)
     for (i = 0; i < input->n; i++) {
         const struct json_value *it = &input->items[i], *type = json_get(it, "type");
         const struct json_value *role = json_get(it, "role");
+        j->in_newest = newest != (size_t)-1 && i >= newest;
         if (str_is(type, "function_call_output") || str_is(type, "custom_tool_call_output")) {
             const struct json_value *out = json_get(it, "output");
             consider_content(j, out, KIND_TOOL, openai_text);
@@ -420,6 +423,7 @@ static void adapt_anthropic(struct job *j, const struct json_value *root)
     for (i = 0; i < msgs->n; i++) {
         const struct json_value *m = &msgs->items[i], *content = json_get(m, "content");
         int kind = role_kind(json_get(m, "role"), i, newest);
+        j->in_newest = newest != (size_t)-1 && i >= newest;
         if (!content)
             continue;
         if (content->kind == JSON_STRING) {
@@ -478,6 +482,7 @@ static void adapt_gemini(struct job *j, const struct json_value *root)
     for (i = 0; i < contents->n; i++) {
         const struct json_value *c = &contents->items[i], *parts = json_get(c, "parts");
         int kind = role_kind(json_get(c, "role"), i, newest);
+        j->in_newest = newest != (size_t)-1 && i >= newest;
         if (!parts || parts->kind != JSON_ARRAY)
             continue;
         for (k = 0; k < parts->n; k++) {
@@ -509,6 +514,55 @@ static struct edit *find_edit(struct job *j, const struct json_value *v);
 static void fit_budget(struct job *j)
 {
     size_t budget = j->rw->cfg->budget, i;
+    /* first every earlier text at max, relevance to the newest user text
+     * deciding what stays */
+    if (j->query && j->query->kind == JSON_STRING) {
+        terse_options o;
+        terse_ctx *ctx;
+        int status;
+        terse_options_init(&o);
+        o.level = TERSE_LEVEL_MAX;
+        o.type = TERSE_TYPE_PROSE;
+        o.tokenizer = j->rw->tok[j->tok];
+        o.query = j->query->str;
+        o.query_len = j->query->str_len;
+        ctx = terse_ctx_new(&o, &status);
+        if (!ctx) {
+            j->failed = 1;
+            snprintf(j->why, sizeof(j->why), "%s", terse_strerror(status));
+            return;
+        }
+        for (i = 0; i < j->n_cands && j->st->tokens_after > budget && !j->failed; i++) {
+            struct candidate *c = &j->cands[i];
+            struct edit *e = find_edit(j, c->v);
+            terse_result r;
+            const char *src = e ? e->text : c->v->str;
+            size_t src_len = e ? e->len : c->v->str_len;
+            if (terse_compress(ctx, src, src_len, &r) != TERSE_OK) {
+                j->failed = 1;
+                snprintf(j->why, sizeof(j->why), "compression failed");
+                break;
+            }
+            if (r.tokens_out < c->tokens) {
+                if (e) {
+                    free(e->text);
+                    e->text = r.text;
+                    e->len = r.len;
+                } else if (add_edit(j, c->v, r.text, r.len) != 0) {
+                    terse_result_free(&r);
+                    j->failed = 1;
+                    snprintf(j->why, sizeof(j->why), "out of memory");
+                    break;
+                }
+                r.text = NULL;
+                j->st->tokens_after -= c->tokens - r.tokens_out;
+                c->tokens = r.tokens_out;
+            }
+            terse_result_free(&r);
+        }
+        terse_ctx_free(ctx);
+    }
+    /* then whole texts, oldest first */
     for (i = 0; i < j->n_cands && j->st->tokens_after > budget && !j->failed; i++) {
         struct candidate *c = &j->cands[i];
         char marker[96];
