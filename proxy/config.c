@@ -55,11 +55,15 @@ static int parse_num(const char *v, unsigned long long lo, unsigned long long hi
     return 0;
 }
 
+/* Returns a level, PROXY_LEVEL_NONE for "none", or -2 when v is neither
+ * (terse_level_parse's -1 for unknown is PROXY_LEVEL_NONE's value). */
 static int parse_level(const char *v)
 {
+    int lv;
     if (strcasecmp(v, "none") == 0 || strcasecmp(v, "off") == 0)
         return PROXY_LEVEL_NONE;
-    return terse_level_parse(v);
+    lv = terse_level_parse(v);
+    return lv < 0 ? -2 : lv;
 }
 
 static int copy_url(char *dst, size_t cap, const char *v)

@@ -14,7 +14,7 @@ const http = require('http');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawn, execFileSync } = require('child_process');
+const { spawn, spawnSync, execFileSync } = require('child_process');
 const upstream = require('./proxy_upstream.js');
 
 const BUILD = process.argv[2] || 'build';
@@ -414,6 +414,71 @@ async function main() {
                 headers: { 'content-type': 'application/json' } });
             ok(res.status === 502 && /cannot reach the upstream server/.test(res.body.toString()),
                 'an unreachable upstream gets 502', `${res.status} ${res.body}`);
+        }
+
+        // ---- the context budget ------------------------------------------------------
+        {
+            const b = await startProxy(up.port, ['--budget', '700'], path.join(tmp, 'budget.log'));
+            procs.push(b.child);
+            const msgs = [];
+            for (let t = 0; t < 20; t++) {
+                msgs.push({ role: 'user', content: `Turn ${t}: ${PROSE[t % 4]}` });
+                msgs.push({ role: 'assistant', content: `Answer ${t}: ${PROSE[(t + 1) % 4]}` });
+            }
+            msgs.push({ role: 'user', content: 'How many rows does the orders table have in production? ' + PROSE[3] });
+            const client = { model: 'gpt-4o', messages: [{ role: 'system', content: 'You are terse. ' + PROSE[0] }, ...msgs] };
+            const res = await request(b.port, { path: '/v1/chat/completions', body: JSON.stringify(client),
+                headers: { 'content-type': 'application/json' } });
+            const u = JSON.parse(last().body.toString());
+            const after = parseInt(res.headers['x-terse-tokens-after'], 10);
+            const markers = u.messages.filter((m) => /^\[terse: \d+ tokens elided\]$/.test(m.content)).length;
+            ok(res.status === 200 && after <= 700 && parseInt(res.headers['x-terse-tokens-before'], 10) > 2000 &&
+                /^texts=\d+; tokens=\d+$/.test(res.headers['x-terse-elided'] || '') && markers > 0 &&
+                u.messages.length === client.messages.length &&
+                jsonEq(u.messages[0], client.messages[0]) && jsonEq(u.messages[41], client.messages[41]),
+            `budget 700: earlier turns fitted (${res.headers['x-terse-tokens-before']} -> ${after} tokens, ` +
+                `${markers} marked, x-terse-elided: ${res.headers['x-terse-elided']}); system and newest kept`,
+            JSON.stringify(res.headers));
+        }
+
+        // ---- the config file, flags over it, and usage errors ----------------------------
+        {
+            const cfg = path.join(tmp, 'proxy.conf');
+            fs.writeFileSync(cfg, `# test config\nopenai-url = http://127.0.0.1:${up.port}/\n` +
+                'tool-level = none\nuser-level   =   none\nassistant-level = none\n  log = true\n');
+            const c1 = await startProxy(up.port, ['--config', cfg, '--openai-url', `http://127.0.0.1:${up.port}`],
+                path.join(tmp, 'c1.log'));
+            procs.push(c1.child);
+            const c = openaiChat(false);
+            const body = JSON.stringify(c.client, null, 2);
+            await request(c1.port, { path: c.path, body, headers: { 'content-type': 'application/json' } });
+            ok(last().body.toString() === body, 'config file: levels none send the client\'s bytes untouched');
+            const c2 = await startProxy(up.port, ['--user-level', 'balanced', '--config', cfg], path.join(tmp, 'c2.log'));
+            procs.push(c2.child);
+            await request(c2.port, { path: c.path, body, headers: { 'content-type': 'application/json' } });
+            const u = JSON.parse(last().body.toString());
+            ok(u.messages[1].content === c.want.messages[1].content && u.messages[3].content === c.client.messages[3].content &&
+                u.messages[4].content === c.client.messages[4].content,
+            'a flag overrides the config file whatever their order (user-level balanced, the rest none)');
+            const bad = path.join(tmp, 'bad.conf');
+            fs.writeFileSync(bad, 'listen = 127.0.0.1:8787\nmin-size = lots\n');
+            const usage = [
+                [['--bogus', '1'], /^terse: unknown setting 'bogus' \(see terse proxy --help\)\n$/],
+                [['--config', path.join(tmp, 'none.conf')], /^terse: cannot open config file .*none\.conf: No such file or directory\n$/],
+                [['--config', bad], /^terse: .*bad\.conf:2: min-size: 'lots' is not a number \(a whole number from 0 to \d+\)\n$/],
+                [['--listen', '127.0.0.1'], /^terse: listen: '127\.0\.0\.1' is not HOST:PORT/],
+                [['--openai-url', 'ftp://x'], /^terse: openai-url: 'ftp:\/\/x' is not an http:\/\/ or https:\/\/ URL/],
+                [['--tool-level', 'loud'], /^terse: tool-level: 'loud' is not none, exact, safe, balanced or max/],
+                [['--log', '--budget'], /^terse: --budget needs a value/],
+            ];
+            for (const [args, re] of usage) {
+                const r = spawnSync(TERSE, ['proxy', ...args], { timeout: 5000 });
+                ok(r.status === 1 && re.test(r.stderr.toString()) && r.stdout.length === 0,
+                    `terse proxy ${args.join(' ')}: exit 1, one line saying what is wrong`, r.stderr.toString());
+            }
+            const taken = spawnSync(TERSE, ['proxy', '--listen', `127.0.0.1:${up.port}`], { timeout: 5000 });
+            ok(taken.status === 1 && /^terse: cannot listen on 127\.0\.0\.1:\d+: /.test(taken.stderr.toString()),
+                'a port in use: exit 1, one line', taken.stderr.toString());
         }
 
         // ---- Redis: a second proxy reuses the first one's work ---------------------
