@@ -194,12 +194,13 @@ function request(port, { method = 'POST', path: p, headers = {}, body }) {
     });
 }
 
-function startProxy(up, extra, logFile) {
+function startProxy(up, extra, logFile, wrapper = []) {
     return new Promise((resolve, reject) => {
         const base = `http://127.0.0.1:${up}`;
         const args = ['proxy', '--listen', '127.0.0.1:0', '--openai-url', base, '--anthropic-url', base,
             '--gemini-url', base, '--log', '--upstream-timeout', '2', '--max-body', '1048576', ...extra];
-        const child = spawn(TERSE, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = wrapper.length ? spawn(wrapper[0], [...wrapper.slice(1), TERSE, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+            : spawn(TERSE, args, { stdio: ['ignore', 'ignore', 'pipe'] });
         const log = fs.createWriteStream(logFile);
         let seen = '';
         child.stderr.on('data', (d) => {
@@ -510,6 +511,26 @@ async function main() {
                 'redis: an unreachable Redis is a miss, counted, and the request goes through');
         } else {
             console.log('# REDIS_PORT not set: Redis checks skipped');
+        }
+
+        // ---- valgrind: requests of every kind leak nothing -----------------------------
+        if (!process.env.NO_VALGRIND && spawnSync('valgrind', ['--version']).status === 0 && !/asan/.test(BUILD)) {
+            const vg = await startProxy(up.port, ['--redis', process.env.REDIS_PORT ? `127.0.0.1:${process.env.REDIS_PORT}` : ''],
+                path.join(tmp, 'vg.log'), ['valgrind', '-q', '--leak-check=full', '--show-leak-kinds=definite',
+                    '--errors-for-leak-kinds=definite', '--error-exitcode=9']);
+            const reqs = [openaiChat(false), openaiResponses(), anthropic(true, false), gemini('generateContent', false)];
+            let good = true;
+            for (const c of reqs) {
+                const r = await request(vg.port, { path: c.path, body: JSON.stringify(c.client),
+                    headers: { 'content-type': 'application/json', 'x-fake-sse': '2', 'x-fake-gap-ms': '10' } });
+                good = good && r.status === 200;
+            }
+            await request(vg.port, { path: '/v1/messages', body: '{"bad' });
+            await request(vg.port, { method: 'GET', path: '/metrics' });
+            vg.child.kill('SIGTERM');
+            const code = await new Promise((r) => vg.child.on('exit', (c) => r(c)));
+            ok(good && code === 0, `valgrind: the proxy leaks nothing and reads no uninitialized memory (exit ${code})`,
+                fs.readFileSync(path.join(tmp, 'vg.log'), 'utf8').slice(0, 1500));
         }
 
         // ---- the log: one line per request, no keys, no content --------------------
