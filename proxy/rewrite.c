@@ -116,7 +116,7 @@ void rewriter_free(struct rewriter *rw)
 
 int proxy_route_of(const char *path, int *provider, char *model, size_t model_len)
 {
-    static const char gem[] = "/v1beta/models/";
+    static const char gem[] = "/v1beta/models/", gem1[] = "/v1/models/";
     if (model_len)
         model[0] = '\0';
     *provider = PROVIDER_OTHER;
@@ -132,8 +132,12 @@ int proxy_route_of(const char *path, int *provider, char *model, size_t model_le
         *provider = PROVIDER_ANTHROPIC;
         return ROUTE_ANTHROPIC_MESSAGES;
     }
-    if (strncmp(path, gem, sizeof(gem) - 1) == 0) {
-        const char *m = path + sizeof(gem) - 1, *colon = strchr(m, ':');
+    /* Gemini: /v1beta/models/M:method, or the stable /v1/models/M:method
+     * (OpenAI's /v1/models/M has no colon) */
+    if (strncmp(path, gem, sizeof(gem) - 1) == 0 ||
+        (strncmp(path, gem1, sizeof(gem1) - 1) == 0 && strchr(path + sizeof(gem1) - 1, ':'))) {
+        const char *m = path + (path[3] == 'b' ? sizeof(gem) - 1 : sizeof(gem1) - 1);
+        const char *colon = strchr(m, ':');
         *provider = PROVIDER_GEMINI;
         if (colon && !memchr(m, '/', (size_t)(colon - m)) &&
             (strcmp(colon, ":generateContent") == 0 ||
@@ -149,8 +153,7 @@ int proxy_route_of(const char *path, int *provider, char *model, size_t model_le
         }
         return ROUTE_PASS;
     }
-    if (strncmp(path, "/v1beta/", 8) == 0 || strncmp(path, "/v1/models/", 11) == 0 ||
-        strncmp(path, "/upload/", 8) == 0)
+    if (strncmp(path, "/v1beta/", 8) == 0 || strncmp(path, "/upload/", 8) == 0)
         *provider = PROVIDER_GEMINI;
     return ROUTE_PASS;
 }

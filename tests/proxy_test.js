@@ -197,8 +197,9 @@ function request(port, { method = 'POST', path: p, headers = {}, body }) {
 function startProxy(up, extra, logFile, wrapper = []) {
     return new Promise((resolve, reject) => {
         const base = `http://127.0.0.1:${up}`;
-        const args = ['proxy', '--listen', '127.0.0.1:0', '--openai-url', base, '--anthropic-url', base,
-            '--gemini-url', base, '--log', '--upstream-timeout', '2', '--max-body', '1048576', ...extra];
+        // a path prefix per provider shows where each request went
+        const args = ['proxy', '--listen', '127.0.0.1:0', '--openai-url', `${base}/openai`,
+            '--anthropic-url', `${base}/anthropic`, '--gemini-url', `${base}/gemini`, '--log', '--upstream-timeout', '2', '--max-body', '1048576', ...extra];
         const child = wrapper.length ? spawn(wrapper[0], [...wrapper.slice(1), TERSE, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
             : spawn(TERSE, args, { stdio: ['ignore', 'ignore', 'pipe'] });
         const log = fs.createWriteStream(logFile);
@@ -247,7 +248,8 @@ async function main() {
             const got = last();
             let upJson = null;
             try { upJson = JSON.parse(got.body.toString()); } catch (e) { upJson = String(e); }
-            ok(got.url === c.path, `${name}: upstream path and query as sent`, got.url);
+            const prefix = c.path.startsWith('/v1beta/') ? '/gemini' : c.path.startsWith('/v1/messages') ? '/anthropic' : '/openai';
+            ok(got.url === prefix + c.path, `${name}: sent to ${prefix.slice(1)}, path and query as sent`, got.url);
             ok(jsonEq(upJson, c.want), `${name}: upstream gets the request with only the intended texts compressed`,
                 diff(upJson, c.want));
             ok(!jsonEq(c.want, c.client), `${name}: something was compressed`);
@@ -281,12 +283,21 @@ async function main() {
             const body = '{"not":"compressed",  "x": [1, 2.50]}';
             const res = await request(port, { path: '/v1/embeddings?x=1&y=%20', body,
                 headers: { 'content-type': 'application/json', 'x-fake-echo': '1' } });
-            ok(last().url === '/v1/embeddings?x=1&y=%20' && last().body.toString() === body &&
+            ok(last().url === '/openai/v1/embeddings?x=1&y=%20' && last().body.toString() === body &&
                 res.body.toString() === body && !('x-terse-tokens-before' in res.headers),
             'other paths are forwarded untouched (body, query string)');
             const g = await request(port, { method: 'GET', path: '/v1/models', headers: { authorization: 'Bearer sk-x' } });
-            ok(g.status === 200 && last().method === 'GET' && last().url === '/v1/models' && last().body.length === 0,
+            ok(g.status === 200 && last().method === 'GET' && last().url === '/openai/v1/models' && last().body.length === 0,
                 'GET is forwarded as GET', `${g.status} ${last().method}`);
+            await request(port, { method: 'GET', path: '/v1/models/gpt-4o' });
+            ok(last().url === '/openai/v1/models/gpt-4o', 'OpenAI /v1/models/M goes to OpenAI', last().url);
+            await request(port, { method: 'GET', path: '/v1beta/files?pageSize=2' });
+            ok(last().url === '/gemini/v1beta/files?pageSize=2', 'other Gemini paths go to Gemini untouched', last().url);
+            const c = gemini('generateContent', false);
+            const p1 = c.path.replace('/v1beta/', '/v1/');
+            const r1 = await request(port, { path: p1, body: JSON.stringify(c.client), headers: { 'content-type': 'application/json' } });
+            ok(r1.status === 200 && last().url === '/gemini' + p1 && jsonEq(JSON.parse(last().body.toString()), c.want),
+                'Gemini stable /v1/models/M:generateContent goes to Gemini, compressed', last().url);
         }
 
         // ---- streaming ---------------------------------------------------------
