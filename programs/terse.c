@@ -49,6 +49,8 @@ static const char usage_text[] =
     "        list the tokenizers and whether their counts are exact\n"
     "  eval [judge] ...\n"
     "        fidelity reports over data sets; with judge, ask models (terse eval --help)\n"
+    "  proxy [--listen HOST:PORT] [--config FILE] [--log] ...\n"
+    "        a compressing gateway for the OpenAI, Anthropic and Gemini APIs (terse proxy --help)\n"
     "\n"
     "options:\n"
     "  --tokenizer NAME  o200k, cl100k, gemma3, claude (an estimate), or all (count only)\n"
