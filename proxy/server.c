@@ -764,6 +764,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         free(text);
         return ret;
     }
+    {
+        /* a compressed request body (Content-Encoding: gzip, ...) is not read:
+         * it goes upstream as it came */
+        const char *ce = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Encoding");
+        if (ce && strcasecmp(ce, "identity") != 0)
+            r->route = ROUTE_PASS;
+    }
     if (r->route != ROUTE_PASS && strcmp(method, "POST") == 0) {
         char err[256];
         size_t out_len;

@@ -286,6 +286,12 @@ async function main() {
             ok(last().url === '/openai/v1/embeddings?x=1&y=%20' && last().body.toString() === body &&
                 res.body.toString() === body && !('x-terse-tokens-before' in res.headers),
             'other paths are forwarded untouched (body, query string)');
+            const zlib = require('zlib');
+            const gz = zlib.gzipSync(JSON.stringify(openaiChat(false).client));
+            const rz = await request(port, { path: '/v1/chat/completions', body: gz,
+                headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+            ok(rz.status === 200 && last().body.equals(gz) && last().headers['content-encoding'] === 'gzip',
+                'a gzip request body goes upstream as it came', `${rz.status}`);
             const g = await request(port, { method: 'GET', path: '/v1/models', headers: { authorization: 'Bearer sk-x' } });
             ok(g.status === 200 && last().method === 'GET' && last().url === '/openai/v1/models' && last().body.length === 0,
                 'GET is forwarded as GET', `${g.status} ${last().method}`);
