@@ -51,6 +51,7 @@ struct edit {
 struct candidate {
     const struct json_value *v;
     size_t tokens; /* its tokens now (compressed or not) */
+    int auto_type; /* a tool result: type auto, else prose */
 };
 
 struct job {
@@ -177,7 +178,7 @@ static int add_edit(struct job *j, const struct json_value *v, char *text, size_
     return 0;
 }
 
-static void add_candidate(struct job *j, const struct json_value *v, size_t tokens)
+static void add_candidate(struct job *j, const struct json_value *v, size_t tokens, int auto_type)
 {
     if (j->n_cands == j->cap_cands) {
         size_t nc = j->cap_cands ? j->cap_cands * 2 : 16;
@@ -192,6 +193,7 @@ static void add_candidate(struct job *j, const struct json_value *v, size_t toke
     }
     j->cands[j->n_cands].v = v;
     j->cands[j->n_cands].tokens = tokens;
+    j->cands[j->n_cands].auto_type = auto_type;
     j->n_cands++;
 }
 
@@ -266,7 +268,7 @@ static void consider(struct job *j, const struct json_value *v, int kind)
         }
     }
     if (kind != KIND_KEEP && !j->in_newest)
-        add_candidate(j, v, e.tokens_out);
+        add_candidate(j, v, e.tokens_out, auto_type);
 }
 
 static int str_is(const struct json_value *v, const char *s)
@@ -511,92 +513,104 @@ static void adapt_gemini(struct job *j, const struct json_value *root)
 
 static struct edit *find_edit(struct job *j, const struct json_value *v);
 
-/* Replaces whole earlier texts, oldest first, by a marker until the
- * request fits the budget. Marker text keeps every message (and each tool
- * call's pairing with its result) in place. */
+/* Puts text (taken) in place of the string v, over any earlier edit. */
+static int set_edit(struct job *j, const struct json_value *v, char *text, size_t len)
+{
+    struct edit *e = find_edit(j, v);
+    if (e) {
+        free(e->text);
+        e->text = text;
+        e->len = len;
+        return 0;
+    }
+    if (add_edit(j, v, text, len) == 0)
+        return 0;
+    free(text);
+    j->failed = 1;
+    snprintf(j->why, sizeof(j->why), "out of memory");
+    return -1;
+}
+
+/* Fits the earlier texts (everything before the newest turn) into what the
+ * budget leaves after the system prompt and the newest turn: each text gets
+ * a share in proportion to its tokens and is compressed to it at up to
+ * `max`, with the newest user text as the query, so that terse keeps the
+ * segments most relevant to the question and marks what it drops. A text
+ * that cannot be fitted to its share becomes "[terse: N tokens elided]".
+ * Messages are never removed, so tool calls keep their results. */
 static void fit_budget(struct job *j)
 {
-    size_t budget = j->rw->cfg->budget, i;
-    /* first every earlier text at max, relevance to the newest user text
-     * deciding what stays */
-    if (j->query && j->query->kind == JSON_STRING) {
+    size_t budget = j->rw->cfg->budget, i, fixed, sum = 0, avail;
+    for (i = 0; i < j->n_cands; i++)
+        sum += j->cands[i].tokens;
+    fixed = j->st->tokens_after - sum; /* system prompt, newest turn */
+    avail = budget > fixed ? budget - fixed : 0;
+    for (i = 0; i < j->n_cands && !j->failed; i++) {
+        struct candidate *c = &j->cands[i];
+        size_t share = (size_t)((double)c->tokens * (double)avail / (double)(sum ? sum : 1));
+        size_t out_tokens;
         terse_options o;
-        terse_ctx *ctx;
-        int status;
+        terse_result r;
+        char *text = NULL;
+        size_t text_len = 0;
+        int status, pass;
+        if (share >= c->tokens)
+            continue; /* it fits its share as it is */
         terse_options_init(&o);
         o.level = TERSE_LEVEL_MAX;
-        o.type = TERSE_TYPE_PROSE;
         o.tokenizer = j->rw->tok[j->tok];
-        o.query = j->query->str;
-        o.query_len = j->query->str_len;
-        ctx = terse_ctx_new(&o, &status);
-        if (!ctx) {
-            j->failed = 1;
-            snprintf(j->why, sizeof(j->why), "%s", terse_strerror(status));
-            return;
+        if (j->query) {
+            o.query = j->query->str;
+            o.query_len = j->query->str_len;
         }
-        for (i = 0; i < j->n_cands && j->st->tokens_after > budget && !j->failed; i++) {
-            struct candidate *c = &j->cands[i];
-            struct edit *e = find_edit(j, c->v);
-            terse_result r;
-            const char *src = e ? e->text : c->v->str;
-            size_t src_len = e ? e->len : c->v->str_len;
-            if (terse_compress(ctx, src, src_len, &r) != TERSE_OK) {
+        o.budget = share ? share : 1;
+        /* from the original text; a tool result as its type first (JSON
+         * members), then as prose (its lines and sentences by relevance) */
+        for (pass = c->auto_type ? 0 : 1; pass < 2; pass++) {
+            terse_ctx *ctx;
+            o.type = pass == 0 ? TERSE_TYPE_AUTO : TERSE_TYPE_PROSE;
+            ctx = terse_ctx_new(&o, &status);
+            if (!ctx) {
                 j->failed = 1;
-                snprintf(j->why, sizeof(j->why), "compression failed");
+                snprintf(j->why, sizeof(j->why), "%s", terse_strerror(status));
+                return;
+            }
+            status = terse_compress(ctx, c->v->str, c->v->str_len, &r);
+            terse_ctx_free(ctx);
+            if (status != TERSE_EBUDGET || pass == 1)
                 break;
-            }
-            if (r.tokens_out < c->tokens) {
-                if (e) {
-                    free(e->text);
-                    e->text = r.text;
-                    e->len = r.len;
-                } else if (add_edit(j, c->v, r.text, r.len) != 0) {
-                    terse_result_free(&r);
-                    j->failed = 1;
-                    snprintf(j->why, sizeof(j->why), "out of memory");
-                    break;
-                }
-                r.text = NULL;
-                j->st->tokens_after -= c->tokens - r.tokens_out;
-                c->tokens = r.tokens_out;
-            }
             terse_result_free(&r);
         }
-        terse_ctx_free(ctx);
-    }
-    /* then whole texts, oldest first */
-    for (i = 0; i < j->n_cands && j->st->tokens_after > budget && !j->failed; i++) {
-        struct candidate *c = &j->cands[i];
-        char marker[96];
-        size_t mlen, mtok = 0;
-        struct edit *e;
-        char *text;
-        mlen = (size_t)snprintf(marker, sizeof(marker), "[terse: %zu tokens elided]", c->tokens);
-        if (terse_count(j->rw->tok[j->tok], marker, mlen, 0, &mtok) != TERSE_OK ||
-            mtok >= c->tokens)
-            continue;
-        text = malloc(mlen + 1);
-        if (!text) {
+        if (status == TERSE_OK && r.tokens_out < c->tokens) {
+            text = r.text;
+            text_len = r.len;
+            out_tokens = r.tokens_out;
+            r.text = NULL;
+        } else if (status == TERSE_EBUDGET) {
+            char marker[96];
+            size_t mlen = (size_t)snprintf(marker, sizeof(marker), "[terse: %zu tokens elided]",
+                                           c->tokens);
+            if (terse_count(o.tokenizer, marker, mlen, 0, &out_tokens) == TERSE_OK &&
+                out_tokens < c->tokens && (text = malloc(mlen + 1)) != NULL) {
+                memcpy(text, marker, mlen + 1);
+                text_len = mlen;
+            }
+        } else if (status != TERSE_OK) {
             j->failed = 1;
-            snprintf(j->why, sizeof(j->why), "out of memory");
-            return;
+            snprintf(j->why, sizeof(j->why), "compression failed: %s", terse_strerror(status));
         }
-        memcpy(text, marker, mlen + 1);
-        e = find_edit(j, c->v);
-        if (e) {
-            free(e->text);
-            e->text = text;
-            e->len = mlen;
-        } else if (add_edit(j, c->v, text, mlen) != 0) {
+        if (status == TERSE_OK || status == TERSE_EBUDGET)
+            terse_result_free(&r);
+        if (!text || j->failed) {
             free(text);
-            j->failed = 1;
-            snprintf(j->why, sizeof(j->why), "out of memory");
-            return;
+            continue;
         }
-        j->st->tokens_after -= c->tokens - mtok;
+        if (set_edit(j, c->v, text, text_len) != 0)
+            return;
+        j->st->tokens_after -= c->tokens - out_tokens;
         j->st->elided_messages++;
-        j->st->elided_tokens += c->tokens;
+        j->st->elided_tokens += c->tokens - out_tokens;
+        c->tokens = out_tokens;
     }
 }
 

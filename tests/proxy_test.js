@@ -449,14 +449,39 @@ async function main() {
                 headers: { 'content-type': 'application/json' } });
             const u = JSON.parse(last().body.toString());
             const after = parseInt(res.headers['x-terse-tokens-after'], 10);
-            const markers = u.messages.filter((m) => /^\[terse: \d+ tokens elided\]$/.test(m.content)).length;
+            const markers = u.messages.filter((m, i) => i > 0 && i < 41 && m.content !== turn(client.messages[i].content, 'gpt-4o')).length;
             ok(res.status === 200 && after <= 700 && parseInt(res.headers['x-terse-tokens-before'], 10) > 2000 &&
                 /^texts=\d+; tokens=\d+$/.test(res.headers['x-terse-elided'] || '') && markers > 0 &&
                 u.messages.length === client.messages.length &&
                 jsonEq(u.messages[0], client.messages[0]) && jsonEq(u.messages[41], client.messages[41]),
             `budget 700: earlier turns fitted (${res.headers['x-terse-tokens-before']} -> ${after} tokens, ` +
-                `${markers} marked, x-terse-elided: ${res.headers['x-terse-elided']}); system and newest kept`,
+                `${markers} earlier texts fitted, x-terse-elided: ${res.headers['x-terse-elided']}); system and newest kept`,
             JSON.stringify(res.headers));
+        }
+
+        {
+            // one big relevant tool result: the budget fits every text to a share
+            // instead of wiping whole texts until the rest fits
+            const b = await startProxy(up.port, ['--budget', '1500'], path.join(tmp, 'budget2.log'));
+            procs.push(b.child);
+            const pk = ['libc6', 'openssl', 'curl', 'zlib1g', 'systemd', 'tzdata', 'bash', 'perl'];
+            const big = [...Array(160).keys()].map((i) => `2026-11-${String(1 + (i % 28)).padStart(2, '0')} ` +
+                `${String(i % 24).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}:00 upgrade ${pk[i % 8]}:amd64 ` +
+                `1.${i}.0-${i % 5} 1.${i}.1-${(i * 3) % 7}`).join('\n');
+            const client = { model: 'gpt-4o', messages: [
+                { role: 'user', content: PROSE[0] + ' ' + PROSE[1] },
+                { role: 'assistant', content: PROSE[2] + ' ' + PROSE[3] },
+                { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'log', arguments: '{}' } }] },
+                { role: 'tool', tool_call_id: 'c1', content: big },
+                { role: 'user', content: 'Which packages were upgraded on 2026-11-03, and to which versions?' }] };
+            const res = await request(b.port, { path: '/v1/chat/completions', body: JSON.stringify(client),
+                headers: { 'content-type': 'application/json' } });
+            const u = JSON.parse(last().body.toString());
+            const after = parseInt(res.headers['x-terse-tokens-after'], 10);
+            const wiped = [0, 1, 3].filter((i) => /^\[terse: \d+ tokens elided\]$/.test(u.messages[i].content));
+            ok(res.status === 200 && after <= 1500 && after >= 750 && wiped.length === 0 && u.messages[3].content.includes('2026-11-03'),
+                `budget 1500 with one big tool result: every earlier text keeps a share (${res.headers['x-terse-tokens-before']} -> ${after} tokens)`,
+                `after ${after}, wiped ${wiped}`);
         }
 
         // ---- the config file, flags over it, and usage errors ----------------------------
