@@ -28,7 +28,7 @@ void proxy_config_defaults(struct proxy_config *c)
     c->max_body = (size_t)32 << 20;
     c->max_header = 16384;
     c->client_timeout = 60;
-    c->upstream_timeout = 300;
+    c->upstream_timeout = 600; /* the providers' SDKs wait 10 minutes */
     c->connect_timeout = 10;
     c->max_connections = 1024;
 }

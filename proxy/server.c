@@ -59,6 +59,7 @@ struct server {
     struct metrics m;
     pthread_mutex_t pool_lock;
     struct upstream_handle *pool;
+    int stopping; /* set once (atomically), before the daemon stops: transfers end */
 };
 
 /* A curl multi + easy pair, kept between requests so that connections to
@@ -399,7 +400,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *cls)
 }
 
 /* Runs the transfer until something happens (bytes, headers, the end), or
- * up to one second; sets done and timed_out. */
+ * up to a quarter of a second; sets done and timed_out. */
 static void drive(struct request *r)
 {
     int running = 0, numfds;
@@ -417,8 +418,11 @@ static void drive(struct request *r)
     }
     if (r->data_pos < r->data_len)
         return;
-    curl_multi_poll(r->up->multi, NULL, 0, 1000, &numfds);
-    if (now_s() - r->last_progress > r->s->cfg.upstream_timeout) {
+    curl_multi_poll(r->up->multi, NULL, 0, 250, &numfds);
+    if (__atomic_load_n(&r->s->stopping, __ATOMIC_RELAXED)) {
+        r->done = 1;
+        r->result = CURLE_ABORTED_BY_CALLBACK;
+    } else if (now_s() - r->last_progress > r->s->cfg.upstream_timeout) {
         r->done = r->timed_out = 1;
         r->result = CURLE_OPERATION_TIMEDOUT;
     }
@@ -822,7 +826,7 @@ static const char usage[] =
     "  cache-mb MB              in-process cache (64)\n"
     "  redis HOST:PORT          shared cache in Redis; redis-ttl SECONDS (604800)\n"
     "  max-body BYTES (33554432), max-header BYTES (16384), max-connections N (1024)\n"
-    "  client-timeout S (60), upstream-timeout S (300), connect-timeout S (10)\n";
+    "  client-timeout S (60), upstream-timeout S (600), connect-timeout S (10)\n";
 
 static int die(const char *fmt, const char *a)
 {
@@ -958,6 +962,9 @@ int proxy_main(int argc, char **argv)
     fflush(stderr);
     if (sigwait(&set, &sig) != 0)
         rc = 2;
+    /* transfers in progress end within a quarter second; their clients see the
+     * connection close */
+    __atomic_store_n(&s->stopping, 1, __ATOMIC_RELAXED);
     MHD_stop_daemon(d);
     while (s->pool) {
         struct upstream_handle *h = s->pool;

@@ -575,6 +575,28 @@ async function main() {
                 fs.readFileSync(path.join(tmp, 'vg.log'), 'utf8').slice(0, 1500));
         }
 
+        // ---- SIGTERM during a long stream: the proxy still stops promptly ---------------
+        {
+            const st = await startProxy(up.port, [], path.join(tmp, 'stop.log'));
+            let t0 = 0;
+            const exited = new Promise((r) => st.child.on('exit', (c) => r([c, Date.now()])));
+            const streamEnd = new Promise((resolve) => {
+                const req = http.request({ host: '127.0.0.1', port: st.port, method: 'POST', path: '/v1/messages',
+                    headers: { 'content-type': 'application/json', 'x-fake-sse': '10', 'x-fake-gap-ms': '5000' } }, (res) => {
+                    res.once('data', () => { t0 = Date.now(); st.child.kill('SIGTERM'); });
+                    res.on('data', () => {});
+                    res.on('end', () => resolve('end'));
+                    res.on('error', () => resolve('error'));
+                    res.on('aborted', () => resolve('aborted'));
+                });
+                req.on('error', () => resolve('error'));
+                req.end('{"model":"claude-sonnet-4","messages":[]}');
+            });
+            const [code, t1] = await exited;
+            await streamEnd;
+            ok(code === 0 && t1 - t0 < 1500, `SIGTERM during a stream that is silent for 5 s stops the proxy in ${t1 - t0} ms with status 0`, `${code}`);
+        }
+
         // ---- the log: one line per request, no keys, no content --------------------
         await new Promise((r) => setTimeout(r, 200));
         const log = fs.readFileSync(logFile, 'utf8');
