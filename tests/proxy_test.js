@@ -194,14 +194,14 @@ function request(port, { method = 'POST', path: p, headers = {}, body }) {
     });
 }
 
-function startProxy(up, extra, logFile, wrapper = []) {
+function startProxy(up, extra, logFile, wrapper = [], env = process.env) {
     return new Promise((resolve, reject) => {
         const base = `http://127.0.0.1:${up}`;
         // a path prefix per provider shows where each request went
         const args = ['proxy', '--listen', '127.0.0.1:0', '--openai-url', `${base}/openai`,
             '--anthropic-url', `${base}/anthropic`, '--gemini-url', `${base}/gemini`, '--log', '--upstream-timeout', '2', '--max-body', '1048576', ...extra];
-        const child = wrapper.length ? spawn(wrapper[0], [...wrapper.slice(1), TERSE, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-            : spawn(TERSE, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = wrapper.length ? spawn(wrapper[0], [...wrapper.slice(1), TERSE, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env })
+            : spawn(TERSE, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
         const log = fs.createWriteStream(logFile);
         let seen = '';
         child.stderr.on('data', (d) => {
@@ -573,6 +573,56 @@ async function main() {
             const code = await new Promise((r) => vg.child.on('exit', (c) => r(c)));
             ok(good && code === 0, `valgrind: the proxy leaks nothing and reads no uninitialized memory (exit ${code})`,
                 fs.readFileSync(path.join(tmp, 'vg.log'), 'utf8').slice(0, 1500));
+        }
+
+        // ---- fail-open: compression that fails sends the original body ---------------------
+        // The proxy's address space is limited (prlimit) to a few MB over what it
+        // uses once a keep-alive connection is open, so compressing a 300 KB tool
+        // result runs out of memory while reading the body still fits.
+        if (spawnSync('prlimit', ['--version']).status === 0 && !/asan/.test(BUILD)) {
+            // one malloc arena and a fixed mmap threshold, so that every allocation
+            // beyond what is mapped counts against the limit
+            const fo = await startProxy(up.port, [], path.join(tmp, 'failopen.log'), [],
+                { ...process.env, MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TOP_PAD_: '0', MALLOC_TRIM_THRESHOLD_: '65536' });
+            procs.push(fo.child);
+            const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+            const send = (opts) => new Promise((resolve, reject) => {
+                const req = http.request({ host: '127.0.0.1', port: fo.port, agent, method: opts.method || 'POST',
+                    path: opts.path, headers: opts.headers || {} }, (res) => {
+                    const chunks = [];
+                    res.on('data', (c) => chunks.push(c));
+                    res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+                });
+                req.on('error', reject);
+                req.end(opts.body);
+            });
+            await send({ method: 'GET', path: '/healthz' });
+            const vm = parseInt(fs.readFileSync(`/proc/${fo.child.pid}/status`, 'utf8').match(/VmSize:\s+(\d+)/)[1], 10);
+            const lim = spawnSync('prlimit', ['--pid', String(fo.child.pid), `--as=${(vm + 2 * 1024) * 1024}:`]);
+            const words = 'the of a migration database rollback staging production lock rows table column order'.split(' ');
+            let seed = 7;
+            const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed; };
+            const lines = [];
+            for (let i = 0; i < 3500; i++) {
+                const l = [];
+                for (let k = 0; k < 12; k++) l.push(words[rnd() % words.length]);
+                lines.push(`${l.join(' ')} ${i}.`);
+            }
+            const client = { model: 'gpt-4o', messages: [
+                { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'log', arguments: '{}' } }] },
+                { role: 'tool', tool_call_id: 'c1', content: lines.join('\n') },
+                { role: 'user', content: 'Summarize.' }] };
+            const body = JSON.stringify(client);
+            const res = await send({ path: '/v1/chat/completions', body, headers: { 'content-type': 'application/json' } });
+            const sentUp = last().body.toString();
+            spawnSync('prlimit', ['--pid', String(fo.child.pid), '--as=unlimited:']);
+            const m = (await send({ method: 'GET', path: '/metrics' })).body.toString();
+            ok(lim.status === 0 && res.status === 200 && res.headers['x-terse-fail-open'] === '1' && sentUp === body &&
+                /terse_proxy_fail_open_total 1/.test(m),
+            'fail-open: when compression runs out of memory, the original body goes upstream, marked and counted',
+            `prlimit ${lim.status} ${lim.stderr}; status ${res.status}; fail-open ${res.headers['x-terse-fail-open']}; ` +
+                `same body ${sentUp === body}; ${(m.match(/terse_proxy_fail_open_total \d+/) || [])[0]}`);
+            agent.destroy();
         }
 
         // ---- SIGTERM during a long stream: the proxy still stops promptly ---------------
