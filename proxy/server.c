@@ -35,6 +35,8 @@
 #define MAX_MODELS 128
 #define N_PROVIDERS 4
 static const char *const provider_names[N_PROVIDERS] = {"openai", "anthropic", "gemini", "other"};
+/* status classes: [0] no response, [1] 1xx .. [5] 5xx */
+static const char *const class_names[6] = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
 
 struct model_stats {
     int provider;
@@ -172,9 +174,7 @@ static char *metrics_text(struct server *s, size_t *len)
         for (k = 0; k < 6; k++)
             if (m->status[i][k])
                 fprintf(f, "terse_proxy_requests_total{provider=\"%s\",status=\"%s\"} %llu\n",
-                        provider_names[i], k ? (const char *[]){"", "1xx", "2xx", "3xx", "4xx", "5xx"}[k]
-                                             : "none",
-                        (unsigned long long)m->status[i][k]);
+                        provider_names[i], class_names[k], (unsigned long long)m->status[i][k]);
     fputs("# HELP terse_proxy_model_requests_total Compressible requests, by provider and model.\n"
           "# TYPE terse_proxy_model_requests_total counter\n", f);
     for (i = 0; i < m->n_models; i++) {
@@ -913,11 +913,9 @@ int proxy_main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     {
-        struct addrinfo_holder {
-            struct sockaddr_storage ss;
-        } addr;
-        struct sockaddr_in *in4 = (struct sockaddr_in *)&addr.ss;
-        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr.ss;
+        struct sockaddr_storage addr;
+        struct sockaddr_in *in4 = (struct sockaddr_in *)&addr;
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr;
         unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
                          MHD_USE_POLL;
         memset(&addr, 0, sizeof(addr));
@@ -933,13 +931,15 @@ int proxy_main(int argc, char **argv)
             in4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
             in4->sin_port = htons((uint16_t)s->cfg.listen_port);
         } else {
+            snprintf(err, sizeof(err), "listen: '%s' is not an IP address (or localhost)",
+                     s->cfg.listen_host);
             rewriter_free(s->rw);
             cache_free(s->cache);
             free(s);
-            return die("listen: '%s' is not an IP address (or localhost)", s->cfg.listen_host);
+            return die("%s", err);
         }
         d = MHD_start_daemon(flags, (uint16_t)s->cfg.listen_port, NULL, NULL, on_request, s,
-                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr.ss,
+                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                              MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)s->cfg.client_timeout,

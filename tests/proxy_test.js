@@ -510,6 +510,7 @@ async function main() {
                 [['--config', path.join(tmp, 'none.conf')], /^terse: cannot open config file .*none\.conf: No such file or directory\n$/],
                 [['--config', bad], /^terse: .*bad\.conf:2: min-size: 'lots' is not a number \(a whole number from 0 to \d+\)\n$/],
                 [['--listen', '127.0.0.1'], /^terse: listen: '127\.0\.0\.1' is not HOST:PORT/],
+                [['--listen', 'example.com:80'], /^terse: listen: 'example\.com' is not an IP address \(or localhost\)\n$/],
                 [['--openai-url', 'ftp://x'], /^terse: openai-url: 'ftp:\/\/x' is not an http:\/\/ or https:\/\/ URL/],
                 [['--tool-level', 'loud'], /^terse: tool-level: 'loud' is not none, exact, safe, balanced or max/],
                 [['--log', '--budget'], /^terse: --budget needs a value/],
