@@ -380,19 +380,23 @@ async function main() {
         }
 
         // ---- 50 turns: byte-identical prefixes ----------------------------------
-        for (const provider of ['openai', 'anthropic']) {
+        for (const provider of ['openai', 'anthropic', 'gemini']) {
             const sys = 'You are a planning assistant. ' + PROSE[0];
             const msgs = [];
-            let prev = null, good = true, detail = '';
+            let prev = null, good = true, detail = '', saved = 0;
             for (let t = 0; t < 50; t++) {
                 msgs.push({ role: 'user', content: `Turn ${t}: ${PROSE[t % 4]}` });
+                const gem = msgs.map((m) => ({ role: m.role === 'user' ? 'user' : 'model', parts: [{ text: m.content }] }));
                 const client = provider === 'openai'
                     ? { model: 'gpt-4o', messages: [{ role: 'system', content: sys }, ...msgs] }
-                    : { model: 'claude-sonnet-4', system: sys, max_tokens: 100, messages: msgs };
-                const res = await request(port, { path: provider === 'openai' ? '/v1/chat/completions' : '/v1/messages',
-                    body: JSON.stringify(client), headers: { 'content-type': 'application/json' } });
+                    : provider === 'anthropic' ? { model: 'claude-sonnet-4', system: sys, max_tokens: 100, messages: msgs }
+                        : { systemInstruction: { parts: [{ text: sys }] }, contents: gem };
+                const res = await request(port, { path: provider === 'openai' ? '/v1/chat/completions'
+                    : provider === 'anthropic' ? '/v1/messages' : '/v1beta/models/gemini-2.5-pro:generateContent',
+                body: JSON.stringify(client), headers: { 'content-type': 'application/json' } });
                 const sent = last().body.toString();
                 if (res.status !== 200) { good = false; detail = `turn ${t}: ${res.status}`; break; }
+                if (parseInt(res.headers['x-terse-tokens-after'], 10) < parseInt(res.headers['x-terse-tokens-before'], 10)) saved++;
                 if (prev !== null) {
                     // everything before the previous turn's newest user message
                     const cut = prev.lastIndexOf('{"role":"user"');
@@ -405,7 +409,7 @@ async function main() {
                 prev = sent;
                 msgs.push({ role: 'assistant', content: `Answer ${t}: ${PROSE[(t + 1) % 4]}` });
             }
-            ok(good, `${provider}: a 50-turn conversation replayed turn by turn sends byte-identical prefixes`, detail);
+            ok(good && saved >= 48, `${provider}: a 50-turn conversation replayed turn by turn sends byte-identical prefixes (${saved} turns compressed)`, detail);
         }
 
         // ---- health, metrics, log ------------------------------------------------
