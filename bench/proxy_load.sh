@@ -54,9 +54,13 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer sk-bench"
 LUA
 
-# resident memory of the proxy, one sample a second
-( i=0; while [ $i -lt $((SECONDS_ + 2)) ]; do
-    awk '/VmRSS/ {print $2}' "/proc/$proxy_pid/status" >> "$tmp/rss"; sleep 1; i=$((i + 1)); done ) &
+# resident memory of the proxy about once a second, with the seconds since
+# the start (on a busy machine the samples drift; the time says when)
+start=$(date +%s.%N)
+( while :; do
+    printf '%s %s\n' "$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN {printf "%.1f", a - b}')" \
+        "$(awk '/VmRSS/ {print $2}' "/proc/$proxy_pid/status")" >> "$tmp/rss"
+    sleep 1; done ) &
 sampler=$!
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_}s" --latency -s "$tmp/post.lua" \
@@ -73,8 +77,9 @@ ms() { awk -v p="$1" '$1 == p { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /=
 rps() { awk '/^Requests\/sec/ {printf "%.0f", $2}' "$1"; }
 errs() { awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$1"; }
 total() { awk '/requests in/ {print $1}' "$1"; }
-rss10=$(sed -n 10p "$tmp/rss")
-rss30=$(sed -n "${SECONDS_}p" "$tmp/rss")
+# the sample nearest to 10 s, and the last one of the run
+rss10=$(awk '{d = $1 - 10; if (d < 0) d = -d; if (NR == 1 || d < best) {best = d; v = $2 " KB at " int($1 + 0.5) " s"}} END {print v}' "$tmp/rss")
+rss30=$(awk -v end="$SECONDS_" '$1 <= end + 0.5 {v = $2 " KB at " int($1 + 0.5) " s"} END {print v}' "$tmp/rss")
 echo "proxy: $(head -c 300 "$tmp/proxy.wrk" | head -1)" >&2
 printf '| | requests/s | requests | errors | p50 ms | p99 ms |\n|---|---|---|---|---|---|\n'
 printf '| proxy | %s | %s | %s | %s | %s |\n' "$(rps "$tmp/proxy.wrk")" "$(total "$tmp/proxy.wrk")" "$(errs "$tmp/proxy.wrk")" \
@@ -86,7 +91,7 @@ printf '| added by the proxy | | | | %s | %s |\n' \
     "$(awk -v a="$(ms 99% "$tmp/proxy.wrk")" -v b="$(ms 99% "$tmp/direct.wrk")" 'BEGIN {printf "%.3f", a - b}')"
 echo
 echo "Body $bytes bytes; $CONNS connections, $THREADS wrk threads, ${SECONDS_} s each. Proxy resident memory:" \
-    "${rss10} KB at 10 s, ${rss30} KB at ${SECONDS_} s (samples: $(tr '\n' ' ' < "$tmp/rss"))." \
+    "${rss10}, ${rss30} (samples, KB: $(awk '{printf "%s ", $2}' "$tmp/rss"))." \
     "Rewriting a body took $(awk '/^terse_proxy_compress_seconds_sum/ {s = $2} /^terse_proxy_compress_seconds_count/ {n = $2} END {printf "%.1f", s / n * 1e6}' "$tmp/metrics") us on average" \
     "($(awk '/result="hit"/ {h = $2} /result="miss"/ {m = $2} END {print h " cache hits, " m " misses"}' "$tmp/metrics")); the x-terse headers said" \
     "$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' --data-binary @"$tmp/body.json" "http://127.0.0.1:$port/v1/chat/completions" | tr -d '\r' | awk -F': ' '/x-terse-tokens-before/ {b = $2} /x-terse-tokens-after/ {a = $2} END {print b " -> " a}') tokens." \
