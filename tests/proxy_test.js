@@ -580,6 +580,28 @@ async function main() {
                 fs.readFileSync(path.join(tmp, 'vg.log'), 'utf8').slice(0, 1500));
         }
 
+        // ---- a client that stalls mid-body is disconnected after client-timeout ------------
+        {
+            const ct = await startProxy(up.port, ['--client-timeout', '1'], path.join(tmp, 'ct.log'));
+            procs.push(ct.child);
+            const net = require('net');
+            const n = up.requests.length;
+            const t0 = Date.now();
+            const outcome = await new Promise((resolve) => {
+                const sock = net.connect(ct.port, '127.0.0.1', () => {
+                    sock.write('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+                        'Content-Length: 100\r\n\r\n{"model":');
+                });
+                let got = '';
+                sock.on('data', (d) => { got += d; });
+                sock.on('close', () => resolve({ got, dt: Date.now() - t0 }));
+                setTimeout(() => { sock.destroy(); resolve({ got: 'still open', dt: Date.now() - t0 }); }, 5000);
+            });
+            ok(outcome.got === '' && outcome.dt >= 900 && outcome.dt < 4000 && up.requests.length === n,
+                `a client that stalls mid-body is disconnected after client-timeout (${outcome.dt} ms), nothing sent upstream`,
+                JSON.stringify(outcome));
+        }
+
         // ---- fail-open: compression that fails sends the original body ---------------------
         // The proxy's address space is limited (prlimit) to a few MB over what it
         // uses once a keep-alive connection is open, so compressing a 300 KB tool
