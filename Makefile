@@ -63,7 +63,7 @@ GRAMMAR_SCANNERS = python javascript typescript tsx cpp rust bash
 GRAMMAR_OBJ  = $(patsubst %,$(GRAMMAR_DIR)/%-parser.o,$(GRAMMARS)) \
                $(patsubst %,$(GRAMMAR_DIR)/%-scanner.o,$(GRAMMAR_SCANNERS))
 GRAMMAR_CFLAGS = -std=c11 -O1 -w -fPIC -fvisibility=hidden -DTREE_SITTER_HIDE_SYMBOLS
-HEADERS  = include/terse.h $(wildcard lib/*/*.h) $(wildcard eval/*.h) $(wildcard proxy/*.h)
+HEADERS  = include/terse.h $(wildcard lib/*/*.h) $(wildcard eval/*.h)
 VOCAB_BIN = $(GEN)/o200k.bin $(GEN)/cl100k.bin $(GEN)/gemma3.bin $(GEN)/claude.bin
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -79,6 +79,8 @@ EVAL_LIBS = -lcurl -lsqlite3 -lz
 PROXY_SRC = $(wildcard proxy/*.c)
 PROXY_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(PROXY_SRC))
 PROXY_LIBS = -lmicrohttpd -lcurl
+# (its header is not in HEADERS, so that editing it rebuilds only these)
+$(PROXY_OBJ) $(BUILD)/obj/programs/terse.o: $(wildcard proxy/*.h)
 
 .PHONY: grammars all lib test demo bench install uninstall clean bootstrap unit asan fuzz lint bench-quality
 .DELETE_ON_ERROR:

@@ -34,7 +34,8 @@ enum proxy_route {
     ROUTE_OPENAI_CHAT,      /* /v1/chat/completions */
     ROUTE_OPENAI_RESPONSES, /* /v1/responses */
     ROUTE_ANTHROPIC_MESSAGES, /* /v1/messages and /v1/messages/count_tokens */
-    ROUTE_GEMINI_CONTENTS   /* /v1beta/models/M:generateContent, :streamGenerateContent, :countTokens */
+    ROUTE_GEMINI_CONTENTS   /* /v1beta/models/M (or /v1/models/M):generateContent,
+                               :streamGenerateContent, :countTokens */
 };
 
 struct proxy_config {
