@@ -313,6 +313,28 @@ static void consider_content(struct job *j, const struct json_value *content, in
     }
 }
 
+/* The first text of content (a string, or the first part of one of
+ * text_types), or NULL: the newest user text, the budget's query. */
+static const struct json_value *first_text(const struct json_value *content,
+                                           const char *const *text_types)
+{
+    size_t i, t;
+    if (!content)
+        return NULL;
+    if (content->kind == JSON_STRING)
+        return content;
+    if (content->kind != JSON_ARRAY)
+        return NULL;
+    for (i = 0; i < content->n; i++) {
+        const struct json_value *part = &content->items[i], *type = json_get(part, "type");
+        const struct json_value *text = json_get(part, "text");
+        for (t = 0; text_types[t]; t++)
+            if (str_is(type, text_types[t]) && text && text->kind == JSON_STRING)
+                return text;
+    }
+    return NULL;
+}
+
 /* Whether a message's content has text written by the user (not only tool
  * results): a string, or a part of one of text_types. */
 static int has_user_text(const struct json_value *content, const char *const *text_types)
@@ -369,8 +391,8 @@ static void adapt_openai_chat(struct job *j, const struct json_value *root)
             consider_content(j, content, KIND_TOOL, openai_text);
         else
             consider_content(j, content, role_kind(role, i, newest), openai_text);
-        if (i == newest && content)
-            j->query = content->kind == JSON_STRING ? content : NULL;
+        if (i == newest)
+            j->query = first_text(content, openai_text);
     }
 }
 
@@ -403,8 +425,8 @@ static void adapt_openai_responses(struct job *j, const struct json_value *root)
         } else if (role && (!type || str_is(type, "message"))) {
             const struct json_value *content = json_get(it, "content");
             consider_content(j, content, role_kind(role, i, newest), openai_text);
-            if (i == newest && content && content->kind == JSON_STRING)
-                j->query = content;
+            if (i == newest)
+                j->query = first_text(content, openai_text);
         }
     }
 }
