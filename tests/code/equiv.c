@@ -1,7 +1,8 @@
 /* equiv.c - the syntax-tree equivalence check of the code pass, and its
  * savings over a corpus.
  *
- *   build/code_equiv [--lang LANG] [--list FILE] [--sample N] [--indent STR] [--kinds] [--quiet] [PATH...]
+ *   build/code_equiv [--lang LANG] [--list FILE] [--sample N] [--indent STR] [--dump DIR] [--kinds] [--quiet]
+ *                    [PATH...]
  *
  * For each file (the language from its extension, or --lang): parse the
  * original; if it has errors, count it and go on. Otherwise compress it at
@@ -12,7 +13,8 @@
  * class and method name is still in the output. Prints one "not ok" line
  * per difference, then per level the o200k tokens in and out.
  * --list FILE reads paths, one a line ("-": stdin); --sample N keeps every
- * N-th of the paths (a deterministic sample). Exit status 1 when any
+ * N-th of the paths (a deterministic sample); --dump DIR writes each output
+ * that does not parse to DIR/NAME.LEVEL (nothing is written otherwise). Exit status 1 when any
  * difference or missing name was found. Speed: MB/s (10^6 bytes of the
  * checked files per second) of code_compress alone (parse included, token
  * counts not), by the wall clock and by the thread's CPU time (on a shared
@@ -454,6 +456,31 @@ walked:
     free(kind);
 }
 
+/* --dump DIR: where the outputs that fail to parse are written, or NULL
+ * (the default: nothing is written anywhere). */
+static const char *dump_dir;
+
+/* Writes the output of path at level to DIR/BASENAME.LEVEL (--dump DIR). */
+static void dump(const char *path, int level, const struct buf *out)
+{
+    const char *base = strrchr(path, '/');
+    char name[4096];
+    FILE *f;
+    if (!dump_dir)
+        return;
+    snprintf(name, sizeof name, "%s/%s.%s", dump_dir, base ? base + 1 : path, terse_level_name(level));
+    f = fopen(name, "wb");
+    if (f) {
+        int bad = fwrite(out->p ? out->p : "", 1, out->len, f) != out->len;
+        if (fclose(f) != 0 || bad)
+            f = NULL;
+    }
+    if (!f)
+        fprintf(stderr, "code_equiv: cannot write %s\n", name);
+    else
+        printf("#   output written to %s\n", name);
+}
+
 /* Checks one file at every level and adds its figures to *t. */
 static void check_file(const char *path, int lang, const char *unit, int quiet, struct totals *t)
 {
@@ -530,7 +557,7 @@ static void check_file(const char *path, int lang, const char *unit, int quiet, 
             got = ts_parser_parse_string(p, NULL, out.p ? out.p : "", (uint32_t)out.len);
             if (!got || ts_node_has_error(ts_tree_root_node(got))) {
                 printf("not ok - %s: %s output does not parse\n", path, terse_level_name((int)level));
-                { FILE *df = fopen("/tmp/fail.out", "wb"); if (df) { fwrite(out.p, 1, out.len, df); fclose(df); } }
+                dump(path, (int)level, &out);
                 t->diffs++;
             } else {
                 size_t d;
@@ -602,12 +629,14 @@ int main(int argc, char **argv)
             unit = argv[++i];
             if (strcmp(unit, "tab") == 0)
                 unit = "\t";
+        } else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc) {
+            dump_dir = argv[++i];
         } else if (strcmp(argv[i], "--kinds") == 0) {
             t.kinds = 1;
         } else if (strcmp(argv[i], "--quiet") == 0) {
             quiet = 1;
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: code_equiv [--lang LANG] [--list FILE] [--sample N] [--indent STR] [--kinds] [--quiet] [PATH...]\n");
+            fprintf(stderr, "usage: code_equiv [--lang LANG] [--list FILE] [--sample N] [--indent STR] [--dump DIR] [--kinds] [--quiet] [PATH...]\n");
             return 1;
         } else if (seen++ % sample == 0) {
             check_file(argv[i], lang, unit, quiet, &t);

@@ -1,8 +1,10 @@
 /* test_code.c - the code pass: levels per language, tool comments,
  * docstrings, language recognition, fences, multi-file input, max with a
  * query and a budget, parse errors and hostile input. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tree_sitter/api.h>
 
 #include "../../lib/common/buf.h"
 #include "../../lib/common/utf8.h"
@@ -149,6 +151,49 @@ static void test_c_and_js(void)
  * breaks between them are layout (the Python encodings' tables were copied
  * whole, comments and all, before). max: declaration-only code becomes a
  * skeleton with every function, type and method name kept. */
+/* The syntax tree of src[0..n) in language lang as an S-expression (named
+ * nodes and fields); a new string, or NULL. */
+static char *tree_of(const char *src, size_t n, int lang)
+{
+    TSParser *p = ts_parser_new();
+    TSTree *t;
+    char *s = NULL;
+    ts_parser_set_language(p, code_lang_get(lang)->grammar());
+    t = ts_parser_parse_string(p, NULL, src, (uint32_t)n);
+    if (t) {
+        s = ts_node_string(ts_tree_root_node(t));
+        ts_tree_delete(t);
+    }
+    ts_parser_delete(p);
+    return s;
+}
+
+/* C and C++ read a sign and a digit with no space between as one signed
+ * number literal, so after a parenthesised type "sizeof(int)+1" is sizeof
+ * of a cast of +1: the space after the operator stays at every level. */
+static void test_c_signed_literals(void)
+{
+    static const char *const srcs[] = {
+        "int x = sizeof(int) + 1;\n", "int x = sizeof(int) - 1;\n", "double x = sizeof(int) + 1.5;\n",
+        "int x = sizeof(int) + 0x1;\n", "int x = (size_t) + 1;\n", "long y = sizeof (struct s) - 2 * n;\n",
+        "int z = a - 1 + (b)+1;\n",
+    };
+    size_t i;
+    int lang, level;
+    for (lang = CODE_C; lang <= CODE_CPP; lang++)
+        for (i = 0; i < sizeof srcs / sizeof *srcs; i++)
+            for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_BALANCED; level++) {
+                char *out = pass(srcs[i], lang, level, NULL);
+                char *a = tree_of(srcs[i], strlen(srcs[i]), lang), *b = out ? tree_of(out, strlen(out), lang) : NULL;
+                CHECK(a && b && strcmp(a, b) == 0);
+                if (a && b && strcmp(a, b) != 0)
+                    fprintf(stderr, "# %.*s -> %s\n#   %s\n#   %s\n", (int)strlen(srcs[i]) - 1, srcs[i], out, a, b);
+                free(a);
+                free(b);
+                free(out);
+            }
+}
+
 static void test_skeletons(void)
 {
     static const char cat[] = "table = (\n    'a'     # 0x61 -> A\n    'b'     # 0x62 -> B\n)\n";
@@ -437,6 +482,7 @@ out:
 const struct test_case code_tests[] = {
     {"code: python at each level", test_python_levels},
     {"code: C and JavaScript", test_c_and_js},
+    {"code: C and C++ keep the space before a signed literal", test_c_signed_literals},
     {"code: concatenated strings, declaration skeletons at max", test_skeletons},
     {"code: languages from paths, names and content", test_lang_recognition},
     {"code: file names, fences, multi-file input, parse errors", test_pipeline},
