@@ -1143,8 +1143,15 @@ static void elide(struct emit *e, TSNode body)
             }
             break;
         }
-        if (mark == e->out->len)
+        if (mark == e->out->len && e->last_line_comment) {
+            /* a comment kept after the header's colon ("# type: ...") runs
+             * to the end of its line: the body goes on the next one */
+            buf_addc(e->out, '\n');
+            indent(e, e->idepth + 1);
+            buf_adds(e->out, "...");
+        } else if (mark == e->out->len) {
             buf_adds(e->out, " ...");
+        }
     } else {
         take_gap(e, bs);
         separate(e, bs, 0);
