@@ -76,7 +76,11 @@ if [ -d /usr/lib/python3.11 ] && command -v python3 > /dev/null; then
     grep '^#' "$LISTS/max-parses.log" | sed 's/^#/#  /'
     grep '^not ok - /' "$LISTS/max-parses.log" | head -5
     sed -n 's/^\(ok\|not ok\) - \([^/].*\)/\1 - code \2/p' "$LISTS/max-parses.log"
-    [ $rc = 0 ] || status=1
+    if [ $rc != 0 ]; then
+        status=1
+        grep -q '^not ok - max output' "$LISTS/max-parses.log" ||
+            echo "not ok - code: tests/code/max_parses.py failed (exit status $rc, log: $LISTS/max-parses.log)"
+    fi
 else
     echo "# python max parses: no /usr/lib/python3.11 or no python3 on this machine"
 fi

@@ -252,6 +252,35 @@ static void test_python_max_comment_bodies(void)
     }
 }
 
+/* max keeps every name the name check of tests/code promises: a member
+ * list whose only definitions are wrapped (a Java record or enum with a
+ * method, TypeScript's "export function" signature in an interface) is
+ * not elided whole. */
+static void test_max_wrapped_names(void)
+{
+    static const struct {
+        int lang;
+        const char *src, *names[3];
+    } cases[] = {
+        {CODE_JAVA, "public class U { record C(int p) { void foo() { return; } } }\n", {"U", "C(", "foo("}},
+        {CODE_JAVA, "public class V { enum E { A, B; int size() { return 1; } } int x; }\n", {"V", "E", "size("}},
+        {CODE_TYPESCRIPT, "interface I {\n  export function f(x: number): number;\n}\n", {"I", "function f(", NULL}},
+        {CODE_TYPESCRIPT, "namespace N { interface J { export function g(x: number): number; } }\n",
+         {"N", "J", "function g("}},
+    };
+    size_t i, j;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *m = pass(cases[i].src, cases[i].lang, TERSE_LEVEL_MAX, NULL);
+        CHECK(m != NULL);
+        for (j = 0; m && j < 3 && cases[i].names[j]; j++) {
+            CHECK(strstr(m, cases[i].names[j]) != NULL);
+            if (!strstr(m, cases[i].names[j]))
+                fprintf(stderr, "# max lost %s: %s\n", cases[i].names[j], m);
+        }
+        free(m);
+    }
+}
+
 static void test_skeletons(void)
 {
     static const char cat[] = "table = (\n    'a'     # 0x61 -> A\n    'b'     # 0x62 -> B\n)\n";
@@ -542,6 +571,7 @@ const struct test_case code_tests[] = {
     {"code: C and JavaScript", test_c_and_js},
     {"code: C and C++ keep the space before a signed literal", test_c_signed_literals},
     {"code: python max output parses after kept comments", test_python_max_comment_bodies},
+    {"code: max keeps the names of wrapped definitions", test_max_wrapped_names},
     {"code: concatenated strings, declaration skeletons at max", test_skeletons},
     {"code: languages from paths, names and content", test_lang_recognition},
     {"code: file names, fences, multi-file input, parse errors", test_pipeline},
