@@ -566,6 +566,47 @@ out:
     free(bin);
 }
 
+/* 70,000 unclosed brackets (tree-sitter 0.20.7 corrupted its heap freeing
+ * the tree of about 65,500): through every grammar, TSX tags, a markdown
+ * fence and a chat message. The input stays as it was (it does not parse)
+ * and nothing crashes; tests/deep.sh runs 10^6 under valgrind. */
+static void test_unclosed_brackets(void)
+{
+    size_t depth = 70000, i, n;
+    char *s = malloc(3 * depth + 256);
+    terse_result r;
+    int lang;
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    for (lang = 0; lang < CODE_LANG_COUNT; lang++) {
+        memset(s, lang == CODE_JSON ? '[' : '(', depth);
+        CHECK(run(s, depth, NULL, terse_lang_name(lang), TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+        CHECK(r.len == depth && r.parse_errors == 1);
+        terse_result_free(&r);
+    }
+    for (n = 0, i = 0; i < depth; i++, n += 3)
+        memcpy(s + n, "<a>", 3);
+    CHECK(run(s, n, NULL, "tsx", TERSE_LEVEL_MAX, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.len == n && r.parse_errors == 1);
+    terse_result_free(&r);
+    n = (size_t)sprintf(s, "# Deep\n\nThe input below never closes.\n\n```python\n");
+    memset(s + n, '(', depth);
+    n += depth;
+    n += (size_t)sprintf(s + n, "\n```\n\nThat is all.\n");
+    CHECK(run(s, n, NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.parse_errors == 1 && r.len < n);
+    terse_result_free(&r);
+    n = (size_t)sprintf(s, "{\"messages\":[{\"role\":\"user\",\"content\":\"Why?\\n```json\\n");
+    memset(s + n, '[', depth);
+    n += depth;
+    n += (size_t)sprintf(s + n, "\\n```\"}]}");
+    CHECK(run(s, n, NULL, NULL, TERSE_LEVEL_MAX, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.len > depth);
+    terse_result_free(&r);
+    free(s);
+}
+
 const struct test_case code_tests[] = {
     {"code: python at each level", test_python_levels},
     {"code: C and JavaScript", test_c_and_js},
@@ -578,5 +619,6 @@ const struct test_case code_tests[] = {
     {"code: max with a query and a budget", test_max_query_budget},
     {"code: max with a budget writes declarations whole", test_budget_declarations},
     {"code: deep nesting, binary data, invalid UTF-8", test_hostile_input},
+    {"code: 70,000 unclosed brackets in every grammar, a fence, a chat", test_unclosed_brackets},
     {NULL, NULL},
 };
