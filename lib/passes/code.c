@@ -703,9 +703,10 @@ static int elided_member(const struct emit *e, TSNode n, uint32_t k)
 }
 
 /* 1 when node n holds, at any depth, a named function, method, signature
- * or class: what a member that is not itself one may wrap (a Java record
- * or enum with methods, TypeScript's "export function f(): T;" in an
- * interface). Iterative (a cursor). */
+ * or class (C and C++: a declaration of a function): what a member that is
+ * not itself one may wrap (a Java record or enum with methods, TypeScript's
+ * "export function f(): T;" in an interface, C++'s "friend int f(A);").
+ * Iterative (a cursor). */
 static int holds_named_definition(const struct emit *e, TSNode n)
 {
     TSTreeCursor c = ts_tree_cursor_new(n);
@@ -717,7 +718,7 @@ static int holds_named_definition(const struct emit *e, TSNode n)
     for (;;) {
         TSNode d = ts_tree_cursor_current_node(&c);
         if ((kind_of(e, d) & (K_FUNC | K_CLASS | K_METHOD)) &&
-            !ts_node_is_null(ts_node_child_by_field_id(d, e->name_field))) {
+            (!ts_node_is_null(ts_node_child_by_field_id(d, e->name_field)) || declares_function(e, d))) {
             found = 1;
             break;
         }

@@ -267,6 +267,7 @@ static void test_max_wrapped_names(void)
         {CODE_TYPESCRIPT, "interface I {\n  export function f(x: number): number;\n}\n", {"I", "function f(", NULL}},
         {CODE_TYPESCRIPT, "namespace N { interface J { export function g(x: number): number; } }\n",
          {"N", "J", "function g("}},
+        {CODE_CPP, "class A { friend int f(A a); int x; };\n", {"A", "f(", NULL}},
     };
     size_t i, j;
     for (i = 0; i < sizeof cases / sizeof *cases; i++) {

@@ -12,4 +12,9 @@ template <typename T> std::size_t room(std::size_t n)
     auto both = alignof(T) - 1 + (n) - 1;
     return one + less + static_cast<std::size_t>(half) + hex + cast + both + n;
 }
+// a class whose only function is a friend: max keeps its name
+class Box {
+    friend int peek(const Box &b);
+    int v;
+};
 } // namespace sizes
