@@ -718,19 +718,10 @@ static int write_answers(const struct judge *j, const struct ask *asks, size_t n
     return rc;
 }
 
-/* Parses a whole decimal number within [min, max] into *out; returns 0, or
- * -1 for anything else (empty, trailing text, out of range). */
+/* A whole decimal number within [min, max] (eval_parse_long). */
 static int parse_int(const char *s, long min, long max, long *out)
 {
-    char *end;
-    long v;
-    if (!s || !*s)
-        return -1;
-    v = strtol(s, &end, 10);
-    if (*end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
+    return eval_parse_long(s, min, max, out);
 }
 
 int eval_judge_main(int argc, char **argv)
