@@ -251,7 +251,7 @@ static inline int is_namech(const unsigned char *s, size_t n, size_t i)
 static size_t lex_name_end(const unsigned char *s, size_t n, size_t i, int run_start, size_t num_end)
 {
     size_t j = i;
-    int shaped = 0, long_part = 0, dot = 0;
+    int shaped = 0, long_part = 0, dot = 0, alnum = 0;
     if (run_start && s[i] == '-') {
         j = i + 1 + (i + 1 < n && s[i + 1] == '-');
         if (!(j < n && is_ascii_letter(s[j])))
@@ -270,6 +270,7 @@ static size_t lex_name_end(const unsigned char *s, size_t n, size_t i, int run_s
         unsigned char prev = 0;
         while (j < n && is_namech(s, n, j)) {
             unsigned char c = s[j];
+            alnum |= c != '_';
             if (c == '_')
                 shaped = 1;
             else if (letter_first && is_digit(c))
@@ -305,7 +306,7 @@ static size_t lex_name_end(const unsigned char *s, size_t n, size_t i, int run_s
             return 0; /* a number: 3, 1.2.3, 10km, 1990s */
         shaped = 1;
     }
-    return shaped ? j : 0;
+    return shaped && alnum ? j : 0; /* "_" and "___" alone are punctuation */
 }
 
 /* Ends of a closed quote or code span starting at s[i], or 0. */
