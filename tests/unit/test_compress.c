@@ -265,6 +265,13 @@ static const struct {
      {"--level=max", "-Wall", "2.6.32-5-amd64", "x86", "isOpen", NULL}},
     {"The x86 port is done. The __init__ of it is in the .bashrc of an it_is user.",
      {"x86", "__init__", ".bashrc", "it_is", NULL}},
+    /* found by tests/fidelity on /usr/share/doc changelogs */
+    {"Do not define _STAT_VER or __USE_FILE_OFFSET64, and the _dl_find_object of it is in point_in_line.",
+     {"_STAT_VER", "__USE_FILE_OFFSET64", "_dl_find_object", "point_in_line", NULL}},
+    {"It is in cscope::Suggests and Package::cscope-el for the user.",
+     {"cscope::Suggests", "Package::cscope-el", NULL}},
+    {"See README.if-you-look-for-libcblas.so.3 and the libblas64-dev.prerm.in of it, then run it with -i in execute_ mode.",
+     {"README.if-you-look-for-libcblas.so.3", "libblas64-dev.prerm.in", "-i", "execute_", NULL}},
 };
 
 static void test_names_are_atomic(void)
