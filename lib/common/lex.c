@@ -251,7 +251,7 @@ static inline int is_namech(const unsigned char *s, size_t n, size_t i)
 static size_t lex_name_end(const unsigned char *s, size_t n, size_t i, int run_start, size_t num_end)
 {
     size_t j = i;
-    int shaped = 0, long_part = 0, dot = 0, alnum = 0;
+    int shaped = 0, dot = 0, alnum = 0;
     if (run_start && s[i] == '-') {
         j = i + 1 + (i + 1 < n && s[i + 1] == '-');
         if (!(j < n && is_ascii_letter(s[j])))
@@ -265,7 +265,6 @@ static size_t lex_name_end(const unsigned char *s, size_t n, size_t i, int run_s
         return 0;
     }
     for (;;) {
-        size_t ps = j;
         int letter_first = j < n && s[j] >= 0x80 ? 1 : (j < n && is_ascii_letter(s[j]));
         unsigned char prev = 0;
         while (j < n && is_namech(s, n, j)) {
@@ -280,8 +279,6 @@ static size_t lex_name_end(const unsigned char *s, size_t n, size_t i, int run_s
             prev = c;
             j += c < 0x80 ? 1 : ch_len(s, j);
         }
-        if (j - ps > 1)
-            long_part = 1;
         if (j >= n)
             break;
         if ((s[j] == '.' || s[j] == '-' || s[j] == '+' || s[j] == '~') && j + 1 < n && is_namech(s, n, j + 1)) {
@@ -293,14 +290,24 @@ static size_t lex_name_end(const unsigned char *s, size_t n, size_t i, int run_s
         } else if (s[j] == ':' && j + 2 < n && s[j + 1] == ':' && is_namech(s, n, j + 2)) {
             shaped = 1;
             j += 2;
-        } else if (s[j] == '=' && s[i] == '-' && j + 1 < n && is_namech(s, n, j + 1)) {
-            j++; /* --level=max */
+        } else if (s[j] == '=' && s[i] == '-' && j + 1 < n && !is_space(s[j + 1])) {
+            /* --level=max, --labels=[KEY=VALUE,...]: the value is the rest
+             * of the run, less the punctuation that ends a sentence */
+            size_t e = j + 1;
+            while (e < n && !is_space(s[e]))
+                e++;
+            while (e > j + 1 && url_trailer(s[e - 1]) &&
+                   !((s[e - 1] == ']' && memchr(s + j, '[', e - j)) || (s[e - 1] == ')' && memchr(s + j, '(', e - j))))
+                e--; /* "=[KEY=VALUE,...]" keeps its closing bracket */
+            if (e > j + 1)
+                j = e;
+            break;
         } else {
             break;
         }
     }
-    if (dot && long_part)
-        shaped = 1;
+    if (dot)
+        shaped = 1; /* a.out, self.is_open, and e.g, i.e, U.S: no pass splits them */
     if (is_digit(s[i])) {
         if (j <= num_end)
             return 0; /* a number: 3, 1.2.3, 10km, 1990s */
@@ -380,7 +387,8 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
          * character */
         kind = 0;
         ascii_end = i;
-        if (i == 0 || is_space(s[i - 1]) || s[i - 1] == '(' || s[i - 1] == '<') {
+        if (i == 0 || is_space(s[i - 1]) || s[i - 1] == '(' || s[i - 1] == '<' || s[i - 1] == '[' ||
+            s[i - 1] == '\'' || s[i - 1] == '"') {
             int telling = 0;
             /* a run of ASCII letters and digits alone (most words) has
              * no telling character: skip it before scanning the rest */
@@ -408,7 +416,11 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
         /* names: identifiers, dotted and qualified names, file names,
          * options, versions (before numbers: "2.6.32-5-amd64" is one) */
         {
-            int run_start = i == 0 || is_space(s[i - 1]) || strchr("([{<\"'`=,;", s[i - 1]) != NULL;
+            /* an option or a dot file starts where no name or number
+             * goes on: "-C", "(-C)", ":-P", "CFLAGS=-O2", not "a-b", "a.b"
+             * or "..." */
+            int run_start = i == 0 || !(is_namech(s, n, i - 1) || s[i - 1] == '-' || s[i - 1] == '.' ||
+                                        s[i - 1] >= 0x80);
             size_t num_end = i;
             if (is_digit(s[i])) {
                 num_end = i;

@@ -908,9 +908,12 @@ void prose_sentences_lexed(const char *s, const struct lex_tok *t, size_t nt,
             if (!starts)
                 continue;
         }
+        if (c == '.' && i > 0 && t[i - 1].kind == LX_NAME && !(t[i].flags & LXF_SPACE) &&
+            t[i - 1].len >= 2 && s[t[i - 1].start + t[i - 1].len - 2] == '.')
+            continue; /* "e.g.", "i.e.", "U.S.": a dotted name whose last part is one letter */
         if (c == '.' && i > 0 && t[i - 1].kind == LX_WORD && !(t[i].flags & LXF_SPACE)) {
             const struct lex_tok *w = &t[i - 1];
-            if (w->len == 1) /* an initial ("J. K.") or "e.g." */
+            if (w->len == 1) /* an initial ("J. K.") */
                 continue;
             if (in_list(abbrevs, sizeof abbrevs / sizeof *abbrevs, s + w->start, w->len))
                 continue;
