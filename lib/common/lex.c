@@ -387,8 +387,8 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
          * character */
         kind = 0;
         ascii_end = i;
-        if (i == 0 || is_space(s[i - 1]) || s[i - 1] == '(' || s[i - 1] == '<' || s[i - 1] == '[' ||
-            s[i - 1] == '\'' || s[i - 1] == '"') {
+        if (i == 0 || is_space(s[i - 1]) || s[i - 1] == '(' || s[i - 1] == '<' ||
+            ((s[i - 1] == '\'' || s[i - 1] == '"') && (i == 1 || is_space(s[i - 2])))) {
             int telling = 0;
             /* a run of ASCII letters and digits alone (most words) has
              * no telling character: skip it before scanning the rest */
