@@ -83,6 +83,38 @@ static void fail(int code, const char *fmt, ...)
     exit(code);
 }
 
+/* "1 segment", "2 segments": n and the noun in the right number (one of
+ * up to 8 notes per message, each in its own static buffer). */
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    static char notes[8][64];
+    static unsigned k;
+    char *p = notes[k++ % 8];
+    snprintf(p, sizeof notes[0], "%zu %s", n, n == 1 ? one : many);
+    return p;
+}
+
+/* Parses the value of a numeric option: digits only, in canonical form
+ * (no sign, no blank, no leading zero: "5", not " 5", "+5", "05" or "5k"),
+ * at most max. Fails with a message naming the option otherwise. */
+static unsigned long long parse_number(const char *opt, const char *v, unsigned long long max, const char *what)
+{
+    unsigned long long x = 0;
+    size_t i;
+    int ok = v[0] >= '0' && v[0] <= '9' && !(v[0] == '0' && v[1] != 0);
+    for (i = 0; ok && v[i]; i++)
+        ok = v[i] >= '0' && v[i] <= '9';
+    if (!ok)
+        fail(EXIT_USAGE, "%s needs %s written with digits only, not '%s'", opt, what, v);
+    for (i = 0; v[i]; i++) {
+        unsigned d = (unsigned)(v[i] - '0');
+        if (x > (max - d) / 10)
+            fail(EXIT_USAGE, "%s: '%s' is too large (at most %llu)", opt, v, max);
+        x = x * 10 + d;
+    }
+    return x;
+}
+
 /* Reads all of path ("-" or NULL: stdin) into a new buffer. */
 static char *read_input(const char *path, size_t *len)
 {
@@ -335,16 +367,28 @@ static int cmd_detokenize(int argc, char **argv)
     p = text;
     while (p < text + len) {
         unsigned long v = 0;
-        int digits = 0;
+        size_t digits = 0;
         if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
             p++;
             continue;
         }
-        while (p < text + len && *p >= '0' && *p <= '9' && digits < 11) {
-            v = v * 10 + (unsigned long)(*p++ - '0');
+        while (p < text + len && *p >= '0' && *p <= '9') {
+            if (v <= 0xFFFFFFFFul)
+                v = v * 10 + (unsigned long)(*p - '0');
+            p++;
             digits++;
         }
-        if (!digits || v > 0xFFFFFFFFul ||
+        if (digits && v > 0xFFFFFFFFul) {
+            size_t d = (size_t)digits;
+            const char *at = p - d;
+            uint32_t size = terse_tokenizer_vocab_size(t);
+            free(ids);
+            fprintf(stderr, "terse: detokenize: token id %.*s is out of range: %s has ids 0 to %lu\n",
+                    (int)(d > 40 ? 40 : d), at, terse_tokenizer_name(t), (unsigned long)size - 1);
+            free(text);
+            exit(EXIT_USAGE);
+        }
+        if (!digits ||
             (p < text + len && *p != ' ' && *p != '\n' && *p != '\t' && *p != '\r')) {
             size_t at = (size_t)(p - text);
             free(ids);
@@ -362,6 +406,27 @@ static int cmd_detokenize(int argc, char **argv)
         ids[n++] = (uint32_t)v;
     }
     rc = terse_decode(t, ids, n, &out, &out_len);
+    if (rc == TERSE_ERANGE) {
+        /* name the id: the first one the vocabulary does not have */
+        uint32_t size = terse_tokenizer_vocab_size(t), bad = 0;
+        size_t i;
+        for (i = 0; i < n; i++) {
+            char *one;
+            size_t one_len;
+            if (ids[i] >= size || terse_decode(t, &ids[i], 1, &one, &one_len) == TERSE_ERANGE) {
+                bad = ids[i];
+                break;
+            }
+            terse_free(one);
+        }
+        free(ids);
+        free(text);
+        if (bad >= size)
+            fail(EXIT_USAGE, "detokenize: token id %lu is out of range: %s has ids 0 to %lu",
+                 (unsigned long)bad, terse_tokenizer_name(t), (unsigned long)size - 1);
+        fail(EXIT_USAGE, "detokenize: token id %lu is not in %s's vocabulary (ids 0 to %lu, %lu unused)",
+             (unsigned long)bad, terse_tokenizer_name(t), (unsigned long)size - 1, (unsigned long)bad);
+    }
     free(ids);
     free(text);
     check(rc, "detokenize");
@@ -390,13 +455,14 @@ static void json_text(const char *s, size_t n)
     putchar('"');
 }
 
-/* ", N elided, N parse errors" for --stats of code (static buffer: one
- * call per run). */
-static const char *code_note(size_t elided, size_t parse_errors)
+/* ", N elided, N files with parse errors" for --stats of code (static
+ * buffer: one call per run). parse_errors counts files (or, in markdown,
+ * fenced blocks) whose parse had errors, not the errors. */
+static const char *code_note(size_t elided, size_t parse_errors, int code)
 {
-    static char note[96];
-    snprintf(note, sizeof note, ", %zu elided, %zu parse error%s", elided, parse_errors,
-             parse_errors == 1 ? "" : "s");
+    static char note[128];
+    snprintf(note, sizeof note, ", %zu elided, %s with parse errors", elided,
+             code ? plural(parse_errors, "file", "files") : plural(parse_errors, "block", "blocks"));
     return note;
 }
 
@@ -418,13 +484,9 @@ static int cmd_compress(int argc, char **argv)
     if (o.type && (opt.type = terse_type_parse(o.type)) < 0)
         fail(EXIT_USAGE, "unknown type '%s' (types: auto, prose, code, json, log, memory, chat)", o.type);
     if (o.budget) {
-        char *end;
-        unsigned long long b;
-        errno = 0;
-        b = strtoull(o.budget, &end, 10);
-        if (errno || *end || end == o.budget || o.budget[0] == '-' || b == 0)
+        opt.budget = (size_t)parse_number("--budget", o.budget, SIZE_MAX, "a positive number of tokens");
+        if (opt.budget == 0)
             fail(EXIT_USAGE, "--budget needs a positive number of tokens, not '%s'", o.budget);
-        opt.budget = (size_t)b;
         /* with a budget, --level is the highest level tried: all of them
          * unless the user says otherwise */
         if (!o.level)
@@ -451,15 +513,8 @@ static int cmd_compress(int argc, char **argv)
     }
     if (o.file && strcmp(o.file, "-") != 0)
         opt.name = o.file;
-    if (o.keep_recent) {
-        char *end;
-        unsigned long long k;
-        errno = 0;
-        k = strtoull(o.keep_recent, &end, 10);
-        if (errno || *end || end == o.keep_recent || o.keep_recent[0] == '-')
-            fail(EXIT_USAGE, "--keep-recent needs a number of messages, not '%s'", o.keep_recent);
-        opt.keep_recent = (size_t)k;
-    }
+    if (o.keep_recent)
+        opt.keep_recent = (size_t)parse_number("--keep-recent", o.keep_recent, SIZE_MAX, "a number of messages");
     ctx = terse_ctx_new(&opt, &rc);
     if (!ctx)
         fail(rc == TERSE_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE, "compress: %s", terse_strerror(rc));
@@ -468,9 +523,9 @@ static int cmd_compress(int argc, char **argv)
     free(text);
     terse_ctx_free(ctx);
     if (rc == TERSE_EBUDGET)
-        fail(EXIT_USAGE, "a budget of %zu tokens cannot be met: the most relevant part alone needs %zu "
+        fail(EXIT_USAGE, "a budget of %s cannot be met: the most relevant part alone needs %zu "
                          "(%s); give a larger --budget",
-             opt.budget, r.min_tokens, terse_tokenizer_name(opt.tokenizer));
+             plural(opt.budget, "token", "tokens"), r.min_tokens, terse_tokenizer_name(opt.tokenizer));
     check(rc, "compress");
     if (o.json) {
         fputs("{\"text\":", stdout);
@@ -489,14 +544,18 @@ static int cmd_compress(int argc, char **argv)
     }
     if (o.stats)
         fprintf(stderr,
-                "terse: %zu -> %zu tokens (%.1f%% fewer) on %s%s, level %s, type %s, %zu segments, "
-                "%zu dropped, %zu duplicates, %zu guard fallbacks%s\n",
-                r.tokens_in, r.tokens_out,
+                "terse: %zu -> %s (%.1f%% fewer) on %s%s, level %s, type %s, %s, "
+                "%zu dropped, %s, %s%s\n",
+                r.tokens_in, plural(r.tokens_out, "token", "tokens"),
                 r.tokens_in ? 100.0 * (double)(r.tokens_in - r.tokens_out) / (double)r.tokens_in : 0.0,
                 terse_tokenizer_name(opt.tokenizer),
                 terse_tokenizer_is_exact(opt.tokenizer) ? "" : " (an estimate)", terse_level_name(r.level),
-                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks,
-                r.type == TERSE_TYPE_CODE || r.parse_errors || r.elided ? code_note(r.elided, r.parse_errors) : "");
+                terse_type_name(r.type), plural(r.segments, "segment", "segments"), r.segments_dropped,
+                plural(r.duplicates, "duplicate", "duplicates"),
+                plural(r.guard_fallbacks, "guard fallback", "guard fallbacks"),
+                r.type == TERSE_TYPE_CODE || r.parse_errors || r.elided
+                    ? code_note(r.elided, r.parse_errors, r.type == TERSE_TYPE_CODE)
+                    : "");
     terse_result_free(&r);
     return 0;
 }
@@ -538,10 +597,12 @@ static int cmd_decode(int argc, char **argv)
     return 0;
 }
 
-static int cmd_tokenizers(void)
+static int cmd_tokenizers(int argc, char **argv)
 {
     const terse_tokenizer *t;
     size_t i;
+    if (argc > 2)
+        fail(EXIT_USAGE, "tokenizers takes no arguments, not '%s' (see terse --help)", argv[2]);
     for (i = 0; (t = terse_tokenizer_at(i)) != NULL; i++)
         printf("%-8s %-9s %s\n", terse_tokenizer_name(t),
                terse_tokenizer_is_exact(t) ? "exact" : "estimate", terse_tokenizer_description(t));
@@ -572,7 +633,7 @@ int main(int argc, char **argv)
     else if (strcmp(argv[1], "decode") == 0)
         rc = cmd_decode(argc, argv);
     else if (strcmp(argv[1], "tokenizers") == 0)
-        rc = cmd_tokenizers();
+        rc = cmd_tokenizers(argc, argv);
     else if (strcmp(argv[1], "eval") == 0)
         rc = eval_main(argc - 1, argv + 1);
     else if (strcmp(argv[1], "proxy") == 0)

@@ -10,7 +10,10 @@
 # (tests/proxy.sh, also under the sanitizers); a short run of every
 # libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror, the
 # layering check scripts/lint-layers.sh), and that check shown to fail on a
-# planted upward include, upward call and cycle (tests/lint-layers.sh).
+# planted upward include, upward call and cycle (tests/lint-layers.sh);
+# the shaped-items property over real text of the machine
+# (tests/fidelity/fidelity.js: /usr/share/doc, /usr/include, man pages,
+# /var/log).
 # Every check prints "ok - NAME" or "not ok - NAME"; the last line is
 # "N passed, N failed". Exit status 0 only when nothing failed.
 #
@@ -147,6 +150,7 @@ group asan-judge tests/judge.sh build/asan
 group asan-proxy tests/proxy.sh build/asan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
+group fidelity node tests/fidelity/fidelity.js build
 group eval tests/eval.sh build
 group judge tests/judge.sh build
 group proxy tests/proxy.sh build
