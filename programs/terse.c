@@ -18,9 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "terse.h"
 #include "../eval/eval.h"
+#include "../lib/common/utf8.h"
 
 #define EXIT_USAGE 1
 #define EXIT_INTERNAL 2
@@ -69,15 +71,51 @@ static const char usage_text[] =
     "\n"
     "Reads FILE, or standard input when FILE is - or absent.\n";
 
+static int error_reported; /* fail() said why the program stops */
+
 static void fail(int code, const char *fmt, ...)
 {
     va_list ap;
+    error_reported = 1;
     fputs("terse: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     exit(code);
+}
+
+/* At exit, whatever the path (return from main, exit() after --help):
+ * standard output is flushed and closed, and a write error (a full disk,
+ * /dev/full, a closed pipe or descriptor) is one line and status 2 unless
+ * an error was already reported. */
+static void close_stdout(void)
+{
+    int bad;
+    errno = 0;
+    bad = fflush(stdout) != 0;
+    bad |= ferror(stdout) != 0;
+    bad |= fclose(stdout) != 0;
+    if (bad && !error_reported) {
+        fprintf(stderr, "terse: cannot write output: %s\n", errno ? strerror(errno) : "write error");
+        _exit(EXIT_INTERNAL);
+    }
+}
+
+/* Input that is UTF-16 with a byte-order mark becomes the UTF-8 it
+ * encodes (docs/cli.md, Input); other input is returned as it is. */
+static char *from_utf16(char *buf, size_t *len, const char *path)
+{
+    char *u8;
+    size_t n;
+    int rc = utf16_bom_to_utf8((const unsigned char *)buf, *len, &u8, &n);
+    if (rc == 0)
+        return buf;
+    free(buf);
+    if (rc < 0)
+        fail(EXIT_INTERNAL, "out of memory reading '%s'", path ? path : "-");
+    *len = n;
+    return u8;
 }
 
 /* Reads all of path ("-" or NULL: stdin) into a new buffer. */
@@ -111,7 +149,7 @@ static char *read_input(const char *path, size_t *len)
     if (f != stdin)
         fclose(f);
     *len = n;
-    return buf;
+    return from_utf16(buf, len, path);
 }
 
 struct opts {
@@ -548,6 +586,7 @@ static int cmd_tokenizers(void)
 int main(int argc, char **argv)
 {
     int rc = 0;
+    atexit(close_stdout);
     if (argc < 2)
         fail(EXIT_USAGE, "no command given (see terse --help)");
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
@@ -574,7 +613,5 @@ int main(int argc, char **argv)
         rc = eval_main(argc - 1, argv + 1);
     else
         fail(EXIT_USAGE, "unknown command '%s' (see terse --help)", argv[1]);
-    if (fflush(stdout) != 0 || ferror(stdout))
-        fail(EXIT_INTERNAL, "cannot write output: %s", strerror(errno));
-    return rc;
+    return rc; /* close_stdout checks the output */
 }
