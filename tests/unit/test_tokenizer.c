@@ -342,10 +342,8 @@ static void test_count_cut(void)
 {
     static const char *const texts[] = {
         "The cat sat.\nThe dog ran   away\n\n\n  Then it came back.\nA b c d e f 12 345\n6789 x",
-        "caf\xC3\xA9 na\xC3\xAFve r\xC3\xA9sum\xC3\xA9\nE\xCC\x81" "cole \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E "
-        "text\n\xF0\x9F\x98\x80 smile and\nmore words here \xEF\xBC\xA1 full width\nok",
-        "<start_of_turn>user\nHello there<end_of_turn>\n<|endoftext|>\nword <|im_start|>a b\n"
-        "x<start_of_turn>model\nYes it is\n",
+        "caf\xC3\xA9 na\xC3\xAFve r\xC3\xA9sum\xC3\xA9\nE\xCC\201cole \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E text\n\xF0\x9F\x98\x80 smile and\nmore words here \xEF\xBC\xA1 full width\nok",
+        "<start_of_turn>user\nHello there<end_of_turn>\n<|endoftext|>\nword <|im_start|>a b\nx<start_of_turn>model\nYes it is\n",
         "a\t\tb  c\n\tD\r\nE \n F\n\n\nG h i j\u2003k l\n\xE2\x80\x83m n o\n",
         "int main(void) {\n    return x + 1;\n}\nfoo/bar baz\n/usr/lib a\n.\nA.\nB 'll x's\nit's ok\n",
         "bad \xFF\xFE utf8\n\xC3 here a b\nAnd\xE2\x82 more a b c\n",
