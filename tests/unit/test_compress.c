@@ -152,6 +152,25 @@ static void test_unpaired_fences(void)
     terse_result_free(&r);
 }
 
+/* The library reads UTF-16 with a byte-order mark as the text it encodes
+ * (issue 13): at max, no letter between its NUL bytes is lost. */
+static void test_utf16_input(void)
+{
+    static const char le[] = "\xFF\xFEW\0e\0 \0d\0i\0d\0 \0i\0t\0 \0i\0n\0 \0o\0r\0d\0e\0r\0 \0t\0o\0 \0w\0i\0n\0.\0";
+    terse_options o;
+    terse_result r;
+    int level;
+    terse_options_init(&o);
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+        o.level = level;
+        CHECK(compress_with(&o, le, sizeof le - 1, &r) == TERSE_OK);
+        CHECK(r.text && strstr(r.text, "in") != NULL && !memchr(r.text, 0, r.len));
+        if (level == TERSE_LEVEL_SAFE)
+            CHECK(r.text && strcmp(r.text, "We did it to win.") == 0);
+        terse_result_free(&r);
+    }
+}
+
 static void test_budget(void)
 {
     static const char doc[] =
@@ -293,6 +312,7 @@ const struct test_case compress_tests[] = {
     {"compress: what each level does", test_levels},
     {"compress: markdown blocks", test_markdown_blocks},
     {"compress: unpaired fence lines are text", test_unpaired_fences},
+    {"compress: UTF-16 with a byte-order mark", test_utf16_input},
     {"compress: budget, query and markers", test_budget},
     {"compress: JSON minified and fitted", test_json},
     {"compress: code, bad UTF-8, empty input, bad options", test_code_and_bad_input},
