@@ -18,9 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "terse.h"
 #include "../eval/eval.h"
+#include "../lib/common/utf8.h"
 #include "../proxy/proxy.h"
 
 #define EXIT_USAGE 1
@@ -72,9 +74,12 @@ static const char usage_text[] =
     "\n"
     "Reads FILE, or standard input when FILE is - or absent.\n";
 
+static int error_reported; /* fail() said why the program stops */
+
 static void fail(int code, const char *fmt, ...)
 {
     va_list ap;
+    error_reported = 1;
     fputs("terse: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -115,6 +120,43 @@ static unsigned long long parse_number(const char *opt, const char *v, unsigned 
     return x;
 }
 
+/* At exit, whatever the path (return from main, exit() after --help):
+ * standard output is flushed and closed, and a write error (a full disk,
+ * /dev/full, a closed pipe or descriptor) is one line and status 2 unless
+ * an error was already reported. */
+static void close_stdout(void)
+{
+    int bad;
+    errno = 0;
+    bad = fflush(stdout) != 0;
+    bad |= ferror(stdout) != 0;
+    bad |= fclose(stdout) != 0;
+    if (bad && !error_reported) {
+        fprintf(stderr, "terse: cannot write output: %s\n", errno ? strerror(errno) : "write error");
+        _exit(EXIT_INTERNAL);
+    }
+}
+
+static size_t input_bytes; /* the input's size as read, before any conversion */
+
+static void check(int rc, const char *what);
+
+/* Input that is UTF-16 with a byte-order mark becomes the UTF-8 it
+ * encodes (docs/cli.md, Input); other input is returned as it is. */
+static char *from_utf16(char *buf, size_t *len, const char *path)
+{
+    char *u8;
+    size_t n;
+    int rc = utf16_bom_to_utf8((const unsigned char *)buf, *len, &u8, &n);
+    if (rc == 0)
+        return buf;
+    free(buf);
+    if (rc < 0)
+        fail(EXIT_INTERNAL, "out of memory reading '%s'", path ? path : "-");
+    *len = n;
+    return u8;
+}
+
 /* Reads all of path ("-" or NULL: stdin) into a new buffer. */
 static char *read_input(const char *path, size_t *len)
 {
@@ -145,8 +187,94 @@ static char *read_input(const char *path, size_t *len)
         fail(EXIT_USAGE, "cannot read '%s': %s", path ? path : "-", strerror(errno));
     if (f != stdin)
         fclose(f);
-    *len = n;
-    return buf;
+    *len = input_bytes = n;
+    return from_utf16(buf, len, path);
+}
+
+#define COUNT_BLOCK (1u << 20)
+
+/* Counts path ("-" or NULL: stdin) on t, reading it in blocks of 1 MiB and
+ * counting each time up to the last place where terse_count_cut allows a
+ * cut, so memory stays a few MiB whatever the input's size (a text with no
+ * such place, or UTF-16, is held whole). The count is that of the whole
+ * input. */
+static size_t count_stream(const terse_tokenizer *t, const char *path, unsigned flags)
+{
+    FILE *f = stdin;
+    char *buf = NULL;
+    size_t n = 0, cap = 0, scanned = 0, total = 0, c;
+    int eof = 0;
+    if (path && strcmp(path, "-") != 0) {
+        f = fopen(path, "rb");
+        if (!f)
+            fail(EXIT_USAGE, "cannot open '%s': %s", path, strerror(errno));
+    }
+    input_bytes = 0;
+    while (!eof) {
+        size_t got, p;
+        if (cap - n < COUNT_BLOCK) {
+            char *q;
+            cap = n + 2 * COUNT_BLOCK;
+            q = realloc(buf, cap);
+            if (!q)
+                fail(EXIT_INTERNAL, "out of memory reading '%s'", path ? path : "-");
+            buf = q;
+        }
+        got = fread(buf + n, 1, COUNT_BLOCK, f);
+        eof = got < COUNT_BLOCK;
+        if (input_bytes == 0 && got >= 2 && ((unsigned char)buf[0] == 0xFF || (unsigned char)buf[0] == 0xFE) &&
+            ((unsigned char)buf[1] == 0xFE || (unsigned char)buf[1] == 0xFF) && buf[0] != buf[1]) {
+            /* UTF-16: read whole and converted */
+            size_t len, rest;
+            char *all;
+            input_bytes = got;
+            while ((rest = fread(buf + n + got, 1, cap - n - got, f)) > 0) {
+                got += rest;
+                if (n + got == cap) {
+                    char *q = realloc(buf, cap * 2);
+                    if (!q)
+                        fail(EXIT_INTERNAL, "out of memory reading '%s'", path ? path : "-");
+                    buf = q;
+                    cap *= 2;
+                }
+            }
+            if (ferror(f))
+                fail(EXIT_USAGE, "cannot read '%s': %s", path ? path : "-", strerror(errno));
+            input_bytes = len = got;
+            all = from_utf16(buf, &len, path);
+            check(terse_count(t, all, len, flags, &c), "count");
+            free(all);
+            if (f != stdin)
+                fclose(f);
+            return c;
+        }
+        n += got;
+        input_bytes += got;
+        if (ferror(f))
+            fail(EXIT_USAGE, "cannot read '%s': %s", path ? path : "-", strerror(errno));
+        if (eof || n < COUNT_BLOCK)
+            continue;
+        /* count up to the last cut; the bytes scanned without one are not
+         * scanned again (a cut looks at 3 bytes) */
+        p = terse_count_cut(t, buf + scanned, n - scanned, flags);
+        if (!p) {
+            scanned = n > 2 ? n - 2 : 0;
+            continue;
+        }
+        p += scanned;
+        check(terse_count(t, buf, p, flags, &c), "count");
+        total += c;
+        memmove(buf, buf + p, n - p);
+        n -= p;
+        scanned = 0;
+    }
+    if (ferror(f))
+        fail(EXIT_USAGE, "cannot read '%s': %s", path ? path : "-", strerror(errno));
+    if (f != stdin)
+        fclose(f);
+    check(terse_count(t, buf, n, flags, &c), "count");
+    free(buf);
+    return total + c;
 }
 
 struct opts {
@@ -283,7 +411,7 @@ static int cmd_count(int argc, char **argv)
             fail(EXIT_USAGE, "count --exact: %s", err);
         if (o.json)
             printf("{\"bytes\":%zu,\"tokenizer\":\"claude\",\"count\":%zu,\"exact\":true,"
-                   "\"source\":\"count_tokens\"}\n", len, count);
+                   "\"source\":\"count_tokens\"}\n", input_bytes, count);
         else
             printf("%zu\n", count);
     } else if (strcasecmp(o.tokenizer, "all") == 0 && !o.by_model) {
@@ -294,7 +422,7 @@ static int cmd_count(int argc, char **argv)
         for (i = 0; (t = terse_tokenizer_at(i)) != NULL && i < 16; i++)
             check(terse_count(t, text, len, flags, &counts[i]), "count");
         if (o.json)
-            printf("{\"bytes\":%zu,\"tokens\":{", len);
+            printf("{\"bytes\":%zu,\"tokens\":{", input_bytes);
         for (i = 0; (t = terse_tokenizer_at(i)) != NULL && i < 16; i++) {
             count = counts[i];
             if (o.json) {
@@ -311,10 +439,10 @@ static int cmd_count(int argc, char **argv)
             printf("}}\n");
     } else {
         const terse_tokenizer *t = pick(&o);
-        text = read_input(o.file, &len);
-        check(terse_count(t, text, len, flags, &count), "count");
+        text = NULL;
+        count = count_stream(t, o.file, flags);
         if (o.json) {
-            printf("{\"bytes\":%zu,\"tokenizer\":", len);
+            printf("{\"bytes\":%zu,\"tokenizer\":", input_bytes);
             json_string(terse_tokenizer_name(t));
             printf(",\"count\":%zu,\"exact\":%s}\n", count,
                    terse_tokenizer_is_exact(t) ? "true" : "false");
@@ -612,6 +740,7 @@ static int cmd_tokenizers(int argc, char **argv)
 int main(int argc, char **argv)
 {
     int rc = 0;
+    atexit(close_stdout);
     if (argc < 2)
         fail(EXIT_USAGE, "no command given (see terse --help)");
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
@@ -640,7 +769,5 @@ int main(int argc, char **argv)
         rc = proxy_main(argc - 1, argv + 1);
     else
         fail(EXIT_USAGE, "unknown command '%s' (see terse --help)", argv[1]);
-    if (fflush(stdout) != 0 || ferror(stdout))
-        fail(EXIT_INTERNAL, "cannot write output: %s", strerror(errno));
-    return rc;
+    return rc; /* close_stdout checks the output */
 }

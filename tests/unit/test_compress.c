@@ -117,6 +117,60 @@ static void test_markdown_blocks(void)
     terse_result_free(&r);
 }
 
+/* A fence line needs an info string or a closing line to open a fence: a
+ * reStructuredText underline or a stray fence line does not make the rest
+ * of the input verbatim (issue 13, defect 10). */
+static void test_unpaired_fences(void)
+{
+    static const char *const docs[] = {
+        "Title\n~~~~~\n\nWe did this in order to win.\n",
+        "Intro.\n\n~~~\n\nWe did this in order to win.\n",
+        "Intro.\n\n```\n\nWe did this in order to win.\n",
+        "Intro.\n\n~~~~\nText.\n~~~\n\nWe did this in order to win.\n", /* a shorter line does not close */
+        "A\n~~~\n\nB\n~~~\n\nWe did this in order to win.\n", /* two underlines are no pair */
+    };
+    size_t i;
+    terse_result r;
+    for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        CHECK(run(docs[i], TERSE_LEVEL_SAFE, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
+        CHECK(r.text && strstr(r.text, "We did this to win.") != NULL);
+        if (r.text && !strstr(r.text, "We did this to win."))
+            printf("#   doc %zu gave: %s\n", i, r.text);
+        terse_result_free(&r);
+    }
+    /* the underline makes a heading */
+    CHECK(run(docs[0], TERSE_LEVEL_EXACT, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.text && strcmp(r.text, "### Title\n\nWe did this in order to win.") == 0);
+    terse_result_free(&r);
+    /* a fence with its closing line, or with an info string and none, stays one */
+    CHECK(run("Intro.\n\n~~~\nin order to\n~~~\n\nin order to\n", TERSE_LEVEL_SAFE, TERSE_TYPE_AUTO, 0, NULL,
+              &r) == TERSE_OK);
+    CHECK(r.text && strcmp(r.text, "Intro.\n\n~~~\nin order to\n~~~\n\nto") == 0);
+    terse_result_free(&r);
+    CHECK(run("Intro.\n\n```text\nin order to\n", TERSE_LEVEL_SAFE, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.text && strcmp(r.text, "Intro.\n\n```text\nin order to") == 0);
+    terse_result_free(&r);
+}
+
+/* The library reads UTF-16 with a byte-order mark as the text it encodes
+ * (issue 13): at max, no letter between its NUL bytes is lost. */
+static void test_utf16_input(void)
+{
+    static const char le[] = "\xFF\xFEW\0e\0 \0d\0i\0d\0 \0i\0t\0 \0i\0n\0 \0o\0r\0d\0e\0r\0 \0t\0o\0 \0w\0i\0n\0.\0";
+    terse_options o;
+    terse_result r;
+    int level;
+    terse_options_init(&o);
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+        o.level = level;
+        CHECK(compress_with(&o, le, sizeof le - 1, &r) == TERSE_OK);
+        CHECK(r.text && strstr(r.text, "in") != NULL && !memchr(r.text, 0, r.len));
+        if (level == TERSE_LEVEL_SAFE)
+            CHECK(r.text && strcmp(r.text, "We did it to win.") == 0);
+        terse_result_free(&r);
+    }
+}
+
 static void test_budget(void)
 {
     static const char doc[] =
@@ -327,6 +381,8 @@ const struct test_case compress_tests[] = {
     {"compress: guards hold at every level", test_guards_hold_at_every_level},
     {"compress: what each level does", test_levels},
     {"compress: markdown blocks", test_markdown_blocks},
+    {"compress: unpaired fence lines are text", test_unpaired_fences},
+    {"compress: UTF-16 with a byte-order mark", test_utf16_input},
     {"compress: budget, query and markers", test_budget},
     {"compress: JSON minified and fitted", test_json},
     {"compress: code, bad UTF-8, empty input, bad options", test_code_and_bad_input},
