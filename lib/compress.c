@@ -345,8 +345,8 @@ struct parent {
     int depth;
 };
 
-static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
-                        terse_result *r);
+static int compress_input(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                          terse_result *r);
 
 /* The passes' piece callback (passes/pass.h): the piece through the whole
  * pipeline, one level deeper; past PASS_MAX_DEPTH as prose, which has no
@@ -368,7 +368,7 @@ static int compress_piece(const struct pass_ctx *pc, int type, int level, const 
     c.o.budget = 0;
     c.o.query = NULL;
     c.o.query_len = 0;
-    rc = compress_run(&c, &p, s, n, &r);
+    rc = compress_input(&c, &p, s, n, &r);
     if (rc == TERSE_OK) {
         *out = r.text;
         *out_len = r.len;
@@ -378,7 +378,31 @@ static int compress_piece(const struct pass_ctx *pc, int type, int level, const 
 
 int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
 {
-    return compress_run(ctx, NULL, text, len, r);
+    return compress_input(ctx, NULL, text, len, r);
+}
+
+static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                        terse_result *r);
+
+/* UTF-16 with a byte-order mark is compressed as the UTF-8 it encodes (its
+ * NUL bytes would otherwise be text); everything else as given. (A piece
+ * goes through here too, as it went through terse_compress.) */
+static int compress_input(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                          terse_result *r)
+{
+    char *u8 = NULL;
+    size_t u8_len = 0;
+    int rc, conv = text ? utf16_bom_to_utf8((const unsigned char *)text, len, &u8, &u8_len) : 0;
+    if (conv < 0) {
+        if (r)
+            memset(r, 0, sizeof *r);
+        return TERSE_ENOMEM;
+    }
+    if (conv == 0)
+        return compress_run(ctx, parent, text, len, r);
+    rc = compress_run(ctx, parent, u8, u8_len, r);
+    free(u8);
+    return rc;
 }
 
 static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
