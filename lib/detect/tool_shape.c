@@ -209,7 +209,7 @@ int tool_kind(const char *s, size_t n)
         }
         t = trace_line(l, L);
         traces += t != 0;
-        trace_heads += t == 2 && L > 2 && l[0] != ' ';
+        trace_heads += t != 0 && L > 2 && l[0] != ' ' && l[0] != '\t'; /* "ValueError: x", "panic: x" */
         if (lex_starts(l, L, "Traceback (") || lex_starts(l, L, "goroutine ") || lex_starts(l, L, "panic: ") ||
             lex_starts(l, L, "Exception in thread ") || lex_starts(l, L, "\tat "))
             trace_heads++;
