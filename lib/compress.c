@@ -276,6 +276,26 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
                 buf_free(&lf);
             }
         }
+        if (rc == TERSE_OK && j->o->budget && *tokens > j->o->budget) {
+            /* over the budget: the next levels, then the lines ranked
+             * like segments (tool_fit); if even that fails, what follows */
+            size_t mt = 0;
+            int lv;
+            for (lv = level + 1; lv <= TERSE_LEVEL_MAX && rc == TERSE_OK && *tokens > j->o->budget; lv++) {
+                out->len = 0;
+                rc = tool_encode(s, n, lv, j->o->query, j->o->query_len, out);
+                if (rc == TERSE_OK)
+                    *tokens = count_tokens(j, out->p ? out->p : "", out->len);
+            }
+            if (rc == TERSE_OK && *tokens > j->o->budget) {
+                out->len = 0;
+                rc = tool_fit(s, n, j->o->query, j->o->query_len, j->o->tokenizer, j->o->budget, out, &mt);
+                if (rc == TERSE_OK)
+                    *tokens = count_tokens(j, out->p ? out->p : "", out->len);
+                else if (rc == TERSE_EBUDGET)
+                    rc = TERSE_OK; /* left to the document's fitting */
+            }
+        }
         if (rc == TERSE_OK) {
             if (!j->o->budget || *tokens <= j->o->budget)
                 *done = 1;

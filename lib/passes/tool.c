@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "../detect/tool_shape.h"
+#include "../select/bm25.h"
+#include "../select/pick.h"
 #include "terse.h"
 
 #define MAX_COLS 32     /* a table has at most this many columns */
@@ -646,19 +648,19 @@ static size_t thin(const struct line *L, size_t m, const char *q, size_t qn, str
     return o;
 }
 
-int tool_encode(const char *s, size_t n, int level, const char *query, size_t query_len, struct buf *out)
+static int encode_lines(const struct line *L, size_t m, int noeol, struct buf *out);
+
+/* The lines of s[0..n) into a new array *lines (the caller frees it);
+ * returns their count, or (size_t)-1 for lack of memory. */
+static size_t split_lines(const char *s, size_t n, struct line **lines)
 {
-    struct line *L = NULL, *T = NULL;
-    char *pool = NULL;
-    size_t m = 0, i, cap = 1, k;
-    int noeol = n > 0 && s[n - 1] != '\n';
-    struct buf body = {0};
-    struct enc e;
+    size_t i, m = 0, cap = 1;
+    struct line *L;
     for (i = 0; i < n; i++)
         cap += s[i] == '\n';
     L = malloc(cap * sizeof *L);
     if (!L)
-        return TERSE_ENOMEM;
+        return (size_t)-1;
     for (i = 0; i < n;) {
         const char *nl = memchr(s + i, '\n', n - i);
         size_t end = nl ? (size_t)(nl - s) : n;
@@ -668,6 +670,110 @@ int tool_encode(const char *s, size_t n, int level, const char *query, size_t qu
         L[m++].marker = 0;
         i = end + 1;
     }
+    *lines = L;
+    return m;
+}
+
+struct fit {
+    const struct line *L;
+    size_t m;
+    struct pick_item *it;
+    struct line *T; /* the kept lines and markers */
+    char *pool;
+    int noeol;
+    const terse_tokenizer *tok;
+    struct buf *out;
+};
+
+/* pick_measure: the tokens of the encoding with the items' keep flags. */
+static int fit_measure(void *arg, size_t *tokens)
+{
+    struct fit *f = arg;
+    size_t i, o = 0, used = 0, gap = 0;
+    for (i = 0; i <= f->m; i++) {
+        if (i < f->m && !f->it[i].keep) {
+            gap++;
+            continue;
+        }
+        if (gap) {
+            int w = snprintf(f->pool + used, 32, "~-%zu", gap);
+            f->T[o].p = f->pool + used;
+            f->T[o].n = (size_t)w;
+            f->T[o].verbatim = 0;
+            f->T[o++].marker = 1;
+            used += (size_t)w;
+            gap = 0;
+        }
+        if (i < f->m) {
+            f->T[o] = f->L[i];
+            f->T[o++].verbatim = tool_important_line(f->L[i].p, f->L[i].n);
+        }
+    }
+    f->out->len = 0;
+    if (encode_lines(f->T, o, f->noeol && f->it[f->m - 1].keep, f->out) != TERSE_OK)
+        return TERSE_ENOMEM;
+    return terse_count(f->tok, f->out->p ? f->out->p : "", f->out->len, 0, tokens);
+}
+
+int tool_fit(const char *s, size_t n, const char *query, size_t query_len, const terse_tokenizer *tok,
+             size_t budget, struct buf *out, size_t *min_tokens)
+{
+    struct fit f;
+    struct line *L = NULL;
+    struct bm25_seg *segs = NULL;
+    double *scores = NULL;
+    size_t m = split_lines(s, n, &L), i;
+    int rc = TERSE_ENOMEM;
+    memset(&f, 0, sizeof f);
+    if (m == (size_t)-1)
+        return TERSE_ENOMEM;
+    f.L = L;
+    f.m = m;
+    f.noeol = n > 0 && s[n - 1] != '\n';
+    f.tok = tok;
+    f.out = out;
+    f.it = calloc(m + 1, sizeof *f.it);
+    f.T = malloc((2 * m + 1) * sizeof *f.T);
+    f.pool = malloc(m * 24 + 32);
+    segs = malloc((m + 1) * sizeof *segs);
+    scores = calloc(m + 1, sizeof *scores);
+    if (!f.it || !f.T || !f.pool || !segs || !scores)
+        goto done;
+    for (i = 0; i < m; i++) {
+        segs[i].s = L[i].p;
+        segs[i].n = L[i].n;
+    }
+    if (query && query_len && bm25_score(query, query_len, segs, m, scores) != 0)
+        goto done;
+    for (i = 0; i < m; i++) {
+        f.it[i].fixed = (uint8_t)tool_important_line(L[i].p, L[i].n);
+        /* relevance first; the first and last lines next; then order */
+        f.it[i].score = scores[i] + (i == 0 || i + 1 == m ? 0.5 : 0.0);
+        f.it[i].tokens = L[i].n / 4 + 1;
+    }
+    rc = m ? pick_items(f.it, m, budget, fit_measure, &f, min_tokens) : TERSE_OK;
+    if (rc == TERSE_OK) {
+        size_t t;
+        rc = m ? fit_measure(&f, &t) : encode_lines(L, 0, 0, out);
+    }
+done:
+    free(L);
+    free(f.it);
+    free(f.T);
+    free(f.pool);
+    free(segs);
+    free(scores);
+    return rc;
+}
+
+int tool_encode(const char *s, size_t n, int level, const char *query, size_t query_len, struct buf *out)
+{
+    struct line *L = NULL, *T = NULL;
+    char *pool = NULL;
+    size_t m = split_lines(s, n, &L);
+    int rc;
+    if (m == (size_t)-1)
+        return TERSE_ENOMEM;
     if (level >= TERSE_LEVEL_BALANCED) {
         T = malloc((m + 1) * sizeof *T);
         pool = malloc(m * 16 + 32);
@@ -681,6 +787,19 @@ int tool_encode(const char *s, size_t n, int level, const char *query, size_t qu
         free(L);
         L = T;
     }
+    rc = encode_lines(L, m, n > 0 && s[n - 1] != '\n', out);
+    free(L);
+    free(pool);
+    return rc;
+}
+
+/* Appends the encoding of the lines L[0..m) (the last without its line
+ * break when noeol) to out. Returns TERSE_OK or TERSE_ENOMEM. */
+static int encode_lines(const struct line *L, size_t m, int noeol, struct buf *out)
+{
+    size_t i, k;
+    struct buf body = {0};
+    struct enc e;
     e.L = L;
     e.m = m;
     e.b = &body;
@@ -701,30 +820,28 @@ int tool_encode(const char *s, size_t n, int level, const char *query, size_t qu
     }
     if (noeol)
         buf_adds(&body, "~noeol\n");
-    buf_adds(out, TOOL_HEAD "output, lossless (terse decode restores it)");
+    buf_adds(out, e.used & USE_CUT ? TOOL_HEAD "output, thinned" : TOOL_HEAD "output, lossless (terse decode)");
     if (e.used & USE_P)
-        buf_adds(out, "; \"~pN\": N paths, indent D = first D /-parts of the path above");
+        buf_adds(out, "; ~pN: N paths, D-space indent = first D /-parts of the path above");
     if (e.used & USE_G)
-        buf_adds(out, "; \"~N P{*}\": N lines starting P");
+        buf_adds(out, "; ~N P{*}: N lines after P");
     if (e.used & USE_T)
-        buf_adds(out, "; \"~tN COLS\": N rows, fields 1 space apart, last = rest; COLS: <C starts at column C, "
-                      ">C ends there, + 1 space, =V same V on every row");
+        buf_adds(out, "; ~tN COLS: N rows, fields 1 space apart (last: rest of row) placed by COLS (<C starts at C, "
+                      ">C ends at C, + 1 space; =V: V on all rows, left out)");
     if (e.used & USE_X)
-        buf_adds(out, "; \"~xN\": line above N times, \"~xN/K\": K lines above");
+        buf_adds(out, "; ~xN[/K]: line (K lines) above N times");
     if (e.used & USE_R)
-        buf_adds(out, "; \"~rCN\": C N times");
+        buf_adds(out, "; ~rCN: C N times");
     if (e.used & USE_D)
-        buf_adds(out, "; \"~d F I\": diff --git a/F b/F, index I, --- a/F, +++ b/F");
+        buf_adds(out, "; ~d F I: diff --git a/F b/F, index I, --- a/F, +++ b/F");
     if (e.used & USE_C)
-        buf_adds(out, "; \"~c H\": commit H, same Author as above");
+        buf_adds(out, "; ~c H: commit H, Author as above");
     if (e.used & USE_M)
-        buf_adds(out, "; \"~X=T\" (X a capital): ~X stands for T, \"~XR\" = T then R");
+        buf_adds(out, "; ~X=T: ~X stands for T");
     if (e.used & USE_CUT)
-        buf_adds(out, "; \"~-N\": N similar lines left out");
+        buf_adds(out, "; ~-N: N like lines cut");
     buf_addc(out, '\n');
     buf_add(out, body.p, body.len);
-    free(L);
-    free(pool);
     k = body.oom || out->oom;
     buf_free(&body);
     return k ? TERSE_ENOMEM : TERSE_OK;
