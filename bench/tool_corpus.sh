@@ -44,7 +44,7 @@ run paths-git-status sh -c "cd '$repo' && git diff --name-only $base~30 $base"
 
 # path:line:text hits
 run hits-grep-include grep -rn 'extern int' /usr/include
-run hits-grep-repo sh -c "cd '$repo' && git grep -n TERSE_ENOMEM $base -- lib"
+run hits-grep-repo sh -c "cd '$repo' && git grep -n TERSE_ENOMEM $base -- lib | sed 's/^$base://'"
 run hits-grep-python sh -c 'grep -rn "def __init__" /usr/lib/python3/dist-packages | head -400'
 run hits-grep-doc grep -rni 'license' /usr/share/doc --include=copyright
 

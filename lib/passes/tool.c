@@ -81,7 +81,7 @@ static void seen(struct enc *e, size_t a, size_t b)
 static int ruler(const struct line *l)
 {
     size_t i;
-    if (l->n < 8 || !strchr("=-*_#+~.", l->p[0]))
+    if (l->n < 8 || !l->p[0] || !strchr("=-*_#+~.", l->p[0])) /* strchr finds the NUL too */
         return 0;
     for (i = 1; i < l->n; i++)
         if (l->p[i] != l->p[0])
