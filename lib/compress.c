@@ -192,7 +192,7 @@ static int decide_type(struct job *j, int *code_lang)
 {
     const terse_options *o = j->o;
     const char *doc = j->doc;
-    int type = o->type == TERSE_TYPE_AUTO ? detect_type_parsed(doc, j->n, &j->parsed) : o->type;
+    int type = o->type == TERSE_TYPE_AUTO ? detect_type_tool(doc, j->n, &j->parsed, &j->tool_kind) : o->type;
     int lang = CODE_NONE;
     if (o->type == TERSE_TYPE_AUTO && (lang = input_lang(j)) != CODE_NONE &&
         (lang != CODE_JSON || !(j->parsed || json_valid(doc, j->n))))
@@ -260,7 +260,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
         rc = tool_encode(s, n, level, j->o->query, j->o->query_len, out);
         if (rc == TERSE_OK)
             *tokens = count_tokens(j, out->p ? out->p : "", out->len);
-        kind = rc == TERSE_OK && level == TERSE_LEVEL_SAFE ? tool_kind(s, n) : TOOL_NONE;
+        kind = rc != TERSE_OK || level != TERSE_LEVEL_SAFE ? TOOL_NONE : j->tool_kind >= 0 ? j->tool_kind : tool_kind(s, n);
         if ((kind == TOOL_BUILD || kind == TOOL_TESTS || kind == TOOL_TRACE)) {
             /* runs and builds at safe: the log pass's folding (templates of
              * alike lines), where it is shorter; terse decode reads either.
@@ -444,6 +444,7 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     if (!text)
         text = "";
     memset(&j, 0, sizeof j);
+    j.tool_kind = -1;
     tok_counter_init(&counter, ctx->o.tokenizer);
     j.counter = parent ? parent->counter : &counter;
     j.o = &ctx->o;

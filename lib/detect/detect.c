@@ -129,10 +129,17 @@ int detect_type(const char *s, size_t n)
 
 int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
 {
+    int kind;
+    return detect_type_tool(s, n, parsed, &kind);
+}
+
+int detect_type_tool(const char *s, size_t n, struct json_doc **parsed, int *kind_out)
+{
     size_t i = 0, lines = 0, code = 0, logs = 0, stamped = 0, limit = n < 65536 ? n : 65536;
-    int fenced = 0, tool;
+    int fenced = 0, tool = TOOL_NONE;
     if (parsed)
         *parsed = NULL;
+    *kind_out = TOOL_NONE;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
     if (i < n && (s[i] == '{' || s[i] == '[')) {
@@ -160,6 +167,7 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
     /* transcripts and memory lists first: their lines can look like logs
      * (time stamps) or code; but git log's "Author:" lines are no speakers */
     tool = tool_kind(s, n);
+    *kind_out = tool;
     if (tool == TOOL_GITLOG || tool == TOOL_DIFF)
         return TERSE_TYPE_TOOL;
     if (shape_transcript(s, n))

@@ -19,4 +19,9 @@ int detect_type(const char *s, size_t n);
  * NULL. */
 int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed);
 
+/* detect_type_parsed that also hands over the kind of tool output it found
+ * (detect/tool_shape.h; TOOL_NONE when it did not look), so that the tool
+ * pass need not read the input again. */
+int detect_type_tool(const char *s, size_t n, struct json_doc **parsed, int *kind_out);
+
 #endif

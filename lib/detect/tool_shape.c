@@ -113,22 +113,6 @@ static int is_hex(const char *s, size_t n)
     return n > 0;
 }
 
-static int trace_line(const char *s, size_t n)
-{
-    static const char *const heads[] = {
-        "Traceback (", "  File \"", "\tat ", "    at ", "goroutine ", "panic: ", "Exception in thread ",
-        "Caused by: ", "\t... ",
-    };
-    size_t i;
-    for (i = 0; i < sizeof heads / sizeof heads[0]; i++)
-        if (lex_starts(s, n, heads[i]))
-            return 2;
-    /* go: "main.f(...)" then "\t/path/file.go:12 +0x1d" */
-    if (n > 1 && s[0] == '\t' && lex_contains(s, n, ".go:"))
-        return 2;
-    return lex_contains(s, n, "Error:") || lex_contains(s, n, "Exception: ");
-}
-
 /* Whether c starts one of heads. */
 static int head_char(const char *const *heads, size_t nh, char c)
 {
@@ -137,6 +121,24 @@ static int head_char(const char *const *heads, size_t nh, char c)
         if (heads[i][0] == c)
             return 1;
     return 0;
+}
+
+static int trace_line(const char *s, size_t n)
+{
+    static const char *const heads[] = {
+        "Traceback (", "  File \"", "\tat ", "    at ", "goroutine ", "panic: ", "Exception in thread ",
+        "Caused by: ", "\t... ",
+    };
+    size_t i;
+    for (i = 0; n && head_char(heads, sizeof heads / sizeof heads[0], s[0]) && i < sizeof heads / sizeof heads[0]; i++)
+        if (lex_starts(s, n, heads[i]))
+            return 2;
+    /* go: "main.f(...)" then "\t/path/file.go:12 +0x1d" */
+    if (n > 1 && s[0] == '\t' && lex_contains(s, n, ".go:"))
+        return 2;
+    if (!memchr(s, ':', n))
+        return 0;
+    return lex_contains(s, n, "Error:") || lex_contains(s, n, "Exception: ");
 }
 
 static int test_line(const char *s, size_t n)
@@ -188,14 +190,28 @@ int tool_kind(const char *s, size_t n)
         if (L == 0)
             continue;
         lines++;
-        if (lex_starts(l, L, "diff --git ") || lex_starts(l, L, "+++ ") || lex_starts(l, L, "--- "))
-            diffs++;
-        if (lex_starts(l, L, "@@ -"))
-            hunks++;
-        if (lex_starts(l, L, "commit ") && L >= 47 && is_hex(l + 7, 40))
-            commits++;
-        if (lex_starts(l, L, "Author: "))
-            authors++;
+        switch (l[0]) { /* the first character first: this runs on every input */
+        case 'd':
+            diffs += (size_t)lex_starts(l, L, "diff --git ");
+            break;
+        case '+':
+            diffs += (size_t)lex_starts(l, L, "+++ ");
+            break;
+        case '-':
+            diffs += (size_t)lex_starts(l, L, "--- ");
+            break;
+        case '@':
+            hunks += (size_t)lex_starts(l, L, "@@ -");
+            break;
+        case 'c':
+            commits += lex_starts(l, L, "commit ") && L >= 47 && is_hex(l + 7, 40);
+            break;
+        case 'A':
+            authors += (size_t)lex_starts(l, L, "Author: ");
+            break;
+        default:
+            break;
+        }
         if (tool_hit_line(l, L, NULL))
             hits++;
         else if (tool_path_line(l, L)) {
@@ -210,8 +226,9 @@ int tool_kind(const char *s, size_t n)
         t = trace_line(l, L);
         traces += t != 0;
         trace_heads += t != 0 && L > 2 && l[0] != ' ' && l[0] != '\t'; /* "ValueError: x", "panic: x" */
-        if (lex_starts(l, L, "Traceback (") || lex_starts(l, L, "goroutine ") || lex_starts(l, L, "panic: ") ||
-            lex_starts(l, L, "Exception in thread ") || lex_starts(l, L, "\tat "))
+        if (t == 2 && (lex_starts(l, L, "Traceback (") || lex_starts(l, L, "goroutine ") ||
+                       lex_starts(l, L, "panic: ") || lex_starts(l, L, "Exception in thread ") ||
+                       lex_starts(l, L, "\tat ")))
             trace_heads++;
         tests += (size_t)test_line(l, L);
         builds += (size_t)build_line(l, L);
