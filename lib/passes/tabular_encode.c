@@ -114,11 +114,12 @@ static void indent(struct buf *out, int depth)
     buf_add(out, sp, (size_t)depth);
 }
 
-/* Writes a key: bare when the rules allow, else its JSON string literal
- * (escapes as written). */
+/* Writes a key: bare when the rules allow and its decoded text is what it
+ * means (no lone surrogate escape), else its JSON string literal (escapes
+ * as written). */
 static void put_key(const struct json_value *k, struct buf *out)
 {
-    if (tab_key_ok(k->str, k->str_len)) {
+    if (!k->lone && tab_key_ok(k->str, k->str_len)) {
         buf_add(out, k->str, k->str_len);
     } else {
         buf_addc(out, '"');
@@ -147,8 +148,9 @@ static void put_cut(const struct json_value *v, size_t max, struct buf *out)
     buf_free(&t);
 }
 
-/* Writes a scalar at place: strings bare when the rules allow (then the
- * decoded text), else as written between quotes; at balanced and max a
+/* Writes a scalar at place: strings bare when the rules allow and the
+ * decoded text is what they mean (then the decoded text; a lone surrogate
+ * escape has no UTF-8 spelling), else as written between quotes; at balanced and max a
  * long string is cut (put_cut). */
 static void put_scalar(const struct enc *e, const struct json_value *v, int place,
                        struct buf *out)
@@ -172,7 +174,7 @@ static void put_scalar(const struct enc *e, const struct json_value *v, int plac
         buf_add(out, v->raw, v->raw_len);
         break;
     default:
-        if (tab_bare_ok(v->str, v->str_len, place)) {
+        if (!v->lone && tab_bare_ok(v->str, v->str_len, place)) {
             buf_add(out, v->str, v->str_len);
         } else {
             buf_addc(out, '"');
@@ -188,10 +190,10 @@ static int is_container(const struct json_value *v)
     return v->kind == JSON_ARRAY || v->kind == JSON_OBJECT;
 }
 
-/* Returns 1 if two keys are the same string (decoded). */
+/* Returns 1 if two keys are the same string ("\uD800" is not "\uFFFD"). */
 static int same_key(const struct json_value *a, const struct json_value *b)
 {
-    return a->str_len == b->str_len && memcmp(a->str, b->str, a->str_len) == 0;
+    return json_string_same(a, b);
 }
 
 /* ---- column plans --------------------------------------------------------- */

@@ -9,7 +9,9 @@
  * json at level L (default safe; o200k), expands the result with
  * terse_expand, and checks that the value is the same as the input's
  * (json_equal: numbers as written, strings, key order, duplicate keys) and
- * that the output has no more tokens than minified JSON. Prints one
+ * that the output has no more tokens than minified JSON. Strings compare
+ * by UTF-16 code units, so a lone surrogate escape (which decodes to
+ * U+FFFD) must come back as that escape. Prints one
  * "ok - " or "not ok - " line per input and exits 1 if any failed.
  */
 #include <stdio.h>
@@ -94,6 +96,12 @@ static void nasty(const terse_ctx *ctx)
         "[{\"id\":1,\"v\":\"a,b\"},{\"id\":2,\"v\":\"c\"},{\"id\":3,\"v\":\"\"}]",
         "{\"rows\":[{\"k\":\"\"},{\"k\":\"\"}],\"e\":[{},{}]}",
         "{\"~log folded\":{\"a\":1,\"b\":2},\"#jsonl\":[{\"x\":1},{\"x\":2}]}",
+        /* lone surrogates (issue 13): decoded they read U+FFFD, which they are not */
+        "[\"\\uD800\"]",
+        "[\"\\uDBFF\\uDBFF\",\"\\uDC00\\uD800\",\"a\\uD800b\",\"\\uDFFF\",\"\\uD800\\u0041\"]",
+        "{\"\\uD800\":1,\"\\uFFFD\":2,\"\\udc00\":{\"\\ud800\":\"\\udc00\"}}",
+        "[{\"\\uD800\":1,\"v\":\"\\uDC00\"},{\"\\uFFFD\":2,\"v\":\"\\uFFFD\"},{\"\\uD800\":3,\"v\":\"x\"}]",
+        "{\"k\":{\"\\uD800\":{\"p\":1},\"\\uFFFD\":{\"p\":2}},\"t\":[{\"a\":{\"\\udbff\":1}},{\"a\":{\"\\udbff\":2}}]}",
     };
     char name[64];
     size_t i, depth;

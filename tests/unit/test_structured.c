@@ -56,6 +56,10 @@ static void test_tabular_forms(void)
           !tab_bare_ok(" a", 2, TAB_LINE) && !tab_bare_ok("a,b", 3, TAB_CELL) &&
           tab_bare_ok("a,b", 3, TAB_LINE) && tab_bare_ok("a:b", 3, TAB_FLOW) && !tab_bare_ok("a;b", 3, TAB_FLOW) &&
           !tab_bare_ok("[x", 2, TAB_LINE) && tab_bare_ok("+1", 2, TAB_LINE));
+    /* issue 13 defect 5: a lone surrogate has no bare (UTF-8) spelling */
+    CHECK(encodes_to("[\"\\uD800\"]", "[\"\\uD800\"]"));
+    CHECK(encodes_to("{\"\\udc00\":\"\\udc00\",\"x\":\"\\ud83d\\ude00\"}",
+                     "{\"\\udc00\":\"\\udc00\",x:\xF0\x9F\x98\x80}"));
     /* never more tokens than minified JSON: a scalar stays JSON */
     CHECK(encodes_to("\"a: b\"", "\"a: b\""));
 }
