@@ -5,7 +5,8 @@
 # syntax-tree equivalence on a sample of the machine's code (tests/code); the unit and CLI tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
 # exactness against the reference tokenizers under node; terse eval against
-# an independent recount, and terse eval judge against the fake provider
+# an independent recount; JSON cost against TOON (tests/json_cost.sh, node);
+# terse eval judge against the fake provider
 # server (node); a short run of every
 # libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror).
 # Every check prints "ok - NAME" or "not ok - NAME"; the last line is
@@ -143,6 +144,7 @@ group asan-eval tests/eval.sh build/asan
 group asan-judge tests/judge.sh build/asan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
+group json-cost tests/json_cost.sh build
 group eval tests/eval.sh build
 group judge tests/judge.sh build
 group fuzz run_fuzz
