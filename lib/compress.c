@@ -1894,9 +1894,10 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         rc = compress_json(&j, &out, &dropped, &min_tokens);
         level = TERSE_LEVEL_EXACT;
     } else {
-        int verbatim = type != TERSE_TYPE_PROSE;
+        int verbatim;
         if (type == TERSE_TYPE_JSON)
-            type = TERSE_TYPE_PROSE; /* not valid JSON: read it as text */
+            type = TERSE_TYPE_PROSE; /* not valid JSON: compressed as prose */
+        verbatim = type != TERSE_TYPE_PROSE;
         if (segment_prose(&j, verbatim) != 0) {
             rc = TERSE_ENOMEM;
             goto done;

@@ -137,3 +137,6 @@ expect "compress code budget too small" 1 '' '^terse: a budget of 2 tokens canno
 if [ -w /dev/full ]; then
     expect "write error is reported" 2 '' '^terse: cannot write output' -- sh -c "\"$T\" count \"$tmp/hello\" > /dev/full"
 fi
+# issue 13 defect 7: --type json on text that is not JSON is compressed as prose (docs/levels.md)
+printf 'Hello there. In order to test this, we basically really need text.\n' > "$tmp/notjson"
+expect "compress --type json on text that is not JSON: prose" 0 '^Hello there\. To test this we need text\.$' 'level balanced, type prose,' -- "$T" compress "$tmp/notjson" --type json --stats
