@@ -140,3 +140,11 @@ fi
 # issue 13 defect 7: --type json on text that is not JSON is compressed as prose (docs/levels.md)
 printf 'Hello there. In order to test this, we basically really need text.\n' > "$tmp/notjson"
 expect "compress --type json on text that is not JSON: prose" 0 '^Hello there\. To test this we need text\.$' 'level balanced, type prose,' -- "$T" compress "$tmp/notjson" --type json --stats
+# decode --type log on bytes that are not UTF-8: each maximal ill-formed subpart becomes U+FFFD
+printf 'a\377b\300\257c\n' > "$tmp/binlog"
+printf 'a\357\277\275b\357\277\275\357\277\275c\n' > "$tmp/binlog.want"
+if "$T" decode --type log "$tmp/binlog" > "$tmp/binlog.out" && cmp -s "$tmp/binlog.out" "$tmp/binlog.want"; then
+    echo "ok - cli: decode --type log repairs invalid UTF-8"
+else
+    echo "not ok - cli: decode --type log repairs invalid UTF-8"
+fi
