@@ -109,7 +109,7 @@ if cmp -s "$tmp/log" "$tmp/log.back"; then echo "ok - cli: decode a folded log e
 expect "decode bad log" 1 '' '^terse: decode: line 2: a repeat marker' -- "$T" decode "$tmp/badlog" --type log
 expect "compress claude says estimate" 0 '"exact":false' '' -- "$T" compress "$tmp/prose" --json --tokenizer claude
 expect "compress budget met" 0 'win' '' -- "$T" compress "$tmp/prose" --budget 9 --query win
-expect "compress budget too small" 1 '' '^terse: a budget of 1 tokens cannot be met: the most relevant part alone needs [0-9]+' -- "$T" compress "$tmp/prose-facts" --budget 1
+expect "compress budget too small" 1 '' '^terse: a budget of 1 tokens cannot be met: the smallest that can is [0-9]+' -- "$T" compress "$tmp/prose-facts" --budget 1
 expect "compress bad budget" 1 '' "^terse: --budget needs a positive number of tokens, not '-3'" -- "$T" compress "$tmp/prose" --budget -3
 expect "compress bad level" 1 '' "^terse: unknown level 'huge'" -- "$T" compress "$tmp/prose" --level huge
 expect "compress bad type" 1 '' "^terse: unknown type 'xml'" -- "$T" compress "$tmp/prose" --type xml
