@@ -148,3 +148,38 @@ if "$T" decode --type log "$tmp/binlog" > "$tmp/binlog.out" && cmp -s "$tmp/binl
 else
     echo "not ok - cli: decode --type log repairs invalid UTF-8"
 fi
+# issue 13 budgets: the lowest level that fits, what was left out counted,
+# the smallest budget that succeeds (one less fails), no content = failure,
+# and stdout (line break included) within the budget
+{
+    printf '{"4217": ['
+    i=0
+    while [ $i -lt 181 ]; do
+        [ $i -gt 0 ] && printf ','
+        printf '{"alpha_3": "C%02d", "name": "Currency number %d of the list", "numeric": "%03d"}' $i $i $((i * 7 % 1000))
+        i=$((i + 1))
+    done
+    printf ']}\n'
+} > "$tmp/iso.json"
+expect "budget on JSON: the lowest level that fits" 0 '^\{"4217":\[' 'level exact, type json, 0 segments, 0 dropped' -- "$T" compress "$tmp/iso.json" --budget 100000 --stats
+expect "budget on JSON: rows left out are counted" 0 '^4217\[10 of 181\]' 'level max, type json, 0 segments, 171 dropped' -- "$T" compress "$tmp/iso.json" --budget 150 --stats
+for f in "$tmp/iso.json" examples/incident-report.md "$tmp/prose-facts"; do
+    for tok in o200k gemma3; do
+        "$T" compress "$f" --budget 1 --tokenizer $tok > /dev/null 2> "$tmp/min.err"
+        m=$(sed -n 's/.*cannot be met: .* \([0-9][0-9]*\) (.*/\1/p' "$tmp/min.err")
+        if [ -n "$m" ] && ! "$T" compress "$f" --budget $((m - 1)) --tokenizer $tok > /dev/null 2>&1 &&
+            "$T" compress "$f" --budget "$m" --tokenizer $tok > "$tmp/min.out" &&
+            [ "$("$T" count --tokenizer $tok "$tmp/min.out")" -le "$m" ]; then
+            echo "ok - cli: budget $((m - 1)) fails and $m succeeds on $(basename "$f") ($tok)"
+        else
+            echo "not ok - cli: the smallest budget on $(basename "$f") ($tok): '$m' ($(cat "$tmp/min.err"))"
+        fi
+    done
+done
+expect "budget that keeps only headings fails" 1 '' '^terse: a budget of 8 tokens cannot be met' -- "$T" compress examples/incident-report.md --budget 8
+"$T" compress examples/incident-report.md --budget 50 --tokenizer gemma3 > "$tmp/b50"
+if [ "$("$T" count --tokenizer gemma3 "$tmp/b50")" -le 50 ]; then
+    echo "ok - cli: stdout with its line break is within the budget"
+else
+    echo "not ok - cli: stdout with its line break is within the budget ($("$T" count --tokenizer gemma3 "$tmp/b50") > 50)"
+fi

@@ -6,6 +6,7 @@
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
 # exactness against the reference tokenizers under node; terse eval against
 # an independent recount; JSON cost against TOON (tests/json_cost.sh, node);
+# the budget property over the machine's files (tests/budget_prop.sh);
 # terse eval judge against the fake provider
 # server (node); a short run of every
 # libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror).
@@ -145,6 +146,7 @@ group asan-judge tests/judge.sh build/asan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group json-cost tests/json_cost.sh build
+group budget tests/budget_prop.sh build
 group eval tests/eval.sh build
 group judge tests/judge.sh build
 group fuzz run_fuzz
