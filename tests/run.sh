@@ -8,7 +8,8 @@
 # an independent recount; JSON cost against TOON (tests/json_cost.sh, node);
 # the budget property over the machine's files (tests/budget_prop.sh);
 # terse eval judge against the fake provider
-# server (node); a short run of every
+# server (node); terse proxy against a fake provider and a real redis-server
+# (tests/proxy.sh, also under the sanitizers); a short run of every
 # libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror).
 # Every check prints "ok - NAME" or "not ok - NAME"; the last line is
 # "N passed, N failed". Exit status 0 only when nothing failed.
@@ -150,12 +151,14 @@ group asan-unit build/asan/test_unit
 group asan-cli tests/cli.sh build/asan
 group asan-eval tests/eval.sh build/asan
 group asan-judge tests/judge.sh build/asan
+group asan-proxy tests/proxy.sh build/asan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group json-cost tests/json_cost.sh build
 group budget tests/budget_prop.sh build
 group eval tests/eval.sh build
 group judge tests/judge.sh build
+group proxy tests/proxy.sh build
 group fuzz run_fuzz
 group valgrind run_valgrind
 group lint run_lint

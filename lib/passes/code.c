@@ -436,7 +436,8 @@ static int op_byte(char c)
  * two words, two operator characters (which could fuse: "- -", "> >"), a
  * number and a dot, a quote on either side (string prefixes, literal
  * suffixes, lifetimes), a slash (regex or comment), or a preprocessor
- * line (where "X (a)" and "X(a)" differ), Python's "except *" (see below). Everywhere else the space only
+ * line (where "X (a)" and "X(a)" differ), Python's "except *" (see below), C's
+ * "+ 1" after a sign (see below). Everywhere else the space only
  * costs tokens. Bash keeps every space: there it separates words. */
 static int needs_space(const struct emit *e, size_t s)
 {
@@ -454,6 +455,8 @@ static int needs_space(const struct emit *e, size_t s)
         memcmp(e->out->p + e->out->len - 6, "except", 6) == 0 &&
         (e->out->len == 6 || !word_byte((unsigned char)e->out->p[e->out->len - 7])))
         return 1; /* tree-sitter reads "except *E" as an except clause, "except*E" as an except* one */
+    if (e->c_family && (a == '+' || a == '-') && b >= '0' && b <= '9')
+        return 1; /* C's number literal takes a sign: "sizeof(int)+1" and "(T)+1" read as casts of "+1" */
     if (strchr("\"'`", a) || strchr("\"'`", b)) {
         /* a quote next to a word may be a string prefix (b"", L'', u8"") or a
          * literal suffix; in Rust a quote may start a lifetime */
@@ -699,9 +702,42 @@ static int elided_member(const struct emit *e, TSNode n, uint32_t k)
            ts_node_is_null(ts_node_child_by_field_id(type, e->body_field));
 }
 
+/* 1 when node n holds, at any depth, a named function, method, signature
+ * or class (C and C++: a declaration of a function): what a member that is
+ * not itself one may wrap (a Java record or enum with methods, TypeScript's
+ * "export function f(): T;" in an interface, C++'s "friend int f(A);").
+ * Iterative (a cursor). */
+static int holds_named_definition(const struct emit *e, TSNode n)
+{
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    int found = 0;
+    if (!ts_tree_cursor_goto_first_child(&c)) {
+        ts_tree_cursor_delete(&c);
+        return 0;
+    }
+    for (;;) {
+        TSNode d = ts_tree_cursor_current_node(&c);
+        if ((kind_of(e, d) & (K_FUNC | K_CLASS | K_METHOD)) &&
+            (!ts_node_is_null(ts_node_child_by_field_id(d, e->name_field)) || declares_function(e, d))) {
+            found = 1;
+            break;
+        }
+        if (ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), n))
+                goto out;
+    }
+out:
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
 /* 1 when a member list holds something the skeleton keeps (a method, a
- * nested function, class or declaration): then its fields are elided a
- * run at a time instead of the whole list. */
+ * nested function, class or declaration, or a member that holds a named
+ * one: holds_named_definition): then its fields are elided a run at a
+ * time instead of the whole list, so every name of a definition the list
+ * holds is written. */
 static int holds_methods(const struct emit *e, TSNode list)
 {
     TSTreeCursor c = ts_tree_cursor_new(list);
@@ -712,7 +748,8 @@ static int holds_methods(const struct emit *e, TSNode list)
             uint32_t k = kind_of(e, ch);
             if (!ts_node_is_named(ch) || (k & K_COMMENT))
                 continue;
-            if ((k & (K_FUNC | K_CLASS | K_METHOD)) || ((k & K_MEMBER) && !elided_member(e, ch, k)))
+            if ((k & (K_FUNC | K_CLASS | K_METHOD)) || ((k & K_MEMBER) && !elided_member(e, ch, k)) ||
+                (!elided_member(e, ch, k) && holds_named_definition(e, ch)))
                 found = 1;
         } while (!found && ts_tree_cursor_goto_next_sibling(&c));
     }
@@ -1140,8 +1177,15 @@ static void elide(struct emit *e, TSNode body)
             }
             break;
         }
-        if (mark == e->out->len)
+        if (mark == e->out->len && e->last_line_comment) {
+            /* a comment kept after the header's colon ("# type: ...") runs
+             * to the end of its line: the body goes on the next one */
+            buf_addc(e->out, '\n');
+            indent(e, e->idepth + 1);
+            buf_adds(e->out, "...");
+        } else if (mark == e->out->len) {
             buf_adds(e->out, " ...");
+        }
     } else {
         take_gap(e, bs);
         separate(e, bs, 0);
