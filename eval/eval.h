@@ -238,6 +238,10 @@ int eval_write_file(const char *path, const struct buf *b, char *err, size_t err
  * no usage hint) and eval_usage_error "terse: " + fmt (with arg) + a pointer
  * to --help; both return 1, the exit status. */
 int eval_split_list(char *s, char **out, int max);
+/* Parses s, a number written in canonical form (digits only: no sign,
+ * blank or leading zero), within [min, max] into *out; returns 0, or -1
+ * for anything else (" 5", "+5", "05", "5k", out of range). */
+int eval_parse_long(const char *s, long min, long max, long *out);
 int eval_error_line(const char *msg);
 int eval_usage_error(const char *fmt, const char *arg);
 

@@ -8,6 +8,23 @@
 #include "../lib/common/json.h"
 #include "eval.h"
 
+int eval_parse_long(const char *s, long min, long max, long *out)
+{
+    long v = 0;
+    size_t i;
+    if (!s || !(s[0] >= '0' && s[0] <= '9') || (s[0] == '0' && s[1]))
+        return -1;
+    for (i = 0; s[i]; i++) {
+        if (s[i] < '0' || s[i] > '9' || v > (max - (s[i] - '0')) / 10)
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v < min)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int eval_split_list(char *s, char **out, int max)
 {
     int n = 0;

@@ -104,6 +104,18 @@ TERSE_API uint32_t terse_tokenizer_vocab_size(const terse_tokenizer *t);
 TERSE_API int terse_count(const terse_tokenizer *t, const char *text, size_t len, unsigned flags,
                 size_t *count);
 
+/* A place to cut text[0..len) for counting it in pieces (a stream, or an
+ * input too large to hold): returns the largest p, 0 < p < len, such that
+ * whatever text follows text[0..len), the tokens of text[0..p) and of the
+ * rest, counted separately with the same flags, add up to the tokens of
+ * the whole; or 0 when text[0..len) has no such place. The cuts are at
+ * pre-tokenizer boundaries that no token, merge or normalization crosses
+ * (after a line feed that follows a visible ASCII character and comes
+ * before an ASCII letter or digit; before a space between two ASCII
+ * letters; see docs/tokenizers.md). `terse count` reads
+ * its input in pieces cut here, so its memory does not grow with it. */
+TERSE_API size_t terse_count_cut(const terse_tokenizer *t, const char *text, size_t len, unsigned flags);
+
 /* Encodes text[0..len) to token ids. On success *ids is a new array of
  * *n_ids ids (NULL when there are none) that the caller releases with
  * terse_free(). Same errors as terse_count. */

@@ -10,7 +10,10 @@
 # terse eval judge against the fake provider
 # server (node); terse proxy against a fake provider and a real redis-server
 # (tests/proxy.sh, also under the sanitizers); a short run of every
-# libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror).
+# libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror);
+# the shaped-items property over real text of the machine
+# (tests/fidelity/fidelity.js: /usr/share/doc, /usr/include, man pages,
+# /var/log).
 # Every check prints "ok - NAME" or "not ok - NAME"; the last line is
 # "N passed, N failed". Exit status 0 only when nothing failed.
 #
@@ -156,6 +159,7 @@ group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group json-cost tests/json_cost.sh build
 group budget tests/budget_prop.sh build
+group fidelity node tests/fidelity/fidelity.js build
 group eval tests/eval.sh build
 group judge tests/judge.sh build
 group proxy tests/proxy.sh build
