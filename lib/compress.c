@@ -1858,6 +1858,40 @@ static int compress_json_tabular(struct job *j, int level, struct buf *out, size
     return rc;
 }
 
+/* Counts what balanced and max left out of the tabular form s[0..n): the
+ * rows of each "[K of N]{" table header (N - K) and each string cut with a
+ * "…[+N chars]" marker (one each). */
+static size_t tab_left_out(const char *s, size_t n)
+{
+    size_t i, left = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '[' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9') {
+            char *e;
+            unsigned long long k = strtoull(s + i + 1, &e, 10), all;
+            if (e + 4 < s + n && memcmp(e, " of ", 4) == 0 && e[4] >= '0' && e[4] <= '9') {
+                all = strtoull(e + 4, &e, 10);
+                if (e + 1 < s + n && e[0] == ']' && e[1] == '{' && all > k)
+                    left += (size_t)(all - k);
+            }
+        } else if ((unsigned char)s[i] == 0xE2 && i + 4 < n && memcmp(s + i, "\xE2\x80\xA6[+", 5) == 0) {
+            left++;
+        }
+    }
+    return left;
+}
+
+/* Counts the lines that max left out of the folded log s[0..n): the N of
+ * each "~-N" line. */
+static size_t log_left_out(const char *s, size_t n)
+{
+    size_t i, left = 0;
+    for (i = 0; i + 2 < n; i++)
+        if ((i == 0 || s[i - 1] == '\n') && s[i] == '~' && s[i + 1] == '-' && s[i + 2] >= '0' &&
+            s[i + 2] <= '9')
+            left += (size_t)strtoull(s + i + 2, NULL, 10);
+    return left;
+}
+
 /* The input with invalid UTF-8 repaired, CR LF and CR turned into LF and a
  * leading byte-order mark removed. */
 static char *normalize_input(const char *text, size_t len, size_t *out_len)
@@ -1883,11 +1917,27 @@ static char *normalize_input(const char *text, size_t len, size_t *out_len)
     return d;
 }
 
+/* Returns 1 if the budget selection kept a content segment (a sentence or
+ * a verbatim block), not only headings, rules and markers. */
+static int content_kept(const struct job *j)
+{
+    size_t i;
+    for (i = 0; i < j->n_segs; i++) {
+        const struct seg *g = &j->segs[i];
+        if (g->keep && !g->removed && g->out_len &&
+            (g->kind == SEG_SENTENCE || g->kind == SEG_VERBATIM))
+            return 1;
+    }
+    return 0;
+}
+
 static int compress_text(const terse_ctx *ctx, const char *text, size_t len, terse_result *r);
 
-/* UTF-16 with a byte-order mark is compressed as the UTF-8 it encodes (its
- * NUL bytes would otherwise be text); everything else as given. */
-int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
+/* One compression of text[0..len) with the options of ctx (see
+ * terse_compress, which adds the budget's search and line break). UTF-16
+ * with a byte-order mark is compressed as the UTF-8 it encodes (its NUL
+ * bytes would otherwise be text); everything else as given. */
+static int compress_once(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
 {
     char *u8 = NULL;
     size_t u8_len = 0;
@@ -1952,33 +2002,60 @@ static int compress_text(const terse_ctx *ctx, const char *text, size_t len, ter
         code_lang = CODE_NONE;
     if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
-         * budget; else what follows */
-        rc = compress_json_tabular(&j, level, &out, &tab_tokens);
-        if (rc == TERSE_OK && ctx->o.budget && tab_tokens > ctx->o.budget)
-            rc = TERSE_EBUDGET;
-        if (rc == TERSE_OK)
-            tabular = 1;
-        else if (rc != TERSE_ENOMEM)
-            rc = TERSE_OK;
+         * budget; else what follows. With a budget, the lowest level that
+         * fits: minified JSON (exact) when it does, else the tabular form
+         * from safe up */
+        int L = level, exact_fits = 0;
+        if (ctx->o.budget) {
+            L = TERSE_LEVEL_SAFE;
+            if (j.parsed || json_valid(doc, j.n)) {
+                json_minify(doc, j.n, &out);
+                if (out.oom)
+                    rc = TERSE_ENOMEM;
+                else
+                    exact_fits = count_tokens(&j, out.p ? out.p : "", out.len) <= ctx->o.budget;
+                out.len = 0;
+            }
+        }
+        for (; L <= level && rc == TERSE_OK && !exact_fits && !tabular; L++) {
+            out.len = 0;
+            rc = compress_json_tabular(&j, L, &out, &tab_tokens);
+            if (rc == TERSE_OK && (!ctx->o.budget || tab_tokens <= ctx->o.budget)) {
+                tabular = 1;
+                level = L;
+                dropped = L >= TERSE_LEVEL_BALANCED ? tab_left_out(out.p, out.len) : 0;
+            } else if (rc != TERSE_ENOMEM) {
+                rc = TERSE_OK;
+            }
+        }
         out.len = tabular ? out.len : 0;
     }
-    if (type == TERSE_TYPE_LOG && level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !tabular) {
+    if (type == TERSE_TYPE_LOG && level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !tabular &&
+        (!ctx->o.budget || r->tokens_in > ctx->o.budget)) {
         /* logs: repeated lines and runs of alike lines folded (lossless
-         * at safe and balanced), if that meets the budget */
-        int raw = utf8_first_invalid((const unsigned char *)text, len) == len;
-        /* valid UTF-8 is folded as given, CRs and all, so that expanding
-         * gives back every byte; invalid UTF-8 only after repair */
-        rc = raw ? log_fold(text, len, ctx->o.tokenizer, level, &out)
-                 : log_fold(doc, j.n, ctx->o.tokenizer, level, &out);
-        /* a log that itself starts like a folded one had to be escaped,
-         * which may cost tokens: given back as it is, it would unfold */
-        if (rc == TERSE_OK) {
-            tab_tokens = count_tokens(&j, out.p ? out.p : "", out.len);
-            if (!ctx->o.budget || tab_tokens <= ctx->o.budget)
-                tabular = 1;
-            else
-                out.len = 0;
+         * at safe and balanced), if that meets the budget; with a budget,
+         * the lowest level that fits (exact, the log as it is, when the
+         * whole input does: the text path below) */
+        int raw = utf8_first_invalid((const unsigned char *)text, len) == len, L;
+        for (L = ctx->o.budget ? TERSE_LEVEL_SAFE : level; L <= level && rc == TERSE_OK && !tabular; L++) {
+            out.len = 0;
+            /* valid UTF-8 is folded as given, CRs and all, so that expanding
+             * gives back every byte; invalid UTF-8 only after repair */
+            rc = raw ? log_fold(text, len, ctx->o.tokenizer, L, &out)
+                     : log_fold(doc, j.n, ctx->o.tokenizer, L, &out);
+            /* a log that itself starts like a folded one had to be escaped,
+             * which may cost tokens: given back as it is, it would unfold */
+            if (rc == TERSE_OK) {
+                tab_tokens = count_tokens(&j, out.p ? out.p : "", out.len);
+                if (!ctx->o.budget || tab_tokens <= ctx->o.budget) {
+                    tabular = 1;
+                    level = L;
+                    dropped = L == TERSE_LEVEL_MAX ? log_left_out(out.p, out.len) : 0;
+                }
+            }
         }
+        if (!tabular)
+            out.len = 0;
         escaped_log = tabular && raw && log_is_folded(text, len);
     }
     if (tabular || rc != TERSE_OK) {
@@ -2007,9 +2084,10 @@ static int compress_text(const terse_ctx *ctx, const char *text, size_t len, ter
         rc = compress_json(&j, &out, &dropped, &min_tokens);
         level = TERSE_LEVEL_EXACT;
     } else {
-        int verbatim = type != TERSE_TYPE_PROSE;
+        int verbatim;
         if (type == TERSE_TYPE_JSON)
-            type = TERSE_TYPE_PROSE; /* not valid JSON: read it as text */
+            type = TERSE_TYPE_PROSE; /* not valid JSON: compressed as prose */
+        verbatim = type != TERSE_TYPE_PROSE;
         if (segment_prose(&j, verbatim) != 0) {
             rc = TERSE_ENOMEM;
             goto done;
@@ -2067,6 +2145,8 @@ static int compress_text(const terse_ctx *ctx, const char *text, size_t len, ter
                     compress_missing(&j, level);
                     rc = fit_budget(&j, &out, &dropped, &min_tokens, 1);
                 }
+                if (rc == TERSE_OK && !content_kept(&j))
+                    rc = TERSE_EBUDGET; /* only headings and markers: no content */
             }
         }
         if (j.oom || out.oom)
@@ -2123,4 +2203,97 @@ done:
     json_doc_free(j.parsed);
     tok_counter_free(&counter);
     return rc;
+}
+
+/* The tokens of r's text as the caller sends it: with o.count_newline, a
+ * line break is added after a text that does not end with one. */
+static size_t sent_tokens(const terse_ctx *ctx, const terse_result *r, int *oom)
+{
+    char *t;
+    size_t n = r->tokens_out;
+    if (!ctx->o.count_newline || !r->len || r->text[r->len - 1] == '\n')
+        return n;
+    t = malloc(r->len + 1);
+    if (!t) {
+        *oom = 1;
+        return n;
+    }
+    memcpy(t, r->text, r->len);
+    t[r->len] = '\n';
+    if (terse_count(ctx->o.tokenizer, t, r->len + 1, 0, &n) != TERSE_OK)
+        *oom = 1;
+    free(t);
+    return n;
+}
+
+/* Compresses within budget (which must be > 0): at the budget, and, when
+ * the line break of count_newline takes the text over it, at one token
+ * less (a few times at most). TERSE_EBUDGET when that cannot be done. */
+static int compress_within(const terse_ctx *ctx, size_t budget, const char *text, size_t len,
+                           terse_result *r)
+{
+    terse_ctx c = *ctx;
+    size_t b = budget;
+    int tries, rc = TERSE_EBUDGET;
+    for (tries = 0; tries < 8 && b > 0; tries++, b--) {
+        int oom = 0;
+        c.o.budget = b;
+        rc = compress_once(&c, text, len, r);
+        if (rc != TERSE_OK)
+            return rc;
+        if (sent_tokens(ctx, r, &oom) <= budget && !oom)
+            return TERSE_OK;
+        terse_result_free(r);
+        if (oom)
+            return TERSE_ENOMEM;
+        rc = TERSE_EBUDGET;
+    }
+    return rc;
+}
+
+int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
+{
+    size_t lo, hi, tokens_in;
+    terse_result t;
+    int rc;
+    if (!ctx || !ctx->o.budget)
+        return compress_once(ctx, text, len, r);
+    rc = compress_within(ctx, ctx->o.budget, text, len, r);
+    if (rc != TERSE_EBUDGET)
+        return rc;
+    /* the smallest budget that succeeds: above the one that failed, at
+     * most the tokens of the whole input (plus its line break), which
+     * always fit at exact; found by bisection, so that the figure given
+     * fails at one token less and succeeds as given */
+    tokens_in = r->tokens_in;
+    lo = ctx->o.budget; /* fails */
+    hi = r->min_tokens > lo ? r->min_tokens : lo + 1;
+    for (;;) {
+        rc = compress_within(ctx, hi, text, len, &t);
+        if (rc == TERSE_OK) {
+            terse_result_free(&t);
+            break;
+        }
+        if (rc != TERSE_EBUDGET)
+            return rc;
+        lo = hi;
+        if (hi >= SIZE_MAX / 4)
+            return TERSE_EBUDGET; /* r->min_tokens: the pass's own figure */
+        /* the input and its line break: the exact level, which fits */
+        hi = hi < tokens_in + 2 ? tokens_in + 2 : hi * 2;
+    }
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        rc = compress_within(ctx, mid, text, len, &t);
+        if (rc == TERSE_OK) {
+            terse_result_free(&t);
+            hi = mid;
+        } else if (rc == TERSE_EBUDGET) {
+            lo = mid;
+        } else {
+            return rc;
+        }
+    }
+    r->min_tokens = hi;
+    return TERSE_EBUDGET;
 }
