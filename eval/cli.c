@@ -66,7 +66,7 @@ static const char eval_help_text[] =
     "  --budget PCT       query-aware: one call per question, the question (kv: the key) as\n"
     "                     --query and PCT% of the item's tokens as --budget (sets with questions)\n"
     "  --data DIR         the data sets (default: $TERSE_DATA, else ../shared/data if there,\n"
-    "                     else /work/shared/data)\n"
+    "                     else ../../shared/data)\n"
     "  --out DIR          also write DIR/report.md, DIR/report.json, DIR/lost.jsonl,\n"
     "                     DIR/fidelity-TOKENIZER.svg\n"
     "\n"

@@ -56,7 +56,7 @@ struct eval_set {
 };
 
 /* The data directory when neither --data nor TERSE_DATA says:
- * ../shared/data if it exists, else /work/shared/data. */
+ * ../shared/data if it exists, else ../../shared/data (a worktree). */
 const char *eval_default_data(void);
 
 /* The built-in data set names, in report order; NULL-terminated. */

@@ -201,6 +201,9 @@ typedef struct terse_options {
     int compact;                       /* memory lists: one "- " line per memory or
                                           subject instead of the input's JSON shape
                                           (ids and scores left out); CLI: --json */
+    int count_newline;                 /* the caller adds a line break after a text
+                                          that does not end with one (the CLI does):
+                                          the budget counts it; default 0 */
 } terse_options;
 
 TERSE_API void terse_options_init(terse_options *o);
@@ -226,8 +229,8 @@ typedef struct terse_result {
     size_t segments_dropped;  /* removed wholesale (budget), each run marked */
     size_t duplicates;        /* exact or near duplicates removed */
     size_t guard_fallbacks;   /* segments put back to a lower level by a guard */
-    size_t min_tokens;        /* on TERSE_EBUDGET: tokens of the output with only the
-                                 most relevant segment kept */
+    size_t min_tokens;        /* on TERSE_EBUDGET: the smallest budget that succeeds
+                                 (one token less fails) */
     size_t parse_errors;      /* code: files (or fenced blocks) whose parse had errors,
                                  passed through unchanged */
     size_t elided;            /* code at max: function bodies, member lists, runs of

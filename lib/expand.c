@@ -54,20 +54,31 @@ int terse_expand(const char *text, size_t len, int type, char **out, size_t *out
     *out_len = 0;
     if (!text)
         text = "";
-    if (type == TERSE_TYPE_LOG || ((type == TERSE_TYPE_AUTO || type == TERSE_TYPE_TOOL) && log_is_folded(text, len))) {
-        /* a folded log, byte for byte (any bytes: no UTF-8 check) */
-        if (log_unfold(text, len, &b, err, err_len) != 0) {
-            buf_free(&b);
-            return b.oom ? TERSE_ENOMEM : TERSE_EFORMAT;
-        }
-        goto done;
-    }
-    if (type == TERSE_TYPE_TOOL || (type == TERSE_TYPE_AUTO && tool_is_encoded(text, len))) {
-        /* tool output, byte for byte; a text that is no encoding is its own */
-        if (tool_decode(text, len, &b, err, err_len) != 0) {
+    if (type == TERSE_TYPE_LOG || ((type == TERSE_TYPE_AUTO || type == TERSE_TYPE_TOOL) && log_is_folded(text, len)) ||
+        type == TERSE_TYPE_TOOL || (type == TERSE_TYPE_AUTO && tool_is_encoded(text, len))) {
+        /* a folded log or encoded tool output (a text that is neither is
+         * its own with the tool type), byte for byte; what compress
+         * encoded was valid UTF-8 (it repairs first), so invalid UTF-8 here
+         * (binary given to decode) is repaired like any input: each maximal
+         * ill-formed subpart becomes U+FFFD */
+        size_t bad;
+        int log = type == TERSE_TYPE_LOG || log_is_folded(text, len);
+        if (log ? log_unfold(text, len, &b, err, err_len) != 0 : tool_decode(text, len, &b, err, err_len) != 0) {
             int oom = b.oom;
             buf_free(&b);
             return oom ? TERSE_ENOMEM : TERSE_EFORMAT;
+        }
+        bad = utf8_first_invalid((const unsigned char *)(b.p ? b.p : ""), b.len);
+        if (bad < b.len) {
+            size_t n = utf8_repaired_len((const unsigned char *)b.p, b.len);
+            if (buf_reserve(&tmp, n + 1) != 0) {
+                buf_free(&b);
+                return TERSE_ENOMEM;
+            }
+            utf8_repair((const unsigned char *)b.p, b.len, (unsigned char *)tmp.p);
+            tmp.len = n;
+            buf_free(&b);
+            b = tmp;
         }
         goto done;
     }

@@ -625,6 +625,7 @@ static int cmd_compress(int argc, char **argv)
         opt.query_len = strlen(o.query);
     }
     opt.compact = o.json; /* --json asks memory lists for their compact form */
+    opt.count_newline = !o.json; /* the line break written after the text counts */
     opt.compress_system = o.compress_system;
     if (o.lang) {
         char names[256] = "";
@@ -651,7 +652,7 @@ static int cmd_compress(int argc, char **argv)
     free(text);
     terse_ctx_free(ctx);
     if (rc == TERSE_EBUDGET)
-        fail(EXIT_USAGE, "a budget of %s cannot be met: the most relevant part alone needs %zu "
+        fail(EXIT_USAGE, "a budget of %s cannot be met: the smallest that can is %zu "
                          "(%s); give a larger --budget",
              plural(opt.budget, "token", "tokens"), r.min_tokens, terse_tokenizer_name(opt.tokenizer));
     check(rc, "compress");

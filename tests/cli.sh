@@ -112,7 +112,7 @@ if cmp -s "$tmp/log" "$tmp/log.back"; then echo "ok - cli: decode a folded log e
 expect "decode bad log" 1 '' '^terse: decode: line 2: a repeat marker' -- "$T" decode "$tmp/badlog" --type log
 expect "compress claude says estimate" 0 '"exact":false' '' -- "$T" compress "$tmp/prose" --json --tokenizer claude
 expect "compress budget met" 0 'win' '' -- "$T" compress "$tmp/prose" --budget 9 --query win
-expect "compress budget too small" 1 '' '^terse: a budget of 1 token cannot be met: the most relevant part alone needs [0-9]+' -- "$T" compress "$tmp/prose-facts" --budget 1
+expect "compress budget too small" 1 '' '^terse: a budget of 1 token cannot be met: the smallest that can is [0-9]+' -- "$T" compress "$tmp/prose-facts" --budget 1
 expect "compress bad budget" 1 '' "^terse: --budget needs a positive number of tokens written with digits only, not '-3'$" -- "$T" compress "$tmp/prose" --budget -3
 expect "compress budget with a blank" 1 '' "^terse: --budget needs a positive number of tokens written with digits only, not ' 5'$" -- "$T" compress "$tmp/prose" --budget ' 5'
 expect "compress budget with a plus" 1 '' "^terse: --budget needs a positive number of tokens written with digits only, not '\+5'$" -- "$T" compress "$tmp/prose" --budget +5
@@ -148,6 +148,52 @@ expect "compress bad language" 1 '' "^terse: unknown language 'cobol' \(language
 expect "compress code budget too small" 1 '' '^terse: a budget of 2 tokens cannot be met' -- "$T" compress "$tmp/code.py" --budget 2
 if [ -w /dev/full ]; then
     expect "write error is reported" 2 '' '^terse: cannot write output' -- sh -c "\"$T\" count \"$tmp/hello\" > /dev/full"
+fi
+# issue 13 defect 7: --type json on text that is not JSON is compressed as prose (docs/levels.md)
+printf 'Hello there. In order to test this, we basically really need text.\n' > "$tmp/notjson"
+expect "compress --type json on text that is not JSON: prose" 0 '^Hello there\. To test this we need text\.$' 'level balanced, type prose,' -- "$T" compress "$tmp/notjson" --type json --stats
+# decode --type log on bytes that are not UTF-8: each maximal ill-formed subpart becomes U+FFFD
+printf 'a\377b\300\257c\n' > "$tmp/binlog"
+printf 'a\357\277\275b\357\277\275\357\277\275c\n' > "$tmp/binlog.want"
+if "$T" decode --type log "$tmp/binlog" > "$tmp/binlog.out" && cmp -s "$tmp/binlog.out" "$tmp/binlog.want"; then
+    echo "ok - cli: decode --type log repairs invalid UTF-8"
+else
+    echo "not ok - cli: decode --type log repairs invalid UTF-8"
+fi
+# issue 13 budgets: the lowest level that fits, what was left out counted,
+# the smallest budget that succeeds (one less fails), no content = failure,
+# and stdout (line break included) within the budget
+{
+    printf '{"4217": ['
+    i=0
+    while [ $i -lt 181 ]; do
+        [ $i -gt 0 ] && printf ','
+        printf '{"alpha_3": "C%02d", "name": "Currency number %d of the list", "numeric": "%03d"}' $i $i $((i * 7 % 1000))
+        i=$((i + 1))
+    done
+    printf ']}\n'
+} > "$tmp/iso.json"
+expect "budget on JSON: the lowest level that fits" 0 '^\{"4217":\[' 'level exact, type json, 0 segments, 0 dropped' -- "$T" compress "$tmp/iso.json" --budget 100000 --stats
+expect "budget on JSON: rows left out are counted" 0 '^4217\[10 of 181\]' 'level max, type json, 0 segments, 171 dropped' -- "$T" compress "$tmp/iso.json" --budget 150 --stats
+for f in "$tmp/iso.json" examples/incident-report.md "$tmp/prose-facts"; do
+    for tok in o200k gemma3; do
+        "$T" compress "$f" --budget 1 --tokenizer $tok > /dev/null 2> "$tmp/min.err"
+        m=$(sed -n 's/.*cannot be met: .* \([0-9][0-9]*\) (.*/\1/p' "$tmp/min.err")
+        if [ -n "$m" ] && ! "$T" compress "$f" --budget $((m - 1)) --tokenizer $tok > /dev/null 2>&1 &&
+            "$T" compress "$f" --budget "$m" --tokenizer $tok > "$tmp/min.out" &&
+            [ "$("$T" count --tokenizer $tok "$tmp/min.out")" -le "$m" ]; then
+            echo "ok - cli: budget $((m - 1)) fails and $m succeeds on $(basename "$f") ($tok)"
+        else
+            echo "not ok - cli: the smallest budget on $(basename "$f") ($tok): '$m' ($(cat "$tmp/min.err"))"
+        fi
+    done
+done
+expect "budget that keeps only headings fails" 1 '' '^terse: a budget of 8 tokens cannot be met' -- "$T" compress examples/incident-report.md --budget 8
+"$T" compress examples/incident-report.md --budget 50 --tokenizer gemma3 > "$tmp/b50"
+if [ "$("$T" count --tokenizer gemma3 "$tmp/b50")" -le 50 ]; then
+    echo "ok - cli: stdout with its line break is within the budget"
+else
+    echo "not ok - cli: stdout with its line break is within the budget ($("$T" count --tokenizer gemma3 "$tmp/b50") > 50)"
 fi
 
 # issue 13: every output path checks its write errors (defect 12)
