@@ -316,57 +316,60 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
             out->len = 0;
         *escaped_log = *done && raw && log_is_folded(text, len);
     }
-    if (type == TERSE_TYPE_TOOL && level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !*done) {
+    if (type == TERSE_TYPE_TOOL && *level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !*done &&
+        (!j->o->budget || tokens_in > j->o->budget)) {
         /* tool output: its lossless encoding (docs/tool-output.md), thinned
-         * at balanced and max; raw bytes when valid UTF-8, as for logs */
-        int raw = utf8_first_invalid((const unsigned char *)text, len) == len, kind;
+         * at balanced and max; raw bytes when valid UTF-8, as for logs.
+         * With a budget, the lowest level that fits, then the lines ranked
+         * like segments (tool_fit); if even that fails, the text path. */
+        int raw = utf8_first_invalid((const unsigned char *)text, len) == len, kind, L;
         const char *s = raw ? text : j->doc;
         size_t n = raw ? len : j->n;
-        rc = tool_encode(s, n, level, j->o->query, j->o->query_len, out);
-        if (rc == TERSE_OK)
+        for (L = j->o->budget ? TERSE_LEVEL_SAFE : *level; L <= TERSE_LEVEL_MAX && rc == TERSE_OK && !*done; L++) {
+            if (!j->o->budget && L > *level)
+                break;
+            out->len = 0;
+            rc = tool_encode(s, n, L, j->o->query, j->o->query_len, out);
+            if (rc != TERSE_OK)
+                break;
             *tokens = count_tokens(j, out->p ? out->p : "", out->len);
-        kind = rc != TERSE_OK || level != TERSE_LEVEL_SAFE ? TOOL_NONE : j->tool_kind >= 0 ? j->tool_kind : tool_kind(s, n);
-        if ((kind == TOOL_BUILD || kind == TOOL_TESTS || kind == TOOL_TRACE)) {
-            /* runs and builds at safe: the log pass's folding (templates of
-             * alike lines), where it is shorter; terse decode reads either.
-             * (Not above safe: there errors and warnings stay verbatim.) */
-            struct buf lf = {0};
-            size_t lt;
-            rc = log_fold(s, n, j->o->tokenizer, level, &lf);
-            if (rc == TERSE_OK && (lt = count_tokens(j, lf.p ? lf.p : "", lf.len)) < *tokens) {
-                buf_free(out);
-                *out = lf;
-                *tokens = lt;
-            } else {
-                buf_free(&lf);
+            kind = L != TERSE_LEVEL_SAFE ? TOOL_NONE : j->tool_kind >= 0 ? j->tool_kind : tool_kind(s, n);
+            if (kind == TOOL_BUILD || kind == TOOL_TESTS || kind == TOOL_TRACE) {
+                /* runs and builds at safe: the log pass's folding (templates
+                 * of alike lines), where it is shorter; terse decode reads
+                 * either. (Not above safe: there errors stay verbatim.) */
+                struct buf lf = {0};
+                size_t lt;
+                rc = log_fold(s, n, j->o->tokenizer, L, &lf);
+                if (rc == TERSE_OK && (lt = count_tokens(j, lf.p ? lf.p : "", lf.len)) < *tokens) {
+                    buf_free(out);
+                    *out = lf;
+                    *tokens = lt;
+                } else {
+                    buf_free(&lf);
+                }
             }
-        }
-        if (rc == TERSE_OK && j->o->budget && *tokens > j->o->budget) {
-            /* over the budget: the next levels, then the lines ranked
-             * like segments (tool_fit); if even that fails, what follows */
-            size_t mt = 0;
-            int lv;
-            for (lv = level + 1; lv <= TERSE_LEVEL_MAX && rc == TERSE_OK && *tokens > j->o->budget; lv++) {
-                out->len = 0;
-                rc = tool_encode(s, n, lv, j->o->query, j->o->query_len, out);
-                if (rc == TERSE_OK)
-                    *tokens = count_tokens(j, out->p ? out->p : "", out->len);
-            }
-            if (rc == TERSE_OK && *tokens > j->o->budget) {
-                out->len = 0;
-                rc = tool_fit(s, n, j->o->query, j->o->query_len, j->o->tokenizer, j->o->budget, out, &mt);
-                if (rc == TERSE_OK)
-                    *tokens = count_tokens(j, out->p ? out->p : "", out->len);
-                else if (rc == TERSE_EBUDGET)
-                    rc = TERSE_OK; /* left to the document's fitting */
-            }
-        }
-        if (rc == TERSE_OK) {
-            if (!j->o->budget || *tokens <= j->o->budget)
+            if (rc == TERSE_OK && (!j->o->budget || *tokens <= j->o->budget)) {
                 *done = 1;
-            else
-                out->len = 0;
+                *level = L;
+                *dropped = tool_left_out(out->p, out->len);
+            }
         }
+        if (rc == TERSE_OK && !*done) {
+            size_t mt = 0;
+            out->len = 0;
+            rc = tool_fit(s, n, j->o->query, j->o->query_len, j->o->tokenizer, j->o->budget, out, &mt);
+            if (rc == TERSE_OK) {
+                *tokens = count_tokens(j, out->p ? out->p : "", out->len);
+                *done = *tokens <= j->o->budget;
+                *level = TERSE_LEVEL_MAX;
+                *dropped = tool_left_out(out->p, out->len);
+            } else if (rc == TERSE_EBUDGET) {
+                rc = TERSE_OK; /* left to the text path */
+            }
+        }
+        if (!*done)
+            out->len = 0;
         /* an input that itself starts like an encoding must stay encoded */
         *escaped_log = *done && raw && (tool_is_encoded(text, len) || log_is_folded(text, len));
     }

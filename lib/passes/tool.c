@@ -849,6 +849,25 @@ static int encode_lines(const struct line *L, size_t m, int noeol, struct buf *o
 
 /* ---- decoding ---- */
 
+size_t tool_left_out(const char *s, size_t n)
+{
+    size_t i = 0, total = 0;
+    if (!s || !tool_is_encoded(s, n))
+        return 0;
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - s) : n, v = 0, k = i + 2;
+        if (e - i >= 3 && s[i] == '~' && s[i + 1] == '-') {
+            while (k < e && s[k] >= '0' && s[k] <= '9')
+                v = v * 10 + (size_t)(s[k++] - '0');
+            if (k == e)
+                total += v;
+        }
+        i = e + 1;
+    }
+    return total;
+}
+
 int tool_is_encoded(const char *s, size_t n)
 {
     return n >= strlen(TOOL_HEAD) && memcmp(s, TOOL_HEAD, strlen(TOOL_HEAD)) == 0;

@@ -60,6 +60,9 @@ int tool_fit(const char *s, size_t n, const char *query, size_t query_len, const
  * malformed (out is then incomplete). A ~-N marker (lossy) is kept. */
 int tool_decode(const char *s, size_t n, struct buf *out, char *err, size_t err_len);
 
+/* The lines that the "~-N" markers of the encoding s[0..n) left out. */
+size_t tool_left_out(const char *s, size_t n);
+
 /* Returns 1 if s[0..n) starts with TOOL_HEAD. */
 int tool_is_encoded(const char *s, size_t n);
 
