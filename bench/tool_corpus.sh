@@ -108,7 +108,6 @@ run tests-unittest sh -c "cd '$tmp' && python3 -m unittest -v test_sample"
 have pytest && run tests-pytest sh -c "cd '$tmp' && pytest -v test_sample.py"
 have go && run tests-go sh -c 'echo skip'
 run tests-terse-unit sh -c "cd '$repo' && ./build/test_unit"
-run tests-terse-cli sh -c "cd '$repo' && sh tests/cli.sh 2>&1"
 
 # build logs
 run build-make-n sh -c "cd '$repo' && make -n -B all unit"
