@@ -822,18 +822,17 @@ static int encode_lines(const struct line *L, size_t m, int noeol, struct buf *o
         buf_adds(&body, "~noeol\n");
     buf_adds(out, e.used & USE_CUT ? TOOL_HEAD "output, thinned" : TOOL_HEAD "output, lossless (terse decode)");
     if (e.used & USE_P)
-        buf_adds(out, "; ~pN: N paths, D-space indent = first D /-parts of the path above");
+        buf_adds(out, "; ~pN: N paths, indent D: first D /-parts as above");
     if (e.used & USE_G)
         buf_adds(out, "; ~N P{*}: N lines after P");
     if (e.used & USE_T)
-        buf_adds(out, "; ~tN COLS: N rows, fields 1 space apart (last: rest of row) placed by COLS (<C starts at C, "
-                      ">C ends at C, + 1 space; =V: V on all rows, left out)");
+        buf_adds(out, "; ~tN COLS: N rows 1-space apart (COLS: <C/>C starts/ends at column C, =V: all V)");
     if (e.used & USE_X)
         buf_adds(out, "; ~xN[/K]: line (K lines) above N times");
     if (e.used & USE_R)
         buf_adds(out, "; ~rCN: C N times");
     if (e.used & USE_D)
-        buf_adds(out, "; ~d F I: diff --git a/F b/F, index I, --- a/F, +++ b/F");
+        buf_adds(out, "; ~d F I: diff --git a/F b/F, index I, ---/+++ F");
     if (e.used & USE_C)
         buf_adds(out, "; ~c H: commit H, Author as above");
     if (e.used & USE_M)
