@@ -34,7 +34,7 @@ struct line {
     int verbatim; /* balanced, max: an error or warning, written as it is */
 };
 
-enum { USE_P = 1, USE_G = 2, USE_T = 4, USE_X = 8, USE_R = 16, USE_D = 32, USE_C = 64, USE_CUT = 128, USE_M = 256 };
+enum { USE_P = 1, USE_G = 2, USE_T = 4, USE_X = 8, USE_R = 16, USE_D = 32, USE_C = 64, USE_CUT = 128, USE_M = 256, USE_H = 512 };
 
 #define MACROS 26      /* ~A .. ~Z */
 #define MACRO_MIN 40   /* a shared start this long (bytes) becomes a macro */
@@ -227,25 +227,53 @@ static size_t parts_end(const char *p, size_t n, size_t d)
     return seen_sl + 1 == d ? n : (size_t)-1;
 }
 
-/* A block of paths at i: "~pN" and the paths as a tree; returns the lines
- * taken, or 0. */
-static size_t put_paths(struct enc *e, size_t i)
+/* The hits of one file that start at i (a group of put_hits when 3 or
+ * more). */
+static size_t same_file(const struct enc *e, size_t i)
+{
+    size_t pl, q, j;
+    if (!free_line(&e->L[i]) || !tool_hit_line(e->L[i].p, e->L[i].n, &pl))
+        return 0;
+    for (j = i + 1; j < e->m && free_line(&e->L[j]) && tool_hit_line(e->L[j].p, e->L[j].n, &q) && q == pl &&
+                    memcmp(e->L[j].p, e->L[i].p, pl) == 0;
+         j++)
+        ;
+    return j - i;
+}
+
+/* The length of the path of a line: all of it (paths), or up to its
+ * first ':' (hits). */
+static size_t path_len(const char *p, size_t n, int hits)
+{
+    const char *c = hits ? memchr(p, ':', n) : NULL;
+    return c ? (size_t)(c - p) : n;
+}
+
+/* A block of paths ("~pN") or of grep hits of different files ("~hN") at
+ * i, as a tree: each line indented by the '/'-parts its path shares with
+ * the path of the line above. Returns the lines taken, or 0. */
+static size_t put_tree(struct enc *e, size_t i, int hits)
 {
     size_t j, q, d;
     char num[32];
-    for (j = i; j < e->m && free_line(&e->L[j]) && tool_path_line(e->L[j].p, e->L[j].n) &&
-                !tool_hit_line(e->L[j].p, e->L[j].n, NULL);
-         j++)
-        ;
+    if (hits) {
+        for (j = i; j < e->m && same_file(e, j) > 0 && same_file(e, j) < 3; j += same_file(e, j))
+            ;
+    } else {
+        for (j = i; j < e->m && free_line(&e->L[j]) && tool_path_line(e->L[j].p, e->L[j].n) &&
+                    !tool_hit_line(e->L[j].p, e->L[j].n, NULL);
+             j++)
+            ;
+    }
     if (j - i < 3)
         return 0;
-    snprintf(num, sizeof num, "~p%zu\n", j - i);
+    snprintf(num, sizeof num, hits ? "~h%zu\n" : "~p%zu\n", j - i);
     buf_adds(e->b, num);
     for (q = i; q < j; q++) {
         const struct line *P = &e->L[q > i ? q - 1 : q], *Q = &e->L[q];
-        size_t best = 0, bend = 0;
+        size_t best = 0, bend = 0, pn = path_len(P->p, P->n, hits);
         for (d = 1; q > i; d++) {
-            size_t b = parts_end(P->p, P->n, d);
+            size_t b = parts_end(P->p, pn, d);
             if (b == (size_t)-1 || b + 1 >= Q->n)
                 break;
             if (memcmp(P->p, Q->p, b) != 0 || Q->p[b] != '/')
@@ -260,7 +288,7 @@ static size_t put_paths(struct enc *e, size_t i)
         buf_add(e->b, Q->p + bend, Q->n - bend);
         buf_addc(e->b, '\n');
     }
-    e->used |= USE_P;
+    e->used |= hits ? USE_H : USE_P;
     return j - i;
 }
 
@@ -810,7 +838,7 @@ static int encode_lines(const struct line *L, size_t m, int noeol, struct buf *o
     e.next_mac = 0;
     for (i = 0; i < m;) {
         if ((k = put_diff(&e, i)) == 0 && (k = put_commit(&e, i)) == 0 && (k = put_repeat(&e, i)) == 0 &&
-            (k = put_hits(&e, i)) == 0 && (k = put_paths(&e, i)) == 0 && (k = put_table(&e, i)) == 0 &&
+            (k = put_hits(&e, i)) == 0 && (k = put_tree(&e, i, 1)) == 0 && (k = put_tree(&e, i, 0)) == 0 && (k = put_table(&e, i)) == 0 &&
             (k = (size_t)put_macro(&e, i)) == 0) {
             put_plain(&e, &L[i]);
             k = 1;
@@ -825,6 +853,8 @@ static int encode_lines(const struct line *L, size_t m, int noeol, struct buf *o
         buf_adds(out, "; ~pN: N paths, indent D: first D /-parts as above");
     if (e.used & USE_G)
         buf_adds(out, "; ~N P{*}: N lines after P");
+    if (e.used & USE_H)
+        buf_adds(out, "; ~hN: N hits, indent D: first D /-parts of the path as above");
     if (e.used & USE_T)
         buf_adds(out, "; ~tN COLS: N rows 1-space apart (COLS: <C/>C starts/ends at column C, =V: all V)");
     if (e.used & USE_X)
@@ -1152,11 +1182,12 @@ int tool_decode(const char *s, size_t n, struct buf *out, char *err, size_t err_
                 break;
             buf_add(out, out->p + d.author, d.author_n);
             end_line(&d, at);
-        } else if (len >= 3 && p[1] == 'p') {
+        } else if (len >= 3 && (p[1] == 'p' || p[1] == 'h')) {
             size_t prev = 0, prev_n = 0;
+            int hits = p[1] == 'h';
             q = p + 2;
             if (!count(&q, end, &v) || q != end) {
-                rc = fail(err, err_len, ln, "bad ~p count");
+                rc = fail(err, err_len, ln, hits ? "bad ~h count" : "bad ~p count");
                 break;
             }
             for (r = 0; rc == 0 && r < v; r++) {
@@ -1187,7 +1218,7 @@ int tool_decode(const char *s, size_t n, struct buf *out, char *err, size_t err_
                 }
                 buf_add(out, p + dd, len - dd);
                 prev = at;
-                prev_n = out->len - at;
+                prev_n = path_len(out->p + at, out->len - at, hits);
                 end_line(&d, at);
             }
         } else if (len >= 3 && p[1] == 't') {

@@ -10,6 +10,9 @@
  *                   spaces shares the first D '/'-parts of the path above
  *     ~N P{*}       the next N lines are the rest of lines that start
  *                   with P (grep hits grouped by file)
+ *     ~hN           the next N lines are grep hits of different files; a
+ *                   line indented by D spaces shares the first D '/'-parts
+ *                   of the path (up to its first ':') of the hit above
  *     ~tN COLS      the next N lines are table rows, fields separated by
  *                   single spaces, the last field the rest of the row;
  *                   COLS places each column: <C starts at column C, >C

@@ -116,6 +116,14 @@ static void test_forms(void)
     CHECK(round_trip(hits, sizeof hits - 1, TERSE_LEVEL_SAFE, &enc));
     buf_addc(&enc, 0);
     CHECK(strstr(enc.p, "~3 lib/a.c:{*}\n12:    return TERSE_ENOMEM;\n") != NULL);
+    {
+        static const char spread[] = "/usr/include/a/x.h:3:extern int a;\n/usr/include/a/y.h:9:extern int b;\n"
+                                     "/usr/include/b/z.h:1:extern int c;\n/usr/include/b/z.h:2:extern int d;\n"
+                                     "/usr/include/c.h:4:extern int e;\n";
+        CHECK(round_trip(spread, sizeof spread - 1, TERSE_LEVEL_SAFE, &enc));
+        buf_addc(&enc, 0);
+        CHECK(strstr(enc.p, "~h5\n/usr/include/a/x.h:3:extern int a;\n    y.h:9:extern int b;\n   b/z.h:1:") != NULL);
+    }
     CHECK(round_trip(diff, sizeof diff - 1, TERSE_LEVEL_SAFE, &enc));
     buf_addc(&enc, 0);
     CHECK(strstr(enc.p, "~d lib/x.c 1234abc..5678def 100644\n@@") != NULL);
