@@ -22,7 +22,13 @@ if (!build || !dir) {
 }
 const TERSE = path.resolve(build, 'terse');
 // the words of lib/detect/tool_shape.c's tool_important_line
-const IMPORTANT = /error|fail|warn|fatal|panic|exception|traceback|abort|denied|not ok|assert|segfault|exit status|exit code|non-zero|nonzero/i;
+// (each at the start of a word: after a non-letter, or capitalized after a
+// lower-case letter as in ValueError; not inside -Werror)
+const WORDS = 'error|fail|warn|fatal|panic|exception|traceback|abort|denied|not ok|assert|segfault|exit status|exit code|non-zero|nonzero';
+const IMPORTANT = {
+    test: (l) => new RegExp(`(?<![A-Za-z])(${WORDS})`, 'i').test(l) ||
+        new RegExp(`(?<=[a-z])(${WORDS.split('|').map((w) => w[0].toUpperCase() + w.slice(1)).join('|')})`).test(l),
+};
 
 function compress(file, level) {
     return JSON.parse(execFileSync(TERSE, ['compress', '--json', '--level', level, file],

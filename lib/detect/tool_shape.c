@@ -47,11 +47,18 @@ int tool_path_line(const char *s, size_t n)
     return mark || n < 64;
 }
 
-/* Returns 1 if s[0..n) contains w (lower-case ASCII) in any case. */
+/* Returns 1 if s[0..n) contains w (lower-case ASCII) in any case, at the
+ * start of a word: after a non-letter, or capitalized after a lower-case
+ * letter (ValueError, NullPointerException); not inside one (-Werror,
+ * stderr). */
 static int has_word(const char *s, size_t n, const char *w)
 {
     size_t m = strlen(w), i, k;
     for (i = 0; i + m <= n; i++) {
+        char b = i ? s[i - 1] : ' ';
+        if (((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')) &&
+            !(s[i] >= 'A' && s[i] <= 'Z' && b >= 'a' && b <= 'z'))
+            continue;
         for (k = 0; k < m; k++) {
             char c = s[i + k];
             if (c >= 'A' && c <= 'Z')

@@ -37,7 +37,8 @@ int tool_path_line(const char *s, size_t n);
 /* 1 if the line reports an error, a failure, a warning or a non-zero
  * status (ASCII case-insensitive words: error, fail, warn, fatal, panic,
  * exception, traceback, abort, denied, "not ok", assert, segfault,
- * "exit status", "exit code", "non-zero"). */
+ * "exit status", "exit code", "non-zero"), each at the start of a word:
+ * after a non-letter, or capitalized (ValueError); not -Werror. */
 int tool_important_line(const char *s, size_t n);
 
 #endif

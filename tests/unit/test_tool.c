@@ -82,6 +82,14 @@ static void test_detect(void)
     CHECK(detect_type(ls_l, sizeof ls_l - 1) == TERSE_TYPE_TOOL);
     CHECK(detect_type(prose, sizeof prose - 1) == TERSE_TYPE_PROSE);
     CHECK(strcmp(tool_kind_name(TOOL_HITS), "hits") == 0);
+    /* error words at the start of a word: -Werror is a flag, not an error
+     * (at balanced it kept every compiler line verbatim) */
+    CHECK(!tool_important_line("cc -Wall -Werror -c a.c", 23));
+    CHECK(!tool_important_line("2>/dev/stderr", 13));
+    CHECK(tool_important_line("ValueError: bad", 15));
+    CHECK(tool_important_line("a.c:1:2: warning: x", 19));
+    CHECK(tool_important_line("FAILED (failures=1)", 19));
+    CHECK(tool_important_line("make: *** Error 2", 17));
 }
 
 static void test_round_trips(void)
