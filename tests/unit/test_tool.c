@@ -75,6 +75,17 @@ static void test_detect(void)
     CHECK(tool_kind(diff, sizeof diff - 1) == TOOL_DIFF);
     CHECK(tool_kind(gitlog, sizeof gitlog - 1) == TOOL_GITLOG);
     CHECK(tool_kind(trace, sizeof trace - 1) == TOOL_TRACE);
+    {
+        static const char java[] = "Exception in thread \"main\" java.lang.NullPointerException: x\n"
+                                   "\tat com.x.Main.f(Main.java:10)\n\tat com.x.Main.main(Main.java:5)\n";
+        static const char go[] = "panic: runtime error: index out of range [3] with length 3\n\n"
+                                 "goroutine 1 [running]:\nmain.main()\n\t/tmp/x.go:5 +0x1d\nexit status 2\n";
+        static const char js[] = "Error: deep 41\n    at a ([eval]:1:34)\n    at a ([eval]:1:70)\n"
+                                 "    at Object.<anonymous> ([eval]:2:28)\n";
+        CHECK(tool_kind(java, sizeof java - 1) == TOOL_TRACE);
+        CHECK(tool_kind(go, sizeof go - 1) == TOOL_TRACE);
+        CHECK(tool_kind(js, sizeof js - 1) == TOOL_TRACE);
+    }
     CHECK(tool_kind(unittest_out, sizeof unittest_out - 1) == TOOL_TESTS);
     CHECK(tool_kind(make_out, sizeof make_out - 1) == TOOL_BUILD);
     CHECK(tool_kind(prose, sizeof prose - 1) == TOOL_NONE);
