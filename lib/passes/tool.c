@@ -385,7 +385,7 @@ struct col {
     char kind; /* '<' start, '>' end, '+' one space after the previous */
     size_t pos;
     int konst;
-    int ditto; /* a cell '"' stands for the cell above */
+    int ditto; /* a blank cell stands for the cell above */
 };
 
 /* Whether row fields st/en fit the columns. */
@@ -508,8 +508,8 @@ static size_t put_table(struct enc *e, size_t i)
         }
         (void)row_fields(&e->L[first], ncol, st0, en0);
     }
-    /* ditto columns: a cell the same as the one above is written '"',
-     * in columns where no cell is '"' itself */
+    /* ditto columns: a cell the same as the one above is left blank
+     * (cells are never empty, so a blank reads back as a ditto) */
     for (k = 0; k + 1 < ncol; k++) {
         size_t same = 0;
         c[k].ditto = 0;
@@ -517,8 +517,6 @@ static size_t put_table(struct enc *e, size_t i)
             continue;
         for (r = first; r < j; r++) {
             (void)row_fields(&e->L[r], ncol, st, en);
-            if (en[k] - st[k] == 1 && e->L[r].p[st[k]] == '"')
-                break;
             if (r > first) {
                 size_t fl = en[k] - st[k];
                 if (fl == en0[k] - st0[k] && memcmp(e->L[r].p + st[k], e->L[r - 1].p + st0[k], fl) == 0)
@@ -527,7 +525,7 @@ static size_t put_table(struct enc *e, size_t i)
             st0[k] = st[k];
             en0[k] = en[k];
         }
-        c[k].ditto = r == j && same > 0;
+        c[k].ditto = same > 0;
     }
     c[ncol - 1].ditto = 0;
     (void)row_fields(&e->L[first], ncol, st0, en0);
@@ -558,7 +556,7 @@ static size_t put_table(struct enc *e, size_t i)
                 buf_addc(e->b, ' ');
             if (c[k].ditto && r > first && en[k] - st[k] == en0[k] - st0[k] &&
                 memcmp(e->L[r].p + st[k], e->L[r - 1].p + st0[k], en[k] - st[k]) == 0)
-                buf_addc(e->b, '"');
+                ; /* blank: the cell above */
             else
                 buf_add(e->b, e->L[r].p + st[k], en[k] - st[k]);
             sep = 1;
@@ -931,7 +929,7 @@ static int encode_lines(const struct line *L, size_t m, int noeol, struct buf *o
     if (e.used & USE_H)
         buf_adds(out, "; ~hN: N hits, indent D: first D /-parts of the path as above");
     if (e.used & USE_T)
-        buf_adds(out, "; ~tN COLS: N rows 1-space apart (COLS: <C/>C starts/ends at column C, =V: all V, C\": a \" cell is the cell above)");
+        buf_adds(out, "; ~tN COLS: N rows 1-space apart (COLS: <C/>C starts/ends at column C, =V: all V, C\": a blank cell is the cell above)");
     if (e.used & USE_X)
         buf_adds(out, "; ~xN[/K]: line (K lines) above N times");
     if (e.used & USE_R)
@@ -1083,16 +1081,18 @@ static int table_row(struct dec *d, const struct col *c, size_t ncol, const char
             fl = kn[k];
         } else if (k + 1 < ncol) {
             const char *sp = at < rn ? memchr(r + at, ' ', rn - at) : NULL;
-            if (!sp || sp == r + at)
+            if (!sp)
                 return -1;
-            f = r + at;
-            fl = (size_t)(sp - f);
-            at += fl + 1;
-            if (c[k].ditto && fl == 1 && *f == '"') {
-                if (!pv[k])
+            if (sp == r + at) { /* blank: the cell above */
+                if (!c[k].ditto || !pv[k])
                     return -1;
                 f = pv[k];
                 fl = pn[k];
+                at++;
+            } else {
+                f = r + at;
+                fl = (size_t)(sp - f);
+                at += fl + 1;
             }
             pv[k] = f;
             pn[k] = fl;
