@@ -510,22 +510,18 @@ static size_t put_table(struct enc *e, size_t i)
     }
     /* ditto columns: a cell the same as the one above is left blank
      * (cells are never empty, so a blank reads back as a ditto) */
-    for (k = 0; k + 1 < ncol; k++) {
-        size_t same = 0;
-        c[k].ditto = 0;
-        if (c[k].konst)
-            continue;
+    {
+        size_t same[MAX_COLS] = {0};
         for (r = first; r < j; r++) {
             (void)row_fields(&e->L[r], ncol, st, en);
-            if (r > first) {
-                size_t fl = en[k] - st[k];
-                if (fl == en0[k] - st0[k] && memcmp(e->L[r].p + st[k], e->L[r - 1].p + st0[k], fl) == 0)
-                    same++;
-            }
-            st0[k] = st[k];
-            en0[k] = en[k];
+            for (k = 0; r > first && k + 1 < ncol; k++)
+                same[k] += en[k] - st[k] == en0[k] - st0[k] &&
+                           memcmp(e->L[r].p + st[k], e->L[r - 1].p + st0[k], en[k] - st[k]) == 0;
+            memcpy(st0, st, sizeof st0);
+            memcpy(en0, en, sizeof en0);
         }
-        c[k].ditto = same > 0;
+        for (k = 0; k + 1 < ncol; k++)
+            c[k].ditto = !c[k].konst && same[k] > 0;
     }
     c[ncol - 1].ditto = 0;
     (void)row_fields(&e->L[first], ncol, st0, en0);
