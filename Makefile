@@ -63,7 +63,7 @@ GRAMMAR_SCANNERS = python javascript typescript tsx cpp rust bash
 GRAMMAR_OBJ  = $(patsubst %,$(GRAMMAR_DIR)/%-parser.o,$(GRAMMARS)) \
                $(patsubst %,$(GRAMMAR_DIR)/%-scanner.o,$(GRAMMAR_SCANNERS))
 GRAMMAR_CFLAGS = -std=c11 -O1 -w -fPIC -fvisibility=hidden -DTREE_SITTER_HIDE_SYMBOLS
-HEADERS  = include/terse.h $(wildcard lib/*/*.h) $(wildcard eval/*.h)
+HEADERS  = include/terse.h $(wildcard lib/*/*.h) $(wildcard eval/*.h) $(wildcard programs/*.h)
 VOCAB_BIN = $(GEN)/o200k.bin $(GEN)/cl100k.bin $(GEN)/gemma3.bin $(GEN)/claude.bin
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -170,7 +170,10 @@ $(BUILD)/libterse.so: $(LIB_OBJ) $(GRAMMAR_OBJ)
 	$(Q)$(CC) -shared $(SAN) -Wl,-soname,libterse.so.0 -o $@ $^ $(LDLIBS)
 	$(Q)ln -sf libterse.so $(BUILD)/libterse.so.0
 
-$(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(EVAL_OBJ) $(BUILD)/libterse-internal.a
+# the program: terse.c (commands), batch.c (compress over many inputs, -T N)
+PROG_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard programs/*.c))
+
+$(BUILD)/terse: $(PROG_OBJ) $(EVAL_OBJ) $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(EVAL_LIBS)
 

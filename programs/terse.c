@@ -18,9 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "terse.h"
 #include "../eval/eval.h"
+#include "batch.h"
 
 #define EXIT_USAGE 1
 #define EXIT_INTERNAL 2
@@ -125,14 +127,51 @@ struct opts {
     int special;
     int json;
     int exact; /* count --exact: ask the provider (claude) */
+    /* compress: batch work (programs/batch.c) */
+    char **files; /* every FILE argument (argv's), n_files of them */
+    size_t n_files;
+    const char *outdir, *suffix, *threads;
+    int recursive, jsonl;
 };
+
+/* compress's batch options: -o DIR, --suffix SUF, -r, --jsonl, -T N
+ * (also -TN and --threads N). Returns 1 when argv[*i] was one (and steps
+ * *i past its value), else 0. */
+static int parse_batch_opt(int argc, char **argv, int *i, struct opts *o)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "-r") == 0 || strcmp(a, "--recursive") == 0) {
+        o->recursive = 1;
+    } else if (strcmp(a, "--jsonl") == 0) {
+        o->jsonl = 1;
+    } else if (strncmp(a, "-T", 2) == 0 && a[2]) {
+        o->threads = a + 2;
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--suffix") == 0 || strcmp(a, "-T") == 0 ||
+               strcmp(a, "--threads") == 0) {
+        if (*i + 1 >= argc)
+            fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+        if (a[1] == 'o')
+            o->outdir = argv[++*i];
+        else if (a[2] == 's')
+            o->suffix = argv[++*i];
+        else
+            o->threads = argv[++*i];
+    } else {
+        return 0;
+    }
+    return 1;
+}
 
 static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, int allow_special)
 {
     int i;
     memset(o, 0, sizeof *o);
+    if (allow_json == 2 && !(o->files = calloc((size_t)argc, sizeof *o->files)))
+        fail(EXIT_INTERNAL, "out of memory");
     for (i = 2; i < argc; i++) {
         const char *a = argv[i];
+        if (allow_json == 2 && parse_batch_opt(argc, argv, &i, o))
+            continue;
         if (strcmp(a, "--tokenizer") == 0 || strcmp(a, "--model") == 0) {
             if (i + 1 >= argc)
                 fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
@@ -179,6 +218,9 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
                 o->budget = argv[++i];
         } else if (a[0] == '-' && a[1] != 0) {
             fail(EXIT_USAGE, "unknown option '%s' for '%s' (see terse --help)", a, argv[1]);
+        } else if (allow_json == 2) {
+            o->files[o->n_files++] = argv[i];
+            o->file = o->files[0];
         } else if (o->file) {
             fail(EXIT_USAGE, "only one input file may be given ('%s' and '%s')", o->file, a);
         } else {
@@ -367,36 +409,6 @@ static int cmd_detokenize(int argc, char **argv)
     return 0;
 }
 
-static void json_text(const char *s, size_t n)
-{
-    size_t i;
-    putchar('"');
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", stdout);
-        else if (c == '\t')
-            fputs("\\t", stdout);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
-/* ", N elided, N parse errors" for --stats of code (static buffer: one
- * call per run). */
-static const char *code_note(size_t elided, size_t parse_errors)
-{
-    static char note[96];
-    snprintf(note, sizeof note, ", %zu elided, %zu parse error%s", elided, parse_errors,
-             parse_errors == 1 ? "" : "s");
-    return note;
-}
-
 static int cmd_compress(int argc, char **argv)
 {
     struct opts o;
@@ -446,8 +458,6 @@ static int cmd_compress(int argc, char **argv)
         }
         opt.lang = o.lang;
     }
-    if (o.file && strcmp(o.file, "-") != 0)
-        opt.name = o.file;
     if (o.keep_recent) {
         char *end;
         unsigned long long k;
@@ -457,6 +467,53 @@ static int cmd_compress(int argc, char **argv)
             fail(EXIT_USAGE, "--keep-recent needs a number of messages, not '%s'", o.keep_recent);
         opt.keep_recent = (size_t)k;
     }
+    if (!opt.tokenizer)
+        opt.tokenizer = terse_tokenizer_find("o200k");
+    if (o.n_files > 1 || o.outdir || o.suffix || o.recursive || o.jsonl || o.threads) {
+        struct batch bt;
+        memset(&bt, 0, sizeof bt);
+        bt.opt = opt;
+        bt.level_given = o.level != NULL;
+        bt.json = o.json;
+        bt.stats = o.stats;
+        bt.jsonl = o.jsonl;
+        bt.recursive = o.recursive;
+        bt.outdir = o.outdir;
+        bt.suffix = o.suffix;
+        bt.files = o.files;
+        bt.n_files = o.n_files;
+        if (o.outdir && o.suffix)
+            fail(EXIT_USAGE, "give only one of -o DIR and --suffix SUF");
+        if (o.outdir && !*o.outdir)
+            fail(EXIT_USAGE, "-o needs a directory name");
+        if (o.suffix && !*o.suffix)
+            fail(EXIT_USAGE, "--suffix needs a non-empty suffix (the input would be overwritten)");
+        if (o.jsonl && (o.outdir || o.suffix))
+            fail(EXIT_USAGE, "--jsonl writes one result line per record to stdout; -o and --suffix "
+                             "are for files");
+        if (o.threads) {
+            char *end;
+            long n;
+            errno = 0;
+            n = strtol(o.threads, &end, 10);
+            if (errno || *end || end == o.threads || n < 0 || n > 1024)
+                fail(EXIT_USAGE, "-T needs a number of threads from 0 (one per core) to 1024, not '%s'",
+                     o.threads);
+            bt.threads = n;
+        } else {
+            bt.threads = 1;
+        }
+        rc = batch_compress(&bt);
+        free(o.files);
+        return rc;
+    }
+    if (o.file && strcmp(o.file, "-") != 0) {
+        struct stat st;
+        if (stat(o.file, &st) == 0 && S_ISDIR(st.st_mode))
+            fail(EXIT_USAGE, "'%s' is a directory (give -r to compress the files in it)", o.file);
+        opt.name = o.file;
+    }
+    free(o.files);
     ctx = terse_ctx_new(&opt, &rc);
     if (!ctx)
         fail(rc == TERSE_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE, "compress: %s", terse_strerror(rc));
@@ -464,36 +521,33 @@ static int cmd_compress(int argc, char **argv)
     rc = terse_compress(ctx, text, len, &r);
     free(text);
     terse_ctx_free(ctx);
-    if (rc == TERSE_EBUDGET)
-        fail(EXIT_USAGE, "a budget of %zu tokens cannot be met: the most relevant part alone needs %zu "
-                         "(%s); give a larger --budget",
-             opt.budget, r.min_tokens, terse_tokenizer_name(opt.tokenizer));
-    check(rc, "compress");
-    if (o.json) {
-        fputs("{\"text\":", stdout);
-        json_text(r.text, r.len);
-        printf(",\"tokens_in\":%zu,\"tokens_out\":%zu,\"tokenizer\":\"%s\",\"exact\":%s,"
-               "\"level\":\"%s\",\"type\":\"%s\",\"segments\":%zu,\"dropped\":%zu,"
-               "\"duplicates\":%zu,\"guard_fallbacks\":%zu,\"parse_errors\":%zu,\"elided\":%zu}\n",
-               r.tokens_in, r.tokens_out, terse_tokenizer_name(opt.tokenizer),
-               terse_tokenizer_is_exact(opt.tokenizer) ? "true" : "false", terse_level_name(r.level),
-               terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates,
-               r.guard_fallbacks, r.parse_errors, r.elided);
-    } else {
-        fwrite(r.text, 1, r.len, stdout);
-        if (r.len && r.text[r.len - 1] != '\n')
-            putchar('\n');
+    if (rc != TERSE_OK) {
+        struct buf m = {0};
+        batch_error_text(&m, rc, &r, opt.budget, opt.tokenizer);
+        buf_addc(&m, 0);
+        fail(rc == TERSE_ENOMEM || m.oom ? EXIT_INTERNAL : EXIT_USAGE, "%s", m.oom ? "out of memory" : m.p);
     }
-    if (o.stats)
-        fprintf(stderr,
-                "terse: %zu -> %zu tokens (%.1f%% fewer) on %s%s, level %s, type %s, %zu segments, "
-                "%zu dropped, %zu duplicates, %zu guard fallbacks%s\n",
-                r.tokens_in, r.tokens_out,
-                r.tokens_in ? 100.0 * (double)(r.tokens_in - r.tokens_out) / (double)r.tokens_in : 0.0,
-                terse_tokenizer_name(opt.tokenizer),
-                terse_tokenizer_is_exact(opt.tokenizer) ? "" : " (an estimate)", terse_level_name(r.level),
-                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks,
-                r.type == TERSE_TYPE_CODE || r.parse_errors || r.elided ? code_note(r.elided, r.parse_errors) : "");
+    {
+        struct buf out = {0}, err = {0};
+        if (o.json) {
+            batch_result_json(&out, NULL, &r, opt.tokenizer);
+            buf_addc(&out, '\n');
+        } else {
+            buf_add(&out, r.text, r.len);
+            if (r.len && r.text[r.len - 1] != '\n')
+                buf_addc(&out, '\n');
+        }
+        if (o.stats)
+            batch_stats_line(&err, NULL, &r, opt.tokenizer);
+        if (out.oom || err.oom)
+            fail(EXIT_INTERNAL, "out of memory");
+        if (out.len)
+            fwrite(out.p, 1, out.len, stdout);
+        if (err.len)
+            fwrite(err.p, 1, err.len, stderr);
+        buf_free(&out);
+        buf_free(&err);
+    }
     terse_result_free(&r);
     return 0;
 }

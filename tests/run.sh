@@ -135,10 +135,12 @@ run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }
 group build build_release
 group unit build/test_unit
 group cli tests/cli.sh build
+group batch tests/batch.sh build
 group code tests/code/corpus.sh build quick
 group asan-build build_asan
 group asan-unit build/asan/test_unit
 group asan-cli tests/cli.sh build/asan
+group asan-batch tests/batch.sh build/asan
 group asan-eval tests/eval.sh build/asan
 group asan-judge tests/judge.sh build/asan
 group reference tests/ref/run.sh build
