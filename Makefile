@@ -254,22 +254,34 @@ bench-quality: $(STAMP) all
 
 # ---- install -------------------------------------------------------------------
 
+# make install PREFIX=DIR [DESTDIR=STAGING]: the library (static, and shared
+# with its soname libterse.so.0), the header, terse.pc, the program, the
+# manual page terse(1) and bash completion. make uninstall removes exactly
+# these. tests/install.sh checks both against a temporary prefix.
+LIBDIR  ?= $(PREFIX)/lib
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
-	  $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 644 include/terse.h $(DESTDIR)$(PREFIX)/include/terse.h
-	install -m 644 $(BUILD)/libterse.a $(DESTDIR)$(PREFIX)/lib/libterse.a
-	install -m 755 $(BUILD)/libterse.so $(DESTDIR)$(PREFIX)/lib/libterse.so.$(VERSION)
-	ln -sf libterse.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libterse.so.0
-	ln -sf libterse.so.0 $(DESTDIR)$(PREFIX)/lib/libterse.so
+	install -m 644 $(BUILD)/libterse.a $(DESTDIR)$(LIBDIR)/libterse.a
+	install -m 755 $(BUILD)/libterse.so $(DESTDIR)$(LIBDIR)/libterse.so.$(VERSION)
+	ln -sf libterse.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libterse.so.0
+	ln -sf libterse.so.0 $(DESTDIR)$(LIBDIR)/libterse.so
 	install -m 755 $(BUILD)/terse $(DESTDIR)$(PREFIX)/bin/terse
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' terse.pc.in \
-	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/terse.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|$(VERSION)|g' terse.pc.in \
+	  > $(DESTDIR)$(LIBDIR)/pkgconfig/terse.pc
+	install -m 644 man/terse.1 $(DESTDIR)$(MANDIR)/man1/terse.1
+	install -m 644 scripts/terse-completion.bash $(DESTDIR)$(BASHCOMPDIR)/terse
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/include/terse.h $(DESTDIR)$(PREFIX)/lib/libterse.a \
-	  $(DESTDIR)$(PREFIX)/lib/libterse.so* $(DESTDIR)$(PREFIX)/bin/terse \
-	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/terse.pc
+	rm -f $(DESTDIR)$(PREFIX)/include/terse.h $(DESTDIR)$(LIBDIR)/libterse.a \
+	  $(DESTDIR)$(LIBDIR)/libterse.so $(DESTDIR)$(LIBDIR)/libterse.so.0 \
+	  $(DESTDIR)$(LIBDIR)/libterse.so.$(VERSION) $(DESTDIR)$(PREFIX)/bin/terse \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/terse.pc $(DESTDIR)$(MANDIR)/man1/terse.1 \
+	  $(DESTDIR)$(BASHCOMPDIR)/terse
 
 clean:
 	rm -rf build

@@ -1,7 +1,8 @@
 /* terse.c - the terse command-line program.
  *
- *   terse compress   [FILE|-] [--level L] [--type T] [--lang LANG] [--query TEXT] [--budget N]
+ *   terse compress   [FILE...|-] [--level L] [--type T] [--lang LANG] [--query TEXT] [--budget N]
  *                    [--tokenizer NAME | --model MODEL] [--stats] [--json]
+ *                    [-o DIR | --suffix SUF] [-r] [--jsonl] [-T N]   (batch.c)
  *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]
  *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]
  *   terse detokenize [FILE|-] (--tokenizer NAME | --model MODEL)
@@ -31,10 +32,11 @@ static const char usage_text[] =
     "usage: terse <command> [options]\n"
     "\n"
     "commands:\n"
-    "  compress [FILE|-] [--level exact|safe|balanced|max]\n"
+    "  compress [FILE...|-] [--level exact|safe|balanced|max]\n"
     "           [--type auto|prose|code|json|log|memory|chat]\n"
     "           [--lang LANG] [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL]\n"
     "           [--stats] [--json] [--keep-recent N] [--compress-system]\n"
+    "           [-o DIR | --suffix SUF] [-r] [--jsonl] [-T N]\n"
     "        compress the input for a model (default: balanced, o200k)\n"
     "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]\n"
     "        count tokens (default tokenizer: o200k); --exact with claude asks Anthropic's\n"
@@ -66,10 +68,19 @@ static const char usage_text[] =
     "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
     "  --keep-recent N   chat: leave the last N messages or turns untouched (default 0)\n"
     "  --compress-system chat: compress the system prompt too (by default it is kept as is)\n"
-    "  --stats           a one-line summary on stderr\n"
+    "  --stats           a one-line summary on stderr (batch: one per file, and a total)\n"
+    "  -o DIR            batch: write each FILE's output to DIR/FILE (the path as given)\n"
+    "  --suffix SUF      batch: write each FILE's output to FILE followed by SUF\n"
+    "  -r                batch: compress the files under each directory FILE, recursively\n"
+    "  --jsonl           batch: the input is JSON Lines, one {\"id\":..., \"text\":...} record\n"
+    "                    a line (with options as fields); one JSON result a line out\n"
+    "  -T N              batch: N threads (0: one per core; default 1); same output for any N\n"
     "  -h, --help        show this help;  --version  show the version\n"
     "\n"
-    "Reads FILE, or standard input when FILE is - or absent.\n";
+    "Reads FILE, or standard input when FILE is - or absent. compress takes several\n"
+    "FILEs (their outputs go to stdout in order unless -o or --suffix is given); a\n"
+    "failing file or record is reported and the rest go on; the exit status is 1\n"
+    "when any failed.\n";
 
 static void fail(int code, const char *fmt, ...)
 {

@@ -1,7 +1,10 @@
 #!/bin/sh
 # run.sh - the whole test suite, as `make test` and CI run it.
 #
-# Groups: the build with gcc; unit tests; CLI tests; the code pass's
+# Groups: the build with gcc; unit tests; CLI tests; batch work (several
+# files, -r, --jsonl, -T); the Python binding (unittest, pip into a fresh
+# venv); the manual page against --help; make install into a temporary
+# prefix (pkg-config, the installed program and Python package); the code pass's
 # syntax-tree equivalence on a sample of the machine's code (tests/code); the unit and CLI tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
 # exactness against the reference tokenizers under node; terse eval against
@@ -136,6 +139,9 @@ group build build_release
 group unit build/test_unit
 group cli tests/cli.sh build
 group batch tests/batch.sh build
+group python tests/python.sh build
+group manual tests/manual.sh build
+group install tests/install.sh build
 group code tests/code/corpus.sh build quick
 group asan-build build_asan
 group asan-unit build/asan/test_unit
