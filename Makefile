@@ -74,7 +74,7 @@ EVAL_SRC = $(wildcard eval/*.c)
 EVAL_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(EVAL_SRC))
 EVAL_LIBS = -lcurl -lsqlite3 -lz
 
-.PHONY: grammars all lib test demo bench install uninstall clean bootstrap unit asan fuzz lint bench-quality
+.PHONY: grammars all lib test demo bench install uninstall clean bootstrap unit asan tsan fuzz lint bench-quality
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libterse.a $(BUILD)/libterse.so $(BUILD)/terse
@@ -201,6 +201,12 @@ unit: $(BUILD)/test_unit $(BUILD)/terse $(BUILD)/tokref $(BUILD)/jsonrt $(BUILD)
 asan:
 	$(MAKE) BUILD=build/asan CC=clang OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" unit
+
+# The program under ThreadSanitizer (clang): tests/tsan.sh runs batch work
+# on several threads with it, so that concurrent terse_compress calls on
+# one shared context are checked for data races.
+tsan:
+	$(MAKE) BUILD=build/tsan CC=clang OPT="-O1 -g" SAN="-fsanitize=thread" build/tsan/terse
 
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN = $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))

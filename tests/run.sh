@@ -6,7 +6,8 @@
 # venv); the manual page against --help; make install into a temporary
 # prefix (pkg-config, the installed program and Python package); the code pass's
 # syntax-tree equivalence on a sample of the machine's code (tests/code); the unit and CLI tests
-# again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
+# again under AddressSanitizer + UndefinedBehaviorSanitizer (clang); batch
+# work on several threads under ThreadSanitizer (tests/tsan.sh);
 # exactness against the reference tokenizers under node; terse eval against
 # an independent recount, and terse eval judge against the fake provider
 # server (node); a short run of every
@@ -60,6 +61,7 @@ check() {
 
 build_release() { check "build: gcc -Wall -Wextra -Werror" make -s all unit; }
 build_asan() { check "build: clang with ASan + UBSan" make -s asan; }
+build_tsan() { check "build: clang with ThreadSanitizer" make -s tsan; }
 
 run_fuzz() {
     check "build: libFuzzer targets" make -s fuzz || return 0
@@ -149,6 +151,8 @@ group asan-cli tests/cli.sh build/asan
 group asan-batch tests/batch.sh build/asan
 group asan-eval tests/eval.sh build/asan
 group asan-judge tests/judge.sh build/asan
+group tsan-build build_tsan
+group tsan tests/tsan.sh build/tsan build
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group eval tests/eval.sh build
