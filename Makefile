@@ -225,6 +225,13 @@ build/fuzz/fuzz_eval_%: fuzz/fuzz_eval_%.c $(EVAL_SRC) $(wildcard eval/*.h) buil
 	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -o $@ $< $(EVAL_SRC) build/fuzzlib/libterse-internal.a $(LDLIBS) $(EVAL_LIBS)
 
+# the --jsonl record target also compiles programs/batch.c (a program part)
+build/fuzz/fuzz_batch_%: fuzz/fuzz_batch_%.c programs/batch.c programs/batch.h build/fuzzlib/libterse-internal.a
+	@mkdir -p $(dir $@)
+	$(E) "  FUZZ    $@"
+	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $< programs/batch.c build/fuzzlib/libterse-internal.a $(LDLIBS)
+
 build/fuzz/%: fuzz/%.c $(wildcard fuzz/*.h) build/fuzzlib/libterse-internal.a
 	@mkdir -p $(dir $@)
 	$(E) "  FUZZ    $@"

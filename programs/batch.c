@@ -401,10 +401,9 @@ static const char *record_options(const struct batch *b, const struct json_value
     return NULL;
 }
 
-/* Compresses one JSON Lines record into its job: one JSON line out. */
-static void run_record(const struct run *run, struct job *j)
+int batch_record(const struct batch *b, const terse_ctx *ctx, const char *line, size_t n, size_t line_no,
+                 struct buf *out, struct buf *err, size_t *tokens_in, size_t *tokens_out)
 {
-    const struct batch *b = run->b;
     struct json_error je;
     struct json_doc *d;
     const struct json_value *text = NULL, *id = NULL;
@@ -412,19 +411,17 @@ static void run_record(const struct run *run, struct job *j)
     char msgbuf[256];
     const char *msg = NULL;
     unsigned char *fixed = NULL;
-    const char *line = j->line;
-    size_t n = j->line_len;
     terse_options o = b->opt;
     terse_ctx *own_ctx = NULL;
     terse_result r;
-    int own = 0, rc;
+    int own = 0, rc, status = 0;
 
     /* the JSON reader takes valid UTF-8: repair first, as every input is */
     if (utf8_first_invalid((const unsigned char *)line, n) < n) {
         size_t m = utf8_repaired_len((const unsigned char *)line, n);
         if (!(fixed = malloc(m))) {
-            j->status = EXIT_INTERNAL;
-            goto oom;
+            addf(err, "line %zu: out of memory", line_no);
+            return EXIT_INTERNAL;
         }
         n = utf8_repair((const unsigned char *)line, n, fixed);
         line = (const char *)fixed;
@@ -443,16 +440,19 @@ static void run_record(const struct run *run, struct job *j)
     else
         buf_adds(&fields, "null");
     if (!msg && own) {
-        if (!(own_ctx = terse_ctx_new(&o, &rc)))
+        if (!(own_ctx = terse_ctx_new(&o, &rc))) {
             msg = terse_strerror(rc);
+            if (rc == TERSE_ENOMEM)
+                status = EXIT_INTERNAL;
+        }
     }
     if (!msg) {
-        rc = terse_compress(own ? own_ctx : run->ctx, text->str, text->str_len, &r);
+        rc = terse_compress(own ? own_ctx : ctx, text->str, text->str_len, &r);
         if (rc == TERSE_OK) {
-            batch_result_json(&j->out, cstr(&fields), &r, o.tokenizer);
-            buf_addc(&j->out, '\n');
-            j->tokens_in = r.tokens_in;
-            j->tokens_out = r.tokens_out;
+            batch_result_json(out, cstr(&fields), &r, o.tokenizer);
+            buf_addc(out, '\n');
+            *tokens_in += r.tokens_in;
+            *tokens_out += r.tokens_out;
             terse_result_free(&r);
         } else {
             struct buf m = {0};
@@ -463,28 +463,32 @@ static void run_record(const struct run *run, struct job *j)
             buf_free(&m);
             msg = msgbuf;
             if (rc == TERSE_ENOMEM)
-                j->status = EXIT_INTERNAL;
+                status = EXIT_INTERNAL;
         }
     }
     terse_ctx_free(own_ctx);
     if (msg) {
         /* the error takes the record's place in the output */
-        buf_addc(&j->out, '{');
-        buf_add(&j->out, fields.p, fields.len);
-        buf_adds(&j->out, ",\"error\":");
-        add_json_text(&j->out, msg, strlen(msg));
-        buf_adds(&j->out, "}\n");
-        if (!j->status)
-            j->status = EXIT_USAGE;
-        addf(&j->err, "line %zu: %s", j->line_no, msg);
+        buf_addc(out, '{');
+        buf_add(out, fields.p, fields.len);
+        buf_adds(out, ",\"error\":");
+        add_json_text(out, msg, strlen(msg));
+        buf_adds(out, "}\n");
+        if (!status)
+            status = EXIT_USAGE;
+        addf(err, "line %zu: %s", line_no, msg);
     }
     json_doc_free(d);
+    if (out->oom || err->oom || fields.oom)
+        status = EXIT_INTERNAL;
     buf_free(&fields);
-    if (j->out.oom || j->err.oom || fields.oom)
-        j->status = EXIT_INTERNAL;
-    return;
-oom:
-    buf_adds(&j->err, "out of memory");
+    return status;
+}
+
+static void run_record(const struct run *run, struct job *j)
+{
+    j->status = batch_record(run->b, run->ctx, j->line, j->line_len, j->line_no, &j->out, &j->err,
+                             &j->tokens_in, &j->tokens_out);
 }
 
 static void run_job(const struct run *run, struct job *j)

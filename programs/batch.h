@@ -37,6 +37,15 @@ struct batch {
  * ran out. Usage errors (an unknown option value) are found before this. */
 int batch_compress(const struct batch *b);
 
+/* Compresses one JSON Lines record, line[0..n) (any bytes; no newline),
+ * with b's options under the record's own, ctx being b's options made once.
+ * Appends exactly one line to out: the --json object with "id" first, or
+ * {"id":...,"error":"..."}; on failure also "line N: message" (no newline)
+ * to err. Adds the token counts to *tokens_in and *tokens_out. Returns 0,
+ * 1 (a bad record) or 2 (out of memory). Thread-safe. */
+int batch_record(const struct batch *b, const terse_ctx *ctx, const char *line, size_t n, size_t line_no,
+                 struct buf *out, struct buf *err, size_t *tokens_in, size_t *tokens_out);
+
 /* Appends the `terse compress --json` object for r (no newline); fields,
  * when not NULL, is written first inside the braces followed by a comma
  * (`"id":7`). */
