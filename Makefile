@@ -74,6 +74,14 @@ EVAL_SRC = $(wildcard eval/*.c)
 EVAL_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(EVAL_SRC))
 EVAL_LIBS = -lcurl -lsqlite3 -lz
 
+# terse proxy (proxy/): part of the program too; it uses the public API and
+# the internal JSON model (lib/common/json.h, in proxy/rewrite.c only).
+PROXY_SRC = $(wildcard proxy/*.c)
+PROXY_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(PROXY_SRC))
+PROXY_LIBS = -lmicrohttpd -lcurl
+# (its header is not in HEADERS, so that editing it rebuilds only these)
+$(PROXY_OBJ) $(BUILD)/obj/programs/terse.o: $(wildcard proxy/*.h)
+
 .PHONY: grammars all lib test demo bench install uninstall clean bootstrap unit asan tsan fuzz lint bench-quality
 .DELETE_ON_ERROR:
 
@@ -173,9 +181,9 @@ $(BUILD)/libterse.so: $(LIB_OBJ) $(GRAMMAR_OBJ)
 # the program: terse.c (commands), batch.c (compress over many inputs, -T N)
 PROG_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard programs/*.c))
 
-$(BUILD)/terse: $(PROG_OBJ) $(EVAL_OBJ) $(BUILD)/libterse-internal.a
+$(BUILD)/terse: $(PROG_OBJ) $(EVAL_OBJ) $(PROXY_OBJ) $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(EVAL_LIBS)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(EVAL_LIBS) $(PROXY_LIBS)
 
 # ---- tests ---------------------------------------------------------------------
 
@@ -232,6 +240,13 @@ build/fuzz/fuzz_batch_%: fuzz/fuzz_batch_%.c programs/batch.c programs/batch.h b
 	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -o $@ $< programs/batch.c build/fuzzlib/libterse-internal.a $(LDLIBS)
 
+# the proxy's target also compiles the request rewriting of proxy/
+build/fuzz/fuzz_proxy: fuzz/fuzz_proxy.c proxy/rewrite.c proxy/cache.c proxy/config.c proxy/proxy.h build/fuzzlib/libterse-internal.a
+	@mkdir -p $(dir $@)
+	$(E) "  FUZZ    $@"
+	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $< proxy/rewrite.c proxy/cache.c proxy/config.c build/fuzzlib/libterse-internal.a $(LDLIBS)
+
 build/fuzz/%: fuzz/%.c $(wildcard fuzz/*.h) build/fuzzlib/libterse-internal.a
 	@mkdir -p $(dir $@)
 	$(E) "  FUZZ    $@"
@@ -247,7 +262,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --std=c11 --inline-suppr -Iinclude lib programs eval tools tests/unit tests/ref tests/roundtrip tests/code fuzz
+	  --std=c11 --inline-suppr -Iinclude lib programs eval proxy tools tests/unit tests/ref tests/roundtrip tests/code fuzz
 	$(MAKE) BUILD=build/clang CC=clang all
 
 demo: $(STAMP) all

@@ -9,7 +9,7 @@ _terse() {
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=${COMP_WORDS[1]}
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "compress count tokenize detokenize decode tokenizers eval --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "compress count tokenize detokenize decode tokenizers eval proxy --help --version" -- "$cur"))
         return
     fi
     case $prev in
@@ -25,7 +25,8 @@ _terse() {
         --model) COMPREPLY=($(compgen -W "gpt-4o gpt-4.1 gpt-5 o3 gpt-4 gpt-3.5-turbo gemini-2.5-pro gemini-2.5-flash claude-sonnet-4 claude-opus-4" -- "$cur")); return ;;
         --lang) COMPREPLY=($(compgen -W "python javascript typescript tsx c cpp go rust java json bash" -- "$cur")); return ;;
         -o) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --query|--budget|--keep-recent|--suffix|-T) return ;;
+        --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --query|--budget|--keep-recent|--suffix|-T|--listen|--openai-url|--anthropic-url|--gemini-url) return ;;
     esac
     case $cmd in
         compress) words="--level --type --lang --query --budget --tokenizer --model --stats --json --keep-recent --compress-system -o --suffix -r --jsonl -T --help" ;;
@@ -33,6 +34,7 @@ _terse() {
         tokenize) words="--tokenizer --model --special --help" ;;
         detokenize) words="--tokenizer --model --help" ;;
         decode) words="--type --help" ;;
+        proxy) words="--listen --openai-url --anthropic-url --gemini-url --config --log --help" ;;
         *) words="" ;;
     esac
     if [[ $cur == -* ]]; then

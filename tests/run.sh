@@ -10,7 +10,8 @@
 # work on several threads under ThreadSanitizer (tests/tsan.sh);
 # exactness against the reference tokenizers under node; terse eval against
 # an independent recount, and terse eval judge against the fake provider
-# server (node); a short run of every
+# server (node); terse proxy against a fake provider and a real redis-server
+# (tests/proxy.sh, also under the sanitizers); a short run of every
 # libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror).
 # Every check prints "ok - NAME" or "not ok - NAME"; the last line is
 # "N passed, N failed". Exit status 0 only when nothing failed.
@@ -151,12 +152,14 @@ group asan-cli tests/cli.sh build/asan
 group asan-batch tests/batch.sh build/asan
 group asan-eval tests/eval.sh build/asan
 group asan-judge tests/judge.sh build/asan
+group asan-proxy tests/proxy.sh build/asan
 group tsan-build build_tsan
 group tsan tests/tsan.sh build/tsan build
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group eval tests/eval.sh build
 group judge tests/judge.sh build
+group proxy tests/proxy.sh build
 group fuzz run_fuzz
 group valgrind run_valgrind
 group lint run_lint
