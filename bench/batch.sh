@@ -1,7 +1,7 @@
 #!/bin/sh
 # batch.sh - throughput of batch work on every core (issue 16): the same run
 # with -T1 and -T2, one after the other, over
-#   1. the SQuAD v2 dev paragraphs as JSON Lines (terse compress --jsonl);
+#   1. the SQuAD v2 dev paragraphs as JSON Lines, REPEAT times (terse compress --jsonl);
 #   2. a directory of Python files (/usr/lib/python3.11/*.py, terse compress -r);
 #   3. the Python binding: compress_many(threads=2) against a loop of compress.
 # For each: wall seconds, user+system CPU seconds, the speed-up (wall T1 /
@@ -20,12 +20,15 @@ mkdir -p "$OUT"
 DATA=../shared/data; [ -d "$DATA" ] || DATA=../../shared/data
 PYDIR=${PYDIR:-/usr/lib/python3.11}
 
-python3 - "$DATA/squad-v2/dev-v2.0.json" > "$OUT/squad.jsonl" <<'PY'
+# every paragraph, REPEAT times (default 10: the shared dev file is a
+# 646-paragraph sample, 0.6 MB, too short to time), ids "copy/title/i"
+python3 - "$DATA/squad-v2/dev-v2.0.json" "${REPEAT:-10}" > "$OUT/squad.jsonl" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-for a in d["data"]:
-    for i, p in enumerate(a["paragraphs"]):
-        print(json.dumps({"id": "%s/%d" % (a["title"], i), "text": p["context"]}, ensure_ascii=False))
+for k in range(int(sys.argv[2])):
+    for a in d["data"]:
+        for i, p in enumerate(a["paragraphs"]):
+            print(json.dumps({"id": "%d/%s/%d" % (k, a["title"], i), "text": p["context"]}, ensure_ascii=False))
 PY
 mkdir -p "$OUT/py"
 # a flat copy of the directory's top-level .py files: the same input every run
@@ -59,7 +62,7 @@ mb=$(wc -c < "$OUT/squad.jsonl" | awk '{print $1 / 1e6}')
 a=$(best "$OUT/squad.T1" "$T" compress --jsonl -T1 "$OUT/squad.jsonl")
 b=$(best "$OUT/squad.T2" "$T" compress --jsonl -T2 "$OUT/squad.jsonl")
 same=$(cmp -s "$OUT/squad.T1" "$OUT/squad.T2" && echo yes || echo NO)
-row "squad-v2 dev, $(wc -l < "$OUT/squad.jsonl") paragraphs, --jsonl" "$mb" $a $b "$same"
+row "squad-v2 dev paragraphs x${REPEAT:-10}, $(wc -l < "$OUT/squad.jsonl") records, --jsonl" "$mb" $a $b "$same"
 mb=$(cat "$OUT"/py/*.py | wc -c | awk '{print $1 / 1e6}')
 a=$(cd "$OUT" && best py.T1 "$T" compress -r -T1 py)
 b=$(cd "$OUT" && best py.T2 "$T" compress -r -T2 py)

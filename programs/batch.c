@@ -290,6 +290,18 @@ static void run_file(const struct run *run, struct job *j)
 static const char record_fields[] =
     "id, text, level, type, query, budget, model, tokenizer, lang, name, keep_recent, compress_system";
 
+/* Returns how many bytes of s (valid UTF-8) to quote in a message: all,
+ * or at most max without cutting a character. */
+static int clip(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return (int)n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return (int)max;
+}
+
 /* Reads a non-negative integer JSON number; returns 0 or -1. */
 static int record_count(const struct json_value *v, size_t *n)
 {
@@ -364,15 +376,17 @@ static const char *record_options(const struct batch *b, const struct json_value
         } else if (strcmp(k, "model") == 0 || strcmp(k, "tokenizer") == 0) {
             const terse_tokenizer *t = is_str ? terse_tokenizer_find(v->str) : NULL;
             if (!t) {
-                snprintf(msg, msg_len, "unknown %s %s%.60s%s", k, is_str ? "'" : "",
-                         is_str ? v->str : "(not a string)", is_str ? "'" : "");
+                const char *name = is_str ? v->str : "(not a string)";
+                snprintf(msg, msg_len, "unknown %s %s%.*s%s", k, is_str ? "'" : "", clip(name, 60), name,
+                         is_str ? "'" : "");
                 return msg;
             }
             o->tokenizer = t;
         } else if (strcmp(k, "lang") == 0) {
             if (!is_str || terse_lang_parse(v->str) < 0) {
-                snprintf(msg, msg_len, "unknown language %s%.60s%s", is_str ? "'" : "",
-                         is_str ? v->str : "(not a string)", is_str ? "'" : "");
+                const char *name = is_str ? v->str : "(not a string)";
+                snprintf(msg, msg_len, "unknown language %s%.*s%s", is_str ? "'" : "", clip(name, 60), name,
+                         is_str ? "'" : "");
                 return msg;
             }
             o->lang = v->str;
@@ -388,7 +402,7 @@ static const char *record_options(const struct batch *b, const struct json_value
                 return "\"compress_system\" must be true or false";
             o->compress_system = v->kind == JSON_TRUE;
         } else {
-            snprintf(msg, msg_len, "unknown field '%.40s' (fields: %s)", k, record_fields);
+            snprintf(msg, msg_len, "unknown field '%.*s' (fields: %s)", clip(k, 40), k, record_fields);
             return msg;
         }
     }

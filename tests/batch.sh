@@ -107,3 +107,14 @@ same "--jsonl -T3 --level max = -T1" big3.want big3.out
 
 "$T" compress -T x a.py 2> t.err; [ $? = 1 ] && grep -q "^terse: -T needs a number of threads" t.err; say $? "-T x is refused"
 "$T" compress --jsonl -o d recs.jsonl 2> t.err; [ $? = 1 ] && grep -q "^terse: --jsonl writes one result line" t.err; say $? "--jsonl with -o is refused"
+
+# regression (found by fuzz_batch_record): an error message that quotes a
+# long non-ASCII field name or model was cut inside a UTF-8 character, so the
+# error line was not valid JSON
+printf '{"id":1,"text":"x","m\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251":1}\n{"id":2,"text":"x","model":"%s"}\n' \
+    "$(printf '\342\202\254%.0s' $(seq 30))" > utf8.jsonl
+"$T" compress --jsonl utf8.jsonl 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin.buffer:
+    json.loads(line.decode("utf-8"))' 2>/dev/null
+say $? "--jsonl: an error quoting a long non-ASCII name is valid UTF-8 and JSON"

@@ -94,6 +94,11 @@ run_valgrind() {
     check "valgrind: terse eval leaks nothing" \
         valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
         --error-exitcode=1 build/terse eval --limit 3 --tokenizers o200k,claude --levels max
+    check "valgrind: terse compress -T2 over files and --jsonl leaks nothing" sh -c '
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+            --error-exitcode=1 build/terse compress -T2 -r examples tests/fuzz-seeds/chat-openai.json > /dev/null &&
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+            --error-exitcode=1 build/terse compress -T2 --jsonl tests/fuzz-seeds/batch-record.json > /dev/null'
     check "valgrind: terse compress --budget --query leaks nothing" \
         valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
         --error-exitcode=1 build/terse compress --budget 120 --query 'why did checkout fail' \
