@@ -20,7 +20,7 @@ import ctypes
 import ctypes.util
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
 
 __all__ = [
     "Error", "InvalidInput", "OutOfMemory", "TokenOutOfRange", "InputTooBig", "BudgetNotMet",
@@ -184,6 +184,10 @@ def _load():
 
 
 _lib = _load()
+_compress = _lib.terse_compress
+_result_free = _lib.terse_result_free
+_LEVEL_NAMES = {i: _lib.terse_level_name(i).decode() for i in range(4)}
+_TYPE_NAMES = {i: _lib.terse_type_name(i).decode() for i in range(7)}
 
 
 def version():
@@ -247,9 +251,12 @@ class Result:
     __slots__ = ("text", "tokens_in", "tokens_out", "tokenizer", "exact", "level", "type",
                  "segments", "dropped", "duplicates", "guard_fallbacks", "parse_errors", "elided")
 
-    def __init__(self, **kw):
-        for k in self.__slots__:
-            setattr(self, k, kw[k])
+    def __init__(self, text, tokens_in, tokens_out, tokenizer, exact, level, type, segments, dropped,
+                 duplicates, guard_fallbacks, parse_errors, elided):
+        self.text, self.tokens_in, self.tokens_out = text, tokens_in, tokens_out
+        self.tokenizer, self.exact, self.level, self.type = tokenizer, exact, level, type
+        self.segments, self.dropped, self.duplicates = segments, dropped, duplicates
+        self.guard_fallbacks, self.parse_errors, self.elided = guard_fallbacks, parse_errors, elided
 
     def as_dict(self):
         """The result as a dict, in `terse compress --json`'s key order."""
@@ -326,27 +333,24 @@ class Compressor:
         """Compresses text (str or bytes); returns a Result."""
         data = _bytes(text)
         r = _Result()
+        rp = ctypes.byref(r)
         # ctypes releases the GIL for the call: other threads run meanwhile
-        rc = _lib.terse_compress(self._ctx, data, len(data), ctypes.byref(r))
+        rc = _compress(self._ctx, data, len(data), rp)
         if rc != _OK:
             if rc == _EBUDGET:
                 need = r.min_tokens
-                _lib.terse_result_free(ctypes.byref(r))
+                _result_free(rp)
                 raise BudgetNotMet("a budget of %d tokens cannot be met: the most relevant part alone "
                                    "needs %d (%s); give a larger budget"
                                    % (self._budget, need, self._tok_name), rc, min_tokens=need)
             _raise(rc, "compress")
         try:
-            out = ctypes.string_at(r.text, r.len).decode("utf-8")
-            return Result(text=out, tokens_in=r.tokens_in, tokens_out=r.tokens_out,
-                          tokenizer=self._tok_name, exact=self._exact,
-                          level=_lib.terse_level_name(r.level).decode(),
-                          type=_lib.terse_type_name(r.type).decode(), segments=r.segments,
-                          dropped=r.segments_dropped, duplicates=r.duplicates,
-                          guard_fallbacks=r.guard_fallbacks, parse_errors=r.parse_errors,
-                          elided=r.elided)
+            return Result(ctypes.string_at(r.text, r.len).decode("utf-8"), r.tokens_in, r.tokens_out,
+                          self._tok_name, self._exact, _LEVEL_NAMES[r.level], _TYPE_NAMES[r.type],
+                          r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks,
+                          r.parse_errors, r.elided)
         finally:
-            _lib.terse_result_free(ctypes.byref(r))
+            _result_free(rp)
 
     def compress_many(self, texts, threads=None):
         """Compresses every text on `threads` threads (default: one per
@@ -359,9 +363,32 @@ class Compressor:
         n = min(n, max(1, len(texts)))
         if n == 1:
             return [self.compress(t) for t in texts]
-        with ThreadPoolExecutor(max_workers=n) as pool:
-            futures = [pool.submit(self.compress, t) for t in texts]
-        return [f.result() for f in futures]
+        out = [None] * len(texts)
+        errors = {}
+        todo = iter(range(len(texts)))
+        lock = threading.Lock()
+
+        def work():
+            # each thread takes the next index until none is left: no future
+            # per text, so the GIL is held only for the Python around each call
+            while True:
+                with lock:
+                    i = next(todo, None)
+                if i is None:
+                    return
+                try:
+                    out[i] = self.compress(texts[i])
+                except Exception as e:  # reported in input order below
+                    errors[i] = e
+
+        ts = [threading.Thread(target=work, daemon=True) for _ in range(n)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        if errors:
+            raise errors[min(errors)]
+        return out
 
 
 def compress(text, level=None, type="auto", query=None, budget=None, model=None, lang=None,
