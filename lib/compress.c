@@ -324,6 +324,9 @@ struct line {
     size_t start, end; /* without the newline */
     size_t indent;     /* leading spaces (tab = 4) */
     size_t text;       /* first non-blank byte */
+    /* the longest closing fence line ("```", "~~~~", nothing else) of
+     * backticks [0] and tildes [1] at this line or after it, 0 if none */
+    uint32_t close_after[2];
 };
 
 static int is_blank(const struct line *l)
@@ -331,10 +334,44 @@ static int is_blank(const struct line *l)
     return l->text == l->end;
 }
 
-static int is_fence(const char *d, const struct line *l)
+/* A line shaped like a fence ("```", "~~~" and more at the start): the
+ * length of its run of backticks or tildes, else 0. */
+static size_t fence_run(const char *d, const struct line *l)
 {
-    return l->indent <= 3 && l->end - l->text >= 3 &&
-           (memcmp(d + l->text, "```", 3) == 0 || memcmp(d + l->text, "~~~", 3) == 0);
+    size_t k = 0;
+    char c = d[l->text];
+    if (l->indent > 3 || (c != '`' && c != '~'))
+        return 0;
+    while (l->text + k < l->end && d[l->text + k] == c)
+        k++;
+    return k >= 3 ? k : 0;
+}
+
+/* Whether line l closes a fence of run characters c: a run at least as
+ * long and nothing else. */
+static int fence_closes(const char *d, const struct line *l, char c, size_t run)
+{
+    size_t k = fence_run(d, l);
+    return k >= run && d[l->text] == c && l->text + k == l->end;
+}
+
+/* Whether lines[i] opens a fenced block. A line shaped like a fence counts
+ * only with an info string ("```python") or a closing line after it, so
+ * that a reStructuredText underline ("~~~~~" under a title) or a stray
+ * "```" does not make the rest of the input verbatim; a run of tildes
+ * alone right under a line of text is such an underline. */
+static int is_fence(const char *d, const struct line *lines, size_t nl, size_t i)
+{
+    const struct line *l = &lines[i];
+    size_t run = fence_run(d, l);
+    char c = d[l->text];
+    if (!run)
+        return 0;
+    if (l->text + run < l->end)
+        return 1; /* an info string (trailing blanks are trimmed) */
+    if (c == '~' && i > 0 && !is_blank(&lines[i - 1]) && !fence_run(d, &lines[i - 1]))
+        return 0;
+    return i + 1 < nl && lines[i + 1].close_after[c == '~'] >= run;
 }
 
 static size_t heading_len(const char *d, const struct line *l)
@@ -378,8 +415,9 @@ static size_t list_marker(const char *d, const struct line *l)
     return 0;
 }
 
-/* 1 for a line of '=' (3 or more), 2 for one of '-', else 0: the underline
- * of a setext heading when it follows a line of text. */
+/* 1 for a line of '=' (3 or more), 2 for one of '-', 3 for one of '~' (a
+ * reStructuredText underline), else 0: the underline of a setext heading
+ * when it follows a line of text. */
 static int setext_level(const char *d, const struct line *l)
 {
     size_t i;
@@ -387,18 +425,45 @@ static int setext_level(const char *d, const struct line *l)
     if (l->indent > 3 || l->end - l->text < 3)
         return 0;
     c = d[l->text];
-    if (c != '=' && c != '-')
+    if (c != '=' && c != '-' && c != '~')
         return 0;
     for (i = l->text; i < l->end; i++)
         if (d[i] != c)
             return 0;
-    return c == '=' ? 1 : 2;
+    return c == '=' ? 1 : c == '-' ? 2 : 3;
 }
 
-static int block_start(const char *d, const struct line *l)
+static int block_start(const char *d, const struct line *lines, size_t nl, size_t i)
 {
-    return is_fence(d, l) || heading_len(d, l) || is_rule(d, l) || list_marker(d, l) ||
+    const struct line *l = &lines[i];
+    return is_fence(d, lines, nl, i) || heading_len(d, l) || is_rule(d, l) || list_marker(d, l) ||
            d[l->text] == '|';
+}
+
+static const char *const setext_heading[] = {"", "# ", "## ", "### "};
+
+/* Whether the n >= 2 lines of a paragraph are records (log lines, tool
+ * output, an address) rather than prose wrapped at a width: some line
+ * ends where the next line's first word would still have fitted in 3/4
+ * of the paragraph's widest line, or some line after the first is
+ * indented more than the first. Wrapped prose breaks a line only when the
+ * next word does not fit, so its line breaks carry no meaning and are
+ * joined; the line breaks of records are kept, at every level. */
+static int line_structured(const char *d, const struct line *ls, size_t n)
+{
+    size_t q, width = 0;
+    for (q = 0; q < n; q++)
+        if (ls[q].end - ls[q].start > width)
+            width = ls[q].end - ls[q].start;
+    for (q = 0; q + 1 < n; q++) {
+        const struct line *b = &ls[q + 1];
+        size_t w = 0;
+        while (b->text + w < b->end && d[b->text + w] != ' ' && d[b->text + w] != '\t')
+            w++;
+        if (b->indent > ls[0].indent || (ls[q].end - ls[q].start + 1 + w) * 4 <= width * 3)
+            return 1;
+    }
+    return 0;
 }
 
 /* Cuts the document into blocks and segments. */
@@ -437,6 +502,17 @@ static int segment_prose(struct job *j, int verbatim_only)
             break;
         i = (size_t)(nlp - d) + 1;
     }
+    for (i = nl; i-- > 0;) {
+        size_t run = fence_run(d, &lines[i]);
+        int c;
+        for (c = 0; c < 2; c++)
+            lines[i].close_after[c] = i + 1 < nl ? lines[i + 1].close_after[c] : 0;
+        if (run && lines[i].text + run == lines[i].end) {
+            c = d[lines[i].text] == '~';
+            if (run > lines[i].close_after[c])
+                lines[i].close_after[c] = run < UINT32_MAX ? (uint32_t)run : UINT32_MAX;
+        }
+    }
     for (i = 0; i < nl && !j->oom;) {
         const struct line *l = &lines[i];
         int sep = j->n_blocks == 0 ? SEP_PARA : blanks ? SEP_PARA : SEP_LINE;
@@ -456,8 +532,9 @@ static int segment_prose(struct job *j, int verbatim_only)
             i = k;
             continue;
         }
-        if (is_fence(d, l)) {
-            for (k = i + 1; k < nl && !(is_fence(d, &lines[k]) && d[lines[k].text] == d[l->text]); k++)
+        if (is_fence(d, lines, nl, i)) {
+            size_t run = fence_run(d, l);
+            for (k = i + 1; k < nl && !fence_closes(d, &lines[k], d[l->text], run); k++)
                 ;
             if (k == nl)
                 k = nl - 1;
@@ -472,11 +549,11 @@ static int segment_prose(struct job *j, int verbatim_only)
             i = k + 1;
             continue;
         }
-        if (i + 1 < nl && !list_marker(d, l) && !block_start(d, l) && setext_level(d, &lines[i + 1])) {
-            /* "Title" over "===" or "---": a heading, written "# Title" */
+        if (i + 1 < nl && !list_marker(d, l) && !block_start(d, lines, nl, i) && setext_level(d, &lines[i + 1])) {
+            /* "Title" over "===", "---" or "~~~": a heading, written "# Title" */
             add_block(j, 0, 0, sep);
             if (!j->oom)
-                j->blocks[j->n_blocks - 1].lit = setext_level(d, &lines[i + 1]) == 1 ? "# " : "## ";
+                j->blocks[j->n_blocks - 1].lit = setext_heading[setext_level(d, &lines[i + 1])];
             add_seg(j, l->text, l->end, SEG_HEADING);
             i += 2;
             continue;
@@ -521,8 +598,18 @@ static int segment_prose(struct job *j, int verbatim_only)
         }
         m = list_marker(d, l);
         /* a paragraph or a list item: lines up to a blank or a new block */
-        for (k = i + 1; k < nl && !is_blank(&lines[k]) && !block_start(d, &lines[k]); k++)
+        for (k = i + 1; k < nl && !is_blank(&lines[k]) && !block_start(d, lines, nl, k); k++)
             ;
+        if (!m && line_structured(d, lines + i, k - i)) {
+            /* records, not wrapped prose: a block per line, its indent kept */
+            size_t q;
+            for (q = i; q < k; q++) {
+                add_block(j, lines[q].start, lines[q].text - lines[q].start, q == i ? sep : SEP_LINE);
+                add_paragraph(j, lines[q].text, lines[q].end);
+            }
+            i = k;
+            continue;
+        }
         {
             size_t text = m ? l->text + m : l->text;
             while (text < l->end && (d[text] == ' ' || d[text] == '\t'))
@@ -1016,6 +1103,7 @@ static char *compress_alt(struct job *j, struct seg *g, int level, size_t *len)
  * (balanced and up: nine tenths of the words shared both ways, and nothing
  * protected that the earlier one lacks). The first occurrence stays. */
 #define NEAR_WINDOW 256
+#define NEAR_CHECKS 16
 
 /* seen_first's equality: two segments with the same output. */
 static int same_out(const void *arg, size_t a, size_t b)
@@ -1030,7 +1118,7 @@ static void mark_duplicates(struct job *j, int level)
         uint64_t bag;
         size_t seg, words;
     } near[NEAR_WINDOW];
-    size_t i, k, n_near = 0, near_next = 0, lo, hi;
+    size_t i, k, n_near = 0, near_next = 0, lo, hi, checks;
     struct seen outs;
     if (seen_init(&outs, j->n_segs) != 0) {
         j->oom = 1;
@@ -1054,12 +1142,16 @@ static void mark_duplicates(struct job *j, int level)
          * other (lo <= words <= hi); then the words themselves */
         lo = (g->words * 9 + 9) / 10;
         hi = g->words * 10 / 9;
-        for (k = 0; k < n_near; k++) {
-            const struct near *c = &near[k];
+        /* the most recent candidates first, and at most NEAR_CHECKS word
+         * comparisons per segment: a long run of lines of one shape (a
+         * test log) would otherwise cost NEAR_WINDOW comparisons a line */
+        for (k = 0, checks = 0; k < n_near && checks < NEAR_CHECKS; k++) {
+            const struct near *c = &near[(near_next + NEAR_WINDOW - 1 - k) % NEAR_WINDOW];
             const struct seg *e;
             if (c->words - lo > hi - lo || terse_popcount64(c->bag ^ g->bag) > 10 ||
                 c->seg < (i > 256 ? i - 256 : 0))
                 continue;
+            checks++;
             e = &j->segs[c->seg];
             if (overlap_tenths(e->out, e->out_len, g->out, g->out_len) >= 9 &&
                 overlap_tenths(g->out, g->out_len, e->out, e->out_len) >= 9 &&
@@ -1766,6 +1858,40 @@ static int compress_json_tabular(struct job *j, int level, struct buf *out, size
     return rc;
 }
 
+/* Counts what balanced and max left out of the tabular form s[0..n): the
+ * rows of each "[K of N]{" table header (N - K) and each string cut with a
+ * "…[+N chars]" marker (one each). */
+static size_t tab_left_out(const char *s, size_t n)
+{
+    size_t i, left = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '[' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9') {
+            char *e;
+            unsigned long long k = strtoull(s + i + 1, &e, 10), all;
+            if (e + 4 < s + n && memcmp(e, " of ", 4) == 0 && e[4] >= '0' && e[4] <= '9') {
+                all = strtoull(e + 4, &e, 10);
+                if (e + 1 < s + n && e[0] == ']' && e[1] == '{' && all > k)
+                    left += (size_t)(all - k);
+            }
+        } else if ((unsigned char)s[i] == 0xE2 && i + 4 < n && memcmp(s + i, "\xE2\x80\xA6[+", 5) == 0) {
+            left++;
+        }
+    }
+    return left;
+}
+
+/* Counts the lines that max left out of the folded log s[0..n): the N of
+ * each "~-N" line. */
+static size_t log_left_out(const char *s, size_t n)
+{
+    size_t i, left = 0;
+    for (i = 0; i + 2 < n; i++)
+        if ((i == 0 || s[i - 1] == '\n') && s[i] == '~' && s[i + 1] == '-' && s[i + 2] >= '0' &&
+            s[i + 2] <= '9')
+            left += (size_t)strtoull(s + i + 2, NULL, 10);
+    return left;
+}
+
 /* The input with invalid UTF-8 repaired, CR LF and CR turned into LF and a
  * leading byte-order mark removed. */
 static char *normalize_input(const char *text, size_t len, size_t *out_len)
@@ -1791,7 +1917,44 @@ static char *normalize_input(const char *text, size_t len, size_t *out_len)
     return d;
 }
 
-int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
+/* Returns 1 if the budget selection kept a content segment (a sentence or
+ * a verbatim block), not only headings, rules and markers. */
+static int content_kept(const struct job *j)
+{
+    size_t i;
+    for (i = 0; i < j->n_segs; i++) {
+        const struct seg *g = &j->segs[i];
+        if (g->keep && !g->removed && g->out_len &&
+            (g->kind == SEG_SENTENCE || g->kind == SEG_VERBATIM))
+            return 1;
+    }
+    return 0;
+}
+
+static int compress_text(const terse_ctx *ctx, const char *text, size_t len, terse_result *r);
+
+/* One compression of text[0..len) with the options of ctx (see
+ * terse_compress, which adds the budget's search and line break). UTF-16
+ * with a byte-order mark is compressed as the UTF-8 it encodes (its NUL
+ * bytes would otherwise be text); everything else as given. */
+static int compress_once(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
+{
+    char *u8 = NULL;
+    size_t u8_len = 0;
+    int rc, conv = text ? utf16_bom_to_utf8((const unsigned char *)text, len, &u8, &u8_len) : 0;
+    if (conv < 0) {
+        if (r)
+            memset(r, 0, sizeof *r);
+        return TERSE_ENOMEM;
+    }
+    if (conv == 0)
+        return compress_text(ctx, text, len, r);
+    rc = compress_text(ctx, u8, u8_len, r);
+    free(u8);
+    return rc;
+}
+
+static int compress_text(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
 {
     struct job j;
     struct tok_counter counter;
@@ -1839,33 +2002,60 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         code_lang = CODE_NONE;
     if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
-         * budget; else what follows */
-        rc = compress_json_tabular(&j, level, &out, &tab_tokens);
-        if (rc == TERSE_OK && ctx->o.budget && tab_tokens > ctx->o.budget)
-            rc = TERSE_EBUDGET;
-        if (rc == TERSE_OK)
-            tabular = 1;
-        else if (rc != TERSE_ENOMEM)
-            rc = TERSE_OK;
+         * budget; else what follows. With a budget, the lowest level that
+         * fits: minified JSON (exact) when it does, else the tabular form
+         * from safe up */
+        int L = level, exact_fits = 0;
+        if (ctx->o.budget) {
+            L = TERSE_LEVEL_SAFE;
+            if (j.parsed || json_valid(doc, j.n)) {
+                json_minify(doc, j.n, &out);
+                if (out.oom)
+                    rc = TERSE_ENOMEM;
+                else
+                    exact_fits = count_tokens(&j, out.p ? out.p : "", out.len) <= ctx->o.budget;
+                out.len = 0;
+            }
+        }
+        for (; L <= level && rc == TERSE_OK && !exact_fits && !tabular; L++) {
+            out.len = 0;
+            rc = compress_json_tabular(&j, L, &out, &tab_tokens);
+            if (rc == TERSE_OK && (!ctx->o.budget || tab_tokens <= ctx->o.budget)) {
+                tabular = 1;
+                level = L;
+                dropped = L >= TERSE_LEVEL_BALANCED ? tab_left_out(out.p, out.len) : 0;
+            } else if (rc != TERSE_ENOMEM) {
+                rc = TERSE_OK;
+            }
+        }
         out.len = tabular ? out.len : 0;
     }
-    if (type == TERSE_TYPE_LOG && level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !tabular) {
+    if (type == TERSE_TYPE_LOG && level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !tabular &&
+        (!ctx->o.budget || r->tokens_in > ctx->o.budget)) {
         /* logs: repeated lines and runs of alike lines folded (lossless
-         * at safe and balanced), if that meets the budget */
-        int raw = utf8_first_invalid((const unsigned char *)text, len) == len;
-        /* valid UTF-8 is folded as given, CRs and all, so that expanding
-         * gives back every byte; invalid UTF-8 only after repair */
-        rc = raw ? log_fold(text, len, ctx->o.tokenizer, level, &out)
-                 : log_fold(doc, j.n, ctx->o.tokenizer, level, &out);
-        /* a log that itself starts like a folded one had to be escaped,
-         * which may cost tokens: given back as it is, it would unfold */
-        if (rc == TERSE_OK) {
-            tab_tokens = count_tokens(&j, out.p ? out.p : "", out.len);
-            if (!ctx->o.budget || tab_tokens <= ctx->o.budget)
-                tabular = 1;
-            else
-                out.len = 0;
+         * at safe and balanced), if that meets the budget; with a budget,
+         * the lowest level that fits (exact, the log as it is, when the
+         * whole input does: the text path below) */
+        int raw = utf8_first_invalid((const unsigned char *)text, len) == len, L;
+        for (L = ctx->o.budget ? TERSE_LEVEL_SAFE : level; L <= level && rc == TERSE_OK && !tabular; L++) {
+            out.len = 0;
+            /* valid UTF-8 is folded as given, CRs and all, so that expanding
+             * gives back every byte; invalid UTF-8 only after repair */
+            rc = raw ? log_fold(text, len, ctx->o.tokenizer, L, &out)
+                     : log_fold(doc, j.n, ctx->o.tokenizer, L, &out);
+            /* a log that itself starts like a folded one had to be escaped,
+             * which may cost tokens: given back as it is, it would unfold */
+            if (rc == TERSE_OK) {
+                tab_tokens = count_tokens(&j, out.p ? out.p : "", out.len);
+                if (!ctx->o.budget || tab_tokens <= ctx->o.budget) {
+                    tabular = 1;
+                    level = L;
+                    dropped = L == TERSE_LEVEL_MAX ? log_left_out(out.p, out.len) : 0;
+                }
+            }
         }
+        if (!tabular)
+            out.len = 0;
         escaped_log = tabular && raw && log_is_folded(text, len);
     }
     if (tabular || rc != TERSE_OK) {
@@ -1894,9 +2084,10 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
         rc = compress_json(&j, &out, &dropped, &min_tokens);
         level = TERSE_LEVEL_EXACT;
     } else {
-        int verbatim = type != TERSE_TYPE_PROSE;
+        int verbatim;
         if (type == TERSE_TYPE_JSON)
-            type = TERSE_TYPE_PROSE; /* not valid JSON: read it as text */
+            type = TERSE_TYPE_PROSE; /* not valid JSON: compressed as prose */
+        verbatim = type != TERSE_TYPE_PROSE;
         if (segment_prose(&j, verbatim) != 0) {
             rc = TERSE_ENOMEM;
             goto done;
@@ -1954,6 +2145,8 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
                     compress_missing(&j, level);
                     rc = fit_budget(&j, &out, &dropped, &min_tokens, 1);
                 }
+                if (rc == TERSE_OK && !content_kept(&j))
+                    rc = TERSE_EBUDGET; /* only headings and markers: no content */
             }
         }
         if (j.oom || out.oom)
@@ -2010,4 +2203,97 @@ done:
     json_doc_free(j.parsed);
     tok_counter_free(&counter);
     return rc;
+}
+
+/* The tokens of r's text as the caller sends it: with o.count_newline, a
+ * line break is added after a text that does not end with one. */
+static size_t sent_tokens(const terse_ctx *ctx, const terse_result *r, int *oom)
+{
+    char *t;
+    size_t n = r->tokens_out;
+    if (!ctx->o.count_newline || !r->len || r->text[r->len - 1] == '\n')
+        return n;
+    t = malloc(r->len + 1);
+    if (!t) {
+        *oom = 1;
+        return n;
+    }
+    memcpy(t, r->text, r->len);
+    t[r->len] = '\n';
+    if (terse_count(ctx->o.tokenizer, t, r->len + 1, 0, &n) != TERSE_OK)
+        *oom = 1;
+    free(t);
+    return n;
+}
+
+/* Compresses within budget (which must be > 0): at the budget, and, when
+ * the line break of count_newline takes the text over it, at one token
+ * less (a few times at most). TERSE_EBUDGET when that cannot be done. */
+static int compress_within(const terse_ctx *ctx, size_t budget, const char *text, size_t len,
+                           terse_result *r)
+{
+    terse_ctx c = *ctx;
+    size_t b = budget;
+    int tries, rc = TERSE_EBUDGET;
+    for (tries = 0; tries < 8 && b > 0; tries++, b--) {
+        int oom = 0;
+        c.o.budget = b;
+        rc = compress_once(&c, text, len, r);
+        if (rc != TERSE_OK)
+            return rc;
+        if (sent_tokens(ctx, r, &oom) <= budget && !oom)
+            return TERSE_OK;
+        terse_result_free(r);
+        if (oom)
+            return TERSE_ENOMEM;
+        rc = TERSE_EBUDGET;
+    }
+    return rc;
+}
+
+int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
+{
+    size_t lo, hi, tokens_in;
+    terse_result t;
+    int rc;
+    if (!ctx || !ctx->o.budget)
+        return compress_once(ctx, text, len, r);
+    rc = compress_within(ctx, ctx->o.budget, text, len, r);
+    if (rc != TERSE_EBUDGET)
+        return rc;
+    /* the smallest budget that succeeds: above the one that failed, at
+     * most the tokens of the whole input (plus its line break), which
+     * always fit at exact; found by bisection, so that the figure given
+     * fails at one token less and succeeds as given */
+    tokens_in = r->tokens_in;
+    lo = ctx->o.budget; /* fails */
+    hi = r->min_tokens > lo ? r->min_tokens : lo + 1;
+    for (;;) {
+        rc = compress_within(ctx, hi, text, len, &t);
+        if (rc == TERSE_OK) {
+            terse_result_free(&t);
+            break;
+        }
+        if (rc != TERSE_EBUDGET)
+            return rc;
+        lo = hi;
+        if (hi >= SIZE_MAX / 4)
+            return TERSE_EBUDGET; /* r->min_tokens: the pass's own figure */
+        /* the input and its line break: the exact level, which fits */
+        hi = hi < tokens_in + 2 ? tokens_in + 2 : hi * 2;
+    }
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        rc = compress_within(ctx, mid, text, len, &t);
+        if (rc == TERSE_OK) {
+            terse_result_free(&t);
+            hi = mid;
+        } else if (rc == TERSE_EBUDGET) {
+            lo = mid;
+        } else {
+            return rc;
+        }
+    }
+    r->min_tokens = hi;
+    return TERSE_EBUDGET;
 }

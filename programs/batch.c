@@ -110,6 +110,12 @@ void batch_result_json(struct buf *out, const char *fields, const terse_result *
          r->duplicates, r->guard_fallbacks, r->parse_errors, r->elided);
 }
 
+/* Appends "N one" or "N many" (thread-safe, unlike a static buffer). */
+static void add_count(struct buf *out, size_t n, const char *one, const char *many)
+{
+    addf(out, "%zu %s", n, n == 1 ? one : many);
+}
+
 void batch_stats_line(struct buf *out, const char *label, const terse_result *r,
                       const terse_tokenizer *t)
 {
@@ -118,30 +124,41 @@ void batch_stats_line(struct buf *out, const char *label, const terse_result *r,
         buf_adds(out, label);
         buf_adds(out, ": ");
     }
-    addf(out,
-         "%zu -> %zu tokens (%.1f%% fewer) on %s%s, level %s, type %s, %zu segments, "
-         "%zu dropped, %zu duplicates, %zu guard fallbacks",
-         r->tokens_in, r->tokens_out,
+    addf(out, "%zu -> ", r->tokens_in);
+    add_count(out, r->tokens_out, "token", "tokens");
+    addf(out, " (%.1f%% fewer) on %s%s, level %s, type %s, ",
          r->tokens_in ? 100.0 * (double)(r->tokens_in - r->tokens_out) / (double)r->tokens_in : 0.0,
          terse_tokenizer_name(t), terse_tokenizer_is_exact(t) ? "" : " (an estimate)",
-         terse_level_name(r->level), terse_type_name(r->type), r->segments, r->segments_dropped,
-         r->duplicates, r->guard_fallbacks);
-    if (r->type == TERSE_TYPE_CODE || r->parse_errors || r->elided)
-        addf(out, ", %zu elided, %zu parse error%s", r->elided, r->parse_errors,
-             r->parse_errors == 1 ? "" : "s");
+         terse_level_name(r->level), terse_type_name(r->type));
+    add_count(out, r->segments, "segment", "segments");
+    addf(out, ", %zu dropped, ", r->segments_dropped);
+    add_count(out, r->duplicates, "duplicate", "duplicates");
+    buf_adds(out, ", ");
+    add_count(out, r->guard_fallbacks, "guard fallback", "guard fallbacks");
+    if (r->type == TERSE_TYPE_CODE || r->parse_errors || r->elided) {
+        /* parse_errors counts files (in markdown: fenced blocks) whose parse
+         * had errors, not the errors */
+        addf(out, ", %zu elided, ", r->elided);
+        if (r->type == TERSE_TYPE_CODE)
+            add_count(out, r->parse_errors, "file", "files");
+        else
+            add_count(out, r->parse_errors, "block", "blocks");
+        buf_adds(out, " with parse errors");
+    }
     buf_addc(out, '\n');
 }
 
 void batch_error_text(struct buf *out, int rc, const terse_result *r, size_t budget,
                       const terse_tokenizer *t)
 {
-    if (rc == TERSE_EBUDGET)
-        addf(out,
-             "a budget of %zu tokens cannot be met: the most relevant part alone needs %zu "
-             "(%s); give a larger --budget",
-             budget, r->min_tokens, terse_tokenizer_name(t));
-    else
+    if (rc == TERSE_EBUDGET) {
+        buf_adds(out, "a budget of ");
+        add_count(out, budget, "token", "tokens");
+        addf(out, " cannot be met: the smallest that can is %zu (%s); give a larger --budget", r->min_tokens,
+             terse_tokenizer_name(t));
+    } else {
         addf(out, "compress: %s", terse_strerror(rc));
+    }
 }
 
 /* ---- jobs --------------------------------------------------------------------- */

@@ -81,7 +81,7 @@ J
 [ "$(wc -l < j1.err)" = 1 ] && grep -q "^terse: 3 of 6 records failed" j1.err; say $? "--jsonl: one summary line on stderr"
 sed -n 1p j1.out | grep -q '^{"id":1,"text":"To win we did this\. Total 42\.","tokens_in"'; say $? "--jsonl: record 1"
 sed -n 3p j1.out | grep -q '^{"id":null,"error":"column 1: expected'; say $? "--jsonl: a line that is not JSON"
-sed -n 4p j1.out | grep -q '^{"id":3,"error":"a budget of 1 tokens cannot be met'; say $? "--jsonl: a budget that cannot be met"
+sed -n 4p j1.out | grep -q '^{"id":3,"error":"a budget of 1 token cannot be met: the smallest that can is'; say $? "--jsonl: a budget that cannot be met"
 sed -n 5p j1.out | grep -q "^{\"id\":4,\"error\":\"unknown field 'txt'"; say $? "--jsonl: an unknown field"
 sed -n 6p j1.out | grep -q '^{"id":\[5\],"text":"In order to win, we did this\.",.*"tokenizer":"cl100k"'; say $? "--jsonl: per-record level and model"
 printf 'def f(x):\n    # c\n    return 1\n' > two.py

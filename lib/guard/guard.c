@@ -15,6 +15,7 @@ static int is_protected(const char *s, const struct lex_tok *t, int sentence_sta
     case LX_URL:
     case LX_EMAIL:
     case LX_PATH:
+    case LX_NAME:
     case LX_CODE:
     case LX_QUOTE:
         return 1;

@@ -15,6 +15,7 @@
 #include "code.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -436,7 +437,8 @@ static int op_byte(char c)
  * two words, two operator characters (which could fuse: "- -", "> >"), a
  * number and a dot, a quote on either side (string prefixes, literal
  * suffixes, lifetimes), a slash (regex or comment), or a preprocessor
- * line (where "X (a)" and "X(a)" differ), Python's "except *" (see below). Everywhere else the space only
+ * line (where "X (a)" and "X(a)" differ), Python's "except *" (see below), C's
+ * "+ 1" after a sign (see below). Everywhere else the space only
  * costs tokens. Bash keeps every space: there it separates words. */
 static int needs_space(const struct emit *e, size_t s)
 {
@@ -454,6 +456,8 @@ static int needs_space(const struct emit *e, size_t s)
         memcmp(e->out->p + e->out->len - 6, "except", 6) == 0 &&
         (e->out->len == 6 || !word_byte((unsigned char)e->out->p[e->out->len - 7])))
         return 1; /* tree-sitter reads "except *E" as an except clause, "except*E" as an except* one */
+    if (e->c_family && (a == '+' || a == '-') && b >= '0' && b <= '9')
+        return 1; /* C's number literal takes a sign: "sizeof(int)+1" and "(T)+1" read as casts of "+1" */
     if (strchr("\"'`", a) || strchr("\"'`", b)) {
         /* a quote next to a word may be a string prefix (b"", L'', u8"") or a
          * literal suffix; in Rust a quote may start a lifetime */
@@ -699,9 +703,42 @@ static int elided_member(const struct emit *e, TSNode n, uint32_t k)
            ts_node_is_null(ts_node_child_by_field_id(type, e->body_field));
 }
 
+/* 1 when node n holds, at any depth, a named function, method, signature
+ * or class (C and C++: a declaration of a function): what a member that is
+ * not itself one may wrap (a Java record or enum with methods, TypeScript's
+ * "export function f(): T;" in an interface, C++'s "friend int f(A);").
+ * Iterative (a cursor). */
+static int holds_named_definition(const struct emit *e, TSNode n)
+{
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    int found = 0;
+    if (!ts_tree_cursor_goto_first_child(&c)) {
+        ts_tree_cursor_delete(&c);
+        return 0;
+    }
+    for (;;) {
+        TSNode d = ts_tree_cursor_current_node(&c);
+        if ((kind_of(e, d) & (K_FUNC | K_CLASS | K_METHOD)) &&
+            (!ts_node_is_null(ts_node_child_by_field_id(d, e->name_field)) || declares_function(e, d))) {
+            found = 1;
+            break;
+        }
+        if (ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), n))
+                goto out;
+    }
+out:
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
 /* 1 when a member list holds something the skeleton keeps (a method, a
- * nested function, class or declaration): then its fields are elided a
- * run at a time instead of the whole list. */
+ * nested function, class or declaration, or a member that holds a named
+ * one: holds_named_definition): then its fields are elided a run at a
+ * time instead of the whole list, so every name of a definition the list
+ * holds is written. */
 static int holds_methods(const struct emit *e, TSNode list)
 {
     TSTreeCursor c = ts_tree_cursor_new(list);
@@ -712,7 +749,8 @@ static int holds_methods(const struct emit *e, TSNode list)
             uint32_t k = kind_of(e, ch);
             if (!ts_node_is_named(ch) || (k & K_COMMENT))
                 continue;
-            if ((k & (K_FUNC | K_CLASS | K_METHOD)) || ((k & K_MEMBER) && !elided_member(e, ch, k)))
+            if ((k & (K_FUNC | K_CLASS | K_METHOD)) || ((k & K_MEMBER) && !elided_member(e, ch, k)) ||
+                (!elided_member(e, ch, k) && holds_named_definition(e, ch)))
                 found = 1;
         } while (!found && ts_tree_cursor_goto_next_sibling(&c));
     }
@@ -1140,8 +1178,15 @@ static void elide(struct emit *e, TSNode body)
             }
             break;
         }
-        if (mark == e->out->len)
+        if (mark == e->out->len && e->last_line_comment) {
+            /* a comment kept after the header's colon ("# type: ...") runs
+             * to the end of its line: the body goes on the next one */
+            buf_addc(e->out, '\n');
+            indent(e, e->idepth + 1);
+            buf_adds(e->out, "...");
+        } else if (mark == e->out->len) {
             buf_adds(e->out, " ...");
+        }
     } else {
         take_gap(e, bs);
         separate(e, bs, 0);
@@ -1716,6 +1761,51 @@ static int fit_bodies(struct emit *e, TSNode root)
     return e->oom ? CODE_ENOMEM : CODE_OK;
 }
 
+/* ---- tree-sitter's memory ---------------------------------------------------- */
+
+/* tree-sitter cannot report a failed allocation (it uses what it gets), and
+ * its own allocator prints "tree-sitter failed to allocate N bytes" without
+ * a newline and exits 1. Ours ends the process the way every out-of-memory
+ * of terse does: one "terse:" line on stderr and status 2 (TERSE_EXIT_OOM
+ * in code.h). This is the one place where the library ends the process. */
+static void ts_out_of_memory(size_t n)
+{
+    fprintf(stderr, "terse: out of memory (the code parser could not get %zu bytes)\n", n);
+    fflush(stderr);
+    _Exit(CODE_EXIT_OOM);
+}
+
+static void *ts_malloc_or_exit(size_t n)
+{
+    void *p = malloc(n);
+    if (!p && n)
+        ts_out_of_memory(n);
+    return p;
+}
+
+static void *ts_calloc_or_exit(size_t k, size_t n)
+{
+    void *p = calloc(k, n);
+    if (!p && k && n)
+        ts_out_of_memory(k * n);
+    return p;
+}
+
+static void *ts_realloc_or_exit(void *q, size_t n)
+{
+    void *p = realloc(q, n);
+    if (!p && n)
+        ts_out_of_memory(n);
+    return p;
+}
+
+static pthread_once_t ts_alloc_once = PTHREAD_ONCE_INIT;
+
+static void ts_alloc_install(void)
+{
+    ts_set_allocator(ts_malloc_or_exit, ts_calloc_or_exit, ts_realloc_or_exit, free);
+}
+
 /* See code.h. One parser per call: a context holds no parser (no state). */
 int code_parses(const char *src, size_t n, int lang)
 {
@@ -1723,6 +1813,7 @@ int code_parses(const char *src, size_t n, int lang)
     TSParser *p;
     TSTree *t = NULL;
     int ok = 0;
+    pthread_once(&ts_alloc_once, ts_alloc_install);
     if (!L || n > UINT32_MAX || !(p = ts_parser_new()))
         return 0;
     if (ts_parser_set_language(p, L->grammar()) && (t = ts_parser_parse_string(p, NULL, src, (uint32_t)n)) != NULL)
@@ -1750,6 +1841,7 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
         buf_add(out, src, n);
         return out->oom ? CODE_ENOMEM : CODE_OK;
     }
+    pthread_once(&ts_alloc_once, ts_alloc_install);
     parser = ts_parser_new();
     if (!parser || !ts_parser_set_language(parser, L->grammar()))
         goto fail;

@@ -52,6 +52,12 @@ enum {
     CODE_EBUDGET = -2         /* not even the skeleton fits the budget */
 };
 
+/* The process's exit status when tree-sitter runs out of memory: it cannot
+ * report a failed allocation, so the code pass ends the process with one
+ * "terse: out of memory ..." line on stderr and this status (the CLI's
+ * out-of-memory status). */
+#define CODE_EXIT_OOM 2
+
 /* Appends the compressed form of src[0..n) to out and adds to *st. A text
  * that does not parse without errors is appended unchanged (and counted
  * in st->parse_errors): without a trustworthy tree no layout change is safe.

@@ -61,8 +61,8 @@ class InputTooBig(Error, ValueError):
 
 
 class BudgetNotMet(Error):
-    """The budget cannot be met even with only the most relevant part kept;
-    `min_tokens` is what that part alone needs."""
+    """The budget cannot be met; `min_tokens` is the smallest budget that
+    can (include/terse.h, terse_result.min_tokens)."""
 
     def __init__(self, message, code=None, min_tokens=None):
         super().__init__(message, code)
@@ -121,6 +121,7 @@ class _Options(ctypes.Structure):
         ("keep_recent", ctypes.c_size_t),
         ("compress_system", ctypes.c_int),
         ("compact", ctypes.c_int),
+        ("count_newline", ctypes.c_int),
         ("_reserved", ctypes.c_char * 256),
     ]
 
@@ -340,9 +341,10 @@ class Compressor:
             if rc == _EBUDGET:
                 need = r.min_tokens
                 _result_free(rp)
-                raise BudgetNotMet("a budget of %d tokens cannot be met: the most relevant part alone "
-                                   "needs %d (%s); give a larger budget"
-                                   % (self._budget, need, self._tok_name), rc, min_tokens=need)
+                raise BudgetNotMet("a budget of %d token%s cannot be met: the smallest that can is %d "
+                                   "(%s); give a larger budget"
+                                   % (self._budget, "" if self._budget == 1 else "s", need,
+                                      self._tok_name), rc, min_tokens=need)
             _raise(rc, "compress")
         try:
             return Result(ctypes.string_at(r.text, r.len).decode("utf-8"), r.tokens_in, r.tokens_out,

@@ -143,7 +143,8 @@ class Messages(unittest.TestCase):
         self.assertLess(len(out[1]["content"]), len(self.ASK))
         self.assertEqual(out[2]["tool_calls"], msgs[2]["tool_calls"])
         self.assertEqual(out[3]["tool_call_id"], "c1")
-        self.assertEqual(json.loads(out[3]["content"]), {"temp": 21, "sky": "clear"})
+        self.assertIn("21", out[3]["content"])  # a tool result: compressed as what it is
+        self.assertIn("clear", out[3]["content"])
         self.assertEqual(msgs[1]["content"], self.ASK)  # the input is not changed
         sysc = terse.compress_messages(msgs, compress_system=True)[0]["content"]
         self.assertNotEqual(sysc, self.SYSTEM)
