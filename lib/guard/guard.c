@@ -6,6 +6,7 @@
 
 #include "../common/hash.h"
 #include "../common/lex.h"
+#include "../common/words.h"
 
 static int is_protected(const char *s, const struct lex_tok *t, int sentence_start,
                         guard_common_word_fn common)
@@ -198,4 +199,110 @@ int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, s
     if (fi != stack_fp)
         free(fi);
     return ok;
+}
+
+/* See guard.h. */
+int guard_item_kind(const char *item, size_t len)
+{
+    struct lex_tok t[8];
+    size_t n, i;
+    for (i = 0; i < len; i++)
+        if (item[i] >= '0' && item[i] <= '9')
+            break;
+    if (i < len && len <= 64) {
+        /* a number token, or a digit group the second check found */
+        n = lex_text(item, len < 8 ? len : 8, t);
+        if (n == 0 || t[0].kind == LX_NUMBER || t[0].kind == LX_PUNCT || t[0].kind == LX_WORD)
+            return GUARD_NUMBER;
+    }
+    if (len == 0 || len > 8 || (n = lex_text(item, len, t)) == 0)
+        return GUARD_IDENTIFIER;
+    if (t[0].kind == LX_NUMBER)
+        return GUARD_NUMBER;
+    if (t[0].kind == LX_WORD)
+        return t[0].flags & LXF_NEG ? GUARD_NEGATION : GUARD_NAME;
+    return GUARD_IDENTIFIER;
+}
+
+/* Whether s[0..n) contains item[0..len). */
+static int contains(const char *s, size_t n, const char *item, size_t len)
+{
+    return count_sub(s, n, item, len) > 0;
+}
+
+/* Whether a[0..an) (lower case) abbreviates or equals b[0..bn) (any
+ * case): same first letter, and a's letters a subsequence of b's. */
+static int abbreviates(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t i = 0, k = 0;
+    if (!an || !bn || an > bn || (a[0] != b[0] && a[0] != (char)(b[0] | 0x20)))
+        return 0;
+    for (; k < bn && i < an; k++) {
+        char c = b[k];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c == a[i])
+            i++;
+    }
+    return i == an;
+}
+
+/* See guard.h. */
+size_t guard_novel_words(const char *in, size_t in_len, const char *out, size_t out_len, size_t *words)
+{
+    struct lex_tok *ti = malloc((in_len + out_len + 1) * sizeof *ti), *to;
+    size_t ni, no, i, k, novel = 0, total = 0;
+    if (!ti)
+        return (size_t)-1;
+    to = ti + in_len;
+    ni = lex_text(in, in_len, ti);
+    no = lex_text(out, out_len, to);
+    for (i = 0; i < no; i++) {
+        const struct lex_tok *t = &to[i];
+        const char *w = out + t->start;
+        char low[64];
+        int ok = 0;
+        if (t->kind == LX_NUMBER) {
+            /* each digit group must occur in the input */
+            size_t a = 0;
+            total++;
+            while (a < t->len) {
+                size_t e;
+                if (!(w[a] >= '0' && w[a] <= '9')) {
+                    a++;
+                    continue;
+                }
+                for (e = a; e < t->len && w[e] >= '0' && w[e] <= '9'; e++)
+                    ;
+                if (!contains(in, in_len, w + a, e - a)) {
+                    novel++;
+                    break;
+                }
+                a = e;
+            }
+            continue;
+        }
+        if (t->kind != LX_WORD)
+            continue;
+        total++;
+        if (t->len == 1 || stop_word_is(w, t->len))
+            continue;
+        if (!word_lower(w, t->len, low, sizeof low)) {
+            /* long or non-ASCII: as written */
+            if (!contains(in, in_len, w, t->len))
+                novel++;
+            continue;
+        }
+        for (k = 0; k < ni && !ok; k++)
+            if (ti[k].kind == LX_WORD || ti[k].kind == LX_PATH || ti[k].kind == LX_URL || ti[k].kind == LX_CODE ||
+                ti[k].kind == LX_EMAIL || ti[k].kind == LX_QUOTE)
+                ok = ti[k].kind == LX_WORD ? abbreviates(low, t->len, in + ti[k].start, ti[k].len)
+                                           : contains(in + ti[k].start, ti[k].len, low, t->len);
+        if (!ok)
+            novel++;
+    }
+    free(ti);
+    if (words)
+        *words = total;
+    return novel;
 }
