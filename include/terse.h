@@ -216,6 +216,9 @@ typedef struct terse_chunk {
     int verdict;          /* enum terse_verdict */
     size_t tokens_terse;  /* tokens of terse's own output of the chunk */
     size_t tokens_model;  /* tokens of the rewrite (0 without one) */
+    char missing[64];     /* number, negation, name, identifier: the first item of
+                             the chunk the rewrite lacks (NUL-terminated; a long
+                             one cut at a character boundary); else "" */
     double seconds, cost; /* as the callback reported them */
     int cached;
 } terse_chunk;

@@ -427,8 +427,8 @@ static const char *code_note(size_t elided, size_t parse_errors)
     return note;
 }
 
-/* A positive number option (dflt when absent), at most max. */
-static size_t positive(const char *v, const char *name, size_t dflt, size_t max)
+/* A number option from min to max (dflt when absent). */
+static size_t number_opt(const char *v, const char *name, size_t dflt, size_t min, size_t max)
 {
     char *end;
     unsigned long long k;
@@ -436,8 +436,8 @@ static size_t positive(const char *v, const char *name, size_t dflt, size_t max)
         return dflt;
     errno = 0;
     k = strtoull(v, &end, 10);
-    if (errno || *end || end == v || v[0] == '-' || k == 0 || k > max)
-        fail(EXIT_USAGE, "%s needs a number from 1 to %zu, not '%s'", name, max, v);
+    if (errno || *end || end == v || v[0] == '-' || k < min || k > max)
+        fail(EXIT_USAGE, "%s needs a number from %zu to %zu, not '%s'", name, min, max, v);
     return (size_t)k;
 }
 
@@ -512,6 +512,10 @@ static void backend_json(const struct eval_backend *be, const terse_result *r)
         else
             printf("%.8f", c->cost);
         printf(",\"cached\":%s", c->cached ? "true" : "false");
+        if (c->missing[0]) {
+            fputs(",\"missing\":", stdout);
+            json_string(c->missing);
+        }
         if (i < be->n_calls && !be->calls[i].ok) {
             fputs(",\"error\":", stdout);
             json_string(be->calls[i].err);
@@ -595,12 +599,12 @@ static int cmd_compress(int argc, char **argv)
             fail(EXIT_USAGE, "--backend rewrites wording, which level exact keeps: use safe, balanced or max");
         be.url = o.backend;
         be.model = o.backend_model;
-        be.jobs = (int)positive(o.backend_jobs, "--backend-jobs", 4, 64);
-        be.timeout_s = (long)positive(o.backend_timeout, "--backend-timeout", 60, 3600);
-        be.retries = o.backend_retries ? (int)positive(o.backend_retries, "--backend-retries", 3, 20) + 0 : 3;
+        be.jobs = (int)number_opt(o.backend_jobs, "--backend-jobs", 4, 1, 64);
+        be.timeout_s = (long)number_opt(o.backend_timeout, "--backend-timeout", 60, 1, 3600);
+        be.retries = (int)number_opt(o.backend_retries, "--backend-retries", 3, 0, 20);
         be.backoff_ms = 500;
         be.max_tokens = 2048;
-        opt.rewrite_tokens = positive(o.backend_chunk, "--backend-chunk", 512, 100000);
+        opt.rewrite_tokens = number_opt(o.backend_chunk, "--backend-chunk", 512, 16, 100000);
         if (o.backend_prompt) {
             size_t plen;
             prompt = read_input(o.backend_prompt, &plen);

@@ -91,8 +91,13 @@ static size_t count_sub(const char *s, size_t n, const char *item, size_t len)
     return c;
 }
 
-int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
-                guard_common_word_fn common, const char **first_missing, size_t *missing_len)
+static int check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, size_t ni, const char *out,
+                       size_t out_len, const struct lex_tok *to, size_t no, guard_common_word_fn common,
+                       int sentences, const char **first_missing, size_t *missing_len);
+
+/* Both texts lexed, then checked (sentences: see check_lexed). */
+static int check_text(const char *in, size_t in_len, const char *out, size_t out_len, guard_common_word_fn common,
+                      int sentences, const char **first_missing, size_t *missing_len)
 {
     struct lex_tok stack_in[128], stack_out[128];
     struct lex_tok *ti = stack_in, *to = stack_out;
@@ -113,7 +118,7 @@ int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
     }
     ni = lex_text(in, in_len, ti);
     no = lex_text(out, out_len, to);
-    ok = guard_check_lexed(in, in_len, ti, ni, out, out_len, to, no, common, first_missing, missing_len);
+    ok = check_lexed(in, in_len, ti, ni, out, out_len, to, no, common, sentences, first_missing, missing_len);
     if (ti != stack_in)
         free(ti);
     if (to != stack_out)
@@ -121,9 +126,51 @@ int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
     return ok;
 }
 
+int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
+                guard_common_word_fn common, const char **first_missing, size_t *missing_len)
+{
+    return check_text(in, in_len, out, out_len, common, 0, first_missing, missing_len);
+}
+
+int guard_check_text(const char *in, size_t in_len, const char *out, size_t out_len,
+                     guard_common_word_fn common, const char **first_missing, size_t *missing_len)
+{
+    return check_text(in, in_len, out, out_len, common, 1, first_missing, missing_len);
+}
+
 int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, size_t ni, const char *out,
                       size_t out_len, const struct lex_tok *to, size_t no, guard_common_word_fn common,
                       const char **first_missing, size_t *missing_len)
+{
+    return check_lexed(in, in_len, ti, ni, out, out_len, to, no, common, 0, first_missing, missing_len);
+}
+
+/* Whether token i of t (over s) starts a sentence inside a text: it
+ * follows . ! ? or : (perhaps with a closing ASCII quote or bracket
+ * between), or a line break. */
+static int starts_sentence(const char *s, const struct lex_tok *t, size_t i)
+{
+    size_t k = i;
+    if (t[i].flags & LXF_NL)
+        return 1;
+    /* after a list marker at the start of a line ("- ", "2. ", "(a) ") */
+    while (k > 0 && i - k < 3 && (t[k - 1].kind == LX_PUNCT || t[k - 1].kind == LX_NUMBER) && !(t[k].flags & LXF_NL))
+        k--;
+    if (k < i && (k == 0 || (t[k].flags & LXF_NL)) && s[t[i - 1].start] != ':')
+        return 1;
+    k = i;
+    while (k > 0 && t[k - 1].kind == LX_PUNCT && t[k - 1].len == 1 && s[t[k - 1].start] &&
+           strchr("\"')]", s[t[k - 1].start]))
+        k--;
+    return k > 0 && t[k - 1].kind == LX_PUNCT && t[k - 1].len == 1 && strchr(".!?:", s[t[k - 1].start]);
+}
+
+/* The check of guard_check_lexed; with sentences, a capitalized common
+ * word that starts any sentence of the input (starts_sentence) is as one
+ * at the start of the first. */
+static int check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, size_t ni, const char *out,
+                       size_t out_len, const struct lex_tok *to, size_t no, guard_common_word_fn common,
+                       int sentences, const char **first_missing, size_t *missing_len)
 {
     size_t i, first = lex_sentence_start(in, ti, ni);
     uint32_t stack_fp[256], *fi = stack_fp, *fo;
@@ -136,7 +183,7 @@ int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, s
     for (i = 0; i < ni && ok; i++) {
         const struct lex_tok *t = &ti[i];
         /* sentence-initial as the passes see it (lex_sentence_start) */
-        if (!is_protected(in, t, i == first, common))
+        if (!is_protected(in, t, i == first || (sentences && i > first && starts_sentence(in, ti, i)), common))
             continue;
         /* the first occurrence decides; later ones were counted with it */
         if (count_tok(in, ti, fi, i, fi[i], in + t->start, t->len) > 0)
@@ -204,19 +251,17 @@ int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, s
 /* See guard.h. */
 int guard_item_kind(const char *item, size_t len)
 {
-    struct lex_tok t[8];
-    size_t n, i;
-    for (i = 0; i < len; i++)
-        if (item[i] >= '0' && item[i] <= '9')
-            break;
-    if (i < len && len <= 64) {
-        /* a number token, or a digit group the second check found */
-        n = lex_text(item, len < 8 ? len : 8, t);
-        if (n == 0 || t[0].kind == LX_NUMBER || t[0].kind == LX_PUNCT || t[0].kind == LX_WORD)
-            return GUARD_NUMBER;
-    }
-    if (len == 0 || len > 8 || (n = lex_text(item, len, t)) == 0)
+    struct lex_tok t[64];
+    size_t n;
+    if (len == 0)
         return GUARD_IDENTIFIER;
+    /* the item is one token of the input, or a digit group (the second
+     * check); lexing its start is enough to tell which */
+    n = lex_text(item, len < 64 ? len : 64, t);
+    if (n == 0)
+        return GUARD_IDENTIFIER;
+    if (item[0] >= '0' && item[0] <= '9' && t[0].kind != LX_PATH && t[0].kind != LX_URL && t[0].kind != LX_EMAIL)
+        return GUARD_NUMBER;
     if (t[0].kind == LX_NUMBER)
         return GUARD_NUMBER;
     if (t[0].kind == LX_WORD)

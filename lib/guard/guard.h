@@ -23,6 +23,12 @@ typedef int (*guard_common_word_fn)(const char *word, size_t len);
 int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
                 guard_common_word_fn common, const char **first_missing, size_t *missing_len);
 
+/* The same for a text of several sentences (a model's rewrite of a chunk):
+ * a capitalized common word at the start of any sentence (after . ! ? : or
+ * a line break) is not protected, as at the start of one. */
+int guard_check_text(const char *in, size_t in_len, const char *out, size_t out_len,
+                     guard_common_word_fn common, const char **first_missing, size_t *missing_len);
+
 /* Whether token t of s is an item the guards protect (number, negation,
  * URL, e-mail, path, code span, quoted string, capitalized name; a
  * capitalized common word at a sentence start is not). Exposed for

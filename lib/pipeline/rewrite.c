@@ -8,7 +8,7 @@
  * JSON and other verbatim blocks end a chunk and keep terse's own output.
  *
  * A rewrite is accepted only when it is non-empty valid UTF-8, keeps every
- * item the guards protect (guard_check: numbers, negations, names, URLs,
+ * item the guards protect (guard_check_text: numbers, negations, names, URLs,
  * paths, e-mail addresses, code spans, quoted strings), invents few words
  * (guard_novel_words: at most 2 + 1/10 of its words neither in the chunk nor
  * an abbreviation of one of its words), and costs fewer tokens than terse's
@@ -111,7 +111,7 @@ static size_t cut_chunks(struct job *j, size_t limit, struct span **out)
 /* The verdict on rewrite out[0..len) of chunk in[0..in_len) whose own
  * output costs own tokens; *tokens gets the rewrite's. -1: no memory. */
 static int judge(const struct job *j, const char *in, size_t in_len, const char *out, size_t len, size_t own,
-                 size_t *tokens)
+                 size_t *tokens, terse_chunk *c)
 {
     const char *miss = NULL;
     size_t miss_len = 0, words = 0, novel;
@@ -120,9 +120,17 @@ static int judge(const struct job *j, const char *in, size_t in_len, const char 
         return TERSE_VERDICT_FAILED;
     if (utf8_first_invalid((const unsigned char *)out, len) != len)
         return TERSE_VERDICT_UTF8;
-    if (!guard_check(in, in_len, out, len, prose_common_word, &miss, &miss_len)) {
+    if (!guard_check_text(in, in_len, out, len, prose_common_word, &miss, &miss_len)) {
         if (!miss)
-            return -1; /* guard_check fails without an item only when memory runs out */
+            return -1; /* the check fails without an item only when memory runs out */
+        if (miss_len > sizeof c->missing - 1) {
+            /* cut before a continuation byte */
+            miss_len = sizeof c->missing - 1;
+            while (miss_len && ((unsigned char)miss[miss_len] & 0xC0) == 0x80)
+                miss_len--;
+        }
+        memcpy(c->missing, miss, miss_len);
+        c->missing[miss_len] = 0;
         switch (guard_item_kind(miss, miss_len)) {
         case GUARD_NUMBER:
             return TERSE_VERDICT_NUMBER;
@@ -197,7 +205,7 @@ int rewrite_doc(struct job *j)
         if (own.oom)
             goto oom;
         own_tokens = count_tokens(j, own.p ? own.p : "", own.len);
-        v = judge(j, rw[i].text, rw[i].len, out, len, own_tokens, &c->tokens_model);
+        v = judge(j, rw[i].text, rw[i].len, out, len, own_tokens, &c->tokens_model, c);
         if (v < 0)
             goto oom;
         c->verdict = v;
