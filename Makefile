@@ -20,9 +20,13 @@ NODE    ?= node
 VERSION := 0.1.0
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+# the tree-sitter runtime: the C source vendored by the pinned npm package
+# "tree-sitter" (installed as tree-sitter-runtime), compiled into the library
+# like the grammars (see below); its api.h, not a system one
+TS_RUNTIME = deps/node_modules/tree-sitter-runtime/vendor/tree-sitter/lib
+CPPFLAGS = -Iinclude -I$(TS_RUNTIME)/include -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CFLAGS_ALL = -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden $(SAN) $(CFLAGS)
-LDLIBS   = -ltree-sitter -lutf8proc -lstemmer -lm -lpthread
+LDLIBS   = -lutf8proc -lstemmer -lm -lpthread
 
 # V=1 shows full commands
 V ?= 0
@@ -45,7 +49,10 @@ LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/vocab_data.o
 # one archive in build/grammars that every build variant (release, asan,
 # fuzzlib, clang) links, because the parsers are tens of MB of generated C.
 # Own flags: no warnings (not our code), no sanitizers, symbols hidden so
-# that libterse exports only terse_*.
+# that libterse exports only terse_*. The runtime (runtime.o, its lib.c, which
+# includes the rest of its sources) is built the same way: tree-sitter
+# 0.25.1, ABI 13-15, which the grammars (ABI 14) need; Debian 12's 0.20.7
+# corrupts its heap freeing the tree of about 65,500 unclosed brackets.
 GRAMMARS     = python javascript typescript tsx c cpp go rust java json bash
 GRAMMAR_DIR  = build/grammars
 GRAMMAR_SRC_python     = $(NPM)/tree-sitter-python/src
@@ -61,9 +68,9 @@ GRAMMAR_SRC_json       = $(NPM)/tree-sitter-json/src
 GRAMMAR_SRC_bash       = $(NPM)/tree-sitter-bash/src
 GRAMMAR_SCANNERS = python javascript typescript tsx cpp rust bash
 GRAMMAR_OBJ  = $(patsubst %,$(GRAMMAR_DIR)/%-parser.o,$(GRAMMARS)) \
-               $(patsubst %,$(GRAMMAR_DIR)/%-scanner.o,$(GRAMMAR_SCANNERS))
+               $(patsubst %,$(GRAMMAR_DIR)/%-scanner.o,$(GRAMMAR_SCANNERS)) $(GRAMMAR_DIR)/runtime.o
 GRAMMAR_CFLAGS = -std=c11 -O1 -w -fPIC -fvisibility=hidden -DTREE_SITTER_HIDE_SYMBOLS
-HEADERS  = include/terse.h $(wildcard lib/*/*.h) $(wildcard eval/*.h)
+HEADERS  = include/terse.h $(wildcard lib/*/*.h) $(wildcard eval/*.h) $(TS_RUNTIME)/include/tree_sitter/api.h
 VOCAB_BIN = $(GEN)/o200k.bin $(GEN)/cl100k.bin $(GEN)/gemma3.bin $(GEN)/claude.bin
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -73,6 +80,14 @@ UNIT_SRC = $(wildcard tests/unit/*.c)
 EVAL_SRC = $(wildcard eval/*.c)
 EVAL_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(EVAL_SRC))
 EVAL_LIBS = -lcurl -lsqlite3 -lz
+
+# terse proxy (proxy/): part of the program too; it uses the public API and
+# the internal JSON model (lib/common/json.h, in proxy/rewrite.c only).
+PROXY_SRC = $(wildcard proxy/*.c)
+PROXY_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(PROXY_SRC))
+PROXY_LIBS = -lmicrohttpd -lcurl
+# (its header is not in HEADERS, so that editing it rebuilds only these)
+$(PROXY_OBJ) $(BUILD)/obj/programs/terse.o: $(wildcard proxy/*.h)
 
 .PHONY: grammars all lib test demo bench install uninstall clean bootstrap unit asan fuzz lint bench-quality
 .DELETE_ON_ERROR:
@@ -138,6 +153,13 @@ $(GRAMMAR_DIR)/%-scanner.o: deps/package-lock.json | $(STAMP)
 	$(E) "  CC      grammar $* scanner"
 	$(Q)$(CC_GRAMMAR) $(GRAMMAR_CFLAGS) -I$(GRAMMAR_SRC_$*) -c -o $@ $(GRAMMAR_SRC_$*)/scanner.c
 
+$(GRAMMAR_DIR)/runtime.o: deps/package-lock.json | $(STAMP)
+	@mkdir -p $(dir $@)
+	$(E) "  CC      tree-sitter runtime"
+	$(Q)$(CC_GRAMMAR) $(GRAMMAR_CFLAGS) -D_DEFAULT_SOURCE -DTREE_SITTER_HIDDEN_SYMBOLS \
+	  -I$(TS_RUNTIME)/include -I$(TS_RUNTIME)/src \
+	  -c -o $@ $(TS_RUNTIME)/src/lib.c
+
 $(GRAMMAR_DIR)/libgrammars.a: $(GRAMMAR_OBJ)
 	$(E) "  AR      $@"
 	$(Q)rm -f $@
@@ -170,9 +192,9 @@ $(BUILD)/libterse.so: $(LIB_OBJ) $(GRAMMAR_OBJ)
 	$(Q)$(CC) -shared $(SAN) -Wl,-soname,libterse.so.0 -o $@ $^ $(LDLIBS)
 	$(Q)ln -sf libterse.so $(BUILD)/libterse.so.0
 
-$(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(EVAL_OBJ) $(BUILD)/libterse-internal.a
+$(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(EVAL_OBJ) $(PROXY_OBJ) $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(EVAL_LIBS)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(EVAL_LIBS) $(PROXY_LIBS)
 
 # ---- tests ---------------------------------------------------------------------
 
@@ -216,6 +238,13 @@ build/fuzz/fuzz_eval_%: fuzz/fuzz_eval_%.c $(EVAL_SRC) $(wildcard eval/*.h) buil
 	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -o $@ $< $(EVAL_SRC) build/fuzzlib/libterse-internal.a $(LDLIBS) $(EVAL_LIBS)
 
+# the proxy's target also compiles the request rewriting of proxy/
+build/fuzz/fuzz_proxy: fuzz/fuzz_proxy.c proxy/rewrite.c proxy/cache.c proxy/config.c proxy/proxy.h build/fuzzlib/libterse-internal.a
+	@mkdir -p $(dir $@)
+	$(E) "  FUZZ    $@"
+	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $< proxy/rewrite.c proxy/cache.c proxy/config.c build/fuzzlib/libterse-internal.a $(LDLIBS)
+
 build/fuzz/%: fuzz/%.c $(wildcard fuzz/*.h) build/fuzzlib/libterse-internal.a
 	@mkdir -p $(dir $@)
 	$(E) "  FUZZ    $@"
@@ -231,7 +260,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --std=c11 --inline-suppr -Iinclude lib programs eval tools tests/unit tests/ref tests/roundtrip tests/code fuzz
+	  --std=c11 --inline-suppr -Iinclude -I$(TS_RUNTIME)/include lib programs eval proxy tools tests/unit tests/ref tests/roundtrip tests/code fuzz
 	$(MAKE) BUILD=build/clang CC=clang all
 	scripts/lint-layers.sh build/clang/obj
 

@@ -21,6 +21,7 @@
 
 #include "terse.h"
 #include "../eval/eval.h"
+#include "../proxy/proxy.h"
 
 #define EXIT_USAGE 1
 #define EXIT_INTERNAL 2
@@ -49,6 +50,8 @@ static const char usage_text[] =
     "        list the tokenizers and whether their counts are exact\n"
     "  eval [judge] ...\n"
     "        fidelity reports over data sets; with judge, ask models (terse eval --help)\n"
+    "  proxy [--listen HOST:PORT] [--config FILE] [--log] ...\n"
+    "        a compressing gateway for the OpenAI, Anthropic and Gemini APIs (terse proxy --help)\n"
     "\n"
     "options:\n"
     "  --tokenizer NAME  o200k, cl100k, gemma3, claude (an estimate), or all (count only)\n"
@@ -750,6 +753,8 @@ int main(int argc, char **argv)
         rc = cmd_tokenizers();
     else if (strcmp(argv[1], "eval") == 0)
         rc = eval_main(argc - 1, argv + 1);
+    else if (strcmp(argv[1], "proxy") == 0)
+        rc = proxy_main(argc - 1, argv + 1);
     else
         fail(EXIT_USAGE, "unknown command '%s' (see terse --help)", argv[1]);
     if (fflush(stdout) != 0 || ferror(stdout))

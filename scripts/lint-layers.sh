@@ -5,15 +5,15 @@
 #
 #   scripts/lint-layers.sh [OBJDIR] [SRCDIR]
 #
-# OBJDIR (default build/obj) holds the objects of SRCDIR's lib/, eval/ and
-# programs/ (the calls are read from them with nm); SRCDIR (default .) the
+# OBJDIR (default build/obj) holds the objects of SRCDIR's lib/, eval/,
+# programs/ and proxy/ (the calls are read from them with nm); SRCDIR (default .) the
 # sources (the includes are read from them). tests/lint-layers.sh plants an
 # upward include, an upward call and a cycle in a copy to show that this fails.
 #
 # Layers, lowest first:
 #   0 lib/common   1 lib/tokenize   2 lib/detect   3 lib/select   4 lib/guard
 #   5 lib/passes   6 the pipeline: lib/*.c (compress.c, expand.c) and lib/pipeline/
-#   7 programs/, eval/
+#   7 programs/, eval/, proxy/
 # A file may include a header of its own layer or a lower one and call a
 # function defined in its own layer or a lower one. include/terse.h (the
 # public types and declarations) may be included anywhere; the public
@@ -34,8 +34,8 @@ cd "$SRC" || exit 2
 TMP=$(mktemp -d) || exit 2
 trap 'rm -rf "$TMP"' EXIT
 
-# The files: lib/, eval/ and programs/ sources and headers.
-find lib eval programs -name '*.[ch]' | LC_ALL=C sort > "$TMP/files"
+# The files: lib/, eval/, programs/ and proxy/ sources and headers.
+find lib eval programs proxy -name '*.[ch]' 2>/dev/null | LC_ALL=C sort > "$TMP/files"
 
 # Include edges: "FROM TO" with TO resolved against FROM's folder, then include/.
 while read -r f; do
@@ -53,7 +53,7 @@ while read -r f; do
 done < "$TMP/files" > "$TMP/edges"
 
 # Call edges: each object's undefined symbols against the defining object.
-find "$OBJ/lib" "$OBJ/eval" "$OBJ/programs" -name '*.o' 2>/dev/null | LC_ALL=C sort | while read -r o; do
+find "$OBJ/lib" "$OBJ/eval" "$OBJ/programs" "$OBJ/proxy" -name '*.o' 2>/dev/null | LC_ALL=C sort | while read -r o; do
     src=${o#"$OBJ"/}
     src=${src%.o}.c
     [ -f "$src" ] || continue
@@ -74,7 +74,7 @@ function layer(f) {
     if (f ~ /^lib\/guard\//) return 4
     if (f ~ /^lib\/passes\//) return 5
     if (f ~ /^lib\/[^\/]*$/ || f ~ /^lib\/pipeline\//) return 6
-    if (f ~ /^(programs|eval)\//) return 7
+    if (f ~ /^(programs|eval|proxy)\//) return 7
     return -1
 }
 BEGIN { split("common tokenize detect select guard passes pipeline programs/eval", names, " ") }

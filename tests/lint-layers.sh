@@ -24,8 +24,8 @@ status=0
 fresh() {
     d=$TMP/$1
     mkdir -p "$d/obj"
-    cp -r lib eval programs include "$d/"
-    cp -r "$BUILD/obj/lib" "$BUILD/obj/eval" "$BUILD/obj/programs" "$d/obj/"
+    cp -r lib eval programs proxy include "$d/"
+    cp -r "$BUILD/obj/lib" "$BUILD/obj/eval" "$BUILD/obj/programs" "$BUILD/obj/proxy" "$d/obj/"
 }
 
 # expect NAME WANT: the check on $TMP/NAME fails and prints a line matching WANT

@@ -6,7 +6,8 @@
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
 # exactness against the reference tokenizers under node; terse eval against
 # an independent recount, and terse eval judge against the fake provider
-# server (node); a short run of every
+# server (node); terse proxy against a fake provider and a real redis-server
+# (tests/proxy.sh, also under the sanitizers); a short run of every
 # libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror, the
 # layering check scripts/lint-layers.sh), and that check shown to fail on a
 # planted upward include, upward call and cycle (tests/lint-layers.sh).
@@ -143,10 +144,12 @@ group asan-unit build/asan/test_unit
 group asan-cli tests/cli.sh build/asan
 group asan-eval tests/eval.sh build/asan
 group asan-judge tests/judge.sh build/asan
+group asan-proxy tests/proxy.sh build/asan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group eval tests/eval.sh build
 group judge tests/judge.sh build
+group proxy tests/proxy.sh build
 group fuzz run_fuzz
 group valgrind run_valgrind
 group lint run_lint

@@ -742,16 +742,6 @@ static void write_json(const struct chat_job *j, const struct json_value *v, str
 
 /* ---- budget ------------------------------------------------------------------ */
 
-/* Returns the tokens of s[0..n) on the job's tokenizer, or (size_t)-1
- * when memory runs out. */
-static size_t count(const struct chat_job *j, const char *s, size_t n)
-{
-    size_t c = 0;
-    if (pass_count(j->pc, s, n, &c) != TERSE_OK)
-        return (size_t)-1;
-    return c;
-}
-
 /* Writes the whole output into b (emptied first), in the input's shape. */
 static void write_all(struct chat_job *j, struct buf *b)
 {
@@ -763,20 +753,21 @@ static void write_all(struct chat_job *j, struct buf *b)
 }
 
 /* pick_measure for the budget: the exact tokens of the output with the
- * current keep flags, or (size_t)-1 when memory runs out. */
-static size_t measure(void *arg)
+ * current keep flags, through the pass context's counter. */
+static int measure(void *arg, size_t *tokens)
 {
     struct chat_job *j = arg;
     write_all(j, &j->out);
     if (j->out.oom)
-        return (size_t)-1;
-    return count(j, j->out.p ? j->out.p : "", j->out.len);
+        return TERSE_ENOMEM;
+    return pass_count(j->pc, j->out.p ? j->out.p : "", j->out.len, tokens);
 }
 
 /* Relevance of each unit: BM25 of its text against the query, plus a
  * quarter of its neighbours' (an answer sits next to the turn that names
  * what is asked); without a query, later turns first. Recent, kept and
- * header units are fixed or derived, not chosen. */
+ * header units are fixed or derived, not chosen. Returns TERSE_OK or the
+ * failure's status. */
 static int score_units(struct chat_job *j)
 {
     size_t i, n = j->n_units, recent = j->o->keep_recent;
@@ -786,7 +777,7 @@ static int score_units(struct chat_job *j)
     if (!sc || !bs) {
         free(sc);
         free(bs);
-        return -1;
+        return TERSE_ENOMEM;
     }
     if (j->o->query && j->o->query_len) {
         for (i = 0; i < n; i++) {
@@ -798,22 +789,30 @@ static int score_units(struct chat_job *j)
         if (bm25_score(j->o->query, j->o->query_len, bs, n, sc) != 0) {
             free(sc);
             free(bs);
-            return -1;
+            return TERSE_ENOMEM;
         }
     }
     for (i = 0; i < n; i++) {
         struct unit *u = &j->u[i];
         struct pick_item *p = &j->pick[i];
         double near = (i > 0 ? sc[i - 1] : 0) + (i + 1 < n ? sc[i + 1] : 0);
+        size_t t;
+        int rc;
         p->fixed = u->kind == U_KEEP || u->kind == U_OTHER || u->msg >= first_recent;
-        p->tokens = u->out ? count(j, u->out, u->out_len) + (j->json ? 0 : 1) : count(j, u->src, u->src_len) + 1;
+        rc = pass_count(j->pc, u->out ? u->out : u->src, u->out ? u->out_len : u->src_len, &t);
+        if (rc != TERSE_OK) {
+            free(sc);
+            free(bs);
+            return rc;
+        }
+        p->tokens = t + (u->out && j->json ? 0 : 1);
         p->score = sc[i] + 0.5 * near + (double)(i + 1) / (double)(n + 1) * 1e-3;
         if (u->kind == U_OTHER)
             p->keep = 0;
     }
     free(sc);
     free(bs);
-    return 0;
+    return TERSE_OK;
 }
 
 /* ---- entry points ---------------------------------------------------------------- */
@@ -875,24 +874,27 @@ int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct jso
          * `balanced` at most: dropping questions (`max`) cost more evidence
          * turns than the room it made (docs/benchmarks.md) */
         int L, top = o->level < TERSE_LEVEL_BALANCED ? o->level : TERSE_LEVEL_BALANCED;
-        size_t total = (size_t)-1;
+        size_t total = 0;
         for (L = TERSE_LEVEL_EXACT; L <= o->level && !j.oom; L++) {
             compress_units(&j, L);
-            total = measure(&j);
+            if (j.oom || (rc = measure(&j, &total)) != TERSE_OK)
+                break;
             if (total <= o->budget)
                 break;
         }
-        if (total == (size_t)-1 || j.oom) {
-            rc = TERSE_ENOMEM;
+        if (j.oom || rc != TERSE_OK) {
+            rc = rc != TERSE_OK ? rc : TERSE_ENOMEM;
             goto done;
         }
         if (total > o->budget) {
             compress_units(&j, top);
             j.pick = calloc(j.n_units + 1, sizeof *j.pick);
-            if (!j.pick || score_units(&j) != 0) {
+            if (!j.pick) {
                 rc = TERSE_ENOMEM;
                 goto done;
             }
+            if ((rc = score_units(&j)) != TERSE_OK)
+                goto done;
             rc = pick_items(j.pick, j.n_units, o->budget, measure, &j, min_tokens);
             if (rc != TERSE_OK)
                 goto done;

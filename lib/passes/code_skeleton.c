@@ -52,9 +52,42 @@ static int elided_member(const struct emit *e, TSNode n, uint32_t k)
            ts_node_is_null(ts_node_child_by_field_id(type, e->body_field));
 }
 
+/* 1 when node n holds, at any depth, a named function, method, signature
+ * or class (C and C++: a declaration of a function): what a member that is
+ * not itself one may wrap (a Java record or enum with methods, TypeScript's
+ * "export function f(): T;" in an interface, C++'s "friend int f(A);").
+ * Iterative (a cursor). */
+static int holds_named_definition(const struct emit *e, TSNode n)
+{
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    int found = 0;
+    if (!ts_tree_cursor_goto_first_child(&c)) {
+        ts_tree_cursor_delete(&c);
+        return 0;
+    }
+    for (;;) {
+        TSNode d = ts_tree_cursor_current_node(&c);
+        if ((code_kind_of(e, d) & (K_FUNC | K_CLASS | K_METHOD)) &&
+            (!ts_node_is_null(ts_node_child_by_field_id(d, e->name_field)) || declares_function(e, d))) {
+            found = 1;
+            break;
+        }
+        if (ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), n))
+                goto out;
+    }
+out:
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
 /* 1 when a member list holds something the skeleton keeps (a method, a
- * nested function, class or declaration): then its fields are elided a
- * run at a time instead of the whole list. */
+ * nested function, class or declaration, or a member that holds a named
+ * one: holds_named_definition): then its fields are elided a run at a
+ * time instead of the whole list, so every name of a definition the list
+ * holds is written. */
 static int holds_methods(const struct emit *e, TSNode list)
 {
     TSTreeCursor c = ts_tree_cursor_new(list);
@@ -65,7 +98,8 @@ static int holds_methods(const struct emit *e, TSNode list)
             uint32_t k = code_kind_of(e, ch);
             if (!ts_node_is_named(ch) || (k & K_COMMENT))
                 continue;
-            if ((k & (K_FUNC | K_CLASS | K_METHOD)) || ((k & K_MEMBER) && !elided_member(e, ch, k)))
+            if ((k & (K_FUNC | K_CLASS | K_METHOD)) || ((k & K_MEMBER) && !elided_member(e, ch, k)) ||
+                (!elided_member(e, ch, k) && holds_named_definition(e, ch)))
                 found = 1;
         } while (!found && ts_tree_cursor_goto_next_sibling(&c));
     }

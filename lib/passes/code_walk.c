@@ -217,8 +217,15 @@ static void elide(struct emit *e, TSNode body)
             }
             break;
         }
-        if (mark == e->out->len)
+        if (mark == e->out->len && e->last_line_comment) {
+            /* a comment kept after the header's colon ("# type: ...") runs
+             * to the end of its line: the body goes on the next one */
+            buf_addc(e->out, '\n');
+            code_indent(e, e->idepth + 1);
+            buf_adds(e->out, "...");
+        } else if (mark == e->out->len) {
             buf_adds(e->out, " ...");
+        }
     } else {
         code_take_gap(e, bs);
         code_separate(e, bs, 0);

@@ -74,7 +74,8 @@ static int op_byte(char c)
  * two words, two operator characters (which could fuse: "- -", "> >"), a
  * number and a dot, a quote on either side (string prefixes, literal
  * suffixes, lifetimes), a slash (regex or comment), or a preprocessor
- * line (where "X (a)" and "X(a)" differ), Python's "except *" (see below). Everywhere else the space only
+ * line (where "X (a)" and "X(a)" differ), Python's "except *" (see below), C's
+ * "+ 1" after a sign (see below). Everywhere else the space only
  * costs tokens. Bash keeps every space: there it separates words. */
 static int needs_space(const struct emit *e, size_t s)
 {
@@ -92,6 +93,8 @@ static int needs_space(const struct emit *e, size_t s)
         memcmp(e->out->p + e->out->len - 6, "except", 6) == 0 &&
         (e->out->len == 6 || !word_byte((unsigned char)e->out->p[e->out->len - 7])))
         return 1; /* tree-sitter reads "except *E" as an except clause, "except*E" as an except* one */
+    if (e->c_family && (a == '+' || a == '-') && b >= '0' && b <= '9')
+        return 1; /* C's number literal takes a sign: "sizeof(int)+1" and "(T)+1" read as casts of "+1" */
     if (strchr("\"'`", a) || strchr("\"'`", b)) {
         /* a quote next to a word may be a string prefix (b"", L'', u8"") or a
          * literal suffix; in Rust a quote may start a lifetime */

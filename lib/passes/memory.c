@@ -720,15 +720,14 @@ static void write_list(struct mem_job *j, struct buf *b)
 }
 
 /* pick_measure for the budget: the exact tokens of the list with the
- * current keep flags, or (size_t)-1 when memory runs out. */
-static size_t measure(void *arg)
+ * current keep flags, through the pass context's counter. */
+static int measure(void *arg, size_t *tokens)
 {
     struct mem_job *j = arg;
-    size_t c = 0;
     write_list(j, &j->out);
-    if (j->out.oom || pass_count(j->pc, j->out.p ? j->out.p : "", j->out.len, &c) != TERSE_OK)
-        return (size_t)-1;
-    return c;
+    if (j->out.oom)
+        return TERSE_ENOMEM;
+    return pass_count(j->pc, j->out.p ? j->out.p : "", j->out.len, tokens);
 }
 
 /* The text of a group led by x: "Subject: pred; pred; pred" from the
@@ -794,7 +793,7 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
     struct mem_job j;
     struct sb_stemmer *stem = NULL;
     const terse_options *o = pc->o;
-    size_t i, k;
+    size_t i, k, total = 0;
     int rc = TERSE_OK;
     memset(&j, 0, sizeof j);
     memset(st, 0, sizeof *st);
@@ -904,7 +903,9 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
         qsort(j.order, j.n_order, sizeof *j.order, by_score);
         j.ranked = 1;
     }
-    if (o->budget && measure(&j) > o->budget) {
+    if (o->budget && (rc = measure(&j, &total)) != TERSE_OK)
+        goto done;
+    if (o->budget && total > o->budget) {
         j.pick = calloc(j.n_order + 1, sizeof *j.pick);
         if (!j.pick) {
             rc = TERSE_ENOMEM;

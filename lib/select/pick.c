@@ -14,6 +14,7 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
 {
     struct rank *order;
     size_t i, used, total, m = 0, tries = 0;
+    int rc;
     *min_tokens = 0;
     order = malloc((n + 1) * sizeof *order);
     if (!order)
@@ -27,10 +28,9 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
         }
     }
     qsort(order, m, sizeof *order, rank_cmp);
-    used = measure(arg);
-    if (used == (size_t)-1) {
+    if ((rc = measure(arg, &used)) != TERSE_OK) {
         free(order);
-        return TERSE_ENOMEM;
+        return rc;
     }
     for (i = 0; i < m; i++) {
         struct pick_item *p = &it[order[i].index];
@@ -41,10 +41,9 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
     }
     for (;;) {
         size_t kept = 0;
-        total = measure(arg);
-        if (total == (size_t)-1) {
+        if ((rc = measure(arg, &total)) != TERSE_OK) {
             free(order);
-            return TERSE_ENOMEM;
+            return rc;
         }
         for (i = 0; i < m && !it[order[i].index].keep; i++)
             ;
@@ -61,9 +60,9 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
              * relevant other one need */
             if (m)
                 it[order[0].index].keep = 1;
-            *min_tokens = measure(arg);
+            rc = measure(arg, min_tokens);
             free(order);
-            return *min_tokens == (size_t)-1 ? TERSE_ENOMEM : TERSE_EBUDGET;
+            return rc != TERSE_OK ? rc : TERSE_EBUDGET;
         }
     }
     for (i = 0; i < m && tries < 64 && total < budget; i++) {
@@ -73,10 +72,9 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
             continue;
         p->keep = 1;
         tries++;
-        t = measure(arg);
-        if (t == (size_t)-1) {
+        if ((rc = measure(arg, &t)) != TERSE_OK) {
             free(order);
-            return TERSE_ENOMEM;
+            return rc;
         }
         if (t <= budget)
             total = t;

@@ -18,6 +18,8 @@
 # .sh files under /usr; Go, Rust, Java = their files under /usr, if any;
 # samples = tests/code/samples (Rust, Java, TSX written for these tests,
 # since the machine has none), each by its extension.
+# Also: every max output of the Python standard library parses with
+# ast.parse (tests/code/max_parses.py).
 # Prints each run's "ok"/"not ok" lines and "#" figures; exit 1 on any
 # difference.
 set -u
@@ -63,6 +65,24 @@ corpus python python 10 /usr/lib/python3.11 /usr/lib/python3/dist-packages -name
 PYLIB=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])' 2>/dev/null)
 if [ -n "$PYLIB" ] && [ -d "$PYLIB" ] && [ "$(cd "$PYLIB" && pwd -P)" != /usr/lib/python3.11 ]; then
     corpus python-cpython python 20 "$PYLIB" ! -path '*/site-packages/*' -name '*.py'
+fi
+# every max output of Python that parses must parse, by Python's own parser
+# (ast.parse): the whole Debian standard library (~10 s); full runs add
+# dist-packages
+if [ -d /usr/lib/python3.11 ] && command -v python3 > /dev/null; then
+    if [ "$MODE" = full ]; then set -- /usr/lib/python3.11 /usr/lib/python3/dist-packages; else set -- /usr/lib/python3.11; fi
+    python3 tests/code/max_parses.py "$BUILD/terse" 1 "$@" > "$LISTS/max-parses.log" 2>&1
+    rc=$?
+    grep '^#' "$LISTS/max-parses.log" | sed 's/^#/#  /'
+    grep '^not ok - /' "$LISTS/max-parses.log" | head -5
+    sed -n 's/^\(ok\|not ok\) - \([^/].*\)/\1 - code \2/p' "$LISTS/max-parses.log"
+    if [ $rc != 0 ]; then
+        status=1
+        grep -q '^not ok - max output' "$LISTS/max-parses.log" ||
+            echo "not ok - code: tests/code/max_parses.py failed (exit status $rc, log: $LISTS/max-parses.log)"
+    fi
+else
+    echo "# python max parses: no /usr/lib/python3.11 or no python3 on this machine"
 fi
 corpus c c 10 /usr/include -name '*.h'
 corpus cpp cpp 10 /usr/include/c++ \( -name '*.h' -o ! -name '*.*' -o -name '*.tcc' \)

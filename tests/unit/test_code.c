@@ -1,8 +1,10 @@
 /* test_code.c - the code pass: levels per language, tool comments,
  * docstrings, language recognition, fences, multi-file input, max with a
  * query and a budget, parse errors and hostile input. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tree_sitter/api.h>
 
 #include "../../lib/common/buf.h"
 #include "../../lib/common/utf8.h"
@@ -149,6 +151,137 @@ static void test_c_and_js(void)
  * breaks between them are layout (the Python encodings' tables were copied
  * whole, comments and all, before). max: declaration-only code becomes a
  * skeleton with every function, type and method name kept. */
+/* The syntax tree of src[0..n) in language lang as an S-expression (named
+ * nodes and fields); a new string, or NULL. */
+static char *tree_of(const char *src, size_t n, int lang)
+{
+    TSParser *p = ts_parser_new();
+    TSTree *t;
+    char *s = NULL;
+    ts_parser_set_language(p, code_lang_get(lang)->grammar());
+    t = ts_parser_parse_string(p, NULL, src, (uint32_t)n);
+    if (t) {
+        s = ts_node_string(ts_tree_root_node(t));
+        ts_tree_delete(t);
+    }
+    ts_parser_delete(p);
+    return s;
+}
+
+/* C and C++ read a sign and a digit with no space between as one signed
+ * number literal, so after a parenthesised type "sizeof(int)+1" is sizeof
+ * of a cast of +1: the space after the operator stays at every level. */
+static void test_c_signed_literals(void)
+{
+    static const char *const srcs[] = {
+        "int x = sizeof(int) + 1;\n", "int x = sizeof(int) - 1;\n", "double x = sizeof(int) + 1.5;\n",
+        "int x = sizeof(int) + 0x1;\n", "int x = (size_t) + 1;\n", "long y = sizeof (struct s) - 2 * n;\n",
+        "int z = a - 1 + (b)+1;\n",
+    };
+    size_t i;
+    int lang, level;
+    for (lang = CODE_C; lang <= CODE_CPP; lang++)
+        for (i = 0; i < sizeof srcs / sizeof *srcs; i++)
+            for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_BALANCED; level++) {
+                char *out = pass(srcs[i], lang, level, NULL);
+                char *a = tree_of(srcs[i], strlen(srcs[i]), lang), *b = out ? tree_of(out, strlen(out), lang) : NULL;
+                CHECK(a && b && strcmp(a, b) == 0);
+                if (a && b && strcmp(a, b) != 0)
+                    fprintf(stderr, "# %.*s -> %s\n#   %s\n#   %s\n", (int)strlen(srcs[i]) - 1, srcs[i], out, a, b);
+                free(a);
+                free(b);
+                free(out);
+            }
+}
+
+/* 1 when src parses as Python: tree-sitter finds no error and no block
+ * without a statement (tree-sitter accepts "def f():" followed by a
+ * comment alone; Python does not). */
+static int python_parses(const char *src)
+{
+    TSParser *p = ts_parser_new();
+    TSTree *t;
+    TSTreeCursor c;
+    int ok;
+    ts_parser_set_language(p, code_lang_get(CODE_PYTHON)->grammar());
+    t = ts_parser_parse_string(p, NULL, src, (uint32_t)strlen(src));
+    ok = t && !ts_node_has_error(ts_tree_root_node(t));
+    c = ts_tree_cursor_new(ts_tree_root_node(t));
+    while (ok) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        if (strcmp(ts_node_type(n), "block") == 0) {
+            uint32_t i, stmts = 0;
+            for (i = 0; i < ts_node_named_child_count(n); i++)
+                stmts += strcmp(ts_node_type(ts_node_named_child(n, i)), "comment") != 0;
+            ok = stmts > 0;
+        }
+        if (ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c))
+                goto done;
+    }
+done:
+    ts_tree_cursor_delete(&c);
+    ts_tree_delete(t);
+    ts_parser_delete(p);
+    return ok;
+}
+
+/* max elides a Python body to "...": when a comment that max keeps (a
+ * tool's, or one that looks like it) follows the header's colon, the
+ * marker goes on the next line, not into the comment (imaplib.py's
+ * _Authenticator.encode, tomllib's "# noqa" after a signature). */
+static void test_python_max_comment_bodies(void)
+{
+    static const char *const srcs[] = {
+        "class A:\n    def encode(self, inp):\n        #\n        #  Invoke b2a_base64 iteratively,\n"
+        "        #  line feed from the result and append.\n        #\n        oup = b''\n        return oup\n\n"
+        "    def decode(self, inp):\n        return inp\n",
+        "def tag(vrtl, bd):\n    # type: (List[int], int) -> str\n    return str(vrtl)\n",
+        "def is_(self, key, flag):  # noqa: A003\n    return key == flag\n",
+        "def f(x):  # type: ignore\n    # pragma: no cover\n    return x\n",
+    };
+    size_t i;
+    for (i = 0; i < sizeof srcs / sizeof *srcs; i++) {
+        char *m = pass(srcs[i], CODE_PYTHON, TERSE_LEVEL_MAX, NULL);
+        CHECK(m && python_parses(m) && strstr(m, "...") != NULL);
+        if (m && !python_parses(m))
+            fprintf(stderr, "# max output does not parse:\n%s\n", m);
+        free(m);
+    }
+}
+
+/* max keeps every name the name check of tests/code promises: a member
+ * list whose only definitions are wrapped (a Java record or enum with a
+ * method, TypeScript's "export function" signature in an interface) is
+ * not elided whole. */
+static void test_max_wrapped_names(void)
+{
+    static const struct {
+        int lang;
+        const char *src, *names[3];
+    } cases[] = {
+        {CODE_JAVA, "public class U { record C(int p) { void foo() { return; } } }\n", {"U", "C(", "foo("}},
+        {CODE_JAVA, "public class V { enum E { A, B; int size() { return 1; } } int x; }\n", {"V", "E", "size("}},
+        {CODE_TYPESCRIPT, "interface I {\n  export function f(x: number): number;\n}\n", {"I", "function f(", NULL}},
+        {CODE_TYPESCRIPT, "namespace N { interface J { export function g(x: number): number; } }\n",
+         {"N", "J", "function g("}},
+        {CODE_CPP, "class A { friend int f(A a); int x; };\n", {"A", "f(", NULL}},
+    };
+    size_t i, j;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *m = pass(cases[i].src, cases[i].lang, TERSE_LEVEL_MAX, NULL);
+        CHECK(m != NULL);
+        for (j = 0; m && j < 3 && cases[i].names[j]; j++) {
+            CHECK(strstr(m, cases[i].names[j]) != NULL);
+            if (!strstr(m, cases[i].names[j]))
+                fprintf(stderr, "# max lost %s: %s\n", cases[i].names[j], m);
+        }
+        free(m);
+    }
+}
+
 static void test_skeletons(void)
 {
     static const char cat[] = "table = (\n    'a'     # 0x61 -> A\n    'b'     # 0x62 -> B\n)\n";
@@ -434,14 +567,59 @@ out:
     free(bin);
 }
 
+/* 70,000 unclosed brackets (tree-sitter 0.20.7 corrupted its heap freeing
+ * the tree of about 65,500): through every grammar, TSX tags, a markdown
+ * fence and a chat message. The input stays as it was (it does not parse)
+ * and nothing crashes; tests/deep.sh runs 10^6 under valgrind. */
+static void test_unclosed_brackets(void)
+{
+    size_t depth = 70000, i, n;
+    char *s = malloc(3 * depth + 256);
+    terse_result r;
+    int lang;
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    for (lang = 0; lang < CODE_LANG_COUNT; lang++) {
+        memset(s, lang == CODE_JSON ? '[' : '(', depth);
+        CHECK(run(s, depth, NULL, terse_lang_name(lang), TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+        CHECK(r.len == depth && r.parse_errors == 1);
+        terse_result_free(&r);
+    }
+    for (n = 0, i = 0; i < depth; i++, n += 3)
+        memcpy(s + n, "<a>", 3);
+    CHECK(run(s, n, NULL, "tsx", TERSE_LEVEL_MAX, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.len == n && r.parse_errors == 1);
+    terse_result_free(&r);
+    n = (size_t)sprintf(s, "# Deep\n\nThe input below never closes.\n\n```python\n");
+    memset(s + n, '(', depth);
+    n += depth;
+    n += (size_t)sprintf(s + n, "\n```\n\nThat is all.\n");
+    CHECK(run(s, n, NULL, NULL, TERSE_LEVEL_BALANCED, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.parse_errors == 1 && r.len < n);
+    terse_result_free(&r);
+    n = (size_t)sprintf(s, "{\"messages\":[{\"role\":\"user\",\"content\":\"Why?\\n```json\\n");
+    memset(s + n, '[', depth);
+    n += depth;
+    n += (size_t)sprintf(s + n, "\\n```\"}]}");
+    CHECK(run(s, n, NULL, NULL, TERSE_LEVEL_MAX, 0, NULL, &r) == TERSE_OK);
+    CHECK(r.len > depth);
+    terse_result_free(&r);
+    free(s);
+}
+
 const struct test_case code_tests[] = {
     {"code: python at each level", test_python_levels},
     {"code: C and JavaScript", test_c_and_js},
+    {"code: C and C++ keep the space before a signed literal", test_c_signed_literals},
+    {"code: python max output parses after kept comments", test_python_max_comment_bodies},
+    {"code: max keeps the names of wrapped definitions", test_max_wrapped_names},
     {"code: concatenated strings, declaration skeletons at max", test_skeletons},
     {"code: languages from paths, names and content", test_lang_recognition},
     {"code: file names, fences, multi-file input, parse errors", test_pipeline},
     {"code: max with a query and a budget", test_max_query_budget},
     {"code: max with a budget writes declarations whole", test_budget_declarations},
     {"code: deep nesting, binary data, invalid UTF-8", test_hostile_input},
+    {"code: 70,000 unclosed brackets in every grammar, a fence, a chat", test_unclosed_brackets},
     {NULL, NULL},
 };
