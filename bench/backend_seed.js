@@ -114,7 +114,11 @@ function lostNegation(src, out) {
             const st = { chunks: 0, whole_item_chunks: 0, accepted: 0, why: {}, tokens_out: 0, items_lost_number: 0,
                 items_lost_negation: 0, items_differing_from_terse: 0, failed_runs: 0 };
             res.forEach((r, i) => {
-                if (r.code !== 0) { st.failed_runs++; return; }
+                if (r.code !== 0) {
+                    st.failed_runs++;
+                    (st.failures = st.failures || []).push({ item: recs[i].id, code: r.code, stderr: r.err.slice(0, 300) });
+                    return;
+                }
                 const o = JSON.parse(r.out), mine = JSON.parse(own[i].out);
                 st.tokens_out += o.tokens_out;
                 st.chunks += o.backend.chunks;

@@ -144,11 +144,13 @@ group asan-unit build/asan/test_unit
 group asan-cli tests/cli.sh build/asan
 group asan-eval tests/eval.sh build/asan
 group asan-judge tests/judge.sh build/asan
+group asan-backend tests/backend.sh build/asan
 group asan-proxy tests/proxy.sh build/asan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group eval tests/eval.sh build
 group judge tests/judge.sh build
+group backend tests/backend.sh build
 group proxy tests/proxy.sh build
 group fuzz run_fuzz
 group valgrind run_valgrind

@@ -165,9 +165,33 @@ static int starts_sentence(const char *s, const struct lex_tok *t, size_t i)
     return k > 0 && t[k - 1].kind == LX_PUNCT && t[k - 1].len == 1 && strchr(".!?:", s[t[k - 1].start]);
 }
 
+/* Whether the word t (capitalized) also occurs in t[0..n) over s written
+ * all in lower case ("Once" and "once"). */
+static int written_lower(const char *s, const struct lex_tok *toks, size_t n, const struct lex_tok *t)
+{
+    size_t k, c;
+    for (k = 1; k < t->len; k++)
+        if (s[t->start + k] >= 'A' && s[t->start + k] <= 'Z')
+            return 0; /* "NeXT", "MOSFET": as written */
+    for (k = 0; k < n; k++) {
+        const struct lex_tok *u = &toks[k];
+        if (u->kind != LX_WORD || u->len != t->len || (u->flags & LXF_CAP))
+            continue;
+        for (c = 0; c < t->len; c++) {
+            char a = s[t->start + c], b = s[u->start + c];
+            if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != b)
+                break;
+        }
+        if (c == t->len)
+            return 1;
+    }
+    return 0;
+}
+
 /* The check of guard_check_lexed; with sentences, a capitalized common
  * word that starts any sentence of the input (starts_sentence) is as one
- * at the start of the first. */
+ * at the start of the first, and so is a capitalized word at a sentence
+ * start that the input also writes in lower case. */
 static int check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, size_t ni, const char *out,
                        size_t out_len, const struct lex_tok *to, size_t no, guard_common_word_fn common,
                        int sentences, const char **first_missing, size_t *missing_len)
@@ -185,6 +209,9 @@ static int check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, 
         /* sentence-initial as the passes see it (lex_sentence_start) */
         if (!is_protected(in, t, i == first || (sentences && i > first && starts_sentence(in, ti, i)), common))
             continue;
+        if (sentences && t->kind == LX_WORD && (t->flags & LXF_CAP) && !(t->flags & LXF_NEG) &&
+            (i == first || starts_sentence(in, ti, i)) && written_lower(in, ti, ni, t))
+            continue; /* "Once ..." where the text also says "once": an ordinary word */
         /* the first occurrence decides; later ones were counted with it */
         if (count_tok(in, ti, fi, i, fi[i], in + t->start, t->len) > 0)
             continue;

@@ -24,8 +24,10 @@ int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
                 guard_common_word_fn common, const char **first_missing, size_t *missing_len);
 
 /* The same for a text of several sentences (a model's rewrite of a chunk):
- * a capitalized common word at the start of any sentence (after . ! ? : or
- * a line break) is not protected, as at the start of one. */
+ * a capitalized common word at the start of any sentence (after . ! ? :, a
+ * line break or a list marker) is not protected, as at the start of one;
+ * nor is a capitalized word at a sentence start that in also writes in
+ * lower case ("Once" where in says "once" too). */
 int guard_check_text(const char *in, size_t in_len, const char *out, size_t out_len,
                      guard_common_word_fn common, const char **first_missing, size_t *missing_len);
 
