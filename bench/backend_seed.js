@@ -126,6 +126,16 @@ function lostNegation(src, out) {
                 for (const c of o.backend.calls) {
                     if (c.len === Buffer.byteLength(recs[i].verbose.trim())) st.whole_item_chunks++;
                     if (c.verdict !== 'accepted') st.why[c.verdict] = (st.why[c.verdict] || 0) + 1;
+                    if (c.verdict === 'name' && mode === 'reference') {
+                        /* is the lost name at the start of a sentence of the chunk (where an
+                         * ordinary word is capitalized too)? */
+                        const text = recs[i].verbose, re = new RegExp(`(^|[.!?:]\\s+|\\n\\s*(?:[-*]\\s+|\\d+[.)]\\s+)?)${c.missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}])`, 'u');
+                        const first = text.search(new RegExp(`(?<![\\p{L}])${c.missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}])`, 'u'));
+                        const m = re.exec(text);
+                        st.names = st.names || { sentence_start: 0, elsewhere: 0, examples: [] };
+                        if (m && m.index + m[1].length === first) st.names.sentence_start++; else st.names.elsewhere++;
+                        if (st.names.examples.length < 40) st.names.examples.push(c.missing);
+                    }
                 }
                 if (lostNumber(recs[i].verbose, o.text)) st.items_lost_number++;
                 if (lostNegation(recs[i].verbose, o.text)) st.items_lost_negation++;
