@@ -611,11 +611,18 @@ static int cmd_compress(int argc, char **argv)
         if (o.backend_prompt) {
             size_t plen;
             prompt = read_input(o.backend_prompt, &plen);
-            if (plen == 0 || memchr(prompt, 0, plen))
+            if (plen == 0 || memchr(prompt, 0, plen)) {
+                free(prompt);
                 fail(EXIT_USAGE, "--backend-prompt '%s' is empty or not text", o.backend_prompt);
-            prompt = realloc(prompt, plen + 1);
-            if (!prompt)
-                fail(EXIT_INTERNAL, "out of memory");
+            }
+            {
+                char *p = realloc(prompt, plen + 1);
+                if (!p) {
+                    free(prompt);
+                    fail(EXIT_INTERNAL, "out of memory");
+                }
+                prompt = p;
+            }
             while (plen && (prompt[plen - 1] == '\n' || prompt[plen - 1] == '\r'))
                 plen--;
             prompt[plen] = 0;
@@ -625,8 +632,11 @@ static int cmd_compress(int argc, char **argv)
             eval_cache_default_path(cache, sizeof cache);
             be.cache_path = cache;
         }
-        if (eval_backend_open(&be, err, sizeof err) != 0)
+        if (eval_backend_open(&be, err, sizeof err) != 0) {
+            free(prompt);
             fail(EXIT_USAGE, "%s", err);
+        }
+        be.cache_path = NULL; /* cache[] ends here; the cache is open */
         opt.rewrite = eval_backend_rewrite;
         opt.rewrite_user = &be;
     }
