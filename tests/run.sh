@@ -88,6 +88,11 @@ run_valgrind() {
             valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
             --error-exitcode=1 build/terse compress --level $level examples/incident-report.md
     done
+    check "valgrind: terse compress --backend (threads, libcurl, SQLite) leaks nothing" \
+        env TERSE_CACHE="$LOGS/backend-valgrind.sqlite" \
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=1 build/terse compress examples/incident-report.md --backend http://127.0.0.1:9/v1 \
+        --backend-retries 0
     check "valgrind: terse eval leaks nothing" \
         valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
         --error-exitcode=1 build/terse eval --limit 3 --tokenizers o200k,claude --levels max
