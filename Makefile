@@ -102,6 +102,11 @@ $(STAMP): deps/package.json deps/package-lock.json scripts/bootstrap.sh
 bootstrap:
 	scripts/bootstrap.sh
 
+# the runtime's header (in HEADERS) comes with the npm packages: in a fresh
+# clone it does not exist until bootstrap has run
+$(TS_RUNTIME)/include/tree_sitter/api.h: | $(STAMP)
+	@test -f $@ || { echo "$@ missing after scripts/bootstrap.sh" >&2; exit 1; }
+
 # ---- vocabularies: converted once at build time, embedded in the library ----
 
 build/tools/mkvocab: tools/mkvocab.c lib/common/utf8.c lib/common/hash.h lib/common/utf8.h lib/tokenize/vocab_format.h

@@ -1,13 +1,15 @@
 /* bench_json.c - tokens and speed of terse's JSON encoding against minified
  * JSON and TOON; run by bench/structured.sh (`make bench`).
  *
- *   build/bench_json [--speed SECONDS] < MANIFEST
+ *   build/bench_json [--speed SECONDS] [--level L] < MANIFEST
  *   build/bench_json --log FILE...
  *
  * MANIFEST lines are "corpus<TAB>json path<TAB>toon path". For each
  * document prints one JSON line: the o200k tokens of minified JSON
  * (terse_compress at exact), of the TOON text, and of terse_compress at
- * safe, and whether terse_expand gives back the same value (json_equal).
+ * safe (or level L: balanced, max), and whether terse_expand gives back
+ * the same value (json_equal; above safe the value may be cut, and
+ * "roundtrip" is then only informative).
  * With --speed, also times terse_compress at safe (type json, o200k) over
  * all documents of the corpus "generated", single thread, best of several
  * runs each at least SECONDS long, and prints MB/s (10^6 input bytes per
@@ -106,19 +108,29 @@ static int logs(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    terse_ctx *exact = ctx_at(TERSE_LEVEL_EXACT), *safe = ctx_at(TERSE_LEVEL_SAFE);
+    terse_ctx *exact = ctx_at(TERSE_LEVEL_EXACT), *safe;
     const terse_tokenizer *tok = terse_tokenizer_find("o200k");
     double speed_secs = 0, best = 0;
     char line[8192];
     struct buf gen = {0}; /* the "generated" documents, for timing: NUL-separated */
     size_t gen_docs = 0, gen_bytes = 0;
+    int level = TERSE_LEVEL_SAFE, a;
     if (argc >= 2 && strcmp(argv[1], "--log") == 0) {
         terse_ctx_free(exact);
-        terse_ctx_free(safe);
         return logs(argc, argv);
     }
-    if (argc == 3 && strcmp(argv[1], "--speed") == 0)
-        speed_secs = atof(argv[2]);
+    for (a = 1; a + 1 < argc; a += 2) {
+        if (strcmp(argv[a], "--speed") == 0) {
+            speed_secs = atof(argv[a + 1]);
+        } else if (strcmp(argv[a], "--level") == 0 && terse_level_parse(argv[a + 1]) >= 0) {
+            level = terse_level_parse(argv[a + 1]);
+        } else {
+            fprintf(stderr, "usage: bench_json [--speed SECONDS] [--level L] < MANIFEST\n");
+            terse_ctx_free(exact);
+            return 2;
+        }
+    }
+    safe = ctx_at(level);
     if (!exact || !safe)
         return 2;
     while (fgets(line, sizeof line, stdin)) {

@@ -22,7 +22,7 @@ build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "build")
 data = os.environ.get("TERSE_DATA", os.path.join(root, "..", "..", "shared", "data"))
 pairs = sys.argv[2] if len(sys.argv) > 2 else os.path.join(data, "seed-pairs", "pairs.jsonl")
 if not os.path.exists(pairs):
-    pairs = "/work/shared/data/seed-pairs/pairs.jsonl"
+    pairs = os.path.join(root, "..", "shared", "data", "seed-pairs", "pairs.jsonl")
 terse = os.path.join(build, "terse")
 
 

@@ -213,7 +213,8 @@ compress_table "$OUT/prose.txt" "$OUT/compress.jsonl"
 
 # chat transcripts (issue 6 target: balanced >= 20 MB/s on the locomo-dev
 # conversations, rendered as eval/quality.js renders them)
-DATA=${TERSE_DATA:-/work/shared/data}
+DATA=${TERSE_DATA:-../shared/data}
+[ -d "$DATA" ] || DATA=../../shared/data
 if [ -d "$DATA/locomo-dev" ]; then
     "$NODE" -e '
         const q = require("./eval/quality.js"), fs = require("fs"), dir = process.argv[1];

@@ -1,11 +1,28 @@
-/* cli.c - the pieces the eval commands share: comma lists, the one-line
- * error conventions and the help text of `terse eval` (what eval_main,
- * offline.c and judge.c print for -h and --help).
+/* cli.c - the pieces the eval commands share: canonical numbers, comma
+ * lists, the one-line error conventions and the help text of `terse eval`
+ * (what eval_main, offline.c and judge.c print for -h and --help).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "eval.h"
+
+int eval_parse_long(const char *s, long min, long max, long *out)
+{
+    long v = 0;
+    size_t i;
+    if (!s || !(s[0] >= '0' && s[0] <= '9') || (s[0] == '0' && s[1]))
+        return -1;
+    for (i = 0; s[i]; i++) {
+        if (s[i] < '0' || s[i] > '9' || v > (max - (s[i] - '0')) / 10)
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v < min)
+        return -1;
+    *out = v;
+    return 0;
+}
 
 int eval_split_list(char *s, char **out, int max)
 {
@@ -49,7 +66,7 @@ static const char eval_help_text[] =
     "  --budget PCT       query-aware: one call per question, the question (kv: the key) as\n"
     "                     --query and PCT% of the item's tokens as --budget (sets with questions)\n"
     "  --data DIR         the data sets (default: $TERSE_DATA, else ../shared/data if there,\n"
-    "                     else /work/shared/data)\n"
+    "                     else ../../shared/data)\n"
     "  --out DIR          also write DIR/report.md, DIR/report.json, DIR/lost.jsonl,\n"
     "                     DIR/fidelity-TOKENIZER.svg\n"
     "\n"

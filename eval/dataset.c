@@ -20,10 +20,13 @@
 const char *const eval_set_names[] = {"squad", "nq", "kv", "gsm8k", "seed", "locomo", "toon", NULL};
 
 /* DESIGN.md's ../shared/data beside the checkout when it is there, else
- * /work/shared/data (eval/quality.js's default, right from a worktree). */
+ * ../../shared/data (from a worktree one folder further down), else
+ * ../shared/data (whose absence the readers then report). */
 const char *eval_default_data(void)
 {
-    return access("../shared/data/README.md", R_OK) == 0 ? "../shared/data" : "/work/shared/data";
+    if (access("../shared/data/README.md", R_OK) != 0 && access("../../shared/data/README.md", R_OK) == 0)
+        return "../../shared/data";
+    return "../shared/data";
 }
 
 /* Reads through zlib, which passes files that are not gzip through

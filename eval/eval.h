@@ -56,7 +56,7 @@ struct eval_set {
 };
 
 /* The data directory when neither --data nor TERSE_DATA says:
- * ../shared/data if it exists, else /work/shared/data. */
+ * ../shared/data if it exists, else ../../shared/data (a worktree). */
 const char *eval_default_data(void);
 
 /* The built-in data set names, in report order; NULL-terminated. */
@@ -294,6 +294,10 @@ int eval_write_file(const char *path, const struct buf *b, char *err, size_t err
  * to --help; both return 1, the exit status. eval_help prints the help of
  * `terse eval` on stdout and returns 0. */
 int eval_split_list(char *s, char **out, int max);
+/* Parses s, a number written in canonical form (digits only: no sign,
+ * blank or leading zero), within [min, max] into *out; returns 0, or -1
+ * for anything else (" 5", "+5", "05", "5k", out of range). */
+int eval_parse_long(const char *s, long min, long max, long *out);
 int eval_error_line(const char *msg);
 int eval_usage_error(const char *fmt, const char *arg);
 int eval_help(void);

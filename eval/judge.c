@@ -508,8 +508,9 @@ static const char *write_scores(const struct judge *j, const struct ask *asks, s
             buf_adds(md, line);
         }
         snprintf(line, sizeof line,
-                 "\nlevel %s; %zu HTTP requests, %zu replies from the cache, %zu failed calls\n", level_name,
-                 j->http_requests, j->cache_hits, j->failures);
+                 "\nlevel %s; %zu HTTP request%s, %zu repl%s from the cache, %zu failed call%s\n", level_name,
+                 j->http_requests, j->http_requests == 1 ? "" : "s", j->cache_hits, j->cache_hits == 1 ? "y" : "ies",
+                 j->failures, j->failures == 1 ? "" : "s");
         buf_adds(md, line);
         buf_adds(js, "],\"by_set\":[");
         for (s = 0; s < n_sets; s++) {
@@ -718,19 +719,10 @@ static int write_answers(const struct judge *j, const struct ask *asks, size_t n
     return rc;
 }
 
-/* Parses a whole decimal number within [min, max] into *out; returns 0, or
- * -1 for anything else (empty, trailing text, out of range). */
+/* A whole decimal number within [min, max] (eval_parse_long). */
 static int parse_int(const char *s, long min, long max, long *out)
 {
-    char *end;
-    long v;
-    if (!s || !*s)
-        return -1;
-    v = strtol(s, &end, 10);
-    if (*end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
+    return eval_parse_long(s, min, max, out);
 }
 
 int eval_judge_main(int argc, char **argv)
@@ -913,7 +905,8 @@ int eval_judge_main(int argc, char **argv)
             goto done;
         }
         if (j.failures) {
-            fprintf(stderr, "terse: %zu calls failed; first: %s\n", j.failures, first_error ? first_error : "?");
+            fprintf(stderr, "terse: %zu call%s failed; first: %s\n", j.failures, j.failures == 1 ? "" : "s",
+                    first_error ? first_error : "?");
             rc = 1;
         }
     }

@@ -15,6 +15,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -797,16 +798,12 @@ int eval_offline_main(int argc, char **argv)
         } else if (strcmp(o, "--out") == 0) {
             out_dir = val;
         } else if (strcmp(o, "--budget") == 0) {
-            char *end;
-            budget = strtol(val, &end, 10);
-            if (*end || end == val || budget < 1 || budget > 100) {
+            if (eval_parse_long(val, 1, 100, &budget)) {
                 rc = eval_usage_error("--budget needs a percentage from 1 to 100, not '%s'", val);
                 goto done;
             }
         } else if (strcmp(o, "--limit") == 0) {
-            char *end;
-            limit = strtol(val, &end, 10);
-            if (*end || end == val || limit < 1) {
+            if (eval_parse_long(val, 1, LONG_MAX, &limit)) {
                 rc = eval_usage_error("--limit needs a positive number, not '%s'", val);
                 goto done;
             }

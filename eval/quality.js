@@ -69,6 +69,13 @@ const ALL_TASKS = ['squad', 'squad-query', 'squad-long', 'kv', 'nq', 'seed', 'lo
 
 /* ------------------------------------------------------------------ options */
 
+// ../shared/data beside the checkout, else ../../shared/data (a worktree).
+function defaultData() {
+  const beside = path.resolve(ROOT, '..', 'shared', 'data');
+  const below = path.resolve(ROOT, '..', '..', 'shared', 'data');
+  return !fs.existsSync(beside) && fs.existsSync(below) ? below : beside;
+}
+
 function usage(msg) {
     if (msg) process.stderr.write(`quality.js: ${msg}\n`);
     process.stderr.write('usage: node eval/quality.js [--terse PATH] [--counter PATH] [--only ' +
@@ -87,7 +94,7 @@ function parseArgs(argv) {
         maxPerArticle: Infinity,
         verifyEvery: 10,
         baselines: true,
-        data: process.env.TERSE_DATA || '/work/shared/data',
+        data: process.env.TERSE_DATA || defaultData(),
         out: null,
     };
     const num = (v, name, min) => {

@@ -1,7 +1,8 @@
 /* fuzz_tabular.c - libFuzzer target for the tabular JSON encoding.
  *
  * Input that is JSON: encode (o200k) then decode gives back an equal value
- * (json_equal: numbers as written, strings, key order, duplicates), and
+ * (json_equal: numbers as written, strings as UTF-16 code units, so a lone
+ * surrogate escape must come back as itself, key order, duplicates), and
  * the encoding has no more tokens than minified JSON. Any input: decoding
  * never crashes, and what it accepts decodes to valid JSON.
  */

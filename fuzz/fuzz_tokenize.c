@@ -5,7 +5,10 @@
  * encoding never fails on input of this size, count agrees with encode,
  * every id decodes, and decode(encode(x)) gives back x with invalid UTF-8
  * repaired (U+2581 read as a space for gemma3; claude, which normalizes to
- * NFKC, is only checked for encode/count agreement).
+ * NFKC, is only checked for encode/count agreement). terse_count_cut: for
+ * the whole text and for a prefix (its length from the second byte), the
+ * place returned splits the text into two parts whose counts add up to
+ * the whole's.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,5 +50,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     terse_free(back);
     terse_free(ids);
+    {
+        size_t lens[2], k, p, c1, c2;
+        lens[0] = len;
+        lens[1] = len ? (size_t)data[size > 1 ? 1 : 0] * len / 256 + 1 : 0;
+        for (k = 0; k < 2; k++) {
+            if (lens[k] > len || !(p = terse_count_cut(t, text, lens[k], flags)))
+                continue;
+            if (p >= lens[k] || terse_count(t, text, p, flags, &c1) != TERSE_OK ||
+                terse_count(t, text + p, len - p, flags, &c2) != TERSE_OK || c1 + c2 != count)
+                abort();
+        }
+    }
     return 0;
 }

@@ -104,6 +104,18 @@ TERSE_API uint32_t terse_tokenizer_vocab_size(const terse_tokenizer *t);
 TERSE_API int terse_count(const terse_tokenizer *t, const char *text, size_t len, unsigned flags,
                 size_t *count);
 
+/* A place to cut text[0..len) for counting it in pieces (a stream, or an
+ * input too large to hold): returns the largest p, 0 < p < len, such that
+ * whatever text follows text[0..len), the tokens of text[0..p) and of the
+ * rest, counted separately with the same flags, add up to the tokens of
+ * the whole; or 0 when text[0..len) has no such place. The cuts are at
+ * pre-tokenizer boundaries that no token, merge or normalization crosses
+ * (after a line feed that follows a visible ASCII character and comes
+ * before an ASCII letter or digit; before a space between two ASCII
+ * letters; see docs/tokenizers.md). `terse count` reads
+ * its input in pieces cut here, so its memory does not grow with it. */
+TERSE_API size_t terse_count_cut(const terse_tokenizer *t, const char *text, size_t len, unsigned flags);
+
 /* Encodes text[0..len) to token ids. On success *ids is a new array of
  * *n_ids ids (NULL when there are none) that the caller releases with
  * terse_free(). Same errors as terse_count. */
@@ -244,6 +256,9 @@ typedef struct terse_options {
     int compact;                       /* memory lists: one "- " line per memory or
                                           subject instead of the input's JSON shape
                                           (ids and scores left out); CLI: --json */
+    int count_newline;                 /* the caller adds a line break after a text
+                                          that does not end with one (the CLI does):
+                                          the budget counts it; default 0 */
     terse_rewrite_fn rewrite;          /* a model backend, or NULL (the default): see
                                           terse_rewrite. Prose documents only, at level
                                           safe and up, without a budget (else
@@ -275,8 +290,8 @@ typedef struct terse_result {
     size_t segments_dropped;  /* removed wholesale (budget), each run marked */
     size_t duplicates;        /* exact or near duplicates removed */
     size_t guard_fallbacks;   /* segments put back to a lower level by a guard */
-    size_t min_tokens;        /* on TERSE_EBUDGET: tokens of the output with only the
-                                 most relevant segment kept */
+    size_t min_tokens;        /* on TERSE_EBUDGET: the smallest budget that succeeds
+                                 (one token less fails) */
     size_t parse_errors;      /* code: files (or fenced blocks) whose parse had errors,
                                  passed through unchanged */
     size_t elided;            /* code at max: function bodies, member lists, runs of

@@ -11,7 +11,9 @@
  * With a budget, levels are tried from `exact` up; if none fits, the least
  * relevant segments are dropped, each run of them replaced by a marker.
  *
- * This file is that pipeline, step by step (compress_run): normalize,
+ * This file is that pipeline, step by step (compress_run; terse_compress
+ * adds UTF-16 conversion and, with a budget, the search for the smallest
+ * budget that can be met): normalize,
  * decide the type (decide_type), the lossless encodings (compress_lossless),
  * the pass the type calls for (compress_by_type), the never-longer check,
  * the result. The steps themselves live in lib/pipeline/ (document.c,
@@ -221,44 +223,107 @@ static int decide_type(struct job *j, int *code_lang)
     return type;
 }
 
+/* Counts what balanced and max left out of the tabular form s[0..n): the
+ * rows of each "[K of N]{" table header (N - K) and each string cut with a
+ * "…[+N chars]" marker (one each). */
+static size_t tab_left_out(const char *s, size_t n)
+{
+    size_t i, left = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '[' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9') {
+            char *e;
+            unsigned long long k = strtoull(s + i + 1, &e, 10), all;
+            if (e + 4 < s + n && memcmp(e, " of ", 4) == 0 && e[4] >= '0' && e[4] <= '9') {
+                all = strtoull(e + 4, &e, 10);
+                if (e + 1 < s + n && e[0] == ']' && e[1] == '{' && all > k)
+                    left += (size_t)(all - k);
+            }
+        } else if ((unsigned char)s[i] == 0xE2 && i + 4 < n && memcmp(s + i, "\xE2\x80\xA6[+", 5) == 0) {
+            left++;
+        }
+    }
+    return left;
+}
+
+/* Counts the lines that max left out of the folded log s[0..n): the N of
+ * each "~-N" line. */
+static size_t log_left_out(const char *s, size_t n)
+{
+    size_t i, left = 0;
+    for (i = 0; i + 2 < n; i++)
+        if ((i == 0 || s[i - 1] == '\n') && s[i] == '~' && s[i + 1] == '-' && s[i + 2] >= '0' &&
+            s[i + 2] <= '9')
+            left += (size_t)strtoull(s + i + 2, NULL, 10);
+    return left;
+}
+
 /* The lossless encodings at safe and up: JSON (or JSON Lines) in the
- * tabular form, logs folded, each if it meets the budget. Sets *done when
- * out holds the output and *tokens its tokens; *escaped_log when a log that
- * itself looked folded had to be escaped. Returns TERSE_OK (also when the
+ * tabular form, logs folded, each if it meets the budget, at the lowest
+ * level that does. Sets *done when out holds the output, *tokens its
+ * tokens, *level the level applied and *dropped what balanced or max left
+ * out; *escaped_log when a log that itself looked folded had to be
+ * escaped. tokens_in is the input's count. Returns TERSE_OK (also when the
  * encoding does not apply) or TERSE_ENOMEM. */
-static int compress_lossless(struct job *j, const char *text, size_t len, int type, int level, struct buf *out,
-                             size_t *tokens, int *done, int *escaped_log)
+static int compress_lossless(struct job *j, const char *text, size_t len, int type, size_t tokens_in, int *level,
+                             struct buf *out, size_t *tokens, size_t *dropped, int *done, int *escaped_log)
 {
     int rc = TERSE_OK;
-    if (type == TERSE_TYPE_JSON && level >= TERSE_LEVEL_SAFE) {
+    if (type == TERSE_TYPE_JSON && *level >= TERSE_LEVEL_SAFE) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
-         * budget; else what follows */
-        rc = compress_json_tabular(j, level, out, tokens);
-        if (rc == TERSE_OK && j->o->budget && *tokens > j->o->budget)
-            rc = TERSE_EBUDGET;
-        if (rc == TERSE_OK)
-            *done = 1;
-        else if (rc != TERSE_ENOMEM)
-            rc = TERSE_OK;
+         * budget; else what follows. With a budget, the lowest level that
+         * fits: minified JSON (exact) when it does, else the tabular form
+         * from safe up */
+        int L = *level, exact_fits = 0;
+        if (j->o->budget) {
+            L = TERSE_LEVEL_SAFE;
+            if (j->parsed || json_valid(j->doc, j->n)) {
+                json_minify(j->doc, j->n, out);
+                if (out->oom)
+                    rc = TERSE_ENOMEM;
+                else
+                    exact_fits = count_tokens(j, out->p ? out->p : "", out->len) <= j->o->budget;
+                out->len = 0;
+            }
+        }
+        for (; L <= *level && rc == TERSE_OK && !exact_fits && !*done; L++) {
+            out->len = 0;
+            rc = compress_json_tabular(j, L, out, tokens);
+            if (rc == TERSE_OK && (!j->o->budget || *tokens <= j->o->budget)) {
+                *done = 1;
+                *level = L;
+                *dropped = L >= TERSE_LEVEL_BALANCED ? tab_left_out(out->p, out->len) : 0;
+            } else if (rc != TERSE_ENOMEM) {
+                rc = TERSE_OK;
+            }
+        }
         out->len = *done ? out->len : 0;
     }
-    if (type == TERSE_TYPE_LOG && level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !*done) {
+    if (type == TERSE_TYPE_LOG && *level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !*done &&
+        (!j->o->budget || tokens_in > j->o->budget)) {
         /* logs: repeated lines and runs of alike lines folded (lossless
-         * at safe and balanced), if that meets the budget */
-        int raw = utf8_first_invalid((const unsigned char *)text, len) == len;
-        /* valid UTF-8 is folded as given, CRs and all, so that expanding
-         * gives back every byte; invalid UTF-8 only after repair */
-        rc = raw ? log_fold(text, len, j->o->tokenizer, level, out)
-                 : log_fold(j->doc, j->n, j->o->tokenizer, level, out);
-        /* a log that itself starts like a folded one had to be escaped,
-         * which may cost tokens: given back as it is, it would unfold */
-        if (rc == TERSE_OK) {
-            *tokens = count_tokens(j, out->p ? out->p : "", out->len);
-            if (!j->o->budget || *tokens <= j->o->budget)
-                *done = 1;
-            else
-                out->len = 0;
+         * at safe and balanced), if that meets the budget; with a budget,
+         * the lowest level that fits (exact, the log as it is, when the
+         * whole input does: the text path below) */
+        int raw = utf8_first_invalid((const unsigned char *)text, len) == len, L;
+        for (L = j->o->budget ? TERSE_LEVEL_SAFE : *level; L <= *level && rc == TERSE_OK && !*done; L++) {
+            out->len = 0;
+            /* valid UTF-8 is folded as given, CRs and all, so that expanding
+             * gives back every byte; invalid UTF-8 only after repair */
+            rc = raw ? log_fold(text, len, j->o->tokenizer, L, out)
+                     : log_fold(j->doc, j->n, j->o->tokenizer, L, out);
+            /* a log that itself starts like a folded one had to be escaped,
+             * which may cost tokens: given back as it is, it would unfold */
+            if (rc == TERSE_OK) {
+                *tokens = count_tokens(j, out->p ? out->p : "", out->len);
+                if (!j->o->budget || *tokens <= j->o->budget) {
+                    *done = 1;
+                    *level = L;
+                    *dropped = L == TERSE_LEVEL_MAX ? log_left_out(out->p, out->len) : 0;
+                }
+            }
         }
+        if (!*done)
+            out->len = 0;
         *escaped_log = *done && raw && log_is_folded(text, len);
     }
     return rc;
@@ -297,9 +362,10 @@ static int compress_by_type(struct job *j, const struct pass_ctx *pc, int code_l
         rc = compress_json(j, out, dropped, min_tokens);
         *level = TERSE_LEVEL_EXACT;
     } else {
-        int verbatim = *type != TERSE_TYPE_PROSE;
+        int verbatim;
         if (*type == TERSE_TYPE_JSON)
-            *type = TERSE_TYPE_PROSE; /* not valid JSON: read it as text */
+            *type = TERSE_TYPE_PROSE; /* not valid JSON: compressed as prose */
+        verbatim = *type != TERSE_TYPE_PROSE;
         if (segment_prose(j, verbatim) != 0)
             return TERSE_ENOMEM;
         if (verbatim)
@@ -321,8 +387,8 @@ struct parent {
     int depth;
 };
 
-static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
-                        terse_result *r);
+static int compress_input(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                          terse_result *r);
 
 /* The passes' piece callback (passes/pass.h): the piece through the whole
  * pipeline, one level deeper; past PASS_MAX_DEPTH as prose, which has no
@@ -345,7 +411,7 @@ static int compress_piece(const struct pass_ctx *pc, int type, int level, const 
     c.o.query = NULL;
     c.o.query_len = 0;
     c.o.rewrite = NULL; /* the backend rewrites prose documents, not pieces */
-    rc = compress_run(&c, &p, s, n, &r);
+    rc = compress_input(&c, &p, s, n, &r);
     if (rc == TERSE_OK) {
         *out = r.text;
         *out_len = r.len;
@@ -353,9 +419,124 @@ static int compress_piece(const struct pass_ctx *pc, int type, int level, const 
     return rc;
 }
 
+/* The tokens of r's text as the caller sends it: with o.count_newline, a
+ * line break is added after a text that does not end with one. */
+static size_t sent_tokens(const terse_ctx *ctx, const terse_result *r, int *oom)
+{
+    char *t;
+    size_t n = r->tokens_out;
+    if (!ctx->o.count_newline || !r->len || r->text[r->len - 1] == '\n')
+        return n;
+    t = malloc(r->len + 1);
+    if (!t) {
+        *oom = 1;
+        return n;
+    }
+    memcpy(t, r->text, r->len);
+    t[r->len] = '\n';
+    if (terse_count(ctx->o.tokenizer, t, r->len + 1, 0, &n) != TERSE_OK)
+        *oom = 1;
+    free(t);
+    return n;
+}
+
+/* Compresses within budget (which must be > 0): at the budget, and, when
+ * the line break of count_newline takes the text over it, at one token
+ * less (a few times at most). TERSE_EBUDGET when that cannot be done. */
+static int compress_within(const terse_ctx *ctx, size_t budget, const char *text, size_t len,
+                           terse_result *r)
+{
+    terse_ctx c = *ctx;
+    size_t b = budget;
+    int tries, rc = TERSE_EBUDGET;
+    for (tries = 0; tries < 8 && b > 0; tries++, b--) {
+        int oom = 0;
+        c.o.budget = b;
+        rc = compress_input(&c, NULL, text, len, r);
+        if (rc != TERSE_OK)
+            return rc;
+        if (sent_tokens(ctx, r, &oom) <= budget && !oom)
+            return TERSE_OK;
+        terse_result_free(r);
+        if (oom)
+            return TERSE_ENOMEM;
+        rc = TERSE_EBUDGET;
+    }
+    return rc;
+}
+
+/* One compression (compress_input), and with a budget the search that
+ * keeps the CLI's line break within it and, when the budget cannot be met,
+ * finds the smallest one that can. */
 int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
 {
-    return compress_run(ctx, NULL, text, len, r);
+    size_t lo, hi, tokens_in;
+    terse_result t;
+    int rc;
+    if (!ctx || !ctx->o.budget)
+        return compress_input(ctx, NULL, text, len, r);
+    rc = compress_within(ctx, ctx->o.budget, text, len, r);
+    if (rc != TERSE_EBUDGET)
+        return rc;
+    /* the smallest budget that succeeds: above the one that failed, at
+     * most the tokens of the whole input (plus its line break), which
+     * always fit at exact; found by bisection, so that the figure given
+     * fails at one token less and succeeds as given */
+    tokens_in = r->tokens_in;
+    lo = ctx->o.budget; /* fails */
+    hi = r->min_tokens > lo ? r->min_tokens : lo + 1;
+    for (;;) {
+        rc = compress_within(ctx, hi, text, len, &t);
+        if (rc == TERSE_OK) {
+            terse_result_free(&t);
+            break;
+        }
+        if (rc != TERSE_EBUDGET)
+            return rc;
+        lo = hi;
+        if (hi >= SIZE_MAX / 4)
+            return TERSE_EBUDGET; /* r->min_tokens: the pass's own figure */
+        /* the input and its line break: the exact level, which fits */
+        hi = hi < tokens_in + 2 ? tokens_in + 2 : hi * 2;
+    }
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        rc = compress_within(ctx, mid, text, len, &t);
+        if (rc == TERSE_OK) {
+            terse_result_free(&t);
+            hi = mid;
+        } else if (rc == TERSE_EBUDGET) {
+            lo = mid;
+        } else {
+            return rc;
+        }
+    }
+    r->min_tokens = hi;
+    return TERSE_EBUDGET;
+}
+
+static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                        terse_result *r);
+
+/* UTF-16 with a byte-order mark is compressed as the UTF-8 it encodes (its
+ * NUL bytes would otherwise be text); everything else as given. (A piece
+ * goes through here too, as it went through terse_compress.) */
+static int compress_input(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                          terse_result *r)
+{
+    char *u8 = NULL;
+    size_t u8_len = 0;
+    int rc, conv = text ? utf16_bom_to_utf8((const unsigned char *)text, len, &u8, &u8_len) : 0;
+    if (conv < 0) {
+        if (r)
+            memset(r, 0, sizeof *r);
+        return TERSE_ENOMEM;
+    }
+    if (conv == 0)
+        return compress_run(ctx, parent, text, len, r);
+    rc = compress_run(ctx, parent, u8, u8_len, r);
+    free(u8);
+    return rc;
 }
 
 static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
@@ -398,7 +579,8 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     type = decide_type(&j, &code_lang);
     level = ctx->o.level;
     query_words(&j);
-    rc = compress_lossless(&j, text, len, type, level, &out, &tab_tokens, &tabular, &escaped_log);
+    rc = compress_lossless(&j, text, len, type, r->tokens_in, &level, &out, &tab_tokens, &dropped, &tabular,
+                           &escaped_log);
     if (!tabular && rc == TERSE_OK)
         rc = compress_by_type(&j, &pc, code_lang, &out, &type, &level, &dropped, &min_tokens, &pass_segments);
     if (rc != TERSE_OK)

@@ -53,10 +53,26 @@ int terse_expand(const char *text, size_t len, int type, char **out, size_t *out
     if (!text)
         text = "";
     if (type == TERSE_TYPE_LOG || (type == TERSE_TYPE_AUTO && log_is_folded(text, len))) {
-        /* a folded log, byte for byte (any bytes: no UTF-8 check) */
+        /* a folded log, byte for byte; what compress folded was valid
+         * UTF-8 (it repairs first), so invalid UTF-8 here (binary given to
+         * decode) is repaired like any input: each maximal ill-formed
+         * subpart becomes U+FFFD */
+        size_t bad;
         if (log_unfold(text, len, &b, err, err_len) != 0) {
             buf_free(&b);
             return b.oom ? TERSE_ENOMEM : TERSE_EFORMAT;
+        }
+        bad = utf8_first_invalid((const unsigned char *)(b.p ? b.p : ""), b.len);
+        if (bad < b.len) {
+            size_t n = utf8_repaired_len((const unsigned char *)b.p, b.len);
+            if (buf_reserve(&tmp, n + 1) != 0) {
+                buf_free(&b);
+                return TERSE_ENOMEM;
+            }
+            utf8_repair((const unsigned char *)b.p, b.len, (unsigned char *)tmp.p);
+            tmp.len = n;
+            buf_free(&b);
+            b = tmp;
         }
         goto done;
     }

@@ -18,9 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "terse.h"
 #include "../eval/eval.h"
+#include "../lib/common/utf8.h"
 #include "../proxy/proxy.h"
 
 #define EXIT_USAGE 1
@@ -83,15 +85,87 @@ static const char usage_text[] =
     "\n"
     "Reads FILE, or standard input when FILE is - or absent.\n";
 
+static int error_reported; /* fail() said why the program stops */
+
 static void fail(int code, const char *fmt, ...)
 {
     va_list ap;
+    error_reported = 1;
     fputs("terse: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     exit(code);
+}
+
+/* "1 segment", "2 segments": n and the noun in the right number (one of
+ * up to 8 notes per message, each in its own static buffer). */
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    static char notes[8][64];
+    static unsigned k;
+    char *p = notes[k++ % 8];
+    snprintf(p, sizeof notes[0], "%zu %s", n, n == 1 ? one : many);
+    return p;
+}
+
+/* Parses the value of a numeric option: digits only, in canonical form
+ * (no sign, no blank, no leading zero: "5", not " 5", "+5", "05" or "5k"),
+ * at most max. Fails with a message naming the option otherwise. */
+static unsigned long long parse_number(const char *opt, const char *v, unsigned long long max, const char *what)
+{
+    unsigned long long x = 0;
+    size_t i;
+    int ok = v[0] >= '0' && v[0] <= '9' && !(v[0] == '0' && v[1] != 0);
+    for (i = 0; ok && v[i]; i++)
+        ok = v[i] >= '0' && v[i] <= '9';
+    if (!ok)
+        fail(EXIT_USAGE, "%s needs %s written with digits only, not '%s'", opt, what, v);
+    for (i = 0; v[i]; i++) {
+        unsigned d = (unsigned)(v[i] - '0');
+        if (x > (max - d) / 10)
+            fail(EXIT_USAGE, "%s: '%s' is too large (at most %llu)", opt, v, max);
+        x = x * 10 + d;
+    }
+    return x;
+}
+
+/* At exit, whatever the path (return from main, exit() after --help):
+ * standard output is flushed and closed, and a write error (a full disk,
+ * /dev/full, a closed pipe or descriptor) is one line and status 2 unless
+ * an error was already reported. */
+static void close_stdout(void)
+{
+    int bad;
+    errno = 0;
+    bad = fflush(stdout) != 0;
+    bad |= ferror(stdout) != 0;
+    bad |= fclose(stdout) != 0;
+    if (bad && !error_reported) {
+        fprintf(stderr, "terse: cannot write output: %s\n", errno ? strerror(errno) : "write error");
+        _exit(EXIT_INTERNAL);
+    }
+}
+
+static size_t input_bytes; /* the input's size as read, before any conversion */
+
+static void check(int rc, const char *what);
+
+/* Input that is UTF-16 with a byte-order mark becomes the UTF-8 it
+ * encodes (docs/cli.md, Input); other input is returned as it is. */
+static char *from_utf16(char *buf, size_t *len, const char *path)
+{
+    char *u8;
+    size_t n;
+    int rc = utf16_bom_to_utf8((const unsigned char *)buf, *len, &u8, &n);
+    if (rc == 0)
+        return buf;
+    free(buf);
+    if (rc < 0)
+        fail(EXIT_INTERNAL, "out of memory reading '%s'", path ? path : "-");
+    *len = n;
+    return u8;
 }
 
 /* Reads all of path ("-" or NULL: stdin) into a new buffer. */
@@ -124,8 +198,94 @@ static char *read_input(const char *path, size_t *len)
         fail(EXIT_USAGE, "cannot read '%s': %s", path ? path : "-", strerror(errno));
     if (f != stdin)
         fclose(f);
-    *len = n;
-    return buf;
+    *len = input_bytes = n;
+    return from_utf16(buf, len, path);
+}
+
+#define COUNT_BLOCK (1u << 20)
+
+/* Counts path ("-" or NULL: stdin) on t, reading it in blocks of 1 MiB and
+ * counting each time up to the last place where terse_count_cut allows a
+ * cut, so memory stays a few MiB whatever the input's size (a text with no
+ * such place, or UTF-16, is held whole). The count is that of the whole
+ * input. */
+static size_t count_stream(const terse_tokenizer *t, const char *path, unsigned flags)
+{
+    FILE *f = stdin;
+    char *buf = NULL;
+    size_t n = 0, cap = 0, scanned = 0, total = 0, c;
+    int eof = 0;
+    if (path && strcmp(path, "-") != 0) {
+        f = fopen(path, "rb");
+        if (!f)
+            fail(EXIT_USAGE, "cannot open '%s': %s", path, strerror(errno));
+    }
+    input_bytes = 0;
+    while (!eof) {
+        size_t got, p;
+        if (cap - n < COUNT_BLOCK) {
+            char *q;
+            cap = n + 2 * COUNT_BLOCK;
+            q = realloc(buf, cap);
+            if (!q)
+                fail(EXIT_INTERNAL, "out of memory reading '%s'", path ? path : "-");
+            buf = q;
+        }
+        got = fread(buf + n, 1, COUNT_BLOCK, f);
+        eof = got < COUNT_BLOCK;
+        if (input_bytes == 0 && got >= 2 && ((unsigned char)buf[0] == 0xFF || (unsigned char)buf[0] == 0xFE) &&
+            ((unsigned char)buf[1] == 0xFE || (unsigned char)buf[1] == 0xFF) && buf[0] != buf[1]) {
+            /* UTF-16: read whole and converted */
+            size_t len, rest;
+            char *all;
+            input_bytes = got;
+            while ((rest = fread(buf + n + got, 1, cap - n - got, f)) > 0) {
+                got += rest;
+                if (n + got == cap) {
+                    char *q = realloc(buf, cap * 2);
+                    if (!q)
+                        fail(EXIT_INTERNAL, "out of memory reading '%s'", path ? path : "-");
+                    buf = q;
+                    cap *= 2;
+                }
+            }
+            if (ferror(f))
+                fail(EXIT_USAGE, "cannot read '%s': %s", path ? path : "-", strerror(errno));
+            input_bytes = len = got;
+            all = from_utf16(buf, &len, path);
+            check(terse_count(t, all, len, flags, &c), "count");
+            free(all);
+            if (f != stdin)
+                fclose(f);
+            return c;
+        }
+        n += got;
+        input_bytes += got;
+        if (ferror(f))
+            fail(EXIT_USAGE, "cannot read '%s': %s", path ? path : "-", strerror(errno));
+        if (eof || n < COUNT_BLOCK)
+            continue;
+        /* count up to the last cut; the bytes scanned without one are not
+         * scanned again (a cut looks at 3 bytes) */
+        p = terse_count_cut(t, buf + scanned, n - scanned, flags);
+        if (!p) {
+            scanned = n > 2 ? n - 2 : 0;
+            continue;
+        }
+        p += scanned;
+        check(terse_count(t, buf, p, flags, &c), "count");
+        total += c;
+        memmove(buf, buf + p, n - p);
+        n -= p;
+        scanned = 0;
+    }
+    if (ferror(f))
+        fail(EXIT_USAGE, "cannot read '%s': %s", path ? path : "-", strerror(errno));
+    if (f != stdin)
+        fclose(f);
+    check(terse_count(t, buf, n, flags, &c), "count");
+    free(buf);
+    return total + c;
 }
 
 struct opts {
@@ -281,7 +441,7 @@ static int cmd_count(int argc, char **argv)
             fail(EXIT_USAGE, "count --exact: %s", err);
         if (o.json)
             printf("{\"bytes\":%zu,\"tokenizer\":\"claude\",\"count\":%zu,\"exact\":true,"
-                   "\"source\":\"count_tokens\"}\n", len, count);
+                   "\"source\":\"count_tokens\"}\n", input_bytes, count);
         else
             printf("%zu\n", count);
     } else if (strcasecmp(o.tokenizer, "all") == 0 && !o.by_model) {
@@ -292,7 +452,7 @@ static int cmd_count(int argc, char **argv)
         for (i = 0; (t = terse_tokenizer_at(i)) != NULL && i < 16; i++)
             check(terse_count(t, text, len, flags, &counts[i]), "count");
         if (o.json)
-            printf("{\"bytes\":%zu,\"tokens\":{", len);
+            printf("{\"bytes\":%zu,\"tokens\":{", input_bytes);
         for (i = 0; (t = terse_tokenizer_at(i)) != NULL && i < 16; i++) {
             count = counts[i];
             if (o.json) {
@@ -309,10 +469,10 @@ static int cmd_count(int argc, char **argv)
             printf("}}\n");
     } else {
         const terse_tokenizer *t = pick(&o);
-        text = read_input(o.file, &len);
-        check(terse_count(t, text, len, flags, &count), "count");
+        text = NULL;
+        count = count_stream(t, o.file, flags);
         if (o.json) {
-            printf("{\"bytes\":%zu,\"tokenizer\":", len);
+            printf("{\"bytes\":%zu,\"tokenizer\":", input_bytes);
             json_string(terse_tokenizer_name(t));
             printf(",\"count\":%zu,\"exact\":%s}\n", count,
                    terse_tokenizer_is_exact(t) ? "true" : "false");
@@ -365,16 +525,28 @@ static int cmd_detokenize(int argc, char **argv)
     p = text;
     while (p < text + len) {
         unsigned long v = 0;
-        int digits = 0;
+        size_t digits = 0;
         if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
             p++;
             continue;
         }
-        while (p < text + len && *p >= '0' && *p <= '9' && digits < 11) {
-            v = v * 10 + (unsigned long)(*p++ - '0');
+        while (p < text + len && *p >= '0' && *p <= '9') {
+            if (v <= 0xFFFFFFFFul)
+                v = v * 10 + (unsigned long)(*p - '0');
+            p++;
             digits++;
         }
-        if (!digits || v > 0xFFFFFFFFul ||
+        if (digits && v > 0xFFFFFFFFul) {
+            size_t d = (size_t)digits;
+            const char *at = p - d;
+            uint32_t size = terse_tokenizer_vocab_size(t);
+            free(ids);
+            fprintf(stderr, "terse: detokenize: token id %.*s is out of range: %s has ids 0 to %lu\n",
+                    (int)(d > 40 ? 40 : d), at, terse_tokenizer_name(t), (unsigned long)size - 1);
+            free(text);
+            exit(EXIT_USAGE);
+        }
+        if (!digits ||
             (p < text + len && *p != ' ' && *p != '\n' && *p != '\t' && *p != '\r')) {
             size_t at = (size_t)(p - text);
             free(ids);
@@ -392,6 +564,27 @@ static int cmd_detokenize(int argc, char **argv)
         ids[n++] = (uint32_t)v;
     }
     rc = terse_decode(t, ids, n, &out, &out_len);
+    if (rc == TERSE_ERANGE) {
+        /* name the id: the first one the vocabulary does not have */
+        uint32_t size = terse_tokenizer_vocab_size(t), bad = 0;
+        size_t i;
+        for (i = 0; i < n; i++) {
+            char *one;
+            size_t one_len;
+            if (ids[i] >= size || terse_decode(t, &ids[i], 1, &one, &one_len) == TERSE_ERANGE) {
+                bad = ids[i];
+                break;
+            }
+            terse_free(one);
+        }
+        free(ids);
+        free(text);
+        if (bad >= size)
+            fail(EXIT_USAGE, "detokenize: token id %lu is out of range: %s has ids 0 to %lu",
+                 (unsigned long)bad, terse_tokenizer_name(t), (unsigned long)size - 1);
+        fail(EXIT_USAGE, "detokenize: token id %lu is not in %s's vocabulary (ids 0 to %lu, %lu unused)",
+             (unsigned long)bad, terse_tokenizer_name(t), (unsigned long)size - 1, (unsigned long)bad);
+    }
     free(ids);
     free(text);
     check(rc, "detokenize");
@@ -420,13 +613,14 @@ static void json_text(const char *s, size_t n)
     putchar('"');
 }
 
-/* ", N elided, N parse errors" for --stats of code (static buffer: one
- * call per run). */
-static const char *code_note(size_t elided, size_t parse_errors)
+/* ", N elided, N files with parse errors" for --stats of code (static
+ * buffer: one call per run). parse_errors counts files (or, in markdown,
+ * fenced blocks) whose parse had errors, not the errors. */
+static const char *code_note(size_t elided, size_t parse_errors, int code)
 {
-    static char note[96];
-    snprintf(note, sizeof note, ", %zu elided, %zu parse error%s", elided, parse_errors,
-             parse_errors == 1 ? "" : "s");
+    static char note[128];
+    snprintf(note, sizeof note, ", %zu elided, %s with parse errors", elided,
+             code ? plural(parse_errors, "file", "files") : plural(parse_errors, "block", "blocks"));
     return note;
 }
 
@@ -547,13 +741,9 @@ static int cmd_compress(int argc, char **argv)
     if (o.type && (opt.type = terse_type_parse(o.type)) < 0)
         fail(EXIT_USAGE, "unknown type '%s' (types: auto, prose, code, json, log, memory, chat)", o.type);
     if (o.budget) {
-        char *end;
-        unsigned long long b;
-        errno = 0;
-        b = strtoull(o.budget, &end, 10);
-        if (errno || *end || end == o.budget || o.budget[0] == '-' || b == 0)
+        opt.budget = (size_t)parse_number("--budget", o.budget, SIZE_MAX, "a positive number of tokens");
+        if (opt.budget == 0)
             fail(EXIT_USAGE, "--budget needs a positive number of tokens, not '%s'", o.budget);
-        opt.budget = (size_t)b;
         /* with a budget, --level is the highest level tried: all of them
          * unless the user says otherwise */
         if (!o.level)
@@ -564,6 +754,7 @@ static int cmd_compress(int argc, char **argv)
         opt.query_len = strlen(o.query);
     }
     opt.compact = o.json; /* --json asks memory lists for their compact form */
+    opt.count_newline = !o.json; /* the line break written after the text counts */
     opt.compress_system = o.compress_system;
     if (o.lang) {
         char names[256] = "";
@@ -580,15 +771,8 @@ static int cmd_compress(int argc, char **argv)
     }
     if (o.file && strcmp(o.file, "-") != 0)
         opt.name = o.file;
-    if (o.keep_recent) {
-        char *end;
-        unsigned long long k;
-        errno = 0;
-        k = strtoull(o.keep_recent, &end, 10);
-        if (errno || *end || end == o.keep_recent || o.keep_recent[0] == '-')
-            fail(EXIT_USAGE, "--keep-recent needs a number of messages, not '%s'", o.keep_recent);
-        opt.keep_recent = (size_t)k;
-    }
+    if (o.keep_recent)
+        opt.keep_recent = (size_t)parse_number("--keep-recent", o.keep_recent, SIZE_MAX, "a number of messages");
     memset(&be, 0, sizeof be);
     if (!o.backend && (o.backend_model || o.backend_prompt || o.backend_jobs || o.backend_timeout ||
                        o.backend_retries || o.backend_chunk || o.backend_no_cache))
@@ -648,9 +832,9 @@ static int cmd_compress(int argc, char **argv)
     free(text);
     terse_ctx_free(ctx);
     if (rc == TERSE_EBUDGET)
-        fail(EXIT_USAGE, "a budget of %zu tokens cannot be met: the most relevant part alone needs %zu "
+        fail(EXIT_USAGE, "a budget of %s cannot be met: the smallest that can is %zu "
                          "(%s); give a larger --budget",
-             opt.budget, r.min_tokens, terse_tokenizer_name(opt.tokenizer));
+             plural(opt.budget, "token", "tokens"), r.min_tokens, terse_tokenizer_name(opt.tokenizer));
     check(rc, "compress");
     if (o.json) {
         fputs("{\"text\":", stdout);
@@ -673,14 +857,18 @@ static int cmd_compress(int argc, char **argv)
     }
     if (o.stats)
         fprintf(stderr,
-                "terse: %zu -> %zu tokens (%.1f%% fewer) on %s%s, level %s, type %s, %zu segments, "
-                "%zu dropped, %zu duplicates, %zu guard fallbacks%s\n",
-                r.tokens_in, r.tokens_out,
+                "terse: %zu -> %s (%.1f%% fewer) on %s%s, level %s, type %s, %s, "
+                "%zu dropped, %s, %s%s\n",
+                r.tokens_in, plural(r.tokens_out, "token", "tokens"),
                 r.tokens_in ? 100.0 * (double)(r.tokens_in - r.tokens_out) / (double)r.tokens_in : 0.0,
                 terse_tokenizer_name(opt.tokenizer),
                 terse_tokenizer_is_exact(opt.tokenizer) ? "" : " (an estimate)", terse_level_name(r.level),
-                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates, r.guard_fallbacks,
-                r.type == TERSE_TYPE_CODE || r.parse_errors || r.elided ? code_note(r.elided, r.parse_errors) : "");
+                terse_type_name(r.type), plural(r.segments, "segment", "segments"), r.segments_dropped,
+                plural(r.duplicates, "duplicate", "duplicates"),
+                plural(r.guard_fallbacks, "guard fallback", "guard fallbacks"),
+                r.type == TERSE_TYPE_CODE || r.parse_errors || r.elided
+                    ? code_note(r.elided, r.parse_errors, r.type == TERSE_TYPE_CODE)
+                    : "");
     if (o.stats && o.backend)
         backend_stats(&be, &r);
     terse_result_free(&r);
@@ -726,10 +914,12 @@ static int cmd_decode(int argc, char **argv)
     return 0;
 }
 
-static int cmd_tokenizers(void)
+static int cmd_tokenizers(int argc, char **argv)
 {
     const terse_tokenizer *t;
     size_t i;
+    if (argc > 2)
+        fail(EXIT_USAGE, "tokenizers takes no arguments, not '%s' (see terse --help)", argv[2]);
     for (i = 0; (t = terse_tokenizer_at(i)) != NULL; i++)
         printf("%-8s %-9s %s\n", terse_tokenizer_name(t),
                terse_tokenizer_is_exact(t) ? "exact" : "estimate", terse_tokenizer_description(t));
@@ -739,6 +929,7 @@ static int cmd_tokenizers(void)
 int main(int argc, char **argv)
 {
     int rc = 0;
+    atexit(close_stdout);
     if (argc < 2)
         fail(EXIT_USAGE, "no command given (see terse --help)");
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
@@ -760,14 +951,12 @@ int main(int argc, char **argv)
     else if (strcmp(argv[1], "decode") == 0)
         rc = cmd_decode(argc, argv);
     else if (strcmp(argv[1], "tokenizers") == 0)
-        rc = cmd_tokenizers();
+        rc = cmd_tokenizers(argc, argv);
     else if (strcmp(argv[1], "eval") == 0)
         rc = eval_main(argc - 1, argv + 1);
     else if (strcmp(argv[1], "proxy") == 0)
         rc = proxy_main(argc - 1, argv + 1);
     else
         fail(EXIT_USAGE, "unknown command '%s' (see terse --help)", argv[1]);
-    if (fflush(stdout) != 0 || ferror(stdout))
-        fail(EXIT_INTERNAL, "cannot write output: %s", strerror(errno));
-    return rc;
+    return rc; /* close_stdout checks the output */
 }

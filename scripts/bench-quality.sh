@@ -7,7 +7,8 @@
 # from the report, leaving the rest of the file untouched. The full report,
 # its JSON and the plots stay in build/eval/bench-quality/.
 #
-#   scripts/bench-quality.sh [BUILD_DIR]     (data: $TERSE_DATA or /work/shared/data)
+#   scripts/bench-quality.sh [BUILD_DIR]     (data: $TERSE_DATA, else ../shared/data
+#                                            or ../../shared/data: terse eval's default)
 set -eu
 cd "$(dirname "$0")/.."
 B=${1:-build}

@@ -4,11 +4,21 @@
 # the same slice, the plots, a user JSONL data set, and one-line errors.
 # Prints "ok - ..." / "not ok - ...".
 #
-#   tests/eval.sh [BUILD_DIR]      (data: $TERSE_DATA or /work/shared/data)
+#   tests/eval.sh [BUILD_DIR]      (data: $TERSE_DATA, else ../shared/data or
+#                                   ../../shared/data; skipped when absent)
 set -u
 cd "$(dirname "$0")/.."
 T=${1:-build}/terse
-DATA=${TERSE_DATA:-/work/shared/data}
+DATA=${TERSE_DATA:-}
+if [ -z "$DATA" ]; then
+    for d in ../shared/data ../../shared/data; do
+        [ -d "$d" ] && { DATA=$d; break; }
+    done
+fi
+if [ -z "$DATA" ] || [ ! -d "$DATA" ]; then
+    echo "# skip - eval: the shared data sets (../shared/data, or \$TERSE_DATA) are not beside this checkout"
+    exit 0
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 verdict() {
@@ -115,4 +125,8 @@ pattern="--limit needs a positive number" err "--limit 0" eval --limit 0
 pattern="unknown option '--bogus'" err "an unknown option" eval --bogus 1
 pattern="unknown level 'tiny'" err "an unknown level" eval --levels tiny
 pattern="--budget needs a percentage from 1 to 100" err "--budget 0" eval --budget 0
+pattern="--limit needs a positive number, not ' 3'" err "--limit with a blank" eval --limit ' 3'
+pattern="--limit needs a positive number, not '+3'" err "--limit with a plus" eval --limit +3
+pattern="--budget needs a percentage from 1 to 100, not '05'" err "--budget with a leading zero" eval --budget 05
+pattern="--limit needs a positive number, not '+3'" err "judge --limit with a plus" eval judge --limit +3
 pattern="data set 'gsm8k' has no questions to use as --query" err "--budget over a set without questions" eval --budget 10 --sets gsm8k

@@ -120,8 +120,8 @@ static uint32_t hex4(const unsigned char *s)
 /* Decodes the escaped string body r[0..n) (validated by parse_string) to
  * out, which has room for n bytes (decoding never grows the text), and
  * returns the decoded length. A surrogate escape that is not half of a
- * well-formed pair decodes to U+FFFD. */
-static size_t unescape(const unsigned char *r, size_t n, unsigned char *out)
+ * well-formed pair decodes to U+FFFD and sets *lone to 1. */
+static size_t unescape(const unsigned char *r, size_t n, unsigned char *out, int *lone)
 {
     size_t i = 0, o = 0;
     while (i < n) {
@@ -148,8 +148,10 @@ static size_t unescape(const unsigned char *r, size_t n, unsigned char *out)
                 i += 6;
             }
         }
-        if (cp >= 0xD800 && cp <= 0xDFFF)
+        if (cp >= 0xD800 && cp <= 0xDFFF) {
             cp = 0xFFFD;
+            *lone = 1;
+        }
         o += utf8_encode(cp, out + o);
     }
     return o;
@@ -198,6 +200,7 @@ static int parse_string(struct parser *p, struct json_value *v)
         }
     }
     v->kind = JSON_STRING;
+    v->lone = 0;
     v->raw_len = i - start;
     raw = arena_alloc(p->doc, v->raw_len + 1);
     if (!raw)
@@ -212,7 +215,7 @@ static int parse_string(struct parser *p, struct json_value *v)
         unsigned char *dec = arena_alloc(p->doc, v->raw_len + 1);
         if (!dec)
             return fail(p, start, "out of memory");
-        v->str_len = unescape((const unsigned char *)raw, v->raw_len, dec);
+        v->str_len = unescape((const unsigned char *)raw, v->raw_len, dec, &v->lone);
         dec[v->str_len] = 0;
         v->str = (const char *)dec;
     }
@@ -592,6 +595,55 @@ void json_write_string(const char *s, size_t n, struct buf *out)
     buf_addc(out, '"');
 }
 
+/* Returns the next code point of the string body r[*i..n) (validated by
+ * parse_string) and moves *i past it: an escaped surrogate pair is one
+ * code point, a lone surrogate escape is its own value (0xD800-0xDFFF),
+ * which raw UTF-8 cannot spell. */
+static uint32_t next_unit(const unsigned char *r, size_t n, size_t *i)
+{
+    uint32_t cp;
+    size_t k = *i;
+    if (r[k] != '\\') {
+        size_t len = utf8_decode(r + k, n - k, &cp);
+        *i = k + (len ? len : 1);
+        return len ? cp : r[k];
+    }
+    switch (r[k + 1]) {
+    case 'b': *i = k + 2; return '\b';
+    case 'f': *i = k + 2; return '\f';
+    case 'n': *i = k + 2; return '\n';
+    case 'r': *i = k + 2; return '\r';
+    case 't': *i = k + 2; return '\t';
+    case 'u': break;
+    default: *i = k + 2; return r[k + 1];
+    }
+    cp = hex4(r + k + 2);
+    k += 6;
+    if (cp >= 0xD800 && cp <= 0xDBFF && k + 6 <= n && r[k] == '\\' && r[k + 1] == 'u') {
+        uint32_t lo = hex4(r + k + 2);
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            k += 6;
+        }
+    }
+    *i = k;
+    return cp;
+}
+
+int json_string_same(const struct json_value *a, const struct json_value *b)
+{
+    const unsigned char *ra = (const unsigned char *)a->raw, *rb = (const unsigned char *)b->raw;
+    size_t i = 0, j = 0;
+    if (!a->lone && !b->lone)
+        return a->str_len == b->str_len && memcmp(a->str, b->str, a->str_len) == 0;
+    if (a->str_len != b->str_len)
+        return 0;
+    while (i < a->raw_len && j < b->raw_len)
+        if (next_unit(ra, a->raw_len, &i) != next_unit(rb, b->raw_len, &j))
+            return 0;
+    return i == a->raw_len && j == b->raw_len;
+}
+
 int json_equal(const struct json_value *a, const struct json_value *b)
 {
     size_t k;
@@ -601,7 +653,7 @@ int json_equal(const struct json_value *a, const struct json_value *b)
     case JSON_NUMBER:
         return a->raw_len == b->raw_len && memcmp(a->raw, b->raw, a->raw_len) == 0;
     case JSON_STRING:
-        return a->str_len == b->str_len && memcmp(a->str, b->str, a->str_len) == 0;
+        return json_string_same(a, b);
     case JSON_ARRAY:
     case JSON_OBJECT:
         if (a->n != b->n)

@@ -34,6 +34,10 @@ enum json_kind {
 
 struct json_value {
     int kind;            /* enum json_kind */
+    /* JSON_STRING: 1 when an escape is a lone surrogate (\uD800 not followed
+     * by a low half, or a low half alone), which str cannot hold: str then
+     * differs from what raw means, and only raw says it. 0 otherwise. */
+    int lone;
     /* JSON_NUMBER: the number exactly as written ("1.50e+3", "-0").
      * JSON_STRING: the bytes between the quotes, escapes as written. */
     const char *raw;
@@ -86,9 +90,15 @@ void json_write(const struct json_value *v, struct buf *out);
 void json_write_string(const char *s, size_t n, struct buf *out);
 
 /* Returns 1 if a and b are the same JSON value: same kinds, numbers with
- * the same text as written, strings with the same decoded text, the same
- * keys in the same order (duplicates included); 0 otherwise. */
+ * the same text as written, strings with the same sequence of UTF-16 code
+ * units (json_string_same), the same keys in the same order (duplicates
+ * included); 0 otherwise. */
 int json_equal(const struct json_value *a, const struct json_value *b);
+
+/* Returns 1 if the strings a and b (JSON_STRING) mean the same sequence of
+ * UTF-16 code units: "\u00e9" and "\xC3\xA9" are the same, "\uD800" and
+ * "\uFFFD" are not (their decoded str is the same). */
+int json_string_same(const struct json_value *a, const struct json_value *b);
 
 /* The number grammar of RFC 8259, the one the library uses (the parser,
  * the tabular encoding's bare values): json_number_scan returns the length

@@ -213,8 +213,8 @@ static int classify_run(const unsigned char *s, size_t a, size_t b, size_t *end)
     for (i = a; i < b; i++) {
         if (s[i] == '@' && !at && i > a)
             at = i;
-        if ((s[i] == '/' || s[i] == '\\') && i + 1 < b)
-            slash = 1;
+        if ((s[i] == '/' || s[i] == '\\') && (i + 1 < b || (i > a && (ch_class[s[i - 1]] & CH_WORD))))
+            slash = 1; /* src/a.c, and/or, it/ */
         if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))
             letters++;
     }
@@ -223,6 +223,97 @@ static int classify_run(const unsigned char *s, size_t a, size_t b, size_t *end)
     if (slash && letters >= 2 && s[a] != '(' && s[a] != '"' && s[a] != '\'')
         return LX_PATH;
     return 0;
+}
+
+static int is_ascii_letter(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A character of a name: a letter, mark or digit, or '_'. */
+static inline int is_namech(const unsigned char *s, size_t n, size_t i)
+{
+    return s[i] == '_' || is_wordch(s, n, i);
+}
+
+/* Where the name starting at s[i] ends, or 0 when s[i] starts no name.
+ * A name is a run of parts (letters, digits and '_') joined by single
+ * connectors ('.', '-', '+', '~', or "::") with a part after each
+ * connector, that is shaped like something a program reads: it has a '_',
+ * a "::", a '.' (unless every part is one character: "e.g", "U.S"), a '+'
+ * or '~' between parts, a part that starts with a letter and holds a digit
+ * ("x86", "deb12u1"), a lower-case letter followed by an upper-case one
+ * ("isOpen"), or it starts with a digit and is longer than the number
+ * there ("2024-03-12", "2.6.32-5-amd64"). At the start of a run (run_start)
+ * an option ("-C", "--level=max", "-Wall") or a dot file (".bashrc") is a
+ * name too. A run of hyphenated letters alone ("well-known") is a word.
+ * num_end is where the number lexed at s[i] would end (i when none). */
+static size_t lex_name_end(const unsigned char *s, size_t n, size_t i, int run_start, size_t num_end)
+{
+    size_t j = i;
+    int shaped = 0, dot = 0, alnum = 0;
+    if (run_start && s[i] == '-') {
+        j = i + 1 + (i + 1 < n && s[i + 1] == '-');
+        if (!(j < n && is_ascii_letter(s[j])))
+            return 0;
+        shaped = 1;
+    } else if (run_start && s[i] == '.' && i + 1 < n && is_ascii_letter(s[i + 1]) &&
+               (i == 0 || s[i - 1] != '.')) {
+        j = i + 1;
+        shaped = 1;
+    } else if (!is_namech(s, n, i)) {
+        return 0;
+    }
+    for (;;) {
+        int letter_first = j < n && s[j] >= 0x80 ? 1 : (j < n && is_ascii_letter(s[j]));
+        unsigned char prev = 0;
+        while (j < n && is_namech(s, n, j)) {
+            unsigned char c = s[j];
+            alnum |= c != '_';
+            if (c == '_')
+                shaped = 1;
+            else if (letter_first && is_digit(c))
+                shaped = 1;
+            else if (c >= 'A' && c <= 'Z' && prev >= 'a' && prev <= 'z')
+                shaped = 1;
+            prev = c;
+            j += c < 0x80 ? 1 : ch_len(s, j);
+        }
+        if (j >= n)
+            break;
+        if ((s[j] == '.' || s[j] == '-' || s[j] == '+' || s[j] == '~') && j + 1 < n && is_namech(s, n, j + 1)) {
+            if (s[j] == '.')
+                dot = 1;
+            else if (s[j] != '-')
+                shaped = 1;
+            j++;
+        } else if (s[j] == ':' && j + 2 < n && s[j + 1] == ':' && is_namech(s, n, j + 2)) {
+            shaped = 1;
+            j += 2;
+        } else if (s[j] == '=' && s[i] == '-' && j + 1 < n && !is_space(s[j + 1])) {
+            /* --level=max, --labels=[KEY=VALUE,...]: the value is the rest
+             * of the run, less the punctuation that ends a sentence */
+            size_t e = j + 1;
+            while (e < n && !is_space(s[e]))
+                e++;
+            while (e > j + 1 && url_trailer(s[e - 1]) &&
+                   !((s[e - 1] == ']' && memchr(s + j, '[', e - j)) || (s[e - 1] == ')' && memchr(s + j, '(', e - j))))
+                e--; /* "=[KEY=VALUE,...]" keeps its closing bracket */
+            if (e > j + 1)
+                j = e;
+            break;
+        } else {
+            break;
+        }
+    }
+    if (dot)
+        shaped = 1; /* a.out, self.is_open, and e.g, i.e, U.S: no pass splits them */
+    if (is_digit(s[i])) {
+        if (j <= num_end)
+            return 0; /* a number: 3, 1.2.3, 10km, 1990s */
+        shaped = 1;
+    }
+    return shaped && alnum ? j : 0; /* "_" and "___" alone are punctuation */
 }
 
 /* Ends of a closed quote or code span starting at s[i], or 0. */
@@ -296,7 +387,8 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
          * character */
         kind = 0;
         ascii_end = i;
-        if (i == 0 || is_space(s[i - 1]) || s[i - 1] == '(' || s[i - 1] == '<') {
+        if (i == 0 || is_space(s[i - 1]) || s[i - 1] == '(' || s[i - 1] == '<' ||
+            ((s[i - 1] == '\'' || s[i - 1] == '"') && (i == 1 || is_space(s[i - 2])))) {
             int telling = 0;
             /* a run of ASCII letters and digits alone (most words) has
              * no telling character: skip it before scanning the rest */
@@ -320,6 +412,35 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
             k++;
             i = e;
             continue;
+        }
+        /* names: identifiers, dotted and qualified names, file names,
+         * options, versions (before numbers: "2.6.32-5-amd64" is one) */
+        {
+            /* an option or a dot file starts where no name or number
+             * goes on: "-C", "(-C)", ":-P", "CFLAGS=-O2", not "a-b", "a.b"
+             * or "..." */
+            int run_start = i == 0 || !(is_namech(s, n, i - 1) || s[i - 1] == '-' || s[i - 1] == '.' ||
+                                        s[i - 1] >= 0x80);
+            size_t num_end = i;
+            if (is_digit(s[i])) {
+                num_end = i;
+                while (num_end < n && (is_digit(s[num_end]) ||
+                                       ((s[num_end] == ',' || s[num_end] == '.' || s[num_end] == ':') &&
+                                        num_end + 1 < n && is_digit(s[num_end + 1]))))
+                    num_end++;
+                while (num_end < n && s[num_end] < 0x80 && is_wordch(s, n, num_end))
+                    num_end++;
+            }
+            if ((s[i] == '_' || s[i] == '-' || s[i] == '.' || is_wordch(s, n, i)) &&
+                (e = lex_name_end(s, n, i, run_start, num_end)) != 0) {
+                out[k].kind = LX_NAME;
+                out[k].len = (uint32_t)(e - i);
+                if (is_upper_at(s, n, i))
+                    out[k].flags |= LXF_CAP;
+                k++;
+                i = e;
+                continue;
+            }
         }
         /* numbers: optional sign or currency, digits with inner , and . */
         j = i;

@@ -19,7 +19,10 @@ enum lex_kind {
     LX_EMAIL,
     LX_PATH,       /* a run with '/' or '\' between names: src/a.c, /usr/lib, and/or */
     LX_CODE,       /* `inline code` */
-    LX_QUOTE       /* "a quoted string" or “a quoted string” */
+    LX_QUOTE,      /* "a quoted string" or “a quoted string” */
+    LX_NAME        /* a name no pass splits: is_valid, self.is_open, std::out_of_range,
+                      a.out, libblas.so.3, .bashrc, -C, --level=max, x86, isOpen,
+                      2.6.32-5-amd64 (see lex_name_end in lex.c) */
 };
 
 enum lex_flag {

@@ -1,6 +1,7 @@
 /* utf8.c - UTF-8 validation and WHATWG-style repair; see utf8.h. */
 #include "utf8.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
@@ -164,4 +165,55 @@ size_t utf8_encode(uint32_t cp, unsigned char *out)
     out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
     out[3] = (unsigned char)(0x80 | (cp & 0x3F));
     return 4;
+}
+
+/* See utf8.h. */
+int utf16_bom_to_utf8(const unsigned char *s, size_t n, char **out, size_t *out_len)
+{
+    int be;
+    size_t i, o = 0;
+    unsigned char *d;
+    if (n < 2 || !((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
+        return 0;
+    be = s[0] == 0xFE;
+    /* each 2-byte unit gives at most 3 bytes (a pair of 4 gives 4), the
+     * last odd byte 3 */
+    if (n / 2 > (SIZE_MAX - 4) / 3 || !(d = malloc(n / 2 * 3 + 4)))
+        return -1;
+    for (i = 2; i + 1 < n; i += 2) {
+        uint32_t u = be ? (uint32_t)s[i] << 8 | s[i + 1] : (uint32_t)s[i + 1] << 8 | s[i];
+        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+            uint32_t v = be ? (uint32_t)s[i + 2] << 8 | s[i + 3] : (uint32_t)s[i + 3] << 8 | s[i + 2];
+            if (v >= 0xDC00 && v <= 0xDFFF) {
+                u = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
+                i += 2;
+            }
+        }
+        if (u >= 0xD800 && u <= 0xDFFF)
+            u = 0xFFFD; /* unpaired */
+        if (u < 0x80) {
+            d[o++] = (unsigned char)u;
+        } else if (u < 0x800) {
+            d[o++] = (unsigned char)(0xC0 | u >> 6);
+            d[o++] = (unsigned char)(0x80 | (u & 0x3F));
+        } else if (u < 0x10000) {
+            d[o++] = (unsigned char)(0xE0 | u >> 12);
+            d[o++] = (unsigned char)(0x80 | (u >> 6 & 0x3F));
+            d[o++] = (unsigned char)(0x80 | (u & 0x3F));
+        } else {
+            d[o++] = (unsigned char)(0xF0 | u >> 18);
+            d[o++] = (unsigned char)(0x80 | (u >> 12 & 0x3F));
+            d[o++] = (unsigned char)(0x80 | (u >> 6 & 0x3F));
+            d[o++] = (unsigned char)(0x80 | (u & 0x3F));
+        }
+    }
+    if (i < n) { /* a last odd byte */
+        d[o++] = 0xEF;
+        d[o++] = 0xBF;
+        d[o++] = 0xBD;
+    }
+    d[o] = 0;
+    *out = (char *)d;
+    *out_len = o;
+    return 1;
 }

@@ -57,8 +57,34 @@ static int code_line(const char *s, size_t n)
 
 static int tool_line(const char *s, size_t n);
 
-/* A line that starts with a date, a time or a bracketed level, or a line
- * of a tool's output (tool_line). */
+static int digits(const char *s, size_t k)
+{
+    size_t i;
+    for (i = 0; i < k; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* Whether a date and time ("2024-01-02 12:34" or "2024-01-02T12:34") starts
+ * within the first 48 bytes of the line, after a space, a '[' or a '(':
+ * the time stamp of a log line that names its program first
+ * ("update-alternatives 2024-06-24 14:36:53: ..."). */
+static int stamp_near_start(const char *s, size_t n)
+{
+    size_t p;
+    for (p = 1; p + 16 <= n && p <= 48; p++)
+        if ((s[p - 1] == ' ' || s[p - 1] == '[' || s[p - 1] == '(') && digits(s + p, 4) && s[p + 4] == '-' &&
+            digits(s + p + 5, 2) && s[p + 7] == '-' && digits(s + p + 8, 2) &&
+            (s[p + 10] == ' ' || s[p + 10] == 'T') && digits(s + p + 11, 2) && s[p + 13] == ':' &&
+            digits(s + p + 14, 2))
+            return 1;
+    return 0;
+}
+
+/* A line that starts with a date, a time or a bracketed level, has a date
+ * and time near its start (stamp_near_start), or is a line of a tool's
+ * output (tool_line). */
 static int log_line(const char *s, size_t n)
 {
     if (n >= 10 && s[0] >= '0' && s[0] <= '9' && s[4] == '-' && s[7] == '-')
@@ -71,7 +97,7 @@ static int log_line(const char *s, size_t n)
         lex_starts(s, n, "[DEBUG") || lex_starts(s, n, "INFO ") || lex_starts(s, n, "WARN") ||
         lex_starts(s, n, "ERROR ") || lex_starts(s, n, "DEBUG "))
         return 1;
-    return tool_line(s, n);
+    return stamp_near_start(s, n) || tool_line(s, n);
 }
 
 

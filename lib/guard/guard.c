@@ -16,6 +16,7 @@ static int is_protected(const char *s, const struct lex_tok *t, int sentence_sta
     case LX_URL:
     case LX_EMAIL:
     case LX_PATH:
+    case LX_NAME:
     case LX_CODE:
     case LX_QUOTE:
         return 1;
@@ -354,6 +355,13 @@ size_t guard_novel_words(const char *in, size_t in_len, const char *out, size_t 
             }
             continue;
         }
+        if (t->kind == LX_NAME) {
+            /* an identifier (is_valid, a.out, x86) must be the chunk's */
+            total++;
+            if (!contains(in, in_len, w, t->len))
+                novel++;
+            continue;
+        }
         if (t->kind != LX_WORD)
             continue;
         total++;
@@ -367,7 +375,7 @@ size_t guard_novel_words(const char *in, size_t in_len, const char *out, size_t 
         }
         for (k = 0; k < ni && !ok; k++)
             if (ti[k].kind == LX_WORD || ti[k].kind == LX_PATH || ti[k].kind == LX_URL || ti[k].kind == LX_CODE ||
-                ti[k].kind == LX_EMAIL || ti[k].kind == LX_QUOTE)
+                ti[k].kind == LX_EMAIL || ti[k].kind == LX_QUOTE || ti[k].kind == LX_NAME)
                 ok = ti[k].kind == LX_WORD ? abbreviates(low, t->len, in + ti[k].start, ti[k].len)
                                            : contains(in + ti[k].start, ti[k].len, low, t->len);
         if (!ok)

@@ -57,8 +57,8 @@ int guard_item_kind(const char *item, size_t len);
  * a word is implied when it is a stop word, a single letter, or a word of
  * in (any ASCII case), or when its letters, starting with the same one, are
  * a subsequence of a word of in ("approx", "mgmt", "yrs" abbreviate
- * "approximately", "management", "years"); a digit group of out is implied
- * when in contains it. *words (if not NULL) gets the number of words and
+ * "approximately", "management", "years"); a digit group or a name
+ * (is_valid, a.out, x86) of out is implied when in contains it. *words (if not NULL) gets the number of words and
  * digit groups of out. Returns (size_t)-1 when memory runs out. Used to
  * check a model's rewrite, which may abbreviate but not invent. */
 size_t guard_novel_words(const char *in, size_t in_len, const char *out, size_t out_len, size_t *words);

@@ -441,9 +441,19 @@ static void compress_units(struct chat_job *j, int level)
         } else if (u->kind == U_OTHER || level < TERSE_LEVEL_BALANCED) {
             run_piece(j, TERSE_TYPE_PROSE, level, u, u->src, u->src_len);
         } else {
+            int removed;
             j->scratch.len = 0;
-            j->st->removed += (size_t)trim_small_talk(j, u->src, u->src_len, &nm, after_question,
-                                                      level == TERSE_LEVEL_MAX, &j->scratch);
+            removed = trim_small_talk(j, u->src, u->src_len, &nm, after_question, level == TERSE_LEVEL_MAX,
+                                      &j->scratch);
+            if (!j->scratch.oom && j->scratch.len == 0 && j->json && level == TERSE_LEVEL_MAX) {
+                /* every sentence was small talk or a question, and a JSON
+                 * message keeps its text: keep what `balanced` keeps (its
+                 * questions), not the whole text with its small talk. A
+                 * higher level never keeps more. */
+                j->scratch.len = 0;
+                removed = trim_small_talk(j, u->src, u->src_len, &nm, after_question, 0, &j->scratch);
+            }
+            j->st->removed += (size_t)removed;
             if (j->scratch.oom)
                 j->oom = 1;
             else if (j->scratch.len == 0 && !j->json) {

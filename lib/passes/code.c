@@ -20,6 +20,8 @@
  */
 #include "code.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,6 +215,51 @@ static int fit_bodies(struct emit *e, TSNode root)
     return e->oom ? TERSE_ENOMEM : TERSE_OK;
 }
 
+/* ---- tree-sitter's memory ---------------------------------------------------- */
+
+/* tree-sitter cannot report a failed allocation (it uses what it gets), and
+ * its own allocator prints "tree-sitter failed to allocate N bytes" without
+ * a newline and exits 1. Ours ends the process the way every out-of-memory
+ * of terse does: one "terse:" line on stderr and status 2 (TERSE_EXIT_OOM
+ * in code.h). This is the one place where the library ends the process. */
+static void ts_out_of_memory(size_t n)
+{
+    fprintf(stderr, "terse: out of memory (the code parser could not get %zu bytes)\n", n);
+    fflush(stderr);
+    _Exit(CODE_EXIT_OOM);
+}
+
+static void *ts_malloc_or_exit(size_t n)
+{
+    void *p = malloc(n);
+    if (!p && n)
+        ts_out_of_memory(n);
+    return p;
+}
+
+static void *ts_calloc_or_exit(size_t k, size_t n)
+{
+    void *p = calloc(k, n);
+    if (!p && k && n)
+        ts_out_of_memory(k * n);
+    return p;
+}
+
+static void *ts_realloc_or_exit(void *q, size_t n)
+{
+    void *p = realloc(q, n);
+    if (!p && n)
+        ts_out_of_memory(n);
+    return p;
+}
+
+static pthread_once_t ts_alloc_once = PTHREAD_ONCE_INIT;
+
+static void ts_alloc_install(void)
+{
+    ts_set_allocator(ts_malloc_or_exit, ts_calloc_or_exit, ts_realloc_or_exit, free);
+}
+
 /* See code.h. One parser per call: a context holds no parser (no state). */
 int code_parses(const char *src, size_t n, int lang)
 {
@@ -220,6 +267,7 @@ int code_parses(const char *src, size_t n, int lang)
     TSParser *p;
     TSTree *t = NULL;
     int ok = 0;
+    pthread_once(&ts_alloc_once, ts_alloc_install);
     if (!L || n > UINT32_MAX || !(p = ts_parser_new()))
         return 0;
     if (ts_parser_set_language(p, L->grammar()) && (t = ts_parser_parse_string(p, NULL, src, (uint32_t)n)) != NULL)
@@ -247,6 +295,7 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
         buf_add(out, src, n);
         return out->oom ? TERSE_ENOMEM : TERSE_OK;
     }
+    pthread_once(&ts_alloc_once, ts_alloc_install);
     parser = ts_parser_new();
     if (!parser || !ts_parser_set_language(parser, L->grammar()))
         goto fail;

@@ -49,6 +49,12 @@ struct code_stats {
     size_t min_tokens;        /* on TERSE_EBUDGET: tokens of the bare skeleton */
 };
 
+/* The process's exit status when tree-sitter runs out of memory: it cannot
+ * report a failed allocation, so the code pass ends the process with one
+ * "terse: out of memory ..." line on stderr and this status (the CLI's
+ * out-of-memory status). */
+#define CODE_EXIT_OOM 2
+
 /* Appends the compressed form of src[0..n) to out and adds to *st. A text
  * that does not parse without errors is appended unchanged (and counted
  * in st->parse_errors): without a trustworthy tree no layout change is safe.

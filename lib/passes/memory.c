@@ -361,7 +361,7 @@ static int items_within(const struct entry *a, const struct entry *b, struct lex
     for (i = 0; i < na; i++) {
         int kind = ta[i].kind, found = 0;
         if (!(kind == LX_NUMBER || kind == LX_QUOTE || kind == LX_URL || kind == LX_EMAIL || kind == LX_PATH ||
-              kind == LX_CODE || (kind == LX_WORD && (ta[i].flags & LXF_NEG)) ||
+              kind == LX_NAME || kind == LX_CODE || (kind == LX_WORD && (ta[i].flags & LXF_NEG)) ||
               (kind == LX_WORD && (ta[i].flags & LXF_CAP) && i != first)))
             continue;
         for (k = 0; k < nb && !found; k++)

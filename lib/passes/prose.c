@@ -278,7 +278,7 @@ static int is_acronym(const char *p, size_t n)
 static int is_word_like(const struct item *x)
 {
     return x->kind == LX_WORD || x->kind == LX_NUMBER || x->kind == LX_QUOTE || x->kind == LX_CODE ||
-           x->kind == LX_URL || x->kind == LX_PATH || x->kind == LX_EMAIL;
+           x->kind == LX_URL || x->kind == LX_PATH || x->kind == LX_EMAIL || x->kind == LX_NAME;
 }
 
 /* Articles go when a word follows (not "a)", not sentence-final). A
@@ -299,7 +299,8 @@ static void drop_articles(struct sent *st)
         if (x->len == 1 && x->p[0] == 'A' && i != st->first_word)
             continue;
         nx = next_kept(st, i);
-        if (nx >= st->n || !(st->it[nx].kind == LX_WORD || st->it[nx].kind == LX_NUMBER))
+        if (nx >= st->n ||
+            !(st->it[nx].kind == LX_WORD || st->it[nx].kind == LX_NUMBER || st->it[nx].kind == LX_NAME))
             continue;
         x->drop = 1;
     }
@@ -398,7 +399,7 @@ static void drop_function_words(struct sent *st)
         if (x->kind != LX_WORD || ((x->flags & LXF_CAP) && i != st->first_word))
             continue;
         if (nx >= st->n || !(st->it[nx].kind == LX_WORD || st->it[nx].kind == LX_NUMBER ||
-                             st->it[nx].kind == LX_QUOTE))
+                             st->it[nx].kind == LX_QUOTE || st->it[nx].kind == LX_NAME))
             continue; /* "what it is." keeps its verb */
         if (i == st->first_word) {
             /* "In 1804, ..." -> "1804 ..."; nothing else at the start */
@@ -463,7 +464,7 @@ static int is_query_word(const struct prose_query *q, const char *s, size_t n)
 
 static int is_nameish(const struct item *x)
 {
-    return (x->kind == LX_WORD && (x->flags & LXF_CAP)) || x->kind == LX_NUMBER;
+    return (x->kind == LX_WORD && (x->flags & LXF_CAP)) || x->kind == LX_NUMBER || x->kind == LX_NAME;
 }
 
 /* max, besides the stop words: the punctuation of asides (everything but
@@ -879,15 +880,19 @@ void prose_sentences_lexed(const char *s, const struct lex_tok *t, size_t nt,
         {
             const struct lex_tok *nx = &t[j + 1];
             unsigned char f = (unsigned char)s[nx->start];
-            int starts = (nx->kind == LX_WORD && (nx->flags & LXF_CAP)) || nx->kind == LX_NUMBER ||
+            int starts = ((nx->kind == LX_WORD || nx->kind == LX_NAME) && (nx->flags & LXF_CAP)) ||
+                         nx->kind == LX_NUMBER ||
                          nx->kind == LX_QUOTE || nx->kind == LX_CODE || f == '(' || f == '[' ||
                          f == '"' || f >= 0x80;
             if (!starts)
                 continue;
         }
+        if (c == '.' && i > 0 && t[i - 1].kind == LX_NAME && !(t[i].flags & LXF_SPACE) &&
+            t[i - 1].len >= 2 && s[t[i - 1].start + t[i - 1].len - 2] == '.')
+            continue; /* "e.g.", "i.e.", "U.S.": a dotted name whose last part is one letter */
         if (c == '.' && i > 0 && t[i - 1].kind == LX_WORD && !(t[i].flags & LXF_SPACE)) {
             const struct lex_tok *w = &t[i - 1];
-            if (w->len == 1) /* an initial ("J. K.") or "e.g." */
+            if (w->len == 1) /* an initial ("J. K.") */
                 continue;
             if (in_list(abbrevs, sizeof abbrevs / sizeof *abbrevs, s + w->start, w->len))
                 continue;

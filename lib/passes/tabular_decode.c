@@ -651,8 +651,16 @@ static int block(struct dec *d, size_t depth, struct buf *out)
         d->i++;
         buf_addc(out, ':');
         if (d->i >= d->n || d->s[d->i] == '\n') {
+            size_t next;
             if (d->i < d->n)
                 d->i++;
+            /* "key:" with no member indented under it: an empty object */
+            for (next = d->i; next < d->n && d->s[next] == ' ';)
+                next++;
+            if (d->i >= d->n || next - d->i <= depth) {
+                buf_add(out, "{}", 2);
+                continue;
+            }
             if (block(d, depth + 1, out))
                 return -1;
             continue;

@@ -116,6 +116,9 @@ struct line {
     size_t start, end; /* without the newline */
     size_t indent;     /* leading spaces (tab = 4) */
     size_t text;       /* first non-blank byte */
+    /* the longest closing fence line ("```", "~~~~", nothing else) of
+     * backticks [0] and tildes [1] at this line or after it, 0 if none */
+    uint32_t close_after[2];
 };
 
 static int is_blank(const struct line *l)
@@ -123,10 +126,44 @@ static int is_blank(const struct line *l)
     return l->text == l->end;
 }
 
-static int is_fence(const char *d, const struct line *l)
+/* A line shaped like a fence ("```", "~~~" and more at the start): the
+ * length of its run of backticks or tildes, else 0. */
+static size_t fence_run(const char *d, const struct line *l)
 {
-    return l->indent <= 3 && l->end - l->text >= 3 &&
-           (memcmp(d + l->text, "```", 3) == 0 || memcmp(d + l->text, "~~~", 3) == 0);
+    size_t k = 0;
+    char c = d[l->text];
+    if (l->indent > 3 || (c != '`' && c != '~'))
+        return 0;
+    while (l->text + k < l->end && d[l->text + k] == c)
+        k++;
+    return k >= 3 ? k : 0;
+}
+
+/* Whether line l closes a fence of run characters c: a run at least as
+ * long and nothing else. */
+static int fence_closes(const char *d, const struct line *l, char c, size_t run)
+{
+    size_t k = fence_run(d, l);
+    return k >= run && d[l->text] == c && l->text + k == l->end;
+}
+
+/* Whether lines[i] opens a fenced block. A line shaped like a fence counts
+ * only with an info string ("```python") or a closing line after it, so
+ * that a reStructuredText underline ("~~~~~" under a title) or a stray
+ * "```" does not make the rest of the input verbatim; a run of tildes
+ * alone right under a line of text is such an underline. */
+static int is_fence(const char *d, const struct line *lines, size_t nl, size_t i)
+{
+    const struct line *l = &lines[i];
+    size_t run = fence_run(d, l);
+    char c = d[l->text];
+    if (!run)
+        return 0;
+    if (l->text + run < l->end)
+        return 1; /* an info string (trailing blanks are trimmed) */
+    if (c == '~' && i > 0 && !is_blank(&lines[i - 1]) && !fence_run(d, &lines[i - 1]))
+        return 0;
+    return i + 1 < nl && lines[i + 1].close_after[c == '~'] >= run;
 }
 
 static size_t heading_len(const char *d, const struct line *l)
@@ -170,8 +207,9 @@ static size_t list_marker(const char *d, const struct line *l)
     return 0;
 }
 
-/* 1 for a line of '=' (3 or more), 2 for one of '-', else 0: the underline
- * of a setext heading when it follows a line of text. */
+/* 1 for a line of '=' (3 or more), 2 for one of '-', 3 for one of '~' (a
+ * reStructuredText underline), else 0: the underline of a setext heading
+ * when it follows a line of text. */
 static int setext_level(const char *d, const struct line *l)
 {
     size_t i;
@@ -179,18 +217,45 @@ static int setext_level(const char *d, const struct line *l)
     if (l->indent > 3 || l->end - l->text < 3)
         return 0;
     c = d[l->text];
-    if (c != '=' && c != '-')
+    if (c != '=' && c != '-' && c != '~')
         return 0;
     for (i = l->text; i < l->end; i++)
         if (d[i] != c)
             return 0;
-    return c == '=' ? 1 : 2;
+    return c == '=' ? 1 : c == '-' ? 2 : 3;
 }
 
-static int block_start(const char *d, const struct line *l)
+static int block_start(const char *d, const struct line *lines, size_t nl, size_t i)
 {
-    return is_fence(d, l) || heading_len(d, l) || is_rule(d, l) || list_marker(d, l) ||
+    const struct line *l = &lines[i];
+    return is_fence(d, lines, nl, i) || heading_len(d, l) || is_rule(d, l) || list_marker(d, l) ||
            d[l->text] == '|';
+}
+
+static const char *const setext_heading[] = {"", "# ", "## ", "### "};
+
+/* Whether the n >= 2 lines of a paragraph are records (log lines, tool
+ * output, an address) rather than prose wrapped at a width: some line
+ * ends where the next line's first word would still have fitted in 3/4
+ * of the paragraph's widest line, or some line after the first is
+ * indented more than the first. Wrapped prose breaks a line only when the
+ * next word does not fit, so its line breaks carry no meaning and are
+ * joined; the line breaks of records are kept, at every level. */
+static int line_structured(const char *d, const struct line *ls, size_t n)
+{
+    size_t q, width = 0;
+    for (q = 0; q < n; q++)
+        if (ls[q].end - ls[q].start > width)
+            width = ls[q].end - ls[q].start;
+    for (q = 0; q + 1 < n; q++) {
+        const struct line *b = &ls[q + 1];
+        size_t w = 0;
+        while (b->text + w < b->end && d[b->text + w] != ' ' && d[b->text + w] != '\t')
+            w++;
+        if (b->indent > ls[0].indent || (ls[q].end - ls[q].start + 1 + w) * 4 <= width * 3)
+            return 1;
+    }
+    return 0;
 }
 
 /* See document.h. */
@@ -229,6 +294,17 @@ int segment_prose(struct job *j, int verbatim_only)
             break;
         i = (size_t)(nlp - d) + 1;
     }
+    for (i = nl; i-- > 0;) {
+        size_t run = fence_run(d, &lines[i]);
+        int c;
+        for (c = 0; c < 2; c++)
+            lines[i].close_after[c] = i + 1 < nl ? lines[i + 1].close_after[c] : 0;
+        if (run && lines[i].text + run == lines[i].end) {
+            c = d[lines[i].text] == '~';
+            if (run > lines[i].close_after[c])
+                lines[i].close_after[c] = run < UINT32_MAX ? (uint32_t)run : UINT32_MAX;
+        }
+    }
     for (i = 0; i < nl && !j->oom;) {
         const struct line *l = &lines[i];
         int sep = j->n_blocks == 0 ? SEP_PARA : blanks ? SEP_PARA : SEP_LINE;
@@ -248,8 +324,9 @@ int segment_prose(struct job *j, int verbatim_only)
             i = k;
             continue;
         }
-        if (is_fence(d, l)) {
-            for (k = i + 1; k < nl && !(is_fence(d, &lines[k]) && d[lines[k].text] == d[l->text]); k++)
+        if (is_fence(d, lines, nl, i)) {
+            size_t run = fence_run(d, l);
+            for (k = i + 1; k < nl && !fence_closes(d, &lines[k], d[l->text], run); k++)
                 ;
             if (k == nl)
                 k = nl - 1;
@@ -264,11 +341,11 @@ int segment_prose(struct job *j, int verbatim_only)
             i = k + 1;
             continue;
         }
-        if (i + 1 < nl && !list_marker(d, l) && !block_start(d, l) && setext_level(d, &lines[i + 1])) {
-            /* "Title" over "===" or "---": a heading, written "# Title" */
+        if (i + 1 < nl && !list_marker(d, l) && !block_start(d, lines, nl, i) && setext_level(d, &lines[i + 1])) {
+            /* "Title" over "===", "---" or "~~~": a heading, written "# Title" */
             add_block(j, 0, 0, sep);
             if (!j->oom)
-                j->blocks[j->n_blocks - 1].lit = setext_level(d, &lines[i + 1]) == 1 ? "# " : "## ";
+                j->blocks[j->n_blocks - 1].lit = setext_heading[setext_level(d, &lines[i + 1])];
             add_seg(j, l->text, l->end, SEG_HEADING);
             i += 2;
             continue;
@@ -313,8 +390,18 @@ int segment_prose(struct job *j, int verbatim_only)
         }
         m = list_marker(d, l);
         /* a paragraph or a list item: lines up to a blank or a new block */
-        for (k = i + 1; k < nl && !is_blank(&lines[k]) && !block_start(d, &lines[k]); k++)
+        for (k = i + 1; k < nl && !is_blank(&lines[k]) && !block_start(d, lines, nl, k); k++)
             ;
+        if (!m && line_structured(d, lines + i, k - i)) {
+            /* records, not wrapped prose: a block per line, its indent kept */
+            size_t q;
+            for (q = i; q < k; q++) {
+                add_block(j, lines[q].start, lines[q].text - lines[q].start, q == i ? sep : SEP_LINE);
+                add_paragraph(j, lines[q].text, lines[q].end);
+            }
+            i = k;
+            continue;
+        }
         {
             size_t text = m ? l->text + m : l->text;
             while (text < l->end && (d[text] == ' ' || d[text] == '\t'))

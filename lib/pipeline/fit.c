@@ -183,6 +183,20 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
     return b->oom ? TERSE_ENOMEM : TERSE_OK;
 }
 
+/* Returns 1 if the budget selection kept a content segment (a sentence or
+ * a verbatim block), not only headings, rules and markers. */
+static int content_kept(const struct job *j)
+{
+    size_t i;
+    for (i = 0; i < j->n_segs; i++) {
+        const struct seg *g = &j->segs[i];
+        if (g->keep && !g->removed && g->out_len &&
+            (g->kind == SEG_SENTENCE || g->kind == SEG_VERBATIM))
+            return 1;
+    }
+    return 0;
+}
+
 /* See fit.h. */
 int fit_doc(struct job *j, int *level_io, int verbatim, struct buf *out, size_t *dropped, size_t *min_tokens)
 {
@@ -214,6 +228,8 @@ int fit_doc(struct job *j, int *level_io, int verbatim, struct buf *out, size_t 
             compress_missing(j, level);
             rc = fit_budget(j, out, dropped, min_tokens, 1);
         }
+        if (rc == TERSE_OK && !content_kept(j))
+            rc = TERSE_EBUDGET; /* only headings and markers: no content */
     }
     *level_io = level;
     return rc;

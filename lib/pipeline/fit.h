@@ -25,7 +25,8 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
  * output fits; else, at that level (`exact` for verbatim text), the most
  * relevant sentences by fit_budget, then the relevant clauses of those
  * that did not fit with what is left of the budget, or clauses alone when
- * not one sentence fits. *level_io is set to the level applied. Returns
+ * not one sentence fits; a selection that keeps no content (only headings
+ * and markers) fails. *level_io is set to the level applied. Returns
  * TERSE_OK, TERSE_EBUDGET (*min_tokens set) or TERSE_ENOMEM. */
 int fit_doc(struct job *j, int *level_io, int verbatim, struct buf *out, size_t *dropped, size_t *min_tokens);
 

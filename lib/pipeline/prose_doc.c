@@ -207,6 +207,7 @@ char *compress_alt(struct job *j, struct seg *g, int level, size_t *len)
  * (balanced and up: nine tenths of the words shared both ways, and nothing
  * protected that the earlier one lacks). The first occurrence stays. */
 #define NEAR_WINDOW 256
+#define NEAR_CHECKS 16
 
 /* seen_first's equality: two segments with the same output. */
 static int same_out(const void *arg, size_t a, size_t b)
@@ -221,7 +222,7 @@ static void mark_duplicates(struct job *j, int level)
         uint64_t bag;
         size_t seg, words;
     } near[NEAR_WINDOW];
-    size_t i, k, n_near = 0, near_next = 0, lo, hi;
+    size_t i, k, n_near = 0, near_next = 0, lo, hi, checks;
     struct seen outs;
     if (seen_init(&outs, j->n_segs) != 0) {
         j->oom = 1;
@@ -245,12 +246,16 @@ static void mark_duplicates(struct job *j, int level)
          * other (lo <= words <= hi); then the words themselves */
         lo = (g->words * 9 + 9) / 10;
         hi = g->words * 10 / 9;
-        for (k = 0; k < n_near; k++) {
-            const struct near *c = &near[k];
+        /* the most recent candidates first, and at most NEAR_CHECKS word
+         * comparisons per segment: a long run of lines of one shape (a
+         * test log) would otherwise cost NEAR_WINDOW comparisons a line */
+        for (k = 0, checks = 0; k < n_near && checks < NEAR_CHECKS; k++) {
+            const struct near *c = &near[(near_next + NEAR_WINDOW - 1 - k) % NEAR_WINDOW];
             const struct seg *e;
             if (c->words - lo > hi - lo || hash_popcount64(c->bag ^ g->bag) > 10 ||
                 c->seg < (i > 256 ? i - 256 : 0))
                 continue;
+            checks++;
             e = &j->segs[c->seg];
             if (overlap_tenths(e->out, e->out_len, g->out, g->out_len) >= 9 &&
                 overlap_tenths(g->out, g->out_len, e->out, e->out_len) >= 9 &&

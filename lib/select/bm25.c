@@ -24,7 +24,7 @@ static uint64_t term_hash(struct sb_stemmer *st, const char *s, const struct lex
     char low[64];
     size_t i, n = t->len;
     const sb_symbol *stem;
-    if (t->kind != LX_WORD && t->kind != LX_NUMBER)
+    if (t->kind != LX_WORD && t->kind != LX_NUMBER && t->kind != LX_NAME)
         return 0;
     if (n >= sizeof low)
         return hash_bytes(s + t->start, n) | 1;

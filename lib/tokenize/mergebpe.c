@@ -233,6 +233,12 @@ static inline int joinable(const struct vocab *v, uint32_t a, uint32_t b)
     }
 }
 
+/* See tokenizer.h. */
+int mergebpe_joinable(const struct vocab *v, uint32_t a, uint32_t b)
+{
+    return joinable(v, a, b);
+}
+
 int mergebpe_encode_ordinary(const struct vocab *v, const unsigned char *s, size_t n,
                              struct tok_sink *k, struct tok_scratch *sc)
 {

@@ -375,3 +375,78 @@ int terse_decode(const terse_tokenizer *t, const uint32_t *ids, size_t n_ids, ch
     *len = o;
     return TERSE_OK;
 }
+
+/* Whether some added token (or special token, when allowed) has the bytes
+ * a, b next to each other: a match of it could cross a cut between them. */
+static int added_has_pair(const struct vocab *v, unsigned char a, unsigned char b, int allow_special)
+{
+    const uint32_t *added = (const uint32_t *)(const void *)((const unsigned char *)v->h + v->h->off_added);
+    uint32_t lists, i;
+    for (lists = 0; lists < 2; lists++) {
+        const uint32_t *ids = lists ? v->special : added;
+        uint32_t n = lists ? (allow_special ? v->h->n_special : 0) : v->h->n_added;
+        for (i = 0; i < n; i++) {
+            const unsigned char *p = v->tok_bytes + v->tok_off[ids[i]];
+            size_t L = v->tok_off[ids[i] + 1] - v->tok_off[ids[i]], q;
+            for (q = 0; q + 1 < L; q++)
+                if (p[q] == a && p[q + 1] == b)
+                    return 1;
+        }
+    }
+    return 0;
+}
+
+static int ascii_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static int ascii_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* See terse.h. The cuts: after a line feed that follows a visible ASCII
+ * character, before an ASCII letter or digit; and between an ASCII letter
+ * and a space that an ASCII letter follows. No piece of the o200k, cl100k
+ * or GPT-2 pre-tokenizers spans either (a piece that holds a line feed
+ * ends with it or holds only white space; a word piece takes at most one
+ * leading character that is not a letter, a space, and no trailing one),
+ * and the line feed alone is one piece whatever follows (GPT-2's
+ * "\s+(?!\S)" would split a longer run of white space differently at the
+ * end of the text than before a letter), NFKC does not compose across them (both
+ * sides are ASCII starters), and invalid UTF-8 is repaired byte-locally
+ * around ASCII. Gemma 3 has no pre-tokenizer: a cut also needs the two
+ * characters never to be next to each other inside a token (so no merge
+ * crosses it) and inside no added token. */
+size_t terse_count_cut(const terse_tokenizer *t, const char *text, size_t len, unsigned flags)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    struct vocab v;
+    size_t p;
+    /* per pair (the ASCII byte that is not '\n' or ' '): 0 not known yet,
+     * 1 a cut may go there, 2 not */
+    unsigned char memo[2][128];
+    if (!t || !text || len < 2)
+        return 0;
+    vocab_open(&v, t->blob);
+    memset(memo, 0, sizeof memo);
+    for (p = len - 1; p > 0; p--) {
+        unsigned char a = s[p - 1], b = s[p], *m;
+        if (a == '\n' && ascii_alnum(b) && p >= 2 && s[p - 2] > ' ' && s[p - 2] < 0x7f)
+            m = &memo[0][b];
+        else if (ascii_alpha(a) && b == ' ' && p + 1 < len && ascii_alpha(s[p + 1]))
+            m = &memo[1][a];
+        else
+            continue;
+        if (!*m)
+            *m = (t->engine == ENGINE_MERGE_BPE && mergebpe_joinable(&v, a, b)) ||
+                         added_has_pair(&v, a, b, (flags & TERSE_TOKENS_SPECIAL) != 0)
+                     ? 2
+                     : 1;
+        if (*m == 2)
+            continue;
+        return p;
+    }
+    return 0;
+}

@@ -133,6 +133,9 @@ void scratch_free(struct tok_scratch *s);
 int bytebpe_encode_ordinary(const struct terse_tokenizer *t, const struct vocab *v,
                             const unsigned char *s, size_t n, struct tok_sink *k,
                             struct tok_scratch *sc);
+/* Whether code points a and b occur next to each other inside some token
+ * of a merge-BPE vocabulary (no merge crosses a pair that does not). */
+int mergebpe_joinable(const struct vocab *v, uint32_t a, uint32_t b);
 int mergebpe_encode_ordinary(const struct vocab *v, const unsigned char *s, size_t n,
                              struct tok_sink *k, struct tok_scratch *sc);
 

@@ -45,7 +45,10 @@ function setTestplans() {
 
 // ---- shared: all string values of the shared data files.
 function sharedDataDir() {
-  return process.env.TERSE_SHARED_DATA || path.resolve(ROOT, '..', 'shared', 'data');
+  if (process.env.TERSE_SHARED_DATA) return process.env.TERSE_SHARED_DATA;
+  const beside = path.resolve(ROOT, '..', 'shared', 'data'); // a worktree: one folder further down
+  const below = path.resolve(ROOT, '..', '..', 'shared', 'data');
+  return !fs.existsSync(beside) && fs.existsSync(below) ? below : beside;
 }
 function listFiles(dir, keep) { // recursive, sorted by path relative to dir
   const out = [];

@@ -5,11 +5,14 @@
  * For each JSON file (and with --nasty, each case of a generated set of
  * hard inputs: deep nesting, unicode escapes, huge numbers, empty and
  * duplicate keys, strings that look like numbers, literals or the
- * encoding's own syntax), compresses it through the public API as type
+ * encoding's own syntax, and 500 pseudo-random documents of such strings
+ * and lone surrogates), compresses it through the public API as type
  * json at level L (default safe; o200k), expands the result with
  * terse_expand, and checks that the value is the same as the input's
  * (json_equal: numbers as written, strings, key order, duplicate keys) and
- * that the output has no more tokens than minified JSON. Prints one
+ * that the output has no more tokens than minified JSON. Strings compare
+ * by UTF-16 code units, so a lone surrogate escape (which decodes to
+ * U+FFFD) must come back as that escape. Prints one
  * "ok - " or "not ok - " line per input and exits 1 if any failed.
  */
 #include <stdio.h>
@@ -22,6 +25,7 @@
 #include "terse.h"
 
 static int failures, checks;
+static int quiet; /* 1: no "ok" line per document (the random ones) */
 
 /* Checks one document; name labels the output line. */
 static void roundtrip(const char *name, const char *text, size_t len, const terse_ctx *ctx)
@@ -57,13 +61,92 @@ static void roundtrip(const char *name, const char *text, size_t len, const ters
     if (why) {
         failures++;
         printf("not ok - roundtrip: %s (%s)\n", name, why);
-    } else {
+    } else if (!quiet) {
         printf("ok - roundtrip: %s\n", name);
     }
     json_doc_free(a);
     json_doc_free(b);
     terse_free(out);
     buf_free(&min);
+}
+
+/* A fixed pseudo-random sequence (an LCG), so the generated documents are
+ * the same on every run. */
+static unsigned long rnd_state = 13;
+static unsigned rnd(unsigned n)
+{
+    rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+    return (unsigned)((rnd_state >> 33) % n);
+}
+
+/* A random string literal of escapes and characters that are hard for the
+ * encoding: lone and paired surrogates, U+FFFD raw and escaped, its own
+ * delimiters, spaces, look-alikes of numbers and literals. */
+static void rnd_string(struct buf *b)
+{
+    static const char *const pieces[] = {
+        "\\uD800", "\\uDBFF", "\\uDC00", "\\uDFFF", "\\uD83D\\uDE00", "\\uFFFD", "\xEF\xBF\xBD",
+        "a", ",", ";", ":", "[", "]", "{", "}", "\\\"", "\\n", " ", "1", "true", "#", "~",
+        "\xC3\xA9", "\xF0\x9F\x98\x80", "\\u0000", "\\\\"};
+    unsigned k, n = rnd(5);
+    buf_addc(b, '"');
+    for (k = 0; k < n; k++)
+        buf_adds(b, pieces[rnd(sizeof pieces / sizeof pieces[0])]);
+    buf_addc(b, '"');
+}
+
+/* A random JSON value: scalars, objects, arrays, and arrays of objects
+ * that share some keys (tables with empty cells). */
+static void rnd_value(struct buf *b, int depth)
+{
+    static const char *const scalars[] = {"1", "-0", "1.50", "true", "null", "{}", "[]"};
+    unsigned r = rnd(100), k, m, i;
+    if (depth > 4 || r < 40) {
+        if (rnd(2))
+            rnd_string(b);
+        else
+            buf_adds(b, scalars[rnd(7)]);
+    } else if (r < 70) {
+        struct buf keys[4];
+        unsigned nk = 1 + rnd(4);
+        memset(keys, 0, sizeof keys);
+        for (k = 0; k < nk; k++)
+            rnd_string(&keys[k]);
+        m = 1 + rnd(5);
+        buf_addc(b, '[');
+        for (i = 0; i < m; i++) {
+            int first = 1;
+            buf_adds(b, i ? ",{" : "{");
+            for (k = 0; k < nk; k++) {
+                if (rnd(3) == 0)
+                    continue;
+                if (!first)
+                    buf_addc(b, ',');
+                first = 0;
+                buf_add(b, keys[k].p, keys[k].len);
+                buf_addc(b, ':');
+                rnd_value(b, depth + 1);
+            }
+            buf_addc(b, '}');
+        }
+        buf_addc(b, ']');
+        for (k = 0; k < nk; k++)
+            buf_free(&keys[k]);
+    } else {
+        int obj = r < 85;
+        m = rnd(5);
+        buf_addc(b, obj ? '{' : '[');
+        for (i = 0; i < m; i++) {
+            if (i)
+                buf_addc(b, ',');
+            if (obj) {
+                rnd_string(b);
+                buf_addc(b, ':');
+            }
+            rnd_value(b, depth + 1);
+        }
+        buf_addc(b, obj ? '}' : ']');
+    }
 }
 
 /* The generated hard cases. */
@@ -94,6 +177,12 @@ static void nasty(const terse_ctx *ctx)
         "[{\"id\":1,\"v\":\"a,b\"},{\"id\":2,\"v\":\"c\"},{\"id\":3,\"v\":\"\"}]",
         "{\"rows\":[{\"k\":\"\"},{\"k\":\"\"}],\"e\":[{},{}]}",
         "{\"~log folded\":{\"a\":1,\"b\":2},\"#jsonl\":[{\"x\":1},{\"x\":2}]}",
+        /* lone surrogates (issue 13): decoded they read U+FFFD, which they are not */
+        "[\"\\uD800\"]",
+        "[\"\\uDBFF\\uDBFF\",\"\\uDC00\\uD800\",\"a\\uD800b\",\"\\uDFFF\",\"\\uD800\\u0041\"]",
+        "{\"\\uD800\":1,\"\\uFFFD\":2,\"\\udc00\":{\"\\ud800\":\"\\udc00\"}}",
+        "[{\"\\uD800\":1,\"v\":\"\\uDC00\"},{\"\\uFFFD\":2,\"v\":\"\\uFFFD\"},{\"\\uD800\":3,\"v\":\"x\"}]",
+        "{\"k\":{\"\\uD800\":{\"p\":1},\"\\uFFFD\":{\"p\":2}},\"t\":[{\"a\":{\"\\udbff\":1}},{\"a\":{\"\\udbff\":2}}]}",
     };
     char name[64];
     size_t i, depth;
@@ -134,6 +223,21 @@ static void nasty(const terse_ctx *ctx)
     }
     buf_addc(&b, ']');
     roundtrip("nasty table of look-alikes", b.p, b.len, ctx);
+    /* 500 random documents of hard strings (issue 13: lone surrogates);
+     * one line for all unless one fails */
+    {
+        int before = failures;
+        quiet = 1;
+        for (i = 0; i < 500; i++) {
+            b.len = 0;
+            rnd_value(&b, 0);
+            snprintf(name, sizeof name, "nasty random document %zu", i + 1);
+            roundtrip(name, b.p, b.len, ctx);
+        }
+        quiet = 0;
+        if (failures == before)
+            printf("ok - roundtrip: nasty random documents 1-500\n");
+    }
     buf_free(&b);
 }
 

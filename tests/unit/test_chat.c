@@ -466,7 +466,41 @@ static void test_nesting_depth(void)
     }
 }
 
+/* Issue 13, defect 8: a higher level never keeps more. The message of
+ * small talk and one question kept its small talk at `max` (28 tokens)
+ * where `balanced` removed it (23). */
+static void test_levels_monotonic(void)
+{
+    static const char small_talk_question[] =
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi there! Thanks so much! What is the capital of "
+        "France?\"},{\"role\":\"assistant\",\"content\":\"Paris.\"}]}";
+    static const char transcript[] = "Ann: Hi Bob! Thanks so much!\nBob: Hello! What is the plan for the launch?\n"
+                                     "Ann: Great question. Is it on 5 May?\nBob: Thanks! Cool.\nAnn: Bye!\n";
+    const char *in[] = {small_talk_question, openai, anthropic, gemini, transcript};
+    size_t i;
+    for (i = 0; i < sizeof in / sizeof in[0]; i++) {
+        size_t prev = (size_t)-1;
+        int level;
+        for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+            terse_options o;
+            terse_result r;
+            terse_options_init(&o);
+            o.type = TERSE_TYPE_CHAT;
+            o.level = level;
+            CHECK(compress_with(&o, in[i], strlen(in[i]), &r) == TERSE_OK);
+            if (r.tokens_out > prev) {
+                printf("#   input %zu: level %d gives %zu tokens, the level below %zu: %s\n", i, level,
+                       r.tokens_out, prev, r.text);
+                CHECK(0);
+            }
+            prev = r.tokens_out;
+            terse_result_free(&r);
+        }
+    }
+}
+
 const struct test_case chat_tests[] = {
+    {"chat: a higher level never keeps more", test_levels_monotonic},
     {"chat: OpenAI, Anthropic and Gemini shapes keep every non-text field", test_json_shapes},
     {"chat: repeated messages and budgets in JSON", test_json_budget_and_repeats},
     {"chat: transcripts lose small talk and keep facts", test_transcript},

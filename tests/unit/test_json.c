@@ -147,6 +147,37 @@ static void test_json_prefix_and_equal(void)
     json_doc_free(w);
 }
 
+/* Issue 13 defect 5: a lone surrogate escape decodes to U+FFFD, but the
+ * string is not U+FFFD; strings compare by UTF-16 code units. */
+static void test_json_lone_surrogates(void)
+{
+    static const char *const same[][2] = {
+        {"\"\\uD800\"", "\"\\ud800\""},
+        {"\"\\ud83d\\ude00\"", "\"\xF0\x9F\x98\x80\""},
+        {"\"a\\uDC00\\n\"", "\"\\u0061\\udc00\\u000a\""},
+    };
+    static const char *const differ[][2] = {
+        {"\"\\uD800\"", "\"\\uFFFD\""},
+        {"\"\\uD800\"", "\"\xEF\xBF\xBD\""},
+        {"\"\\uD800\"", "\"\\uDBFF\""},
+        {"\"\\uDC00\\uD800\"", "\"\\uD800\\uDC00\""},
+        {"\"\\uD800x\"", "\"\\uD800\""},
+    };
+    size_t i;
+    for (i = 0; i < sizeof same / sizeof same[0] + sizeof differ / sizeof differ[0]; i++) {
+        int is_same = i < sizeof same / sizeof same[0];
+        const char *const *p = is_same ? same[i] : differ[i - sizeof same / sizeof same[0]];
+        struct json_doc *a = json_parse(p[0], strlen(p[0]), NULL);
+        struct json_doc *b = json_parse(p[1], strlen(p[1]), NULL);
+        CHECK(a && b);
+        if (a && b && json_equal(json_root(a), json_root(b)) != is_same)
+            printf("#   %s vs %s: expected %s\n", p[0], p[1], is_same ? "equal" : "different");
+        CHECK(a && b && json_equal(json_root(a), json_root(b)) == is_same);
+        json_doc_free(a);
+        json_doc_free(b);
+    }
+}
+
 static void test_json_write_string(void)
 {
     struct buf b = {0};
@@ -158,6 +189,7 @@ static void test_json_write_string(void)
 
 const struct test_case json_tests[] = {
     {"json: numbers, escapes, key order and duplicates kept", test_json_lossless},
+    {"json: lone surrogate escapes are not U+FFFD", test_json_lone_surrogates},
     {"json: decoded strings, surrogates, NUL", test_json_decoded_strings},
     {"json: errors with line, column and message", test_json_errors},
     {"json: depth limit", test_json_depth},

@@ -47,15 +47,24 @@ static void test_tabular_forms(void)
         "{\"id\":3,\"name\":\"Cy Dee\",\"mail\":\"cy@example.com\",\"team\":\"core\"},"
         "{\"id\":4,\"name\":\"Di Fox\",\"mail\":\"di@example.com\"}],\"total\":4}";
     /* a table: header once, an empty cell for the missing key */
-    CHECK(encodes_to(rows, "users[4]{id,name,mail,team}:\n1,Ann Lee,ann@example.com,core\n"
-                           "2,Bob Ray,bob@example.com,web\n3,Cy Dee,cy@example.com,core\n"
-                           "4,Di Fox,di@example.com,\ntotal: 4"));
+    CHECK(encodes_to(rows, "users: [{id,name,mail,team}:1,Ann Lee,ann@example.com,core;"
+                           "2,Bob Ray,bob@example.com,web;3,Cy Dee,cy@example.com,core;"
+                           "4,Di Fox,di@example.com,]\ntotal: 4"));
     /* strings that would read as something else keep their quotes */
     CHECK(tab_bare_ok("x", 1, TAB_FLOW) && !tab_bare_ok("1", 1, TAB_LINE) &&
           !tab_bare_ok("true", 4, TAB_LINE) && !tab_bare_ok("", 0, TAB_LINE) &&
           !tab_bare_ok(" a", 2, TAB_LINE) && !tab_bare_ok("a,b", 3, TAB_CELL) &&
           tab_bare_ok("a,b", 3, TAB_LINE) && tab_bare_ok("a:b", 3, TAB_FLOW) && !tab_bare_ok("a;b", 3, TAB_FLOW) &&
           !tab_bare_ok("[x", 2, TAB_LINE) && tab_bare_ok("+1", 2, TAB_LINE));
+    /* issue 13 defect 5: a lone surrogate has no bare (UTF-8) spelling */
+    CHECK(encodes_to("[\"\\uD800\"]", "[\"\\uD800\"]"));
+    CHECK(encodes_to("{\"\\udc00\":\"\\udc00\",\"x\":\"\\ud83d\\ude00\"}",
+                     "\"\\udc00\": \"\\udc00\"\nx: \xF0\x9F\x98\x80"));
+    /* issue 13 defect 6: a small document's forms are counted exactly, so
+     * it costs no more than TOON (`type: commonjs`, 4 tokens; 6 as JSON) */
+    CHECK(encodes_to("{\"type\":\"commonjs\"}", "type: commonjs"));
+    CHECK(encodes_to("{\"type\":\"module\",\"source\":\"doc/api/index.md\"}",
+                     "type: module\nsource: doc/api/index.md"));
     /* never more tokens than minified JSON: a scalar stays JSON */
     CHECK(encodes_to("\"a: b\"", "\"a: b\""));
 }

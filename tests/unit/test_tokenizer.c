@@ -307,6 +307,72 @@ static void test_counter_reuse(void)
     buf_free(&big);
 }
 
+/* terse_count_cut: for every length L of a prefix (so a block read may end
+ * anywhere: inside a multi-byte character, a run of white space, a special
+ * token), the cut p it gives splits the text into two parts whose counts
+ * add up to the whole text's, on every tokenizer, with and without special
+ * tokens. `terse count` reads in blocks cut this way (issue 13). */
+static size_t count_of(const terse_tokenizer *t, const char *s, size_t n, unsigned flags)
+{
+    size_t c = 0;
+    CHECK(terse_count(t, s, n, flags, &c) == TERSE_OK);
+    return c;
+}
+
+static void check_cuts(const terse_tokenizer *t, const char *s, size_t n, unsigned flags, size_t step,
+                       size_t *cuts)
+{
+    size_t whole = count_of(t, s, n, flags), L;
+    for (L = 1; L <= n; L += step) {
+        size_t p = terse_count_cut(t, s, L, flags);
+        if (!p)
+            continue;
+        CHECK(p < L);
+        if (count_of(t, s, p, flags) + count_of(t, s + p, n - p, flags) != whole) {
+            CHECK(!"a cut changes the count");
+            printf("#   %s flags %u: cut at %zu of %zu (prefix %zu): %.*s|%.*s\n", terse_tokenizer_name(t), flags, p, n, L,
+                   (int)p, s, (int)(n - p), s + p);
+            return;
+        }
+        (*cuts)++;
+    }
+}
+
+static void test_count_cut(void)
+{
+    static const char *const texts[] = {
+        "The cat sat.\nThe dog ran   away\n\n\n  Then it came back.\nA b c d e f 12 345\n6789 x",
+        "caf\xC3\xA9 na\xC3\xAFve r\xC3\xA9sum\xC3\xA9\nE\xCC\201cole \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E text\n\xF0\x9F\x98\x80 smile and\nmore words here \xEF\xBC\xA1 full width\nok",
+        "<start_of_turn>user\nHello there<end_of_turn>\n<|endoftext|>\nword <|im_start|>a b\nx<start_of_turn>model\nYes it is\n",
+        "a\t\tb  c\n\tD\r\nE \n F\n\n\nG h i j\u2003k l\n\xE2\x80\x83m n o\n",
+        "int main(void) {\n    return x + 1;\n}\nfoo/bar baz\n/usr/lib a\n.\nA.\nB 'll x's\nit's ok\n",
+        "bad \xFF\xFE utf8\n\xC3 here a b\nAnd\xE2\x82 more a b c\n",
+    };
+    static const char *const names[] = {"o200k", "cl100k", "gemma3", "claude"};
+    size_t i, k, cuts = 0;
+    unsigned f;
+    for (k = 0; k < 4; k++)
+        for (f = 0; f <= TERSE_TOKENS_SPECIAL; f++)
+            for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+                check_cuts(tok(names[k]), texts[i], strlen(texts[i]), f, 1, &cuts);
+    CHECK(cuts > 1000); /* the cuts were found, not only refused */
+    {
+        /* real text, when the machine has it */
+        FILE *fp = fopen("/usr/share/common-licenses/GPL-3", "rb");
+        if (fp) {
+            char *buf = malloc(40000);
+            size_t n = buf ? fread(buf, 1, 40000, fp) : 0;
+            for (k = 0; k < 4 && n; k++)
+                check_cuts(tok(names[k]), buf, n, 0, 997, &cuts);
+            free(buf);
+            fclose(fp);
+        }
+    }
+    CHECK(terse_count_cut(tok("o200k"), "abc", 3, 0) == 0);
+    CHECK(terse_count_cut(tok("o200k"), "a\nb", 3, 0) == 2);
+    CHECK(terse_count_cut(NULL, "a\nb", 3, 0) == 0);
+}
+
 const struct test_case tokenizer_tests[] = {
     {"tokenizer: lookup by name and model", test_lookup},
     {"tokenizer: known ids", test_known_ids},
@@ -317,5 +383,6 @@ const struct test_case tokenizer_tests[] = {
     {"tokenizer: thread safety", test_threads},
     {"tokenizer: claude reads NFKC", test_claude_nfkc},
     {"tokenizer: a counter's cache serves later texts exactly", test_counter_reuse},
+    {"tokenizer: counting in pieces cut by terse_count_cut gives the whole count", test_count_cut},
     {NULL, NULL},
 };

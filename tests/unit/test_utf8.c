@@ -1,4 +1,5 @@
 /* test_utf8.c - the invalid-UTF-8 rule (WHATWG maximal subparts). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../lib/common/utf8.h"
@@ -59,9 +60,39 @@ static void test_decode_encode(void)
     CHECK(utf8_encode(0x7F, buf) == 1 && buf[0] == 0x7F);
 }
 
+/* UTF-16 with a byte-order mark to UTF-8 (issue 13): `in` (n bytes)
+ * converts to `want`, or is not UTF-16 when want is NULL. */
+static int utf16_to(const char *in, size_t n, const char *want)
+{
+    char *out = NULL;
+    size_t len = 0;
+    int rc = utf16_bom_to_utf8((const unsigned char *)in, n, &out, &len), ok;
+    if (!want)
+        return rc == 0 && out == NULL;
+    ok = rc == 1 && len == strlen(want) && memcmp(out, want, len) == 0 && out[len] == 0;
+    free(out);
+    return ok;
+}
+
+static void test_utf16(void)
+{
+    CHECK(utf16_to("\xFF\xFEh\0i\0", 6, "hi"));
+    CHECK(utf16_to("\xFE\xFF\0h\0i", 6, "hi"));
+    CHECK(utf16_to("\xFF\xFE\xE9\0\x2C\x20\x3D\xD8\x00\xDE", 10, "\xC3\xA9\xE2\x80\xAC\xF0\x9F\x98\x80"));
+    CHECK(utf16_to("\xFF\xFE\x00\xD8h\0", 6, "\xEF\xBF\xBDh"));  /* lone high surrogate */
+    CHECK(utf16_to("\xFF\xFE\x00\xDC", 4, "\xEF\xBF\xBD"));       /* lone low surrogate */
+    CHECK(utf16_to("\xFF\xFE\x00\xD8", 4, "\xEF\xBF\xBD"));       /* high surrogate at the end */
+    CHECK(utf16_to("\xFF\xFEh\0i", 5, "h\xEF\xBF\xBD"));           /* a last odd byte */
+    CHECK(utf16_to("\xFF\xFE", 2, ""));
+    CHECK(utf16_to("\xEF\xBB\xBFhi", 5, NULL)); /* a UTF-8 mark */
+    CHECK(utf16_to("hi", 2, NULL));
+    CHECK(utf16_to("\xFF", 1, NULL));
+}
+
 const struct test_case utf8_tests[] = {
     {"utf8: valid text is untouched", test_valid_untouched},
     {"utf8: WHATWG replacement of ill-formed sequences", test_whatwg_examples},
     {"utf8: decode and encode", test_decode_encode},
+    {"utf8: UTF-16 with a byte-order mark converted", test_utf16},
     {NULL, NULL},
 };
