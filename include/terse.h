@@ -223,8 +223,9 @@ TERSE_API const char *terse_verdict_name(int verdict);
 
 /* One chunk of a compression with a rewrite callback. */
 typedef struct terse_chunk {
-    size_t start, len;    /* the chunk in the input as terse read it (line
-                             endings normalized, invalid UTF-8 repaired) */
+    size_t start, len;    /* the chunk in the input as terse read it (UTF-16
+                             converted, line endings normalized, invalid UTF-8
+                             repaired), in bytes */
     int verdict;          /* enum terse_verdict */
     size_t tokens_terse;  /* tokens of terse's own output of the chunk */
     size_t tokens_model;  /* tokens of the rewrite (0 without one) */

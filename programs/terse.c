@@ -87,7 +87,7 @@ static const char usage_text[] =
 
 static int error_reported; /* fail() said why the program stops */
 
-static void fail(int code, const char *fmt, ...)
+static _Noreturn void fail(int code, const char *fmt, ...)
 {
     va_list ap;
     error_reported = 1;
@@ -818,6 +818,7 @@ static int cmd_compress(int argc, char **argv)
         }
         if (eval_backend_open(&be, err, sizeof err) != 0) {
             free(prompt);
+            prompt = NULL;
             fail(EXIT_USAGE, "%s", err);
         }
         be.cache_path = NULL; /* cache[] ends here; the cache is open */
