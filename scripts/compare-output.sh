@@ -22,10 +22,11 @@
 #     and tests/code/samples;
 #   - tests/fuzz-seeds, examples, docs/*.md, README.md.
 # Runs of each input, at every level (exact, safe, balanced, max):
-#   --json --stats; --json --budget IN/3; with a query for the input:
+#   --json --stats; --stats --budget IN/3 (text, as a user reads it: the
+#   budget holds the line break the program adds); with a query for the input:
 #   --json --budget IN/3 --query Q and (at max) --json --query Q; at balanced
 #   also --tokenizer cl100k --budget IN/2 and --type prose. Inputs over 1 MB
-#   get --json --stats at every level and --budget IN/3 at balanced only.
+#   get --json --stats at every level and --stats --budget IN/3 at balanced only.
 # IN is the input's token count from REF_TERSE. Prints the number of outputs
 # compared and each difference; exit 1 if any differs.
 set -u
@@ -126,10 +127,10 @@ while read -r f; do
         run plain --level "$level" --json --stats
         # inputs over 1 MB (whole data sets, the bench corpora): a budget at balanced only
         if [ "$size" -gt 1000000 ]; then
-            [ "$level" = balanced ] && run budget --level "$level" --json --budget "$b3"
+            [ "$level" = balanced ] && run budget --level "$level" --stats --budget "$b3"
             continue
         fi
-        run budget --level "$level" --json --budget "$b3"
+        run budget --level "$level" --stats --budget "$b3"
         if [ -n "$q" ]; then
             run query-budget --level "$level" --json --budget "$b3" --query "$q"
             [ "$level" = max ] && run query --level max --json --query "$q"
