@@ -147,8 +147,8 @@ int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, s
 }
 
 /* Whether token i of t (over s) starts a sentence inside a text: it
- * follows . ! ? or : (perhaps with a closing ASCII quote or bracket
- * between), or a line break. */
+ * follows . ! ? or : (perhaps with a closing ASCII quote or bracket, or
+ * markdown emphasis, between: "**Levels first.** The"), or a line break. */
 static int starts_sentence(const char *s, const struct lex_tok *t, size_t i)
 {
     size_t k = i;
@@ -161,7 +161,7 @@ static int starts_sentence(const char *s, const struct lex_tok *t, size_t i)
         return 1;
     k = i;
     while (k > 0 && t[k - 1].kind == LX_PUNCT && t[k - 1].len == 1 && s[t[k - 1].start] &&
-           strchr("\"')]", s[t[k - 1].start]))
+           strchr("\"')]*_", s[t[k - 1].start]))
         k--;
     return k > 0 && t[k - 1].kind == LX_PUNCT && t[k - 1].len == 1 && strchr(".!?:", s[t[k - 1].start]);
 }
