@@ -624,16 +624,15 @@ static const char *code_note(size_t elided, size_t parse_errors, int code)
     return note;
 }
 
-/* A number option from min to max (dflt when absent). */
+/* A number option from min to max (dflt when absent), written as
+ * parse_number wants it. */
 static size_t number_opt(const char *v, const char *name, size_t dflt, size_t min, size_t max)
 {
-    char *end;
     unsigned long long k;
     if (!v)
         return dflt;
-    errno = 0;
-    k = strtoull(v, &end, 10);
-    if (errno || *end || end == v || v[0] == '-' || k < min || k > max)
+    k = parse_number(name, v, max, "a number");
+    if (k < min)
         fail(EXIT_USAGE, "%s needs a number from %zu to %zu, not '%s'", name, min, max, v);
     return (size_t)k;
 }
@@ -668,10 +667,10 @@ static void backend_stats(const struct eval_backend *be, const terse_result *r)
     for (i = 0; i < be->n_calls; i++)
         failed += !be->calls[i].ok;
     verdict_counts(r, why, sizeof why);
-    fprintf(stderr, "terse: backend %s: %zu chunks, %zu rewritten by the model, %zu rejected%s%s%s; %zu cached, "
-                    "%zu requests, %.2f s of calls",
-            be->model, r->n_chunks, r->rewritten, r->n_chunks - r->rewritten, *why ? " (" : "", why,
-            *why ? ")" : "", cached, be->requests, secs);
+    fprintf(stderr, "terse: backend %s: %s, %zu rewritten by the model, %zu rejected%s%s%s; %zu cached, "
+                    "%s, %.2f s of calls",
+            be->model, plural(r->n_chunks, "chunk", "chunks"), r->rewritten, r->n_chunks - r->rewritten,
+            *why ? " (" : "", why, *why ? ")" : "", cached, plural(be->requests, "request", "requests"), secs);
     if (cost_known)
         fprintf(stderr, ", $%.6f\n", cost);
     else
@@ -683,7 +682,7 @@ static void backend_stats(const struct eval_backend *be, const terse_result *r)
             shown++;
         }
     if (failed > shown)
-        fprintf(stderr, "terse: backend: %zu more failed calls\n", failed - shown);
+        fprintf(stderr, "terse: backend: %s\n", plural(failed - shown, "more failed call", "more failed calls"));
 }
 
 /* --json with --backend: the "backend" member and the object's end. */
