@@ -165,9 +165,6 @@ void eval_request_url(const struct eval_model *m, char *out, size_t outlen);
  * string, or NULL with a one-line reason in err (not JSON, no text, a
  * refusal/blocked candidate). */
 char *eval_response_text(int provider, const char *body, size_t len, char *err, size_t errlen);
-/* Extracts the provider's error message from an error body into err
- * (best effort: the raw start of the body when it is not JSON). */
-void eval_response_error(const char *body, size_t len, char *err, size_t errlen);
 
 struct eval_http_opts {
     int retries;        /* attempts after the first */
@@ -188,6 +185,9 @@ int eval_http_post(const char *url, const char *const *headers, const struct eva
                    const char *body, size_t body_len, struct buf *resp, size_t *calls, char *err,
                    size_t errlen);
 void eval_http_global_init(void);
+/* Extracts the provider's error message from an error body into err
+ * (best effort: the raw start of the body when it is not JSON; http.c). */
+void eval_response_error(const char *body, size_t len, char *err, size_t errlen);
 /* A worker thread's connection: between begin and end, the thread's
  * requests share one libcurl handle and so reuse connections. */
 void eval_http_thread_begin(void);
@@ -232,11 +232,12 @@ int eval_write_file(const char *path, const struct buf *b, char *err, size_t err
 
 /* ---- commands ----------------------------------------------------------- */
 
-/* The commands' shared pieces (eval_main.c). eval_split_list splits a comma
+/* The commands' shared pieces (cli.c). eval_split_list splits a comma
  * list in place into at most max non-empty strings and returns how many;
  * eval_error_line prints "terse: " + msg as one line on stderr (bad input:
  * no usage hint) and eval_usage_error "terse: " + fmt (with arg) + a pointer
- * to --help; both return 1, the exit status. */
+ * to --help; both return 1, the exit status. eval_help prints the help of
+ * `terse eval` on stdout and returns 0. */
 int eval_split_list(char *s, char **out, int max);
 /* Parses s, a number written in canonical form (digits only: no sign,
  * blank or leading zero), within [min, max] into *out; returns 0, or -1
@@ -244,6 +245,7 @@ int eval_split_list(char *s, char **out, int max);
 int eval_parse_long(const char *s, long min, long max, long *out);
 int eval_error_line(const char *msg);
 int eval_usage_error(const char *fmt, const char *arg);
+int eval_help(void);
 
 /* `terse eval ...` (offline) and `terse eval judge ...`; argv[0] is
  * "eval". Returns the exit status. */

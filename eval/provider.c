@@ -254,29 +254,6 @@ fail:
     return NULL;
 }
 
-void eval_response_error(const char *body, size_t len, char *err, size_t errlen)
-{
-    struct json_doc *d = body && len ? json_parse(body, len, NULL) : NULL;
-    const struct json_value *e = d ? json_get(json_root(d), "error") : NULL, *m = NULL;
-    size_t i, n;
-    *err = 0;
-    if (e && e->kind == JSON_OBJECT)
-        m = json_get(e, "message");
-    else if (e && e->kind == JSON_STRING)
-        m = e;
-    if (m && m->kind == JSON_STRING) {
-        snprintf(err, errlen, "%.*s", (int)(m->str_len < 160 ? m->str_len : 160), m->str);
-    } else if (body && len) {
-        n = len < 120 ? len : 120;
-        snprintf(err, errlen, "%.*s", (int)n, body);
-    }
-    /* one line */
-    for (i = 0; err[i]; i++)
-        if (err[i] == '\n' || err[i] == '\r')
-            err[i] = ' ';
-    json_doc_free(d);
-}
-
 int eval_http_ask(const struct eval_model *m, const struct eval_http_opts *o, const char *body,
                   size_t body_len, char **reply, size_t *calls, char *err, size_t errlen)
 {

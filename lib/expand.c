@@ -8,7 +8,6 @@
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/utf8.h"
-#include "passes/json.h"
 #include "passes/log.h"
 #include "passes/tabular.h"
 #include "terse.h"

@@ -10,7 +10,9 @@
 # terse eval judge against the fake provider
 # server (node); terse proxy against a fake provider and a real redis-server
 # (tests/proxy.sh, also under the sanitizers); a short run of every
-# libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror);
+# libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror, the
+# layering check scripts/lint-layers.sh), and that check shown to fail on a
+# planted upward include, upward call and cycle (tests/lint-layers.sh);
 # the shaped-items property over real text of the machine
 # (tests/fidelity/fidelity.js: /usr/share/doc, /usr/include, man pages,
 # /var/log).
@@ -143,7 +145,7 @@ run_roundtrip() {
     rm -f "$LOGS/fold.tmp"
 }
 
-run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }
+run_lint() { check "lint: cppcheck, clang -Werror and the layers" make -s lint; }
 
 group build build_release
 group unit build/test_unit
@@ -166,6 +168,7 @@ group proxy tests/proxy.sh build
 group fuzz run_fuzz
 group valgrind run_valgrind
 group lint run_lint
+group layers tests/lint-layers.sh build
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

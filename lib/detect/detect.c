@@ -5,9 +5,7 @@
 
 #include "../common/json.h"
 #include "../common/lex.h"
-#include "../passes/chat.h"
-#include "../passes/json.h"
-#include "../passes/memory.h"
+#include "shape.h"
 #include "terse.h"
 
 
@@ -142,8 +140,8 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
         struct buf b = {0};
         int jsonl;
         if (d) {
-            int t = chat_json_shape(json_root(d))     ? TERSE_TYPE_CHAT
-                    : memory_json_shape(json_root(d)) ? TERSE_TYPE_MEMORY
+            int t = shape_chat_json(json_root(d))     ? TERSE_TYPE_CHAT
+                    : shape_memory_json(json_root(d)) ? TERSE_TYPE_MEMORY
                                                       : TERSE_TYPE_JSON;
             if (parsed)
                 *parsed = d;
@@ -151,7 +149,7 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
                 json_doc_free(d);
             return t;
         }
-        if (memory_is_list(s, n))
+        if (shape_memory_list(s, n))
             return TERSE_TYPE_MEMORY; /* JSON Lines of memories */
         jsonl = json_lines(s, n, &b) > 0;
         buf_free(&b);
@@ -160,9 +158,9 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
     }
     /* transcripts and memory lists first: their lines can look like logs
      * (time stamps) or code */
-    if (chat_is_transcript(s, n))
+    if (shape_transcript(s, n))
         return TERSE_TYPE_CHAT;
-    if (memory_is_list(s, n))
+    if (shape_memory_list(s, n))
         return TERSE_TYPE_MEMORY;
     for (i = 0; i < limit;) {
         const char *nl = memchr(s + i, '\n', limit - i);

@@ -67,7 +67,7 @@ static size_t count_tok(const char *s, const struct lex_tok *toks, const uint32_
 {
     size_t i, c = 0;
     for (i = 0; i < n; i++)
-        if (fp[i] == f && terse_same_bytes(s + toks[i].start, item, len))
+        if (fp[i] == f && hash_same_bytes(s + toks[i].start, item, len))
             c++;
     return c;
 }
