@@ -93,6 +93,11 @@ run_valgrind() {
             valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
             --error-exitcode=1 build/terse compress --level $level examples/incident-report.md
     done
+    check "valgrind: terse compress --backend (threads, libcurl, SQLite) leaks nothing" \
+        env TERSE_CACHE="$LOGS/backend-valgrind.sqlite" \
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=1 build/terse compress examples/incident-report.md --backend http://127.0.0.1:9/v1 \
+        --backend-retries 0
     if [ -n "$(shared_data)" ]; then
         check "valgrind: terse eval leaks nothing" \
             valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
@@ -156,6 +161,7 @@ group asan-unit build/asan/test_unit
 group asan-cli tests/cli.sh build/asan
 group asan-eval tests/eval.sh build/asan
 group asan-judge tests/judge.sh build/asan
+group asan-backend tests/backend.sh build/asan
 group asan-proxy tests/proxy.sh build/asan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
@@ -164,6 +170,7 @@ group budget tests/budget_prop.sh build
 group fidelity node tests/fidelity/fidelity.js build
 group eval tests/eval.sh build
 group judge tests/judge.sh build
+group backend tests/backend.sh build
 group proxy tests/proxy.sh build
 group fuzz run_fuzz
 group valgrind run_valgrind
