@@ -151,7 +151,8 @@ enum terse_level {
 
 /* Content types. AUTO detects; CODE is compressed by its syntax tree for the
  * languages of terse_lang_name, JSON minified or written as tabular JSON,
- * LOG folded, MEMORY and CHAT keep their shape with each text compressed;
+ * LOG folded, MEMORY and CHAT keep their shape with each text compressed,
+ * TOOL (terminal output) re-encoded losslessly (docs/tool-output.md);
  * docs/levels.md says what each type gets. */
 enum terse_type {
     TERSE_TYPE_AUTO = 0,
@@ -160,7 +161,8 @@ enum terse_type {
     TERSE_TYPE_JSON,
     TERSE_TYPE_LOG,
     TERSE_TYPE_MEMORY,
-    TERSE_TYPE_CHAT
+    TERSE_TYPE_CHAT,
+    TERSE_TYPE_TOOL /* terminal output: listings, hits, diffs, git log, traces, test runs, builds */
 };
 
 /* Returns the name of a level ("balanced") or type ("prose"), or NULL. */
@@ -327,10 +329,12 @@ TERSE_API void terse_result_free(terse_result *r);
 /* Turns the lossless encodings that terse_compress writes back into what
  * they encode: tabular JSON (docs/tabular-json.md) into minified JSON, the
  * JSON Lines form into one minified value a line, a folded log into its
- * original lines. type is TERSE_TYPE_JSON, TERSE_TYPE_LOG or
- * TERSE_TYPE_AUTO (a folded log and JSON Lines are recognized by their
- * first line; anything else is read as tabular JSON, which includes plain
- * JSON). On success *out is a new NUL-terminated buffer of *out_len bytes,
+ * original lines, encoded tool output (docs/tool-output.md) into the
+ * output. type is TERSE_TYPE_JSON, TERSE_TYPE_LOG, TERSE_TYPE_TOOL or
+ * TERSE_TYPE_AUTO (a folded log, encoded tool output and JSON Lines are
+ * recognized by their first line; anything else is read as tabular JSON,
+ * which includes plain JSON). With TERSE_TYPE_TOOL, a text that is not an
+ * encoding is its own (copied unchanged). On success *out is a new NUL-terminated buffer of *out_len bytes,
  * released with terse_free(). Returns TERSE_OK; TERSE_EFORMAT when text is
  * not a valid encoding, with a one-line message ("line 3, column 7:
  * expected ':' after a key") in err[0..err_len) when err is not NULL;

@@ -28,12 +28,14 @@
 #include "common/json.h"
 #include "common/utf8.h"
 #include "detect/detect.h"
+#include "detect/tool_shape.h"
 #include "passes/chat.h"
 #include "passes/code.h"
 #include "passes/code_lang.h"
 #include "passes/log.h"
 #include "passes/memory.h"
 #include "passes/pass.h"
+#include "passes/tool.h"
 #include "pipeline/code_dispatch.h"
 #include "pipeline/document.h"
 #include "pipeline/fit.h"
@@ -50,7 +52,7 @@ struct terse_ctx {
 };
 
 static const char *const level_names[] = {"exact", "safe", "balanced", "max"};
-static const char *const type_names[] = {"auto", "prose", "code", "json", "log", "memory", "chat"};
+static const char *const type_names[] = {"auto", "prose", "code", "json", "log", "memory", "chat", "tool"};
 
 const char *terse_level_name(int level)
 {
@@ -70,7 +72,7 @@ int terse_lang_parse(const char *name)
 
 const char *terse_type_name(int type)
 {
-    return type >= 0 && type <= TERSE_TYPE_CHAT ? type_names[type] : NULL;
+    return type >= 0 && type <= TERSE_TYPE_TOOL ? type_names[type] : NULL;
 }
 
 int terse_level_parse(const char *name)
@@ -85,7 +87,7 @@ int terse_level_parse(const char *name)
 int terse_type_parse(const char *name)
 {
     int i;
-    for (i = 0; name && i <= TERSE_TYPE_CHAT; i++)
+    for (i = 0; name && i <= TERSE_TYPE_TOOL; i++)
         if (strcmp(name, type_names[i]) == 0)
             return i;
     return -1;
@@ -105,7 +107,7 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     int dummy;
     if (!status)
         status = &dummy;
-    if (!o || o->level < 0 || o->level > TERSE_LEVEL_MAX || o->type < 0 || o->type > TERSE_TYPE_CHAT ||
+    if (!o || o->level < 0 || o->level > TERSE_LEVEL_MAX || o->type < 0 || o->type > TERSE_TYPE_TOOL ||
         (!o->query && o->query_len) || (o->lang && code_lang_parse(o->lang, strlen(o->lang)) == CODE_NONE) ||
         (o->rewrite && (o->budget || o->level == TERSE_LEVEL_EXACT))) {
         *status = TERSE_EINVAL;
@@ -204,7 +206,7 @@ static int decide_type(struct job *j, int *code_lang)
 {
     const terse_options *o = j->o;
     const char *doc = j->doc;
-    int type = o->type == TERSE_TYPE_AUTO ? detect_type_parsed(doc, j->n, &j->parsed) : o->type;
+    int type = o->type == TERSE_TYPE_AUTO ? detect_type_tool(doc, j->n, &j->parsed, &j->tool_kind) : o->type;
     int lang = CODE_NONE;
     if (o->type == TERSE_TYPE_AUTO && (lang = input_lang(j)) != CODE_NONE &&
         (lang != CODE_JSON || !(j->parsed || json_valid(doc, j->n))))
@@ -325,6 +327,63 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
         if (!*done)
             out->len = 0;
         *escaped_log = *done && raw && log_is_folded(text, len);
+    }
+    if (type == TERSE_TYPE_TOOL && *level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !*done &&
+        (!j->o->budget || tokens_in > j->o->budget)) {
+        /* tool output: its lossless encoding (docs/tool-output.md), thinned
+         * at balanced and max; raw bytes when valid UTF-8, as for logs.
+         * With a budget, the lowest level that fits, then the lines ranked
+         * like segments (tool_fit); if even that fails, the text path. */
+        int raw = utf8_first_invalid((const unsigned char *)text, len) == len, kind, L;
+        const char *s = raw ? text : j->doc;
+        size_t n = raw ? len : j->n;
+        for (L = j->o->budget ? TERSE_LEVEL_SAFE : *level; L <= TERSE_LEVEL_MAX && rc == TERSE_OK && !*done; L++) {
+            if (!j->o->budget && L > *level)
+                break;
+            out->len = 0;
+            rc = tool_encode(s, n, L, j->o->query, j->o->query_len, out);
+            if (rc != TERSE_OK)
+                break;
+            *tokens = count_tokens(j, out->p ? out->p : "", out->len);
+            kind = L != TERSE_LEVEL_SAFE ? TOOL_NONE : j->tool_kind >= 0 ? j->tool_kind : tool_kind(s, n);
+            if (kind == TOOL_BUILD || kind == TOOL_TESTS || kind == TOOL_TRACE) {
+                /* runs and builds at safe: the log pass's folding (templates
+                 * of alike lines), where it is shorter; terse decode reads
+                 * either. (Not above safe: there errors stay verbatim.) */
+                struct buf lf = {0};
+                size_t lt;
+                rc = log_fold(s, n, j->o->tokenizer, L, &lf);
+                if (rc == TERSE_OK && (lt = count_tokens(j, lf.p ? lf.p : "", lf.len)) < *tokens) {
+                    buf_free(out);
+                    *out = lf;
+                    *tokens = lt;
+                } else {
+                    buf_free(&lf);
+                }
+            }
+            if (rc == TERSE_OK && (!j->o->budget || *tokens <= j->o->budget)) {
+                *done = 1;
+                *level = L;
+                *dropped = tool_left_out(out->p, out->len);
+            }
+        }
+        if (rc == TERSE_OK && !*done) {
+            size_t mt = 0;
+            out->len = 0;
+            rc = tool_fit(s, n, j->o->query, j->o->query_len, j->o->tokenizer, j->o->budget, out, &mt);
+            if (rc == TERSE_OK) {
+                *tokens = count_tokens(j, out->p ? out->p : "", out->len);
+                *done = *tokens <= j->o->budget;
+                *level = TERSE_LEVEL_MAX;
+                *dropped = tool_left_out(out->p, out->len);
+            } else if (rc == TERSE_EBUDGET) {
+                rc = TERSE_OK; /* left to the text path */
+            }
+        }
+        if (!*done)
+            out->len = 0;
+        /* an input that itself starts like an encoding must stay encoded */
+        *escaped_log = *done && raw && (tool_is_encoded(text, len) || log_is_folded(text, len));
     }
     return rc;
 }
@@ -558,6 +617,7 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     if (!text)
         text = "";
     memset(&j, 0, sizeof j);
+    j.tool_kind = -1;
     tok_counter_init(&counter, ctx->o.tokenizer);
     j.counter = parent ? parent->counter : &counter;
     j.o = &ctx->o;

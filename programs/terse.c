@@ -5,7 +5,7 @@
  *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]
  *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]
  *   terse detokenize [FILE|-] (--tokenizer NAME | --model MODEL)
- *   terse decode     [FILE|-] [--type auto|json|log]
+ *   terse decode     [FILE|-] [--type auto|json|log|tool]
  *   terse tokenizers
  *   terse eval       [judge] ...   (eval/: reports over data sets, model judge)
  *
@@ -33,7 +33,7 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  compress [FILE|-] [--level exact|safe|balanced|max]\n"
-    "           [--type auto|prose|code|json|log|memory|chat]\n"
+    "           [--type auto|prose|code|json|log|memory|chat|tool]\n"
     "           [--lang LANG] [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL]\n"
     "           [--stats] [--json] [--keep-recent N] [--compress-system]\n"
     "           [--backend URL [--backend-model NAME] [--backend-prompt FILE]]\n"
@@ -45,7 +45,7 @@ static const char usage_text[] =
     "        print token ids, space-separated, on one line\n"
     "  detokenize [FILE|-] (--tokenizer NAME | --model MODEL)\n"
     "        turn space-separated token ids back into text\n"
-    "  decode [FILE|-] [--type auto|json|log]\n"
+    "  decode [FILE|-] [--type auto|json|log|tool]\n"
     "        turn compress output that is lossless (tabular JSON, JSON Lines, folded logs)\n"
     "        back into what it encodes\n"
     "  tokenizers\n"
@@ -738,7 +738,7 @@ static int cmd_compress(int argc, char **argv)
     if (o.level && (opt.level = terse_level_parse(o.level)) < 0)
         fail(EXIT_USAGE, "unknown level '%s' (levels: exact, safe, balanced, max)", o.level);
     if (o.type && (opt.type = terse_type_parse(o.type)) < 0)
-        fail(EXIT_USAGE, "unknown type '%s' (types: auto, prose, code, json, log, memory, chat)", o.type);
+        fail(EXIT_USAGE, "unknown type '%s' (types: auto, prose, code, json, log, memory, chat, tool)", o.type);
     if (o.budget) {
         opt.budget = (size_t)parse_number("--budget", o.budget, SIZE_MAX, "a positive number of tokens");
         if (opt.budget == 0)
@@ -890,8 +890,8 @@ static int cmd_decode(int argc, char **argv)
                 fail(EXIT_USAGE, "--type needs a value (see terse --help)");
             a = argv[++i];
             type = terse_type_parse(a);
-            if (type != TERSE_TYPE_AUTO && type != TERSE_TYPE_JSON && type != TERSE_TYPE_LOG)
-                fail(EXIT_USAGE, "decode: unknown type '%s' (types: auto, json, log)", a);
+            if (type != TERSE_TYPE_AUTO && type != TERSE_TYPE_JSON && type != TERSE_TYPE_LOG && type != TERSE_TYPE_TOOL)
+                fail(EXIT_USAGE, "decode: unknown type '%s' (types: auto, json, log, tool)", a);
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_text, stdout);
             exit(0);

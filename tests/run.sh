@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh - the whole test suite, as `make test` and CI run it.
 #
-# Groups: the build with gcc; unit tests; CLI tests; the code pass's
+# Groups: the build with gcc; unit tests; CLI tests; the tool pass over
+# terminal output generated on the machine (tests/tool.sh); the code pass's
 # syntax-tree equivalence on a sample of the machine's code (tests/code); the unit and CLI tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
 # exactness against the reference tokenizers under node; terse eval against
@@ -165,6 +166,7 @@ group asan-backend tests/backend.sh build/asan
 group asan-proxy tests/proxy.sh build/asan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
+group tool tests/tool.sh build
 group json-cost tests/json_cost.sh build
 group budget tests/budget_prop.sh build
 group fidelity node tests/fidelity/fidelity.js build

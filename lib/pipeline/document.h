@@ -56,6 +56,7 @@ struct job {
     const terse_options *o; /* the call's options */
     const char *doc;
     size_t n;
+    int tool_kind; /* detection's kind of tool output (detect/tool_shape.h), or -1: not known */
     struct block *blocks;
     size_t n_blocks, cap_blocks;
     struct seg *segs;

@@ -51,6 +51,7 @@ int main(int argc, char **argv)
     run_all(code_tests, only, &passed, &failed);
     run_all(chat_tests, only, &passed, &failed);
     run_all(memory_tests, only, &passed, &failed);
+    run_all(tool_tests, only, &passed, &failed);
     run_all(structured_tests, only, &passed, &failed);
     run_all(eval_tests, only, &passed, &failed);
     run_all(rewrite_tests, only, &passed, &failed);
