@@ -42,7 +42,7 @@ STAMP    = deps/node_modules/.terse-bootstrap
 GEN      = build/gen
 NPM      = deps/node_modules
 
-LIB_SRC  = $(wildcard lib/*.c lib/common/*.c lib/tokenize/*.c lib/detect/*.c lib/passes/*.c lib/select/*.c lib/guard/*.c)
+LIB_SRC  = $(wildcard lib/*.c lib/common/*.c lib/tokenize/*.c lib/detect/*.c lib/passes/*.c lib/select/*.c lib/guard/*.c lib/pipeline/*.c)
 LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/vocab_data.o
 
 # tree-sitter grammars (npm sources, compiled at build time, never copied):
@@ -283,6 +283,7 @@ lint: $(STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --inline-suppr -Iinclude -I$(TS_RUNTIME)/include lib programs eval proxy tools tests/unit tests/ref tests/roundtrip tests/code fuzz
 	$(MAKE) BUILD=build/clang CC=clang all
+	scripts/lint-layers.sh build/clang/obj
 
 demo: $(STAMP) all
 	@scripts/demo.sh $(BUILD)

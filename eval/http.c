@@ -14,7 +14,31 @@
 #include <string.h>
 #include <time.h>
 
+#include "../lib/common/json.h"
 #include "eval.h"
+
+void eval_response_error(const char *body, size_t len, char *err, size_t errlen)
+{
+    struct json_doc *d = body && len ? json_parse(body, len, NULL) : NULL;
+    const struct json_value *e = d ? json_get(json_root(d), "error") : NULL, *m = NULL;
+    size_t i, n;
+    *err = 0;
+    if (e && e->kind == JSON_OBJECT)
+        m = json_get(e, "message");
+    else if (e && e->kind == JSON_STRING)
+        m = e;
+    if (m && m->kind == JSON_STRING) {
+        snprintf(err, errlen, "%.*s", (int)(m->str_len < 160 ? m->str_len : 160), m->str);
+    } else if (body && len) {
+        n = len < 120 ? len : 120;
+        snprintf(err, errlen, "%.*s", (int)n, body);
+    }
+    /* one line */
+    for (i = 0; err[i]; i++)
+        if (err[i] == '\n' || err[i] == '\r')
+            err[i] = ' ';
+    json_doc_free(d);
+}
 
 void eval_http_global_init(void)
 {

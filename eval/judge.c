@@ -760,7 +760,7 @@ int eval_judge_main(int argc, char **argv)
             no_cache = 1;
             takes = 0;
         } else if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
-            return eval_main(2, (char *[]){"eval", "--help", NULL});
+            return eval_help();
         } else if (!val) {
             return eval_usage_error("'%s' needs a value or is unknown", o);
         } else if (strcmp(o, "--models") == 0) {

@@ -781,7 +781,7 @@ int eval_offline_main(int argc, char **argv)
     for (i = 1; i < argc; i += 2) {
         const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0)
-            return eval_main(2, (char *[]){"eval", "--help", NULL});
+            return eval_help();
         if (!val)
             return eval_usage_error("'%s' needs a value or is unknown", o);
         if (strcmp(o, "--sets") == 0) {

@@ -122,14 +122,20 @@ int eval_model_parse(const char *spec, struct eval_model *m, char *err, size_t e
         eval_model_free(m);
         return -1;
     }
-    m->price_in = m->price_out = -1;
-    for (i = 0; prices[i].prefix; i++)
-        if (strncmp(m->name, prices[i].prefix, strlen(prices[i].prefix)) == 0) {
-            m->price_in = prices[i].in;
-            m->price_out = prices[i].out;
-            break;
-        }
+    eval_model_price(m->name, &m->price_in, &m->price_out);
     return 0;
+}
+
+void eval_model_price(const char *name, double *in, double *out)
+{
+    size_t i;
+    *in = *out = -1;
+    for (i = 0; prices[i].prefix; i++)
+        if (strncmp(name, prices[i].prefix, strlen(prices[i].prefix)) == 0) {
+            *in = prices[i].in;
+            *out = prices[i].out;
+            return;
+        }
 }
 
 void eval_request_url(const struct eval_model *m, char *out, size_t outlen)
@@ -252,29 +258,6 @@ fail:
     json_doc_free(d);
     buf_free(&out);
     return NULL;
-}
-
-void eval_response_error(const char *body, size_t len, char *err, size_t errlen)
-{
-    struct json_doc *d = body && len ? json_parse(body, len, NULL) : NULL;
-    const struct json_value *e = d ? json_get(json_root(d), "error") : NULL, *m = NULL;
-    size_t i, n;
-    *err = 0;
-    if (e && e->kind == JSON_OBJECT)
-        m = json_get(e, "message");
-    else if (e && e->kind == JSON_STRING)
-        m = e;
-    if (m && m->kind == JSON_STRING) {
-        snprintf(err, errlen, "%.*s", (int)(m->str_len < 160 ? m->str_len : 160), m->str);
-    } else if (body && len) {
-        n = len < 120 ? len : 120;
-        snprintf(err, errlen, "%.*s", (int)n, body);
-    }
-    /* one line */
-    for (i = 0; err[i]; i++)
-        if (err[i] == '\n' || err[i] == '\r')
-            err[i] = ' ';
-    json_doc_free(d);
 }
 
 int eval_http_ask(const struct eval_model *m, const struct eval_http_opts *o, const char *body,

@@ -9,6 +9,7 @@
  * output count, the same bytes when run twice, and a JSON input of the
  * pass's shape gives JSON of that shape.
  */
+#include "../lib/detect/shape.h"
 #include "../lib/passes/chat.h"
 #include "fuzz_compress_check.h"
 
@@ -25,6 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.type = TERSE_TYPE_CHAT;
     o.keep_recent = (data[0] >> 2) & 3;
     o.compress_system = (data[0] >> 6) & 1;
-    fuzz_compress_check(&o, text, len, chat_json_shape);
+    fuzz_compress_check(&o, text, len, shape_chat_json);
     return 0;
 }

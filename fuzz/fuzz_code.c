@@ -57,9 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&st, 0, sizeof st);
     o.lang = lang;
     o.level = level;
-    if (code_compress(src, n, &o, &a, &st) != CODE_OK || a.oom)
+    if (code_compress(src, n, &o, &a, &st) != TERSE_OK || a.oom)
         abort();
-    if (code_compress(src, n, &o, &b, &st) != CODE_OK || a.len != b.len || (a.len && memcmp(a.p, b.p, a.len) != 0))
+    if (code_compress(src, n, &o, &b, &st) != TERSE_OK || a.len != b.len || (a.len && memcmp(a.p, b.p, a.len) != 0))
         abort();
     if (level < TERSE_LEVEL_MAX && !st.parse_errors && !parses(code_lang_get(lang), a.p ? a.p : "", a.len))
         abort();

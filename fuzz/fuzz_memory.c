@@ -9,6 +9,7 @@
  * when run twice, and (unless compact) a JSON input of the pass's shape
  * gives JSON of that shape.
  */
+#include "../lib/detect/shape.h"
 #include "../lib/passes/memory.h"
 #include "fuzz_compress_check.h"
 
@@ -25,6 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.type = TERSE_TYPE_MEMORY;
     o.keep_recent = (data[0] >> 2) & 3;
     o.compact = (data[0] >> 6) & 1;
-    fuzz_compress_check(&o, text, len, o.compact ? NULL : memory_json_shape);
+    fuzz_compress_check(&o, text, len, o.compact ? NULL : shape_memory_json);
     return 0;
 }

@@ -8,9 +8,9 @@
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/utf8.h"
-#include "passes/json.h"
 #include "passes/log.h"
 #include "passes/tabular.h"
+#include "passes/tool.h"
 #include "terse.h"
 
 /* The first line of the JSON Lines form (see compress.c). */
@@ -47,21 +47,26 @@ int terse_expand(const char *text, size_t len, int type, char **out, size_t *out
     if (err && err_len)
         err[0] = 0;
     if (!out || !out_len || (!text && len) ||
-        (type != TERSE_TYPE_AUTO && type != TERSE_TYPE_JSON && type != TERSE_TYPE_LOG))
+        (type != TERSE_TYPE_AUTO && type != TERSE_TYPE_JSON && type != TERSE_TYPE_LOG &&
+         type != TERSE_TYPE_TOOL))
         return TERSE_EINVAL;
     *out = NULL;
     *out_len = 0;
     if (!text)
         text = "";
-    if (type == TERSE_TYPE_LOG || (type == TERSE_TYPE_AUTO && log_is_folded(text, len))) {
-        /* a folded log, byte for byte; what compress folded was valid
-         * UTF-8 (it repairs first), so invalid UTF-8 here (binary given to
-         * decode) is repaired like any input: each maximal ill-formed
-         * subpart becomes U+FFFD */
+    if (type == TERSE_TYPE_LOG || ((type == TERSE_TYPE_AUTO || type == TERSE_TYPE_TOOL) && log_is_folded(text, len)) ||
+        type == TERSE_TYPE_TOOL || (type == TERSE_TYPE_AUTO && tool_is_encoded(text, len))) {
+        /* a folded log or encoded tool output (a text that is neither is
+         * its own with the tool type), byte for byte; what compress
+         * encoded was valid UTF-8 (it repairs first), so invalid UTF-8 here
+         * (binary given to decode) is repaired like any input: each maximal
+         * ill-formed subpart becomes U+FFFD */
         size_t bad;
-        if (log_unfold(text, len, &b, err, err_len) != 0) {
+        int log = type == TERSE_TYPE_LOG || log_is_folded(text, len);
+        if (log ? log_unfold(text, len, &b, err, err_len) != 0 : tool_decode(text, len, &b, err, err_len) != 0) {
+            int oom = b.oom;
             buf_free(&b);
-            return b.oom ? TERSE_ENOMEM : TERSE_EFORMAT;
+            return oom ? TERSE_ENOMEM : TERSE_EFORMAT;
         }
         bad = utf8_first_invalid((const unsigned char *)(b.p ? b.p : ""), b.len);
         if (bad < b.len) {

@@ -46,7 +46,8 @@ int batch_compress(const struct batch *b);
 int batch_record(const struct batch *b, const terse_ctx *ctx, const char *line, size_t n, size_t line_no,
                  struct buf *out, struct buf *err, size_t *tokens_in, size_t *tokens_out);
 
-/* Appends the `terse compress --json` object for r (no newline); fields,
+/* Appends the `terse compress --json` object for r (no newline; the same
+ * bytes as the one-file path in terse.c, which tests/batch.sh checks); fields,
  * when not NULL, is written first inside the braces followed by a comma
  * (`"id":7`). */
 void batch_result_json(struct buf *out, const char *fields, const terse_result *r,

@@ -6,7 +6,7 @@
  *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]
  *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]
  *   terse detokenize [FILE|-] (--tokenizer NAME | --model MODEL)
- *   terse decode     [FILE|-] [--type auto|json|log]
+ *   terse decode     [FILE|-] [--type auto|json|log|tool]
  *   terse tokenizers
  *   terse eval       [judge] ...   (eval/: reports over data sets, model judge)
  *
@@ -36,9 +36,10 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  compress [FILE...|-] [--level exact|safe|balanced|max]\n"
-    "           [--type auto|prose|code|json|log|memory|chat]\n"
+    "           [--type auto|prose|code|json|log|memory|chat|tool]\n"
     "           [--lang LANG] [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL]\n"
     "           [--stats] [--json] [--keep-recent N] [--compress-system]\n"
+    "           [--backend URL [--backend-model NAME] [--backend-prompt FILE]]\n"
     "           [-o DIR | --suffix SUF] [-r] [--jsonl] [-T N]\n"
     "        compress the input for a model (default: balanced, o200k)\n"
     "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]\n"
@@ -48,7 +49,7 @@ static const char usage_text[] =
     "        print token ids, space-separated, on one line\n"
     "  detokenize [FILE|-] (--tokenizer NAME | --model MODEL)\n"
     "        turn space-separated token ids back into text\n"
-    "  decode [FILE|-] [--type auto|json|log]\n"
+    "  decode [FILE|-] [--type auto|json|log|tool]\n"
     "        turn compress output that is lossless (tabular JSON, JSON Lines, folded logs)\n"
     "        back into what it encodes\n"
     "  tokenizers\n"
@@ -80,6 +81,16 @@ static const char usage_text[] =
     "  --jsonl           batch: the input is JSON Lines, one {\"id\":..., \"text\":...} record\n"
     "                    a line (with options as fields); one JSON result a line out\n"
     "  -T N              batch: N threads (0: one per core; default 1); same output for any N\n"
+    "  --backend URL     a model rewrites the prose, chunk by chunk, and terse checks each\n"
+    "                    rewrite (docs/backend.md): URL is an OpenAI-compatible base such as\n"
+    "                    http://127.0.0.1:8080/v1; key from TERSE_BACKEND_KEY\n"
+    "  --backend-model NAME  the model to ask (default: \"default\")\n"
+    "  --backend-prompt FILE the system prompt (default: the seed project's)\n"
+    "  --backend-jobs N      concurrent requests (default 4)\n"
+    "  --backend-timeout S   seconds per request (default 60)\n"
+    "  --backend-retries N   retries on errors, 429 and 5xx (default 3)\n"
+    "  --backend-chunk N     tokens per chunk at most (default 512)\n"
+    "  --backend-no-cache    do not use the reply cache ($TERSE_CACHE)\n"
     "  -h, --help        show this help;  --version  show the version\n"
     "\n"
     "Reads FILE, or standard input when FILE is - or absent. compress takes several\n"
@@ -89,7 +100,7 @@ static const char usage_text[] =
 
 static int error_reported; /* fail() said why the program stops */
 
-static void fail(int code, const char *fmt, ...)
+static _Noreturn void fail(int code, const char *fmt, ...)
 {
     va_list ap;
     error_reported = 1;
@@ -99,6 +110,17 @@ static void fail(int code, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     exit(code);
+}
+
+/* "1 segment", "2 segments": n and the noun in the right number (one of
+ * up to 8 notes per message, each in its own static buffer). */
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    static char notes[8][64];
+    static unsigned k;
+    char *p = notes[k++ % 8];
+    snprintf(p, sizeof notes[0], "%zu %s", n, n == 1 ? one : many);
+    return p;
 }
 
 /* Parses the value of a numeric option: digits only, in canonical form
@@ -295,6 +317,10 @@ struct opts {
     size_t n_files;
     const char *outdir, *suffix, *threads;
     int recursive, jsonl;
+    /* compress --backend: a model rewrites the prose (eval/backend.c) */
+    const char *backend, *backend_model, *backend_prompt, *backend_jobs, *backend_timeout,
+        *backend_retries, *backend_chunk;
+    int backend_no_cache;
 };
 
 /* compress's batch options: -o DIR, --suffix SUF, -r, --jsonl, -T N
@@ -360,6 +386,21 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
             o->compress_system = 1;
         } else if (allow_json == 2 && strcmp(a, "--stats") == 0) {
             o->stats = 1;
+        } else if (allow_json == 2 && strcmp(a, "--backend-no-cache") == 0) {
+            o->backend_no_cache = 1;
+        } else if (allow_json == 2 && strncmp(a, "--backend", 9) == 0 &&
+                   (!a[9] || !strcmp(a + 9, "-model") || !strcmp(a + 9, "-prompt") || !strcmp(a + 9, "-jobs") ||
+                    !strcmp(a + 9, "-timeout") || !strcmp(a + 9, "-retries") || !strcmp(a + 9, "-chunk"))) {
+            const char **slot = !a[9] ? &o->backend
+                                : a[10] == 'm' ? &o->backend_model
+                                : a[10] == 'p' ? &o->backend_prompt
+                                : a[10] == 'j' ? &o->backend_jobs
+                                : a[10] == 't' ? &o->backend_timeout
+                                : a[10] == 'r' ? &o->backend_retries
+                                               : &o->backend_chunk;
+            if (i + 1 >= argc)
+                fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+            *slot = argv[++i];
         } else if (allow_json == 2 && strcmp(a, "--lang") == 0) {
             if (i + 1 >= argc)
                 fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
@@ -605,15 +646,144 @@ static int cmd_detokenize(int argc, char **argv)
     return 0;
 }
 
+static void json_text(const char *s, size_t n)
+{
+    size_t i;
+    putchar('"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", stdout);
+        else if (c == '\t')
+            fputs("\\t", stdout);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+/* ", N elided, N files with parse errors" for --stats of code (static
+ * buffer: one call per run). parse_errors counts files (or, in markdown,
+ * fenced blocks) whose parse had errors, not the errors. */
+static const char *code_note(size_t elided, size_t parse_errors, int code)
+{
+    static char note[128];
+    snprintf(note, sizeof note, ", %zu elided, %s with parse errors", elided,
+             code ? plural(parse_errors, "file", "files") : plural(parse_errors, "block", "blocks"));
+    return note;
+}
+
+/* A number option from min to max (dflt when absent), written as
+ * parse_number wants it. */
+static size_t number_opt(const char *v, const char *name, size_t dflt, size_t min, size_t max)
+{
+    unsigned long long k;
+    if (!v)
+        return dflt;
+    k = parse_number(name, v, max, "a number");
+    if (k < min)
+        fail(EXIT_USAGE, "%s needs a number from %zu to %zu, not '%s'", name, min, max, v);
+    return (size_t)k;
+}
+
+/* The backend's counts: chunks sent, rewritten, turned down by verdict. */
+static void verdict_counts(const terse_result *r, char *out, size_t cap)
+{
+    int v;
+    size_t used = 0;
+    out[0] = 0;
+    for (v = 1; v < TERSE_VERDICT_COUNT; v++)
+        if (r->rejected[v] && used < cap)
+            used += (size_t)snprintf(out + used, cap - used, "%s%s %zu", used ? ", " : "", terse_verdict_name(v),
+                                     r->rejected[v]);
+}
+
+/* --stats with --backend: a second line on stderr. */
+static void backend_stats(const struct eval_backend *be, const terse_result *r)
+{
+    char why[256];
+    size_t i, cached = 0, failed = 0, shown = 0;
+    double secs = 0, cost = 0;
+    int cost_known = 1;
+    for (i = 0; i < r->n_chunks; i++) {
+        cached += (size_t)r->chunks[i].cached;
+        secs += r->chunks[i].seconds;
+        if (r->chunks[i].cost < 0)
+            cost_known = 0;
+        else
+            cost += r->chunks[i].cost;
+    }
+    for (i = 0; i < be->n_calls; i++)
+        failed += !be->calls[i].ok;
+    verdict_counts(r, why, sizeof why);
+    fprintf(stderr, "terse: backend %s: %s, %zu rewritten by the model, %zu rejected%s%s%s; %zu cached, "
+                    "%s, %.2f s of calls",
+            be->model, plural(r->n_chunks, "chunk", "chunks"), r->rewritten, r->n_chunks - r->rewritten,
+            *why ? " (" : "", why, *why ? ")" : "", cached, plural(be->requests, "request", "requests"), secs);
+    if (cost_known)
+        fprintf(stderr, ", $%.6f\n", cost);
+    else
+        fputs(", cost unknown\n", stderr);
+    /* the first three failed calls say why; the count says how many more */
+    for (i = 0; i < be->n_calls && shown < 3; i++)
+        if (!be->calls[i].ok) {
+            fprintf(stderr, "terse: backend: chunk %zu: %s\n", i + 1, be->calls[i].err);
+            shown++;
+        }
+    if (failed > shown)
+        fprintf(stderr, "terse: backend: %s\n", plural(failed - shown, "more failed call", "more failed calls"));
+}
+
+/* --json with --backend: the "backend" member and the object's end. */
+static void backend_json(const struct eval_backend *be, const terse_result *r)
+{
+    size_t i;
+    int v;
+    fputs(",\"backend\":{\"model\":", stdout);
+    json_string(be->model);
+    printf(",\"chunks\":%zu,\"rewritten\":%zu,\"rejected\":%zu,\"why\":{", r->n_chunks, r->rewritten,
+           r->n_chunks - r->rewritten);
+    for (v = 1; v < TERSE_VERDICT_COUNT; v++)
+        printf("%s\"%s\":%zu", v > 1 ? "," : "", terse_verdict_name(v), r->rejected[v]);
+    printf("},\"requests\":%zu,\"calls\":[", be->requests);
+    for (i = 0; i < r->n_chunks; i++) {
+        const terse_chunk *c = &r->chunks[i];
+        printf("%s{\"start\":%zu,\"len\":%zu,\"verdict\":\"%s\",\"tokens_terse\":%zu,\"tokens_model\":%zu,"
+               "\"seconds\":%.3f,\"cost\":",
+               i ? "," : "", c->start, c->len, terse_verdict_name(c->verdict), c->tokens_terse, c->tokens_model,
+               c->seconds);
+        if (c->cost < 0)
+            fputs("null", stdout);
+        else
+            printf("%.8f", c->cost);
+        printf(",\"cached\":%s", c->cached ? "true" : "false");
+        if (c->missing[0]) {
+            fputs(",\"missing\":", stdout);
+            json_string(c->missing);
+        }
+        if (i < be->n_calls && !be->calls[i].ok) {
+            fputs(",\"error\":", stdout);
+            json_string(be->calls[i].err);
+        }
+        putchar('}');
+    }
+    fputs("]}}\n", stdout);
+}
+
 static int cmd_compress(int argc, char **argv)
 {
     struct opts o;
     terse_options opt;
     terse_ctx *ctx;
     terse_result r;
-    char *text;
+    char *text, *prompt = NULL;
     size_t len;
     int rc;
+    struct eval_backend be;
     parse_opts(argc, argv, &o, 2, 0);
     terse_options_init(&opt);
     if (o.tokenizer)
@@ -621,7 +791,7 @@ static int cmd_compress(int argc, char **argv)
     if (o.level && (opt.level = terse_level_parse(o.level)) < 0)
         fail(EXIT_USAGE, "unknown level '%s' (levels: exact, safe, balanced, max)", o.level);
     if (o.type && (opt.type = terse_type_parse(o.type)) < 0)
-        fail(EXIT_USAGE, "unknown type '%s' (types: auto, prose, code, json, log, memory, chat)", o.type);
+        fail(EXIT_USAGE, "unknown type '%s' (types: auto, prose, code, json, log, memory, chat, tool)", o.type);
     if (o.budget) {
         opt.budget = (size_t)parse_number("--budget", o.budget, SIZE_MAX, "a positive number of tokens");
         if (opt.budget == 0)
@@ -658,6 +828,9 @@ static int cmd_compress(int argc, char **argv)
     if (o.n_files > 1 || o.outdir || o.suffix || o.recursive || o.jsonl || o.threads) {
         struct batch bt;
         memset(&bt, 0, sizeof bt);
+        if (o.backend)
+            fail(EXIT_USAGE, "--backend compresses one input; give one FILE without -o, --suffix, -r, "
+                             "--jsonl or -T");
         bt.opt = opt;
         if (o.jsonl) {
             /* each record's result is a JSON line: compressed as --json would */
@@ -695,6 +868,58 @@ static int cmd_compress(int argc, char **argv)
         opt.name = o.file;
     }
     free(o.files);
+    memset(&be, 0, sizeof be);
+    if (!o.backend && (o.backend_model || o.backend_prompt || o.backend_jobs || o.backend_timeout ||
+                       o.backend_retries || o.backend_chunk || o.backend_no_cache))
+        fail(EXIT_USAGE, "the --backend-* options need --backend URL");
+    if (o.backend) {
+        char err[256], cache[4096];
+        if (opt.budget)
+            fail(EXIT_USAGE, "--backend cannot be combined with --budget (a budget is fitted by terse's own "
+                             "passes)");
+        if (opt.level == TERSE_LEVEL_EXACT)
+            fail(EXIT_USAGE, "--backend rewrites wording, which level exact keeps: use safe, balanced or max");
+        be.url = o.backend;
+        be.model = o.backend_model;
+        be.jobs = (int)number_opt(o.backend_jobs, "--backend-jobs", 4, 1, 64);
+        be.timeout_s = (long)number_opt(o.backend_timeout, "--backend-timeout", 60, 1, 3600);
+        be.retries = (int)number_opt(o.backend_retries, "--backend-retries", 3, 0, 20);
+        be.backoff_ms = 500;
+        be.max_tokens = 2048;
+        opt.rewrite_tokens = number_opt(o.backend_chunk, "--backend-chunk", 512, 16, 100000);
+        if (o.backend_prompt) {
+            size_t plen;
+            prompt = read_input(o.backend_prompt, &plen);
+            if (plen == 0 || memchr(prompt, 0, plen)) {
+                free(prompt);
+                fail(EXIT_USAGE, "--backend-prompt '%s' is empty or not text", o.backend_prompt);
+            }
+            {
+                char *p = realloc(prompt, plen + 1);
+                if (!p) {
+                    free(prompt);
+                    fail(EXIT_INTERNAL, "out of memory");
+                }
+                prompt = p;
+            }
+            while (plen && (prompt[plen - 1] == '\n' || prompt[plen - 1] == '\r'))
+                plen--;
+            prompt[plen] = 0;
+            be.prompt = prompt;
+        }
+        if (!o.backend_no_cache) {
+            eval_cache_default_path(cache, sizeof cache);
+            be.cache_path = cache;
+        }
+        if (eval_backend_open(&be, err, sizeof err) != 0) {
+            free(prompt);
+            prompt = NULL;
+            fail(EXIT_USAGE, "%s", err);
+        }
+        be.cache_path = NULL; /* cache[] ends here; the cache is open */
+        opt.rewrite = eval_backend_rewrite;
+        opt.rewrite_user = &be;
+    }
     ctx = terse_ctx_new(&opt, &rc);
     if (!ctx)
         fail(rc == TERSE_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE, "compress: %s", terse_strerror(rc));
@@ -702,34 +927,49 @@ static int cmd_compress(int argc, char **argv)
     rc = terse_compress(ctx, text, len, &r);
     free(text);
     terse_ctx_free(ctx);
-    if (rc != TERSE_OK) {
-        struct buf m = {0};
-        batch_error_text(&m, rc, &r, opt.budget, opt.tokenizer);
-        buf_addc(&m, 0);
-        fail(rc == TERSE_ENOMEM || m.oom ? EXIT_INTERNAL : EXIT_USAGE, "%s", m.oom ? "out of memory" : m.p);
+    if (rc == TERSE_EBUDGET)
+        fail(EXIT_USAGE, "a budget of %s cannot be met: the smallest that can is %zu "
+                         "(%s); give a larger --budget",
+             plural(opt.budget, "token", "tokens"), r.min_tokens, terse_tokenizer_name(opt.tokenizer));
+    check(rc, "compress");
+    if (o.json) {
+        fputs("{\"text\":", stdout);
+        json_text(r.text, r.len);
+        printf(",\"tokens_in\":%zu,\"tokens_out\":%zu,\"tokenizer\":\"%s\",\"exact\":%s,"
+               "\"level\":\"%s\",\"type\":\"%s\",\"segments\":%zu,\"dropped\":%zu,"
+               "\"duplicates\":%zu,\"guard_fallbacks\":%zu,\"parse_errors\":%zu,\"elided\":%zu",
+               r.tokens_in, r.tokens_out, terse_tokenizer_name(opt.tokenizer),
+               terse_tokenizer_is_exact(opt.tokenizer) ? "true" : "false", terse_level_name(r.level),
+               terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates,
+               r.guard_fallbacks, r.parse_errors, r.elided);
+        if (o.backend)
+            backend_json(&be, &r);
+        else
+            fputs("}\n", stdout);
+    } else {
+        fwrite(r.text, 1, r.len, stdout);
+        if (r.len && r.text[r.len - 1] != '\n')
+            putchar('\n');
     }
-    {
-        struct buf out = {0}, err = {0};
-        if (o.json) {
-            batch_result_json(&out, NULL, &r, opt.tokenizer);
-            buf_addc(&out, '\n');
-        } else {
-            buf_add(&out, r.text, r.len);
-            if (r.len && r.text[r.len - 1] != '\n')
-                buf_addc(&out, '\n');
-        }
-        if (o.stats)
-            batch_stats_line(&err, NULL, &r, opt.tokenizer);
-        if (out.oom || err.oom)
-            fail(EXIT_INTERNAL, "out of memory");
-        if (out.len)
-            fwrite(out.p, 1, out.len, stdout);
-        if (err.len)
-            fwrite(err.p, 1, err.len, stderr);
-        buf_free(&out);
-        buf_free(&err);
-    }
+    if (o.stats)
+        fprintf(stderr,
+                "terse: %zu -> %s (%.1f%% fewer) on %s%s, level %s, type %s, %s, "
+                "%zu dropped, %s, %s%s\n",
+                r.tokens_in, plural(r.tokens_out, "token", "tokens"),
+                r.tokens_in ? 100.0 * (double)(r.tokens_in - r.tokens_out) / (double)r.tokens_in : 0.0,
+                terse_tokenizer_name(opt.tokenizer),
+                terse_tokenizer_is_exact(opt.tokenizer) ? "" : " (an estimate)", terse_level_name(r.level),
+                terse_type_name(r.type), plural(r.segments, "segment", "segments"), r.segments_dropped,
+                plural(r.duplicates, "duplicate", "duplicates"),
+                plural(r.guard_fallbacks, "guard fallback", "guard fallbacks"),
+                r.type == TERSE_TYPE_CODE || r.parse_errors || r.elided
+                    ? code_note(r.elided, r.parse_errors, r.type == TERSE_TYPE_CODE)
+                    : "");
+    if (o.stats && o.backend)
+        backend_stats(&be, &r);
     terse_result_free(&r);
+    eval_backend_close(&be);
+    free(prompt);
     return 0;
 }
 
@@ -746,8 +986,8 @@ static int cmd_decode(int argc, char **argv)
                 fail(EXIT_USAGE, "--type needs a value (see terse --help)");
             a = argv[++i];
             type = terse_type_parse(a);
-            if (type != TERSE_TYPE_AUTO && type != TERSE_TYPE_JSON && type != TERSE_TYPE_LOG)
-                fail(EXIT_USAGE, "decode: unknown type '%s' (types: auto, json, log)", a);
+            if (type != TERSE_TYPE_AUTO && type != TERSE_TYPE_JSON && type != TERSE_TYPE_LOG && type != TERSE_TYPE_TOOL)
+                fail(EXIT_USAGE, "decode: unknown type '%s' (types: auto, json, log, tool)", a);
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_text, stdout);
             exit(0);

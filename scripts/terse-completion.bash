@@ -16,7 +16,7 @@ _terse() {
         --level) COMPREPLY=($(compgen -W "exact safe balanced max" -- "$cur")); return ;;
         --type)
             if [ "$cmd" = decode ]; then words="auto json log"
-            else words="auto prose code json log memory chat"; fi
+            else words="auto prose code json log memory chat tool"; fi
             COMPREPLY=($(compgen -W "$words" -- "$cur")); return ;;
         --tokenizer)
             words="o200k cl100k gemma3 claude"
@@ -29,7 +29,7 @@ _terse() {
         --query|--budget|--keep-recent|--suffix|-T|--listen|--openai-url|--anthropic-url|--gemini-url) return ;;
     esac
     case $cmd in
-        compress) words="--level --type --lang --query --budget --tokenizer --model --stats --json --keep-recent --compress-system -o --suffix -r --jsonl -T --help" ;;
+        compress) words="--level --type --lang --query --budget --tokenizer --model --stats --json --keep-recent --compress-system --backend --backend-model --backend-prompt --backend-jobs --backend-timeout --backend-retries --backend-chunk --backend-no-cache -o --suffix -r --jsonl -T --help" ;;
         count) words="--tokenizer --model --special --json --exact --help" ;;
         tokenize) words="--tokenizer --model --special --help" ;;
         detokenize) words="--tokenizer --model --help" ;;

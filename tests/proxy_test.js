@@ -267,6 +267,25 @@ async function main() {
                 `${name}: upstream response headers relayed`, JSON.stringify(res.headers));
         }
 
+        // ---- a tool result of terminal output takes the tool pass (issue 19) ---
+        {
+            const m = 'gpt-4o';
+            const listing = [...Array(60).keys()].map((i) =>
+                `/usr/share/doc/package-${String(i >> 2).padStart(2, '0')}/${['README', 'copyright', 'changelog.Debian.gz', 'NEWS'][i % 4]}`).join('\n') + '\n';
+            const client = { model: m, messages: [
+                { role: 'user', content: 'Which packages ship a NEWS file?' },
+                { role: 'assistant', content: null, tool_calls: [{ id: 'call_f', type: 'function', function: { name: 'sh', arguments: '{"cmd":"find /usr/share/doc"}' } }] },
+                { role: 'tool', tool_call_id: 'call_f', content: listing }] };
+            await request(port, { path: '/v1/chat/completions', body: JSON.stringify(client),
+                headers: { 'content-type': 'application/json' } });
+            const u = JSON.parse(last().body.toString());
+            const sent = u.messages[2].content;
+            const back = execFileSync(TERSE, ['decode'], { input: sent }).toString();
+            ok(sent.startsWith('~tool ') && sent === tool(listing, m) && back === listing,
+                'a find listing in a tool result is sent in the tool encoding, and terse decode restores it exactly',
+                sent.slice(0, 300));
+        }
+
         // ---- what is never compressed -----------------------------------------
         {
             const c = openaiChat(false);

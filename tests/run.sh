@@ -1,10 +1,11 @@
 #!/bin/sh
 # run.sh - the whole test suite, as `make test` and CI run it.
 #
-# Groups: the build with gcc; unit tests; CLI tests; batch work (several
-# files, -r, --jsonl, -T); the Python binding (unittest, pip into a fresh
-# venv); the manual page against --help; make install into a temporary
-# prefix (pkg-config, the installed program and Python package); the code pass's
+# Groups: the build with gcc; unit tests; CLI tests; the tool pass over
+# terminal output generated on the machine (tests/tool.sh); batch work
+# (several files, -r, --jsonl, -T); the Python binding (unittest, pip into
+# a fresh venv); the manual page against --help; make install into a
+# temporary prefix; the code pass's
 # syntax-tree equivalence on a sample of the machine's code (tests/code); the unit and CLI tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (clang); batch
 # work on several threads under ThreadSanitizer (tests/tsan.sh);
@@ -14,7 +15,9 @@
 # terse eval judge against the fake provider
 # server (node); terse proxy against a fake provider and a real redis-server
 # (tests/proxy.sh, also under the sanitizers); a short run of every
-# libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror);
+# libFuzzer target; valgrind leak check; lint (cppcheck, clang -Werror, the
+# layering check scripts/lint-layers.sh), and that check shown to fail on a
+# planted upward include, upward call and cycle (tests/lint-layers.sh);
 # the shaped-items property over real text of the machine
 # (tests/fidelity/fidelity.js: /usr/share/doc, /usr/include, man pages,
 # /var/log).
@@ -96,6 +99,11 @@ run_valgrind() {
             valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
             --error-exitcode=1 build/terse compress --level $level examples/incident-report.md
     done
+    check "valgrind: terse compress --backend (threads, libcurl, SQLite) leaks nothing" \
+        env TERSE_CACHE="$LOGS/backend-valgrind.sqlite" \
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=1 build/terse compress examples/incident-report.md --backend http://127.0.0.1:9/v1 \
+        --backend-retries 0
     if [ -n "$(shared_data)" ]; then
         check "valgrind: terse eval leaks nothing" \
             valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
@@ -153,7 +161,7 @@ run_roundtrip() {
     rm -f "$LOGS/fold.tmp"
 }
 
-run_lint() { check "lint: cppcheck and clang -Werror" make -s lint; }
+run_lint() { check "lint: cppcheck, clang -Werror and the layers" make -s lint; }
 
 group build build_release
 group unit build/test_unit
@@ -169,20 +177,24 @@ group asan-cli tests/cli.sh build/asan
 group asan-batch tests/batch.sh build/asan
 group asan-eval tests/eval.sh build/asan
 group asan-judge tests/judge.sh build/asan
+group asan-backend tests/backend.sh build/asan
 group asan-proxy tests/proxy.sh build/asan
 group tsan-build build_tsan
 group tsan tests/tsan.sh build/tsan build
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
+group tool tests/tool.sh build
 group json-cost tests/json_cost.sh build
 group budget tests/budget_prop.sh build
 group fidelity node tests/fidelity/fidelity.js build
 group eval tests/eval.sh build
 group judge tests/judge.sh build
+group backend tests/backend.sh build
 group proxy tests/proxy.sh build
 group fuzz run_fuzz
 group valgrind run_valgrind
 group lint run_lint
+group layers tests/lint-layers.sh build
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

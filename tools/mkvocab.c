@@ -125,7 +125,7 @@ static uint32_t out_section(const void *data, size_t len)
 static int64_t lookup_token(const uint32_t *hash, uint32_t bits, const unsigned char *s, size_t len)
 {
     uint32_t mask = (1u << bits) - 1, id_mask = (1u << vocab_id_bits(n_toks)) - 1;
-    uint32_t i = (uint32_t)terse_hash_bytes(s, len) & mask;
+    uint32_t i = (uint32_t)hash_bytes(s, len) & mask;
     for (;; i = (i + 1) & mask) {
         uint32_t v = hash[i] & id_mask;
         if (!hash[i])
@@ -140,7 +140,7 @@ static int64_t lookup_token(const uint32_t *hash, uint32_t bits, const unsigned 
 static void hash_insert(uint32_t *hash, uint32_t bits, uint32_t i)
 {
     uint32_t mask = (1u << bits) - 1, id_bits = vocab_id_bits(n_toks);
-    uint64_t h = terse_hash_bytes(toks[i].s, toks[i].len);
+    uint64_t h = hash_bytes(toks[i].s, toks[i].len);
     uint32_t j = (uint32_t)h & mask;
     while (hash[j])
         j = (j + 1) & mask;
@@ -501,7 +501,7 @@ static int cmd_mergebpe(int argc, char **argv)
         r = lookup_token(hash, h.hash_bits, buf, (size_t)toks[a].len + toks[b].len);
         if (r < 0)
             die("merge %zu: result is not in the vocabulary", i);
-        j = (uint32_t)terse_hash_pair(a, b) & mmask;
+        j = (uint32_t)hash_pair(a, b) & mmask;
         while (mt[j].left != UINT32_MAX) {
             if (mt[j].left == a && mt[j].right == b)
                 break; /* a repeated merge keeps its first (lowest) rank */
@@ -561,7 +561,7 @@ static int cmd_mergebpe(int argc, char **argv)
                         cp = 0x2581;
                     if (prev != UINT32_MAX) {
                         uint64_t key = (uint64_t)prev << 32 | cp;
-                        uint32_t j = (uint32_t)terse_hash_pair(prev, cp) & pmask;
+                        uint32_t j = (uint32_t)hash_pair(prev, cp) & pmask;
                         /* in the ASCII bitmap, index 0x20 stands for U+2581 */
                         uint32_t a = prev == 0x2581 ? 0x20 : prev, b = cp == 0x2581 ? 0x20 : cp;
                         if (a < 128 && b < 128)

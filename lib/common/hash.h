@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-static inline uint64_t terse_hash_mix(uint64_t h)
+static inline uint64_t hash_mix(uint64_t h)
 {
     h ^= h >> 32;
     h *= 0xd6e8feb86659fd93ULL;
@@ -24,7 +24,7 @@ static inline uint64_t terse_hash_mix(uint64_t h)
 /* Returns a 64-bit hash of the n bytes at p. Reads 8 bytes at a time with
  * memcpy (no alignment or aliasing assumptions); the length is mixed in so
  * that "a" and "a\0" differ. */
-static inline uint64_t terse_hash_bytes(const void *p, size_t n)
+static inline uint64_t hash_bytes(const void *p, size_t n)
 {
     const unsigned char *s = (const unsigned char *)p;
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)n * 0xff51afd7ed558ccdULL);
@@ -58,13 +58,13 @@ static inline uint64_t terse_hash_bytes(const void *p, size_t n)
             w |= (uint64_t)s[o] << (8 * o);
         h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
     }
-    return terse_hash_mix(h);
+    return hash_mix(h);
 }
 
 /* Returns 1 when the n bytes at a and b are equal. Lookups compare short
  * strings (most under 16 bytes) millions of times, where a call to memcmp
  * costs more than the comparison itself. */
-static inline int terse_same_bytes(const void *pa, const void *pb, size_t n)
+static inline int hash_same_bytes(const void *pa, const void *pb, size_t n)
 {
     const unsigned char *a = (const unsigned char *)pa, *b = (const unsigned char *)pb;
     uint64_t x, y;
@@ -78,7 +78,7 @@ static inline int terse_same_bytes(const void *pa, const void *pb, size_t n)
         return x == y;
     }
     if (n < 8) {
-        /* 4, 2 and 1 byte loads, as in terse_hash_bytes */
+        /* 4, 2 and 1 byte loads, as in hash_bytes */
         size_t o = 0;
         if (n & 4) {
             uint32_t u, v;
@@ -102,15 +102,15 @@ static inline int terse_same_bytes(const void *pa, const void *pb, size_t n)
 }
 
 /* Returns a hash of an ordered pair of 32-bit ids (BPE merge tables). */
-static inline uint64_t terse_hash_pair(uint32_t a, uint32_t b)
+static inline uint64_t hash_pair(uint32_t a, uint32_t b)
 {
-    return terse_hash_mix(((uint64_t)a << 32 | b) * 0x9e3779b97f4a7c15ULL);
+    return hash_mix(((uint64_t)a << 32 | b) * 0x9e3779b97f4a7c15ULL);
 }
 
 /* The number of set bits of x, without a library call (the build does not
  * assume the processor's popcount instruction, so __builtin_popcountll
  * calls libgcc's, which showed in profiles of near-duplicate detection). */
-static inline int terse_popcount64(uint64_t x)
+static inline int hash_popcount64(uint64_t x)
 {
     x = x - ((x >> 1) & 0x5555555555555555ULL);
     x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);

@@ -1,4 +1,6 @@
-/* json.c - the lossless JSON document model; see json.h.
+/* json.c - the library's one JSON syntax module; see json.h: the lossless
+ * document model, the one number grammar (json_number_scan), and the text
+ * helpers (validation, minification, top-level members, JSON Lines).
  *
  * One recursive-descent pass over the input. Every value lives in the
  * document's arena (a list of large blocks, freed at once), so parsing does
@@ -221,13 +223,9 @@ static int parse_string(struct parser *p, struct json_value *v)
     return 0;
 }
 
-/* Parses the number at p->i into v (its text kept as written). Returns 0
- * or -1 when the text is not an RFC 8259 number. */
-static int parse_number(struct parser *p, struct json_value *v)
+size_t json_number_scan(const char *s, size_t n, size_t *bad_at, const char **why)
 {
-    const unsigned char *s = p->s;
-    size_t n = p->n, i = p->i, start = i, d;
-    char *raw;
+    size_t i = 0, d;
     if (i < n && s[i] == '-')
         i++;
     if (i < n && s[i] == '0') {
@@ -236,14 +234,19 @@ static int parse_number(struct parser *p, struct json_value *v)
         while (i < n && s[i] >= '0' && s[i] <= '9')
             i++;
     } else {
-        return fail(p, i, i == start ? "expected a JSON value" : "expected a digit after '-'");
+        *bad_at = i;
+        *why = i == 0 ? "expected a JSON value" : "expected a digit after '-'";
+        return 0;
     }
     if (i < n && s[i] == '.') {
         d = ++i;
         while (i < n && s[i] >= '0' && s[i] <= '9')
             i++;
-        if (i == d)
-            return fail(p, i, "expected a digit after the decimal point");
+        if (i == d) {
+            *bad_at = i;
+            *why = "expected a digit after the decimal point";
+            return 0;
+        }
     }
     if (i < n && (s[i] == 'e' || s[i] == 'E')) {
         i++;
@@ -252,9 +255,35 @@ static int parse_number(struct parser *p, struct json_value *v)
         d = i;
         while (i < n && s[i] >= '0' && s[i] <= '9')
             i++;
-        if (i == d)
-            return fail(p, i, "expected a digit in the exponent");
+        if (i == d) {
+            *bad_at = i;
+            *why = "expected a digit in the exponent";
+            return 0;
+        }
     }
+    return i;
+}
+
+int json_is_number(const char *s, size_t n)
+{
+    size_t at;
+    const char *why;
+    size_t len = json_number_scan(s, n, &at, &why);
+    return len > 0 && len == n;
+}
+
+/* Parses the number at p->i into v (its text kept as written). Returns 0
+ * or -1 when the text is not an RFC 8259 number. */
+static int parse_number(struct parser *p, struct json_value *v)
+{
+    const unsigned char *s = p->s;
+    size_t start = p->i, at, i;
+    const char *why;
+    char *raw;
+    size_t len = json_number_scan((const char *)s + start, p->n - start, &at, &why);
+    if (!len)
+        return fail(p, start + at, why);
+    i = start + len;
     raw = arena_alloc(p->doc, i - start + 1);
     if (!raw)
         return fail(p, start, "out of memory");
@@ -639,4 +668,128 @@ int json_equal(const struct json_value *a, const struct json_value *b)
     default:
         return 1;
     }
+}
+
+/* ---- the document as text: validation, minification, members, JSON Lines
+ * (what the pipeline and detection need without building a tree for it) */
+
+int json_valid(const char *s, size_t n)
+{
+    struct json_doc *d = json_parse(s, n, NULL);
+    json_doc_free(d);
+    return d != NULL;
+}
+
+/* Strips whitespace outside strings. Not a parse: it also minifies the
+ * member fragments ("key": value) that compress_json cuts a document into,
+ * and it is one pass with no allocation. */
+void json_minify(const char *s, size_t n, struct buf *out)
+{
+    size_t i = 0, run = 0;
+    while (i < n) {
+        char c = s[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < n && s[j] != '"')
+                j += s[j] == '\\' ? 2 : 1;
+            if (j >= n)
+                j = n - 1;
+            if (i > run)
+                buf_add(out, s + run, i - run);
+            buf_add(out, s + i, j + 1 - i);
+            i = run = j + 1;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (i > run)
+                buf_add(out, s + run, i - run);
+            run = ++i;
+            continue;
+        }
+        i++;
+    }
+    if (n > run)
+        buf_add(out, s + run, n - run);
+}
+
+/* Returns the offset just past the JSON value that starts at or after s[i]
+ * (whitespace skipped), or 0 when there is none; *kind receives its kind. */
+static size_t value_end(const char *s, size_t n, size_t i, int *kind)
+{
+    size_t end;
+    struct json_doc *d = json_parse_prefix(s + i, n - i, &end, NULL);
+    if (!d)
+        return 0;
+    *kind = json_root(d)->kind;
+    json_doc_free(d);
+    return i + end;
+}
+
+/* Returns the offset of the first non-whitespace byte at or after i. */
+static size_t skip_space(const char *s, size_t n, size_t i)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
+
+size_t json_members(const char *s, size_t n, size_t *starts, size_t *ends, size_t cap,
+                    int *is_object)
+{
+    size_t count = 0, i = skip_space(s, n, 0), e;
+    char close;
+    int kind;
+    if (i >= n || (s[i] != '{' && s[i] != '['))
+        return 0;
+    *is_object = s[i] == '{';
+    close = *is_object ? '}' : ']';
+    i = skip_space(s, n, i + 1);
+    if (i < n && s[i] == close)
+        return 0;
+    for (;;) {
+        size_t st = i = skip_space(s, n, i);
+        if (*is_object) {
+            if (i >= n || s[i] != '"' || !(e = value_end(s, n, i, &kind)))
+                return 0;
+            i = skip_space(s, n, e);
+            if (i >= n || s[i] != ':')
+                return 0;
+            i++;
+        }
+        if (!(e = value_end(s, n, i, &kind)))
+            return 0;
+        if (count < cap) {
+            starts[count] = st;
+            ends[count] = e;
+        }
+        count++;
+        i = skip_space(s, n, e);
+        if (i < n && s[i] == ',') {
+            i++;
+            continue;
+        }
+        return count < cap ? count : cap;
+    }
+}
+
+size_t json_lines(const char *s, size_t n, struct buf *out)
+{
+    size_t i = 0, count = 0;
+    buf_addc(out, '[');
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - s) : n, a = skip_space(s, e, i);
+        if (a < e) {
+            struct json_doc *d = json_parse(s + a, e - a, NULL);
+            if (!d)
+                return 0;
+            if (count++)
+                buf_addc(out, ',');
+            json_write(json_root(d), out);
+            json_doc_free(d);
+        }
+        i = e + 1;
+    }
+    buf_addc(out, ']');
+    return count >= 2 ? count : 0;
 }

@@ -100,4 +100,34 @@ int json_equal(const struct json_value *a, const struct json_value *b);
  * "\uFFFD" are not (their decoded str is the same). */
 int json_string_same(const struct json_value *a, const struct json_value *b);
 
+/* The number grammar of RFC 8259, the one the library uses (the parser,
+ * the tabular encoding's bare values): json_number_scan returns the length
+ * of the number at the start of s[0..n), or 0 when there is none, with
+ * *bad_at the offset and *why the reason ("expected a digit in the
+ * exponent"); json_is_number tells whether s[0..n) is exactly one number. */
+size_t json_number_scan(const char *s, size_t n, size_t *bad_at, const char **why);
+int json_is_number(const char *s, size_t n);
+
+/* The document as text, without a tree kept (the pipeline and detection). */
+/* Returns 1 if s[0..n) is exactly one JSON value (RFC 8259; surrounding
+ * whitespace allowed), 0 otherwise. Depth is limited to JSON_MAX_DEPTH. */
+int json_valid(const char *s, size_t n);
+
+/* Appends s[0..n) (valid JSON, or a "key": value fragment of it) without
+ * insignificant whitespace. */
+void json_minify(const char *s, size_t n, struct buf *out);
+
+/* The top-level members of a valid JSON object or array: for an object
+ * each "key": value pair, for an array each element, as byte ranges into
+ * s. Returns the number found (0 for a scalar), at most cap; *is_object
+ * tells which container. */
+size_t json_members(const char *s, size_t n, size_t *starts, size_t *ends, size_t cap,
+                    int *is_object);
+
+/* If s[0..n) is JSON Lines (at least two lines; every line that is not
+ * blank is exactly one JSON value), appends the values as one minified
+ * JSON array to out and returns how many there are; else returns 0 (out
+ * may hold a partial array then). */
+size_t json_lines(const char *s, size_t n, struct buf *out);
+
 #endif

@@ -113,7 +113,7 @@ size_t lex_sentence_start(const char *s, const struct lex_tok *t, size_t n)
  * the negative adverbs hardly/scarcely/barely/seldom/rarely, whose deletion
  * would flip a sentence. A word ending in "n't" is a negation whether or
  * not it is listed. */
-const char *const terse_negation_words[] = {
+const char *const lex_negation_words[] = {
     "ain't", "aint", "ain\xE2\x80\x99" "t", "aren't", "arent", "aren\xE2\x80\x99" "t", "barely",
     "can't", "cannot", "cant", "can\xE2\x80\x99" "t", "couldn't", "couldnt",
     "couldn\xE2\x80\x99" "t", "daren't", "daren\xE2\x80\x99" "t", "didn't", "didnt",
@@ -128,7 +128,7 @@ const char *const terse_negation_words[] = {
     "wasnt", "wasn\xE2\x80\x99" "t", "weren't", "werent", "weren\xE2\x80\x99" "t", "without",
     "won't", "wont", "won\xE2\x80\x99" "t", "wouldn't", "wouldnt", "wouldn\xE2\x80\x99" "t",
 };
-const size_t terse_negation_words_count = sizeof terse_negation_words / sizeof terse_negation_words[0];
+const size_t lex_negation_words_count = sizeof lex_negation_words / sizeof lex_negation_words[0];
 
 static int cmp_word(const void *key, const void *elem)
 {
@@ -172,7 +172,7 @@ int lex_is_negation(const char *s, size_t n)
     for (i = 0; i < n; i++)
         low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
     low[n] = 0;
-    return bsearch(low, terse_negation_words, terse_negation_words_count, sizeof(char *), cmp_word) != NULL;
+    return bsearch(low, lex_negation_words, lex_negation_words_count, sizeof(char *), cmp_word) != NULL;
 }
 
 /* Trailing punctuation that ends a sentence or clause rather than a URL. */

@@ -43,8 +43,8 @@ size_t lex_text(const char *s, size_t n, struct lex_tok *out);
 
 /* Negation words (lower case, sorted): not, no, never, without, n't forms
  * with ' and ’, hardly, ... Every level keeps them. */
-extern const char *const terse_negation_words[];
-extern const size_t terse_negation_words_count;
+extern const char *const lex_negation_words[];
+extern const size_t lex_negation_words_count;
 
 /* Whether the word s[0..n) is a negation (case-insensitive), including
  * any n't contraction. */

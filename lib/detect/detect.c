@@ -5,9 +5,8 @@
 
 #include "../common/json.h"
 #include "../common/lex.h"
-#include "../passes/chat.h"
-#include "../passes/json.h"
-#include "../passes/memory.h"
+#include "shape.h"
+#include "tool_shape.h"
 #include "terse.h"
 
 
@@ -130,10 +129,17 @@ int detect_type(const char *s, size_t n)
 
 int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
 {
-    size_t i = 0, lines = 0, code = 0, logs = 0, limit = n < 65536 ? n : 65536;
-    int fenced = 0;
+    int kind;
+    return detect_type_tool(s, n, parsed, &kind);
+}
+
+int detect_type_tool(const char *s, size_t n, struct json_doc **parsed, int *kind_out)
+{
+    size_t i = 0, lines = 0, code = 0, logs = 0, stamped = 0, limit = n < 65536 ? n : 65536;
+    int fenced = 0, tool = TOOL_NONE;
     if (parsed)
         *parsed = NULL;
+    *kind_out = TOOL_NONE;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
     if (i < n && (s[i] == '{' || s[i] == '[')) {
@@ -142,8 +148,8 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
         struct buf b = {0};
         int jsonl;
         if (d) {
-            int t = chat_json_shape(json_root(d))     ? TERSE_TYPE_CHAT
-                    : memory_json_shape(json_root(d)) ? TERSE_TYPE_MEMORY
+            int t = shape_chat_json(json_root(d))     ? TERSE_TYPE_CHAT
+                    : shape_memory_json(json_root(d)) ? TERSE_TYPE_MEMORY
                                                       : TERSE_TYPE_JSON;
             if (parsed)
                 *parsed = d;
@@ -151,7 +157,7 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
                 json_doc_free(d);
             return t;
         }
-        if (memory_is_list(s, n))
+        if (shape_memory_list(s, n))
             return TERSE_TYPE_MEMORY; /* JSON Lines of memories */
         jsonl = json_lines(s, n, &b) > 0;
         buf_free(&b);
@@ -159,10 +165,14 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
             return TERSE_TYPE_JSON; /* JSON Lines */
     }
     /* transcripts and memory lists first: their lines can look like logs
-     * (time stamps) or code */
-    if (chat_is_transcript(s, n))
+     * (time stamps) or code; but git log's "Author:" lines are no speakers */
+    tool = tool_kind(s, n);
+    *kind_out = tool;
+    if (tool == TOOL_GITLOG || tool == TOOL_DIFF)
+        return TERSE_TYPE_TOOL;
+    if (shape_transcript(s, n))
         return TERSE_TYPE_CHAT;
-    if (memory_is_list(s, n))
+    if (shape_memory_list(s, n))
         return TERSE_TYPE_MEMORY;
     for (i = 0; i < limit;) {
         const char *nl = memchr(s + i, '\n', limit - i);
@@ -176,9 +186,21 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
             lines++;
             code += (size_t)code_line(s + i, L);
             logs += (size_t)log_line(s + i, L);
+            stamped += log_line(s + i, L) && !tool_line(s + i, L);
         }
         i = e + 1;
     }
+    /* logs with time stamps or levels first; then terminal output whose
+     * shape is unmistakable (diffs, git log, traces, grep hits), code, and
+     * the other shapes of terminal output (tool_shape.h) */
+    if (lines >= 3 && stamped * 2 >= lines)
+        return TERSE_TYPE_LOG;
+    if (tool == TOOL_TRACE || tool == TOOL_HITS)
+        return TERSE_TYPE_TOOL;
+    if (lines >= 3 && code * 10 >= lines * 4 && logs * 2 < lines)
+        return TERSE_TYPE_CODE;
+    if (tool != TOOL_NONE)
+        return TERSE_TYPE_TOOL;
     if (lines >= 3 && logs * 2 >= lines)
         return TERSE_TYPE_LOG;
     if (lines >= 3 && code * 10 >= lines * 4)

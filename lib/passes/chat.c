@@ -6,11 +6,12 @@
  * compressed on its own:
  *   - the system prompt (unless compress_system asks), and the last
  *     keep_recent messages, are left as they are;
- *   - a tool result goes through terse_compress with TERSE_TYPE_AUTO (JSON,
- *     code, logs, prose: whatever pass its content calls for);
+ *   - a tool result goes through the pipeline (the pass context's piece
+ *     callback, lib/passes/pass.h) with TERSE_TYPE_AUTO (JSON, code, logs,
+ *     prose: whatever pass its content calls for);
  *   - other text first loses its small talk (from `balanced` up: sentences
  *     made only of greetings, thanks and praise, leading interjections),
- *     then goes through the prose passes (terse_compress with
+ *     then goes through the prose passes (the piece callback with
  *     TERSE_TYPE_PROSE; old turns at `max` from `balanced` up);
  *   - a long message repeated from an earlier one becomes a marker that
  *     names it.
@@ -31,9 +32,11 @@
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../common/seen.h"
+#include "../common/words.h"
+#include "../detect/shape.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
-#include "piece.h"
+#include "pass.h"
 #include "prose.h"
 
 #define MARKER "[…]"
@@ -62,11 +65,11 @@ struct unit {
 };
 
 struct chat_job {
+    const struct pass_ctx *pc;
     const terse_options *o;
     const char *doc;
     size_t n;
-    terse_ctx *prose[4], *any[4]; /* per level: TERSE_TYPE_PROSE, TERSE_TYPE_AUTO */
-    struct prose_env *env;        /* one word index for every piece */
+    int status;                   /* the first failure of a piece, forwarded */
     struct unit *u;
     size_t n_units, cap_units, n_msgs;
     struct pick_item *pick; /* with a budget: one per unit */
@@ -112,23 +115,6 @@ static const char *const interjections[] = {
     "aw", "aww", "haha", "hello", "hey", "hi", "hmm", "oh", "ok", "okay", "omg", "well", "whoa",
     "woah", "wow", "yay",
 };
-
-/* Writes the ASCII lower-case form of s[0..len) to low (24 bytes); returns
- * 0 when the word is too long or not ASCII (no list word is). */
-static int lower_word(const char *s, size_t len, char *low)
-{
-    size_t i;
-    if (len >= 24)
-        return 0;
-    for (i = 0; i < len; i++) {
-        char ch = s[i];
-        if ((unsigned char)ch >= 0x80)
-            return 0;
-        low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-    }
-    low[len] = 0;
-    return 1;
-}
 
 /* strcmp for short words, without a library call (the lists are looked up
  * for most words of a conversation). */
@@ -234,7 +220,7 @@ static int small_talk(const struct trim_ctx *c, int first, const char *s, const 
             continue;
         }
         words++;
-        if (lower_word(w, t[i].len, low)) {
+        if (word_lower(w, t[i].len, low, sizeof low)) {
             if (IN(phatic_words, low))
                 continue;
             if (IN(yes_words, low) && !(first && c->after_question))
@@ -273,7 +259,7 @@ static void on_trim_sentence(void *arg, size_t start, size_t end, size_t tok_fir
     /* a leading interjection, with its comma or "!" when no name follows */
     if (k > 4 && t[0].kind == LX_WORD &&
         ((t[1].kind == LX_PUNCT && (s[t[1].start] == ',' || s[t[1].start] == '!')) || (t[1].flags & LXF_CAP)) &&
-        lower_word(s + t[0].start, t[0].len, low) &&
+        word_lower(s + t[0].start, t[0].len, low, sizeof low) &&
         (IN(interjections, low) || (IN(yes_words, low) && !(first && c->after_question))))
         a = t[1].kind == LX_PUNCT ? 2 : 1;
     if (c->out->len && c->out->p[c->out->len - 1] != '\n')
@@ -354,17 +340,21 @@ static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const st
 
 /* ---- compressing units ---------------------------------------------------- */
 
-/* Compresses s[0..n) with ctx into u->out. */
-static void run_ctx(struct chat_job *j, terse_ctx *ctx, struct unit *u, const char *s, size_t n)
+/* Compresses s[0..n) as a piece of the given type and level into u->out;
+ * a failure stops the job, its status kept for chat_compress to return. */
+static void run_piece(struct chat_job *j, int type, int level, struct unit *u, const char *s, size_t n)
 {
-    terse_result r;
-    int rc = terse_compress(ctx, s, n, &r);
+    char *out;
+    size_t len;
+    int rc = pass_piece(j->pc, type, level, s, n, &out, &len);
     if (rc != TERSE_OK) {
+        if (!j->status)
+            j->status = rc;
         j->oom = 1;
         return;
     }
-    u->out = r.text;
-    u->out_len = r.len;
+    u->out = out;
+    u->out_len = len;
 }
 
 /* Whether a unit's text ends with a question (for "Yes." after it). */
@@ -401,7 +391,7 @@ static void find_repeats(struct chat_job *j)
         u->repeat = (size_t)-1;
         if (u->kind == U_OTHER || u->src_len < 64)
             continue;
-        first = seen_first(&texts, terse_hash_bytes(u->src, u->src_len), i, same_src, j);
+        first = seen_first(&texts, hash_bytes(u->src, u->src_len), i, same_src, j);
         if (first != SEEN_NEW && j->u[first].msg < u->msg)
             u->repeat = first;
     }
@@ -432,7 +422,7 @@ static void compress_units(struct chat_job *j, int level)
         if ((u->kind == U_KEEP && !j->o->compress_system) || (u->kind != U_OTHER && u->msg >= first_recent)) {
             u->out = NULL; /* as it is */
         } else if (u->kind == U_KEEP) {
-            run_ctx(j, j->prose[level], u, u->src, u->src_len); /* instructions: wording kept */
+            run_piece(j, TERSE_TYPE_PROSE, level, u, u->src, u->src_len); /* instructions: wording kept */
         } else if (level >= TERSE_LEVEL_SAFE && u->kind != U_OTHER && u->repeat != (size_t)-1) {
             /* the same long text as an earlier message (a tool result read
              * twice, a pasted document): a marker that names it */
@@ -447,9 +437,9 @@ static void compress_units(struct chat_job *j, int level)
             u->out_len = (size_t)len;
             j->st->repeats++;
         } else if (u->kind == U_TOOL) {
-            run_ctx(j, j->any[level], u, u->src, u->src_len);
+            run_piece(j, TERSE_TYPE_AUTO, level, u, u->src, u->src_len);
         } else if (u->kind == U_OTHER || level < TERSE_LEVEL_BALANCED) {
-            run_ctx(j, j->prose[level], u, u->src, u->src_len);
+            run_piece(j, TERSE_TYPE_PROSE, level, u, u->src, u->src_len);
         } else {
             int removed;
             j->scratch.len = 0;
@@ -474,14 +464,14 @@ static void compress_units(struct chat_job *j, int level)
                     u->out[0] = 0;
                 u->out_len = 0;
             } else if (j->scratch.len == 0) {
-                run_ctx(j, j->prose[level], u, u->src, u->src_len); /* a message keeps its text */
+                run_piece(j, TERSE_TYPE_PROSE, level, u, u->src, u->src_len); /* a message keeps its text */
             } else {
-                run_ctx(j, j->prose[old], u, j->scratch.p, j->scratch.len);
+                run_piece(j, TERSE_TYPE_PROSE, old, u, j->scratch.p, j->scratch.len);
                 if (u->out && u->out_len == 0) {
                     /* pruned to nothing ("Yes."): keep its balanced form */
                     free(u->out);
                     u->out = NULL;
-                    run_ctx(j, j->prose[level], u, j->scratch.p, j->scratch.len);
+                    run_piece(j, TERSE_TYPE_PROSE, level, u, j->scratch.p, j->scratch.len);
                 }
             }
         }
@@ -510,87 +500,6 @@ static int add_unit(struct chat_job *j, const struct unit *x)
 
 /* ---- transcripts ------------------------------------------------------------ */
 
-/* Whether c is an ASCII digit. */
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* Length of a time stamp and the blank after it at s[0..n): "[...] " (at
- * most 40 bytes inside), or a run of digits and date or time marks
- * ("2024-01-02 10:32", "10:32:05", "10:32 AM") followed by a blank and an
- * optional "- ". 0 when there is none. */
-static size_t stamp_len(const char *s, size_t n)
-{
-    size_t i = 0;
-    if (n > 2 && s[0] == '[') {
-        while (i < n && i < 42 && s[i] != ']')
-            i++;
-        if (i >= n || s[i] != ']' || i + 1 >= n || s[i + 1] != ' ')
-            return 0;
-        return i + 2;
-    }
-    if (n < 5 || !is_digit(s[0]))
-        return 0;
-    while (i < n && (is_digit(s[i]) || s[i] == ':' || s[i] == '-' || s[i] == '/' || s[i] == '.' ||
-                     s[i] == 'T' || s[i] == 'Z' || (s[i] == ' ' && i + 1 < n && is_digit(s[i + 1]))))
-        i++;
-    if (i + 1 < n && s[i] == ' ' && (memcmp(s + i, " AM", 3) == 0 || memcmp(s + i, " PM", 3) == 0 ||
-                                     memcmp(s + i, " am", 3) == 0 || memcmp(s + i, " pm", 3) == 0))
-        i += 3;
-    if (i < 4 || i >= n || s[i] != ' ' || !memchr(s, ':', i))
-        return 0;
-    i++;
-    if (i + 1 < n && s[i] == '-' && s[i + 1] == ' ')
-        i += 2;
-    return i;
-}
-
-/* If the line s[0..n) starts a turn, returns the length of its prefix
- * ("[10:32] Caroline: ") and sets the speaker's span; else 0. A speaker is
- * one to four words of letters, digits, '_', '-', '.' or '\'' (at most
- * 32 bytes) that starts with an upper-case letter or is a role (user,
- * assistant, system, human, ai, bot, model, tool), followed by ':' and a
- * blank or the end of the line. */
-static size_t turn_prefix(const char *s, size_t n, size_t *sp, size_t *sp_len)
-{
-    size_t i = stamp_len(s, n), st = i, words = 1;
-    if (i >= n)
-        return 0;
-    if (!((s[i] >= 'A' && s[i] <= 'Z') || (unsigned char)s[i] >= 0xC3)) {
-        size_t k = i;
-        while (k < n && s[k] >= 'a' && s[k] <= 'z')
-            k++;
-        if (k >= n || s[k] != ':' ||
-            !(lex_word_is(s + i, k - i, "user") || lex_word_is(s + i, k - i, "assistant") ||
-              lex_word_is(s + i, k - i, "system") || lex_word_is(s + i, k - i, "human") ||
-              lex_word_is(s + i, k - i, "ai") || lex_word_is(s + i, k - i, "bot") ||
-              lex_word_is(s + i, k - i, "model") || lex_word_is(s + i, k - i, "tool")))
-            return 0;
-    }
-    while (i < n && i - st <= 32) {
-        char c = s[i];
-        if (c == ':')
-            break;
-        if (c == ' ') {
-            if (++words > 4 || i + 1 >= n || s[i + 1] == ' ' || s[i + 1] == ':')
-                return 0;
-        } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
-                     c == '-' || c == '.' || c == '\'' || (unsigned char)c >= 0x80)) {
-            return 0;
-        }
-        i++;
-    }
-    if (i >= n || s[i] != ':' || i == st || i - st > 32 || (i + 1 < n && s[i + 1] != ' ' && s[i + 1] != '\t'))
-        return 0;
-    *sp = st;
-    *sp_len = i - st;
-    i++;
-    while (i < n && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    return i;
-}
-
 /* Cuts a transcript into units: turns (a turn line and the lines that
  * follow it up to a blank line or the next turn) and other lines. */
 static void parse_transcript(struct chat_job *j)
@@ -610,7 +519,7 @@ static void parse_transcript(struct chat_job *j)
             i = e + 1;
             continue;
         }
-        if ((p = turn_prefix(d + i, t - i, &sp, &spl)) != 0) {
+        if ((p = shape_turn_prefix(d + i, t - i, &sp, &spl)) != 0) {
             memset(&u, 0, sizeof u);
             u.kind = U_TEXT;
             u.prefix = i;
@@ -748,35 +657,6 @@ static void add_content(struct chat_job *j, const struct json_value *c, int kind
     }
 }
 
-/* Which JSON shape root is: 1 messages (OpenAI, Anthropic), 2 contents
- * (Gemini), 3 a bare array of messages; 0 none. The messages are put in
- * *msgs. */
-static int json_shape(const struct json_value *root, const struct json_value **msgs)
-{
-    const struct json_value *m;
-    size_t i;
-    int shape = 0;
-    if (!root)
-        return 0;
-    if (root->kind == JSON_OBJECT && (m = json_get(root, "messages")) != NULL && m->kind == JSON_ARRAY)
-        shape = 1;
-    else if (root->kind == JSON_OBJECT && (m = json_get(root, "contents")) != NULL && m->kind == JSON_ARRAY)
-        shape = 2;
-    else if (root->kind == JSON_ARRAY && root->n > 0 && (m = root) != NULL)
-        shape = 3;
-    else
-        return 0;
-    for (i = 0; i < m->n; i++) {
-        const struct json_value *x = &m->items[i];
-        if (x->kind != JSON_OBJECT)
-            return 0;
-        if (shape == 2 ? !json_get(x, "parts") : !json_get(x, "role"))
-            return 0;
-    }
-    *msgs = m;
-    return shape;
-}
-
 /* Makes the units of a JSON chat of the given shape (json_shape): the
  * system prompt, then each message's text parts and tool results, in
  * order. */
@@ -872,16 +752,6 @@ static void write_json(const struct chat_job *j, const struct json_value *v, str
 
 /* ---- budget ------------------------------------------------------------------ */
 
-/* Returns the tokens of s[0..n) on the job's tokenizer, or (size_t)-1
- * when memory runs out. */
-static size_t count(const struct chat_job *j, const char *s, size_t n)
-{
-    size_t c = 0;
-    if (terse_count(j->o->tokenizer, s, n, 0, &c) != TERSE_OK)
-        return (size_t)-1;
-    return c;
-}
-
 /* Writes the whole output into b (emptied first), in the input's shape. */
 static void write_all(struct chat_job *j, struct buf *b)
 {
@@ -893,20 +763,21 @@ static void write_all(struct chat_job *j, struct buf *b)
 }
 
 /* pick_measure for the budget: the exact tokens of the output with the
- * current keep flags, or (size_t)-1 when memory runs out. */
-static size_t measure(void *arg)
+ * current keep flags, through the pass context's counter. */
+static int measure(void *arg, size_t *tokens)
 {
     struct chat_job *j = arg;
     write_all(j, &j->out);
     if (j->out.oom)
-        return (size_t)-1;
-    return count(j, j->out.p ? j->out.p : "", j->out.len);
+        return TERSE_ENOMEM;
+    return pass_count(j->pc, j->out.p ? j->out.p : "", j->out.len, tokens);
 }
 
 /* Relevance of each unit: BM25 of its text against the query, plus a
  * quarter of its neighbours' (an answer sits next to the turn that names
  * what is asked); without a query, later turns first. Recent, kept and
- * header units are fixed or derived, not chosen. */
+ * header units are fixed or derived, not chosen. Returns TERSE_OK or the
+ * failure's status. */
 static int score_units(struct chat_job *j)
 {
     size_t i, n = j->n_units, recent = j->o->keep_recent;
@@ -916,7 +787,7 @@ static int score_units(struct chat_job *j)
     if (!sc || !bs) {
         free(sc);
         free(bs);
-        return -1;
+        return TERSE_ENOMEM;
     }
     if (j->o->query && j->o->query_len) {
         for (i = 0; i < n; i++) {
@@ -928,67 +799,39 @@ static int score_units(struct chat_job *j)
         if (bm25_score(j->o->query, j->o->query_len, bs, n, sc) != 0) {
             free(sc);
             free(bs);
-            return -1;
+            return TERSE_ENOMEM;
         }
     }
     for (i = 0; i < n; i++) {
         struct unit *u = &j->u[i];
         struct pick_item *p = &j->pick[i];
         double near = (i > 0 ? sc[i - 1] : 0) + (i + 1 < n ? sc[i + 1] : 0);
+        size_t t;
+        int rc;
         p->fixed = u->kind == U_KEEP || u->kind == U_OTHER || u->msg >= first_recent;
-        p->tokens = u->out ? count(j, u->out, u->out_len) + (j->json ? 0 : 1) : count(j, u->src, u->src_len) + 1;
+        rc = pass_count(j->pc, u->out ? u->out : u->src, u->out ? u->out_len : u->src_len, &t);
+        if (rc != TERSE_OK) {
+            free(sc);
+            free(bs);
+            return rc;
+        }
+        p->tokens = t + (u->out && j->json ? 0 : 1);
         p->score = sc[i] + 0.5 * near + (double)(i + 1) / (double)(n + 1) * 1e-3;
         if (u->kind == U_OTHER)
             p->keep = 0;
     }
     free(sc);
     free(bs);
-    return 0;
+    return TERSE_OK;
 }
 
 /* ---- entry points ---------------------------------------------------------------- */
 
-/* See chat.h. */
-int chat_json_shape(const struct json_value *root)
-{
-    const struct json_value *m;
-    return json_shape(root, &m) != 0;
-}
-
-/* See chat.h. */
-int chat_is_transcript(const char *s, size_t n)
-{
-    /* speakers and their turns (the first 16 speakers): a conversation
-     * has speakers who come back, "Status: done" lines do not */
-    size_t at[16], len[16], turns_of[16], n_sp = 0, i, k, lines = 0, turns = 0, sp, spl, repeat = 0;
-    for (i = 0; i < n && i < 65536;) {
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t e = nl ? (size_t)(nl - s) : n;
-        if (e > i) {
-            lines++;
-            if (turn_prefix(s + i, e - i, &sp, &spl)) {
-                turns++;
-                for (k = 0; k < n_sp && !(len[k] == spl && memcmp(s + at[k], s + i + sp, spl) == 0); k++)
-                    ;
-                if (k == n_sp && n_sp < 16) {
-                    at[n_sp] = i + sp;
-                    len[n_sp] = spl;
-                    turns_of[n_sp++] = 0;
-                }
-                if (k < n_sp && ++turns_of[k] == 2)
-                    repeat++;
-            }
-        }
-        i = e + 1;
-    }
-    return turns >= 3 && repeat >= 2 && turns * 2 > lines;
-}
-
-int chat_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
+int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                   struct chat_stats *st, size_t *min_tokens)
 {
     struct chat_job j;
-    terse_options po;
+    const terse_options *o = pc->o;
     struct json_doc *d = parsed;
     const struct json_value *msgs = NULL;
     int rc = TERSE_OK, shape = 0;
@@ -996,35 +839,16 @@ int chat_compress(const terse_options *o, const char *s, size_t n, struct json_d
     memset(&j, 0, sizeof j);
     memset(st, 0, sizeof *st);
     *min_tokens = 0;
+    j.pc = pc;
     j.o = o;
     j.doc = s;
     j.n = n;
     j.st = st;
-    j.env = prose_env_new();
-    if (!j.env) {
-        rc = TERSE_ENOMEM;
-        goto done;
-    }
-    po = *o;
-    po.budget = 0;
-    po.query = NULL;
-    po.query_len = 0;
-    for (i = 0; i < 4; i++) {
-        po.level = (int)i;
-        po.type = TERSE_TYPE_PROSE;
-        j.prose[i] = compress_ctx_piece(&po, j.env, NULL);
-        po.type = TERSE_TYPE_AUTO;
-        j.any[i] = compress_ctx_piece(&po, j.env, NULL);
-        if (!j.prose[i] || !j.any[i]) {
-            rc = TERSE_ENOMEM;
-            goto done;
-        }
-    }
     for (i = 0; i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'); i++)
         ;
     if (!d && i < n && (s[i] == '{' || s[i] == '['))
         d = json_parse(s, n, NULL);
-    if (d && (shape = json_shape(json_root(d), &msgs)) != 0) {
+    if (d && (shape = shape_chat_messages(json_root(d), &msgs)) != 0) {
         j.json = 1;
         j.root = json_root(d);
         parse_json(&j, shape, msgs);
@@ -1060,24 +884,27 @@ int chat_compress(const terse_options *o, const char *s, size_t n, struct json_d
          * `balanced` at most: dropping questions (`max`) cost more evidence
          * turns than the room it made (docs/benchmarks.md) */
         int L, top = o->level < TERSE_LEVEL_BALANCED ? o->level : TERSE_LEVEL_BALANCED;
-        size_t total = (size_t)-1;
+        size_t total = 0;
         for (L = TERSE_LEVEL_EXACT; L <= o->level && !j.oom; L++) {
             compress_units(&j, L);
-            total = measure(&j);
+            if (j.oom || (rc = measure(&j, &total)) != TERSE_OK)
+                break;
             if (total <= o->budget)
                 break;
         }
-        if (total == (size_t)-1 || j.oom) {
-            rc = TERSE_ENOMEM;
+        if (j.oom || rc != TERSE_OK) {
+            rc = rc != TERSE_OK ? rc : TERSE_ENOMEM;
             goto done;
         }
         if (total > o->budget) {
             compress_units(&j, top);
             j.pick = calloc(j.n_units + 1, sizeof *j.pick);
-            if (!j.pick || score_units(&j) != 0) {
+            if (!j.pick) {
                 rc = TERSE_ENOMEM;
                 goto done;
             }
+            if ((rc = score_units(&j)) != TERSE_OK)
+                goto done;
             rc = pick_items(j.pick, j.n_units, o->budget, measure, &j, min_tokens);
             if (rc != TERSE_OK)
                 goto done;
@@ -1101,11 +928,8 @@ done:
     free(j.tok);
     buf_free(&j.scratch);
     buf_free(&j.out);
-    for (i = 0; i < 4; i++) {
-        terse_ctx_free(j.prose[i]);
-        terse_ctx_free(j.any[i]);
-    }
-    prose_env_free(j.env);
     json_doc_free(d);
+    if (rc == TERSE_ENOMEM && j.status)
+        rc = j.status; /* a piece's own failure, not replaced */
     return rc;
 }

@@ -26,27 +26,16 @@ struct chat_stats {
 };
 
 struct json_value;
+struct pass_ctx;
 
-/* Returns 1 when a parsed JSON document is a chat: an object with a
- * `messages` array of objects that have a `role` (OpenAI, Anthropic), an
- * object with a `contents` array of objects that have `parts` (Gemini),
- * or a non-empty array of objects that have a `role`. Else 0. */
-int chat_json_shape(const struct json_value *root);
-
-/* Returns 1 when s[0..n) (valid UTF-8, LF line ends; the first 64 KiB are
- * read) is a transcript: at least three `Speaker: text` lines, with at
- * least two speakers who speak twice or more, that make up more than half
- * of its non-empty lines ("Status: done" and "Owner: Priya" lines are not a
- * conversation). */
-int chat_is_transcript(const char *s, size_t n);
-
-/* Appends the compressed chat to out. The options give the level, the
- * tokenizer, keep_recent, and query and budget. A JSON input that is not
+/* Appends the compressed chat to out. The pass context's options give the
+ * level, the tokenizer, keep_recent, and query and budget; its counter
+ * counts, its piece callback compresses each message. A JSON input that is not
  * a known chat shape is read as a transcript. parsed is s[0..n) already
  * parsed as JSON (detection's document), or NULL to have s parsed here;
  * either way the call frees it. Returns TERSE_OK, TERSE_EBUDGET (with
- * *min_tokens set) or TERSE_ENOMEM. */
-int chat_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
+ * *min_tokens set), or the status of a piece that failed (TERSE_ENOMEM). */
+int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                   struct chat_stats *st, size_t *min_tokens);
 
 #endif

@@ -13,9 +13,12 @@
 
 #include <stddef.h>
 
+#include "terse.h"
+
 struct buf;
 
-/* Counts the tokens of s[0..n) into *count; returns 0 or -1 (no memory). */
+/* Counts the tokens of s[0..n) into *count; returns TERSE_OK or the
+ * failure's TERSE_* status (TERSE_ENOMEM). */
 typedef int (*code_count_fn)(void *arg, const char *s, size_t n, size_t *count);
 
 struct code_opts {
@@ -43,13 +46,7 @@ struct code_stats {
     size_t values_elided;     /* max: assigned values of more than three lines */
     size_t members_elided;    /* max: member lists, runs of fields or properties, runs of macros, macro values */
     size_t license_headers;   /* replaced by a marker */
-    size_t min_tokens;        /* on CODE_EBUDGET: tokens of the bare skeleton */
-};
-
-enum {
-    CODE_OK = 0,
-    CODE_ENOMEM = -1,
-    CODE_EBUDGET = -2         /* not even the skeleton fits the budget */
+    size_t min_tokens;        /* on TERSE_EBUDGET: tokens of the bare skeleton */
 };
 
 /* The process's exit status when tree-sitter runs out of memory: it cannot
@@ -61,8 +58,8 @@ enum {
 /* Appends the compressed form of src[0..n) to out and adds to *st. A text
  * that does not parse without errors is appended unchanged (and counted
  * in st->parse_errors): without a trustworthy tree no layout change is safe.
- * Returns CODE_OK, CODE_ENOMEM or CODE_EBUDGET (then out holds the
- * skeleton, over budget). Deterministic. */
+ * Returns TERSE_OK, TERSE_ENOMEM or TERSE_EBUDGET (not even the skeleton
+ * fits the budget: out holds the skeleton, over budget). Deterministic. */
 int code_compress(const char *src, size_t n, const struct code_opts *o, struct buf *out, struct code_stats *st);
 
 /* Returns 1 when src[0..n) parses as `lang` (enum code_lang_id) without an

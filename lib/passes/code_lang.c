@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "../common/lex.h"
-#include "json.h"
+#include "../common/json.h"
 
 const struct TSLanguage *tree_sitter_python(void);
 const struct TSLanguage *tree_sitter_javascript(void);

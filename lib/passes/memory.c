@@ -34,9 +34,11 @@
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../common/seen.h"
+#include "../common/words.h"
+#include "../detect/shape.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
-#include "piece.h"
+#include "pass.h"
 #include "prose.h"
 
 enum shape { SH_TEXT, SH_JSON, SH_JSONL };
@@ -70,7 +72,9 @@ struct entry {
 };
 
 struct mem_job {
+    const struct pass_ctx *pc;
     const terse_options *o;
+    int status;                  /* the first failure of a piece, forwarded */
     const char *doc;
     size_t n;
     int shape;
@@ -89,36 +93,7 @@ struct mem_job {
 
 /* ---- reading ------------------------------------------------------------ */
 
-static const char *const text_keys[] = {"memory", "text", "content", "fact"};
 static const char *const time_keys[] = {"updated_at", "timestamp", "created_at"};
-
-/* The string member of an object that holds its memory text, or NULL. */
-static const struct json_value *text_member(const struct json_value *v)
-{
-    size_t i;
-    if (v->kind == JSON_STRING)
-        return v;
-    if (v->kind != JSON_OBJECT || json_get(v, "role"))
-        return NULL;
-    for (i = 0; i < sizeof text_keys / sizeof text_keys[0]; i++) {
-        const struct json_value *t = json_get(v, text_keys[i]);
-        if (t && t->kind == JSON_STRING)
-            return t;
-    }
-    return NULL;
-}
-
-/* See memory.h. */
-int memory_json_shape(const struct json_value *root)
-{
-    size_t i;
-    if (!root || root->kind != JSON_ARRAY || root->n == 0)
-        return 0;
-    for (i = 0; i < root->n; i++)
-        if (!text_member(&root->items[i]) || root->items[i].kind != root->items[0].kind)
-            return 0;
-    return 1;
-}
 
 /* Returns a new, cleared entry at the end of the list, or NULL (job
  * marked) when memory runs out. */
@@ -146,7 +121,7 @@ static void from_json(struct entry *x, const struct json_value *v)
 {
     size_t i;
     x->v = v;
-    x->text_v = text_member(v);
+    x->text_v = shape_memory_text(v);
     x->text = x->text_v->str;
     x->text_len = x->text_v->str_len;
     for (i = 0; v->kind == JSON_OBJECT && i < sizeof time_keys / sizeof time_keys[0]; i++) {
@@ -158,34 +133,6 @@ static void from_json(struct entry *x, const struct json_value *v)
             break;
         }
     }
-}
-
-/* Length of a list marker and the blanks after it at s[0..n), or 0. */
-static size_t marker_len(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    if (i + 1 < n && (s[i] == '-' || s[i] == '*' || s[i] == '+') && (s[i + 1] == ' ' || s[i + 1] == '\t'))
-        i += 2;
-    else {
-        size_t d = i;
-        while (i < n && i - d < 9 && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == d || i + 1 >= n || (s[i] != '.' && s[i] != ')') || (s[i + 1] != ' ' && s[i + 1] != '\t'))
-            return 0;
-        i += 2;
-    }
-    while (i < n && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    return i;
-}
-
-/* Whether a line of a text list is a memory (a list item, or any line that
- * is not a heading in a list without markers). */
-static int heading_line(const char *s, size_t n)
-{
-    return n && (s[0] == '#' || (n > 1 && s[n - 1] == ':' && !marker_len(s, n)));
 }
 
 /* Reads JSON Lines into entries; returns 0, or -1 when a line is not a
@@ -201,7 +148,7 @@ static int read_jsonl(struct mem_job *j)
         if (t > i) {
             struct json_doc *d = json_parse(j->doc + i, t - i, NULL);
             struct entry *x;
-            if (!d || !text_member(json_root(d))) {
+            if (!d || !shape_memory_text(json_root(d))) {
                 json_doc_free(d);
                 return -1;
             }
@@ -232,8 +179,8 @@ static void read_text(struct mem_job *j)
         if (t > i && (x = new_entry(j)) != NULL) {
             x->line = i;
             x->line_len = t - i;
-            m = marker_len(j->doc + i, t - i);
-            if (!m && heading_line(j->doc + i, t - i)) {
+            m = shape_list_marker(j->doc + i, t - i);
+            if (!m && shape_heading_line(j->doc + i, t - i)) {
                 x->other = 1;
                 section++;
             } else {
@@ -262,43 +209,6 @@ static void read_text(struct mem_job *j)
     }
 }
 
-/* See memory.h. */
-int memory_is_list(const char *s, size_t n)
-{
-    size_t i = 0, lines = 0, items = 0, users = 0, jsonl = 0;
-    while (i < n && i < 65536) {
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t e = nl ? (size_t)(nl - s) : n, t = e, m, k;
-        while (t > i && (s[t - 1] == ' ' || s[t - 1] == '\t'))
-            t--;
-        if (t > i) {
-            lines++;
-            if (s[i] == '{' || s[i] == '"') {
-                struct json_doc *d = json_parse(s + i, t - i, NULL);
-                jsonl += d && text_member(json_root(d)) != NULL;
-                json_doc_free(d);
-            } else if ((m = marker_len(s + i, t - i)) != 0) {
-                items++;
-                for (k = i + m; k + 4 <= t; k++)
-                    if (lex_word_is(s + k, 4, "user") && (k == i + m || s[k - 1] == ' ')) {
-                        users++;
-                        break;
-                    }
-                if (k + 4 > t && i + m + 4 <= t && s[i + m] >= '1' && s[i + m] <= '2' && s[i + m + 4] == '-')
-                    users++; /* a date first */
-                if (k + 4 > t && i + m < t && s[i + m] == '[')
-                    users++;
-            } else if (!heading_line(s + i, t - i)) {
-                return 0;
-            }
-        }
-        i = e + 1;
-    }
-    if (jsonl >= 2 && jsonl == lines)
-        return 1;
-    return !jsonl && items >= 3 && users * 2 > items;
-}
-
 /* ---- analysis ----------------------------------------------------------------- */
 
 /* The exact-duplicate key of a text: a hash of its runs of letters and
@@ -316,7 +226,7 @@ static uint64_t exact_key(const char *s, size_t n)
             h = (h ^ (uint64_t)(c >= 'A' && c <= 'Z' ? c + 32 : c)) * 0x100000001b3ULL;
             in = 1;
         } else if (in) {
-            key = terse_hash_mix(key ^ h);
+            key = hash_mix(key ^ h);
             h = 0;
             in = 0;
         }
@@ -363,26 +273,26 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
             if (t[k].kind == LX_PUNCT)
                 continue;
             if (L >= sizeof low) {
-                h = terse_hash_bytes(src + t[k].start, L);
+                h = hash_bytes(src + t[k].start, L);
             } else {
                 for (c = 0; c < L; c++) {
                     char ch = src[t[k].start + c];
                     low[c] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
                 }
                 low[L] = 0;
-                if (t[k].kind == LX_WORD && prose_is_stop_word(low, L) && !(t[k].flags & LXF_NEG))
+                if (t[k].kind == LX_WORD && stop_word_is(low, L) && !(t[k].flags & LXF_NEG))
                     continue;
                 if (t[k].kind == LX_WORD && st && (stem = sb_stemmer_stem(st, (const sb_symbol *)low, (int)L)) != NULL)
-                    h = terse_hash_bytes(stem, (size_t)sb_stemmer_length(st));
+                    h = hash_bytes(stem, (size_t)sb_stemmer_length(st));
                 else
-                    h = terse_hash_bytes(low, L);
+                    h = hash_bytes(low, L);
             }
             x->words[nw++] = h;
             /* SimHash: each word and each pair of neighbouring words votes */
             for (b = 0; b < 64; b++)
                 bits[b] += (h >> b) & 1 ? 1 : -1;
             if (prev) {
-                uint64_t p2 = terse_hash_mix(prev * 31 + h);
+                uint64_t p2 = hash_mix(prev * 31 + h);
                 for (b = 0; b < 64; b++)
                     bits[b] += (p2 >> b) & 1 ? 1 : -1;
             }
@@ -437,7 +347,7 @@ static int near(const struct entry *a, const struct entry *b)
     size_t jac = both * 100 / (a->n_words + b->n_words - both + 1);
     if (small < 2)
         return 0;
-    if (terse_popcount64(a->sim ^ b->sim) <= 12 && jac >= 50)
+    if (hash_popcount64(a->sim ^ b->sim) <= 12 && jac >= 50)
         return 1;
     return jac >= 30 && both * 100 >= small * 75;
 }
@@ -603,7 +513,7 @@ static uint64_t subject_hash(const struct entry *x)
         s += 4;
         L -= 4;
     }
-    return terse_hash_mix((lex_word_is(s, L, "user") ? 1 : terse_hash_bytes(s, L) | 2) + x->section);
+    return hash_mix((lex_word_is(s, L, "user") ? 1 : hash_bytes(s, L) | 2) + x->section);
 }
 
 /* seen_first's equality: entries a and b of the job have one subject. */
@@ -689,16 +599,19 @@ static int by_score(const void *a, const void *b)
     return by_pos(a, b);
 }
 
-/* Compresses t[0..n) as prose into a new string. */
-static char *prose(struct mem_job *j, terse_ctx *c, const char *t, size_t n, size_t *len)
+/* Compresses t[0..n) as prose into a new string; a failure stops the job,
+ * its status kept for memory_compress to return. */
+static char *prose(struct mem_job *j, const char *t, size_t n, size_t *len)
 {
-    terse_result r;
-    if (terse_compress(c, t, n, &r) != TERSE_OK) {
+    char *out;
+    int rc = pass_piece(j->pc, TERSE_TYPE_PROSE, j->o->level, t, n, &out, len);
+    if (rc != TERSE_OK) {
+        if (!j->status)
+            j->status = rc;
         j->oom = 1;
         return NULL;
     }
-    *len = r.len;
-    return r.text;
+    return out;
 }
 
 /* Writes the list in its shape: kept entries (leaders) in j->order, the
@@ -807,15 +720,14 @@ static void write_list(struct mem_job *j, struct buf *b)
 }
 
 /* pick_measure for the budget: the exact tokens of the list with the
- * current keep flags, or (size_t)-1 when memory runs out. */
-static size_t measure(void *arg)
+ * current keep flags, through the pass context's counter. */
+static int measure(void *arg, size_t *tokens)
 {
     struct mem_job *j = arg;
-    size_t c = 0;
     write_list(j, &j->out);
-    if (j->out.oom || terse_count(j->o->tokenizer, j->out.p ? j->out.p : "", j->out.len, 0, &c) != TERSE_OK)
-        return (size_t)-1;
-    return c;
+    if (j->out.oom)
+        return TERSE_ENOMEM;
+    return pass_count(j->pc, j->out.p ? j->out.p : "", j->out.len, tokens);
 }
 
 /* The text of a group led by x: "Subject: pred; pred; pred" from the
@@ -875,19 +787,18 @@ static void group_text(struct mem_job *j, struct entry *x)
         j->oom = 1;
 }
 
-int memory_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
+int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                     struct memory_stats *st, size_t *min_tokens)
 {
     struct mem_job j;
     struct sb_stemmer *stem = NULL;
-    struct prose_env *env = NULL;
-    terse_ctx *c = NULL;
-    terse_options po;
-    size_t i, k;
+    const terse_options *o = pc->o;
+    size_t i, k, total = 0;
     int rc = TERSE_OK;
     memset(&j, 0, sizeof j);
     memset(st, 0, sizeof *st);
     *min_tokens = 0;
+    j.pc = pc;
     j.o = o;
     j.doc = s;
     j.n = n;
@@ -897,7 +808,7 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct json
     j.jdoc = parsed;
     if (!j.jdoc && i < n && s[i] == '[')
         j.jdoc = json_parse(s, n, NULL);
-    if (j.jdoc && memory_json_shape(json_root(j.jdoc))) {
+    if (j.jdoc && shape_memory_json(json_root(j.jdoc))) {
         const struct json_value *r = json_root(j.jdoc);
         j.shape = SH_JSON;
         for (k = 0; k < r->n; k++) {
@@ -919,20 +830,13 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct json
         j.e[k].pos = k;
     st->entries = j.n_e;
     stem = sb_stemmer_new("english", NULL);
-    env = prose_env_new();
-    po = *o;
-    po.type = TERSE_TYPE_PROSE;
-    po.budget = 0;
-    po.query = NULL;
-    po.query_len = 0;
-    c = env ? compress_ctx_piece(&po, env, NULL) : NULL;
-    if (j.oom || !c) {
+    if (j.oom) {
         rc = TERSE_ENOMEM;
         goto done;
     }
     for (i = 0; i < j.n_e && !j.oom; i++)
         if (!j.e[i].other)
-            j.e[i].out = prose(&j, c, j.e[i].text, j.e[i].text_len, &j.e[i].out_len);
+            j.e[i].out = prose(&j, j.e[i].text, j.e[i].text_len, &j.e[i].out_len);
     if (!j.oom && o->level >= TERSE_LEVEL_SAFE) {
         analyse(&j, stem);
         dedup(&j, o->level);
@@ -999,7 +903,9 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct json
         qsort(j.order, j.n_order, sizeof *j.order, by_score);
         j.ranked = 1;
     }
-    if (o->budget && measure(&j) > o->budget) {
+    if (o->budget && (rc = measure(&j, &total)) != TERSE_OK)
+        goto done;
+    if (o->budget && total > o->budget) {
         j.pick = calloc(j.n_order + 1, sizeof *j.pick);
         if (!j.pick) {
             rc = TERSE_ENOMEM;
@@ -1007,7 +913,8 @@ int memory_compress(const terse_options *o, const char *s, size_t n, struct json
         }
         for (i = 0; i < j.n_order; i++) {
             size_t t = 0;
-            terse_count(o->tokenizer, j.order[i]->out, j.order[i]->out_len, 0, &t);
+            if ((rc = pass_count(pc, j.order[i]->out, j.order[i]->out_len, &t)) != TERSE_OK)
+                goto done;
             j.pick[i].tokens = t + 3;
             j.pick[i].score = o->query && o->query_len ? j.order[i]->score : 1.0 / (double)(i + 1);
         }
@@ -1031,9 +938,9 @@ done:
     free(j.pick);
     buf_free(&j.out);
     json_doc_free(j.jdoc);
-    terse_ctx_free(c);
-    prose_env_free(env);
     if (stem)
         sb_stemmer_delete(stem);
+    if (rc == TERSE_ENOMEM && j.status)
+        rc = j.status; /* a piece's own failure, not replaced */
     return rc;
 }

@@ -19,6 +19,7 @@
 struct json_doc;
 
 struct json_value;
+struct pass_ctx;
 
 struct memory_stats {
     size_t entries;    /* memories read */
@@ -26,27 +27,16 @@ struct memory_stats {
     size_t dropped;    /* left out by the budget */
 };
 
-/* Returns 1 when a parsed JSON document is a memory list: a non-empty
- * array whose elements are all strings, or all objects with a string
- * `memory`, `text`, `content` or `fact` member and no `role` (that is a
- * chat). Else 0. */
-int memory_json_shape(const struct json_value *root);
-
-/* Returns 1 when s[0..n) is a memory list in text form: at least two
- * lines, each a JSON object or string with memory text (JSON Lines), or at
- * least three lines of which all but headings are list items ("- ", "* ",
- * "1. ") and most say "user" or start with a date. Else 0. */
-int memory_is_list(const char *s, size_t n);
-
 /* Appends the compressed list to out (parsed: s[0..n) already parsed as
  * JSON, or NULL to have s parsed here; either way the call frees it):
  * duplicates merged, contradictions
  * kept newest first, facts about one subject grouped (text shapes and
  * arrays of strings), timestamps shortened, each text through the prose
- * passes; --query orders the entries by relevance, --budget keeps the most
- * relevant that fit. Returns TERSE_OK, TERSE_EBUDGET (*min_tokens set) or
- * TERSE_ENOMEM. */
-int memory_compress(const terse_options *o, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
+ * passes (the pass context's piece callback); --query orders the entries by
+ * relevance, --budget keeps the most relevant that fit (counted by the pass
+ * context's counter). Returns TERSE_OK, TERSE_EBUDGET (*min_tokens set), or
+ * the status of a count or a piece that failed (TERSE_ENOMEM). */
+int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                     struct memory_stats *st, size_t *min_tokens);
 
 #endif

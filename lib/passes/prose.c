@@ -6,8 +6,8 @@
  * capitalized names in mid-sentence are never touched, so the guard holds
  * by construction; lib/guard re-checks every output anyway.
  *
- *   safe      markdown emphasis markers, phrase rewrites (terse_safe_rewrites)
- *   balanced  + fillers and hedges (terse_balanced_rewrites), articles
+ *   safe      markdown emphasis markers, phrase rewrites (prose_safe_rewrites)
+ *   balanced  + fillers and hedges (prose_balanced_rewrites), articles
  *   max       + stop words, except those that carry logic or join a name
  */
 #include "prose.h"
@@ -17,6 +17,7 @@
 
 #include "../common/hash.h"
 #include "../common/lex.h"
+#include "../common/words.h"
 #include "prose_rules.h"
 #include "terse.h"
 
@@ -53,23 +54,6 @@ struct prose_env {
 
 #define MAX_WORD 48
 
-/* Lower-cases an ASCII word into out (size MAX_WORD); returns 0 if it does
- * not fit or is not ASCII. */
-static int lower_word(const char *s, size_t n, char *out)
-{
-    size_t i;
-    if (n + 1 > MAX_WORD)
-        return 0;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        if ((unsigned char)c >= 0x80)
-            return 0;
-        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    out[n] = 0;
-    return 1;
-}
-
 static int cmp_str(const void *key, const void *elem)
 {
     return strcmp((const char *)key, *(const char *const *)elem);
@@ -81,14 +65,9 @@ static int cmp_str(const void *key, const void *elem)
 static int in_list(const char *const *list, size_t count, const char *s, size_t n)
 {
     char w[MAX_WORD];
-    if (n > LIST_MAX_LEN || !lower_word(s, n, w))
+    if (n > LIST_MAX_LEN || !word_lower(s, n, w, MAX_WORD))
         return 0;
     return bsearch(w, list, count, sizeof *list, cmp_str) != NULL;
-}
-
-int prose_is_stop_word(const char *word, size_t len)
-{
-    return in_list(terse_stop_words, terse_stop_words_count, word, len);
 }
 
 /* Words that keep a telegraphic sentence's logic: quantities, comparison,
@@ -127,13 +106,13 @@ static int rule_word(const struct phrase_rule *tab, size_t count, const char *w)
 int prose_common_word(const char *word, size_t len)
 {
     char w[MAX_WORD];
-    if (!lower_word(word, len, w))
+    if (!word_lower(word, len, w, MAX_WORD))
         return 0;
-    return bsearch(w, terse_stop_words, terse_stop_words_count, sizeof(char *), cmp_str) ||
+    return bsearch(w, stop_words, stop_words_count, sizeof(char *), cmp_str) ||
            bsearch(w, starters, sizeof starters / sizeof *starters, sizeof(char *), cmp_str) ||
            bsearch(w, keep_words, sizeof keep_words / sizeof *keep_words, sizeof(char *), cmp_str) ||
-           rule_word(terse_safe_rewrites, terse_safe_rewrites_count, w) ||
-           rule_word(terse_balanced_rewrites, terse_balanced_rewrites_count, w);
+           rule_word(prose_safe_rewrites, prose_safe_rewrites_count, w) ||
+           rule_word(prose_balanced_rewrites, prose_balanced_rewrites_count, w);
 }
 
 /* The index of the first rule whose `from` is >= key (the tables are
@@ -475,7 +454,7 @@ static int is_query_word(const struct prose_query *q, const char *s, size_t n)
 {
     size_t i;
     char w[MAX_WORD];
-    if (!q || !lower_word(s, n, w))
+    if (!q || !word_lower(s, n, w, MAX_WORD))
         return 0;
     for (i = 0; i < q->n; i++)
         if (q->lens[i] == n && memcmp(q->words[i], w, n) == 0)
@@ -620,9 +599,9 @@ static void tidy_commas(struct sent *st)
 static uint64_t word_key(const char *s, size_t n)
 {
     char w[MAX_WORD];
-    if (n > LIST_MAX_LEN || !lower_word(s, n, w))
+    if (n > LIST_MAX_LEN || !word_lower(s, n, w, MAX_WORD))
         return 0;
-    return terse_hash_bytes(w, n) | 1;
+    return hash_bytes(w, n) | 1;
 }
 
 /* Adds word w[0..n) with bit; returns its slot (ENV_SLOTS if not indexable). */
@@ -678,7 +657,7 @@ struct prose_env *prose_env_new(void)
     struct prose_env *e = calloc(1, sizeof *e);
     if (!e)
         return NULL;
-    env_add_list(e, terse_stop_words, terse_stop_words_count, W_STOP);
+    env_add_list(e, stop_words, stop_words_count, W_STOP);
     env_add_list(e, keep_words, COUNT_OF(keep_words), W_KEEP);
     env_add_list(e, joiners, COUNT_OF(joiners), W_JOIN);
     env_add_list(e, starters, COUNT_OF(starters), W_STARTER);
@@ -690,8 +669,8 @@ struct prose_env *prose_env_new(void)
     env_add_list(e, subj, COUNT_OF(subj), W_SUBJ);
     env_add_list(e, months, COUNT_OF(months), W_MONTH);
     env_add_list(e, participles, COUNT_OF(participles), W_PART);
-    env_add_rules(e, terse_safe_rewrites, terse_safe_rewrites_count, W_RSAFE, 0);
-    env_add_rules(e, terse_balanced_rewrites, terse_balanced_rewrites_count, W_RBAL, 1);
+    env_add_rules(e, prose_safe_rewrites, prose_safe_rewrites_count, W_RSAFE, 0);
+    env_add_rules(e, prose_balanced_rewrites, prose_balanced_rewrites_count, W_RBAL, 1);
     return e;
 }
 
@@ -773,10 +752,10 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
     st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);
     if (level >= TERSE_LEVEL_SAFE) {
         drop_emphasis(&st);
-        apply_rules(&st, env, terse_safe_rewrites, 0);
+        apply_rules(&st, env, prose_safe_rewrites, 0);
     }
     if (level >= TERSE_LEVEL_BALANCED) {
-        apply_rules(&st, env, terse_balanced_rewrites, 1);
+        apply_rules(&st, env, prose_balanced_rewrites, 1);
         drop_articles(&st);
         drop_function_words(&st);
     }

@@ -60,7 +60,5 @@ void prose_sentences_lexed(const char *s, const struct lex_tok *t, size_t nt,
  * rule. For guard_check. */
 int prose_common_word(const char *word, size_t len);
 
-/* Whether word[0..len) (any case) is a stop word. */
-int prose_is_stop_word(const char *word, size_t len);
 
 #endif

@@ -41,7 +41,7 @@
  * "is going to" -> "will" ("is going to the store"), and everything whose
  * short form is a negation ("in the absence of" -> "without", "is unable
  * to" -> "cannot", "whether or not" -> "whether"). */
-const struct phrase_rule terse_safe_rewrites[] = {
+const struct phrase_rule prose_safe_rewrites[] = {
     {"a great deal of",             "much"},
     {"a large amount of",           "much"},
     {"a large number of",           "many"},
@@ -168,7 +168,7 @@ const struct phrase_rule terse_safe_rewrites[] = {
     {"with regards to",             "about"},
     {"with the exception of",       "except"},
 };
-const size_t terse_safe_rewrites_count = COUNT(terse_safe_rewrites);
+const size_t prose_safe_rewrites_count = COUNT(prose_safe_rewrites);
 
 /* `balanced`: what a reader does not miss. Sentence-level filler ("it is
  * important to note that", "as mentioned above", "needless to say") and
@@ -183,7 +183,7 @@ const size_t terse_safe_rewrites_count = COUNT(terse_safe_rewrites);
  * (final versus intermediate), "it goes without saying that" and "without
  * a doubt" (negation words), "it is clear that" and "in my opinion" (they
  * carry the claim's status, not filler). */
-const struct phrase_rule terse_balanced_rewrites[] = {
+const struct phrase_rule prose_balanced_rewrites[] = {
     {"a total of",                       ""},
     {"absolutely",                       ""},
     {"actually",                         ""},
@@ -266,38 +266,7 @@ const struct phrase_rule terse_balanced_rewrites[] = {
     {"was in the process of",            "was"},
     {"were in the process of",           "were"},
 };
-const size_t terse_balanced_rewrites_count = COUNT(terse_balanced_rewrites);
-
-/* Stop words for `max` pruning and BM25: articles, pronouns, auxiliaries,
- * common prepositions and conjunctions, and adverbs that carry little
- * information. Never a negation or a number word. Also left out, because
- * dropping them changes what a sentence says: modal verbs (must, may,
- * should, can, will ...: obligation and possibility), quantifiers (all,
- * any, each, some, most, more, few, only ...), logical connectives (if, or,
- * unless, because), words that bound or qualify a number (about, around,
- * between, over, under, since, until), words of direction or order whose
- * loss can reverse a sentence (before, after, above, below, up, down, off,
- * out, against), "other", "same", "own", and "just", "simply", "quite"
- * and "rather" (see the balanced table). */
-const char *const terse_stop_words[] = {
-    "a", "absolutely", "across", "actually", "again", "along", "already", "also", "although",
-    "am", "among", "an", "and", "anyway", "are", "as", "at", "basically", "be", "been", "being",
-    "but", "by", "certainly", "definitely", "did", "do", "does", "doing", "else", "essentially",
-    "even", "ever", "for", "from", "furthermore", "had", "has", "have", "having", "he", "he's",
-    "hence", "her", "here", "here's", "hers", "herself", "him", "himself", "his", "how",
-    "however", "i", "i'm", "i've", "in", "indeed", "into", "is", "it", "it's", "its", "itself",
-    "let's", "likewise", "literally", "me", "mine", "moreover", "my", "myself", "namely", "now",
-    "obviously", "of", "on", "onto", "our", "ours", "ourselves", "per", "really", "she",
-    "she's", "so", "somewhat", "still", "such", "than", "that", "that's", "the", "their",
-    "theirs", "them", "themselves", "then", "there", "there's", "therefore", "these", "they",
-    "they're", "they've", "this", "those", "though", "through", "throughout", "thus", "to",
-    "too", "totally", "toward", "towards", "truly", "upon", "us", "very", "via", "was", "we",
-    "we're", "we've", "were", "what", "what's", "whatever", "when", "where", "whereas",
-    "whether", "which", "whichever", "while", "who", "who's", "whoever", "whom", "whose", "why",
-    "with", "within", "yet", "you", "you're", "you've", "your", "yours", "yourself",
-    "yourselves",
-};
-const size_t terse_stop_words_count = COUNT(terse_stop_words);
+const size_t prose_balanced_rewrites_count = COUNT(prose_balanced_rewrites);
 
 /* The negation words live with the lexer (lib/common/lex.c), which
  * flags them for every pass and guard. */

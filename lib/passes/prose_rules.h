@@ -19,16 +19,14 @@ struct phrase_rule {
     const char *to;
 };
 /* `safe` level: meaning-preserving rewrites ("in order to" -> "to"). */
-extern const struct phrase_rule terse_safe_rewrites[];
-extern const size_t terse_safe_rewrites_count;
+extern const struct phrase_rule prose_safe_rewrites[];
+extern const size_t prose_safe_rewrites_count;
 /* `balanced` level: filler, hedges and redundant phrases deleted or shortened ("it is important to note that" -> "", "basically" -> ""). */
-extern const struct phrase_rule terse_balanced_rewrites[];
-extern const size_t terse_balanced_rewrites_count;
-/* Stop words (lower case): function words with little information, used by `max` pruning and by BM25; NEVER includes negations or number words. */
-extern const char *const terse_stop_words[];
-extern const size_t terse_stop_words_count;
+extern const struct phrase_rule prose_balanced_rewrites[];
+extern const size_t prose_balanced_rewrites_count;
+/* The stop words are in lib/common/words.h (BM25 uses them too). */
 /* Negation words (lower case; defined in lib/common/lex.c) that every level must keep: not, no, never, without, none, nor, cannot, neither, nobody, nothing, nowhere, n't forms such as don't, isn't ... */
-extern const char *const terse_negation_words[];
-extern const size_t terse_negation_words_count;
+extern const char *const lex_negation_words[];
+extern const size_t lex_negation_words_count;
 
 #endif

@@ -23,9 +23,6 @@
  * inside a flow value ([...] {...}). */
 enum tab_place { TAB_LINE, TAB_CELL, TAB_FLOW };
 
-/* Returns 1 if s[0..n) is exactly a JSON number literal. */
-int tab_is_number(const char *s, size_t n);
-
 /* Returns 1 if s[0..n) is true, false or null. */
 int tab_is_literal(const char *s, size_t n);
 

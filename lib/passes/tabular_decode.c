@@ -116,7 +116,7 @@ static int string(struct dec *d, struct buf *out)
  * else as a JSON string. */
 static void bare(struct dec *d, size_t a, size_t b, struct buf *out)
 {
-    if (tab_is_number(d->s + a, b - a) || tab_is_literal(d->s + a, b - a))
+    if (json_is_number(d->s + a, b - a) || tab_is_literal(d->s + a, b - a))
         buf_add(out, d->s + a, b - a);
     else
         json_write_string(d->s + a, b - a, out);
@@ -731,7 +731,7 @@ static int document(struct dec *d)
             size_t b = e;
             while (b > d->i && d->s[b - 1] == ' ')
                 b--;
-            if (tab_is_number(d->s + d->i, b - d->i) || tab_is_literal(d->s + d->i, b - d->i)) {
+            if (json_is_number(d->s + d->i, b - d->i) || tab_is_literal(d->s + d->i, b - d->i)) {
                 buf_add(d->out, d->s + d->i, b - d->i);
                 d->i = b;
                 return 0;

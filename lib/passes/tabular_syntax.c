@@ -1,41 +1,10 @@
 /* tabular_syntax.c - the lexical rules that the tabular encoder and decoder
- * share: what is a number, a literal, a bare string, a bare key; see
+ * share: what is a literal, a bare string, a bare key (a number is
+ * json_is_number of lib/common/json.c, the one number grammar); see
  * tabular.h and docs/tabular-json.md. */
 #include "tabular.h"
 
 #include <string.h>
-
-int tab_is_number(const char *s, size_t n)
-{
-    size_t i = 0, d;
-    if (i < n && s[i] == '-')
-        i++;
-    if (i < n && s[i] == '0')
-        i++;
-    else if (i < n && s[i] >= '1' && s[i] <= '9')
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-    else
-        return 0;
-    if (i < n && s[i] == '.') {
-        d = ++i;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == d)
-            return 0;
-    }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-'))
-            i++;
-        d = i;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == d)
-            return 0;
-    }
-    return i == n;
-}
 
 int tab_is_literal(const char *s, size_t n)
 {
@@ -66,7 +35,7 @@ int tab_bare_ok(const char *s, size_t n, int place)
     for (i = 0; i < n; i++)
         if (cls[(unsigned char)s[i]] & mask)
             return 0;
-    return !tab_is_number(s, n) && !tab_is_literal(s, n);
+    return !json_is_number(s, n) && !tab_is_literal(s, n);
 }
 
 /* Bare keys: not empty, no control character, no space at either end, none

@@ -14,7 +14,7 @@
 
 #include "../common/hash.h"
 #include "../common/lex.h"
-#include "../passes/prose.h"
+#include "../common/words.h"
 
 #define MAX_QTERMS 64
 
@@ -27,17 +27,17 @@ static uint64_t term_hash(struct sb_stemmer *st, const char *s, const struct lex
     if (t->kind != LX_WORD && t->kind != LX_NUMBER && t->kind != LX_NAME)
         return 0;
     if (n >= sizeof low)
-        return terse_hash_bytes(s + t->start, n) | 1;
+        return hash_bytes(s + t->start, n) | 1;
     for (i = 0; i < n; i++) {
         char c = s[t->start + i];
         low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
     low[n] = 0;
-    if (t->kind == LX_WORD && prose_is_stop_word(low, n))
+    if (t->kind == LX_WORD && stop_word_is(low, n))
         return 0;
     if (t->kind == LX_WORD && st && (stem = sb_stemmer_stem(st, (const sb_symbol *)low, (int)n)) != NULL)
-        return terse_hash_bytes(stem, (size_t)sb_stemmer_length(st)) | 1;
-    return terse_hash_bytes(low, n) | 1;
+        return hash_bytes(stem, (size_t)sb_stemmer_length(st)) | 1;
+    return hash_bytes(low, n) | 1;
 }
 
 /* Lexes s[0..n) like lex_text into out, but looks inside quoted strings

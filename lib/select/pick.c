@@ -3,21 +3,8 @@
 
 #include <stdlib.h>
 
+#include "rank.h"
 #include "terse.h"
-
-struct rank {
-    double score;
-    size_t index;
-};
-
-/* Most relevant first; earlier first on ties (deterministic). */
-static int by_score(const void *a, const void *b)
-{
-    const struct rank *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
 
 /* The greedy estimate is cheap but its sum misses the separators and
  * markers; the exact counts that follow make the result hold, and the
@@ -27,6 +14,7 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
 {
     struct rank *order;
     size_t i, used, total, m = 0, tries = 0;
+    int rc;
     *min_tokens = 0;
     order = malloc((n + 1) * sizeof *order);
     if (!order)
@@ -39,11 +27,10 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
             m++;
         }
     }
-    qsort(order, m, sizeof *order, by_score);
-    used = measure(arg);
-    if (used == (size_t)-1) {
+    qsort(order, m, sizeof *order, rank_cmp);
+    if ((rc = measure(arg, &used)) != TERSE_OK) {
         free(order);
-        return TERSE_ENOMEM;
+        return rc;
     }
     for (i = 0; i < m; i++) {
         struct pick_item *p = &it[order[i].index];
@@ -54,10 +41,9 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
     }
     for (;;) {
         size_t kept = 0;
-        total = measure(arg);
-        if (total == (size_t)-1) {
+        if ((rc = measure(arg, &total)) != TERSE_OK) {
             free(order);
-            return TERSE_ENOMEM;
+            return rc;
         }
         for (i = 0; i < m && !it[order[i].index].keep; i++)
             ;
@@ -74,9 +60,9 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
              * relevant other one need */
             if (m)
                 it[order[0].index].keep = 1;
-            *min_tokens = measure(arg);
+            rc = measure(arg, min_tokens);
             free(order);
-            return *min_tokens == (size_t)-1 ? TERSE_ENOMEM : TERSE_EBUDGET;
+            return rc != TERSE_OK ? rc : TERSE_EBUDGET;
         }
     }
     for (i = 0; i < m && tries < 64 && total < budget; i++) {
@@ -86,10 +72,9 @@ int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measu
             continue;
         p->keep = 1;
         tries++;
-        t = measure(arg);
-        if (t == (size_t)-1) {
+        if ((rc = measure(arg, &t)) != TERSE_OK) {
             free(order);
-            return TERSE_ENOMEM;
+            return rc;
         }
         if (t <= budget)
             total = t;

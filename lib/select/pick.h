@@ -19,9 +19,9 @@ struct pick_item {
     uint8_t keep;    /* out: 1 kept, 0 left out */
 };
 
-/* Returns the exact token count of the output with the items' current
- * keep flags, or (size_t)-1 when memory runs out. */
-typedef size_t (*pick_measure)(void *arg);
+/* Sets *tokens to the exact token count of the output with the items'
+ * current keep flags; returns TERSE_OK or the failure's TERSE_* status. */
+typedef int (*pick_measure)(void *arg, size_t *tokens);
 
 /* Sets keep on the n items so that measure() <= budget, keeping the most
  * relevant items: first by the estimates, then corrected by exact counts
@@ -29,7 +29,7 @@ typedef size_t (*pick_measure)(void *arg);
  * relevant left-out ones while an exact count allows, at most 64 tries).
  * Returns TERSE_OK; TERSE_EBUDGET when not even the fixed items and the
  * most relevant other one fit (*min_tokens then holds that output's
- * count); TERSE_ENOMEM. */
+ * count); TERSE_ENOMEM, or a status measure returned. */
 int pick_items(struct pick_item *it, size_t n, size_t budget, pick_measure measure, void *arg,
                size_t *min_tokens);
 

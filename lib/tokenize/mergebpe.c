@@ -31,7 +31,7 @@ static inline const struct vocab_merge *merge_find(const struct vocab *v, uint32
     uint32_t i;
     if (a == UNKNOWN || b == UNKNOWN)
         return NULL;
-    i = (uint32_t)terse_hash_pair(a, b) & v->merge_mask;
+    i = (uint32_t)hash_pair(a, b) & v->merge_mask;
     for (;; i = (i + 1) & v->merge_mask) {
         const struct vocab_merge *e = &v->merges[i];
         if (e->left == UINT32_MAX)
@@ -225,7 +225,7 @@ static inline int joinable(const struct vocab *v, uint32_t a, uint32_t b)
     if (b == 0x20)
         b = SPACE_MARK;
     key = (uint64_t)a << 32 | b;
-    for (i = (uint32_t)terse_hash_pair(a, b) & v->pair_mask;; i = (i + 1) & v->pair_mask) {
+    for (i = (uint32_t)hash_pair(a, b) & v->pair_mask;; i = (i + 1) & v->pair_mask) {
         if (v->pairs[i] == key)
             return 1;
         if (v->pairs[i] == UINT64_MAX)

@@ -10,24 +10,24 @@
 #include "tokenizer.h"
 
 /* The vocabulary blobs, linked in by the generated vocab_data.S. */
-extern const unsigned char terse_vocab_o200k[];
-extern const unsigned char terse_vocab_cl100k[];
-extern const unsigned char terse_vocab_gemma3[];
-extern const unsigned char terse_vocab_claude[];
+extern const unsigned char vocab_blob_o200k[];
+extern const unsigned char vocab_blob_cl100k[];
+extern const unsigned char vocab_blob_gemma3[];
+extern const unsigned char vocab_blob_claude[];
 
 static const struct terse_tokenizer builtin[] = {
     {"o200k",
      "OpenAI o200k_base (GPT-4o, GPT-4.1, GPT-4.5, GPT-5, o1, o3, o4): exact",
-     1, ENGINE_BYTE_BPE, PRETOK_O200K, 0, terse_vocab_o200k},
+     1, ENGINE_BYTE_BPE, PRETOK_O200K, 0, vocab_blob_o200k},
     {"cl100k",
      "OpenAI cl100k_base (GPT-4, GPT-3.5, text-embedding-3): exact",
-     1, ENGINE_BYTE_BPE, PRETOK_CL100K, 0, terse_vocab_cl100k},
+     1, ENGINE_BYTE_BPE, PRETOK_CL100K, 0, vocab_blob_cl100k},
     {"gemma3",
      "Gemma 3 tokenizer (Gemini 2.x and later, Gemma 3): exact",
-     1, ENGINE_MERGE_BPE, PRETOK_NONE, 0, terse_vocab_gemma3},
+     1, ENGINE_MERGE_BPE, PRETOK_NONE, 0, vocab_blob_gemma3},
     {"claude",
      "legacy Claude BPE (Claude 1 and 2): an ESTIMATE for Claude 3 and later",
-     0, ENGINE_BYTE_BPE, PRETOK_GPT2, 1, terse_vocab_claude},
+     0, ENGINE_BYTE_BPE, PRETOK_GPT2, 1, vocab_blob_claude},
 };
 #define N_BUILTIN (sizeof builtin / sizeof builtin[0])
 

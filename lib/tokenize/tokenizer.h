@@ -179,9 +179,9 @@ static inline const struct piece_cache_slot *piece_cache_get(const struct tok_sc
     const struct piece_cache_slot *c;
     if (!s->cache || m > PIECE_CACHE_MAX_BYTES)
         return NULL;
-    *hash_out = terse_hash_bytes(p, m);
+    *hash_out = hash_bytes(p, m);
     c = &s->cache[*hash_out & s->cache_mask];
-    if (c->len == m && c->n_ids && terse_same_bytes(c->bytes, p, m))
+    if (c->len == m && c->n_ids && hash_same_bytes(c->bytes, p, m))
         return c;
     return NULL;
 }

@@ -38,7 +38,7 @@ void vocab_open(struct vocab *v, const unsigned char *blob)
 
 uint32_t vocab_lookup(const struct vocab *v, const unsigned char *s, size_t n)
 {
-    uint64_t h = terse_hash_bytes(s, n);
+    uint64_t h = hash_bytes(s, n);
     uint32_t i = (uint32_t)h & v->hash_mask, tag = vocab_slot_tag(h, v->id_bits);
     for (;; i = (i + 1) & v->hash_mask) {
         uint32_t e = v->hash[i], id, off;
@@ -48,7 +48,7 @@ uint32_t vocab_lookup(const struct vocab *v, const unsigned char *s, size_t n)
             continue; /* another token's slot: its bytes need not be read */
         id = (e & v->id_mask) - 1;
         off = v->tok_off[id];
-        if (v->tok_off[id + 1] - off == n && terse_same_bytes(v->tok_bytes + off, s, n))
+        if (v->tok_off[id + 1] - off == n && hash_same_bytes(v->tok_bytes + off, s, n))
             return id;
     }
 }

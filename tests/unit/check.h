@@ -52,7 +52,9 @@ extern const struct test_case json_tests[];
 extern const struct test_case code_tests[];
 extern const struct test_case chat_tests[];
 extern const struct test_case memory_tests[];
+extern const struct test_case tool_tests[];
 extern const struct test_case structured_tests[];
 extern const struct test_case eval_tests[];
+extern const struct test_case rewrite_tests[];
 
 #endif

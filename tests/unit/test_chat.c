@@ -423,6 +423,49 @@ static void test_prefix_property(void)
     buf_free(&full);
 }
 
+/* A chat whose tool result is a chat whose tool result is a chat ...: each
+ * level's message goes through the pipeline one level deeper, down to
+ * PASS_MAX_DEPTH (4, lib/passes/pass.h); a chat nested deeper is read as
+ * prose, so the nesting has an end (before, every level ran the chat pass
+ * again with no limit). */
+static void nest(struct buf *b, int depth)
+{
+    struct buf in = {0};
+    int i;
+    buf_adds(b, "{\"messages\":[{\"role\":\"user\",\"content\":\"It is important to note that the deploy "
+                "did not fail in order to save time.\"}]}");
+    for (i = 0; i < depth; i++) {
+        in.len = 0;
+        buf_adds(&in, "{\"messages\":[{\"role\":\"user\",\"content\":\"Run it.\"},{\"role\":\"tool\",\"content\":");
+        json_write_string(b->p, b->len, &in);
+        buf_adds(&in, "}]}");
+        b->len = 0;
+        buf_add(b, in.p, in.len);
+    }
+    buf_free(&in);
+}
+
+static void test_nesting_depth(void)
+{
+    int depth, rc;
+    for (depth = 3; depth <= 6; depth++) {
+        struct buf b = {0};
+        char *out;
+        nest(&b, depth);
+        out = squeeze(b.p, b.len, TERSE_TYPE_AUTO, TERSE_LEVEL_BALANCED, 0, 0, NULL, &rc);
+        CHECK(rc == TERSE_OK);
+        if (out && depth <= 4) {
+            CHECK(strstr(out, "Deploy not fail save time") != NULL); /* a chat, compressed */
+            CHECK(strstr(out, "It is important") == NULL);
+        } else if (out) {
+            CHECK(strstr(out, "It is important to note that the deploy") != NULL); /* prose, not a chat */
+            CHECK(strstr(out, "Deploy not fail save time") == NULL);
+        }
+        free(out);
+        buf_free(&b);
+    }
+}
+
 /* Issue 13, defect 8: a higher level never keeps more. The message of
  * small talk and one question kept its small talk at `max` (28 tokens)
  * where `balanced` removed it (23). */
@@ -462,5 +505,6 @@ const struct test_case chat_tests[] = {
     {"chat: repeated messages and budgets in JSON", test_json_budget_and_repeats},
     {"chat: transcripts lose small talk and keep facts", test_transcript},
     {"chat: prefix property over a 200-turn conversation", test_prefix_property},
+    {"chat: a chat nested in tool results deeper than PASS_MAX_DEPTH is read as prose", test_nesting_depth},
     {NULL, NULL},
 };

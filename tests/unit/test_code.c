@@ -26,7 +26,7 @@ static char *pass(const char *src, int lang, int level, struct code_stats *st)
     memset(&dummy, 0, sizeof dummy);
     o.lang = lang;
     o.level = level;
-    if (code_compress(src, strlen(src), &o, &b, st ? st : &dummy) != CODE_OK)
+    if (code_compress(src, strlen(src), &o, &b, st ? st : &dummy) != TERSE_OK)
         return NULL;
     buf_addc(&b, 0);
     s = buf_take(&b, &n);

@@ -6,7 +6,7 @@
 #include "../../lib/common/lex.h"
 #include "../../lib/common/utf8.h"
 #include "../../lib/guard/guard.h"
-#include "../../lib/passes/json.h"
+#include "../../lib/common/json.h"
 #include "../../lib/passes/prose.h"
 #include "check.h"
 #include "terse.h"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/common/words.h"
 #include "../../lib/passes/prose_rules.h"
 #include "check.h"
 #include "terse.h"
@@ -515,7 +516,7 @@ static int ends_with(const char *w, size_t n, const char *suffix)
 
 static int is_negation(const char *w, size_t n)
 {
-    return in_list(terse_negation_words, terse_negation_words_count, w, n) ||
+    return in_list(lex_negation_words, lex_negation_words_count, w, n) ||
            ends_with(w, n, "n't") || ends_with(w, n, "n\xE2\x80\x99t");
 }
 
@@ -608,15 +609,15 @@ static void check_word_table(const char *name, const char *const *w, size_t n)
 static void test_tables_sorted(void)
 {
     size_t i, j;
-    check_rule_table("safe", terse_safe_rewrites, terse_safe_rewrites_count);
-    check_rule_table("balanced", terse_balanced_rewrites, terse_balanced_rewrites_count);
-    check_word_table("stop", terse_stop_words, terse_stop_words_count);
-    check_word_table("negation", terse_negation_words, terse_negation_words_count);
+    check_rule_table("safe", prose_safe_rewrites, prose_safe_rewrites_count);
+    check_rule_table("balanced", prose_balanced_rewrites, prose_balanced_rewrites_count);
+    check_word_table("stop", stop_words, stop_words_count);
+    check_word_table("negation", lex_negation_words, lex_negation_words_count);
     /* a phrase belongs to one level */
-    for (i = 0; i < terse_safe_rewrites_count; i++)
-        for (j = 0; j < terse_balanced_rewrites_count; j++)
-            if (!strcmp(terse_safe_rewrites[i].from, terse_balanced_rewrites[j].from)) {
-                printf("#   \"%s\" is in both tables\n", terse_safe_rewrites[i].from);
+    for (i = 0; i < prose_safe_rewrites_count; i++)
+        for (j = 0; j < prose_balanced_rewrites_count; j++)
+            if (!strcmp(prose_safe_rewrites[i].from, prose_balanced_rewrites[j].from)) {
+                printf("#   \"%s\" is in both tables\n", prose_safe_rewrites[i].from);
                 check_failures++;
             }
 }
@@ -664,10 +665,12 @@ static void test_no_negations_or_numbers(void)
     size_t i;
     for (i = 1; i < sizeof number_words / sizeof *number_words; i++)
         CHECK(strcmp(number_words[i - 1], number_words[i]) < 0); /* bsearch needs it */
-    check_rules_keep_facts("safe", terse_safe_rewrites, terse_safe_rewrites_count);
-    check_rules_keep_facts("balanced", terse_balanced_rewrites, terse_balanced_rewrites_count);
-    for (i = 0; i < terse_stop_words_count; i++) {
-        const char *w = terse_stop_words[i];
+    check_rules_keep_facts("safe", prose_safe_rewrites, prose_safe_rewrites_count);
+    check_rules_keep_facts("balanced", prose_balanced_rewrites, prose_balanced_rewrites_count);
+    for (i = 0; i < stop_words_count; i++) {
+        const char *w = stop_words[i];
+        CHECK(strlen(w) <= STOP_WORD_MAX_LEN); /* stop_word_is looks no further */
+        CHECK(stop_word_is(w, strlen(w)));
         if (is_negation(w, strlen(w)) || is_number_word(w, strlen(w))) {
             printf("#   stop word \"%s\" is a negation or a number\n", w);
             check_failures++;
@@ -677,10 +680,10 @@ static void test_no_negations_or_numbers(void)
     CHECK(is_negation("not", 3) && is_negation("no", 2) && is_negation("never", 5));
     CHECK(is_negation("without", 7) && is_negation("cannot", 6) && is_negation("nor", 3));
     CHECK(is_negation("don't", 5) && is_negation("isn't", 5) && is_negation("won't", 5));
-    CHECK(in_list(terse_negation_words, terse_negation_words_count, "don\xE2\x80\x99t", 7));
-    CHECK(in_list(terse_negation_words, terse_negation_words_count, "nothing", 7));
-    CHECK(in_list(terse_stop_words, terse_stop_words_count, "the", 3));
-    CHECK(!in_list(terse_stop_words, terse_stop_words_count, "one", 3));
+    CHECK(in_list(lex_negation_words, lex_negation_words_count, "don\xE2\x80\x99t", 7));
+    CHECK(in_list(lex_negation_words, lex_negation_words_count, "nothing", 7));
+    CHECK(in_list(stop_words, stop_words_count, "the", 3));
+    CHECK(!in_list(stop_words, stop_words_count, "one", 3));
 }
 
 /* ---- token savings ------------------------------------------------------- */
@@ -775,12 +778,12 @@ static void check_savings(const char *name, const struct phrase_rule *r, size_t 
 
 static void test_safe_rules_save_tokens(void)
 {
-    check_savings("safe", terse_safe_rewrites, terse_safe_rewrites_count);
+    check_savings("safe", prose_safe_rewrites, prose_safe_rewrites_count);
 }
 
 static void test_balanced_rules_save_tokens(void)
 {
-    check_savings("balanced", terse_balanced_rewrites, terse_balanced_rewrites_count);
+    check_savings("balanced", prose_balanced_rewrites, prose_balanced_rewrites_count);
 }
 
 /* The class map is sorted for bsearch, every entry belongs to a rule (no
@@ -795,10 +798,10 @@ static void test_class_map(void)
                    rule_classes[i].from);
             check_failures++;
         }
-        for (j = 0; j < terse_safe_rewrites_count && !found; j++)
-            found = !strcmp(terse_safe_rewrites[j].from, rule_classes[i].from);
-        for (j = 0; j < terse_balanced_rewrites_count && !found; j++)
-            found = !strcmp(terse_balanced_rewrites[j].from, rule_classes[i].from);
+        for (j = 0; j < prose_safe_rewrites_count && !found; j++)
+            found = !strcmp(prose_safe_rewrites[j].from, rule_classes[i].from);
+        for (j = 0; j < prose_balanced_rewrites_count && !found; j++)
+            found = !strcmp(prose_balanced_rewrites[j].from, rule_classes[i].from);
         if (!found) {
             printf("#   class map: \"%s\" is not a rule\n", rule_classes[i].from);
             check_failures++;
@@ -814,8 +817,8 @@ static void test_class_map(void)
             check_failures++;
         }
     }
-    printf("# stop words: %zu, negation words: %zu\n", terse_stop_words_count,
-           terse_negation_words_count);
+    printf("# stop words: %zu, negation words: %zu\n", stop_words_count,
+           lex_negation_words_count);
 }
 
 const struct test_case prose_rules_tests[] = {

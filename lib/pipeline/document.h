@@ -1,0 +1,113 @@
+/* document.h - the document of one call: its blocks and segments (the state every
+ * step of the pipeline shares, struct job), segmentation into blocks and
+ * sentences, clauses, the token counts of the call, and assembly of the
+ * output from the segments.
+ */
+#ifndef TERSE_PIPELINE_DOCUMENT_H
+#define TERSE_PIPELINE_DOCUMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../passes/prose.h"
+#include "terse.h"
+
+struct buf;
+struct json_doc;
+struct lex_tok;
+struct tok_counter;
+
+#define MARKER "[…]"
+
+enum seg_kind { SEG_SENTENCE, SEG_HEADING, SEG_VERBATIM, SEG_RULE };
+enum sep_kind { SEP_SPACE, SEP_LINE, SEP_PARA };
+
+struct block {
+    size_t prefix, prefix_len; /* list marker or heading hashes, in doc */
+    const char *lit;           /* or a literal prefix ("## " for a setext heading) */
+    uint8_t sep;               /* before the block: SEP_LINE or SEP_PARA */
+};
+
+struct seg {
+    size_t start, end; /* the text, in doc */
+    uint32_t block;
+    uint8_t kind;
+    uint8_t removed; /* duplicate or decoration: gone without a marker */
+    uint8_t keep;    /* budget selection: 0 dropped, 1 kept (out), 2 kept (full) */
+    uint8_t json;    /* verbatim JSON in prose: 1 a JSON block, 2 a ```json fence */
+    char *out;       /* at the job's level */
+    size_t out_len;
+    size_t tokens;   /* of out, plus one for the separator */
+    char *full;      /* with a budget: at `balanced` (or the level if lower), or NULL */
+    size_t full_len, full_tokens;
+    double score;
+    uint64_t bag;    /* word bag of out, for near duplicates */
+    uint8_t fence;   /* a fenced block (verbatim): its code goes through the code pass */
+    uint8_t parse_error; /* the fence's code did not parse */
+    size_t elided;   /* the fence's code: what max replaced by markers (code_stats) */
+    size_t words;    /* words in out */
+    /* its tokens, when its paragraph was lexed whole: ptoks[tok_first ..
+     * tok_first + tok_n) of the job, offsets relative to tok_base in doc */
+    size_t tok_first, tok_base;
+    uint32_t tok_n;
+};
+
+struct job {
+    const terse_options *o; /* the call's options */
+    const char *doc;
+    size_t n;
+    int tool_kind; /* detection's kind of tool output (detect/tool_shape.h), or -1: not known */
+    struct block *blocks;
+    size_t n_blocks, cap_blocks;
+    struct seg *segs;
+    size_t n_segs, cap_segs;
+    struct prose_query q;
+    const struct prose_env *env;
+    struct prose_env *own_env; /* built for the call, freed at its end */
+    struct lex_tok *lex_in; /* scratch: tokens of a segment and of its output */
+    size_t lex_cap;
+    struct tok_counter *counter; /* every token count of the call */
+    struct lex_tok *ptoks;  /* tokens of the paragraphs, lexed once (see seg) */
+    size_t n_ptoks, cap_ptoks;
+    const char *qwords[32];
+    size_t qlens[32];
+    char qbuf[512];
+    size_t fallbacks, duplicates, parse_errors, elided;
+    struct json_doc *parsed; /* the input as JSON, if detection parsed it */
+    terse_chunk *chunks;     /* the rewrite callback's chunks (rewrite.c), or NULL */
+    size_t n_chunks, rewritten, rejected[TERSE_VERDICT_COUNT];
+    int oom;
+};
+
+int add_block(struct job *j, size_t prefix, size_t prefix_len, int sep);
+
+void add_seg(struct job *j, size_t start, size_t end, int kind);
+
+/* Cuts the document into blocks and segments. */
+int segment_prose(struct job *j, int verbatim_only);
+
+/* Exact tokens of s[0..n) on the job's tokenizer, through the job's
+ * counter: its piece cache, warmed by the input, serves the segments and
+ * the output, which are made of the same words. */
+size_t count_tokens(const struct job *j, const char *s, size_t n);
+
+/* Makes the job's lexer scratch hold two texts of n bytes each (a segment
+ * and its output). Returns 0, or -1 (and marks the job) when memory runs
+ * out. */
+int lex_reserve(struct job *j, size_t n);
+
+/* The tokens of segment g into t (room for its length): a copy of those
+ * its paragraph was lexed into, shifted to the segment's start, or a new
+ * lexing. Returns their number. */
+size_t seg_tokens(const struct job *j, const struct seg *g, struct lex_tok *t);
+
+/* Cuts sentences into clauses (at commas, semicolons, colons and dashes
+ * outside quotes and brackets) so that a tight budget can keep the relevant
+ * part of a long sentence. Returns 0, or -1 when memory runs out. */
+int split_clauses(struct job *j, int only_dropped);
+
+/* Writes the kept segments in order, with their separators and block
+ * prefixes; each run of segments dropped by the budget becomes MARKER. */
+void assemble(const struct job *j, int budget_mode, struct buf *b, size_t *dropped);
+
+#endif

@@ -1,0 +1,22 @@
+/* score.h - relevance of segments: BM25 against the query, or the position
+ * without one (the order a budget keeps them in is select/rank.h); the
+ * query's words for the prose pass.
+ */
+#ifndef TERSE_PIPELINE_SCORE_H
+#define TERSE_PIPELINE_SCORE_H
+
+#include <stddef.h>
+
+struct buf;
+struct job;
+struct seg;
+
+/* Relevance of each segment: BM25 against the query, or without one the
+ * position (headings, then the first sentence of each block, earlier
+ * first). */
+int score_segments(struct job *j);
+
+/* Lower-case query words (not stop words), which `max` keeps. */
+void query_words(struct job *j);
+
+#endif
