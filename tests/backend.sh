@@ -205,6 +205,9 @@ verdict "TERSE_BACKEND_KEY goes in the Authorization header and is never printed
 verdict "code goes to terse's own pass, not to the model"
 printf '{"a": [1, 2, 3], "b": "some text that is quite long here"}' | "$T" compress --backend "$URL" > "$tmp/c3" && [ ! -s "$tmp/log5" ]
 verdict "JSON goes to terse's own pass, not to the model"
+# asked otherwise (--type prose): code is cut into chunks and sent
+"$T" compress lib/guard/guard.c --type prose --backend "$URL" --backend-no-cache > "$tmp/c4" && [ -s "$tmp/log5" ]
+verdict "code with --type prose is sent to the model ($(wc -l < "$tmp/log5") requests)"
 stop_server
 
 # a server that is not there: terse's own output, and the reason on --stats
