@@ -1,7 +1,8 @@
 /* terse.c - the terse command-line program.
  *
- *   terse compress   [FILE|-] [--level L] [--type T] [--lang LANG] [--query TEXT] [--budget N]
+ *   terse compress   [FILE...|-] [--level L] [--type T] [--lang LANG] [--query TEXT] [--budget N]
  *                    [--tokenizer NAME | --model MODEL] [--stats] [--json]
+ *                    [-o DIR | --suffix SUF] [-r] [--jsonl] [-T N]   (batch.c)
  *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]
  *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]
  *   terse detokenize [FILE|-] (--tokenizer NAME | --model MODEL)
@@ -18,12 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "terse.h"
 #include "../eval/eval.h"
 #include "../lib/common/utf8.h"
 #include "../proxy/proxy.h"
+#include "batch.h"
 
 #define EXIT_USAGE 1
 #define EXIT_INTERNAL 2
@@ -32,11 +35,12 @@ static const char usage_text[] =
     "usage: terse <command> [options]\n"
     "\n"
     "commands:\n"
-    "  compress [FILE|-] [--level exact|safe|balanced|max]\n"
+    "  compress [FILE...|-] [--level exact|safe|balanced|max]\n"
     "           [--type auto|prose|code|json|log|memory|chat|tool]\n"
     "           [--lang LANG] [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL]\n"
     "           [--stats] [--json] [--keep-recent N] [--compress-system]\n"
     "           [--backend URL [--backend-model NAME] [--backend-prompt FILE]]\n"
+    "           [-o DIR | --suffix SUF] [-r] [--jsonl] [-T N]\n"
     "        compress the input for a model (default: balanced, o200k)\n"
     "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]\n"
     "        count tokens (default tokenizer: o200k); --exact with claude asks Anthropic's\n"
@@ -70,7 +74,13 @@ static const char usage_text[] =
     "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
     "  --keep-recent N   chat: leave the last N messages or turns untouched (default 0)\n"
     "  --compress-system chat: compress the system prompt too (by default it is kept as is)\n"
-    "  --stats           a one-line summary on stderr\n"
+    "  --stats           a one-line summary on stderr (batch: one per file, and a total)\n"
+    "  -o DIR            batch: write each FILE's output to DIR/FILE (the path as given)\n"
+    "  --suffix SUF      batch: write each FILE's output to FILE followed by SUF\n"
+    "  -r                batch: compress the files under each directory FILE, recursively\n"
+    "  --jsonl           batch: the input is JSON Lines, one {\"id\":..., \"text\":...} record\n"
+    "                    a line (with options as fields); one JSON result a line out\n"
+    "  -T N              batch: N threads (0: one per core; default 1); same output for any N\n"
     "  --backend URL     a model rewrites the prose, chunk by chunk, and terse checks each\n"
     "                    rewrite (docs/backend.md): URL is an OpenAI-compatible base such as\n"
     "                    http://127.0.0.1:8080/v1; key from TERSE_BACKEND_KEY\n"
@@ -83,7 +93,10 @@ static const char usage_text[] =
     "  --backend-no-cache    do not use the reply cache ($TERSE_CACHE)\n"
     "  -h, --help        show this help;  --version  show the version\n"
     "\n"
-    "Reads FILE, or standard input when FILE is - or absent.\n";
+    "Reads FILE, or standard input when FILE is - or absent. compress takes several\n"
+    "FILEs (their outputs go to stdout in order unless -o or --suffix is given); a\n"
+    "failing file or record is reported and the rest go on; the exit status is 1\n"
+    "when any failed.\n";
 
 static int error_reported; /* fail() said why the program stops */
 
@@ -299,18 +312,55 @@ struct opts {
     int special;
     int json;
     int exact; /* count --exact: ask the provider (claude) */
+    /* compress: batch work (programs/batch.c) */
+    char **files; /* every FILE argument (argv's), n_files of them */
+    size_t n_files;
+    const char *outdir, *suffix, *threads;
+    int recursive, jsonl;
     /* compress --backend: a model rewrites the prose (eval/backend.c) */
     const char *backend, *backend_model, *backend_prompt, *backend_jobs, *backend_timeout,
         *backend_retries, *backend_chunk;
     int backend_no_cache;
 };
 
+/* compress's batch options: -o DIR, --suffix SUF, -r, --jsonl, -T N
+ * (also -TN and --threads N). Returns 1 when argv[*i] was one (and steps
+ * *i past its value), else 0. */
+static int parse_batch_opt(int argc, char **argv, int *i, struct opts *o)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "-r") == 0 || strcmp(a, "--recursive") == 0) {
+        o->recursive = 1;
+    } else if (strcmp(a, "--jsonl") == 0) {
+        o->jsonl = 1;
+    } else if (strncmp(a, "-T", 2) == 0 && a[2]) {
+        o->threads = a + 2;
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--suffix") == 0 || strcmp(a, "-T") == 0 ||
+               strcmp(a, "--threads") == 0) {
+        if (*i + 1 >= argc)
+            fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+        if (a[1] == 'o')
+            o->outdir = argv[++*i];
+        else if (a[2] == 's')
+            o->suffix = argv[++*i];
+        else
+            o->threads = argv[++*i];
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, int allow_special)
 {
     int i;
     memset(o, 0, sizeof *o);
+    if (allow_json == 2 && !(o->files = calloc((size_t)argc, sizeof *o->files)))
+        fail(EXIT_INTERNAL, "out of memory");
     for (i = 2; i < argc; i++) {
         const char *a = argv[i];
+        if (allow_json == 2 && parse_batch_opt(argc, argv, &i, o))
+            continue;
         if (strcmp(a, "--tokenizer") == 0 || strcmp(a, "--model") == 0) {
             if (i + 1 >= argc)
                 fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
@@ -372,6 +422,9 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
                 o->budget = argv[++i];
         } else if (a[0] == '-' && a[1] != 0) {
             fail(EXIT_USAGE, "unknown option '%s' for '%s' (see terse --help)", a, argv[1]);
+        } else if (allow_json == 2) {
+            o->files[o->n_files++] = argv[i];
+            o->file = o->files[0];
         } else if (o->file) {
             fail(EXIT_USAGE, "only one input file may be given ('%s' and '%s')", o->file, a);
         } else {
@@ -768,10 +821,53 @@ static int cmd_compress(int argc, char **argv)
         }
         opt.lang = o.lang;
     }
-    if (o.file && strcmp(o.file, "-") != 0)
-        opt.name = o.file;
     if (o.keep_recent)
         opt.keep_recent = (size_t)parse_number("--keep-recent", o.keep_recent, SIZE_MAX, "a number of messages");
+    if (!opt.tokenizer)
+        opt.tokenizer = terse_tokenizer_find("o200k");
+    if (o.n_files > 1 || o.outdir || o.suffix || o.recursive || o.jsonl || o.threads) {
+        struct batch bt;
+        memset(&bt, 0, sizeof bt);
+        if (o.backend)
+            fail(EXIT_USAGE, "--backend compresses one input; give one FILE without -o, --suffix, -r, "
+                             "--jsonl or -T");
+        bt.opt = opt;
+        if (o.jsonl) {
+            /* each record's result is a JSON line: compressed as --json would */
+            bt.opt.compact = 1;
+            bt.opt.count_newline = 0;
+        }
+        bt.level_given = o.level != NULL;
+        bt.json = o.json;
+        bt.stats = o.stats;
+        bt.jsonl = o.jsonl;
+        bt.recursive = o.recursive;
+        bt.outdir = o.outdir;
+        bt.suffix = o.suffix;
+        bt.files = o.files;
+        bt.n_files = o.n_files;
+        if (o.outdir && o.suffix)
+            fail(EXIT_USAGE, "give only one of -o DIR and --suffix SUF");
+        if (o.outdir && !*o.outdir)
+            fail(EXIT_USAGE, "-o needs a directory name");
+        if (o.suffix && !*o.suffix)
+            fail(EXIT_USAGE, "--suffix needs a non-empty suffix (the input would be overwritten)");
+        if (o.jsonl && (o.outdir || o.suffix))
+            fail(EXIT_USAGE, "--jsonl writes one result line per record to stdout; -o and --suffix "
+                             "are for files");
+        bt.threads = o.threads ? (long)parse_number("-T", o.threads, 1024, "a number of threads (0: one per core)")
+                               : 1;
+        rc = batch_compress(&bt);
+        free(o.files);
+        return rc;
+    }
+    if (o.file && strcmp(o.file, "-") != 0) {
+        struct stat st;
+        if (stat(o.file, &st) == 0 && S_ISDIR(st.st_mode))
+            fail(EXIT_USAGE, "'%s' is a directory (give -r to compress the files in it)", o.file);
+        opt.name = o.file;
+    }
+    free(o.files);
     memset(&be, 0, sizeof be);
     if (!o.backend && (o.backend_model || o.backend_prompt || o.backend_jobs || o.backend_timeout ||
                        o.backend_retries || o.backend_chunk || o.backend_no_cache))
