@@ -70,7 +70,7 @@ GRAMMAR_SCANNERS = python javascript typescript tsx cpp rust bash
 GRAMMAR_OBJ  = $(patsubst %,$(GRAMMAR_DIR)/%-parser.o,$(GRAMMARS)) \
                $(patsubst %,$(GRAMMAR_DIR)/%-scanner.o,$(GRAMMAR_SCANNERS)) $(GRAMMAR_DIR)/runtime.o
 GRAMMAR_CFLAGS = -std=c11 -O1 -w -fPIC -fvisibility=hidden -DTREE_SITTER_HIDE_SYMBOLS
-HEADERS  = include/terse.h $(wildcard lib/*/*.h) $(wildcard eval/*.h) $(TS_RUNTIME)/include/tree_sitter/api.h
+HEADERS  = include/terse.h $(wildcard lib/*/*.h) $(wildcard eval/*.h) $(wildcard programs/*.h) $(TS_RUNTIME)/include/tree_sitter/api.h
 VOCAB_BIN = $(GEN)/o200k.bin $(GEN)/cl100k.bin $(GEN)/gemma3.bin $(GEN)/claude.bin
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -89,7 +89,7 @@ PROXY_LIBS = -lmicrohttpd -lcurl
 # (its header is not in HEADERS, so that editing it rebuilds only these)
 $(PROXY_OBJ) $(BUILD)/obj/programs/terse.o: $(wildcard proxy/*.h)
 
-.PHONY: grammars all lib test demo bench install uninstall clean bootstrap unit asan fuzz lint bench-quality
+.PHONY: grammars all lib test demo bench install uninstall clean bootstrap unit asan tsan fuzz lint bench-quality
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libterse.a $(BUILD)/libterse.so $(BUILD)/terse
@@ -197,7 +197,10 @@ $(BUILD)/libterse.so: $(LIB_OBJ) $(GRAMMAR_OBJ)
 	$(Q)$(CC) -shared $(SAN) -Wl,-soname,libterse.so.0 -o $@ $^ $(LDLIBS)
 	$(Q)ln -sf libterse.so $(BUILD)/libterse.so.0
 
-$(BUILD)/terse: $(BUILD)/obj/programs/terse.o $(EVAL_OBJ) $(PROXY_OBJ) $(BUILD)/libterse-internal.a
+# the program: terse.c (commands), batch.c (compress over many inputs, -T N)
+PROG_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard programs/*.c))
+
+$(BUILD)/terse: $(PROG_OBJ) $(EVAL_OBJ) $(PROXY_OBJ) $(BUILD)/libterse-internal.a
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(EVAL_LIBS) $(PROXY_LIBS)
 
@@ -226,6 +229,12 @@ asan:
 	$(MAKE) BUILD=build/asan CC=clang OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" unit
 
+# The program under ThreadSanitizer (clang): tests/tsan.sh runs batch work
+# on several threads with it, so that concurrent terse_compress calls on
+# one shared context are checked for data races.
+tsan:
+	$(MAKE) BUILD=build/tsan CC=clang OPT="-O1 -g" SAN="-fsanitize=thread" build/tsan/terse
+
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN = $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 
@@ -242,6 +251,13 @@ build/fuzz/fuzz_eval_%: fuzz/fuzz_eval_%.c $(EVAL_SRC) $(wildcard eval/*.h) buil
 	$(E) "  FUZZ    $@"
 	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -o $@ $< $(EVAL_SRC) build/fuzzlib/libterse-internal.a $(LDLIBS) $(EVAL_LIBS)
+
+# the --jsonl record target also compiles programs/batch.c (a program part)
+build/fuzz/fuzz_batch_%: fuzz/fuzz_batch_%.c programs/batch.c programs/batch.h build/fuzzlib/libterse-internal.a
+	@mkdir -p $(dir $@)
+	$(E) "  FUZZ    $@"
+	$(Q)clang -std=c11 -O1 -g $(WARN) $(CPPFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $< programs/batch.c build/fuzzlib/libterse-internal.a $(LDLIBS)
 
 # the proxy's target also compiles the request rewriting of proxy/
 build/fuzz/fuzz_proxy: fuzz/fuzz_proxy.c proxy/rewrite.c proxy/cache.c proxy/config.c proxy/proxy.h build/fuzzlib/libterse-internal.a
@@ -286,22 +302,34 @@ bench-quality: $(STAMP) all
 
 # ---- install -------------------------------------------------------------------
 
+# make install PREFIX=DIR [DESTDIR=STAGING]: the library (static, and shared
+# with its soname libterse.so.0), the header, terse.pc, the program, the
+# manual page terse(1) and bash completion. make uninstall removes exactly
+# these. tests/install.sh checks both against a temporary prefix.
+LIBDIR  ?= $(PREFIX)/lib
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
-	  $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 644 include/terse.h $(DESTDIR)$(PREFIX)/include/terse.h
-	install -m 644 $(BUILD)/libterse.a $(DESTDIR)$(PREFIX)/lib/libterse.a
-	install -m 755 $(BUILD)/libterse.so $(DESTDIR)$(PREFIX)/lib/libterse.so.$(VERSION)
-	ln -sf libterse.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libterse.so.0
-	ln -sf libterse.so.0 $(DESTDIR)$(PREFIX)/lib/libterse.so
+	install -m 644 $(BUILD)/libterse.a $(DESTDIR)$(LIBDIR)/libterse.a
+	install -m 755 $(BUILD)/libterse.so $(DESTDIR)$(LIBDIR)/libterse.so.$(VERSION)
+	ln -sf libterse.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libterse.so.0
+	ln -sf libterse.so.0 $(DESTDIR)$(LIBDIR)/libterse.so
 	install -m 755 $(BUILD)/terse $(DESTDIR)$(PREFIX)/bin/terse
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' terse.pc.in \
-	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/terse.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|$(VERSION)|g' terse.pc.in \
+	  > $(DESTDIR)$(LIBDIR)/pkgconfig/terse.pc
+	install -m 644 man/terse.1 $(DESTDIR)$(MANDIR)/man1/terse.1
+	install -m 644 scripts/terse-completion.bash $(DESTDIR)$(BASHCOMPDIR)/terse
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/include/terse.h $(DESTDIR)$(PREFIX)/lib/libterse.a \
-	  $(DESTDIR)$(PREFIX)/lib/libterse.so* $(DESTDIR)$(PREFIX)/bin/terse \
-	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/terse.pc
+	rm -f $(DESTDIR)$(PREFIX)/include/terse.h $(DESTDIR)$(LIBDIR)/libterse.a \
+	  $(DESTDIR)$(LIBDIR)/libterse.so $(DESTDIR)$(LIBDIR)/libterse.so.0 \
+	  $(DESTDIR)$(LIBDIR)/libterse.so.$(VERSION) $(DESTDIR)$(PREFIX)/bin/terse \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/terse.pc $(DESTDIR)$(MANDIR)/man1/terse.1 \
+	  $(DESTDIR)$(BASHCOMPDIR)/terse
 
 clean:
 	rm -rf build

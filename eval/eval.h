@@ -193,6 +193,61 @@ void eval_response_error(const char *body, size_t len, char *err, size_t errlen)
 void eval_http_thread_begin(void);
 void eval_http_thread_end(void);
 
+/* ---- model backend (backend.c): `terse compress --backend URL` -------- */
+
+/* The seed project's instruction (its system prompt); the user message is
+ * "Compress:\n" followed by the chunk. */
+extern const char eval_backend_default_prompt[];
+
+struct eval_backend_call {
+    double seconds, cost;   /* cost < 0: unknown */
+    int cached, ok;
+    char err[200];          /* why the call failed (never the key) */
+};
+
+/* An OpenAI-compatible chat-completions client for terse_options.rewrite.
+ * Set the fields, then eval_backend_open; pass eval_backend_rewrite and the
+ * struct as the rewrite callback and its user pointer. */
+struct eval_backend {
+    const char *url;        /* base URL; "/chat/completions" is appended */
+    const char *model;      /* sent as "model"; NULL: "default" */
+    const char *prompt;     /* the system prompt; NULL: the seed's */
+    const char *cache_path; /* SQLite cache, or NULL for none */
+    int jobs;               /* concurrent requests (>= 1) */
+    long timeout_s;
+    int retries;
+    long backoff_ms;
+    int max_tokens;         /* the reply's cap */
+    /* set by eval_backend_open and the calls */
+    char endpoint[2048];
+    const char *key;        /* TERSE_BACKEND_KEY: sent as a Bearer token, never printed */
+    double price_in, price_out; /* USD per million tokens; < 0 unknown */
+    struct eval_cache *cache;
+    struct eval_backend_call *calls; /* one per chunk of the last rewrite */
+    size_t n_calls, requests;
+};
+
+/* Opens the cache (if any) and reads the key. Returns 0, or -1 with err set. */
+int eval_backend_open(struct eval_backend *b, char *err, size_t errlen);
+void eval_backend_close(struct eval_backend *b);
+/* The terse_rewrite_fn (include/terse.h): each chunk through the cache or
+ * a request, b->jobs at a time. A failed call leaves the chunk's out NULL
+ * and says why in b->calls[i].err. Returns TERSE_OK or TERSE_ENOMEM. */
+struct terse_rewrite;
+int eval_backend_rewrite(void *b, struct terse_rewrite *chunks, size_t n);
+/* The request body for one chunk (temperature 0). */
+void eval_backend_body(const struct eval_backend *b, const char *text, size_t len, struct buf *out);
+/* The rewrite in a chat-completions response: choices[0].message.content
+ * without a leading <think>...</think> block (Qwen3 and other reasoning
+ * models). Returns a new string (length in *len), or NULL with a one-line
+ * reason in err: not JSON, no content, or cut off (finish_reason "length").
+ * *tokens_in and *tokens_out get the usage counts (or -1). */
+char *eval_backend_reply(const char *body, size_t body_len, size_t *len, long *tokens_in, long *tokens_out,
+                         char *err, size_t errlen);
+/* USD per million tokens for a model name, from the list prices that
+ * --dry-run uses; -1 when unknown (provider.c). */
+void eval_model_price(const char *name, double *in, double *out);
+
 /* ---- progress (progress.c) ------------------------------------------- */
 
 struct eval_progress {

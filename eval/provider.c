@@ -122,14 +122,20 @@ int eval_model_parse(const char *spec, struct eval_model *m, char *err, size_t e
         eval_model_free(m);
         return -1;
     }
-    m->price_in = m->price_out = -1;
-    for (i = 0; prices[i].prefix; i++)
-        if (strncmp(m->name, prices[i].prefix, strlen(prices[i].prefix)) == 0) {
-            m->price_in = prices[i].in;
-            m->price_out = prices[i].out;
-            break;
-        }
+    eval_model_price(m->name, &m->price_in, &m->price_out);
     return 0;
+}
+
+void eval_model_price(const char *name, double *in, double *out)
+{
+    size_t i;
+    *in = *out = -1;
+    for (i = 0; prices[i].prefix; i++)
+        if (strncmp(name, prices[i].prefix, strlen(prices[i].prefix)) == 0) {
+            *in = prices[i].in;
+            *out = prices[i].out;
+            return;
+        }
 }
 
 void eval_request_url(const struct eval_model *m, char *out, size_t outlen)

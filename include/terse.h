@@ -180,6 +180,64 @@ TERSE_API const char *terse_lang_name(size_t i);
  * ("py", "js", "c++", "sh", ...; case-insensitive), or -1 when unknown. */
 TERSE_API int terse_lang_parse(const char *name);
 
+/* ---- model backend ------------------------------------------------------- */
+
+/* A model may rewrite the prose of a compression (docs/backend.md): the
+ * input's prose is cut into chunks of at most about options.rewrite_tokens
+ * tokens ending at sentence or block boundaries; the callback rewrites them
+ * (the library itself never touches the network: the terse program gives it
+ * an OpenAI-compatible HTTP client); every rewrite is checked and a rewrite
+ * that fails a check is replaced by terse's own output for that chunk. Code,
+ * JSON, logs, tables and headings keep terse's own passes. */
+typedef struct terse_rewrite {
+    const char *text;   /* in: the chunk, as in the input (UTF-8, not NUL-terminated) */
+    size_t len;
+    char *out;          /* out: the rewrite, allocated with malloc(); terse frees it.
+                           Leave NULL when the call failed: terse keeps its own output */
+    size_t out_len;
+    double seconds;     /* out (optional): how long the call took */
+    double cost;        /* out (optional): what it cost, in USD; < 0 when unknown */
+    int cached;         /* out (optional): 1 when the rewrite came from a cache */
+} terse_rewrite;
+
+/* Rewrites chunks[0..n) (in any order, concurrently if it likes), filling
+ * in each one's out fields. Returns TERSE_OK (a chunk it could not rewrite
+ * just has out NULL), or a TERSE_E* status to fail the whole compression
+ * with (TERSE_ENOMEM). Called at most once per terse_compress. */
+typedef int (*terse_rewrite_fn)(void *user, terse_rewrite *chunks, size_t n);
+
+/* Why a rewrite was turned down (terse_chunk.verdict). */
+enum terse_verdict {
+    TERSE_VERDICT_ACCEPTED = 0, /* the model's rewrite is in the output */
+    TERSE_VERDICT_FAILED,       /* no rewrite: the call failed, timed out or was empty */
+    TERSE_VERDICT_UTF8,         /* the rewrite is not valid UTF-8 */
+    TERSE_VERDICT_NUMBER,       /* a number (or digit group) of the chunk is missing */
+    TERSE_VERDICT_NEGATION,     /* a negation of the chunk is missing */
+    TERSE_VERDICT_NAME,         /* a capitalized name of the chunk is missing */
+    TERSE_VERDICT_IDENTIFIER,   /* a URL, path, e-mail address, code span or quoted string is missing */
+    TERSE_VERDICT_NOVEL,        /* words the chunk does not contain or abbreviate */
+    TERSE_VERDICT_LONGER,       /* not fewer tokens than terse's own output of the chunk */
+    TERSE_VERDICT_COUNT
+};
+
+/* Returns the name of a verdict ("accepted", "number", ...) or NULL. */
+TERSE_API const char *terse_verdict_name(int verdict);
+
+/* One chunk of a compression with a rewrite callback. */
+typedef struct terse_chunk {
+    size_t start, len;    /* the chunk in the input as terse read it (UTF-16
+                             converted, line endings normalized, invalid UTF-8
+                             repaired), in bytes */
+    int verdict;          /* enum terse_verdict */
+    size_t tokens_terse;  /* tokens of terse's own output of the chunk */
+    size_t tokens_model;  /* tokens of the rewrite (0 without one) */
+    char missing[64];     /* number, negation, name, identifier: the first item of
+                             the chunk the rewrite lacks (NUL-terminated; a long
+                             one cut at a character boundary); else "" */
+    double seconds, cost; /* as the callback reported them */
+    int cached;
+} terse_chunk;
+
 /* Options of a compression. Initialize with terse_options_init(). */
 typedef struct terse_options {
     int level;                         /* enum terse_level; default BALANCED */
@@ -204,6 +262,12 @@ typedef struct terse_options {
     int count_newline;                 /* the caller adds a line break after a text
                                           that does not end with one (the CLI does):
                                           the budget counts it; default 0 */
+    terse_rewrite_fn rewrite;          /* a model backend, or NULL (the default): see
+                                          terse_rewrite. Prose documents only, at level
+                                          safe and up, without a budget (else
+                                          TERSE_EINVAL); CLI: --backend URL */
+    void *rewrite_user;                /* passed to rewrite */
+    size_t rewrite_tokens;             /* chunk size in tokens; 0 = 512 */
 } terse_options;
 
 TERSE_API void terse_options_init(terse_options *o);
@@ -236,6 +300,11 @@ typedef struct terse_result {
     size_t elided;            /* code at max: function bodies, member lists, runs of
                                  macros, fields or overloads, and long values or types
                                  replaced by a marker */
+    terse_chunk *chunks;      /* with a rewrite callback: the chunks sent, in input
+                                 order (owned by the result), or NULL */
+    size_t n_chunks;
+    size_t rewritten;         /* chunks whose rewrite is in the output */
+    size_t rejected[TERSE_VERDICT_COUNT]; /* chunks turned down, by verdict */
 } terse_result;
 
 /* Compresses text[0..len) into *r (which the caller releases with

@@ -108,7 +108,8 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     if (!status)
         status = &dummy;
     if (!o || o->level < 0 || o->level > TERSE_LEVEL_MAX || o->type < 0 || o->type > TERSE_TYPE_TOOL ||
-        (!o->query && o->query_len) || (o->lang && code_lang_parse(o->lang, strlen(o->lang)) == CODE_NONE)) {
+        (!o->query && o->query_len) || (o->lang && code_lang_parse(o->lang, strlen(o->lang)) == CODE_NONE) ||
+        (o->rewrite && (o->budget || o->level == TERSE_LEVEL_EXACT))) {
         *status = TERSE_EINVAL;
         return NULL;
     }
@@ -159,6 +160,17 @@ void terse_result_free(terse_result *r)
     free(r->text);
     r->text = NULL;
     r->len = 0;
+    free(r->chunks);
+    r->chunks = NULL;
+    r->n_chunks = 0;
+}
+
+static const char *const verdict_names[] = {"accepted", "failed", "utf8", "number", "negation",
+                                            "name", "identifier", "novel", "longer"};
+
+const char *terse_verdict_name(int verdict)
+{
+    return verdict >= 0 && verdict < TERSE_VERDICT_COUNT ? verdict_names[verdict] : NULL;
 }
 
 /* The input with invalid UTF-8 repaired, CR LF and CR turned into LF and a
@@ -457,6 +469,7 @@ static int compress_piece(const struct pass_ctx *pc, int type, int level, const 
     c.o.budget = 0;
     c.o.query = NULL;
     c.o.query_len = 0;
+    c.o.rewrite = NULL; /* the backend rewrites prose documents, not pieces */
     rc = compress_input(&c, &p, s, n, &r);
     if (rc == TERSE_OK) {
         *out = r.text;
@@ -658,6 +671,11 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     r->guard_fallbacks = j.fallbacks;
     r->parse_errors = j.parse_errors;
     r->elided = j.elided;
+    r->chunks = j.chunks;
+    r->n_chunks = j.n_chunks;
+    j.chunks = NULL;
+    r->rewritten = j.rewritten;
+    memcpy(r->rejected, j.rejected, sizeof r->rejected);
     for (i = 0; i < j.n_segs; i++) {
         r->parse_errors += j.segs[i].parse_error;
         r->elided += j.segs[i].elided;
@@ -673,6 +691,7 @@ done:
         free(j.segs[i].full);
     }
     free(j.segs);
+    free(j.chunks);
     free(j.blocks);
     free(doc);
     prose_env_free(j.own_env);

@@ -1,7 +1,8 @@
 /* terse.c - the terse command-line program.
  *
- *   terse compress   [FILE|-] [--level L] [--type T] [--lang LANG] [--query TEXT] [--budget N]
+ *   terse compress   [FILE...|-] [--level L] [--type T] [--lang LANG] [--query TEXT] [--budget N]
  *                    [--tokenizer NAME | --model MODEL] [--stats] [--json]
+ *                    [-o DIR | --suffix SUF] [-r] [--jsonl] [-T N]   (batch.c)
  *   terse count      [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]
  *   terse tokenize   [FILE|-] (--tokenizer NAME | --model MODEL) [--special]
  *   terse detokenize [FILE|-] (--tokenizer NAME | --model MODEL)
@@ -18,12 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "terse.h"
 #include "../eval/eval.h"
 #include "../lib/common/utf8.h"
 #include "../proxy/proxy.h"
+#include "batch.h"
 
 #define EXIT_USAGE 1
 #define EXIT_INTERNAL 2
@@ -32,10 +35,12 @@ static const char usage_text[] =
     "usage: terse <command> [options]\n"
     "\n"
     "commands:\n"
-    "  compress [FILE|-] [--level exact|safe|balanced|max]\n"
+    "  compress [FILE...|-] [--level exact|safe|balanced|max]\n"
     "           [--type auto|prose|code|json|log|memory|chat|tool]\n"
     "           [--lang LANG] [--query TEXT] [--budget N] [--tokenizer NAME | --model MODEL]\n"
     "           [--stats] [--json] [--keep-recent N] [--compress-system]\n"
+    "           [--backend URL [--backend-model NAME] [--backend-prompt FILE]]\n"
+    "           [-o DIR | --suffix SUF] [-r] [--jsonl] [-T N]\n"
     "        compress the input for a model (default: balanced, o200k)\n"
     "  count [FILE|-] [--tokenizer NAME|all | --model MODEL] [--special] [--json] [--exact]\n"
     "        count tokens (default tokenizer: o200k); --exact with claude asks Anthropic's\n"
@@ -69,14 +74,33 @@ static const char usage_text[] =
     "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
     "  --keep-recent N   chat: leave the last N messages or turns untouched (default 0)\n"
     "  --compress-system chat: compress the system prompt too (by default it is kept as is)\n"
-    "  --stats           a one-line summary on stderr\n"
+    "  --stats           a one-line summary on stderr (batch: one per file, and a total)\n"
+    "  -o DIR            batch: write each FILE's output to DIR/FILE (the path as given)\n"
+    "  --suffix SUF      batch: write each FILE's output to FILE followed by SUF\n"
+    "  -r                batch: compress the files under each directory FILE, recursively\n"
+    "  --jsonl           batch: the input is JSON Lines, one {\"id\":..., \"text\":...} record\n"
+    "                    a line (with options as fields); one JSON result a line out\n"
+    "  -T N              batch: N threads (0: one per core; default 1); same output for any N\n"
+    "  --backend URL     a model rewrites the prose, chunk by chunk, and terse checks each\n"
+    "                    rewrite (docs/backend.md): URL is an OpenAI-compatible base such as\n"
+    "                    http://127.0.0.1:8080/v1; key from TERSE_BACKEND_KEY\n"
+    "  --backend-model NAME  the model to ask (default: \"default\")\n"
+    "  --backend-prompt FILE the system prompt (default: the seed project's)\n"
+    "  --backend-jobs N      concurrent requests (default 4)\n"
+    "  --backend-timeout S   seconds per request (default 60)\n"
+    "  --backend-retries N   retries on errors, 429 and 5xx (default 3)\n"
+    "  --backend-chunk N     tokens per chunk at most (default 512)\n"
+    "  --backend-no-cache    do not use the reply cache ($TERSE_CACHE)\n"
     "  -h, --help        show this help;  --version  show the version\n"
     "\n"
-    "Reads FILE, or standard input when FILE is - or absent.\n";
+    "Reads FILE, or standard input when FILE is - or absent. compress takes several\n"
+    "FILEs (their outputs go to stdout in order unless -o or --suffix is given); a\n"
+    "failing file or record is reported and the rest go on; the exit status is 1\n"
+    "when any failed.\n";
 
 static int error_reported; /* fail() said why the program stops */
 
-static void fail(int code, const char *fmt, ...)
+static _Noreturn void fail(int code, const char *fmt, ...)
 {
     va_list ap;
     error_reported = 1;
@@ -288,14 +312,55 @@ struct opts {
     int special;
     int json;
     int exact; /* count --exact: ask the provider (claude) */
+    /* compress: batch work (programs/batch.c) */
+    char **files; /* every FILE argument (argv's), n_files of them */
+    size_t n_files;
+    const char *outdir, *suffix, *threads;
+    int recursive, jsonl;
+    /* compress --backend: a model rewrites the prose (eval/backend.c) */
+    const char *backend, *backend_model, *backend_prompt, *backend_jobs, *backend_timeout,
+        *backend_retries, *backend_chunk;
+    int backend_no_cache;
 };
+
+/* compress's batch options: -o DIR, --suffix SUF, -r, --jsonl, -T N
+ * (also -TN and --threads N). Returns 1 when argv[*i] was one (and steps
+ * *i past its value), else 0. */
+static int parse_batch_opt(int argc, char **argv, int *i, struct opts *o)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "-r") == 0 || strcmp(a, "--recursive") == 0) {
+        o->recursive = 1;
+    } else if (strcmp(a, "--jsonl") == 0) {
+        o->jsonl = 1;
+    } else if (strncmp(a, "-T", 2) == 0 && a[2]) {
+        o->threads = a + 2;
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--suffix") == 0 || strcmp(a, "-T") == 0 ||
+               strcmp(a, "--threads") == 0) {
+        if (*i + 1 >= argc)
+            fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+        if (a[1] == 'o')
+            o->outdir = argv[++*i];
+        else if (a[2] == 's')
+            o->suffix = argv[++*i];
+        else
+            o->threads = argv[++*i];
+    } else {
+        return 0;
+    }
+    return 1;
+}
 
 static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, int allow_special)
 {
     int i;
     memset(o, 0, sizeof *o);
+    if (allow_json == 2 && !(o->files = calloc((size_t)argc, sizeof *o->files)))
+        fail(EXIT_INTERNAL, "out of memory");
     for (i = 2; i < argc; i++) {
         const char *a = argv[i];
+        if (allow_json == 2 && parse_batch_opt(argc, argv, &i, o))
+            continue;
         if (strcmp(a, "--tokenizer") == 0 || strcmp(a, "--model") == 0) {
             if (i + 1 >= argc)
                 fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
@@ -321,6 +386,21 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
             o->compress_system = 1;
         } else if (allow_json == 2 && strcmp(a, "--stats") == 0) {
             o->stats = 1;
+        } else if (allow_json == 2 && strcmp(a, "--backend-no-cache") == 0) {
+            o->backend_no_cache = 1;
+        } else if (allow_json == 2 && strncmp(a, "--backend", 9) == 0 &&
+                   (!a[9] || !strcmp(a + 9, "-model") || !strcmp(a + 9, "-prompt") || !strcmp(a + 9, "-jobs") ||
+                    !strcmp(a + 9, "-timeout") || !strcmp(a + 9, "-retries") || !strcmp(a + 9, "-chunk"))) {
+            const char **slot = !a[9] ? &o->backend
+                                : a[10] == 'm' ? &o->backend_model
+                                : a[10] == 'p' ? &o->backend_prompt
+                                : a[10] == 'j' ? &o->backend_jobs
+                                : a[10] == 't' ? &o->backend_timeout
+                                : a[10] == 'r' ? &o->backend_retries
+                                               : &o->backend_chunk;
+            if (i + 1 >= argc)
+                fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+            *slot = argv[++i];
         } else if (allow_json == 2 && strcmp(a, "--lang") == 0) {
             if (i + 1 >= argc)
                 fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
@@ -342,6 +422,9 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
                 o->budget = argv[++i];
         } else if (a[0] == '-' && a[1] != 0) {
             fail(EXIT_USAGE, "unknown option '%s' for '%s' (see terse --help)", a, argv[1]);
+        } else if (allow_json == 2) {
+            o->files[o->n_files++] = argv[i];
+            o->file = o->files[0];
         } else if (o->file) {
             fail(EXIT_USAGE, "only one input file may be given ('%s' and '%s')", o->file, a);
         } else {
@@ -594,15 +677,113 @@ static const char *code_note(size_t elided, size_t parse_errors, int code)
     return note;
 }
 
+/* A number option from min to max (dflt when absent), written as
+ * parse_number wants it. */
+static size_t number_opt(const char *v, const char *name, size_t dflt, size_t min, size_t max)
+{
+    unsigned long long k;
+    if (!v)
+        return dflt;
+    k = parse_number(name, v, max, "a number");
+    if (k < min)
+        fail(EXIT_USAGE, "%s needs a number from %zu to %zu, not '%s'", name, min, max, v);
+    return (size_t)k;
+}
+
+/* The backend's counts: chunks sent, rewritten, turned down by verdict. */
+static void verdict_counts(const terse_result *r, char *out, size_t cap)
+{
+    int v;
+    size_t used = 0;
+    out[0] = 0;
+    for (v = 1; v < TERSE_VERDICT_COUNT; v++)
+        if (r->rejected[v] && used < cap)
+            used += (size_t)snprintf(out + used, cap - used, "%s%s %zu", used ? ", " : "", terse_verdict_name(v),
+                                     r->rejected[v]);
+}
+
+/* --stats with --backend: a second line on stderr. */
+static void backend_stats(const struct eval_backend *be, const terse_result *r)
+{
+    char why[256];
+    size_t i, cached = 0, failed = 0, shown = 0;
+    double secs = 0, cost = 0;
+    int cost_known = 1;
+    for (i = 0; i < r->n_chunks; i++) {
+        cached += (size_t)r->chunks[i].cached;
+        secs += r->chunks[i].seconds;
+        if (r->chunks[i].cost < 0)
+            cost_known = 0;
+        else
+            cost += r->chunks[i].cost;
+    }
+    for (i = 0; i < be->n_calls; i++)
+        failed += !be->calls[i].ok;
+    verdict_counts(r, why, sizeof why);
+    fprintf(stderr, "terse: backend %s: %s, %zu rewritten by the model, %zu rejected%s%s%s; %zu cached, "
+                    "%s, %.2f s of calls",
+            be->model, plural(r->n_chunks, "chunk", "chunks"), r->rewritten, r->n_chunks - r->rewritten,
+            *why ? " (" : "", why, *why ? ")" : "", cached, plural(be->requests, "request", "requests"), secs);
+    if (cost_known)
+        fprintf(stderr, ", $%.6f\n", cost);
+    else
+        fputs(", cost unknown\n", stderr);
+    /* the first three failed calls say why; the count says how many more */
+    for (i = 0; i < be->n_calls && shown < 3; i++)
+        if (!be->calls[i].ok) {
+            fprintf(stderr, "terse: backend: chunk %zu: %s\n", i + 1, be->calls[i].err);
+            shown++;
+        }
+    if (failed > shown)
+        fprintf(stderr, "terse: backend: %s\n", plural(failed - shown, "more failed call", "more failed calls"));
+}
+
+/* --json with --backend: the "backend" member and the object's end. */
+static void backend_json(const struct eval_backend *be, const terse_result *r)
+{
+    size_t i;
+    int v;
+    fputs(",\"backend\":{\"model\":", stdout);
+    json_string(be->model);
+    printf(",\"chunks\":%zu,\"rewritten\":%zu,\"rejected\":%zu,\"why\":{", r->n_chunks, r->rewritten,
+           r->n_chunks - r->rewritten);
+    for (v = 1; v < TERSE_VERDICT_COUNT; v++)
+        printf("%s\"%s\":%zu", v > 1 ? "," : "", terse_verdict_name(v), r->rejected[v]);
+    printf("},\"requests\":%zu,\"calls\":[", be->requests);
+    for (i = 0; i < r->n_chunks; i++) {
+        const terse_chunk *c = &r->chunks[i];
+        printf("%s{\"start\":%zu,\"len\":%zu,\"verdict\":\"%s\",\"tokens_terse\":%zu,\"tokens_model\":%zu,"
+               "\"seconds\":%.3f,\"cost\":",
+               i ? "," : "", c->start, c->len, terse_verdict_name(c->verdict), c->tokens_terse, c->tokens_model,
+               c->seconds);
+        if (c->cost < 0)
+            fputs("null", stdout);
+        else
+            printf("%.8f", c->cost);
+        printf(",\"cached\":%s", c->cached ? "true" : "false");
+        if (c->missing[0]) {
+            fputs(",\"missing\":", stdout);
+            json_string(c->missing);
+        }
+        if (i < be->n_calls && !be->calls[i].ok) {
+            fputs(",\"error\":", stdout);
+            json_string(be->calls[i].err);
+        }
+        putchar('}');
+    }
+    fputs("]}}\n", stdout);
+}
+
 static int cmd_compress(int argc, char **argv)
 {
     struct opts o;
     terse_options opt;
     terse_ctx *ctx;
     terse_result r;
-    char *text;
+    char *text, *prompt = NULL;
     size_t len;
     int rc;
+    struct eval_backend be;
     parse_opts(argc, argv, &o, 2, 0);
     terse_options_init(&opt);
     if (o.tokenizer)
@@ -640,10 +821,105 @@ static int cmd_compress(int argc, char **argv)
         }
         opt.lang = o.lang;
     }
-    if (o.file && strcmp(o.file, "-") != 0)
-        opt.name = o.file;
     if (o.keep_recent)
         opt.keep_recent = (size_t)parse_number("--keep-recent", o.keep_recent, SIZE_MAX, "a number of messages");
+    if (!opt.tokenizer)
+        opt.tokenizer = terse_tokenizer_find("o200k");
+    if (o.n_files > 1 || o.outdir || o.suffix || o.recursive || o.jsonl || o.threads) {
+        struct batch bt;
+        memset(&bt, 0, sizeof bt);
+        if (o.backend)
+            fail(EXIT_USAGE, "--backend compresses one input; give one FILE without -o, --suffix, -r, "
+                             "--jsonl or -T");
+        bt.opt = opt;
+        if (o.jsonl) {
+            /* each record's result is a JSON line: compressed as --json would */
+            bt.opt.compact = 1;
+            bt.opt.count_newline = 0;
+        }
+        bt.level_given = o.level != NULL;
+        bt.json = o.json;
+        bt.stats = o.stats;
+        bt.jsonl = o.jsonl;
+        bt.recursive = o.recursive;
+        bt.outdir = o.outdir;
+        bt.suffix = o.suffix;
+        bt.files = o.files;
+        bt.n_files = o.n_files;
+        if (o.outdir && o.suffix)
+            fail(EXIT_USAGE, "give only one of -o DIR and --suffix SUF");
+        if (o.outdir && !*o.outdir)
+            fail(EXIT_USAGE, "-o needs a directory name");
+        if (o.suffix && !*o.suffix)
+            fail(EXIT_USAGE, "--suffix needs a non-empty suffix (the input would be overwritten)");
+        if (o.jsonl && (o.outdir || o.suffix))
+            fail(EXIT_USAGE, "--jsonl writes one result line per record to stdout; -o and --suffix "
+                             "are for files");
+        bt.threads = o.threads ? (long)parse_number("-T", o.threads, 1024, "a number of threads (0: one per core)")
+                               : 1;
+        rc = batch_compress(&bt);
+        free(o.files);
+        return rc;
+    }
+    if (o.file && strcmp(o.file, "-") != 0) {
+        struct stat st;
+        if (stat(o.file, &st) == 0 && S_ISDIR(st.st_mode))
+            fail(EXIT_USAGE, "'%s' is a directory (give -r to compress the files in it)", o.file);
+        opt.name = o.file;
+    }
+    free(o.files);
+    memset(&be, 0, sizeof be);
+    if (!o.backend && (o.backend_model || o.backend_prompt || o.backend_jobs || o.backend_timeout ||
+                       o.backend_retries || o.backend_chunk || o.backend_no_cache))
+        fail(EXIT_USAGE, "the --backend-* options need --backend URL");
+    if (o.backend) {
+        char err[256], cache[4096];
+        if (opt.budget)
+            fail(EXIT_USAGE, "--backend cannot be combined with --budget (a budget is fitted by terse's own "
+                             "passes)");
+        if (opt.level == TERSE_LEVEL_EXACT)
+            fail(EXIT_USAGE, "--backend rewrites wording, which level exact keeps: use safe, balanced or max");
+        be.url = o.backend;
+        be.model = o.backend_model;
+        be.jobs = (int)number_opt(o.backend_jobs, "--backend-jobs", 4, 1, 64);
+        be.timeout_s = (long)number_opt(o.backend_timeout, "--backend-timeout", 60, 1, 3600);
+        be.retries = (int)number_opt(o.backend_retries, "--backend-retries", 3, 0, 20);
+        be.backoff_ms = 500;
+        be.max_tokens = 2048;
+        opt.rewrite_tokens = number_opt(o.backend_chunk, "--backend-chunk", 512, 16, 100000);
+        if (o.backend_prompt) {
+            size_t plen;
+            prompt = read_input(o.backend_prompt, &plen);
+            if (plen == 0 || memchr(prompt, 0, plen)) {
+                free(prompt);
+                fail(EXIT_USAGE, "--backend-prompt '%s' is empty or not text", o.backend_prompt);
+            }
+            {
+                char *p = realloc(prompt, plen + 1);
+                if (!p) {
+                    free(prompt);
+                    fail(EXIT_INTERNAL, "out of memory");
+                }
+                prompt = p;
+            }
+            while (plen && (prompt[plen - 1] == '\n' || prompt[plen - 1] == '\r'))
+                plen--;
+            prompt[plen] = 0;
+            be.prompt = prompt;
+        }
+        if (!o.backend_no_cache) {
+            eval_cache_default_path(cache, sizeof cache);
+            be.cache_path = cache;
+        }
+        if (eval_backend_open(&be, err, sizeof err) != 0) {
+            free(prompt);
+            prompt = NULL;
+            fail(EXIT_USAGE, "%s", err);
+        }
+        be.cache_path = NULL; /* cache[] ends here; the cache is open */
+        opt.rewrite = eval_backend_rewrite;
+        opt.rewrite_user = &be;
+    }
     ctx = terse_ctx_new(&opt, &rc);
     if (!ctx)
         fail(rc == TERSE_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE, "compress: %s", terse_strerror(rc));
@@ -661,11 +937,15 @@ static int cmd_compress(int argc, char **argv)
         json_text(r.text, r.len);
         printf(",\"tokens_in\":%zu,\"tokens_out\":%zu,\"tokenizer\":\"%s\",\"exact\":%s,"
                "\"level\":\"%s\",\"type\":\"%s\",\"segments\":%zu,\"dropped\":%zu,"
-               "\"duplicates\":%zu,\"guard_fallbacks\":%zu,\"parse_errors\":%zu,\"elided\":%zu}\n",
+               "\"duplicates\":%zu,\"guard_fallbacks\":%zu,\"parse_errors\":%zu,\"elided\":%zu",
                r.tokens_in, r.tokens_out, terse_tokenizer_name(opt.tokenizer),
                terse_tokenizer_is_exact(opt.tokenizer) ? "true" : "false", terse_level_name(r.level),
                terse_type_name(r.type), r.segments, r.segments_dropped, r.duplicates,
                r.guard_fallbacks, r.parse_errors, r.elided);
+        if (o.backend)
+            backend_json(&be, &r);
+        else
+            fputs("}\n", stdout);
     } else {
         fwrite(r.text, 1, r.len, stdout);
         if (r.len && r.text[r.len - 1] != '\n')
@@ -685,7 +965,11 @@ static int cmd_compress(int argc, char **argv)
                 r.type == TERSE_TYPE_CODE || r.parse_errors || r.elided
                     ? code_note(r.elided, r.parse_errors, r.type == TERSE_TYPE_CODE)
                     : "");
+    if (o.stats && o.backend)
+        backend_stats(&be, &r);
     terse_result_free(&r);
+    eval_backend_close(&be);
+    free(prompt);
     return 0;
 }
 

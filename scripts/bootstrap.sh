@@ -10,7 +10,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="gcc make clang libclang-rt-14-dev llvm libutf8proc-dev libstemmer-dev pkg-config valgrind cppcheck nodejs npm python3 libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libmicrohttpd-dev redis-server wrk time"
+APT_PACKAGES="gcc make clang libclang-rt-14-dev llvm libutf8proc-dev libstemmer-dev pkg-config valgrind cppcheck nodejs npm python3 libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libmicrohttpd-dev redis-server wrk time man-db groff-base python3-venv"
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }

@@ -18,7 +18,14 @@
  *
  * The "model" answers from --script, a JSON array of {"all": [substrings], "reply": text}:
  * the first rule whose substrings all occur in the user message gives the reply;
- * otherwise "I do not know".
+ * otherwise "I do not know". The user message is the last message whose role is
+ * "user" (a system message may come first). A rule may instead say how to fail
+ * (OpenAI-compatible endpoints): "raw": a body sent as is with status 200,
+ * "hang": true (never answered), "finish": "length" (a cut-off reply), or
+ * "echo": true (the user message after its first line, as is).
+ * --pairs FILE (seed pairs, JSON Lines of {verbose, compressed}): a user message
+ *   "Compress:\n" + verbose gets the compressed reference; --garbage TEXT: any
+ *   message no rule or pair answers gets TEXT (default "I do not know").
  *
  * --errors: the first requests (any endpoint) get these statuses instead, in order;
  *   429 carries Retry-After (--retry-after, default 1; date:N sends the HTTP date N s ahead).
@@ -31,7 +38,8 @@
 const http = require('http');
 const fs = require('fs');
 
-const opt = { log: null, key: 'test-key', script: [], errors: [], retryAfter: '1', hangAfter: Infinity, delay: 0 };
+const opt = { log: null, key: 'test-key', script: [], errors: [], retryAfter: '1', hangAfter: Infinity, delay: 0,
+    pairs: new Map(), garbage: 'I do not know' };
 for (let i = 2; i < process.argv.length; i++) {
     const a = process.argv[i], v = process.argv[i + 1];
     switch (a) {
@@ -42,6 +50,14 @@ for (let i = 2; i < process.argv.length; i++) {
     case '--retry-after': opt.retryAfter = v; i++; break;
     case '--hang-after': opt.hangAfter = +v; i++; break;
     case '--delay-ms': opt.delay = +v; i++; break;
+    case '--garbage': opt.garbage = v; i++; break;
+    case '--pairs':
+        for (const line of fs.readFileSync(v, 'utf8').split('\n')) {
+            if (!line.trim()) continue;
+            const r = JSON.parse(line);
+            opt.pairs.set('Compress:\n' + r.verbose, r.compressed);
+        }
+        i++; break;
     default: process.stderr.write(`fake_provider: unknown option ${a}\n`); process.exit(1);
     }
 }
@@ -51,9 +67,17 @@ let count = 0, served = 0, inflight = 0;
 
 function log(rec) { fs.appendFileSync(opt.log, JSON.stringify(rec) + '\n'); }
 
+function rule(prompt) {
+    for (const r of opt.script) if (r.all.every(s => prompt.includes(s))) return r;
+    return null;
+}
+
 function reply(prompt) {
-    for (const r of opt.script) if (r.all.every(s => prompt.includes(s))) return r.reply;
-    return 'I do not know';
+    const r = rule(prompt);
+    if (r && r.echo) return prompt.slice(prompt.indexOf('\n') + 1);
+    if (r) return r.reply;
+    if (opt.pairs.has(prompt)) return opt.pairs.get(prompt);
+    return opt.garbage;
 }
 
 function errorBody(provider, status, msg) {
@@ -82,7 +106,8 @@ const server = http.createServer((req, res) => {
         let prompt = '';
         if (body && provider === 'gemini') prompt = ((body.contents || [])[0] || { parts: [] }).parts.map(p => p.text).join('');
         else if (body && Array.isArray(body.messages) && body.messages.length) {
-            const c = body.messages[0].content;
+            const users = body.messages.filter(m => m && m.role === 'user');
+            const c = (users.length ? users[users.length - 1] : body.messages[0]).content;
             prompt = typeof c === 'string' ? c : (c || []).map(p => p.text || '').join('');
         }
         const h = {};
@@ -115,6 +140,13 @@ const server = http.createServer((req, res) => {
             if (served >= opt.hangAfter) { rec.status = 0; log(rec); return; }
             served++;
             if (provider === 'anthropic-count') return send(200, { input_tokens: Math.ceil(Buffer.byteLength(prompt) / 4) });
+            const r = provider === 'compat' || provider === 'openai' ? rule(prompt) : null;
+            if (r && r.hang) { rec.status = 0; log(rec); return; /* never answered: a timeout */ }
+            if (r && r.raw !== undefined) {
+                rec.status = 200; log(rec);
+                res.writeHead(200, { 'content-type': 'application/json' });
+                return res.end(r.raw);
+            }
             const text = reply(prompt);
             if (provider === 'anthropic') {
                 return send(200, { id: `msg_${n}`, type: 'message', role: 'assistant', model: body.model,
@@ -126,7 +158,7 @@ const server = http.createServer((req, res) => {
                     usageMetadata: { promptTokenCount: Math.ceil(prompt.length / 4), candidatesTokenCount: 3 } });
             }
             return send(200, { id: `chatcmpl-${n}`, object: 'chat.completion', model: body.model,
-                choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+                choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: (r && r.finish) || 'stop' }],
                 usage: { prompt_tokens: Math.ceil(prompt.length / 4), completion_tokens: 3 } });
         }, opt.delay);
     });

@@ -2,9 +2,13 @@
 # run.sh - the whole test suite, as `make test` and CI run it.
 #
 # Groups: the build with gcc; unit tests; CLI tests; the tool pass over
-# terminal output generated on the machine (tests/tool.sh); the code pass's
+# terminal output generated on the machine (tests/tool.sh); batch work
+# (several files, -r, --jsonl, -T); the Python binding (unittest, pip into
+# a fresh venv); the manual page against --help; make install into a
+# temporary prefix; the code pass's
 # syntax-tree equivalence on a sample of the machine's code (tests/code); the unit and CLI tests
-# again under AddressSanitizer + UndefinedBehaviorSanitizer (clang);
+# again under AddressSanitizer + UndefinedBehaviorSanitizer (clang); batch
+# work on several threads under ThreadSanitizer (tests/tsan.sh);
 # exactness against the reference tokenizers under node; terse eval against
 # an independent recount; JSON cost against TOON (tests/json_cost.sh, node);
 # the budget property over the machine's files (tests/budget_prop.sh);
@@ -66,6 +70,7 @@ check() {
 
 build_release() { check "build: gcc -Wall -Wextra -Werror" make -s all unit; }
 build_asan() { check "build: clang with ASan + UBSan" make -s asan; }
+build_tsan() { check "build: clang with ThreadSanitizer" make -s tsan; }
 
 run_fuzz() {
     check "build: libFuzzer targets" make -s fuzz || return 0
@@ -94,6 +99,11 @@ run_valgrind() {
             valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
             --error-exitcode=1 build/terse compress --level $level examples/incident-report.md
     done
+    check "valgrind: terse compress --backend (threads, libcurl, SQLite) leaks nothing" \
+        env TERSE_CACHE="$LOGS/backend-valgrind.sqlite" \
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=1 build/terse compress examples/incident-report.md --backend http://127.0.0.1:9/v1 \
+        --backend-retries 0
     if [ -n "$(shared_data)" ]; then
         check "valgrind: terse eval leaks nothing" \
             valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
@@ -101,6 +111,11 @@ run_valgrind() {
     else
         echo "# skip - valgrind: terse eval: the shared data sets (../shared/data) are not beside this checkout"
     fi
+    check "valgrind: terse compress -T2 over files and --jsonl leaks nothing" sh -c '
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+            --error-exitcode=1 build/terse compress -T2 -r examples tests/fuzz-seeds/chat-openai.json > /dev/null &&
+        valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+            --error-exitcode=1 build/terse compress -T2 --jsonl tests/fuzz-seeds/batch-record.json > /dev/null'
     check "valgrind: terse compress --budget --query leaks nothing" \
         valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
         --error-exitcode=1 build/terse compress --budget 120 --query 'why did checkout fail' \
@@ -151,13 +166,21 @@ run_lint() { check "lint: cppcheck, clang -Werror and the layers" make -s lint; 
 group build build_release
 group unit build/test_unit
 group cli tests/cli.sh build
+group batch tests/batch.sh build
+group python tests/python.sh build
+group manual tests/manual.sh build
+group install tests/install.sh build
 group code tests/code/corpus.sh build quick
 group asan-build build_asan
 group asan-unit build/asan/test_unit
 group asan-cli tests/cli.sh build/asan
+group asan-batch tests/batch.sh build/asan
 group asan-eval tests/eval.sh build/asan
 group asan-judge tests/judge.sh build/asan
+group asan-backend tests/backend.sh build/asan
 group asan-proxy tests/proxy.sh build/asan
+group tsan-build build_tsan
+group tsan tests/tsan.sh build/tsan build
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group tool tests/tool.sh build
@@ -166,6 +189,7 @@ group budget tests/budget_prop.sh build
 group fidelity node tests/fidelity/fidelity.js build
 group eval tests/eval.sh build
 group judge tests/judge.sh build
+group backend tests/backend.sh build
 group proxy tests/proxy.sh build
 group fuzz run_fuzz
 group valgrind run_valgrind

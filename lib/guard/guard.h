@@ -23,6 +23,14 @@ typedef int (*guard_common_word_fn)(const char *word, size_t len);
 int guard_check(const char *in, size_t in_len, const char *out, size_t out_len,
                 guard_common_word_fn common, const char **first_missing, size_t *missing_len);
 
+/* The same for a text of several sentences (a model's rewrite of a chunk):
+ * a capitalized common word at the start of any sentence (after . ! ? :, a
+ * line break or a list marker) is not protected, as at the start of one;
+ * nor is a capitalized word at a sentence start that in also writes in
+ * lower case ("Once" where in says "once" too). */
+int guard_check_text(const char *in, size_t in_len, const char *out, size_t out_len,
+                     guard_common_word_fn common, const char **first_missing, size_t *missing_len);
+
 /* Whether token t of s is an item the guards protect (number, negation,
  * URL, e-mail, path, code span, quoted string, capitalized name; a
  * capitalized common word at a sentence start is not). Exposed for
@@ -35,5 +43,24 @@ struct lex_tok;
 int guard_check_lexed(const char *in, size_t in_len, const struct lex_tok *ti, size_t ni, const char *out,
                       size_t out_len, const struct lex_tok *to, size_t no, guard_common_word_fn common,
                       const char **first_missing, size_t *missing_len);
+
+/* The kind of a protected item (as guard_check's first_missing points at
+ * it): for reports of why a text failed. */
+enum guard_kind { GUARD_NUMBER = 1, GUARD_NEGATION, GUARD_NAME, GUARD_IDENTIFIER };
+
+/* Returns the guard_kind of item[0..len): a number or digit group, a
+ * negation word, a capitalized word, or else an identifier (URL, path,
+ * e-mail address, code span, quoted string). */
+int guard_item_kind(const char *item, size_t len);
+
+/* Counts the words of out[0..out_len) that in[0..in_len) does not imply:
+ * a word is implied when it is a stop word, a single letter, or a word of
+ * in (any ASCII case), or when its letters, starting with the same one, are
+ * a subsequence of a word of in ("approx", "mgmt", "yrs" abbreviate
+ * "approximately", "management", "years"); a digit group or a name
+ * (is_valid, a.out, x86) of out is implied when in contains it. *words (if not NULL) gets the number of words and
+ * digit groups of out. Returns (size_t)-1 when memory runs out. Used to
+ * check a model's rewrite, which may abbreviate but not invent. */
+size_t guard_novel_words(const char *in, size_t in_len, const char *out, size_t out_len, size_t *words);
 
 #endif

@@ -74,6 +74,8 @@ struct job {
     char qbuf[512];
     size_t fallbacks, duplicates, parse_errors, elided;
     struct json_doc *parsed; /* the input as JSON, if detection parsed it */
+    terse_chunk *chunks;     /* the rewrite callback's chunks (rewrite.c), or NULL */
+    size_t n_chunks, rewritten, rejected[TERSE_VERDICT_COUNT];
     int oom;
 };
 

@@ -16,6 +16,7 @@
 #include "../passes/tabular.h"
 #include "code_dispatch.h"
 #include "document.h"
+#include "rewrite.h"
 #include "score.h"
 
 /* A JSON block or ```json fence of a prose document at safe and up: its
@@ -319,6 +320,12 @@ int compress_doc(struct job *j, int level, struct buf *out, size_t *dropped)
         for (i = 0; i < j->n_segs && top > 0.5; i++)
             if (!j->segs[i].removed && j->segs[i].score >= top / 2)
                 compress_seg(j, &j->segs[i], TERSE_LEVEL_BALANCED);
+    }
+    if (j->o->rewrite && !j->oom) {
+        /* a model backend: accepted rewrites replace chunks of segments */
+        int rc = rewrite_doc(j);
+        if (rc != TERSE_OK)
+            return rc;
     }
     assemble(j, 0, out, dropped);
     return TERSE_OK;
