@@ -85,10 +85,16 @@ static inline int lex_starts(const char *s, size_t n, const char *p)
 /* 1 when the line s[0..n) contains the C string p (exact bytes). */
 static inline int lex_contains(const char *s, size_t n, const char *p)
 {
-    size_t L = strlen(p), i;
-    for (i = 0; i + L <= n; i++)
-        if (s[i] == p[0] && memcmp(s + i, p, L) == 0)
+    size_t L = strlen(p);
+    const char *q = s, *end = s + n;
+    if (L == 0)
+        return 1;
+    /* memchr finds the candidates: the detectors call this on every line */
+    while ((size_t)(end - q) >= L && (q = memchr(q, p[0], (size_t)(end - q) - L + 1)) != NULL) {
+        if (memcmp(q + 1, p + 1, L - 1) == 0)
             return 1;
+        q++;
+    }
     return 0;
 }
 

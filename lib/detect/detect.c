@@ -94,9 +94,10 @@ static int log_line(const char *s, size_t n)
         return 1; /* 12:34:56 */
     if (n >= 15 && strchr("JFMASOND", s[0]) && s[3] == ' ' && s[6] == ' ' && s[9] == ':')
         return 1; /* syslog: Jan  2 12:34:56 */
-    if (lex_starts(s, n, "[INFO") || lex_starts(s, n, "[WARN") || lex_starts(s, n, "[ERROR") ||
+    if (n && (s[0] == '[' || s[0] == 'I' || s[0] == 'W' || s[0] == 'E' || s[0] == 'D') &&
+        (lex_starts(s, n, "[INFO") || lex_starts(s, n, "[WARN") || lex_starts(s, n, "[ERROR") ||
         lex_starts(s, n, "[DEBUG") || lex_starts(s, n, "INFO ") || lex_starts(s, n, "WARN") ||
-        lex_starts(s, n, "ERROR ") || lex_starts(s, n, "DEBUG "))
+         lex_starts(s, n, "ERROR ") || lex_starts(s, n, "DEBUG ")))
         return 1;
     return stamp_near_start(s, n) || tool_line(s, n);
 }
@@ -113,8 +114,8 @@ static int tool_line(const char *s, size_t n)
         "==", "SUMMARY: ", "#   ",
     };
     size_t i;
-    for (i = 0; i < sizeof heads / sizeof heads[0]; i++)
-        if (lex_starts(s, n, heads[i]))
+    for (i = 0; n && i < sizeof heads / sizeof heads[0]; i++)
+        if (heads[i][0] == s[0] && lex_starts(s, n, heads[i])) /* the first byte first: runs on every line */
             return 1;
     if (n >= 3 && s[0] == '#' && s[1] >= '0' && s[1] <= '9')
         return 1; /* libFuzzer: #1024  pulse  cov: ... */

@@ -120,16 +120,6 @@ static int is_hex(const char *s, size_t n)
     return n > 0;
 }
 
-/* Whether c starts one of heads. */
-static int head_char(const char *const *heads, size_t nh, char c)
-{
-    size_t i;
-    for (i = 0; i < nh; i++)
-        if (heads[i][0] == c)
-            return 1;
-    return 0;
-}
-
 static int trace_line(const char *s, size_t n)
 {
     static const char *const heads[] = {
@@ -137,8 +127,8 @@ static int trace_line(const char *s, size_t n)
         "Caused by: ", "\t... ",
     };
     size_t i;
-    for (i = 0; n && head_char(heads, sizeof heads / sizeof heads[0], s[0]) && i < sizeof heads / sizeof heads[0]; i++)
-        if (lex_starts(s, n, heads[i]))
+    for (i = 0; n && i < sizeof heads / sizeof heads[0]; i++) /* the first byte first */
+        if (heads[i][0] == s[0] && lex_starts(s, n, heads[i]))
             return 2;
     /* go: "main.f(...)" then "\t/path/file.go:12 +0x1d" */
     if (n > 1 && s[0] == '\t' && lex_contains(s, n, ".go:"))
@@ -156,8 +146,8 @@ static int test_line(const char *s, size_t n)
         "running ", "test result:", "OK", "FAILED", "ERROR:", "FAIL:", "ok - ", "not ok - ",
     };
     size_t i;
-    for (i = 0; n && head_char(heads, sizeof heads / sizeof heads[0], s[0]) && i < sizeof heads / sizeof heads[0]; i++)
-        if (lex_starts(s, n, heads[i]))
+    for (i = 0; n && i < sizeof heads / sizeof heads[0]; i++) /* the first byte first */
+        if (heads[i][0] == s[0] && lex_starts(s, n, heads[i]))
             return 1;
     if (lex_contains(s, n, " ... "))
         return lex_contains(s, n, " ... ok") || lex_contains(s, n, " ... FAIL") || lex_contains(s, n, " ... ERROR") ||
@@ -174,10 +164,10 @@ static int build_line(const char *s, size_t n)
         "In file included from ", "collect2: ", "mkdir ", "install ", "cp ", "rm ", "npm ", "node ",
     };
     size_t i;
-    for (i = 0; n && head_char(heads, sizeof heads / sizeof heads[0], s[0]) && i < sizeof heads / sizeof heads[0]; i++)
-        if (lex_starts(s, n, heads[i]))
+    for (i = 0; n && i < sizeof heads / sizeof heads[0]; i++) /* the first byte first */
+        if (heads[i][0] == s[0] && lex_starts(s, n, heads[i]))
             return 1;
-    return lex_contains(s, n, ": ") && (lex_contains(s, n, ": error: ") || lex_contains(s, n, ": warning: ") ||
+    return memchr(s, ':', n) && lex_contains(s, n, ": ") && (lex_contains(s, n, ": error: ") || lex_contains(s, n, ": warning: ") ||
                                         lex_contains(s, n, ": note: ") || lex_contains(s, n, ": In function "));
 }
 

@@ -47,6 +47,7 @@ struct enc {
     struct buf *b;
     unsigned used;
     size_t author; /* index + 1 of the last "Author: " line seen, or 0 */
+    size_t date;   /* index + 1 of the last "Date:" line seen, or 0 */
     const char *mac[MACROS]; /* the macros ~A .. ~Z: starts of lines */
     size_t macn[MACROS];
     size_t next_mac;
@@ -75,6 +76,8 @@ static void seen(struct enc *e, size_t a, size_t b)
     for (; a < b; a++)
         if (!e->L[a].marker && starts(&e->L[a], "Author: "))
             e->author = a + 1;
+        else if (!e->L[a].marker && starts(&e->L[a], "Date:"))
+            e->date = a + 1;
 }
 
 /* A ruler: eight or more of one of "=-*_#+~." and nothing else. */
@@ -135,17 +138,56 @@ static size_t put_diff(struct enc *e, size_t i)
     return 4;
 }
 
+/* Whether p (8 bytes or more) starts with a time "NN:NN:NN". */
+static int is_time(const char *p)
+{
+    size_t k;
+    for (k = 0; k < 8; k++)
+        if (k == 2 || k == 5 ? p[k] != ':' : (p[k] < '0' || p[k] > '9'))
+            return 0;
+    return 1;
+}
+
+/* Where the first time "NN:NN:NN" of p[0..n) is, or n. */
+static size_t time_at(const char *p, size_t n)
+{
+    size_t k;
+    for (k = 0; k + 8 <= n; k++)
+        if (p[k] == ':' && k >= 2 && is_time(p + k - 2))
+            return k - 2;
+    return n;
+}
+
 /* "commit H" followed by the same Author line as the commit above: writes
- * "~c H" and returns 2, else 0. */
+ * "~c H" and returns 2; when the Date line after them is the Date line
+ * above but for its time T, "~c T H" and returns 3; else 0. */
 static size_t put_commit(struct enc *e, size_t i)
 {
-    const struct line *a;
+    const struct line *a, *d, *pd;
+    size_t t;
     if (!e->author || i + 2 > e->m || !free_line(&e->L[i]) || !free_line(&e->L[i + 1]) ||
         !starts(&e->L[i], "commit "))
         return 0;
+    if (e->L[i].n >= 16 && is_time(e->L[i].p + 7) && e->L[i].p[15] == ' ')
+        return 0; /* would read as "~c T H" */
     a = &e->L[e->author - 1];
     if (!same_line(&e->L[i + 1], a))
         return 0;
+    if (e->date && i + 3 <= e->m && free_line(&e->L[i + 2]) && starts(&e->L[i + 2], "Date:")) {
+        d = &e->L[i + 2];
+        pd = &e->L[e->date - 1];
+        t = time_at(pd->p, pd->n);
+        if (d->n == pd->n && t < pd->n && is_time(d->p + t) && memcmp(d->p, pd->p, t) == 0 &&
+            memcmp(d->p + t + 8, pd->p + t + 8, d->n - t - 8) == 0) {
+            buf_adds(e->b, "~c ");
+            buf_add(e->b, d->p + t, 8);
+            buf_addc(e->b, ' ');
+            buf_add(e->b, e->L[i].p + 7, e->L[i].n - 7);
+            buf_addc(e->b, '\n');
+            e->used |= USE_C;
+            return 3;
+        }
+    }
     buf_adds(e->b, "~c ");
     buf_add(e->b, e->L[i].p + 7, e->L[i].n - 7);
     buf_addc(e->b, '\n');
@@ -343,6 +385,7 @@ struct col {
     char kind; /* '<' start, '>' end, '+' one space after the previous */
     size_t pos;
     int konst;
+    int ditto; /* a blank cell stands for the cell above */
 };
 
 /* Whether row fields st/en fit the columns. */
@@ -465,6 +508,23 @@ static size_t put_table(struct enc *e, size_t i)
         }
         (void)row_fields(&e->L[first], ncol, st0, en0);
     }
+    /* ditto columns: a cell the same as the one above is left blank
+     * (cells are never empty, so a blank reads back as a ditto) */
+    {
+        size_t same[MAX_COLS] = {0};
+        for (r = first; r < j; r++) {
+            (void)row_fields(&e->L[r], ncol, st, en);
+            for (k = 0; r > first && k + 1 < ncol; k++)
+                same[k] += en[k] - st[k] == en0[k] - st0[k] &&
+                           memcmp(e->L[r].p + st[k], e->L[r - 1].p + st0[k], en[k] - st[k]) == 0;
+            memcpy(st0, st, sizeof st0);
+            memcpy(en0, en, sizeof en0);
+        }
+        for (k = 0; k + 1 < ncol; k++)
+            c[k].ditto = !c[k].konst && same[k] > 0;
+    }
+    c[ncol - 1].ditto = 0;
+    (void)row_fields(&e->L[first], ncol, st0, en0);
     snprintf(num, sizeof num, "~t%zu", j - first);
     buf_adds(e->b, num);
     for (k = 0; k < ncol; k++) {
@@ -474,6 +534,8 @@ static size_t put_table(struct enc *e, size_t i)
             snprintf(num, sizeof num, " %c%zu", c[k].kind, c[k].pos);
             buf_adds(e->b, num);
         }
+        if (c[k].ditto)
+            buf_addc(e->b, '"');
         if (c[k].konst) {
             buf_addc(e->b, '=');
             buf_add(e->b, e->L[first].p + st0[k], en0[k] - st0[k]);
@@ -488,10 +550,16 @@ static size_t put_table(struct enc *e, size_t i)
                 continue;
             if (sep)
                 buf_addc(e->b, ' ');
-            buf_add(e->b, e->L[r].p + st[k], en[k] - st[k]);
+            if (c[k].ditto && r > first && en[k] - st[k] == en0[k] - st0[k] &&
+                memcmp(e->L[r].p + st[k], e->L[r - 1].p + st0[k], en[k] - st[k]) == 0)
+                ; /* blank: the cell above */
+            else
+                buf_add(e->b, e->L[r].p + st[k], en[k] - st[k]);
             sep = 1;
         }
         buf_addc(e->b, '\n');
+        memcpy(st0, st, sizeof st0);
+        memcpy(en0, en, sizeof en0);
     }
     e->used |= USE_T;
     return j - i;
@@ -833,6 +901,7 @@ static int encode_lines(const struct line *L, size_t m, int noeol, struct buf *o
     e.b = &body;
     e.used = 0;
     e.author = 0;
+    e.date = 0;
     memset(e.mac, 0, sizeof e.mac);
     memset(e.macn, 0, sizeof e.macn);
     e.next_mac = 0;
@@ -856,7 +925,7 @@ static int encode_lines(const struct line *L, size_t m, int noeol, struct buf *o
     if (e.used & USE_H)
         buf_adds(out, "; ~hN: N hits, indent D: first D /-parts of the path as above");
     if (e.used & USE_T)
-        buf_adds(out, "; ~tN COLS: N rows 1-space apart (COLS: <C/>C starts/ends at column C, =V: all V)");
+        buf_adds(out, "; ~tN COLS: N rows 1-space apart (COLS: <C/>C starts/ends at column C, =V: all V, C\": a blank cell is the cell above)");
     if (e.used & USE_X)
         buf_adds(out, "; ~xN[/K]: line (K lines) above N times");
     if (e.used & USE_R)
@@ -864,7 +933,7 @@ static int encode_lines(const struct line *L, size_t m, int noeol, struct buf *o
     if (e.used & USE_D)
         buf_adds(out, "; ~d F I: diff --git a/F b/F, index I, ---/+++ F");
     if (e.used & USE_C)
-        buf_adds(out, "; ~c H: commit H, Author as above");
+        buf_adds(out, "; ~c H: commit H, Author as above (~c T H: and Date as above at time T)");
     if (e.used & USE_M)
         buf_adds(out, "; ~X=T: ~X stands for T");
     if (e.used & USE_CUT)
@@ -907,9 +976,11 @@ struct dec {
     size_t *off; /* start of each line written */
     size_t nl, cap;
     size_t author, author_n; /* the last "Author: " line written */
+    size_t date, date_n;     /* the last "Date:" line written */
     const char *mac[MACROS];
     size_t macn[MACROS];
     int have_author;
+    int have_date;
     int oom;
 };
 
@@ -938,6 +1009,10 @@ static void end_line(struct dec *d, size_t at)
         d->author = at;
         d->author_n = d->out->len - at;
         d->have_author = 1;
+    } else if (d->out->len - at >= 5 && memcmp(d->out->p + at, "Date:", 5) == 0) {
+        d->date = at;
+        d->date_n = d->out->len - at;
+        d->have_date = 1;
     }
     buf_addc(d->out, '\n');
 }
@@ -989,7 +1064,7 @@ static int next_line(const char *s, size_t n, size_t *i, const char **p, size_t 
 
 /* One table row r[0..rn) placed by the columns c. Returns 0 or -1. */
 static int table_row(struct dec *d, const struct col *c, size_t ncol, const char *const *kv, const size_t *kn,
-                     const char *r, size_t rn)
+                     const char **pv, size_t *pn, const char *r, size_t rn)
 {
     size_t k, at = 0, cur = 0, start = begin_line(d);
     if (start == (size_t)-1)
@@ -1002,11 +1077,21 @@ static int table_row(struct dec *d, const struct col *c, size_t ncol, const char
             fl = kn[k];
         } else if (k + 1 < ncol) {
             const char *sp = at < rn ? memchr(r + at, ' ', rn - at) : NULL;
-            if (!sp || sp == r + at)
+            if (!sp)
                 return -1;
-            f = r + at;
-            fl = (size_t)(sp - f);
-            at += fl + 1;
+            if (sp == r + at) { /* blank: the cell above */
+                if (!c[k].ditto || !pv[k])
+                    return -1;
+                f = pv[k];
+                fl = pn[k];
+                at++;
+            } else {
+                f = r + at;
+                fl = (size_t)(sp - f);
+                at += fl + 1;
+            }
+            pv[k] = f;
+            pn[k] = fl;
         } else {
             if (at >= rn)
                 return -1;
@@ -1054,6 +1139,7 @@ static int table_head(const char *q, const char *end, size_t *v, struct col *c, 
         c[k].kind = *q++;
         c[k].pos = 0;
         c[k].konst = 0;
+        c[k].ditto = 0;
         kv[k] = NULL;
         kn[k] = 0;
         if (c[k].kind == '<' || c[k].kind == '>') {
@@ -1063,6 +1149,10 @@ static int table_head(const char *q, const char *end, size_t *v, struct col *c, 
                 return -1;
         } else if (c[k].kind != '+') {
             return -1;
+        }
+        if (q < end && *q == '"') {
+            q++;
+            c[k].ditto = 1;
         }
         if (q < end && *q == '=') {
             const char *b = ++q;
@@ -1075,7 +1165,12 @@ static int table_head(const char *q, const char *end, size_t *v, struct col *c, 
         }
         (*ncol)++;
     }
-    return *ncol == 0 || kv[*ncol - 1] ? -1 : 0;
+    if (*ncol == 0 || kv[*ncol - 1] || c[*ncol - 1].ditto)
+        return -1;
+    for (size_t k = 0; k < *ncol; k++)
+        if (kv[k] && c[k].ditto)
+            return -1;
+    return 0;
 }
 
 int tool_decode(const char *s, size_t n, struct buf *out, char *err, size_t err_len)
@@ -1169,19 +1264,34 @@ int tool_decode(const char *s, size_t n, struct buf *out, char *err, size_t err_
                 end_line(&d, at);
             }
         } else if (len >= 3 && p[1] == 'c' && p[2] == ' ') {
+            int tm;
             if (!d.have_author) {
                 rc = fail(err, err_len, ln, "~c without an Author line above");
                 break;
             }
             if ((at = begin_line(&d)) == (size_t)-1)
                 break;
+            tm = len >= 12 && is_time(p + 3) && p[11] == ' ';
             buf_adds(out, "commit ");
-            buf_add(out, p + 3, len - 3);
+            buf_add(out, p + (tm ? 12 : 3), len - (tm ? 12 : 3));
             end_line(&d, at);
             if (buf_reserve(out, d.author_n + 1) != 0 || (at = begin_line(&d)) == (size_t)-1)
                 break;
             buf_add(out, out->p + d.author, d.author_n);
             end_line(&d, at);
+            if (tm) {
+                size_t t, dn = d.date_n;
+                if (!d.have_date || (t = time_at(out->p + d.date, dn)) == dn) {
+                    rc = fail(err, err_len, ln, "~c T without a Date line with a time above");
+                    break;
+                }
+                if (buf_reserve(out, dn + 1) != 0 || (at = begin_line(&d)) == (size_t)-1)
+                    break;
+                buf_add(out, out->p + d.date, t);
+                buf_add(out, p + 3, 8);
+                buf_add(out, out->p + d.date + t + 8, dn - t - 8);
+                end_line(&d, at);
+            }
         } else if (len >= 3 && (p[1] == 'p' || p[1] == 'h')) {
             size_t prev = 0, prev_n = 0;
             int hits = p[1] == 'h';
@@ -1224,7 +1334,8 @@ int tool_decode(const char *s, size_t n, struct buf *out, char *err, size_t err_
         } else if (len >= 3 && p[1] == 't') {
             struct col c[MAX_COLS];
             const char *kv[MAX_COLS];
-            size_t kn[MAX_COLS], ncol;
+            size_t kn[MAX_COLS], pn[MAX_COLS] = {0}, ncol;
+            const char *pv[MAX_COLS] = {NULL};
             if (table_head(p + 2, end, &v, c, kv, kn, &ncol) != 0) {
                 rc = fail(err, err_len, ln, "bad ~t columns");
                 break;
@@ -1235,7 +1346,7 @@ int tool_decode(const char *s, size_t n, struct buf *out, char *err, size_t err_
                     break;
                 }
                 ln++;
-                if (table_row(&d, c, ncol, kv, kn, p, len) != 0) {
+                if (table_row(&d, c, ncol, kv, kn, pv, pn, p, len) != 0) {
                     rc = fail(err, err_len, ln, "table row does not fit its columns");
                     break;
                 }

@@ -110,6 +110,11 @@ static void test_round_trips(void)
         "=================\n-----\n========================================\n",
         "a\r\nb\r\n", "p:1:x\np:2:y\np:3:z", "\n\n\n\n", "  a  b  c\n  d  e  f\n  g  h  i\n",
         "a b c\na  b c\na b  c\n",
+        /* a cell '"' in a ditto column */
+        "x  \"  1  a\ny  \"  1  b\nz  \"  1  c\nw  q  1  d\n",
+        /* a commit line that reads as "~c T H" */
+        "commit a\nAuthor: A\nDate: 10:00:00 x\ncommit 12:00:00 b\nAuthor: A\nDate: 11:00:00 x\n",
+        "commit a\nAuthor: A\nDate: 10:00:00 x\ncommit b\nAuthor: A\nDate: 11:00:00 y\n",
     };
     struct buf enc = {0};
     size_t i;
@@ -148,11 +153,14 @@ static void test_forms(void)
     CHECK(strstr(enc.p, "~d lib/x.c 1234abc..5678def 100644\n@@") != NULL);
     CHECK(round_trip(gitlog, sizeof gitlog - 1, TERSE_LEVEL_SAFE, &enc));
     buf_addc(&enc, 0);
-    CHECK(strstr(enc.p, "~c 1123456789abcdef0123456789abcdef01234567\nDate:") != NULL);
+    /* the same Date line but for its time: "~c T H" */
+    CHECK(strstr(enc.p, "~c 18:08:10 1123456789abcdef0123456789abcdef01234567\n\n    Second") != NULL);
     CHECK(strstr(enc.p, "commit 2123456789abcdef0123456789abcdef01234567\nAuthor: C D") != NULL);
     CHECK(round_trip(ls_l, sizeof ls_l - 1, TERSE_LEVEL_SAFE, &enc));
     buf_addc(&enc, 0);
     CHECK(strstr(enc.p, "=root") != NULL && strstr(enc.p, "drwxr-xr-x 2 4096 Dec 7 19:08 bin\n") != NULL);
+    /* cells the same as the cell above are blank */
+    CHECK(strstr(enc.p, "\n-rw-r--r-- 1 120    a file with spaces\n") != NULL);
     CHECK(round_trip(trace, sizeof trace - 1, TERSE_LEVEL_SAFE, &enc));
     buf_addc(&enc, 0);
     CHECK(strstr(enc.p, "~x3/2\n") != NULL);
@@ -194,7 +202,9 @@ static void test_malformed(void)
         "~tool x\n~p2\n/a\n", "~tool x\n~p2\n  a\n", "~tool x\n~p2\n/a\n     b\n", "~tool x\n~x2\n",
         "~tool x\n~t1 <0 >2\nabc def\n", "~tool x\n~t1 <0 <1=v\nrow\n", "~tool x\n~c abc\n", "~tool x\n~B\n",
         "~tool x\n~q\n", "~tool x\n~noeol\nmore\n", "~tool x\n~2 p:{*}\n1\n", "~tool x\n~x0\n", "~tool x\n~r=01\n",
-        "~tool x\na\n~x99999999999\n",
+        "~tool x\na\n~x99999999999\n", "~tool x\n~t2 <0\" <2\n a\n b\n", "~tool x\n~t2 <0 <2\na b\n c\n", "~tool x\n~t1 <0 <2\"\na b\n",
+        "~tool x\n~t1 <0\"=v <2\nb\n", "~tool x\nAuthor: A\n~c 10:00:00 h\n",
+        "~tool x\nAuthor: A\nDate: none\n~c 10:00:00 h\n",
     };
     size_t i;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
