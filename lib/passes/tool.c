@@ -36,6 +36,23 @@ struct line {
 
 enum { USE_P = 1, USE_G = 2, USE_T = 4, USE_X = 8, USE_R = 16, USE_D = 32, USE_C = 64, USE_CUT = 128, USE_M = 256, USE_H = 512 };
 
+/* The head line's legend: what each form used stands for, in this order. */
+static const struct {
+    unsigned use;
+    const char *text;
+} legend[] = {
+    {USE_P, "; ~pN: N paths, indent D: first D /-parts as above"},
+    {USE_G, "; ~N P{*}: N lines after P"},
+    {USE_H, "; ~hN: N hits, indent D: first D /-parts of the path as above"},
+    {USE_T, "; ~tN COLS: N rows 1-space apart (COLS: <C/>C starts/ends at column C, =V: all V, C\": a blank cell is the cell above)"},
+    {USE_X, "; ~xN[/K]: line (K lines) above N times"},
+    {USE_R, "; ~rCN: C N times"},
+    {USE_D, "; ~d F I: diff --git a/F b/F, index I, ---/+++ F"},
+    {USE_C, "; ~c H: commit H, Author as above (~c T H: and Date as above at time T)"},
+    {USE_M, "; ~X=T: ~X stands for T"},
+    {USE_CUT, "; ~-N: N like lines cut"},
+};
+
 #define MACROS 26      /* ~A .. ~Z */
 #define MACRO_MIN 40   /* a shared start this long (bytes) becomes a macro */
 #define MACRO_BACK 8   /* looked for in this many lines above */
@@ -918,26 +935,9 @@ static int encode_lines(const struct line *L, size_t m, int noeol, struct buf *o
     if (noeol)
         buf_adds(&body, "~noeol\n");
     buf_adds(out, e.used & USE_CUT ? TOOL_HEAD "output, thinned" : TOOL_HEAD "output, lossless (terse decode)");
-    if (e.used & USE_P)
-        buf_adds(out, "; ~pN: N paths, indent D: first D /-parts as above");
-    if (e.used & USE_G)
-        buf_adds(out, "; ~N P{*}: N lines after P");
-    if (e.used & USE_H)
-        buf_adds(out, "; ~hN: N hits, indent D: first D /-parts of the path as above");
-    if (e.used & USE_T)
-        buf_adds(out, "; ~tN COLS: N rows 1-space apart (COLS: <C/>C starts/ends at column C, =V: all V, C\": a blank cell is the cell above)");
-    if (e.used & USE_X)
-        buf_adds(out, "; ~xN[/K]: line (K lines) above N times");
-    if (e.used & USE_R)
-        buf_adds(out, "; ~rCN: C N times");
-    if (e.used & USE_D)
-        buf_adds(out, "; ~d F I: diff --git a/F b/F, index I, ---/+++ F");
-    if (e.used & USE_C)
-        buf_adds(out, "; ~c H: commit H, Author as above (~c T H: and Date as above at time T)");
-    if (e.used & USE_M)
-        buf_adds(out, "; ~X=T: ~X stands for T");
-    if (e.used & USE_CUT)
-        buf_adds(out, "; ~-N: N like lines cut");
+    for (k = 0; k < sizeof legend / sizeof legend[0]; k++)
+        if (e.used & legend[k].use)
+            buf_adds(out, legend[k].text);
     buf_addc(out, '\n');
     buf_add(out, body.p, body.len);
     k = body.oom || out->oom;
