@@ -42,8 +42,16 @@ STAMP    = deps/node_modules/.terse-bootstrap
 GEN      = build/gen
 NPM      = deps/node_modules
 
-LIB_SRC  = $(wildcard lib/*.c lib/common/*.c lib/tokenize/*.c lib/detect/*.c lib/passes/*.c lib/select/*.c lib/guard/*.c lib/pipeline/*.c)
-LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/vocab_data.o
+LIB_SRC  = $(wildcard lib/*.c lib/common/*.c lib/tokenize/*.c lib/detect/*.c lib/passes/*.c lib/select/*.c lib/learn/*.c lib/guard/*.c lib/pipeline/*.c)
+LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/vocab_data.o $(BUILD)/obj/model_data.o
+
+# The word-importance model of `max` (docs/model-format.md): committed, and
+# embedded in the library like the vocabularies. `make model` trains it
+# again from the seed pairs' natural-language train split in data/seed-train/
+# (the same bytes: tests/learn.sh checks it).
+MODEL       = lib/learn/default.twm
+MODEL_PAIRS = data/seed-train/pairs.jsonl
+MODEL_FLAGS = --bits 16 --threshold 0.5
 
 # tree-sitter grammars (npm sources, compiled at build time, never copied):
 # one archive in build/grammars that every build variant (release, asan,
@@ -89,7 +97,7 @@ PROXY_LIBS = -lmicrohttpd -lcurl
 # (its header is not in HEADERS, so that editing it rebuilds only these)
 $(PROXY_OBJ) $(BUILD)/obj/programs/terse.o: $(wildcard proxy/*.h)
 
-.PHONY: grammars all lib test demo bench install uninstall clean bootstrap unit asan tsan fuzz lint bench-quality
+.PHONY: model grammars all lib test demo bench install uninstall clean bootstrap unit asan tsan fuzz lint bench-quality
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libterse.a $(BUILD)/libterse.so $(BUILD)/terse
@@ -140,6 +148,19 @@ $(GEN)/claude.bin: build/tools/mkvocab tools/extract_vocab.js | $(STAMP)
 
 $(GEN)/vocab_data.S: $(VOCAB_BIN) tools/gen_incbin.sh
 	$(Q)tools/gen_incbin.sh $(VOCAB_BIN) > $@
+
+$(GEN)/model_data.S: $(MODEL)
+	@mkdir -p $(GEN)
+	$(Q)printf '\t.section .rodata.word_model,"a",@progbits\n\t.balign 64\n\t.globl word_model_default_start\n\t.hidden word_model_default_start\nword_model_default_start:\n\t.incbin "%s"\n\t.globl word_model_default_end\n\t.hidden word_model_default_end\nword_model_default_end:\n\t.section .note.GNU-stack,"",@progbits\n' "$(abspath $(MODEL))" > $@
+
+$(BUILD)/obj/model_data.o: $(GEN)/model_data.S
+	@mkdir -p $(dir $@)
+	$(E) "  AS      $<"
+	$(Q)$(CC) -c -o $@ $<
+
+# trains the built-in model again (then `make` embeds it)
+model: $(BUILD)/terse
+	$(BUILD)/terse train $(MODEL_PAIRS) -o $(MODEL) $(MODEL_FLAGS)
 
 # ---- library and program ----------------------------------------------------
 

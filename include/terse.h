@@ -268,7 +268,25 @@ typedef struct terse_options {
                                           TERSE_EINVAL); CLI: --backend URL */
     void *rewrite_user;                /* passed to rewrite */
     size_t rewrite_tokens;             /* chunk size in tokens; 0 = 512 */
+    const void *word_model;            /* max: the word-importance model that chooses
+                                          which words go beyond the rules, as the bytes
+                                          of a model file made by `terse train`
+                                          (docs/model-format.md), read and checked by
+                                          terse_ctx_new (TERSE_EINVAL on a bad file:
+                                          terse_word_model_check says why; not kept).
+                                          NULL: the model built into the library.
+                                          CLI: --word-model FILE */
+    size_t word_model_len;
+    int word_model_off;                /* 1: max by its rules alone, no model;
+                                          CLI: --word-model none */
 } terse_options;
+
+/* Whether data[0..len) is a word-importance model file this library reads
+ * (docs/model-format.md). Returns TERSE_OK, TERSE_EINVAL with *why (if not
+ * NULL) set to a static one-line reason ("truncated (fewer weights than its
+ * header says)", "checksum mismatch (the file is damaged)", "made by a
+ * newer terse ..."), or TERSE_ENOMEM. */
+TERSE_API int terse_word_model_check(const void *data, size_t len, const char **why);
 
 TERSE_API void terse_options_init(terse_options *o);
 

@@ -37,6 +37,7 @@
 #include "passes/pass.h"
 #include "passes/tool.h"
 #include "pipeline/code_dispatch.h"
+#include "learn/model.h"
 #include "pipeline/document.h"
 #include "pipeline/fit.h"
 #include "pipeline/json_pass.h"
@@ -49,6 +50,7 @@ struct terse_ctx {
     terse_options o;
     char *query;
     char *name, *lang; /* copies of the options' strings */
+    struct word_model *model; /* max's word-importance model, or NULL */
 };
 
 static const char *const level_names[] = {"exact", "safe", "balanced", "max"};
@@ -139,6 +141,18 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     }
     c->o.name = c->name;
     c->o.lang = c->lang;
+    /* the word model: only max (or a budget, which may reach max) uses it */
+    c->o.word_model = NULL;
+    c->o.word_model_len = 0;
+    if (!o->word_model_off && (o->level == TERSE_LEVEL_MAX || o->budget)) {
+        const char *why = NULL;
+        c->model = o->word_model ? word_model_load(o->word_model, o->word_model_len, &why) : word_model_default(&why);
+        if (!c->model) {
+            *status = why && strcmp(why, "out of memory") == 0 ? TERSE_ENOMEM : TERSE_EINVAL;
+            terse_ctx_free(c);
+            return NULL;
+        }
+    }
     *status = TERSE_OK;
     return c;
 }
@@ -150,6 +164,7 @@ void terse_ctx_free(terse_ctx *ctx)
     free(ctx->query);
     free(ctx->name);
     free(ctx->lang);
+    word_model_free(ctx->model);
     free(ctx);
 }
 
@@ -623,6 +638,8 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     j.o = &ctx->o;
     doc = normalize_input(text, len, &j.n);
     j.env = parent ? parent->env : (j.own_env = prose_env_new());
+    if (j.own_env)
+        prose_env_use_model(j.own_env, ctx->model);
     if (!doc || !j.env) {
         free(doc);
         prose_env_free(j.own_env);

@@ -25,6 +25,8 @@
 #include "terse.h"
 #include "../eval/eval.h"
 #include "../lib/common/utf8.h"
+#include "../lib/learn/model.h"
+#include "../lib/learn/train.h"
 #include "../proxy/proxy.h"
 #include "batch.h"
 
@@ -54,6 +56,10 @@ static const char usage_text[] =
     "        back into what it encodes\n"
     "  tokenizers\n"
     "        list the tokenizers and whether their counts are exact\n"
+    "  train PAIRS.jsonl... -o MODEL [--valid FILE] [--threshold P] [--bits N] [--epochs N]\n"
+    "           [--min-aligned F] [--code]\n"
+    "        learn which words max may drop from (verbose, compressed) pairs\n"
+    "        (docs/model-format.md); prints alignment and validation figures\n"
     "  eval [judge] ...\n"
     "        fidelity reports over data sets; with judge, ask models (terse eval --help)\n"
     "  proxy [--listen HOST:PORT] [--config FILE] [--log] ...\n"
@@ -74,6 +80,8 @@ static const char usage_text[] =
     "  --budget N        at most N tokens, dropping the least relevant parts with markers\n"
     "  --keep-recent N   chat: leave the last N messages or turns untouched (default 0)\n"
     "  --compress-system chat: compress the system prompt too (by default it is kept as is)\n"
+    "  --word-model FILE max: drop words by this model (from terse train) instead of the\n"
+    "                    built-in one; none: by the rules alone\n"
     "  --stats           a one-line summary on stderr (batch: one per file, and a total)\n"
     "  -o DIR            batch: write each FILE's output to DIR/FILE (the path as given)\n"
     "  --suffix SUF      batch: write each FILE's output to FILE followed by SUF\n"
@@ -321,6 +329,7 @@ struct opts {
     const char *backend, *backend_model, *backend_prompt, *backend_jobs, *backend_timeout,
         *backend_retries, *backend_chunk;
     int backend_no_cache;
+    const char *word_model; /* compress --word-model FILE|none */
 };
 
 /* compress's batch options: -o DIR, --suffix SUF, -r, --jsonl, -T N
@@ -401,6 +410,10 @@ static void parse_opts(int argc, char **argv, struct opts *o, int allow_json, in
             if (i + 1 >= argc)
                 fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
             *slot = argv[++i];
+        } else if (allow_json == 2 && strcmp(a, "--word-model") == 0) {
+            if (i + 1 >= argc)
+                fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+            o->word_model = argv[++i];
         } else if (allow_json == 2 && strcmp(a, "--lang") == 0) {
             if (i + 1 >= argc)
                 fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
@@ -774,6 +787,8 @@ static void backend_json(const struct eval_backend *be, const terse_result *r)
     fputs("]}}\n", stdout);
 }
 
+static char *model_bytes; /* compress --word-model FILE: its bytes, until exit */
+
 static int cmd_compress(int argc, char **argv)
 {
     struct opts o;
@@ -825,6 +840,17 @@ static int cmd_compress(int argc, char **argv)
         opt.keep_recent = (size_t)parse_number("--keep-recent", o.keep_recent, SIZE_MAX, "a number of messages");
     if (!opt.tokenizer)
         opt.tokenizer = terse_tokenizer_find("o200k");
+    if (o.word_model && strcmp(o.word_model, "none") == 0) {
+        opt.word_model_off = 1;
+    } else if (o.word_model) {
+        const char *why;
+        size_t saved = input_bytes;
+        model_bytes = read_input(o.word_model, &opt.word_model_len);
+        input_bytes = saved;
+        opt.word_model = model_bytes;
+        if (terse_word_model_check(opt.word_model, opt.word_model_len, &why) != TERSE_OK)
+            fail(strcmp(why, "out of memory") == 0 ? EXIT_INTERNAL : EXIT_USAGE, "%s: %s", o.word_model, why);
+    }
     if (o.n_files > 1 || o.outdir || o.suffix || o.recursive || o.jsonl || o.threads) {
         struct batch bt;
         memset(&bt, 0, sizeof bt);
@@ -1010,6 +1036,128 @@ static int cmd_decode(int argc, char **argv)
     return 0;
 }
 
+static double ratio(size_t a, size_t b)
+{
+    return b ? (double)a / (double)b : 0.0;
+}
+
+static void read_pairs(const char *path, struct pair_set *ps)
+{
+    size_t len;
+    char err[256];
+    char *text = read_input(path, &len);
+    int rc = pairs_read(text, len, ps, err, sizeof err);
+    free(text);
+    if (rc != TERSE_OK)
+        fail(rc == TERSE_ENOMEM ? EXIT_INTERNAL : EXIT_USAGE, "%s: %s", path, err);
+}
+
+static void print_alignment(const char *what, const struct learn_stats *st)
+{
+    printf("%s: %zu pairs, %zu used; left out: %zu code, %zu empty, %zu not shorter, %zu aligned badly, "
+           "%zu too long\n",
+           what, st->pairs, st->used, st->skipped_code, st->skipped_empty, st->skipped_longer,
+           st->skipped_aligned, st->skipped_size);
+    printf("%s: %zu of %zu compressed pieces aligned (%.1f%%); %zu of %zu words kept (%.1f%%)\n", what,
+           st->aligned, st->pieces, 100 * ratio(st->aligned, st->pieces), st->kept, st->words,
+           100 * ratio(st->kept, st->words));
+}
+
+/* terse train PAIRS.jsonl... -o MODEL [--valid FILE] [...]: see usage_text
+ * and docs/model-format.md. */
+static int cmd_train(int argc, char **argv)
+{
+    struct pair_set train = {0}, valid = {0};
+    struct learn_opts lo;
+    struct learn_stats st;
+    const char *out = NULL, *valid_path = NULL;
+    unsigned char *model;
+    size_t len, k;
+    int i, rc, inputs = 0;
+    FILE *f;
+    learn_opts_init(&lo);
+    for (i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (strcmp(a, "--code") == 0) {
+            lo.code = 1;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--valid") == 0 || strcmp(a, "--threshold") == 0 ||
+                   strcmp(a, "--bits") == 0 || strcmp(a, "--epochs") == 0 || strcmp(a, "--min-aligned") == 0) {
+            const char *v;
+            char *end;
+            if (i + 1 >= argc)
+                fail(EXIT_USAGE, "%s needs a value (see terse --help)", a);
+            v = argv[++i];
+            if (a[1] == 'o')
+                out = v;
+            else if (a[2] == 'v')
+                valid_path = v;
+            else if (a[2] == 'b')
+                lo.bits = (uint32_t)parse_number(a, v, WORD_MODEL_MAX_BITS, "a number of bits (8 to 24)");
+            else if (a[2] == 'e')
+                lo.epochs = (uint32_t)parse_number(a, v, 1000, "a number of epochs");
+            else {
+                double d = strtod(v, &end);
+                if (!*v || *end || !(d > 0 && d < 1))
+                    fail(EXIT_USAGE, "%s needs a number between 0 and 1, not '%s'", a, v);
+                if (a[2] == 't')
+                    lo.threshold = d;
+                else
+                    lo.min_aligned = d;
+            }
+        } else if (a[0] == '-' && a[1] != 0) {
+            fail(EXIT_USAGE, "unknown option '%s' for 'train' (see terse --help)", a);
+        } else {
+            read_pairs(a, &train);
+            inputs++;
+        }
+    }
+    if (!inputs)
+        fail(EXIT_USAGE, "train needs a file of pairs (JSON Lines; see terse --help)");
+    if (!out)
+        fail(EXIT_USAGE, "train needs -o MODEL, the file to write the model to");
+    if (lo.bits < WORD_MODEL_MIN_BITS)
+        fail(EXIT_USAGE, "--bits needs a number of bits from 8 to 24");
+    if (valid_path)
+        read_pairs(valid_path, &valid);
+    rc = learn_train(&train, &lo, &model, &len, &st);
+    if (rc == TERSE_EINVAL) {
+        print_alignment("train", &st);
+        fail(EXIT_USAGE, "no usable pair to train on (see the counts above)");
+    }
+    check(rc, "train");
+    print_alignment("train", &st);
+    f = fopen(out, "wb");
+    if (!f)
+        fail(EXIT_USAGE, "cannot write '%s': %s", out, strerror(errno));
+    k = fwrite(model, 1, len, f);
+    if (k != len || fclose(f) != 0)
+        fail(EXIT_USAGE, "cannot write '%s': %s", out, strerror(errno));
+    printf("model: %s, %zu bytes, 2^%u weights, threshold %.3f\n", out, len, (unsigned)lo.bits, lo.threshold);
+    if (valid_path) {
+        const char *why;
+        struct word_model *m = word_model_load(model, len, &why);
+        double p, r;
+        if (!m)
+            fail(EXIT_INTERNAL, "the model just written does not load: %s", why);
+        rc = learn_evaluate(m, &valid, &lo, &st);
+        word_model_free(m);
+        check(rc, "train --valid");
+        print_alignment("valid", &st);
+        p = ratio(st.tp, st.tp + st.fp);
+        r = ratio(st.tp, st.tp + st.fn);
+        printf("valid: keep label precision %.3f, recall %.3f, F1 %.3f; words dropped %.1f%% (aligned: %.1f%%)\n",
+               p, r, p + r > 0 ? 2 * p * r / (p + r) : 0.0, 100 * ratio(st.fn + st.tn, st.words),
+               100 * ratio(st.words - st.kept, st.words));
+    }
+    free(model);
+    pairs_free(&train);
+    pairs_free(&valid);
+    return 0;
+}
+
 static int cmd_tokenizers(int argc, char **argv)
 {
     const terse_tokenizer *t;
@@ -1048,6 +1196,8 @@ int main(int argc, char **argv)
         rc = cmd_decode(argc, argv);
     else if (strcmp(argv[1], "tokenizers") == 0)
         rc = cmd_tokenizers(argc, argv);
+    else if (strcmp(argv[1], "train") == 0)
+        rc = cmd_train(argc, argv);
     else if (strcmp(argv[1], "eval") == 0)
         rc = eval_main(argc - 1, argv + 1);
     else if (strcmp(argv[1], "proxy") == 0)

@@ -11,9 +11,9 @@
 # upward include, an upward call and a cycle in a copy to show that this fails.
 #
 # Layers, lowest first:
-#   0 lib/common   1 lib/tokenize   2 lib/detect   3 lib/select   4 lib/guard
-#   5 lib/passes   6 the pipeline: lib/*.c (compress.c, expand.c) and lib/pipeline/
-#   7 programs/, eval/, proxy/
+#   0 lib/common   1 lib/tokenize   2 lib/detect   3 lib/select   4 lib/learn
+#   5 lib/guard   6 lib/passes   7 the pipeline: lib/*.c (compress.c, expand.c)
+#   and lib/pipeline/   8 programs/, eval/, proxy/
 # A file may include a header of its own layer or a lower one and call a
 # function defined in its own layer or a lower one. include/terse.h (the
 # public types and declarations) may be included anywhere; the public
@@ -71,13 +71,14 @@ function layer(f) {
     if (f ~ /^lib\/tokenize\//) return 1
     if (f ~ /^lib\/detect\//) return 2
     if (f ~ /^lib\/select\//) return 3
-    if (f ~ /^lib\/guard\//) return 4
-    if (f ~ /^lib\/passes\//) return 5
-    if (f ~ /^lib\/[^\/]*$/ || f ~ /^lib\/pipeline\//) return 6
-    if (f ~ /^(programs|eval|proxy)\//) return 7
+    if (f ~ /^lib\/learn\//) return 4
+    if (f ~ /^lib\/guard\//) return 5
+    if (f ~ /^lib\/passes\//) return 6
+    if (f ~ /^lib\/[^\/]*$/ || f ~ /^lib\/pipeline\//) return 7
+    if (f ~ /^(programs|eval|proxy)\//) return 8
     return -1
 }
-BEGIN { split("common tokenize detect select guard passes pipeline programs/eval", names, " ") }
+BEGIN { split("common tokenize detect select learn guard passes pipeline programs/eval", names, " ") }
 FILENAME ~ /public$/ { public[$1] = 1; next }
 FILENAME ~ /syms$/ {
     if ($1 == "def") {

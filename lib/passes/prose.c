@@ -18,6 +18,8 @@
 #include "../common/hash.h"
 #include "../common/lex.h"
 #include "../common/words.h"
+#include "../learn/features.h"
+#include "../learn/model.h"
 #include "prose_rules.h"
 #include "terse.h"
 
@@ -33,7 +35,7 @@ struct item {
 enum {
     W_STOP = 1 << 0, W_KEEP = 1 << 1, W_JOIN = 1 << 2, W_STARTER = 1 << 3, W_AUX = 1 << 4,
     W_HAVE = 1 << 5, W_DO = 1 << 6, W_REL = 1 << 7, W_ADV = 1 << 8, W_SUBJ = 1 << 9,
-    W_MONTH = 1 << 10, W_PART = 1 << 11, W_RSAFE = 1 << 12, W_RBAL = 1 << 13
+    W_MONTH = 1 << 10, W_PART = 1 << 11, W_RSAFE = 1 << 12, W_RBAL = 1 << 13, W_QTY = 1 << 14
 };
 
 #define ENV_SLOTS 2048 /* a power of two, over twice the words indexed */
@@ -50,6 +52,8 @@ struct prose_env {
      * most candidate rules are rejected without matching them */
     uint8_t second_len[2][RULES_MAX];
     char second_c[2][RULES_MAX];
+    /* the word-importance model `max` drops words by, or NULL */
+    const struct word_model *model;
 };
 
 #define MAX_WORD 48
@@ -75,6 +79,24 @@ static int in_list(const char *const *list, size_t count, const char *s, size_t 
 static const char *const keep_words[] = {
     "after", "all", "because", "before", "but", "every", "except", "few", "if", "least",
     "less", "many", "more", "most", "only", "or", "than", "unless", "until", "versus",
+};
+
+/* Words that state a quantity or an approximation, as numbers do: `max`
+ * never drops them ("several years", "nearly half", "increased"). Words
+ * that are also prepositions ("about", "over", "under") are kept only next
+ * to a number (prune_by_model). Sorted. */
+static const char *const quantity_words[] = {
+    "almost", "approximately", "average", "billion", "billions", "centuries", "century", "day", "days",
+    "decade", "decades", "decline", "declined", "decrease", "decreased", "doubled", "dozen", "dozens",
+    "eight", "eighteen", "eighty", "eleven", "fell", "fewer", "fifteen", "fifty", "first", "five", "forty",
+    "four", "fourteen", "fraction", "grew", "half", "halved", "highest", "hour", "hours", "hundred",
+    "hundreds", "increase", "increased", "largest", "last", "longest", "lowest", "majority", "million",
+    "millions", "minority", "minute", "minutes", "month", "months", "much", "nearly", "nine", "nineteen",
+    "ninety", "number", "numbers", "oldest", "once", "one", "percent", "quarter", "rose", "roughly",
+    "second", "seconds", "seven", "seventeen", "seventy", "several", "six", "sixteen", "sixty",
+    "smallest", "ten", "third", "thirteen", "thirty", "thousand", "thousands", "three", "thrice",
+    "times", "total", "triple", "tripled", "twelve", "twenty", "twice", "two", "week", "weeks", "year",
+    "years", "zero",
 };
 
 /* Words that join the parts of a name ("Bank of America", "Romeo and
@@ -513,7 +535,7 @@ static void prune_stop_words(struct sent *st, const struct prose_query *q)
             continue;
         if ((x->flags & LXF_CAP) && i != st->first_word)
             continue;
-        if (!(x->cls & W_STOP) || (x->cls & W_KEEP))
+        if (!(x->cls & W_STOP) || (x->cls & (W_KEEP | W_QTY)))
             continue;
         if (is_query_word(q, x->p, x->len))
             continue;
@@ -530,6 +552,54 @@ static void prune_stop_words(struct sent *st, const struct prose_query *q)
             continue;
         x->drop = 1;
     }
+}
+
+/* The word-importance model (learn/model.h): of the words that `max`'s
+ * rules left, those the model scores below its threshold go, except what
+ * the guards protect (numbers and other atomic items are not words;
+ * negations; capitalized words, which may be names), the logic and
+ * quantity words, the query's words, the words next to a number ("5
+ * seconds", "from 1990"), and joiners between names. A sentence keeps at
+ * least its best-scored word. toks[0..nt) over s are the sentence's tokens,
+ * first its first word (lex_sentence_start). */
+static void prune_by_model(struct sent *st, const struct word_model *m, const char *s, const struct lex_tok *toks,
+                           size_t first, const struct prose_query *q)
+{
+    size_t i, best = st->n, words = 0;
+    int32_t best_score = 0;
+    for (i = 0; i < st->n; i++) {
+        struct item *x = &st->it[i];
+        uint32_t h[LEARN_MAX_FEATURES];
+        size_t nf, pv, nx;
+        int32_t score;
+        if (x->drop || x->kind == LX_PUNCT)
+            continue;
+        words++;
+        if (x->kind != LX_WORD || (x->flags & (LXF_NEG | LXF_CAP)) || (x->cls & (W_KEEP | W_QTY)) ||
+            x->p != s + toks[i].start) /* replaced by a rule */
+            continue;
+        if (is_query_word(q, x->p, x->len))
+            continue;
+        pv = prev_kept(st, i);
+        nx = next_kept(st, i);
+        if ((pv < st->n && st->it[pv].kind == LX_NUMBER) || (nx < st->n && st->it[nx].kind == LX_NUMBER))
+            continue;
+        if ((x->cls & W_JOIN) && pv < st->n && nx < st->n && is_nameish(&st->it[pv]) && is_nameish(&st->it[nx]))
+            continue;
+        nf = learn_features(s, toks, st->n, i, first, h);
+        score = word_model_score(m, h, nf);
+        if (best == st->n || score > best_score) {
+            best = i;
+            best_score = score;
+        }
+        if (score < m->threshold) {
+            x->drop = 2; /* by the model */
+            words--;
+        }
+    }
+    /* every word went: the best-scored one stays */
+    if (!words && best < st->n)
+        st->it[best].drop = 0;
 }
 
 /* Markdown emphasis: a run of * or _ that opens (space before, word after)
@@ -669,9 +739,15 @@ struct prose_env *prose_env_new(void)
     env_add_list(e, subj, COUNT_OF(subj), W_SUBJ);
     env_add_list(e, months, COUNT_OF(months), W_MONTH);
     env_add_list(e, participles, COUNT_OF(participles), W_PART);
+    env_add_list(e, quantity_words, COUNT_OF(quantity_words), W_QTY);
     env_add_rules(e, prose_safe_rewrites, prose_safe_rewrites_count, W_RSAFE, 0);
     env_add_rules(e, prose_balanced_rewrites, prose_balanced_rewrites_count, W_RBAL, 1);
     return e;
+}
+
+void prose_env_use_model(struct prose_env *e, const struct word_model *m)
+{
+    e->model = m;
 }
 
 void prose_env_free(struct prose_env *e)
@@ -714,7 +790,7 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
     struct prose_env *own = NULL;
     struct item stack_items[96];
     struct sent st;
-    size_t i, first_kept;
+    size_t i, first_kept, start;
     int any_drop = 0, space = 0, first = 1;
     st.it = stack_items;
     if (nt > 96 && !(st.it = malloc(nt * sizeof *st.it))) {
@@ -746,7 +822,7 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
     }
     /* the sentence-initial word: the first word, with only punctuation or
      * a label ("14:26:") before it (the guard uses the same rule) */
-    i = lex_sentence_start(s, toks, nt);
+    i = start = lex_sentence_start(s, toks, nt);
     if (i < nt && st.it[i].kind == LX_WORD && !is_acronym(st.it[i].p, st.it[i].len))
         st.first_word = i;
     st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);
@@ -762,6 +838,8 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
     if (level >= TERSE_LEVEL_MAX) {
         prune_punctuation(&st);
         prune_stop_words(&st, q);
+        if (env->model)
+            prune_by_model(&st, env->model, s, toks, start, q);
     }
     for (i = 0; i < nt; i++)
         any_drop |= st.it[i].drop;

@@ -26,6 +26,11 @@ struct prose_env;
 struct prose_env *prose_env_new(void);
 void prose_env_free(struct prose_env *e);
 
+/* Makes `max` drop words by the word-importance model m too (learn/model.h;
+ * NULL: by its rules alone, the default of a new index). m must outlive e. */
+struct word_model;
+void prose_env_use_model(struct prose_env *e, const struct word_model *m);
+
 /* Appends the compressed form of the sentence s[0..n) at `level` (enum
  * terse_level) to out. Whitespace inside is collapsed to single spaces at
  * every level. Never drops a protected item (see lib/guard/guard.h): the
