@@ -1148,9 +1148,11 @@ static int cmd_train(int argc, char **argv)
         print_alignment("valid", &st);
         p = ratio(st.tp, st.tp + st.fp);
         r = ratio(st.tp, st.tp + st.fn);
-        printf("valid: keep label precision %.3f, recall %.3f, F1 %.3f; words dropped %.1f%% (aligned: %.1f%%)\n",
-               p, r, p + r > 0 ? 2 * p * r / (p + r) : 0.0, 100 * ratio(st.fn + st.tn, st.words),
-               100 * ratio(st.words - st.kept, st.words));
+        printf("valid: %zu words judged (lower case, not stop words); keep label precision %.3f, recall %.3f, "
+               "F1 %.3f; dropped %.1f%% (by the alignment: %.1f%%)\n",
+               st.tp + st.fp + st.fn + st.tn, p, r, p + r > 0 ? 2 * p * r / (p + r) : 0.0,
+               100 * ratio(st.fn + st.tn, st.tp + st.fp + st.fn + st.tn),
+               100 * ratio(st.fp + st.tn, st.tp + st.fp + st.fn + st.tn));
     }
     free(model);
     pairs_free(&train);

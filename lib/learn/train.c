@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../common/lex.h"
+#include "../common/words.h"
 #include "align.h"
 #include "features.h"
 #include "model.h"
@@ -165,7 +166,10 @@ static int label_pair(const struct pair *p, const struct learn_opts *o, struct l
         for (k = a; k < b && rc == TERSE_OK; k++) {
             uint32_t h[LEARN_MAX_FEATURES];
             size_t n;
-            if (label[k] < 0)
+            /* the words max's rules leave to the model: not the capitalized
+             * ones (names, which the guards keep), negations, stop words */
+            if (label[k] < 0 || (t[k].flags & (LXF_CAP | LXF_NEG)) ||
+                stop_word_is(p->verbose + t[k].start, t[k].len))
                 continue;
             n = learn_features(p->verbose, t + a, b - a, k - a, first - a, h);
             rc = fn(arg, h, n, label[k]);
