@@ -37,6 +37,7 @@
 #include "passes/pass.h"
 #include "passes/tool.h"
 #include "pipeline/code_dispatch.h"
+#include "learn/features.h"
 #include "learn/model.h"
 #include "pipeline/document.h"
 #include "pipeline/fit.h"
@@ -638,8 +639,16 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     j.o = &ctx->o;
     doc = normalize_input(text, len, &j.n);
     j.env = parent ? parent->env : (j.own_env = prose_env_new());
-    if (j.own_env)
-        prose_env_use_model(j.own_env, ctx->model);
+    /* with a word model (the call's, or a piece's parent's), the words of
+     * the document, which the model asks what occurred before */
+    if (doc && j.env && (ctx->model || prose_env_model(j.env)) &&
+        (!(j.words = learn_doc_new(doc, j.n)) ||
+         (j.own_env && prose_env_use_model(j.own_env, ctx->model) != 0))) {
+        learn_doc_free(j.words);
+        j.words = NULL;
+        free(doc);
+        doc = NULL;
+    }
     if (!doc || !j.env) {
         free(doc);
         prose_env_free(j.own_env);
@@ -712,6 +721,7 @@ done:
     free(j.blocks);
     free(doc);
     prose_env_free(j.own_env);
+    learn_doc_free(j.words);
     free(j.lex_in);
     free(j.ptoks);
     json_doc_free(j.parsed);

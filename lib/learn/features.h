@@ -16,18 +16,36 @@
 struct lex_tok;
 
 /* The feature set this build computes (docs/model-format.md lists them). */
-#define LEARN_FEATURE_SET 1
+#define LEARN_FEATURE_SET 2
 
 /* At most this many features per word. */
-#define LEARN_MAX_FEATURES 24
+#define LEARN_MAX_FEATURES 48
+
+/* What the features need besides the sentence: the background frequency
+ * list (the o200k vocabulary: a word that is one token, with its leading
+ * space, early in the merge order is common) and the document the sentence
+ * is in, for whether a word occurred before. Made once per call. */
+struct learn_env;
+struct learn_env *learn_env_new(void);
+void learn_env_free(struct learn_env *e);
+
+/* The words of a document and where each first occurs, so that a word can
+ * be asked whether it occurred earlier (never later: a text's start is
+ * compressed the same whatever follows it). Built over doc[0..n), which
+ * must stay in place while it is used; NULL when memory runs out. */
+struct learn_doc;
+struct learn_doc *learn_doc_new(const char *doc, size_t n);
+void learn_doc_free(struct learn_doc *d);
 
 /* Writes the 32-bit hashes of the features of word token t[i] of the
  * sentence t[0..nt) over s (from lex_text; t[i].kind must be LX_WORD) to
  * out (LEARN_MAX_FEATURES entries); returns how many. first is the index of
  * the sentence's first word (lex_sentence_start), which is also what the
- * prose pass treats as sentence-initial. A model with 2^bits weights uses
- * hash & (2^bits - 1). Pure: the same tokens give the same hashes. */
-size_t learn_features(const char *s, const struct lex_tok *t, size_t nt, size_t i, size_t first,
-                      uint32_t *out);
+ * prose pass treats as sentence-initial. d (or NULL: no document known)
+ * is the document s lies in, e the frequency list. A model with 2^bits
+ * weights uses hash & (2^bits - 1). Pure: the same tokens give the same
+ * hashes. */
+size_t learn_features(const struct learn_env *e, const struct learn_doc *d, const char *s,
+                      const struct lex_tok *t, size_t nt, size_t i, size_t first, uint32_t *out);
 
 #endif

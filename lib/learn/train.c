@@ -111,9 +111,10 @@ static int sentence_ends(const char *s, const struct lex_tok *t, size_t nt, size
 /* Labels pair p; calls fn for each labelled word with its features. */
 typedef int (*word_fn)(void *arg, const uint32_t *h, size_t n, int y);
 
-static int label_pair(const struct pair *p, const struct learn_opts *o, struct learn_stats *st, word_fn fn,
-                      void *arg)
+static int label_pair(const struct learn_env *env, const struct pair *p, const struct learn_opts *o,
+                      struct learn_stats *st, word_fn fn, void *arg)
 {
+    struct learn_doc *doc = NULL;
     struct lex_tok *t;
     signed char *label;
     struct align_result ar;
@@ -152,6 +153,11 @@ static int label_pair(const struct pair *p, const struct learn_opts *o, struct l
         st->skipped_aligned++;
         goto out;
     }
+    doc = learn_doc_new(p->verbose, p->vlen);
+    if (!doc) {
+        rc = TERSE_ENOMEM;
+        goto out;
+    }
     st->used++;
     st->pieces += ar.pieces;
     st->aligned += ar.aligned;
@@ -171,12 +177,13 @@ static int label_pair(const struct pair *p, const struct learn_opts *o, struct l
             if (label[k] < 0 || (t[k].flags & (LXF_CAP | LXF_NEG)) ||
                 stop_word_is(p->verbose + t[k].start, t[k].len))
                 continue;
-            n = learn_features(p->verbose, t + a, b - a, k - a, first - a, h);
+            n = learn_features(env, doc, p->verbose, t + a, b - a, k - a, first - a, h);
             rc = fn(arg, h, n, label[k]);
         }
         a = b;
     }
 out:
+    learn_doc_free(doc);
     free(t);
     free(label);
     return rc;
@@ -207,13 +214,18 @@ int learn_train(const struct pair_set *ps, const struct learn_opts *o, unsigned 
     uint64_t seed = 0x2545f4914f6cdd1dULL;
     int rc = TERSE_OK, it;
     const double lr = 0.2, l2 = 1e-6;
+    struct learn_env *env;
     memset(st, 0, sizeof *st);
     *out = NULL;
     *out_len = 0;
     if (o->bits < WORD_MODEL_MIN_BITS || o->bits > WORD_MODEL_MAX_BITS || !(o->threshold > 0 && o->threshold < 1))
         return TERSE_EINVAL;
+    env = learn_env_new();
+    if (!env)
+        return TERSE_ENOMEM;
     for (i = 0; i < ps->n && rc == TERSE_OK; i++)
-        rc = label_pair(&ps->p[i], o, st, collect, &ex);
+        rc = label_pair(env, &ps->p[i], o, st, collect, &ex);
+    learn_env_free(env);
     if (rc != TERSE_OK)
         goto done;
     if (!ex.count) {
@@ -308,12 +320,16 @@ int learn_evaluate(const struct word_model *m, const struct pair_set *ps, const 
                    struct learn_stats *st)
 {
     struct eval_arg a;
+    struct learn_env *env = learn_env_new();
     size_t i;
     int rc = TERSE_OK;
     memset(st, 0, sizeof *st);
+    if (!env)
+        return TERSE_ENOMEM;
     a.m = m;
     a.st = st;
     for (i = 0; i < ps->n && rc == TERSE_OK; i++)
-        rc = label_pair(&ps->p[i], o, st, judge, &a);
+        rc = label_pair(env, &ps->p[i], o, st, judge, &a);
+    learn_env_free(env);
     return rc;
 }

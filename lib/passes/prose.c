@@ -52,8 +52,10 @@ struct prose_env {
      * most candidate rules are rejected without matching them */
     uint8_t second_len[2][RULES_MAX];
     char second_c[2][RULES_MAX];
-    /* the word-importance model `max` drops words by, or NULL */
+    /* the word-importance model `max` drops words by, or NULL, and what
+     * its features read (the frequency list) */
     const struct word_model *model;
+    struct learn_env *lenv;
 };
 
 #define MAX_WORD 48
@@ -562,9 +564,10 @@ static void prune_stop_words(struct sent *st, const struct prose_query *q)
  * seconds", "from 1990"), and joiners between names. A sentence keeps at
  * least its best-scored word. toks[0..nt) over s are the sentence's tokens,
  * first its first word (lex_sentence_start). */
-static void prune_by_model(struct sent *st, const struct word_model *m, const char *s, const struct lex_tok *toks,
-                           size_t first, const struct prose_query *q)
+static void prune_by_model(struct sent *st, const struct prose_env *env, const struct learn_doc *doc, const char *s,
+                           const struct lex_tok *toks, size_t first, const struct prose_query *q)
 {
+    const struct word_model *m = env->model;
     size_t i, best = st->n, words = 0;
     int32_t best_score = 0;
     for (i = 0; i < st->n; i++) {
@@ -586,7 +589,7 @@ static void prune_by_model(struct sent *st, const struct word_model *m, const ch
             continue;
         if ((x->cls & W_JOIN) && pv < st->n && nx < st->n && is_nameish(&st->it[pv]) && is_nameish(&st->it[nx]))
             continue;
-        nf = learn_features(s, toks, st->n, i, first, h);
+        nf = learn_features(env->lenv, doc, s, toks, st->n, i, first, h);
         score = word_model_score(m, h, nf);
         if (best == st->n || score > best_score) {
             best = i;
@@ -745,13 +748,23 @@ struct prose_env *prose_env_new(void)
     return e;
 }
 
-void prose_env_use_model(struct prose_env *e, const struct word_model *m)
+const struct word_model *prose_env_model(const struct prose_env *e)
+{
+    return e->model;
+}
+
+int prose_env_use_model(struct prose_env *e, const struct word_model *m)
 {
     e->model = m;
+    if (m && !e->lenv && !(e->lenv = learn_env_new()))
+        return -1;
+    return 0;
 }
 
 void prose_env_free(struct prose_env *e)
 {
+    if (e)
+        learn_env_free(e->lenv);
     free(e);
 }
 
@@ -779,13 +792,14 @@ void prose_compress(const char *s, size_t n, int level, const struct prose_query
         return;
     }
     nt = lex_text(s, n, toks);
-    prose_compress_lexed(s, n, toks, nt, level, q, env, out);
+    prose_compress_lexed(s, n, toks, nt, level, q, env, NULL, out);
     if (toks != stack_toks)
         free(toks);
 }
 
 void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, size_t nt, int level,
-                          const struct prose_query *q, const struct prose_env *env, struct buf *out)
+                          const struct prose_query *q, const struct prose_env *env, const struct learn_doc *doc,
+                          struct buf *out)
 {
     struct prose_env *own = NULL;
     struct item stack_items[96];
@@ -839,7 +853,7 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
         prune_punctuation(&st);
         prune_stop_words(&st, q);
         if (env->model)
-            prune_by_model(&st, env->model, s, toks, start, q);
+            prune_by_model(&st, env, doc, s, toks, start, q);
     }
     for (i = 0; i < nt; i++)
         any_drop |= st.it[i].drop;

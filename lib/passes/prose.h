@@ -27,9 +27,13 @@ struct prose_env *prose_env_new(void);
 void prose_env_free(struct prose_env *e);
 
 /* Makes `max` drop words by the word-importance model m too (learn/model.h;
- * NULL: by its rules alone, the default of a new index). m must outlive e. */
+ * NULL: by its rules alone, the default of a new index). m must outlive e.
+ * Returns 0, or -1 when memory runs out. */
 struct word_model;
-void prose_env_use_model(struct prose_env *e, const struct word_model *m);
+int prose_env_use_model(struct prose_env *e, const struct word_model *m);
+
+/* The model e drops words by, or NULL. */
+const struct word_model *prose_env_model(const struct prose_env *e);
 
 /* Appends the compressed form of the sentence s[0..n) at `level` (enum
  * terse_level) to out. Whitespace inside is collapsed to single spaces at
@@ -38,10 +42,14 @@ void prose_env_use_model(struct prose_env *e, const struct word_model *m);
 void prose_compress(const char *s, size_t n, int level, const struct prose_query *q,
                     const struct prose_env *env, struct buf *out);
 
-/* The same, with s already lexed by the caller (toks[0..nt) from lex_text). */
+/* The same, with s already lexed by the caller (toks[0..nt) from lex_text),
+ * and doc (or NULL) the words of the document s lies in (learn/features.h),
+ * which the model asks whether a word occurred earlier. */
 struct lex_tok;
+struct learn_doc;
 void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, size_t nt, int level,
-                          const struct prose_query *q, const struct prose_env *env, struct buf *out);
+                          const struct prose_query *q, const struct prose_env *env, const struct learn_doc *doc,
+                          struct buf *out);
 
 /* Calls fn(start, end) for each sentence of the paragraph s[0..n), in
  * order; the sentences cover s except the whitespace between them. */

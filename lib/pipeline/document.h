@@ -52,6 +52,8 @@ struct seg {
     uint32_t tok_n;
 };
 
+struct learn_doc;
+
 struct job {
     const terse_options *o; /* the call's options */
     const char *doc;
@@ -64,6 +66,7 @@ struct job {
     struct prose_query q;
     const struct prose_env *env;
     struct prose_env *own_env; /* built for the call, freed at its end */
+    struct learn_doc *words;   /* with a word model: where each word of doc first occurs */
     struct lex_tok *lex_in; /* scratch: tokens of a segment and of its output */
     size_t lex_cap;
     struct tok_counter *counter; /* every token count of the call */

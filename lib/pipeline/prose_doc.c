@@ -113,7 +113,7 @@ void compress_seg(struct job *j, struct seg *g, int level)
         ni = seg_tokens(j, g, ti);
         for (L = level;; L--) {
             b.len = 0;
-            prose_compress_lexed(src, n, ti, ni, L, j->q.n ? &j->q : NULL, j->env, &b);
+            prose_compress_lexed(src, n, ti, ni, L, j->q.n ? &j->q : NULL, j->env, j->words, &b);
             if (b.oom)
                 break;
             if (b.len + 1 > j->lex_cap) {
