@@ -184,6 +184,7 @@ group tsan tests/tsan.sh build/tsan build
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group tool tests/tool.sh build
+group learn tests/learn.sh build
 group json-cost tests/json_cost.sh build
 group budget tests/budget_prop.sh build
 group fidelity node tests/fidelity/fidelity.js build

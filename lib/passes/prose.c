@@ -556,11 +556,28 @@ static void prune_stop_words(struct sent *st, const struct prose_query *q)
     }
 }
 
+/* Whether a part of the hyphenated word p[0..n) is a quantity word
+ * ("half-installed", "two-thirds", "year-long"). */
+static int quantity_part(const char *p, size_t n)
+{
+    const char *end = p + n, *h;
+    if (!memchr(p, '-', n))
+        return 0;
+    for (; p < end; p = h + 1) {
+        h = memchr(p, '-', (size_t)(end - p));
+        if (!h)
+            h = end;
+        if (in_list(quantity_words, sizeof quantity_words / sizeof *quantity_words, p, (size_t)(h - p)))
+            return 1;
+    }
+    return 0;
+}
+
 /* The word-importance model (learn/model.h): of the words that `max`'s
  * rules left, those the model scores below its threshold go, except what
  * the guards protect (numbers and other atomic items are not words;
  * negations; capitalized words, which may be names), the logic and
- * quantity words, the query's words, the words next to a number ("5
+ * quantity words (also as a part of a hyphenated word), the query's words, the words next to a number ("5
  * seconds", "from 1990"), and joiners between names. A sentence keeps at
  * least its best-scored word. toks[0..nt) over s are the sentence's tokens,
  * first its first word (lex_sentence_start). */
@@ -581,7 +598,7 @@ static void prune_by_model(struct sent *st, const struct prose_env *env, const s
         if (x->kind != LX_WORD || (x->flags & (LXF_NEG | LXF_CAP)) || (x->cls & (W_KEEP | W_QTY)) ||
             x->p != s + toks[i].start) /* replaced by a rule */
             continue;
-        if (is_query_word(q, x->p, x->len))
+        if (is_query_word(q, x->p, x->len) || quantity_part(x->p, x->len))
             continue;
         pv = prev_kept(st, i);
         nx = next_kept(st, i);
