@@ -265,10 +265,35 @@ int align_pair(const char *v, const struct lex_tok *vt, size_t nvt, const char *
         else {
             size_t t = vp[i - 1].tok;
             res->aligned++;
+            cp[j - 1].len = 0; /* matched: not offered again below */
+            cp[j - 1].sym = 0;
             if (label[t] == 0)
                 label[t] = 1;
             i--;
             j--;
+        }
+    }
+    /* a word the compression moved (out of order): a piece left over that
+     * is the same word as, or abbreviates, a word still labelled dropped
+     * takes the first such word */
+    for (j = 0; j < nc; j++) {
+        size_t best = nv;
+        int bs = 0;
+        if (!cp[j].len || cp[j].num)
+            continue;
+        for (i = 0; i < nv; i++) {
+            int sc;
+            if (label[vp[i].tok] != 0)
+                continue;
+            sc = sim(&vp[i], &cp[j]);
+            if (sc >= 6 && sc > bs) {
+                bs = sc;
+                best = i;
+            }
+        }
+        if (best < nv) {
+            label[vp[best].tok] = 1;
+            res->aligned++;
         }
     }
     for (k = 0; k < nvt; k++)

@@ -83,22 +83,26 @@ static const char *const keep_words[] = {
     "less", "many", "more", "most", "only", "or", "than", "unless", "until", "versus",
 };
 
-/* Words that state a quantity or an approximation, as numbers do: `max`
- * never drops them ("several years", "nearly half", "increased"). Words
+/* Words that state a quantity, an order or an approximation, as numbers
+ * do: `max` never drops them ("several years", "nearly half", "fourth",
+ * "increased"). Words
  * that are also prepositions ("about", "over", "under") are kept only next
  * to a number (prune_by_model). Sorted. */
 static const char *const quantity_words[] = {
     "almost", "approximately", "average", "billion", "billions", "centuries", "century", "day", "days",
     "decade", "decades", "decline", "declined", "decrease", "decreased", "doubled", "dozen", "dozens",
-    "eight", "eighteen", "eighty", "eleven", "fell", "fewer", "fifteen", "fifty", "first", "five", "forty",
-    "four", "fourteen", "fraction", "grew", "half", "halved", "highest", "hour", "hours", "hundred",
-    "hundreds", "increase", "increased", "largest", "last", "longest", "lowest", "majority", "million",
-    "millions", "minority", "minute", "minutes", "month", "months", "much", "nearly", "nine", "nineteen",
-    "ninety", "number", "numbers", "oldest", "once", "one", "percent", "quarter", "rose", "roughly",
-    "second", "seconds", "seven", "seventeen", "seventy", "several", "six", "sixteen", "sixty",
-    "smallest", "ten", "third", "thirteen", "thirty", "thousand", "thousands", "three", "thrice",
-    "times", "total", "triple", "tripled", "twelve", "twenty", "twice", "two", "week", "weeks", "year",
-    "years", "zero",
+    "eight", "eighteen", "eighteenth", "eighth", "eighty", "eleven", "eleventh", "fell", "fewer",
+    "fifteen", "fifteenth", "fifth", "fiftieth", "fifty", "first", "five", "fortieth", "forty", "four",
+    "fourteen", "fourteenth", "fourth", "fraction", "grew", "half", "halved", "highest", "hour",
+    "hours", "hundred", "hundreds", "hundredth", "increase", "increased", "largest", "last", "longest",
+    "lowest", "majority", "million", "millions", "minority", "minute", "minutes", "month", "months",
+    "much", "nearly", "nine", "nineteen", "nineteenth", "ninety", "ninth", "number", "numbers",
+    "oldest", "once", "one", "percent", "quarter", "rose", "roughly", "second", "seconds", "seven",
+    "seventeen", "seventeenth", "seventh", "seventy", "several", "six", "sixteen", "sixteenth", "sixth",
+    "sixty", "smallest", "ten", "tenth", "third", "thirteen", "thirteenth", "thirtieth", "thirty",
+    "thousand", "thousands", "thousandth", "three", "thrice", "times", "total", "triple", "tripled",
+    "twelfth", "twelve", "twentieth", "twenty", "twice", "two", "week", "weeks", "year", "years",
+    "zero",
 };
 
 /* Words that join the parts of a name ("Bank of America", "Romeo and
