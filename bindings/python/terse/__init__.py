@@ -122,6 +122,12 @@ class _Options(ctypes.Structure):
         ("compress_system", ctypes.c_int),
         ("compact", ctypes.c_int),
         ("count_newline", ctypes.c_int),
+        ("rewrite", ctypes.c_void_p),
+        ("rewrite_user", ctypes.c_void_p),
+        ("rewrite_tokens", ctypes.c_size_t),
+        ("word_model", ctypes.c_char_p),
+        ("word_model_len", ctypes.c_size_t),
+        ("word_model_off", ctypes.c_int),
         ("_reserved", ctypes.c_char * 256),
     ]
 
@@ -172,6 +178,7 @@ def _load():
         "terse_options_init": (None, [ctypes.POINTER(_Options)]),
         "terse_ctx_new": (P, [ctypes.POINTER(_Options), ctypes.POINTER(I)]),
         "terse_ctx_free": (None, [P]),
+        "terse_word_model_check": (I, [ctypes.c_char_p, S, ctypes.POINTER(ctypes.c_char_p)]),
         "terse_compress": (I, [P, ctypes.c_char_p, S, ctypes.POINTER(_Result)]),
         "terse_result_free": (None, [ctypes.POINTER(_Result)]),
         "terse_expand": (I, [ctypes.c_char_p, S, I, ctypes.POINTER(P), ctypes.POINTER(S),
@@ -281,7 +288,8 @@ class Compressor:
     """
 
     def __init__(self, level=None, type="auto", query=None, budget=None, model=None, lang=None,
-                 name=None, tokenizer=None, keep_recent=0, compress_system=False, compact=False):
+                 name=None, tokenizer=None, keep_recent=0, compress_system=False, compact=False,
+                 word_model=None):
         o = _Options()
         _lib.terse_options_init(ctypes.byref(o))
         if level is not None:
@@ -314,6 +322,26 @@ class Compressor:
         o.keep_recent = keep_recent
         o.compress_system = 1 if compress_system else 0
         o.compact = 1 if compact else 0
+        if word_model == "none":
+            o.word_model_off = 1
+        elif word_model is not None:
+            if isinstance(word_model, (bytes, bytearray)):
+                wm = bytes(word_model)
+            elif isinstance(word_model, (str, os.PathLike)):
+                with open(word_model, "rb") as f:
+                    wm = f.read()
+            else:
+                raise InvalidInput("word_model must be a file name, bytes or \"none\", not %r"
+                                   % (word_model,), _EINVAL)
+            why = ctypes.c_char_p()
+            st = _lib.terse_word_model_check(wm, len(wm), ctypes.byref(why))
+            if st != 0:
+                msg = why.value.decode() if why.value else "bad model"
+                if st == _EINVAL:
+                    raise InvalidInput("word_model: " + msg, st)
+                _raise(st, "word_model")
+            keep.append(wm)
+            o.word_model, o.word_model_len = wm, len(wm)
         status = ctypes.c_int(0)
         self._ctx = None
         ctx = _lib.terse_ctx_new(ctypes.byref(o), ctypes.byref(status))
@@ -394,7 +422,7 @@ class Compressor:
 
 
 def compress(text, level=None, type="auto", query=None, budget=None, model=None, lang=None,
-             name=None, tokenizer=None, keep_recent=0, compress_system=False):
+             name=None, tokenizer=None, keep_recent=0, compress_system=False, word_model=None):
     """Compresses text for a model; returns a Result.
 
     level: "exact", "safe", "balanced" (default) or "max"; with a budget,
@@ -403,9 +431,11 @@ def compress(text, level=None, type="auto", query=None, budget=None, model=None,
     query: keep what is relevant to it first. budget: at most this many
     tokens. model or tokenizer: whose tokens are counted (default o200k).
     lang / name: the language of code, or a file name that says it.
+    word_model: max's word-importance model (a file name or the bytes of a
+    file made by `terse train`; "none": the rules alone; default: built in).
     """
     return Compressor(level, type, query, budget, model, lang, name, tokenizer, keep_recent,
-                      compress_system).compress(text)
+                      compress_system, word_model=word_model).compress(text)
 
 
 def compress_many(texts, threads=None, **options):

@@ -76,6 +76,18 @@ class Api(unittest.TestCase):
         self.assertIn("topic 7", r.text)
         self.assertEqual(r.level, "max")  # with a budget every level is tried, as in the CLI
 
+    def test_word_model(self):
+        text = "The study found that users tended to choose extreme partisan content over several years."
+        rules = terse.compress(text, level="max", word_model="none").text
+        built_in = terse.compress(text, level="max").text
+        self.assertNotEqual(rules, built_in)
+        self.assertIn("several years", built_in)
+        with self.assertRaises(terse.InvalidInput) as e:
+            terse.compress(text, level="max", word_model=b"terse-wm but not a model")
+        self.assertIn("truncated", str(e.exception))
+        with self.assertRaises(terse.InvalidInput):
+            terse.compress(text, level="max", word_model=42)
+
     def test_model_and_tokenizer(self):
         self.assertEqual(terse.compress(PROSE, model="gpt-4").tokenizer, "cl100k")
         self.assertEqual(terse.compress(PROSE, tokenizer="gemma3").tokenizer, "gemma3")
