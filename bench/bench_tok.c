@@ -30,7 +30,7 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-    const char *names[8], *levels[4];
+    const char *names[8], *levels[5];
     int n_names = 0, n_levels = 0, i, j;
     double seconds = 1.0;
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -38,8 +38,8 @@ int main(int argc, char **argv)
             seconds = atof(argv[++i]);
         else if (strcmp(argv[i], "--tokenizer") == 0 && i + 1 < argc && n_names < 8)
             names[n_names++] = argv[++i];
-        else if (strcmp(argv[i], "--compress") == 0 && i + 1 < argc && n_levels < 4 &&
-                 terse_level_parse(argv[i + 1]) >= 0)
+        else if (strcmp(argv[i], "--compress") == 0 && i + 1 < argc && n_levels < 5 &&
+                 (terse_level_parse(argv[i + 1]) >= 0 || strcmp(argv[i + 1], "max-rules") == 0))
             levels[n_levels++] = argv[++i];
         else {
             fprintf(stderr, "usage: bench_tok [--seconds S] [--tokenizer NAME | --compress LEVEL]... FILE...\n");
@@ -65,6 +65,10 @@ int main(int argc, char **argv)
             size_t tin = 0, tout = 0;
             terse_options_init(&o);
             o.level = terse_level_parse(levels[j]);
+            if (strcmp(levels[j], "max-rules") == 0) { /* max without the word model */
+                o.level = TERSE_LEVEL_MAX;
+                o.word_model_off = 1;
+            }
             c = terse_ctx_new(&o, NULL);
             if (!c || terse_compress(c, text, len, &r) != TERSE_OK) {
                 fprintf(stderr, "bench_tok: compress failed\n");
