@@ -149,9 +149,9 @@ $(GEN)/claude.bin: build/tools/mkvocab tools/extract_vocab.js | $(STAMP)
 $(GEN)/vocab_data.S: $(VOCAB_BIN) tools/gen_incbin.sh
 	$(Q)tools/gen_incbin.sh $(VOCAB_BIN) > $@
 
-$(GEN)/model_data.S: $(MODEL)
+$(GEN)/model_data.S: $(MODEL) Makefile
 	@mkdir -p $(GEN)
-	$(Q)printf '\t.section .rodata.word_model,"a",@progbits\n\t.balign 64\n\t.globl word_model_default_start\n\t.hidden word_model_default_start\nword_model_default_start:\n\t.incbin "%s"\n\t.globl word_model_default_end\n\t.hidden word_model_default_end\nword_model_default_end:\n\t.section .note.GNU-stack,"",@progbits\n' "$(abspath $(MODEL))" > $@
+	$(Q)printf '\t.section .rodata.word_model,"a",@progbits\n\t.balign 64\n\t.globl word_model_default_bytes\n\t.hidden word_model_default_bytes\nword_model_default_bytes:\n\t.incbin "%s"\n1:\n\t.balign 8\n\t.globl word_model_default_size\n\t.hidden word_model_default_size\nword_model_default_size:\n\t.quad 1b - word_model_default_bytes\n\t.section .note.GNU-stack,"",@progbits\n' "$(abspath $(MODEL))" > $@
 
 $(BUILD)/obj/model_data.o: $(GEN)/model_data.S
 	@mkdir -p $(dir $@)

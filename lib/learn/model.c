@@ -9,10 +9,10 @@
 #include "features.h"
 #include "terse.h"
 
-/* The built-in model, linked in by the generated build/gen/model_data.S
- * (the bytes of lib/learn/default.twm). */
-extern const unsigned char word_model_default_start[];
-extern const unsigned char word_model_default_end[];
+/* The built-in model, linked in by the generated build/gen/model_data.S:
+ * the bytes of lib/learn/default.twm and their number. */
+extern const unsigned char word_model_default_bytes[];
+extern const uint64_t word_model_default_size;
 
 static uint32_t get32(const unsigned char *p)
 {
@@ -161,8 +161,7 @@ void word_model_free(struct word_model *m)
 
 struct word_model *word_model_default(const char **why)
 {
-    return word_model_load(word_model_default_start, (size_t)(word_model_default_end - word_model_default_start),
-                           why);
+    return word_model_load(word_model_default_bytes, (size_t)word_model_default_size, why);
 }
 
 int terse_word_model_check(const void *data, size_t len, const char **why)
