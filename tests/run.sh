@@ -2,7 +2,9 @@
 # run.sh - the whole test suite, as `make test` and CI run it.
 #
 # Groups: the build with gcc; unit tests; CLI tests; the tool pass over
-# terminal output generated on the machine (tests/tool.sh); batch work
+# terminal output generated on the machine (tests/tool.sh); terse train and
+# max's word model (tests/learn.sh: make model reproduces the committed
+# model, a user's model, bad files, the guards over /usr/share/doc); batch work
 # (several files, -r, --jsonl, -T); the Python binding (unittest, pip into
 # a fresh venv); the manual page against --help; make install into a
 # temporary prefix; the code pass's
