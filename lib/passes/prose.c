@@ -581,12 +581,13 @@ static int quantity_part(const char *p, size_t n)
  * rules left, those the model scores below its threshold go, except what
  * the guards protect (numbers and other atomic items are not words;
  * negations; capitalized words, which may be names), the logic and
- * quantity words (also as a part of a hyphenated word), the query's words, the words next to a number ("5
- * seconds", "from 1990"), and joiners between names. A sentence keeps at
- * least its best-scored word. toks[0..nt) over s are the sentence's tokens,
- * first its first word (lex_sentence_start). */
+ * quantity words (also as a part of a hyphenated word), the words next to
+ * a number ("5 seconds", "from 1990"), and joiners between names. A
+ * sentence keeps at least its best-scored word. toks[0..nt) over s are the
+ * sentence's tokens, first its first word (lex_sentence_start). Not called
+ * with a query. */
 static void prune_by_model(struct sent *st, const struct prose_env *env, const struct learn_doc *doc, const char *s,
-                           const struct lex_tok *toks, size_t first, const struct prose_query *q)
+                           const struct lex_tok *toks, size_t first)
 {
     const struct word_model *m = env->model;
     size_t i, best = st->n, words = 0;
@@ -602,7 +603,7 @@ static void prune_by_model(struct sent *st, const struct prose_env *env, const s
         if (x->kind != LX_WORD || (x->flags & (LXF_NEG | LXF_CAP)) || (x->cls & (W_KEEP | W_QTY)) ||
             x->p != s + toks[i].start) /* replaced by a rule */
             continue;
-        if (is_query_word(q, x->p, x->len) || quantity_part(x->p, x->len))
+        if (quantity_part(x->p, x->len))
             continue;
         pv = prev_kept(st, i);
         nx = next_kept(st, i);
@@ -873,8 +874,10 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
     if (level >= TERSE_LEVEL_MAX) {
         prune_punctuation(&st);
         prune_stop_words(&st, q);
-        if (env->model)
-            prune_by_model(&st, env, doc, s, toks, start, q);
+        /* not with a query: the model was trained without questions, and
+         * under --query with a budget it cost answers (docs/benchmarks.md) */
+        if (env->model && !q)
+            prune_by_model(&st, env, doc, s, toks, start);
     }
     for (i = 0; i < nt; i++)
         any_drop |= st.it[i].drop;

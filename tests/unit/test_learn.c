@@ -240,11 +240,41 @@ static void test_max_keeps_facts(void)
     terse_result_free(&r);
 }
 
+/* With a query, max drops by its rules alone: the same output with the
+ * model and without (the model cost answers under --query). */
+static void test_query_no_model(void)
+{
+    const char *in = "The platform recommended videos to its users. The study found that users tended to "
+                     "choose extreme partisan content over the following months.";
+    terse_options o;
+    terse_result a, b;
+    terse_options_init(&o);
+    o.level = TERSE_LEVEL_MAX;
+    o.query = "what did the platform recommend to users";
+    o.query_len = strlen(o.query);
+    CHECK(compress_with(&o, in, strlen(in), &a) == TERSE_OK);
+    o.word_model_off = 1;
+    CHECK(compress_with(&o, in, strlen(in), &b) == TERSE_OK);
+    CHECK(a.text && b.text && strcmp(a.text, b.text) == 0);
+    terse_result_free(&a);
+    terse_result_free(&b);
+    /* and without the query the model does drop more */
+    o.query = NULL;
+    o.query_len = 0;
+    CHECK(compress_with(&o, in, strlen(in), &b) == TERSE_OK);
+    o.word_model_off = 0;
+    CHECK(compress_with(&o, in, strlen(in), &a) == TERSE_OK);
+    CHECK(a.text && b.text && a.len < b.len);
+    terse_result_free(&a);
+    terse_result_free(&b);
+}
+
 const struct test_case learn_tests[] = {
     {"learn: alignment labels (case, abbreviations, symbols, numbers, order)", test_align},
     {"learn: pairs in both formats, errors name the line", test_pairs_read},
     {"learn: model file round trip, damaged files refused", test_model_file},
     {"learn: training is deterministic and learns a dropped class", test_train_deterministic},
     {"learn: max with the built-in model keeps numbers, negations, names, quantities", test_max_keeps_facts},
+    {"learn: with a query max drops by its rules alone", test_query_no_model},
     {NULL, NULL},
 };
