@@ -641,7 +641,9 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     j.env = parent ? parent->env : (j.own_env = prose_env_new());
     /* with a word model (the call's, or a piece's parent's), the words of
      * the document, which the model asks what occurred before */
-    if (doc && j.env && (ctx->model || prose_env_model(j.env)) &&
+    /* (not with a query: the pieces of a call, chat messages, compress
+     * without the call's query, and the model must not drop their words) */
+    if (doc && j.env && ((ctx->model && !ctx->o.query_len) || prose_env_model(j.env)) &&
         (!(j.words = learn_doc_new(doc, j.n)) ||
          (j.own_env && prose_env_use_model(j.own_env, ctx->model) != 0))) {
         learn_doc_free(j.words);

@@ -258,6 +258,25 @@ static void test_query_no_model(void)
     CHECK(a.text && b.text && strcmp(a.text, b.text) == 0);
     terse_result_free(&a);
     terse_result_free(&b);
+    /* nor in the pieces of a call with a query (chat messages, which the
+     * chat pass compresses without the query) */
+    {
+        const char *chat = "Alice: The platform recommended videos to its users yesterday.\n"
+                           "Bob: The study found that users tended to choose extreme partisan content over "
+                           "the following months.\n"
+                           "Alice: Interesting, I had not heard about that particular study before.\n";
+        o.type = TERSE_TYPE_CHAT;
+        o.budget = 30;
+        o.word_model_off = 0;
+        CHECK(compress_with(&o, chat, strlen(chat), &a) == TERSE_OK);
+        o.word_model_off = 1;
+        CHECK(compress_with(&o, chat, strlen(chat), &b) == TERSE_OK);
+        CHECK(a.text && b.text && strcmp(a.text, b.text) == 0);
+        terse_result_free(&a);
+        terse_result_free(&b);
+        o.type = TERSE_TYPE_AUTO;
+        o.budget = 0;
+    }
     /* and without the query the model does drop more */
     o.query = NULL;
     o.query_len = 0;
