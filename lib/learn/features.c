@@ -1,8 +1,8 @@
 /* features.c - the features of a word for the word-importance model; see
- * features.h. Each feature is a short string (a tag, a colon, a value)
- * hashed with hash_bytes: "w:maximizing", "p:of", "wn:goal|was",
- * "shape:lower", ... so that the list in docs/model-format.md is the
- * definition and nothing needs a vocabulary.
+ * features.h. Each feature is a tag and a 64-bit value (a word's
+ * hash_bytes, a pair of them, a small class number, up to 8 bytes packed),
+ * mixed into 32 bits; docs/model-format.md lists them. Nothing needs a
+ * vocabulary: the model's table is indexed by the hashes.
  */
 #include "features.h"
 
@@ -53,16 +53,26 @@ static uint64_t word_hash(const char *s, size_t n)
     return hash_bytes(w, n) | 1;
 }
 
+/* Whether byte c is part of a word for the document table: an ASCII
+ * letter or a byte of a non-ASCII character (the lexer's words, closely
+ * enough: a word is looked up by its lexer token, and one that the scan
+ * cut differently is only "not seen"). */
+static int doc_letter(unsigned char c)
+{
+    /* bit c of the table: A-Z, a-z, 0x80-0xFF */
+    static const uint64_t set[4] = {0, 0x07fffffe07fffffeULL, ~0ULL, ~0ULL};
+    return (int)((set[c >> 6] >> (c & 63)) & 1);
+}
+
 struct learn_doc *learn_doc_new(const char *doc, size_t n)
 {
     struct learn_doc *d = calloc(1, sizeof *d);
-    struct lex_tok *t = malloc((n + 1) * sizeof *t);
-    size_t nt, i, cap = 16, words = 0;
-    if (!d || !t || n > UINT32_MAX)
+    size_t i, cap = 16, words;
+    if (!d || n > UINT32_MAX)
         goto fail;
-    nt = lex_text(doc, n, t);
-    for (i = 0; i < nt; i++)
-        words += t[i].kind == LX_WORD;
+    /* a word: letters, with single inner hyphens or apostrophes */
+    for (i = 0, words = 0; i < n; i++)
+        words += doc_letter((unsigned char)doc[i]) && (i == 0 || !doc_letter((unsigned char)doc[i - 1]));
     while (cap < 2 * words + 2)
         cap *= 2;
     d->key = calloc(cap, sizeof *d->key);
@@ -72,23 +82,27 @@ struct learn_doc *learn_doc_new(const char *doc, size_t n)
     d->base = doc;
     d->n = n;
     d->mask = cap - 1;
-    for (i = 0; i < nt; i++) {
+    for (i = 0; i < n;) {
+        size_t a = i, slot;
         uint64_t k;
-        size_t slot;
-        if (t[i].kind != LX_WORD)
+        if (!doc_letter((unsigned char)doc[i])) {
+            i++;
             continue;
-        k = word_hash(doc + t[i].start, t[i].len);
+        }
+        while (i < n && (doc_letter((unsigned char)doc[i]) ||
+                         ((doc[i] == '-' || doc[i] == '\'') && i + 1 < n && doc_letter((unsigned char)doc[i + 1]) &&
+                          i > a)))
+            i++;
+        k = word_hash(doc + a, i - a);
         for (slot = k & d->mask; d->key[slot] && d->key[slot] != k; slot = (slot + 1) & d->mask)
             ;
         if (!d->key[slot]) {
             d->key[slot] = k;
-            d->first[slot] = t[i].start;
+            d->first[slot] = (uint32_t)a;
         }
     }
-    free(t);
     return d;
 fail:
-    free(t);
     learn_doc_free(d);
     return NULL;
 }
@@ -102,34 +116,34 @@ void learn_doc_free(struct learn_doc *d)
     free(d);
 }
 
-/* "1" when the word p[0..n) occurred earlier in d, "0" when not, "?" when
- * p is not in d. */
-static const char *seen_before(const struct learn_doc *d, const char *p, size_t n)
+/* 1 when the word p[0..n) occurred earlier in d, 0 when not, 2 when p is
+ * not in d. */
+static unsigned seen_before(const struct learn_doc *d, const char *p, size_t n)
 {
     uint64_t k;
     size_t slot;
     if (!d || p < d->base || p + n > d->base + d->n)
-        return "?";
+        return 2;
     k = word_hash(p, n);
     for (slot = k & d->mask; d->key[slot]; slot = (slot + 1) & d->mask)
         if (d->key[slot] == k)
-            return d->first[slot] < (size_t)(p - d->base) ? "1" : "0";
-    return "0";
+            return d->first[slot] < (size_t)(p - d->base);
+    return 0;
 }
 
 /* The o200k rank class of " word" (lower case): a single token early in
- * the merge order is a common word. */
-static const char *frequency(const struct learn_env *e, const char *w, size_t n)
+ * the merge order is a common word. 0-5 by id (under 1,000, 3,000, 10,000,
+ * 30,000, 100,000, above), 6 when it is not one token, 7 without a list. */
+static unsigned frequency(const struct learn_env *e, const char *w, size_t n)
 {
     unsigned char b[WMAX_BYTES];
     uint32_t id;
     if (!e || n + 1 > sizeof b)
-        return "long";
+        return 7;
     b[0] = ' ';
     memcpy(b + 1, w, n);
     id = vocab_lookup(&e->o200k, b, n + 1);
-    return id == UINT32_MAX ? "none" : id < 1000 ? "a" : id < 3000 ? "b" : id < 10000 ? "c" : id < 30000 ? "d"
-                                                      : id < 100000 ? "e" : "f";
+    return id == UINT32_MAX ? 6 : id < 1000 ? 0 : id < 3000 ? 1 : id < 10000 ? 2 : id < 30000 ? 3 : id < 100000 ? 4 : 5;
 }
 
 
@@ -156,37 +170,50 @@ static size_t token_name(const char *s, const struct lex_tok *x, char *w)
     return n;
 }
 
-/* Hash of "tag:a" or, with b, "tag:a|b". */
-static uint32_t feat(const char *tag, const char *a, size_t an, const char *b, size_t bn)
+/* The tags of the features (docs/model-format.md): a feature is
+ * hash_mix(value * K + tag) for a 64-bit value, so that the word's hash is
+ * computed once and each feature costs one multiply and one mix. */
+enum {
+    F_BIAS = 1, F_W, F_P, F_N, F_PW, F_WN, F_SHAPE, F_WS, F_LEN, F_S3, F_S2, F_P4, F_POS, F_END, F_WPOS,
+    F_PC, F_NC, F_WPC, F_WNC, F_PSTOP, F_FREQ, F_REP, F_REPF, F_WREP, F_C3
+};
+
+static uint32_t feat(unsigned tag, uint64_t v)
 {
-    char buf[8 + 2 * WMAX + 2];
-    size_t n = strlen(tag);
-    memcpy(buf, tag, n);
-    buf[n++] = ':';
-    memcpy(buf + n, a, an);
-    n += an;
-    if (b) {
-        buf[n++] = '|';
-        memcpy(buf + n, b, bn);
-        n += bn;
-    }
-    return (uint32_t)hash_mix(hash_bytes(buf, n));
+    return (uint32_t)hash_mix(v * 0x9e3779b97f4a7c15ULL + tag * 0xc2b2ae3d27d4eb4fULL + 1);
 }
 
-static const char *bucket(size_t k)
+/* Two values as one. */
+static uint64_t pair(uint64_t a, uint64_t b)
 {
-    static const char *const names[] = {"0", "1", "2", "3", "4-6", "7-10", "11-20", "21+"};
-    return names[k == 0 ? 0 : k == 1 ? 1 : k == 2 ? 2 : k == 3 ? 3 : k <= 6 ? 4 : k <= 10 ? 5 : k <= 20 ? 6 : 7];
+    return hash_mix(a * 0xff51afd7ed558ccdULL ^ b);
+}
+
+/* Up to 8 bytes as an integer. */
+static uint64_t pack(const char *p, size_t n)
+{
+    uint64_t v = 0;
+    size_t i;
+    for (i = 0; i < n && i < 8; i++)
+        v |= (uint64_t)(unsigned char)p[i] << (8 * i);
+    return v;
+}
+
+/* The class of a count of words: 0, 1, 2, 3, 4-6, 7-10, 11-20, 21+. */
+static unsigned bucket(size_t k)
+{
+    return k <= 3 ? (unsigned)k : k <= 6 ? 4 : k <= 10 ? 5 : k <= 20 ? 6 : 7;
 }
 
 size_t learn_features(const struct learn_env *e, const struct learn_doc *d, const char *s,
                       const struct lex_tok *t, size_t nt, size_t i, size_t first, uint32_t *out)
 {
-    char w[WMAX], pw[WMAX], nw[WMAX], pc[2] = {'^', 0}, nc[2] = {'$', 0};
+    char w[WMAX], pw[WMAX], nw[WMAX];
+    unsigned char pc = '^', nc = '$';
     size_t wn, pn = 1, nn = 1, k = 0, j, before = 0, after = 0;
     const struct lex_tok *x = &t[i];
-    const char *shape;
-    const char *pb, *ab;
+    unsigned shape, pb, ab, fq, rep;
+    uint64_t hw, hp, hn;
     wn = token_name(s, x, w);
     pw[0] = '^';
     nw[0] = '$';
@@ -196,7 +223,7 @@ size_t learn_features(const struct learn_env *e, const struct learn_doc *d, cons
         const struct lex_tok *y = &t[j - 1];
         if (y->kind == LX_PUNCT) {
             if (j == i)
-                pc[0] = s[y->start];
+                pc = (unsigned char)s[y->start];
             continue;
         }
         pn = token_name(s, y, pw);
@@ -206,56 +233,58 @@ size_t learn_features(const struct learn_env *e, const struct learn_doc *d, cons
         const struct lex_tok *y = &t[j];
         if (y->kind == LX_PUNCT) {
             if (j == i + 1)
-                nc[0] = s[y->start];
+                nc = (unsigned char)s[y->start];
             continue;
         }
         nn = token_name(s, y, nw);
         break;
     }
-    for (j = first; j < i && j < nt; j++)
-        before += t[j].kind != LX_PUNCT;
-    for (j = i + 1; j < nt; j++)
+    /* words before and after it in the sentence, counted up to 21 */
+    for (j = i; j > first && j > 0 && before < 21; j--)
+        before += t[j - 1].kind != LX_PUNCT;
+    for (j = i + 1; j < nt && after < 21; j++)
         after += t[j].kind != LX_PUNCT;
     if (x->flags & LXF_NEG)
-        shape = "neg";
+        shape = 5;
     else if (x->flags & LXF_CAP)
-        shape = i == first ? "cap-first" : x->len > 1 && s[x->start + 1] >= 'A' && s[x->start + 1] <= 'Z' ? "caps" : "cap";
+        shape = i == first ? 4 : x->len > 1 && s[x->start + 1] >= 'A' && s[x->start + 1] <= 'Z' ? 3 : 2;
     else if (memchr(s + x->start, '-', x->len))
-        shape = "hyphen";
+        shape = 1;
     else
-        shape = "lower";
+        shape = 0;
     pb = bucket(before);
     ab = bucket(after);
-    out[k++] = feat("bias", "", 0, NULL, 0);
-    out[k++] = feat("w", w, wn, NULL, 0);
-    out[k++] = feat("p", pw, pn, NULL, 0);
-    out[k++] = feat("n", nw, nn, NULL, 0);
-    out[k++] = feat("pw", pw, pn, w, wn);
-    out[k++] = feat("wn", w, wn, nw, nn);
-    out[k++] = feat("shape", shape, strlen(shape), NULL, 0);
-    out[k++] = feat("ws", w, wn, shape, strlen(shape));
-    out[k++] = feat("len", bucket(x->len > 3 ? x->len - 3 : 0), strlen(bucket(x->len > 3 ? x->len - 3 : 0)), NULL, 0);
+    hw = hash_bytes(w, wn);
+    hp = hash_bytes(pw, pn);
+    hn = hash_bytes(nw, nn);
+    out[k++] = feat(F_BIAS, 0);
+    out[k++] = feat(F_W, hw);
+    out[k++] = feat(F_P, hp);
+    out[k++] = feat(F_N, hn);
+    out[k++] = feat(F_PW, pair(hp, hw));
+    out[k++] = feat(F_WN, pair(hw, hn));
+    out[k++] = feat(F_SHAPE, shape);
+    out[k++] = feat(F_WS, pair(hw, shape));
+    out[k++] = feat(F_LEN, bucket(x->len > 3 ? x->len - 3 : 0));
     if (wn > 4) {
-        out[k++] = feat("s3", w + wn - 3, 3, NULL, 0);
-        out[k++] = feat("s2", w + wn - 2, 2, NULL, 0);
-        out[k++] = feat("p4", w, 4, NULL, 0);
+        out[k++] = feat(F_S3, pack(w + wn - 3, 3));
+        out[k++] = feat(F_S2, pack(w + wn - 2, 2));
+        out[k++] = feat(F_P4, pack(w, 4));
     }
-    out[k++] = feat("pos", pb, strlen(pb), NULL, 0);
-    out[k++] = feat("end", ab, strlen(ab), NULL, 0);
-    out[k++] = feat("wpos", w, wn, pb, strlen(pb));
-    out[k++] = feat("pc", pc, 1, NULL, 0);
-    out[k++] = feat("nc", nc, 1, NULL, 0);
-    out[k++] = feat("wpc", w, wn, pc, 1);
-    out[k++] = feat("wnc", w, wn, nc, 1);
-    out[k++] = feat("stop", stop_word_is(s + x->start, x->len) ? "1" : "0", 1, NULL, 0);
-    out[k++] = feat("pstop", pn && stop_word_is(pw, pn) ? "1" : "0", 1, NULL, 0);
-    {
-        const char *fq = frequency(e, w, wn), *rep = seen_before(d, s + x->start, x->len);
-        out[k++] = feat("freq", fq, strlen(fq), NULL, 0);
-        out[k++] = feat("rep", rep, 1, NULL, 0);
-        out[k++] = feat("repf", rep, 1, fq, strlen(fq));
-        out[k++] = feat("wrep", w, wn, rep, 1);
-    }
+    out[k++] = feat(F_POS, pb);
+    out[k++] = feat(F_END, ab);
+    out[k++] = feat(F_WPOS, pair(hw, pb));
+    out[k++] = feat(F_PC, pc);
+    out[k++] = feat(F_NC, nc);
+    out[k++] = feat(F_WPC, pair(hw, pc));
+    out[k++] = feat(F_WNC, pair(hw, nc));
+    out[k++] = feat(F_PSTOP, (uint64_t)(pw[0] != '^' && stop_word_is(pw, pn)));
+    fq = frequency(e, w, wn);
+    rep = seen_before(d, s + x->start, x->len);
+    out[k++] = feat(F_FREQ, fq);
+    out[k++] = feat(F_REP, rep);
+    out[k++] = feat(F_REPF, rep * 16 + fq);
+    out[k++] = feat(F_WREP, pair(hw, rep));
     /* character trigrams of "^word$" (at most 16) */
     if (wn >= 4) {
         char b[WMAX + 2];
@@ -264,7 +293,7 @@ size_t learn_features(const struct learn_env *e, const struct learn_doc *d, cons
         memcpy(b + 1, w, wn);
         b[wn + 1] = '$';
         for (g = 0; g + 3 <= m && g < 16; g++)
-            out[k++] = feat("c3", b + g, 3, NULL, 0);
+            out[k++] = feat(F_C3, pack(b + g, 3));
     }
     return k;
 }
