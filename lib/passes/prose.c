@@ -582,7 +582,8 @@ static int quantity_part(const char *p, size_t n)
  * the guards protect (numbers and other atomic items are not words;
  * negations; capitalized words, which may be names), the logic and
  * quantity words (also as a part of a hyphenated word), the words next to
- * a number ("5 seconds", "from 1990"), and joiners between names. A
+ * a number ("5 seconds", "from 1990"), words glued to their neighbours,
+ * and joiners between names. A
  * sentence keeps at least its best-scored word. toks[0..nt) over s are the
  * sentence's tokens, first its first word (lex_sentence_start). Not called
  * with a query. */
@@ -604,6 +605,12 @@ static void prune_by_model(struct sent *st, const struct prose_env *env, const s
             x->p != s + toks[i].start) /* replaced by a rule */
             continue;
         if (quantity_part(x->p, x->len))
+            continue;
+        /* a word glued to what stands before or after it is part of
+         * something larger ("/bin/chown" lexed as a path and a word,
+         * "@adduser"): only free-standing words go */
+        if ((i > 0 && !(toks[i].flags & LXF_SPACE)) ||
+            (i + 1 < st->n && !(toks[i + 1].flags & LXF_SPACE) && !strchr(".,;:!?)]\"'", s[toks[i + 1].start])))
             continue;
         pv = prev_kept(st, i);
         nx = next_kept(st, i);
