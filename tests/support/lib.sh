@@ -4,7 +4,8 @@
 #
 #   ok NAME / notok NAME     print "ok - GROUP: NAME" / "not ok - GROUP: NAME"
 #   verdict NAME             ok when the previous command (list) succeeded
-#   say STATUS NAME          ok when STATUS is 0
+#   say STATUS NAME          ok when STATUS is 0; returns 1 otherwise, so that
+#                            `say $? NAME || show-why` prints the diagnostics
 #   q LOG JS                 evaluates JS with `r` = the JSON-lines records of LOG
 #   j FILE JS                evaluates JS with `o` = the JSON object in FILE
 #   fake_start LOG [OPT...]  starts the fake provider on 127.0.0.1 with the
@@ -16,7 +17,7 @@ notok() { echo "not ok - $GROUP: $1"; }
 verdict() {
     if [ $? = 0 ]; then ok "$1"; else notok "$1"; fi
 }
-say() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2"; fi; }
+say() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2"; return 1; fi; }
 
 q() { node -e "const r=require('fs').readFileSync('$1','utf8').split('\n').filter(Boolean).map(JSON.parse);
 console.log(String((() => { $2 })()))"; }
