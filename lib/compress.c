@@ -142,10 +142,12 @@ terse_ctx *terse_ctx_new(const terse_options *o, int *status)
     }
     c->o.name = c->name;
     c->o.lang = c->lang;
-    /* the word model: only max (or a budget, which may reach max) uses it */
+    /* the word model: only max without a budget or a query uses it (see
+     * compress_run); a model file given is checked in any case */
     c->o.word_model = NULL;
     c->o.word_model_len = 0;
-    if (!o->word_model_off && (o->level == TERSE_LEVEL_MAX || o->budget)) {
+    if (!o->word_model_off &&
+        (o->word_model || (o->level == TERSE_LEVEL_MAX && !o->budget && !o->query_len))) {
         const char *why = NULL;
         c->model = o->word_model ? word_model_load(o->word_model, o->word_model_len, &why) : word_model_default(&why);
         if (!c->model) {
@@ -641,9 +643,15 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     j.env = parent ? parent->env : (j.own_env = prose_env_new());
     /* with a word model (the call's, or a piece's parent's), the words of
      * the document, which the model asks what occurred before */
-    /* (not with a query: the pieces of a call, chat messages, compress
-     * without the call's query, and the model must not drop their words) */
-    if (doc && j.env && ((ctx->model && !ctx->o.query_len) || prose_env_model(j.env)) &&
+    /* Only for a call at max with neither a budget nor a query: with a
+     * query it cost answers (the pieces of such a call, chat messages,
+     * compress without the call's query, so the call decides for them), and
+     * a budget may settle on balanced, whose chat pass runs older messages
+     * through max's prose rules: balanced stays the same with or without a
+     * model (docs/model-format.md). */
+    if (doc && j.env &&
+        ((ctx->model && ctx->o.level == TERSE_LEVEL_MAX && !ctx->o.budget && !ctx->o.query_len) ||
+         prose_env_model(j.env)) &&
         (!(j.words = learn_doc_new(doc, j.n)) ||
          (j.own_env && prose_env_use_model(j.own_env, ctx->model) != 0))) {
         learn_doc_free(j.words);

@@ -288,6 +288,32 @@ static void test_query_no_model(void)
     terse_result_free(&b);
 }
 
+/* balanced does not change with a model, not even under a budget, where a
+ * chat's older messages go through max's prose rules. */
+static void test_balanced_unchanged(void)
+{
+    const char *chat = "Alice: I went hiking in the mountains with my sister over the long weekend.\n"
+                       "Bob: That sounds wonderful, which trail did the two of you end up taking?\n"
+                       "Alice: We took the northern ridge trail because the southern one was closed.\n"
+                       "Bob: I have heard that the northern ridge offers really beautiful views.\n"
+                       "Alice: It certainly does, although the final climb was quite exhausting.\n"
+                       "Bob: Did you manage to take any pictures of the valley from the summit?\n";
+    terse_options o;
+    terse_result a, b;
+    size_t budget;
+    for (budget = 40; budget <= 100; budget += 20) {
+        terse_options_init(&o);
+        o.level = TERSE_LEVEL_BALANCED;
+        o.budget = budget;
+        CHECK(compress_with(&o, chat, strlen(chat), &a) == TERSE_OK);
+        o.word_model_off = 1;
+        CHECK(compress_with(&o, chat, strlen(chat), &b) == TERSE_OK);
+        CHECK(a.text && b.text && strcmp(a.text, b.text) == 0);
+        terse_result_free(&a);
+        terse_result_free(&b);
+    }
+}
+
 const struct test_case learn_tests[] = {
     {"learn: alignment labels (case, abbreviations, symbols, numbers, order)", test_align},
     {"learn: pairs in both formats, errors name the line", test_pairs_read},
@@ -295,5 +321,6 @@ const struct test_case learn_tests[] = {
     {"learn: training is deterministic and learns a dropped class", test_train_deterministic},
     {"learn: max with the built-in model keeps numbers, negations, names, quantities", test_max_keeps_facts},
     {"learn: with a query max drops by its rules alone", test_query_no_model},
+    {"learn: balanced is the same with a model, under a budget too", test_balanced_unchanged},
     {NULL, NULL},
 };
