@@ -4,7 +4,7 @@
  *
  * On any bytes: pairs_read never crashes and either fails with a message
  * naming a line or returns pairs of valid UTF-8; training on them (2^8
- * weights, one epoch) succeeds or finds no usable pair, and twice gives the
+ * weights, one epoch) succeeds or finds no word to learn from, and twice gives the
  * same bytes, which load as a model.
  */
 #include <stdint.h>
@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!m)
             abort();
         word_model_free(m);
-    } else if (rc != TERSE_EINVAL || st.used != 0) {
+    } else if (rc != TERSE_EINVAL || st.examples != 0) {
         abort();
     }
     free(a);

@@ -1125,7 +1125,9 @@ static int cmd_train(int argc, char **argv)
     rc = learn_train(&train, &lo, &model, &len, &st);
     if (rc == TERSE_EINVAL) {
         print_alignment("train", &st);
-        fail(EXIT_USAGE, "no usable pair to train on (see the counts above)");
+        fail(EXIT_USAGE, st.used ? "no word to train on: the pairs used have no lower-case word that is not a stop "
+                                   "word or a negation"
+                                 : "no usable pair to train on (see the counts above)");
     }
     check(rc, "train");
     print_alignment("train", &st);

@@ -105,6 +105,8 @@ expect_fail "bad pair line" "bad.jsonl: line 2: " $T train "$TMP/bad.jsonl" -o "
 expect_fail "train without -o" "needs -o" $T train "$TMP/colours.jsonl"
 printf '{"verbose": "a", "compressed": "abc"}\n' > "$TMP/useless.jsonl"
 expect_fail "no usable pair" "no usable pair" $T train "$TMP/useless.jsonl" -o "$TMP/x.twm"
+printf '{"verbose": "Alice and Bob were in Paris.", "compressed": "Alice, Bob: Paris"}\n' > "$TMP/names.jsonl"
+expect_fail "no word to learn from" "no word to train on" $T train "$TMP/names.jsonl" -o "$TMP/x.twm"
 expect_fail "bad threshold" "between 0 and 1" $T train "$TMP/colours.jsonl" -o "$TMP/x.twm" --threshold 1.5
 
 # 4. the guards over real text: /usr/share/doc at max with the model

@@ -228,6 +228,7 @@ int learn_train(const struct pair_set *ps, const struct learn_opts *o, unsigned 
     learn_env_free(env);
     if (rc != TERSE_OK)
         goto done;
+    st->examples = ex.count;
     if (!ex.count) {
         rc = TERSE_EINVAL;
         goto done;

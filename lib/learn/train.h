@@ -38,13 +38,15 @@ struct learn_stats {
     size_t skipped_size;    /* too big to align (ALIGN_MAX_CELLS) */
     size_t pieces, aligned; /* compressed pieces of the used pairs, and those aligned */
     size_t words, kept;     /* labelled verbose words of the used pairs, and those kept */
+    size_t examples;        /* words trained on: lower case, not negations or stop words */
     /* on an evaluation: the keep label predicted against the aligned one */
     size_t tp, fp, fn, tn;
 };
 
 /* Trains on ps; on TERSE_OK *out (malloc'ed, the caller frees) holds the
- * model file of *out_len bytes. TERSE_EINVAL when no pair is usable (the
- * stats say why), TERSE_ENOMEM. */
+ * model file of *out_len bytes. TERSE_EINVAL when no word is left to
+ * train on (no pair usable, or st->examples 0: the stats say why),
+ * TERSE_ENOMEM. */
 int learn_train(const struct pair_set *ps, const struct learn_opts *o, unsigned char **out, size_t *out_len,
                 struct learn_stats *st);
 
