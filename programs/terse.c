@@ -158,13 +158,16 @@ static unsigned long long parse_number(const char *opt, const char *v, unsigned 
  * an error was already reported. */
 static void close_stdout(void)
 {
-    int bad;
+    /* a write that failed before (an output longer than stdio's buffer,
+     * such as --help, fails while it is written): errno still says why */
+    int bad, before = ferror(stdout) ? errno : 0;
     errno = 0;
     bad = fflush(stdout) != 0;
     bad |= ferror(stdout) != 0;
     bad |= fclose(stdout) != 0;
     if (bad && !error_reported) {
-        fprintf(stderr, "terse: cannot write output: %s\n", errno ? strerror(errno) : "write error");
+        int e = errno ? errno : before;
+        fprintf(stderr, "terse: cannot write output: %s\n", e ? strerror(e) : "write error");
         _exit(EXIT_INTERNAL);
     }
 }
