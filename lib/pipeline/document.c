@@ -505,7 +505,10 @@ int split_clauses(struct job *j, int only_dropped)
                 depth--;
             if (t[k].kind != LX_PUNCT)
                 words++;
+            /* a clause ends at punctuation that a space follows: the
+             * clauses are joined by one space again ("a,b" is not cut) */
             if (t[k].kind == LX_PUNCT && depth == 0 && words >= 4 && k + 1 < nt &&
+                (t[k + 1].flags & LXF_SPACE) &&
                 (*c == ',' || *c == ';' || *c == ':' || (unsigned char)*c == 0xE2)) {
                 size_t end = g->start + t[k].start + t[k].len;
                 add_seg(j, start, end, SEG_SENTENCE);

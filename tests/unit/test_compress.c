@@ -385,6 +385,41 @@ static void test_names(void)
     CHECK(terse_type_parse("json") == TERSE_TYPE_JSON && terse_type_name(99) == NULL);
 }
 
+/* Names with a colon inside (package:arch, host:port, a::b, key:value,
+ * IPv6, URNs) and words joined by a comma with no space are one item at
+ * every level and under every budget: no level splits them into clauses, re-spaces them ("libc6: amd64") or
+ * keeps a part of one beside a marker ("libc6 [...]") (issue 13). Each
+ * left part occurs only inside its name, so a left part in the output
+ * means the whole name must be there. */
+static void test_colon_names(void)
+{
+    static const char doc[] =
+        "The installer then pulled in the package libc6:amd64 and many other things that were needed.\n\n"
+        "Later the installer also pulled in the packages alphapkg,betapkg and some more that were wanted.\n\n"
+        "Our proxy then listened on backendhost:8080 for quite a long while, with the gate closed.\n\n"
+        "It filtered with is:open and label:bug in the tracker, then it called mylib::parse at once.\n\n"
+        "The peer at fe80::1 and the one at 2001:db8::7 were named urn:isbn:0451450523 in the report.";
+    static const char *const names[][2] = {
+        {"libc6", "libc6:amd64"},   {"backendhost", "backendhost:8080"}, {"is:", "is:open"},
+        {"label", "label:bug"},     {"mylib", "mylib::parse"},          {"fe80", "fe80::1"},
+        {"2001", "2001:db8::7"},    {"isbn", "urn:isbn:0451450523"},    {"alphapkg", "alphapkg,betapkg"},
+        {NULL, NULL}};
+    int level;
+    size_t budget, k;
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++)
+        for (budget = 0; budget <= 120; budget += budget ? 1 : 4) {
+            terse_result r;
+            if (run(doc, level, TERSE_TYPE_AUTO, budget, budget ? "gate tracker report" : NULL, &r) != TERSE_OK)
+                continue;
+            for (k = 0; names[k][0]; k++)
+                if (strstr(r.text, names[k][0]) && !strstr(r.text, names[k][1])) {
+                    printf("#   level %d budget %zu split \"%s\": %s\n", level, budget, names[k][1], r.text);
+                    CHECK(0);
+                }
+            terse_result_free(&r);
+        }
+}
+
 const struct test_case compress_tests[] = {
     {"compress: guards hold at every level", test_guards_hold_at_every_level},
     {"compress: what each level does", test_levels},
@@ -398,5 +433,6 @@ const struct test_case compress_tests[] = {
     {"compress: negation words", test_negation_words},
     {"compress: level and type names", test_names},
     {"compress: identifiers, file names, paths and options stay whole", test_names_are_atomic},
+    {"compress: names with a colon stay whole under budgets", test_colon_names},
     {NULL, NULL},
 };
