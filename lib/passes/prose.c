@@ -485,7 +485,12 @@ static void prune_punctuation(struct sent *st)
         const unsigned char *u = (const unsigned char *)x->p;
         int typo = x->len == 3 && u[0] == 0xE2 && u[1] == 0x80 &&
                    (u[2] == 0x93 || u[2] == 0x94 || (u[2] >= 0x98 && u[2] <= 0x9D));
-        if (x->kind == LX_PUNCT && !inner && (strchr(",;:()[]{}\"'", x->p[0]) || typo))
+        /* the colon of "key: value" stays: glued to the sentence's first
+         * item or to a path or name ("debian/control: Dropped ..."), not
+         * to a number ("14:03: Alerts fired" says no more without it) */
+        int key = x->p[0] == ':' && i > 0 && !(x->flags & LXF_SPACE) && st->it[i - 1].kind != LX_NUMBER &&
+                  (i == 1 || (st->it[i - 1].kind != LX_WORD && st->it[i - 1].kind != LX_PUNCT));
+        if (x->kind == LX_PUNCT && !inner && !key && (strchr(",;:()[]{}\"'", x->p[0]) || typo))
             x->drop = 1;
     }
     /* the full stop that ends the sentence: the next sentence still starts

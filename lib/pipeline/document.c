@@ -240,13 +240,25 @@ static const char *const setext_heading[] = {"", "# ", "## ", "### "};
  * of the paragraph's widest line, or some line after the first is
  * indented more than the first. Wrapped prose breaks a line only when the
  * next word does not fit, so its line breaks carry no meaning and are
- * joined; the line breaks of records are kept, at every level. */
+ * joined; the line breaks of records are kept, at every level. Lines
+ * that all start with the same 8 bytes or more, with no space among them
+ * (fc-list's "/usr/share/fonts/...", a host name, a time stamp's date), are
+ * records too: wrapped prose does not repeat a long first word. */
 static int line_structured(const char *d, const struct line *ls, size_t n)
 {
-    size_t q, width = 0;
+    size_t q, width = 0, same = SIZE_MAX;
     for (q = 0; q < n; q++)
         if (ls[q].end - ls[q].start > width)
             width = ls[q].end - ls[q].start;
+    for (q = 1; q < n && same >= 8; q++) {
+        size_t k = 0;
+        while (k < same && ls[0].text + k < ls[0].end && ls[q].text + k < ls[q].end &&
+               d[ls[0].text + k] == d[ls[q].text + k] && d[ls[0].text + k] != ' ' && d[ls[0].text + k] != '\t')
+            k++;
+        same = k;
+    }
+    if (n >= 2 && same >= 8)
+        return 1;
     for (q = 0; q + 1 < n; q++) {
         const struct line *b = &ls[q + 1];
         size_t w = 0;

@@ -420,6 +420,39 @@ static void test_colon_names(void)
         }
 }
 
+/* fc-list's lines are records, not wrapped prose: each starts with the same
+ * long path, so the first word of the next line would not have fitted
+ * after the line before; their line breaks stay at every level, and the
+ * colon of "key: value" stays at max (issue 13). */
+static void test_records_keep_colons(void)
+{
+    static const char fc[] =
+        "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf: DejaVu Serif:style=Bold\n"
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf: DejaVu Sans Mono:style=Book\n"
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Oblique.ttf: DejaVu Sans,DejaVu Sans "
+        "Condensed:style=Condensed Oblique,Oblique\n";
+    static const char kv[] = "Depends: libc6 (>= 2.34), zlib1g (>= 1:1.2.0)\n";
+    static const char chlog[] = "  * debian/control: Dropped build dependency on gcc-4.3 for the amd64 build.\n";
+    int level;
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+        terse_result r;
+        if (run(fc, level, TERSE_TYPE_AUTO, 0, NULL, &r) != TERSE_OK) {
+            CHECK(0);
+            continue;
+        }
+        CHECK(strstr(r.text, "Bold.ttf: DejaVu Serif:style=Bold\n/usr/share/") != NULL);
+        CHECK(strstr(r.text, "Mono.ttf: DejaVu Sans Mono:style=Book\n/usr/share/") != NULL);
+        CHECK(strstr(r.text, "Oblique.ttf: DejaVu") != NULL);
+        terse_result_free(&r);
+        CHECK(run(kv, level, TERSE_TYPE_PROSE, 0, NULL, &r) == TERSE_OK);
+        CHECK(r.text && strncmp(r.text, "Depends: libc6", 14) == 0);
+        terse_result_free(&r);
+        CHECK(run(chlog, level, TERSE_TYPE_PROSE, 0, NULL, &r) == TERSE_OK);
+        CHECK(r.text && strstr(r.text, "debian/control: ") != NULL);
+        terse_result_free(&r);
+    }
+}
+
 const struct test_case compress_tests[] = {
     {"compress: guards hold at every level", test_guards_hold_at_every_level},
     {"compress: what each level does", test_levels},
@@ -434,5 +467,6 @@ const struct test_case compress_tests[] = {
     {"compress: level and type names", test_names},
     {"compress: identifiers, file names, paths and options stay whole", test_names_are_atomic},
     {"compress: names with a colon stay whole under budgets", test_colon_names},
+    {"compress: records keep their lines and the colon of key: value", test_records_keep_colons},
     {NULL, NULL},
 };
