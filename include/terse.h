@@ -333,8 +333,10 @@ TERSE_API void terse_result_free(terse_result *r);
  * output. type is TERSE_TYPE_JSON, TERSE_TYPE_LOG, TERSE_TYPE_TOOL or
  * TERSE_TYPE_AUTO (a folded log, encoded tool output and JSON Lines are
  * recognized by their first line; anything else is read as tabular JSON,
- * which includes plain JSON). With TERSE_TYPE_TOOL, a text that is not an
- * encoding is its own (copied unchanged). On success *out is a new NUL-terminated buffer of *out_len bytes,
+ * which includes plain JSON, and failing that as terminal output that
+ * terse_compress left unchanged, copied, when its detection reads the text
+ * as tool output). With TERSE_TYPE_TOOL, a text that is not an encoding is
+ * its own (copied unchanged). On success *out is a new NUL-terminated buffer of *out_len bytes,
  * released with terse_free(). Returns TERSE_OK; TERSE_EFORMAT when text is
  * not a valid encoding, with a one-line message ("line 3, column 7:
  * expected ':' after a key") in err[0..err_len) when err is not NULL;

@@ -171,6 +171,18 @@ static int build_line(const char *s, size_t n)
                                         lex_contains(s, n, ": note: ") || lex_contains(s, n, ": In function "));
 }
 
+/* Whether a line that starts with blanks is a table row whose first
+ * column is a right-aligned number (ps's PID, wc's counts, du's sizes):
+ * the blanks, then a digit. Indented prose, code and the option lists of
+ * man pages start with a letter or a sign. */
+static int right_aligned(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] == ' ')
+        i++;
+    return i < n && s[i] >= '0' && s[i] <= '9';
+}
+
 int tool_kind(const char *s, size_t n)
 {
     size_t i, lines = 0, hits = 0, paths = 0, tables = 0, traces = 0, trace_heads = 0, tests = 0, builds = 0;
@@ -215,7 +227,8 @@ int tool_kind(const char *s, size_t n)
             paths++;
             slashes += memchr(l, '/', L) != NULL;
         }
-        if (l[0] != ' ' && l[0] != '|' && l[0] != '\t' && fields(l, L, &aligned) >= 3) {
+        if ((l[0] != ' ' || right_aligned(l, L)) && l[0] != '|' && l[0] != '\t' &&
+            fields(l, L, &aligned) >= 3) {
             /* a table row lines up with the row above */
             tables += (aligned & prev) != 0 || (aligned && tables == 0);
             prev = aligned;

@@ -89,6 +89,23 @@ static void test_detect(void)
     CHECK(tool_kind(unittest_out, sizeof unittest_out - 1) == TOOL_TESTS);
     CHECK(tool_kind(make_out, sizeof make_out - 1) == TOOL_BUILD);
     CHECK(tool_kind(prose, sizeof prose - 1) == TOOL_NONE);
+    {
+        /* ps -eo pid,ppid,user,comm: rows start with a right-aligned
+         * number (issue 13); an indented list of man page options is no
+         * table */
+        static const char ps[] = "    PID    PPID USER     COMMAND\n      1       0 root     systemd\n"
+                                 "      2       0 root     kthreadd\n    412       1 message+ dbus-daemon\n"
+                                 "   1337     412 alice    bash\n";
+        static const char opts[] = "       -a, --all              do not ignore entries starting with .\n"
+                                   "       -A, --almost-all       do not list implied . and ..\n"
+                                   "       -b, --escape           print C-style escapes for nongraphic characters\n";
+        struct buf enc = {0};
+        CHECK(tool_kind(ps, sizeof ps - 1) == TOOL_TABLE);
+        CHECK(detect_type(ps, sizeof ps - 1) == TERSE_TYPE_TOOL);
+        CHECK(round_trip(ps, sizeof ps - 1, TERSE_LEVEL_SAFE, &enc));
+        buf_free(&enc);
+        CHECK(tool_kind(opts, sizeof opts - 1) == TOOL_NONE);
+    }
     CHECK(detect_type(gitlog, sizeof gitlog - 1) == TERSE_TYPE_TOOL); /* not a chat for its Author: lines */
     CHECK(detect_type(ls_l, sizeof ls_l - 1) == TERSE_TYPE_TOOL);
     CHECK(detect_type(prose, sizeof prose - 1) == TERSE_TYPE_PROSE);
