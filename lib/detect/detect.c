@@ -128,6 +128,32 @@ int detect_type(const char *s, size_t n)
     return detect_type_parsed(s, n, NULL);
 }
 
+/* The length of the run of 3 or more '`' or '~' that starts the line
+ * s[0..n) after at most 3 spaces, with the character in *c and where the
+ * run ends in *end; 0 when there is none. */
+static size_t fence_line(const char *s, size_t n, char *c, size_t *end)
+{
+    size_t i = 0, k;
+    while (i < n && i < 3 && s[i] == ' ')
+        i++;
+    if (i >= n || (s[i] != '`' && s[i] != '~'))
+        return 0;
+    for (k = i; k < n && s[k] == s[i]; k++)
+        ;
+    *c = s[i];
+    *end = k;
+    return k - i >= 3 ? k - i : 0;
+}
+
+/* Whether only blanks follow the fence run that ends at s[end]. */
+static int fence_only(const char *s, size_t n, size_t end)
+{
+    for (; end < n; end++)
+        if (s[end] != ' ' && s[end] != '\t' && s[end] != '\r')
+            return 0;
+    return 1;
+}
+
 int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
 {
     int kind;
@@ -137,7 +163,9 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
 int detect_type_tool(const char *s, size_t n, struct json_doc **parsed, int *kind_out)
 {
     size_t i = 0, lines = 0, code = 0, logs = 0, stamped = 0, limit = n < 65536 ? n : 65536;
-    int fenced = 0, tool = TOOL_NONE;
+    int fenced = 0, tool = TOOL_NONE; /* fenced: the open fence's character, or 0 */
+    char fence_ch;
+    size_t fenced_run = 0;
     if (parsed)
         *parsed = NULL;
     *kind_out = TOOL_NONE;
@@ -178,10 +206,15 @@ int detect_type_tool(const char *s, size_t n, struct json_doc **parsed, int *kin
     for (i = 0; i < limit;) {
         const char *nl = memchr(s + i, '\n', limit - i);
         size_t e = nl ? (size_t)(nl - s) : limit, L = e - i;
-        if (L >= 3 && (lex_starts(s + i, L, "```") || lex_starts(s + i, L, "~~~"))) {
+        size_t end = 0, run = fence_line(s + i, L, &fence_ch, &end);
+        if (run && (fenced ? fence_ch == fenced && run >= fenced_run && fence_only(s + i, L, end)
+                           : fence_ch != '`' || !memchr(s + i + end, '`', L - end) /* info string */)) {
             /* markdown: the code of a fence is the prose pass's (it hands
-             * it to the code pass), so a fence counts as prose */
-            fenced = !fenced;
+             * it to the code pass), so a fence counts as prose; as in
+             * CommonMark, it closes only on a line of its character alone,
+             * at least as long (a ``` line inside ~~~ or ```` is code) */
+            fenced = fenced ? 0 : fence_ch;
+            fenced_run = run;
             lines += 3;
         } else if (L > 0 && !fenced) {
             lines++;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../lib/common/lex.h"
+#include "../../lib/detect/detect.h"
 #include "../../lib/common/utf8.h"
 #include "../../lib/guard/guard.h"
 #include "../../lib/common/json.h"
@@ -453,6 +454,31 @@ static void test_records_keep_colons(void)
     }
 }
 
+/* Detection reads code fences as CommonMark does (issue 13): a fence closes
+ * only on a line of the same character, at least as long, with nothing
+ * after it, so a ``` line inside a ~~~ or ```` fence does not close it and
+ * the log lines it shows stay part of the fence (the text is prose). */
+static void test_detect_fences(void)
+{
+    static const char logs[] =
+        "2024-05-01 10:00:01 INFO worker started\n2024-05-01 10:00:02 INFO worker took 3ms\n"
+        "2024-05-01 10:00:03 WARN worker slow\n2024-05-01 10:00:04 INFO worker took 4ms\n"
+        "2024-05-01 10:00:05 INFO worker took 5ms\n2024-05-01 10:00:06 INFO worker done\n";
+    static const char *const fences[][2] = {{"~~~\n```\n", "~~~\n"},      {"````md\n```\n", "````\n"},
+                                            {"```\n```` x\n", "```\n"},   {"````\n```\n", "````\n"},
+                                            {"   ~~~~\n~~~\n", "~~~~~\n"}, {NULL, NULL}};
+    size_t i;
+    for (i = 0; fences[i][0]; i++) {
+        char doc[2048];
+        snprintf(doc, sizeof doc, "How the worker logs look, for the record.\n\n%s%s%s%sThat is all of it.\n",
+                 fences[i][0], logs, logs, fences[i][1]);
+        if (detect_type(doc, strlen(doc)) != TERSE_TYPE_PROSE) {
+            printf("#   fence %zu read as type %d\n", i, detect_type(doc, strlen(doc)));
+            CHECK(0);
+        }
+    }
+}
+
 const struct test_case compress_tests[] = {
     {"compress: guards hold at every level", test_guards_hold_at_every_level},
     {"compress: what each level does", test_levels},
@@ -468,5 +494,6 @@ const struct test_case compress_tests[] = {
     {"compress: identifiers, file names, paths and options stay whole", test_names_are_atomic},
     {"compress: names with a colon stay whole under budgets", test_colon_names},
     {"compress: records keep their lines and the colon of key: value", test_records_keep_colons},
+    {"compress: detection reads fences as CommonMark does", test_detect_fences},
     {NULL, NULL},
 };
