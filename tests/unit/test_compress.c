@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/common/buf.h"
 #include "../../lib/common/lex.h"
 #include "../../lib/detect/detect.h"
 #include "../../lib/common/utf8.h"
@@ -479,6 +480,40 @@ static void test_detect_fences(void)
     }
 }
 
+/* JSON members under a budget with a query: relevance first, size second
+ * (issue 13). A short member that shares nothing with the query sits
+ * first, where the position prior ranked it above weakly relevant members
+ * further on; the relevant members that fit go in before it. */
+static void test_json_relevance_first(void)
+{
+    struct buf doc = {0};
+    terse_result r;
+    int i;
+    buf_adds(&doc, "{\"a0\":\"plain zero\"");
+    for (i = 0; i < 40; i++) {
+        char m[256];
+        snprintf(m, sizeof m, ",\"c%02d\":\"%s %d%s\"", i, i < 16 ? "the checkout service log entry number" : "checkout", i,
+                 i < 16 ? " with a long tail of words that go on and on and on and on and on and on and on and on here" : "");
+        buf_adds(&doc, m);
+    }
+    buf_adds(&doc, "}");
+    CHECK(!doc.oom);
+    if (run(doc.p, TERSE_LEVEL_MAX, TERSE_TYPE_JSON, 20, "checkout", &r) != TERSE_OK) {
+        CHECK(0);
+    } else {
+        CHECK(r.tokens_out <= 20 && strstr(r.text, "\"c16\":\"checkout 16\"") != NULL && strstr(r.text, "a0") == NULL);
+        terse_result_free(&r);
+    }
+    /* and when no relevant member fits, what fits is kept */
+    if (run(doc.p, TERSE_LEVEL_MAX, TERSE_TYPE_JSON, 16, "checkout", &r) != TERSE_OK) {
+        CHECK(0);
+    } else {
+        CHECK(r.tokens_out <= 16 && strstr(r.text, "a0") != NULL);
+        terse_result_free(&r);
+    }
+    buf_free(&doc);
+}
+
 const struct test_case compress_tests[] = {
     {"compress: guards hold at every level", test_guards_hold_at_every_level},
     {"compress: what each level does", test_levels},
@@ -495,5 +530,6 @@ const struct test_case compress_tests[] = {
     {"compress: names with a colon stay whole under budgets", test_colon_names},
     {"compress: records keep their lines and the colon of key: value", test_records_keep_colons},
     {"compress: detection reads fences as CommonMark does", test_detect_fences},
+    {"compress: JSON members under a budget: relevance first", test_json_relevance_first},
     {NULL, NULL},
 };
