@@ -619,7 +619,9 @@ static int str_is(const struct json_value *v, const char *s)
 static void add_json_unit(struct chat_job *j, const struct json_value *v, int kind, size_t msg)
 {
     struct unit u;
-    if (!v || v->kind != JSON_STRING)
+    /* a string with a lone surrogate escape (\uD800) has no decoded text
+     * that holds it: it is no unit, and is written as it was */
+    if (!v || v->kind != JSON_STRING || v->lone)
         return;
     memset(&u, 0, sizeof u);
     u.v = v;
