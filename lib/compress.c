@@ -173,6 +173,15 @@ const char *terse_verdict_name(int verdict)
     return verdict >= 0 && verdict < TERSE_VERDICT_COUNT ? verdict_names[verdict] : NULL;
 }
 
+/* Whether the input needs normalize_input: invalid UTF-8, a CR or a
+ * leading byte-order mark. Most text needs none and is then used in place,
+ * so that compress does not hold the input twice. */
+static int needs_normalizing(const char *text, size_t len)
+{
+    return (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) || memchr(text, '\r', len) != NULL ||
+           utf8_first_invalid((const unsigned char *)text, len) < len;
+}
+
 /* The input with invalid UTF-8 repaired, CR LF and CR turned into LF and a
  * leading byte-order mark removed. */
 static char *normalize_input(const char *text, size_t len, size_t *out_len)
@@ -616,20 +625,28 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
         return TERSE_EINVAL;
     if (!text)
         text = "";
+    if (len > DOC_MAX)
+        return TERSE_ETOOBIG; /* a segment's offsets are 32-bit */
     memset(&j, 0, sizeof j);
     j.tool_kind = -1;
     tok_counter_init(&counter, ctx->o.tokenizer);
     j.counter = parent ? parent->counter : &counter;
     j.o = &ctx->o;
-    doc = normalize_input(text, len, &j.n);
+    if (needs_normalizing(text, len)) {
+        doc = normalize_input(text, len, &j.n);
+        j.doc = doc;
+    } else {
+        doc = NULL; /* used in place */
+        j.doc = text;
+        j.n = len;
+    }
     j.env = parent ? parent->env : (j.own_env = prose_env_new());
-    if (!doc || !j.env) {
+    if (!j.doc || !j.env) {
         free(doc);
         prose_env_free(j.own_env);
         tok_counter_free(&counter);
         return TERSE_ENOMEM;
     }
-    j.doc = doc;
     pc.o = &ctx->o;
     pc.counter = j.counter;
     pc.env = j.env;

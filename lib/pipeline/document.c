@@ -25,8 +25,8 @@ int add_block(struct job *j, size_t prefix, size_t prefix_len, int sep)
         j->blocks = b;
         j->cap_blocks = cap;
     }
-    j->blocks[j->n_blocks].prefix = prefix;
-    j->blocks[j->n_blocks].prefix_len = prefix_len;
+    j->blocks[j->n_blocks].prefix = (uint32_t)prefix; /* the document is at most DOC_MAX bytes */
+    j->blocks[j->n_blocks].prefix_len = (uint32_t)prefix_len;
     j->blocks[j->n_blocks].lit = NULL;
     j->blocks[j->n_blocks].sep = (uint8_t)sep;
     j->n_blocks++;
@@ -51,8 +51,8 @@ void add_seg(struct job *j, size_t start, size_t end, int kind)
     }
     g = &j->segs[j->n_segs++];
     memset(g, 0, sizeof *g);
-    g->start = start;
-    g->end = end;
+    g->start = (uint32_t)start; /* the document is at most DOC_MAX bytes */
+    g->end = (uint32_t)end;
     g->kind = (uint8_t)kind;
     g->block = (uint32_t)(j->n_blocks - 1);
 }
@@ -79,9 +79,9 @@ static void on_para_sentence(void *arg, size_t start, size_t end, size_t tok_fir
     on_sentence(j, p->base + start, p->base + end);
     if (j->n_segs > n) {
         struct seg *g = &j->segs[n];
-        g->tok_first = p->first + tok_first;
+        g->tok_first = (uint32_t)(p->first + tok_first);
         g->tok_n = (uint32_t)(tok_end - tok_first);
-        g->tok_base = p->base;
+        g->tok_base = (uint32_t)p->base;
     }
 }
 
@@ -461,7 +461,7 @@ int lex_reserve(struct job *j, size_t n)
 size_t seg_tokens(const struct job *j, const struct seg *g, struct lex_tok *t)
 {
     size_t k, shift;
-    if (!g->tok_n)
+    if (!g->tok_n || !j->ptoks)
         return lex_text(j->doc + g->start, g->end - g->start, t);
     shift = g->start - g->tok_base;
     for (k = 0; k < g->tok_n; k++) {

@@ -93,8 +93,8 @@ int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_t
             return TERSE_ENOMEM;
         }
         memcpy(g->out, b.p ? b.p : "", b.len);
-        g->out_len = b.len;
-        g->tokens = count_tokens(j, g->out, g->out_len) + 1;
+        g->out_len = (uint32_t)b.len;
+        g->tokens = (uint32_t)(count_tokens(j, g->out, g->out_len) + 1);
     }
     buf_free(&b);
     if (score_segments(j) != 0)
