@@ -310,8 +310,10 @@ typedef struct terse_result {
 /* Compresses text[0..len) into *r (which the caller releases with
  * terse_result_free). Returns TERSE_OK; TERSE_EBUDGET when the budget
  * cannot be met even with only the most relevant segment kept (r->min_tokens
- * says what would fit); TERSE_ENOMEM; TERSE_EINVAL. Deterministic: the same
- * input and options give the same bytes.
+ * says what would fit); TERSE_ENOMEM; TERSE_EINVAL; TERSE_ETOOBIG when len
+ * is over 2 GiB - 1 (2^31 - 1 bytes: the document's offsets are 32-bit),
+ * before anything is read. Deterministic: the same input and options give
+ * the same bytes.
  *
  *     terse_options o;
  *     terse_options_init(&o);

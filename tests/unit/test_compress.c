@@ -1,5 +1,6 @@
 /* test_compress.c - the compression pipeline: levels, guards, budgets,
  * queries, JSON, code, bad input, determinism and the prefix property. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,6 +257,13 @@ static void test_code_and_bad_input(void)
     CHECK(utf8_first_invalid((const unsigned char *)r.text, r.len) == r.len);
     CHECK(strstr(r.text, "not") != NULL);
     terse_result_free(&r);
+    {
+        /* over the document limit (2 GiB - 1, 32-bit offsets): refused
+         * before anything is read, so a short buffer serves */
+        terse_options o;
+        terse_options_init(&o);
+        CHECK(compress_with(&o, "short", (size_t)UINT32_MAX / 2 + 1, &r) == TERSE_ETOOBIG && r.text == NULL);
+    }
     CHECK(run("", TERSE_LEVEL_BALANCED, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
     CHECK(r.len == 0 && r.tokens_in == 0 && r.tokens_out == 0);
     terse_result_free(&r);

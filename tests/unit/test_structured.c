@@ -39,6 +39,33 @@ static int decodes_to(const char *s, const char *want, const char *msg)
     return ok;
 }
 
+/* Objects nested one key deep are flattened into a group even when each
+ * level has a single column (issue 13: a cfn-lint schema cost 58 tokens
+ * against TOON's 48; a group of one column has as many leaves as no group,
+ * which had read as "nothing to flatten"), deeper than 3 levels when that
+ * is cheaper, and both decode back. */
+static void test_tabular_deep_groups(void)
+{
+    static const char schema[] =
+        "{\"allOf\":[{\"if\":{\"properties\":{\"Protocol\":{\"const\":\"sqs\"}}},"
+        "\"then\":{\"properties\":{\"Endpoint\":{\"format\":\"AWS::SQS::Queue.Arn\"}}}},"
+        "{\"if\":{\"properties\":{\"Protocol\":{\"const\":\"lambda\"}}},"
+        "\"then\":{\"properties\":{\"Endpoint\":{\"format\":\"AWS::Lambda::Function.Arn\"}}}}]}";
+    static const char deep[] =
+        "[{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":1}}}}}},{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":2}}}}}},"
+        "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":3}}}}}},{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":4}}}}}}]";
+    CHECK(encodes_to(schema, "allOf: [{if{properties{Protocol{const}}},then{properties{Endpoint{format}}}}:"
+                             "sqs,AWS::SQS::Queue.Arn;lambda,AWS::Lambda::Function.Arn]"));
+    CHECK(decodes_to("allOf: [{if{properties{Protocol{const}}},then{properties{Endpoint{format}}}}:"
+                     "sqs,AWS::SQS::Queue.Arn;lambda,AWS::Lambda::Function.Arn]",
+                     "{\"allOf\":[{\"if\":{\"properties\":{\"Protocol\":{\"const\":\"sqs\"}}},"
+                     "\"then\":{\"properties\":{\"Endpoint\":{\"format\":\"AWS::SQS::Queue.Arn\"}}}},"
+                     "{\"if\":{\"properties\":{\"Protocol\":{\"const\":\"lambda\"}}},"
+                     "\"then\":{\"properties\":{\"Endpoint\":{\"format\":\"AWS::Lambda::Function.Arn\"}}}}]}",
+                     NULL));
+    CHECK(encodes_to(deep, "[{a{b{c{d{e{f}}}}}}:1;2;3;4]"));
+}
+
 static void test_tabular_forms(void)
 {
     static const char rows[] =
@@ -165,6 +192,7 @@ static void test_log_fold(void)
 
 const struct test_case structured_tests[] = {
     {"tabular: forms chosen by tokens", test_tabular_forms},
+    {"tabular: groups of one column and deep groups", test_tabular_deep_groups},
     {"tabular: decoding and its errors", test_tabular_decode},
     {"log: fold, unfold, max, errors", test_log_fold},
     {NULL, NULL},
