@@ -557,7 +557,7 @@ static struct plan_slot *plan_put(struct enc *e, const struct json_value *v, int
     }
     free(objs);
     if (c[0] && c[1]) {
-        size_t sample = v->n > 2 * TABLE_SAMPLE ? TABLE_SAMPLE : 0, tks[3], best;
+        size_t sample = v->n > 2 * TABLE_SAMPLE ? TABLE_SAMPLE : 0, tks[3] = {0, 0, 0}, best;
         struct buf t = {0};
         for (k = 0; k < 3 && c[k]; k++) {
             t.len = 0;
