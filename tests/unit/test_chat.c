@@ -526,9 +526,26 @@ static void test_lone_surrogates(void)
     }
 }
 
+/* A turn whose text starts on the next line ("Conffiles:" in dpkg's
+ * status, read as a transcript) kept its line break nowhere: the speaker
+ * and the text were glued, "Conffiles:/etc/adduser.conf" (issue 13). */
+static void test_turn_on_next_line(void)
+{
+    static const char t[] = "Package: adduser\nStatus: install ok installed\nConffiles:\n /etc/adduser.conf cc34\n"
+                            " /etc/deluser.conf 11a0\nDescription: add and remove users\nPackage: bash\n"
+                            "Status: install ok installed\n";
+    int level, rc;
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+        char *out = squeeze(t, strlen(t), TERSE_TYPE_CHAT, level, 0, 0, NULL, &rc);
+        CHECK(out && strstr(out, "Conffiles: /etc/adduser.conf") && !strstr(out, ":/etc"));
+        free(out);
+    }
+}
+
 const struct test_case chat_tests[] = {
     {"chat: a higher level never keeps more", test_levels_monotonic},
     {"chat: lone surrogate escapes in messages and memories stay", test_lone_surrogates},
+    {"chat: a turn whose text starts on the next line", test_turn_on_next_line},
     {"chat: OpenAI, Anthropic and Gemini shapes keep every non-text field", test_json_shapes},
     {"chat: repeated messages and budgets in JSON", test_json_budget_and_repeats},
     {"chat: transcripts lose small talk and keep facts", test_transcript},
