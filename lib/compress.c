@@ -622,10 +622,10 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     j.counter = parent ? parent->counter : &counter;
     j.o = &ctx->o;
     doc = normalize_input(text, len, &j.n);
-    j.env = parent ? parent->env : (j.own_env = prose_env_new());
-    if (!doc || !j.env) {
-        free(doc);
-        prose_env_free(j.own_env);
+    /* the prose word lists: made below, when a pass may need them (not for
+     * the lossless encodings, which are all most tool output takes) */
+    j.env = parent ? parent->env : NULL;
+    if (!doc) {
         tok_counter_free(&counter);
         return TERSE_ENOMEM;
     }
@@ -641,6 +641,9 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     query_words(&j);
     rc = compress_lossless(&j, text, len, type, r->tokens_in, &level, &out, &tab_tokens, &dropped, &tabular,
                            &escaped_log);
+    if (!tabular && rc == TERSE_OK && !j.env && !(j.env = j.own_env = prose_env_new()))
+        rc = TERSE_ENOMEM;
+    pc.env = j.env;
     if (!tabular && rc == TERSE_OK)
         rc = compress_by_type(&j, &pc, code_lang, &out, &type, &level, &dropped, &min_tokens, &pass_segments);
     if (rc != TERSE_OK)
