@@ -264,8 +264,9 @@ static size_t log_left_out(const char *s, size_t n)
  * level that does. Sets *done when out holds the output, *tokens its
  * tokens, *level the level applied and *dropped what balanced or max left
  * out; *escaped_log when a log that itself looked folded had to be
- * escaped. tokens_in is the input's count. Returns TERSE_OK (also when the
- * encoding does not apply) or TERSE_ENOMEM. */
+ * escaped. tokens_in is the count of text (LOG_TOKENS_UNKNOWN in a piece,
+ * which counts none). Returns TERSE_OK (also when the encoding does not
+ * apply) or TERSE_ENOMEM. */
 static int compress_lossless(struct job *j, const char *text, size_t len, int type, size_t tokens_in, int *level,
                              struct buf *out, size_t *tokens, size_t *dropped, int *done, int *escaped_log)
 {
@@ -311,12 +312,11 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
             out->len = 0;
             /* valid UTF-8 is folded as given, CRs and all, so that expanding
              * gives back every byte; invalid UTF-8 only after repair */
-            rc = raw ? log_fold(text, len, j->o->tokenizer, L, out)
-                     : log_fold(j->doc, j->n, j->o->tokenizer, L, out);
+            rc = raw ? log_fold(text, len, j->counter, tokens_in, L, out, tokens)
+                     : log_fold(j->doc, j->n, j->counter, LOG_TOKENS_UNKNOWN, L, out, tokens);
             /* a log that itself starts like a folded one had to be escaped,
              * which may cost tokens: given back as it is, it would unfold */
             if (rc == TERSE_OK) {
-                *tokens = count_tokens(j, out->p ? out->p : "", out->len);
                 if (!j->o->budget || *tokens <= j->o->budget) {
                     *done = 1;
                     *level = L;
@@ -352,8 +352,8 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
                  * either. (Not above safe: there errors stay verbatim.) */
                 struct buf lf = {0};
                 size_t lt;
-                rc = log_fold(s, n, j->o->tokenizer, L, &lf);
-                if (rc == TERSE_OK && (lt = count_tokens(j, lf.p ? lf.p : "", lf.len)) < *tokens) {
+                rc = log_fold(s, n, j->counter, raw ? tokens_in : LOG_TOKENS_UNKNOWN, L, &lf, &lt);
+                if (rc == TERSE_OK && lt < *tokens) {
                     buf_free(out);
                     *out = lf;
                     *tokens = lt;
@@ -639,7 +639,7 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     type = decide_type(&j, &code_lang);
     level = ctx->o.level;
     query_words(&j);
-    rc = compress_lossless(&j, text, len, type, r->tokens_in, &level, &out, &tab_tokens, &dropped, &tabular,
+    rc = compress_lossless(&j, text, len, type, parent ? LOG_TOKENS_UNKNOWN : r->tokens_in, &level, &out, &tab_tokens, &dropped, &tabular,
                            &escaped_log);
     if (!tabular && rc == TERSE_OK && !j.env && !(j.env = j.own_env = prose_env_new()))
         rc = TERSE_ENOMEM;
