@@ -184,13 +184,16 @@ static char *normalize_input(const char *text, size_t len, size_t *out_len)
     utf8_repair((const unsigned char *)text, len, (unsigned char *)r);
     d = r;
     i = (rl >= 3 && memcmp(r, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-    for (; i < rl; i++) {
-        if (r[i] == '\r') {
+    while (i < rl) { /* from CR to CR: most text has none */
+        const char *cr = memchr(r + i, '\r', rl - i);
+        size_t e = cr ? (size_t)(cr - r) : rl;
+        if (o != i)
+            memmove(d + o, r + i, e - i);
+        o += e - i;
+        i = e;
+        if (i < rl) {
             d[o++] = '\n';
-            if (i + 1 < rl && r[i + 1] == '\n')
-                i++;
-        } else {
-            d[o++] = r[i];
+            i += i + 1 < rl && r[i + 1] == '\n' ? 2 : 1;
         }
     }
     d[o] = 0;
