@@ -638,7 +638,13 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     pc.env = j.env;
     pc.piece = compress_piece;
     pc.depth = parent ? parent->depth : 0;
-    r->tokens_in = parent ? 0 : count_tokens(&j, text, len); /* a piece: the caller counts */
+    if (!parent) {
+        /* the counter keeps the input's lines, which the encodings that
+         * write most lines as they were then count from memory; a piece
+         * counts nothing (its caller counts) */
+        size_t c = 0;
+        r->tokens_in = tok_counter_keep(&counter, text, len, &c) == TERSE_OK ? c : len;
+    }
     type = decide_type(&j, &code_lang);
     level = ctx->o.level;
     query_words(&j);
