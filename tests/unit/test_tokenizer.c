@@ -330,7 +330,7 @@ static void test_counter_lines(void)
         for (round = 0; round < 300; round++) {
             struct buf a = {0}, b = {0};
             struct tok_counter c;
-            size_t i, whole = 0, got = 1, nlines = 0, starts[400];
+            size_t i, whole = 0, got = 1, nlines = 0, starts[400] = {0};
             for (i = 0; i < 120; i++) {
                 r ^= r << 13, r ^= r >> 7, r ^= r << 17;
                 buf_adds(&a, parts[r % np]);
