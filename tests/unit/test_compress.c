@@ -226,6 +226,16 @@ static void test_budget(void)
         CHECK(r.tokens_out <= budget && strstr(r.text, "timeout") != NULL && strstr(r.text, "paged") == NULL);
         terse_result_free(&r);
     }
+    /* shell quoting ($'ab', an atomic code span) under a query: BM25 read
+     * it with 3-byte marks and lexed SIZE_MAX bytes (a crash) */
+    {
+        static const char shell[] = "Use $'ab' in the shell to quote it, and $\"x\" too.\n\n"
+                                    "Another paragraph about the weather today.";
+        int rc = run(shell, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, 14, "shell quote", &r);
+        CHECK(rc == TERSE_OK || rc == TERSE_EBUDGET);
+        if (rc == TERSE_OK)
+            terse_result_free(&r);
+    }
     /* a budget that nothing fits fails cleanly and says what would */
     CHECK(run(doc, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, 2, NULL, &r) == TERSE_EBUDGET);
     CHECK(r.text == NULL && r.min_tokens > 2);
