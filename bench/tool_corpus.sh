@@ -33,6 +33,8 @@ run table-ls-la-etc ls -la /etc
 run table-ls-lR-doc sh -c 'ls -lR /usr/share/doc | head -400'
 run table-ps-aux ps aux
 run table-ps-ef ps -ef
+run table-ps-eo ps -eo pid,ppid,user,comm
+run table-ss-a ss -a
 run table-df df -h
 have dpkg && run table-dpkg-l dpkg -l
 have docker && docker ps -a >/dev/null 2>&1 && run table-docker-ps docker ps -a

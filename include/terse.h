@@ -328,8 +328,10 @@ typedef struct terse_result {
 /* Compresses text[0..len) into *r (which the caller releases with
  * terse_result_free). Returns TERSE_OK; TERSE_EBUDGET when the budget
  * cannot be met even with only the most relevant segment kept (r->min_tokens
- * says what would fit); TERSE_ENOMEM; TERSE_EINVAL. Deterministic: the same
- * input and options give the same bytes.
+ * says what would fit); TERSE_ENOMEM; TERSE_EINVAL; TERSE_ETOOBIG when len
+ * is over 2 GiB - 1 (2^31 - 1 bytes: the document's offsets are 32-bit),
+ * before anything is read. Deterministic: the same input and options give
+ * the same bytes.
  *
  *     terse_options o;
  *     terse_options_init(&o);
@@ -351,8 +353,10 @@ TERSE_API void terse_result_free(terse_result *r);
  * output. type is TERSE_TYPE_JSON, TERSE_TYPE_LOG, TERSE_TYPE_TOOL or
  * TERSE_TYPE_AUTO (a folded log, encoded tool output and JSON Lines are
  * recognized by their first line; anything else is read as tabular JSON,
- * which includes plain JSON). With TERSE_TYPE_TOOL, a text that is not an
- * encoding is its own (copied unchanged). On success *out is a new NUL-terminated buffer of *out_len bytes,
+ * which includes plain JSON, and failing that as terminal output that
+ * terse_compress left unchanged, copied, when its detection reads the text
+ * as tool output). With TERSE_TYPE_TOOL, a text that is not an encoding is
+ * its own (copied unchanged). On success *out is a new NUL-terminated buffer of *out_len bytes,
  * released with terse_free(). Returns TERSE_OK; TERSE_EFORMAT when text is
  * not a valid encoding, with a one-line message ("line 3, column 7:
  * expected ':' after a key") in err[0..err_len) when err is not NULL;

@@ -191,6 +191,15 @@ const char *terse_verdict_name(int verdict)
     return verdict >= 0 && verdict < TERSE_VERDICT_COUNT ? verdict_names[verdict] : NULL;
 }
 
+/* Whether the input needs normalize_input: invalid UTF-8, a CR or a
+ * leading byte-order mark. Most text needs none and is then used in place,
+ * so that compress does not hold the input twice. */
+static int needs_normalizing(const char *text, size_t len)
+{
+    return (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) || memchr(text, '\r', len) != NULL ||
+           utf8_first_invalid((const unsigned char *)text, len) < len;
+}
+
 /* The input with invalid UTF-8 repaired, CR LF and CR turned into LF and a
  * leading byte-order mark removed. */
 static char *normalize_input(const char *text, size_t len, size_t *out_len)
@@ -202,13 +211,16 @@ static char *normalize_input(const char *text, size_t len, size_t *out_len)
     utf8_repair((const unsigned char *)text, len, (unsigned char *)r);
     d = r;
     i = (rl >= 3 && memcmp(r, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-    for (; i < rl; i++) {
-        if (r[i] == '\r') {
+    while (i < rl) { /* from CR to CR: most text has none */
+        const char *cr = memchr(r + i, '\r', rl - i);
+        size_t e = cr ? (size_t)(cr - r) : rl;
+        if (o != i)
+            memmove(d + o, r + i, e - i);
+        o += e - i;
+        i = e;
+        if (i < rl) {
             d[o++] = '\n';
-            if (i + 1 < rl && r[i + 1] == '\n')
-                i++;
-        } else {
-            d[o++] = r[i];
+            i += i + 1 < rl && r[i + 1] == '\n' ? 2 : 1;
         }
     }
     d[o] = 0;
@@ -282,8 +294,9 @@ static size_t log_left_out(const char *s, size_t n)
  * level that does. Sets *done when out holds the output, *tokens its
  * tokens, *level the level applied and *dropped what balanced or max left
  * out; *escaped_log when a log that itself looked folded had to be
- * escaped. tokens_in is the input's count. Returns TERSE_OK (also when the
- * encoding does not apply) or TERSE_ENOMEM. */
+ * escaped. tokens_in is the count of text (LOG_TOKENS_UNKNOWN in a piece,
+ * which counts none). Returns TERSE_OK (also when the encoding does not
+ * apply) or TERSE_ENOMEM. */
 static int compress_lossless(struct job *j, const char *text, size_t len, int type, size_t tokens_in, int *level,
                              struct buf *out, size_t *tokens, size_t *dropped, int *done, int *escaped_log)
 {
@@ -329,12 +342,11 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
             out->len = 0;
             /* valid UTF-8 is folded as given, CRs and all, so that expanding
              * gives back every byte; invalid UTF-8 only after repair */
-            rc = raw ? log_fold(text, len, j->o->tokenizer, L, out)
-                     : log_fold(j->doc, j->n, j->o->tokenizer, L, out);
+            rc = raw ? log_fold(text, len, j->counter, tokens_in, L, out, tokens)
+                     : log_fold(j->doc, j->n, j->counter, LOG_TOKENS_UNKNOWN, L, out, tokens);
             /* a log that itself starts like a folded one had to be escaped,
              * which may cost tokens: given back as it is, it would unfold */
             if (rc == TERSE_OK) {
-                *tokens = count_tokens(j, out->p ? out->p : "", out->len);
                 if (!j->o->budget || *tokens <= j->o->budget) {
                     *done = 1;
                     *level = L;
@@ -370,8 +382,8 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
                  * either. (Not above safe: there errors stay verbatim.) */
                 struct buf lf = {0};
                 size_t lt;
-                rc = log_fold(s, n, j->o->tokenizer, L, &lf);
-                if (rc == TERSE_OK && (lt = count_tokens(j, lf.p ? lf.p : "", lf.len)) < *tokens) {
+                rc = log_fold(s, n, j->counter, raw ? tokens_in : LOG_TOKENS_UNKNOWN, L, &lf, &lt);
+                if (rc == TERSE_OK && lt < *tokens) {
                     buf_free(out);
                     *out = lf;
                     *tokens = lt;
@@ -634,49 +646,62 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
         return TERSE_EINVAL;
     if (!text)
         text = "";
+    if (len > DOC_MAX)
+        return TERSE_ETOOBIG; /* a segment's offsets are 32-bit */
     memset(&j, 0, sizeof j);
     j.tool_kind = -1;
     tok_counter_init(&counter, ctx->o.tokenizer);
     j.counter = parent ? parent->counter : &counter;
     j.o = &ctx->o;
-    doc = normalize_input(text, len, &j.n);
-    j.env = parent ? parent->env : (j.own_env = prose_env_new());
-    /* with a word model (the call's, or a piece's parent's), the words of
-     * the document, which the model asks what occurred before */
-    /* Only for a call at max with neither a budget nor a query: with a
-     * query it cost answers (the pieces of such a call, chat messages,
-     * compress without the call's query, so the call decides for them), and
-     * a budget may settle on balanced, whose chat pass runs older messages
-     * through max's prose rules: balanced stays the same with or without a
-     * model (docs/model-format.md). */
-    if (doc && j.env &&
-        ((ctx->model && ctx->o.level == TERSE_LEVEL_MAX && !ctx->o.budget && !ctx->o.query_len) ||
-         prose_env_model(j.env)) &&
-        (!(j.words = learn_doc_new(doc, j.n)) ||
-         (j.own_env && prose_env_use_model(j.own_env, ctx->model) != 0))) {
-        learn_doc_free(j.words);
-        j.words = NULL;
-        free(doc);
-        doc = NULL;
+    if (needs_normalizing(text, len)) {
+        doc = normalize_input(text, len, &j.n);
+        j.doc = doc;
+    } else {
+        doc = NULL; /* used in place */
+        j.doc = text;
+        j.n = len;
     }
-    if (!doc || !j.env) {
-        free(doc);
-        prose_env_free(j.own_env);
+    /* the prose word lists: made below, when a pass may need them (not for
+     * the lossless encodings, which are all most tool output takes) */
+    j.env = parent ? parent->env : NULL;
+    if (!j.doc) {
         tok_counter_free(&counter);
         return TERSE_ENOMEM;
     }
-    j.doc = doc;
     pc.o = &ctx->o;
     pc.counter = j.counter;
     pc.env = j.env;
     pc.piece = compress_piece;
     pc.depth = parent ? parent->depth : 0;
-    r->tokens_in = parent ? 0 : count_tokens(&j, text, len); /* a piece: the caller counts */
+    if (!parent) {
+        /* the counter keeps the input's lines, which the encodings that
+         * write most lines as they were then count from memory; a piece
+         * counts nothing (its caller counts) */
+        size_t c = 0;
+        r->tokens_in = tok_counter_keep(&counter, text, len, &c) == TERSE_OK ? c : len;
+    }
     type = decide_type(&j, &code_lang);
     level = ctx->o.level;
     query_words(&j);
-    rc = compress_lossless(&j, text, len, type, r->tokens_in, &level, &out, &tab_tokens, &dropped, &tabular,
+    rc = compress_lossless(&j, text, len, type, parent ? LOG_TOKENS_UNKNOWN : r->tokens_in, &level, &out, &tab_tokens, &dropped, &tabular,
                            &escaped_log);
+    if (!tabular && rc == TERSE_OK && !j.env && !(j.env = j.own_env = prose_env_new()))
+        rc = TERSE_ENOMEM;
+    /* The word model, and the words of the document it asks what occurred
+     * before: only for a call at max with neither a budget nor a query
+     * (the pieces of such a call, chat messages, take it from the call's
+     * word index). With a query it cost answers (the pieces of a call
+     * compress without the call's query, so the call decides for them); a
+     * budget may settle on balanced, whose chat pass runs older messages
+     * through max's prose rules, and balanced stays the same with or
+     * without a model (docs/model-format.md). */
+    if (!tabular && rc == TERSE_OK &&
+        ((ctx->model && ctx->o.level == TERSE_LEVEL_MAX && !ctx->o.budget && !ctx->o.query_len) ||
+         prose_env_model(j.env)) &&
+        (!(j.words = learn_doc_new(j.doc, j.n)) ||
+         (j.own_env && prose_env_use_model(j.own_env, ctx->model) != 0)))
+        rc = TERSE_ENOMEM;
+    pc.env = j.env;
     if (!tabular && rc == TERSE_OK)
         rc = compress_by_type(&j, &pc, code_lang, &out, &type, &level, &dropped, &min_tokens, &pass_segments);
     if (rc != TERSE_OK)

@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/utf8.h"
+#include "detect/detect.h"
 #include "passes/log.h"
 #include "passes/tabular.h"
 #include "passes/tool.h"
@@ -103,10 +104,27 @@ int terse_expand(const char *text, size_t len, int type, char **out, size_t *out
         }
     } else if (tab_decode(text, len, &b, &e) != 0) {
         /* JSON Lines that compress gave back unchanged (nothing was
-         * shorter) decode to themselves, minified */
+         * shorter) decode to themselves, minified; so does terminal output
+         * that compress gave back unchanged: what its detection reads as
+         * tool output, byte for byte */
+        int kind;
         b.len = 0;
-        if (json_lines(text, len, &tmp) == 0 || array_to_lines(tmp.p, tmp.len, &b) != 0)
+        b.oom = 0;
+        if (json_lines(text, len, &tmp) == 0 || array_to_lines(tmp.p, tmp.len, &b) != 0) {
+            b.len = 0;
+            b.oom = 0;
+            if (detect_type_tool(text, len, NULL, &kind) == TERSE_TYPE_TOOL &&
+                tool_decode(text, len, &b, err, err_len) == 0) {
+                buf_free(&tmp);
+                goto done;
+            }
+            if (b.oom) {
+                buf_free(&tmp);
+                buf_free(&b);
+                return TERSE_ENOMEM;
+            }
             rc = TERSE_EFORMAT;
+        }
     } else {
         buf_addc(&b, '\n');
     }

@@ -94,6 +94,15 @@ printf '{"a":1}\n{"a":2,"b":[true]}\n' > "$tmp/jsonl"
 expect "decode JSON Lines" 0 '^\{"a":2,"b":\[true\]\}$' '' -- "$T" decode "$tmp/jsonl.t"
 printf 'a: 1\n  b: 2\n' > "$tmp/badtab"
 expect "decode bad input" 1 '' '^terse: decode: line 2, column 3: unexpected indentation$' -- "$T" decode "$tmp/badtab"
+# terminal output that compress left unchanged (the encoding saved
+# nothing) decodes to itself without --type tool (issue 13)
+printf 'Filesystem     1K-blocks     Used Available Use%% Mounted on\n/dev/vda       102687672 45123456  52301232  47%% /\ntmpfs           24683772        0  24683772   0%% /dev/shm\nshm                65536        0     65536   0%% /run/shm\n' > "$tmp/df"
+"$T" compress --level safe "$tmp/df" > "$tmp/df.t"
+if cmp -s "$tmp/df" "$tmp/df.t" && "$T" decode "$tmp/df.t" > "$tmp/df.back" && cmp -s "$tmp/df" "$tmp/df.back"; then
+    echo "ok - cli: decode gives back tool output that compress left unchanged"
+else
+    echo "not ok - cli: decode gives back tool output that compress left unchanged"
+fi
 expect "decode bad type" 1 '' '^terse: decode: unknown type' -- "$T" decode "$tmp/badtab" --type prose
 printf 'The API said:\n\n```json\n[{"id": 1, "name": "Ann Lee", "role": "admin"}, {"id": 2, "name": "Bob Ray", "role": "dev"}, {"id": 3, "name": "Cy Dee", "role": "dev"}]\n```\n\nThat is all.\n' > "$tmp/emb"
 expect "compress JSON inside prose" 0 '^\[\{id,name,role\}:1,Ann Lee,admin;2,Bob Ray,dev;3,Cy Dee,dev\]$' '' -- "$T" compress "$tmp/emb" --level safe

@@ -22,7 +22,8 @@
 # planted upward include, upward call and cycle (tests/lint-layers.sh);
 # the shaped-items property over real text of the machine
 # (tests/fidelity/fidelity.js: /usr/share/doc, /usr/include, man pages,
-# /var/log).
+# /var/log, at every level and under budgets), and names with a colon
+# (tests/fidelity/colon.js: changelogs, dpkg's status, man pages).
 # Every check prints "ok - NAME" or "not ok - NAME"; the last line is
 # "N passed, N failed". Exit status 0 only when nothing failed.
 #
@@ -190,6 +191,7 @@ group learn tests/learn.sh build
 group json-cost tests/json_cost.sh build
 group budget tests/budget_prop.sh build
 group fidelity node tests/fidelity/fidelity.js build
+group colon node tests/fidelity/colon.js build
 group eval tests/eval.sh build
 group judge tests/judge.sh build
 group backend tests/backend.sh build

@@ -238,9 +238,9 @@ static inline int is_namech(const unsigned char *s, size_t n, size_t i)
 
 /* Where the name starting at s[i] ends, or 0 when s[i] starts no name.
  * A name is a run of parts (letters, digits and '_') joined by single
- * connectors ('.', '-', '+', '~', or "::") with a part after each
+ * connectors ('.', '-', '+', '~', ':' or "::") with a part after each
  * connector, that is shaped like something a program reads: it has a '_',
- * a "::", a '.' (unless every part is one character: "e.g", "U.S"), a '+'
+ * a ':' or "::", a '.' (unless every part is one character: "e.g", "U.S"), a '+'
  * or '~' between parts, a part that starts with a letter and holds a digit
  * ("x86", "deb12u1"), a lower-case letter followed by an upper-case one
  * ("isOpen"), or it starts with a digit and is longer than the number
@@ -290,6 +290,11 @@ static size_t lex_name_end(const unsigned char *s, size_t n, size_t i, int run_s
         } else if (s[j] == ':' && j + 2 < n && s[j + 1] == ':' && is_namech(s, n, j + 2)) {
             shaped = 1;
             j += 2;
+        } else if (s[j] == ':' && j + 1 < n && is_namech(s, n, j + 1)) {
+            /* libc6:amd64, host:8080, is:open, urn:isbn:0451450523,
+             * 2001:db8::7: a colon with no space after it joins */
+            shaped = 1;
+            j++;
         } else if (s[j] == '=' && s[i] == '-' && j + 1 < n && !is_space(s[j + 1])) {
             /* --level=max, --labels=[KEY=VALUE,...]: the value is the rest
              * of the run, less the punctuation that ends a sentence */
@@ -323,9 +328,10 @@ static size_t span_end(const unsigned char *s, size_t n, size_t i)
     size_t j;
     if (s[i] == '`') {
         size_t ticks = 0;
-        /* a GNU `quote': closed by an apostrophe that ends a word, on the
-         * same line, before any other backtick ("`A=()'", "`for'") */
-        for (j = i + 1; j < n && j < i + 200 && s[j] != '\n' && s[j] != '`'; j++)
+        /* a GNU `quote' of one run: closed by an apostrophe that ends a
+         * word, before any blank or backtick ("`A=()'", "`for'"); a space
+         * means a code span such as `f(x, 'a')` */
+        for (j = i + 1; j < n && j < i + 200 && !is_space(s[j]) && s[j] != '`'; j++)
             if (s[j] == '\'' && j > i + 1 && !is_space(s[j - 1]) &&
                 (j + 1 >= n || !(ch_class[s[j + 1]] & CH_WORD)))
                 return j + 1;

@@ -56,8 +56,6 @@ static int code_line(const char *s, size_t n)
                                 lex_starts(s, n, "except")));
 }
 
-static int tool_line(const char *s, size_t n);
-
 static int digits(const char *s, size_t k)
 {
     size_t i;
@@ -83,10 +81,10 @@ static int stamp_near_start(const char *s, size_t n)
     return 0;
 }
 
-/* A line that starts with a date, a time or a bracketed level, has a date
- * and time near its start (stamp_near_start), or is a line of a tool's
- * output (tool_line). */
-static int log_line(const char *s, size_t n)
+/* A line that starts with a date, a time or a bracketed level, or has a
+ * date and time near its start (stamp_near_start). A line of a log is this
+ * or a line of a tool's output (tool_line). */
+static int stamp_line(const char *s, size_t n)
 {
     if (n >= 10 && s[0] >= '0' && s[0] <= '9' && s[4] == '-' && s[7] == '-')
         return 1; /* 2024-01-02 */
@@ -99,7 +97,29 @@ static int log_line(const char *s, size_t n)
         lex_starts(s, n, "[DEBUG") || lex_starts(s, n, "INFO ") || lex_starts(s, n, "WARN") ||
          lex_starts(s, n, "ERROR ") || lex_starts(s, n, "DEBUG ")))
         return 1;
-    return stamp_near_start(s, n) || tool_line(s, n);
+    return stamp_near_start(s, n);
+}
+
+/* Whether s[0..n) has a compiler's ": error: ", ": warning: " or ": note: ",
+ * or a test runner's " ... ok" or " ... FAILED": one scan for the colons and
+ * one for the dots (this runs on every line of every input). */
+static int diagnostic_or_verdict(const char *s, size_t n)
+{
+    const char *q = s, *end = s + n;
+    while (q < end && (q = memchr(q, ':', (size_t)(end - q))) != NULL) {
+        size_t r = (size_t)(end - q);
+        if ((r >= 9 && memcmp(q, ": error: ", 9) == 0) || (r >= 11 && memcmp(q, ": warning: ", 11) == 0) ||
+            (r >= 8 && memcmp(q, ": note: ", 8) == 0))
+            return 1;
+        q++;
+    }
+    for (q = s; q < end && (q = memchr(q, '.', (size_t)(end - q))) != NULL; q++) {
+        size_t r = (size_t)(end - q);
+        if (q > s && q[-1] == ' ' && r >= 4 && memcmp(q, "... ", 4) == 0 &&
+            ((r >= 6 && q[4] == 'o' && q[5] == 'k') || (r >= 10 && memcmp(q + 4, "FAILED", 6) == 0)))
+            return 1;
+    }
+    return 0;
 }
 
 
@@ -119,13 +139,38 @@ static int tool_line(const char *s, size_t n)
             return 1;
     if (n >= 3 && s[0] == '#' && s[1] >= '0' && s[1] <= '9')
         return 1; /* libFuzzer: #1024  pulse  cov: ... */
-    return lex_contains(s, n, ": error: ") || lex_contains(s, n, ": warning: ") ||
-           lex_contains(s, n, ": note: ") || lex_contains(s, n, " ... ok") || lex_contains(s, n, " ... FAILED");
+    return diagnostic_or_verdict(s, n);
 }
 
 int detect_type(const char *s, size_t n)
 {
     return detect_type_parsed(s, n, NULL);
+}
+
+/* The length of the run of 3 or more '`' or '~' that starts the line
+ * s[0..n) after at most 3 spaces, with the character in *c and where the
+ * run ends in *end; 0 when there is none. */
+static size_t fence_line(const char *s, size_t n, char *c, size_t *end)
+{
+    size_t i = 0, k;
+    while (i < n && i < 3 && s[i] == ' ')
+        i++;
+    if (i >= n || (s[i] != '`' && s[i] != '~'))
+        return 0;
+    for (k = i; k < n && s[k] == s[i]; k++)
+        ;
+    *c = s[i];
+    *end = k;
+    return k - i >= 3 ? k - i : 0;
+}
+
+/* Whether only blanks follow the fence run that ends at s[end]. */
+static int fence_only(const char *s, size_t n, size_t end)
+{
+    for (; end < n; end++)
+        if (s[end] != ' ' && s[end] != '\t' && s[end] != '\r')
+            return 0;
+    return 1;
 }
 
 int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
@@ -137,7 +182,9 @@ int detect_type_parsed(const char *s, size_t n, struct json_doc **parsed)
 int detect_type_tool(const char *s, size_t n, struct json_doc **parsed, int *kind_out)
 {
     size_t i = 0, lines = 0, code = 0, logs = 0, stamped = 0, limit = n < 65536 ? n : 65536;
-    int fenced = 0, tool = TOOL_NONE;
+    int fenced = 0, tool = TOOL_NONE; /* fenced: the open fence's character, or 0 */
+    char fence_ch;
+    size_t fenced_run = 0;
     if (parsed)
         *parsed = NULL;
     *kind_out = TOOL_NONE;
@@ -178,16 +225,24 @@ int detect_type_tool(const char *s, size_t n, struct json_doc **parsed, int *kin
     for (i = 0; i < limit;) {
         const char *nl = memchr(s + i, '\n', limit - i);
         size_t e = nl ? (size_t)(nl - s) : limit, L = e - i;
-        if (L >= 3 && (lex_starts(s + i, L, "```") || lex_starts(s + i, L, "~~~"))) {
+        size_t end = 0, run = fence_line(s + i, L, &fence_ch, &end);
+        if (run && (fenced ? fence_ch == fenced && run >= fenced_run && fence_only(s + i, L, end)
+                           : fence_ch != '`' || !memchr(s + i + end, '`', L - end) /* info string */)) {
             /* markdown: the code of a fence is the prose pass's (it hands
-             * it to the code pass), so a fence counts as prose */
-            fenced = !fenced;
+             * it to the code pass), so a fence counts as prose; as in
+             * CommonMark, it closes only on a line of its character alone,
+             * at least as long (a ``` line inside ~~~ or ```` is code) */
+            fenced = fenced ? 0 : fence_ch;
+            fenced_run = run;
             lines += 3;
         } else if (L > 0 && !fenced) {
+            /* a log line is stamped or a tool's line; stamped lines count
+             * when they are not a tool's */
+            int stamp = stamp_line(s + i, L), tl = tool_line(s + i, L);
             lines++;
             code += (size_t)code_line(s + i, L);
-            logs += (size_t)log_line(s + i, L);
-            stamped += log_line(s + i, L) && !tool_line(s + i, L);
+            logs += (size_t)(stamp || tl);
+            stamped += (size_t)(stamp && !tl);
         }
         i = e + 1;
     }

@@ -600,8 +600,13 @@ static void write_transcript(struct chat_job *j, struct buf *b)
             buf_adds(b, u->blank_before ? "\n\n" : "\n");
         gap = 0;
         any = 1;
-        if (u->prefix_len)
+        if (u->prefix_len) {
             buf_add(b, j->doc + u->prefix, u->prefix_len);
+            /* "Conffiles:" whose text starts on the next line: the line
+             * break went with the whitespace, a space keeps them apart */
+            if (len && !strchr(" \t", j->doc[u->prefix + u->prefix_len - 1]) && !strchr(" \t\n", text[0]))
+                buf_addc(b, ' ');
+        }
         buf_add(b, text, len);
     }
 }
@@ -619,7 +624,9 @@ static int str_is(const struct json_value *v, const char *s)
 static void add_json_unit(struct chat_job *j, const struct json_value *v, int kind, size_t msg)
 {
     struct unit u;
-    if (!v || v->kind != JSON_STRING)
+    /* a string with a lone surrogate escape (\uD800) has no decoded text
+     * that holds it: it is no unit, and is written as it was */
+    if (!v || v->kind != JSON_STRING || v->lone)
         return;
     memset(&u, 0, sizeof u);
     u.v = v;

@@ -55,6 +55,9 @@ struct entry {
     size_t prefix_len;           /* text: list marker, stamp and blanks */
     size_t mark_len;             /* text: list marker and blanks */
     int other;                   /* text: a heading or other line, kept as it is */
+    int raw;                     /* JSON: its text or stamp has a lone surrogate
+                                    escape (\uD800), which no decoded text
+                                    holds: written as it was, in no group */
     uint64_t sim;                /* SimHash of stemmed words and word pairs */
     uint64_t *words;             /* stemmed content words, sorted, distinct */
     size_t n_words;
@@ -133,6 +136,7 @@ static void from_json(struct entry *x, const struct json_value *v)
             break;
         }
     }
+    x->raw = x->text_v->lone || (x->ts_v && x->ts_v->lone);
 }
 
 /* Reads JSON Lines into entries; returns 0, or -1 when a line is not a
@@ -404,12 +408,12 @@ static void dedup(struct mem_job *j, int level)
     struct lex_tok *ta = NULL, *tb = NULL;
     for (i = 0; i < j->n_e && !j->oom; i++) {
         struct entry *x = &j->e[i];
-        if (x->other)
+        if (x->other || x->raw)
             continue;
         for (k = i > 1024 ? i - 1024 : 0; k < i && !x->removed; k++) {
             struct entry *y = &j->e[k];
             int xy, yx;
-            if (y->other || y->removed)
+            if (y->other || y->removed || y->raw)
                 continue;
             if (x->key == y->key) {
                 /* the same words: the first stays, with the newer stamp */
@@ -538,7 +542,7 @@ static int group_subjects(struct mem_job *j)
     }
     for (i = 0; i < j->n_e; i++) {
         struct entry *x = &j->e[i];
-        if (x->other || x->removed || !x->subject_len)
+        if (x->other || x->removed || x->raw || !x->subject_len)
             continue;
         lead = seen_first(&subjects, subject_hash(x), i, same_subject_at, j);
         if (lead == SEEN_NEW) {
@@ -661,7 +665,9 @@ static void write_list(struct mem_job *j, struct buf *b)
         if (j->shape == SH_JSON && written)
             buf_addc(b, ',');
         written++;
-        if (x->v->kind == JSON_STRING) {
+        if (x->raw) {
+            json_write(x->v, b); /* its escapes as written */
+        } else if (x->v->kind == JSON_STRING) {
             json_write_string(x->out, x->out_len, b);
         } else {
             size_t k;
@@ -847,6 +853,8 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
     }
     /* subjects: the first entry of each subject leads its group */
     j.compact = o->compact && j.shape != SH_TEXT;
+    for (i = 0; i < j.n_e && j.compact; i++)
+        j.compact = !j.e[i].raw; /* a lone surrogate escape has no text form */
     if (o->level >= TERSE_LEVEL_BALANCED &&
         (j.shape == SH_TEXT || j.compact || (j.shape == SH_JSON && j.e[0].v->kind == JSON_STRING))) {
         for (i = 0; i < j.n_e; i++)

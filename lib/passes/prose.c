@@ -549,7 +549,12 @@ static void prune_punctuation(struct sent *st)
          * double quote glued to a symbol ($"...", ="...") is syntax */
         int glued = x->p[0] == '"' && i > 0 && !(x->flags & LXF_SPACE) && st->it[i - 1].kind == LX_PUNCT &&
                     strchr("$=`\\@", st->it[i - 1].p[0]) != NULL;
-        if (x->kind == LX_PUNCT && !inner && !glued && !is_paren_label(st, i) &&
+        /* the colon of "key: value" stays: glued to the sentence's first
+         * item or to a path or name ("debian/control: Dropped ..."), not
+         * to a number ("14:03: Alerts fired" says no more without it) */
+        int key = x->p[0] == ':' && i > 0 && !(x->flags & LXF_SPACE) && st->it[i - 1].kind != LX_NUMBER &&
+                  (i == 1 || (st->it[i - 1].kind != LX_WORD && st->it[i - 1].kind != LX_PUNCT));
+        if (x->kind == LX_PUNCT && !inner && !glued && !key && !is_paren_label(st, i) &&
             !(x->p[0] == ')' && i > 0 && is_list_label(st, i - 1)) &&
             (strchr(",;:()[]{}\"", x->p[0]) || typo))
             x->drop = 1;

@@ -19,8 +19,11 @@
 /* Deeper objects are written in flow form only (block indentation grows
  * with depth). */
 #define MAX_BLOCK_DEPTH 24
-/* Nested objects are flattened into dotted columns down to this depth. */
+/* Nested objects are flattened into dotted columns down to this depth,
+ * and down to MAX_FLATTEN_DEEP when that costs fewer tokens still (deeply
+ * nested schemas, as TOON's key folding does). */
 #define MAX_FLATTEN 3
+#define MAX_FLATTEN_DEEP 16
 /* More columns than this and an array is not written as a table. */
 #define MAX_COLUMNS 512
 /* A table written one row a line is easier to read than the same table on
@@ -204,6 +207,15 @@ static void free_cols(struct col *c, size_t n)
     for (i = 0; c && i < n; i++)
         free_cols(c[i].sub, c[i].nsub);
     free(c);
+}
+
+/* The number of columns of c[0..n), those of groups included. */
+static size_t count_cols(const struct col *c, size_t n)
+{
+    size_t i, k = n;
+    for (i = 0; i < n; i++)
+        k += count_cols(c[i].sub, c[i].nsub);
+    return k;
 }
 
 /* Builds the columns shared by the objects objs[0..m): the union of their
@@ -494,9 +506,10 @@ static struct plan_slot *plan_find(struct enc *e, const struct json_value *v)
  * remembers it. Returns the slot, or NULL when out of memory. */
 static struct plan_slot *plan_put(struct enc *e, const struct json_value *v, int in_flow)
 {
+    static const int depth[3] = {0, MAX_FLATTEN, MAX_FLATTEN_DEEP};
     const struct json_value **objs;
-    struct col *c[2] = {NULL, NULL};
-    size_t nc[2] = {0, 0}, i;
+    struct col *c[3] = {NULL, NULL, NULL};
+    size_t nc[3] = {0, 0, 0}, i, prev_nodes = 0;
     struct plan_slot *ps;
     int k, use = 0;
     if (e->plans_n * 2 >= e->plans_cap) {
@@ -523,34 +536,46 @@ static struct plan_slot *plan_put(struct enc *e, const struct json_value *v, int
     }
     for (i = 0; i < v->n; i++)
         objs[i] = &v->items[i];
-    for (k = 0; k < 2; k++) {
-        size_t leaves = 0;
-        int r = plan(objs, v->n, k ? MAX_FLATTEN : 0, &c[k], &nc[k]);
+    for (k = 0; k < 3; k++) {
+        size_t nodes;
+        int r = plan(objs, v->n, depth[k], &c[k], &nc[k]);
         if (r < 0)
             e->oom = 1;
         if (r <= 0)
             break;
-        for (i = 0; i < nc[k]; i++)
-            leaves += c[k][i].leaves;
-        if (k && leaves == nc[k]) {
-            free_cols(c[k], nc[k]); /* nothing to flatten: the same table */
+        nodes = count_cols(c[k], nc[k]);
+        if (k && nodes == prev_nodes) {
+            /* nothing (more) to flatten: the same table as before (a
+             * count of columns, groups included: a group of one column,
+             * if{properties{const}}, has as many leaves as no group) */
+            free_cols(c[k], nc[k]);
             c[k] = NULL;
             nc[k] = 0;
+            break;
         }
+        prev_nodes = nodes;
     }
     free(objs);
     if (c[0] && c[1]) {
-        size_t sample = v->n > 2 * TABLE_SAMPLE ? TABLE_SAMPLE : 0, tks[2];
+        size_t sample = v->n > 2 * TABLE_SAMPLE ? TABLE_SAMPLE : 0, tks[3] = {0, 0, 0}, best;
         struct buf t = {0};
-        for (k = 0; k < 2; k++) {
+        for (k = 0; k < 3 && c[k]; k++) {
             t.len = 0;
             put_table(e, v, c[k], nc[k], in_flow, sample, &t);
             tks[k] = est(e, t.p, t.len);
         }
         buf_free(&t);
-        use = tks[1] < tks[0];
+        /* the fewest tokens; on a tie the shallower (the earlier) */
+        best = tks[0];
+        for (k = 1; k < 3 && c[k]; k++)
+            if (tks[k] < best) {
+                best = tks[k];
+                use = k;
+            }
     }
-    free_cols(c[!use], nc[!use]);
+    for (k = 0; k < 3; k++)
+        if (k != use)
+            free_cols(c[k], nc[k]);
     for (i = memo_hash(v, e->plans_cap); e->plans[i].v; i = (i + 1) & (e->plans_cap - 1))
         ;
     ps = &e->plans[i];

@@ -83,7 +83,7 @@ int compress_fence(struct job *j, struct seg *g, const char *src, size_t n, int 
         return 1;
     }
     g->parse_error = st.parse_errors != 0;
-    g->elided = code_elided(&st);
+    g->elided = (uint32_t)code_elided(&st);
     if (close < n) {
         buf_addc(b, '\n');
         buf_add(b, src + close, n - close);

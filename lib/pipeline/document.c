@@ -25,8 +25,8 @@ int add_block(struct job *j, size_t prefix, size_t prefix_len, int sep)
         j->blocks = b;
         j->cap_blocks = cap;
     }
-    j->blocks[j->n_blocks].prefix = prefix;
-    j->blocks[j->n_blocks].prefix_len = prefix_len;
+    j->blocks[j->n_blocks].prefix = (uint32_t)prefix; /* the document is at most DOC_MAX bytes */
+    j->blocks[j->n_blocks].prefix_len = (uint32_t)prefix_len;
     j->blocks[j->n_blocks].lit = NULL;
     j->blocks[j->n_blocks].sep = (uint8_t)sep;
     j->n_blocks++;
@@ -51,8 +51,8 @@ void add_seg(struct job *j, size_t start, size_t end, int kind)
     }
     g = &j->segs[j->n_segs++];
     memset(g, 0, sizeof *g);
-    g->start = start;
-    g->end = end;
+    g->start = (uint32_t)start; /* the document is at most DOC_MAX bytes */
+    g->end = (uint32_t)end;
     g->kind = (uint8_t)kind;
     g->block = (uint32_t)(j->n_blocks - 1);
 }
@@ -79,9 +79,9 @@ static void on_para_sentence(void *arg, size_t start, size_t end, size_t tok_fir
     on_sentence(j, p->base + start, p->base + end);
     if (j->n_segs > n) {
         struct seg *g = &j->segs[n];
-        g->tok_first = p->first + tok_first;
+        g->tok_first = (uint32_t)(p->first + tok_first);
         g->tok_n = (uint32_t)(tok_end - tok_first);
-        g->tok_base = p->base;
+        g->tok_base = (uint32_t)p->base;
     }
 }
 
@@ -240,13 +240,25 @@ static const char *const setext_heading[] = {"", "# ", "## ", "### "};
  * of the paragraph's widest line, or some line after the first is
  * indented more than the first. Wrapped prose breaks a line only when the
  * next word does not fit, so its line breaks carry no meaning and are
- * joined; the line breaks of records are kept, at every level. */
+ * joined; the line breaks of records are kept, at every level. Lines
+ * that all start with the same 8 bytes or more, with no space among them
+ * (fc-list's "/usr/share/fonts/...", a host name, a time stamp's date), are
+ * records too: wrapped prose does not repeat a long first word. */
 static int line_structured(const char *d, const struct line *ls, size_t n)
 {
-    size_t q, width = 0;
+    size_t q, width = 0, same = SIZE_MAX;
     for (q = 0; q < n; q++)
         if (ls[q].end - ls[q].start > width)
             width = ls[q].end - ls[q].start;
+    for (q = 1; q < n && same >= 8; q++) {
+        size_t k = 0;
+        while (k < same && ls[0].text + k < ls[0].end && ls[q].text + k < ls[q].end &&
+               d[ls[0].text + k] == d[ls[q].text + k] && d[ls[0].text + k] != ' ' && d[ls[0].text + k] != '\t')
+            k++;
+        same = k;
+    }
+    if (n >= 2 && same >= 8)
+        return 1;
     for (q = 0; q + 1 < n; q++) {
         const struct line *b = &ls[q + 1];
         size_t w = 0;
@@ -449,7 +461,7 @@ int lex_reserve(struct job *j, size_t n)
 size_t seg_tokens(const struct job *j, const struct seg *g, struct lex_tok *t)
 {
     size_t k, shift;
-    if (!g->tok_n)
+    if (!g->tok_n || !j->ptoks)
         return lex_text(j->doc + g->start, g->end - g->start, t);
     shift = g->start - g->tok_base;
     for (k = 0; k < g->tok_n; k++) {
@@ -505,7 +517,10 @@ int split_clauses(struct job *j, int only_dropped)
                 depth--;
             if (t[k].kind != LX_PUNCT)
                 words++;
+            /* a clause ends at punctuation that a space follows: the
+             * clauses are joined by one space again ("a,b" is not cut) */
             if (t[k].kind == LX_PUNCT && depth == 0 && words >= 4 && k + 1 < nt &&
+                (t[k + 1].flags & LXF_SPACE) &&
                 (*c == ',' || *c == ';' || *c == ':' || (unsigned char)*c == 0xE2)) {
                 size_t end = g->start + t[k].start + t[k].len;
                 add_seg(j, start, end, SEG_SENTENCE);

@@ -23,36 +23,47 @@ enum seg_kind { SEG_SENTENCE, SEG_HEADING, SEG_VERBATIM, SEG_RULE };
 enum sep_kind { SEP_SPACE, SEP_LINE, SEP_PARA };
 
 struct block {
-    size_t prefix, prefix_len; /* list marker or heading hashes, in doc */
-    const char *lit;           /* or a literal prefix ("## " for a setext heading) */
-    uint8_t sep;               /* before the block: SEP_LINE or SEP_PARA */
+    const char *lit;             /* or a literal prefix ("## " for a setext heading) */
+    uint32_t prefix, prefix_len; /* list marker or heading hashes, in doc (DOC_MAX) */
+    uint8_t sep;                 /* before the block: SEP_LINE or SEP_PARA */
 };
 
+/* A segment: a sentence, heading, verbatim block or rule of the document.
+ * One per sentence, so its size is most of compress's memory on prose
+ * (1,081,583 of them on 64 MB of /usr/share/doc): offsets, lengths and
+ * counts are 32-bit, which the document's size limit (DOC_MAX) keeps
+ * true, and the fields are ordered so that no padding is left but the
+ * end's (88 bytes on LP64, was 136). */
 struct seg {
-    size_t start, end; /* the text, in doc */
+    char *out;       /* at the job's level */
+    char *full;      /* with a budget: at `balanced` (or the level if lower), or NULL */
+    double score;
+    uint64_t bag;    /* word bag of out, for near duplicates */
+    uint32_t start, end; /* the text, in doc */
     uint32_t block;
+    uint32_t out_len;
+    uint32_t tokens;     /* of out, plus one for the separator */
+    uint32_t full_len, full_tokens;
+    uint32_t elided;     /* the fence's code: what max replaced by markers (code_stats) */
+    uint32_t words;      /* words in out */
+    /* its tokens, when its paragraph was lexed whole: ptoks[tok_first ..
+     * tok_first + tok_n) of the job, offsets relative to tok_base in doc */
+    uint32_t tok_first, tok_base, tok_n;
     uint8_t kind;
     uint8_t removed; /* duplicate or decoration: gone without a marker */
     uint8_t keep;    /* budget selection: 0 dropped, 1 kept (out), 2 kept (full) */
     uint8_t json;    /* verbatim JSON in prose: 1 a JSON block, 2 a ```json fence */
-    char *out;       /* at the job's level */
-    size_t out_len;
-    size_t tokens;   /* of out, plus one for the separator */
-    char *full;      /* with a budget: at `balanced` (or the level if lower), or NULL */
-    size_t full_len, full_tokens;
-    double score;
-    uint64_t bag;    /* word bag of out, for near duplicates */
     uint8_t fence;   /* a fenced block (verbatim): its code goes through the code pass */
     uint8_t parse_error; /* the fence's code did not parse */
-    size_t elided;   /* the fence's code: what max replaced by markers (code_stats) */
-    size_t words;    /* words in out */
-    /* its tokens, when its paragraph was lexed whole: ptoks[tok_first ..
-     * tok_first + tok_n) of the job, offsets relative to tok_base in doc */
-    size_t tok_first, tok_base;
-    uint32_t tok_n;
 };
 
 struct learn_doc;
+
+/* The largest document the segment pipeline takes, in bytes: a segment's
+ * offsets and lengths are 32-bit, and an output is at most a few bytes
+ * longer than its text, so half of their range is left for that.
+ * terse_compress refuses a larger input with TERSE_ETOOBIG. */
+#define DOC_MAX ((size_t)UINT32_MAX / 2)
 
 struct job {
     const terse_options *o; /* the call's options */
@@ -101,7 +112,8 @@ int lex_reserve(struct job *j, size_t n);
 
 /* The tokens of segment g into t (room for its length): a copy of those
  * its paragraph was lexed into, shifted to the segment's start, or a new
- * lexing. Returns their number. */
+ * lexing (also once the job's paragraph tokens are freed). Returns their
+ * number. */
 size_t seg_tokens(const struct job *j, const struct seg *g, struct lex_tok *t);
 
 /* Cuts sentences into clauses (at commas, semicolons, colons and dashes

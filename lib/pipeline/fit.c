@@ -61,18 +61,20 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
             continue;
         }
         g->keep = 0;
-        g->tokens = g->removed ? 0 : count_tokens(j, g->out, g->out_len) + 1;
+        g->tokens = g->removed ? 0 : (uint32_t)(count_tokens(j, g->out, g->out_len) + 1);
         free(g->full);
         g->full = NULL;
-        g->full_tokens = (size_t)-1;
+        g->full_tokens = UINT32_MAX;
         if (!g->removed && g->out_len && j->o->level > full_level &&
             (g->kind == SEG_SENTENCE || g->kind == SEG_HEADING)) {
-            g->full = compress_alt(j, g, full_level, &g->full_len);
+            size_t full_len = 0;
+            g->full = compress_alt(j, g, full_level, &full_len);
             if (!g->full) {
                 free(order);
                 return TERSE_ENOMEM;
             }
-            g->full_tokens = count_tokens(j, g->full, g->full_len) + 1;
+            g->full_len = (uint32_t)full_len;
+            g->full_tokens = (uint32_t)(count_tokens(j, g->full, g->full_len) + 1);
         }
     }
     qsort(order, j->n_segs, sizeof *order, rank_cmp);
@@ -95,8 +97,8 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
             /* cheap against the budget (a long document): worth it */
             free(g->full);
             g->full = safe;
-            g->full_len = safe_len;
-            g->full_tokens = t;
+            g->full_len = (uint32_t)safe_len;
+            g->full_tokens = (uint32_t)t;
         } else {
             free(safe);
         }

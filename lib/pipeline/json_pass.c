@@ -93,8 +93,8 @@ int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_t
             return TERSE_ENOMEM;
         }
         memcpy(g->out, b.p ? b.p : "", b.len);
-        g->out_len = b.len;
-        g->tokens = count_tokens(j, g->out, g->out_len) + 1;
+        g->out_len = (uint32_t)b.len;
+        g->tokens = (uint32_t)(count_tokens(j, g->out, g->out_len) + 1);
     }
     buf_free(&b);
     if (score_segments(j) != 0)
@@ -106,7 +106,13 @@ int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_t
         if (!order)
             return TERSE_ENOMEM;
         for (i = 0; i < n; i++) {
+            /* relevance first, size second: with a query, a member that
+             * shares something with it goes before every member that
+             * shares nothing, however small (their position only orders
+             * them among themselves) */
             order[i].score = j->segs[i].score;
+            if (j->o->query_len && j->segs[i].score > score_position(i) * (1 + 1e-9))
+                order[i].score += 1e6;
             order[i].index = i;
         }
         qsort(order, n, sizeof *order, rank_cmp);
@@ -148,24 +154,33 @@ int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_t
                 /* keep the tried member only if the exact count allows */
                 if (total > budget)
                     j->segs[order[k - 1].index].keep = 0;
+                else
+                    kept++;
                 while (k < n && (j->segs[order[k].index].keep || j->segs[order[k].index].tokens > budget))
                     k++;
-                if (k >= n || ++tries > 64) {
+                if ((k >= n || ++tries > 64) && kept > 0) {
                     total = json_assemble(j, n, is_object, out, dropped);
                     break;
                 }
-                j->segs[order[k++].index].keep = 1;
-                continue;
-            }
-            if (total <= budget && kept > 0) {
-                filling = 1; /* the estimate was cautious: try more */
+                if (k < n && tries <= 64) {
+                    j->segs[order[k++].index].keep = 1;
+                    continue;
+                }
+                filling = 0; /* nothing fitted: probe below */
+            } else if (total <= budget || (kept == 0 && !tries)) {
+                /* the estimate was cautious (or kept nothing): try more,
+                 * most relevant first, each by exact count */
+                filling = 1;
                 k = 0;
-                while (k < n && j->segs[order[k].index].keep)
+                while (k < n && (j->segs[order[k].index].keep || j->segs[order[k].index].tokens > budget))
                     k++;
-                if (k >= n)
+                if (k >= n && kept > 0)
                     break;
-                j->segs[order[k++].index].keep = 1;
-                continue;
+                if (k < n) {
+                    j->segs[order[k++].index].keep = 1;
+                    continue;
+                }
+                filling = 0;
             }
             if (kept == 0) {
                 j->segs[order[0].index].keep = 1;

@@ -158,9 +158,19 @@ void compress_seg(struct job *j, struct seg *g, int level)
         buf_free(&b);
         return;
     }
-    g->out = buf_take(&b, &g->out_len);
-    if (!g->out)
-        j->oom = 1;
+    {
+        size_t len = 0, cap = b.cap;
+        char *p;
+        g->out = buf_take(&b, &len);
+        g->out_len = (uint32_t)len; /* DOC_MAX keeps it in range */
+        if (!g->out || len > UINT32_MAX) {
+            j->oom = 1;
+        } else if (cap > len + 1 && (p = realloc(g->out, len + 1)) != NULL) {
+            /* a buffer starts at 256 bytes and a sentence is about 60:
+             * a million sentences would hold 200 MB they do not use */
+            g->out = p;
+        }
+    }
 }
 
 /* Fraction (in tenths) of the words of b that also occur in a. */
@@ -189,7 +199,8 @@ static size_t overlap_tenths(const char *a, size_t na, const char *b, size_t nb)
 char *compress_alt(struct job *j, struct seg *g, int level, size_t *len)
 {
     char *keep = g->out, *alt;
-    size_t keep_len = g->out_len, keep_words = g->words, fallbacks = j->fallbacks;
+    uint32_t keep_len = g->out_len, keep_words = g->words;
+    size_t fallbacks = j->fallbacks;
     uint64_t keep_bag = g->bag;
     g->out = NULL;
     compress_seg(j, g, level);
@@ -327,6 +338,11 @@ int compress_doc(struct job *j, int level, struct buf *out, size_t *dropped)
         if (rc != TERSE_OK)
             return rc;
     }
+    /* the paragraphs' tokens are not needed any more (seg_tokens would lex
+     * again): their memory goes before the output is written */
+    free(j->ptoks);
+    j->ptoks = NULL;
+    j->n_ptoks = j->cap_ptoks = 0;
     assemble(j, 0, out, dropped);
     return TERSE_OK;
 }

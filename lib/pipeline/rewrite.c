@@ -219,14 +219,14 @@ int rewrite_doc(struct job *j)
         }
         {
             struct seg *g = &j->segs[sp[i].a];
-            char *copy = malloc(len + 1);
+            char *copy = len <= UINT32_MAX ? malloc(len + 1) : NULL; /* seg lengths are 32-bit */
             if (!copy)
                 goto oom;
             memcpy(copy, out, len);
             copy[len] = 0;
             free(g->out);
             g->out = copy;
-            g->out_len = len;
+            g->out_len = (uint32_t)len;
             for (k = sp[i].a + 1; k < sp[i].b; k++)
                 j->segs[k].removed = 1;
         }

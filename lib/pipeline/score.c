@@ -12,6 +12,12 @@
 #include "document.h"
 
 /* See score.h. */
+double score_position(size_t i)
+{
+    return 1.0 / (double)(i + 10);
+}
+
+/* See score.h. */
 int score_segments(struct job *j)
 {
     size_t i;
@@ -105,7 +111,7 @@ int score_segments(struct job *j)
             if (i + 1 < j->n_segs && j->segs[i + 1].block == j->segs[i].block)
                 near += sc[i + 1];
             j->segs[i].score = sc[i] + 0.25 * near + (j->segs[i].kind == SEG_HEADING ? 0.5 : 0) +
-                               1.0 / (double)(i + 10);
+                               score_position(i);
         }
         free(bs);
         free(sc);

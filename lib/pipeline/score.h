@@ -16,6 +16,11 @@ struct seg;
  * first). */
 int score_segments(struct job *j);
 
+/* With a query, the part of segment i's score that only orders segments
+ * of equal relevance (earlier first): a score above it means the segment
+ * shares something with the query (for a segment that is no heading). */
+double score_position(size_t i);
+
 /* Lower-case query words (not stop words), which `max` keeps. */
 void query_words(struct job *j);
 

@@ -49,11 +49,14 @@ static size_t lex_terms(const char *s, size_t n, struct lex_tok *out, struct lex
     size_t k = lex_text(s, n, tmp), i, total = 0;
     for (i = 0; i < k; i++) {
         struct lex_tok t = tmp[i];
-        if ((t.kind == LX_QUOTE || t.kind == LX_CODE) && t.len > 2) {
-            size_t m = s[t.start] == '"' || s[t.start] == '`' ? 1 : 3, j, sub;
-            sub = lex_text(s + t.start + m, t.len - 2 * m, out + total);
+        /* the marks around: " ` ' (1 byte each), $' $" (2 before, 1
+         * after: shell quoting), curly quotes (3 each) */
+        size_t open = s[t.start] == '$' ? 2 : s[t.start] == '"' || s[t.start] == '`' ? 1 : 3;
+        size_t close = s[t.start] == '$' || s[t.start] == '"' || s[t.start] == '`' ? 1 : 3;
+        if ((t.kind == LX_QUOTE || t.kind == LX_CODE) && t.len > open + close) {
+            size_t j, sub = lex_text(s + t.start + open, t.len - open - close, out + total);
             for (j = 0; j < sub; j++)
-                out[total + j].start += (uint32_t)(t.start + m);
+                out[total + j].start += (uint32_t)(t.start + open);
             total += sub;
             continue;
         }

@@ -499,8 +499,53 @@ static void test_levels_monotonic(void)
     }
 }
 
+/* A lone surrogate escape (\uD800) in a chat message or a memory has no
+ * UTF-8 spelling; the chat and memory passes wrote U+FFFD for it (issue 13).
+ * At every level it stays, as written, in valid JSON; the other messages
+ * and memories are still compressed. */
+static void test_lone_surrogates(void)
+{
+    static const char chat[] = "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi there! Thanks so much! The key is "
+                               "\\ud800 and the code \\uDFFF. What is the capital of France?\"},{\"role\":\"assistant\","
+                               "\"content\":\"It is basically the case that the capital is Paris.\"}]}";
+    static const char mem[] = "[{\"memory\":\"User likes \\ud83d tea and the \\udc00 marker\",\"created_at\":\"2024-01-01\"},"
+                              "{\"memory\":\"User likes \\ud83d tea and the \\udc01 marker\",\"created_at\":\"2024-01-02\"},"
+                              "{\"memory\":\"User lives in the city of Paris\",\"created_at\":\"2024-01-03\"}]";
+    int level, rc;
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+        char *out = squeeze(chat, strlen(chat), TERSE_TYPE_AUTO, level, 0, 0, NULL, &rc);
+        CHECK(out && strstr(out, "\\ud800") && strstr(out, "\\uDFFF") && json_valid(out, strlen(out)) &&
+              !strstr(out, "\xEF\xBF\xBD"));
+        if (out && level >= TERSE_LEVEL_BALANCED)
+            CHECK(strstr(out, "basically") == NULL);
+        free(out);
+        out = squeeze(mem, strlen(mem), TERSE_TYPE_AUTO, level, 0, 0, NULL, &rc);
+        CHECK(out && strstr(out, "\\ud83d tea and the \\udc00") && strstr(out, "\\udc01") &&
+              json_valid(out, strlen(out)) && !strstr(out, "\xEF\xBF\xBD"));
+        free(out);
+    }
+}
+
+/* A turn whose text starts on the next line ("Conffiles:" in dpkg's
+ * status, read as a transcript) kept its line break nowhere: the speaker
+ * and the text were glued, "Conffiles:/etc/adduser.conf" (issue 13). */
+static void test_turn_on_next_line(void)
+{
+    static const char t[] = "Package: adduser\nStatus: install ok installed\nConffiles:\n /etc/adduser.conf cc34\n"
+                            " /etc/deluser.conf 11a0\nDescription: add and remove users\nPackage: bash\n"
+                            "Status: install ok installed\n";
+    int level, rc;
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+        char *out = squeeze(t, strlen(t), TERSE_TYPE_CHAT, level, 0, 0, NULL, &rc);
+        CHECK(out && strstr(out, "Conffiles: /etc/adduser.conf") && !strstr(out, ":/etc"));
+        free(out);
+    }
+}
+
 const struct test_case chat_tests[] = {
     {"chat: a higher level never keeps more", test_levels_monotonic},
+    {"chat: lone surrogate escapes in messages and memories stay", test_lone_surrogates},
+    {"chat: a turn whose text starts on the next line", test_turn_on_next_line},
     {"chat: OpenAI, Anthropic and Gemini shapes keep every non-text field", test_json_shapes},
     {"chat: repeated messages and budgets in JSON", test_json_budget_and_repeats},
     {"chat: transcripts lose small talk and keep facts", test_transcript},

@@ -1,9 +1,12 @@
 /* test_compress.c - the compression pipeline: levels, guards, budgets,
  * queries, JSON, code, bad input, determinism and the prefix property. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/common/buf.h"
 #include "../../lib/common/lex.h"
+#include "../../lib/detect/detect.h"
 #include "../../lib/common/utf8.h"
 #include "../../lib/guard/guard.h"
 #include "../../lib/common/json.h"
@@ -62,6 +65,9 @@ static const struct {
      * with brackets inside (bash, groff, libc6, sed, shellcheck docs) */
     {"Use `-TX*' and `gethostent()' for `A=()' in a `for' loop, or $'/[\\203]/]/p' and $\"(cmd)\" here.",
      {"`-TX*'", "`gethostent()'", "`A=()'", "`for'", "$'/[\\203]/]/p'", "$\"(cmd)\"", NULL}},
+    /* a code span with a quoted argument is not a GNU quote (docs/tokenizers.md) */
+    {"It calls `encode(text, 'all')` and stops, so on text\nthat has them the two differ.",
+     {"`encode(text, 'all')`", NULL}},
 };
 
 static void test_guards_hold_at_every_level(void)
@@ -221,6 +227,16 @@ static void test_budget(void)
         CHECK(r.tokens_out <= budget && strstr(r.text, "timeout") != NULL && strstr(r.text, "paged") == NULL);
         terse_result_free(&r);
     }
+    /* shell quoting ($'ab', an atomic code span) under a query: BM25 read
+     * it with 3-byte marks and lexed SIZE_MAX bytes (a crash) */
+    {
+        static const char shell[] = "Use $'ab' in the shell to quote it, and $\"x\" too.\n\n"
+                                    "Another paragraph about the weather today.";
+        int rc = run(shell, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, 14, "shell quote", &r);
+        CHECK(rc == TERSE_OK || rc == TERSE_EBUDGET);
+        if (rc == TERSE_OK)
+            terse_result_free(&r);
+    }
     /* a budget that nothing fits fails cleanly and says what would */
     CHECK(run(doc, TERSE_LEVEL_MAX, TERSE_TYPE_AUTO, 2, NULL, &r) == TERSE_EBUDGET);
     CHECK(r.text == NULL && r.min_tokens > 2);
@@ -272,6 +288,13 @@ static void test_code_and_bad_input(void)
     CHECK(utf8_first_invalid((const unsigned char *)r.text, r.len) == r.len);
     CHECK(strstr(r.text, "not") != NULL);
     terse_result_free(&r);
+    {
+        /* over the document limit (2 GiB - 1, 32-bit offsets): refused
+         * before anything is read, so a short buffer serves */
+        terse_options o;
+        terse_options_init(&o);
+        CHECK(compress_with(&o, "short", (size_t)UINT32_MAX / 2 + 1, &r) == TERSE_ETOOBIG && r.text == NULL);
+    }
     CHECK(run("", TERSE_LEVEL_BALANCED, TERSE_TYPE_AUTO, 0, NULL, &r) == TERSE_OK);
     CHECK(r.len == 0 && r.tokens_in == 0 && r.tokens_out == 0);
     terse_result_free(&r);
@@ -403,6 +426,133 @@ static void test_names(void)
     CHECK(terse_type_parse("json") == TERSE_TYPE_JSON && terse_type_name(99) == NULL);
 }
 
+/* Names with a colon inside (package:arch, host:port, a::b, key:value,
+ * IPv6, URNs) and words joined by a comma with no space are one item at
+ * every level and under every budget: no level splits them into clauses, re-spaces them ("libc6: amd64") or
+ * keeps a part of one beside a marker ("libc6 [...]") (issue 13). Each
+ * left part occurs only inside its name, so a left part in the output
+ * means the whole name must be there. */
+static void test_colon_names(void)
+{
+    static const char doc[] =
+        "The installer then pulled in the package libc6:amd64 and many other things that were needed.\n\n"
+        "Later the installer also pulled in the packages alphapkg,betapkg and some more that were wanted.\n\n"
+        "Our proxy then listened on backendhost:8080 for quite a long while, with the gate closed.\n\n"
+        "It filtered with is:open and label:bug in the tracker, then it called mylib::parse at once.\n\n"
+        "The peer at fe80::1 and the one at 2001:db8::7 were named urn:isbn:0451450523 in the report.";
+    static const char *const names[][2] = {
+        {"libc6", "libc6:amd64"},   {"backendhost", "backendhost:8080"}, {"is:", "is:open"},
+        {"label", "label:bug"},     {"mylib", "mylib::parse"},          {"fe80", "fe80::1"},
+        {"2001", "2001:db8::7"},    {"isbn", "urn:isbn:0451450523"},    {"alphapkg", "alphapkg,betapkg"},
+        {NULL, NULL}};
+    int level;
+    size_t budget, k;
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++)
+        for (budget = 0; budget <= 120; budget += budget ? 1 : 4) {
+            terse_result r;
+            if (run(doc, level, TERSE_TYPE_AUTO, budget, budget ? "gate tracker report" : NULL, &r) != TERSE_OK)
+                continue;
+            for (k = 0; names[k][0]; k++)
+                if (strstr(r.text, names[k][0]) && !strstr(r.text, names[k][1])) {
+                    printf("#   level %d budget %zu split \"%s\": %s\n", level, budget, names[k][1], r.text);
+                    CHECK(0);
+                }
+            terse_result_free(&r);
+        }
+}
+
+/* fc-list's lines are records, not wrapped prose: each starts with the same
+ * long path, so the first word of the next line would not have fitted
+ * after the line before; their line breaks stay at every level, and the
+ * colon of "key: value" stays at max (issue 13). */
+static void test_records_keep_colons(void)
+{
+    static const char fc[] =
+        "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf: DejaVu Serif:style=Bold\n"
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf: DejaVu Sans Mono:style=Book\n"
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Oblique.ttf: DejaVu Sans,DejaVu Sans "
+        "Condensed:style=Condensed Oblique,Oblique\n";
+    static const char kv[] = "Depends: libc6 (>= 2.34), zlib1g (>= 1:1.2.0)\n";
+    static const char chlog[] = "  * debian/control: Dropped build dependency on gcc-4.3 for the amd64 build.\n";
+    int level;
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+        terse_result r;
+        if (run(fc, level, TERSE_TYPE_AUTO, 0, NULL, &r) != TERSE_OK) {
+            CHECK(0);
+            continue;
+        }
+        CHECK(strstr(r.text, "Bold.ttf: DejaVu Serif:style=Bold\n/usr/share/") != NULL);
+        CHECK(strstr(r.text, "Mono.ttf: DejaVu Sans Mono:style=Book\n/usr/share/") != NULL);
+        CHECK(strstr(r.text, "Oblique.ttf: DejaVu") != NULL);
+        terse_result_free(&r);
+        CHECK(run(kv, level, TERSE_TYPE_PROSE, 0, NULL, &r) == TERSE_OK);
+        CHECK(r.text && strncmp(r.text, "Depends: libc6", 14) == 0);
+        terse_result_free(&r);
+        CHECK(run(chlog, level, TERSE_TYPE_PROSE, 0, NULL, &r) == TERSE_OK);
+        CHECK(r.text && strstr(r.text, "debian/control: ") != NULL);
+        terse_result_free(&r);
+    }
+}
+
+/* Detection reads code fences as CommonMark does (issue 13): a fence closes
+ * only on a line of the same character, at least as long, with nothing
+ * after it, so a ``` line inside a ~~~ or ```` fence does not close it and
+ * the log lines it shows stay part of the fence (the text is prose). */
+static void test_detect_fences(void)
+{
+    static const char logs[] =
+        "2024-05-01 10:00:01 INFO worker started\n2024-05-01 10:00:02 INFO worker took 3ms\n"
+        "2024-05-01 10:00:03 WARN worker slow\n2024-05-01 10:00:04 INFO worker took 4ms\n"
+        "2024-05-01 10:00:05 INFO worker took 5ms\n2024-05-01 10:00:06 INFO worker done\n";
+    static const char *const fences[][2] = {{"~~~\n```\n", "~~~\n"},      {"````md\n```\n", "````\n"},
+                                            {"```\n```` x\n", "```\n"},   {"````\n```\n", "````\n"},
+                                            {"   ~~~~\n~~~\n", "~~~~~\n"}, {NULL, NULL}};
+    size_t i;
+    for (i = 0; fences[i][0]; i++) {
+        char doc[2048];
+        snprintf(doc, sizeof doc, "How the worker logs look, for the record.\n\n%s%s%s%sThat is all of it.\n",
+                 fences[i][0], logs, logs, fences[i][1]);
+        if (detect_type(doc, strlen(doc)) != TERSE_TYPE_PROSE) {
+            printf("#   fence %zu read as type %d\n", i, detect_type(doc, strlen(doc)));
+            CHECK(0);
+        }
+    }
+}
+
+/* JSON members under a budget with a query: relevance first, size second
+ * (issue 13). A short member that shares nothing with the query sits
+ * first, where the position prior ranked it above weakly relevant members
+ * further on; the relevant members that fit go in before it. */
+static void test_json_relevance_first(void)
+{
+    struct buf doc = {0};
+    terse_result r;
+    int i;
+    buf_adds(&doc, "{\"a0\":\"plain zero\"");
+    for (i = 0; i < 40; i++) {
+        char m[256];
+        snprintf(m, sizeof m, ",\"c%02d\":\"%s %d%s\"", i, i < 16 ? "the checkout service log entry number" : "checkout", i,
+                 i < 16 ? " with a long tail of words that go on and on and on and on and on and on and on and on here" : "");
+        buf_adds(&doc, m);
+    }
+    buf_adds(&doc, "}");
+    CHECK(!doc.oom);
+    if (run(doc.p, TERSE_LEVEL_MAX, TERSE_TYPE_JSON, 20, "checkout", &r) != TERSE_OK) {
+        CHECK(0);
+    } else {
+        CHECK(r.tokens_out <= 20 && strstr(r.text, "\"c16\":\"checkout 16\"") != NULL && strstr(r.text, "a0") == NULL);
+        terse_result_free(&r);
+    }
+    /* and when no relevant member fits, what fits is kept */
+    if (run(doc.p, TERSE_LEVEL_MAX, TERSE_TYPE_JSON, 16, "checkout", &r) != TERSE_OK) {
+        CHECK(0);
+    } else {
+        CHECK(r.tokens_out <= 16 && strstr(r.text, "a0") != NULL);
+        terse_result_free(&r);
+    }
+    buf_free(&doc);
+}
+
 const struct test_case compress_tests[] = {
     {"compress: guards hold at every level", test_guards_hold_at_every_level},
     {"compress: what each level does", test_levels},
@@ -416,5 +566,9 @@ const struct test_case compress_tests[] = {
     {"compress: negation words", test_negation_words},
     {"compress: level and type names", test_names},
     {"compress: identifiers, file names, paths and options stay whole", test_names_are_atomic},
+    {"compress: names with a colon stay whole under budgets", test_colon_names},
+    {"compress: records keep their lines and the colon of key: value", test_records_keep_colons},
+    {"compress: detection reads fences as CommonMark does", test_detect_fences},
+    {"compress: JSON members under a budget: relevance first", test_json_relevance_first},
     {NULL, NULL},
 };

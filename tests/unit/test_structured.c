@@ -5,6 +5,7 @@
 
 #include "../../lib/passes/log.h"
 #include "../../lib/passes/tabular.h"
+#include "../../lib/tokenize/tokenizer.h"
 #include "check.h"
 
 /* Encodes the JSON text s (o200k) and compares with want. */
@@ -37,6 +38,33 @@ static int decodes_to(const char *s, const char *want, const char *msg)
         printf("#   %s -> %s (%s)\n", s, rc == 0 ? b.p : "error", rc == 0 ? "" : e.msg);
     buf_free(&b);
     return ok;
+}
+
+/* Objects nested one key deep are flattened into a group even when each
+ * level has a single column (issue 13: a cfn-lint schema cost 58 tokens
+ * against TOON's 48; a group of one column has as many leaves as no group,
+ * which had read as "nothing to flatten"), deeper than 3 levels when that
+ * is cheaper, and both decode back. */
+static void test_tabular_deep_groups(void)
+{
+    static const char schema[] =
+        "{\"allOf\":[{\"if\":{\"properties\":{\"Protocol\":{\"const\":\"sqs\"}}},"
+        "\"then\":{\"properties\":{\"Endpoint\":{\"format\":\"AWS::SQS::Queue.Arn\"}}}},"
+        "{\"if\":{\"properties\":{\"Protocol\":{\"const\":\"lambda\"}}},"
+        "\"then\":{\"properties\":{\"Endpoint\":{\"format\":\"AWS::Lambda::Function.Arn\"}}}}]}";
+    static const char deep[] =
+        "[{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":1}}}}}},{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":2}}}}}},"
+        "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":3}}}}}},{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":4}}}}}}]";
+    CHECK(encodes_to(schema, "allOf: [{if{properties{Protocol{const}}},then{properties{Endpoint{format}}}}:"
+                             "sqs,AWS::SQS::Queue.Arn;lambda,AWS::Lambda::Function.Arn]"));
+    CHECK(decodes_to("allOf: [{if{properties{Protocol{const}}},then{properties{Endpoint{format}}}}:"
+                     "sqs,AWS::SQS::Queue.Arn;lambda,AWS::Lambda::Function.Arn]",
+                     "{\"allOf\":[{\"if\":{\"properties\":{\"Protocol\":{\"const\":\"sqs\"}}},"
+                     "\"then\":{\"properties\":{\"Endpoint\":{\"format\":\"AWS::SQS::Queue.Arn\"}}}},"
+                     "{\"if\":{\"properties\":{\"Protocol\":{\"const\":\"lambda\"}}},"
+                     "\"then\":{\"properties\":{\"Endpoint\":{\"format\":\"AWS::Lambda::Function.Arn\"}}}}]}",
+                     NULL));
+    CHECK(encodes_to(deep, "[{a{b{c{d{e{f}}}}}}:1;2;3;4]"));
 }
 
 static void test_tabular_forms(void)
@@ -84,13 +112,25 @@ static void test_tabular_decode(void)
     CHECK(decodes_to("a: b\nc", NULL, "expected ':'"));
 }
 
-/* Folds s at level, checks that it unfolds to s (when lossless), and
- * returns the folded text (caller frees). */
+/* Folds s at level, checks that it unfolds to s (when lossless) and that
+ * the tokens log_fold reports are the folded text's, with and without the
+ * input's count given, and returns the folded text (caller frees). */
 static char *fold(const char *s, int level)
 {
-    struct buf f = {0}, b = {0};
+    const terse_tokenizer *t = terse_tokenizer_find("o200k");
+    struct buf f = {0}, b = {0}, g = {0};
+    struct tok_counter c;
     char err[128];
-    log_fold(s, strlen(s), terse_tokenizer_find("o200k"), level, &f);
+    size_t in = 0, got = 0, got2 = 0, real = 0;
+    CHECK(terse_count(t, s, strlen(s), 0, &in) == TERSE_OK);
+    tok_counter_init(&c, t);
+    CHECK(log_fold(s, strlen(s), &c, LOG_TOKENS_UNKNOWN, level, &f, &got) == TERSE_OK);
+    CHECK(log_fold(s, strlen(s), &c, in, level, &g, &got2) == TERSE_OK);
+    tok_counter_free(&c);
+    CHECK(terse_count(t, f.p ? f.p : "", f.len, 0, &real) == TERSE_OK);
+    CHECK(got == real && got2 == real);
+    CHECK(g.len == f.len && (!f.len || memcmp(g.p, f.p, f.len) == 0));
+    buf_free(&g);
     buf_addc(&f, 0);
     f.len--;
     if (level == TERSE_LEVEL_SAFE) {
@@ -165,6 +205,7 @@ static void test_log_fold(void)
 
 const struct test_case structured_tests[] = {
     {"tabular: forms chosen by tokens", test_tabular_forms},
+    {"tabular: groups of one column and deep groups", test_tabular_deep_groups},
     {"tabular: decoding and its errors", test_tabular_decode},
     {"log: fold, unfold, max, errors", test_log_fold},
     {NULL, NULL},
