@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../lib/passes/log.h"
+#include "../lib/tokenize/tokenizer.h"
 #include "terse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,7 +21,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct buf fold = {0}, back = {0};
     char err[128];
     size_t tf, ti;
-    if (log_fold(s, size, tok, TERSE_LEVEL_SAFE, &fold) != TERSE_OK)
+    struct tok_counter ctr;
+    int rc;
+    tok_counter_init(&ctr, tok);
+    rc = log_fold(s, size, &ctr, TERSE_LEVEL_SAFE, &fold);
+    tok_counter_free(&ctr);
+    if (rc != TERSE_OK)
         abort();
     if (log_unfold(fold.p ? fold.p : "", fold.len, &back, err, sizeof err) != 0)
         abort();

@@ -311,8 +311,8 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
             out->len = 0;
             /* valid UTF-8 is folded as given, CRs and all, so that expanding
              * gives back every byte; invalid UTF-8 only after repair */
-            rc = raw ? log_fold(text, len, j->o->tokenizer, L, out)
-                     : log_fold(j->doc, j->n, j->o->tokenizer, L, out);
+            rc = raw ? log_fold(text, len, j->counter, L, out)
+                     : log_fold(j->doc, j->n, j->counter, L, out);
             /* a log that itself starts like a folded one had to be escaped,
              * which may cost tokens: given back as it is, it would unfold */
             if (rc == TERSE_OK) {
@@ -352,7 +352,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
                  * either. (Not above safe: there errors stay verbatim.) */
                 struct buf lf = {0};
                 size_t lt;
-                rc = log_fold(s, n, j->o->tokenizer, L, &lf);
+                rc = log_fold(s, n, j->counter, L, &lf);
                 if (rc == TERSE_OK && (lt = count_tokens(j, lf.p ? lf.p : "", lf.len)) < *tokens) {
                     buf_free(out);
                     *out = lf;
@@ -370,7 +370,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
         if (rc == TERSE_OK && !*done) {
             size_t mt = 0;
             out->len = 0;
-            rc = tool_fit(s, n, j->o->query, j->o->query_len, j->o->tokenizer, j->o->budget, out, &mt);
+            rc = tool_fit(s, n, j->o->query, j->o->query_len, j->counter, j->o->budget, out, &mt);
             if (rc == TERSE_OK) {
                 *tokens = count_tokens(j, out->p ? out->p : "", out->len);
                 *done = *tokens <= j->o->budget;
@@ -446,8 +446,10 @@ struct parent {
     int depth;
 };
 
-static int compress_input(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
-                          terse_result *r);
+static int compress_input(const terse_ctx *ctx, const struct parent *parent, struct tok_counter *counter,
+                          const char *text, size_t len, terse_result *r);
+static int budget_search(const terse_ctx *ctx, struct tok_counter *counter, const char *text, size_t len,
+                         terse_result *r);
 
 /* The passes' piece callback (passes/pass.h): the piece through the whole
  * pipeline, one level deeper; past PASS_MAX_DEPTH as prose, which has no
@@ -470,7 +472,7 @@ static int compress_piece(const struct pass_ctx *pc, int type, int level, const 
     c.o.query = NULL;
     c.o.query_len = 0;
     c.o.rewrite = NULL; /* the backend rewrites prose documents, not pieces */
-    rc = compress_input(&c, &p, s, n, &r);
+    rc = compress_input(&c, &p, NULL, s, n, &r);
     if (rc == TERSE_OK) {
         *out = r.text;
         *out_len = r.len;
@@ -478,47 +480,47 @@ static int compress_piece(const struct pass_ctx *pc, int type, int level, const 
     return rc;
 }
 
-/* The tokens of r's text as the caller sends it: with o.count_newline, a
- * line break is added after a text that does not end with one. */
-static size_t sent_tokens(const terse_ctx *ctx, const terse_result *r, int *oom)
+/* The tokens of r's text as the caller sends it, through the call's
+ * counter, into *n: with o.count_newline, a line break is added after a
+ * text that does not end with one. Returns TERSE_OK or the count's
+ * status. */
+static int sent_tokens(const terse_ctx *ctx, struct tok_counter *counter, const terse_result *r, size_t *n)
 {
     char *t;
-    size_t n = r->tokens_out;
+    int rc;
+    *n = r->tokens_out;
     if (!ctx->o.count_newline || !r->len || r->text[r->len - 1] == '\n')
-        return n;
+        return TERSE_OK;
     t = malloc(r->len + 1);
-    if (!t) {
-        *oom = 1;
-        return n;
-    }
+    if (!t)
+        return TERSE_ENOMEM;
     memcpy(t, r->text, r->len);
     t[r->len] = '\n';
-    if (terse_count(ctx->o.tokenizer, t, r->len + 1, 0, &n) != TERSE_OK)
-        *oom = 1;
+    rc = tok_counter_count(counter, t, r->len + 1, n);
     free(t);
-    return n;
+    return rc;
 }
 
 /* Compresses within budget (which must be > 0): at the budget, and, when
  * the line break of count_newline takes the text over it, at one token
  * less (a few times at most). TERSE_EBUDGET when that cannot be done. */
-static int compress_within(const terse_ctx *ctx, size_t budget, const char *text, size_t len,
-                           terse_result *r)
+static int compress_within(const terse_ctx *ctx, struct tok_counter *counter, size_t budget, const char *text,
+                           size_t len, terse_result *r)
 {
     terse_ctx c = *ctx;
-    size_t b = budget;
+    size_t b = budget, sent;
     int tries, rc = TERSE_EBUDGET;
     for (tries = 0; tries < 8 && b > 0; tries++, b--) {
-        int oom = 0;
         c.o.budget = b;
-        rc = compress_input(&c, NULL, text, len, r);
+        rc = compress_input(&c, NULL, counter, text, len, r);
         if (rc != TERSE_OK)
             return rc;
-        if (sent_tokens(ctx, r, &oom) <= budget && !oom)
+        rc = sent_tokens(ctx, counter, r, &sent);
+        if (rc == TERSE_OK && sent <= budget)
             return TERSE_OK;
         terse_result_free(r);
-        if (oom)
-            return TERSE_ENOMEM;
+        if (rc != TERSE_OK)
+            return rc;
         rc = TERSE_EBUDGET;
     }
     return rc;
@@ -529,12 +531,25 @@ static int compress_within(const terse_ctx *ctx, size_t budget, const char *text
  * finds the smallest one that can. */
 int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
 {
-    size_t lo, hi, tokens_in;
-    terse_result t;
+    struct tok_counter counter;
     int rc;
     if (!ctx || !ctx->o.budget)
-        return compress_input(ctx, NULL, text, len, r);
-    rc = compress_within(ctx, ctx->o.budget, text, len, r);
+        return compress_input(ctx, NULL, NULL, text, len, r);
+    tok_counter_init(&counter, ctx->o.tokenizer);
+    rc = budget_search(ctx, &counter, text, len, r);
+    tok_counter_free(&counter);
+    return rc;
+}
+
+/* With a budget: compress_within, and when the budget cannot be met, the
+ * smallest one that can (into r->min_tokens); every count through the
+ * call's counter. */
+static int budget_search(const terse_ctx *ctx, struct tok_counter *counter, const char *text, size_t len,
+                         terse_result *r)
+{
+    size_t lo, hi, tokens_in;
+    terse_result t;
+    int rc = compress_within(ctx, counter, ctx->o.budget, text, len, r);
     if (rc != TERSE_EBUDGET)
         return rc;
     /* the smallest budget that succeeds: above the one that failed, at
@@ -545,7 +560,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     lo = ctx->o.budget; /* fails */
     hi = r->min_tokens > lo ? r->min_tokens : lo + 1;
     for (;;) {
-        rc = compress_within(ctx, hi, text, len, &t);
+        rc = compress_within(ctx, counter, hi, text, len, &t);
         if (rc == TERSE_OK) {
             terse_result_free(&t);
             break;
@@ -560,7 +575,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        rc = compress_within(ctx, mid, text, len, &t);
+        rc = compress_within(ctx, counter, mid, text, len, &t);
         if (rc == TERSE_OK) {
             terse_result_free(&t);
             hi = mid;
@@ -574,14 +589,14 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     return TERSE_EBUDGET;
 }
 
-static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
-                        terse_result *r);
+static int compress_run(const terse_ctx *ctx, const struct parent *parent, struct tok_counter *counter,
+                        const char *text, size_t len, terse_result *r);
 
 /* UTF-16 with a byte-order mark is compressed as the UTF-8 it encodes (its
  * NUL bytes would otherwise be text); everything else as given. (A piece
  * goes through here too, as it went through terse_compress.) */
-static int compress_input(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
-                          terse_result *r)
+static int compress_input(const terse_ctx *ctx, const struct parent *parent, struct tok_counter *counter,
+                          const char *text, size_t len, terse_result *r)
 {
     char *u8 = NULL;
     size_t u8_len = 0;
@@ -592,18 +607,18 @@ static int compress_input(const terse_ctx *ctx, const struct parent *parent, con
         return TERSE_ENOMEM;
     }
     if (conv == 0)
-        return compress_run(ctx, parent, text, len, r);
-    rc = compress_run(ctx, parent, u8, u8_len, r);
+        return compress_run(ctx, parent, counter, text, len, r);
+    rc = compress_run(ctx, parent, counter, u8, u8_len, r);
     free(u8);
     return rc;
 }
 
-static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
-                        terse_result *r)
+static int compress_run(const terse_ctx *ctx, const struct parent *parent, struct tok_counter *counter,
+                        const char *text, size_t len, terse_result *r)
 {
     struct job j;
     struct pass_ctx pc;
-    struct tok_counter counter;
+    struct tok_counter own;
     struct buf out = {0};
     size_t i, dropped = 0, min_tokens = 0, pass_segments = 0;
     int rc = TERSE_OK, type, level, tabular = 0, code_lang = CODE_NONE, escaped_log = 0;
@@ -618,15 +633,15 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
         text = "";
     memset(&j, 0, sizeof j);
     j.tool_kind = -1;
-    tok_counter_init(&counter, ctx->o.tokenizer);
-    j.counter = parent ? parent->counter : &counter;
+    tok_counter_init(&own, ctx->o.tokenizer);
+    j.counter = parent ? parent->counter : counter ? counter : &own;
     j.o = &ctx->o;
     doc = normalize_input(text, len, &j.n);
     j.env = parent ? parent->env : (j.own_env = prose_env_new());
     if (!doc || !j.env) {
         free(doc);
         prose_env_free(j.own_env);
-        tok_counter_free(&counter);
+        tok_counter_free(&own);
         return TERSE_ENOMEM;
     }
     j.doc = doc;
@@ -698,6 +713,6 @@ done:
     free(j.lex_in);
     free(j.ptoks);
     json_doc_free(j.parsed);
-    tok_counter_free(&counter);
+    tok_counter_free(&own);
     return rc;
 }

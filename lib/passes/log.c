@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../tokenize/tokenizer.h" /* tok_counter_count */
+
 /* Lines with more fields than this are never templated. */
 #define MAX_FIELDS 64
 /* Level max keeps this many lines on each side of an error or warning. */
@@ -90,10 +92,10 @@ static int alike(const struct line *a, const struct fields *fa, const struct lin
 
 /* Returns the tokens of s[0..n) (n when counting fails for memory: an
  * over-estimate, which only makes folding look worse). */
-static size_t ntok(const terse_tokenizer *tok, const char *s, size_t n)
+static size_t ntok(struct tok_counter *tok, const char *s, size_t n)
 {
     size_t c = 0;
-    if (terse_count(tok, n ? s : "", n, 0, &c) != TERSE_OK)
+    if (tok_counter_count(tok, n ? s : "", n, &c) != TERSE_OK)
         return n;
     return c;
 }
@@ -276,7 +278,7 @@ static size_t prefix_run(const struct line *lines, size_t a, size_t b, const cha
  * that saves the most tokens (about the prefix's tokens on every line
  * but the first). Stores the prefix length in *pl and returns the run
  * length (0: none of 2 or more lines). */
-static size_t best_prefix(const struct line *lines, size_t i, size_t b, const terse_tokenizer *tok,
+static size_t best_prefix(const struct line *lines, size_t i, size_t b, struct tok_counter *tok,
                           size_t *pl)
 {
     struct fields f;
@@ -335,7 +337,7 @@ static int important(const struct line *l)
 /* Folds the lines[a..b) (all kept) into out, counting folds in *folds.
  * depth is the number of prefix runs around them. Returns 0 or -1 (out
  * of memory). */
-static int fold_lines(const struct line *lines, size_t a, size_t b, const terse_tokenizer *tok,
+static int fold_lines(const struct line *lines, size_t a, size_t b, struct tok_counter *tok,
                       struct buf *out, size_t *folds, int depth)
 {
     struct buf sc = {0}, *scratch = &sc;
@@ -454,7 +456,7 @@ static int fold_lines(const struct line *lines, size_t a, size_t b, const terse_
     return out->oom ? -1 : 0;
 }
 
-int log_fold(const char *s, size_t n, const terse_tokenizer *tok, int level, struct buf *out)
+int log_fold(const char *s, size_t n, struct tok_counter *tok, int level, struct buf *out)
 {
     struct line *lines;
     struct buf body = {0};

@@ -27,17 +27,19 @@
 #include "../common/buf.h"
 #include "terse.h"
 
+struct tok_counter;
+
 #define LOG_HEAD                                                                           \
     "~log folded: \"~N T\" = next N lines fill T's {} in order ({+}: +/- the previous row; {*}: " \
     "the rest of the line); " \
     "\"~xN\" = line above N times, \"~xN/K\" = K lines above\n"
 
 /* Appends the folded form of the log s[0..n) to out, or s unchanged when
- * folding saves no tokens on tok (nothing starts with LOG_HEAD then, and
+ * folding saves no tokens, counted by the call's counter tok, (nothing starts with LOG_HEAD then, and
  * the text is its own encoding). level TERSE_LEVEL_MAX also leaves out
  * the lines far from errors and warnings, with ~-N markers (not lossless).
  * Returns TERSE_OK or TERSE_ENOMEM. */
-int log_fold(const char *s, size_t n, const terse_tokenizer *tok, int level, struct buf *out);
+int log_fold(const char *s, size_t n, struct tok_counter *tok, int level, struct buf *out);
 
 /* Appends the log that the folded text s[0..n) encodes to out (a text
  * without LOG_HEAD is copied unchanged). Returns 0, or -1 with a one-line

@@ -20,6 +20,7 @@
 #include "../detect/tool_shape.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
+#include "../tokenize/tokenizer.h" /* tok_counter_count */
 #include "terse.h"
 
 #define MAX_COLS 32     /* a table has at most this many columns */
@@ -794,7 +795,7 @@ struct fit {
     struct line *T; /* the kept lines and markers */
     char *pool;
     int noeol;
-    const terse_tokenizer *tok;
+    struct tok_counter *tok;
     struct buf *out;
 };
 
@@ -825,10 +826,10 @@ static int fit_measure(void *arg, size_t *tokens)
     f->out->len = 0;
     if (encode_lines(f->T, o, f->noeol && f->it[f->m - 1].keep, f->out) != TERSE_OK)
         return TERSE_ENOMEM;
-    return terse_count(f->tok, f->out->p ? f->out->p : "", f->out->len, 0, tokens);
+    return tok_counter_count(f->tok, f->out->p ? f->out->p : "", f->out->len, tokens);
 }
 
-int tool_fit(const char *s, size_t n, const char *query, size_t query_len, const terse_tokenizer *tok,
+int tool_fit(const char *s, size_t n, const char *query, size_t query_len, struct tok_counter *tok,
              size_t budget, struct buf *out, size_t *min_tokens)
 {
     struct fit f;

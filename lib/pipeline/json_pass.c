@@ -213,7 +213,7 @@ int compress_json_tabular(struct job *j, int level, struct buf *out, size_t *tok
         return TERSE_EFORMAT;
     if (lines)
         buf_adds(out, "#jsonl\n");
-    rc = tab_encode(json_root(d), j->o->tokenizer, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
+    rc = tab_encode(json_root(d), j->counter, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
                     out, tokens);
     json_doc_free(d);
     if (lines && rc == TERSE_OK)

@@ -48,7 +48,7 @@ static int embedded_json(struct job *j, const struct seg *g, int level, struct b
         lim.max_string = level == TERSE_LEVEL_MAX ? 200 : 1000;
     }
     buf_add(b, src, head);
-    if (tab_encode(json_root(d), j->o->tokenizer, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
+    if (tab_encode(json_root(d), j->counter, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
                    b, &tokens) != TERSE_OK) {
         json_doc_free(d);
         b->len = 0;

@@ -5,6 +5,7 @@
 
 #include "../../lib/passes/log.h"
 #include "../../lib/passes/tabular.h"
+#include "../../lib/tokenize/tokenizer.h"
 #include "check.h"
 
 /* Encodes the JSON text s (o200k) and compares with want. */
@@ -12,10 +13,13 @@ static int encodes_to(const char *s, const char *want)
 {
     struct json_doc *d = json_parse(s, strlen(s), NULL);
     struct buf b = {0};
+    struct tok_counter ctr;
     int ok;
     if (!d)
         return 0;
-    tab_encode(json_root(d), terse_tokenizer_find("o200k"), NULL, &b, NULL);
+    tok_counter_init(&ctr, terse_tokenizer_find("o200k"));
+    tab_encode(json_root(d), &ctr, NULL, &b, NULL);
+    tok_counter_free(&ctr);
     buf_addc(&b, 0);
     ok = strcmp(b.p, want) == 0;
     if (!ok)
@@ -90,7 +94,10 @@ static char *fold(const char *s, int level)
 {
     struct buf f = {0}, b = {0};
     char err[128];
-    log_fold(s, strlen(s), terse_tokenizer_find("o200k"), level, &f);
+    struct tok_counter ctr;
+    tok_counter_init(&ctr, terse_tokenizer_find("o200k"));
+    log_fold(s, strlen(s), &ctr, level, &f);
+    tok_counter_free(&ctr);
     buf_addc(&f, 0);
     f.len--;
     if (level == TERSE_LEVEL_SAFE) {
