@@ -905,7 +905,7 @@ int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct jso
             }
             if ((rc = score_units(&j)) != TERSE_OK)
                 goto done;
-            rc = pick_items(j.pick, j.n_units, o->budget, measure, &j, min_tokens);
+            rc = pick_items(j.pick, j.n_units, o->budget, &pick_turns, measure, &j, min_tokens);
             if (rc != TERSE_OK)
                 goto done;
             for (i = 0; i < j.n_units; i++)

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "../common/buf.h"
-#include "../select/rank.h"
+#include "../select/pick.h"
 #include "code_internal.h"
 #include "code_lang.h"
 #include "terse.h"
@@ -123,15 +123,37 @@ static int count_ranges(struct emit *e, struct cand *arr, size_t n, int less)
     return 0;
 }
 
+/* The measure of the body fitter: the tree written with the items'
+ * keeps, counted. */
+struct body_fit {
+    struct emit *e;
+    TSNode root;
+    const struct code_stats *saved;
+    const struct pick_item *it;
+    size_t n;
+};
+
+static int body_measure(void *arg, size_t *tokens)
+{
+    struct body_fit *f = arg;
+    size_t i;
+    for (i = 0; i < f->n; i++)
+        unit_at(f->e, i)->keep = f->it[i].keep;
+    return write_count(f->e, f->root, f->saved, tokens) != 0 ? TERSE_ENOMEM : TERSE_OK;
+}
+
 /* max with a budget: everything whole if it fits; else the skeleton plus,
  * most relevant first, the bodies and the declarations (written whole
- * instead of as a skeleton) that fit, by exact counts. Returns TERSE_OK or
- * TERSE_EBUDGET (out: the skeleton). */
+ * instead of as a skeleton) that fit, by exact counts (pick_items, the
+ * rules pick_bodies). Returns TERSE_OK or TERSE_EBUDGET (out: the
+ * skeleton). */
 static int fit_bodies(struct emit *e, TSNode root)
 {
-    struct rank *rk;
-    size_t i, total, skel, est, tries, n = e->n_cands + e->n_decls;
+    struct pick_item *it;
+    struct body_fit f;
+    size_t i, total, skel, n = e->n_cands + e->n_decls;
     struct code_stats saved = *e->st;
+    int rc;
     for (i = 0; i < n; i++)
         unit_at(e, i)->keep = 1;
     if (write_count(e, root, &saved, &total) != 0)
@@ -150,69 +172,27 @@ static int fit_bodies(struct emit *e, TSNode root)
         e->st->min_tokens = skel;
         return TERSE_EBUDGET;
     }
-    rk = malloc((n ? n : 1) * sizeof *rk);
-    if (!rk)
+    it = calloc(n + 1, sizeof *it);
+    if (!it)
         return TERSE_ENOMEM;
     for (i = 0; i < n; i++) {
-        rk[i].score = unit_at(e, i)->score;
-        rk[i].index = i;
+        it[i].score = unit_at(e, i)->score;
+        it[i].tokens = unit_at(e, i)->tokens;
     }
-    qsort(rk, n, sizeof *rk, rank_cmp);
-    est = skel;
-    for (i = 0; i < n; i++) {
-        struct cand *c = unit_at(e, rk[i].index);
-        if (est + c->tokens <= e->o->budget) {
-            c->keep = 1;
-            est += c->tokens;
-        }
-    }
-    /* the estimate adds up pieces (a kept macro splits a folded run in
-     * two markers, say); the exact count decides, dropping the least
-     * relevant kept ones, as many as the excess costs, while over */
-    for (tries = 0; tries < 64; tries++) {
-        size_t got, freed = 0;
-        if (write_count(e, root, &saved, &got) != 0) {
-            free(rk);
-            return TERSE_ENOMEM;
-        }
-        if (got <= e->o->budget)
-            break;
-        for (i = n; i > 0 && freed < got - e->o->budget; i--) {
-            struct cand *c = unit_at(e, rk[i - 1].index);
-            if (c->keep) {
-                c->keep = 0;
-                freed += c->tokens ? c->tokens : 1;
-            }
-        }
-        if (!freed)
-            break;
-    }
-    if (tries == 64) { /* give up: the skeleton fits */
-        for (i = 0; i < n; i++)
-            unit_at(e, i)->keep = 0;
-        *e->st = saved;
-        write_tree(e, root);
-    } else {
-        /* the estimate leaves out the markers a kept one replaces: try the
-         * next few most relevant by exact counts */
-        size_t tried = 0;
-        for (i = 0; i < n && tried < 8 && !e->oom; i++) {
-            struct cand *c = unit_at(e, rk[i].index);
-            size_t got;
-            if (c->keep || c->tokens > e->o->budget)
-                continue;
-            tried++;
-            c->keep = 1;
-            if (write_count(e, root, &saved, &got) != 0)
-                break;
-            if (got > e->o->budget)
-                c->keep = 0;
-        }
-        *e->st = saved;
-        write_tree(e, root);
-    }
-    free(rk);
-    return e->oom ? TERSE_ENOMEM : TERSE_OK;
+    f.e = e;
+    f.root = root;
+    f.saved = &saved;
+    f.it = it;
+    f.n = n;
+    rc = pick_items(it, n, e->o->budget, &pick_bodies, body_measure, &f, &skel);
+    for (i = 0; i < n; i++)
+        unit_at(e, i)->keep = it[i].keep;
+    free(it);
+    *e->st = saved;
+    write_tree(e, root);
+    if (rc == TERSE_OK && e->oom)
+        rc = TERSE_ENOMEM;
+    return rc;
 }
 
 /* ---- tree-sitter's memory ---------------------------------------------------- */

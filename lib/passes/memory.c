@@ -918,7 +918,7 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
             j.pick[i].tokens = t + 3;
             j.pick[i].score = o->query && o->query_len ? j.order[i]->score : 1.0 / (double)(i + 1);
         }
-        rc = pick_items(j.pick, j.n_order, o->budget, measure, &j, min_tokens);
+        rc = pick_items(j.pick, j.n_order, o->budget, &pick_turns, measure, &j, min_tokens);
         if (rc != TERSE_OK)
             goto done;
         for (i = 0; i < j.n_order; i++)

@@ -865,7 +865,7 @@ int tool_fit(const char *s, size_t n, const char *query, size_t query_len, struc
         f.it[i].score = scores[i] + (i == 0 || i + 1 == m ? 0.5 : 0.0);
         f.it[i].tokens = L[i].n / 4 + 1;
     }
-    rc = m ? pick_items(f.it, m, budget, fit_measure, &f, min_tokens) : TERSE_OK;
+    rc = m ? pick_items(f.it, m, budget, &pick_turns, fit_measure, &f, min_tokens) : TERSE_OK;
     if (rc == TERSE_OK) {
         size_t t;
         rc = m ? fit_measure(&f, &t) : encode_lines(L, 0, 0, out);

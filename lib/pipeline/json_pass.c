@@ -10,7 +10,7 @@
 #include "../common/buf.h"
 #include "../common/json.h"
 #include "../passes/tabular.h"
-#include "../select/rank.h"
+#include "../select/pick.h"
 #include "document.h"
 #include "score.h"
 
@@ -47,10 +47,31 @@ static size_t json_assemble(struct job *j, size_t n, int is_object, struct buf *
     return count_tokens(j, out->p, out->len);
 }
 
+/* The measure of the member fitter: the container's tokens with the
+ * items' keeps. */
+struct member_fit {
+    struct job *j;
+    const struct pick_item *it;
+    size_t n;
+    int is_object;
+    struct buf *out;
+    size_t *dropped;
+};
+
+static int member_measure(void *arg, size_t *tokens)
+{
+    struct member_fit *f = arg;
+    size_t i;
+    for (i = 0; i < f->n; i++)
+        f->j->segs[i].keep = f->it[i].keep;
+    *tokens = json_assemble(f->j, f->n, f->is_object, f->out, f->dropped);
+    return *tokens == (size_t)-1 ? TERSE_ENOMEM : TERSE_OK;
+}
+
 /* See json_pass.h. */
 int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_tokens)
 {
-    size_t n = 0, i, cap, budget = j->o->budget, kept, total;
+    size_t n = 0, i, cap, budget = j->o->budget, total;
     size_t *st, *en;
     int is_object = 0, rc = TERSE_OK;
     struct buf b = {0};
@@ -100,86 +121,24 @@ int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_t
     if (score_segments(j) != 0)
         return TERSE_ENOMEM;
     {
-        struct rank *order = malloc((n + 1) * sizeof *order);
-        size_t used, tries = 0, k;
-        int probing = 0, filling = 0;
-        if (!order)
+        struct pick_item *it = calloc(n + 1, sizeof *it);
+        struct member_fit f;
+        if (!it)
             return TERSE_ENOMEM;
         for (i = 0; i < n; i++) {
-            order[i].score = j->segs[i].score;
-            order[i].index = i;
+            it[i].score = j->segs[i].score;
+            it[i].tokens = j->segs[i].tokens;
         }
-        qsort(order, n, sizeof *order, rank_cmp);
-        used = json_assemble(j, n, is_object, out, dropped);
-        kept = 0;
-        for (i = 0; i < n; i++) {
-            struct seg *g = &j->segs[order[i].index];
-            if (i < 8) {
-                /* the most relevant members by exact count: an estimate
-                 * must not let a lesser one take their place */
-                size_t t2;
-                g->keep = 1;
-                t2 = json_assemble(j, n, is_object, out, dropped);
-                if (t2 <= budget) {
-                    used = t2;
-                    kept++;
-                } else {
-                    g->keep = 0;
-                }
-            } else if (used + g->tokens <= budget) {
-                g->keep = 1;
-                used += g->tokens;
-                kept++;
-            }
-        }
-        for (k = 0;;) {
-            if (out->oom) {
-                rc = TERSE_ENOMEM;
-                break;
-            }
-            total = json_assemble(j, n, is_object, out, dropped);
-            if (probing) {
-                /* the output with only the most relevant member */
-                *min_tokens = total;
-                rc = TERSE_EBUDGET;
-                break;
-            }
-            if (filling) {
-                /* keep the tried member only if the exact count allows */
-                if (total > budget)
-                    j->segs[order[k - 1].index].keep = 0;
-                while (k < n && (j->segs[order[k].index].keep || j->segs[order[k].index].tokens > budget))
-                    k++;
-                if (k >= n || ++tries > 64) {
-                    total = json_assemble(j, n, is_object, out, dropped);
-                    break;
-                }
-                j->segs[order[k++].index].keep = 1;
-                continue;
-            }
-            if (total <= budget && kept > 0) {
-                filling = 1; /* the estimate was cautious: try more */
-                k = 0;
-                while (k < n && j->segs[order[k].index].keep)
-                    k++;
-                if (k >= n)
-                    break;
-                j->segs[order[k++].index].keep = 1;
-                continue;
-            }
-            if (kept == 0) {
-                j->segs[order[0].index].keep = 1;
-                probing = 1;
-                continue;
-            }
-            for (i = n; i-- > 0;)
-                if (j->segs[order[i].index].keep) {
-                    j->segs[order[i].index].keep = 0;
-                    kept--;
-                    break;
-                }
-        }
-        free(order);
+        f.j = j;
+        f.it = it;
+        f.n = n;
+        f.is_object = is_object;
+        f.out = out;
+        f.dropped = dropped;
+        rc = pick_items(it, n, budget, &pick_members, member_measure, &f, min_tokens);
+        if (rc == TERSE_OK)
+            rc = member_measure(&f, &total);
+        free(it);
     }
     return rc;
 }
