@@ -77,15 +77,14 @@ static void write_tree(struct emit *e, TSNode root)
         buf_addc(e->out, '\n');
 }
 
-/* Counts tokens with the caller's callback into *c; returns 0, or -1
- * (and marks e->oom) when it fails. */
+/* Counts tokens with the caller's callback into *c. Returns TERSE_OK or
+ * the callback's status (also kept in e->status). */
 static int count_out(struct emit *e, const char *s, size_t n, size_t *c)
 {
-    if (e->o->count(e->o->count_arg, s, n, c) != TERSE_OK) {
-        e->oom = 1;
-        return -1;
-    }
-    return 0;
+    int rc = e->o->count(e->o->count_arg, s, n, c);
+    if (rc != TERSE_OK)
+        code_fail(e, rc);
+    return rc;
 }
 
 /* The budget's candidate at index i of the union of bodies (first) and
@@ -96,7 +95,8 @@ static struct cand *unit_at(struct emit *e, size_t i)
 }
 
 /* Writes the tree with the keeps as they stand (the stats as in saved)
- * and counts it into *got. Returns 0, or -1 without memory. */
+ * and counts it into *got. Returns TERSE_OK or the first failure's
+ * status. */
 static int write_count(struct emit *e, TSNode root, const struct code_stats *saved, size_t *got)
 {
     size_t i;
@@ -104,23 +104,27 @@ static int write_count(struct emit *e, TSNode root, const struct code_stats *sav
         e->decls[i].out_start = e->decls[i].out_end = 0;
     *e->st = *saved;
     write_tree(e, root);
-    return e->oom || count_out(e, e->out->p, e->out->len, got) != 0 ? -1 : 0;
+    if (e->status == TERSE_OK && e->out->oom)
+        code_fail(e, TERSE_ENOMEM);
+    return e->status != TERSE_OK ? e->status : count_out(e, e->out->p, e->out->len, got);
 }
 
 /* The tokens of each of the n candidates' output in the last write (its
  * out range; 0 when it has none): into .tokens, or, with less, taken off
- * .tokens (at most down to 0). Returns 0, or -1 without memory. */
+ * .tokens (at most down to 0). Returns TERSE_OK or the count's status. */
 static int count_ranges(struct emit *e, struct cand *arr, size_t n, int less)
 {
     size_t i;
+    int rc;
     for (i = 0; i < n; i++) {
         struct cand *c = &arr[i];
         size_t t = 0;
-        if (c->out_end > c->out_start && count_out(e, e->out->p + c->out_start, c->out_end - c->out_start, &t) != 0)
-            return -1;
+        if (c->out_end > c->out_start &&
+            (rc = count_out(e, e->out->p + c->out_start, c->out_end - c->out_start, &t)) != TERSE_OK)
+            return rc;
         c->tokens = !less ? t : c->tokens > t ? c->tokens - t : 0;
     }
-    return 0;
+    return TERSE_OK;
 }
 
 /* The measure of the body fitter: the tree written with the items'
@@ -139,14 +143,14 @@ static int body_measure(void *arg, size_t *tokens)
     size_t i;
     for (i = 0; i < f->n; i++)
         unit_at(f->e, i)->keep = f->it[i].keep;
-    return write_count(f->e, f->root, f->saved, tokens) != 0 ? TERSE_ENOMEM : TERSE_OK;
+    return write_count(f->e, f->root, f->saved, tokens);
 }
 
 /* max with a budget: everything whole if it fits; else the skeleton plus,
  * most relevant first, the bodies and the declarations (written whole
  * instead of as a skeleton) that fit, by exact counts (pick_items, the
- * rules pick_bodies). Returns TERSE_OK or TERSE_EBUDGET (out: the
- * skeleton). */
+ * rules pick_bodies). Returns TERSE_OK, TERSE_EBUDGET (out: the
+ * skeleton), or the failure's status (out of memory, a count's). */
 static int fit_bodies(struct emit *e, TSNode root)
 {
     struct pick_item *it;
@@ -156,18 +160,20 @@ static int fit_bodies(struct emit *e, TSNode root)
     int rc;
     for (i = 0; i < n; i++)
         unit_at(e, i)->keep = 1;
-    if (write_count(e, root, &saved, &total) != 0)
-        return TERSE_ENOMEM;
+    if ((rc = write_count(e, root, &saved, &total)) != TERSE_OK)
+        return rc;
     if (total <= e->o->budget)
         return TERSE_OK;
     /* what each body and declaration costs: a body its tokens; a
      * declaration its whole form less its skeleton */
-    if (count_ranges(e, e->cands, e->n_cands, 0) != 0 || count_ranges(e, e->decls, e->n_decls, 0) != 0)
-        return TERSE_ENOMEM;
+    if ((rc = count_ranges(e, e->cands, e->n_cands, 0)) != TERSE_OK ||
+        (rc = count_ranges(e, e->decls, e->n_decls, 0)) != TERSE_OK)
+        return rc;
     for (i = 0; i < n; i++)
         unit_at(e, i)->keep = 0;
-    if (write_count(e, root, &saved, &skel) != 0 || count_ranges(e, e->decls, e->n_decls, 1) != 0)
-        return TERSE_ENOMEM;
+    if ((rc = write_count(e, root, &saved, &skel)) != TERSE_OK ||
+        (rc = count_ranges(e, e->decls, e->n_decls, 1)) != TERSE_OK)
+        return rc;
     if (skel > e->o->budget) {
         e->st->min_tokens = skel;
         return TERSE_EBUDGET;
@@ -190,9 +196,9 @@ static int fit_bodies(struct emit *e, TSNode root)
     free(it);
     *e->st = saved;
     write_tree(e, root);
-    if (rc == TERSE_OK && e->oom)
-        rc = TERSE_ENOMEM;
-    return rc;
+    if (rc == TERSE_OK && e->out->oom)
+        code_fail(e, TERSE_ENOMEM);
+    return e->status != TERSE_OK ? e->status : rc;
 }
 
 /* ---- tree-sitter's memory ---------------------------------------------------- */
@@ -306,25 +312,27 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
         e.collect = 1;
         code_walk(&e, root);
         e.collect = 0;
-        if (!e.oom && o->budget && o->count && code_collect_decls(&e, root) != 0)
+        if (e.status == TERSE_OK && o->budget && o->count && code_collect_decls(&e, root) != TERSE_OK)
             goto fail;
-        if (e.oom || ((o->query_len || o->budget) && (code_score_cands(&e, e.cands, e.n_cands) != 0 ||
-                                                      code_score_cands(&e, e.decls, e.n_decls) != 0)))
+        if (e.status != TERSE_OK ||
+            ((o->query_len || o->budget) && (code_score_cands(&e, e.cands, e.n_cands) != TERSE_OK ||
+                                             code_score_cands(&e, e.decls, e.n_decls) != TERSE_OK)))
             goto fail;
     }
     if (e.level >= TERSE_LEVEL_MAX && o->budget && o->count) {
         rc = fit_bodies(&e, root);
-        if (rc == TERSE_ENOMEM)
+        if (rc != TERSE_OK && rc != TERSE_EBUDGET)
             goto fail;
     } else {
         write_tree(&e, root);
     }
-    if (e.oom || tmp.oom)
+    if (e.status != TERSE_OK || tmp.oom)
         goto fail;
     buf_add(out, tmp.p, tmp.len);
     goto done;
 fail:
-    rc = TERSE_ENOMEM;
+    /* the first failure's own status (a count callback's), else memory */
+    rc = e.status != TERSE_OK ? e.status : TERSE_ENOMEM;
 done:
     buf_free(&tmp);
     free(e.kind);

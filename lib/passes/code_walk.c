@@ -82,17 +82,17 @@ static struct cand *push_cand(struct cand **arr, size_t *n, size_t *cap, TSNode 
     return c;
 }
 
-/* Lists a definition whose body max may elide. Returns 0, or -1 when
- * memory runs out. */
+/* Lists a definition whose body max may elide. Returns TERSE_OK or
+ * TERSE_ENOMEM. */
 static int add_cand(struct emit *e, TSNode def, TSNode body)
 {
     struct cand *c = push_cand(&e->cands, &e->n_cands, &e->cap_cands, def,
                                ts_node_child_by_field_id(def, e->name_field));
     if (!c)
-        return -1;
+        return TERSE_ENOMEM;
     c->body_start = ts_node_start_byte(body);
     c->body_end = ts_node_end_byte(body);
-    return 0;
+    return TERSE_OK;
 }
 
 /* Node types whose children are declarations at the level of the file:
@@ -114,7 +114,8 @@ static int holds_cand(const struct emit *e, size_t s, size_t en)
     return i < e->n_cands && e->cands[i].start < en;
 }
 
-/* Lists declaration n (code_collect_decls). Returns 0, or -1 without memory. */
+/* Lists declaration n (code_collect_decls). Returns TERSE_OK or
+ * TERSE_ENOMEM. */
 static int add_decl(struct emit *e, TSNode n)
 {
     TSNode name = ts_node_child_by_field_id(n, e->name_field);
@@ -124,7 +125,7 @@ static int add_decl(struct emit *e, TSNode n)
         if (!ts_node_is_null(d) && ts_node_child_count(d) == 0)
             name = d;
     }
-    return push_cand(&e->decls, &e->n_decls, &e->cap_decls, n, name) ? 0 : -1;
+    return push_cand(&e->decls, &e->n_decls, &e->cap_decls, n, name) ? TERSE_OK : TERSE_ENOMEM;
 }
 
 /* See code_internal.h. */
@@ -132,10 +133,10 @@ int code_collect_decls(struct emit *e, TSNode root)
 {
     TSTreeCursor c = ts_tree_cursor_new(root);
     size_t depth = 1;
-    int rc = 0;
+    int rc = TERSE_OK;
     if (!ts_tree_cursor_goto_first_child(&c)) {
         ts_tree_cursor_delete(&c);
-        return 0;
+        return TERSE_OK;
     }
     for (;;) {
         TSNode n = ts_tree_cursor_current_node(&c);
@@ -296,7 +297,7 @@ void code_walk(struct emit *e, TSNode root)
     size_t depth = 0, cap = 64;
     int max = e->level >= TERSE_LEVEL_MAX;
     if (!f) {
-        e->oom = 1;
+        code_fail(e, TERSE_ENOMEM);
         ts_tree_cursor_delete(&cur);
         return;
     }
@@ -305,7 +306,7 @@ void code_walk(struct emit *e, TSNode root)
     f[0].kind = code_kind_of(e, root);
     e->next_cand = 0;
     e->next_decl = 0;
-    while (!e->oom) {
+    while (e->status == TERSE_OK) {
         TSNode nd = f[depth].node;
         uint32_t k = f[depth].kind;
         size_t s = ts_node_start_byte(nd), en = ts_node_end_byte(nd);
@@ -385,7 +386,7 @@ void code_walk(struct emit *e, TSNode root)
                     e->st->docstrings_cut++;
                 }
                 if (tmp.oom)
-                    e->oom = 1;
+                    code_fail(e, TERSE_ENOMEM);
                 buf_free(&tmp);
             }
             if (mark == e->out->len)
@@ -401,7 +402,7 @@ void code_walk(struct emit *e, TSNode root)
                     if (e->collect) {
                         /* nested definitions belong to this one */
                         if (add_cand(e, nd, body) != 0)
-                            e->oom = 1;
+                            code_fail(e, TERSE_ENOMEM);
                         goto advance;
                     }
                     /* a candidate inside something the skeleton elided
@@ -423,7 +424,7 @@ void code_walk(struct emit *e, TSNode root)
                 if (depth + 1 >= cap) {
                     struct frame *p = realloc(f, cap * 2 * sizeof *p);
                     if (!p) {
-                        e->oom = 1;
+                        code_fail(e, TERSE_ENOMEM);
                         break;
                     }
                     f = p;
