@@ -415,7 +415,7 @@ static int compress_by_type(struct job *j, const struct pass_ctx *pc, int code_l
                (code_lang != CODE_NONE || code_lang_guess(j->doc, j->n) != CODE_NONE ||
                 code_split_files(j->doc, j->n, NULL, 0))) {
         rc = compress_code(j, code_lang, out, level, min_tokens);
-        if (j->oom || out->oom)
+        if (out->oom)
             rc = TERSE_ENOMEM;
     } else if (*type == TERSE_TYPE_JSON && (j->parsed || json_valid(j->doc, j->n))) {
         rc = compress_json(j, out, dropped, min_tokens);
@@ -425,16 +425,17 @@ static int compress_by_type(struct job *j, const struct pass_ctx *pc, int code_l
         if (*type == TERSE_TYPE_JSON)
             *type = TERSE_TYPE_PROSE; /* not valid JSON: compressed as prose */
         verbatim = *type != TERSE_TYPE_PROSE;
-        if (segment_prose(j, verbatim) != 0)
-            return TERSE_ENOMEM;
+        if (segment_prose(j, verbatim) != TERSE_OK)
+            return j->status != TERSE_OK ? j->status : TERSE_ENOMEM;
         if (verbatim)
             *level = TERSE_LEVEL_EXACT;
         rc = j->o->budget ? fit_doc(j, level, verbatim, out, dropped, min_tokens)
                           : compress_doc(j, *level, out, dropped);
-        if (j->oom || out->oom)
+        if (out->oom)
             rc = TERSE_ENOMEM;
     }
-    return rc;
+    /* a failure recorded in the job (a count's, memory) is the cause */
+    return j->status != TERSE_OK ? j->status : rc;
 }
 
 /* A piece's run (a chat message, a memory: the passes' piece callback)

@@ -69,7 +69,7 @@ struct chat_job {
     const terse_options *o;
     const char *doc;
     size_t n;
-    int status;                   /* the first failure of a piece, forwarded */
+    int status;                   /* TERSE_OK, or the first failure (a piece's own, memory): stops the job */
     struct unit *u;
     size_t n_units, cap_units, n_msgs;
     struct pick_item *pick; /* with a budget: one per unit */
@@ -80,8 +80,15 @@ struct chat_job {
     struct buf scratch, out;
     int json;
     const struct json_value *root;
-    int oom;
 };
+
+/* Records a failure of the job: j->status keeps the first one (a piece's
+ * own status, or TERSE_ENOMEM), which the pass returns, not replaced. */
+static void chat_fail(struct chat_job *j, int rc)
+{
+    if (j->status == TERSE_OK)
+        j->status = rc;
+}
 
 /* ---- small talk ----------------------------------------------------------- */
 
@@ -307,7 +314,7 @@ static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const st
         /* the lexer's scratch, kept for the next turn */
         t = realloc(j->tok, (n + 1) * sizeof *t);
         if (!t) {
-            j->oom = 1;
+            chat_fail(j, TERSE_ENOMEM);
             return 0;
         }
         j->tok = t;
@@ -348,9 +355,7 @@ static void run_piece(struct chat_job *j, int type, int level, struct unit *u, c
     size_t len;
     int rc = pass_piece(j->pc, type, level, s, n, &out, &len);
     if (rc != TERSE_OK) {
-        if (!j->status)
-            j->status = rc;
-        j->oom = 1;
+        chat_fail(j, rc);
         return;
     }
     u->out = out;
@@ -383,7 +388,7 @@ static void find_repeats(struct chat_job *j)
     struct seen texts;
     size_t i, first;
     if (seen_init(&texts, j->n_units) != 0) {
-        j->oom = 1;
+        chat_fail(j, TERSE_ENOMEM);
         return;
     }
     for (i = 0; i < j->n_units; i++) {
@@ -412,7 +417,7 @@ static void compress_units(struct chat_job *j, int level)
     nm.n = 0;
     j->st->removed = 0;
     j->st->repeats = 0;
-    for (i = 0; i < j->n_units && !j->oom; i++) {
+    for (i = 0; i < j->n_units && !j->status; i++) {
         struct unit *u = &j->u[i];
         free(u->out);
         u->out = NULL;
@@ -430,7 +435,7 @@ static void compress_units(struct chat_job *j, int level)
             int len = snprintf(note, sizeof note, "[same as message %zu]", j->u[u->repeat].msg + 1);
             u->out = malloc((size_t)len + 1);
             if (!u->out) {
-                j->oom = 1;
+                chat_fail(j, TERSE_ENOMEM);
                 break;
             }
             memcpy(u->out, note, (size_t)len + 1);
@@ -455,11 +460,11 @@ static void compress_units(struct chat_job *j, int level)
             }
             j->st->removed += (size_t)removed;
             if (j->scratch.oom)
-                j->oom = 1;
+                chat_fail(j, TERSE_ENOMEM);
             else if (j->scratch.len == 0 && !j->json) {
                 u->out = malloc(1); /* all small talk: the turn goes */
                 if (!u->out)
-                    j->oom = 1;
+                    chat_fail(j, TERSE_ENOMEM);
                 else
                     u->out[0] = 0;
                 u->out_len = 0;
@@ -488,7 +493,7 @@ static int add_unit(struct chat_job *j, const struct unit *x)
         size_t cap = j->cap_units ? j->cap_units * 2 : 64;
         struct unit *p = realloc(j->u, cap * sizeof *p);
         if (!p) {
-            j->oom = 1;
+            chat_fail(j, TERSE_ENOMEM);
             return -1;
         }
         j->u = p;
@@ -507,7 +512,7 @@ static void parse_transcript(struct chat_job *j)
     const char *d = j->doc;
     size_t i = 0, n = j->n;
     int blank = 0, in_turn = 0;
-    while (i < n && !j->oom) {
+    while (i < n && !j->status) {
         const char *nl = memchr(d + i, '\n', n - i);
         size_t e = nl ? (size_t)(nl - d) : n, t = e, sp = 0, spl = 0, p;
         struct unit u;
@@ -672,7 +677,7 @@ static void parse_json(struct chat_job *j, int shape, const struct json_value *m
         for (k = 0; parts && parts->kind == JSON_ARRAY && k < parts->n; k++)
             add_json_unit(j, json_get(&parts->items[k], "text"), U_KEEP, 0);
     }
-    for (i = 0; i < msgs->n && !j->oom; i++) {
+    for (i = 0; i < msgs->n && !j->status; i++) {
         const struct json_value *m = &msgs->items[i], *role = json_get(m, "role");
         if (shape == 2) {
             const struct json_value *parts = json_get(m, "parts");
@@ -855,17 +860,17 @@ int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct jso
     } else {
         parse_transcript(&j);
     }
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
     st->segments = j.n_units;
     find_repeats(&j);
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
-    if (j.json && !j.oom) {
+    if (j.json && !j.status) {
         j.byv = malloc((j.n_units + 1) * sizeof *j.byv);
         if (!j.byv) {
             rc = TERSE_ENOMEM;
@@ -885,15 +890,15 @@ int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct jso
          * turns than the room it made (docs/benchmarks.md) */
         int L, top = o->level < TERSE_LEVEL_BALANCED ? o->level : TERSE_LEVEL_BALANCED;
         size_t total = 0;
-        for (L = TERSE_LEVEL_EXACT; L <= o->level && !j.oom; L++) {
+        for (L = TERSE_LEVEL_EXACT; L <= o->level && !j.status; L++) {
             compress_units(&j, L);
-            if (j.oom || (rc = measure(&j, &total)) != TERSE_OK)
+            if (j.status || (rc = measure(&j, &total)) != TERSE_OK)
                 break;
             if (total <= o->budget)
                 break;
         }
-        if (j.oom || rc != TERSE_OK) {
-            rc = rc != TERSE_OK ? rc : TERSE_ENOMEM;
+        if (j.status || rc != TERSE_OK) {
+            rc = rc != TERSE_OK ? rc : j.status;
             goto done;
         }
         if (total > o->budget) {
@@ -912,8 +917,8 @@ int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct jso
                 st->dropped += j.u[i].kind != U_OTHER && !j.pick[i].keep;
         }
     }
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
     write_all(&j, out);
@@ -929,7 +934,7 @@ done:
     buf_free(&j.scratch);
     buf_free(&j.out);
     json_doc_free(d);
-    if (rc == TERSE_ENOMEM && j.status)
-        rc = j.status; /* a piece's own failure, not replaced */
+    if (j.status)
+        rc = j.status; /* the first failure (a piece's own), not replaced */
     return rc;
 }

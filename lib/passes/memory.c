@@ -74,7 +74,7 @@ struct entry {
 struct mem_job {
     const struct pass_ctx *pc;
     const terse_options *o;
-    int status;                  /* the first failure of a piece, forwarded */
+    int status;                  /* TERSE_OK, or the first failure (a piece's own, memory): stops the job */
     const char *doc;
     size_t n;
     int shape;
@@ -88,8 +88,15 @@ struct mem_job {
     struct pick_item *pick;      /* with a budget: parallel to order */
     struct memory_stats *st;
     struct buf out;
-    int oom;
 };
+
+/* Records a failure of the job: j->status keeps the first one (a piece's
+ * own status, or TERSE_ENOMEM), which the pass returns, not replaced. */
+static void memory_fail(struct mem_job *j, int rc)
+{
+    if (j->status == TERSE_OK)
+        j->status = rc;
+}
 
 /* ---- reading ------------------------------------------------------------ */
 
@@ -104,7 +111,7 @@ static struct entry *new_entry(struct mem_job *j)
         size_t cap = j->cap_e ? j->cap_e * 2 : 64;
         struct entry *p = realloc(j->e, cap * sizeof *p);
         if (!p) {
-            j->oom = 1;
+            memory_fail(j, TERSE_ENOMEM);
             return NULL;
         }
         j->e = p;
@@ -170,7 +177,7 @@ static int read_jsonl(struct mem_job *j)
 static void read_text(struct mem_job *j)
 {
     size_t i = 0, section = 0;
-    while (i < j->n && !j->oom) {
+    while (i < j->n && !j->status) {
         const char *nl = memchr(j->doc + i, '\n', j->n - i);
         size_t e = nl ? (size_t)(nl - j->doc) : j->n, t = e, m;
         struct entry *x;
@@ -239,7 +246,7 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
 {
     size_t i, k, cap = 0;
     struct lex_tok *t = NULL;
-    for (i = 0; i < j->n_e && !j->oom; i++) {
+    for (i = 0; i < j->n_e && !j->status; i++) {
         struct entry *x = &j->e[i];
         int bits[64] = {0}, b;
         uint64_t prev = 0;
@@ -253,7 +260,7 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
         if (len + 1 > cap) {
             struct lex_tok *p = realloc(t, (len + 1) * sizeof *t);
             if (!p) {
-                j->oom = 1;
+                memory_fail(j, TERSE_ENOMEM);
                 break;
             }
             t = p;
@@ -262,7 +269,7 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
         nt = lex_text(src, len, t);
         x->words = malloc((nt + 1) * sizeof *x->words);
         if (!x->words) {
-            j->oom = 1;
+            memory_fail(j, TERSE_ENOMEM);
             break;
         }
         for (k = 0; k < nt; k++) {
@@ -402,7 +409,7 @@ static void dedup(struct mem_job *j, int level)
 {
     size_t i, k, cap = 0;
     struct lex_tok *ta = NULL, *tb = NULL;
-    for (i = 0; i < j->n_e && !j->oom; i++) {
+    for (i = 0; i < j->n_e && !j->status; i++) {
         struct entry *x = &j->e[i];
         if (x->other)
             continue;
@@ -422,13 +429,13 @@ static void dedup(struct mem_job *j, int level)
                 size_t c2 = (x->text_len > y->text_len ? x->text_len : y->text_len) + 1;
                 struct lex_tok *p = realloc(ta, c2 * sizeof *p), *q;
                 if (!p) {
-                    j->oom = 1;
+                    memory_fail(j, TERSE_ENOMEM);
                     break;
                 }
                 ta = p;
                 q = realloc(tb, c2 * sizeof *q);
                 if (!q) {
-                    j->oom = 1;
+                    memory_fail(j, TERSE_ENOMEM);
                     break;
                 }
                 tb = q;
@@ -606,9 +613,7 @@ static char *prose(struct mem_job *j, const char *t, size_t n, size_t *len)
     char *out;
     int rc = pass_piece(j->pc, TERSE_TYPE_PROSE, j->o->level, t, n, &out, len);
     if (rc != TERSE_OK) {
-        if (!j->status)
-            j->status = rc;
-        j->oom = 1;
+        memory_fail(j, rc);
         return NULL;
     }
     return out;
@@ -751,7 +756,7 @@ static void group_text(struct mem_job *j, struct entry *x)
         nm++;
     m = malloc(nm * sizeof *m);
     if (!m) {
-        j->oom = 1;
+        memory_fail(j, TERSE_ENOMEM);
         buf_free(&b);
         return;
     }
@@ -776,7 +781,7 @@ static void group_text(struct mem_job *j, struct entry *x)
     }
     free(m);
     if (b.oom) {
-        j->oom = 1;
+        memory_fail(j, TERSE_ENOMEM);
         buf_free(&b);
         return;
     }
@@ -784,7 +789,7 @@ static void group_text(struct mem_job *j, struct entry *x)
     x->out = buf_take(&b, &x->out_len);
     x->ts = NULL; /* the stamps are inside */
     if (!x->out)
-        j->oom = 1;
+        memory_fail(j, TERSE_ENOMEM);
 }
 
 int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
@@ -830,19 +835,19 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
         j.e[k].pos = k;
     st->entries = j.n_e;
     stem = sb_stemmer_new("english", NULL);
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
-    for (i = 0; i < j.n_e && !j.oom; i++)
+    for (i = 0; i < j.n_e && !j.status; i++)
         if (!j.e[i].other)
             j.e[i].out = prose(&j, j.e[i].text, j.e[i].text_len, &j.e[i].out_len);
-    if (!j.oom && o->level >= TERSE_LEVEL_SAFE) {
+    if (!j.status && o->level >= TERSE_LEVEL_SAFE) {
         analyse(&j, stem);
         dedup(&j, o->level);
     }
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
     /* subjects: the first entry of each subject leads its group */
@@ -870,11 +875,11 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
         j.order[j.n_order++] = x;
     }
     qsort(j.order, j.n_order, sizeof *j.order, by_pos);
-    for (i = 0; i < j.n_order && !j.oom; i++)
+    for (i = 0; i < j.n_order && !j.status; i++)
         if (j.order[i]->group >= 0)
             group_text(&j, j.order[i]);
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
     if (o->query && o->query_len && j.n_order) {
@@ -940,7 +945,7 @@ done:
     json_doc_free(j.jdoc);
     if (stem)
         sb_stemmer_delete(stem);
-    if (rc == TERSE_ENOMEM && j.status)
-        rc = j.status; /* a piece's own failure, not replaced */
+    if (j.status)
+        rc = j.status; /* the first failure (a piece's own), not replaced */
     return rc;
 }

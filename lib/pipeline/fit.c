@@ -14,13 +14,14 @@
 #include "score.h"
 
 /* See fit.h. */
-size_t assembled_tokens(const struct job *j, int budget_mode, size_t *dropped, struct buf *b)
+int assembled_tokens(struct job *j, int budget_mode, size_t *dropped, struct buf *b, size_t *tokens)
 {
     b->len = 0;
     assemble(j, budget_mode, b, dropped);
     if (b->oom)
-        return (size_t)-1;
-    return count_tokens(j, b->p ? b->p : "", b->len);
+        return TERSE_ENOMEM;
+    *tokens = count_tokens(j, b->p ? b->p : "", b->len);
+    return j->status;
 }
 
 /* The measure of the segment fitter: the assembled output's tokens with
@@ -38,8 +39,7 @@ static int seg_measure(void *arg, size_t *tokens)
     size_t i;
     for (i = 0; i < f->j->n_segs; i++)
         f->j->segs[i].keep = f->it[i].keep;
-    *tokens = assembled_tokens(f->j, 1, f->dropped, f->b);
-    return *tokens == (size_t)-1 ? TERSE_ENOMEM : TERSE_OK;
+    return assembled_tokens(f->j, 1, f->dropped, f->b, tokens);
 }
 
 /* See fit.h. The segments' forms are made here (the fuller one, and for
@@ -53,8 +53,8 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
     struct pick_rules rules = pick_segments;
     struct seg_fit f;
     int rc, full_level = j->o->level < TERSE_LEVEL_BALANCED ? j->o->level : TERSE_LEVEL_BALANCED;
-    if (score_segments(j) != 0)
-        return TERSE_ENOMEM;
+    if ((rc = score_segments(j)) != TERSE_OK)
+        return rc;
     order = malloc((j->n_segs + 1) * sizeof *order);
     it = calloc(j->n_segs + 1, sizeof *it);
     if (!order || !it) {
@@ -141,9 +141,8 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
             j->segs[i].keep = it[i].keep;
     }
     if (rc == TERSE_OK) {
-        assembled_tokens(j, 1, dropped, b);
-        if (b->oom)
-            rc = TERSE_ENOMEM;
+        size_t t;
+        rc = assembled_tokens(j, 1, dropped, b, &t);
     }
 done:
     free(order);
@@ -170,29 +169,32 @@ int fit_doc(struct job *j, int *level_io, int verbatim, struct buf *out, size_t 
 {
     /* the lowest level that fits, else drop at the highest allowed */
     int L, fits = 0, rc = TERSE_OK, level = *level_io;
-    for (L = TERSE_LEVEL_EXACT; L <= level && !j->oom; L++) {
+    for (L = TERSE_LEVEL_EXACT; L <= level && j->status == TERSE_OK; L++) {
+        size_t t;
         compress_all(j, L);
-        if (assembled_tokens(j, 0, dropped, out) <= j->o->budget) {
+        if ((rc = assembled_tokens(j, 0, dropped, out, &t)) != TERSE_OK)
+            return rc;
+        if (t <= j->o->budget) {
             fits = 1;
             level = L;
             break;
         }
     }
-    if (!fits && !j->oom) {
+    if (!fits && j->status == TERSE_OK) {
         /* drop the least relevant sentences; when not even one
          * fits, drop clauses instead */
         level = verbatim ? TERSE_LEVEL_EXACT : j->o->level;
         rc = fit_budget(j, out, dropped, min_tokens, 0);
         if (rc == TERSE_EBUDGET) {
             if (split_clauses(j, 0) != 0)
-                return TERSE_ENOMEM;
+                return j->status != TERSE_OK ? j->status : TERSE_ENOMEM;
             compress_all(j, level);
             rc = fit_budget(j, out, dropped, min_tokens, 0);
         } else if (rc == TERSE_OK) {
             /* what is left of the budget takes the relevant clauses
              * of the sentences that did not fit */
             if (split_clauses(j, 1) != 0)
-                return TERSE_ENOMEM;
+                return j->status != TERSE_OK ? j->status : TERSE_ENOMEM;
             compress_missing(j, level);
             rc = fit_budget(j, out, dropped, min_tokens, 1);
         }
@@ -200,5 +202,5 @@ int fit_doc(struct job *j, int *level_io, int verbatim, struct buf *out, size_t 
             rc = TERSE_EBUDGET; /* only headings and markers: no content */
     }
     *level_io = level;
-    return rc;
+    return j->status != TERSE_OK ? j->status : rc;
 }

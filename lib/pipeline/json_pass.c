@@ -15,8 +15,9 @@
 #include "score.h"
 
 /* Writes the container with the kept members and one marker member for
- * the others; returns its token count. */
-static size_t json_assemble(struct job *j, size_t n, int is_object, struct buf *out, size_t *dropped)
+ * the others, and counts it into *tokens. Returns TERSE_OK or the
+ * failure's status. */
+static int json_assemble(struct job *j, size_t n, int is_object, struct buf *out, size_t *dropped, size_t *tokens)
 {
     char note[96];
     size_t d = 0, k;
@@ -43,8 +44,9 @@ static size_t json_assemble(struct job *j, size_t n, int is_object, struct buf *
     buf_addc(out, is_object ? '}' : ']');
     *dropped = d;
     if (out->oom)
-        return (size_t)-1;
-    return count_tokens(j, out->p, out->len);
+        return TERSE_ENOMEM;
+    *tokens = count_tokens(j, out->p, out->len);
+    return j->status;
 }
 
 /* The measure of the member fitter: the container's tokens with the
@@ -64,8 +66,7 @@ static int member_measure(void *arg, size_t *tokens)
     size_t i;
     for (i = 0; i < f->n; i++)
         f->j->segs[i].keep = f->it[i].keep;
-    *tokens = json_assemble(f->j, f->n, f->is_object, f->out, f->dropped);
-    return *tokens == (size_t)-1 ? TERSE_ENOMEM : TERSE_OK;
+    return json_assemble(f->j, f->n, f->is_object, f->out, f->dropped, tokens);
 }
 
 /* See json_pass.h. */
@@ -102,7 +103,7 @@ int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_t
     }
     free(st);
     free(en);
-    if (j->oom)
+    if (j->status != TERSE_OK)
         return TERSE_ENOMEM;
     for (i = 0; i < j->n_segs; i++) {
         struct seg *g = &j->segs[i];
@@ -118,8 +119,8 @@ int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_t
         g->tokens = count_tokens(j, g->out, g->out_len) + 1;
     }
     buf_free(&b);
-    if (score_segments(j) != 0)
-        return TERSE_ENOMEM;
+    if ((rc = score_segments(j)) != TERSE_OK)
+        return rc;
     {
         struct pick_item *it = calloc(n + 1, sizeof *it);
         struct member_fit f;

@@ -133,7 +133,7 @@ void compress_seg(struct job *j, struct seg *g, int level)
         /* the word bag of the output, for near duplicates */
         g->bag = 0;
         g->words = 0;
-        for (k = 0; k < no && !j->oom; k++) {
+        for (k = 0; k < no && j->status == TERSE_OK; k++) {
             if (to[k].kind == LX_PUNCT)
                 continue;
             g->bag |= (uint64_t)1 << (hash_bytes(b.p + to[k].start, to[k].len) & 63);
@@ -154,13 +154,13 @@ void compress_seg(struct job *j, struct seg *g, int level)
         }
     }
     if (b.oom) {
-        j->oom = 1;
+        job_fail(j, TERSE_ENOMEM);
         buf_free(&b);
         return;
     }
     g->out = buf_take(&b, &g->out_len);
     if (!g->out)
-        j->oom = 1;
+        job_fail(j, TERSE_ENOMEM);
 }
 
 /* Fraction (in tenths) of the words of b that also occur in a. */
@@ -225,7 +225,7 @@ static void mark_duplicates(struct job *j, int level)
     size_t i, k, n_near = 0, near_next = 0, lo, hi, checks;
     struct seen outs;
     if (seen_init(&outs, j->n_segs) != 0) {
-        j->oom = 1;
+        job_fail(j, TERSE_ENOMEM);
         return;
     }
     for (i = 0; i < j->n_segs; i++) {
@@ -282,7 +282,7 @@ static void mark_duplicates(struct job *j, int level)
 void compress_missing(struct job *j, int level)
 {
     size_t i;
-    for (i = 0; i < j->n_segs && !j->oom; i++)
+    for (i = 0; i < j->n_segs && j->status == TERSE_OK; i++)
         if (!j->segs[i].out && !j->segs[i].removed)
             compress_seg(j, &j->segs[i], level);
 }
@@ -293,13 +293,13 @@ void compress_all(struct job *j, int level)
     size_t i;
     j->fallbacks = 0;
     j->duplicates = 0;
-    for (i = 0; i < j->n_segs && !j->oom; i++) {
+    for (i = 0; i < j->n_segs && j->status == TERSE_OK; i++) {
         j->segs[i].removed = 0;
         compress_seg(j, &j->segs[i], level);
         if (j->segs[i].kind == SEG_RULE && level > TERSE_LEVEL_EXACT)
             j->segs[i].removed = 1;
     }
-    if (level >= TERSE_LEVEL_SAFE && !j->oom)
+    if (level >= TERSE_LEVEL_SAFE && j->status == TERSE_OK)
         mark_duplicates(j, level);
 }
 
@@ -308,12 +308,13 @@ int compress_doc(struct job *j, int level, struct buf *out, size_t *dropped)
 {
     size_t i;
     compress_all(j, level);
-    if (level == TERSE_LEVEL_MAX && j->o->query && j->o->query_len && !j->oom) {
+    if (level == TERSE_LEVEL_MAX && j->o->query && j->o->query_len && j->status == TERSE_OK) {
         /* relevance-aware: the segments most relevant to the query
          * keep their wording (balanced), the rest are telegraphic */
         double top = 0;
-        if (score_segments(j) != 0)
-            return TERSE_ENOMEM;
+        int rc = score_segments(j);
+        if (rc != TERSE_OK)
+            return rc;
         for (i = 0; i < j->n_segs; i++)
             if (j->segs[i].score > top)
                 top = j->segs[i].score;
@@ -321,7 +322,7 @@ int compress_doc(struct job *j, int level, struct buf *out, size_t *dropped)
             if (!j->segs[i].removed && j->segs[i].score >= top / 2)
                 compress_seg(j, &j->segs[i], TERSE_LEVEL_BALANCED);
     }
-    if (j->o->rewrite && !j->oom) {
+    if (j->o->rewrite && j->status == TERSE_OK) {
         /* a model backend: accepted rewrites replace chunks of segments */
         int rc = rewrite_doc(j);
         if (rc != TERSE_OK)

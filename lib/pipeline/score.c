@@ -23,17 +23,17 @@ int score_segments(struct job *j)
             free(bs);
             free(sc);
             if (!j->n_segs)
-                return 0;
-            return -1;
+                return TERSE_OK;
+            return TERSE_ENOMEM;
         }
         for (i = 0; i < j->n_segs; i++) {
             bs[i].s = j->doc + j->segs[i].start;
             bs[i].n = j->segs[i].end - j->segs[i].start;
         }
-        if (bm25_score(q, j->o->query_len, bs, j->n_segs, sc) != 0) {
+        if (bm25_score(q, j->o->query_len, bs, j->n_segs, sc) != TERSE_OK) {
             free(bs);
             free(sc);
-            return -1;
+            return TERSE_ENOMEM;
         }
         /* what kind of answer the question asks for: a segment that has
          * one (a number for "when"/"how many", a name for "who"/"where")
@@ -73,7 +73,7 @@ int score_segments(struct job *j)
                 if (!(st = malloc((n + 1) * sizeof *st))) {
                     free(bs);
                     free(sc);
-                    return -1;
+                    return TERSE_ENOMEM;
                 }
                 nt = lex_text(j->doc + j->segs[i].start, n, st);
                 for (m = 0; m < nt && !has && sc[i] > 0; m++)
@@ -109,7 +109,7 @@ int score_segments(struct job *j)
         }
         free(bs);
         free(sc);
-        return 0;
+        return TERSE_OK;
     }
     for (i = 0; i < j->n_segs; i++) {
         const struct seg *g = &j->segs[i];
@@ -117,7 +117,7 @@ int score_segments(struct job *j)
         j->segs[i].score = (g->kind == SEG_HEADING ? 3.0 : 0) + (first ? 1.0 : 0) +
                            1.0 / (double)(i + 2);
     }
-    return 0;
+    return TERSE_OK;
 }
 
 /* See score.h. */
