@@ -32,6 +32,7 @@
 #include "passes/chat.h"
 #include "passes/code.h"
 #include "passes/code_lang.h"
+#include "passes/levels.h" /* level_get */
 #include "passes/log.h"
 #include "passes/memory.h"
 #include "passes/pass.h"
@@ -270,7 +271,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
                              struct buf *out, size_t *tokens, size_t *dropped, int *done, int *escaped_log)
 {
     int rc = TERSE_OK;
-    if (type == TERSE_TYPE_JSON && *level >= TERSE_LEVEL_SAFE) {
+    if (type == TERSE_TYPE_JSON && level_get(*level)->json_tabular) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
          * budget; else what follows. With a budget, the lowest level that
          * fits: minified JSON (exact) when it does, else the tabular form
@@ -293,14 +294,14 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
             if (rc == TERSE_OK && (!j->o->budget || *tokens <= j->o->budget)) {
                 *done = 1;
                 *level = L;
-                *dropped = L >= TERSE_LEVEL_BALANCED ? tab_left_out(out->p, out->len) : 0;
+                *dropped = level_get(L)->tab_sample_rows ? tab_left_out(out->p, out->len) : 0;
             } else if (rc != TERSE_ENOMEM) {
                 rc = TERSE_OK;
             }
         }
         out->len = *done ? out->len : 0;
     }
-    if (type == TERSE_TYPE_LOG && *level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !*done &&
+    if (type == TERSE_TYPE_LOG && level_get(*level)->log_fold && rc == TERSE_OK && !*done &&
         (!j->o->budget || tokens_in > j->o->budget)) {
         /* logs: repeated lines and runs of alike lines folded (lossless
          * at safe and balanced), if that meets the budget; with a budget,
@@ -320,7 +321,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
                 if (!j->o->budget || *tokens <= j->o->budget) {
                     *done = 1;
                     *level = L;
-                    *dropped = L == TERSE_LEVEL_MAX ? log_left_out(out->p, out->len) : 0;
+                    *dropped = level_get(L)->log_error_context ? log_left_out(out->p, out->len) : 0;
                 }
             }
         }
@@ -328,7 +329,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
             out->len = 0;
         *escaped_log = *done && raw && log_is_folded(text, len);
     }
-    if (type == TERSE_TYPE_TOOL && *level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !*done &&
+    if (type == TERSE_TYPE_TOOL && level_get(*level)->tool_encode && rc == TERSE_OK && !*done &&
         (!j->o->budget || tokens_in > j->o->budget)) {
         /* tool output: its lossless encoding (docs/tool-output.md), thinned
          * at balanced and max; raw bytes when valid UTF-8, as for logs.
@@ -345,7 +346,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
             if (rc != TERSE_OK)
                 break;
             *tokens = count_tokens(j, out->p ? out->p : "", out->len);
-            kind = L != TERSE_LEVEL_SAFE ? TOOL_NONE : j->tool_kind >= 0 ? j->tool_kind : tool_kind(s, n);
+            kind = level_get(L)->tool_thin ? TOOL_NONE : j->tool_kind >= 0 ? j->tool_kind : tool_kind(s, n);
             if (kind == TOOL_BUILD || kind == TOOL_TESTS || kind == TOOL_TRACE) {
                 /* runs and builds at safe: the log pass's folding (templates
                  * of alike lines), where it is shorter; terse decode reads

@@ -36,6 +36,7 @@
 #include "../detect/shape.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
+#include "levels.h" /* level_get, LEVEL_WORDING */
 #include "pass.h"
 #include "prose.h"
 
@@ -413,7 +414,7 @@ static void compress_units(struct chat_job *j, int level)
     struct names nm;
     size_t i, recent = j->o->keep_recent;
     size_t first_recent = j->n_msgs > recent ? j->n_msgs - recent : 0;
-    int after_question = 0, old = level >= TERSE_LEVEL_BALANCED ? TERSE_LEVEL_MAX : level;
+    int after_question = 0, old = level_get(level)->chat_trimmed_level;
     nm.n = 0;
     j->st->removed = 0;
     j->st->repeats = 0;
@@ -428,7 +429,7 @@ static void compress_units(struct chat_job *j, int level)
             u->out = NULL; /* as it is */
         } else if (u->kind == U_KEEP) {
             run_piece(j, TERSE_TYPE_PROSE, level, u, u->src, u->src_len); /* instructions: wording kept */
-        } else if (level >= TERSE_LEVEL_SAFE && u->kind != U_OTHER && u->repeat != (size_t)-1) {
+        } else if (level_get(level)->chat_repeats && u->kind != U_OTHER && u->repeat != (size_t)-1) {
             /* the same long text as an earlier message (a tool result read
              * twice, a pasted document): a marker that names it */
             char note[64];
@@ -443,14 +444,14 @@ static void compress_units(struct chat_job *j, int level)
             j->st->repeats++;
         } else if (u->kind == U_TOOL) {
             run_piece(j, TERSE_TYPE_AUTO, level, u, u->src, u->src_len);
-        } else if (u->kind == U_OTHER || level < TERSE_LEVEL_BALANCED) {
+        } else if (u->kind == U_OTHER || !level_get(level)->chat_small_talk) {
             run_piece(j, TERSE_TYPE_PROSE, level, u, u->src, u->src_len);
         } else {
             int removed;
             j->scratch.len = 0;
-            removed = trim_small_talk(j, u->src, u->src_len, &nm, after_question, level == TERSE_LEVEL_MAX,
+            removed = trim_small_talk(j, u->src, u->src_len, &nm, after_question, level_get(level)->chat_questions,
                                       &j->scratch);
-            if (!j->scratch.oom && j->scratch.len == 0 && j->json && level == TERSE_LEVEL_MAX) {
+            if (!j->scratch.oom && j->scratch.len == 0 && j->json && level_get(level)->chat_questions) {
                 /* every sentence was small talk or a question, and a JSON
                  * message keeps its text: keep what `balanced` keeps (its
                  * questions), not the whole text with its small talk. A
@@ -888,7 +889,7 @@ int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct jso
         /* the lowest level that fits; else whole turns by relevance, at
          * `balanced` at most: dropping questions (`max`) cost more evidence
          * turns than the room it made (docs/benchmarks.md) */
-        int L, top = o->level < TERSE_LEVEL_BALANCED ? o->level : TERSE_LEVEL_BALANCED;
+        int L, top = o->level < LEVEL_WORDING ? o->level : LEVEL_WORDING;
         size_t total = 0;
         for (L = TERSE_LEVEL_EXACT; L <= o->level && !j.status; L++) {
             compress_units(&j, L);

@@ -29,6 +29,7 @@
 #include "../select/pick.h"
 #include "code_internal.h"
 #include "code_lang.h"
+#include "levels.h" /* level_get */
 #include "terse.h"
 
 /* Go: 1 when the last node of the file (comments aside) is a statement,
@@ -308,7 +309,7 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
     if (!e.istack || code_classify(&e, L->grammar()) != 0)
         goto fail;
     code_find_license(&e, root);
-    if (e.level >= TERSE_LEVEL_MAX) {
+    if (level_get(e.level)->code_skeleton) {
         e.collect = 1;
         code_walk(&e, root);
         e.collect = 0;
@@ -319,7 +320,7 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
                                              code_score_cands(&e, e.decls, e.n_decls) != TERSE_OK)))
             goto fail;
     }
-    if (e.level >= TERSE_LEVEL_MAX && o->budget && o->count) {
+    if (level_get(e.level)->code_skeleton && o->budget && o->count) {
         rc = fit_bodies(&e, root);
         if (rc != TERSE_OK && rc != TERSE_EBUDGET)
             goto fail;

@@ -9,6 +9,7 @@
 #include "../common/buf.h"
 #include "code_internal.h"
 #include "code_lang.h"
+#include "levels.h" /* level_get */
 #include "terse.h"
 
 /* The body max may elide of a definition node, or a null node: a block of
@@ -275,7 +276,7 @@ static int joinable_block(const struct emit *e, TSNode block)
     for (i = 0; i < count; i++) {
         TSNode ch = ts_node_named_child(block, i);
         if (code_kind_of(e, ch) & K_COMMENT) {
-            if (e->level < TERSE_LEVEL_BALANCED || code_tool_comment(e, ts_node_start_byte(ch), ts_node_end_byte(ch)))
+            if (!level_get(e->level)->code_comments || code_tool_comment(e, ts_node_start_byte(ch), ts_node_end_byte(ch)))
                 return 0;
             continue;
         }
@@ -295,7 +296,7 @@ void code_walk(struct emit *e, TSNode root)
     TSTreeCursor cur = ts_tree_cursor_new(root);
     struct frame *f = malloc(64 * sizeof *f);
     size_t depth = 0, cap = 64;
-    int max = e->level >= TERSE_LEVEL_MAX;
+    int max = level_get(e->level)->code_skeleton;
     if (!f) {
         code_fail(e, TERSE_ENOMEM);
         ts_tree_cursor_delete(&cur);
@@ -353,7 +354,7 @@ void code_walk(struct emit *e, TSNode root)
             if (e->collect) {
                 /* nothing to write */
             } else if (s >= e->lic_start && en <= e->lic_end && e->lic_end > e->lic_start &&
-                       e->level >= TERSE_LEVEL_SAFE) {
+                       level_get(e->level)->code_license) {
                 if (!e->lic_done) {
                     char mk[96];
                     const char *lc = e->L->line_comment;
@@ -370,7 +371,7 @@ void code_walk(struct emit *e, TSNode root)
                 } else {
                     code_drop(e, s, en);
                 }
-            } else if (e->level >= TERSE_LEVEL_BALANCED && !code_tool_comment(e, s, en)) {
+            } else if (level_get(e->level)->code_comments && !code_tool_comment(e, s, en)) {
                 code_drop(e, s, en);
                 e->st->comments_removed++;
             } else {
@@ -378,7 +379,7 @@ void code_walk(struct emit *e, TSNode root)
             }
         } else if (k & K_ATOMIC) {
             size_t mark = e->out->len;
-            if (!e->collect && e->level >= TERSE_LEVEL_BALANCED && code_is_docstring(e, f, depth)) {
+            if (!e->collect && level_get(e->level)->code_docstrings && code_is_docstring(e, f, depth)) {
                 struct buf tmp = {0};
                 size_t tn = code_docstring_cut(e->src, s, en, max && !fk, &tmp);
                 if (tn) {

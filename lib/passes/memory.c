@@ -38,6 +38,7 @@
 #include "../detect/shape.h"
 #include "../select/bm25.h"
 #include "../select/pick.h"
+#include "levels.h" /* level_get */
 #include "pass.h"
 #include "prose.h"
 
@@ -423,7 +424,7 @@ static void dedup(struct mem_job *j, int level)
                 merge_into(j, x, y);
                 break;
             }
-            if (level < TERSE_LEVEL_BALANCED || !near(x, y))
+            if (!level_get(level)->memory_near || !near(x, y))
                 continue;
             if (x->text_len + 1 > cap || y->text_len + 1 > cap) {
                 size_t c2 = (x->text_len > y->text_len ? x->text_len : y->text_len) + 1;
@@ -653,7 +654,7 @@ static void write_list(struct mem_job *j, struct buf *b)
                 buf_adds(b, "- ");
             if (x->ts) {
                 buf_addc(b, '[');
-                if (j->o->level >= TERSE_LEVEL_BALANCED)
+                if (level_get(j->o->level)->memory_short_times)
                     compact_ts(x->ts, x->ts_len, b);
                 else
                     buf_add(b, x->ts, x->ts_len);
@@ -681,7 +682,7 @@ static void write_list(struct mem_job *j, struct buf *b)
                     json_write_string(x->out, x->out_len, b);
                 } else if (m == x->ts_v && x->ts) {
                     struct buf t = {0};
-                    if (j->o->level >= TERSE_LEVEL_BALANCED)
+                    if (level_get(j->o->level)->memory_short_times)
                         compact_ts(x->ts, x->ts_len, &t);
                     else
                         buf_add(&t, x->ts, x->ts_len);
@@ -842,7 +843,7 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
     for (i = 0; i < j.n_e && !j.status; i++)
         if (!j.e[i].other)
             j.e[i].out = prose(&j, j.e[i].text, j.e[i].text_len, &j.e[i].out_len);
-    if (!j.status && o->level >= TERSE_LEVEL_SAFE) {
+    if (!j.status && level_get(o->level)->memory_merge) {
         analyse(&j, stem);
         dedup(&j, o->level);
     }
@@ -852,7 +853,7 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
     }
     /* subjects: the first entry of each subject leads its group */
     j.compact = o->compact && j.shape != SH_TEXT;
-    if (o->level >= TERSE_LEVEL_BALANCED &&
+    if (level_get(o->level)->memory_subjects &&
         (j.shape == SH_TEXT || j.compact || (j.shape == SH_JSON && j.e[0].v->kind == JSON_STRING))) {
         for (i = 0; i < j.n_e; i++)
             if (!j.e[i].other && !j.e[i].removed)

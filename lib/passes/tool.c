@@ -21,6 +21,7 @@
 #include "../select/bm25.h"
 #include "../select/pick.h"
 #include "../tokenize/tokenizer.h" /* tok_counter_count */
+#include "levels.h" /* level_get */
 #include "terse.h"
 
 #define MAX_COLS 32     /* a table has at most this many columns */
@@ -888,7 +889,7 @@ int tool_encode(const char *s, size_t n, int level, const char *query, size_t qu
     int rc;
     if (m == (size_t)-1)
         return TERSE_ENOMEM;
-    if (level >= TERSE_LEVEL_BALANCED) {
+    if (level_get(level)->tool_thin) {
         T = malloc((m + 1) * sizeof *T);
         pool = malloc(m * 16 + 32);
         if (!T || !pool) {

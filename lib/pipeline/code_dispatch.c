@@ -10,6 +10,7 @@
 #include "../common/buf.h"
 #include "../passes/code.h"
 #include "../passes/code_lang.h"
+#include "../passes/levels.h" /* LEVEL_WORDING */
 #include "../tokenize/tokenizer.h"
 #include "document.h"
 
@@ -186,7 +187,7 @@ int compress_code(struct job *j, int lang, struct buf *out, int *level, size_t *
         note_code_stats(j, &st);
         return rc;
     }
-    for (L = TERSE_LEVEL_EXACT; L <= *level && L <= TERSE_LEVEL_BALANCED; L++) {
+    for (L = TERSE_LEVEL_EXACT; L <= *level && L <= LEVEL_WORDING; L++) {
         memset(&st, 0, sizeof st);
         out->len = 0;
         if ((rc = code_all(j, lang, L, 0, out, &st)) != TERSE_OK)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../passes/levels.h" /* LEVEL_WORDING */
 #include "../select/pick.h"
 #include "../select/rank.h"
 #include "document.h"
@@ -52,7 +53,7 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
     struct pick_item *it;
     struct pick_rules rules = pick_segments;
     struct seg_fit f;
-    int rc, full_level = j->o->level < TERSE_LEVEL_BALANCED ? j->o->level : TERSE_LEVEL_BALANCED;
+    int rc, full_level = j->o->level < LEVEL_WORDING ? j->o->level : LEVEL_WORDING;
     if ((rc = score_segments(j)) != TERSE_OK)
         return rc;
     order = malloc((j->n_segs + 1) * sizeof *order);

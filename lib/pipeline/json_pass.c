@@ -9,6 +9,7 @@
 
 #include "../common/buf.h"
 #include "../common/json.h"
+#include "../passes/levels.h" /* level_get */
 #include "../passes/tabular.h"
 #include "../select/pick.h"
 #include "document.h"
@@ -153,10 +154,8 @@ int compress_json_tabular(struct job *j, int level, struct buf *out, size_t *tok
     struct tab_limits lim;
     int rc;
     memset(&lim, 0, sizeof lim);
-    if (level >= TERSE_LEVEL_BALANCED) {
-        lim.sample_rows = level == TERSE_LEVEL_MAX ? 10 : 30;
-        lim.max_string = level == TERSE_LEVEL_MAX ? 200 : 1000;
-    }
+    lim.sample_rows = level_get(level)->tab_sample_rows;
+    lim.max_string = level_get(level)->tab_max_string;
     d = j->parsed ? j->parsed : json_parse(j->doc, j->n, NULL);
     j->parsed = NULL; /* freed below */
     lines = d == NULL;
@@ -173,7 +172,7 @@ int compress_json_tabular(struct job *j, int level, struct buf *out, size_t *tok
         return TERSE_EFORMAT;
     if (lines)
         buf_adds(out, "#jsonl\n");
-    rc = tab_encode(json_root(d), j->counter, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
+    rc = tab_encode(json_root(d), j->counter, lim.sample_rows || lim.max_string ? &lim : NULL,
                     out, tokens);
     json_doc_free(d);
     if (lines && rc == TERSE_OK)

@@ -13,6 +13,7 @@
 #include "../common/seen.h"
 #include "../guard/guard.h"
 #include "../passes/prose.h"
+#include "../passes/levels.h" /* level_get, LEVEL_WORDING */
 #include "../passes/tabular.h"
 #include "code_dispatch.h"
 #include "document.h"
@@ -43,12 +44,10 @@ static int embedded_json(struct job *j, const struct seg *g, int level, struct b
     if (!d)
         return -1;
     memset(&lim, 0, sizeof lim);
-    if (level >= TERSE_LEVEL_BALANCED) {
-        lim.sample_rows = level == TERSE_LEVEL_MAX ? 10 : 30;
-        lim.max_string = level == TERSE_LEVEL_MAX ? 200 : 1000;
-    }
+    lim.sample_rows = level_get(level)->tab_sample_rows;
+    lim.max_string = level_get(level)->tab_max_string;
     buf_add(b, src, head);
-    if (tab_encode(json_root(d), j->counter, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
+    if (tab_encode(json_root(d), j->counter, lim.sample_rows || lim.max_string ? &lim : NULL,
                    b, &tokens) != TERSE_OK) {
         json_doc_free(d);
         b->len = 0;
@@ -77,7 +76,7 @@ void compress_seg(struct job *j, struct seg *g, int level)
     free(g->out);
     g->out = NULL;
     g->out_len = 0;
-    if (g->kind == SEG_VERBATIM && g->json && level >= TERSE_LEVEL_SAFE &&
+    if (g->kind == SEG_VERBATIM && g->json && level_get(level)->json_tabular &&
         embedded_json(j, g, level, &b) == 0) {
         /* JSON inside prose: the tabular encoding, which was shorter */
     } else if (g->kind == SEG_VERBATIM && g->fence && compress_fence(j, g, src, n, level, &b)) {
@@ -98,7 +97,7 @@ void compress_seg(struct job *j, struct seg *g, int level)
             i = e + 1;
         }
     } else if (g->kind == SEG_RULE) {
-        if (level == TERSE_LEVEL_EXACT)
+        if (!level_get(level)->doc_rules_dropped)
             buf_add(&b, src, n);
     } else {
         int L;
@@ -237,7 +236,7 @@ static void mark_duplicates(struct job *j, int level)
             j->duplicates++;
             continue;
         }
-        if (level < TERSE_LEVEL_BALANCED || g->words < 6)
+        if (!level_get(level)->doc_near_duplicates || g->words < 6)
             continue;
         /* near duplicates among the last NEAR_WINDOW candidates (none of
          * which is removed: only the current segment ever is): the word
@@ -296,10 +295,10 @@ void compress_all(struct job *j, int level)
     for (i = 0; i < j->n_segs && j->status == TERSE_OK; i++) {
         j->segs[i].removed = 0;
         compress_seg(j, &j->segs[i], level);
-        if (j->segs[i].kind == SEG_RULE && level > TERSE_LEVEL_EXACT)
+        if (j->segs[i].kind == SEG_RULE && level_get(level)->doc_rules_dropped)
             j->segs[i].removed = 1;
     }
-    if (level >= TERSE_LEVEL_SAFE && j->status == TERSE_OK)
+    if (level_get(level)->doc_duplicates && j->status == TERSE_OK)
         mark_duplicates(j, level);
 }
 
@@ -308,7 +307,7 @@ int compress_doc(struct job *j, int level, struct buf *out, size_t *dropped)
 {
     size_t i;
     compress_all(j, level);
-    if (level == TERSE_LEVEL_MAX && j->o->query && j->o->query_len && j->status == TERSE_OK) {
+    if (level_get(level)->doc_query_wording && j->o->query && j->o->query_len && j->status == TERSE_OK) {
         /* relevance-aware: the segments most relevant to the query
          * keep their wording (balanced), the rest are telegraphic */
         double top = 0;
@@ -320,7 +319,7 @@ int compress_doc(struct job *j, int level, struct buf *out, size_t *dropped)
                 top = j->segs[i].score;
         for (i = 0; i < j->n_segs && top > 0.5; i++)
             if (!j->segs[i].removed && j->segs[i].score >= top / 2)
-                compress_seg(j, &j->segs[i], TERSE_LEVEL_BALANCED);
+                compress_seg(j, &j->segs[i], LEVEL_WORDING);
     }
     if (j->o->rewrite && j->status == TERSE_OK) {
         /* a model backend: accepted rewrites replace chunks of segments */
