@@ -207,7 +207,7 @@ static int fit_bodies(struct emit *e, TSNode root)
 /* tree-sitter cannot report a failed allocation (it uses what it gets), and
  * its own allocator prints "tree-sitter failed to allocate N bytes" without
  * a newline and exits 1. Ours ends the process the way every out-of-memory
- * of terse does: one "terse:" line on stderr and status 2 (TERSE_EXIT_OOM
+ * of terse does: one "terse:" line on stderr and status 2 (CODE_EXIT_OOM
  * in code.h). This is the one place where the library ends the process. */
 static void ts_out_of_memory(size_t n)
 {
