@@ -25,35 +25,14 @@ KEY=sk-backend-5e1d7c
 unset TERSE_BACKEND_KEY
 export TERSE_CACHE="$tmp/cache.sqlite"
 
-ok() { echo "ok - backend: $1"; }
-notok() { echo "not ok - backend: $1"; }
-verdict() {
-    if [ $? = 0 ]; then ok "$1"; else notok "$1"; fi
-}
+GROUP=backend
+. tests/support/lib.sh
 
 # start_server LOG [OPTIONS...]: starts the fake server, sets $port and $URL.
 start_server() {
-    log=$1
-    shift
-    : > "$log"
-    rm -f "$tmp/port"
-    node "$FAKE" --log "$log" --script "$tmp/script.json" "$@" > "$tmp/port" 2> "$tmp/server.err" &
-    server_pid=$!
-    i=0
-    while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-    port=$(cat "$tmp/port")
+    fake_start "$@"
     URL="http://127.0.0.1:$port/compat/v1"
 }
-stop_server() {
-    kill "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-    server_pid=
-}
-# q LOG JS: evaluates JS with `r` = the log's records; prints the result
-q() { node -e "const r=require('fs').readFileSync('$1','utf8').split('\n').filter(Boolean).map(JSON.parse);
-console.log(String((() => { $2 })()))"; }
-# j FILE JS: evaluates JS with `o` = the JSON object in FILE
-j() { node -e "const o=JSON.parse(require('fs').readFileSync('$1','utf8')); console.log(String((() => { $2 })()))"; }
 
 # One paragraph per case, each a chunk of its own (a heading between them
 # ends a chunk); the marker word of each picks the fake model's reply.

@@ -11,7 +11,8 @@ T=$(pwd)/${1:-build}/terse
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-say() { if [ "$1" = 0 ]; then echo "ok - batch: $2"; else echo "not ok - batch: $2"; fi; }
+GROUP=batch
+. tests/support/lib.sh
 
 # same NAME FILE1 FILE2: the two files have the same bytes
 same() {

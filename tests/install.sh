@@ -15,7 +15,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 P=$tmp/prefix
 
-say() { if [ "$1" = 0 ]; then echo "ok - install: $2"; else echo "not ok - install: $2"; fi; }
+GROUP=install
+. tests/support/lib.sh
 
 make -s install BUILD="$BUILD" PREFIX="$P" > "$tmp/make.log" 2>&1
 say $? "make install PREFIX=<tmp>" || { sed 's/^/#   /' "$tmp/make.log" | tail -5; }

@@ -22,36 +22,19 @@ trap cleanup EXIT
 [ -n "${KEEP:-}" ] && trap - EXIT
 KEY=sk-fake-7f3a9c1e
 
-ok() { echo "ok - judge: $1"; }
-notok() { echo "not ok - judge: $1"; }
-# verdict NAME: ok when the previous command (list) succeeded
-verdict() {
-    if [ $? = 0 ]; then ok "$1"; else notok "$1"; fi
-}
+GROUP=judge
+. tests/support/lib.sh
 
-# start_server LOG [OPTIONS...]: starts the fake server, sets $port.
+# start_server LOG [OPTIONS...]: starts the fake server with the key, sets $port
+# and the providers' base URLs.
 start_server() {
     log=$1
     shift
-    : > "$log"
-    rm -f "$tmp/port"
-    node "$FAKE" --log "$log" --key "$KEY" --script "$tmp/script.json" "$@" > "$tmp/port" 2> "$tmp/server.err" &
-    server_pid=$!
-    i=0
-    while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-    port=$(cat "$tmp/port")
+    fake_start "$log" --key "$KEY" "$@"
     export OPENAI_BASE_URL="http://127.0.0.1:$port/v1" ANTHROPIC_BASE_URL="http://127.0.0.1:$port"
     export GEMINI_BASE_URL="http://127.0.0.1:$port"
     COMPAT="compat:llama-3=http://127.0.0.1:$port/compat/v1"
 }
-stop_server() {
-    kill "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-    server_pid=
-}
-# q LOG JS: evaluates JS with `r` = the log's records; prints the result
-q() { node -e "const r=require('fs').readFileSync('$1','utf8').split('\n').filter(Boolean).map(JSON.parse);
-console.log(String((() => { $2 })()))"; }
 
 # Two questions. Balanced compression rewrites "in order to" (the fake model
 # answers correctly only while it sees those words), so the compressed

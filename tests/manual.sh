@@ -10,7 +10,8 @@ T=${1:-build}/terse
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-say() { if [ "$1" = 0 ]; then echo "ok - manual: $2"; else echo "not ok - manual: $2"; fi; }
+GROUP=manual
+. tests/support/lib.sh
 
 MANWIDTH=80 man --warnings -l man/terse.1 > "$tmp/man.txt" 2> "$tmp/man.err"
 [ $? = 0 ] && [ ! -s "$tmp/man.err" ] && grep -q '^OPTIONS' "$tmp/man.txt"

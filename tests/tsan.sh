@@ -14,7 +14,8 @@ T=${2:-build}/terse
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-say() { if [ "$1" = 0 ]; then echo "ok - tsan: $2"; else echo "not ok - tsan: $2"; fi; }
+GROUP=tsan
+. tests/support/lib.sh
 
 # the records: files of this repository and of the machine, each as a record
 python3 - > "$tmp/mixed.jsonl" <<'PY'
