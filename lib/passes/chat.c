@@ -34,7 +34,7 @@
 #include "../common/seen.h"
 #include "../common/words.h"
 #include "../detect/shape.h"
-#include "../select/bm25.h"
+#include "../select/relevance.h"
 #include "../select/pick.h"
 #include "levels.h" /* level_get, LEVEL_WORDING */
 #include "pass.h"
@@ -786,49 +786,44 @@ static int measure(void *arg, size_t *tokens)
  * failure's status. */
 static int score_units(struct chat_job *j)
 {
+    /* BM25 (a transcript's turn with its speaker: "what did Jon say"),
+     * half of the neighbours', later turns first on ties */
+    static const struct relevance_rules turns = {
+        .near = 0.5,
+        .position = REL_POS_LATER,
+    };
     size_t i, n = j->n_units, recent = j->o->keep_recent;
     size_t first_recent = j->n_msgs > recent ? j->n_msgs - recent : 0;
     double *sc = calloc(n + 1, sizeof *sc);
-    struct bm25_seg *bs = calloc(n + 1, sizeof *bs);
-    if (!sc || !bs) {
+    struct relevance_item *it = calloc(n + 1, sizeof *it);
+    int rc;
+    if (!sc || !it) {
         free(sc);
-        free(bs);
+        free(it);
         return TERSE_ENOMEM;
     }
-    if (j->o->query && j->o->query_len) {
-        for (i = 0; i < n; i++) {
-            /* a transcript's turn with its speaker: "what did Jon say" */
-            const struct unit *u = &j->u[i];
-            bs[i].s = u->prefix_len ? j->doc + u->prefix : u->src;
-            bs[i].n = u->kind == U_OTHER ? 0 : u->prefix_len + u->src_len;
-        }
-        if (bm25_score(j->o->query, j->o->query_len, bs, n, sc) != 0) {
-            free(sc);
-            free(bs);
-            return TERSE_ENOMEM;
-        }
-    }
     for (i = 0; i < n; i++) {
+        const struct unit *u = &j->u[i];
+        it[i].s = u->prefix_len ? j->doc + u->prefix : u->src;
+        it[i].n = u->kind == U_OTHER ? 0 : u->prefix_len + u->src_len;
+    }
+    rc = relevance_score(j->o->query, j->o->query_len, it, n, &turns, sc);
+    for (i = 0; i < n && rc == TERSE_OK; i++) {
         struct unit *u = &j->u[i];
         struct pick_item *p = &j->pick[i];
-        double near = (i > 0 ? sc[i - 1] : 0) + (i + 1 < n ? sc[i + 1] : 0);
         size_t t;
-        int rc;
         p->fixed = u->kind == U_KEEP || u->kind == U_OTHER || u->msg >= first_recent;
         rc = pass_count(j->pc, u->out ? u->out : u->src, u->out ? u->out_len : u->src_len, &t);
-        if (rc != TERSE_OK) {
-            free(sc);
-            free(bs);
-            return rc;
-        }
+        if (rc != TERSE_OK)
+            break;
         p->tokens = t + (u->out && j->json ? 0 : 1);
-        p->score = sc[i] + 0.5 * near + (double)(i + 1) / (double)(n + 1) * 1e-3;
+        p->score = sc[i];
         if (u->kind == U_OTHER)
             p->keep = 0;
     }
     free(sc);
-    free(bs);
-    return TERSE_OK;
+    free(it);
+    return rc;
 }
 
 /* ---- entry points ---------------------------------------------------------------- */

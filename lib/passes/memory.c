@@ -36,7 +36,7 @@
 #include "../common/seen.h"
 #include "../common/words.h"
 #include "../detect/shape.h"
-#include "../select/bm25.h"
+#include "../select/relevance.h"
 #include "../select/pick.h"
 #include "levels.h" /* level_get */
 #include "pass.h"
@@ -884,7 +884,10 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
         goto done;
     }
     if (o->query && o->query_len && j.n_order) {
-        struct bm25_seg *bs = malloc(j.n_order * sizeof *bs);
+        /* BM25 alone: memories are not in an order that makes neighbours
+         * relevant */
+        static const struct relevance_rules entries = {.position = REL_POS_NONE};
+        struct relevance_item *bs = calloc(j.n_order, sizeof *bs);
         double *sc = malloc(j.n_order * sizeof *sc);
         if (!bs || !sc) {
             free(bs);
@@ -896,10 +899,9 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
             bs[i].s = j.order[i]->out;
             bs[i].n = j.order[i]->out_len;
         }
-        if (bm25_score(o->query, o->query_len, bs, j.n_order, sc) != 0) {
+        if ((rc = relevance_score(o->query, o->query_len, bs, j.n_order, &entries, sc)) != TERSE_OK) {
             free(bs);
             free(sc);
-            rc = TERSE_ENOMEM;
             goto done;
         }
         for (i = 0; i < j.n_order; i++)

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "../detect/tool_shape.h"
-#include "../select/bm25.h"
+#include "../select/relevance.h"
 #include "../select/pick.h"
 #include "../tokenize/tokenizer.h" /* tok_counter_count */
 #include "levels.h" /* level_get */
@@ -835,7 +835,9 @@ int tool_fit(const char *s, size_t n, const char *query, size_t query_len, struc
 {
     struct fit f;
     struct line *L = NULL;
-    struct bm25_seg *segs = NULL;
+    /* relevance first; the first and last lines next (their bonus) */
+    static const struct relevance_rules lines = {.position = REL_POS_NONE};
+    struct relevance_item *segs = NULL;
     double *scores = NULL;
     size_t m = split_lines(s, n, &L), i;
     int rc = TERSE_ENOMEM;
@@ -850,20 +852,20 @@ int tool_fit(const char *s, size_t n, const char *query, size_t query_len, struc
     f.it = calloc(m + 1, sizeof *f.it);
     f.T = malloc((2 * m + 1) * sizeof *f.T);
     f.pool = malloc(m * 24 + 32);
-    segs = malloc((m + 1) * sizeof *segs);
+    segs = calloc(m + 1, sizeof *segs);
     scores = calloc(m + 1, sizeof *scores);
     if (!f.it || !f.T || !f.pool || !segs || !scores)
         goto done;
     for (i = 0; i < m; i++) {
         segs[i].s = L[i].p;
         segs[i].n = L[i].n;
+        segs[i].bonus = i == 0 || i + 1 == m ? 0.5 : 0.0;
     }
-    if (query && query_len && bm25_score(query, query_len, segs, m, scores) != 0)
+    if ((rc = relevance_score(query, query_len, segs, m, &lines, scores)) != TERSE_OK)
         goto done;
     for (i = 0; i < m; i++) {
         f.it[i].fixed = (uint8_t)tool_important_line(L[i].p, L[i].n);
-        /* relevance first; the first and last lines next; then order */
-        f.it[i].score = scores[i] + (i == 0 || i + 1 == m ? 0.5 : 0.0);
+        f.it[i].score = scores[i];
         f.it[i].tokens = L[i].n / 4 + 1;
     }
     rc = m ? pick_items(f.it, m, budget, &pick_turns, fit_measure, &f, min_tokens) : TERSE_OK;
