@@ -32,6 +32,7 @@
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../common/seen.h"
+#include "../common/status.h" /* status_fail */
 #include "../common/words.h"
 #include "../detect/shape.h"
 #include "../select/relevance.h"
@@ -82,14 +83,6 @@ struct chat_job {
     int json;
     const struct json_value *root;
 };
-
-/* Records a failure of the job: j->status keeps the first one (a piece's
- * own status, or TERSE_ENOMEM), which the pass returns, not replaced. */
-static void chat_fail(struct chat_job *j, int rc)
-{
-    if (j->status == TERSE_OK)
-        j->status = rc;
-}
 
 /* ---- small talk ----------------------------------------------------------- */
 
@@ -315,7 +308,7 @@ static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const st
         /* the lexer's scratch, kept for the next turn */
         t = realloc(j->tok, (n + 1) * sizeof *t);
         if (!t) {
-            chat_fail(j, TERSE_ENOMEM);
+            status_fail(&j->status, TERSE_ENOMEM);
             return 0;
         }
         j->tok = t;
@@ -356,7 +349,7 @@ static void run_piece(struct chat_job *j, int type, int level, struct unit *u, c
     size_t len;
     int rc = pass_piece(j->pc, type, level, s, n, &out, &len);
     if (rc != TERSE_OK) {
-        chat_fail(j, rc);
+        status_fail(&j->status, rc);
         return;
     }
     u->out = out;
@@ -389,7 +382,7 @@ static void find_repeats(struct chat_job *j)
     struct seen texts;
     size_t i, first;
     if (seen_init(&texts, j->n_units) != 0) {
-        chat_fail(j, TERSE_ENOMEM);
+        status_fail(&j->status, TERSE_ENOMEM);
         return;
     }
     for (i = 0; i < j->n_units; i++) {
@@ -436,7 +429,7 @@ static void compress_units(struct chat_job *j, int level)
             int len = snprintf(note, sizeof note, "[same as message %zu]", j->u[u->repeat].msg + 1);
             u->out = malloc((size_t)len + 1);
             if (!u->out) {
-                chat_fail(j, TERSE_ENOMEM);
+                status_fail(&j->status, TERSE_ENOMEM);
                 break;
             }
             memcpy(u->out, note, (size_t)len + 1);
@@ -461,11 +454,11 @@ static void compress_units(struct chat_job *j, int level)
             }
             j->st->removed += (size_t)removed;
             if (j->scratch.oom)
-                chat_fail(j, TERSE_ENOMEM);
+                status_fail(&j->status, TERSE_ENOMEM);
             else if (j->scratch.len == 0 && !j->json) {
                 u->out = malloc(1); /* all small talk: the turn goes */
                 if (!u->out)
-                    chat_fail(j, TERSE_ENOMEM);
+                    status_fail(&j->status, TERSE_ENOMEM);
                 else
                     u->out[0] = 0;
                 u->out_len = 0;
@@ -494,7 +487,7 @@ static int add_unit(struct chat_job *j, const struct unit *x)
         size_t cap = j->cap_units ? j->cap_units * 2 : 64;
         struct unit *p = realloc(j->u, cap * sizeof *p);
         if (!p) {
-            chat_fail(j, TERSE_ENOMEM);
+            status_fail(&j->status, TERSE_ENOMEM);
             return -1;
         }
         j->u = p;

@@ -84,7 +84,7 @@ static int count_out(struct emit *e, const char *s, size_t n, size_t *c)
 {
     int rc = e->o->count(e->o->count_arg, s, n, c);
     if (rc != TERSE_OK)
-        code_fail(e, rc);
+        status_fail(&e->status, rc);
     return rc;
 }
 
@@ -106,7 +106,7 @@ static int write_count(struct emit *e, TSNode root, const struct code_stats *sav
     *e->st = *saved;
     write_tree(e, root);
     if (e->status == TERSE_OK && e->out->oom)
-        code_fail(e, TERSE_ENOMEM);
+        status_fail(&e->status, TERSE_ENOMEM);
     return e->status != TERSE_OK ? e->status : count_out(e, e->out->p, e->out->len, got);
 }
 
@@ -198,7 +198,7 @@ static int fit_bodies(struct emit *e, TSNode root)
     *e->st = saved;
     write_tree(e, root);
     if (rc == TERSE_OK && e->out->oom)
-        code_fail(e, TERSE_ENOMEM);
+        status_fail(&e->status, TERSE_ENOMEM);
     return e->status != TERSE_OK ? e->status : rc;
 }
 

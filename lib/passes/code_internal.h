@@ -12,6 +12,7 @@
 #include <tree_sitter/api.h>
 
 #include "code.h"
+#include "../common/status.h" /* status_fail */
 
 struct buf;
 struct code_lang;
@@ -101,15 +102,6 @@ struct emit {
     int collect;                /* 1: only collect candidates, write nothing */
     int status;                 /* TERSE_OK, or the first failure (TERSE_*): stops the work */
 };
-
-/* Records a failure of the pass: e->status keeps the first one, which
- * code_compress returns (a count callback's own status is not replaced by
- * out of memory). */
-static inline void code_fail(struct emit *e, int rc)
-{
-    if (e->status == TERSE_OK)
-        e->status = rc;
-}
 
 enum { RUN_NONE, RUN_MEMBERS, RUN_MACROS, RUN_LIST, RUN_OVERLOADS };
 

@@ -298,7 +298,7 @@ void code_walk(struct emit *e, TSNode root)
     size_t depth = 0, cap = 64;
     int max = level_get(e->level)->code_skeleton;
     if (!f) {
-        code_fail(e, TERSE_ENOMEM);
+        status_fail(&e->status, TERSE_ENOMEM);
         ts_tree_cursor_delete(&cur);
         return;
     }
@@ -387,7 +387,7 @@ void code_walk(struct emit *e, TSNode root)
                     e->st->docstrings_cut++;
                 }
                 if (tmp.oom)
-                    code_fail(e, TERSE_ENOMEM);
+                    status_fail(&e->status, TERSE_ENOMEM);
                 buf_free(&tmp);
             }
             if (mark == e->out->len)
@@ -403,7 +403,7 @@ void code_walk(struct emit *e, TSNode root)
                     if (e->collect) {
                         /* nested definitions belong to this one */
                         if (add_cand(e, nd, body) != 0)
-                            code_fail(e, TERSE_ENOMEM);
+                            status_fail(&e->status, TERSE_ENOMEM);
                         goto advance;
                     }
                     /* a candidate inside something the skeleton elided
@@ -425,7 +425,7 @@ void code_walk(struct emit *e, TSNode root)
                 if (depth + 1 >= cap) {
                     struct frame *p = realloc(f, cap * 2 * sizeof *p);
                     if (!p) {
-                        code_fail(e, TERSE_ENOMEM);
+                        status_fail(&e->status, TERSE_ENOMEM);
                         break;
                     }
                     f = p;

@@ -34,6 +34,7 @@
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../common/seen.h"
+#include "../common/status.h" /* status_fail */
 #include "../common/words.h"
 #include "../detect/shape.h"
 #include "../select/relevance.h"
@@ -91,14 +92,6 @@ struct mem_job {
     struct buf out;
 };
 
-/* Records a failure of the job: j->status keeps the first one (a piece's
- * own status, or TERSE_ENOMEM), which the pass returns, not replaced. */
-static void memory_fail(struct mem_job *j, int rc)
-{
-    if (j->status == TERSE_OK)
-        j->status = rc;
-}
-
 /* ---- reading ------------------------------------------------------------ */
 
 static const char *const time_keys[] = {"updated_at", "timestamp", "created_at"};
@@ -112,7 +105,7 @@ static struct entry *new_entry(struct mem_job *j)
         size_t cap = j->cap_e ? j->cap_e * 2 : 64;
         struct entry *p = realloc(j->e, cap * sizeof *p);
         if (!p) {
-            memory_fail(j, TERSE_ENOMEM);
+            status_fail(&j->status, TERSE_ENOMEM);
             return NULL;
         }
         j->e = p;
@@ -261,7 +254,7 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
         if (len + 1 > cap) {
             struct lex_tok *p = realloc(t, (len + 1) * sizeof *t);
             if (!p) {
-                memory_fail(j, TERSE_ENOMEM);
+                status_fail(&j->status, TERSE_ENOMEM);
                 break;
             }
             t = p;
@@ -270,7 +263,7 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
         nt = lex_text(src, len, t);
         x->words = malloc((nt + 1) * sizeof *x->words);
         if (!x->words) {
-            memory_fail(j, TERSE_ENOMEM);
+            status_fail(&j->status, TERSE_ENOMEM);
             break;
         }
         for (k = 0; k < nt; k++) {
@@ -430,13 +423,13 @@ static void dedup(struct mem_job *j, int level)
                 size_t c2 = (x->text_len > y->text_len ? x->text_len : y->text_len) + 1;
                 struct lex_tok *p = realloc(ta, c2 * sizeof *p), *q;
                 if (!p) {
-                    memory_fail(j, TERSE_ENOMEM);
+                    status_fail(&j->status, TERSE_ENOMEM);
                     break;
                 }
                 ta = p;
                 q = realloc(tb, c2 * sizeof *q);
                 if (!q) {
-                    memory_fail(j, TERSE_ENOMEM);
+                    status_fail(&j->status, TERSE_ENOMEM);
                     break;
                 }
                 tb = q;
@@ -614,7 +607,7 @@ static char *prose(struct mem_job *j, const char *t, size_t n, size_t *len)
     char *out;
     int rc = pass_piece(j->pc, TERSE_TYPE_PROSE, j->o->level, t, n, &out, len);
     if (rc != TERSE_OK) {
-        memory_fail(j, rc);
+        status_fail(&j->status, rc);
         return NULL;
     }
     return out;
@@ -757,7 +750,7 @@ static void group_text(struct mem_job *j, struct entry *x)
         nm++;
     m = malloc(nm * sizeof *m);
     if (!m) {
-        memory_fail(j, TERSE_ENOMEM);
+        status_fail(&j->status, TERSE_ENOMEM);
         buf_free(&b);
         return;
     }
@@ -782,7 +775,7 @@ static void group_text(struct mem_job *j, struct entry *x)
     }
     free(m);
     if (b.oom) {
-        memory_fail(j, TERSE_ENOMEM);
+        status_fail(&j->status, TERSE_ENOMEM);
         buf_free(&b);
         return;
     }
@@ -790,7 +783,7 @@ static void group_text(struct mem_job *j, struct entry *x)
     x->out = buf_take(&b, &x->out_len);
     x->ts = NULL; /* the stamps are inside */
     if (!x->out)
-        memory_fail(j, TERSE_ENOMEM);
+        status_fail(&j->status, TERSE_ENOMEM);
 }
 
 int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct json_doc *parsed, struct buf *out,

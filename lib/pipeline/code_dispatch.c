@@ -82,7 +82,7 @@ int compress_fence(struct job *j, struct seg *g, const char *src, size_t n, int 
     {
         int rc = code_compress(src + c0, c1 - c0, &o, b, &st);
         if (rc != TERSE_OK) {
-            job_fail(j, rc); /* the pipeline returns the job's status */
+            status_fail(&j->status, rc); /* the pipeline returns the job's status */
             b->oom = 1;
             return 1;
         }

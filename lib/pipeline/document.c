@@ -19,7 +19,7 @@ int add_block(struct job *j, size_t prefix, size_t prefix_len, int sep)
         size_t cap = j->cap_blocks ? j->cap_blocks * 2 : 64;
         struct block *b = realloc(j->blocks, cap * sizeof *b);
         if (!b) {
-            job_fail(j, TERSE_ENOMEM);
+            status_fail(&j->status, TERSE_ENOMEM);
             return TERSE_ENOMEM;
         }
         j->blocks = b;
@@ -43,7 +43,7 @@ void add_seg(struct job *j, size_t start, size_t end, int kind)
         size_t cap = j->cap_segs ? j->cap_segs * 2 : 256;
         struct seg *p = realloc(j->segs, cap * sizeof *p);
         if (!p) {
-            job_fail(j, TERSE_ENOMEM);
+            status_fail(&j->status, TERSE_ENOMEM);
             return;
         }
         j->segs = p;
@@ -98,7 +98,7 @@ static void add_paragraph(struct job *j, size_t text, size_t end)
             cap *= 2;
         p = realloc(j->ptoks, cap * sizeof *p);
         if (!p) {
-            job_fail(j, TERSE_ENOMEM);
+            status_fail(&j->status, TERSE_ENOMEM);
             return;
         }
         j->ptoks = p;
@@ -275,7 +275,7 @@ int segment_prose(struct job *j, int verbatim_only)
             p = realloc(lines, cap * sizeof *p);
             if (!p) {
                 free(lines);
-                job_fail(j, TERSE_ENOMEM);
+                status_fail(&j->status, TERSE_ENOMEM);
                 return TERSE_ENOMEM;
             }
             lines = p;
@@ -425,7 +425,7 @@ size_t count_tokens(struct job *j, const char *s, size_t n)
     size_t c = 0;
     int rc = tok_counter_count(j->counter, s, n, &c);
     if (rc != TERSE_OK) {
-        job_fail(j, rc);
+        status_fail(&j->status, rc);
         return n;
     }
     return c;
@@ -441,7 +441,7 @@ int lex_reserve(struct job *j, size_t n)
     cap = (n + 1) * 2;
     p = realloc(j->lex_in, cap * 2 * sizeof *p);
     if (!p) {
-        job_fail(j, TERSE_ENOMEM);
+        status_fail(&j->status, TERSE_ENOMEM);
         return TERSE_ENOMEM;
     }
     j->lex_in = p;
@@ -494,7 +494,7 @@ int split_clauses(struct job *j, int only_dropped)
         if (n > t_cap) {
             struct lex_tok *p = realloc(t, n * sizeof *t);
             if (!p) {
-                job_fail(j, TERSE_ENOMEM);
+                status_fail(&j->status, TERSE_ENOMEM);
                 break;
             }
             t = p;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../passes/prose.h"
+#include "../common/status.h" /* status_fail */
 #include "terse.h"
 
 struct buf;
@@ -79,14 +80,6 @@ struct job {
     int status; /* TERSE_OK, or the first failure's TERSE_* status: stops the work */
 };
 
-/* Records a failure of the job: j->status keeps the first one, which the
- * pipeline returns (forwarded, never replaced). */
-static inline void job_fail(struct job *j, int rc)
-{
-    if (j->status == TERSE_OK)
-        j->status = rc;
-}
-
 /* Appends a block; returns TERSE_OK or TERSE_ENOMEM (the job fails). */
 int add_block(struct job *j, size_t prefix, size_t prefix_len, int sep);
 
@@ -99,7 +92,7 @@ int segment_prose(struct job *j, int verbatim_only);
 /* Exact tokens of s[0..n) on the job's tokenizer, through the job's
  * counter: its piece cache, warmed by the input, serves the segments and
  * the output, which are made of the same words. When the count fails, the
- * job fails with its status (job_fail) and n is returned, an
+ * job fails with its status (status_fail) and n is returned, an
  * over-estimate that lets the caller carry on to where it checks. */
 size_t count_tokens(struct job *j, const char *s, size_t n);
 

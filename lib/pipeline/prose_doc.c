@@ -153,13 +153,13 @@ void compress_seg(struct job *j, struct seg *g, int level)
         }
     }
     if (b.oom) {
-        job_fail(j, TERSE_ENOMEM);
+        status_fail(&j->status, TERSE_ENOMEM);
         buf_free(&b);
         return;
     }
     g->out = buf_take(&b, &g->out_len);
     if (!g->out)
-        job_fail(j, TERSE_ENOMEM);
+        status_fail(&j->status, TERSE_ENOMEM);
 }
 
 /* Fraction (in tenths) of the words of b that also occur in a. */
@@ -224,7 +224,7 @@ static void mark_duplicates(struct job *j, int level)
     size_t i, k, n_near = 0, near_next = 0, lo, hi, checks;
     struct seen outs;
     if (seen_init(&outs, j->n_segs) != 0) {
-        job_fail(j, TERSE_ENOMEM);
+        status_fail(&j->status, TERSE_ENOMEM);
         return;
     }
     for (i = 0; i < j->n_segs; i++) {

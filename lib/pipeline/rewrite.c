@@ -234,7 +234,7 @@ int rewrite_doc(struct job *j)
     }
     goto done;
 oom:
-    job_fail(j, TERSE_ENOMEM);
+    status_fail(&j->status, TERSE_ENOMEM);
     rc = TERSE_ENOMEM;
 done:
     for (i = 0; rw && i < n; i++)
