@@ -316,12 +316,19 @@ static size_t lex_name_end(const unsigned char *s, size_t n, size_t i, int run_s
     return shaped && alnum ? j : 0; /* "_" and "___" alone are punctuation */
 }
 
-/* Ends of a closed quote or code span starting at s[i], or 0. */
+/* Ends of a closed quote or code span starting at s[i] (also a GNU `quote'
+ * and shell $'...' quoting), or 0. */
 static size_t span_end(const unsigned char *s, size_t n, size_t i)
 {
     size_t j;
     if (s[i] == '`') {
         size_t ticks = 0;
+        /* a GNU `quote': closed by an apostrophe that ends a word, on the
+         * same line, before any other backtick ("`A=()'", "`for'") */
+        for (j = i + 1; j < n && j < i + 200 && s[j] != '\n' && s[j] != '`'; j++)
+            if (s[j] == '\'' && j > i + 1 && !is_space(s[j - 1]) &&
+                (j + 1 >= n || !(ch_class[s[j + 1]] & CH_WORD)))
+                return j + 1;
         while (i + ticks < n && s[i + ticks] == '`')
             ticks++;
         for (j = i + ticks; j + ticks <= n; j++) {
@@ -332,6 +339,16 @@ static size_t span_end(const unsigned char *s, size_t n, size_t i)
                 return j > i + ticks ? j + ticks : 0;
             if (s[j] == '\n' && j + 1 < n && s[j + 1] == '\n')
                 return 0;
+        }
+        return 0;
+    }
+    if (s[i] == '$') { /* shell quoting: $'a\tb', $"..." */
+        unsigned char q = s[i + 1];
+        for (j = i + 2; j < n && j < i + 600 && s[j] != '\n'; j++) {
+            if (s[j] == '\\' && j + 1 < n && s[j + 1] != '\n')
+                j++;
+            else if (s[j] == q)
+                return j + 1;
         }
         return 0;
     }
@@ -375,8 +392,10 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
         out[k].flags = pending;
         pending = 0;
         /* quotes and code spans are atomic */
-        if ((s[i] == '`' || s[i] == '"' || s[i] == 0xE2) && (e = span_end(s, n, i)) != 0) {
-            out[k].kind = s[i] == '`' ? LX_CODE : LX_QUOTE;
+        if ((s[i] == '`' || s[i] == '"' || s[i] == 0xE2 ||
+             (s[i] == '$' && i + 1 < n && (s[i + 1] == '\'' || s[i + 1] == '"'))) &&
+            (e = span_end(s, n, i)) != 0) {
+            out[k].kind = s[i] == '`' || s[i] == '$' ? LX_CODE : LX_QUOTE;
             out[k].len = (uint32_t)(e - i);
             k++;
             i = e;

@@ -18,7 +18,7 @@ enum lex_kind {
     LX_URL,        /* http://..., https://..., www.... */
     LX_EMAIL,
     LX_PATH,       /* a run with '/' or '\' between names: src/a.c, /usr/lib, and/or */
-    LX_CODE,       /* `inline code` */
+    LX_CODE,       /* `inline code`, a GNU `quote', shell $'...' and $"..." quoting */
     LX_QUOTE,      /* "a quoted string" or “a quoted string” */
     LX_NAME        /* a name no pass splits: is_valid, self.is_open, std::out_of_range,
                       a.out, libblas.so.3, .bashrc, -C, --level=max, x86, isOpen,

@@ -342,6 +342,35 @@ static int looks_participle(const struct item *x)
     return (x->cls & W_PART) != 0;
 }
 
+/* "(a)", "(2)", "(iv)": the brackets of a list label, at i (either
+ * bracket). Without them "a" reads as an article and "2" as a quantity. */
+static int is_paren_label(const struct sent *st, size_t i)
+{
+    size_t o;
+    if (st->it[i].kind != LX_PUNCT)
+        return 0;
+    if (st->it[i].p[0] == '(')
+        o = i;
+    else if (st->it[i].p[0] == ')' && i >= 2)
+        o = i - 2;
+    else
+        return 0;
+    if (o + 2 >= st->n || st->it[o].p[0] != '(' || st->it[o + 2].kind != LX_PUNCT || st->it[o + 2].p[0] != ')' ||
+        (st->it[o + 1].flags & LXF_SPACE) || (st->it[o + 2].flags & LXF_SPACE))
+        return 0;
+    const struct item *l = &st->it[o + 1];
+    if (l->kind == LX_NUMBER)
+        return l->len <= 2;
+    if (l->kind != LX_WORD)
+        return 0;
+    if (l->len == 1)
+        return 1;
+    for (size_t k = 0; k < l->len; k++)
+        if (!strchr("ivxIVX", l->p[k]))
+            return 0;
+    return l->len <= 4;
+}
+
 /* balanced: function words that carry grammar, not facts. Auxiliaries
  * (is, are, was, were, been, being; have/has/had before a participle;
  * do/does/did before a negation), "which"/"that"/"who" before an
@@ -367,7 +396,7 @@ static void drop_function_words(struct sent *st)
                 !(a->flags & LXF_NEG) && !(b->flags & LXF_NEG))
                 x->drop = 1;
             else if (c == '(' && b && is_word_like(b) && (x->flags & LXF_SPACE) &&
-                     !(b->flags & LXF_SPACE)) {
+                     !(b->flags & LXF_SPACE) && !is_paren_label(st, i)) {
                 /* " (born 1950)" -> " born 1950", but "T(n)" stays */
                 size_t k;
                 for (k = i + 1; k < st->n && !(st->it[k].kind == LX_PUNCT && st->it[k].p[0] == ')'); k++)
@@ -468,6 +497,8 @@ static int is_nameish(const struct item *x)
     return (x->kind == LX_WORD && (x->flags & LXF_CAP)) || x->kind == LX_NUMBER || x->kind == LX_NAME;
 }
 
+static int is_list_label(const struct sent *st, size_t i);
+
 /* max, besides the stop words: the punctuation of asides (everything but
  * sentence ends, quotes and code, which are atomic anyway). Dropping -ed
  * and -ly words that end a phrase was measured and cost more answers
@@ -486,7 +517,14 @@ static void prune_punctuation(struct sent *st)
         const unsigned char *u = (const unsigned char *)x->p;
         int typo = x->len == 3 && u[0] == 0xE2 && u[1] == 0x80 &&
                    (u[2] == 0x93 || u[2] == 0x94 || (u[2] >= 0x98 && u[2] <= 0x9D));
-        if (x->kind == LX_PUNCT && !inner && (strchr(",;:()[]{}\"'", x->p[0]) || typo))
+        /* the apostrophe stays: it closes a `GNU quote', ends a plural
+         * possessive (users') or belongs to shell quoting ($'...'); and a
+         * double quote glued to a symbol ($"...", ="...") is syntax */
+        int glued = x->p[0] == '"' && i > 0 && !(x->flags & LXF_SPACE) && st->it[i - 1].kind == LX_PUNCT &&
+                    strchr("$=`\\@", st->it[i - 1].p[0]) != NULL;
+        if (x->kind == LX_PUNCT && !inner && !glued && !is_paren_label(st, i) &&
+            !(x->p[0] == ')' && i > 0 && is_list_label(st, i - 1)) &&
+            (strchr(",;:()[]{}\"", x->p[0]) || typo))
             x->drop = 1;
     }
     /* the full stop that ends the sentence: the next sentence still starts
@@ -502,8 +540,21 @@ static void prune_punctuation(struct sent *st)
     }
 }
 
+/* A list label: "a." or "b)" that starts a sentence or a line, or "(a)"
+ * anywhere. The letter is a label, not an article. */
+static int is_list_label(const struct sent *st, size_t i)
+{
+    const struct item *x = &st->it[i];
+    if (x->kind != LX_WORD || x->len != 1 || i + 1 >= st->n || st->it[i + 1].kind != LX_PUNCT ||
+        (st->it[i + 1].flags & LXF_SPACE))
+        return 0;
+    if (i == 0 || (x->flags & LXF_NL))
+        return st->it[i + 1].p[0] == '.' || st->it[i + 1].p[0] == ')';
+    return is_paren_label(st, i - 1);
+}
+
 /* Telegraphic pruning: stop words go unless they carry logic, join a name,
- * or were asked about. */
+ * label a list item, or were asked about. */
 static void prune_stop_words(struct sent *st, const struct prose_query *q)
 {
     size_t i;
@@ -516,7 +567,7 @@ static void prune_stop_words(struct sent *st, const struct prose_query *q)
             continue;
         if (!(x->cls & W_STOP) || (x->cls & W_KEEP))
             continue;
-        if (is_query_word(q, x->p, x->len))
+        if (is_query_word(q, x->p, x->len) || is_list_label(st, i))
             continue;
         pv = prev_kept(st, i);
         nx = next_kept(st, i);
@@ -534,10 +585,13 @@ static void prune_stop_words(struct sent *st, const struct prose_query *q)
 }
 
 /* Markdown emphasis: a run of * or _ that opens (space before, word after)
- * or closes (word before, space or punctuation after) a span. */
+ * or closes (word or punctuation before, space or punctuation after) a
+ * span opened earlier in the sentence. Other runs are text: the "*" of
+ * "/\*" (a C comment), of "-TX*" (a glob), the "_" of "`_'". */
 static void drop_emphasis(struct sent *st)
 {
     size_t i = 0;
+    int open_star = 0, open_under = 0;
     while (i < st->n) {
         size_t j = i;
         int opens, closes;
@@ -552,9 +606,14 @@ static void drop_emphasis(struct sent *st)
             j++;
         opens = (i == 0 || (st->it[i].flags & LXF_SPACE)) && j + 1 < st->n &&
                 !(st->it[j + 1].flags & LXF_SPACE) && is_word_like(&st->it[j + 1]);
-        closes = i > 0 && !(st->it[i].flags & LXF_SPACE) &&
+        int *open_c = c == '*' ? &open_star : &open_under;
+        closes = i > 0 && !(st->it[i].flags & LXF_SPACE) && *open_c &&
                  (is_word_like(&st->it[i - 1]) || st->it[i - 1].kind == LX_PUNCT) &&
                  (j + 1 >= st->n || (st->it[j + 1].flags & LXF_SPACE) || st->it[j + 1].kind == LX_PUNCT);
+        if (opens)
+            (*open_c)++;
+        else if (closes && *open_c)
+            (*open_c)--;
         if (opens || closes) {
             size_t k;
             for (k = i; k <= j; k++)
@@ -567,7 +626,8 @@ static void drop_emphasis(struct sent *st)
     }
 }
 
-/* Commas left without a neighbour by deletions, and emptied brackets. */
+/* Commas left without a neighbour by deletions, and brackets emptied by
+ * them (brackets that were empty, "f()", stay). */
 static void tidy_commas(struct sent *st)
 {
     size_t i;
@@ -576,7 +636,7 @@ static void tidy_commas(struct sent *st)
         size_t pv, nx;
         if (!x->drop && x->kind == LX_PUNCT && x->p[0] == '(') {
             nx = next_kept(st, i);
-            if (nx < st->n && st->it[nx].kind == LX_PUNCT && st->it[nx].p[0] == ')') {
+            if (nx < st->n && nx > i + 1 && st->it[nx].kind == LX_PUNCT && st->it[nx].p[0] == ')') {
                 x->drop = 1;
                 st->it[nx].drop = 1;
                 continue;

@@ -2,7 +2,9 @@
 // fidelity.js - the property of docs/levels.md, "Shaped items", on real
 // technical text of this machine: at every level (exact, safe, balanced,
 // max), every identifier-, path-, file-name-, option-, version-, number- and
-// URL-shaped item of the input appears byte-exact in what the reader gets.
+// URL-shaped item of the input, every GNU `quoted' term and shell $'...'
+// quoting, and every list label that starts a line ("a.", "b)", "(iv)")
+// appears byte-exact in what the reader gets.
 // Also checks that a higher level never costs more tokens than a lower one.
 //
 //   node tests/fidelity/fidelity.js [BUILD_DIR]
@@ -40,6 +42,10 @@ const TRAIL = /[)\]}>"'`*.,;:!?”’»]+$/;
 // The items of one run (its core: LEAD and TRAIL stripped). Returns
 // [item, kind] pairs.
 function runItems(run, out) {
+    // quoting that is syntax, kept whole: a GNU `term' and shell $'...' or
+    // $"..." quoting (the brackets and quotes stripped below are not items)
+    const q = /^(`[^`'\s]+'|\$'[^'\s]*'|\$"[^"\s]*")[.,;:)]*$/.exec(run);
+    if (q) out.push([q[1], 'quoting']);
     // the underscores of "_foo_" and "__init__" belong to the name
     let core = run.replace(LEAD, (m) => (/_+$/.exec(m) || [''])[0]);
     core = core.replace(TRAIL, (m) => (/^_+/.exec(m) || [''])[0]);
@@ -113,6 +119,10 @@ function splitFences(text) {
 function extract(text) {
     const out = [];
     for (const run of text.split(/\s+/)) if (run) runItems(run, out);
+    // a list label that starts a line: "a. ", "b) ", "(c) ", "(2) ", "(iv) "
+    const labelRe = /^[ \t]*(\([a-z]\)|[a-z][.)]|\([0-9]{1,2}\)|\([ivx]{1,4}\))[ \t]+\S/gm;
+    let m;
+    while ((m = labelRe.exec(text)) !== null) out.push([m[1], 'label']);
     return out;
 }
 

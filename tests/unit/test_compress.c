@@ -45,6 +45,23 @@ static const struct {
      {"don't", "can't", "2nd", "3rd", "May", "2024", NULL}},
     {"Neither Paris nor London has a population of 10km\xC2\xB2 or 1e6; nobody measured it.",
      {"Neither", "Paris", "nor", "London", "10km", "nobody", NULL}},
+    /* GNU `quotes', shell $'...' quoting and a plural possessive keep their
+     * apostrophes; list labels keep their letter and brackets (bash NEWS) */
+    {"d. The `ulimit' builtin now handles $'...' and $\"...\" quoting of the users' files.",
+     {"`ulimit'", "$'...'", "$\"...\"", "users'", NULL}},
+    {"a. The bash malloc returns memory that is aligned on 16-byte boundaries.",
+     {"a. ", "16-byte", NULL}},
+    {"Two cases: (a) the file is missing, (b) it is empty; and (iv) the rest of the (2) list.",
+     {"(a) ", "(b) ", "(iv) ", "(2) ", NULL}},
+    {"Notes:\n b) the list goes on\n c) to the end.",
+     {"b) ", "c) ", NULL}},
+    /* not emphasis: the star of a C comment opener, an underscore in quotes
+     * (/usr/include/x86_64-linux-gnu/sys/types.h) */
+    {"/* These were defined by ISO C without the first `_'.  */", {"/*", "`_'", "*/", NULL}},
+    /* GNU quotes around a stop word, a glob, empty brackets; shell quoting
+     * with brackets inside (bash, groff, libc6, sed, shellcheck docs) */
+    {"Use `-TX*' and `gethostent()' for `A=()' in a `for' loop, or $'/[\\203]/]/p' and $\"(cmd)\" here.",
+     {"`-TX*'", "`gethostent()'", "`A=()'", "`for'", "$'/[\\203]/]/p'", "$\"(cmd)\"", NULL}},
 };
 
 static void test_guards_hold_at_every_level(void)
