@@ -479,8 +479,8 @@ static void compress_units(struct chat_job *j, int level)
     }
 }
 
-/* Appends a copy of x to the units; returns 0, or -1 (job marked) when
- * memory runs out. */
+/* Appends a copy of x to the units; returns TERSE_OK or TERSE_ENOMEM
+ * (also the job's status). */
 static int add_unit(struct chat_job *j, const struct unit *x)
 {
     if (j->n_units == j->cap_units) {
@@ -488,13 +488,13 @@ static int add_unit(struct chat_job *j, const struct unit *x)
         struct unit *p = realloc(j->u, cap * sizeof *p);
         if (!p) {
             status_fail(&j->status, TERSE_ENOMEM);
-            return -1;
+            return TERSE_ENOMEM;
         }
         j->u = p;
         j->cap_units = cap;
     }
     j->u[j->n_units++] = *x;
-    return 0;
+    return TERSE_OK;
 }
 
 /* ---- transcripts ------------------------------------------------------------ */

@@ -526,8 +526,8 @@ static int same_subject_at(const void *arg, size_t a, size_t b)
 
 /* Groups the entries that have the same subject: each gets the index of
  * the first one (`group`) and a link to the next one (`next`). A hash
- * table of the subjects seen, so a long list costs one pass. Returns 0, or
- * -1 when memory runs out. */
+ * table of the subjects seen, so a long list costs one pass. Returns
+ * TERSE_OK or TERSE_ENOMEM. */
 static int group_subjects(struct mem_job *j)
 {
     struct seen subjects;
@@ -535,7 +535,7 @@ static int group_subjects(struct mem_job *j)
     size_t *last = calloc(j->n_e + 1, sizeof *last);
     if (!last || seen_init(&subjects, j->n_e) != 0) {
         free(last);
-        return -1;
+        return TERSE_ENOMEM;
     }
     for (i = 0; i < j->n_e; i++) {
         struct entry *x = &j->e[i];
@@ -553,7 +553,7 @@ static int group_subjects(struct mem_job *j)
     }
     seen_free(&subjects);
     free(last);
-    return 0;
+    return TERSE_OK;
 }
 
 /* ---- output ------------------------------------------------------------------- */
@@ -851,10 +851,8 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
         for (i = 0; i < j.n_e; i++)
             if (!j.e[i].other && !j.e[i].removed)
                 find_subject(&j.e[i]);
-        if (group_subjects(&j) != 0) {
-            rc = TERSE_ENOMEM;
+        if ((rc = group_subjects(&j)) != TERSE_OK)
             goto done;
-        }
     }
     /* the output order: leaders by position (contradictions newest first) */
     j.order = malloc((j.n_e + 1) * sizeof *j.order);
