@@ -8,12 +8,16 @@
  * NFKC, is only checked for encode/count agreement). terse_count_cut: for
  * the whole text and for a prefix (its length from the second byte), the
  * place returned splits the text into two parts whose counts add up to
- * the whole's.
+ * the whole's. Counting by lines (tok_counter_keep, no flags): the kept
+ * text's count is the whole count, and the text with its lines in reverse
+ * order, counted by the same counter from the kept lines, counts what
+ * terse_count says.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/tokenize/tokenizer.h"
 #include "../tests/support/expect_decode.h"
 #include "terse.h"
 
@@ -61,6 +65,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 terse_count(t, text + p, len - p, flags, &c2) != TERSE_OK || c1 + c2 != count)
                 abort();
         }
+    }
+    if (!flags) {
+        struct tok_counter c;
+        char *rev = malloc(len + 1);
+        size_t kept = 0, rc = 0, want = 0, o = 0, e = len;
+        if (!rev)
+            return 0;
+        while (e > 0) { /* the lines (each with its '\n') from the last */
+            size_t b = e - 1;
+            while (b > 0 && text[b - 1] != '\n')
+                b--;
+            memcpy(rev + o, text + b, e - b);
+            o += e - b;
+            e = b;
+        }
+        tok_counter_init(&c, t);
+        if (tok_counter_keep(&c, text, len, &kept) != TERSE_OK || kept != count)
+            abort();
+        if (terse_count(t, rev, len, 0, &want) != TERSE_OK || tok_counter_count(&c, rev, len, &rc) != TERSE_OK ||
+            rc != want)
+            abort();
+        tok_counter_free(&c);
+        free(rev);
     }
     return 0;
 }

@@ -185,13 +185,16 @@ static char *normalize_input(const char *text, size_t len, size_t *out_len)
     utf8_repair((const unsigned char *)text, len, (unsigned char *)r);
     d = r;
     i = (rl >= 3 && memcmp(r, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-    for (; i < rl; i++) {
-        if (r[i] == '\r') {
+    while (i < rl) { /* from CR to CR: most text has none */
+        const char *cr = memchr(r + i, '\r', rl - i);
+        size_t e = cr ? (size_t)(cr - r) : rl;
+        if (o != i)
+            memmove(d + o, r + i, e - i);
+        o += e - i;
+        i = e;
+        if (i < rl) {
             d[o++] = '\n';
-            if (i + 1 < rl && r[i + 1] == '\n')
-                i++;
-        } else {
-            d[o++] = r[i];
+            i += i + 1 < rl && r[i + 1] == '\n' ? 2 : 1;
         }
     }
     d[o] = 0;
@@ -265,8 +268,9 @@ static size_t log_left_out(const char *s, size_t n)
  * level that does. Sets *done when out holds the output, *tokens its
  * tokens, *level the level applied and *dropped what balanced or max left
  * out; *escaped_log when a log that itself looked folded had to be
- * escaped. tokens_in is the input's count. Returns TERSE_OK (also when the
- * encoding does not apply) or TERSE_ENOMEM. */
+ * escaped. tokens_in is the count of text (LOG_TOKENS_UNKNOWN in a piece,
+ * which counts none). Returns TERSE_OK (also when the encoding does not
+ * apply) or TERSE_ENOMEM. */
 static int compress_lossless(struct job *j, const char *text, size_t len, int type, size_t tokens_in, int *level,
                              struct buf *out, size_t *tokens, size_t *dropped, int *done, int *escaped_log)
 {
@@ -312,12 +316,11 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
             out->len = 0;
             /* valid UTF-8 is folded as given, CRs and all, so that expanding
              * gives back every byte; invalid UTF-8 only after repair */
-            rc = raw ? log_fold(text, len, j->counter, L, out)
-                     : log_fold(j->doc, j->n, j->counter, L, out);
+            rc = raw ? log_fold(text, len, j->counter, tokens_in, L, out, tokens)
+                     : log_fold(j->doc, j->n, j->counter, LOG_TOKENS_UNKNOWN, L, out, tokens);
             /* a log that itself starts like a folded one had to be escaped,
              * which may cost tokens: given back as it is, it would unfold */
             if (rc == TERSE_OK) {
-                *tokens = count_tokens(j, out->p ? out->p : "", out->len);
                 if (!j->o->budget || *tokens <= j->o->budget) {
                     *done = 1;
                     *level = L;
@@ -353,8 +356,8 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
                  * either. (Not above safe: there errors stay verbatim.) */
                 struct buf lf = {0};
                 size_t lt;
-                rc = log_fold(s, n, j->counter, L, &lf);
-                if (rc == TERSE_OK && (lt = count_tokens(j, lf.p ? lf.p : "", lf.len)) < *tokens) {
+                rc = log_fold(s, n, j->counter, raw ? tokens_in : LOG_TOKENS_UNKNOWN, L, &lf, &lt);
+                if (rc == TERSE_OK && lt < *tokens) {
                     buf_free(out);
                     *out = lf;
                     *tokens = lt;
@@ -448,8 +451,8 @@ struct parent {
     int depth;
 };
 
-static int compress_input(const terse_ctx *ctx, const struct parent *parent, struct tok_counter *counter,
-                          const char *text, size_t len, terse_result *r);
+static int compress_input(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                          terse_result *r);
 static int budget_search(const terse_ctx *ctx, struct tok_counter *counter, const char *text, size_t len,
                          terse_result *r);
 
@@ -474,7 +477,7 @@ static int compress_piece(const struct pass_ctx *pc, int type, int level, const 
     c.o.query = NULL;
     c.o.query_len = 0;
     c.o.rewrite = NULL; /* the backend rewrites prose documents, not pieces */
-    rc = compress_input(&c, &p, NULL, s, n, &r);
+    rc = compress_input(&c, &p, s, n, &r);
     if (rc == TERSE_OK) {
         *out = r.text;
         *out_len = r.len;
@@ -514,7 +517,7 @@ static int compress_within(const terse_ctx *ctx, struct tok_counter *counter, si
     int tries, rc = TERSE_EBUDGET;
     for (tries = 0; tries < 8 && b > 0; tries++, b--) {
         c.o.budget = b;
-        rc = compress_input(&c, NULL, counter, text, len, r);
+        rc = compress_input(&c, NULL, text, len, r);
         if (rc != TERSE_OK)
             return rc;
         rc = sent_tokens(ctx, counter, r, &sent);
@@ -536,7 +539,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     struct tok_counter counter;
     int rc;
     if (!ctx || !ctx->o.budget)
-        return compress_input(ctx, NULL, NULL, text, len, r);
+        return compress_input(ctx, NULL, text, len, r);
     tok_counter_init(&counter, ctx->o.tokenizer);
     rc = budget_search(ctx, &counter, text, len, r);
     tok_counter_free(&counter);
@@ -544,8 +547,8 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
 }
 
 /* With a budget: compress_within, and when the budget cannot be met, the
- * smallest one that can (into r->min_tokens); every count through the
- * call's counter. */
+ * smallest one that can (into r->min_tokens); the search's own counts
+ * (the text with its line break) through counter. */
 static int budget_search(const terse_ctx *ctx, struct tok_counter *counter, const char *text, size_t len,
                          terse_result *r)
 {
@@ -591,14 +594,14 @@ static int budget_search(const terse_ctx *ctx, struct tok_counter *counter, cons
     return TERSE_EBUDGET;
 }
 
-static int compress_run(const terse_ctx *ctx, const struct parent *parent, struct tok_counter *counter,
-                        const char *text, size_t len, terse_result *r);
+static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                        terse_result *r);
 
 /* UTF-16 with a byte-order mark is compressed as the UTF-8 it encodes (its
  * NUL bytes would otherwise be text); everything else as given. (A piece
  * goes through here too, as it went through terse_compress.) */
-static int compress_input(const terse_ctx *ctx, const struct parent *parent, struct tok_counter *counter,
-                          const char *text, size_t len, terse_result *r)
+static int compress_input(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                          terse_result *r)
 {
     char *u8 = NULL;
     size_t u8_len = 0;
@@ -609,18 +612,18 @@ static int compress_input(const terse_ctx *ctx, const struct parent *parent, str
         return TERSE_ENOMEM;
     }
     if (conv == 0)
-        return compress_run(ctx, parent, counter, text, len, r);
-    rc = compress_run(ctx, parent, counter, u8, u8_len, r);
+        return compress_run(ctx, parent, text, len, r);
+    rc = compress_run(ctx, parent, u8, u8_len, r);
     free(u8);
     return rc;
 }
 
-static int compress_run(const terse_ctx *ctx, const struct parent *parent, struct tok_counter *counter,
-                        const char *text, size_t len, terse_result *r)
+static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
+                        terse_result *r)
 {
     struct job j;
     struct pass_ctx pc;
-    struct tok_counter own;
+    struct tok_counter counter;
     struct buf out = {0};
     size_t i, dropped = 0, min_tokens = 0, pass_segments = 0;
     int rc = TERSE_OK, type, level, tabular = 0, code_lang = CODE_NONE, escaped_log = 0;
@@ -635,15 +638,15 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, struc
         text = "";
     memset(&j, 0, sizeof j);
     j.tool_kind = -1;
-    tok_counter_init(&own, ctx->o.tokenizer);
-    j.counter = parent ? parent->counter : counter ? counter : &own;
+    tok_counter_init(&counter, ctx->o.tokenizer);
+    j.counter = parent ? parent->counter : &counter;
     j.o = &ctx->o;
     doc = normalize_input(text, len, &j.n);
-    j.env = parent ? parent->env : (j.own_env = prose_env_new());
-    if (!doc || !j.env) {
-        free(doc);
-        prose_env_free(j.own_env);
-        tok_counter_free(&own);
+    /* the prose word lists: made below, when a pass may need them (not for
+     * the lossless encodings, which are all most tool output takes) */
+    j.env = parent ? parent->env : NULL;
+    if (!doc) {
+        tok_counter_free(&counter);
         return TERSE_ENOMEM;
     }
     j.doc = doc;
@@ -652,12 +655,21 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, struc
     pc.env = j.env;
     pc.piece = compress_piece;
     pc.depth = parent ? parent->depth : 0;
-    r->tokens_in = parent ? 0 : count_tokens(&j, text, len); /* a piece: the caller counts */
+    if (!parent) {
+        /* the counter keeps the input's lines, which the encodings that
+         * write most lines as they were then count from memory; a piece
+         * counts nothing (its caller counts) */
+        size_t c = 0;
+        r->tokens_in = tok_counter_keep(&counter, text, len, &c) == TERSE_OK ? c : len;
+    }
     type = decide_type(&j, &code_lang);
     level = ctx->o.level;
     query_words(&j);
-    rc = compress_lossless(&j, text, len, type, r->tokens_in, &level, &out, &tab_tokens, &dropped, &tabular,
+    rc = compress_lossless(&j, text, len, type, parent ? LOG_TOKENS_UNKNOWN : r->tokens_in, &level, &out, &tab_tokens, &dropped, &tabular,
                            &escaped_log);
+    if (!tabular && rc == TERSE_OK && !j.env && !(j.env = j.own_env = prose_env_new()))
+        rc = TERSE_ENOMEM;
+    pc.env = j.env;
     if (!tabular && rc == TERSE_OK)
         rc = compress_by_type(&j, &pc, code_lang, &out, &type, &level, &dropped, &min_tokens, &pass_segments);
     if (rc != TERSE_OK)
@@ -715,6 +727,6 @@ done:
     free(j.lex_in);
     free(j.ptoks);
     json_doc_free(j.parsed);
-    tok_counter_free(&own);
+    tok_counter_free(&counter);
     return rc;
 }

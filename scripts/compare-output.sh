@@ -20,7 +20,10 @@
 #   - a fixed sample of the code corpora of tests/code/corpus.sh (every
 #     language with files on this machine, COMPARE_CODE_FILES per language),
 #     and tests/code/samples;
-#   - tests/fuzz-seeds, examples, docs/*.md, README.md.
+#   - tests/fuzz-seeds, examples, docs/*.md, README.md;
+#   - with COMPARE_EXTRA=DIR, every file under DIR (for example the tool
+#     output corpus of bench/tool_corpus.sh, which differs from machine to
+#     machine and from run to run, so is not made here).
 # Runs of each input, at every level (exact, safe, balanced, max):
 #   --json --stats; --stats --budget IN/3 (text, as a user reads it: the
 #   budget holds the line break the program adds); with a query for the input:
@@ -90,6 +93,7 @@ sample() {
     sample java /usr/lib /usr/share -xdev -name '*.java'
     find tests/code/samples tests/fuzz-seeds examples -type f | LC_ALL=C sort
     ls docs/*.md README.md
+    if [ -n "${COMPARE_EXTRA:-}" ]; then find -L "$COMPARE_EXTRA" -type f | LC_ALL=C sort; fi
 } > "$LIST"
 
 # COMPARE_SHARD=I/K: only inputs I, I+K, I+2K, ... of the list (1-based),

@@ -168,6 +168,19 @@ static int parse_string(struct parser *p, struct json_value *v)
     char *raw;
     for (;;) {
         unsigned c;
+        /* 8 bytes at a time while all are class 0 (ASCII from 0x20, not '"'
+         * or '\\'), then byte by byte */
+        while (i + 8 <= n) {
+            const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+            uint64_t w, q, b;
+            memcpy(&w, s + i, 8);
+            q = w ^ (ones * '"');
+            b = w ^ (ones * '\\');
+            if ((w & highs) || ((w - ones * 0x20) & ~w & highs) || ((q - ones) & ~q & highs) ||
+                ((b - ones) & ~b & highs))
+                break;
+            i += 8;
+        }
         while (i < n && !str_class[s[i]])
             i++;
         if (i >= n)
@@ -565,9 +578,25 @@ void json_write_string(const char *s, size_t n, struct buf *out)
     size_t i = 0, run = 0;
     buf_addc(out, '"');
     for (; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c;
         char esc[6];
         size_t el = 2;
+        /* 8 bytes at a time while none needs an escape (a byte below 0x20,
+         * '"' or '\\': the exact "has a byte less than" and "has a zero
+         * byte" word tests) */
+        while (i + 8 <= n) {
+            const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+            uint64_t w, q, b;
+            memcpy(&w, s + i, 8);
+            q = w ^ (ones * '"');
+            b = w ^ (ones * '\\');
+            if (((w - ones * 0x20) & ~w & highs) || ((q - ones) & ~q & highs) || ((b - ones) & ~b & highs))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
         buf_add(out, s + run, i - run);

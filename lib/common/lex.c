@@ -323,9 +323,10 @@ static size_t span_end(const unsigned char *s, size_t n, size_t i)
     size_t j;
     if (s[i] == '`') {
         size_t ticks = 0;
-        /* a GNU `quote': closed by an apostrophe that ends a word, on the
-         * same line, before any other backtick ("`A=()'", "`for'") */
-        for (j = i + 1; j < n && j < i + 200 && s[j] != '\n' && s[j] != '`'; j++)
+        /* a GNU `quote' of one run: closed by an apostrophe that ends a
+         * word, before any blank or backtick ("`A=()'", "`for'"); a space
+         * means a code span such as `f(x, 'a')` */
+        for (j = i + 1; j < n && j < i + 200 && !is_space(s[j]) && s[j] != '`'; j++)
             if (s[j] == '\'' && j > i + 1 && !is_space(s[j - 1]) &&
                 (j + 1 >= n || !(ch_class[s[j + 1]] & CH_WORD)))
                 return j + 1;

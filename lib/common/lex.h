@@ -75,26 +75,38 @@ static inline int lex_word_is(const char *s, size_t n, const char *lower)
     return 1;
 }
 
-/* 1 when the line s[0..n) starts with the C string p (exact bytes). */
+/* 1 when the line s[0..n) starts with the C string p (exact bytes). The
+ * first byte is compared before anything else: the detectors try dozens of
+ * heads on every line, and most fail there, without a strlen or a memcmp. */
 static inline int lex_starts(const char *s, size_t n, const char *p)
 {
-    size_t L = strlen(p);
+    size_t L;
+    if (!p[0])
+        return 1;
+    if (!n || s[0] != p[0])
+        return 0;
+    L = strlen(p);
     return n >= L && memcmp(s, p, L) == 0;
 }
 
 /* 1 when the line s[0..n) contains the C string p (exact bytes). */
 static inline int lex_contains(const char *s, size_t n, const char *p)
 {
-    size_t L = strlen(p);
-    const char *q = s, *end = s + n;
+    size_t L = strlen(p), k = 0;
+    const char *q, *lim;
     if (L == 0)
         return 1;
-    /* memchr finds the candidates: the detectors call this on every line */
-    while ((size_t)(end - q) >= L && (q = memchr(q, p[0], (size_t)(end - q) - L + 1)) != NULL) {
-        if (memcmp(q + 1, p + 1, L - 1) == 0)
+    if (n < L)
+        return 0;
+    /* memchr finds the candidates (the detectors call this on every line),
+     * by p's first byte that is not a space: spaces are everywhere, and a
+     * search for " ... " by its first byte would stop at every word */
+    while (k + 1 < L && p[k] == ' ')
+        k++;
+    /* a match at m (0 <= m <= n - L) has that byte at m + k */
+    for (q = s + k, lim = s + (n - L) + k + 1; q < lim && (q = memchr(q, p[k], (size_t)(lim - q))) != NULL; q++)
+        if (memcmp(q - k, p, L) == 0)
             return 1;
-        q++;
-    }
     return 0;
 }
 

@@ -56,8 +56,6 @@ static int code_line(const char *s, size_t n)
                                 lex_starts(s, n, "except")));
 }
 
-static int tool_line(const char *s, size_t n);
-
 static int digits(const char *s, size_t k)
 {
     size_t i;
@@ -83,10 +81,10 @@ static int stamp_near_start(const char *s, size_t n)
     return 0;
 }
 
-/* A line that starts with a date, a time or a bracketed level, has a date
- * and time near its start (stamp_near_start), or is a line of a tool's
- * output (tool_line). */
-static int log_line(const char *s, size_t n)
+/* A line that starts with a date, a time or a bracketed level, or has a
+ * date and time near its start (stamp_near_start). A line of a log is this
+ * or a line of a tool's output (tool_line). */
+static int stamp_line(const char *s, size_t n)
 {
     if (n >= 10 && s[0] >= '0' && s[0] <= '9' && s[4] == '-' && s[7] == '-')
         return 1; /* 2024-01-02 */
@@ -99,7 +97,29 @@ static int log_line(const char *s, size_t n)
         lex_starts(s, n, "[DEBUG") || lex_starts(s, n, "INFO ") || lex_starts(s, n, "WARN") ||
          lex_starts(s, n, "ERROR ") || lex_starts(s, n, "DEBUG ")))
         return 1;
-    return stamp_near_start(s, n) || tool_line(s, n);
+    return stamp_near_start(s, n);
+}
+
+/* Whether s[0..n) has a compiler's ": error: ", ": warning: " or ": note: ",
+ * or a test runner's " ... ok" or " ... FAILED": one scan for the colons and
+ * one for the dots (this runs on every line of every input). */
+static int diagnostic_or_verdict(const char *s, size_t n)
+{
+    const char *q = s, *end = s + n;
+    while (q < end && (q = memchr(q, ':', (size_t)(end - q))) != NULL) {
+        size_t r = (size_t)(end - q);
+        if ((r >= 9 && memcmp(q, ": error: ", 9) == 0) || (r >= 11 && memcmp(q, ": warning: ", 11) == 0) ||
+            (r >= 8 && memcmp(q, ": note: ", 8) == 0))
+            return 1;
+        q++;
+    }
+    for (q = s; q < end && (q = memchr(q, '.', (size_t)(end - q))) != NULL; q++) {
+        size_t r = (size_t)(end - q);
+        if (q > s && q[-1] == ' ' && r >= 4 && memcmp(q, "... ", 4) == 0 &&
+            ((r >= 6 && q[4] == 'o' && q[5] == 'k') || (r >= 10 && memcmp(q + 4, "FAILED", 6) == 0)))
+            return 1;
+    }
+    return 0;
 }
 
 
@@ -119,8 +139,7 @@ static int tool_line(const char *s, size_t n)
             return 1;
     if (n >= 3 && s[0] == '#' && s[1] >= '0' && s[1] <= '9')
         return 1; /* libFuzzer: #1024  pulse  cov: ... */
-    return lex_contains(s, n, ": error: ") || lex_contains(s, n, ": warning: ") ||
-           lex_contains(s, n, ": note: ") || lex_contains(s, n, " ... ok") || lex_contains(s, n, " ... FAILED");
+    return diagnostic_or_verdict(s, n);
 }
 
 int detect_type(const char *s, size_t n)
@@ -184,10 +203,13 @@ int detect_type_tool(const char *s, size_t n, struct json_doc **parsed, int *kin
             fenced = !fenced;
             lines += 3;
         } else if (L > 0 && !fenced) {
+            /* a log line is stamped or a tool's line; stamped lines count
+             * when they are not a tool's */
+            int stamp = stamp_line(s + i, L), tl = tool_line(s + i, L);
             lines++;
             code += (size_t)code_line(s + i, L);
-            logs += (size_t)log_line(s + i, L);
-            stamped += log_line(s + i, L) && !tool_line(s + i, L);
+            logs += (size_t)(stamp || tl);
+            stamped += (size_t)(stamp && !tl);
         }
         i = e + 1;
     }

@@ -14,37 +14,39 @@ const char *tool_kind_name(int kind)
     return kind > 0 && kind < TOOL_KIND_COUNT ? kind_names[kind] : NULL;
 }
 
+/* These two run on every line of every input (detection, then the pass):
+ * memchr finds the few bytes that decide, instead of a test per byte. */
 int tool_hit_line(const char *s, size_t n, size_t *plen)
 {
-    size_t i;
-    for (i = 0; i < n && s[i] != ':'; i++)
-        if (s[i] == ' ' || s[i] == '\t')
-            return 0;
-    if (i == 0 || i + 1 >= n || s[i + 1] < '0' || s[i + 1] > '9')
+    const char *colon = memchr(s, ':', n);
+    size_t i = colon ? (size_t)(colon - s) : n;
+    if (i == 0 || i + 1 >= n || s[i + 1] < '0' || s[i + 1] > '9' || memchr(s, ' ', i) || memchr(s, '\t', i))
         return 0;
     if (plen)
         *plen = i + 1;
     return 1;
 }
 
+/* Whether s[0..n) has byte c followed by byte d. */
+static int has_pair(const char *s, size_t n, char c, char d)
+{
+    const char *q = s, *end = s + n;
+    while (q + 1 < end && (q = memchr(q, c, (size_t)(end - 1 - q))) != NULL) {
+        if (q[1] == d)
+            return 1;
+        q++;
+    }
+    return 0;
+}
+
 int tool_path_line(const char *s, size_t n)
 {
-    size_t i;
-    int mark = 0, space = 0;
-    if (n == 0 || n > 4096 || s[0] == ' ' || s[0] == '~' || s[0] == '#' || s[0] == '-')
+    if (n == 0 || n > 4096 || s[0] == ' ' || s[0] == '~' || s[0] == '#' || s[0] == '-' || memchr(s, '\t', n) ||
+        memchr(s, '\r', n) || has_pair(s, n, ':', ' ') || has_pair(s, n, ' ', ' '))
         return 0;
-    for (i = 0; i < n; i++) {
-        if (s[i] == '\t' || s[i] == '\r' || (s[i] == ':' && i + 1 < n && s[i + 1] == ' '))
-            return 0;
-        if (s[i] == ' ' && i + 1 < n && s[i + 1] == ' ')
-            return 0;
-        if (s[i] == '/' || s[i] == '.')
-            mark = 1;
-        space |= s[i] == ' ';
-    }
-    if (space)
+    if (memchr(s, ' ', n))
         return s[0] == '/' || lex_starts(s, n, "./");
-    return mark || n < 64;
+    return memchr(s, '/', n) || memchr(s, '.', n) || n < 64;
 }
 
 /* Returns 1 if s[0..n) contains w (lower-case ASCII) in any case, at the

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tokenize/tokenizer.h" /* tok_counter_count */
+#include "../tokenize/tokenizer.h"
 #include "levels.h" /* level_get */
 
 /* Lines with more fields than this are never templated. */
@@ -457,12 +457,13 @@ static int fold_lines(const struct line *lines, size_t a, size_t b, struct tok_c
     return out->oom ? -1 : 0;
 }
 
-int log_fold(const char *s, size_t n, struct tok_counter *tok, int level, struct buf *out)
+int log_fold(const char *s, size_t n, struct tok_counter *tok, size_t in_tokens, int level, struct buf *out,
+             size_t *out_tokens)
 {
     struct line *lines;
     struct buf body = {0};
     unsigned char *keep = NULL;
-    size_t nl = 0, cap = 64, i, folds = 0, start = out->len;
+    size_t nl = 0, cap = 64, i, folds = 0, start = out->len, ft = LOG_TOKENS_UNKNOWN;
     int eol = n > 0 && s[n - 1] == '\n', any_important = 0;
     lines = calloc(cap, sizeof(*lines));
     if (!lines)
@@ -529,11 +530,16 @@ int log_fold(const char *s, size_t n, struct tok_counter *tok, int level, struct
     buf_add(out, body.p, body.len);
     /* the folded form only when it is smaller, or when the log itself
      * starts like a folded one (then it must be escaped) */
-    if (!log_is_folded(s, n) &&
-        (folds == 0 || ntok(tok, out->p + start, out->len - start) >= ntok(tok, s, n))) {
+    if (log_is_folded(s, n)) {
+        ft = LOG_TOKENS_UNKNOWN; /* kept folded whatever it costs */
+    } else if (folds == 0 || (ft = ntok(tok, out->p + start, out->len - start)) >=
+                                 (in_tokens != LOG_TOKENS_UNKNOWN ? in_tokens : ntok(tok, s, n))) {
         out->len = start;
         buf_add(out, s, n);
+        ft = in_tokens;
     }
+    if (out_tokens)
+        *out_tokens = ft != LOG_TOKENS_UNKNOWN ? ft : ntok(tok, out->p + start, out->len - start);
     free(lines);
     free(keep);
     buf_free(&body);

@@ -27,19 +27,35 @@
 #include "../common/buf.h"
 #include "terse.h"
 
-struct tok_counter;
-
 #define LOG_HEAD                                                                           \
     "~log folded: \"~N T\" = next N lines fill T's {} in order ({+}: +/- the previous row; {*}: " \
     "the rest of the line); " \
     "\"~xN\" = line above N times, \"~xN/K\" = K lines above\n"
 
+struct tok_counter;
+
+/* log_fold's in_tokens when the caller has not counted s. */
+#define LOG_TOKENS_UNKNOWN ((size_t)-1)
+
 /* Appends the folded form of the log s[0..n) to out, or s unchanged when
- * folding saves no tokens, counted by the call's counter tok, (nothing starts with LOG_HEAD then, and
- * the text is its own encoding). level TERSE_LEVEL_MAX also leaves out
- * the lines far from errors and warnings, with ~-N markers (not lossless).
- * Returns TERSE_OK or TERSE_ENOMEM. */
-int log_fold(const char *s, size_t n, struct tok_counter *tok, int level, struct buf *out);
+ * folding saves no tokens on counter's tokenizer (nothing starts with
+ * LOG_HEAD then, and the text is its own encoding). level TERSE_LEVEL_MAX
+ * also leaves out the lines far from errors and warnings, with ~-N markers
+ * (not lossless). Tokens are counted with counter (whose piece cache the
+ * caller's earlier counts have warmed); in_tokens is the count of s when
+ * the caller has it (the pipeline counted its input), else
+ * LOG_TOKENS_UNKNOWN. *out_tokens, when out_tokens is not NULL, gets the
+ * tokens of what was appended, so that the caller need not count it again.
+ * Returns TERSE_OK or TERSE_ENOMEM.
+ *
+ *     struct tok_counter c;
+ *     size_t t;
+ *     tok_counter_init(&c, terse_tokenizer_find("o200k"));
+ *     log_fold(s, n, &c, LOG_TOKENS_UNKNOWN, TERSE_LEVEL_SAFE, &out, &t);
+ *     tok_counter_free(&c);
+ */
+int log_fold(const char *s, size_t n, struct tok_counter *counter, size_t in_tokens, int level, struct buf *out,
+             size_t *out_tokens);
 
 /* Appends the log that the folded text s[0..n) encodes to out (a text
  * without LOG_HEAD is copied unchanged). Returns 0, or -1 with a one-line

@@ -771,8 +771,13 @@ static size_t split_lines(const char *s, size_t n, struct line **lines)
 {
     size_t i, m = 0, cap = 1;
     struct line *L;
-    for (i = 0; i < n; i++)
-        cap += s[i] == '\n';
+    for (i = 0; i < n; i++) { /* memchr: this runs over every input */
+        const char *nl = memchr(s + i, '\n', n - i);
+        if (!nl)
+            break;
+        cap++;
+        i = (size_t)(nl - s);
+    }
     L = malloc(cap * sizeof *L);
     if (!L)
         return (size_t)-1;

@@ -207,11 +207,146 @@ static int nfkc(const unsigned char **s, size_t *n, utf8proc_uint8_t **owned)
     return TERSE_OK;
 }
 
+/* ---- counting by lines (tok_counter_keep) ------------------------------- */
+
+/* A line of a kept text and its count. */
+struct tok_span {
+    uint64_t hash;
+    const unsigned char *p;
+    uint32_t len, count;
+};
+
+#define SPAN_MIN 8         /* shorter lines are tokenized: a lookup saves little */
+#define SPANS_MAX (1 << 18) /* slots at most (6 MB); half of them filled */
+
+static int visible(unsigned char c)
+{
+    return c >= 0x21 && c <= 0x7e;
+}
+
+static int alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* The end of the line of s[0..n) that starts at i: the first place p > i
+ * where the count may be cut, or n. A place is after a run of line feeds
+ * that follows a visible ASCII character c, before a visible ASCII
+ * character (a '/' only when c is a letter or a digit), or before blanks
+ * (spaces, tabs) that a visible ASCII character follows. Why the count
+ * splits there on o200k and cl100k (the caller checks that it is one of
+ * them, without added tokens): a piece of their pre-tokenizer that holds
+ * a line feed is white space ("\s*[\r\n]+", whose greedy white space
+ * ends at the last line feed of the run when no line feed follows the
+ * blanks) or punctuation followed by line feeds (" ?[^\s\p{L}\p{N}]+[\r\n/]*",
+ * which stops at anything but CR, LF and, on o200k, '/'; after a letter
+ * or a digit the line feeds are no such piece); no other piece starts
+ * with a line feed or takes one after a letter or a digit. So a piece
+ * ends at p whatever follows, the regexes look at no text before where a
+ * piece starts, and the BPE merges only inside pieces: the tokens of
+ * s[i..p) alone are the tokens it has in s. (terse_count_cut's places are
+ * a subset of these.) tests/unit/test_tokenizer.c compares the sums with
+ * whole counts. */
+static size_t tok_line_end(const unsigned char *s, size_t n, size_t i)
+{
+    while (i < n) {
+        const unsigned char *nl = memchr(s + i, '\n', n - i);
+        size_t q, p, r;
+        unsigned char c, d;
+        if (!nl)
+            return n;
+        q = (size_t)(nl - s);
+        for (p = q + 1; p < n && s[p] == '\n'; p++)
+            ;
+        i = p;
+        if (p >= n || q == 0 || !visible(c = s[q - 1]))
+            continue;
+        d = s[p];
+        if (visible(d)) {
+            if (d != '/' || alnum(c))
+                return p;
+            continue;
+        }
+        if (d != ' ' && d != '\t')
+            continue;
+        for (r = p + 1; r < n && (s[r] == ' ' || s[r] == '\t'); r++)
+            ;
+        if (r < n && visible(s[r]))
+            return p;
+    }
+    return n;
+}
+
+/* Whether counts of t may be split by lines (tok_line_end). */
+static int lines_apply(const terse_tokenizer *t, const struct vocab *v)
+{
+    return t->engine == ENGINE_BYTE_BPE && (t->pretok == PRETOK_O200K || t->pretok == PRETOK_CL100K) && !t->nfkc &&
+           v->h->n_added == 0;
+}
+
+/* The kept line equal to p[0..L) with hash h, or NULL. */
+static const struct tok_span *span_find(const struct tok_counter *c, uint64_t h, const unsigned char *p, size_t L)
+{
+    size_t i;
+    for (i = (size_t)h & c->spans_mask; c->spans[i].p; i = (i + 1) & c->spans_mask)
+        if (c->spans[i].hash == h && c->spans[i].len == L && memcmp(c->spans[i].p, p, L) == 0)
+            return &c->spans[i];
+    return NULL;
+}
+
+static void span_add(struct tok_counter *c, uint64_t h, const unsigned char *p, size_t L, size_t count)
+{
+    size_t i;
+    if ((c->n_spans + 1) * 2 > c->spans_mask + 1 || count > UINT32_MAX)
+        return; /* full: the rest is tokenized */
+    for (i = (size_t)h & c->spans_mask; c->spans[i].p; i = (i + 1) & c->spans_mask)
+        ;
+    c->spans[i].hash = h;
+    c->spans[i].p = p;
+    c->spans[i].len = (uint32_t)L;
+    c->spans[i].count = (uint32_t)count;
+    c->n_spans++;
+}
+
+/* Counts s[0..n) line by line into k (which only counts): each line found
+ * among the kept ones adds its count; the others are tokenized, runs of
+ * them at once, or (keep) one by one and kept. */
+static int count_by_lines(const terse_tokenizer *t, const struct vocab *v, const unsigned char *s, size_t n,
+                          struct tok_sink *k, struct tok_scratch *sc, struct tok_counter *c, int keep)
+{
+    size_t a = 0, todo = 0; /* s[todo..a) is yet to be tokenized */
+    int rc;
+    while (a < n) {
+        size_t p = tok_line_end(s, n, a), L = p - a;
+        if (L >= SPAN_MIN && L <= UINT32_MAX) {
+            uint64_t h = hash_bytes(s + a, L);
+            const struct tok_span *e = span_find(c, h, s + a, L);
+            if (e || keep) {
+                size_t before;
+                if ((rc = encode_ordinary(t, v, s + todo, a - todo, k, sc)) != TERSE_OK)
+                    return rc;
+                before = k->n;
+                if (e)
+                    k->n += e->count;
+                else if ((rc = encode_ordinary(t, v, s + a, L, k, sc)) != TERSE_OK)
+                    return rc;
+                else
+                    span_add(c, h, s + a, L, k->n - before);
+                todo = p;
+            }
+        }
+        a = p;
+    }
+    return encode_ordinary(t, v, s + todo, n - todo, k, sc);
+}
+
 /* Tokenizes text into sink k. shared, when not NULL, is scratch memory and a
  * piece cache kept by the caller across calls (tok_counter); else the call
- * makes and frees its own. */
+ * makes and frees its own. lc, when not NULL, is the counter whose kept
+ * lines a count (k only counts) may use, and with keep, add text's lines
+ * to (tok_counter_keep). */
 static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned flags,
-               struct tok_sink *k, struct tok_scratch *shared)
+               struct tok_sink *k, struct tok_scratch *shared, struct tok_counter *lc, int keep)
 {
     struct vocab v;
     struct tok_scratch own = {NULL, 0, NULL, 0}, *sc = shared ? shared : &own;
@@ -241,7 +376,11 @@ static int run(const terse_tokenizer *t, const char *text, size_t len, unsigned 
             goto out;
     }
     if (v.h->n_added == 0 && !allow) {
-        rc = encode_ordinary(t, &v, s, n, k, sc);
+        if (lc && lc->spans && !k->store && lines_apply(t, &v))
+            /* kept only when the lines are the caller's text, not a repair */
+            rc = count_by_lines(t, &v, s, n, k, sc, lc, keep && s == (const unsigned char *)text);
+        else
+            rc = encode_ordinary(t, &v, s, n, k, sc);
         goto out;
     }
     for (i = seg = 0; i < n;) {
@@ -275,7 +414,7 @@ int terse_count(const terse_tokenizer *t, const char *text, size_t len, unsigned
     int rc;
     if (!count)
         return TERSE_EINVAL;
-    rc = run(t, text, len, flags, &k, NULL);
+    rc = run(t, text, len, flags, &k, NULL, NULL, 0);
     *count = rc == TERSE_OK ? k.n : 0;
     return rc;
 }
@@ -289,7 +428,31 @@ void tok_counter_init(struct tok_counter *c, const terse_tokenizer *t)
 int tok_counter_count(struct tok_counter *c, const char *text, size_t len, size_t *count)
 {
     struct tok_sink k = {NULL, 0, 0, 0, 0};
-    int rc = run(c->t, text, len, 0, &k, &c->sc);
+    int rc = run(c->t, text, len, 0, &k, &c->sc, c, 0);
+    *count = rc == TERSE_OK ? k.n : 0;
+    return rc;
+}
+
+int tok_counter_keep(struct tok_counter *c, const char *text, size_t len, size_t *count)
+{
+    struct tok_sink k = {NULL, 0, 0, 0, 0};
+    struct vocab v;
+    int rc;
+    if (!c->t)
+        return TERSE_EINVAL;
+    vocab_open(&v, c->t->blob);
+    if (!c->spans && len >= 2 * SPAN_MIN && lines_apply(c->t, &v)) {
+        /* a slot per 16 bytes (a line is 40 on average), at most half full */
+        size_t slots = 64;
+        while (slots < SPANS_MAX && slots * 16 < len)
+            slots *= 2;
+        c->spans = calloc(slots, sizeof *c->spans);
+        if (!c->spans)
+            return TERSE_ENOMEM;
+        c->spans_mask = slots - 1;
+        c->n_spans = 0;
+    }
+    rc = run(c->t, text, len, 0, &k, &c->sc, c, 1);
     *count = rc == TERSE_OK ? k.n : 0;
     return rc;
 }
@@ -297,6 +460,9 @@ int tok_counter_count(struct tok_counter *c, const char *text, size_t len, size_
 void tok_counter_free(struct tok_counter *c)
 {
     scratch_free(&c->sc);
+    free(c->spans);
+    c->spans = NULL;
+    c->n_spans = 0;
 }
 
 int terse_encode(const terse_tokenizer *t, const char *text, size_t len, unsigned flags,
@@ -308,7 +474,7 @@ int terse_encode(const terse_tokenizer *t, const char *text, size_t len, unsigne
         return TERSE_EINVAL;
     *ids = NULL;
     *n_ids = 0;
-    rc = run(t, text, len, flags, &k, NULL);
+    rc = run(t, text, len, flags, &k, NULL, NULL, 0);
     if (rc != TERSE_OK) {
         free(k.ids);
         return rc;

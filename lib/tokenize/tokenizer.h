@@ -117,13 +117,25 @@ void piece_cache_put(struct tok_scratch *s, uint64_t hash, const unsigned char *
  *     tok_counter_count(&c, out, out_len, &n_out);
  *     tok_counter_free(&c);
  */
+struct tok_span; /* a counted line of a kept text (tokenizer.c) */
 struct tok_counter {
     const struct terse_tokenizer *t;
     struct tok_scratch sc;
+    struct tok_span *spans; /* open addressing; NULL until a text is kept */
+    size_t spans_mask, n_spans;
 };
 void tok_counter_init(struct tok_counter *c, const struct terse_tokenizer *t);
 /* Counts like terse_count without flags; same return values. */
 int tok_counter_count(struct tok_counter *c, const char *text, size_t len, size_t *count);
+/* Counts like tok_counter_count, and remembers the count of each line of
+ * text (on o200k and cl100k), so that later counts of texts that repeat
+ * whole lines of it (an encoding that writes most lines as they were)
+ * take those lines' counts from here instead of tokenizing them again.
+ * The "lines" are the stretches between places where a count may be cut
+ * (after a line feed; see tok_line_end in tokenizer.c), so the sum is
+ * exact. text is not copied: it must stay unchanged until
+ * tok_counter_free. */
+int tok_counter_keep(struct tok_counter *c, const char *text, size_t len, size_t *count);
 void tok_counter_free(struct tok_counter *c);
 
 void *scratch_get(struct tok_scratch *s, size_t bytes);

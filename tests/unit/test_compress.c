@@ -62,6 +62,9 @@ static const struct {
      * with brackets inside (bash, groff, libc6, sed, shellcheck docs) */
     {"Use `-TX*' and `gethostent()' for `A=()' in a `for' loop, or $'/[\\203]/]/p' and $\"(cmd)\" here.",
      {"`-TX*'", "`gethostent()'", "`A=()'", "`for'", "$'/[\\203]/]/p'", "$\"(cmd)\"", NULL}},
+    /* a code span with a quoted argument is not a GNU quote (docs/tokenizers.md) */
+    {"It calls `encode(text, 'all')` and stops, so on text\nthat has them the two differ.",
+     {"`encode(text, 'all')`", NULL}},
 };
 
 static void test_guards_hold_at_every_level(void)

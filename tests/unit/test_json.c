@@ -187,7 +187,76 @@ static void test_json_write_string(void)
     buf_free(&b);
 }
 
+/* json_write_string (which passes over 8 bytes at a time while none needs
+ * an escape) against a byte-by-byte escaper, on every string of up to 10
+ * bytes made of 8-byte-or-longer runs of one plain byte and one byte of
+ * each kind that matters, at every offset; and the reader (which also
+ * passes over 8 bytes at a time) on what was written and on the raw
+ * bytes between quotes. */
+static void test_json_write_string_words(void)
+{
+    static const char kinds[] = {'a', '"', '\\', '\n', 0x01, 0x1f, 0x20, 0x7f, (char)0x80, (char)0xe9, '/', 0};
+    static const char hexd[] = "0123456789abcdef";
+    size_t len, at, k, bad = 0;
+    for (len = 0; len <= 20; len++)
+        for (at = 0; at <= len; at++)
+            for (k = 0; k < sizeof kinds; k++) {
+                char s[24];
+                struct buf got = {0}, want = {0};
+                size_t i;
+                memset(s, 'x', sizeof s);
+                if (at < len)
+                    s[at] = kinds[k];
+                if (len > 12 && k % 3 == 0)
+                    s[len - 1] = '"'; /* a second one, near the end */
+                json_write_string(s, len, &got);
+                buf_addc(&want, '"');
+                for (i = 0; i < len; i++) {
+                    unsigned char c = (unsigned char)s[i];
+                    char e[6] = {'\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15]};
+                    if (c == '"' || c == '\\')
+                        buf_addc(&want, '\\'), buf_addc(&want, (char)c);
+                    else if (c == '\n')
+                        buf_add(&want, "\\n", 2);
+                    else if (c < 0x20)
+                        buf_add(&want, e, 6);
+                    else
+                        buf_addc(&want, (char)c);
+                }
+                buf_addc(&want, '"');
+                bad += got.len != want.len || memcmp(got.p, want.p, got.len) != 0;
+                {
+                    /* parsed back (the reader also goes word by word): the
+                     * same string, or an error for a lone byte >= 0x80; the
+                     * raw string between quotes fails on control bytes and
+                     * inner quotes, else reads as itself */
+                    struct json_doc *d = json_parse(got.p, got.len, NULL);
+                    int valid = 1;
+                    struct buf raw = {0};
+                    const struct json_value *v = d ? json_root(d) : NULL;
+                    for (i = 0; i < len; i++)
+                        valid &= (unsigned char)s[i] < 0x80;
+                    bad += !d != !valid;
+                    bad += v && (v->kind != JSON_STRING || v->str_len != len || memcmp(v->str, s, len) != 0);
+                    json_doc_free(d);
+                    buf_addc(&raw, '"');
+                    buf_add(&raw, s, len);
+                    buf_addc(&raw, '"');
+                    d = json_parse(raw.p, raw.len, NULL);
+                    for (i = 0; i < len && valid; i++)
+                        valid = (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\';
+                    bad += !d != !valid;
+                    json_doc_free(d);
+                    buf_free(&raw);
+                }
+                buf_free(&got);
+                buf_free(&want);
+            }
+    CHECK(bad == 0);
+}
+
 const struct test_case json_tests[] = {
+    {"json: strings are written with the escapes they need, word by word", test_json_write_string_words},
     {"json: numbers, escapes, key order and duplicates kept", test_json_lossless},
     {"json: lone surrogate escapes are not U+FFFD", test_json_lone_surrogates},
     {"json: decoded strings, surrogates, NUL", test_json_decoded_strings},

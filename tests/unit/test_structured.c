@@ -88,16 +88,25 @@ static void test_tabular_decode(void)
     CHECK(decodes_to("a: b\nc", NULL, "expected ':'"));
 }
 
-/* Folds s at level, checks that it unfolds to s (when lossless), and
- * returns the folded text (caller frees). */
+/* Folds s at level, checks that it unfolds to s (when lossless) and that
+ * the tokens log_fold reports are the folded text's, with and without the
+ * input's count given, and returns the folded text (caller frees). */
 static char *fold(const char *s, int level)
 {
-    struct buf f = {0}, b = {0};
+    const terse_tokenizer *t = terse_tokenizer_find("o200k");
+    struct buf f = {0}, b = {0}, g = {0};
+    struct tok_counter c;
     char err[128];
-    struct tok_counter ctr;
-    tok_counter_init(&ctr, terse_tokenizer_find("o200k"));
-    log_fold(s, strlen(s), &ctr, level, &f);
-    tok_counter_free(&ctr);
+    size_t in = 0, got = 0, got2 = 0, real = 0;
+    CHECK(terse_count(t, s, strlen(s), 0, &in) == TERSE_OK);
+    tok_counter_init(&c, t);
+    CHECK(log_fold(s, strlen(s), &c, LOG_TOKENS_UNKNOWN, level, &f, &got) == TERSE_OK);
+    CHECK(log_fold(s, strlen(s), &c, in, level, &g, &got2) == TERSE_OK);
+    tok_counter_free(&c);
+    CHECK(terse_count(t, f.p ? f.p : "", f.len, 0, &real) == TERSE_OK);
+    CHECK(got == real && got2 == real);
+    CHECK(g.len == f.len && (!f.len || memcmp(g.p, f.p, f.len) == 0));
+    buf_free(&g);
     buf_addc(&f, 0);
     f.len--;
     if (level == TERSE_LEVEL_SAFE) {

@@ -307,6 +307,78 @@ static void test_counter_reuse(void)
     buf_free(&big);
 }
 
+/* tok_counter_keep: a kept text's count is the whole text's, and a later
+ * text made of its lines (with other text between them, as an encoding
+ * writes them) counts exactly what terse_count says, on every tokenizer,
+ * for random texts of the pieces where the pre-tokenizers' rules meet:
+ * line feeds after letters, digits, punctuation and blanks; blanks, '/'
+ * and CRs after line feeds; blank lines; non-ASCII letters and white
+ * space (U+00A0, U+2028, U+3000); invalid UTF-8. */
+static void test_counter_lines(void)
+{
+    static const char *const parts[] = {
+        "a", "Zed", "word", "12", "3456", "/", "//", "./x", "/usr/lib", " ", "  ", "\t", ".", ":", "-", "+", "'s",
+        "x's", "\xC3\xA9t\xC3\xA9", "\xC2\xA0", "\xE2\x80\xA8", "\xE3\x80\x80", "\r", "\n", "\n", "\n", "\n\n",
+        " \n", "\t\n", "x/\n", ";\n", "\n/", "\n ", "\n  /", "\n\t", "\n+", "\n-", "\n@", "\n ~", "(", "\r\n",
+        "\xE6\x97\xA5", ")\n", "!!", "  -rw-r--r--  1 root root 12 Jan 01 a.txt\n", "diff --git a/x b/x\n",
+    };
+    const size_t np = sizeof parts / sizeof parts[0];
+    unsigned long long r = 88172645463325252ull;
+    size_t k, round, kept = 0, checked = 0;
+    for (k = 0; terse_tokenizer_at(k); k++) {
+        const terse_tokenizer *t = terse_tokenizer_at(k);
+        for (round = 0; round < 300; round++) {
+            struct buf a = {0}, b = {0};
+            struct tok_counter c;
+            size_t i, whole = 0, got = 1, nlines = 0, starts[400] = {0};
+            for (i = 0; i < 120; i++) {
+                r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+                buf_adds(&a, parts[r % np]);
+                if (round % 10 == 9 && i == 60)
+                    buf_adds(&a, "\xFF"); /* repaired: nothing kept, lines looked up */
+            }
+            /* b: lines of a (each from after a line feed to its next one),
+             * in a random order, and parts between some of them */
+            for (i = 0; i < a.len && nlines < 400; i++)
+                if (i == 0 || a.p[i - 1] == '\n')
+                    starts[nlines++] = i;
+            for (i = 0; i < 60 && nlines; i++) {
+                size_t at, e;
+                r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+                at = starts[r % nlines];
+                for (e = at; e < a.len && a.p[e] != '\n'; e++)
+                    ;
+                while (e < a.len && a.p[e] == '\n')
+                    e++;
+                buf_add(&b, a.p + at, e - at);
+                if (r >> 40 & 1)
+                    buf_adds(&b, parts[(r >> 20) % np]);
+            }
+            CHECK(!a.oom && !b.oom);
+            tok_counter_init(&c, t);
+            CHECK(terse_count(t, a.p, a.len, 0, &whole) == TERSE_OK);
+            CHECK(tok_counter_keep(&c, a.p, a.len, &got) == TERSE_OK);
+            if (got != whole) {
+                CHECK(!"a kept text's count differs");
+                printf("#   %s: %zu, whole %zu: %.*s\n", terse_tokenizer_name(t), got, whole, (int)a.len, a.p);
+            }
+            kept += c.n_spans;
+            CHECK(terse_count(t, b.p ? b.p : "", b.len, 0, &whole) == TERSE_OK);
+            CHECK(tok_counter_count(&c, b.p ? b.p : "", b.len, &got) == TERSE_OK);
+            if (got != whole) {
+                CHECK(!"a text of kept lines counts differently");
+                printf("#   %s: %zu, whole %zu: %.*s\n", terse_tokenizer_name(t), got, whole, (int)b.len, b.p);
+            }
+            checked++;
+            tok_counter_free(&c);
+            buf_free(&a);
+            buf_free(&b);
+        }
+    }
+    CHECK(checked > 1000 && kept > 2000); /* lines were kept and reused, not only refused */
+    printf("#   %zu texts, %zu lines kept\n", checked, kept);
+}
+
 /* terse_count_cut: for every length L of a prefix (so a block read may end
  * anywhere: inside a multi-byte character, a run of white space, a special
  * token), the cut p it gives splits the text into two parts whose counts
@@ -384,5 +456,6 @@ const struct test_case tokenizer_tests[] = {
     {"tokenizer: claude reads NFKC", test_claude_nfkc},
     {"tokenizer: a counter's cache serves later texts exactly", test_counter_reuse},
     {"tokenizer: counting in pieces cut by terse_count_cut gives the whole count", test_count_cut},
+    {"tokenizer: a counter's kept lines count later texts exactly", test_counter_lines},
     {NULL, NULL},
 };

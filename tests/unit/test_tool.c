@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/common/lex.h"
 #include "../../lib/detect/detect.h"
 #include "../../lib/detect/tool_shape.h"
 #include "../../lib/passes/tool.h"
@@ -248,7 +249,99 @@ static void test_public(void)
     terse_free(back);
 }
 
+/* The line scans the detectors run on every line (lex_starts compares the
+ * first byte first; lex_contains looks for the needle's first byte that is
+ * not a space) against a plain search, on every string of up to 6
+ * characters over an alphabet of the needles' bytes. */
+static void test_line_scans(void)
+{
+    static const char *const needles[] = {"", " ", "  ", " ... ", " ... ok", "ED", " [", "%]", ": error: ", "a",
+                                          ". ", " .", "...", "a b", " a"};
+    static const char alpha[] = " .a:bEDk[%";
+    char s[8];
+    size_t len, k, bad = 0;
+    for (len = 0; len <= 6; len++) {
+        size_t total = 1, x, i;
+        for (i = 0; i < len; i++)
+            total *= sizeof alpha - 1;
+        for (x = 0; x < total; x++) {
+            size_t y = x;
+            for (i = 0; i < len; i++, y /= sizeof alpha - 1)
+                s[i] = alpha[y % (sizeof alpha - 1)];
+            for (k = 0; k < sizeof needles / sizeof needles[0]; k++) {
+                const char *p = needles[k];
+                size_t L = strlen(p), m;
+                int starts = len >= L && memcmp(s, p, L) == 0, has = 0;
+                for (m = 0; m + L <= len && !has; m++)
+                    has = memcmp(s + m, p, L) == 0;
+                bad += (size_t)(lex_starts(s, len, p) != starts) + (size_t)(lex_contains(s, len, p) != has);
+            }
+        }
+    }
+    CHECK(bad == 0);
+}
+
+/* The plain definitions of tool_shape.h's hit and path lines, byte by byte,
+ * which the library finds with memchr. */
+static int plain_hit_line(const char *s, size_t n, size_t *plen)
+{
+    size_t i;
+    for (i = 0; i < n && s[i] != ':'; i++)
+        if (s[i] == ' ' || s[i] == '\t')
+            return 0;
+    if (i == 0 || i + 1 >= n || s[i + 1] < '0' || s[i + 1] > '9')
+        return 0;
+    *plen = i + 1;
+    return 1;
+}
+
+static int plain_path_line(const char *s, size_t n)
+{
+    size_t i;
+    int mark = 0, space = 0;
+    if (n == 0 || n > 4096 || s[0] == ' ' || s[0] == '~' || s[0] == '#' || s[0] == '-')
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '\t' || s[i] == '\r' || (s[i] == ':' && i + 1 < n && s[i + 1] == ' '))
+            return 0;
+        if (s[i] == ' ' && i + 1 < n && s[i + 1] == ' ')
+            return 0;
+        if (s[i] == '/' || s[i] == '.')
+            mark = 1;
+        space |= s[i] == ' ';
+    }
+    if (space)
+        return s[0] == '/' || (n >= 2 && s[0] == '.' && s[1] == '/');
+    return mark || n < 64;
+}
+
+/* tool_hit_line and tool_path_line against the plain definitions, on every
+ * string of up to 6 characters over the bytes they look at. */
+static void test_line_classes(void)
+{
+    static const char alpha[] = " .a:/\t\r1-#";
+    char s[8];
+    size_t len, bad = 0;
+    for (len = 0; len <= 6; len++) {
+        size_t total = 1, x, i;
+        for (i = 0; i < len; i++)
+            total *= sizeof alpha - 1;
+        for (x = 0; x < total; x++) {
+            size_t y = x, p1 = 0, p2 = 0;
+            int h;
+            for (i = 0; i < len; i++, y /= sizeof alpha - 1)
+                s[i] = alpha[y % (sizeof alpha - 1)];
+            h = tool_hit_line(s, len, &p1);
+            bad += (size_t)(h != plain_hit_line(s, len, &p2) || (h && p1 != p2));
+            bad += (size_t)(tool_path_line(s, len) != plain_path_line(s, len));
+        }
+    }
+    CHECK(bad == 0);
+}
+
 const struct test_case tool_tests[] = {
+    {"tool: hit and path lines are what their plain definitions say", test_line_classes},
+    {"tool: the line scans agree with a plain search", test_line_scans},
     {"tool: each kind of terminal output is detected", test_detect},
     {"tool: encodings round-trip byte for byte", test_round_trips},
     {"tool: what the encodings look like", test_forms},
