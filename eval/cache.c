@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "eval.h"
 
@@ -51,6 +52,26 @@ void eval_cache_default_path(char *out, size_t outlen)
         snprintf(out, outlen, "%s/.cache/terse/cache.sqlite", h && *h ? h : ".");
 }
 
+/* Runs sql, trying again for up to 5 s while another connection holds a
+ * lock. The busy timeout does not cover this case: two connections that
+ * set WAL mode and create the table at once (two `terse compress
+ * --backend` starting together on a new cache) each hold a read lock and
+ * want a write lock, which SQLite takes for a deadlock and fails at once
+ * with SQLITE_BUSY, without waiting; the statements are idempotent, so
+ * running them again once the other is done is safe. Returns an SQLite
+ * status. */
+static int exec_waiting(sqlite3 *db, const char *sql)
+{
+    struct timespec pause = {0, 20 * 1000 * 1000};
+    int rc, tries;
+    for (tries = 0;; tries++) {
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || tries >= 250)
+            return rc;
+        nanosleep(&pause, NULL);
+    }
+}
+
 struct eval_cache *eval_cache_open(const char *path, char *err, size_t errlen)
 {
     struct eval_cache *c = calloc(1, sizeof *c);
@@ -67,7 +88,7 @@ struct eval_cache *eval_cache_open(const char *path, char *err, size_t errlen)
         goto fail;
     }
     sqlite3_busy_timeout(c->db, 5000);
-    if (sqlite3_exec(c->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+    if (exec_waiting(c->db, schema) != SQLITE_OK ||
         sqlite3_prepare_v2(c->db, "SELECT reply FROM replies WHERE key = ?1", -1, &c->get, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO replies(key, reply) VALUES (?1, ?2)", -1, &c->put,
                            NULL) != SQLITE_OK) {

@@ -12,6 +12,7 @@
 
 #include "../lib/common/json.h"
 #include "../lib/passes/tabular.h"
+#include "../lib/tokenize/tokenizer.h"
 #include "terse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,10 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct json_doc *d = json_parse((const char *)data, size, NULL);
     struct buf enc = {0}, dec = {0}, min = {0};
     struct json_error e;
+    struct tok_counter ctr;
+    tok_counter_init(&ctr, tok);
     if (d) {
         struct json_doc *d2;
         size_t te, tm;
-        if (tab_encode(json_root(d), tok, NULL, &enc, NULL) != TERSE_OK)
+        if (tab_encode(json_root(d), &ctr, NULL, &enc, NULL) != TERSE_OK)
             abort();
         if (tab_decode(enc.p, enc.len, &dec, &e) != 0)
             abort();
@@ -51,5 +54,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_free(&enc);
     buf_free(&dec);
     buf_free(&min);
+    tok_counter_free(&ctr);
     return 0;
 }

@@ -32,6 +32,7 @@
 #include "passes/chat.h"
 #include "passes/code.h"
 #include "passes/code_lang.h"
+#include "passes/levels.h" /* level_get */
 #include "passes/log.h"
 #include "passes/memory.h"
 #include "passes/pass.h"
@@ -301,7 +302,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
                              struct buf *out, size_t *tokens, size_t *dropped, int *done, int *escaped_log)
 {
     int rc = TERSE_OK;
-    if (type == TERSE_TYPE_JSON && *level >= TERSE_LEVEL_SAFE) {
+    if (type == TERSE_TYPE_JSON && level_get(*level)->json_tabular) {
         /* the tabular form, if it is JSON (or JSON Lines) and meets the
          * budget; else what follows. With a budget, the lowest level that
          * fits: minified JSON (exact) when it does, else the tabular form
@@ -324,14 +325,14 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
             if (rc == TERSE_OK && (!j->o->budget || *tokens <= j->o->budget)) {
                 *done = 1;
                 *level = L;
-                *dropped = L >= TERSE_LEVEL_BALANCED ? tab_left_out(out->p, out->len) : 0;
+                *dropped = level_get(L)->tab_sample_rows ? tab_left_out(out->p, out->len) : 0;
             } else if (rc != TERSE_ENOMEM) {
                 rc = TERSE_OK;
             }
         }
         out->len = *done ? out->len : 0;
     }
-    if (type == TERSE_TYPE_LOG && *level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !*done &&
+    if (type == TERSE_TYPE_LOG && level_get(*level)->log_fold && rc == TERSE_OK && !*done &&
         (!j->o->budget || tokens_in > j->o->budget)) {
         /* logs: repeated lines and runs of alike lines folded (lossless
          * at safe and balanced), if that meets the budget; with a budget,
@@ -350,7 +351,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
                 if (!j->o->budget || *tokens <= j->o->budget) {
                     *done = 1;
                     *level = L;
-                    *dropped = L == TERSE_LEVEL_MAX ? log_left_out(out->p, out->len) : 0;
+                    *dropped = level_get(L)->log_error_context ? log_left_out(out->p, out->len) : 0;
                 }
             }
         }
@@ -358,7 +359,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
             out->len = 0;
         *escaped_log = *done && raw && log_is_folded(text, len);
     }
-    if (type == TERSE_TYPE_TOOL && *level >= TERSE_LEVEL_SAFE && rc == TERSE_OK && !*done &&
+    if (type == TERSE_TYPE_TOOL && level_get(*level)->tool_encode && rc == TERSE_OK && !*done &&
         (!j->o->budget || tokens_in > j->o->budget)) {
         /* tool output: its lossless encoding (docs/tool-output.md), thinned
          * at balanced and max; raw bytes when valid UTF-8, as for logs.
@@ -375,7 +376,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
             if (rc != TERSE_OK)
                 break;
             *tokens = count_tokens(j, out->p ? out->p : "", out->len);
-            kind = L != TERSE_LEVEL_SAFE ? TOOL_NONE : j->tool_kind >= 0 ? j->tool_kind : tool_kind(s, n);
+            kind = level_get(L)->tool_thin ? TOOL_NONE : j->tool_kind >= 0 ? j->tool_kind : tool_kind(s, n);
             if (kind == TOOL_BUILD || kind == TOOL_TESTS || kind == TOOL_TRACE) {
                 /* runs and builds at safe: the log pass's folding (templates
                  * of alike lines), where it is shorter; terse decode reads
@@ -400,7 +401,7 @@ static int compress_lossless(struct job *j, const char *text, size_t len, int ty
         if (rc == TERSE_OK && !*done) {
             size_t mt = 0;
             out->len = 0;
-            rc = tool_fit(s, n, j->o->query, j->o->query_len, j->o->tokenizer, j->o->budget, out, &mt);
+            rc = tool_fit(s, n, j->o->query, j->o->query_len, j->counter, j->o->budget, out, &mt);
             if (rc == TERSE_OK) {
                 *tokens = count_tokens(j, out->p ? out->p : "", out->len);
                 *done = *tokens <= j->o->budget;
@@ -445,7 +446,7 @@ static int compress_by_type(struct job *j, const struct pass_ctx *pc, int code_l
                (code_lang != CODE_NONE || code_lang_guess(j->doc, j->n) != CODE_NONE ||
                 code_split_files(j->doc, j->n, NULL, 0))) {
         rc = compress_code(j, code_lang, out, level, min_tokens);
-        if (j->oom || out->oom)
+        if (out->oom)
             rc = TERSE_ENOMEM;
     } else if (*type == TERSE_TYPE_JSON && (j->parsed || json_valid(j->doc, j->n))) {
         rc = compress_json(j, out, dropped, min_tokens);
@@ -455,16 +456,17 @@ static int compress_by_type(struct job *j, const struct pass_ctx *pc, int code_l
         if (*type == TERSE_TYPE_JSON)
             *type = TERSE_TYPE_PROSE; /* not valid JSON: compressed as prose */
         verbatim = *type != TERSE_TYPE_PROSE;
-        if (segment_prose(j, verbatim) != 0)
-            return TERSE_ENOMEM;
+        if (segment_prose(j, verbatim) != TERSE_OK)
+            return j->status != TERSE_OK ? j->status : TERSE_ENOMEM;
         if (verbatim)
             *level = TERSE_LEVEL_EXACT;
         rc = j->o->budget ? fit_doc(j, level, verbatim, out, dropped, min_tokens)
                           : compress_doc(j, *level, out, dropped);
-        if (j->oom || out->oom)
+        if (out->oom)
             rc = TERSE_ENOMEM;
     }
-    return rc;
+    /* a failure recorded in the job (a count's, memory) is the cause */
+    return j->status != TERSE_OK ? j->status : rc;
 }
 
 /* A piece's run (a chat message, a memory: the passes' piece callback)
@@ -478,6 +480,8 @@ struct parent {
 
 static int compress_input(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
                           terse_result *r);
+static int budget_search(const terse_ctx *ctx, struct tok_counter *counter, const char *text, size_t len,
+                         terse_result *r);
 
 /* The passes' piece callback (passes/pass.h): the piece through the whole
  * pipeline, one level deeper; past PASS_MAX_DEPTH as prose, which has no
@@ -508,47 +512,47 @@ static int compress_piece(const struct pass_ctx *pc, int type, int level, const 
     return rc;
 }
 
-/* The tokens of r's text as the caller sends it: with o.count_newline, a
- * line break is added after a text that does not end with one. */
-static size_t sent_tokens(const terse_ctx *ctx, const terse_result *r, int *oom)
+/* The tokens of r's text as the caller sends it, through the call's
+ * counter, into *n: with o.count_newline, a line break is added after a
+ * text that does not end with one. Returns TERSE_OK or the count's
+ * status. */
+static int sent_tokens(const terse_ctx *ctx, struct tok_counter *counter, const terse_result *r, size_t *n)
 {
     char *t;
-    size_t n = r->tokens_out;
+    int rc;
+    *n = r->tokens_out;
     if (!ctx->o.count_newline || !r->len || r->text[r->len - 1] == '\n')
-        return n;
+        return TERSE_OK;
     t = malloc(r->len + 1);
-    if (!t) {
-        *oom = 1;
-        return n;
-    }
+    if (!t)
+        return TERSE_ENOMEM;
     memcpy(t, r->text, r->len);
     t[r->len] = '\n';
-    if (terse_count(ctx->o.tokenizer, t, r->len + 1, 0, &n) != TERSE_OK)
-        *oom = 1;
+    rc = tok_counter_count(counter, t, r->len + 1, n);
     free(t);
-    return n;
+    return rc;
 }
 
 /* Compresses within budget (which must be > 0): at the budget, and, when
  * the line break of count_newline takes the text over it, at one token
  * less (a few times at most). TERSE_EBUDGET when that cannot be done. */
-static int compress_within(const terse_ctx *ctx, size_t budget, const char *text, size_t len,
-                           terse_result *r)
+static int compress_within(const terse_ctx *ctx, struct tok_counter *counter, size_t budget, const char *text,
+                           size_t len, terse_result *r)
 {
     terse_ctx c = *ctx;
-    size_t b = budget;
+    size_t b = budget, sent;
     int tries, rc = TERSE_EBUDGET;
     for (tries = 0; tries < 8 && b > 0; tries++, b--) {
-        int oom = 0;
         c.o.budget = b;
         rc = compress_input(&c, NULL, text, len, r);
         if (rc != TERSE_OK)
             return rc;
-        if (sent_tokens(ctx, r, &oom) <= budget && !oom)
+        rc = sent_tokens(ctx, counter, r, &sent);
+        if (rc == TERSE_OK && sent <= budget)
             return TERSE_OK;
         terse_result_free(r);
-        if (oom)
-            return TERSE_ENOMEM;
+        if (rc != TERSE_OK)
+            return rc;
         rc = TERSE_EBUDGET;
     }
     return rc;
@@ -559,12 +563,25 @@ static int compress_within(const terse_ctx *ctx, size_t budget, const char *text
  * finds the smallest one that can. */
 int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
 {
-    size_t lo, hi, tokens_in;
-    terse_result t;
+    struct tok_counter counter;
     int rc;
     if (!ctx || !ctx->o.budget)
         return compress_input(ctx, NULL, text, len, r);
-    rc = compress_within(ctx, ctx->o.budget, text, len, r);
+    tok_counter_init(&counter, ctx->o.tokenizer);
+    rc = budget_search(ctx, &counter, text, len, r);
+    tok_counter_free(&counter);
+    return rc;
+}
+
+/* With a budget: compress_within, and when the budget cannot be met, the
+ * smallest one that can (into r->min_tokens); the search's own counts
+ * (the text with its line break) through counter. */
+static int budget_search(const terse_ctx *ctx, struct tok_counter *counter, const char *text, size_t len,
+                         terse_result *r)
+{
+    size_t lo, hi, tokens_in;
+    terse_result t;
+    int rc = compress_within(ctx, counter, ctx->o.budget, text, len, r);
     if (rc != TERSE_EBUDGET)
         return rc;
     /* the smallest budget that succeeds: above the one that failed, at
@@ -575,7 +592,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     lo = ctx->o.budget; /* fails */
     hi = r->min_tokens > lo ? r->min_tokens : lo + 1;
     for (;;) {
-        rc = compress_within(ctx, hi, text, len, &t);
+        rc = compress_within(ctx, counter, hi, text, len, &t);
         if (rc == TERSE_OK) {
             terse_result_free(&t);
             break;
@@ -590,7 +607,7 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     }
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        rc = compress_within(ctx, mid, text, len, &t);
+        rc = compress_within(ctx, counter, mid, text, len, &t);
         if (rc == TERSE_OK) {
             terse_result_free(&t);
             hi = mid;

@@ -31,7 +31,8 @@
 #   also --tokenizer cl100k --budget IN/2 and --type prose. Inputs over 1 MB
 #   get --json --stats at every level and --stats --budget IN/3 at balanced only.
 # IN is the input's token count from REF_TERSE. Prints the number of outputs
-# compared and each difference; exit 1 if any differs.
+# compared and each difference; exit 1 if any differs. COMPARE_SHARD=I/K
+# runs only every Kth input from the Ith (K runs in parallel cover all).
 set -u
 [ $# -ge 2 ] || { echo "usage: $0 REF_TERSE NEW_TERSE [WORKDIR]" >&2; exit 2; }
 REF=$1
@@ -94,6 +95,17 @@ sample() {
     ls docs/*.md README.md
     if [ -n "${COMPARE_EXTRA:-}" ]; then find -L "$COMPARE_EXTRA" -type f | LC_ALL=C sort; fi
 } > "$LIST"
+
+# COMPARE_SHARD=I/K: only inputs I, I+K, I+2K, ... of the list (1-based),
+# so that K runs (each with its own WORKDIR) share the work
+case ${COMPARE_SHARD:-} in
+'') ;;
+*/*)
+    awk -v i="${COMPARE_SHARD%/*}" -v k="${COMPARE_SHARD#*/}" '(NR - i) % k == 0' "$LIST" > "$LIST.shard" &&
+        mv "$LIST.shard" "$LIST" || exit 2
+    ;;
+*) echo "compare: COMPARE_SHARD must be I/K" >&2; exit 2 ;;
+esac
 
 compared=0
 differ=0

@@ -32,10 +32,12 @@
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../common/seen.h"
+#include "../common/status.h" /* status_fail */
 #include "../common/words.h"
 #include "../detect/shape.h"
-#include "../select/bm25.h"
+#include "../select/relevance.h"
 #include "../select/pick.h"
+#include "levels.h" /* level_get, LEVEL_WORDING */
 #include "pass.h"
 #include "prose.h"
 
@@ -69,7 +71,7 @@ struct chat_job {
     const terse_options *o;
     const char *doc;
     size_t n;
-    int status;                   /* the first failure of a piece, forwarded */
+    int status;                   /* TERSE_OK, or the first failure (a piece's own, memory): stops the job */
     struct unit *u;
     size_t n_units, cap_units, n_msgs;
     struct pick_item *pick; /* with a budget: one per unit */
@@ -80,7 +82,6 @@ struct chat_job {
     struct buf scratch, out;
     int json;
     const struct json_value *root;
-    int oom;
 };
 
 /* ---- small talk ----------------------------------------------------------- */
@@ -307,7 +308,7 @@ static int trim_small_talk(struct chat_job *j, const char *s, size_t n, const st
         /* the lexer's scratch, kept for the next turn */
         t = realloc(j->tok, (n + 1) * sizeof *t);
         if (!t) {
-            j->oom = 1;
+            status_fail(&j->status, TERSE_ENOMEM);
             return 0;
         }
         j->tok = t;
@@ -348,9 +349,7 @@ static void run_piece(struct chat_job *j, int type, int level, struct unit *u, c
     size_t len;
     int rc = pass_piece(j->pc, type, level, s, n, &out, &len);
     if (rc != TERSE_OK) {
-        if (!j->status)
-            j->status = rc;
-        j->oom = 1;
+        status_fail(&j->status, rc);
         return;
     }
     u->out = out;
@@ -383,7 +382,7 @@ static void find_repeats(struct chat_job *j)
     struct seen texts;
     size_t i, first;
     if (seen_init(&texts, j->n_units) != 0) {
-        j->oom = 1;
+        status_fail(&j->status, TERSE_ENOMEM);
         return;
     }
     for (i = 0; i < j->n_units; i++) {
@@ -408,11 +407,11 @@ static void compress_units(struct chat_job *j, int level)
     struct names nm;
     size_t i, recent = j->o->keep_recent;
     size_t first_recent = j->n_msgs > recent ? j->n_msgs - recent : 0;
-    int after_question = 0, old = level >= TERSE_LEVEL_BALANCED ? TERSE_LEVEL_MAX : level;
+    int after_question = 0, old = level_get(level)->chat_trimmed_level;
     nm.n = 0;
     j->st->removed = 0;
     j->st->repeats = 0;
-    for (i = 0; i < j->n_units && !j->oom; i++) {
+    for (i = 0; i < j->n_units && !j->status; i++) {
         struct unit *u = &j->u[i];
         free(u->out);
         u->out = NULL;
@@ -423,14 +422,14 @@ static void compress_units(struct chat_job *j, int level)
             u->out = NULL; /* as it is */
         } else if (u->kind == U_KEEP) {
             run_piece(j, TERSE_TYPE_PROSE, level, u, u->src, u->src_len); /* instructions: wording kept */
-        } else if (level >= TERSE_LEVEL_SAFE && u->kind != U_OTHER && u->repeat != (size_t)-1) {
+        } else if (level_get(level)->chat_repeats && u->kind != U_OTHER && u->repeat != (size_t)-1) {
             /* the same long text as an earlier message (a tool result read
              * twice, a pasted document): a marker that names it */
             char note[64];
             int len = snprintf(note, sizeof note, "[same as message %zu]", j->u[u->repeat].msg + 1);
             u->out = malloc((size_t)len + 1);
             if (!u->out) {
-                j->oom = 1;
+                status_fail(&j->status, TERSE_ENOMEM);
                 break;
             }
             memcpy(u->out, note, (size_t)len + 1);
@@ -438,14 +437,14 @@ static void compress_units(struct chat_job *j, int level)
             j->st->repeats++;
         } else if (u->kind == U_TOOL) {
             run_piece(j, TERSE_TYPE_AUTO, level, u, u->src, u->src_len);
-        } else if (u->kind == U_OTHER || level < TERSE_LEVEL_BALANCED) {
+        } else if (u->kind == U_OTHER || !level_get(level)->chat_small_talk) {
             run_piece(j, TERSE_TYPE_PROSE, level, u, u->src, u->src_len);
         } else {
             int removed;
             j->scratch.len = 0;
-            removed = trim_small_talk(j, u->src, u->src_len, &nm, after_question, level == TERSE_LEVEL_MAX,
+            removed = trim_small_talk(j, u->src, u->src_len, &nm, after_question, level_get(level)->chat_questions,
                                       &j->scratch);
-            if (!j->scratch.oom && j->scratch.len == 0 && j->json && level == TERSE_LEVEL_MAX) {
+            if (!j->scratch.oom && j->scratch.len == 0 && j->json && level_get(level)->chat_questions) {
                 /* every sentence was small talk or a question, and a JSON
                  * message keeps its text: keep what `balanced` keeps (its
                  * questions), not the whole text with its small talk. A
@@ -455,11 +454,11 @@ static void compress_units(struct chat_job *j, int level)
             }
             j->st->removed += (size_t)removed;
             if (j->scratch.oom)
-                j->oom = 1;
+                status_fail(&j->status, TERSE_ENOMEM);
             else if (j->scratch.len == 0 && !j->json) {
                 u->out = malloc(1); /* all small talk: the turn goes */
                 if (!u->out)
-                    j->oom = 1;
+                    status_fail(&j->status, TERSE_ENOMEM);
                 else
                     u->out[0] = 0;
                 u->out_len = 0;
@@ -480,22 +479,22 @@ static void compress_units(struct chat_job *j, int level)
     }
 }
 
-/* Appends a copy of x to the units; returns 0, or -1 (job marked) when
- * memory runs out. */
+/* Appends a copy of x to the units; returns TERSE_OK or TERSE_ENOMEM
+ * (also the job's status). */
 static int add_unit(struct chat_job *j, const struct unit *x)
 {
     if (j->n_units == j->cap_units) {
         size_t cap = j->cap_units ? j->cap_units * 2 : 64;
         struct unit *p = realloc(j->u, cap * sizeof *p);
         if (!p) {
-            j->oom = 1;
-            return -1;
+            status_fail(&j->status, TERSE_ENOMEM);
+            return TERSE_ENOMEM;
         }
         j->u = p;
         j->cap_units = cap;
     }
     j->u[j->n_units++] = *x;
-    return 0;
+    return TERSE_OK;
 }
 
 /* ---- transcripts ------------------------------------------------------------ */
@@ -507,7 +506,7 @@ static void parse_transcript(struct chat_job *j)
     const char *d = j->doc;
     size_t i = 0, n = j->n;
     int blank = 0, in_turn = 0;
-    while (i < n && !j->oom) {
+    while (i < n && !j->status) {
         const char *nl = memchr(d + i, '\n', n - i);
         size_t e = nl ? (size_t)(nl - d) : n, t = e, sp = 0, spl = 0, p;
         struct unit u;
@@ -679,7 +678,7 @@ static void parse_json(struct chat_job *j, int shape, const struct json_value *m
         for (k = 0; parts && parts->kind == JSON_ARRAY && k < parts->n; k++)
             add_json_unit(j, json_get(&parts->items[k], "text"), U_KEEP, 0);
     }
-    for (i = 0; i < msgs->n && !j->oom; i++) {
+    for (i = 0; i < msgs->n && !j->status; i++) {
         const struct json_value *m = &msgs->items[i], *role = json_get(m, "role");
         if (shape == 2) {
             const struct json_value *parts = json_get(m, "parts");
@@ -787,49 +786,44 @@ static int measure(void *arg, size_t *tokens)
  * failure's status. */
 static int score_units(struct chat_job *j)
 {
+    /* BM25 (a transcript's turn with its speaker: "what did Jon say"),
+     * half of the neighbours', later turns first on ties */
+    static const struct relevance_rules turns = {
+        .near = 0.5,
+        .position = REL_POS_LATER,
+    };
     size_t i, n = j->n_units, recent = j->o->keep_recent;
     size_t first_recent = j->n_msgs > recent ? j->n_msgs - recent : 0;
     double *sc = calloc(n + 1, sizeof *sc);
-    struct bm25_seg *bs = calloc(n + 1, sizeof *bs);
-    if (!sc || !bs) {
+    struct relevance_item *it = calloc(n + 1, sizeof *it);
+    int rc;
+    if (!sc || !it) {
         free(sc);
-        free(bs);
+        free(it);
         return TERSE_ENOMEM;
     }
-    if (j->o->query && j->o->query_len) {
-        for (i = 0; i < n; i++) {
-            /* a transcript's turn with its speaker: "what did Jon say" */
-            const struct unit *u = &j->u[i];
-            bs[i].s = u->prefix_len ? j->doc + u->prefix : u->src;
-            bs[i].n = u->kind == U_OTHER ? 0 : u->prefix_len + u->src_len;
-        }
-        if (bm25_score(j->o->query, j->o->query_len, bs, n, sc) != 0) {
-            free(sc);
-            free(bs);
-            return TERSE_ENOMEM;
-        }
-    }
     for (i = 0; i < n; i++) {
+        const struct unit *u = &j->u[i];
+        it[i].s = u->prefix_len ? j->doc + u->prefix : u->src;
+        it[i].n = u->kind == U_OTHER ? 0 : u->prefix_len + u->src_len;
+    }
+    rc = relevance_score(j->o->query, j->o->query_len, it, n, &turns, sc);
+    for (i = 0; i < n && rc == TERSE_OK; i++) {
         struct unit *u = &j->u[i];
         struct pick_item *p = &j->pick[i];
-        double near = (i > 0 ? sc[i - 1] : 0) + (i + 1 < n ? sc[i + 1] : 0);
         size_t t;
-        int rc;
         p->fixed = u->kind == U_KEEP || u->kind == U_OTHER || u->msg >= first_recent;
         rc = pass_count(j->pc, u->out ? u->out : u->src, u->out ? u->out_len : u->src_len, &t);
-        if (rc != TERSE_OK) {
-            free(sc);
-            free(bs);
-            return rc;
-        }
+        if (rc != TERSE_OK)
+            break;
         p->tokens = t + (u->out && j->json ? 0 : 1);
-        p->score = sc[i] + 0.5 * near + (double)(i + 1) / (double)(n + 1) * 1e-3;
+        p->score = sc[i];
         if (u->kind == U_OTHER)
             p->keep = 0;
     }
     free(sc);
-    free(bs);
-    return TERSE_OK;
+    free(it);
+    return rc;
 }
 
 /* ---- entry points ---------------------------------------------------------------- */
@@ -862,17 +856,17 @@ int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct jso
     } else {
         parse_transcript(&j);
     }
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
     st->segments = j.n_units;
     find_repeats(&j);
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
-    if (j.json && !j.oom) {
+    if (j.json && !j.status) {
         j.byv = malloc((j.n_units + 1) * sizeof *j.byv);
         if (!j.byv) {
             rc = TERSE_ENOMEM;
@@ -890,17 +884,17 @@ int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct jso
         /* the lowest level that fits; else whole turns by relevance, at
          * `balanced` at most: dropping questions (`max`) cost more evidence
          * turns than the room it made (docs/benchmarks.md) */
-        int L, top = o->level < TERSE_LEVEL_BALANCED ? o->level : TERSE_LEVEL_BALANCED;
+        int L, top = o->level < LEVEL_WORDING ? o->level : LEVEL_WORDING;
         size_t total = 0;
-        for (L = TERSE_LEVEL_EXACT; L <= o->level && !j.oom; L++) {
+        for (L = TERSE_LEVEL_EXACT; L <= o->level && !j.status; L++) {
             compress_units(&j, L);
-            if (j.oom || (rc = measure(&j, &total)) != TERSE_OK)
+            if (j.status || (rc = measure(&j, &total)) != TERSE_OK)
                 break;
             if (total <= o->budget)
                 break;
         }
-        if (j.oom || rc != TERSE_OK) {
-            rc = rc != TERSE_OK ? rc : TERSE_ENOMEM;
+        if (j.status || rc != TERSE_OK) {
+            rc = rc != TERSE_OK ? rc : j.status;
             goto done;
         }
         if (total > o->budget) {
@@ -912,15 +906,15 @@ int chat_compress(const struct pass_ctx *pc, const char *s, size_t n, struct jso
             }
             if ((rc = score_units(&j)) != TERSE_OK)
                 goto done;
-            rc = pick_items(j.pick, j.n_units, o->budget, measure, &j, min_tokens);
+            rc = pick_items(j.pick, j.n_units, o->budget, &pick_turns, measure, &j, min_tokens);
             if (rc != TERSE_OK)
                 goto done;
             for (i = 0; i < j.n_units; i++)
                 st->dropped += j.u[i].kind != U_OTHER && !j.pick[i].keep;
         }
     }
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
     write_all(&j, out);
@@ -936,7 +930,7 @@ done:
     buf_free(&j.scratch);
     buf_free(&j.out);
     json_doc_free(d);
-    if (rc == TERSE_ENOMEM && j.status)
-        rc = j.status; /* a piece's own failure, not replaced */
+    if (j.status)
+        rc = j.status; /* the first failure (a piece's own), not replaced */
     return rc;
 }

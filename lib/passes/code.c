@@ -26,9 +26,10 @@
 #include <string.h>
 
 #include "../common/buf.h"
-#include "../select/rank.h"
+#include "../select/pick.h"
 #include "code_internal.h"
 #include "code_lang.h"
+#include "levels.h" /* level_get */
 #include "terse.h"
 
 /* Go: 1 when the last node of the file (comments aside) is a statement,
@@ -77,15 +78,14 @@ static void write_tree(struct emit *e, TSNode root)
         buf_addc(e->out, '\n');
 }
 
-/* Counts tokens with the caller's callback into *c; returns 0, or -1
- * (and marks e->oom) when it fails. */
+/* Counts tokens with the caller's callback into *c. Returns TERSE_OK or
+ * the callback's status (also kept in e->status). */
 static int count_out(struct emit *e, const char *s, size_t n, size_t *c)
 {
-    if (e->o->count(e->o->count_arg, s, n, c) != TERSE_OK) {
-        e->oom = 1;
-        return -1;
-    }
-    return 0;
+    int rc = e->o->count(e->o->count_arg, s, n, c);
+    if (rc != TERSE_OK)
+        status_fail(&e->status, rc);
+    return rc;
 }
 
 /* The budget's candidate at index i of the union of bodies (first) and
@@ -96,7 +96,8 @@ static struct cand *unit_at(struct emit *e, size_t i)
 }
 
 /* Writes the tree with the keeps as they stand (the stats as in saved)
- * and counts it into *got. Returns 0, or -1 without memory. */
+ * and counts it into *got. Returns TERSE_OK or the first failure's
+ * status. */
 static int write_count(struct emit *e, TSNode root, const struct code_stats *saved, size_t *got)
 {
     size_t i;
@@ -104,115 +105,101 @@ static int write_count(struct emit *e, TSNode root, const struct code_stats *sav
         e->decls[i].out_start = e->decls[i].out_end = 0;
     *e->st = *saved;
     write_tree(e, root);
-    return e->oom || count_out(e, e->out->p, e->out->len, got) != 0 ? -1 : 0;
+    if (e->status == TERSE_OK && e->out->oom)
+        status_fail(&e->status, TERSE_ENOMEM);
+    return e->status != TERSE_OK ? e->status : count_out(e, e->out->p, e->out->len, got);
 }
 
 /* The tokens of each of the n candidates' output in the last write (its
  * out range; 0 when it has none): into .tokens, or, with less, taken off
- * .tokens (at most down to 0). Returns 0, or -1 without memory. */
+ * .tokens (at most down to 0). Returns TERSE_OK or the count's status. */
 static int count_ranges(struct emit *e, struct cand *arr, size_t n, int less)
 {
     size_t i;
+    int rc;
     for (i = 0; i < n; i++) {
         struct cand *c = &arr[i];
         size_t t = 0;
-        if (c->out_end > c->out_start && count_out(e, e->out->p + c->out_start, c->out_end - c->out_start, &t) != 0)
-            return -1;
+        if (c->out_end > c->out_start &&
+            (rc = count_out(e, e->out->p + c->out_start, c->out_end - c->out_start, &t)) != TERSE_OK)
+            return rc;
         c->tokens = !less ? t : c->tokens > t ? c->tokens - t : 0;
     }
-    return 0;
+    return TERSE_OK;
+}
+
+/* The measure of the body fitter: the tree written with the items'
+ * keeps, counted. */
+struct body_fit {
+    struct emit *e;
+    TSNode root;
+    const struct code_stats *saved;
+    const struct pick_item *it;
+    size_t n;
+};
+
+static int body_measure(void *arg, size_t *tokens)
+{
+    struct body_fit *f = arg;
+    size_t i;
+    for (i = 0; i < f->n; i++)
+        unit_at(f->e, i)->keep = f->it[i].keep;
+    return write_count(f->e, f->root, f->saved, tokens);
 }
 
 /* max with a budget: everything whole if it fits; else the skeleton plus,
  * most relevant first, the bodies and the declarations (written whole
- * instead of as a skeleton) that fit, by exact counts. Returns TERSE_OK or
- * TERSE_EBUDGET (out: the skeleton). */
+ * instead of as a skeleton) that fit, by exact counts (pick_items, the
+ * rules pick_bodies). Returns TERSE_OK, TERSE_EBUDGET (out: the
+ * skeleton), or the failure's status (out of memory, a count's). */
 static int fit_bodies(struct emit *e, TSNode root)
 {
-    struct rank *rk;
-    size_t i, total, skel, est, tries, n = e->n_cands + e->n_decls;
+    struct pick_item *it;
+    struct body_fit f;
+    size_t i, total, skel, n = e->n_cands + e->n_decls;
     struct code_stats saved = *e->st;
+    int rc;
     for (i = 0; i < n; i++)
         unit_at(e, i)->keep = 1;
-    if (write_count(e, root, &saved, &total) != 0)
-        return TERSE_ENOMEM;
+    if ((rc = write_count(e, root, &saved, &total)) != TERSE_OK)
+        return rc;
     if (total <= e->o->budget)
         return TERSE_OK;
     /* what each body and declaration costs: a body its tokens; a
      * declaration its whole form less its skeleton */
-    if (count_ranges(e, e->cands, e->n_cands, 0) != 0 || count_ranges(e, e->decls, e->n_decls, 0) != 0)
-        return TERSE_ENOMEM;
+    if ((rc = count_ranges(e, e->cands, e->n_cands, 0)) != TERSE_OK ||
+        (rc = count_ranges(e, e->decls, e->n_decls, 0)) != TERSE_OK)
+        return rc;
     for (i = 0; i < n; i++)
         unit_at(e, i)->keep = 0;
-    if (write_count(e, root, &saved, &skel) != 0 || count_ranges(e, e->decls, e->n_decls, 1) != 0)
-        return TERSE_ENOMEM;
+    if ((rc = write_count(e, root, &saved, &skel)) != TERSE_OK ||
+        (rc = count_ranges(e, e->decls, e->n_decls, 1)) != TERSE_OK)
+        return rc;
     if (skel > e->o->budget) {
         e->st->min_tokens = skel;
         return TERSE_EBUDGET;
     }
-    rk = malloc((n ? n : 1) * sizeof *rk);
-    if (!rk)
+    it = calloc(n + 1, sizeof *it);
+    if (!it)
         return TERSE_ENOMEM;
     for (i = 0; i < n; i++) {
-        rk[i].score = unit_at(e, i)->score;
-        rk[i].index = i;
+        it[i].score = unit_at(e, i)->score;
+        it[i].tokens = unit_at(e, i)->tokens;
     }
-    qsort(rk, n, sizeof *rk, rank_cmp);
-    est = skel;
-    for (i = 0; i < n; i++) {
-        struct cand *c = unit_at(e, rk[i].index);
-        if (est + c->tokens <= e->o->budget) {
-            c->keep = 1;
-            est += c->tokens;
-        }
-    }
-    /* the estimate adds up pieces (a kept macro splits a folded run in
-     * two markers, say); the exact count decides, dropping the least
-     * relevant kept ones, as many as the excess costs, while over */
-    for (tries = 0; tries < 64; tries++) {
-        size_t got, freed = 0;
-        if (write_count(e, root, &saved, &got) != 0) {
-            free(rk);
-            return TERSE_ENOMEM;
-        }
-        if (got <= e->o->budget)
-            break;
-        for (i = n; i > 0 && freed < got - e->o->budget; i--) {
-            struct cand *c = unit_at(e, rk[i - 1].index);
-            if (c->keep) {
-                c->keep = 0;
-                freed += c->tokens ? c->tokens : 1;
-            }
-        }
-        if (!freed)
-            break;
-    }
-    if (tries == 64) { /* give up: the skeleton fits */
-        for (i = 0; i < n; i++)
-            unit_at(e, i)->keep = 0;
-        *e->st = saved;
-        write_tree(e, root);
-    } else {
-        /* the estimate leaves out the markers a kept one replaces: try the
-         * next few most relevant by exact counts */
-        size_t tried = 0;
-        for (i = 0; i < n && tried < 8 && !e->oom; i++) {
-            struct cand *c = unit_at(e, rk[i].index);
-            size_t got;
-            if (c->keep || c->tokens > e->o->budget)
-                continue;
-            tried++;
-            c->keep = 1;
-            if (write_count(e, root, &saved, &got) != 0)
-                break;
-            if (got > e->o->budget)
-                c->keep = 0;
-        }
-        *e->st = saved;
-        write_tree(e, root);
-    }
-    free(rk);
-    return e->oom ? TERSE_ENOMEM : TERSE_OK;
+    f.e = e;
+    f.root = root;
+    f.saved = &saved;
+    f.it = it;
+    f.n = n;
+    rc = pick_items(it, n, e->o->budget, &pick_bodies, body_measure, &f, &skel);
+    for (i = 0; i < n; i++)
+        unit_at(e, i)->keep = it[i].keep;
+    free(it);
+    *e->st = saved;
+    write_tree(e, root);
+    if (rc == TERSE_OK && e->out->oom)
+        status_fail(&e->status, TERSE_ENOMEM);
+    return e->status != TERSE_OK ? e->status : rc;
 }
 
 /* ---- tree-sitter's memory ---------------------------------------------------- */
@@ -220,7 +207,7 @@ static int fit_bodies(struct emit *e, TSNode root)
 /* tree-sitter cannot report a failed allocation (it uses what it gets), and
  * its own allocator prints "tree-sitter failed to allocate N bytes" without
  * a newline and exits 1. Ours ends the process the way every out-of-memory
- * of terse does: one "terse:" line on stderr and status 2 (TERSE_EXIT_OOM
+ * of terse does: one "terse:" line on stderr and status 2 (CODE_EXIT_OOM
  * in code.h). This is the one place where the library ends the process. */
 static void ts_out_of_memory(size_t n)
 {
@@ -322,29 +309,31 @@ int code_compress(const char *src, size_t n, const struct code_opts *o, struct b
     if (!e.istack || code_classify(&e, L->grammar()) != 0)
         goto fail;
     code_find_license(&e, root);
-    if (e.level >= TERSE_LEVEL_MAX) {
+    if (level_get(e.level)->code_skeleton) {
         e.collect = 1;
         code_walk(&e, root);
         e.collect = 0;
-        if (!e.oom && o->budget && o->count && code_collect_decls(&e, root) != 0)
+        if (e.status == TERSE_OK && o->budget && o->count && code_collect_decls(&e, root) != TERSE_OK)
             goto fail;
-        if (e.oom || ((o->query_len || o->budget) && (code_score_cands(&e, e.cands, e.n_cands) != 0 ||
-                                                      code_score_cands(&e, e.decls, e.n_decls) != 0)))
+        if (e.status != TERSE_OK ||
+            ((o->query_len || o->budget) && (code_score_cands(&e, e.cands, e.n_cands) != TERSE_OK ||
+                                             code_score_cands(&e, e.decls, e.n_decls) != TERSE_OK)))
             goto fail;
     }
-    if (e.level >= TERSE_LEVEL_MAX && o->budget && o->count) {
+    if (level_get(e.level)->code_skeleton && o->budget && o->count) {
         rc = fit_bodies(&e, root);
-        if (rc == TERSE_ENOMEM)
+        if (rc != TERSE_OK && rc != TERSE_EBUDGET)
             goto fail;
     } else {
         write_tree(&e, root);
     }
-    if (e.oom || tmp.oom)
+    if (e.status != TERSE_OK || tmp.oom)
         goto fail;
     buf_add(out, tmp.p, tmp.len);
     goto done;
 fail:
-    rc = TERSE_ENOMEM;
+    /* the first failure's own status (a count callback's), else memory */
+    rc = e.status != TERSE_OK ? e.status : TERSE_ENOMEM;
 done:
     buf_free(&tmp);
     free(e.kind);

@@ -12,6 +12,7 @@
 #include <tree_sitter/api.h>
 
 #include "code.h"
+#include "../common/status.h" /* status_fail */
 
 struct buf;
 struct code_lang;
@@ -99,7 +100,7 @@ struct emit {
     struct cand *decls;         /* budget: declarations written whole when kept (collect_decls) */
     size_t n_decls, cap_decls, next_decl;
     int collect;                /* 1: only collect candidates, write nothing */
-    int oom;
+    int status;                 /* TERSE_OK, or the first failure (TERSE_*): stops the work */
 };
 
 enum { RUN_NONE, RUN_MEMBERS, RUN_MACROS, RUN_LIST, RUN_OVERLOADS };
@@ -120,7 +121,8 @@ enum { RUN_NONE, RUN_MEMBERS, RUN_MACROS, RUN_LIST, RUN_OVERLOADS };
 
 /* ---- code_syntax.c ---- */
 
-/* Fills e->kind for every symbol of the grammar. Returns 0 or -1. */
+/* Fills e->kind for every symbol of the grammar. Returns TERSE_OK or
+ * TERSE_ENOMEM. */
 int code_classify(struct emit *e, const TSLanguage *lang);
 
 /* Returns the K_* classes of a node (0 for a symbol out of the table). */
@@ -192,7 +194,7 @@ int code_skeleton(struct emit *e, const TSTreeCursor *cur, struct frame *f, size
  * the named nodes at the level of the file (inside decl_container nodes
  * too) that hold no body candidate, comments aside; each macro of a run
  * is one (fold_macros folds the macros between kept ones). Iterative (a
- * cursor). Returns 0, or -1 without memory. */
+ * cursor). Returns TERSE_OK or TERSE_ENOMEM. */
 int code_collect_decls(struct emit *e, TSNode root);
 
 /* Walks the tree and writes it (or, in collect mode, only lists the
@@ -205,7 +207,8 @@ void code_walk(struct emit *e, TSNode root);
 /* Scores the n candidates of cands (bodies or declarations): BM25 of the
  * query over each one's split words, weighted up by how often the rest of
  * the file names it (aider's repo map ranks by references); without a
- * query the references alone, earlier first on ties. Returns 0 or -1. */
+ * query the references alone, earlier first on ties. Returns TERSE_OK or
+ * TERSE_ENOMEM. */
 int code_score_cands(struct emit *e, struct cand *cands, size_t n);
 
 #endif

@@ -44,9 +44,9 @@ int code_score_cands(struct emit *e, struct cand *cands, size_t n)
     size_t *offs = NULL, i, tsize = 4096, used = 0, *table = NULL;
     struct bm25_seg *segs = NULL;
     double *sc = NULL;
-    int rc = -1;
+    int rc = TERSE_ENOMEM;
     if (!n)
-        return 0;
+        return TERSE_OK;
     /* word counts over the whole file, in an open-addressing table of
      * hashes that doubles at half full */
     table = calloc(tsize * 2, sizeof *table); /* [hash, count] pairs; hash 0 = empty */
@@ -131,7 +131,7 @@ int code_score_cands(struct emit *e, struct cand *cands, size_t n)
         for (i = 0; i < n && !e->o->budget; i++)
             cands[i].keep = sc[i] > 0 && cands[i].score >= top / 2;
     }
-    rc = 0;
+    rc = TERSE_OK;
 out:
     buf_free(&words);
     buf_free(&q);

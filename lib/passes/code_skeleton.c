@@ -198,7 +198,7 @@ static int fold_macros(struct emit *e, const TSTreeCursor *cur)
         buf_adds(&mk, ", " ELLIPSIS);
     buf_adds(&mk, " */\n");
     if (mk.oom)
-        e->oom = 1;
+        status_fail(&e->status, TERSE_ENOMEM);
     else
         code_put(e, s, s, mk.p, mk.len, 0);
     buf_free(&mk);

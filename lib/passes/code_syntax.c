@@ -25,7 +25,7 @@ int code_classify(struct emit *e, const TSLanguage *lang)
     e->n_symbols = ts_language_symbol_count(lang);
     e->kind = calloc(e->n_symbols + 1, sizeof *e->kind);
     if (!e->kind)
-        return -1;
+        return TERSE_ENOMEM;
     for (i = 0; i < e->n_symbols; i++) {
         const char *nm = ts_language_symbol_name(lang, (TSSymbol)i);
         size_t L;

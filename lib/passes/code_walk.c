@@ -9,6 +9,7 @@
 #include "../common/buf.h"
 #include "code_internal.h"
 #include "code_lang.h"
+#include "levels.h" /* level_get */
 #include "terse.h"
 
 /* The body max may elide of a definition node, or a null node: a block of
@@ -82,17 +83,17 @@ static struct cand *push_cand(struct cand **arr, size_t *n, size_t *cap, TSNode 
     return c;
 }
 
-/* Lists a definition whose body max may elide. Returns 0, or -1 when
- * memory runs out. */
+/* Lists a definition whose body max may elide. Returns TERSE_OK or
+ * TERSE_ENOMEM. */
 static int add_cand(struct emit *e, TSNode def, TSNode body)
 {
     struct cand *c = push_cand(&e->cands, &e->n_cands, &e->cap_cands, def,
                                ts_node_child_by_field_id(def, e->name_field));
     if (!c)
-        return -1;
+        return TERSE_ENOMEM;
     c->body_start = ts_node_start_byte(body);
     c->body_end = ts_node_end_byte(body);
-    return 0;
+    return TERSE_OK;
 }
 
 /* Node types whose children are declarations at the level of the file:
@@ -114,7 +115,8 @@ static int holds_cand(const struct emit *e, size_t s, size_t en)
     return i < e->n_cands && e->cands[i].start < en;
 }
 
-/* Lists declaration n (code_collect_decls). Returns 0, or -1 without memory. */
+/* Lists declaration n (code_collect_decls). Returns TERSE_OK or
+ * TERSE_ENOMEM. */
 static int add_decl(struct emit *e, TSNode n)
 {
     TSNode name = ts_node_child_by_field_id(n, e->name_field);
@@ -124,7 +126,7 @@ static int add_decl(struct emit *e, TSNode n)
         if (!ts_node_is_null(d) && ts_node_child_count(d) == 0)
             name = d;
     }
-    return push_cand(&e->decls, &e->n_decls, &e->cap_decls, n, name) ? 0 : -1;
+    return push_cand(&e->decls, &e->n_decls, &e->cap_decls, n, name) ? TERSE_OK : TERSE_ENOMEM;
 }
 
 /* See code_internal.h. */
@@ -132,10 +134,10 @@ int code_collect_decls(struct emit *e, TSNode root)
 {
     TSTreeCursor c = ts_tree_cursor_new(root);
     size_t depth = 1;
-    int rc = 0;
+    int rc = TERSE_OK;
     if (!ts_tree_cursor_goto_first_child(&c)) {
         ts_tree_cursor_delete(&c);
-        return 0;
+        return TERSE_OK;
     }
     for (;;) {
         TSNode n = ts_tree_cursor_current_node(&c);
@@ -274,7 +276,7 @@ static int joinable_block(const struct emit *e, TSNode block)
     for (i = 0; i < count; i++) {
         TSNode ch = ts_node_named_child(block, i);
         if (code_kind_of(e, ch) & K_COMMENT) {
-            if (e->level < TERSE_LEVEL_BALANCED || code_tool_comment(e, ts_node_start_byte(ch), ts_node_end_byte(ch)))
+            if (!level_get(e->level)->code_comments || code_tool_comment(e, ts_node_start_byte(ch), ts_node_end_byte(ch)))
                 return 0;
             continue;
         }
@@ -294,9 +296,9 @@ void code_walk(struct emit *e, TSNode root)
     TSTreeCursor cur = ts_tree_cursor_new(root);
     struct frame *f = malloc(64 * sizeof *f);
     size_t depth = 0, cap = 64;
-    int max = e->level >= TERSE_LEVEL_MAX;
+    int max = level_get(e->level)->code_skeleton;
     if (!f) {
-        e->oom = 1;
+        status_fail(&e->status, TERSE_ENOMEM);
         ts_tree_cursor_delete(&cur);
         return;
     }
@@ -305,7 +307,7 @@ void code_walk(struct emit *e, TSNode root)
     f[0].kind = code_kind_of(e, root);
     e->next_cand = 0;
     e->next_decl = 0;
-    while (!e->oom) {
+    while (e->status == TERSE_OK) {
         TSNode nd = f[depth].node;
         uint32_t k = f[depth].kind;
         size_t s = ts_node_start_byte(nd), en = ts_node_end_byte(nd);
@@ -352,7 +354,7 @@ void code_walk(struct emit *e, TSNode root)
             if (e->collect) {
                 /* nothing to write */
             } else if (s >= e->lic_start && en <= e->lic_end && e->lic_end > e->lic_start &&
-                       e->level >= TERSE_LEVEL_SAFE) {
+                       level_get(e->level)->code_license) {
                 if (!e->lic_done) {
                     char mk[96];
                     const char *lc = e->L->line_comment;
@@ -369,7 +371,7 @@ void code_walk(struct emit *e, TSNode root)
                 } else {
                     code_drop(e, s, en);
                 }
-            } else if (e->level >= TERSE_LEVEL_BALANCED && !code_tool_comment(e, s, en)) {
+            } else if (level_get(e->level)->code_comments && !code_tool_comment(e, s, en)) {
                 code_drop(e, s, en);
                 e->st->comments_removed++;
             } else {
@@ -377,7 +379,7 @@ void code_walk(struct emit *e, TSNode root)
             }
         } else if (k & K_ATOMIC) {
             size_t mark = e->out->len;
-            if (!e->collect && e->level >= TERSE_LEVEL_BALANCED && code_is_docstring(e, f, depth)) {
+            if (!e->collect && level_get(e->level)->code_docstrings && code_is_docstring(e, f, depth)) {
                 struct buf tmp = {0};
                 size_t tn = code_docstring_cut(e->src, s, en, max && !fk, &tmp);
                 if (tn) {
@@ -385,7 +387,7 @@ void code_walk(struct emit *e, TSNode root)
                     e->st->docstrings_cut++;
                 }
                 if (tmp.oom)
-                    e->oom = 1;
+                    status_fail(&e->status, TERSE_ENOMEM);
                 buf_free(&tmp);
             }
             if (mark == e->out->len)
@@ -401,7 +403,7 @@ void code_walk(struct emit *e, TSNode root)
                     if (e->collect) {
                         /* nested definitions belong to this one */
                         if (add_cand(e, nd, body) != 0)
-                            e->oom = 1;
+                            status_fail(&e->status, TERSE_ENOMEM);
                         goto advance;
                     }
                     /* a candidate inside something the skeleton elided
@@ -423,7 +425,7 @@ void code_walk(struct emit *e, TSNode root)
                 if (depth + 1 >= cap) {
                     struct frame *p = realloc(f, cap * 2 * sizeof *p);
                     if (!p) {
-                        e->oom = 1;
+                        status_fail(&e->status, TERSE_ENOMEM);
                         break;
                     }
                     f = p;

@@ -132,7 +132,7 @@ void code_separate(struct emit *e, size_t s, int is_comment)
                         size_t cap = e->icap * 2;
                         size_t *p = realloc(e->istack, cap * sizeof *p);
                         if (!p) {
-                            e->oom = 1;
+                            status_fail(&e->status, TERSE_ENOMEM);
                             return;
                         }
                         e->istack = p;

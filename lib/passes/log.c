@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../tokenize/tokenizer.h"
+#include "levels.h" /* level_get */
 
 /* Lines with more fields than this are never templated. */
 #define MAX_FIELDS 64
@@ -483,7 +484,7 @@ int log_fold(const char *s, size_t n, struct tok_counter *tok, size_t in_tokens,
         nl++;
         i = end + 1;
     }
-    if (level == TERSE_LEVEL_MAX && nl) {
+    if (level_get(level)->log_error_context && nl) {
         keep = calloc(nl, 1);
         if (!keep) {
             free(lines);

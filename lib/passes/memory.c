@@ -34,10 +34,12 @@
 #include "../common/json.h"
 #include "../common/lex.h"
 #include "../common/seen.h"
+#include "../common/status.h" /* status_fail */
 #include "../common/words.h"
 #include "../detect/shape.h"
-#include "../select/bm25.h"
+#include "../select/relevance.h"
 #include "../select/pick.h"
+#include "levels.h" /* level_get */
 #include "pass.h"
 #include "prose.h"
 
@@ -77,7 +79,7 @@ struct entry {
 struct mem_job {
     const struct pass_ctx *pc;
     const terse_options *o;
-    int status;                  /* the first failure of a piece, forwarded */
+    int status;                  /* TERSE_OK, or the first failure (a piece's own, memory): stops the job */
     const char *doc;
     size_t n;
     int shape;
@@ -91,7 +93,6 @@ struct mem_job {
     struct pick_item *pick;      /* with a budget: parallel to order */
     struct memory_stats *st;
     struct buf out;
-    int oom;
 };
 
 /* ---- reading ------------------------------------------------------------ */
@@ -107,7 +108,7 @@ static struct entry *new_entry(struct mem_job *j)
         size_t cap = j->cap_e ? j->cap_e * 2 : 64;
         struct entry *p = realloc(j->e, cap * sizeof *p);
         if (!p) {
-            j->oom = 1;
+            status_fail(&j->status, TERSE_ENOMEM);
             return NULL;
         }
         j->e = p;
@@ -174,7 +175,7 @@ static int read_jsonl(struct mem_job *j)
 static void read_text(struct mem_job *j)
 {
     size_t i = 0, section = 0;
-    while (i < j->n && !j->oom) {
+    while (i < j->n && !j->status) {
         const char *nl = memchr(j->doc + i, '\n', j->n - i);
         size_t e = nl ? (size_t)(nl - j->doc) : j->n, t = e, m;
         struct entry *x;
@@ -243,7 +244,7 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
 {
     size_t i, k, cap = 0;
     struct lex_tok *t = NULL;
-    for (i = 0; i < j->n_e && !j->oom; i++) {
+    for (i = 0; i < j->n_e && !j->status; i++) {
         struct entry *x = &j->e[i];
         int bits[64] = {0}, b;
         uint64_t prev = 0;
@@ -257,7 +258,7 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
         if (len + 1 > cap) {
             struct lex_tok *p = realloc(t, (len + 1) * sizeof *t);
             if (!p) {
-                j->oom = 1;
+                status_fail(&j->status, TERSE_ENOMEM);
                 break;
             }
             t = p;
@@ -266,7 +267,7 @@ static void analyse(struct mem_job *j, struct sb_stemmer *st)
         nt = lex_text(src, len, t);
         x->words = malloc((nt + 1) * sizeof *x->words);
         if (!x->words) {
-            j->oom = 1;
+            status_fail(&j->status, TERSE_ENOMEM);
             break;
         }
         for (k = 0; k < nt; k++) {
@@ -406,7 +407,7 @@ static void dedup(struct mem_job *j, int level)
 {
     size_t i, k, cap = 0;
     struct lex_tok *ta = NULL, *tb = NULL;
-    for (i = 0; i < j->n_e && !j->oom; i++) {
+    for (i = 0; i < j->n_e && !j->status; i++) {
         struct entry *x = &j->e[i];
         if (x->other || x->raw)
             continue;
@@ -420,19 +421,19 @@ static void dedup(struct mem_job *j, int level)
                 merge_into(j, x, y);
                 break;
             }
-            if (level < TERSE_LEVEL_BALANCED || !near(x, y))
+            if (!level_get(level)->memory_near || !near(x, y))
                 continue;
             if (x->text_len + 1 > cap || y->text_len + 1 > cap) {
                 size_t c2 = (x->text_len > y->text_len ? x->text_len : y->text_len) + 1;
                 struct lex_tok *p = realloc(ta, c2 * sizeof *p), *q;
                 if (!p) {
-                    j->oom = 1;
+                    status_fail(&j->status, TERSE_ENOMEM);
                     break;
                 }
                 ta = p;
                 q = realloc(tb, c2 * sizeof *q);
                 if (!q) {
-                    j->oom = 1;
+                    status_fail(&j->status, TERSE_ENOMEM);
                     break;
                 }
                 tb = q;
@@ -529,8 +530,8 @@ static int same_subject_at(const void *arg, size_t a, size_t b)
 
 /* Groups the entries that have the same subject: each gets the index of
  * the first one (`group`) and a link to the next one (`next`). A hash
- * table of the subjects seen, so a long list costs one pass. Returns 0, or
- * -1 when memory runs out. */
+ * table of the subjects seen, so a long list costs one pass. Returns
+ * TERSE_OK or TERSE_ENOMEM. */
 static int group_subjects(struct mem_job *j)
 {
     struct seen subjects;
@@ -538,7 +539,7 @@ static int group_subjects(struct mem_job *j)
     size_t *last = calloc(j->n_e + 1, sizeof *last);
     if (!last || seen_init(&subjects, j->n_e) != 0) {
         free(last);
-        return -1;
+        return TERSE_ENOMEM;
     }
     for (i = 0; i < j->n_e; i++) {
         struct entry *x = &j->e[i];
@@ -556,7 +557,7 @@ static int group_subjects(struct mem_job *j)
     }
     seen_free(&subjects);
     free(last);
-    return 0;
+    return TERSE_OK;
 }
 
 /* ---- output ------------------------------------------------------------------- */
@@ -610,9 +611,7 @@ static char *prose(struct mem_job *j, const char *t, size_t n, size_t *len)
     char *out;
     int rc = pass_piece(j->pc, TERSE_TYPE_PROSE, j->o->level, t, n, &out, len);
     if (rc != TERSE_OK) {
-        if (!j->status)
-            j->status = rc;
-        j->oom = 1;
+        status_fail(&j->status, rc);
         return NULL;
     }
     return out;
@@ -652,7 +651,7 @@ static void write_list(struct mem_job *j, struct buf *b)
                 buf_adds(b, "- ");
             if (x->ts) {
                 buf_addc(b, '[');
-                if (j->o->level >= TERSE_LEVEL_BALANCED)
+                if (level_get(j->o->level)->memory_short_times)
                     compact_ts(x->ts, x->ts_len, b);
                 else
                     buf_add(b, x->ts, x->ts_len);
@@ -682,7 +681,7 @@ static void write_list(struct mem_job *j, struct buf *b)
                     json_write_string(x->out, x->out_len, b);
                 } else if (m == x->ts_v && x->ts) {
                     struct buf t = {0};
-                    if (j->o->level >= TERSE_LEVEL_BALANCED)
+                    if (level_get(j->o->level)->memory_short_times)
                         compact_ts(x->ts, x->ts_len, &t);
                     else
                         buf_add(&t, x->ts, x->ts_len);
@@ -757,7 +756,7 @@ static void group_text(struct mem_job *j, struct entry *x)
         nm++;
     m = malloc(nm * sizeof *m);
     if (!m) {
-        j->oom = 1;
+        status_fail(&j->status, TERSE_ENOMEM);
         buf_free(&b);
         return;
     }
@@ -782,7 +781,7 @@ static void group_text(struct mem_job *j, struct entry *x)
     }
     free(m);
     if (b.oom) {
-        j->oom = 1;
+        status_fail(&j->status, TERSE_ENOMEM);
         buf_free(&b);
         return;
     }
@@ -790,7 +789,7 @@ static void group_text(struct mem_job *j, struct entry *x)
     x->out = buf_take(&b, &x->out_len);
     x->ts = NULL; /* the stamps are inside */
     if (!x->out)
-        j->oom = 1;
+        status_fail(&j->status, TERSE_ENOMEM);
 }
 
 int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
@@ -836,34 +835,32 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
         j.e[k].pos = k;
     st->entries = j.n_e;
     stem = sb_stemmer_new("english", NULL);
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
-    for (i = 0; i < j.n_e && !j.oom; i++)
+    for (i = 0; i < j.n_e && !j.status; i++)
         if (!j.e[i].other)
             j.e[i].out = prose(&j, j.e[i].text, j.e[i].text_len, &j.e[i].out_len);
-    if (!j.oom && o->level >= TERSE_LEVEL_SAFE) {
+    if (!j.status && level_get(o->level)->memory_merge) {
         analyse(&j, stem);
         dedup(&j, o->level);
     }
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
     /* subjects: the first entry of each subject leads its group */
     j.compact = o->compact && j.shape != SH_TEXT;
     for (i = 0; i < j.n_e && j.compact; i++)
         j.compact = !j.e[i].raw; /* a lone surrogate escape has no text form */
-    if (o->level >= TERSE_LEVEL_BALANCED &&
+    if (level_get(o->level)->memory_subjects &&
         (j.shape == SH_TEXT || j.compact || (j.shape == SH_JSON && j.e[0].v->kind == JSON_STRING))) {
         for (i = 0; i < j.n_e; i++)
             if (!j.e[i].other && !j.e[i].removed)
                 find_subject(&j.e[i]);
-        if (group_subjects(&j) != 0) {
-            rc = TERSE_ENOMEM;
+        if ((rc = group_subjects(&j)) != TERSE_OK)
             goto done;
-        }
     }
     /* the output order: leaders by position (contradictions newest first) */
     j.order = malloc((j.n_e + 1) * sizeof *j.order);
@@ -878,15 +875,18 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
         j.order[j.n_order++] = x;
     }
     qsort(j.order, j.n_order, sizeof *j.order, by_pos);
-    for (i = 0; i < j.n_order && !j.oom; i++)
+    for (i = 0; i < j.n_order && !j.status; i++)
         if (j.order[i]->group >= 0)
             group_text(&j, j.order[i]);
-    if (j.oom) {
-        rc = TERSE_ENOMEM;
+    if (j.status) {
+        rc = j.status;
         goto done;
     }
     if (o->query && o->query_len && j.n_order) {
-        struct bm25_seg *bs = malloc(j.n_order * sizeof *bs);
+        /* BM25 alone: memories are not in an order that makes neighbours
+         * relevant */
+        static const struct relevance_rules entries = {.position = REL_POS_NONE};
+        struct relevance_item *bs = calloc(j.n_order, sizeof *bs);
         double *sc = malloc(j.n_order * sizeof *sc);
         if (!bs || !sc) {
             free(bs);
@@ -898,10 +898,9 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
             bs[i].s = j.order[i]->out;
             bs[i].n = j.order[i]->out_len;
         }
-        if (bm25_score(o->query, o->query_len, bs, j.n_order, sc) != 0) {
+        if ((rc = relevance_score(o->query, o->query_len, bs, j.n_order, &entries, sc)) != TERSE_OK) {
             free(bs);
             free(sc);
-            rc = TERSE_ENOMEM;
             goto done;
         }
         for (i = 0; i < j.n_order; i++)
@@ -926,7 +925,7 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
             j.pick[i].tokens = t + 3;
             j.pick[i].score = o->query && o->query_len ? j.order[i]->score : 1.0 / (double)(i + 1);
         }
-        rc = pick_items(j.pick, j.n_order, o->budget, measure, &j, min_tokens);
+        rc = pick_items(j.pick, j.n_order, o->budget, &pick_turns, measure, &j, min_tokens);
         if (rc != TERSE_OK)
             goto done;
         for (i = 0; i < j.n_order; i++)
@@ -948,7 +947,7 @@ done:
     json_doc_free(j.jdoc);
     if (stem)
         sb_stemmer_delete(stem);
-    if (rc == TERSE_ENOMEM && j.status)
-        rc = j.status; /* a piece's own failure, not replaced */
+    if (j.status)
+        rc = j.status; /* the first failure (a piece's own), not replaced */
     return rc;
 }

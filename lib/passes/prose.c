@@ -20,6 +20,7 @@
 #include "../common/words.h"
 #include "../learn/features.h"
 #include "../learn/model.h"
+#include "levels.h" /* level_get */
 #include "prose_rules.h"
 #include "terse.h"
 
@@ -934,16 +935,16 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
     if (i < nt && st.it[i].kind == LX_WORD && !is_acronym(st.it[i].p, st.it[i].len))
         st.first_word = i;
     st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);
-    if (level >= TERSE_LEVEL_SAFE) {
+    if (level_get(level)->prose_safe_rules) {
         drop_emphasis(&st);
         apply_rules(&st, env, prose_safe_rewrites, 0);
     }
-    if (level >= TERSE_LEVEL_BALANCED) {
+    if (level_get(level)->prose_balanced_rules) {
         apply_rules(&st, env, prose_balanced_rewrites, 1);
         drop_articles(&st);
         drop_function_words(&st);
     }
-    if (level >= TERSE_LEVEL_MAX) {
+    if (level_get(level)->prose_telegraphic) {
         prune_punctuation(&st);
         prune_stop_words(&st, q);
         /* not with a query: the model was trained without questions, and
@@ -953,7 +954,7 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
     }
     for (i = 0; i < nt; i++)
         any_drop |= st.it[i].drop;
-    if (any_drop && level >= TERSE_LEVEL_BALANCED)
+    if (any_drop && level_get(level)->prose_balanced_rules)
         tidy_commas(&st);
     /* a sentence left with punctuation only ("Really?" at balanced) goes */
     if (any_drop) {

@@ -18,6 +18,8 @@
 #include "../common/json.h"
 #include "terse.h"
 
+struct tok_counter;
+
 /* Where a bare (unquoted) string stands, which decides the characters it
  * may hold: the rest of a "key: value" line, a cell of a table row, or
  * inside a flow value ([...] {...}). */
@@ -40,10 +42,10 @@ struct tab_limits {
 };
 
 /* Appends the encoding of v to out, choosing forms by their token count on
- * tok, and stores its exact token count in *tokens (when not NULL): never
+ * the call's counter (counter), and stores its exact token count in *tokens (when not NULL): never
  * more than minified JSON's. lim may be NULL (lossless). Returns TERSE_OK
  * or TERSE_ENOMEM. */
-int tab_encode(const struct json_value *v, const terse_tokenizer *tok,
+int tab_encode(const struct json_value *v, struct tok_counter *counter,
                const struct tab_limits *lim, struct buf *out, size_t *tokens);
 
 /* Decodes the encoding s[0..n) and appends the value as minified JSON to

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../tokenize/tokenizer.h" /* tok_counter_count */
+
 /* Deeper objects are written in flow form only (block indentation grows
  * with depth). */
 #define MAX_BLOCK_DEPTH 24
@@ -56,7 +58,7 @@ struct plan_slot {
 };
 
 struct enc {
-    const terse_tokenizer *tok;
+    struct tok_counter *counter;
     const struct tab_limits *lim;
     int oom;
     struct buf memo_text;        /* flow forms, back to back */
@@ -81,7 +83,7 @@ struct col {
 static size_t ntok(struct enc *e, const char *s, size_t n)
 {
     size_t c = 0;
-    if (terse_count(e->tok, n ? s : "", n, 0, &c) != TERSE_OK)
+    if (tok_counter_count(e->counter, n ? s : "", n, &c) != TERSE_OK)
         return n;
     return c;
 }
@@ -804,14 +806,14 @@ static void block(struct enc *e, const struct json_value *obj, int depth, struct
         member(e, obj, k, depth, out);
 }
 
-int tab_encode(const struct json_value *v, const terse_tokenizer *tok,
+int tab_encode(const struct json_value *v, struct tok_counter *counter,
                const struct tab_limits *lim, struct buf *out, size_t *tokens)
 {
     struct enc e;
     struct buf best = {0}, t = {0};
     size_t bt = SIZE_MAX, tk, tm, k;
     memset(&e, 0, sizeof(e));
-    e.tok = tok;
+    e.counter = counter;
     e.lim = lim;
     if (is_container(v)) {
         /* the cheapest of the candidate forms, by estimate (a root

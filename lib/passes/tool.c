@@ -18,8 +18,10 @@
 #include <string.h>
 
 #include "../detect/tool_shape.h"
-#include "../select/bm25.h"
+#include "../select/relevance.h"
 #include "../select/pick.h"
+#include "../tokenize/tokenizer.h" /* tok_counter_count */
+#include "levels.h" /* level_get */
 #include "terse.h"
 
 #define MAX_COLS 32     /* a table has at most this many columns */
@@ -799,7 +801,7 @@ struct fit {
     struct line *T; /* the kept lines and markers */
     char *pool;
     int noeol;
-    const terse_tokenizer *tok;
+    struct tok_counter *tok;
     struct buf *out;
 };
 
@@ -830,15 +832,17 @@ static int fit_measure(void *arg, size_t *tokens)
     f->out->len = 0;
     if (encode_lines(f->T, o, f->noeol && f->it[f->m - 1].keep, f->out) != TERSE_OK)
         return TERSE_ENOMEM;
-    return terse_count(f->tok, f->out->p ? f->out->p : "", f->out->len, 0, tokens);
+    return tok_counter_count(f->tok, f->out->p ? f->out->p : "", f->out->len, tokens);
 }
 
-int tool_fit(const char *s, size_t n, const char *query, size_t query_len, const terse_tokenizer *tok,
+int tool_fit(const char *s, size_t n, const char *query, size_t query_len, struct tok_counter *tok,
              size_t budget, struct buf *out, size_t *min_tokens)
 {
     struct fit f;
     struct line *L = NULL;
-    struct bm25_seg *segs = NULL;
+    /* relevance first; the first and last lines next (their bonus) */
+    static const struct relevance_rules lines = {.position = REL_POS_NONE};
+    struct relevance_item *segs = NULL;
     double *scores = NULL;
     size_t m = split_lines(s, n, &L), i;
     int rc = TERSE_ENOMEM;
@@ -853,23 +857,23 @@ int tool_fit(const char *s, size_t n, const char *query, size_t query_len, const
     f.it = calloc(m + 1, sizeof *f.it);
     f.T = malloc((2 * m + 1) * sizeof *f.T);
     f.pool = malloc(m * 24 + 32);
-    segs = malloc((m + 1) * sizeof *segs);
+    segs = calloc(m + 1, sizeof *segs);
     scores = calloc(m + 1, sizeof *scores);
     if (!f.it || !f.T || !f.pool || !segs || !scores)
         goto done;
     for (i = 0; i < m; i++) {
         segs[i].s = L[i].p;
         segs[i].n = L[i].n;
+        segs[i].bonus = i == 0 || i + 1 == m ? 0.5 : 0.0;
     }
-    if (query && query_len && bm25_score(query, query_len, segs, m, scores) != 0)
+    if ((rc = relevance_score(query, query_len, segs, m, &lines, scores)) != TERSE_OK)
         goto done;
     for (i = 0; i < m; i++) {
         f.it[i].fixed = (uint8_t)tool_important_line(L[i].p, L[i].n);
-        /* relevance first; the first and last lines next; then order */
-        f.it[i].score = scores[i] + (i == 0 || i + 1 == m ? 0.5 : 0.0);
+        f.it[i].score = scores[i];
         f.it[i].tokens = L[i].n / 4 + 1;
     }
-    rc = m ? pick_items(f.it, m, budget, fit_measure, &f, min_tokens) : TERSE_OK;
+    rc = m ? pick_items(f.it, m, budget, &pick_turns, fit_measure, &f, min_tokens) : TERSE_OK;
     if (rc == TERSE_OK) {
         size_t t;
         rc = m ? fit_measure(&f, &t) : encode_lines(L, 0, 0, out);
@@ -892,7 +896,7 @@ int tool_encode(const char *s, size_t n, int level, const char *query, size_t qu
     int rc;
     if (m == (size_t)-1)
         return TERSE_ENOMEM;
-    if (level >= TERSE_LEVEL_BALANCED) {
+    if (level_get(level)->tool_thin) {
         T = malloc((m + 1) * sizeof *T);
         pool = malloc(m * 16 + 32);
         if (!T || !pool) {

@@ -36,6 +36,8 @@
 #include "../common/buf.h"
 #include "terse.h"
 
+struct tok_counter;
+
 /* The start of every encoded text. */
 #define TOOL_HEAD "~tool "
 
@@ -47,14 +49,14 @@
  * Returns TERSE_OK or TERSE_ENOMEM. */
 int tool_encode(const char *s, size_t n, int level, const char *query, size_t query_len, struct buf *out);
 
-/* Appends an encoding of s[0..n) of at most budget tokens on tok: the
+/* Appends an encoding of s[0..n) of at most budget tokens, counted by the call's counter tok: the
  * lines ranked like segments (BM25 against the query, then lines that
  * report an error, a failure or a warning, which are always kept; the
  * first and last lines next), the most relevant kept, each run of the
  * others a "~-N" marker, the kept lines encoded at level max. Returns
  * TERSE_OK; TERSE_EBUDGET when not even the lines always kept fit
  * (*min_tokens: their count); TERSE_ENOMEM. */
-int tool_fit(const char *s, size_t n, const char *query, size_t query_len, const terse_tokenizer *tok,
+int tool_fit(const char *s, size_t n, const char *query, size_t query_len, struct tok_counter *tok,
              size_t budget, struct buf *out, size_t *min_tokens);
 
 /* Appends the text that the encoding s[0..n) stands for to out (a text

@@ -10,6 +10,7 @@
 #include "../common/buf.h"
 #include "../passes/code.h"
 #include "../passes/code_lang.h"
+#include "../passes/levels.h" /* LEVEL_WORDING */
 #include "../tokenize/tokenizer.h"
 #include "document.h"
 
@@ -78,9 +79,13 @@ int compress_fence(struct job *j, struct seg *g, const char *src, size_t n, int 
     memset(&st, 0, sizeof st);
     code_options(j, lang, level, 0, &o);
     buf_add(b, src, c0);
-    if (code_compress(src + c0, c1 - c0, &o, b, &st) != TERSE_OK) {
-        b->oom = 1;
-        return 1;
+    {
+        int rc = code_compress(src + c0, c1 - c0, &o, b, &st);
+        if (rc != TERSE_OK) {
+            status_fail(&j->status, rc); /* the pipeline returns the job's status */
+            b->oom = 1;
+            return 1;
+        }
     }
     g->parse_error = st.parse_errors != 0;
     g->elided = (uint32_t)code_elided(&st);
@@ -121,7 +126,8 @@ int multi_file_code(const struct job *j)
 /* Compresses the whole code input at `level` into out: one file, or each
  * file of a multi-file input (code_split_files) with the language of its
  * path, headers kept. With a budget (max only) each file gets a share in
- * proportion to its size. Returns a CODE_* status. */
+ * proportion to its size. Returns TERSE_OK, TERSE_EBUDGET (a file's share
+ * not met), or the first other failure's status. */
 static int code_all(struct job *j, int lang, int level, size_t budget, struct buf *out, struct code_stats *st)
 {
     struct code_part *parts;
@@ -142,7 +148,7 @@ static int code_all(struct job *j, int lang, int level, size_t budget, struct bu
     if (!parts)
         return TERSE_ENOMEM;
     code_split_files(j->doc, j->n, parts, np);
-    for (i = 0; i < np && rc != TERSE_ENOMEM; i++) {
+    for (i = 0; i < np && (rc == TERSE_OK || rc == TERSE_EBUDGET); i++) {
         const struct code_part *p = &parts[i];
         int fl = code_lang_from_path(j->doc + p->p0, p->p1 - p->p0);
         size_t b1 = p->b1;
@@ -179,12 +185,14 @@ int compress_code(struct job *j, int lang, struct buf *out, int *level, size_t *
     if (!budget) {
         rc = code_all(j, lang, *level, 0, out, &st);
         note_code_stats(j, &st);
-        return rc == TERSE_OK ? TERSE_OK : TERSE_ENOMEM;
+        return rc;
     }
-    for (L = TERSE_LEVEL_EXACT; L <= *level && L <= TERSE_LEVEL_BALANCED; L++) {
+    for (L = TERSE_LEVEL_EXACT; L <= *level && L <= LEVEL_WORDING; L++) {
         memset(&st, 0, sizeof st);
         out->len = 0;
-        if (code_all(j, lang, L, 0, out, &st) != TERSE_OK || out->oom)
+        if ((rc = code_all(j, lang, L, 0, out, &st)) != TERSE_OK)
+            return rc;
+        if (out->oom)
             return TERSE_ENOMEM;
         got = count_tokens(j, out->p ? out->p : "", out->len);
         note_code_stats(j, &st);
@@ -200,14 +208,16 @@ int compress_code(struct job *j, int lang, struct buf *out, int *level, size_t *
     memset(&st, 0, sizeof st);
     out->len = 0;
     rc = code_all(j, lang, TERSE_LEVEL_MAX, budget, out, &st);
-    if (rc == TERSE_ENOMEM)
-        return TERSE_ENOMEM;
+    if (rc != TERSE_OK && rc != TERSE_EBUDGET)
+        return rc;
     got = count_tokens(j, out->p ? out->p : "", out->len);
     if (rc == TERSE_EBUDGET || got > budget) {
         /* the per-file shares missed: every body elided */
         memset(&st, 0, sizeof st);
         out->len = 0;
-        if (code_all(j, lang, TERSE_LEVEL_MAX, 0, out, &st) != TERSE_OK || out->oom)
+        if ((rc = code_all(j, lang, TERSE_LEVEL_MAX, 0, out, &st)) != TERSE_OK)
+            return rc;
+        if (out->oom)
             return TERSE_ENOMEM;
         got = count_tokens(j, out->p ? out->p : "", out->len);
         if (got > budget) {

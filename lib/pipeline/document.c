@@ -19,8 +19,8 @@ int add_block(struct job *j, size_t prefix, size_t prefix_len, int sep)
         size_t cap = j->cap_blocks ? j->cap_blocks * 2 : 64;
         struct block *b = realloc(j->blocks, cap * sizeof *b);
         if (!b) {
-            j->oom = 1;
-            return -1;
+            status_fail(&j->status, TERSE_ENOMEM);
+            return TERSE_ENOMEM;
         }
         j->blocks = b;
         j->cap_blocks = cap;
@@ -30,20 +30,20 @@ int add_block(struct job *j, size_t prefix, size_t prefix_len, int sep)
     j->blocks[j->n_blocks].lit = NULL;
     j->blocks[j->n_blocks].sep = (uint8_t)sep;
     j->n_blocks++;
-    return 0;
+    return TERSE_OK;
 }
 
 /* See document.h. */
 void add_seg(struct job *j, size_t start, size_t end, int kind)
 {
     struct seg *g;
-    if (j->oom)
+    if (j->status != TERSE_OK)
         return;
     if (j->n_segs == j->cap_segs) {
         size_t cap = j->cap_segs ? j->cap_segs * 2 : 256;
         struct seg *p = realloc(j->segs, cap * sizeof *p);
         if (!p) {
-            j->oom = 1;
+            status_fail(&j->status, TERSE_ENOMEM);
             return;
         }
         j->segs = p;
@@ -98,7 +98,7 @@ static void add_paragraph(struct job *j, size_t text, size_t end)
             cap *= 2;
         p = realloc(j->ptoks, cap * sizeof *p);
         if (!p) {
-            j->oom = 1;
+            status_fail(&j->status, TERSE_ENOMEM);
             return;
         }
         j->ptoks = p;
@@ -287,7 +287,8 @@ int segment_prose(struct job *j, int verbatim_only)
             p = realloc(lines, cap * sizeof *p);
             if (!p) {
                 free(lines);
-                return -1;
+                status_fail(&j->status, TERSE_ENOMEM);
+                return TERSE_ENOMEM;
             }
             lines = p;
         }
@@ -317,7 +318,7 @@ int segment_prose(struct job *j, int verbatim_only)
                 lines[i].close_after[c] = run < UINT32_MAX ? (uint32_t)run : UINT32_MAX;
         }
     }
-    for (i = 0; i < nl && !j->oom;) {
+    for (i = 0; i < nl && j->status == TERSE_OK;) {
         const struct line *l = &lines[i];
         int sep = j->n_blocks == 0 ? SEP_PARA : blanks ? SEP_PARA : SEP_LINE;
         size_t k, h, m;
@@ -344,7 +345,7 @@ int segment_prose(struct job *j, int verbatim_only)
                 k = nl - 1;
             add_block(j, 0, 0, sep);
             add_seg(j, l->start, lines[k].end, SEG_VERBATIM);
-            if (!j->oom) {
+            if (j->status == TERSE_OK) {
                 j->segs[j->n_segs - 1].fence = 1;
                 if (k > i && l->end - l->text >= 7 &&
                     (memcmp(d + l->text + 3, "json", 4) == 0 || memcmp(d + l->text + 3, "JSON", 4) == 0))
@@ -356,7 +357,7 @@ int segment_prose(struct job *j, int verbatim_only)
         if (i + 1 < nl && !list_marker(d, l) && !block_start(d, lines, nl, i) && setext_level(d, &lines[i + 1])) {
             /* "Title" over "===", "---" or "~~~": a heading, written "# Title" */
             add_block(j, 0, 0, sep);
-            if (!j->oom)
+            if (j->status == TERSE_OK)
                 j->blocks[j->n_blocks - 1].lit = setext_heading[setext_level(d, &lines[i + 1])];
             add_seg(j, l->text, l->end, SEG_HEADING);
             i += 2;
@@ -394,7 +395,7 @@ int segment_prose(struct job *j, int verbatim_only)
             if (json_valid(d + l->start, lines[k - 1].end - l->start)) {
                 add_block(j, 0, 0, sep);
                 add_seg(j, l->start, lines[k - 1].end, SEG_VERBATIM);
-                if (!j->oom)
+                if (j->status == TERSE_OK)
                     j->segs[j->n_segs - 1].json = 1;
                 i = k;
                 continue;
@@ -427,15 +428,18 @@ int segment_prose(struct job *j, int verbatim_only)
         i = k;
     }
     free(lines);
-    return j->oom ? -1 : 0;
+    return j->status;
 }
 
 /* See document.h. */
-size_t count_tokens(const struct job *j, const char *s, size_t n)
+size_t count_tokens(struct job *j, const char *s, size_t n)
 {
     size_t c = 0;
-    if (tok_counter_count(j->counter, s, n, &c) != TERSE_OK)
-        return n; /* out of memory: a safe over-estimate */
+    int rc = tok_counter_count(j->counter, s, n, &c);
+    if (rc != TERSE_OK) {
+        status_fail(&j->status, rc);
+        return n;
+    }
     return c;
 }
 
@@ -445,16 +449,16 @@ int lex_reserve(struct job *j, size_t n)
     size_t cap;
     struct lex_tok *p;
     if (n + 1 <= j->lex_cap)
-        return 0;
+        return TERSE_OK;
     cap = (n + 1) * 2;
     p = realloc(j->lex_in, cap * 2 * sizeof *p);
     if (!p) {
-        j->oom = 1;
-        return -1;
+        status_fail(&j->status, TERSE_ENOMEM);
+        return TERSE_ENOMEM;
     }
     j->lex_in = p;
     j->lex_cap = cap;
-    return 0;
+    return TERSE_OK;
 }
 
 /* See document.h. */
@@ -481,13 +485,13 @@ int split_clauses(struct job *j, int only_dropped)
     size_t t_cap = 0;
     j->segs = NULL;
     j->n_segs = j->cap_segs = 0;
-    for (i = 0; i < n_old && !j->oom; i++) {
+    for (i = 0; i < n_old && j->status == TERSE_OK; i++) {
         struct seg *g = &old[i];
         size_t n = g->end - g->start, k, nt, start = g->start, words = 0, depth = 0;
         if (only_dropped && (g->keep || g->removed)) {
             /* kept as it is, outputs and all */
             add_seg(j, g->start, g->end, g->kind);
-            if (!j->oom) {
+            if (j->status == TERSE_OK) {
                 j->segs[j->n_segs - 1] = *g;
                 g->out = g->full = NULL;
             }
@@ -495,14 +499,14 @@ int split_clauses(struct job *j, int only_dropped)
         }
         if (g->kind != SEG_SENTENCE || n < 40) {
             add_seg(j, g->start, g->end, g->kind);
-            if (!j->oom)
+            if (j->status == TERSE_OK)
                 j->segs[j->n_segs - 1].block = g->block;
             continue;
         }
         if (n > t_cap) {
             struct lex_tok *p = realloc(t, n * sizeof *t);
             if (!p) {
-                j->oom = 1;
+                status_fail(&j->status, TERSE_ENOMEM);
                 break;
             }
             t = p;
@@ -524,14 +528,14 @@ int split_clauses(struct job *j, int only_dropped)
                 (*c == ',' || *c == ';' || *c == ':' || (unsigned char)*c == 0xE2)) {
                 size_t end = g->start + t[k].start + t[k].len;
                 add_seg(j, start, end, SEG_SENTENCE);
-                if (!j->oom)
+                if (j->status == TERSE_OK)
                     j->segs[j->n_segs - 1].block = g->block;
                 start = g->start + t[k + 1].start;
                 words = 0;
             }
         }
         add_seg(j, start, g->end, SEG_SENTENCE);
-        if (!j->oom)
+        if (j->status == TERSE_OK)
             j->segs[j->n_segs - 1].block = g->block;
     }
     for (i = 0; i < n_old; i++) {
@@ -540,7 +544,7 @@ int split_clauses(struct job *j, int only_dropped)
     }
     free(old);
     free(t);
-    return j->oom ? -1 : 0;
+    return j->status;
 }
 
 /* See document.h. */

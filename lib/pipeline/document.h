@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../passes/prose.h"
+#include "../common/status.h" /* status_fail */
 #include "terse.h"
 
 struct buf;
@@ -90,24 +91,28 @@ struct job {
     struct json_doc *parsed; /* the input as JSON, if detection parsed it */
     terse_chunk *chunks;     /* the rewrite callback's chunks (rewrite.c), or NULL */
     size_t n_chunks, rewritten, rejected[TERSE_VERDICT_COUNT];
-    int oom;
+    int status; /* TERSE_OK, or the first failure's TERSE_* status: stops the work */
 };
 
+/* Appends a block; returns TERSE_OK or TERSE_ENOMEM (the job fails). */
 int add_block(struct job *j, size_t prefix, size_t prefix_len, int sep);
 
 void add_seg(struct job *j, size_t start, size_t end, int kind);
 
-/* Cuts the document into blocks and segments. */
+/* Cuts the document into blocks and segments. Returns TERSE_OK or the
+ * job's failure (j->status). */
 int segment_prose(struct job *j, int verbatim_only);
 
 /* Exact tokens of s[0..n) on the job's tokenizer, through the job's
  * counter: its piece cache, warmed by the input, serves the segments and
- * the output, which are made of the same words. */
-size_t count_tokens(const struct job *j, const char *s, size_t n);
+ * the output, which are made of the same words. When the count fails, the
+ * job fails with its status (status_fail) and n is returned, an
+ * over-estimate that lets the caller carry on to where it checks. */
+size_t count_tokens(struct job *j, const char *s, size_t n);
 
 /* Makes the job's lexer scratch hold two texts of n bytes each (a segment
- * and its output). Returns 0, or -1 (and marks the job) when memory runs
- * out. */
+ * and its output). Returns TERSE_OK, or TERSE_ENOMEM (and the job
+ * fails). */
 int lex_reserve(struct job *j, size_t n);
 
 /* The tokens of segment g into t (room for its length): a copy of those
@@ -118,7 +123,8 @@ size_t seg_tokens(const struct job *j, const struct seg *g, struct lex_tok *t);
 
 /* Cuts sentences into clauses (at commas, semicolons, colons and dashes
  * outside quotes and brackets) so that a tight budget can keep the relevant
- * part of a long sentence. Returns 0, or -1 when memory runs out. */
+ * part of a long sentence. Returns TERSE_OK or the job's failure
+ * (j->status). */
 int split_clauses(struct job *j, int only_dropped);
 
 /* Writes the kept segments in order, with their separators and block

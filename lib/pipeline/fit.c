@@ -7,40 +7,64 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../passes/levels.h" /* LEVEL_WORDING */
+#include "../select/pick.h"
 #include "../select/rank.h"
 #include "document.h"
 #include "prose_doc.h"
 #include "score.h"
 
 /* See fit.h. */
-size_t assembled_tokens(const struct job *j, int budget_mode, size_t *dropped, struct buf *b)
+int assembled_tokens(struct job *j, int budget_mode, size_t *dropped, struct buf *b, size_t *tokens)
 {
     b->len = 0;
     assemble(j, budget_mode, b, dropped);
     if (b->oom)
-        return (size_t)-1;
-    return count_tokens(j, b->p ? b->p : "", b->len);
+        return TERSE_ENOMEM;
+    *tokens = count_tokens(j, b->p ? b->p : "", b->len);
+    return j->status;
 }
 
-/* See fit.h. */
+/* The measure of the segment fitter: the assembled output's tokens with
+ * the items' keeps. */
+struct seg_fit {
+    struct job *j;
+    struct pick_item *it;
+    struct buf *b;
+    size_t *dropped;
+};
+
+static int seg_measure(void *arg, size_t *tokens)
+{
+    struct seg_fit *f = arg;
+    size_t i;
+    for (i = 0; i < f->j->n_segs; i++)
+        f->j->segs[i].keep = f->it[i].keep;
+    return assembled_tokens(f->j, 1, f->dropped, f->b, tokens);
+}
+
+/* See fit.h. The segments' forms are made here (the fuller one, and for
+ * the two most relevant the `safe` one); which are kept, pick_items
+ * decides by the rules pick_segments. */
 int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens, int preserve)
 {
-    size_t budget = j->o->budget, i, used = 0, kept = 0, marker, total = 0;
+    size_t budget = j->o->budget, i;
     struct rank *order;
-    int full_level = j->o->level < TERSE_LEVEL_BALANCED ? j->o->level : TERSE_LEVEL_BALANCED;
-    if (score_segments(j) != 0)
-        return TERSE_ENOMEM;
+    struct pick_item *it;
+    struct pick_rules rules = pick_segments;
+    struct seg_fit f;
+    int rc, full_level = j->o->level < LEVEL_WORDING ? j->o->level : LEVEL_WORDING;
+    if ((rc = score_segments(j)) != TERSE_OK)
+        return rc;
     order = malloc((j->n_segs + 1) * sizeof *order);
-    if (!order)
+    it = calloc(j->n_segs + 1, sizeof *it);
+    if (!order || !it) {
+        free(order);
+        free(it);
         return TERSE_ENOMEM;
-    marker = count_tokens(j, " " MARKER, strlen(" " MARKER));
-    if (preserve) {
-        used = assembled_tokens(j, 1, dropped, b);
-        if (used == (size_t)-1) {
-            free(order);
-            return TERSE_ENOMEM;
-        }
     }
+    rules.marker = count_tokens(j, " " MARKER, strlen(" " MARKER));
+    rules.measure_base = (uint8_t)preserve;
     /* coverage or precision: when the budget holds most of the text at
      * the job's level, more segments (telegraphic) serve better than fewer
      * ones in full; when it is tight, the most relevant ones go in full */
@@ -56,10 +80,8 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
         struct seg *g = &j->segs[i];
         order[i].score = g->score;
         order[i].index = i;
-        if (preserve && g->keep) {
-            kept++;
+        if (preserve && g->keep)
             continue;
-        }
         g->keep = 0;
         g->tokens = g->removed ? 0 : (uint32_t)(count_tokens(j, g->out, g->out_len) + 1);
         free(g->full);
@@ -70,8 +92,8 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
             size_t full_len = 0;
             g->full = compress_alt(j, g, full_level, &full_len);
             if (!g->full) {
-                free(order);
-                return TERSE_ENOMEM;
+                rc = TERSE_ENOMEM;
+                goto done;
             }
             g->full_len = (uint32_t)full_len;
             g->full_tokens = (uint32_t)(count_tokens(j, g->full, g->full_len) + 1);
@@ -89,8 +111,8 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
             continue;
         safe = compress_alt(j, g, TERSE_LEVEL_SAFE, &safe_len);
         if (!safe) {
-            free(order);
-            return TERSE_ENOMEM;
+            rc = TERSE_ENOMEM;
+            goto done;
         }
         t = count_tokens(j, safe, safe_len) + 1;
         if (t * 100 <= budget * 15) {
@@ -104,85 +126,31 @@ int fit_budget(struct job *j, struct buf *b, size_t *dropped, size_t *min_tokens
         }
     }
     for (i = 0; i < j->n_segs; i++) {
-        struct seg *g = &j->segs[order[i].index];
-        if (g->removed || g->out_len == 0 || g->keep)
-            continue;
-        if (g->full && used + g->full_tokens + marker <= budget) {
-            g->keep = 2;
-            used += g->full_tokens + marker;
-            kept++;
-        } else if (used + g->tokens + marker <= budget) {
-            g->keep = 1;
-            used += g->tokens + marker;
-            kept++;
-        }
+        const struct seg *g = &j->segs[i];
+        it[i].score = g->score;
+        it[i].tokens = g->tokens;
+        it[i].full_tokens = g->full_tokens;
+        it[i].has_full = g->full != NULL;
+        it[i].out = g->removed || g->out_len == 0;
+        it[i].keep = g->keep;
     }
-    for (;;) {
-        total = assembled_tokens(j, 1, dropped, b);
-        if (total == (size_t)-1) {
-            free(order);
-            return TERSE_ENOMEM;
-        }
-        if (total <= budget && kept > 0)
-            break;
-        if (kept == 0) {
-            /* not even the most relevant segment fits: say what would */
-            for (i = 0; i < j->n_segs; i++) {
-                struct seg *g = &j->segs[order[i].index];
-                if (!g->removed && g->out_len) {
-                    g->keep = 1;
-                    *min_tokens = assembled_tokens(j, 1, dropped, b);
-                    g->keep = 0;
-                    break;
-                }
-            }
-            free(order);
-            return TERSE_EBUDGET;
-        }
-        /* over by the estimate's error: shorten or drop the least relevant */
-        for (i = j->n_segs; i-- > 0;) {
-            struct seg *g = &j->segs[order[i].index];
-            if (g->keep == 2) {
-                g->keep = 1;
-                break;
-            }
-            if (g->keep == 1) {
-                g->keep = 0;
-                kept--;
-                break;
-            }
-        }
+    f.j = j;
+    f.it = it;
+    f.b = b;
+    f.dropped = dropped;
+    rc = pick_items(it, j->n_segs, budget, &rules, seg_measure, &f, min_tokens);
+    if (rc == TERSE_OK || rc == TERSE_EBUDGET) {
+        for (i = 0; i < j->n_segs; i++)
+            j->segs[i].keep = it[i].keep;
     }
-    /* the estimate charged a marker per segment: use what is left, most
-     * relevant first, checking each addition with an exact count */
-    for (i = 0; i < j->n_segs && total < budget; i++) {
-        struct seg *g = &j->segs[order[i].index];
-        int want;
-        for (want = 2; want >= 1; want--) {
-            size_t t2, cost = want == 2 ? g->full_tokens : g->tokens;
-            if (g->keep >= want || g->removed || g->out_len == 0 || (want == 2 && !g->full))
-                continue;
-            if (cost > budget - total + marker + (g->keep == 1 ? g->tokens : 0))
-                continue;
-            {
-                uint8_t was = g->keep;
-                g->keep = (uint8_t)want;
-                t2 = assembled_tokens(j, 1, dropped, b);
-                if (t2 == (size_t)-1) {
-                    free(order);
-                    return TERSE_ENOMEM;
-                }
-                if (t2 <= budget) {
-                    total = t2;
-                    break;
-                }
-                g->keep = was;
-            }
-        }
+    if (rc == TERSE_OK) {
+        size_t t;
+        rc = assembled_tokens(j, 1, dropped, b, &t);
     }
-    assembled_tokens(j, 1, dropped, b);
+done:
     free(order);
-    return b->oom ? TERSE_ENOMEM : TERSE_OK;
+    free(it);
+    return rc;
 }
 
 /* Returns 1 if the budget selection kept a content segment (a sentence or
@@ -204,29 +172,32 @@ int fit_doc(struct job *j, int *level_io, int verbatim, struct buf *out, size_t 
 {
     /* the lowest level that fits, else drop at the highest allowed */
     int L, fits = 0, rc = TERSE_OK, level = *level_io;
-    for (L = TERSE_LEVEL_EXACT; L <= level && !j->oom; L++) {
+    for (L = TERSE_LEVEL_EXACT; L <= level && j->status == TERSE_OK; L++) {
+        size_t t;
         compress_all(j, L);
-        if (assembled_tokens(j, 0, dropped, out) <= j->o->budget) {
+        if ((rc = assembled_tokens(j, 0, dropped, out, &t)) != TERSE_OK)
+            return rc;
+        if (t <= j->o->budget) {
             fits = 1;
             level = L;
             break;
         }
     }
-    if (!fits && !j->oom) {
+    if (!fits && j->status == TERSE_OK) {
         /* drop the least relevant sentences; when not even one
          * fits, drop clauses instead */
         level = verbatim ? TERSE_LEVEL_EXACT : j->o->level;
         rc = fit_budget(j, out, dropped, min_tokens, 0);
         if (rc == TERSE_EBUDGET) {
             if (split_clauses(j, 0) != 0)
-                return TERSE_ENOMEM;
+                return j->status != TERSE_OK ? j->status : TERSE_ENOMEM;
             compress_all(j, level);
             rc = fit_budget(j, out, dropped, min_tokens, 0);
         } else if (rc == TERSE_OK) {
             /* what is left of the budget takes the relevant clauses
              * of the sentences that did not fit */
             if (split_clauses(j, 1) != 0)
-                return TERSE_ENOMEM;
+                return j->status != TERSE_OK ? j->status : TERSE_ENOMEM;
             compress_missing(j, level);
             rc = fit_budget(j, out, dropped, min_tokens, 1);
         }
@@ -234,5 +205,5 @@ int fit_doc(struct job *j, int *level_io, int verbatim, struct buf *out, size_t 
             rc = TERSE_EBUDGET; /* only headings and markers: no content */
     }
     *level_io = level;
-    return rc;
+    return j->status != TERSE_OK ? j->status : rc;
 }

@@ -11,7 +11,10 @@ struct buf;
 struct job;
 struct seg;
 
-size_t assembled_tokens(const struct job *j, int budget_mode, size_t *dropped, struct buf *b);
+/* Assembles the document into b (budget_mode: the budget's keeps, with a
+ * marker for each run left out, counted into *dropped) and counts it into
+ * *tokens. Returns TERSE_OK or the failure's status. */
+int assembled_tokens(struct job *j, int budget_mode, size_t *dropped, struct buf *b, size_t *tokens);
 
 /* Fits the budget by relevance. Segments are taken most relevant first:
  * each at `balanced` (its wording intact) if that fits, else at the job's

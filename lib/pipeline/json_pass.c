@@ -9,14 +9,16 @@
 
 #include "../common/buf.h"
 #include "../common/json.h"
+#include "../passes/levels.h" /* level_get */
 #include "../passes/tabular.h"
-#include "../select/rank.h"
+#include "../select/pick.h"
 #include "document.h"
 #include "score.h"
 
 /* Writes the container with the kept members and one marker member for
- * the others; returns its token count. */
-static size_t json_assemble(struct job *j, size_t n, int is_object, struct buf *out, size_t *dropped)
+ * the others, and counts it into *tokens. Returns TERSE_OK or the
+ * failure's status. */
+static int json_assemble(struct job *j, size_t n, int is_object, struct buf *out, size_t *dropped, size_t *tokens)
 {
     char note[96];
     size_t d = 0, k;
@@ -43,14 +45,35 @@ static size_t json_assemble(struct job *j, size_t n, int is_object, struct buf *
     buf_addc(out, is_object ? '}' : ']');
     *dropped = d;
     if (out->oom)
-        return (size_t)-1;
-    return count_tokens(j, out->p, out->len);
+        return TERSE_ENOMEM;
+    *tokens = count_tokens(j, out->p, out->len);
+    return j->status;
+}
+
+/* The measure of the member fitter: the container's tokens with the
+ * items' keeps. */
+struct member_fit {
+    struct job *j;
+    const struct pick_item *it;
+    size_t n;
+    int is_object;
+    struct buf *out;
+    size_t *dropped;
+};
+
+static int member_measure(void *arg, size_t *tokens)
+{
+    struct member_fit *f = arg;
+    size_t i;
+    for (i = 0; i < f->n; i++)
+        f->j->segs[i].keep = f->it[i].keep;
+    return json_assemble(f->j, f->n, f->is_object, f->out, f->dropped, tokens);
 }
 
 /* See json_pass.h. */
 int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_tokens)
 {
-    size_t n = 0, i, cap, budget = j->o->budget, kept, total;
+    size_t n = 0, i, cap, budget = j->o->budget, total;
     size_t *st, *en;
     int is_object = 0, rc = TERSE_OK;
     struct buf b = {0};
@@ -81,7 +104,7 @@ int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_t
     }
     free(st);
     free(en);
-    if (j->oom)
+    if (j->status != TERSE_OK)
         return TERSE_ENOMEM;
     for (i = 0; i < j->n_segs; i++) {
         struct seg *g = &j->segs[i];
@@ -97,104 +120,33 @@ int compress_json(struct job *j, struct buf *out, size_t *dropped, size_t *min_t
         g->tokens = (uint32_t)(count_tokens(j, g->out, g->out_len) + 1);
     }
     buf_free(&b);
-    if (score_segments(j) != 0)
-        return TERSE_ENOMEM;
+    if ((rc = score_segments(j)) != TERSE_OK)
+        return rc;
     {
-        struct rank *order = malloc((n + 1) * sizeof *order);
-        size_t used, tries = 0, k;
-        int probing = 0, filling = 0;
-        if (!order)
+        struct pick_item *it = calloc(n + 1, sizeof *it);
+        struct member_fit f;
+        if (!it)
             return TERSE_ENOMEM;
         for (i = 0; i < n; i++) {
             /* relevance first, size second: with a query, a member that
              * shares something with it goes before every member that
              * shares nothing, however small (their position only orders
              * them among themselves) */
-            order[i].score = j->segs[i].score;
+            it[i].score = j->segs[i].score;
             if (j->o->query_len && j->segs[i].score > score_position(i) * (1 + 1e-9))
-                order[i].score += 1e6;
-            order[i].index = i;
+                it[i].score += 1e6;
+            it[i].tokens = j->segs[i].tokens;
         }
-        qsort(order, n, sizeof *order, rank_cmp);
-        used = json_assemble(j, n, is_object, out, dropped);
-        kept = 0;
-        for (i = 0; i < n; i++) {
-            struct seg *g = &j->segs[order[i].index];
-            if (i < 8) {
-                /* the most relevant members by exact count: an estimate
-                 * must not let a lesser one take their place */
-                size_t t2;
-                g->keep = 1;
-                t2 = json_assemble(j, n, is_object, out, dropped);
-                if (t2 <= budget) {
-                    used = t2;
-                    kept++;
-                } else {
-                    g->keep = 0;
-                }
-            } else if (used + g->tokens <= budget) {
-                g->keep = 1;
-                used += g->tokens;
-                kept++;
-            }
-        }
-        for (k = 0;;) {
-            if (out->oom) {
-                rc = TERSE_ENOMEM;
-                break;
-            }
-            total = json_assemble(j, n, is_object, out, dropped);
-            if (probing) {
-                /* the output with only the most relevant member */
-                *min_tokens = total;
-                rc = TERSE_EBUDGET;
-                break;
-            }
-            if (filling) {
-                /* keep the tried member only if the exact count allows */
-                if (total > budget)
-                    j->segs[order[k - 1].index].keep = 0;
-                else
-                    kept++;
-                while (k < n && (j->segs[order[k].index].keep || j->segs[order[k].index].tokens > budget))
-                    k++;
-                if ((k >= n || ++tries > 64) && kept > 0) {
-                    total = json_assemble(j, n, is_object, out, dropped);
-                    break;
-                }
-                if (k < n && tries <= 64) {
-                    j->segs[order[k++].index].keep = 1;
-                    continue;
-                }
-                filling = 0; /* nothing fitted: probe below */
-            } else if (total <= budget || (kept == 0 && !tries)) {
-                /* the estimate was cautious (or kept nothing): try more,
-                 * most relevant first, each by exact count */
-                filling = 1;
-                k = 0;
-                while (k < n && (j->segs[order[k].index].keep || j->segs[order[k].index].tokens > budget))
-                    k++;
-                if (k >= n && kept > 0)
-                    break;
-                if (k < n) {
-                    j->segs[order[k++].index].keep = 1;
-                    continue;
-                }
-                filling = 0;
-            }
-            if (kept == 0) {
-                j->segs[order[0].index].keep = 1;
-                probing = 1;
-                continue;
-            }
-            for (i = n; i-- > 0;)
-                if (j->segs[order[i].index].keep) {
-                    j->segs[order[i].index].keep = 0;
-                    kept--;
-                    break;
-                }
-        }
-        free(order);
+        f.j = j;
+        f.it = it;
+        f.n = n;
+        f.is_object = is_object;
+        f.out = out;
+        f.dropped = dropped;
+        rc = pick_items(it, n, budget, &pick_members, member_measure, &f, min_tokens);
+        if (rc == TERSE_OK)
+            rc = member_measure(&f, &total);
+        free(it);
     }
     return rc;
 }
@@ -208,10 +160,8 @@ int compress_json_tabular(struct job *j, int level, struct buf *out, size_t *tok
     struct tab_limits lim;
     int rc;
     memset(&lim, 0, sizeof lim);
-    if (level >= TERSE_LEVEL_BALANCED) {
-        lim.sample_rows = level == TERSE_LEVEL_MAX ? 10 : 30;
-        lim.max_string = level == TERSE_LEVEL_MAX ? 200 : 1000;
-    }
+    lim.sample_rows = level_get(level)->tab_sample_rows;
+    lim.max_string = level_get(level)->tab_max_string;
     d = j->parsed ? j->parsed : json_parse(j->doc, j->n, NULL);
     j->parsed = NULL; /* freed below */
     lines = d == NULL;
@@ -228,7 +178,7 @@ int compress_json_tabular(struct job *j, int level, struct buf *out, size_t *tok
         return TERSE_EFORMAT;
     if (lines)
         buf_adds(out, "#jsonl\n");
-    rc = tab_encode(json_root(d), j->o->tokenizer, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
+    rc = tab_encode(json_root(d), j->counter, lim.sample_rows || lim.max_string ? &lim : NULL,
                     out, tokens);
     json_doc_free(d);
     if (lines && rc == TERSE_OK)

@@ -13,6 +13,7 @@
 #include "../common/seen.h"
 #include "../guard/guard.h"
 #include "../passes/prose.h"
+#include "../passes/levels.h" /* level_get, LEVEL_WORDING */
 #include "../passes/tabular.h"
 #include "code_dispatch.h"
 #include "document.h"
@@ -43,12 +44,10 @@ static int embedded_json(struct job *j, const struct seg *g, int level, struct b
     if (!d)
         return -1;
     memset(&lim, 0, sizeof lim);
-    if (level >= TERSE_LEVEL_BALANCED) {
-        lim.sample_rows = level == TERSE_LEVEL_MAX ? 10 : 30;
-        lim.max_string = level == TERSE_LEVEL_MAX ? 200 : 1000;
-    }
+    lim.sample_rows = level_get(level)->tab_sample_rows;
+    lim.max_string = level_get(level)->tab_max_string;
     buf_add(b, src, head);
-    if (tab_encode(json_root(d), j->o->tokenizer, level >= TERSE_LEVEL_BALANCED ? &lim : NULL,
+    if (tab_encode(json_root(d), j->counter, lim.sample_rows || lim.max_string ? &lim : NULL,
                    b, &tokens) != TERSE_OK) {
         json_doc_free(d);
         b->len = 0;
@@ -77,7 +76,7 @@ void compress_seg(struct job *j, struct seg *g, int level)
     free(g->out);
     g->out = NULL;
     g->out_len = 0;
-    if (g->kind == SEG_VERBATIM && g->json && level >= TERSE_LEVEL_SAFE &&
+    if (g->kind == SEG_VERBATIM && g->json && level_get(level)->json_tabular &&
         embedded_json(j, g, level, &b) == 0) {
         /* JSON inside prose: the tabular encoding, which was shorter */
     } else if (g->kind == SEG_VERBATIM && g->fence && compress_fence(j, g, src, n, level, &b)) {
@@ -98,7 +97,7 @@ void compress_seg(struct job *j, struct seg *g, int level)
             i = e + 1;
         }
     } else if (g->kind == SEG_RULE) {
-        if (level == TERSE_LEVEL_EXACT)
+        if (!level_get(level)->doc_rules_dropped)
             buf_add(&b, src, n);
     } else {
         int L;
@@ -133,7 +132,7 @@ void compress_seg(struct job *j, struct seg *g, int level)
         /* the word bag of the output, for near duplicates */
         g->bag = 0;
         g->words = 0;
-        for (k = 0; k < no && !j->oom; k++) {
+        for (k = 0; k < no && j->status == TERSE_OK; k++) {
             if (to[k].kind == LX_PUNCT)
                 continue;
             g->bag |= (uint64_t)1 << (hash_bytes(b.p + to[k].start, to[k].len) & 63);
@@ -154,7 +153,7 @@ void compress_seg(struct job *j, struct seg *g, int level)
         }
     }
     if (b.oom) {
-        j->oom = 1;
+        status_fail(&j->status, TERSE_ENOMEM);
         buf_free(&b);
         return;
     }
@@ -164,7 +163,7 @@ void compress_seg(struct job *j, struct seg *g, int level)
         g->out = buf_take(&b, &len);
         g->out_len = (uint32_t)len; /* DOC_MAX keeps it in range */
         if (!g->out || len > UINT32_MAX) {
-            j->oom = 1;
+            status_fail(&j->status, TERSE_ENOMEM);
         } else if (cap > len + 1 && (p = realloc(g->out, len + 1)) != NULL) {
             /* a buffer starts at 256 bytes and a sentence is about 60:
              * a million sentences would hold 200 MB they do not use */
@@ -236,7 +235,7 @@ static void mark_duplicates(struct job *j, int level)
     size_t i, k, n_near = 0, near_next = 0, lo, hi, checks;
     struct seen outs;
     if (seen_init(&outs, j->n_segs) != 0) {
-        j->oom = 1;
+        status_fail(&j->status, TERSE_ENOMEM);
         return;
     }
     for (i = 0; i < j->n_segs; i++) {
@@ -248,7 +247,7 @@ static void mark_duplicates(struct job *j, int level)
             j->duplicates++;
             continue;
         }
-        if (level < TERSE_LEVEL_BALANCED || g->words < 6)
+        if (!level_get(level)->doc_near_duplicates || g->words < 6)
             continue;
         /* near duplicates among the last NEAR_WINDOW candidates (none of
          * which is removed: only the current segment ever is): the word
@@ -293,7 +292,7 @@ static void mark_duplicates(struct job *j, int level)
 void compress_missing(struct job *j, int level)
 {
     size_t i;
-    for (i = 0; i < j->n_segs && !j->oom; i++)
+    for (i = 0; i < j->n_segs && j->status == TERSE_OK; i++)
         if (!j->segs[i].out && !j->segs[i].removed)
             compress_seg(j, &j->segs[i], level);
 }
@@ -304,13 +303,13 @@ void compress_all(struct job *j, int level)
     size_t i;
     j->fallbacks = 0;
     j->duplicates = 0;
-    for (i = 0; i < j->n_segs && !j->oom; i++) {
+    for (i = 0; i < j->n_segs && j->status == TERSE_OK; i++) {
         j->segs[i].removed = 0;
         compress_seg(j, &j->segs[i], level);
-        if (j->segs[i].kind == SEG_RULE && level > TERSE_LEVEL_EXACT)
+        if (j->segs[i].kind == SEG_RULE && level_get(level)->doc_rules_dropped)
             j->segs[i].removed = 1;
     }
-    if (level >= TERSE_LEVEL_SAFE && !j->oom)
+    if (level_get(level)->doc_duplicates && j->status == TERSE_OK)
         mark_duplicates(j, level);
 }
 
@@ -319,20 +318,21 @@ int compress_doc(struct job *j, int level, struct buf *out, size_t *dropped)
 {
     size_t i;
     compress_all(j, level);
-    if (level == TERSE_LEVEL_MAX && j->o->query && j->o->query_len && !j->oom) {
+    if (level_get(level)->doc_query_wording && j->o->query && j->o->query_len && j->status == TERSE_OK) {
         /* relevance-aware: the segments most relevant to the query
          * keep their wording (balanced), the rest are telegraphic */
         double top = 0;
-        if (score_segments(j) != 0)
-            return TERSE_ENOMEM;
+        int rc = score_segments(j);
+        if (rc != TERSE_OK)
+            return rc;
         for (i = 0; i < j->n_segs; i++)
             if (j->segs[i].score > top)
                 top = j->segs[i].score;
         for (i = 0; i < j->n_segs && top > 0.5; i++)
             if (!j->segs[i].removed && j->segs[i].score >= top / 2)
-                compress_seg(j, &j->segs[i], TERSE_LEVEL_BALANCED);
+                compress_seg(j, &j->segs[i], LEVEL_WORDING);
     }
-    if (j->o->rewrite && !j->oom) {
+    if (j->o->rewrite && j->status == TERSE_OK) {
         /* a model backend: accepted rewrites replace chunks of segments */
         int rc = rewrite_doc(j);
         if (rc != TERSE_OK)

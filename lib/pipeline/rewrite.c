@@ -110,7 +110,7 @@ static size_t cut_chunks(struct job *j, size_t limit, struct span **out)
 
 /* The verdict on rewrite out[0..len) of chunk in[0..in_len) whose own
  * output costs own tokens; *tokens gets the rewrite's. -1: no memory. */
-static int judge(const struct job *j, const char *in, size_t in_len, const char *out, size_t len, size_t own,
+static int judge(struct job *j, const char *in, size_t in_len, const char *out, size_t len, size_t own,
                  size_t *tokens, terse_chunk *c)
 {
     const char *miss = NULL;
@@ -234,7 +234,7 @@ int rewrite_doc(struct job *j)
     }
     goto done;
 oom:
-    j->oom = 1;
+    status_fail(&j->status, TERSE_ENOMEM);
     rc = TERSE_ENOMEM;
 done:
     for (i = 0; rw && i < n; i++)

@@ -13,7 +13,7 @@ struct seg;
 
 /* Relevance of each segment: BM25 against the query, or without one the
  * position (headings, then the first sentence of each block, earlier
- * first). */
+ * first). Returns TERSE_OK or TERSE_ENOMEM. */
 int score_segments(struct job *j);
 
 /* With a query, the part of segment i's score that only orders segments

@@ -15,6 +15,7 @@
 #include "../common/hash.h"
 #include "../common/lex.h"
 #include "../common/words.h"
+#include "terse.h" /* TERSE_OK, TERSE_ENOMEM */
 
 #define MAX_QTERMS 64
 
@@ -75,7 +76,7 @@ int bm25_score(const char *query, size_t qlen, const struct bm25_seg *segs, size
     unsigned *tf = NULL;
     size_t *dl = NULL;
     double avgdl;
-    int rc = 0;
+    int rc = TERSE_OK;
     for (i = 0; i < n; i++)
         if (segs[i].n > max_len)
             max_len = segs[i].n;
@@ -84,7 +85,7 @@ int bm25_score(const char *query, size_t qlen, const struct bm25_seg *segs, size
     tf = calloc(n * MAX_QTERMS + 1, sizeof *tf);
     dl = calloc(n + 1, sizeof *dl);
     if (!toks || !tmp || !tf || !dl) {
-        rc = -1;
+        rc = TERSE_ENOMEM;
         goto out;
     }
     k = lex_terms(query, qlen, toks, tmp);

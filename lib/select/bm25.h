@@ -12,7 +12,7 @@ struct bm25_seg {
 };
 
 /* Scores each of the n segments against query[0..qlen) into scores[]
- * (0 when no query term occurs). Returns 0, or -1 when memory runs out. */
+ * (0 when no query term occurs). Returns TERSE_OK or TERSE_ENOMEM. */
 int bm25_score(const char *query, size_t qlen, const struct bm25_seg *segs, size_t n,
                double *scores);
 

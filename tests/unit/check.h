@@ -57,5 +57,6 @@ extern const struct test_case structured_tests[];
 extern const struct test_case eval_tests[];
 extern const struct test_case rewrite_tests[];
 extern const struct test_case learn_tests[];
+extern const struct test_case select_tests[];
 
 #endif

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
     run_all(eval_tests, only, &passed, &failed);
     run_all(rewrite_tests, only, &passed, &failed);
     run_all(learn_tests, only, &passed, &failed);
+    run_all(select_tests, only, &passed, &failed);
     printf("# unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

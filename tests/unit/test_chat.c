@@ -8,6 +8,11 @@
 #include "../../lib/common/buf.h"
 #include "../../lib/common/json.h"
 #include "../../lib/detect/detect.h"
+#include "../../lib/passes/chat.h"
+#include "../../lib/passes/memory.h"
+#include "../../lib/passes/pass.h"
+#include "../../lib/passes/prose.h"
+#include "../../lib/tokenize/tokenizer.h"
 #include "check.h"
 #include "terse.h"
 
@@ -469,6 +474,63 @@ static void test_nesting_depth(void)
 /* Issue 13, defect 8: a higher level never keeps more. The message of
  * small talk and one question kept its small talk at `max` (28 tokens)
  * where `balanced` removed it (23). */
+/* A piece callback that fails with TERSE_EFORMAT on a piece holding
+ * "BAD", and gives any other piece back as it is. */
+static int piece_or_fail(const struct pass_ctx *pc, int type, int level, const char *s, size_t n, char **out,
+                         size_t *out_len)
+{
+    size_t i;
+    (void)pc;
+    (void)type;
+    (void)level;
+    for (i = 0; i + 3 <= n; i++)
+        if (memcmp(s + i, "BAD", 3) == 0)
+            return TERSE_EFORMAT;
+    if (!(*out = malloc(n + 1)))
+        return TERSE_ENOMEM;
+    memcpy(*out, s, n);
+    *out_len = n;
+    return TERSE_OK;
+}
+
+/* A failure that is not out of memory, deep inside the chat or memory
+ * pass (a tool result's piece, a memory's text), reaches the caller as its
+ * own status. A guard: chat.c's run_ctx once made every failure out of
+ * memory; this passed already when it was written (issue 14, part 2). */
+static void test_piece_status_forwarded(void)
+{
+    static const char chat[] = "[{\"role\":\"user\",\"content\":\"What is in the log?\"},"
+                               "{\"role\":\"tool\",\"content\":\"line one BAD line two\"},"
+                               "{\"role\":\"assistant\",\"content\":\"It failed.\"}]";
+    static const char mem[] = "[\"User lives in Paris.\", \"User BAD likes tea.\"]";
+    terse_options o;
+    struct tok_counter counter;
+    struct pass_ctx pc;
+    struct chat_stats cs;
+    struct memory_stats ms;
+    struct buf out = {0};
+    size_t min = 0;
+    int level;
+    terse_options_init(&o);
+    tok_counter_init(&counter, o.tokenizer);
+    pc.o = &o;
+    pc.counter = &counter;
+    pc.env = prose_env_new();
+    pc.piece = piece_or_fail;
+    pc.depth = 0;
+    CHECK(pc.env != NULL);
+    for (level = TERSE_LEVEL_SAFE; level <= TERSE_LEVEL_MAX && pc.env; level++) {
+        o.level = level;
+        out.len = 0;
+        CHECK(chat_compress(&pc, chat, strlen(chat), NULL, &out, &cs, &min) == TERSE_EFORMAT);
+        out.len = 0;
+        CHECK(memory_compress(&pc, mem, strlen(mem), NULL, &out, &ms, &min) == TERSE_EFORMAT);
+    }
+    buf_free(&out);
+    prose_env_free((struct prose_env *)pc.env);
+    tok_counter_free(&counter);
+}
+
 static void test_levels_monotonic(void)
 {
     static const char small_talk_question[] =
@@ -546,6 +608,7 @@ const struct test_case chat_tests[] = {
     {"chat: a higher level never keeps more", test_levels_monotonic},
     {"chat: lone surrogate escapes in messages and memories stay", test_lone_surrogates},
     {"chat: a turn whose text starts on the next line", test_turn_on_next_line},
+    {"chat, memory: a piece's failure status is forwarded, not made out of memory", test_piece_status_forwarded},
     {"chat: OpenAI, Anthropic and Gemini shapes keep every non-text field", test_json_shapes},
     {"chat: repeated messages and budgets in JSON", test_json_budget_and_repeats},
     {"chat: transcripts lose small talk and keep facts", test_transcript},

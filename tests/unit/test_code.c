@@ -467,6 +467,82 @@ static void test_max_query_budget(void)
     CHECK(r.min_tokens == skel);
 }
 
+/* A count callback that answers the first `left` calls with the length
+ * in bytes and then fails with `status`. */
+struct failing_count {
+    int left, status, calls;
+};
+
+static int count_then_fail(void *arg, const char *s, size_t n, size_t *count)
+{
+    struct failing_count *f = arg;
+    (void)s;
+    f->calls++;
+    if (f->left-- <= 0)
+        return f->status;
+    *count = n;
+    return TERSE_OK;
+}
+
+/* A count that fails inside the budget fitting of the code pass reaches
+ * the caller as its own status: not replaced by out of memory (the pass
+ * once kept only a sticky oom flag, so TERSE_EINVAL came back as
+ * TERSE_ENOMEM). Each point of failure, from the first count on. */
+static void test_count_status_forwarded(void)
+{
+    static const char src[] = "def a(x):\n    y = x + 1\n    return y * 2\n\n"
+                              "def b(x):\n    return [i for i in range(x) if i % 3]\n\n"
+                              "def c():\n    print(a(1), b(2))\n";
+    struct failing_count f;
+    int k, ok = 1, reached = 0;
+    size_t budget;
+    {
+        /* a budget between the skeleton and the whole file (counted in
+         * bytes), so that the fitter weighs bodies */
+        struct code_opts o;
+        struct code_stats st;
+        struct buf b = {0};
+        memset(&o, 0, sizeof o);
+        memset(&st, 0, sizeof st);
+        f.left = 1000000;
+        o.lang = CODE_PYTHON;
+        o.level = TERSE_LEVEL_MAX;
+        o.budget = 1;
+        o.count = count_then_fail;
+        o.count_arg = &f;
+        CHECK(code_compress(src, strlen(src), &o, &b, &st) == TERSE_EBUDGET);
+        budget = st.min_tokens + 30;
+        buf_free(&b);
+    }
+    for (k = 0; k < 60; k++) {
+        struct code_opts o;
+        struct code_stats st;
+        struct buf b = {0};
+        int rc;
+        memset(&o, 0, sizeof o);
+        memset(&st, 0, sizeof st);
+        f.left = k;
+        f.status = TERSE_EINVAL;
+        f.calls = 0;
+        o.lang = CODE_PYTHON;
+        o.level = TERSE_LEVEL_MAX;
+        o.budget = budget;
+        o.count = count_then_fail;
+        o.count_arg = &f;
+        rc = code_compress(src, strlen(src), &o, &b, &st);
+        if (f.left < 0) { /* the callback failed during this call */
+            reached++;
+            if (rc != TERSE_EINVAL) {
+                printf("#   count failing after %d calls: status %d, expected %d\n", k, rc, TERSE_EINVAL);
+                ok = 0;
+            }
+        }
+        buf_free(&b);
+    }
+    CHECK(ok);
+    CHECK(reached > 5); /* the budget's counts were reached, more than once */
+}
+
 /* max with a budget and no bodies to restore (a header): the room left
  * by the skeleton goes to declarations written whole, most referenced
  * first, and a run of macros folds around the kept ones. */
@@ -619,6 +695,7 @@ const struct test_case code_tests[] = {
     {"code: file names, fences, multi-file input, parse errors", test_pipeline},
     {"code: max with a query and a budget", test_max_query_budget},
     {"code: max with a budget writes declarations whole", test_budget_declarations},
+    {"code: a count's failure status is forwarded, not made out of memory", test_count_status_forwarded},
     {"code: deep nesting, binary data, invalid UTF-8", test_hostile_input},
     {"code: 70,000 unclosed brackets in every grammar, a fence, a chat", test_unclosed_brackets},
     {NULL, NULL},

@@ -4,8 +4,12 @@
  * checked against an independent recount in tests/eval.sh.)
  */
 #include <math.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../eval/eval.h"
 #include "../../lib/common/json.h"
@@ -157,6 +161,78 @@ static void test_responses(void)
     CHECK(strcmp(err, "rate limited") == 0);
 }
 
+/* Another process's connection that holds a write lock on the cache for
+ * a moment (it creates the file, as a second `terse compress --backend`
+ * starting at the same time does). */
+struct holder {
+    const char *path;
+    int ready;
+    pthread_mutex_t m;
+    pthread_cond_t c;
+};
+
+static void *hold_lock(void *arg)
+{
+    struct holder *h = arg;
+    sqlite3 *db = NULL;
+    if (sqlite3_open(h->path, &db) == SQLITE_OK)
+        sqlite3_exec(db, "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS other(x);", NULL, NULL, NULL);
+    pthread_mutex_lock(&h->m);
+    h->ready = 1;
+    pthread_cond_signal(&h->c);
+    pthread_mutex_unlock(&h->m);
+    usleep(300 * 1000);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
+    return NULL;
+}
+
+/* Opening the cache while another connection holds a write lock waits
+ * for it (it once failed at once with "database is locked": setting WAL
+ * mode and creating the table while another holds the lock is a deadlock
+ * to SQLite, which then skips the busy timeout; two `terse compress
+ * --backend` starting together on a new cache failed about 3 times in
+ * 100). */
+static void test_cache_open_waits(void)
+{
+    char dir[] = "/tmp/terse-cache-XXXXXX", path[64], err[256];
+    struct holder h;
+    pthread_t t;
+    struct eval_cache *c;
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/cache.sqlite", dir);
+    h.path = path;
+    h.ready = 0;
+    pthread_mutex_init(&h.m, NULL);
+    pthread_cond_init(&h.c, NULL);
+    CHECK(pthread_create(&t, NULL, hold_lock, &h) == 0);
+    pthread_mutex_lock(&h.m);
+    while (!h.ready)
+        pthread_cond_wait(&h.c, &h.m);
+    pthread_mutex_unlock(&h.m);
+    err[0] = 0;
+    c = eval_cache_open(path, err, sizeof err);
+    if (!c)
+        printf("#   %s\n", err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK(eval_cache_put(c, "k", 1, "reply") == 0);
+        eval_cache_close(c);
+    }
+    pthread_join(t, NULL);
+    pthread_mutex_destroy(&h.m);
+    pthread_cond_destroy(&h.c);
+    {
+        char f[96];
+        snprintf(f, sizeof f, "%s-wal", path);
+        unlink(f);
+        snprintf(f, sizeof f, "%s-shm", path);
+        unlink(f);
+    }
+    unlink(path);
+    rmdir(dir);
+}
+
 const struct test_case eval_tests[] = {
     {"eval: normalize as quality.js", test_normalize},
     {"eval: strict and content retention", test_retention},
@@ -165,5 +241,6 @@ const struct test_case eval_tests[] = {
     {"eval: model specs", test_model_specs},
     {"eval: request bodies", test_request_body},
     {"eval: provider responses", test_responses},
+    {"eval: opening the cache waits for another connection's lock", test_cache_open_waits},
     {NULL, NULL},
 };

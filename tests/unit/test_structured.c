@@ -13,10 +13,13 @@ static int encodes_to(const char *s, const char *want)
 {
     struct json_doc *d = json_parse(s, strlen(s), NULL);
     struct buf b = {0};
+    struct tok_counter ctr;
     int ok;
     if (!d)
         return 0;
-    tab_encode(json_root(d), terse_tokenizer_find("o200k"), NULL, &b, NULL);
+    tok_counter_init(&ctr, terse_tokenizer_find("o200k"));
+    tab_encode(json_root(d), &ctr, NULL, &b, NULL);
+    tok_counter_free(&ctr);
     buf_addc(&b, 0);
     ok = strcmp(b.p, want) == 0;
     if (!ok)
