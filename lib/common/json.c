@@ -19,6 +19,19 @@
 
 #include "utf8.h"
 
+/* Eight bytes at a time (SWAR): whether a word of 8 string bytes holds one
+ * that JSON must escape, a byte below 0x20, '"' or '\\' (the exact "has a
+ * byte less than" and "has a zero byte" word tests, exact as to whether
+ * there is one). */
+#define SWAR_ONES 0x0101010101010101ULL
+#define SWAR_HIGHS 0x8080808080808080ULL
+static inline int swar_needs_escape(uint64_t w)
+{
+    uint64_t q = w ^ (SWAR_ONES * '"'), b = w ^ (SWAR_ONES * '\\');
+    return (((w - SWAR_ONES * 0x20) & ~w & SWAR_HIGHS) | ((q - SWAR_ONES) & ~q & SWAR_HIGHS) |
+            ((b - SWAR_ONES) & ~b & SWAR_HIGHS)) != 0;
+}
+
 struct arena_block {
     struct arena_block *next;
     size_t cap, used;
@@ -171,13 +184,9 @@ static int parse_string(struct parser *p, struct json_value *v)
         /* 8 bytes at a time while all are class 0 (ASCII from 0x20, not '"'
          * or '\\'), then byte by byte */
         while (i + 8 <= n) {
-            const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-            uint64_t w, q, b;
+            uint64_t w;
             memcpy(&w, s + i, 8);
-            q = w ^ (ones * '"');
-            b = w ^ (ones * '\\');
-            if ((w & highs) || ((w - ones * 0x20) & ~w & highs) || ((q - ones) & ~q & highs) ||
-                ((b - ones) & ~b & highs))
+            if ((w & SWAR_HIGHS) || swar_needs_escape(w))
                 break;
             i += 8;
         }
@@ -585,12 +594,9 @@ void json_write_string(const char *s, size_t n, struct buf *out)
          * '"' or '\\': the exact "has a byte less than" and "has a zero
          * byte" word tests) */
         while (i + 8 <= n) {
-            const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-            uint64_t w, q, b;
+            uint64_t w;
             memcpy(&w, s + i, 8);
-            q = w ^ (ones * '"');
-            b = w ^ (ones * '\\');
-            if (((w - ones * 0x20) & ~w & highs) || ((q - ones) & ~q & highs) || ((b - ones) & ~b & highs))
+            if (swar_needs_escape(w))
                 break;
             i += 8;
         }
