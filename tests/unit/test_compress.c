@@ -536,6 +536,7 @@ static void test_json_relevance_first(void)
         buf_adds(&doc, m);
     }
     buf_adds(&doc, "}");
+    buf_add(&doc, "", 1); /* run() takes a C string */
     CHECK(!doc.oom);
     if (run(doc.p, TERSE_LEVEL_MAX, TERSE_TYPE_JSON, 20, "checkout", &r) != TERSE_OK) {
         CHECK(0);
