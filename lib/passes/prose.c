@@ -399,6 +399,19 @@ static int is_paren_label(const struct sent *st, size_t i)
     return l->len <= 4;
 }
 
+/* A list label: "a." or "b)" that starts a sentence or a line, or "(a)"
+ * anywhere. The letter is a label, not an article. */
+static int is_list_label(const struct sent *st, size_t i)
+{
+    const struct item *x = &st->it[i];
+    if (x->kind != LX_WORD || x->len != 1 || i + 1 >= st->n || st->it[i + 1].kind != LX_PUNCT ||
+        (st->it[i + 1].flags & LXF_SPACE))
+        return 0;
+    if (i == 0 || (x->flags & LXF_NL))
+        return st->it[i + 1].p[0] == '.' || st->it[i + 1].p[0] == ')';
+    return is_paren_label(st, i - 1);
+}
+
 /* balanced: function words that carry grammar, not facts. Auxiliaries
  * (is, are, was, were, been, being; have/has/had before a participle;
  * do/does/did before a negation), "which"/"that"/"who" before an
@@ -525,8 +538,6 @@ static int is_nameish(const struct item *x)
     return (x->kind == LX_WORD && (x->flags & LXF_CAP)) || x->kind == LX_NUMBER || x->kind == LX_NAME;
 }
 
-static int is_list_label(const struct sent *st, size_t i);
-
 /* max, besides the stop words: the punctuation of asides (everything but
  * sentence ends, quotes and code, which are atomic anyway). Dropping -ed
  * and -ly words that end a phrase was measured and cost more answers
@@ -571,19 +582,6 @@ static void prune_punctuation(struct sent *st)
             st->it[pv].kind == LX_WORD)
             st->it[st->n - 1].drop = 1;
     }
-}
-
-/* A list label: "a." or "b)" that starts a sentence or a line, or "(a)"
- * anywhere. The letter is a label, not an article. */
-static int is_list_label(const struct sent *st, size_t i)
-{
-    const struct item *x = &st->it[i];
-    if (x->kind != LX_WORD || x->len != 1 || i + 1 >= st->n || st->it[i + 1].kind != LX_PUNCT ||
-        (st->it[i + 1].flags & LXF_SPACE))
-        return 0;
-    if (i == 0 || (x->flags & LXF_NL))
-        return st->it[i + 1].p[0] == '.' || st->it[i + 1].p[0] == ')';
-    return is_paren_label(st, i - 1);
 }
 
 /* Telegraphic pruning: stop words go unless they carry logic, join a name,
