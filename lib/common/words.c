@@ -38,15 +38,29 @@ const char *const stop_words[] = {
 };
 const size_t stop_words_count = sizeof stop_words / sizeof stop_words[0];
 
-static int cmp_word(const void *key, const void *elem)
-{
-    return strcmp((const char *)key, *(const char *const *)elem);
-}
 
 int stop_word_is(const char *word, size_t len)
 {
     char w[STOP_WORD_MAX_LEN + 1];
+    size_t lo = 0, hi = stop_words_count;
     if (!word_lower(word, len, w, sizeof w))
         return 0;
-    return bsearch(w, stop_words, stop_words_count, sizeof *stop_words, cmp_word) != NULL;
+    /* a binary search that compares in line: a call to strcmp per step
+     * cost more than the comparison (the prose pass and BM25 ask for every
+     * word) */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const unsigned char *a = (const unsigned char *)w, *b = (const unsigned char *)stop_words[mid];
+        while (*a && *a == *b) {
+            a++;
+            b++;
+        }
+        if (*a == *b)
+            return 1;
+        if (*a < *b)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 0;
 }

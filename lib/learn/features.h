@@ -37,15 +37,36 @@ struct learn_doc;
 struct learn_doc *learn_doc_new(const char *doc, size_t n);
 void learn_doc_free(struct learn_doc *d);
 
+/* What learn_features computes once per sentence rather than once per
+ * word, when it is asked about several words of one sentence: each token's
+ * name hash and whether it is a stop word (filled in as they are first
+ * needed), and the count of words before each token. The caller owns the
+ * memory: learn_sent_size(nt) bytes, aligned as malloc aligns, for a
+ * sentence of nt tokens. Optional: learn_features gives the same hashes
+ * without it. */
+struct learn_sent {
+    size_t nt;
+    uint64_t *name;       /* nt: a token's name hash, when known */
+    unsigned char *known; /* nt: bit 1 name known, 2 stop word known, 4 a stop word */
+    uint32_t *words;      /* nt + 1: tokens that are not punctuation in t[0..k) */
+};
+size_t learn_sent_size(size_t nt);
+void learn_sent_init(struct learn_sent *c, void *mem, const struct lex_tok *t, size_t nt);
+/* Tells c whether token j's name is a stop word (stop_word_is), when the
+ * caller knows it already (the prose pass's word classes). */
+void learn_sent_stop(struct learn_sent *c, size_t j, int stop);
+
 /* Writes the 32-bit hashes of the features of word token t[i] of the
  * sentence t[0..nt) over s (from lex_text; t[i].kind must be LX_WORD) to
  * out (LEARN_MAX_FEATURES entries); returns how many. first is the index of
  * the sentence's first word (lex_sentence_start), which is also what the
  * prose pass treats as sentence-initial. d (or NULL: no document known)
- * is the document s lies in, e the frequency list. A model with 2^bits
- * weights uses hash & (2^bits - 1). Pure: the same tokens give the same
- * hashes. */
+ * is the document s lies in, e the frequency list, c (or NULL) the
+ * sentence's memory from learn_sent_init over the same t[0..nt). A model
+ * with 2^bits weights uses hash & (2^bits - 1). Pure: the same tokens give
+ * the same hashes, with or without c. */
 size_t learn_features(const struct learn_env *e, const struct learn_doc *d, const char *s,
-                      const struct lex_tok *t, size_t nt, size_t i, size_t first, uint32_t *out);
+                      const struct lex_tok *t, size_t nt, size_t i, size_t first, struct learn_sent *c,
+                      uint32_t *out);
 
 #endif

@@ -48,11 +48,15 @@ void word_model_free(struct word_model *m);
  * quantized weights (an integer: no rounding differs between machines). */
 static inline int32_t word_model_score(const struct word_model *m, const uint32_t *h, size_t n)
 {
-    int32_t sum = 0;
+    int32_t sum = 0, sum2 = 0;
     size_t i;
-    for (i = 0; i < n; i++)
+    for (i = 0; i + 1 < n; i += 2) {
         sum += m->w[h[i] & m->mask];
-    return sum;
+        sum2 += m->w[h[i + 1] & m->mask];
+    }
+    if (i < n)
+        sum += m->w[h[i] & m->mask];
+    return sum + sum2;
 }
 
 /* The built-in model (lib/learn/default.twm, embedded in the library),

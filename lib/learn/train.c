@@ -177,7 +177,7 @@ static int label_pair(const struct learn_env *env, const struct pair *p, const s
             if (label[k] < 0 || (t[k].flags & (LXF_CAP | LXF_NEG)) ||
                 stop_word_is(p->verbose + t[k].start, t[k].len))
                 continue;
-            n = learn_features(env, doc, p->verbose, t + a, b - a, k - a, first - a, h);
+            n = learn_features(env, doc, p->verbose, t + a, b - a, k - a, first - a, NULL, h);
             rc = fn(arg, h, n, label[k]);
         }
         a = b;

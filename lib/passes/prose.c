@@ -648,6 +648,18 @@ static void prune_by_model(struct sent *st, const struct prose_env *env, const s
     const struct word_model *m = env->model;
     size_t i, best = st->n, words = 0;
     int32_t best_score = 0;
+    /* the sentence's token names and word counts, computed once for all
+     * its words (without memory for them, per word: the same scores) */
+    uint64_t stack_mem[160];
+    void *mem = learn_sent_size(st->n) <= sizeof stack_mem ? (void *)stack_mem : malloc(learn_sent_size(st->n));
+    struct learn_sent sent, *cache = NULL;
+    if (mem) {
+        learn_sent_init(&sent, mem, toks, st->n);
+        /* the word classes know the stop words (the same list) */
+        for (i = 0; i < st->n; i++)
+            learn_sent_stop(&sent, i, (st->it[i].cls & W_STOP) != 0);
+        cache = &sent;
+    }
     for (i = 0; i < st->n; i++) {
         struct item *x = &st->it[i];
         uint32_t h[LEARN_MAX_FEATURES];
@@ -673,7 +685,7 @@ static void prune_by_model(struct sent *st, const struct prose_env *env, const s
             continue;
         if ((x->cls & W_JOIN) && pv < st->n && nx < st->n && is_nameish(&st->it[pv]) && is_nameish(&st->it[nx]))
             continue;
-        nf = learn_features(env->lenv, doc, s, toks, st->n, i, first, h);
+        nf = learn_features(env->lenv, doc, s, toks, st->n, i, first, cache, h);
         score = word_model_score(m, h, nf);
         if (best == st->n || score > best_score) {
             best = i;
@@ -684,6 +696,8 @@ static void prune_by_model(struct sent *st, const struct prose_env *env, const s
             words--;
         }
     }
+    if (mem != (void *)stack_mem)
+        free(mem);
     /* every word went: the best-scored one stays */
     if (!words && best < st->n)
         st->it[best].drop = 0;

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "../../lib/common/lex.h"
+#include "../../lib/common/words.h"
 #include "../../lib/learn/align.h"
 #include "../../lib/learn/features.h"
 #include "../../lib/learn/model.h"
@@ -314,10 +315,81 @@ static void test_balanced_unchanged(void)
     }
 }
 
+/* The features of a word are the same whether learn_features computes
+ * everything itself (training) or reads the sentence's memory (max), with
+ * the stop words told or found; and a word's earlier occurrence in the
+ * document (any case, a hyphenated word whole) shows in them. */
+static void test_features_cache(void)
+{
+    const char *doc = "Alpha beta, gamma-ray of the big BETA. alpha beta gamma-ray. "
+                      "The older reports (see https://x.org/a) cost 12 dollars, not 20; the beta test ended.";
+    size_t n = strlen(doc), nt, i, k, checked = 0;
+    struct lex_tok *t = malloc((n + 1) * sizeof *t);
+    struct learn_env *e = learn_env_new();
+    struct learn_doc *d = learn_doc_new(doc, n);
+    void *mem = malloc(learn_sent_size(n + 1));
+    if (!t || !e || !d || !mem) {
+        CHECK(0);
+        goto out;
+    }
+    nt = lex_text(doc, n, t);
+    for (k = 0; k < 3; k++) {
+        struct learn_sent c;
+        learn_sent_init(&c, mem, t, nt);
+        if (k == 1) /* told, as the prose pass tells it */
+            for (i = 0; i < nt; i++)
+                learn_sent_stop(&c, i, t[i].kind == LX_WORD && stop_word_is(doc + t[i].start, t[i].len));
+        /* every word twice (the second time from the memory), from the
+         * last to the first so that the memory is filled in another order
+         * than a forward scan (k 2: forward) */
+        for (i = 0; i < 2 * nt; i++) {
+            size_t j = k == 2 ? i % nt : nt - 1 - i % nt, na, nb;
+            uint32_t a[LEARN_MAX_FEATURES], b[LEARN_MAX_FEATURES];
+            if (t[j].kind != LX_WORD)
+                continue;
+            na = learn_features(e, d, doc, t, nt, j, 0, NULL, a);
+            nb = learn_features(e, d, doc, t, nt, j, 0, &c, b);
+            CHECK(na == nb && memcmp(a, b, na * sizeof *a) == 0);
+            checked++;
+        }
+    }
+    CHECK(checked > 120);
+    {
+        /* "beta" of the first and the second sentence: the same sentence
+         * around it; only the document tells them apart */
+        const char *s = "x beta. x beta.";
+        size_t sn = strlen(s), m;
+        struct lex_tok u[16];
+        struct learn_doc *sd = learn_doc_new(s, sn);
+        uint32_t a[LEARN_MAX_FEATURES], b[LEARN_MAX_FEATURES];
+        m = lex_text(s, sn, u);
+        CHECK(m == 6 && sd);
+        if (m == 6 && sd) {
+            size_t na = learn_features(e, sd, s, u, 3, 1, 0, NULL, a);
+            size_t nb = learn_features(e, sd, s + 0, u + 3, 3, 1, 0, NULL, b);
+            CHECK(na == nb && memcmp(a, b, na * sizeof *a) != 0);
+            na = learn_features(e, NULL, s, u, 3, 1, 0, NULL, a);
+            nb = learn_features(e, NULL, s, u + 3, 3, 1, 0, NULL, b);
+            CHECK(na == nb && memcmp(a, b, na * sizeof *a) == 0);
+        }
+        learn_doc_free(sd);
+    }
+    /* stop_word_is: every stop word in any case, nothing near one */
+    CHECK(stop_word_is("THE", 3) && stop_word_is("a", 1) && stop_word_is("yourselves", 10));
+    CHECK(!stop_word_is("th", 2) && !stop_word_is("thee", 4) && !stop_word_is("", 0) &&
+          !stop_word_is("zz", 2) && !stop_word_is("\xc3\xa9", 2) && !stop_word_is("aa", 2));
+out:
+    free(mem);
+    learn_doc_free(d);
+    learn_env_free(e);
+    free(t);
+}
+
 const struct test_case learn_tests[] = {
     {"learn: alignment labels (case, abbreviations, symbols, numbers, order)", test_align},
     {"learn: pairs in both formats, errors name the line", test_pairs_read},
     {"learn: model file round trip, damaged files refused", test_model_file},
+    {"learn: features the same with the sentence's memory; earlier occurrences count", test_features_cache},
     {"learn: training is deterministic and learns a dropped class", test_train_deterministic},
     {"learn: max with the built-in model keeps numbers, negations, names, quantities", test_max_keeps_facts},
     {"learn: with a query max drops by its rules alone", test_query_no_model},
