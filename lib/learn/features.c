@@ -37,9 +37,12 @@ void learn_env_free(struct learn_env *e)
 struct learn_doc {
     const char *base;
     size_t n;
-    uint64_t *key;   /* word_key of the lower-case word, 0 = empty */
-    uint32_t *first; /* its first offset */
-    unsigned char *fq; /* 1 + its frequency class, once asked; 0 before */
+    /* open addressing; an entry's fields together, one cache line */
+    struct doc_word {
+        uint64_t key;   /* word_key of the lower-case word, 0 = empty */
+        uint32_t first; /* its first offset */
+        unsigned char fq; /* 1 + its frequency class, once asked; 0 before */
+    } *tab;
     size_t mask, used;
 };
 
@@ -104,30 +107,19 @@ static uint64_t word_key(const char *s, size_t n)
 /* Doubles d's table; 0 when memory runs out. */
 static int doc_grow(struct learn_doc *d)
 {
-    size_t cap = d->key ? 2 * (d->mask + 1) : 1024, i, slot;
-    uint64_t *key = calloc(cap, sizeof *key);
-    uint32_t *first = malloc(cap * sizeof *first);
-    unsigned char *fq = calloc(cap, 1);
-    if (!key || !first || !fq) {
-        free(key);
-        free(first);
-        free(fq);
+    size_t cap = d->tab ? 2 * (d->mask + 1) : 1024, i, slot;
+    struct doc_word *tab = calloc(cap, sizeof *tab);
+    if (!tab)
         return 0;
-    }
-    for (i = 0; d->key && i <= d->mask; i++) {
-        if (!d->key[i])
+    for (i = 0; d->tab && i <= d->mask; i++) {
+        if (!d->tab[i].key)
             continue;
-        for (slot = d->key[i] & (cap - 1); key[slot]; slot = (slot + 1) & (cap - 1))
+        for (slot = d->tab[i].key & (cap - 1); tab[slot].key; slot = (slot + 1) & (cap - 1))
             ;
-        key[slot] = d->key[i];
-        first[slot] = d->first[i];
+        tab[slot] = d->tab[i];
     }
-    free(d->key);
-    free(d->first);
-    free(d->fq);
-    d->key = key;
-    d->first = first;
-    d->fq = fq;
+    free(d->tab);
+    d->tab = tab;
     d->mask = cap - 1;
     return 1;
 }
@@ -161,12 +153,12 @@ struct learn_doc *learn_doc_new(const char *doc, size_t n)
             break;
         }
         k = key_end(h, i - a);
-        for (slot = k & d->mask; d->key[slot] && d->key[slot] != k; slot = (slot + 1) & d->mask)
+        for (slot = k & d->mask; d->tab[slot].key && d->tab[slot].key != k; slot = (slot + 1) & d->mask)
             ;
-        if (d->key[slot])
+        if (d->tab[slot].key)
             continue;
-        d->key[slot] = k;
-        d->first[slot] = (uint32_t)a;
+        d->tab[slot].key = k;
+        d->tab[slot].first = (uint32_t)a;
         if (++d->used * 2 > d->mask && !doc_grow(d))
             goto fail;
     }
@@ -180,9 +172,7 @@ void learn_doc_free(struct learn_doc *d)
 {
     if (!d)
         return;
-    free(d->key);
-    free(d->first);
-    free(d->fq);
+    free(d->tab);
     free(d);
 }
 
@@ -195,8 +185,8 @@ static size_t doc_slot(const struct learn_doc *d, const char *p, size_t n)
     if (!d || p < d->base || p + n > d->base + d->n)
         return SIZE_MAX;
     k = word_key(p, n);
-    for (slot = k & d->mask; d->key[slot]; slot = (slot + 1) & d->mask)
-        if (d->key[slot] == k)
+    for (slot = k & d->mask; d->tab[slot].key; slot = (slot + 1) & d->mask)
+        if (d->tab[slot].key == k)
             return slot;
     return SIZE_MAX;
 }
@@ -250,13 +240,13 @@ enum {
 
 static uint32_t feat(unsigned tag, uint64_t v)
 {
-    return (uint32_t)hash_mix(v * 0x9e3779b97f4a7c15ULL + tag * 0xc2b2ae3d27d4eb4fULL + 1);
+    return (uint32_t)((v + tag * 0xc2b2ae3d27d4eb4fULL + 1) * 0x9e3779b97f4a7c15ULL >> 32);
 }
 
 /* Two values as one. */
 static uint64_t pair(uint64_t a, uint64_t b)
 {
-    return hash_mix(a * 0xff51afd7ed558ccdULL ^ b);
+    return a * 0xff51afd7ed558ccdULL + b;
 }
 
 /* Up to 8 bytes as an integer. */
@@ -435,13 +425,13 @@ size_t learn_features(const struct learn_env *e, const struct learn_doc *d, cons
         rep = d && s + x->start >= d->base && s + x->start + x->len <= d->base + d->n ? 0 : 2;
         fq = frequency(e, w, wn);
     } else {
-        rep = d->first[slot] < (size_t)(s + x->start - d->base);
+        rep = d->tab[slot].first < (size_t)(s + x->start - d->base);
         if (x->len > WMAX)
             fq = frequency(e, w, wn);
-        else if (d->fq[slot])
-            fq = d->fq[slot] - 1u;
+        else if (d->tab[slot].fq)
+            fq = d->tab[slot].fq - 1u;
         else
-            d->fq[slot] = (unsigned char)((fq = frequency(e, w, wn)) + 1);
+            d->tab[slot].fq = (unsigned char)((fq = frequency(e, w, wn)) + 1);
     }
     out[k++] = feat(F_FREQ, fq);
     out[k++] = feat(F_REP, rep);

@@ -16,7 +16,7 @@
 struct lex_tok;
 
 /* The feature set this build computes (docs/model-format.md lists them). */
-#define LEARN_FEATURE_SET 4
+#define LEARN_FEATURE_SET 5
 
 /* At most this many features per word. */
 #define LEARN_MAX_FEATURES 48

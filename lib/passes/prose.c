@@ -36,7 +36,8 @@ struct item {
 enum {
     W_STOP = 1 << 0, W_KEEP = 1 << 1, W_JOIN = 1 << 2, W_STARTER = 1 << 3, W_AUX = 1 << 4,
     W_HAVE = 1 << 5, W_DO = 1 << 6, W_REL = 1 << 7, W_ADV = 1 << 8, W_SUBJ = 1 << 9,
-    W_MONTH = 1 << 10, W_PART = 1 << 11, W_RSAFE = 1 << 12, W_RBAL = 1 << 13, W_QTY = 1 << 14
+    W_MONTH = 1 << 10, W_PART = 1 << 11, W_RSAFE = 1 << 12, W_RBAL = 1 << 13, W_QTY = 1 << 14,
+    W_NUMW = 1 << 15, W_DIR = 1 << 16
 };
 
 #define ENV_SLOTS 2048 /* a power of two, over twice the words indexed */
@@ -104,6 +105,26 @@ static const char *const quantity_words[] = {
     "thousand", "thousands", "thousandth", "three", "thrice", "times", "total", "triple", "tripled",
     "twelfth", "twelve", "twentieth", "twenty", "twice", "two", "week", "weeks", "year", "years",
     "zero",
+};
+
+/* The number words and ordinals among them: `max`'s model keeps a word
+ * next to one as it keeps a word next to a number ("fourth season",
+ * "season seven"). Sorted. */
+static const char *const number_words[] = {
+    "billion", "dozen", "eight", "eighteen", "eighteenth", "eighth", "eighty", "eleven", "eleventh",
+    "fifteen", "fifteenth", "fifth", "fiftieth", "fifty", "first", "five", "fortieth", "forty", "four",
+    "fourteen", "fourteenth", "fourth", "hundred", "hundredth", "million", "nine", "nineteen",
+    "nineteenth", "ninety", "ninth", "one", "second", "seven", "seventeen", "seventeenth", "seventh",
+    "seventy", "six", "sixteen", "sixteenth", "sixth", "sixty", "ten", "tenth", "third", "thirteen",
+    "thirteenth", "thirtieth", "thirty", "thousand", "thousandth", "three", "twelfth", "twelve",
+    "twentieth", "twenty", "two", "zero",
+};
+
+/* Words of direction and side, which `max`'s model never drops: like a
+ * number, they say where ("left hand", "south of the Arctic"). Sorted. */
+static const char *const direction_words[] = {
+    "east", "eastern", "left", "lower", "north", "northern", "right", "south", "southern", "upper",
+    "west", "western",
 };
 
 /* Words that join the parts of a name ("Bank of America", "Romeo and
@@ -668,7 +689,7 @@ static void prune_by_model(struct sent *st, const struct prose_env *env, const s
         if (x->drop || x->kind == LX_PUNCT)
             continue;
         words++;
-        if (x->kind != LX_WORD || (x->flags & (LXF_NEG | LXF_CAP)) || (x->cls & (W_KEEP | W_QTY)) ||
+        if (x->kind != LX_WORD || (x->flags & (LXF_NEG | LXF_CAP)) || (x->cls & (W_KEEP | W_QTY | W_DIR)) ||
             x->p != s + toks[i].start) /* replaced by a rule */
             continue;
         if (quantity_part(x->p, x->len))
@@ -681,7 +702,12 @@ static void prune_by_model(struct sent *st, const struct prose_env *env, const s
             continue;
         pv = prev_kept(st, i);
         nx = next_kept(st, i);
-        if ((pv < st->n && st->it[pv].kind == LX_NUMBER) || (nx < st->n && st->it[nx].kind == LX_NUMBER))
+        if ((pv < st->n && (st->it[pv].kind == LX_NUMBER || (st->it[pv].cls & W_NUMW))) ||
+            (nx < st->n && (st->it[nx].kind == LX_NUMBER || (st->it[nx].cls & W_NUMW))))
+            continue;
+        /* the word right after a name, which is often the rest of it
+         * ("the Gilbert building", "the Franciscan order") */
+        if (pv + 1 == i && st->it[pv].kind == LX_WORD && (st->it[pv].flags & LXF_CAP) && pv != st->first_word)
             continue;
         if ((x->cls & W_JOIN) && pv < st->n && nx < st->n && is_nameish(&st->it[pv]) && is_nameish(&st->it[nx]))
             continue;
@@ -850,6 +876,8 @@ struct prose_env *prose_env_new(void)
     env_add_list(e, months, COUNT_OF(months), W_MONTH);
     env_add_list(e, participles, COUNT_OF(participles), W_PART);
     env_add_list(e, quantity_words, COUNT_OF(quantity_words), W_QTY);
+    env_add_list(e, number_words, COUNT_OF(number_words), W_NUMW);
+    env_add_list(e, direction_words, COUNT_OF(direction_words), W_DIR);
     env_add_rules(e, prose_safe_rewrites, prose_safe_rewrites_count, W_RSAFE, 0);
     env_add_rules(e, prose_balanced_rewrites, prose_balanced_rewrites_count, W_RBAL, 1);
     return e;
