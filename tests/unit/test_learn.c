@@ -241,6 +241,29 @@ static void test_max_keeps_facts(void)
     terse_result_free(&r);
 }
 
+/* The word model is not asked about a word next to a number word or an
+ * ordinal ("fourth season", "season seven"), a word of direction, or the
+ * word right after a name ("Gilbert building"): answers to questions (NQ's
+ * lost "season", "left", "building"). */
+static void test_max_keeps_answer_words(void)
+{
+    const char *in = "In the fourth season the show moved, and season seven ended early. She wore the ring on "
+                     "her left hand near the Gilbert building, where the Franciscan order met in the upper hall.";
+    const char *must[] = {"Fourth season", "season seven", "left", "Gilbert building", "Franciscan order", "upper"};
+    terse_options o;
+    terse_result r;
+    size_t i;
+    terse_options_init(&o);
+    o.level = TERSE_LEVEL_MAX;
+    CHECK(compress_with(&o, in, strlen(in), &r) == TERSE_OK);
+    for (i = 0; r.text && i < sizeof must / sizeof *must; i++)
+        if (!strstr(r.text, must[i])) {
+            printf("#   \"%s\" lost: %s\n", must[i], r.text);
+            check_failures++;
+        }
+    terse_result_free(&r);
+}
+
 /* With a query, max drops by its rules alone: the same output with the
  * model and without (the model cost answers under --query). */
 static void test_query_no_model(void)
@@ -392,6 +415,8 @@ const struct test_case learn_tests[] = {
     {"learn: features the same with the sentence's memory; earlier occurrences count", test_features_cache},
     {"learn: training is deterministic and learns a dropped class", test_train_deterministic},
     {"learn: max with the built-in model keeps numbers, negations, names, quantities", test_max_keeps_facts},
+    {"learn: max's model is not asked about words next to number words, directions, a name's head",
+     test_max_keeps_answer_words},
     {"learn: with a query max drops by its rules alone", test_query_no_model},
     {"learn: balanced is the same with a model, under a budget too", test_balanced_unchanged},
     {NULL, NULL},
