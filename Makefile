@@ -51,7 +51,7 @@ LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/vocab_data.o
 # (the same bytes: tests/learn.sh checks it).
 MODEL       = lib/learn/default.twm
 MODEL_PAIRS = data/seed-train/pairs.jsonl
-MODEL_FLAGS = --bits 16 --epochs 3 --threshold 0.18
+MODEL_FLAGS = --bits 16 --epochs 3 --threshold 0.11
 
 # tree-sitter grammars (npm sources, compiled at build time, never copied):
 # one archive in build/grammars that every build variant (release, asan,
