@@ -4,6 +4,7 @@
  */
 #include "prose_doc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,15 +173,12 @@ void compress_seg(struct job *j, struct seg *g, int level)
     }
 }
 
-/* Fraction (in tenths) of the words of b that also occur in a. */
-static size_t overlap_tenths(const char *a, size_t na, const char *b, size_t nb)
+/* Fraction (in tenths) of the words of b (its tokens tb[0..kb)) that also
+ * occur in a (ta[0..ka)). */
+static size_t overlap_tenths(const char *a, const struct lex_tok *ta, size_t ka, const char *b,
+                             const struct lex_tok *tb, size_t kb)
 {
-    struct lex_tok ta[128], tb[128];
-    size_t ka, kb, x, y, common = 0, words = 0;
-    if (na > 128 || nb > 128)
-        return 0;
-    ka = lex_text(a, na, ta);
-    kb = lex_text(b, nb, tb);
+    size_t x, y, common = 0, words = 0;
     for (x = 0; x < kb; x++) {
         if (tb[x].kind == LX_PUNCT)
             continue;
@@ -232,7 +230,10 @@ static void mark_duplicates(struct job *j, int level)
         uint64_t bag;
         size_t seg, words;
     } near[NEAR_WINDOW];
-    size_t i, k, n_near = 0, near_next = 0, lo, hi, checks;
+    /* the words of the segment and of a candidate, compared only when both
+     * outputs are 128 bytes or shorter; the segment's lexed once */
+    struct lex_tok tg[128], te[128];
+    size_t i, k, n_near = 0, near_next = 0, lo, hi, checks, kg, ke;
     struct seen outs;
     if (seen_init(&outs, j->n_segs) != 0) {
         status_fail(&j->status, TERSE_ENOMEM);
@@ -259,6 +260,7 @@ static void mark_duplicates(struct job *j, int level)
         /* the most recent candidates first, and at most NEAR_CHECKS word
          * comparisons per segment: a long run of lines of one shape (a
          * test log) would otherwise cost NEAR_WINDOW comparisons a line */
+        kg = SIZE_MAX;
         for (k = 0, checks = 0; k < n_near && checks < NEAR_CHECKS; k++) {
             const struct near *c = &near[(near_next + NEAR_WINDOW - 1 - k) % NEAR_WINDOW];
             const struct seg *e;
@@ -267,8 +269,12 @@ static void mark_duplicates(struct job *j, int level)
                 continue;
             checks++;
             e = &j->segs[c->seg];
-            if (overlap_tenths(e->out, e->out_len, g->out, g->out_len) >= 9 &&
-                overlap_tenths(g->out, g->out_len, e->out, e->out_len) >= 9 &&
+            if (e->out_len > 128 || g->out_len > 128)
+                continue;
+            if (kg == SIZE_MAX)
+                kg = lex_text(g->out, g->out_len, tg);
+            ke = lex_text(e->out, e->out_len, te);
+            if (overlap_tenths(e->out, te, ke, g->out, tg, kg) >= 9 && overlap_tenths(g->out, tg, kg, e->out, te, ke) >= 9 &&
                 guard_check(j->doc + g->start, g->end - g->start, j->doc + e->start, e->end - e->start,
                             prose_common_word, NULL, NULL)) {
                 g->removed = 1;
