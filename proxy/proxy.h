@@ -159,9 +159,10 @@ struct header {
 };
 
 /* Starts the upstream thread; NULL with a message in err when it cannot
- * (out of memory, no epoll). The timeouts are in seconds. */
-struct upstream *upstream_new(unsigned upstream_timeout, unsigned connect_timeout, char *err,
-                              size_t err_len);
+ * (out of memory, no epoll). The timeouts are in seconds; at most max_idle
+ * connections to upstream are kept open between requests. */
+struct upstream *upstream_new(unsigned upstream_timeout, unsigned connect_timeout,
+                              unsigned max_idle, char *err, size_t err_len);
 /* Ends every transfer that still runs (their clients get an error or see
  * their stream cut) and stops the thread; afterwards upstream_start refuses
  * and nothing waits on a transfer. Call it before stopping the HTTP server. */

@@ -772,7 +772,8 @@ int proxy_main(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
-    s->up = upstream_new(s->cfg.upstream_timeout, s->cfg.connect_timeout, err, sizeof(err));
+    s->up = upstream_new(s->cfg.upstream_timeout, s->cfg.connect_timeout,
+                         s->cfg.max_connections, err, sizeof(err));
     if (!s->up) {
         rewriter_free(s->rw);
         cache_free(s->cache);

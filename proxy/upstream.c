@@ -73,6 +73,12 @@ struct transfer {
     int in_attn;
 };
 
+/* What the upstream thread knows of a socket of curl's. */
+struct sock {
+    unsigned char in_set, watched; /* in the epoll set; curl watches it */
+    unsigned events;
+};
+
 struct upstream {
     pthread_mutex_t lock;
     struct transfer *starts, *starts_tail, *attn;
@@ -87,6 +93,8 @@ struct upstream {
     /* the upstream thread's own */
     struct transfer *running, *wake;
     double timer_at; /* when curl wants its timeout action; < 0: never */
+    struct sock *sock; /* by descriptor */
+    size_t n_sock;
 };
 
 static double now_s(void)
@@ -201,6 +209,7 @@ int transfer_header(struct transfer *t, const char *line)
 
 static size_t on_header(char *p, size_t size, size_t n, void *cls);
 static size_t on_data(char *p, size_t size, size_t n, void *cls);
+static int on_close(void *cls, curl_socket_t s);
 
 void transfer_request(struct transfer *t, const char *method, const char *url, char *body,
                       size_t len)
@@ -214,6 +223,8 @@ void transfer_request(struct transfer *t, const char *method, const char *url, c
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
     curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, t->u);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->err);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)t->u->connect_timeout);
@@ -458,23 +469,74 @@ static size_t on_data(char *p, size_t size, size_t n, void *cls)
     return len;
 }
 
+/* Keeps curl's sockets in the epoll set. A socket curl stops watching (a
+ * connection back in the cache between two requests) stays in the set, so
+ * that its next request costs no epoll_ctl; if it turns readable meanwhile
+ * (upstream closed it), the loop takes it out then (forget_socket). */
 static int on_socket(CURL *e, curl_socket_t s, int what, void *cls, void *sockp)
 {
     struct upstream *u = cls;
     struct epoll_event ev;
+    unsigned events;
     (void)e;
     (void)sockp;
+    if (s < 0)
+        return -1;
+    if ((size_t)s >= u->n_sock) {
+        size_t n = u->n_sock ? u->n_sock : 64;
+        struct sock *ns;
+        while (n <= (size_t)s)
+            n *= 2;
+        ns = realloc(u->sock, n * sizeof(*ns));
+        if (!ns)
+            return -1;
+        memset(ns + u->n_sock, 0, (n - u->n_sock) * sizeof(*ns));
+        u->sock = ns;
+        u->n_sock = n;
+    }
     if (what == CURL_POLL_REMOVE) {
-        epoll_ctl(u->epfd, EPOLL_CTL_DEL, s, NULL); /* it may be closed already */
+        u->sock[s].watched = 0;
         return 0;
     }
+    events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+    u->sock[s].watched = 1;
+    if (u->sock[s].in_set && u->sock[s].events == events)
+        return 0;
     memset(&ev, 0, sizeof(ev));
-    ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+    ev.events = events;
     ev.data.fd = s;
-    if (epoll_ctl(u->epfd, EPOLL_CTL_MOD, s, &ev) != 0 && errno == ENOENT &&
-        epoll_ctl(u->epfd, EPOLL_CTL_ADD, s, &ev) != 0)
+    if (u->sock[s].in_set) {
+        /* the descriptor may have been closed and its number reused since */
+        if (epoll_ctl(u->epfd, EPOLL_CTL_MOD, s, &ev) != 0 &&
+            (errno != ENOENT || epoll_ctl(u->epfd, EPOLL_CTL_ADD, s, &ev) != 0))
+            return -1;
+    } else if (epoll_ctl(u->epfd, EPOLL_CTL_ADD, s, &ev) != 0 &&
+               (errno != EEXIST || epoll_ctl(u->epfd, EPOLL_CTL_MOD, s, &ev) != 0)) {
         return -1;
+    }
+    u->sock[s].in_set = 1;
+    u->sock[s].events = events;
     return 0;
+}
+
+/* Takes a socket that curl no longer watches out of the epoll set. */
+static void forget_socket(struct upstream *u, int s)
+{
+    epoll_ctl(u->epfd, EPOLL_CTL_DEL, s, NULL);
+    u->sock[s].in_set = 0;
+    u->sock[s].events = 0;
+}
+
+/* Curl closes the sockets it opened through this (so the epoll set never
+ * keeps a closed descriptor's stale registration). */
+static int on_close(void *cls, curl_socket_t s)
+{
+    struct upstream *u = cls;
+    if (s >= 0 && (size_t)s < u->n_sock && u->sock[s].in_set) {
+        forget_socket(u, s);
+        u->sock[s].watched = 0;
+    }
+    return close(s);
 }
 
 static int on_timer(CURLM *m, long ms, void *cls)
@@ -663,6 +725,14 @@ static void *upstream_loop(void *cls)
                 take_queues(u, &stopping);
                 continue;
             }
+            if ((size_t)fd >= u->n_sock) {
+                epoll_ctl(u->epfd, EPOLL_CTL_DEL, fd, NULL);
+                continue;
+            }
+            if (!u->sock[fd].watched) { /* an idle connection that upstream closed */
+                forget_socket(u, fd);
+                continue;
+            }
             if (ev[i].events & EPOLLIN)
                 flags |= CURL_CSELECT_IN;
             if (ev[i].events & EPOLLOUT)
@@ -700,8 +770,8 @@ static void *upstream_loop(void *cls)
 
 /* ---- starting and stopping ------------------------------------------------------------ */
 
-struct upstream *upstream_new(unsigned upstream_timeout, unsigned connect_timeout, char *err,
-                              size_t err_len)
+struct upstream *upstream_new(unsigned upstream_timeout, unsigned connect_timeout,
+                              unsigned max_idle, char *err, size_t err_len)
 {
     struct upstream *u = calloc(1, sizeof(*u));
     struct epoll_event ev;
@@ -730,6 +800,9 @@ struct upstream *upstream_new(unsigned upstream_timeout, unsigned connect_timeou
     curl_multi_setopt(u->multi, CURLMOPT_SOCKETDATA, u);
     curl_multi_setopt(u->multi, CURLMOPT_TIMERFUNCTION, on_timer);
     curl_multi_setopt(u->multi, CURLMOPT_TIMERDATA, u);
+    /* curl's default keeps 4 idle connections per running transfer, so a lull
+     * would close the connections that the next burst needs */
+    curl_multi_setopt(u->multi, CURLMOPT_MAXCONNECTS, (long)max_idle);
     if (pthread_create(&u->thread, NULL, upstream_loop, u) != 0) {
         snprintf(err, err_len, "cannot start the upstream thread: %s", strerror(errno));
         upstream_free(u);
@@ -764,6 +837,7 @@ void upstream_free(struct upstream *u)
         close(u->epfd);
     if (u->wake_fd >= 0)
         close(u->wake_fd);
+    free(u->sock);
     pthread_mutex_destroy(&u->lock);
     free(u);
 }
