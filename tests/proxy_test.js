@@ -580,7 +580,7 @@ async function main() {
         }
 
         // ---- valgrind: requests of every kind leak nothing -----------------------------
-        if (!process.env.NO_VALGRIND && spawnSync('valgrind', ['--version']).status === 0 && !/asan/.test(BUILD)) {
+        if (!process.env.NO_VALGRIND && spawnSync('valgrind', ['--version']).status === 0 && !/[at]san/.test(BUILD)) {
             const vg = await startProxy(up.port, ['--redis', process.env.REDIS_PORT ? `127.0.0.1:${process.env.REDIS_PORT}` : ''],
                 path.join(tmp, 'vg.log'), ['valgrind', '-q', '--leak-check=full', '--show-leak-kinds=definite',
                     '--errors-for-leak-kinds=definite', '--error-exitcode=9']);
@@ -625,7 +625,7 @@ async function main() {
         // The proxy's address space is limited (prlimit) to a few MB over what it
         // uses once a keep-alive connection is open, so compressing a 300 KB tool
         // result runs out of memory while reading the body still fits.
-        if (spawnSync('prlimit', ['--version']).status === 0 && !/asan/.test(BUILD)) {
+        if (spawnSync('prlimit', ['--version']).status === 0 && !/[at]san/.test(BUILD)) {
             // one malloc arena and a fixed mmap threshold, so that every allocation
             // beyond what is mapped counts against the limit
             const fo = await startProxy(up.port, [], path.join(tmp, 'failopen.log'), [],
@@ -816,6 +816,11 @@ async function main() {
         if (p.exitCode !== null) r(p.exitCode); else p.on('exit', (code) => r(code));
     })));
     ok(exits.every((c) => c === 0), 'SIGTERM stops the proxy with status 0', JSON.stringify(exits));
+    // under the sanitizers (build/asan, build/tsan): no report in any proxy's stderr
+    const reports = fs.readdirSync(tmp).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(tmp, f), 'utf8'))
+        .filter((t) => /WARNING: ThreadSanitizer|ERROR: AddressSanitizer|runtime error:/.test(t));
+    ok(reports.length === 0, 'no sanitizer report in the proxies\' stderr',
+        reports.map((t) => t.split('\n').filter((l) => /Sanitizer|runtime error|#\d/.test(l)).slice(0, 12).join('\n')).join('\n'));
     console.log(`# ${passed} passed, ${failed} failed`);
     fs.rmSync(tmp, { recursive: true, force: true });
     process.exit(failed ? 1 : 0);
