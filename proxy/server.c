@@ -794,6 +794,8 @@ int proxy_main(int argc, char **argv)
             long n = sysconf(_SC_NPROCESSORS_ONLN);
             threads = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
         }
+        if (threads > s->cfg.max_connections) /* each thread gets a share of them */
+            threads = s->cfg.max_connections;
         memset(&addr, 0, sizeof(addr));
         if (inet_pton(AF_INET, s->cfg.listen_host, &in4->sin_addr) == 1) {
             in4->sin_family = AF_INET;
