@@ -7,8 +7,8 @@
  *              compressed, at which level, and the body written back
  *   cache.c    compressed texts by content hash: in process, and in Redis
  *   server.c   the HTTP server (libmicrohttpd, a few event-driven threads
- *              with suspended connections), streaming, headers, /healthz,
- *              /metrics, the log
+ *              with suspended connections; threads that rewrite large
+ *              bodies), streaming, headers, /healthz, /metrics, the log
  *   upstream.c the upstream client: one thread, one curl multi handle
  *
  * The proxy uses the public API of include/terse.h, plus one internal part
@@ -59,7 +59,8 @@ struct proxy_config {
     unsigned upstream_timeout; /* seconds without a byte from upstream */
     unsigned connect_timeout;  /* seconds to connect to upstream */
     unsigned max_connections;
-    unsigned threads;          /* libmicrohttpd threads; 0 = one per core */
+    unsigned threads;          /* libmicrohttpd threads, and as many rewriting
+                                  threads; 0 = one per core */
 };
 
 /* Fills c with the defaults. */

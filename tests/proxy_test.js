@@ -775,6 +775,41 @@ async function main() {
             ok(big.status === 200 && big.body.equals(upstream.bulk(size)) && grew < 16 * 1024,
                 `a client slower than upstream gets all ${size >> 20} MB byte-identical after a 3 s pause; the proxy grew ${grew} KB meanwhile`,
                 `${big.status} ${big.body.length} bytes; rss ${rss0} -> ${big.peak} KB`);
+
+            // a large body seen for the first time takes a while to rewrite; it is
+            // rewritten off the client thread, which answers others meanwhile
+            {
+                const words = 'deploy rollback staging production migration column table index lock replica shard queue worker cache latency'.split(' ');
+                let seed = 11;
+                const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed; };
+                const msgs = [{ role: 'system', content: 'You are terse.' }];
+                for (let m = 0; m < 40; m++) {
+                    const lines = [];
+                    for (let i = 0; i < 160; i++) {
+                        const l = [];
+                        for (let k = 0; k < 10; k++) l.push(words[rnd() % words.length]);
+                        lines.push(`In order to be sure, the ${l.join(' ')} was basically really checked ${m * 1000 + i} times.`);
+                    }
+                    msgs.push({ role: m % 2 ? 'assistant' : 'user', content: lines.join(' ') });
+                }
+                msgs.push({ role: 'user', content: 'And now?' });
+                const bigBody = JSON.stringify({ model: 'gpt-4o', messages: msgs });
+                const tBig = Date.now();
+                const big = request(one.port, { path: '/v1/chat/completions', body: bigBody,
+                    headers: { 'content-type': 'application/json', 'x-fake-id': 'big' } });
+                await new Promise((r) => setTimeout(r, 40));
+                const ts = Date.now();
+                const small = await quick();
+                const smallMs = Date.now() - ts;
+                const rb = await big;
+                await new Promise((r) => setTimeout(r, 100));
+                const line = fs.readFileSync(path.join(tmp, 'one.log'), 'utf8').split('\n')
+                    .filter((l) => l.includes(`bytes_in=${Buffer.byteLength(bigBody)} `)).pop() || '';
+                const cms = parseFloat((line.match(/compress_ms=([\d.]+)/) || [])[1] || '0');
+                ok(rb.status === 200 && small.status === 200 && cms >= 60 && smallMs < cms / 2,
+                    `one thread: a ${Math.round(bigBody.length / 1024)} KB body rewritten for ${Math.round(cms)} ms does not hold a small request (${smallMs} ms)`,
+                    `big ${rb.status} in ${rb.total} ms (sent at ${tBig}); small ${small.status} ${smallMs} ms; ${line.slice(0, 300)}`);
+            }
         }
 
         // ---- SIGTERM during a long stream: the proxy still stops promptly ---------------
