@@ -803,7 +803,8 @@ static const char usage[] =
     "  redis HOST:PORT          shared cache in Redis; redis-ttl SECONDS (604800)\n"
     "  max-body BYTES (33554432), max-header BYTES (16384), max-connections N (1024)\n"
     "  client-timeout S (60), upstream-timeout S (600), connect-timeout S (10)\n"
-    "  threads N                threads serving clients (0: one per core)\n";
+    "  threads N                threads serving clients, and as many rewriting large\n"
+    "                           bodies (0: one per core)\n";
 
 static int die(const char *fmt, const char *a)
 {
