@@ -30,6 +30,7 @@ struct item {
     uint32_t cls;  /* W_* bits of the word (lower-cased), 0 for other items */
     uint32_t slot; /* its slot in the word index, ENV_SLOTS if none */
     uint8_t kind, flags, drop;
+    uint8_t sym; /* part of notation kept whole: see mark_notation */
 };
 
 /* Word classes, looked up once per word in the per-call index. */
@@ -263,7 +264,7 @@ static void apply_rules(struct sent *st, const struct prose_env *env, const stru
     size_t i;
     for (i = 0; i < st->n; i++) {
         size_t r, best_len = 0, best = 0;
-        if (st->it[i].drop || st->it[i].kind != LX_WORD || !(st->it[i].cls & starts))
+        if (st->it[i].drop || st->it[i].sym || st->it[i].kind != LX_WORD || !(st->it[i].cls & starts))
             continue;
         /* mid-sentence capitals are names: leave them (but "I" is not) */
         if ((st->it[i].flags & LXF_CAP) && i != st->first_word &&
@@ -472,7 +473,7 @@ static void drop_function_words(struct sent *st)
             }
             continue;
         }
-        if (x->kind == LX_QUOTE) {
+        if (x->kind == LX_QUOTE && !x->sym) {
             /* "Franks" -> Franks: the marks of a short quoted term (three
              * words at most, no inner punctuation) go; the text stays */
             size_t m = x->p[0] == '"' ? 1 : 3, k, spaces = 0, plain = 1;
@@ -730,44 +731,140 @@ static void prune_by_model(struct sent *st, const struct prose_env *env, const s
 }
 
 /* Markdown emphasis: a run of * or _ that opens (space before, word after)
- * or closes (word or punctuation before, space or punctuation after) a
- * span opened earlier in the sentence. Other runs are text: the "*" of
- * "/\*" (a C comment), of "-TX*" (a glob), the "_" of "`_'". */
+ * and a later run of the same marker that closes it (glued to what is
+ * before it, space or punctuation after) go together; a run without its
+ * partner is text: the "**" of "f(x, **kwargs)", the "*" of "/\*" (a C
+ * comment), of "-TX*" (a glob), the "_" of "`_'". Notation (mark_notation)
+ * holds no emphasis. */
+#define EMPHASIS_DEPTH 8
 static void drop_emphasis(struct sent *st)
 {
-    size_t i = 0;
-    int open_star = 0, open_under = 0;
+    size_t i = 0, open_at[2][EMPHASIS_DEPTH], open_end[2][EMPHASIS_DEPTH];
+    int n_open[2] = {0, 0};
     while (i < st->n) {
-        size_t j = i;
-        int opens, closes;
+        size_t j = i, k;
+        int opens, closes, w;
         char c;
-        if (st->it[i].kind != LX_PUNCT || (st->it[i].p[0] != '*' && st->it[i].p[0] != '_')) {
+        if (st->it[i].kind != LX_PUNCT || (st->it[i].p[0] != '*' && st->it[i].p[0] != '_') || st->it[i].sym) {
             i++;
             continue;
         }
         c = st->it[i].p[0];
+        w = c == '_';
         while (j + 1 < st->n && st->it[j + 1].kind == LX_PUNCT && st->it[j + 1].p[0] == c &&
-               !(st->it[j + 1].flags & LXF_SPACE))
+               !(st->it[j + 1].flags & LXF_SPACE) && !st->it[j + 1].sym)
             j++;
         opens = (i == 0 || (st->it[i].flags & LXF_SPACE)) && j + 1 < st->n &&
                 !(st->it[j + 1].flags & LXF_SPACE) && is_word_like(&st->it[j + 1]);
-        int *open_c = c == '*' ? &open_star : &open_under;
-        closes = i > 0 && !(st->it[i].flags & LXF_SPACE) && *open_c &&
-                 (is_word_like(&st->it[i - 1]) || st->it[i - 1].kind == LX_PUNCT) &&
+        closes = i > 0 && !(st->it[i].flags & LXF_SPACE) && n_open[w] &&
                  (j + 1 >= st->n || (st->it[j + 1].flags & LXF_SPACE) || st->it[j + 1].kind == LX_PUNCT);
-        if (opens)
-            (*open_c)++;
-        else if (closes && *open_c)
-            (*open_c)--;
-        if (opens || closes) {
-            size_t k;
+        if (opens && n_open[w] < EMPHASIS_DEPTH) {
+            open_at[w][n_open[w]] = i;
+            open_end[w][n_open[w]++] = j;
+        } else if (closes) {
+            /* the pair goes: the closing run, and the opening one with the
+             * spacing it had kept on the word it marks */
+            size_t o = open_at[w][--n_open[w]], oe = open_end[w][n_open[w]];
+            for (k = o; k <= oe; k++)
+                st->it[k].drop = 1;
+            if (st->it[o].flags & LXF_SPACE)
+                st->it[oe + 1].flags |= LXF_SPACE;
             for (k = i; k <= j; k++)
                 st->it[k].drop = 1;
-            /* keep the spacing of the opening marker on the word it marks */
-            if (opens && (st->it[i].flags & LXF_SPACE))
-                st->it[j + 1].flags |= LXF_SPACE;
         }
         i = j + 1;
+    }
+}
+
+/* ---- notation ------------------------------------------------------------ */
+
+static int is_open(const struct item *x)
+{
+    return x->kind == LX_PUNCT && (x->p[0] == '(' || x->p[0] == '[' || x->p[0] == '{');
+}
+
+static int is_close(const struct item *x)
+{
+    return x->kind == LX_PUNCT && (x->p[0] == ')' || x->p[0] == ']' || x->p[0] == '}');
+}
+
+/* Brackets that are syntax rather than an aside: "f(x, y)", "arr[i]",
+ * "s[1:2]", "(?i)abc", "^(foo|bar)+$", "{x|x>0}", "file(s)". Each item of
+ * such notation is marked and kept whole at every level: without its
+ * brackets, "[a-z](?:[-a-z0-9]{0,61})?" or "g(a, b)" says something else.
+ * Two shapes:
+ *   - a run without spaces with a bracket inside it (not only leading or
+ *     trailing: "(ref)" and "(see" are asides), or in an atomic item of it
+ *     ("[Salsa](https://..." is lexed as a path), or with an opening and
+ *     a closing bracket and an operator (| < > = + * ^ $ \ ~ &; not
+ *     "**PASS**)." of Markdown);
+ *   - an opening bracket glued to a word, a number, an atomic item or a
+ *     closing bracket (a call or an index; not ",[citation needed]"),
+ *     together with everything up to its matching closing bracket in the
+ *     sentence. */
+static void mark_notation(struct sent *st)
+{
+    size_t a = 0, i;
+    while (a < st->n) {
+        size_t b = a, f, l;
+        int brackets = 0, ops = 0, inside = 0;
+        while (b + 1 < st->n && !(st->it[b + 1].flags & LXF_SPACE))
+            b++;
+        for (i = a; i <= b; i++) {
+            const struct item *x = &st->it[i];
+            if (x->kind == LX_PUNCT && x->len == 1) {
+                brackets |= is_open(x) ? 1 : is_close(x) ? 2 : 0;
+                ops |= strchr("|<>=+*^$\\~&", x->p[0]) != NULL;
+            } else if (x->kind != LX_PUNCT && x->kind != LX_WORD && x->kind != LX_NUMBER) {
+                /* an atomic item that holds a bracket ("[Salsa](https:"
+                 * lexed as a path): the brackets glued to it close it */
+                size_t k;
+                for (k = 0; k < x->len && !inside; k++)
+                    inside = x->p[k] && strchr("()[]{}", x->p[k]) != NULL;
+            }
+        }
+        if (brackets) {
+            f = a;
+            while (f <= b && st->it[f].kind == LX_PUNCT && strchr("([{\"'", st->it[f].p[0]))
+                f++;
+            l = b + 1;
+            while (l > f && st->it[l - 1].kind == LX_PUNCT && strchr(")]}.,;:!?\"'", st->it[l - 1].p[0]))
+                l--;
+            for (i = f; i < l && !inside; i++)
+                inside = is_open(&st->it[i]) || is_close(&st->it[i]);
+            if (inside || (ops && brackets == 3))
+                for (i = a; i <= b; i++)
+                    st->it[i].sym = 1;
+        }
+        a = b + 1;
+    }
+    /* matching brackets, through a stack of open ones: linear, and an
+     * opening bracket never closed protects only itself */
+    {
+        uint32_t stack_open[64], *open = stack_open;
+        size_t depth = 0, from = st->n;
+        if (st->n > 64 && !(open = malloc(st->n * sizeof *open)))
+            return; /* out of memory: the chunks alone are marked */
+        for (i = 0; i < st->n; i++) {
+            const struct item *x = &st->it[i];
+            if (is_open(x)) {
+                const struct item *pv = i ? &st->it[i - 1] : NULL;
+                open[depth++] = (uint32_t)i;
+                if (from == st->n && pv && !(x->flags & LXF_SPACE) && (pv->kind != LX_PUNCT || is_close(pv)))
+                    from = i; /* a call or an index starts here, "f(", "a[", "a[i][" */
+            } else if (is_close(x) && depth) {
+                size_t o = open[--depth], k;
+                if (o == from) {
+                    for (k = o; k <= i; k++)
+                        st->it[k].sym = 1;
+                    from = st->n;
+                }
+            }
+        }
+        if (from < st->n)
+            st->it[from].sym = 1;
+        if (open != stack_open)
+            free(open);
     }
 }
 
@@ -779,6 +876,8 @@ static void tidy_commas(struct sent *st)
     for (i = 0; i < st->n; i++) {
         struct item *x = &st->it[i];
         size_t pv, nx;
+        if (x->sym)
+            continue;
         if (!x->drop && x->kind == LX_PUNCT && x->p[0] == '(') {
             nx = next_kept(st, i);
             if (nx < st->n && nx > i + 1 && st->it[nx].kind == LX_PUNCT && st->it[nx].p[0] == ')') {
@@ -966,6 +1065,7 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
         st.it[i].kind = toks[i].kind;
         st.it[i].flags = toks[i].flags;
         st.it[i].drop = 0;
+        st.it[i].sym = 0;
         st.it[i].slot = toks[i].kind == LX_WORD ? env_slot(env, st.it[i].p, st.it[i].len) : ENV_SLOTS;
         st.it[i].cls = st.it[i].slot < ENV_SLOTS ? env->bits[st.it[i].slot] : 0;
     }
@@ -975,6 +1075,7 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
     if (i < nt && st.it[i].kind == LX_WORD && !is_acronym(st.it[i].p, st.it[i].len))
         st.first_word = i;
     st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);
+    mark_notation(&st);
     if (level_get(level)->prose_safe_rules) {
         drop_emphasis(&st);
         apply_rules(&st, env, prose_safe_rewrites, 0);
@@ -992,8 +1093,11 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
         if (env->model && !q)
             prune_by_model(&st, env, doc, s, toks, start);
     }
-    for (i = 0; i < nt; i++)
+    for (i = 0; i < nt; i++) {
+        if (st.it[i].sym)
+            st.it[i].drop = 0;
         any_drop |= st.it[i].drop;
+    }
     if (any_drop && level_get(level)->prose_balanced_rules)
         tidy_commas(&st);
     /* a sentence left with punctuation only ("Really?" at balanced) goes */
