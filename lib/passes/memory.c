@@ -898,7 +898,7 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
             bs[i].s = j.order[i]->out;
             bs[i].n = j.order[i]->out_len;
         }
-        if ((rc = relevance_score(o->query, o->query_len, bs, j.n_order, &entries, sc)) != TERSE_OK) {
+        if ((rc = relevance_score(o->query, o->query_len, bs, j.n_order, &entries, sc, NULL)) != TERSE_OK) {
             free(bs);
             free(sc);
             goto done;

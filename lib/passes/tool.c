@@ -866,7 +866,7 @@ int tool_fit(const char *s, size_t n, const char *query, size_t query_len, struc
         segs[i].n = L[i].n;
         segs[i].bonus = i == 0 || i + 1 == m ? 0.5 : 0.0;
     }
-    if ((rc = relevance_score(query, query_len, segs, m, &lines, scores)) != TERSE_OK)
+    if ((rc = relevance_score(query, query_len, segs, m, &lines, scores, NULL)) != TERSE_OK)
         goto done;
     for (i = 0; i < m; i++) {
         f.it[i].fixed = (uint8_t)tool_important_line(L[i].p, L[i].n);

@@ -125,14 +125,14 @@ static void test_relevance_rules(void)
         it[i].s = text[i];
         it[i].n = strlen(text[i]);
     }
-    CHECK(relevance_score("deploy failed", 13, it, 4, &plain, a) == TERSE_OK);
+    CHECK(relevance_score("deploy failed", 13, it, 4, &plain, a, NULL) == TERSE_OK);
     CHECK(a[0] > 0 && a[1] == 0 && a[2] == 0);
     /* a neighbour of a relevant item shares some of its score */
-    CHECK(relevance_score("deploy failed", 13, it, 4, &near, b) == TERSE_OK);
+    CHECK(relevance_score("deploy failed", 13, it, 4, &near, b, NULL) == TERSE_OK);
     CHECK(b[1] == 0.5 * (a[0] + a[2]) && b[1] > 0 && b[0] == a[0]);
     /* without a query: the position, and the bonus */
     it[2].bonus = 3.0;
-    CHECK(relevance_score(NULL, 0, it, 4, &early, a) == TERSE_OK);
+    CHECK(relevance_score(NULL, 0, it, 4, &early, a, NULL) == TERSE_OK);
     CHECK(a[0] == 0.5 && a[2] == 3.0 + 0.25 && a[0] > a[1]);
 }
 
