@@ -716,7 +716,7 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
         ((ctx->model && ctx->o.level == TERSE_LEVEL_MAX && !ctx->o.budget && !ctx->o.query_len) ||
          prose_env_model(j.env)) &&
         (!(j.words = learn_doc_new(j.doc, j.n)) ||
-         (j.own_env && prose_env_use_model(j.own_env, ctx->model) != 0)))
+         (j.own_env && prose_env_use_model(j.own_env, ctx->model) != TERSE_OK)))
         rc = TERSE_ENOMEM;
     pc.env = j.env;
     if (!tabular && rc == TERSE_OK)

@@ -381,7 +381,7 @@ static void find_repeats(struct chat_job *j)
 {
     struct seen texts;
     size_t i, first;
-    if (seen_init(&texts, j->n_units) != 0) {
+    if (seen_init(&texts, j->n_units) != TERSE_OK) {
         status_fail(&j->status, TERSE_ENOMEM);
         return;
     }

@@ -140,8 +140,9 @@ static void from_json(struct entry *x, const struct json_value *v)
     x->raw = x->text_v->lone || (x->ts_v && x->ts_v->lone);
 }
 
-/* Reads JSON Lines into entries; returns 0, or -1 when a line is not a
- * memory. */
+/* Reads JSON Lines into entries. Returns 1 when there are some and every
+ * line is a memory, else 0 (the input has another shape; when memory ran
+ * out, j->status says so). */
 static int read_jsonl(struct mem_job *j)
 {
     size_t i = 0;
@@ -155,19 +156,19 @@ static int read_jsonl(struct mem_job *j)
             struct entry *x;
             if (!d || !shape_memory_text(json_root(d))) {
                 json_doc_free(d);
-                return -1;
+                return 0;
             }
             x = new_entry(j);
             if (!x) {
                 json_doc_free(d);
-                return -1;
+                return 0;
             }
             x->doc = d;
             from_json(x, json_root(d));
         }
         i = e + 1;
     }
-    return j->n_e ? 0 : -1;
+    return j->n_e > 0;
 }
 
 /* Reads a text list into entries: one per line; headings become `other`
@@ -537,7 +538,7 @@ static int group_subjects(struct mem_job *j)
     struct seen subjects;
     size_t i, lead;
     size_t *last = calloc(j->n_e + 1, sizeof *last);
-    if (!last || seen_init(&subjects, j->n_e) != 0) {
+    if (!last || seen_init(&subjects, j->n_e) != TERSE_OK) {
         free(last);
         return TERSE_ENOMEM;
     }
@@ -822,7 +823,7 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
                 break;
             from_json(x, &r->items[k]);
         }
-    } else if (i < n && (s[i] == '{' || s[i] == '"') && read_jsonl(&j) == 0) {
+    } else if (i < n && (s[i] == '{' || s[i] == '"') && read_jsonl(&j)) {
         j.shape = SH_JSONL;
     } else {
         for (k = 0; k < j.n_e; k++)
