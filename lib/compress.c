@@ -385,6 +385,49 @@ static int compress_input(const terse_ctx *ctx, const struct parent *parent, con
     return rc;
 }
 
+/* The job's figures into the result: duplicates, guard fallbacks, parse
+ * errors and elided bodies (the job's and its segments'), and the
+ * backend's chunks (which r takes over) and verdicts. */
+static void put_figures(struct job *j, terse_result *r)
+{
+    size_t i;
+    r->duplicates = j->duplicates;
+    r->guard_fallbacks = j->fallbacks;
+    r->parse_errors = j->parse_errors;
+    r->elided = j->elided;
+    r->chunks = j->chunks;
+    r->n_chunks = j->n_chunks;
+    j->chunks = NULL;
+    r->rewritten = j->rewritten;
+    memcpy(r->rejected, j->rejected, sizeof r->rejected);
+    for (i = 0; i < j->n_segs; i++) {
+        r->parse_errors += j->segs[i].parse_error;
+        r->elided += j->segs[i].elided;
+    }
+}
+
+/* Frees what the job of a call holds (not its normalized document). */
+static void job_release(struct job *j)
+{
+    size_t i;
+    for (i = 0; i < j->n_segs; i++) {
+        free(j->segs[i].out);
+        free(j->segs[i].full);
+    }
+    free(j->segs);
+    free(j->chunks);
+    free(j->blocks);
+    prose_env_free(j->own_env);
+    learn_doc_free(j->words);
+    free(j->lex_in);
+    free(j->ptoks);
+    json_doc_free(j->parsed);
+}
+
+/* One call of the pipeline on text[0..len) (UTF-8 or anything else but
+ * UTF-16): normalize, decide the type, the lossless encodings, the pass
+ * the type calls for, the never-longer check, the result. parent is NULL
+ * for the call itself, the caller's counter and word index for a piece. */
 static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
                         terse_result *r)
 {
@@ -392,7 +435,7 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     struct pass_ctx pc;
     struct tok_counter counter;
     struct buf out = {0};
-    size_t i, dropped = 0, min_tokens = 0, pass_segments = 0;
+    size_t dropped = 0, min_tokens = 0, pass_segments = 0;
     int rc = TERSE_OK, type, level, tabular = 0, code_lang = CODE_NONE, escaped_log = 0;
     size_t tab_tokens = 0;
     char *doc;
@@ -485,38 +528,15 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     r->type = type;
     r->segments = j.n_segs + pass_segments;
     r->segments_dropped = dropped;
-    r->duplicates = j.duplicates;
-    r->guard_fallbacks = j.fallbacks;
-    r->parse_errors = j.parse_errors;
-    r->elided = j.elided;
-    r->chunks = j.chunks;
-    r->n_chunks = j.n_chunks;
-    j.chunks = NULL;
-    r->rewritten = j.rewritten;
-    memcpy(r->rejected, j.rejected, sizeof r->rejected);
-    for (i = 0; i < j.n_segs; i++) {
-        r->parse_errors += j.segs[i].parse_error;
-        r->elided += j.segs[i].elided;
-    }
+    put_figures(&j, r);
 done:
     if (rc != TERSE_OK) {
         buf_free(&out);
         r->min_tokens = min_tokens;
         r->text = NULL;
     }
-    for (i = 0; i < j.n_segs; i++) {
-        free(j.segs[i].out);
-        free(j.segs[i].full);
-    }
-    free(j.segs);
-    free(j.chunks);
-    free(j.blocks);
+    job_release(&j);
     free(doc);
-    prose_env_free(j.own_env);
-    learn_doc_free(j.words);
-    free(j.lex_in);
-    free(j.ptoks);
-    json_doc_free(j.parsed);
     tok_counter_free(&counter);
     return rc;
 }
