@@ -456,27 +456,13 @@ static size_t constant_cols(const struct enc *e, size_t a, size_t b, size_t ncol
     return cnt;
 }
 
-/* A block of table rows at i: "~tN COLS" and the rows; returns the lines
- * taken, or 0. */
-static size_t put_table(struct enc *e, size_t i)
+/* The columns of the table whose first s rows (of at least ncol fields)
+ * start at line i, into c: '<' starts at pos on most rows, '>' ends at pos
+ * ('>' for numbers of one width, which are right-aligned), '+' follows the
+ * column before it after one space. */
+static void place_columns(const struct enc *e, size_t i, size_t s, size_t ncol, struct col *c)
 {
-    size_t ncol, s, k, j, r, rows, first;
-    size_t sst[TABLE_SAMPLE][MAX_COLS], sen[TABLE_SAMPLE][MAX_COLS], v[TABLE_SAMPLE], st[MAX_COLS], en[MAX_COLS];
-    size_t st0[MAX_COLS], en0[MAX_COLS];
-    struct col c[MAX_COLS];
-    char num[48];
-    if (i + 3 > e->m || !free_line(&e->L[i]) || !has_gap(&e->L[i]) || !has_gap(&e->L[i + 1]) || !has_gap(&e->L[i + 2]))
-        return 0;
-    ncol = nfields(&e->L[i]);
-    for (s = 1; s < TABLE_SAMPLE && i + s < e->m; s++) {
-        size_t nf = nfields(&e->L[i + s]);
-        if (nf < 3 || !free_line(&e->L[i + s]))
-            break;
-        if (nf < ncol)
-            ncol = nf;
-    }
-    if (ncol < 3 || ncol > MAX_COLS || s < 3)
-        return 0;
+    size_t sst[TABLE_SAMPLE][MAX_COLS], sen[TABLE_SAMPLE][MAX_COLS], v[TABLE_SAMPLE], k, r;
     for (r = 0; r < s; r++)
         (void)row_fields(&e->L[i + r], ncol, sst[r], sen[r]);
     for (k = 0; k < ncol; k++) {
@@ -504,6 +490,75 @@ static size_t put_table(struct enc *e, size_t i)
             c[k].pos = 0;
         }
     }
+}
+
+/* Writes "~tN COLS" and the rows first..j-1 by the columns c: constant
+ * columns once in the header, a ditto column's cell blank when it is the
+ * same as the one above. */
+static void write_table(struct enc *e, const struct col *c, size_t ncol, size_t first, size_t j)
+{
+    size_t st[MAX_COLS], en[MAX_COLS], st0[MAX_COLS], en0[MAX_COLS], k, r;
+    char num[48];
+    (void)row_fields(&e->L[first], ncol, st0, en0);
+    snprintf(num, sizeof num, "~t%zu", j - first);
+    buf_adds(e->b, num);
+    for (k = 0; k < ncol; k++) {
+        if (c[k].kind == '+')
+            buf_adds(e->b, " +");
+        else {
+            snprintf(num, sizeof num, " %c%zu", c[k].kind, c[k].pos);
+            buf_adds(e->b, num);
+        }
+        if (c[k].ditto)
+            buf_addc(e->b, '"');
+        if (c[k].konst) {
+            buf_addc(e->b, '=');
+            buf_add(e->b, e->L[first].p + st0[k], en0[k] - st0[k]);
+        }
+    }
+    buf_addc(e->b, '\n');
+    for (r = first; r < j; r++) {
+        int sep = 0;
+        (void)row_fields(&e->L[r], ncol, st, en);
+        for (k = 0; k < ncol; k++) {
+            if (c[k].konst)
+                continue;
+            if (sep)
+                buf_addc(e->b, ' ');
+            if (c[k].ditto && r > first && en[k] - st[k] == en0[k] - st0[k] &&
+                memcmp(e->L[r].p + st[k], e->L[r - 1].p + st0[k], en[k] - st[k]) == 0)
+                ; /* blank: the cell above */
+            else
+                buf_add(e->b, e->L[r].p + st[k], en[k] - st[k]);
+            sep = 1;
+        }
+        buf_addc(e->b, '\n');
+        memcpy(st0, st, sizeof st0);
+        memcpy(en0, en, sizeof en0);
+    }
+    e->used |= USE_T;
+}
+
+/* A block of table rows at i: "~tN COLS" and the rows; returns the lines
+ * taken, or 0. */
+static size_t put_table(struct enc *e, size_t i)
+{
+    size_t ncol, s, k, j, r, rows, first;
+    size_t st[MAX_COLS], en[MAX_COLS], st0[MAX_COLS], en0[MAX_COLS];
+    struct col c[MAX_COLS];
+    if (i + 3 > e->m || !free_line(&e->L[i]) || !has_gap(&e->L[i]) || !has_gap(&e->L[i + 1]) || !has_gap(&e->L[i + 2]))
+        return 0;
+    ncol = nfields(&e->L[i]);
+    for (s = 1; s < TABLE_SAMPLE && i + s < e->m; s++) {
+        size_t nf = nfields(&e->L[i + s]);
+        if (nf < 3 || !free_line(&e->L[i + s]))
+            break;
+        if (nf < ncol)
+            ncol = nf;
+    }
+    if (ncol < 3 || ncol > MAX_COLS || s < 3)
+        return 0;
+    place_columns(e, i, s, ncol, c);
     /* words after the last aligned column belong to the last column */
     while (ncol > 3 && c[ncol - 1].kind == '+')
         ncol--;
@@ -543,44 +598,7 @@ static size_t put_table(struct enc *e, size_t i)
             c[k].ditto = !c[k].konst && same[k] > 0;
     }
     c[ncol - 1].ditto = 0;
-    (void)row_fields(&e->L[first], ncol, st0, en0);
-    snprintf(num, sizeof num, "~t%zu", j - first);
-    buf_adds(e->b, num);
-    for (k = 0; k < ncol; k++) {
-        if (c[k].kind == '+')
-            buf_adds(e->b, " +");
-        else {
-            snprintf(num, sizeof num, " %c%zu", c[k].kind, c[k].pos);
-            buf_adds(e->b, num);
-        }
-        if (c[k].ditto)
-            buf_addc(e->b, '"');
-        if (c[k].konst) {
-            buf_addc(e->b, '=');
-            buf_add(e->b, e->L[first].p + st0[k], en0[k] - st0[k]);
-        }
-    }
-    buf_addc(e->b, '\n');
-    for (r = first; r < j; r++) {
-        int sep = 0;
-        (void)row_fields(&e->L[r], ncol, st, en);
-        for (k = 0; k < ncol; k++) {
-            if (c[k].konst)
-                continue;
-            if (sep)
-                buf_addc(e->b, ' ');
-            if (c[k].ditto && r > first && en[k] - st[k] == en0[k] - st0[k] &&
-                memcmp(e->L[r].p + st[k], e->L[r - 1].p + st0[k], en[k] - st[k]) == 0)
-                ; /* blank: the cell above */
-            else
-                buf_add(e->b, e->L[r].p + st[k], en[k] - st[k]);
-            sep = 1;
-        }
-        buf_addc(e->b, '\n');
-        memcpy(st0, st, sizeof st0);
-        memcpy(en0, en, sizeof en0);
-    }
-    e->used |= USE_T;
+    write_table(e, c, ncol, first, j);
     return j - i;
 }
 
