@@ -372,13 +372,13 @@ static int compress_input(const terse_ctx *ctx, const struct parent *parent, con
 {
     char *u8 = NULL;
     size_t u8_len = 0;
-    int rc, conv = text ? utf16_bom_to_utf8((const unsigned char *)text, len, &u8, &u8_len) : 0;
-    if (conv < 0) {
+    int rc = text ? utf16_bom_to_utf8((const unsigned char *)text, len, &u8, &u8_len) : TERSE_OK;
+    if (rc != TERSE_OK) {
         if (r)
             memset(r, 0, sizeof *r);
-        return TERSE_ENOMEM;
+        return rc;
     }
-    if (conv == 0)
+    if (!u8)
         return compress_run(ctx, parent, text, len, r);
     rc = compress_run(ctx, parent, u8, u8_len, r);
     free(u8);
