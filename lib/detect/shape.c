@@ -131,8 +131,13 @@ int shape_chat_json(const struct json_value *root)
 int shape_transcript(const char *s, size_t n)
 {
     /* speakers and their turns (the first 16 speakers): a conversation
-     * has speakers who come back, "Status: done" lines do not */
+     * has speakers who come back, "Status: done" lines do not. Records
+     * (dpkg's status, a Debian control file, mail headers) have keys that
+     * come back too, but once per paragraph, and three or more of them in
+     * a paragraph; a conversation's speakers come back within a paragraph,
+     * or it has a turn or two per paragraph. */
     size_t at[16], len[16], turns_of[16], n_sp = 0, i, k, lines = 0, turns = 0, sp, spl, repeat = 0;
+    size_t par_at[16], par_len[16], par_n = 0, par_turns = 0, dense = 0, par_repeat = 0;
     for (i = 0; i < n && i < 65536;) {
         const char *nl = memchr(s + i, '\n', n - i);
         size_t e = nl ? (size_t)(nl - s) : n;
@@ -149,10 +154,24 @@ int shape_transcript(const char *s, size_t n)
                 }
                 if (k < n_sp && ++turns_of[k] == 2)
                     repeat++;
+                for (k = 0; k < par_n && !(par_len[k] == spl && memcmp(s + par_at[k], s + i + sp, spl) == 0); k++)
+                    ;
+                if (k < par_n)
+                    par_repeat++;
+                else if (par_n < 16) {
+                    par_at[par_n] = i + sp;
+                    par_len[par_n++] = spl;
+                }
+                if (++par_turns == 3)
+                    dense++;
             }
+        } else {
+            par_n = par_turns = 0; /* a blank line ends the paragraph */
         }
         i = e + 1;
     }
+    if (dense >= 2 && par_repeat == 0)
+        return 0; /* records */
     return turns >= 3 && repeat >= 2 && turns * 2 > lines;
 }
 

@@ -25,7 +25,8 @@ int shape_chat_messages(const struct json_value *root, const struct json_value *
  * read) is a transcript: at least three `Speaker: text` lines, with at
  * least two speakers who speak twice or more, that make up more than half
  * of its non-empty lines ("Status: done" and "Owner: Priya" lines are not a
- * conversation). */
+ * conversation), and not records (two or more paragraphs of three or more
+ * such lines, with no speaker twice in a paragraph: dpkg's status). */
 int shape_transcript(const char *s, size_t n);
 
 /* If the line s[0..n) starts a transcript turn, returns the length of its

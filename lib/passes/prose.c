@@ -30,6 +30,7 @@ struct item {
     uint32_t cls;  /* W_* bits of the word (lower-cased), 0 for other items */
     uint32_t slot; /* its slot in the word index, ENV_SLOTS if none */
     uint8_t kind, flags, drop;
+    uint8_t sym; /* part of notation kept whole: see mark_notation */
 };
 
 /* Word classes, looked up once per word in the per-call index. */
@@ -242,7 +243,7 @@ static void apply_rules(struct sent *st, const struct prose_env *env, const stru
     size_t i;
     for (i = 0; i < st->n; i++) {
         size_t r, best_len = 0, best = 0;
-        if (st->it[i].drop || st->it[i].kind != LX_WORD || !(st->it[i].cls & starts))
+        if (st->it[i].drop || st->it[i].sym || st->it[i].kind != LX_WORD || !(st->it[i].cls & starts))
             continue;
         /* mid-sentence capitals are names: leave them (but "I" is not) */
         if ((st->it[i].flags & LXF_CAP) && i != st->first_word &&
@@ -451,7 +452,7 @@ static void drop_function_words(struct sent *st)
             }
             continue;
         }
-        if (x->kind == LX_QUOTE) {
+        if (x->kind == LX_QUOTE && !x->sym) {
             /* "Franks" -> Franks: the marks of a short quoted term (three
              * words at most, no inner punctuation) go; the text stays */
             size_t m = x->p[0] == '"' ? 1 : 3, k, spaces = 0, plain = 1;
@@ -731,6 +732,97 @@ static void drop_emphasis(struct sent *st)
     }
 }
 
+/* ---- notation ------------------------------------------------------------ */
+
+static int is_open(const struct item *x)
+{
+    return x->kind == LX_PUNCT && (x->p[0] == '(' || x->p[0] == '[' || x->p[0] == '{');
+}
+
+static int is_close(const struct item *x)
+{
+    return x->kind == LX_PUNCT && (x->p[0] == ')' || x->p[0] == ']' || x->p[0] == '}');
+}
+
+/* Brackets that are syntax rather than an aside: "f(x, y)", "arr[i]",
+ * "s[1:2]", "(?i)abc", "^(foo|bar)+$", "{x|x>0}", "file(s)". Each item of
+ * such notation is marked and kept whole at every level: without its
+ * brackets, "[a-z](?:[-a-z0-9]{0,61})?" or "g(a, b)" says something else.
+ * Two shapes:
+ *   - a run without spaces with a bracket inside it (not only leading or
+ *     trailing: "(ref)" and "(see" are asides), or in an atomic item of it
+ *     ("[Salsa](https://..." is lexed as a path), or with a bracket and
+ *     an operator (| < > = + * ^ $ \ ~ &);
+ *   - an opening bracket glued to a word, a number, an atomic item or a
+ *     closing bracket (a call or an index; not ",[citation needed]"),
+ *     together with everything up to its matching closing bracket in the
+ *     sentence. */
+static void mark_notation(struct sent *st)
+{
+    size_t a = 0, i;
+    while (a < st->n) {
+        size_t b = a, f, l;
+        int brackets = 0, ops = 0, inside = 0;
+        while (b + 1 < st->n && !(st->it[b + 1].flags & LXF_SPACE))
+            b++;
+        for (i = a; i <= b; i++) {
+            const struct item *x = &st->it[i];
+            if (x->kind == LX_PUNCT && x->len == 1) {
+                brackets |= is_open(x) || is_close(x);
+                ops |= strchr("|<>=+*^$\\~&", x->p[0]) != NULL;
+            } else if (x->kind != LX_PUNCT && x->kind != LX_WORD && x->kind != LX_NUMBER) {
+                /* an atomic item that holds a bracket ("[Salsa](https:"
+                 * lexed as a path): the brackets glued to it close it */
+                size_t k;
+                for (k = 0; k < x->len && !inside; k++)
+                    inside = x->p[k] && strchr("()[]{}", x->p[k]) != NULL;
+            }
+        }
+        if (brackets) {
+            f = a;
+            while (f <= b && st->it[f].kind == LX_PUNCT && strchr("([{\"'", st->it[f].p[0]))
+                f++;
+            l = b + 1;
+            while (l > f && st->it[l - 1].kind == LX_PUNCT && strchr(")]}.,;:!?\"'", st->it[l - 1].p[0]))
+                l--;
+            for (i = f; i < l && !inside; i++)
+                inside = is_open(&st->it[i]) || is_close(&st->it[i]);
+            if (inside || ops)
+                for (i = a; i <= b; i++)
+                    st->it[i].sym = 1;
+        }
+        a = b + 1;
+    }
+    /* matching brackets, through a stack of open ones: linear, and an
+     * opening bracket never closed protects only itself */
+    {
+        uint32_t stack_open[64], *open = stack_open;
+        size_t depth = 0, from = st->n;
+        if (st->n > 64 && !(open = malloc(st->n * sizeof *open)))
+            return; /* out of memory: the chunks alone are marked */
+        for (i = 0; i < st->n; i++) {
+            const struct item *x = &st->it[i];
+            if (is_open(x)) {
+                const struct item *pv = i ? &st->it[i - 1] : NULL;
+                open[depth++] = (uint32_t)i;
+                if (from == st->n && pv && !(x->flags & LXF_SPACE) && (pv->kind != LX_PUNCT || is_close(pv)))
+                    from = i; /* a call or an index starts here, "f(", "a[", "a[i][" */
+            } else if (is_close(x) && depth) {
+                size_t o = open[--depth], k;
+                if (o == from) {
+                    for (k = o; k <= i; k++)
+                        st->it[k].sym = 1;
+                    from = st->n;
+                }
+            }
+        }
+        if (from < st->n)
+            st->it[from].sym = 1;
+        if (open != stack_open)
+            free(open);
+    }
+}
+
 /* Commas left without a neighbour by deletions, and brackets emptied by
  * them (brackets that were empty, "f()", stay). */
 static void tidy_commas(struct sent *st)
@@ -739,6 +831,8 @@ static void tidy_commas(struct sent *st)
     for (i = 0; i < st->n; i++) {
         struct item *x = &st->it[i];
         size_t pv, nx;
+        if (x->sym)
+            continue;
         if (!x->drop && x->kind == LX_PUNCT && x->p[0] == '(') {
             nx = next_kept(st, i);
             if (nx < st->n && nx > i + 1 && st->it[nx].kind == LX_PUNCT && st->it[nx].p[0] == ')') {
@@ -924,6 +1018,7 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
         st.it[i].kind = toks[i].kind;
         st.it[i].flags = toks[i].flags;
         st.it[i].drop = 0;
+        st.it[i].sym = 0;
         st.it[i].slot = toks[i].kind == LX_WORD ? env_slot(env, st.it[i].p, st.it[i].len) : ENV_SLOTS;
         st.it[i].cls = st.it[i].slot < ENV_SLOTS ? env->bits[st.it[i].slot] : 0;
     }
@@ -933,6 +1028,7 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
     if (i < nt && st.it[i].kind == LX_WORD && !is_acronym(st.it[i].p, st.it[i].len))
         st.first_word = i;
     st.cap_first = st.first_word < nt && (st.it[st.first_word].flags & LXF_CAP);
+    mark_notation(&st);
     if (level_get(level)->prose_safe_rules) {
         drop_emphasis(&st);
         apply_rules(&st, env, prose_safe_rewrites, 0);
@@ -950,8 +1046,11 @@ void prose_compress_lexed(const char *s, size_t n, const struct lex_tok *toks, s
         if (env->model && !q)
             prune_by_model(&st, env, doc, s, toks, start);
     }
-    for (i = 0; i < nt; i++)
+    for (i = 0; i < nt; i++) {
+        if (st.it[i].sym)
+            st.it[i].drop = 0;
         any_drop |= st.it[i].drop;
+    }
     if (any_drop && level_get(level)->prose_balanced_rules)
         tidy_commas(&st);
     /* a sentence left with punctuation only ("Really?" at balanced) goes */

@@ -421,12 +421,16 @@ int segment_prose(struct job *j, int verbatim_only)
         for (k = i + 1; k < nl && !is_blank(&lines[k]) && !block_start(d, lines, nl, k); k++)
             ;
         if (!m && line_structured(d, lines + i, k - i)) {
-            /* records, not wrapped prose: a block per line, its indent kept */
-            size_t q;
+            /* records, not wrapped prose: a block per line, its indent
+             * kept; a line that repeats another's ("Status: install ok
+             * installed" of each package) says something of its own record */
+            size_t q, first_seg = j->n_segs;
             for (q = i; q < k; q++) {
                 add_block(j, lines[q].start, lines[q].text - lines[q].start, q == i ? sep : SEP_LINE);
                 add_paragraph(j, lines[q].text, lines[q].end);
             }
+            for (q = first_seg; q < j->n_segs; q++)
+                j->segs[q].record = 1;
             i = k;
             continue;
         }

@@ -56,6 +56,7 @@ struct seg {
     uint8_t json;    /* verbatim JSON in prose: 1 a JSON block, 2 a ```json fence */
     uint8_t fence;   /* a fenced block (verbatim): its code goes through the code pass */
     uint8_t parse_error; /* the fence's code did not parse */
+    uint8_t record;  /* a line of records: never a duplicate of another */
 };
 
 struct learn_doc;

@@ -227,7 +227,8 @@ char *compress_alt(struct job *j, struct seg *g, int level, size_t *len)
 
 /* Marks exact duplicate sentences (safe and up) and near duplicates
  * (balanced and up: nine tenths of the words shared both ways, and nothing
- * protected that the earlier one lacks). The first occurrence stays. */
+ * protected that the earlier one lacks). The first occurrence stays. The
+ * lines of records are no duplicates (document.c). */
 #define NEAR_WINDOW 256
 #define NEAR_CHECKS 16
 
@@ -252,7 +253,7 @@ static void mark_duplicates(struct job *j, int level)
     }
     for (i = 0; i < j->n_segs; i++) {
         struct seg *g = &j->segs[i];
-        if (g->kind != SEG_SENTENCE || g->end - g->start < 20 || g->removed)
+        if (g->kind != SEG_SENTENCE || g->end - g->start < 20 || g->removed || g->record)
             continue;
         if (seen_first(&outs, hash_bytes(g->out, g->out_len), i, same_out, j) != SEEN_NEW) {
             g->removed = 1;

@@ -3,8 +3,10 @@
 // technical text of this machine: at every level (exact, safe, balanced,
 // max), every identifier-, path-, file-name-, option-, version-, number- and
 // URL-shaped item of the input, every GNU `quoted' term and shell $'...'
-// quoting, and every list label that starts a line ("a.", "b)", "(iv)")
-// appears byte-exact in what the reader gets.
+// quoting, every run of notation (a call or an index, "f(x)", "arr[i]",
+// "s[1:2]"; brackets with operators, "^(foo|bar)+$", "{x|x>0}"), and
+// every list label that starts a line ("a.", "b)", "(iv)") appears
+// byte-exact in what the reader gets.
 // Also checks that a higher level never costs more tokens than a lower one.
 //
 //   node tests/fidelity/fidelity.js [BUILD_DIR]
@@ -42,6 +44,8 @@ const TRAIL = /[)\]}>"'`*.,;:!?”’»]+$/;
 // The items of one run (its core: LEAD and TRAIL stripped). Returns
 // [item, kind] pairs.
 function runItems(run, out) {
+    const n = notation(run);
+    if (n) out.push([n, 'notation']);
     // quoting that is syntax, kept whole: a GNU `term' and shell $'...' or
     // $"..." quoting (the brackets and quotes stripped below are not items)
     const q = /^(`[^`'\s]+'|\$'[^'\s]*'|\$"[^"\s]*")[.,;:)]*$/.exec(run);
@@ -97,6 +101,26 @@ function runItems(run, out) {
         else if (/[a-z][A-Z]/.test(s)) kind = 'identifier';
         if (kind) out.push([s, kind]);
     }
+}
+
+// Notation in a whitespace-separated run: after the sentence's punctuation
+// and any unbalanced outer bracket are stripped, balanced brackets that
+// are glued to a name or to another bracket ("f(x)", "a[i][j]", "f()"), or
+// that come with an operator (not a version's + or ~, an option's = or a path's $) ("{x|x>0}", "^(a|b)$"). Null if none.
+function notation(run) {
+    const opens = (s) => (s.match(/[(\[{]/g) || []).length;
+    const closes = (s) => (s.match(/[)\]}]/g) || []).length;
+    let r = run.replace(/[.,;:!?"'”’]+$/, '');
+    while (/[)\]}]$/.test(r) && closes(r) > opens(r)) r = r.slice(0, -1).replace(/[.,;:!?"'”’]+$/, '');
+    while (/^[(\[{"'“‘]/.test(r) && (opens(r) > closes(r) || /^["'“‘]/.test(r))) r = r.slice(1);
+    if (!/[(\[{]/.test(r) || opens(r) !== closes(r)) return null;
+    let depth = 0;
+    for (const c of r) {
+        if ('([{'.includes(c)) depth++;
+        else if (')]}'.includes(c) && --depth < 0) return null;
+    }
+    if (/[A-Za-z0-9_)\]][(\[]/.test(r) || /[|<>*^\\&]/.test(r)) return r;
+    return null;
 }
 
 // The text of text's fenced code blocks (``` or ~~~ lines, at most 3

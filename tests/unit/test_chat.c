@@ -604,10 +604,49 @@ static void test_turn_on_next_line(void)
     }
 }
 
+/* Records whose keys come back once per paragraph (dpkg's status, Debian
+ * control files) were read as a transcript: "Architecture: all" of the
+ * second package was dropped as a repeated turn, and the descriptions lost
+ * their "and"s as small talk; read as prose, each package's "Status:
+ * install ok installed" after the first was dropped as a duplicate
+ * sentence. Conversations with a turn per paragraph, or speakers coming
+ * back within one, stay transcripts. */
+static void test_records_are_no_transcript(void)
+{
+    static const char rec[] = "Package: adduser\nStatus: install ok installed\nArchitecture: all\nVersion: 3.134\n"
+                              "Description: add and remove users and groups\n\n"
+                              "Package: base-files\nStatus: install ok installed\nArchitecture: all\n"
+                              "Version: 12.4\nDescription: Debian base system miscellaneous files\n\n"
+                              "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2\n"
+                              "Description: GNU Bourne Again SHell\n";
+    static const char spaced[] = "User: What is the capital of France?\n\nAssistant: Paris.\n\n"
+                                 "User: And of Spain?\n\nAssistant: Madrid.\n";
+    static const char grouped[] = "Ann: Did the deploy finish?\nBob: Yes, on 3 hosts.\nAnn: Any errors?\n\n"
+                                  "Bob: None so far.\nAnn: Good.\nBob: I will watch it.\n";
+    int rc, level;
+    CHECK(detect_type(rec, strlen(rec)) != TERSE_TYPE_CHAT);
+    CHECK(detect_type(spaced, strlen(spaced)) == TERSE_TYPE_CHAT);
+    CHECK(detect_type(grouped, strlen(grouped)) == TERSE_TYPE_CHAT);
+    for (level = TERSE_LEVEL_EXACT; level <= TERSE_LEVEL_MAX; level++) {
+        char *out = squeeze(rec, strlen(rec), TERSE_TYPE_AUTO, level, 0, 0, NULL, &rc);
+        const char *second = out ? strstr(out, "Package: base-files") : NULL, *p;
+        int status = 0;
+        CHECK(rc == TERSE_OK && second && strstr(second, "Architecture: all"));
+        /* and no record's line is another's duplicate */
+        for (p = out; p && (p = strstr(p, "Status: install ok installed")) != NULL; p++)
+            status++;
+        CHECK(status == 3);
+        if (level <= TERSE_LEVEL_BALANCED)
+            CHECK(out && strstr(out, "add and remove users and groups"));
+        free(out);
+    }
+}
+
 const struct test_case chat_tests[] = {
     {"chat: a higher level never keeps more", test_levels_monotonic},
     {"chat: lone surrogate escapes in messages and memories stay", test_lone_surrogates},
     {"chat: a turn whose text starts on the next line", test_turn_on_next_line},
+    {"chat: records whose keys come back once per paragraph are no transcript", test_records_are_no_transcript},
     {"chat, memory: a piece's failure status is forwarded, not made out of memory", test_piece_status_forwarded},
     {"chat: OpenAI, Anthropic and Gemini shapes keep every non-text field", test_json_shapes},
     {"chat: repeated messages and budgets in JSON", test_json_budget_and_repeats},

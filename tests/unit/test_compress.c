@@ -65,6 +65,13 @@ static const struct {
      * with brackets inside (bash, groff, libc6, sed, shellcheck docs) */
     {"Use `-TX*' and `gethostent()' for `A=()' in a `for' loop, or $'/[\\203]/]/p' and $\"(cmd)\" here.",
      {"`-TX*'", "`gethostent()'", "`A=()'", "`for'", "$'/[\\203]/]/p'", "$\"(cmd)\"", NULL}},
+    /* notation: a call, an index, a regular expression, a set, a Markdown
+     * link whose URL the lexer reads as a path (gcloud's man page, adduser's
+     * README, /usr/include comments); asides in brackets may still go */
+    {"The name must match [a-z](?:[-a-z0-9]{0,61}[a-z0-9])? so call g(a, b) on arr[i] and s[1:2] today.",
+     {"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", "g(a, b)", "arr[i]", "s[1:2]", NULL}},
+    {"Match ^(foo|bar)+$ in the set {x|x>0}, see the [Salsa](https://salsa.debian.org/x) page for barrier_wait(\"b\").",
+     {"^(foo|bar)+$", "{x|x>0}", "[Salsa](https://salsa.debian.org/x)", "barrier_wait(\"b\")", NULL}},
     /* a code span with a quoted argument is not a GNU quote (docs/tokenizers.md) */
     {"It calls `encode(text, 'all')` and stops, so on text\nthat has them the two differ.",
      {"`encode(text, 'all')`", NULL}},
