@@ -691,42 +691,46 @@ static void prune_by_model(struct sent *st, const struct prose_env *env, const s
 }
 
 /* Markdown emphasis: a run of * or _ that opens (space before, word after)
- * or closes (word or punctuation before, space or punctuation after) a
- * span opened earlier in the sentence. Other runs are text: the "*" of
- * "/\*" (a C comment), of "-TX*" (a glob), the "_" of "`_'". */
+ * and a later run of the same marker that closes it (glued to what is
+ * before it, space or punctuation after) go together; a run without its
+ * partner is text: the "**" of "f(x, **kwargs)", the "*" of "/\*" (a C
+ * comment), of "-TX*" (a glob), the "_" of "`_'". Notation (mark_notation)
+ * holds no emphasis. */
+#define EMPHASIS_DEPTH 8
 static void drop_emphasis(struct sent *st)
 {
-    size_t i = 0;
-    int open_star = 0, open_under = 0;
+    size_t i = 0, open_at[2][EMPHASIS_DEPTH], open_end[2][EMPHASIS_DEPTH];
+    int n_open[2] = {0, 0};
     while (i < st->n) {
-        size_t j = i;
-        int opens, closes;
+        size_t j = i, k;
+        int opens, closes, w;
         char c;
-        if (st->it[i].kind != LX_PUNCT || (st->it[i].p[0] != '*' && st->it[i].p[0] != '_')) {
+        if (st->it[i].kind != LX_PUNCT || (st->it[i].p[0] != '*' && st->it[i].p[0] != '_') || st->it[i].sym) {
             i++;
             continue;
         }
         c = st->it[i].p[0];
+        w = c == '_';
         while (j + 1 < st->n && st->it[j + 1].kind == LX_PUNCT && st->it[j + 1].p[0] == c &&
-               !(st->it[j + 1].flags & LXF_SPACE))
+               !(st->it[j + 1].flags & LXF_SPACE) && !st->it[j + 1].sym)
             j++;
         opens = (i == 0 || (st->it[i].flags & LXF_SPACE)) && j + 1 < st->n &&
                 !(st->it[j + 1].flags & LXF_SPACE) && is_word_like(&st->it[j + 1]);
-        int *open_c = c == '*' ? &open_star : &open_under;
-        closes = i > 0 && !(st->it[i].flags & LXF_SPACE) && *open_c &&
-                 (is_word_like(&st->it[i - 1]) || st->it[i - 1].kind == LX_PUNCT) &&
+        closes = i > 0 && !(st->it[i].flags & LXF_SPACE) && n_open[w] &&
                  (j + 1 >= st->n || (st->it[j + 1].flags & LXF_SPACE) || st->it[j + 1].kind == LX_PUNCT);
-        if (opens)
-            (*open_c)++;
-        else if (closes && *open_c)
-            (*open_c)--;
-        if (opens || closes) {
-            size_t k;
+        if (opens && n_open[w] < EMPHASIS_DEPTH) {
+            open_at[w][n_open[w]] = i;
+            open_end[w][n_open[w]++] = j;
+        } else if (closes) {
+            /* the pair goes: the closing run, and the opening one with the
+             * spacing it had kept on the word it marks */
+            size_t o = open_at[w][--n_open[w]], oe = open_end[w][n_open[w]];
+            for (k = o; k <= oe; k++)
+                st->it[k].drop = 1;
+            if (st->it[o].flags & LXF_SPACE)
+                st->it[oe + 1].flags |= LXF_SPACE;
             for (k = i; k <= j; k++)
                 st->it[k].drop = 1;
-            /* keep the spacing of the opening marker on the word it marks */
-            if (opens && (st->it[i].flags & LXF_SPACE))
-                st->it[j + 1].flags |= LXF_SPACE;
         }
         i = j + 1;
     }
@@ -751,8 +755,9 @@ static int is_close(const struct item *x)
  * Two shapes:
  *   - a run without spaces with a bracket inside it (not only leading or
  *     trailing: "(ref)" and "(see" are asides), or in an atomic item of it
- *     ("[Salsa](https://..." is lexed as a path), or with a bracket and
- *     an operator (| < > = + * ^ $ \ ~ &);
+ *     ("[Salsa](https://..." is lexed as a path), or with an opening and
+ *     a closing bracket and an operator (| < > = + * ^ $ \ ~ &; not
+ *     "**PASS**)." of Markdown);
  *   - an opening bracket glued to a word, a number, an atomic item or a
  *     closing bracket (a call or an index; not ",[citation needed]"),
  *     together with everything up to its matching closing bracket in the
@@ -768,7 +773,7 @@ static void mark_notation(struct sent *st)
         for (i = a; i <= b; i++) {
             const struct item *x = &st->it[i];
             if (x->kind == LX_PUNCT && x->len == 1) {
-                brackets |= is_open(x) || is_close(x);
+                brackets |= is_open(x) ? 1 : is_close(x) ? 2 : 0;
                 ops |= strchr("|<>=+*^$\\~&", x->p[0]) != NULL;
             } else if (x->kind != LX_PUNCT && x->kind != LX_WORD && x->kind != LX_NUMBER) {
                 /* an atomic item that holds a bracket ("[Salsa](https:"
@@ -787,7 +792,7 @@ static void mark_notation(struct sent *st)
                 l--;
             for (i = f; i < l && !inside; i++)
                 inside = is_open(&st->it[i]) || is_close(&st->it[i]);
-            if (inside || ops)
+            if (inside || (ops && brackets == 3))
                 for (i = a; i <= b; i++)
                     st->it[i].sym = 1;
         }

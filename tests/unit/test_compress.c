@@ -72,6 +72,10 @@ static const struct {
      {"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", "g(a, b)", "arr[i]", "s[1:2]", NULL}},
     {"Match ^(foo|bar)+$ in the set {x|x>0}, see the [Salsa](https://salsa.debian.org/x) page for barrier_wait(\"b\").",
      {"^(foo|bar)+$", "{x|x>0}", "[Salsa](https://salsa.debian.org/x)", "barrier_wait(\"b\")", NULL}},
+    /* emphasis goes only in pairs: an opening run without its closing one
+     * is text (a seed pair's Python signature) */
+    {"Then pass **values and *args to construct(cls, **values) and it is done.",
+     {"**values", "*args", "construct(cls, **values)", NULL}},
     /* a code span with a quoted argument is not a GNU quote (docs/tokenizers.md) */
     {"It calls `encode(text, 'all')` and stops, so on text\nthat has them the two differ.",
      {"`encode(text, 'all')`", NULL}},
