@@ -3,7 +3,10 @@
 # connections against the proxy in front of the fake provider
 # (tests/proxy_upstream.js), then the same against the fake provider
 # directly, with an 8 KB OpenAI chat body (earlier turns, a tool result, the
-# newest question). Samples the proxy's resident memory every second.
+# newest question). Samples the proxy's resident memory every second, and
+# reports the CPU time (user + system, /proc/PID/stat) per request of the
+# proxy and of the fake provider: on a shared machine a steadier measure
+# than latency.
 # Prints a markdown table for docs/benchmarks.md.
 #
 #   bench/proxy_load.sh [BUILD_DIR]     (SECONDS=30 CONNS=64 THREADS=2)
@@ -63,13 +66,18 @@ start=$(date +%s.%N)
     sleep 1; done ) &
 sampler=$!
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# CPU seconds (user + system) of a process so far
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+p0=$(cpu "$proxy_pid") u0=$(cpu "$up_pid")
 wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_}s" --latency -s "$tmp/post.lua" \
     "http://127.0.0.1:$port/v1/chat/completions" > "$tmp/proxy.wrk"
+p1=$(cpu "$proxy_pid") u1=$(cpu "$up_pid")
 kill "$sampler" 2>/dev/null || true
 sampler=
 curl -s "http://127.0.0.1:$port/metrics" > "$tmp/metrics"
 wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_}s" --latency -s "$tmp/post.lua" \
     "http://127.0.0.1:$up/v1/chat/completions" > "$tmp/direct.wrk"
+u2=$(cpu "$up_pid")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # wrk prints latencies as 1.23ms, 456.00us or 1.02s
@@ -95,4 +103,7 @@ echo "Body $bytes bytes; $CONNS connections, $THREADS wrk threads, ${SECONDS_} s
     "Rewriting a body took $(awk '/^terse_proxy_compress_seconds_sum/ {s = $2} /^terse_proxy_compress_seconds_count/ {n = $2} END {printf "%.1f", s / n * 1e6}' "$tmp/metrics") us on average" \
     "($(awk '/result="hit"/ {h = $2} /result="miss"/ {m = $2} END {print h " cache hits, " m " misses"}' "$tmp/metrics")); the x-terse headers said" \
     "$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' --data-binary @"$tmp/body.json" "http://127.0.0.1:$port/v1/chat/completions" | tr -d '\r' | awk -F': ' '/x-terse-tokens-before/ {b = $2} /x-terse-tokens-after/ {a = $2} END {print b " -> " a}') tokens." \
+    "CPU per request: the proxy $(awk -v a="$p0" -v b="$p1" -v n="$(total "$tmp/proxy.wrk")" 'BEGIN {printf "%.0f", (b - a) / n * 1e6}') us," \
+    "the fake provider $(awk -v a="$u0" -v b="$u1" -v n="$(total "$tmp/proxy.wrk")" 'BEGIN {printf "%.0f", (b - a) / n * 1e6}') us behind it" \
+    "and $(awk -v a="$u1" -v b="$u2" -v n="$(total "$tmp/direct.wrk")" 'BEGIN {printf "%.0f", (b - a) / n * 1e6}') us direct." \
     "Load average before/after: $load_before / $load_after; $(nproc) cores."

@@ -153,6 +153,7 @@ int proxy_config_set(struct proxy_config *c, const char *key, const char *v, cha
             {"upstream-timeout", 1, 86400, offsetof(struct proxy_config, upstream_timeout), 0},
             {"connect-timeout", 1, 3600, offsetof(struct proxy_config, connect_timeout), 0},
             {"max-connections", 1, 100000, offsetof(struct proxy_config, max_connections), 0},
+            {"threads", 0, 256, offsetof(struct proxy_config, threads), 0},
         };
         size_t i;
         for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {

@@ -6,8 +6,10 @@
  *   rewrite.c  the provider adapters: which strings of a request body are
  *              compressed, at which level, and the body written back
  *   cache.c    compressed texts by content hash: in process, and in Redis
- *   server.c   the HTTP server (libmicrohttpd), the upstream client
- *              (libcurl), streaming, headers, /healthz, /metrics, the log
+ *   server.c   the HTTP server (libmicrohttpd, a few event-driven threads
+ *              with suspended connections; threads that rewrite large
+ *              bodies), streaming, headers, /healthz, /metrics, the log
+ *   upstream.c the upstream client: one thread, one curl multi handle
  *
  * The proxy uses the public API of include/terse.h, plus one internal part
  * of the library: the lossless JSON model of lib/common/json.h (with its
@@ -57,6 +59,8 @@ struct proxy_config {
     unsigned upstream_timeout; /* seconds without a byte from upstream */
     unsigned connect_timeout;  /* seconds to connect to upstream */
     unsigned max_connections;
+    unsigned threads;          /* libmicrohttpd threads, and as many rewriting
+                                  threads; 0 = one per core */
 };
 
 /* Fills c with the defaults. */
@@ -136,6 +140,90 @@ void rewriter_free(struct rewriter *rw);
 int rewrite_request(struct rewriter *rw, int route, const char *model_hint, const char *body,
                     size_t len, char **out, size_t *out_len, struct rewrite_stats *st, char *err,
                     size_t err_len);
+
+/* ---- the upstream client (upstream.c) ----------------------------------------- */
+
+/* One thread that runs every request to the providers on one curl multi
+ * handle, over epoll: connections to a provider are kept alive and shared by
+ * all clients, and no thread waits for a provider. */
+struct upstream;
+
+/* One request to a provider and its response, shared by the client's
+ * connection (a libmicrohttpd thread: "the client side") and the upstream
+ * thread. Counted references: the client side holds one from transfer_new
+ * to transfer_release, the upstream thread one while the request runs. */
+struct transfer;
+
+/* A response header, as upstream sent it. */
+struct header {
+    char *name, *value;
+};
+
+/* Starts the upstream thread; NULL with a message in err when it cannot
+ * (out of memory, no epoll). The timeouts are in seconds; at most max_idle
+ * connections to upstream are kept open between requests. */
+struct upstream *upstream_new(unsigned upstream_timeout, unsigned connect_timeout,
+                              unsigned max_idle, char *err, size_t err_len);
+/* Ends every transfer that still runs (their clients get an error or see
+ * their stream cut) and stops the thread; afterwards upstream_start refuses
+ * and nothing waits on a transfer. Call it before stopping the HTTP server. */
+void upstream_stop(struct upstream *u);
+/* Frees u, after upstream_stop and after every transfer is released. */
+void upstream_free(struct upstream *u);
+
+/* Returns a new transfer of u, or NULL when out of memory. When it must
+ * wait (transfer_wait_headers, transfer_read) the transfer calls suspend(arg)
+ * with its lock held, and later, from the upstream thread, resume(arg) once
+ * there is something new; the client side must not be freed in between
+ * (a suspended libmicrohttpd connection is not). */
+struct transfer *transfer_new(struct upstream *u, void (*suspend)(void *), void (*resume)(void *),
+                              void *arg);
+/* Adds a request header line ("Name: value", or "Name:" to stop curl from
+ * sending one of its own); returns 0, or -1 when out of memory. */
+int transfer_header(struct transfer *t, const char *line);
+/* Sets what is sent: method, URL, and body[0..len), which the transfer
+ * takes (malloc'd, or NULL when len is 0; freed with the transfer). */
+void transfer_request(struct transfer *t, const char *method, const char *url, char *body,
+                      size_t len);
+/* Hands t to the upstream thread; returns 0, or -1 when the upstream is
+ * stopping (the transfer never runs). */
+int upstream_start(struct transfer *t);
+/* Returns 1 when upstream's status and headers are in, or the transfer has
+ * ended without them; otherwise suspends the client side (see transfer_new)
+ * and returns 0. */
+int transfer_wait_headers(struct transfer *t);
+
+/* What a transfer has got, for the client side once transfer_wait_headers
+ * said 1. */
+struct transfer_info {
+    int headers;                /* status and headers are in */
+    long status;
+    const struct header *h;     /* owned by the transfer */
+    size_t n_h;
+    int ended, ok;              /* the transfer is over; it ended well */
+    int timed_out, stopped;     /* upstream-timeout passed; upstream_stop ended it */
+    const char *error;          /* why it failed (curl's words) */
+    double seconds;             /* from upstream_start to the headers (or the end) */
+    size_t bytes;               /* of the response body received so far */
+};
+void transfer_get_info(struct transfer *t, struct transfer_info *info);
+
+/* The whole response body, when the transfer ended well before any of it
+ * was read: returns it (the caller frees it) with its length in *len, and
+ * the transfer no longer has it; NULL otherwise. */
+char *transfer_take_body(struct transfer *t, size_t *len);
+
+#define TRANSFER_END (-1)   /* transfer_read: the body is complete */
+#define TRANSFER_ERROR (-2) /* transfer_read: the transfer failed mid-body */
+/* Copies up to max bytes of the response body that arrived into buf and
+ * returns how many; 0 after suspending the client side (nothing yet);
+ * TRANSFER_END or TRANSFER_ERROR at the end. Upstream is paused while more
+ * than 256 KB wait for a slow client, and resumed when it catches up. */
+long transfer_read(struct transfer *t, char *buf, size_t max);
+
+/* The client side is done with t (answered, or gone): a transfer still
+ * running is cancelled. t must not be used afterwards. */
+void transfer_release(struct transfer *t);
 
 /* ---- the program ----------------------------------------------------------- */
 

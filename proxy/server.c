@@ -1,21 +1,27 @@
-/* server.c - the proxy's HTTP side: libmicrohttpd serves clients (a thread
- * per connection), libcurl talks to the providers.
+/* server.c - the proxy's HTTP side: libmicrohttpd serves clients on a few
+ * event-driven threads (one per core by default, epoll), and the upstream
+ * thread (upstream.c) talks to the providers.
  *
  * One request: the body is read (at most max-body bytes), rewritten by its
- * route's adapter (rewrite.c), and sent upstream with the client's headers
- * (keys included; hop-by-hop headers left out). As soon as upstream's
- * status and headers are in, they go to the client, and the body follows
- * chunk by chunk as curl hands it over: the content reader drives curl, so
- * nothing is buffered beyond one chunk and server-sent events arrive as
- * they are sent. Response bytes are never changed.
+ * route's adapter (rewrite.c) on the libmicrohttpd thread (a body of
+ * OFFLOAD_BYTES or more on a rewriting thread, the connection suspended
+ * meanwhile), and handed to the upstream thread with the client's headers (keys included; hop-by-hop
+ * headers left out); the client's connection is then suspended, so the
+ * thread serves other clients meanwhile. When upstream's status and headers
+ * are in, the upstream thread resumes the connection, they go to the client,
+ * and the body follows chunk by chunk as curl hands it over: the content
+ * reader copies what arrived and suspends the connection again when nothing
+ * has, so server-sent events reach the client as they are sent. A response
+ * that is complete by the time its headers go out is sent from one buffer.
+ * Response bytes are never changed.
  *
  * Errors of the proxy's own (a JSON body {"error":{"type":"terse_proxy_error",
  * "message":...}}): 400 malformed JSON, 413 body too large, 502 upstream
- * unreachable, 504 upstream silent for upstream-timeout seconds. A failed
- * compression sends the original body (fail-open) and is counted.
+ * unreachable, 503 the proxy is stopping, 504 upstream silent for
+ * upstream-timeout seconds. A failed compression sends the original body
+ * (fail-open) and is counted.
  */
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <microhttpd.h>
@@ -27,6 +33,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "proxy.h"
 
@@ -59,49 +68,46 @@ struct server {
     struct proxy_cache *cache;
     struct rewriter *rw;
     struct metrics m;
-    pthread_mutex_t pool_lock;
-    struct upstream_handle *pool;
-    int stopping; /* set once (atomically), before the daemon stops: transfers end */
+    struct upstream *up;
+    /* large bodies are rewritten on threads of their own (rewriting_thread) */
+    pthread_mutex_t work_lock;
+    pthread_cond_t work_cond;
+    struct request *work_head, *work_tail;
+    int work_stop;
+    pthread_t *workers;
+    unsigned n_workers;
 };
 
-/* A curl multi + easy pair, kept between requests so that connections to
- * the providers are reused. */
-struct upstream_handle {
-    struct upstream_handle *next;
-    CURLM *multi;
-    CURL *easy;
-};
+/* Bodies from this size on are rewritten off the libmicrohttpd threads, so
+ * that a long first rewriting (about 90 ms for 500 KB of new text) does not
+ * hold that thread's other clients. */
+#define OFFLOAD_BYTES (32 * 1024)
 
-struct header {
-    char *name, *value;
-};
-
+/* One client request, from its URI to the end of its response; the
+ * con_cls of libmicrohttpd's callbacks. */
 struct request {
     struct server *s;
+    struct MHD_Connection *c;
     char *uri;                 /* as the client sent it, query included */
     char *body;
     size_t len, cap;
-    int started, too_big, handled;
+    int started, too_big, handled, waiting;
     char method[16];
     int route, provider;
     char model[128];
     double t_start, t_compress, t_headers;
     struct rewrite_stats st;
-    int fail_open, rewritten;
+    int fail_open;
     size_t sent_len, resp_bytes;
-    char *send_body;           /* the rewritten body, or NULL */
-    /* upstream */
-    struct upstream_handle *up;
-    struct curl_slist *hdrs;
-    struct header *rh;         /* response headers */
-    size_t n_rh, cap_rh;
     long status;
-    int headers_done, done, timed_out;
-    CURLcode result;
-    char *data;                /* received, not yet given to the client */
-    size_t data_len, data_pos, data_cap;
-    double last_progress;
-    char curl_err[CURL_ERROR_SIZE];
+    struct transfer *t;        /* the request upstream, or NULL */
+    /* the rewriting: its result, and the body to send instead (or NULL) */
+    int rw_rc;                 /* 0 ok, -1 bad JSON (400, rw_err), -3 the proxy stops */
+    char rw_err[256];
+    char *send_body;
+    size_t send_len;
+    int offloaded, rewriting;  /* queued for a rewriting thread; not back yet (work_lock) */
+    struct request *work_next;
 };
 
 static double now_s(void)
@@ -239,44 +245,6 @@ static char *metrics_text(struct server *s, size_t *len)
     return p;
 }
 
-/* ---- the upstream handle pool ---------------------------------------------------- */
-
-static struct upstream_handle *handle_take(struct server *s)
-{
-    struct upstream_handle *h;
-    pthread_mutex_lock(&s->pool_lock);
-    h = s->pool;
-    if (h)
-        s->pool = h->next;
-    pthread_mutex_unlock(&s->pool_lock);
-    if (h) {
-        curl_easy_reset(h->easy);
-        return h;
-    }
-    h = calloc(1, sizeof(*h));
-    if (!h)
-        return NULL;
-    h->multi = curl_multi_init();
-    h->easy = curl_easy_init();
-    if (!h->multi || !h->easy) {
-        if (h->multi)
-            curl_multi_cleanup(h->multi);
-        if (h->easy)
-            curl_easy_cleanup(h->easy);
-        free(h);
-        return NULL;
-    }
-    return h;
-}
-
-static void handle_give(struct server *s, struct upstream_handle *h)
-{
-    pthread_mutex_lock(&s->pool_lock);
-    h->next = s->pool;
-    s->pool = h;
-    pthread_mutex_unlock(&s->pool_lock);
-}
-
 /* ---- responses of the proxy's own ------------------------------------------------- */
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
@@ -319,115 +287,6 @@ static enum MHD_Result reply_error(struct request *r, struct MHD_Connection *c, 
     return reply(c, status, "application/json", body, o);
 }
 
-/* ---- upstream --------------------------------------------------------------------- */
-
-static size_t on_header(char *p, size_t size, size_t n, void *cls)
-{
-    struct request *r = cls;
-    size_t len = size * n, nl = len;
-    char *colon;
-    r->last_progress = now_s();
-    while (nl > 0 && (p[nl - 1] == '\n' || p[nl - 1] == '\r'))
-        nl--;
-    if (nl >= 5 && strncmp(p, "HTTP/", 5) == 0) { /* a status line: a new header block */
-        size_t i;
-        for (i = 0; i < r->n_rh; i++) {
-            free(r->rh[i].name);
-            free(r->rh[i].value);
-        }
-        r->n_rh = 0;
-        return len;
-    }
-    if (nl == 0) { /* the end of a header block */
-        long code = 0;
-        curl_easy_getinfo(r->up->easy, CURLINFO_RESPONSE_CODE, &code);
-        if (code >= 200) {
-            r->status = code;
-            r->headers_done = 1;
-        }
-        return len;
-    }
-    colon = memchr(p, ':', nl);
-    if (colon) {
-        size_t kn = (size_t)(colon - p);
-        const char *v = colon + 1;
-        size_t vn;
-        while (v < p + nl && (*v == ' ' || *v == '\t'))
-            v++;
-        vn = (size_t)(p + nl - v);
-        if (r->n_rh == r->cap_rh) {
-            size_t nc = r->cap_rh ? r->cap_rh * 2 : 16;
-            struct header *nh = realloc(r->rh, nc * sizeof(*nh));
-            if (!nh)
-                return 0;
-            r->rh = nh;
-            r->cap_rh = nc;
-        }
-        r->rh[r->n_rh].name = strndup(p, kn);
-        r->rh[r->n_rh].value = strndup(v, vn);
-        if (!r->rh[r->n_rh].name || !r->rh[r->n_rh].value) {
-            free(r->rh[r->n_rh].name);
-            free(r->rh[r->n_rh].value);
-            return 0;
-        }
-        r->n_rh++;
-    }
-    return len;
-}
-
-static size_t on_data(char *p, size_t size, size_t n, void *cls)
-{
-    struct request *r = cls;
-    size_t len = size * n;
-    r->last_progress = now_s();
-    if (r->data_pos == r->data_len)
-        r->data_pos = r->data_len = 0;
-    if (r->data_len + len > r->data_cap) {
-        size_t nc = r->data_cap ? r->data_cap : 16384;
-        char *nd;
-        while (nc < r->data_len + len)
-            nc *= 2;
-        nd = realloc(r->data, nc);
-        if (!nd)
-            return 0;
-        r->data = nd;
-        r->data_cap = nc;
-    }
-    memcpy(r->data + r->data_len, p, len);
-    r->data_len += len;
-    r->resp_bytes += len;
-    return len;
-}
-
-/* Runs the transfer until something happens (bytes, headers, the end), or
- * up to a quarter of a second; sets done and timed_out. */
-static void drive(struct request *r)
-{
-    int running = 0, numfds;
-    CURLMsg *msg;
-    int left;
-    curl_multi_perform(r->up->multi, &running);
-    while ((msg = curl_multi_info_read(r->up->multi, &left)) != NULL)
-        if (msg->msg == CURLMSG_DONE) {
-            r->done = 1;
-            r->result = msg->data.result;
-        }
-    if (r->done || running == 0) {
-        r->done = 1;
-        return;
-    }
-    if (r->data_pos < r->data_len)
-        return;
-    curl_multi_poll(r->up->multi, NULL, 0, 250, &numfds);
-    if (__atomic_load_n(&r->s->stopping, __ATOMIC_RELAXED)) {
-        r->done = 1;
-        r->result = CURLE_ABORTED_BY_CALLBACK;
-    } else if (now_s() - r->last_progress > r->s->cfg.upstream_timeout) {
-        r->done = r->timed_out = 1;
-        r->result = CURLE_OPERATION_TIMEDOUT;
-    }
-}
-
 static int hop_by_hop(const char *name)
 {
     static const char *const hop[] = {"connection", "keep-alive", "proxy-connection",
@@ -441,8 +300,21 @@ static int hop_by_hop(const char *name)
     return 0;
 }
 
+static const char *base_url(const struct server *s, int provider)
+{
+    switch (provider) {
+    case PROVIDER_ANTHROPIC: return s->cfg.anthropic_url;
+    case PROVIDER_GEMINI: return s->cfg.gemini_url;
+    default: return s->cfg.openai_url;
+    }
+}
+
+/* ---- the response body ------------------------------------------------------------ */
+
+/* ---- the request upstream ------------------------------------------------------------- */
+
 struct hdr_walk {
-    struct curl_slist *list;
+    struct transfer *t;
     int has_accept, has_type, oom;
 };
 
@@ -452,7 +324,7 @@ static enum MHD_Result add_req_header(void *cls, enum MHD_ValueKind kind, const 
     struct hdr_walk *w = cls;
     char *line;
     size_t n;
-    struct curl_slist *nl;
+    int rc;
     (void)kind;
     if (hop_by_hop(key))
         return MHD_YES;
@@ -471,44 +343,42 @@ static enum MHD_Result add_req_header(void *cls, enum MHD_ValueKind kind, const 
         snprintf(line, n, "%s: %s", key, value);
     else
         snprintf(line, n, "%s;", key);
-    nl = curl_slist_append(w->list, line);
+    rc = transfer_header(w->t, line);
     free(line);
-    if (!nl) {
+    if (rc != 0) {
         w->oom = 1;
         return MHD_NO;
     }
-    w->list = nl;
     return MHD_YES;
 }
 
-static const char *base_url(const struct server *s, int provider)
-{
-    switch (provider) {
-    case PROVIDER_ANTHROPIC: return s->cfg.anthropic_url;
-    case PROVIDER_GEMINI: return s->cfg.gemini_url;
-    default: return s->cfg.openai_url;
-    }
-}
 
 /* ---- the response body ------------------------------------------------------------ */
+
+/* The transfer's suspend and resume: the client's connection waits,
+ * without a thread, for upstream. */
+static void suspend_client(void *cls)
+{
+    struct request *r = cls;
+    MHD_suspend_connection(r->c);
+}
+
+static void resume_client(void *cls)
+{
+    struct request *r = cls;
+    MHD_resume_connection(r->c);
+}
 
 static ssize_t read_body(void *cls, uint64_t pos, char *buf, size_t max)
 {
     struct request *r = cls;
-    size_t n;
+    long n = transfer_read(r->t, buf, max);
     (void)pos;
-    while (r->data_pos == r->data_len) {
-        if (r->done)
-            return r->result == CURLE_OK ? MHD_CONTENT_READER_END_OF_STREAM
-                                         : MHD_CONTENT_READER_END_WITH_ERROR;
-        drive(r);
-    }
-    n = r->data_len - r->data_pos;
-    if (n > max)
-        n = max;
-    memcpy(buf, r->data + r->data_pos, n);
-    r->data_pos += n;
-    return (ssize_t)n;
+    if (n == TRANSFER_END)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    if (n == TRANSFER_ERROR)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    return (ssize_t)n; /* 0: suspended until more arrives */
 }
 
 /* ---- the request handler ------------------------------------------------------------ */
@@ -516,10 +386,10 @@ static ssize_t read_body(void *cls, uint64_t pos, char *buf, size_t max)
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
     struct request *r = calloc(1, sizeof(*r));
-    (void)c;
     if (!r)
         return NULL;
     r->s = cls;
+    r->c = c;
     r->uri = strdup(uri);
     r->t_start = now_s();
     return r;
@@ -538,10 +408,16 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     struct server *s = cls;
     struct request *r = *con_cls;
-    size_t i;
     (void)c;
     if (!r)
         return;
+    if (r->t) {
+        struct transfer_info info;
+        transfer_get_info(r->t, &info);
+        r->resp_bytes = info.bytes;
+        transfer_release(r->t); /* cancels it if it still runs */
+        r->t = NULL;
+    }
     if (r->handled) {
         status_class(s, r->provider, r->status);
         if (s->cfg.log) {
@@ -562,17 +438,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                     r->fail_open);
         }
     }
-    if (r->up) {
-        curl_multi_remove_handle(r->up->multi, r->up->easy);
-        handle_give(s, r->up);
-    }
-    curl_slist_free_all(r->hdrs);
-    for (i = 0; i < r->n_rh; i++) {
-        free(r->rh[i].name);
-        free(r->rh[i].value);
-    }
-    free(r->rh);
-    free(r->data);
     free(r->send_body);
     free(r->body);
     free(r->uri);
@@ -580,97 +445,57 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
-static enum MHD_Result start_upstream(struct request *r, struct MHD_Connection *c,
-                                      const char *method)
+/* Answers the client once its transfer has upstream's headers, or has
+ * ended without them (an error of the proxy's own then). */
+static enum MHD_Result answer(struct request *r, struct MHD_Connection *c)
 {
     struct server *s = r->s;
-    struct hdr_walk w = {0};
-    char *url;
-    size_t ulen;
-    const char *body = r->send_body ? r->send_body : r->body;
-    size_t blen = r->send_body ? r->sent_len : r->len;
+    struct transfer_info info;
     struct MHD_Response *resp;
     enum MHD_Result ret;
-    size_t i;
-    curl_off_t clen = -1;
-    CURL *e;
-    r->sent_len = blen;
-    MHD_get_connection_values(c, MHD_HEADER_KIND, add_req_header, &w);
-    if (!w.has_accept)
-        w.list = curl_slist_append(w.list, "Accept:"); /* curl would add one */
-    if (!w.has_type && w.list)
-        w.list = curl_slist_append(w.list, "Content-Type:");
-    if (w.list)
-        w.list = curl_slist_append(w.list, "Expect:");
-    r->hdrs = w.list;
-    ulen = strlen(base_url(s, r->provider)) + strlen(r->uri) + 1;
-    url = malloc(ulen);
-    r->up = handle_take(s);
-    if (w.oom || !w.list || !url || !r->up) {
-        free(url);
-        return reply_error(r, c, 500, "out of memory");
-    }
-    snprintf(url, ulen, "%s%s", base_url(s, r->provider), r->uri);
-    e = r->up->easy;
-    curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->curl_err);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)s->cfg.connect_timeout);
-    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
-    curl_easy_setopt(e, CURLOPT_HTTP_TRANSFER_DECODING, 1L);
-    if (strcmp(method, "GET") == 0) {
-        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-    } else if (strcmp(method, "HEAD") == 0) {
-        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    } else {
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, blen ? body : "");
-        if (strcmp(method, "POST") != 0)
-            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
-    }
-    curl_multi_add_handle(r->up->multi, e);
-    free(url); /* curl keeps its own copy */
-    r->last_progress = now_s();
-    {
-        double t0 = now_s();
-        while (!r->headers_done && !r->done)
-            drive(r);
-        r->t_headers = now_s() - t0;
-    }
+    long long clen = -1;
+    char *whole = NULL;
+    size_t whole_len = 0, i;
+    r->waiting = 0;
+    transfer_get_info(r->t, &info);
+    r->t_headers = info.seconds;
     pthread_mutex_lock(&s->m.lock);
-    s->m.upstream_seconds += r->t_headers;
+    s->m.upstream_seconds += info.seconds;
     s->m.upstream_count++;
-    pthread_mutex_unlock(&s->m.lock);
-    if (!r->headers_done) {
-        int timeout = r->timed_out || r->result == CURLE_OPERATION_TIMEDOUT;
-        pthread_mutex_lock(&s->m.lock);
-        if (timeout)
+    if (!info.headers && !info.stopped) {
+        if (info.timed_out)
             s->m.upstream_timeouts++;
         else
             s->m.upstream_errors++;
-        pthread_mutex_unlock(&s->m.lock);
-        if (timeout)
+    }
+    pthread_mutex_unlock(&s->m.lock);
+    if (!info.headers) {
+        if (info.stopped)
+            return reply_error(r, c, 503, "the proxy is stopping");
+        if (info.timed_out)
             return reply_error(r, c, 504, "the upstream server sent nothing for %u seconds",
                                s->cfg.upstream_timeout);
-        return reply_error(r, c, 502, "cannot reach the upstream server: %s",
-                           r->curl_err[0] ? r->curl_err : curl_easy_strerror(r->result));
+        return reply_error(r, c, 502, "cannot reach the upstream server: %s", info.error);
     }
-    for (i = 0; i < r->n_rh; i++)
-        if (strcasecmp(r->rh[i].name, "content-length") == 0)
-            clen = (curl_off_t)strtoll(r->rh[i].value, NULL, 10);
-    resp = MHD_create_response_from_callback(clen >= 0 ? (uint64_t)clen : MHD_SIZE_UNKNOWN,
-                                             16384, read_body, r, NULL);
-    if (!resp)
+    r->status = info.status;
+    for (i = 0; i < info.n_h; i++)
+        if (strcasecmp(info.h[i].name, "content-length") == 0)
+            clen = strtoll(info.h[i].value, NULL, 10);
+    /* a response already complete goes out from one buffer */
+    if (info.ended && info.ok && strcmp(r->method, "HEAD") != 0)
+        whole = transfer_take_body(r->t, &whole_len);
+    if (whole)
+        resp = MHD_create_response_from_buffer(whole_len, whole, MHD_RESPMEM_MUST_FREE);
+    else
+        resp = MHD_create_response_from_callback(clen >= 0 ? (uint64_t)clen : MHD_SIZE_UNKNOWN,
+                                                 16384, read_body, r, NULL);
+    if (!resp) {
+        free(whole);
         return MHD_NO;
-    for (i = 0; i < r->n_rh; i++)
-        if (!hop_by_hop(r->rh[i].name))
-            MHD_add_response_header(resp, r->rh[i].name, r->rh[i].value);
+    }
+    for (i = 0; i < info.n_h; i++)
+        if (!hop_by_hop(info.h[i].name))
+            MHD_add_response_header(resp, info.h[i].name, info.h[i].value);
     if (r->route != ROUTE_PASS) {
         char v[32];
         snprintf(v, sizeof(v), "%zu", r->st.tokens_before);
@@ -689,6 +514,100 @@ static enum MHD_Result start_upstream(struct request *r, struct MHD_Connection *
     ret = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+/* Hands the request to the upstream thread and suspends the client's
+ * connection; returns MHD_YES, or answers with an error at once. */
+static enum MHD_Result start_upstream(struct request *r, struct MHD_Connection *c,
+                                      char *send_body, size_t send_len)
+{
+    struct server *s = r->s;
+    struct hdr_walk w = {0};
+    char *url;
+    size_t ulen;
+    const char *base = base_url(s, r->provider);
+    r->t = transfer_new(s->up, suspend_client, resume_client, r);
+    if (!r->t) {
+        free(send_body);
+        return reply_error(r, c, 500, "out of memory");
+    }
+    if (!send_body) { /* the client's own body goes upstream: the transfer takes it */
+        send_body = r->body;
+        send_len = r->len;
+        r->body = NULL;
+        r->cap = 0;
+    }
+    r->sent_len = send_len;
+    w.t = r->t;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, add_req_header, &w);
+    if (!w.has_accept && transfer_header(r->t, "Accept:") != 0) /* curl would add one */
+        w.oom = 1;
+    if (!w.has_type && transfer_header(r->t, "Content-Type:") != 0)
+        w.oom = 1;
+    if (transfer_header(r->t, "Expect:") != 0)
+        w.oom = 1;
+    ulen = strlen(base) + strlen(r->uri) + 1;
+    url = malloc(ulen);
+    if (w.oom || !url) {
+        free(url);
+        free(send_body);
+        return reply_error(r, c, 500, "out of memory");
+    }
+    snprintf(url, ulen, "%s%s", base, r->uri);
+    transfer_request(r->t, r->method, url, send_body, send_len);
+    free(url); /* curl keeps its own copy */
+    if (upstream_start(r->t) != 0)
+        return reply_error(r, c, 503, "the proxy is stopping");
+    r->waiting = 1;
+    if (!transfer_wait_headers(r->t))
+        return MHD_YES; /* suspended: called again when upstream answers */
+    return answer(r, c);
+}
+
+/* Rewrites r's body by its route's adapter: sets r->send_body (NULL: send
+ * the body as it is), r->st and r->rw_rc, and counts it. Thread-safe. */
+static void rewrite_body(struct request *r)
+{
+    struct server *s = r->s;
+    size_t out_len = 0;
+    double t0 = now_s();
+    int rc = rewrite_request(s->rw, r->route, r->model, r->body ? r->body : "", r->len,
+                             &r->send_body, &out_len, &r->st, r->rw_err, sizeof(r->rw_err));
+    r->t_compress = now_s() - t0;
+    pthread_mutex_lock(&s->m.lock);
+    s->m.compress_seconds += r->t_compress;
+    s->m.compress_count++;
+    if (rc == -1)
+        s->m.client_errors++;
+    if (rc == -2)
+        s->m.fail_open++;
+    pthread_mutex_unlock(&s->m.lock);
+    r->rw_rc = rc == -1 ? -1 : 0;
+    if (rc == -2) {
+        r->fail_open = 1;
+        free(r->send_body);
+        r->send_body = NULL;
+        memset(&r->st, 0, sizeof(r->st));
+        if (s->cfg.log)
+            fprintf(stderr, "terse proxy: compression failed, sending the original body: %s\n",
+                    r->rw_err);
+    } else if (rc >= 0) {
+        if (rc == 0)
+            r->send_len = out_len;
+        count_model(s, r->provider, r->st.model, r->st.tokens_before, r->st.tokens_after);
+    }
+}
+
+/* After the rewriting (or none): the error it found, or the request upstream. */
+static enum MHD_Result after_rewrite(struct request *r, struct MHD_Connection *c)
+{
+    char *send_body = r->send_body;
+    if (r->rw_rc == -1)
+        return reply_error(r, c, 400, "%s", r->rw_err);
+    if (r->rw_rc == -3)
+        return reply_error(r, c, 503, "the proxy is stopping");
+    r->send_body = NULL; /* start_upstream takes it */
+    return start_upstream(r, c, send_body, r->send_len);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -743,6 +662,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->len += n;
         return MHD_YES;
     }
+    if (r->offloaded) { /* resumed by a rewriting thread */
+        int busy;
+        pthread_mutex_lock(&s->work_lock);
+        busy = r->rewriting;
+        pthread_mutex_unlock(&s->work_lock);
+        if (busy)
+            return MHD_YES; /* cannot happen: only the rewriting thread resumes it */
+        r->offloaded = 0;
+        return after_rewrite(r, c);
+    }
+    if (r->waiting) { /* resumed: upstream has answered, or the transfer has ended */
+        if (!transfer_wait_headers(r->t))
+            return MHD_YES;
+        return answer(r, c);
+    }
     if (r->handled)
         return MHD_YES;
     r->handled = 1;
@@ -776,36 +710,78 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             r->route = ROUTE_PASS;
     }
     if (r->route != ROUTE_PASS && strcmp(method, "POST") == 0) {
-        char err[256];
-        size_t out_len;
-        double t0 = now_s();
-        int rc = rewrite_request(s->rw, r->route, r->model, r->body ? r->body : "", r->len,
-                                 &r->send_body, &out_len, &r->st, err, sizeof(err));
-        r->t_compress = now_s() - t0;
-        pthread_mutex_lock(&s->m.lock);
-        s->m.compress_seconds += r->t_compress;
-        s->m.compress_count++;
-        if (rc == -1)
-            s->m.client_errors++;
-        if (rc == -2)
-            s->m.fail_open++;
-        pthread_mutex_unlock(&s->m.lock);
-        if (rc == -1)
-            return reply_error(r, c, 400, "%s", err);
-        if (rc == -2) {
-            r->fail_open = 1;
-            free(r->send_body);
-            r->send_body = NULL;
-            memset(&r->st, 0, sizeof(r->st));
-            if (s->cfg.log)
-                fprintf(stderr, "terse proxy: compression failed, sending the original body: %s\n",
-                        err);
-        } else {
-            r->sent_len = rc == 0 ? out_len : 0;
-            count_model(s, r->provider, r->st.model, r->st.tokens_before, r->st.tokens_after);
+        if (r->len >= OFFLOAD_BYTES) { /* rewritten on a rewriting thread */
+            int queued = 0;
+            pthread_mutex_lock(&s->work_lock);
+            if (!s->work_stop) {
+                queued = r->rewriting = r->offloaded = 1;
+                MHD_suspend_connection(c);
+                r->work_next = NULL;
+                if (s->work_tail)
+                    s->work_tail->work_next = r;
+                else
+                    s->work_head = r;
+                s->work_tail = r;
+                pthread_cond_signal(&s->work_cond);
+            }
+            pthread_mutex_unlock(&s->work_lock);
+            if (queued)
+                return MHD_YES; /* called again when the body is rewritten */
+            return reply_error(r, c, 503, "the proxy is stopping");
         }
+        rewrite_body(r);
     }
-    return start_upstream(r, c, method);
+    return after_rewrite(r, c);
+}
+
+/* The rewriting threads: they take requests whose body is large from the
+ * queue, rewrite them and resume their client's connection. Once the server
+ * stops, what is still queued is resumed unrewritten (503). */
+static void *rewriting_thread(void *cls)
+{
+    struct server *s = cls;
+    for (;;) {
+        struct request *r;
+        int stop;
+        pthread_mutex_lock(&s->work_lock);
+        while (!s->work_head && !s->work_stop)
+            pthread_cond_wait(&s->work_cond, &s->work_lock);
+        r = s->work_head;
+        stop = s->work_stop;
+        if (r) {
+            s->work_head = r->work_next;
+            if (!s->work_head)
+                s->work_tail = NULL;
+        }
+        pthread_mutex_unlock(&s->work_lock);
+        if (!r)
+            break;
+        if (stop)
+            r->rw_rc = -3;
+        else
+            rewrite_body(r);
+        pthread_mutex_lock(&s->work_lock);
+        r->rewriting = 0;
+        pthread_mutex_unlock(&s->work_lock);
+        MHD_resume_connection(r->c);
+    }
+    return NULL;
+}
+
+/* Stops the rewriting threads (what is queued is resumed unrewritten), and
+ * frees what they used; new large bodies get 503 from then on. */
+static void stop_rewriting(struct server *s)
+{
+    unsigned i;
+    pthread_mutex_lock(&s->work_lock);
+    s->work_stop = 1;
+    pthread_cond_broadcast(&s->work_cond);
+    pthread_mutex_unlock(&s->work_lock);
+    for (i = 0; i < s->n_workers; i++)
+        pthread_join(s->workers[i], NULL);
+    s->n_workers = 0;
+    free(s->workers);
+    s->workers = NULL;
 }
 
 /* ---- the program -------------------------------------------------------------------- */
@@ -826,7 +802,9 @@ static const char usage[] =
     "  cache-mb MB              in-process cache (64)\n"
     "  redis HOST:PORT          shared cache in Redis; redis-ttl SECONDS (604800)\n"
     "  max-body BYTES (33554432), max-header BYTES (16384), max-connections N (1024)\n"
-    "  client-timeout S (60), upstream-timeout S (600), connect-timeout S (10)\n";
+    "  client-timeout S (60), upstream-timeout S (600), connect-timeout S (10)\n"
+    "  threads N                threads serving clients, and as many rewriting large\n"
+    "                           bodies (0: one per core)\n";
 
 static int die(const char *fmt, const char *a)
 {
@@ -896,7 +874,6 @@ int proxy_main(int argc, char **argv)
         return die("cannot initialize libcurl%s", "");
     }
     pthread_mutex_init(&s->m.lock, NULL);
-    pthread_mutex_init(&s->pool_lock, NULL);
     s->cache = cache_new(s->cfg.cache_mb << 20, s->cfg.redis, s->cfg.redis_ttl);
     s->rw = s->cache ? rewriter_new(&s->cfg, s->cache) : NULL;
     if (!s->rw) {
@@ -912,12 +889,43 @@ int proxy_main(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    s->up = upstream_new(s->cfg.upstream_timeout, s->cfg.connect_timeout,
+                         s->cfg.max_connections, err, sizeof(err));
+    if (!s->up) {
+        rewriter_free(s->rw);
+        cache_free(s->cache);
+        free(s);
+        return die("%s", err);
+    }
+    if (s->cfg.threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        s->cfg.threads = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+    }
+    if (s->cfg.threads > s->cfg.max_connections) /* each thread gets a share of them */
+        s->cfg.threads = s->cfg.max_connections;
+    pthread_mutex_init(&s->work_lock, NULL);
+    pthread_cond_init(&s->work_cond, NULL);
+    s->workers = calloc(s->cfg.threads, sizeof(*s->workers));
+    for (; s->workers && s->n_workers < s->cfg.threads; s->n_workers++)
+        if (pthread_create(&s->workers[s->n_workers], NULL, rewriting_thread, s) != 0)
+            break;
+    if (s->n_workers == 0) {
+        stop_rewriting(s);
+        upstream_free(s->up);
+        rewriter_free(s->rw);
+        cache_free(s->cache);
+        free(s);
+        return die("cannot start the rewriting threads%s", "");
+    }
     {
         struct sockaddr_storage addr;
         struct sockaddr_in *in4 = (struct sockaddr_in *)&addr;
         struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr;
-        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                         MHD_USE_POLL;
+        /* a few threads, each an epoll loop over its connections; a connection
+         * waiting for upstream is suspended, not a sleeping thread */
+        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                         MHD_ALLOW_SUSPEND_RESUME;
+        unsigned threads = s->cfg.threads;
         memset(&addr, 0, sizeof(addr));
         if (inet_pton(AF_INET, s->cfg.listen_host, &in4->sin_addr) == 1) {
             in4->sin_family = AF_INET;
@@ -933,11 +941,14 @@ int proxy_main(int argc, char **argv)
         } else {
             snprintf(err, sizeof(err), "listen: '%s' is not an IP address (or localhost)",
                      s->cfg.listen_host);
+            stop_rewriting(s);
+            upstream_free(s->up);
             rewriter_free(s->rw);
             cache_free(s->cache);
             free(s);
             return die("%s", err);
         }
+        errno = 0;
         d = MHD_start_daemon(flags, (uint16_t)s->cfg.listen_port, NULL, NULL, on_request, s,
                              MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                              MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
@@ -946,11 +957,14 @@ int proxy_main(int argc, char **argv)
                              MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)s->cfg.max_header + 16384,
                              MHD_OPTION_CONNECTION_LIMIT, (unsigned int)s->cfg.max_connections,
                              MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads > 1 ? threads : 0),
                              MHD_OPTION_END);
     }
     if (!d) {
         snprintf(err, sizeof(err), "cannot listen on %s:%u: %s", s->cfg.listen_host,
                  s->cfg.listen_port, errno ? strerror(errno) : "failed");
+        stop_rewriting(s);
+        upstream_free(s->up);
         rewriter_free(s->rw);
         cache_free(s->cache);
         free(s);
@@ -962,21 +976,17 @@ int proxy_main(int argc, char **argv)
     fflush(stderr);
     if (sigwait(&set, &sig) != 0)
         rc = 2;
-    /* transfers in progress end within a quarter second; their clients see the
-     * connection close */
-    __atomic_store_n(&s->stopping, 1, __ATOMIC_RELAXED);
+    /* transfers in progress end at once: a client waiting for headers gets 503,
+     * one in the middle of a body sees the connection close */
+    stop_rewriting(s);
+    upstream_stop(s->up);
     MHD_stop_daemon(d);
-    while (s->pool) {
-        struct upstream_handle *h = s->pool;
-        s->pool = h->next;
-        curl_easy_cleanup(h->easy);
-        curl_multi_cleanup(h->multi);
-        free(h);
-    }
+    upstream_free(s->up);
     rewriter_free(s->rw);
     cache_free(s->cache);
     pthread_mutex_destroy(&s->m.lock);
-    pthread_mutex_destroy(&s->pool_lock);
+    pthread_mutex_destroy(&s->work_lock);
+    pthread_cond_destroy(&s->work_cond);
     free(s);
     curl_global_cleanup();
     return rc;

@@ -580,7 +580,7 @@ async function main() {
         }
 
         // ---- valgrind: requests of every kind leak nothing -----------------------------
-        if (!process.env.NO_VALGRIND && spawnSync('valgrind', ['--version']).status === 0 && !/asan/.test(BUILD)) {
+        if (!process.env.NO_VALGRIND && spawnSync('valgrind', ['--version']).status === 0 && !/[at]san/.test(BUILD)) {
             const vg = await startProxy(up.port, ['--redis', process.env.REDIS_PORT ? `127.0.0.1:${process.env.REDIS_PORT}` : ''],
                 path.join(tmp, 'vg.log'), ['valgrind', '-q', '--leak-check=full', '--show-leak-kinds=definite',
                     '--errors-for-leak-kinds=definite', '--error-exitcode=9']);
@@ -625,7 +625,7 @@ async function main() {
         // The proxy's address space is limited (prlimit) to a few MB over what it
         // uses once a keep-alive connection is open, so compressing a 300 KB tool
         // result runs out of memory while reading the body still fits.
-        if (spawnSync('prlimit', ['--version']).status === 0 && !/asan/.test(BUILD)) {
+        if (spawnSync('prlimit', ['--version']).status === 0 && !/[at]san/.test(BUILD)) {
             // one malloc arena and a fixed mmap threshold, so that every allocation
             // beyond what is mapped counts against the limit
             const fo = await startProxy(up.port, [], path.join(tmp, 'failopen.log'), [],
@@ -671,6 +671,147 @@ async function main() {
             agent.destroy();
         }
 
+        // ---- one libmicrohttpd thread: a slow upstream holds no thread ----------------------
+        // With --threads 1, a thread that waited for upstream would keep every
+        // other client waiting; the proxy suspends the waiting connection instead.
+        {
+            const one = await startProxy(up.port, ['--threads', '1'], path.join(tmp, 'one.log'));
+            procs.push(one.child);
+            const chat = openaiChat(false);
+            const quick = () => request(one.port, { path: chat.path, body: JSON.stringify(chat.client),
+                headers: { 'content-type': 'application/json' } });
+            // a stream whose events come 1.5 s apart; the second client asks after the first event
+            const stream = (headers) => new Promise((resolve) => {
+                const t0 = Date.now(), times = [];
+                let body = '', firstCb = null;
+                const first = new Promise((r) => { firstCb = r; });
+                const req = http.request({ host: '127.0.0.1', port: one.port, method: 'POST', path: '/v1/messages',
+                    headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+                    res.on('data', (d) => { body += d; times.push(Date.now() - t0); firstCb(); });
+                    res.on('end', () => resolve({ how: 'end', body, times, total: Date.now() - t0, first }));
+                    res.on('aborted', () => resolve({ how: 'aborted', body, times, total: Date.now() - t0, first }));
+                    res.on('error', () => resolve({ how: 'error', body, times, total: Date.now() - t0, first }));
+                });
+                req.on('error', (e) => resolve({ how: String(e), body, times, total: Date.now() - t0, first }));
+                req.end('{"model":"claude-sonnet-4","messages":[]}');
+                stream.first = first;
+                stream.t0 = t0;
+            });
+            const a = stream({ 'x-fake-sse': '3', 'x-fake-gap-ms': '1500' });
+            await stream.first;
+            const tb = Date.now();
+            const b = await quick();
+            const bDone = Date.now() - tb;
+            const ra = await a;
+            ok(b.status === 200 && b.body.equals(Buffer.from(upstream.FIXED)) && bDone < 1000 &&
+                ra.how === 'end' && tb + bDone < stream.t0 + ra.total - 1000,
+            `one thread: a request is answered in ${bDone} ms while another client's stream waits on upstream (${ra.total} ms)`,
+            `b ${b.status} ${bDone} ms; stream ${ra.how} ${JSON.stringify(ra.times)}`);
+
+            // a request waiting 1.5 s for upstream's headers (upstream-timeout is 2 s)
+            const slowHeaders = request(one.port, { path: chat.path, body: JSON.stringify(chat.client),
+                headers: { 'content-type': 'application/json', 'x-fake-delay-ms': '1500' } });
+            await new Promise((r) => setTimeout(r, 300));
+            const tc = Date.now();
+            const c = await quick();
+            const cDone = Date.now() - tc;
+            const rs = await slowHeaders;
+            ok(c.status === 200 && cDone < 1000 && rs.status === 200 && rs.total >= 1400,
+                `one thread: a request is answered in ${cDone} ms while another waits ${rs.total} ms for upstream's headers`,
+                `${c.status} ${cDone} ms; slow ${rs.status} ${rs.total} ms`);
+
+            // a client that leaves mid-stream: the transfer upstream is cancelled
+            await new Promise((resolve) => {
+                const req = http.request({ host: '127.0.0.1', port: one.port, method: 'POST', path: '/v1/messages',
+                    headers: { 'content-type': 'application/json', 'x-fake-sse': '20', 'x-fake-gap-ms': '200',
+                        'x-fake-id': 'leaver' } }, (res) => {
+                    res.once('data', () => { req.destroy(); resolve(); });
+                });
+                req.on('error', () => resolve());
+                req.end('{"model":"claude-sonnet-4","messages":[]}');
+            });
+            let waited = 0;
+            while (!up.stats.cut.includes('leaver') && waited < 3000) {
+                await new Promise((r) => setTimeout(r, 50));
+                waited += 50;
+            }
+            ok(up.stats.cut.includes('leaver') && waited < 1000,
+                `a client that leaves mid-stream: the stream upstream is closed too (within ${waited + 50} ms)`,
+                JSON.stringify(up.stats.cut));
+
+            // upstream silent for upstream-timeout (2 s) after its headers: the stream is cut
+            const silent = await stream({ 'x-fake-sse': '2', 'x-fake-gap-ms': '5000' });
+            const after = silent.total - (silent.times[0] || 0);
+            ok(silent.how !== 'end' && /^event: delta\ndata: \{"i":0,/.test(silent.body) && !/"i":1/.test(silent.body) &&
+                after >= 1800 && after < 4500,
+            `a stream silent for upstream-timeout after its first event is cut (${after} ms later, ${silent.how})`,
+            `${silent.how} ${JSON.stringify(silent.times)} ${silent.total}`);
+
+            // a client slower than upstream: upstream waits for it (no 504: it is
+            // not silent), and the proxy holds only a few hundred KB, not the body
+            const size = 48 << 20;
+            const rss = () => parseInt(fs.readFileSync(`/proc/${one.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1], 10);
+            const rss0 = rss();
+            const big = await new Promise((resolve) => {
+                const req = http.request({ host: '127.0.0.1', port: one.port, method: 'POST', path: '/v1/embeddings',
+                    headers: { 'content-type': 'application/json', 'x-fake-bytes': String(size) } }, (res) => {
+                    const chunks = [];
+                    let held = false, peak = 0;
+                    res.on('data', (d) => {
+                        chunks.push(d);
+                        if (!held) {
+                            held = true;
+                            res.pause(); // 3 s, longer than upstream-timeout
+                            setTimeout(() => { peak = rss(); res.resume(); }, 3000);
+                        }
+                    });
+                    res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks), peak }));
+                    res.on('aborted', () => resolve({ status: 'aborted', body: Buffer.concat(chunks), peak }));
+                });
+                req.on('error', (e) => resolve({ status: String(e), body: Buffer.alloc(0), peak: 0 }));
+                req.end('{}');
+            });
+            const grew = big.peak - rss0;
+            ok(big.status === 200 && big.body.equals(upstream.bulk(size)) && grew < 16 * 1024,
+                `a client slower than upstream gets all ${size >> 20} MB byte-identical after a 3 s pause; the proxy grew ${grew} KB meanwhile`,
+                `${big.status} ${big.body.length} bytes; rss ${rss0} -> ${big.peak} KB`);
+
+            // a large body seen for the first time takes a while to rewrite; it is
+            // rewritten off the client thread, which answers others meanwhile
+            {
+                const words = 'deploy rollback staging production migration column table index lock replica shard queue worker cache latency'.split(' ');
+                let seed = 11;
+                const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed; };
+                const msgs = [{ role: 'system', content: 'You are terse.' }];
+                for (let m = 0; m < 40; m++) {
+                    const lines = [];
+                    for (let i = 0; i < 160; i++) {
+                        const l = [];
+                        for (let k = 0; k < 10; k++) l.push(words[rnd() % words.length]);
+                        lines.push(`In order to be sure, the ${l.join(' ')} was basically really checked ${m * 1000 + i} times.`);
+                    }
+                    msgs.push({ role: m % 2 ? 'assistant' : 'user', content: lines.join(' ') });
+                }
+                msgs.push({ role: 'user', content: 'And now?' });
+                const bigBody = JSON.stringify({ model: 'gpt-4o', messages: msgs });
+                const tBig = Date.now();
+                const big = request(one.port, { path: '/v1/chat/completions', body: bigBody,
+                    headers: { 'content-type': 'application/json', 'x-fake-id': 'big' } });
+                await new Promise((r) => setTimeout(r, 40));
+                const ts = Date.now();
+                const small = await quick();
+                const smallMs = Date.now() - ts;
+                const rb = await big;
+                await new Promise((r) => setTimeout(r, 100));
+                const line = fs.readFileSync(path.join(tmp, 'one.log'), 'utf8').split('\n')
+                    .filter((l) => l.includes(`bytes_in=${Buffer.byteLength(bigBody)} `)).pop() || '';
+                const cms = parseFloat((line.match(/compress_ms=([\d.]+)/) || [])[1] || '0');
+                ok(rb.status === 200 && small.status === 200 && cms >= 60 && smallMs < cms / 2,
+                    `one thread: a ${Math.round(bigBody.length / 1024)} KB body rewritten for ${Math.round(cms)} ms does not hold a small request (${smallMs} ms)`,
+                    `big ${rb.status} in ${rb.total} ms (sent at ${tBig}); small ${small.status} ${smallMs} ms; ${line.slice(0, 300)}`);
+            }
+        }
+
         // ---- SIGTERM during a long stream: the proxy still stops promptly ---------------
         {
             const st = await startProxy(up.port, [], path.join(tmp, 'stop.log'));
@@ -710,6 +851,11 @@ async function main() {
         if (p.exitCode !== null) r(p.exitCode); else p.on('exit', (code) => r(code));
     })));
     ok(exits.every((c) => c === 0), 'SIGTERM stops the proxy with status 0', JSON.stringify(exits));
+    // under the sanitizers (build/asan, build/tsan): no report in any proxy's stderr
+    const reports = fs.readdirSync(tmp).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(tmp, f), 'utf8'))
+        .filter((t) => /WARNING: ThreadSanitizer|ERROR: AddressSanitizer|runtime error:/.test(t));
+    ok(reports.length === 0, 'no sanitizer report in the proxies\' stderr',
+        reports.map((t) => t.split('\n').filter((l) => /Sanitizer|runtime error|#\d/.test(l)).slice(0, 12).join('\n')).join('\n'));
     console.log(`# ${passed} passed, ${failed} failed`);
     fs.rmSync(tmp, { recursive: true, force: true });
     process.exit(failed ? 1 : 0);

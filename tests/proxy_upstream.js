@@ -7,6 +7,8 @@
 //   x-fake-sse: N           answer with N server-sent events, x-fake-gap-ms
 //                           (default 300) apart, then "data: [DONE]"
 //   x-fake-hang: 1          send nothing, ever (for timeouts)
+//   x-fake-bytes: N         answer N bytes of bulk(N) as fast as the reader takes them
+//   x-fake-id: ID           listed in stats.cut if the connection closes mid-answer
 // Otherwise the body is a fixed JSON text of about 1 KB (unicode and escapes
 // included), or, with x-fake-echo: 1, the request body itself.
 //
@@ -24,8 +26,18 @@ const FIXED = JSON.stringify({
     usage: { prompt_tokens: 1200, completion_tokens: 40, total_tokens: 1240 },
 }) + '\n';
 
+// N bytes of a fixed text: the body of an x-fake-bytes answer.
+function bulk(n) {
+    const line = Buffer.from('0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ\n');
+    const b = Buffer.alloc(n);
+    for (let i = 0; i < n; i += line.length) line.copy(b, i, 0, Math.min(line.length, n - i));
+    return b;
+}
+
 function start(cb) {
     const requests = [];
+    // the x-fake-id of every response whose connection closed before it was complete
+    const stats = { cut: [] };
     const server = http.createServer((req, res) => {
         const chunks = [];
         req.on('data', (c) => chunks.push(c));
@@ -37,6 +49,22 @@ function start(cb) {
             const status = parseInt(h['x-fake-status'] || '200', 10);
             const delay = parseInt(h['x-fake-delay-ms'] || '0', 10);
             if (h['x-fake-hang']) return; // never answers
+            res.on('close', () => { if (!res.writableFinished) stats.cut.push(h['x-fake-id'] || ''); });
+            if (h['x-fake-bytes']) {
+                const all = bulk(parseInt(h['x-fake-bytes'], 10));
+                res.writeHead(status, { 'content-type': 'application/octet-stream', 'content-length': all.length });
+                let off = 0;
+                const more = () => {
+                    while (off < all.length) {
+                        const piece = all.subarray(off, off + 65536);
+                        off += piece.length;
+                        if (!res.write(piece)) { res.once('drain', more); return; }
+                    }
+                    res.end();
+                };
+                more();
+                return;
+            }
             const answer = () => {
                 if (h['x-fake-sse']) {
                     const n = parseInt(h['x-fake-sse'], 10);
@@ -65,10 +93,10 @@ function start(cb) {
         });
     });
     server.keepAliveTimeout = 60000;
-    server.listen(0, '127.0.0.1', () => cb({ server, port: server.address().port, requests }));
+    server.listen(0, '127.0.0.1', () => cb({ server, port: server.address().port, requests, stats }));
 }
 
-module.exports = { start, FIXED };
+module.exports = { start, FIXED, bulk };
 
 if (require.main === module) {
     process.env.FAKE_NO_RECORD = '1';

@@ -10,7 +10,8 @@
 # temporary prefix; the code pass's
 # syntax-tree equivalence on a sample of the machine's code (tests/code); the unit and CLI tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (clang); batch
-# work on several threads under ThreadSanitizer (tests/tsan.sh);
+# work on several threads under ThreadSanitizer (tests/tsan.sh), and the
+# proxy's tests under it (its server and upstream threads);
 # exactness against the reference tokenizers under node; terse eval against
 # an independent recount; JSON cost against TOON (tests/json_cost.sh, node);
 # the budget property over the machine's files (tests/budget_prop.sh);
@@ -184,6 +185,7 @@ group asan-backend tests/backend.sh build/asan
 group asan-proxy tests/proxy.sh build/asan
 group tsan-build build_tsan
 group tsan tests/tsan.sh build/tsan build
+group tsan-proxy tests/proxy.sh build/tsan
 group reference tests/ref/run.sh build
 group roundtrip run_roundtrip
 group tool tests/tool.sh build
