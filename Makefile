@@ -305,6 +305,8 @@ lint: $(STAMP)
 	  --std=c11 --inline-suppr -Iinclude -I$(TS_RUNTIME)/include lib programs eval proxy tools tests/unit tests/ref tests/roundtrip tests/code fuzz
 	$(MAKE) BUILD=build/clang CC=clang all
 	scripts/lint-layers.sh build/clang/obj
+	@echo "the five longest functions of lib/ (lines; scripts/function-lengths.sh):"
+	@scripts/function-lengths.sh -n 5
 
 demo: $(STAMP) all
 	@scripts/demo.sh $(BUILD)

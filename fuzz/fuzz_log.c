@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (back.len != fold.len || (fold.len && memcmp(back.p, fold.p, fold.len) != 0))
         abort();
     back.len = 0;
-    if (log_unfold(fold.p ? fold.p : "", fold.len, &back, err, sizeof err) != 0)
+    if (log_unfold(fold.p ? fold.p : "", fold.len, &back, err, sizeof err) != TERSE_OK)
         abort();
     if (back.len != size || (size && memcmp(back.p, data, size) != 0))
         abort();

@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t te, tm;
         if (tab_encode(json_root(d), &ctr, NULL, &enc, NULL) != TERSE_OK)
             abort();
-        if (tab_decode(enc.p, enc.len, &dec, &e) != 0)
+        if (tab_decode(enc.p, enc.len, &dec, &e) != TERSE_OK)
             abort();
         d2 = json_parse(dec.p, dec.len, NULL);
         if (!d2 || !json_equal(json_root(d), json_root(d2)))
@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_doc_free(d);
     }
     dec.len = 0;
-    if (tab_decode((const char *)data, size, &dec, &e) == 0) {
+    if (tab_decode((const char *)data, size, &dec, &e) == TERSE_OK) {
         struct json_doc *d3 = json_parse(dec.p, dec.len, &e);
         if (!d3)
             abort();

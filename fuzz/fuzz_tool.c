@@ -31,7 +31,7 @@ static void check(const char *s, size_t n)
         back.len = 0;
         if (tool_encode(s, n, level, "error", 5, &enc) != TERSE_OK)
             abort();
-        if (tool_decode(enc.p ? enc.p : "", enc.len, &back, err, sizeof err) != 0)
+        if (tool_decode(enc.p ? enc.p : "", enc.len, &back, err, sizeof err) != TERSE_OK)
             abort();
         if (level == TERSE_LEVEL_SAFE && (back.len != n || (n && memcmp(back.p, s, n) != 0)))
             abort();

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../lib/common/utf8.h"
+#include "terse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,14 +47,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 n = size + 2;
             }
             rc = utf16_bom_to_utf8(s, n, &u8, &n8);
-            if (rc != (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))))
+            if (rc != TERSE_OK ||
+                (u8 != NULL) != (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))))
                 abort();
-            if (rc == 1) {
+            if (u8) {
                 if (utf8_first_invalid((const unsigned char *)u8, n8) != n8 || n8 > (n - 2) / 2 * 3 + 3 ||
                     u8[n8] != 0)
                     abort();
                 rc2 = utf16_bom_to_utf8(s, n, &u8b, &n8b);
-                if (rc2 != 1 || n8b != n8 || memcmp(u8, u8b, n8) != 0)
+                if (rc2 != TERSE_OK || !u8b || n8b != n8 || memcmp(u8, u8b, n8) != 0)
                     abort();
             }
             free(u8);

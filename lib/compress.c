@@ -37,12 +37,14 @@
 #include "passes/memory.h"
 #include "passes/pass.h"
 #include "passes/tool.h"
+#include "pipeline/budget.h"
 #include "pipeline/code_dispatch.h"
 #include "learn/features.h"
 #include "learn/model.h"
 #include "pipeline/document.h"
 #include "pipeline/fit.h"
 #include "pipeline/json_pass.h"
+#include "pipeline/lossless.h"
 #include "pipeline/prose_doc.h"
 #include "pipeline/score.h"
 #include "tokenize/tokenizer.h"
@@ -172,18 +174,6 @@ void terse_ctx_free(terse_ctx *ctx)
     free(ctx);
 }
 
-void terse_result_free(terse_result *r)
-{
-    if (!r)
-        return;
-    free(r->text);
-    r->text = NULL;
-    r->len = 0;
-    free(r->chunks);
-    r->chunks = NULL;
-    r->n_chunks = 0;
-}
-
 static const char *const verdict_names[] = {"accepted", "failed", "utf8", "number", "negation",
                                             "name", "identifier", "novel", "longer"};
 
@@ -256,169 +246,6 @@ static int decide_type(struct job *j, int *code_lang)
     return type;
 }
 
-/* Counts what balanced and max left out of the tabular form s[0..n): the
- * rows of each "[K of N]{" table header (N - K) and each string cut with a
- * "…[+N chars]" marker (one each). */
-static size_t tab_left_out(const char *s, size_t n)
-{
-    size_t i, left = 0;
-    for (i = 0; i < n; i++) {
-        if (s[i] == '[' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9') {
-            char *e;
-            unsigned long long k = strtoull(s + i + 1, &e, 10), all;
-            if (e + 4 < s + n && memcmp(e, " of ", 4) == 0 && e[4] >= '0' && e[4] <= '9') {
-                all = strtoull(e + 4, &e, 10);
-                if (e + 1 < s + n && e[0] == ']' && e[1] == '{' && all > k)
-                    left += (size_t)(all - k);
-            }
-        } else if ((unsigned char)s[i] == 0xE2 && i + 4 < n && memcmp(s + i, "\xE2\x80\xA6[+", 5) == 0) {
-            left++;
-        }
-    }
-    return left;
-}
-
-/* Counts the lines that max left out of the folded log s[0..n): the N of
- * each "~-N" line. */
-static size_t log_left_out(const char *s, size_t n)
-{
-    size_t i, left = 0;
-    for (i = 0; i + 2 < n; i++)
-        if ((i == 0 || s[i - 1] == '\n') && s[i] == '~' && s[i + 1] == '-' && s[i + 2] >= '0' &&
-            s[i + 2] <= '9')
-            left += (size_t)strtoull(s + i + 2, NULL, 10);
-    return left;
-}
-
-/* The lossless encodings at safe and up: JSON (or JSON Lines) in the
- * tabular form, logs folded, each if it meets the budget, at the lowest
- * level that does. Sets *done when out holds the output, *tokens its
- * tokens, *level the level applied and *dropped what balanced or max left
- * out; *escaped_log when a log that itself looked folded had to be
- * escaped. tokens_in is the count of text (LOG_TOKENS_UNKNOWN in a piece,
- * which counts none). Returns TERSE_OK (also when the encoding does not
- * apply) or TERSE_ENOMEM. */
-static int compress_lossless(struct job *j, const char *text, size_t len, int type, size_t tokens_in, int *level,
-                             struct buf *out, size_t *tokens, size_t *dropped, int *done, int *escaped_log)
-{
-    int rc = TERSE_OK;
-    if (type == TERSE_TYPE_JSON && level_get(*level)->json_tabular) {
-        /* the tabular form, if it is JSON (or JSON Lines) and meets the
-         * budget; else what follows. With a budget, the lowest level that
-         * fits: minified JSON (exact) when it does, else the tabular form
-         * from safe up */
-        int L = *level, exact_fits = 0;
-        if (j->o->budget) {
-            L = TERSE_LEVEL_SAFE;
-            if (j->parsed || json_valid(j->doc, j->n)) {
-                json_minify(j->doc, j->n, out);
-                if (out->oom)
-                    rc = TERSE_ENOMEM;
-                else
-                    exact_fits = count_tokens(j, out->p ? out->p : "", out->len) <= j->o->budget;
-                out->len = 0;
-            }
-        }
-        for (; L <= *level && rc == TERSE_OK && !exact_fits && !*done; L++) {
-            out->len = 0;
-            rc = compress_json_tabular(j, L, out, tokens);
-            if (rc == TERSE_OK && (!j->o->budget || *tokens <= j->o->budget)) {
-                *done = 1;
-                *level = L;
-                *dropped = level_get(L)->tab_sample_rows ? tab_left_out(out->p, out->len) : 0;
-            } else if (rc != TERSE_ENOMEM) {
-                rc = TERSE_OK;
-            }
-        }
-        out->len = *done ? out->len : 0;
-    }
-    if (type == TERSE_TYPE_LOG && level_get(*level)->log_fold && rc == TERSE_OK && !*done &&
-        (!j->o->budget || tokens_in > j->o->budget)) {
-        /* logs: repeated lines and runs of alike lines folded (lossless
-         * at safe and balanced), if that meets the budget; with a budget,
-         * the lowest level that fits (exact, the log as it is, when the
-         * whole input does: the text path below) */
-        int raw = utf8_first_invalid((const unsigned char *)text, len) == len, L;
-        for (L = j->o->budget ? TERSE_LEVEL_SAFE : *level; L <= *level && rc == TERSE_OK && !*done; L++) {
-            out->len = 0;
-            /* valid UTF-8 is folded as given, CRs and all, so that expanding
-             * gives back every byte; invalid UTF-8 only after repair */
-            rc = raw ? log_fold(text, len, j->counter, tokens_in, L, out, tokens)
-                     : log_fold(j->doc, j->n, j->counter, LOG_TOKENS_UNKNOWN, L, out, tokens);
-            /* a log that itself starts like a folded one had to be escaped,
-             * which may cost tokens: given back as it is, it would unfold */
-            if (rc == TERSE_OK) {
-                if (!j->o->budget || *tokens <= j->o->budget) {
-                    *done = 1;
-                    *level = L;
-                    *dropped = level_get(L)->log_error_context ? log_left_out(out->p, out->len) : 0;
-                }
-            }
-        }
-        if (!*done)
-            out->len = 0;
-        *escaped_log = *done && raw && log_is_folded(text, len);
-    }
-    if (type == TERSE_TYPE_TOOL && level_get(*level)->tool_encode && rc == TERSE_OK && !*done &&
-        (!j->o->budget || tokens_in > j->o->budget)) {
-        /* tool output: its lossless encoding (docs/tool-output.md), thinned
-         * at balanced and max; raw bytes when valid UTF-8, as for logs.
-         * With a budget, the lowest level that fits, then the lines ranked
-         * like segments (tool_fit); if even that fails, the text path. */
-        int raw = utf8_first_invalid((const unsigned char *)text, len) == len, kind, L;
-        const char *s = raw ? text : j->doc;
-        size_t n = raw ? len : j->n;
-        for (L = j->o->budget ? TERSE_LEVEL_SAFE : *level; L <= TERSE_LEVEL_MAX && rc == TERSE_OK && !*done; L++) {
-            if (!j->o->budget && L > *level)
-                break;
-            out->len = 0;
-            rc = tool_encode(s, n, L, j->o->query, j->o->query_len, out);
-            if (rc != TERSE_OK)
-                break;
-            *tokens = count_tokens(j, out->p ? out->p : "", out->len);
-            kind = level_get(L)->tool_thin ? TOOL_NONE : j->tool_kind >= 0 ? j->tool_kind : tool_kind(s, n);
-            if (kind == TOOL_BUILD || kind == TOOL_TESTS || kind == TOOL_TRACE) {
-                /* runs and builds at safe: the log pass's folding (templates
-                 * of alike lines), where it is shorter; terse decode reads
-                 * either. (Not above safe: there errors stay verbatim.) */
-                struct buf lf = {0};
-                size_t lt;
-                rc = log_fold(s, n, j->counter, raw ? tokens_in : LOG_TOKENS_UNKNOWN, L, &lf, &lt);
-                if (rc == TERSE_OK && lt < *tokens) {
-                    buf_free(out);
-                    *out = lf;
-                    *tokens = lt;
-                } else {
-                    buf_free(&lf);
-                }
-            }
-            if (rc == TERSE_OK && (!j->o->budget || *tokens <= j->o->budget)) {
-                *done = 1;
-                *level = L;
-                *dropped = tool_left_out(out->p, out->len);
-            }
-        }
-        if (rc == TERSE_OK && !*done) {
-            size_t mt = 0;
-            out->len = 0;
-            rc = tool_fit(s, n, j->o->query, j->o->query_len, j->counter, j->o->budget, out, &mt);
-            if (rc == TERSE_OK) {
-                *tokens = count_tokens(j, out->p ? out->p : "", out->len);
-                *done = *tokens <= j->o->budget;
-                *level = TERSE_LEVEL_MAX;
-                *dropped = tool_left_out(out->p, out->len);
-            } else if (rc == TERSE_EBUDGET) {
-                rc = TERSE_OK; /* left to the text path */
-            }
-        }
-        if (!*done)
-            out->len = 0;
-        /* an input that itself starts like an encoding must stay encoded */
-        *escaped_log = *done && raw && (tool_is_encoded(text, len) || log_is_folded(text, len));
-    }
-    return rc;
-}
-
 /* The input through the pass its type calls for: chat, memory, code (of a
  * known language or multi-file), valid JSON, or else the document (prose;
  * logs and code of no known language as verbatim blocks), with or without
@@ -480,8 +307,6 @@ struct parent {
 
 static int compress_input(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
                           terse_result *r);
-static int budget_search(const terse_ctx *ctx, struct tok_counter *counter, const char *text, size_t len,
-                         terse_result *r);
 
 /* The passes' piece callback (passes/pass.h): the piece through the whole
  * pipeline, one level deeper; past PASS_MAX_DEPTH as prose, which has no
@@ -512,55 +337,18 @@ static int compress_piece(const struct pass_ctx *pc, int type, int level, const 
     return rc;
 }
 
-/* The tokens of r's text as the caller sends it, through the call's
- * counter, into *n: with o.count_newline, a line break is added after a
- * text that does not end with one. Returns TERSE_OK or the count's
- * status. */
-static int sent_tokens(const terse_ctx *ctx, struct tok_counter *counter, const terse_result *r, size_t *n)
+/* The budget search's callback (pipeline/budget.h): the whole pipeline
+ * with the context arg at budget. */
+static int compress_at_budget(const void *arg, size_t budget, const char *text, size_t len, terse_result *r)
 {
-    char *t;
-    int rc;
-    *n = r->tokens_out;
-    if (!ctx->o.count_newline || !r->len || r->text[r->len - 1] == '\n')
-        return TERSE_OK;
-    t = malloc(r->len + 1);
-    if (!t)
-        return TERSE_ENOMEM;
-    memcpy(t, r->text, r->len);
-    t[r->len] = '\n';
-    rc = tok_counter_count(counter, t, r->len + 1, n);
-    free(t);
-    return rc;
+    terse_ctx c = *(const terse_ctx *)arg;
+    c.o.budget = budget;
+    return compress_input(&c, NULL, text, len, r);
 }
 
-/* Compresses within budget (which must be > 0): at the budget, and, when
- * the line break of count_newline takes the text over it, at one token
- * less (a few times at most). TERSE_EBUDGET when that cannot be done. */
-static int compress_within(const terse_ctx *ctx, struct tok_counter *counter, size_t budget, const char *text,
-                           size_t len, terse_result *r)
-{
-    terse_ctx c = *ctx;
-    size_t b = budget, sent;
-    int tries, rc = TERSE_EBUDGET;
-    for (tries = 0; tries < 8 && b > 0; tries++, b--) {
-        c.o.budget = b;
-        rc = compress_input(&c, NULL, text, len, r);
-        if (rc != TERSE_OK)
-            return rc;
-        rc = sent_tokens(ctx, counter, r, &sent);
-        if (rc == TERSE_OK && sent <= budget)
-            return TERSE_OK;
-        terse_result_free(r);
-        if (rc != TERSE_OK)
-            return rc;
-        rc = TERSE_EBUDGET;
-    }
-    return rc;
-}
-
-/* One compression (compress_input), and with a budget the search that
- * keeps the CLI's line break within it and, when the budget cannot be met,
- * finds the smallest one that can. */
+/* One compression (compress_input), and with a budget the search
+ * (pipeline/budget.c) that keeps the CLI's line break within it and, when
+ * the budget cannot be met, finds the smallest one that can. */
 int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_result *r)
 {
     struct tok_counter counter;
@@ -568,57 +356,9 @@ int terse_compress(const terse_ctx *ctx, const char *text, size_t len, terse_res
     if (!ctx || !ctx->o.budget)
         return compress_input(ctx, NULL, text, len, r);
     tok_counter_init(&counter, ctx->o.tokenizer);
-    rc = budget_search(ctx, &counter, text, len, r);
+    rc = budget_search(&ctx->o, &counter, compress_at_budget, ctx, text, len, r);
     tok_counter_free(&counter);
     return rc;
-}
-
-/* With a budget: compress_within, and when the budget cannot be met, the
- * smallest one that can (into r->min_tokens); the search's own counts
- * (the text with its line break) through counter. */
-static int budget_search(const terse_ctx *ctx, struct tok_counter *counter, const char *text, size_t len,
-                         terse_result *r)
-{
-    size_t lo, hi, tokens_in;
-    terse_result t;
-    int rc = compress_within(ctx, counter, ctx->o.budget, text, len, r);
-    if (rc != TERSE_EBUDGET)
-        return rc;
-    /* the smallest budget that succeeds: above the one that failed, at
-     * most the tokens of the whole input (plus its line break), which
-     * always fit at exact; found by bisection, so that the figure given
-     * fails at one token less and succeeds as given */
-    tokens_in = r->tokens_in;
-    lo = ctx->o.budget; /* fails */
-    hi = r->min_tokens > lo ? r->min_tokens : lo + 1;
-    for (;;) {
-        rc = compress_within(ctx, counter, hi, text, len, &t);
-        if (rc == TERSE_OK) {
-            terse_result_free(&t);
-            break;
-        }
-        if (rc != TERSE_EBUDGET)
-            return rc;
-        lo = hi;
-        if (hi >= SIZE_MAX / 4)
-            return TERSE_EBUDGET; /* r->min_tokens: the pass's own figure */
-        /* the input and its line break: the exact level, which fits */
-        hi = hi < tokens_in + 2 ? tokens_in + 2 : hi * 2;
-    }
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        rc = compress_within(ctx, counter, mid, text, len, &t);
-        if (rc == TERSE_OK) {
-            terse_result_free(&t);
-            hi = mid;
-        } else if (rc == TERSE_EBUDGET) {
-            lo = mid;
-        } else {
-            return rc;
-        }
-    }
-    r->min_tokens = hi;
-    return TERSE_EBUDGET;
 }
 
 static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
@@ -632,19 +372,62 @@ static int compress_input(const terse_ctx *ctx, const struct parent *parent, con
 {
     char *u8 = NULL;
     size_t u8_len = 0;
-    int rc, conv = text ? utf16_bom_to_utf8((const unsigned char *)text, len, &u8, &u8_len) : 0;
-    if (conv < 0) {
+    int rc = text ? utf16_bom_to_utf8((const unsigned char *)text, len, &u8, &u8_len) : TERSE_OK;
+    if (rc != TERSE_OK) {
         if (r)
             memset(r, 0, sizeof *r);
-        return TERSE_ENOMEM;
+        return rc;
     }
-    if (conv == 0)
+    if (!u8)
         return compress_run(ctx, parent, text, len, r);
     rc = compress_run(ctx, parent, u8, u8_len, r);
     free(u8);
     return rc;
 }
 
+/* The job's figures into the result: duplicates, guard fallbacks, parse
+ * errors and elided bodies (the job's and its segments'), and the
+ * backend's chunks (which r takes over) and verdicts. */
+static void put_figures(struct job *j, terse_result *r)
+{
+    size_t i;
+    r->duplicates = j->duplicates;
+    r->guard_fallbacks = j->fallbacks;
+    r->parse_errors = j->parse_errors;
+    r->elided = j->elided;
+    r->chunks = j->chunks;
+    r->n_chunks = j->n_chunks;
+    j->chunks = NULL;
+    r->rewritten = j->rewritten;
+    memcpy(r->rejected, j->rejected, sizeof r->rejected);
+    for (i = 0; i < j->n_segs; i++) {
+        r->parse_errors += j->segs[i].parse_error;
+        r->elided += j->segs[i].elided;
+    }
+}
+
+/* Frees what the job of a call holds (not its normalized document). */
+static void job_release(struct job *j)
+{
+    size_t i;
+    for (i = 0; i < j->n_segs; i++) {
+        free(j->segs[i].out);
+        free(j->segs[i].full);
+    }
+    free(j->segs);
+    free(j->chunks);
+    free(j->blocks);
+    prose_env_free(j->own_env);
+    learn_doc_free(j->words);
+    free(j->lex_in);
+    free(j->ptoks);
+    json_doc_free(j->parsed);
+}
+
+/* One call of the pipeline on text[0..len) (UTF-8 or anything else but
+ * UTF-16): normalize, decide the type, the lossless encodings, the pass
+ * the type calls for, the never-longer check, the result. parent is NULL
+ * for the call itself, the caller's counter and word index for a piece. */
 static int compress_run(const terse_ctx *ctx, const struct parent *parent, const char *text, size_t len,
                         terse_result *r)
 {
@@ -652,7 +435,7 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     struct pass_ctx pc;
     struct tok_counter counter;
     struct buf out = {0};
-    size_t i, dropped = 0, min_tokens = 0, pass_segments = 0;
+    size_t dropped = 0, min_tokens = 0, pass_segments = 0;
     int rc = TERSE_OK, type, level, tabular = 0, code_lang = CODE_NONE, escaped_log = 0;
     size_t tab_tokens = 0;
     char *doc;
@@ -716,7 +499,7 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
         ((ctx->model && ctx->o.level == TERSE_LEVEL_MAX && !ctx->o.budget && !ctx->o.query_len) ||
          prose_env_model(j.env)) &&
         (!(j.words = learn_doc_new(j.doc, j.n)) ||
-         (j.own_env && prose_env_use_model(j.own_env, ctx->model) != 0)))
+         (j.own_env && prose_env_use_model(j.own_env, ctx->model) != TERSE_OK)))
         rc = TERSE_ENOMEM;
     pc.env = j.env;
     if (!tabular && rc == TERSE_OK)
@@ -745,38 +528,15 @@ static int compress_run(const terse_ctx *ctx, const struct parent *parent, const
     r->type = type;
     r->segments = j.n_segs + pass_segments;
     r->segments_dropped = dropped;
-    r->duplicates = j.duplicates;
-    r->guard_fallbacks = j.fallbacks;
-    r->parse_errors = j.parse_errors;
-    r->elided = j.elided;
-    r->chunks = j.chunks;
-    r->n_chunks = j.n_chunks;
-    j.chunks = NULL;
-    r->rewritten = j.rewritten;
-    memcpy(r->rejected, j.rejected, sizeof r->rejected);
-    for (i = 0; i < j.n_segs; i++) {
-        r->parse_errors += j.segs[i].parse_error;
-        r->elided += j.segs[i].elided;
-    }
+    put_figures(&j, r);
 done:
     if (rc != TERSE_OK) {
         buf_free(&out);
         r->min_tokens = min_tokens;
         r->text = NULL;
     }
-    for (i = 0; i < j.n_segs; i++) {
-        free(j.segs[i].out);
-        free(j.segs[i].full);
-    }
-    free(j.segs);
-    free(j.chunks);
-    free(j.blocks);
+    job_release(&j);
     free(doc);
-    prose_env_free(j.own_env);
-    learn_doc_free(j.words);
-    free(j.lex_in);
-    free(j.ptoks);
-    json_doc_free(j.parsed);
     tok_counter_free(&counter);
     return rc;
 }

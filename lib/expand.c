@@ -64,10 +64,10 @@ int terse_expand(const char *text, size_t len, int type, char **out, size_t *out
          * ill-formed subpart becomes U+FFFD */
         size_t bad;
         int log = type == TERSE_TYPE_LOG || log_is_folded(text, len);
-        if (log ? log_unfold(text, len, &b, err, err_len) != 0 : tool_decode(text, len, &b, err, err_len) != 0) {
-            int oom = b.oom;
+        rc = log ? log_unfold(text, len, &b, err, err_len) : tool_decode(text, len, &b, err, err_len);
+        if (rc != TERSE_OK) {
             buf_free(&b);
-            return oom ? TERSE_ENOMEM : TERSE_EFORMAT;
+            return rc;
         }
         bad = utf8_first_invalid((const unsigned char *)(b.p ? b.p : ""), b.len);
         if (bad < b.len) {
@@ -93,39 +93,41 @@ int terse_expand(const char *text, size_t len, int type, char **out, size_t *out
     }
     if (len >= strlen(JSONL_HEAD) && memcmp(text, JSONL_HEAD, strlen(JSONL_HEAD)) == 0) {
         size_t h = strlen(JSONL_HEAD);
-        if (tab_decode(text + h, len - h, &tmp, &e) != 0) {
+        if ((rc = tab_decode(text + h, len - h, &tmp, &e)) != TERSE_OK) {
             e.line++;
-            rc = TERSE_EFORMAT;
         } else if (array_to_lines(tmp.p, tmp.len, &b) != 0) {
             rc = tmp.oom ? TERSE_ENOMEM : TERSE_EFORMAT;
             snprintf(e.msg, sizeof(e.msg), "JSON Lines form without an array");
             e.line = 2;
             e.col = 1;
         }
-    } else if (tab_decode(text, len, &b, &e) != 0) {
+    } else if ((rc = tab_decode(text, len, &b, &e)) == TERSE_EFORMAT) {
         /* JSON Lines that compress gave back unchanged (nothing was
          * shorter) decode to themselves, minified; so does terminal output
          * that compress gave back unchanged: what its detection reads as
          * tool output, byte for byte */
         int kind;
         b.len = 0;
-        b.oom = 0;
         if (json_lines(text, len, &tmp) == 0 || array_to_lines(tmp.p, tmp.len, &b) != 0) {
-            b.len = 0;
-            b.oom = 0;
-            if (detect_type_tool(text, len, NULL, &kind) == TERSE_TYPE_TOOL &&
-                tool_decode(text, len, &b, err, err_len) == 0) {
-                buf_free(&tmp);
-                goto done;
+            if (tmp.oom || b.oom) {
+                rc = TERSE_ENOMEM;
+            } else {
+                b.len = 0;
+                if (detect_type_tool(text, len, NULL, &kind) == TERSE_TYPE_TOOL) {
+                    int trc = tool_decode(text, len, &b, err, err_len);
+                    if (trc != TERSE_EFORMAT) {
+                        buf_free(&tmp);
+                        if (trc == TERSE_OK)
+                            goto done;
+                        buf_free(&b);
+                        return trc;
+                    }
+                }
             }
-            if (b.oom) {
-                buf_free(&tmp);
-                buf_free(&b);
-                return TERSE_ENOMEM;
-            }
-            rc = TERSE_EFORMAT;
+        } else {
+            rc = TERSE_OK;
         }
-    } else {
+    } else if (rc == TERSE_OK) {
         buf_addc(&b, '\n');
     }
     buf_free(&tmp);

@@ -183,11 +183,11 @@ static char *from_utf16(char *buf, size_t *len, const char *path)
     char *u8;
     size_t n;
     int rc = utf16_bom_to_utf8((const unsigned char *)buf, *len, &u8, &n);
-    if (rc == 0)
+    if (rc == TERSE_OK && !u8)
         return buf;
     free(buf);
-    if (rc < 0)
-        fail(EXIT_INTERNAL, "out of memory reading '%s'", path ? path : "-");
+    if (rc != TERSE_OK)
+        fail(EXIT_INTERNAL, "%s reading '%s'", terse_strerror(rc), path ? path : "-");
     *len = n;
     return u8;
 }

@@ -261,27 +261,45 @@ done
 printf 'This paragraph is wrapped at a width, as READMEs are, so its line\nbreaks carry no meaning: the next word did not fit on the line\nbefore it, and exact joins them into one line.\n' > "$tmp/wrapped"
 expect "wrapped prose is still joined" 0 '^This paragraph .* one line\.$' '' -- "$T" compress "$tmp/wrapped" --level exact
 
-# issue 13: out of memory in the code pass (tree-sitter) is one "terse:"
-# line and status 2 (defect 11). Address-space limits from 72 MB to 140 MB
-# make the parser's allocations fail on 1.2 MB of Python; every run must
-# succeed or fail that way, and at least one must fail. Skipped under
+# out_of_memory NAME "LIMITS" ARGS...: runs terse ARGS under each
+# address-space limit (KB) of LIMITS; every run must succeed, or fail with
+# status 2 and one "terse: ... out of memory" line, and at least one must
+# fail (OK is 0 beforehand when the set-up already failed). Skipped under
 # sanitizers (they reserve terabytes of address space).
-case $T in
-*asan*) echo "ok - cli: out of memory is status 2 # SKIP under sanitizers" ;;
-*)
-    awk 'BEGIN { for (i = 0; i < 20000; i++) printf "def f%d(a, b):\n    return [a + b * %d for _ in range(3)]\n\n", i, i }' > "$tmp/big.py"
-    ok=1 ooms=0
-    for v in 72000 88000 104000 120000 136000; do
+out_of_memory() {
+    name=$1 limits=$2
+    shift 2
+    case $T in
+    *asan*) echo "ok - cli: $name # SKIP under sanitizers"; return ;;
+    esac
+    ooms=0
+    for v in $limits; do
         rc=0
-        (ulimit -v $v && exec "$T" compress "$tmp/big.py") > /dev/null 2> "$tmp/err" || rc=$?
+        (ulimit -v $v && exec "$T" "$@") > /dev/null 2> "$tmp/err" || rc=$?
         if [ $rc = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q '^terse: .*out of memory' "$tmp/err"; then
             ooms=$((ooms + 1))
         elif [ $rc != 0 ] || [ -s "$tmp/err" ]; then
             echo "#   ulimit -v $v: status $rc, stderr: $(head -c 200 "$tmp/err")"
-            ok=0
+            OK=0
         fi
     done
-    [ $ooms -gt 0 ] || { echo "#   no run ran out of memory"; ok=0; }
-    if [ $ok = 1 ]; then echo "ok - cli: out of memory is status 2 and one terse: line ($ooms runs)"; else echo "not ok - cli: out of memory is status 2 and one terse: line"; fi
-    ;;
-esac
+    [ $ooms -gt 0 ] || { echo "#   no run ran out of memory"; OK=0; }
+    if [ $OK = 1 ]; then echo "ok - cli: $name ($ooms runs)"; else echo "not ok - cli: $name"; fi
+}
+
+# issue 13: out of memory in the code pass (tree-sitter) is one "terse:"
+# line and status 2 (defect 11). Address-space limits from 72 MB to 140 MB
+# make the parser's allocations fail on 1.2 MB of Python.
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "def f%d(a, b):\n    return [a + b * %d for _ in range(3)]\n\n", i, i }' > "$tmp/big.py"
+OK=1
+out_of_memory "out of memory is status 2 and one terse: line" "72000 88000 104000 120000 136000" compress "$tmp/big.py"
+
+# issue 14: out of memory while decoding is status 2, never a bad-input 1
+# (tab_decode's own allocations and its output's were reported as
+# "line N, column M: out of memory" with status 1): a table of 200,000 rows
+# decoded under address-space limits.
+awk 'BEGIN { printf "["; for (i = 0; i < 200000; i++) printf "%s{\"id\":%d,\"name\":\"user%d\",\"ok\":%s,\"score\":%d.5}", i ? "," : "", i, i, i % 2 ? "false" : "true", i; print "]" }' > "$tmp/rows.json"
+"$T" compress "$tmp/rows.json" --level safe > "$tmp/rows.tab"
+OK=1
+head -c 12 "$tmp/rows.tab" | grep -q '^\[200000\]{' || { echo "#   not a table: $(head -c 40 "$tmp/rows.tab")"; OK=0; }
+out_of_memory "out of memory in decode is status 2" "72000 76000 80000 84000 88000 92000 96000 100000 104000" decode "$tmp/rows.tab"

@@ -1,5 +1,7 @@
 /* errors.c - version, status messages and the allocator terse returns
- * memory from. */
+ * memory from: terse_free, and terse_result_free for a result's text and
+ * chunks (here, below every layer, so that the pipeline's files that
+ * free results do not call each other). */
 #include <stdlib.h>
 
 #include "terse.h"
@@ -34,4 +36,16 @@ const char *terse_strerror(int status)
 void terse_free(void *p)
 {
     free(p);
+}
+
+void terse_result_free(terse_result *r)
+{
+    if (!r)
+        return;
+    free(r->text);
+    r->text = NULL;
+    r->len = 0;
+    free(r->chunks);
+    r->chunks = NULL;
+    r->n_chunks = 0;
 }

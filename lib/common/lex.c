@@ -378,14 +378,88 @@ static size_t span_end(const unsigned char *s, size_t n, size_t i)
     return 0;
 }
 
+/* URLs, e-mail addresses and paths are whole non-space runs, looked at
+ * where a run starts (at s[i]) and only if it has a telling character.
+ * Returns the kind (LX_*) of the run, its end in *e; 0 when it is none of
+ * them. *ascii_end gets where s[i]'s run of ASCII letters and digits ends
+ * when that was scanned, else i. */
+static int run_kind(const unsigned char *s, size_t n, size_t i, size_t *ascii_end, size_t *e)
+{
+    size_t run_end;
+    int telling = 0;
+    *ascii_end = i;
+    if (!(i == 0 || is_space(s[i - 1]) || s[i - 1] == '(' || s[i - 1] == '<' ||
+          ((s[i - 1] == '\'' || s[i - 1] == '"') && (i == 1 || is_space(s[i - 2])))))
+        return 0;
+    /* a run of ASCII letters and digits alone (most words) has no telling
+     * character: skip it before scanning the rest */
+    run_end = i;
+    while (run_end < n && (ch_class[s[run_end]] & CH_WORD))
+        run_end++;
+    *ascii_end = run_end;
+    if (run_end < n && !(ch_class[s[run_end]] & CH_SPACE)) {
+        while (run_end < n && !(ch_class[s[run_end]] & CH_SPACE)) {
+            telling |= ch_class[s[run_end]];
+            run_end++;
+        }
+        telling = (telling & CH_TELL) || (run_end > i + 3 && s[i + 3] == '.');
+    }
+    return telling ? classify_run(s, i, run_end, e) : 0;
+}
+
+/* A number at s[i]: an optional sign (when signed_ok, or for '$') or
+ * currency, digits with inner ',', '.' and ':', an attached unit or suffix
+ * (10km, 1990s, 3rd) and a '%'. Returns its end, or 0 when none starts
+ * here. */
+static size_t number_end(const unsigned char *s, size_t n, size_t i, int signed_ok)
+{
+    size_t j = i;
+    if ((s[j] == '-' || s[j] == '+' || s[j] == '$') && j + 1 < n && is_digit(s[j + 1]) && (signed_ok || s[j] == '$'))
+        j++;
+    else if (j + 2 < n && ((s[j] == 0xE2 && s[j + 1] == 0x82 && s[j + 2] == 0xAC) /* € */) && j + 3 < n &&
+             is_digit(s[j + 3]))
+        j += 3;
+    else if (j + 2 < n && s[j] == 0xC2 && (s[j + 1] == 0xA3 || s[j + 1] == 0xA5) && is_digit(s[j + 2]))
+        j += 2; /* £ ¥ */
+    if (!is_digit(s[j]))
+        return 0;
+    while (j < n && (is_digit(s[j]) || ((s[j] == ',' || s[j] == '.' || s[j] == ':') && j + 1 < n && is_digit(s[j + 1]))))
+        j++;
+    while (j < n && s[j] < 0x80 && is_wordch(s, n, j))
+        j++; /* attached unit or suffix: 10km, 1990s, 3rd */
+    if (j < n && s[j] == '%')
+        j++;
+    return j;
+}
+
+/* The end of a word whose letters and digits run at least to j: letters
+ * of any script, inner apostrophes and hyphens ("don't", "well-known"). */
+static size_t word_end(const unsigned char *s, size_t n, size_t j)
+{
+    while (j < n) {
+        if (ch_class[s[j]] & CH_WORD) {
+            j++;
+        } else if (is_wordch(s, n, j)) {
+            j += ch_len(s, j);
+        } else if ((s[j] == '\'' || s[j] == '-') && j + 1 < n && is_wordch(s, n, j + 1)) {
+            j++;
+        } else if (is_rsquo(s, n, j) && j + 3 < n && is_wordch(s, n, j + 3)) {
+            j += 3;
+        } else {
+            break;
+        }
+    }
+    return j;
+}
+
 size_t lex_text(const char *text, size_t n, struct lex_tok *out)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0, k = 0;
     uint8_t pending = 0;
     while (i < n) {
-        size_t j, e, run_end, ascii_end; /* ascii_end: where s[i]'s run of ASCII
-                                            letters and digits ends, if known */
+        size_t j, e, ascii_end; /* ascii_end: where s[i]'s run of ASCII
+                                   letters and digits ends, if known */
         int kind;
         if (is_space(s[i])) {
             pending |= LXF_SPACE;
@@ -410,27 +484,7 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
         /* URLs, e-mail addresses and paths are whole non-space runs,
          * looked at where a run starts and only if it has a telling
          * character */
-        kind = 0;
-        ascii_end = i;
-        if (i == 0 || is_space(s[i - 1]) || s[i - 1] == '(' || s[i - 1] == '<' ||
-            ((s[i - 1] == '\'' || s[i - 1] == '"') && (i == 1 || is_space(s[i - 2])))) {
-            int telling = 0;
-            /* a run of ASCII letters and digits alone (most words) has
-             * no telling character: skip it before scanning the rest */
-            run_end = i;
-            while (run_end < n && (ch_class[s[run_end]] & CH_WORD))
-                run_end++;
-            ascii_end = run_end;
-            if (run_end < n && !(ch_class[s[run_end]] & CH_SPACE)) {
-                while (run_end < n && !(ch_class[s[run_end]] & CH_SPACE)) {
-                    telling |= ch_class[s[run_end]];
-                    run_end++;
-                }
-                telling = (telling & CH_TELL) || (run_end > i + 3 && s[i + 3] == '.');
-            }
-            if (telling)
-                kind = classify_run(s, i, run_end, &e);
-        }
+        kind = run_kind(s, n, i, &ascii_end, &e);
         if (kind) {
             out[k].kind = (uint8_t)kind;
             out[k].len = (uint32_t)(e - i);
@@ -467,24 +521,7 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
                 continue;
             }
         }
-        /* numbers: optional sign or currency, digits with inner , and . */
-        j = i;
-        if ((s[j] == '-' || s[j] == '+' || s[j] == '$') && j + 1 < n && is_digit(s[j + 1]) &&
-            (k == 0 || (out[k].flags & LXF_SPACE) || s[j] == '$'))
-            j++;
-        else if (j + 2 < n && ((s[j] == 0xE2 && s[j + 1] == 0x82 && s[j + 2] == 0xAC) /* € */) &&
-                 j + 3 < n && is_digit(s[j + 3]))
-            j += 3;
-        else if (j + 2 < n && s[j] == 0xC2 && (s[j + 1] == 0xA3 || s[j + 1] == 0xA5) && is_digit(s[j + 2]))
-            j += 2; /* £ ¥ */
-        if (is_digit(s[j])) {
-            while (j < n && (is_digit(s[j]) ||
-                             ((s[j] == ',' || s[j] == '.' || s[j] == ':') && j + 1 < n && is_digit(s[j + 1]))))
-                j++;
-            while (j < n && s[j] < 0x80 && is_wordch(s, n, j))
-                j++; /* attached unit or suffix: 10km, 1990s, 3rd */
-            if (j < n && s[j] == '%')
-                j++;
+        if ((j = number_end(s, n, i, k == 0 || (out[k].flags & LXF_SPACE))) != 0) {
             out[k].kind = LX_NUMBER;
             out[k].len = (uint32_t)(j - i);
             k++;
@@ -492,20 +529,7 @@ size_t lex_text(const char *text, size_t n, struct lex_tok *out)
             continue;
         }
         if (is_wordch(s, n, i)) {
-            j = ascii_end;
-            while (j < n) {
-                if (ch_class[s[j]] & CH_WORD) {
-                    j++;
-                } else if (is_wordch(s, n, j)) {
-                    j += ch_len(s, j);
-                } else if ((s[j] == '\'' || s[j] == '-') && j + 1 < n && is_wordch(s, n, j + 1)) {
-                    j++;
-                } else if (is_rsquo(s, n, j) && j + 3 < n && is_wordch(s, n, j + 3)) {
-                    j += 3;
-                } else {
-                    break;
-                }
-            }
+            j = word_end(s, n, ascii_end);
             out[k].kind = LX_WORD;
             out[k].len = (uint32_t)(j - i);
             if (is_upper_at(s, n, i))

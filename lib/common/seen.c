@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "terse.h"
+
 int seen_init(struct seen *s, size_t n)
 {
     size_t cap = 64;
@@ -10,7 +12,7 @@ int seen_init(struct seen *s, size_t n)
         cap *= 2;
     s->mask = cap - 1;
     s->slot = calloc(cap, sizeof *s->slot);
-    return s->slot ? 0 : -1;
+    return s->slot ? TERSE_OK : TERSE_ENOMEM;
 }
 
 void seen_free(struct seen *s)

@@ -26,8 +26,8 @@ struct seen {
     size_t mask;
 };
 
-/* Makes a table for up to n items (at most half full). Returns 0, or -1
- * when memory runs out. */
+/* Makes a table for up to n items (at most half full). Returns TERSE_OK,
+ * or TERSE_ENOMEM when memory runs out. */
 int seen_init(struct seen *s, size_t n);
 void seen_free(struct seen *s);
 

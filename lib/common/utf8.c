@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* TERSE_OK, TERSE_ENOMEM; a relative path, because tools/mkvocab.c
+ * compiles this file without -Iinclude */
+#include "../../include/terse.h"
+
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
     unsigned c = s[0];
@@ -173,13 +177,14 @@ int utf16_bom_to_utf8(const unsigned char *s, size_t n, char **out, size_t *out_
     int be;
     size_t i, o = 0;
     unsigned char *d;
+    *out = NULL;
     if (n < 2 || !((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
-        return 0;
+        return TERSE_OK;
     be = s[0] == 0xFE;
     /* each 2-byte unit gives at most 3 bytes (a pair of 4 gives 4), the
      * last odd byte 3 */
     if (n / 2 > (SIZE_MAX - 4) / 3 || !(d = malloc(n / 2 * 3 + 4)))
-        return -1;
+        return TERSE_ENOMEM;
     for (i = 2; i + 1 < n; i += 2) {
         uint32_t u = be ? (uint32_t)s[i] << 8 | s[i + 1] : (uint32_t)s[i + 1] << 8 | s[i];
         if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
@@ -215,5 +220,5 @@ int utf16_bom_to_utf8(const unsigned char *s, size_t n, char **out, size_t *out_
     d[o] = 0;
     *out = (char *)d;
     *out_len = o;
-    return 1;
+    return TERSE_OK;
 }

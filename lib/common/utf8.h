@@ -39,8 +39,9 @@ size_t utf8_repaired_len(const unsigned char *s, size_t n);
  * or FE FF (UTF-16BE), writes its UTF-8 form (mark removed; an unpaired
  * surrogate or a last odd byte becomes U+FFFD, as the WHATWG decoder does)
  * to a new buffer *out (NUL-terminated, freed with free()) of *out_len
- * bytes and returns 1. Returns 0 (nothing written) for any other input,
- * -1 when memory runs out. A UTF-8 mark (EF BB BF) is not UTF-16: 0. */
+ * bytes; for any other input *out = NULL. Returns TERSE_OK, or
+ * TERSE_ENOMEM (*out = NULL) when memory runs out. A UTF-8 mark
+ * (EF BB BF) is not UTF-16. */
 int utf16_bom_to_utf8(const unsigned char *s, size_t n, char **out, size_t *out_len);
 
 /* Length (1-4) of the character whose lead byte is c, in text already known

@@ -381,7 +381,7 @@ static void find_repeats(struct chat_job *j)
 {
     struct seen texts;
     size_t i, first;
-    if (seen_init(&texts, j->n_units) != 0) {
+    if (seen_init(&texts, j->n_units) != TERSE_OK) {
         status_fail(&j->status, TERSE_ENOMEM);
         return;
     }
@@ -807,7 +807,7 @@ static int score_units(struct chat_job *j)
         it[i].s = u->prefix_len ? j->doc + u->prefix : u->src;
         it[i].n = u->kind == U_OTHER ? 0 : u->prefix_len + u->src_len;
     }
-    rc = relevance_score(j->o->query, j->o->query_len, it, n, &turns, sc);
+    rc = relevance_score(j->o->query, j->o->query_len, it, n, &turns, sc, NULL);
     for (i = 0; i < n && rc == TERSE_OK; i++) {
         struct unit *u = &j->u[i];
         struct pick_item *p = &j->pick[i];

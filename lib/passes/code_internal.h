@@ -207,8 +207,10 @@ void code_walk(struct emit *e, TSNode root);
 /* Scores the n candidates of cands (bodies or declarations): BM25 of the
  * query over each one's split words, weighted up by how often the rest of
  * the file names it (aider's repo map ranks by references); without a
- * query the references alone, earlier first on ties. Returns TERSE_OK or
- * TERSE_ENOMEM. */
+ * query the references alone, earlier first on ties. The scorer is the
+ * one of select/relevance.c, with the rule prior_scales. With a query and
+ * no budget, the bodies of the most relevant stay (keep). Returns TERSE_OK
+ * or the scorer's status. */
 int code_score_cands(struct emit *e, struct cand *cands, size_t n);
 
 #endif

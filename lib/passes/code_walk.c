@@ -290,6 +290,78 @@ static int joinable_block(const struct emit *e, TSNode block)
     return statements == 1;
 }
 
+/* max: the long value src[s..en) (a table, a big literal) elided: "..."
+ * in an indented language, else "…" inside its brackets. */
+static void elide_value(struct emit *e, size_t s, size_t en)
+{
+    char mk[8];
+    size_t ml = 0;
+    if (e->L->layout == LAYOUT_INDENT) {
+        memcpy(mk, "...", 3);
+        ml = 3;
+    } else {
+        char open = e->src[s];
+        if (open == '{' || open == '[' || open == '(')
+            mk[ml++] = open;
+        memcpy(mk + ml, "\xe2\x80\xa6", 3); /* … */
+        ml += 3;
+        if (open == '{' || open == '[' || open == '(')
+            mk[ml++] = open == '{' ? '}' : open == '[' ? ']' : ')';
+    }
+    code_put(e, s, en, mk, ml, 0);
+    e->st->values_elided++;
+}
+
+/* The comment src[s..en): the license header becomes one marker (at the
+ * levels that say so), other comments go where the level drops them
+ * (not those a tool reads), else stay. */
+static void write_comment(struct emit *e, size_t s, size_t en)
+{
+    if (s >= e->lic_start && en <= e->lic_end && e->lic_end > e->lic_start && level_get(e->level)->code_license) {
+        if (!e->lic_done) {
+            char mk[96];
+            const char *lc = e->L->line_comment;
+            int c_style = e->L->grammar == code_lang_get(CODE_C)->grammar;
+            int ml;
+            e->lic_done = 1;
+            e->st->license_headers++;
+            ml = snprintf(mk, sizeof mk, "%s[license header elided%s%s]%s",
+                          c_style ? "/* " : lc[0] == '#' ? "# " : "// ", e->lic_name[0] ? ": " : "", e->lic_name,
+                          c_style ? " */" : "");
+            if (ml < 0 || (size_t)ml >= sizeof mk)
+                ml = (int)sizeof mk - 1;
+            code_put(e, s, en, mk, (size_t)ml, !c_style);
+        } else {
+            code_drop(e, s, en);
+        }
+    } else if (level_get(e->level)->code_comments && !code_tool_comment(e, s, en)) {
+        code_drop(e, s, en);
+        e->st->comments_removed++;
+    } else {
+        code_put(e, s, en, NULL, 0, 1);
+    }
+}
+
+/* An atomic node src[s..en) (a string): a docstring cut where the level
+ * cuts them (first_line: see code_docstring_cut), else as it is. */
+static void write_atomic(struct emit *e, const struct frame *f, size_t depth, size_t s, size_t en, int first_line)
+{
+    size_t mark = e->out->len;
+    if (!e->collect && level_get(e->level)->code_docstrings && code_is_docstring(e, f, depth)) {
+        struct buf tmp = {0};
+        size_t tn = code_docstring_cut(e->src, s, en, first_line, &tmp);
+        if (tn) {
+            code_put(e, s, en, tmp.p, tn, 0);
+            e->st->docstrings_cut++;
+        }
+        if (tmp.oom)
+            status_fail(&e->status, TERSE_ENOMEM);
+        buf_free(&tmp);
+    }
+    if (mark == e->out->len)
+        code_put(e, s, en, NULL, 0, 0);
+}
+
 /* See code_internal.h. */
 void code_walk(struct emit *e, TSNode root)
 {
@@ -331,67 +403,14 @@ void code_walk(struct emit *e, TSNode root)
             goto advance;
         if (max && !e->collect && !fk && depth >= 1 && (f[depth - 1].kind & K_ASSIGN) &&
             !(k & (K_FUNC | K_CLASS | K_COMMENT)) && long_value(e, &cur, nd) && !holds_definitions(e, nd)) {
-            /* max: a long value (a table, a big literal) is elided */
-            char mk[8];
-            size_t ml = 0;
-            if (e->L->layout == LAYOUT_INDENT) {
-                memcpy(mk, "...", 3);
-                ml = 3;
-            } else {
-                char open = e->src[s];
-                if (open == '{' || open == '[' || open == '(')
-                    mk[ml++] = open;
-                memcpy(mk + ml, "\xe2\x80\xa6", 3); /* … */
-                ml += 3;
-                if (open == '{' || open == '[' || open == '(')
-                    mk[ml++] = open == '{' ? '}' : open == '[' ? ']' : ')';
-            }
-            code_put(e, s, en, mk, ml, 0);
-            e->st->values_elided++;
+            elide_value(e, s, en); /* max: a long value (a table, a big literal) */
             goto advance;
         }
         if (k & K_COMMENT) {
-            if (e->collect) {
-                /* nothing to write */
-            } else if (s >= e->lic_start && en <= e->lic_end && e->lic_end > e->lic_start &&
-                       level_get(e->level)->code_license) {
-                if (!e->lic_done) {
-                    char mk[96];
-                    const char *lc = e->L->line_comment;
-                    int c_style = e->L->grammar == code_lang_get(CODE_C)->grammar;
-                    int ml;
-                    e->lic_done = 1;
-                    e->st->license_headers++;
-                    ml = snprintf(mk, sizeof mk, "%s[license header elided%s%s]%s",
-                                  c_style ? "/* " : lc[0] == '#' ? "# " : "// ", e->lic_name[0] ? ": " : "",
-                                  e->lic_name, c_style ? " */" : "");
-                    if (ml < 0 || (size_t)ml >= sizeof mk)
-                        ml = (int)sizeof mk - 1;
-                    code_put(e, s, en, mk, (size_t)ml, !c_style);
-                } else {
-                    code_drop(e, s, en);
-                }
-            } else if (level_get(e->level)->code_comments && !code_tool_comment(e, s, en)) {
-                code_drop(e, s, en);
-                e->st->comments_removed++;
-            } else {
-                code_put(e, s, en, NULL, 0, 1);
-            }
+            if (!e->collect)
+                write_comment(e, s, en);
         } else if (k & K_ATOMIC) {
-            size_t mark = e->out->len;
-            if (!e->collect && level_get(e->level)->code_docstrings && code_is_docstring(e, f, depth)) {
-                struct buf tmp = {0};
-                size_t tn = code_docstring_cut(e->src, s, en, max && !fk, &tmp);
-                if (tn) {
-                    code_put(e, s, en, tmp.p, tn, 0);
-                    e->st->docstrings_cut++;
-                }
-                if (tmp.oom)
-                    status_fail(&e->status, TERSE_ENOMEM);
-                buf_free(&tmp);
-            }
-            if (mark == e->out->len)
-                code_put(e, s, en, NULL, 0, 0);
+            write_atomic(e, f, depth, s, en, max && !fk);
         } else if (ts_node_child_count(nd) == 0) {
             if (en > s)
                 code_put(e, s, en, NULL, 0, 0);

@@ -568,12 +568,12 @@ static int number(const char *s, size_t n, size_t *v)
     return 0;
 }
 
-/* Writes "line N: msg" to err and returns -1. */
+/* Writes "line N: msg" to err and returns TERSE_EFORMAT. */
 static int bad(char *err, size_t err_len, size_t line, const char *msg)
 {
     if (err && err_len)
         snprintf(err, err_len, "line %zu: %s", line, msg);
-    return -1;
+    return TERSE_EFORMAT;
 }
 
 /* Writes the value of a {+} slot: in row 0 the value itself (an integer
@@ -646,21 +646,117 @@ static void emit(struct unfold *u, const char *p, size_t n)
     }
 }
 
+/* ~xN or ~xN/K at p[0..len) (line ln): the K lines above (1 without /K)
+ * again, N times in all. Returns TERSE_OK, TERSE_EFORMAT (with err) or
+ * TERSE_ENOMEM. */
+static int unfold_repeat(struct unfold *u, const char *p, size_t len, size_t ln, char *err, size_t err_len)
+{
+    const char *slash = memchr(p, '/', len);
+    size_t k = 1, v, r, q;
+    struct buf blk = {0};
+    int rc = TERSE_OK;
+    if (number(p + 2, (slash ? (size_t)(slash - p) : len) - 2, &v) || v < 2 ||
+        (slash && (number(slash + 1, len - (size_t)(slash + 1 - p), &k) || k < 1 || k > MAX_BLOCK)) ||
+        u->written < k)
+        return bad(err, err_len, ln, "a repeat marker needs a count of 2 or more after the lines it repeats");
+    /* the K lines above without the open prefixes, which emit adds */
+    for (q = 0; q < k && rc == TERSE_OK; q++) {
+        size_t at = (u->written - k + q) % MAX_BLOCK;
+        if (u->len[at] < u->pfx.len)
+            rc = bad(err, err_len, ln, "a repeat marker crosses a prefix template");
+        else {
+            buf_add(&blk, u->out->p + u->off[at] + u->pfx.len, u->len[at] - u->pfx.len);
+            buf_addc(&blk, '\n');
+        }
+    }
+    if (rc == TERSE_OK && blk.oom)
+        rc = TERSE_ENOMEM;
+    for (r = 1; r < v && rc == TERSE_OK; r++) {
+        size_t o = 0;
+        while (o < blk.len) {
+            const char *e2 = memchr(blk.p + o, '\n', blk.len - o);
+            emit(u, blk.p + o, (size_t)(e2 - (blk.p + o)));
+            o = (size_t)(e2 - blk.p) + 1;
+        }
+    }
+    buf_free(&blk);
+    return rc;
+}
+
+/* The v rows of template t[0..tl) ("~N T" on line *ln), from s[*i..n):
+ * each row's values fill T's {} and {+} slots in order. Advances *i and
+ * *ln. Returns TERSE_OK, TERSE_EFORMAT (with err) or TERSE_ENOMEM. */
+static int unfold_rows(struct unfold *u, const char *s, size_t n, size_t *i, size_t *ln, const char *t, size_t tl,
+                       size_t v, char *err, size_t err_len)
+{
+    int dkind[MAX_FIELDS], rc = TERSE_OK;
+    long long dprev[MAX_FIELDS];
+    size_t r;
+    memset(dkind, 0, sizeof dkind);
+    for (r = 0; r < v && rc == TERSE_OK; r++) {
+        const char *re, *rp;
+        size_t rend, rl, x = 0, ri = 0, slot = 0;
+        struct buf line = {0};
+        if (*i >= n)
+            return bad(err, err_len, *ln, "a template has fewer rows than its count says");
+        re = memchr(s + *i, '\n', n - *i);
+        rend = re ? (size_t)(re - s) : n;
+        rp = s + *i;
+        rl = rend - *i;
+        *i = rend + 1;
+        ++*ln;
+        while (x < tl && rc == TERSE_OK) {
+            int is_delta = x + 2 < tl && t[x] == '{' && t[x + 1] == '+' && t[x + 2] == '}';
+            if ((x + 1 < tl && t[x] == '{' && t[x + 1] == '}') || is_delta) {
+                size_t vs = ri;
+                while (ri < rl && rp[ri] != ' ')
+                    ri++;
+                if (ri == vs || slot >= MAX_FIELDS)
+                    rc = bad(err, err_len, *ln, "a row has fewer values than its template");
+                else if (is_delta)
+                    rc = put_delta(rp + vs, ri - vs, r, &dkind[slot], &dprev[slot], &line)
+                             ? bad(err, err_len, *ln, "a bad difference in a {+} slot")
+                             : TERSE_OK;
+                else
+                    buf_add(&line, rp + vs, ri - vs);
+                slot++;
+                if (ri < rl)
+                    ri++;
+                x += is_delta ? 3 : 2;
+            } else {
+                buf_addc(&line, t[x++]);
+            }
+        }
+        if (rc == TERSE_OK && (ri < rl || (rl && rp[rl - 1] == ' ')))
+            rc = bad(err, err_len, *ln, "a row has more values than its template");
+        if (rc == TERSE_OK && line.oom)
+            rc = TERSE_ENOMEM;
+        if (rc == TERSE_OK)
+            emit(u, line.p, line.len);
+        buf_free(&line);
+    }
+    return rc;
+}
+
 int log_unfold(const char *s, size_t n, struct buf *out, char *err, size_t err_len)
 {
     size_t i = strlen(LOG_HEAD), ln = 1;
     struct unfold u;
-    int rc = 0;
+    int rc = TERSE_OK;
     if (!log_is_folded(s, n)) {
         buf_add(out, s, n);
-        return out->oom ? bad(err, err_len, 0, "out of memory") : 0;
+        if (!out->oom)
+            return TERSE_OK;
+        if (err && err_len)
+            snprintf(err, err_len, "out of memory");
+        return TERSE_ENOMEM;
     }
     memset(&u, 0, sizeof(u));
     u.out = out;
-    while (i < n && rc == 0) {
+    while (i < n && rc == TERSE_OK) {
         const char *e = memchr(s + i, '\n', n - i);
         size_t end = e ? (size_t)(e - s) : n, len = end - i, v;
-        const char *p = s + i;
+        const char *p = s + i, *sp, *t;
         ln++;
         i = end + 1;
         if (len == 0 || p[0] != '~') {
@@ -668,58 +764,19 @@ int log_unfold(const char *s, size_t n, struct buf *out, char *err, size_t err_l
         } else if (len >= 2 && p[1] == '~') {
             emit(&u, p + 1, len - 1);
         } else if (len >= 2 && p[1] == 'x') {
-            /* ~xN: the line above N times in all; ~xN/K: the K lines above */
-            const char *slash = memchr(p, '/', len);
-            size_t k = 1, r, q;
-            struct buf blk = {0};
-            if (number(p + 2, (slash ? (size_t)(slash - p) : len) - 2, &v) || v < 2 ||
-                (slash && (number(slash + 1, len - (size_t)(slash + 1 - p), &k) || k < 1 ||
-                           k > MAX_BLOCK)) ||
-                u.written < k) {
-                rc = bad(err, err_len, ln, "a repeat marker needs a count of 2 or more after the "
-                                           "lines it repeats");
-                break;
-            }
-            /* the K lines above without the open prefixes, which emit adds */
-            for (q = 0; q < k && rc == 0; q++) {
-                size_t at = (u.written - k + q) % MAX_BLOCK;
-                if (u.len[at] < u.pfx.len)
-                    rc = bad(err, err_len, ln, "a repeat marker crosses a prefix template");
-                else {
-                    buf_add(&blk, out->p + u.off[at] + u.pfx.len, u.len[at] - u.pfx.len);
-                    buf_addc(&blk, '\n');
-                }
-            }
-            for (r = 1; r < v && rc == 0; r++) {
-                size_t o = 0;
-                while (o < blk.len) {
-                    const char *e2 = memchr(blk.p + o, '\n', blk.len - o);
-                    emit(&u, blk.p + o, (size_t)(e2 - (blk.p + o)));
-                    o = (size_t)(e2 - blk.p) + 1;
-                }
-            }
-            buf_free(&blk);
+            rc = unfold_repeat(&u, p, len, ln, err, err_len);
         } else if (len == 6 && memcmp(p, "~noeol", 6) == 0) {
-            if (i < n) {
+            if (i < n)
                 rc = bad(err, err_len, ln, "~noeol must be the last line");
-                break;
-            }
-            if (out->len && out->p[out->len - 1] == '\n')
+            else if (out->len && out->p[out->len - 1] == '\n')
                 out->len--;
         } else if (len >= 2 && p[1] == '-') {
             emit(&u, p, len); /* lines left out at level max: the marker stays */
+        } else if (!(sp = memchr(p, ' ', len)) || number(p + 1, (size_t)(sp - p) - 1, &v) || v < 1) {
+            rc = bad(err, err_len, ln, "unknown marker (a log line that starts with '~' is written '~~')");
         } else {
-            const char *sp = memchr(p, ' ', len), *t;
-            size_t tl, r;
-            int dkind[MAX_FIELDS];
-            long long dprev[MAX_FIELDS];
-            if (!sp || number(p + 1, (size_t)(sp - p) - 1, &v) || v < 1) {
-                rc = bad(err, err_len, ln, "unknown marker (a log line that starts with '~' is "
-                                           "written '~~')");
-                break;
-            }
+            size_t tl = len - (size_t)(sp + 1 - p);
             t = sp + 1;
-            tl = len - (size_t)(t - p);
             if (tl >= 3 && memcmp(t + tl - 3, "{*}", 3) == 0) {
                 /* a prefix run: the next v lines (after unfolding) start
                  * with the prefix */
@@ -733,55 +790,16 @@ int log_unfold(const char *s, size_t n, struct buf *out, char *err, size_t err_l
                 u.open++;
                 continue;
             }
-            memset(dkind, 0, sizeof dkind);
-            for (r = 0; r < v && rc == 0; r++) {
-                const char *re, *rp;
-                size_t rend, rl, x = 0, ri = 0, slot = 0;
-                struct buf line = {0};
-                if (i >= n) {
-                    rc = bad(err, err_len, ln, "a template has fewer rows than its count says");
-                    break;
-                }
-                re = memchr(s + i, '\n', n - i);
-                rend = re ? (size_t)(re - s) : n;
-                rp = s + i;
-                rl = rend - i;
-                i = rend + 1;
-                ln++;
-                while (x < tl && rc == 0) {
-                    int is_delta = x + 2 < tl && t[x] == '{' && t[x + 1] == '+' && t[x + 2] == '}';
-                    if ((x + 1 < tl && t[x] == '{' && t[x + 1] == '}') || is_delta) {
-                        size_t vs = ri;
-                        while (ri < rl && rp[ri] != ' ')
-                            ri++;
-                        if (ri == vs || slot >= MAX_FIELDS)
-                            rc = bad(err, err_len, ln, "a row has fewer values than its template");
-                        else if (is_delta)
-                            rc = put_delta(rp + vs, ri - vs, r, &dkind[slot], &dprev[slot], &line)
-                                     ? bad(err, err_len, ln, "a bad difference in a {+} slot")
-                                     : 0;
-                        else
-                            buf_add(&line, rp + vs, ri - vs);
-                        slot++;
-                        if (ri < rl)
-                            ri++;
-                        x += is_delta ? 3 : 2;
-                    } else {
-                        buf_addc(&line, t[x++]);
-                    }
-                }
-                if (rc == 0 && (ri < rl || (rl && rp[rl - 1] == ' ')))
-                    rc = bad(err, err_len, ln, "a row has more values than its template");
-                if (rc == 0)
-                    emit(&u, line.p, line.len);
-                buf_free(&line);
-            }
+            rc = unfold_rows(&u, s, n, &i, &ln, t, tl, v, err, err_len);
         }
     }
-    if (rc == 0 && u.open)
+    if (rc == TERSE_OK && u.open)
         rc = bad(err, err_len, ln, "a prefix template covers more lines than follow");
-    if (rc == 0 && (out->oom || u.pfx.oom))
-        rc = bad(err, err_len, ln, "out of memory");
+    if (out->oom || u.pfx.oom) { /* it ran out first: not the input's fault */
+        if (err && err_len)
+            snprintf(err, err_len, "out of memory");
+        rc = TERSE_ENOMEM;
+    }
     buf_free(&u.pfx);
     return rc;
 }

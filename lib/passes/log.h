@@ -58,8 +58,9 @@ int log_fold(const char *s, size_t n, struct tok_counter *counter, size_t in_tok
              size_t *out_tokens);
 
 /* Appends the log that the folded text s[0..n) encodes to out (a text
- * without LOG_HEAD is copied unchanged). Returns 0, or -1 with a one-line
- * message in err[0..err_len) when a marker is malformed. A ~-N marker
+ * without LOG_HEAD is copied unchanged). Returns TERSE_OK; TERSE_EFORMAT
+ * with a one-line message in err[0..err_len) when a marker is malformed;
+ * TERSE_ENOMEM (err: "out of memory") when memory runs out. A ~-N marker
  * (lossy) is kept as it is. */
 int log_unfold(const char *s, size_t n, struct buf *out, char *err, size_t err_len);
 

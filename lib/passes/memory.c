@@ -140,8 +140,9 @@ static void from_json(struct entry *x, const struct json_value *v)
     x->raw = x->text_v->lone || (x->ts_v && x->ts_v->lone);
 }
 
-/* Reads JSON Lines into entries; returns 0, or -1 when a line is not a
- * memory. */
+/* Reads JSON Lines into entries. Returns 1 when there are some and every
+ * line is a memory, else 0 (the input has another shape; when memory ran
+ * out, j->status says so). */
 static int read_jsonl(struct mem_job *j)
 {
     size_t i = 0;
@@ -155,19 +156,19 @@ static int read_jsonl(struct mem_job *j)
             struct entry *x;
             if (!d || !shape_memory_text(json_root(d))) {
                 json_doc_free(d);
-                return -1;
+                return 0;
             }
             x = new_entry(j);
             if (!x) {
                 json_doc_free(d);
-                return -1;
+                return 0;
             }
             x->doc = d;
             from_json(x, json_root(d));
         }
         i = e + 1;
     }
-    return j->n_e ? 0 : -1;
+    return j->n_e > 0;
 }
 
 /* Reads a text list into entries: one per line; headings become `other`
@@ -537,7 +538,7 @@ static int group_subjects(struct mem_job *j)
     struct seen subjects;
     size_t i, lead;
     size_t *last = calloc(j->n_e + 1, sizeof *last);
-    if (!last || seen_init(&subjects, j->n_e) != 0) {
+    if (!last || seen_init(&subjects, j->n_e) != TERSE_OK) {
         free(last);
         return TERSE_ENOMEM;
     }
@@ -792,13 +793,102 @@ static void group_text(struct mem_job *j, struct entry *x)
         status_fail(&j->status, TERSE_ENOMEM);
 }
 
+/* The entries of j->doc, in the first shape that reads it: a JSON array
+ * of memories (parsed, when the caller parsed it already; the job owns
+ * it), JSON Lines, else a text list. Failures go to j->status. */
+static void read_entries(struct mem_job *j, struct json_doc *parsed)
+{
+    const char *s = j->doc;
+    size_t n = j->n, i, k;
+    for (i = 0; i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'); i++)
+        ;
+    j->jdoc = parsed;
+    if (!j->jdoc && i < n && s[i] == '[')
+        j->jdoc = json_parse(s, n, NULL);
+    if (j->jdoc && shape_memory_json(json_root(j->jdoc))) {
+        const struct json_value *r = json_root(j->jdoc);
+        j->shape = SH_JSON;
+        for (k = 0; k < r->n; k++) {
+            struct entry *x = new_entry(j);
+            if (!x)
+                break;
+            from_json(x, &r->items[k]);
+        }
+    } else if (i < n && (s[i] == '{' || s[i] == '"') && read_jsonl(j)) {
+        j->shape = SH_JSONL;
+    } else {
+        for (k = 0; k < j->n_e; k++)
+            json_doc_free(j->e[k].doc);
+        j->n_e = 0;
+        j->shape = SH_TEXT;
+        read_text(j);
+    }
+    for (k = 0; k < j->n_e; k++)
+        j->e[k].pos = k;
+}
+
+/* With a query: the entries of the output order by relevance, most
+ * relevant first (BM25 alone: memories are not in an order that makes
+ * neighbours relevant). Returns TERSE_OK or the scorer's status. */
+static int rank_by_query(struct mem_job *j)
+{
+    static const struct relevance_rules entries = {.position = REL_POS_NONE};
+    struct relevance_item *bs = calloc(j->n_order, sizeof *bs);
+    double *sc = malloc(j->n_order * sizeof *sc);
+    size_t i;
+    int rc = TERSE_ENOMEM;
+    if (bs && sc) {
+        for (i = 0; i < j->n_order; i++) {
+            bs[i].s = j->order[i]->out;
+            bs[i].n = j->order[i]->out_len;
+        }
+        rc = relevance_score(j->o->query, j->o->query_len, bs, j->n_order, &entries, sc, NULL);
+    }
+    if (rc == TERSE_OK) {
+        for (i = 0; i < j->n_order; i++)
+            j->order[i]->score = sc[i];
+        qsort(j->order, j->n_order, sizeof *j->order, by_score);
+        j->ranked = 1;
+    }
+    free(bs);
+    free(sc);
+    return rc;
+}
+
+/* A budget the whole list misses: which entries stay, by select/pick.c
+ * with the rules of chat turns (by relevance with a query, else earlier
+ * first). Returns TERSE_OK, TERSE_EBUDGET (*min_tokens set) or the
+ * failure's status. */
+static int fit_entries(struct mem_job *j, size_t *min_tokens)
+{
+    const terse_options *o = j->o;
+    size_t i;
+    int rc;
+    j->pick = calloc(j->n_order + 1, sizeof *j->pick);
+    if (!j->pick)
+        return TERSE_ENOMEM;
+    for (i = 0; i < j->n_order; i++) {
+        size_t t = 0;
+        if ((rc = pass_count(j->pc, j->order[i]->out, j->order[i]->out_len, &t)) != TERSE_OK)
+            return rc;
+        j->pick[i].tokens = t + 3;
+        j->pick[i].score = o->query && o->query_len ? j->order[i]->score : 1.0 / (double)(i + 1);
+    }
+    rc = pick_items(j->pick, j->n_order, o->budget, &pick_turns, measure, j, min_tokens);
+    if (rc != TERSE_OK)
+        return rc;
+    for (i = 0; i < j->n_order; i++)
+        j->st->dropped += !j->pick[i].keep;
+    return TERSE_OK;
+}
+
 int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct json_doc *parsed, struct buf *out,
                     struct memory_stats *st, size_t *min_tokens)
 {
     struct mem_job j;
     struct sb_stemmer *stem = NULL;
     const terse_options *o = pc->o;
-    size_t i, k, total = 0;
+    size_t i, total = 0;
     int rc = TERSE_OK;
     memset(&j, 0, sizeof j);
     memset(st, 0, sizeof *st);
@@ -808,31 +898,7 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
     j.doc = s;
     j.n = n;
     j.st = st;
-    for (i = 0; i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'); i++)
-        ;
-    j.jdoc = parsed;
-    if (!j.jdoc && i < n && s[i] == '[')
-        j.jdoc = json_parse(s, n, NULL);
-    if (j.jdoc && shape_memory_json(json_root(j.jdoc))) {
-        const struct json_value *r = json_root(j.jdoc);
-        j.shape = SH_JSON;
-        for (k = 0; k < r->n; k++) {
-            struct entry *x = new_entry(&j);
-            if (!x)
-                break;
-            from_json(x, &r->items[k]);
-        }
-    } else if (i < n && (s[i] == '{' || s[i] == '"') && read_jsonl(&j) == 0) {
-        j.shape = SH_JSONL;
-    } else {
-        for (k = 0; k < j.n_e; k++)
-            json_doc_free(j.e[k].doc);
-        j.n_e = 0;
-        j.shape = SH_TEXT;
-        read_text(&j);
-    }
-    for (k = 0; k < j.n_e; k++)
-        j.e[k].pos = k;
+    read_entries(&j, parsed);
     st->entries = j.n_e;
     stem = sb_stemmer_new("english", NULL);
     if (j.status) {
@@ -882,55 +948,12 @@ int memory_compress(const struct pass_ctx *pc, const char *s, size_t n, struct j
         rc = j.status;
         goto done;
     }
-    if (o->query && o->query_len && j.n_order) {
-        /* BM25 alone: memories are not in an order that makes neighbours
-         * relevant */
-        static const struct relevance_rules entries = {.position = REL_POS_NONE};
-        struct relevance_item *bs = calloc(j.n_order, sizeof *bs);
-        double *sc = malloc(j.n_order * sizeof *sc);
-        if (!bs || !sc) {
-            free(bs);
-            free(sc);
-            rc = TERSE_ENOMEM;
-            goto done;
-        }
-        for (i = 0; i < j.n_order; i++) {
-            bs[i].s = j.order[i]->out;
-            bs[i].n = j.order[i]->out_len;
-        }
-        if ((rc = relevance_score(o->query, o->query_len, bs, j.n_order, &entries, sc)) != TERSE_OK) {
-            free(bs);
-            free(sc);
-            goto done;
-        }
-        for (i = 0; i < j.n_order; i++)
-            j.order[i]->score = sc[i];
-        free(bs);
-        free(sc);
-        qsort(j.order, j.n_order, sizeof *j.order, by_score);
-        j.ranked = 1;
-    }
+    if (o->query && o->query_len && j.n_order && (rc = rank_by_query(&j)) != TERSE_OK)
+        goto done;
     if (o->budget && (rc = measure(&j, &total)) != TERSE_OK)
         goto done;
-    if (o->budget && total > o->budget) {
-        j.pick = calloc(j.n_order + 1, sizeof *j.pick);
-        if (!j.pick) {
-            rc = TERSE_ENOMEM;
-            goto done;
-        }
-        for (i = 0; i < j.n_order; i++) {
-            size_t t = 0;
-            if ((rc = pass_count(pc, j.order[i]->out, j.order[i]->out_len, &t)) != TERSE_OK)
-                goto done;
-            j.pick[i].tokens = t + 3;
-            j.pick[i].score = o->query && o->query_len ? j.order[i]->score : 1.0 / (double)(i + 1);
-        }
-        rc = pick_items(j.pick, j.n_order, o->budget, &pick_turns, measure, &j, min_tokens);
-        if (rc != TERSE_OK)
-            goto done;
-        for (i = 0; i < j.n_order; i++)
-            st->dropped += !j.pick[i].keep;
-    }
+    if (o->budget && total > o->budget && (rc = fit_entries(&j, min_tokens)) != TERSE_OK)
+        goto done;
     write_list(&j, out);
     if (out->oom)
         rc = TERSE_ENOMEM;

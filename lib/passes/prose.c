@@ -991,8 +991,8 @@ int prose_env_use_model(struct prose_env *e, const struct word_model *m)
 {
     e->model = m;
     if (m && !e->lenv && !(e->lenv = learn_env_new()))
-        return -1;
-    return 0;
+        return TERSE_ENOMEM;
+    return TERSE_OK;
 }
 
 void prose_env_free(struct prose_env *e)

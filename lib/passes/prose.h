@@ -28,7 +28,7 @@ void prose_env_free(struct prose_env *e);
 
 /* Makes `max` drop words by the word-importance model m too (learn/model.h;
  * NULL: by its rules alone, the default of a new index). m must outlive e.
- * Returns 0, or -1 when memory runs out. */
+ * Returns TERSE_OK, or TERSE_ENOMEM when memory runs out. */
 struct word_model;
 int prose_env_use_model(struct prose_env *e, const struct word_model *m);
 

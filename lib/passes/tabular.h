@@ -49,8 +49,9 @@ int tab_encode(const struct json_value *v, struct tok_counter *counter,
                const struct tab_limits *lim, struct buf *out, size_t *tokens);
 
 /* Decodes the encoding s[0..n) and appends the value as minified JSON to
- * out. Returns 0, or -1 with *err (line, column, message) filled when s is
- * not a valid encoding. */
+ * out. Returns TERSE_OK; TERSE_EFORMAT with *err (line, column, message)
+ * filled when s is not a valid encoding; TERSE_ENOMEM when memory runs out
+ * (out's or its own; *err says so). */
 int tab_decode(const char *s, size_t n, struct buf *out, struct json_error *err);
 
 #endif

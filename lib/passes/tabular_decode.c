@@ -24,6 +24,7 @@ struct dec {
     const char *msg;
     size_t erri;
     int depth;
+    int oom; /* memory ran out: TERSE_ENOMEM, whatever the message */
 };
 
 /* Records the error at offset at (the first one wins) and returns -1. */
@@ -34,6 +35,13 @@ static int fail(struct dec *d, size_t at, const char *msg)
         d->erri = at;
     }
     return -1;
+}
+
+/* Records that memory ran out (not a fault of the input) and returns -1. */
+static int nomem(struct dec *d)
+{
+    d->oom = 1;
+    return fail(d, d->i, "out of memory");
 }
 
 /* Counts one more level of nesting; returns 0, or -1 past JSON_MAX_DEPTH
@@ -205,17 +213,19 @@ static int columns(struct dec *d, struct header *h, size_t parent, int depth)
         size_t off = h->keys.len, id;
         if (key(d, ",{}:", &h->keys))
             return -1;
+        if (h->keys.oom)
+            return nomem(d);
         if (d->i < d->n && d->s[d->i] == '{') {
             id = add_node(h, parent, off, h->keys.len - off, 0);
             if (!id)
-                return fail(d, d->i, "out of memory");
+                return nomem(d);
             if (columns(d, h, id - 1, depth + 1))
                 return -1;
             h->nodes[id - 1].hi = h->leaves;
         } else {
             id = add_node(h, parent, off, h->keys.len - off, 1);
             if (!id)
-                return fail(d, d->i, "out of memory");
+                return nomem(d);
             h->leaves++;
             h->nodes[id - 1].hi = h->leaves;
         }
@@ -236,7 +246,7 @@ static int header(struct dec *d, struct header *h)
 {
     memset(h, 0, sizeof(*h));
     if (!add_node(h, 0, 0, 0, 0))
-        return fail(d, d->i, "out of memory");
+        return nomem(d);
     if (columns(d, h, 0, 0))
         return -1;
     h->nodes[0].hi = h->leaves;
@@ -324,7 +334,7 @@ static int rows(struct dec *d, const struct header *h, size_t n_rows, int in_flo
     size_t r, saved_n = d->n;
     int rc = -1;
     if (!cells)
-        return fail(d, d->i, "out of memory");
+        return nomem(d);
     if (enter(d) || enter(d))
         goto done;
     buf_addc(out, keyed ? '{' : '[');
@@ -363,6 +373,10 @@ static int rows(struct dec *d, const struct header *h, size_t n_rows, int in_flo
         }
         if (k != h->leaves) {
             fail(d, d->i, "a row has fewer cells than its header has columns");
+            goto done;
+        }
+        if (rowbuf.oom) { /* the cells' offsets point past what it holds */
+            nomem(d);
             goto done;
         }
         put_group(h, 0, cells, &rowbuf, out);
@@ -420,6 +434,8 @@ static int is_header(struct dec *d)
     }
     d->msg = msg;
     d->i = save;
+    if (scratch.oom)
+        d->oom = 1;
     buf_free(&scratch);
     return yes;
 }
@@ -756,8 +772,8 @@ int tab_decode(const char *s, size_t n, struct buf *out, struct json_error *err)
         if (d.i < n)
             fail(&d, d.i, "unexpected text after the value");
     }
-    if (!d.msg && out->oom)
-        fail(&d, d.i, "out of memory");
+    if (out->oom)
+        nomem(&d);
     if (d.msg) {
         if (err) {
             size_t i, line = 1, col = 1;
@@ -772,9 +788,9 @@ int tab_decode(const char *s, size_t n, struct buf *out, struct json_error *err)
             err->offset = d.erri;
             err->line = line;
             err->col = col;
-            snprintf(err->msg, sizeof(err->msg), "%s", d.msg);
+            snprintf(err->msg, sizeof(err->msg), "%s", d.oom ? "out of memory" : d.msg);
         }
-        return -1;
+        return d.oom ? TERSE_ENOMEM : TERSE_EFORMAT;
     }
-    return 0;
+    return TERSE_OK;
 }

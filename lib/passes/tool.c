@@ -456,27 +456,13 @@ static size_t constant_cols(const struct enc *e, size_t a, size_t b, size_t ncol
     return cnt;
 }
 
-/* A block of table rows at i: "~tN COLS" and the rows; returns the lines
- * taken, or 0. */
-static size_t put_table(struct enc *e, size_t i)
+/* The columns of the table whose first s rows (of at least ncol fields)
+ * start at line i, into c: '<' starts at pos on most rows, '>' ends at pos
+ * ('>' for numbers of one width, which are right-aligned), '+' follows the
+ * column before it after one space. */
+static void place_columns(const struct enc *e, size_t i, size_t s, size_t ncol, struct col *c)
 {
-    size_t ncol, s, k, j, r, rows, first;
-    size_t sst[TABLE_SAMPLE][MAX_COLS], sen[TABLE_SAMPLE][MAX_COLS], v[TABLE_SAMPLE], st[MAX_COLS], en[MAX_COLS];
-    size_t st0[MAX_COLS], en0[MAX_COLS];
-    struct col c[MAX_COLS];
-    char num[48];
-    if (i + 3 > e->m || !free_line(&e->L[i]) || !has_gap(&e->L[i]) || !has_gap(&e->L[i + 1]) || !has_gap(&e->L[i + 2]))
-        return 0;
-    ncol = nfields(&e->L[i]);
-    for (s = 1; s < TABLE_SAMPLE && i + s < e->m; s++) {
-        size_t nf = nfields(&e->L[i + s]);
-        if (nf < 3 || !free_line(&e->L[i + s]))
-            break;
-        if (nf < ncol)
-            ncol = nf;
-    }
-    if (ncol < 3 || ncol > MAX_COLS || s < 3)
-        return 0;
+    size_t sst[TABLE_SAMPLE][MAX_COLS], sen[TABLE_SAMPLE][MAX_COLS], v[TABLE_SAMPLE], k, r;
     for (r = 0; r < s; r++)
         (void)row_fields(&e->L[i + r], ncol, sst[r], sen[r]);
     for (k = 0; k < ncol; k++) {
@@ -504,6 +490,75 @@ static size_t put_table(struct enc *e, size_t i)
             c[k].pos = 0;
         }
     }
+}
+
+/* Writes "~tN COLS" and the rows first..j-1 by the columns c: constant
+ * columns once in the header, a ditto column's cell blank when it is the
+ * same as the one above. */
+static void write_table(struct enc *e, const struct col *c, size_t ncol, size_t first, size_t j)
+{
+    size_t st[MAX_COLS], en[MAX_COLS], st0[MAX_COLS], en0[MAX_COLS], k, r;
+    char num[48];
+    (void)row_fields(&e->L[first], ncol, st0, en0);
+    snprintf(num, sizeof num, "~t%zu", j - first);
+    buf_adds(e->b, num);
+    for (k = 0; k < ncol; k++) {
+        if (c[k].kind == '+')
+            buf_adds(e->b, " +");
+        else {
+            snprintf(num, sizeof num, " %c%zu", c[k].kind, c[k].pos);
+            buf_adds(e->b, num);
+        }
+        if (c[k].ditto)
+            buf_addc(e->b, '"');
+        if (c[k].konst) {
+            buf_addc(e->b, '=');
+            buf_add(e->b, e->L[first].p + st0[k], en0[k] - st0[k]);
+        }
+    }
+    buf_addc(e->b, '\n');
+    for (r = first; r < j; r++) {
+        int sep = 0;
+        (void)row_fields(&e->L[r], ncol, st, en);
+        for (k = 0; k < ncol; k++) {
+            if (c[k].konst)
+                continue;
+            if (sep)
+                buf_addc(e->b, ' ');
+            if (c[k].ditto && r > first && en[k] - st[k] == en0[k] - st0[k] &&
+                memcmp(e->L[r].p + st[k], e->L[r - 1].p + st0[k], en[k] - st[k]) == 0)
+                ; /* blank: the cell above */
+            else
+                buf_add(e->b, e->L[r].p + st[k], en[k] - st[k]);
+            sep = 1;
+        }
+        buf_addc(e->b, '\n');
+        memcpy(st0, st, sizeof st0);
+        memcpy(en0, en, sizeof en0);
+    }
+    e->used |= USE_T;
+}
+
+/* A block of table rows at i: "~tN COLS" and the rows; returns the lines
+ * taken, or 0. */
+static size_t put_table(struct enc *e, size_t i)
+{
+    size_t ncol, s, k, j, r, rows, first;
+    size_t st[MAX_COLS], en[MAX_COLS], st0[MAX_COLS], en0[MAX_COLS];
+    struct col c[MAX_COLS];
+    if (i + 3 > e->m || !free_line(&e->L[i]) || !has_gap(&e->L[i]) || !has_gap(&e->L[i + 1]) || !has_gap(&e->L[i + 2]))
+        return 0;
+    ncol = nfields(&e->L[i]);
+    for (s = 1; s < TABLE_SAMPLE && i + s < e->m; s++) {
+        size_t nf = nfields(&e->L[i + s]);
+        if (nf < 3 || !free_line(&e->L[i + s]))
+            break;
+        if (nf < ncol)
+            ncol = nf;
+    }
+    if (ncol < 3 || ncol > MAX_COLS || s < 3)
+        return 0;
+    place_columns(e, i, s, ncol, c);
     /* words after the last aligned column belong to the last column */
     while (ncol > 3 && c[ncol - 1].kind == '+')
         ncol--;
@@ -543,44 +598,7 @@ static size_t put_table(struct enc *e, size_t i)
             c[k].ditto = !c[k].konst && same[k] > 0;
     }
     c[ncol - 1].ditto = 0;
-    (void)row_fields(&e->L[first], ncol, st0, en0);
-    snprintf(num, sizeof num, "~t%zu", j - first);
-    buf_adds(e->b, num);
-    for (k = 0; k < ncol; k++) {
-        if (c[k].kind == '+')
-            buf_adds(e->b, " +");
-        else {
-            snprintf(num, sizeof num, " %c%zu", c[k].kind, c[k].pos);
-            buf_adds(e->b, num);
-        }
-        if (c[k].ditto)
-            buf_addc(e->b, '"');
-        if (c[k].konst) {
-            buf_addc(e->b, '=');
-            buf_add(e->b, e->L[first].p + st0[k], en0[k] - st0[k]);
-        }
-    }
-    buf_addc(e->b, '\n');
-    for (r = first; r < j; r++) {
-        int sep = 0;
-        (void)row_fields(&e->L[r], ncol, st, en);
-        for (k = 0; k < ncol; k++) {
-            if (c[k].konst)
-                continue;
-            if (sep)
-                buf_addc(e->b, ' ');
-            if (c[k].ditto && r > first && en[k] - st[k] == en0[k] - st0[k] &&
-                memcmp(e->L[r].p + st[k], e->L[r - 1].p + st0[k], en[k] - st[k]) == 0)
-                ; /* blank: the cell above */
-            else
-                buf_add(e->b, e->L[r].p + st[k], en[k] - st[k]);
-            sep = 1;
-        }
-        buf_addc(e->b, '\n');
-        memcpy(st0, st, sizeof st0);
-        memcpy(en0, en, sizeof en0);
-    }
-    e->used |= USE_T;
+    write_table(e, c, ncol, first, j);
     return j - i;
 }
 
@@ -866,7 +884,7 @@ int tool_fit(const char *s, size_t n, const char *query, size_t query_len, struc
         segs[i].n = L[i].n;
         segs[i].bonus = i == 0 || i + 1 == m ? 0.5 : 0.0;
     }
-    if ((rc = relevance_score(query, query_len, segs, m, &lines, scores)) != TERSE_OK)
+    if ((rc = relevance_score(query, query_len, segs, m, &lines, scores, NULL)) != TERSE_OK)
         goto done;
     for (i = 0; i < m; i++) {
         f.it[i].fixed = (uint8_t)tool_important_line(L[i].p, L[i].n);
@@ -991,6 +1009,10 @@ struct dec {
     int have_author;
     int have_date;
     int oom;
+    const char *s;    /* the encoding */
+    size_t n, i, ln;  /* its length, the next line's start, the line number */
+    char *err;        /* where a malformed marker is described */
+    size_t err_len;
 };
 
 /* Starts a line of the output: records where. Returns its start, or
@@ -1036,11 +1058,13 @@ static void emit(struct dec *d, const char *p, size_t n)
     end_line(d, at);
 }
 
-static int fail(char *err, size_t err_len, size_t line, const char *msg)
+/* Writes "line N: msg" (the current line) to the error and returns
+ * TERSE_EFORMAT. */
+static int fail(struct dec *d, const char *msg)
 {
-    if (err && err_len)
-        snprintf(err, err_len, "line %zu: %s", line, msg);
-    return -1;
+    if (d->err && d->err_len)
+        snprintf(d->err, d->err_len, "line %zu: %s", d->ln, msg);
+    return TERSE_EFORMAT;
 }
 
 /* A canonical count (1 to 12 digits, no leading zero) at *p; advances. */
@@ -1182,207 +1206,261 @@ static int table_head(const char *q, const char *end, size_t *v, struct col *c, 
     return 0;
 }
 
+/* The decoders of the markers, one each: p[0..len) is the marker's line
+ * (d->ln), the lines it covers are read from d->s at d->i. Each returns
+ * TERSE_OK or TERSE_EFORMAT (fail); when memory runs out they stop and
+ * leave it in d->oom or the output's oom flag, which tool_decode turns
+ * into TERSE_ENOMEM. */
+
+/* ~A=TEXT defines macro A; ~ATEXT writes A's text, then TEXT. */
+static int dec_macro(struct dec *d, const char *p, size_t len)
+{
+    int x = p[1] - 'A';
+    size_t at;
+    if (len >= 3 && p[2] == '=') {
+        d->mac[x] = p + 3;
+        d->macn[x] = len - 3;
+    } else if (!d->mac[x]) {
+        return fail(d, "macro used before it is defined");
+    } else if ((at = begin_line(d)) != (size_t)-1) {
+        buf_add(d->out, d->mac[x], d->macn[x]);
+        buf_add(d->out, p + 2, len - 2);
+        end_line(d, at);
+    }
+    return TERSE_OK;
+}
+
+/* ~rCN: a ruler, the character C N times. */
+static int dec_ruler(struct dec *d, const char *p, size_t len)
+{
+    const char *q = p + 3;
+    size_t v, k, at;
+    if (!count(&q, p + len, &v) || q != p + len || v > 1000000)
+        return fail(d, "bad ~r ruler");
+    if ((at = begin_line(d)) != (size_t)-1) {
+        for (k = 0; k < v; k++)
+            buf_addc(d->out, p[2]);
+        end_line(d, at);
+    }
+    return TERSE_OK;
+}
+
+/* ~xN or ~xN/K: the K lines above (1 without /K), N times in all. */
+static int dec_repeat(struct dec *d, const char *p, size_t len)
+{
+    struct buf *out = d->out;
+    const char *q = p + 2, *end = p + len;
+    size_t K = 1, v, base, len0, r, k, at;
+    if (!count(&q, end, &v) || (q < end && (*q++ != '/' || !count(&q, end, &K))) || q != end || v < 2 ||
+        K > MAX_REPEAT || K > d->nl || v > 10000000 || (out->len - d->off[d->nl - K]) * (v - 1) > ((size_t)1 << 28))
+        return fail(d, "bad ~x repeat");
+    base = d->nl - K;
+    len0 = out->len;
+    for (r = 1; r < v && !d->oom && !out->oom; r++)
+        for (k = 0; k < K; k++) {
+            size_t a = d->off[base + k], b = k + 1 < K ? d->off[base + k + 1] : len0;
+            if (buf_reserve(out, b - a) != 0 || (at = begin_line(d)) == (size_t)-1)
+                break;
+            buf_add(out, out->p + a, b - a - 1);
+            end_line(d, at);
+        }
+    return TERSE_OK;
+}
+
+/* ~d PATH INDEX: the four header lines of a git diff of one file. */
+static int dec_diff(struct dec *d, const char *p, size_t len)
+{
+    static const char *const pre[4] = {"diff --git a/", "index ", "--- a/", "+++ b/"};
+    const char *sp = memchr(p + 3, ' ', len - 3), *end = p + len;
+    size_t k, at;
+    if (!sp || sp == p + 3 || sp + 1 >= end)
+        return fail(d, "bad ~d diff header");
+    for (k = 0; k < 4 && (at = begin_line(d)) != (size_t)-1; k++) {
+        size_t fl = (size_t)(sp - (p + 3));
+        buf_adds(d->out, pre[k]);
+        if (k == 1)
+            buf_add(d->out, sp + 1, (size_t)(end - sp - 1));
+        else
+            buf_add(d->out, p + 3, fl);
+        if (k == 0) {
+            buf_adds(d->out, " b/");
+            buf_add(d->out, p + 3, fl);
+        }
+        end_line(d, at);
+    }
+    return TERSE_OK;
+}
+
+/* ~c [TIME ]HASH: a git log entry by the author above, with the date
+ * above at TIME. */
+static int dec_commit(struct dec *d, const char *p, size_t len)
+{
+    struct buf *out = d->out;
+    size_t at;
+    int tm;
+    if (!d->have_author)
+        return fail(d, "~c without an Author line above");
+    if ((at = begin_line(d)) == (size_t)-1)
+        return TERSE_OK;
+    tm = len >= 12 && is_time(p + 3) && p[11] == ' ';
+    buf_adds(out, "commit ");
+    buf_add(out, p + (tm ? 12 : 3), len - (tm ? 12 : 3));
+    end_line(d, at);
+    if (buf_reserve(out, d->author_n + 1) != 0 || (at = begin_line(d)) == (size_t)-1)
+        return TERSE_OK;
+    buf_add(out, out->p + d->author, d->author_n);
+    end_line(d, at);
+    if (tm) {
+        size_t t, dn = d->date_n;
+        if (!d->have_date || (t = time_at(out->p + d->date, dn)) == dn)
+            return fail(d, "~c T without a Date line with a time above");
+        if (buf_reserve(out, dn + 1) != 0 || (at = begin_line(d)) == (size_t)-1)
+            return TERSE_OK;
+        buf_add(out, out->p + d->date, t);
+        buf_add(out, p + 3, 8);
+        buf_add(out, out->p + d->date + t + 8, dn - t - 8);
+        end_line(d, at);
+    }
+    return TERSE_OK;
+}
+
+/* ~pN (paths) or ~hN (grep hits): N lines, each indented by the number of
+ * leading parts it shares with the path above. */
+static int dec_paths(struct dec *d, const char *p, size_t len)
+{
+    struct buf *out = d->out;
+    const char *q = p + 2;
+    size_t prev = 0, prev_n = 0, v, r, at;
+    int hits = p[1] == 'h';
+    if (!count(&q, p + len, &v) || q != p + len)
+        return fail(d, hits ? "bad ~h count" : "bad ~p count");
+    for (r = 0; r < v; r++) {
+        size_t dd = 0;
+        if (!next_line(d->s, d->n, &d->i, &p, &len))
+            return fail(d, "~p: fewer paths than its count");
+        d->ln++;
+        while (dd < len && p[dd] == ' ')
+            dd++;
+        if (dd == len || (dd && r == 0))
+            return fail(d, "bad path line");
+        if ((at = begin_line(d)) == (size_t)-1)
+            break;
+        if (dd) {
+            size_t b = parts_end(out->p + prev, prev_n, dd);
+            if (b == (size_t)-1)
+                return fail(d, "path indented deeper than the path above");
+            if (buf_reserve(out, b + 1) != 0)
+                break;
+            buf_add(out, out->p + prev, b);
+            buf_addc(out, '/');
+        }
+        buf_add(out, p + dd, len - dd);
+        prev = at;
+        prev_n = path_len(out->p + at, out->len - at, hits);
+        end_line(d, at);
+    }
+    return TERSE_OK;
+}
+
+/* ~tN COLS: N table rows placed by the columns. */
+static int dec_table(struct dec *d, const char *p, size_t len)
+{
+    struct col c[MAX_COLS];
+    const char *kv[MAX_COLS];
+    size_t kn[MAX_COLS], pn[MAX_COLS] = {0}, ncol, v, r;
+    const char *pv[MAX_COLS] = {NULL};
+    if (table_head(p + 2, p + len, &v, c, kv, kn, &ncol) != 0)
+        return fail(d, "bad ~t columns");
+    for (r = 0; r < v; r++) {
+        if (!next_line(d->s, d->n, &d->i, &p, &len))
+            return fail(d, "~t: fewer rows than its count");
+        d->ln++;
+        if (table_row(d, c, ncol, kv, kn, pv, pn, p, len) != 0)
+            return fail(d, "table row does not fit its columns");
+    }
+    return TERSE_OK;
+}
+
+/* ~N P{*}: the next N lines, each after the prefix P[0..pl). */
+static int dec_prefix(struct dec *d, const char *P, size_t pl, size_t v)
+{
+    const char *p;
+    size_t len, r, at;
+    for (r = 0; r < v; r++) {
+        if (!next_line(d->s, d->n, &d->i, &p, &len))
+            return fail(d, "~N P{*}: fewer lines than its count");
+        d->ln++;
+        if ((at = begin_line(d)) == (size_t)-1)
+            break;
+        buf_add(d->out, P, pl);
+        buf_add(d->out, p, len);
+        end_line(d, at);
+    }
+    return TERSE_OK;
+}
+
 int tool_decode(const char *s, size_t n, struct buf *out, char *err, size_t err_len)
 {
     struct dec d;
-    size_t i = 0, ln = 1, len;
+    size_t len;
     const char *p;
-    int rc = 0;
+    int rc = TERSE_OK;
     if (err && err_len)
         err[0] = 0;
     if (!tool_is_encoded(s, n)) {
         buf_add(out, s, n);
-        return out->oom ? -1 : 0;
+        if (!out->oom)
+            return TERSE_OK;
+        if (err && err_len)
+            snprintf(err, err_len, "out of memory");
+        return TERSE_ENOMEM;
     }
     memset(&d, 0, sizeof d);
     d.out = out;
-    (void)next_line(s, n, &i, &p, &len); /* the head */
-    while (rc == 0 && !d.oom && !out->oom && next_line(s, n, &i, &p, &len)) {
+    d.s = s;
+    d.n = n;
+    d.ln = 1;
+    d.err = err;
+    d.err_len = err_len;
+    (void)next_line(s, n, &d.i, &p, &len); /* the head */
+    while (rc == TERSE_OK && !d.oom && !out->oom && next_line(s, n, &d.i, &p, &len)) {
         const char *end = p + len, *q = p + 1;
-        size_t v, k, r, at;
-        ln++;
-        if (!len || p[0] != '~') {
+        size_t v;
+        d.ln++;
+        if (!len || p[0] != '~')
             emit(&d, p, len);
-        } else if (len >= 2 && p[1] == '~') {
+        else if (len >= 2 && p[1] == '~')
             emit(&d, p + 1, len - 1);
-        } else if (len == 6 && memcmp(p, "~noeol", 6) == 0) {
-            if (i < n || !out->len)
-                rc = fail(err, err_len, ln, "~noeol before the end");
+        else if (len == 6 && memcmp(p, "~noeol", 6) == 0) {
+            if (d.i < n || !out->len)
+                rc = fail(&d, "~noeol before the end");
             else
                 out->len--;
-        } else if (len >= 2 && p[1] >= 'A' && p[1] <= 'Z') {
-            int x = p[1] - 'A';
-            if (len >= 3 && p[2] == '=') {
-                d.mac[x] = p + 3;
-                d.macn[x] = len - 3;
-            } else if (!d.mac[x]) {
-                rc = fail(err, err_len, ln, "macro used before it is defined");
-            } else if ((at = begin_line(&d)) != (size_t)-1) {
-                buf_add(out, d.mac[x], d.macn[x]);
-                buf_add(out, p + 2, len - 2);
-                end_line(&d, at);
-            }
-        } else if (len >= 3 && p[1] == '-') {
+        } else if (len >= 2 && p[1] >= 'A' && p[1] <= 'Z')
+            rc = dec_macro(&d, p, len);
+        else if (len >= 3 && p[1] == '-')
             emit(&d, p, len); /* the lossy marker, kept */
-        } else if (len >= 4 && p[1] == 'r') {
-            q = p + 3;
-            if (!count(&q, end, &v) || q != end || v > 1000000)
-                rc = fail(err, err_len, ln, "bad ~r ruler");
-            else if ((at = begin_line(&d)) != (size_t)-1) {
-                for (k = 0; k < v; k++)
-                    buf_addc(out, p[2]);
-                end_line(&d, at);
-            }
-        } else if (len >= 3 && p[1] == 'x') {
-            size_t K = 1, base, len0;
-            q = p + 2;
-            if (!count(&q, end, &v) || (q < end && (*q++ != '/' || !count(&q, end, &K))) || q != end || v < 2 ||
-                K > MAX_REPEAT || K > d.nl || v > 10000000 ||
-                (out->len - d.off[d.nl - K]) * (v - 1) > ((size_t)1 << 28)) {
-                rc = fail(err, err_len, ln, "bad ~x repeat");
-                break;
-            }
-            base = d.nl - K;
-            len0 = out->len;
-            for (r = 1; r < v && !d.oom && !out->oom; r++)
-                for (k = 0; k < K; k++) {
-                    size_t a = d.off[base + k], b = k + 1 < K ? d.off[base + k + 1] : len0;
-                    if (buf_reserve(out, b - a) != 0 || (at = begin_line(&d)) == (size_t)-1)
-                        break;
-                    buf_add(out, out->p + a, b - a - 1);
-                    end_line(&d, at);
-                }
-        } else if (len >= 4 && p[1] == 'd' && p[2] == ' ') {
-            const char *sp = memchr(p + 3, ' ', len - 3);
-            static const char *const pre[4] = {"diff --git a/", "index ", "--- a/", "+++ b/"};
-            if (!sp || sp == p + 3 || sp + 1 >= end) {
-                rc = fail(err, err_len, ln, "bad ~d diff header");
-                break;
-            }
-            for (k = 0; k < 4 && (at = begin_line(&d)) != (size_t)-1; k++) {
-                size_t fl = (size_t)(sp - (p + 3));
-                buf_adds(out, pre[k]);
-                if (k == 1)
-                    buf_add(out, sp + 1, (size_t)(end - sp - 1));
-                else
-                    buf_add(out, p + 3, fl);
-                if (k == 0) {
-                    buf_adds(out, " b/");
-                    buf_add(out, p + 3, fl);
-                }
-                end_line(&d, at);
-            }
-        } else if (len >= 3 && p[1] == 'c' && p[2] == ' ') {
-            int tm;
-            if (!d.have_author) {
-                rc = fail(err, err_len, ln, "~c without an Author line above");
-                break;
-            }
-            if ((at = begin_line(&d)) == (size_t)-1)
-                break;
-            tm = len >= 12 && is_time(p + 3) && p[11] == ' ';
-            buf_adds(out, "commit ");
-            buf_add(out, p + (tm ? 12 : 3), len - (tm ? 12 : 3));
-            end_line(&d, at);
-            if (buf_reserve(out, d.author_n + 1) != 0 || (at = begin_line(&d)) == (size_t)-1)
-                break;
-            buf_add(out, out->p + d.author, d.author_n);
-            end_line(&d, at);
-            if (tm) {
-                size_t t, dn = d.date_n;
-                if (!d.have_date || (t = time_at(out->p + d.date, dn)) == dn) {
-                    rc = fail(err, err_len, ln, "~c T without a Date line with a time above");
-                    break;
-                }
-                if (buf_reserve(out, dn + 1) != 0 || (at = begin_line(&d)) == (size_t)-1)
-                    break;
-                buf_add(out, out->p + d.date, t);
-                buf_add(out, p + 3, 8);
-                buf_add(out, out->p + d.date + t + 8, dn - t - 8);
-                end_line(&d, at);
-            }
-        } else if (len >= 3 && (p[1] == 'p' || p[1] == 'h')) {
-            size_t prev = 0, prev_n = 0;
-            int hits = p[1] == 'h';
-            q = p + 2;
-            if (!count(&q, end, &v) || q != end) {
-                rc = fail(err, err_len, ln, hits ? "bad ~h count" : "bad ~p count");
-                break;
-            }
-            for (r = 0; rc == 0 && r < v; r++) {
-                size_t dd = 0;
-                if (!next_line(s, n, &i, &p, &len)) {
-                    rc = fail(err, err_len, ln, "~p: fewer paths than its count");
-                    break;
-                }
-                ln++;
-                while (dd < len && p[dd] == ' ')
-                    dd++;
-                if (dd == len || (dd && r == 0)) {
-                    rc = fail(err, err_len, ln, "bad path line");
-                    break;
-                }
-                if ((at = begin_line(&d)) == (size_t)-1)
-                    break;
-                if (dd) {
-                    size_t b = parts_end(out->p + prev, prev_n, dd);
-                    if (b == (size_t)-1) {
-                        rc = fail(err, err_len, ln, "path indented deeper than the path above");
-                        break;
-                    }
-                    if (buf_reserve(out, b + 1) != 0)
-                        break;
-                    buf_add(out, out->p + prev, b);
-                    buf_addc(out, '/');
-                }
-                buf_add(out, p + dd, len - dd);
-                prev = at;
-                prev_n = path_len(out->p + at, out->len - at, hits);
-                end_line(&d, at);
-            }
-        } else if (len >= 3 && p[1] == 't') {
-            struct col c[MAX_COLS];
-            const char *kv[MAX_COLS];
-            size_t kn[MAX_COLS], pn[MAX_COLS] = {0}, ncol;
-            const char *pv[MAX_COLS] = {NULL};
-            if (table_head(p + 2, end, &v, c, kv, kn, &ncol) != 0) {
-                rc = fail(err, err_len, ln, "bad ~t columns");
-                break;
-            }
-            for (r = 0; r < v; r++) {
-                if (!next_line(s, n, &i, &p, &len)) {
-                    rc = fail(err, err_len, ln, "~t: fewer rows than its count");
-                    break;
-                }
-                ln++;
-                if (table_row(&d, c, ncol, kv, kn, pv, pn, p, len) != 0) {
-                    rc = fail(err, err_len, ln, "table row does not fit its columns");
-                    break;
-                }
-            }
-        } else if (count(&q, end, &v) && q < end && *q == ' ' && end - q >= 4 && memcmp(end - 3, "{*}", 3) == 0) {
-            const char *P = q + 1;
-            size_t pl = (size_t)(end - 3 - P);
-            for (r = 0; r < v; r++) {
-                if (!next_line(s, n, &i, &p, &len)) {
-                    rc = fail(err, err_len, ln, "~N P{*}: fewer lines than its count");
-                    break;
-                }
-                ln++;
-                if ((at = begin_line(&d)) == (size_t)-1)
-                    break;
-                buf_add(out, P, pl);
-                buf_add(out, p, len);
-                end_line(&d, at);
-            }
-        } else {
-            rc = fail(err, err_len, ln, "unknown ~ marker (a line of the output starting with ~ is written ~~)");
-        }
+        else if (len >= 4 && p[1] == 'r')
+            rc = dec_ruler(&d, p, len);
+        else if (len >= 3 && p[1] == 'x')
+            rc = dec_repeat(&d, p, len);
+        else if (len >= 4 && p[1] == 'd' && p[2] == ' ')
+            rc = dec_diff(&d, p, len);
+        else if (len >= 3 && p[1] == 'c' && p[2] == ' ')
+            rc = dec_commit(&d, p, len);
+        else if (len >= 3 && (p[1] == 'p' || p[1] == 'h'))
+            rc = dec_paths(&d, p, len);
+        else if (len >= 3 && p[1] == 't')
+            rc = dec_table(&d, p, len);
+        else if (count(&q, end, &v) && q < end && *q == ' ' && end - q >= 4 && memcmp(end - 3, "{*}", 3) == 0)
+            rc = dec_prefix(&d, q + 1, (size_t)(end - 3 - (q + 1)), v);
+        else
+            rc = fail(&d, "unknown ~ marker (a line of the output starting with ~ is written ~~)");
     }
-    if (d.oom || out->oom) {
+    if (d.oom || out->oom) { /* it ran out first: not the input's fault */
         if (err && err_len)
             snprintf(err, err_len, "out of memory");
-        rc = -1;
+        rc = TERSE_ENOMEM;
     }
     free(d.off);
     return rc;

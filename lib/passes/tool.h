@@ -60,9 +60,10 @@ int tool_fit(const char *s, size_t n, const char *query, size_t query_len, struc
              size_t budget, struct buf *out, size_t *min_tokens);
 
 /* Appends the text that the encoding s[0..n) stands for to out (a text
- * that does not start with TOOL_HEAD is copied unchanged). Returns 0, or
- * -1 with a one-line message in err[0..err_len) when a marker is
- * malformed (out is then incomplete). A ~-N marker (lossy) is kept. */
+ * that does not start with TOOL_HEAD is copied unchanged). Returns
+ * TERSE_OK; TERSE_EFORMAT with a one-line message in err[0..err_len) when
+ * a marker is malformed (out is then incomplete); TERSE_ENOMEM (err: "out
+ * of memory") when memory runs out. A ~-N marker (lossy) is kept. */
 int tool_decode(const char *s, size_t n, struct buf *out, char *err, size_t err_len);
 
 /* The lines that the "~-N" markers of the encoding s[0..n) left out. */

@@ -270,12 +270,15 @@ static int line_structured(const char *d, const struct line *ls, size_t n)
     return 0;
 }
 
-/* See document.h. */
-int segment_prose(struct job *j, int verbatim_only)
+/* The lines of j->doc (at least one) with their indents, trimmed ends and
+ * where the fences that may close them end. Returns them (freed by the
+ * caller) with their number in *n_lines, or NULL when memory runs out
+ * (j->status says so). */
+static struct line *read_lines(struct job *j, size_t *n_lines)
 {
     const char *d = j->doc;
     struct line *lines = NULL;
-    size_t nl = 0, cap = 0, i = 0, blanks = 0;
+    size_t nl = 0, cap = 0, i = 0;
     while (i <= j->n) {
         const char *nlp = i < j->n ? memchr(d + i, '\n', j->n - i) : NULL;
         size_t e = nlp ? (size_t)(nlp - d) : j->n, t = i, ind = 0;
@@ -288,7 +291,7 @@ int segment_prose(struct job *j, int verbatim_only)
             if (!p) {
                 free(lines);
                 status_fail(&j->status, TERSE_ENOMEM);
-                return TERSE_ENOMEM;
+                return NULL;
             }
             lines = p;
         }
@@ -318,6 +321,18 @@ int segment_prose(struct job *j, int verbatim_only)
                 lines[i].close_after[c] = run < UINT32_MAX ? (uint32_t)run : UINT32_MAX;
         }
     }
+    *n_lines = nl;
+    return lines;
+}
+
+/* See document.h. */
+int segment_prose(struct job *j, int verbatim_only)
+{
+    const char *d = j->doc;
+    size_t nl = 0, i, blanks = 0;
+    struct line *lines = read_lines(j, &nl);
+    if (!lines)
+        return j->status;
     for (i = 0; i < nl && j->status == TERSE_OK;) {
         const struct line *l = &lines[i];
         int sep = j->n_blocks == 0 ? SEP_PARA : blanks ? SEP_PARA : SEP_LINE;

@@ -22,50 +22,59 @@
 #include "score.h"
 
 /* A JSON block or ```json fence of a prose document at safe and up: its
- * tabular encoding (the fence lines kept) into b. Returns 0, or -1 when it
- * is not JSON or the encoding is not fewer tokens than the block. */
-static int embedded_json(struct job *j, const struct seg *g, int level, struct buf *b)
+ * tabular encoding (the fence lines kept) into b, and *used = 1; *used = 0
+ * (b empty) when it is not JSON or the encoding is not fewer tokens than
+ * the block. Returns TERSE_OK, or the encoder's failure (b empty). */
+static int embedded_json(struct job *j, const struct seg *g, int level, struct buf *b, int *used)
 {
     const char *src = j->doc + g->start, *body = src;
     size_t n = g->end - g->start, bn = n, head = 0, tokens = 0, before = 0;
     struct json_doc *d;
     struct tab_limits lim;
+    int rc;
+    *used = 0;
     if (g->json == 2) {
         /* between the opening fence line and the closing one */
         const char *nl1 = memchr(src, '\n', n), *last = src + n;
         while (last > src && last[-1] != '\n')
             last--;
         if (!nl1 || last <= nl1 + 1)
-            return -1;
+            return TERSE_OK;
         head = (size_t)(nl1 + 1 - src);
         body = nl1 + 1;
         bn = (size_t)(last - body);
     }
     d = json_parse(body, bn, NULL);
     if (!d)
-        return -1;
+        return TERSE_OK;
     memset(&lim, 0, sizeof lim);
     lim.sample_rows = level_get(level)->tab_sample_rows;
     lim.max_string = level_get(level)->tab_max_string;
     buf_add(b, src, head);
-    if (tab_encode(json_root(d), j->counter, lim.sample_rows || lim.max_string ? &lim : NULL,
-                   b, &tokens) != TERSE_OK) {
+    rc = tab_encode(json_root(d), j->counter, lim.sample_rows || lim.max_string ? &lim : NULL, b, &tokens);
+    if (rc != TERSE_OK) {
         json_doc_free(d);
         b->len = 0;
-        return -1;
+        b->oom = 0;
+        return rc;
     }
     json_doc_free(d);
     if (head) {
         buf_addc(b, '\n');
         buf_add(b, body + bn, n - head - bn);
     }
-    before = count_tokens(j, src, n);
-    if (b->oom || count_tokens(j, b->p, b->len) >= before) {
+    if (b->oom) {
         b->len = 0;
         b->oom = 0;
-        return -1;
+        return TERSE_ENOMEM;
     }
-    return 0;
+    before = count_tokens(j, src, n);
+    if (count_tokens(j, b->p, b->len) >= before) {
+        b->len = 0;
+        return TERSE_OK;
+    }
+    *used = 1;
+    return TERSE_OK;
 }
 
 /* See prose_doc.h. */
@@ -74,11 +83,14 @@ void compress_seg(struct job *j, struct seg *g, int level)
     struct buf b = {0};
     const char *src = j->doc + g->start;
     size_t n = g->end - g->start;
+    int tabular = 0, rc;
     free(g->out);
     g->out = NULL;
     g->out_len = 0;
     if (g->kind == SEG_VERBATIM && g->json && level_get(level)->json_tabular &&
-        embedded_json(j, g, level, &b) == 0) {
+        (rc = embedded_json(j, g, level, &b, &tabular)) != TERSE_OK)
+        status_fail(&j->status, rc);
+    if (tabular) {
         /* JSON inside prose: the tabular encoding, which was shorter */
     } else if (g->kind == SEG_VERBATIM && g->fence && compress_fence(j, g, src, n, level, &b)) {
         /* done: code in a fence */
@@ -236,7 +248,7 @@ static void mark_duplicates(struct job *j, int level)
     struct lex_tok tg[128], te[128];
     size_t i, k, n_near = 0, near_next = 0, lo, hi, checks, kg, ke;
     struct seen outs;
-    if (seen_init(&outs, j->n_segs) != 0) {
+    if (seen_init(&outs, j->n_segs) != TERSE_OK) {
         status_fail(&j->status, TERSE_ENOMEM);
         return;
     }

@@ -108,21 +108,28 @@ static size_t cut_chunks(struct job *j, size_t limit, struct span **out)
     return n;
 }
 
-/* The verdict on rewrite out[0..len) of chunk in[0..in_len) whose own
- * output costs own tokens; *tokens gets the rewrite's. -1: no memory. */
+/* Judges rewrite out[0..len) of chunk in[0..in_len) whose own output
+ * costs own tokens: c->verdict (TERSE_VERDICT_*), c->tokens_model (the
+ * rewrite's tokens, 0 when not counted), c->missing (the item a guard
+ * missed). Returns TERSE_OK, or TERSE_ENOMEM when the guards ran out of
+ * memory (no verdict then). */
 static int judge(struct job *j, const char *in, size_t in_len, const char *out, size_t len, size_t own,
-                 size_t *tokens, terse_chunk *c)
+                 terse_chunk *c)
 {
     const char *miss = NULL;
     size_t miss_len = 0, words = 0, novel;
-    *tokens = 0;
-    if (!out || len == 0)
-        return TERSE_VERDICT_FAILED;
-    if (utf8_first_invalid((const unsigned char *)out, len) != len)
-        return TERSE_VERDICT_UTF8;
+    c->tokens_model = 0;
+    if (!out || len == 0) {
+        c->verdict = TERSE_VERDICT_FAILED;
+        return TERSE_OK;
+    }
+    if (utf8_first_invalid((const unsigned char *)out, len) != len) {
+        c->verdict = TERSE_VERDICT_UTF8;
+        return TERSE_OK;
+    }
     if (!guard_check_text(in, in_len, out, len, prose_common_word, &miss, &miss_len)) {
         if (!miss)
-            return -1; /* the check fails without an item only when memory runs out */
+            return TERSE_ENOMEM; /* the check fails without an item only when memory runs out */
         if (miss_len > sizeof c->missing - 1) {
             /* cut before a continuation byte */
             miss_len = sizeof c->missing - 1;
@@ -133,24 +140,29 @@ static int judge(struct job *j, const char *in, size_t in_len, const char *out, 
         c->missing[miss_len] = 0;
         switch (guard_item_kind(miss, miss_len)) {
         case GUARD_NUMBER:
-            return TERSE_VERDICT_NUMBER;
+            c->verdict = TERSE_VERDICT_NUMBER;
+            break;
         case GUARD_NEGATION:
-            return TERSE_VERDICT_NEGATION;
+            c->verdict = TERSE_VERDICT_NEGATION;
+            break;
         case GUARD_NAME:
-            return TERSE_VERDICT_NAME;
+            c->verdict = TERSE_VERDICT_NAME;
+            break;
         default:
-            return TERSE_VERDICT_IDENTIFIER;
+            c->verdict = TERSE_VERDICT_IDENTIFIER;
         }
+        return TERSE_OK;
     }
     novel = guard_novel_words(in, in_len, out, len, &words);
     if (novel == (size_t)-1)
-        return -1;
-    if (novel > 2 + words / 10)
-        return TERSE_VERDICT_NOVEL;
-    *tokens = count_tokens(j, out, len);
-    if (*tokens >= own)
-        return TERSE_VERDICT_LONGER;
-    return TERSE_VERDICT_ACCEPTED;
+        return TERSE_ENOMEM;
+    if (novel > 2 + words / 10) {
+        c->verdict = TERSE_VERDICT_NOVEL;
+        return TERSE_OK;
+    }
+    c->tokens_model = count_tokens(j, out, len);
+    c->verdict = c->tokens_model >= own ? TERSE_VERDICT_LONGER : TERSE_VERDICT_ACCEPTED;
+    return TERSE_OK;
 }
 
 /* out[0..*len) without leading and trailing white space. */
@@ -205,10 +217,9 @@ int rewrite_doc(struct job *j)
         if (own.oom)
             goto oom;
         own_tokens = count_tokens(j, own.p ? own.p : "", own.len);
-        v = judge(j, rw[i].text, rw[i].len, out, len, own_tokens, &c->tokens_model, c);
-        if (v < 0)
+        if (judge(j, rw[i].text, rw[i].len, out, len, own_tokens, c) != TERSE_OK)
             goto oom;
-        c->verdict = v;
+        v = c->verdict;
         c->tokens_terse = own_tokens;
         c->seconds = rw[i].seconds;
         c->cost = rw[i].cost;

@@ -57,7 +57,7 @@ int score_segments(struct job *j)
                             : (g->kind == SEG_HEADING ? 3.0 : 0) + (first ? 1.0 : 0);
     }
     rc = relevance_score(j->o->query, j->o->query_len, it, j->n_segs, query ? &segments_by_query : &segments_by_place,
-                         sc);
+                         sc, NULL);
     for (i = 0; rc == TERSE_OK && i < j->n_segs; i++)
         j->segs[i].score = sc[i];
     free(it);

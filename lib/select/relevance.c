@@ -1,6 +1,7 @@
 /* relevance.c - the one scorer; see relevance.h. Moved from the scorers
- * of the pipeline (segments), the chat pass (turns), the memory pass and
- * the tool pass, whose weights are now the rules of their callers. */
+ * of the pipeline (segments), the chat pass (turns), the memory pass, the
+ * tool pass and the code pass (definitions), whose weights are now the
+ * rules of their callers. */
 #include "relevance.h"
 
 #include <stdlib.h>
@@ -71,7 +72,7 @@ static int answer_kinds(const char *q, size_t qlen, const struct relevance_item 
 
 /* See relevance.h. */
 int relevance_score(const char *query, size_t qlen, const struct relevance_item *it, size_t n,
-                    const struct relevance_rules *r, double *scores)
+                    const struct relevance_rules *r, double *scores, double *bm25)
 {
     double *sc;
     size_t i;
@@ -102,6 +103,17 @@ int relevance_score(const char *query, size_t qlen, const struct relevance_item 
     }
     for (i = 0; i < n; i++) {
         double s = sc[i];
+        if (bm25)
+            bm25[i] = sc[i];
+        if (r->prior_scales) {
+            double prior = it[i].bonus;
+            if (r->position == REL_POS_EARLIER)
+                prior = prior + 1.0 / (double)(i + r->position_offset);
+            else if (r->position == REL_POS_LATER)
+                prior = prior + (double)(i + 1) / (double)(n + 1) * 1e-3;
+            scores[i] = !(query && qlen) ? prior : sc[i] > 0 ? sc[i] * (1.0 + prior) : prior / 100.0;
+            continue;
+        }
         if (r->near != 0) {
             /* an item next to a relevant one shares some of its relevance:
              * answers sit beside the words of the question */

@@ -4,11 +4,14 @@
  *
  * score = BM25 against the query (0 without one), text's answer kinds
  *         (optional), + near * the neighbours' BM25, + the item's bonus,
- *         + a small position term.
+ *         + a small position term;
+ * or, with the rule prior_scales (the code pass's definitions, whose bonus
+ * is how often the file names them), the bonus and position term make a
+ * prior that scales BM25: BM25 * (1 + prior) for an item the query matches,
+ * prior / 100 for one it does not, the prior alone without a query.
  * The kinds of content differ only in a struct relevance_rules and in the
- * bonus they give an item (a heading, the first line of tool output).
- * (The code pass's definitions weigh BM25 by references instead:
- * passes/code_relevance.c.)
+ * bonus they give an item (a heading, the first line of tool output, the
+ * references to a definition).
  */
 #ifndef TERSE_SELECT_RELEVANCE_H
 #define TERSE_SELECT_RELEVANCE_H
@@ -37,11 +40,15 @@ struct relevance_rules {
                               * cause for why (text and JSON) */
     uint8_t position;        /* enum relevance_position */
     size_t position_offset;  /* REL_POS_EARLIER */
+    uint8_t prior_scales;    /* bonus + position scale BM25 (see above)
+                              * instead of adding to it; no near */
 };
 
 /* Scores the n items against query[0..qlen) (NULL or empty: no query,
- * BM25 0) by the rules r into scores[]. Returns TERSE_OK or TERSE_ENOMEM. */
+ * BM25 0) by the rules r into scores[]; when bm25 is not NULL, also each
+ * item's query part (BM25 with the answer kinds; 0: the query does not
+ * match it) into bm25[]. Returns TERSE_OK or TERSE_ENOMEM. */
 int relevance_score(const char *query, size_t qlen, const struct relevance_item *it, size_t n,
-                    const struct relevance_rules *r, double *scores);
+                    const struct relevance_rules *r, double *scores, double *bm25);
 
 #endif

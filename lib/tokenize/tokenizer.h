@@ -62,12 +62,14 @@ struct tok_sink {
     int oom;
 };
 
+/* Doubles the room for ids. Returns TERSE_OK, or TERSE_ENOMEM with k->oom
+ * set (the sink then only counts). */
 int sink_grow(struct tok_sink *k);
 
 static inline void sink_push(struct tok_sink *k, uint32_t id)
 {
     if (k->store) {
-        if (k->n == k->cap && sink_grow(k) != 0)
+        if (k->n == k->cap && sink_grow(k) != TERSE_OK)
             return;
         k->ids[k->n] = id;
     }

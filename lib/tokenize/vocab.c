@@ -60,11 +60,11 @@ int sink_grow(struct tok_sink *k)
     if (!p) {
         k->oom = 1;
         k->store = 0; /* keep counting so the caller sees a consistent state */
-        return -1;
+        return TERSE_ENOMEM;
     }
     k->ids = p;
     k->cap = cap;
-    return 0;
+    return TERSE_OK;
 }
 
 void *scratch_get(struct tok_scratch *s, size_t bytes)

@@ -125,19 +125,30 @@ static void test_relevance_rules(void)
         it[i].s = text[i];
         it[i].n = strlen(text[i]);
     }
-    CHECK(relevance_score("deploy failed", 13, it, 4, &plain, a) == TERSE_OK);
+    CHECK(relevance_score("deploy failed", 13, it, 4, &plain, a, NULL) == TERSE_OK);
     CHECK(a[0] > 0 && a[1] == 0 && a[2] == 0);
     /* a neighbour of a relevant item shares some of its score */
-    CHECK(relevance_score("deploy failed", 13, it, 4, &near, b) == TERSE_OK);
+    CHECK(relevance_score("deploy failed", 13, it, 4, &near, b, NULL) == TERSE_OK);
     CHECK(b[1] == 0.5 * (a[0] + a[2]) && b[1] > 0 && b[0] == a[0]);
     /* without a query: the position, and the bonus */
     it[2].bonus = 3.0;
-    CHECK(relevance_score(NULL, 0, it, 4, &early, a) == TERSE_OK);
+    CHECK(relevance_score(NULL, 0, it, 4, &early, a, NULL) == TERSE_OK);
     CHECK(a[0] == 0.5 && a[2] == 3.0 + 0.25 && a[0] > a[1]);
+    /* the code pass's rule: the prior (bonus + position) scales BM25 */
+    {
+        struct relevance_rules scales = {.position = REL_POS_EARLIER, .position_offset = 2, .prior_scales = 1};
+        double bm[4], c[4];
+        CHECK(relevance_score("deploy failed", 13, it, 4, &plain, a, NULL) == TERSE_OK);
+        CHECK(relevance_score("deploy failed", 13, it, 4, &scales, c, bm) == TERSE_OK);
+        CHECK(bm[0] == a[0] && bm[2] == 0);
+        CHECK(c[0] == a[0] * (1.0 + 0.5) && c[2] == (3.0 + 0.25) / 100.0);
+        CHECK(relevance_score(NULL, 0, it, 4, &scales, c, bm) == TERSE_OK);
+        CHECK(c[2] == 3.0 + 0.25 && bm[2] == 0);
+    }
 }
 
 const struct test_case select_tests[] = {
     {"select: the fitter's rules (turns, segments, members, bodies)", test_pick_rules},
-    {"select: the scorer's rules (BM25, neighbours, bonus, position)", test_relevance_rules},
+    {"select: the scorer's rules (BM25, neighbours, bonus, position, a prior that scales)", test_relevance_rules},
     {NULL, NULL},
 };

@@ -36,7 +36,7 @@ static int decodes_to(const char *s, const char *want, const char *msg)
     struct json_error e;
     int rc = tab_decode(s, strlen(s), &b, &e), ok;
     buf_addc(&b, 0);
-    ok = want ? rc == 0 && strcmp(b.p, want) == 0 : rc != 0 && msg && strstr(e.msg, msg) != NULL;
+    ok = want ? rc == TERSE_OK && strcmp(b.p, want) == 0 : rc == TERSE_EFORMAT && msg && strstr(e.msg, msg) != NULL;
     if (!ok)
         printf("#   %s -> %s (%s)\n", s, rc == 0 ? b.p : "error", rc == 0 ? "" : e.msg);
     buf_free(&b);
@@ -137,7 +137,7 @@ static char *fold(const char *s, int level)
     buf_addc(&f, 0);
     f.len--;
     if (level == TERSE_LEVEL_SAFE) {
-        CHECK(log_unfold(f.p, f.len, &b, err, sizeof err) == 0);
+        CHECK(log_unfold(f.p, f.len, &b, err, sizeof err) == TERSE_OK);
         CHECK(b.len == strlen(s) && memcmp(b.p, s, b.len) == 0);
     }
     buf_free(&b);
@@ -195,13 +195,13 @@ static void test_log_fold(void)
     buf_free(&b);
     /* malformed folded text: one-line errors */
     b.len = 0;
-    CHECK(log_unfold(LOG_HEAD "~x2\n", strlen(LOG_HEAD) + 4, &b, err, sizeof err) != 0 &&
+    CHECK(log_unfold(LOG_HEAD "~x2\n", strlen(LOG_HEAD) + 4, &b, err, sizeof err) == TERSE_EFORMAT &&
           strstr(err, "repeat marker"));
-    CHECK(log_unfold(LOG_HEAD "~3 a {}\n1\n", strlen(LOG_HEAD) + 10, &b, err, sizeof err) != 0 &&
+    CHECK(log_unfold(LOG_HEAD "~3 a {}\n1\n", strlen(LOG_HEAD) + 10, &b, err, sizeof err) == TERSE_EFORMAT &&
           strstr(err, "fewer rows"));
-    CHECK(log_unfold(LOG_HEAD "~2 a {}\n1 2\n3\n", strlen(LOG_HEAD) + 14, &b, err, sizeof err) != 0 &&
+    CHECK(log_unfold(LOG_HEAD "~2 a {}\n1 2\n3\n", strlen(LOG_HEAD) + 14, &b, err, sizeof err) == TERSE_EFORMAT &&
           strstr(err, "more values"));
-    CHECK(log_unfold(LOG_HEAD "~zz\n", strlen(LOG_HEAD) + 4, &b, err, sizeof err) != 0 &&
+    CHECK(log_unfold(LOG_HEAD "~zz\n", strlen(LOG_HEAD) + 4, &b, err, sizeof err) == TERSE_EFORMAT &&
           strstr(err, "unknown marker"));
     buf_free(&b);
 }

@@ -21,7 +21,7 @@ static int round_trip(const char *s, size_t n, int level, struct buf *enc)
     enc->len = 0;
     if (tool_encode(s, n, level, NULL, 0, enc) != TERSE_OK)
         return 0;
-    ok = tool_decode(enc->p, enc->len, &back, err, sizeof err) == 0;
+    ok = tool_decode(enc->p, enc->len, &back, err, sizeof err) == TERSE_OK;
     if (!ok)
         printf("#   decode: %s\n", err);
     if (ok && level == TERSE_LEVEL_SAFE)
@@ -228,7 +228,7 @@ static void test_malformed(void)
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct buf out = {0};
         char err[128];
-        CHECK(tool_decode(bad[i], strlen(bad[i]), &out, err, sizeof err) == -1);
+        CHECK(tool_decode(bad[i], strlen(bad[i]), &out, err, sizeof err) == TERSE_EFORMAT);
         CHECK(err[0] != 0);
         buf_free(&out);
     }

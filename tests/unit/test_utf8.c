@@ -68,8 +68,8 @@ static int utf16_to(const char *in, size_t n, const char *want)
     size_t len = 0;
     int rc = utf16_bom_to_utf8((const unsigned char *)in, n, &out, &len), ok;
     if (!want)
-        return rc == 0 && out == NULL;
-    ok = rc == 1 && len == strlen(want) && memcmp(out, want, len) == 0 && out[len] == 0;
+        return rc == TERSE_OK && out == NULL;
+    ok = rc == TERSE_OK && out && len == strlen(want) && memcmp(out, want, len) == 0 && out[len] == 0;
     free(out);
     return ok;
 }
