@@ -324,28 +324,34 @@ static uint64_t pack3(const char *p)
     return (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[1] << 8 | (uint64_t)(unsigned char)p[2] << 16;
 }
 
-size_t learn_features(const struct learn_env *e, const struct learn_doc *d, const char *s,
-                      const struct lex_tok *t, size_t nt, size_t i, size_t first, struct learn_sent *c,
-                      uint32_t *out)
+/* What surrounds word t[i] of the sentence t[0..nt): the hashes of the
+ * previous and the next item's names (over punctuation; "^" and "$" at the
+ * sentence's ends), whether the previous one is a stop word, the
+ * punctuation right before and after ('^', '$' when none), and the count
+ * classes of the words before it (from first) and after it. */
+struct around {
+    uint64_t hp, hn;
+    int pstop;
+    unsigned char pc, nc;
+    unsigned pb, ab;
+};
+
+static void around_word(const char *s, const struct lex_tok *t, size_t nt, size_t i, size_t first,
+                        struct learn_sent *c, struct around *a)
 {
-    char w[WMAX];
-    unsigned char pc = '^', nc = '$';
-    size_t wn, k = 0, j, before = 0, after = 0, slot;
-    const struct lex_tok *x = &t[i];
-    unsigned shape, pb, ab, fq, rep;
-    uint64_t hw, hp = 0, hn = 0;
-    int pstop = 0, have_p = 0, have_n = 0;
-    wn = token_name(s, x, w);
-    /* the neighbouring words (or numbers, or other items), over punctuation;
-     * the punctuation right before and after */
+    size_t j, before = 0, after = 0;
+    int have_p = 0, have_n = 0;
+    a->pc = '^';
+    a->nc = '$';
+    a->pstop = 0;
     for (j = i; j > 0; j--) {
         const struct lex_tok *y = &t[j - 1];
         if (y->kind == LX_PUNCT) {
             if (j == i)
-                pc = (unsigned char)s[y->start];
+                a->pc = (unsigned char)s[y->start];
             continue;
         }
-        hp = name_hash(s, t, j - 1, c, &pstop);
+        a->hp = name_hash(s, t, j - 1, c, &a->pstop);
         have_p = 1;
         break;
     }
@@ -353,17 +359,17 @@ size_t learn_features(const struct learn_env *e, const struct learn_doc *d, cons
         const struct lex_tok *y = &t[j];
         if (y->kind == LX_PUNCT) {
             if (j == i + 1)
-                nc = (unsigned char)s[y->start];
+                a->nc = (unsigned char)s[y->start];
             continue;
         }
-        hn = name_hash(s, t, j, c, NULL);
+        a->hn = name_hash(s, t, j, c, NULL);
         have_n = 1;
         break;
     }
     if (!have_p)
-        hp = hash_bytes("^", 1);
+        a->hp = hash_bytes("^", 1);
     if (!have_n)
-        hn = hash_bytes("$", 1);
+        a->hn = hash_bytes("$", 1);
     /* words before and after it in the sentence, counted up to 21 */
     if (c) {
         before = i > first ? c->words[i] - c->words[first] : 0;
@@ -376,6 +382,29 @@ size_t learn_features(const struct learn_env *e, const struct learn_doc *d, cons
         for (j = i + 1; j < nt && after < 21; j++)
             after += t[j].kind != LX_PUNCT;
     }
+    a->pb = bucket(before);
+    a->ab = bucket(after);
+}
+
+size_t learn_features(const struct learn_env *e, const struct learn_doc *d, const char *s,
+                      const struct lex_tok *t, size_t nt, size_t i, size_t first, struct learn_sent *c,
+                      uint32_t *out)
+{
+    char w[WMAX];
+    size_t wn, k = 0, slot;
+    const struct lex_tok *x = &t[i];
+    unsigned shape, pb, ab, fq, rep;
+    unsigned char pc, nc;
+    uint64_t hw, hp, hn;
+    struct around a;
+    wn = token_name(s, x, w);
+    around_word(s, t, nt, i, first, c, &a);
+    hp = a.hp;
+    hn = a.hn;
+    pc = a.pc;
+    nc = a.nc;
+    pb = a.pb;
+    ab = a.ab;
     if (x->flags & LXF_NEG)
         shape = 5;
     else if (x->flags & LXF_CAP)
@@ -384,8 +413,6 @@ size_t learn_features(const struct learn_env *e, const struct learn_doc *d, cons
         shape = 1;
     else
         shape = 0;
-    pb = bucket(before);
-    ab = bucket(after);
     if (c && (c->known[i] & 1))
         hw = c->name[i];
     else {
@@ -416,7 +443,7 @@ size_t learn_features(const struct learn_env *e, const struct learn_doc *d, cons
     out[k++] = feat(F_NC, nc);
     out[k++] = feat(F_WPC, pair(hw, pc));
     out[k++] = feat(F_WNC, pair(hw, nc));
-    out[k++] = feat(F_PSTOP, (uint64_t)pstop);
+    out[k++] = feat(F_PSTOP, (uint64_t)a.pstop);
     /* whether it occurred earlier: 1 yes, 0 no, 2 not in the document;
      * its frequency class, remembered by the document's table (a word of
      * WMAX bytes or fewer is its table entry, lower-cased) */
