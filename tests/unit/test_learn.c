@@ -217,6 +217,27 @@ static void test_train_deterministic(void)
     pairs_free(&ps);
 }
 
+/* Compresses in at max with the built-in model and checks that each of
+ * the n words of must is in the output; with guards, that no sentence
+ * fell back to its original. */
+static void check_max_keeps(const char *in, const char *const *must, size_t n, int guards)
+{
+    terse_options o;
+    terse_result r;
+    size_t i;
+    terse_options_init(&o);
+    o.level = TERSE_LEVEL_MAX;
+    CHECK(compress_with(&o, in, strlen(in), &r) == TERSE_OK);
+    for (i = 0; r.text && i < n; i++)
+        if (!strstr(r.text, must[i])) {
+            printf("#   \"%s\" lost: %s\n", must[i], r.text);
+            check_failures++;
+        }
+    if (guards)
+        CHECK(r.guard_fallbacks == 0);
+    terse_result_free(&r);
+}
+
 /* max with the built-in model keeps what the guards protect, and the
  * quantity words ("several years", "nearly half", "increased"). */
 static void test_max_keeps_facts(void)
@@ -224,21 +245,9 @@ static void test_max_keeps_facts(void)
     const char *in = "Over several years the number of visitors nearly doubled, and about half of them "
                      "increased their spending, but the museum did not open the new wing at "
                      "https://example.org/wing before 2020, although Alice Smith asked twice.";
-    const char *must[] = {"several", "years", "number", "nearly", "half", "increased", "not",
-                          "https://example.org/wing", "2020", "Alice", "Smith", "twice", "doubled"};
-    terse_options o;
-    terse_result r;
-    size_t i;
-    terse_options_init(&o);
-    o.level = TERSE_LEVEL_MAX;
-    CHECK(compress_with(&o, in, strlen(in), &r) == TERSE_OK);
-    for (i = 0; r.text && i < sizeof must / sizeof *must; i++)
-        if (!strstr(r.text, must[i])) {
-            printf("#   \"%s\" lost: %s\n", must[i], r.text);
-            check_failures++;
-        }
-    CHECK(r.guard_fallbacks == 0);
-    terse_result_free(&r);
+    const char *const must[] = {"several", "years", "number", "nearly", "half", "increased", "not",
+                                "https://example.org/wing", "2020", "Alice", "Smith", "twice", "doubled"};
+    check_max_keeps(in, must, sizeof must / sizeof *must, 1);
 }
 
 /* The word model is not asked about a word next to a number word or an
@@ -249,19 +258,8 @@ static void test_max_keeps_answer_words(void)
 {
     const char *in = "In the fourth season the show moved, and season seven ended early. She wore the ring on "
                      "her left hand near the Gilbert building, where the Franciscan order met in the upper hall.";
-    const char *must[] = {"Fourth season", "season seven", "left", "Gilbert building", "Franciscan order", "upper"};
-    terse_options o;
-    terse_result r;
-    size_t i;
-    terse_options_init(&o);
-    o.level = TERSE_LEVEL_MAX;
-    CHECK(compress_with(&o, in, strlen(in), &r) == TERSE_OK);
-    for (i = 0; r.text && i < sizeof must / sizeof *must; i++)
-        if (!strstr(r.text, must[i])) {
-            printf("#   \"%s\" lost: %s\n", must[i], r.text);
-            check_failures++;
-        }
-    terse_result_free(&r);
+    const char *const must[] = {"Fourth season", "season seven", "left", "Gilbert building", "Franciscan order", "upper"};
+    check_max_keeps(in, must, sizeof must / sizeof *must, 0);
 }
 
 /* With a query, max drops by its rules alone: the same output with the
