@@ -127,6 +127,30 @@ int shape_chat_json(const struct json_value *root)
     return shape_chat_messages(root, &m) != 0;
 }
 
+/* The first SPEAKERS distinct speakers (spans of the text) of a
+ * transcript or of one of its paragraphs. */
+#define SPEAKERS 16
+struct speakers {
+    size_t at[SPEAKERS], len[SPEAKERS], n;
+};
+
+/* The index of the speaker s[at..at+len) in sp, added if new and there
+ * is room (*seen says whether it was there); SPEAKERS if neither. */
+static size_t speaker_index(struct speakers *sp, const char *s, size_t at, size_t len, int *seen)
+{
+    size_t k;
+    for (k = 0; k < sp->n && !(sp->len[k] == len && memcmp(s + sp->at[k], s + at, len) == 0); k++)
+        ;
+    *seen = k < sp->n;
+    if (k == sp->n) {
+        if (sp->n == SPEAKERS)
+            return SPEAKERS;
+        sp->at[k] = at;
+        sp->len[sp->n++] = len;
+    }
+    return k;
+}
+
 /* See shape.h. */
 int shape_transcript(const char *s, size_t n)
 {
@@ -136,8 +160,10 @@ int shape_transcript(const char *s, size_t n)
      * come back too, but once per paragraph, and three or more of them in
      * a paragraph; a conversation's speakers come back within a paragraph,
      * or it has a turn or two per paragraph. */
-    size_t at[16], len[16], turns_of[16], n_sp = 0, i, k, lines = 0, turns = 0, sp, spl, repeat = 0;
-    size_t par_at[16], par_len[16], par_n = 0, par_turns = 0, dense = 0, par_repeat = 0;
+    struct speakers all = {{0}, {0}, 0}, par = {{0}, {0}, 0};
+    size_t turns_of[SPEAKERS] = {0}, i, k, lines = 0, turns = 0, sp, spl, repeat = 0;
+    size_t par_turns = 0, dense = 0, par_repeat = 0;
+    int seen;
     for (i = 0; i < n && i < 65536;) {
         const char *nl = memchr(s + i, '\n', n - i);
         size_t e = nl ? (size_t)(nl - s) : n;
@@ -145,28 +171,16 @@ int shape_transcript(const char *s, size_t n)
             lines++;
             if (shape_turn_prefix(s + i, e - i, &sp, &spl)) {
                 turns++;
-                for (k = 0; k < n_sp && !(len[k] == spl && memcmp(s + at[k], s + i + sp, spl) == 0); k++)
-                    ;
-                if (k == n_sp && n_sp < 16) {
-                    at[n_sp] = i + sp;
-                    len[n_sp] = spl;
-                    turns_of[n_sp++] = 0;
-                }
-                if (k < n_sp && ++turns_of[k] == 2)
+                k = speaker_index(&all, s, i + sp, spl, &seen);
+                if (k < SPEAKERS && ++turns_of[k] == 2)
                     repeat++;
-                for (k = 0; k < par_n && !(par_len[k] == spl && memcmp(s + par_at[k], s + i + sp, spl) == 0); k++)
-                    ;
-                if (k < par_n)
-                    par_repeat++;
-                else if (par_n < 16) {
-                    par_at[par_n] = i + sp;
-                    par_len[par_n++] = spl;
-                }
+                speaker_index(&par, s, i + sp, spl, &seen);
+                par_repeat += seen;
                 if (++par_turns == 3)
                     dense++;
             }
         } else {
-            par_n = par_turns = 0; /* a blank line ends the paragraph */
+            par.n = par_turns = 0; /* a blank line ends the paragraph */
         }
         i = e + 1;
     }
