@@ -628,14 +628,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->started = 1;
         snprintf(r->method, sizeof(r->method), "%s", method);
         r->route = proxy_route_of(url, &r->provider, r->model, sizeof(r->model));
-        if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body) {
-            r->handled = 1;
-            pthread_mutex_lock(&s->m.lock);
-            s->m.client_errors++;
-            pthread_mutex_unlock(&s->m.lock);
-            return reply_error(r, c, 413, "the request body is larger than max-body (%zu bytes)",
-                               s->cfg.max_body);
-        }
+        /* a declared length over max-body is answered 413 once the body
+         * has been read and thrown away (below): answered at once, the
+         * connection closed under a client still sending, which then saw a
+         * broken pipe instead of the 413 */
+        if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body)
+            r->too_big = 1;
         return MHD_YES;
     }
     if (*upload_data_size) {
